@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# Sourced by the scripts in scripts/: finds a JDK 21 or newer and exports it.
+#
+#   source "$(dirname "$0")/lib/java.sh"
+#   ferrite_find_java            # sets and exports JAVA_HOME and JAVA, puts $JAVA_HOME/bin first on PATH
+#   ferrite_build_jar            # (re)builds target/ferrite.jar when missing or older than src/ or pom.xml
+#
+# Candidates, in order: $JAVA_HOME, every /usr/lib/jvm/* (newest first), then the `java` on PATH.
+# The machine's default java may be 17; it is never used.
+
+FERRITE_MIN_JAVA=${FERRITE_MIN_JAVA:-21}
+FERRITE_ROOT=${FERRITE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+# Prints the major version of the java binary given as $1 (e.g. 17, 21, 25), or nothing.
+ferrite_java_major() {
+  local java=$1 line version
+  [[ -x $java ]] || return 1
+  line=$("$java" -version 2>&1 | grep -m1 -E 'version "' || true)
+  version=${line#*version \"}
+  version=${version%%\"*}
+  [[ -n $version ]] || return 1
+  if [[ $version == 1.* ]]; then # 1.8.0_x -> 8
+    version=${version#1.}
+  fi
+  version=${version%%[.+-]*}
+  [[ $version =~ ^[0-9]+$ ]] || return 1
+  printf '%s\n' "$version"
+}
+
+# Tries the JDK home in $1; on success sets JAVA_HOME and JAVA.
+ferrite_try_java_home() {
+  local home=$1 major
+  [[ -n $home && -x $home/bin/java ]] || return 1
+  major=$(ferrite_java_major "$home/bin/java") || return 1
+  ((major >= FERRITE_MIN_JAVA)) || return 1
+  JAVA_HOME=$(cd "$home" && pwd -P)
+  JAVA=$JAVA_HOME/bin/java
+}
+
+ferrite_find_java() {
+  if [[ -n ${JAVA_HOME:-} ]]; then
+    if ferrite_try_java_home "$JAVA_HOME"; then
+      ferrite_export_java
+      return 0
+    fi
+    echo "ferrite: ignoring JAVA_HOME=$JAVA_HOME (not a JDK $FERRITE_MIN_JAVA or newer)" >&2
+  fi
+  # Every JDK under /usr/lib/jvm, then the one behind `java` on PATH; the highest version wins.
+  local home major best_home='' best_major=0 onpath
+  local -a homes=()
+  for home in /usr/lib/jvm/*/; do
+    [[ -d $home ]] && homes+=("${home%/}")
+  done
+  if command -v java >/dev/null 2>&1; then
+    onpath=$(readlink -f "$(command -v java)")
+    homes+=("${onpath%/bin/java}")
+  fi
+  for home in ${homes[@]+"${homes[@]}"}; do
+    [[ -x $home/bin/java ]] || continue
+    major=$(ferrite_java_major "$home/bin/java") || continue
+    if ((major >= FERRITE_MIN_JAVA && major > best_major)); then
+      best_major=$major
+      best_home=$home
+    fi
+  done
+  if [[ -z $best_home ]] || ! ferrite_try_java_home "$best_home"; then
+    echo "ferrite: no JDK $FERRITE_MIN_JAVA or newer found (looked at \$JAVA_HOME, /usr/lib/jvm/*, PATH)." >&2
+    echo "ferrite: install one (e.g. apt-get install openjdk-21-jdk-headless) or set JAVA_HOME." >&2
+    return 1
+  fi
+  ferrite_export_java
+}
+
+ferrite_export_java() {
+  export JAVA_HOME JAVA
+  case ":$PATH:" in
+    *":$JAVA_HOME/bin:"*) ;;
+    *) PATH=$JAVA_HOME/bin:$PATH ;;
+  esac
+  export PATH
+}
+
+# True when target/ferrite.jar is missing or older than pom.xml or any file under src/.
+ferrite_jar_stale() {
+  local jar=$FERRITE_ROOT/target/ferrite.jar
+  [[ -f $jar ]] || return 0
+  [[ $FERRITE_ROOT/pom.xml -nt $jar ]] && return 0
+  [[ -n $(find "$FERRITE_ROOT/src" -newer "$jar" -print -quit 2>/dev/null) ]]
+}
+
+# Builds target/ferrite.jar (tests skipped) when it is stale. Needs ferrite_find_java first.
+ferrite_build_jar() {
+  if ferrite_jar_stale; then
+    echo "ferrite: building target/ferrite.jar with $JAVA_HOME ..." >&2
+    (cd "$FERRITE_ROOT" && mvn -q -B -DskipTests package) || {
+      echo "ferrite: build failed" >&2
+      return 1
+    }
+  fi
+}

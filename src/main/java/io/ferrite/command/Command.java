@@ -1,0 +1,142 @@
+package io.ferrite.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+
+/**
+ * One registered command or subcommand: its Redis spec (arity, flags, key specs, docs) joined to
+ * the code that runs it and the way the engine routes it.
+ */
+public final class Command {
+    /** How the engine routes a command. */
+    public enum Kind {
+        /** No keys: runs on the client's own event loop (PING, SELECT, CONFIG ...). */
+        LOCAL,
+        /** Touches the keys its key specs name: runs on the shard(s) owning them. */
+        KEYED,
+        /** Touches the whole keyspace: runs on every shard, parts combined. */
+        ALL_SHARDS,
+        /** MULTI, EXEC, DISCARD, WATCH, UNWATCH: handled by the transaction machinery. */
+        TRANSACTION
+    }
+
+    private final String name;
+    private final Command parent;
+    private final JsonNode spec;
+    private final int arity;
+    private final long flags;
+    private final KeySpec[] keySpecs;
+    private final Map<String, Command> subcommands = new TreeMap<>();
+    final Kind kind;
+    final CommandHandler handler;
+    final ShardedCommand sharded;
+    int id;
+
+    Command(String name, Command parent, JsonNode spec, Kind kind, CommandHandler handler, ShardedCommand sharded) {
+        this.name = name;
+        this.parent = parent;
+        this.spec = spec;
+        this.kind = kind;
+        this.handler = handler;
+        this.sharded = sharded;
+        this.arity = spec.get("arity").asInt();
+        long f = 0;
+        for (JsonNode flag : spec.path("command_flags")) {
+            f |= CommandFlag.valueOf(flag.asText()).bit();
+        }
+        JsonNode ks = spec.path("key_specs");
+        keySpecs = new KeySpec[ks.size()];
+        for (int i = 0; i < keySpecs.length; i++) {
+            keySpecs[i] = new KeySpec(ks.get(i));
+        }
+        for (KeySpec k : keySpecs) {
+            if (k.unknown || k.isKeyword() || k.isKeyNum()) {
+                f |= CommandFlag.MOVABLE_KEYS.bit();
+            }
+        }
+        this.flags = f;
+    }
+
+    /** Lower-case name; "config|get" for a subcommand, as Redis's errors and stats print it. */
+    public String fullName() {
+        return parent == null ? name : parent.name + "|" + name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Command parent() {
+        return parent;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public JsonNode spec() {
+        return spec;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    public long flags() {
+        return flags;
+    }
+
+    public boolean has(CommandFlag f) {
+        return (flags & f.bit()) != 0;
+    }
+
+    public boolean isWrite() {
+        return has(CommandFlag.WRITE);
+    }
+
+    public KeySpec[] keySpecs() {
+        return keySpecs;
+    }
+
+    public Map<String, Command> subcommands() {
+        return Collections.unmodifiableMap(subcommands);
+    }
+
+    void addSubcommand(Command c) {
+        subcommands.put(c.name, c);
+    }
+
+    public boolean hasSubcommands() {
+        return !subcommands.isEmpty();
+    }
+
+    public CommandHandler handler() {
+        return handler;
+    }
+
+    public ShardedCommand sharded() {
+        return sharded;
+    }
+
+    public boolean arityOk(int argc) {
+        return arity > 0 ? argc == arity : argc >= -arity;
+    }
+
+    /** Reports each key's argument position; false if the arguments do not fit the key specs. */
+    public boolean keyPositions(byte[][] args, int argc, IntConsumer sink) {
+        for (KeySpec k : keySpecs) {
+            if (!k.positions(args, argc, sink)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

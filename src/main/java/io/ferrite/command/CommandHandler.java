@@ -1,0 +1,7 @@
+package io.ferrite.command;
+
+/** Runs one command on the thread that owns the keys it touches. */
+@FunctionalInterface
+public interface CommandHandler {
+    void execute(Call call);
+}

@@ -1,0 +1,16 @@
+package io.ferrite.command.family;
+
+import io.ferrite.command.CommandRegistry;
+
+/** Every command family, registered in one place: the table of contents of the command set. */
+public final class Families {
+    private Families() {
+    }
+
+    public static void registerAll(CommandRegistry r) {
+        ConnectionFamily.register(r);
+        TransactionFamily.register(r);
+        StringFamily.register(r);
+        KeyFamily.register(r);
+    }
+}

@@ -1,0 +1,77 @@
+package io.ferrite.engine;
+
+import io.ferrite.command.Command;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connection's state as Redis keeps it in its client struct: database, protocol, name,
+ * authentication, MULTI queue and WATCHed keys. Touched by one thread at a time: the connection's
+ * loop, or the shard running the connection's current command.
+ */
+public final class Client {
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    public final long id;
+    public final long createdMillis = System.currentTimeMillis();
+    public final String addr;
+    public final String laddr;
+    public final Shard home;
+    public volatile String name = "";
+    public volatile int db;
+    public volatile int resp = 2;
+    public volatile boolean authenticated;
+    public volatile long lastInteraction = System.currentTimeMillis();
+    public volatile String lastCommand = "NULL";
+    public volatile ReplyMode replyMode = ReplyMode.ON;
+    public volatile boolean noEvict;
+    public volatile boolean killed;
+    public volatile boolean closeAfterReply;
+    public volatile long totalInput;
+    public volatile long totalOutput;
+
+    // MULTI / EXEC
+    public boolean inMulti;
+    public boolean multiAborted;
+    public final List<QueuedCommand> queued = new ArrayList<>();
+
+    // WATCH: set from any shard when a watched key changes
+    public volatile boolean casDirty;
+    public final List<WatchedKey> watched = new ArrayList<>();
+
+    public Client(long id, String addr, String laddr, Shard home, boolean authenticated) {
+        this.id = id;
+        this.addr = addr;
+        this.laddr = laddr;
+        this.home = home;
+        this.authenticated = authenticated;
+    }
+
+    public record QueuedCommand(Command command, byte[][] args) {
+    }
+
+    public record WatchedKey(int db, byte[] key, Shard shard, boolean expiredWhenWatched) {
+    }
+
+    public void clearMulti() {
+        inMulti = false;
+        multiAborted = false;
+        queued.clear();
+    }
+
+    /** MULTI state flags for CLIENT LIST. */
+    public String flags() {
+        StringBuilder f = new StringBuilder();
+        if (inMulti) {
+            f.append('x');
+        }
+        if (casDirty && !watched.isEmpty()) {
+            f.append('d');
+        }
+        if (noEvict) {
+            f.append('e');
+        }
+        return f.isEmpty() ? "N" : f.toString();
+    }
+}

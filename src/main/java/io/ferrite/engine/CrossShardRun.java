@@ -1,0 +1,237 @@
+package io.ferrite.engine;
+
+import io.ferrite.command.Call;
+import io.ferrite.command.Command;
+import io.ferrite.protocol.resp.Reply;
+import io.ferrite.store.BytesKey;
+import io.ferrite.store.Entry;
+import io.netty.buffer.ByteBuf;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one or more calls atomically over several shards: the shards are held in ascending order
+ * (so two runs can never wait on each other), then each call runs as steps on the held shards,
+ * then the holds end. While held, a shard parks all other work, so no client observes a half-done
+ * MSET, RENAME or EXEC.
+ * <p>
+ * A call whose keys live on one shard runs on that shard. A call over several shards has its
+ * entries moved to the client's thread, runs there against a {@link StagedKeyspace}, and has them
+ * moved back. A call over the whole keyspace runs its part on every shard.
+ */
+final class CrossShardRun {
+    private final Engine engine;
+    private final Session session;
+    private final List<Call> calls;
+    private final List<KeyRouting> routes;
+    private final Shard[] held;
+    private final boolean exec;
+    private final ByteBuf out;
+    private final Reply reply;
+    private final Runnable afterCalls;
+    private int next;
+
+    CrossShardRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
+                  boolean exec, Runnable afterCalls) {
+        this.engine = engine;
+        this.session = session;
+        this.calls = calls;
+        this.routes = routes;
+        this.held = held;
+        this.exec = exec;
+        this.afterCalls = afterCalls;
+        this.out = session.newBuffer();
+        this.reply = new Reply(out, session.client().resp, session.reply().listener());
+    }
+
+    void start() {
+        acquire(0);
+    }
+
+    private void acquire(int i) {
+        if (i == held.length) {
+            session.execute(this::begin);
+            return;
+        }
+        held[i].acquire(this, () -> acquire(i + 1));
+    }
+
+    private void begin() {
+        for (Shard s : held) {
+            s.stats.crossShardOps++;
+            break;
+        }
+        Client c = session.client();
+        if (!exec) {
+            step();
+            return;
+        }
+        if (c.casDirty) {
+            reply.nilArray();
+            finish();
+            return;
+        }
+        // WATCHed keys that expired since WATCH doom the transaction too (Redis's isWatchedKeyExpired)
+        List<Client.WatchedKey> watched = new ArrayList<>(c.watched);
+        fanOut(held, s -> {
+            for (Client.WatchedKey w : watched) {
+                if (w.shard() == s && !w.expiredWhenWatched() && s.view(w.db()).isLogicallyExpired(w.key())) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        }, parts -> {
+            for (Object p : parts) {
+                if (p == Boolean.TRUE) {
+                    reply.nilArray();
+                    finish();
+                    return;
+                }
+            }
+            reply.array(calls.size());
+            step();
+        });
+    }
+
+    private void step() {
+        if (next == calls.size()) {
+            finish();
+            return;
+        }
+        Call call = calls.get(next);
+        KeyRouting route = routes.get(next);
+        next++;
+        call.reply = reply;
+        Command cmd = call.command;
+        switch (cmd.kind()) {
+            case LOCAL -> {
+                call.ks = session.client().home.view(session.client().db);
+                Invoker.invoke(call, session.client().home);
+                step();
+            }
+            case ALL_SHARDS -> runEverywhere(call);
+            case KEYED -> {
+                if (route.single != null) {
+                    Shard s = route.single;
+                    s.runHeld(this, () -> {
+                        call.ks = s.view(session.client().db);
+                        Invoker.invoke(call, s);
+                        session.execute(this::step);
+                    });
+                } else if (route.keys.isEmpty()) {
+                    // keys are optional for some commands (e.g. a BITOP with bad arguments): run where we are
+                    call.ks = session.client().home.view(session.client().db);
+                    Invoker.invoke(call, session.client().home);
+                    step();
+                } else {
+                    runStaged(call, route);
+                }
+            }
+            default -> throw new IllegalStateException("not runnable here: " + cmd.fullName());
+        }
+    }
+
+    private void runEverywhere(Call call) {
+        Shard[] all = engine.shards();
+        int db = session.client().db;
+        fanOut(all, s -> {
+            s.beginCommand();
+            return call.command.sharded().onShard(call, s.view(db));
+        }, parts -> {
+            Shard home = session.client().home;
+            long t0 = System.nanoTime();
+            int errors = reply.errorCount();
+            call.command.sharded().reply(call, java.util.Arrays.asList(parts));
+            Invoker.record(call, home, t0, errors);
+            step();
+        });
+    }
+
+    private void runStaged(Call call, KeyRouting route) {
+        Map<Integer, List<BytesKey>> byShard = new HashMap<>();
+        int databases = engine.shard(0).databases();
+        for (BytesKey k : route.keys) {
+            if (k.db() < databases) {
+                byShard.computeIfAbsent(engine.shardOf(k.bytes()).id, x -> new ArrayList<>()).add(k);
+            }
+        }
+        Shard[] owners = byShard.keySet().stream().map(engine::shard).toArray(Shard[]::new);
+        fanOut(owners, s -> {
+            s.beginCommand();
+            Map<BytesKey, Entry> moved = new HashMap<>();
+            for (BytesKey k : byShard.get(s.id)) {
+                if (!moved.containsKey(k)) {
+                    moved.put(k, s.view(k.db()).detach(k.bytes()));
+                }
+            }
+            return moved;
+        }, parts -> {
+            Map<BytesKey, StagedKeyspace.Slot> slots = StagedKeyspace.newSlots();
+            for (int i = 0; i < owners.length; i++) {
+                @SuppressWarnings("unchecked")
+                Map<BytesKey, Entry> moved = (Map<BytesKey, Entry>) parts[i];
+                Shard owner = owners[i];
+                moved.forEach((k, e) -> slots.put(k, new StagedKeyspace.Slot(owner, e)));
+            }
+            Shard home = session.client().home;
+            call.ks = new StagedKeyspace(slots, session.client().db, System.currentTimeMillis(), home.stats);
+            long t0 = System.nanoTime();
+            int errors = reply.errorCount();
+            try {
+                call.command.handler().execute(call);
+            } finally {
+                Invoker.record(call, home, t0, errors);
+                for (Shard owner : owners) {
+                    List<Map.Entry<BytesKey, StagedKeyspace.Slot>> mine = new ArrayList<>();
+                    for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
+                        if (e.getValue().owner == owner) {
+                            mine.add(e);
+                        }
+                    }
+                    owner.runHeld(this, () -> {
+                        for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : mine) {
+                            StagedKeyspace.Slot slot = e.getValue();
+                            owner.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                        }
+                    });
+                }
+            }
+            step();
+        });
+    }
+
+    private void finish() {
+        for (Shard s : held) {
+            s.release(this);
+        }
+        afterCalls.run();
+        session.resume(out);
+    }
+
+    /** Runs {@code work} on each shard (held by this run) and hands the results, in order, to {@code done} on the client's thread. */
+    private void fanOut(Shard[] shards, java.util.function.Function<Shard, Object> work,
+                        java.util.function.Consumer<Object[]> done) {
+        Object[] results = new Object[shards.length];
+        int[] pending = {shards.length};
+        if (shards.length == 0) {
+            done.accept(results);
+            return;
+        }
+        for (int i = 0; i < shards.length; i++) {
+            int idx = i;
+            Shard s = shards[i];
+            s.runHeld(this, () -> {
+                Object r = work.apply(s);
+                session.execute(() -> {
+                    results[idx] = r;
+                    if (--pending[0] == 0) {
+                        done.accept(results);
+                    }
+                });
+            });
+        }
+    }
+}

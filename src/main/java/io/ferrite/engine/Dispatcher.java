@@ -1,0 +1,249 @@
+package io.ferrite.engine;
+
+import io.ferrite.command.Call;
+import io.ferrite.command.Command;
+import io.ferrite.command.CommandFlag;
+import io.ferrite.command.CommandTable;
+import io.ferrite.protocol.resp.Reply;
+import io.ferrite.server.Server;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Takes a connection's requests one at a time, in order: finds the command, applies Redis's checks
+ * (unknown command, arity, authentication, MULTI queueing) with Redis's words, and sends it to the
+ * shard(s) that own its keys. A command whose keys live on the connection's own shard runs at once
+ * on this thread; any other finishes later through {@link Session#resume}.
+ */
+public final class Dispatcher {
+    private final Server server;
+    private final Engine engine;
+    private final CommandTable table;
+    private final Transactions transactions;
+
+    public Dispatcher(Server server, Engine engine) {
+        this.server = server;
+        this.engine = engine;
+        this.table = engine.commands();
+        this.transactions = new Transactions(this, engine);
+    }
+
+    Server server() {
+        return server;
+    }
+
+    /** Handles one request; returns false when its reply will come through {@link Session#resume}. */
+    public boolean process(Session session, byte[][] args) {
+        Client client = session.client();
+        Reply reply = session.reply();
+        client.lastInteraction = System.currentTimeMillis();
+        Command cmd = table.lookup(args[0]);
+        if (cmd == null) {
+            reply.error(unknownCommand(args));
+            flagTransaction(client);
+            return true;
+        }
+        if (cmd.hasSubcommands() && (args.length >= 2 || cmd.handler() == null)) {
+            if (args.length < 2) {
+                rejectArity(reply, cmd, client);
+                return true;
+            }
+            Command sub = cmd.subcommands().get(lowerAscii(args[1]));
+            if (sub == null) {
+                reply.error("ERR unknown subcommand '" + truncate(args[1]) + "'. Try "
+                    + cmd.name().toUpperCase(java.util.Locale.ROOT) + " HELP.");
+                flagTransaction(client);
+                return true;
+            }
+            cmd = sub;
+        }
+        client.lastCommand = cmd.fullName();
+        if (!cmd.arityOk(args.length)) {
+            rejectArity(reply, cmd, client);
+            return true;
+        }
+        if (!client.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
+            reject(reply, cmd, client, "NOAUTH Authentication required.");
+            return true;
+        }
+        if (cmd.kind() == Command.Kind.TRANSACTION) {
+            return transactions.handle(session, cmd, args);
+        }
+        if (client.inMulti) {
+            if (cmd.has(CommandFlag.NO_MULTI)) {
+                reject(reply, cmd, client, "ERR Command not allowed inside a transaction");
+                return true;
+            }
+            if (!cmd.fullName().equals("quit") && !cmd.fullName().equals("reset")) {
+                client.queued.add(new Client.QueuedCommand(cmd, args));
+                reply.simple("QUEUED");
+                return true;
+            }
+        }
+        Call call = new Call(cmd, args, client, server);
+        return execute(session, call);
+    }
+
+    private boolean execute(Session session, Call call) {
+        Client client = session.client();
+        Command cmd = call.command;
+        switch (cmd.kind()) {
+            case LOCAL -> {
+                call.reply = session.reply();
+                call.ks = client.home.view(client.db);
+                Invoker.invoke(call, client.home);
+                return true;
+            }
+            case KEYED -> {
+                KeyRouting route = KeyRouting.of(engine, cmd, call.args, client.db);
+                Shard target = route.single;
+                if (target == null && route.keys.isEmpty()) {
+                    target = client.home;
+                }
+                if (target != null) {
+                    return runOn(session, call, target);
+                }
+                new CrossShardRun(engine, session, List.of(call), List.of(route), shardsOf(route), false, () -> { })
+                    .start();
+                return false;
+            }
+            case ALL_SHARDS -> {
+                if (cmd.sharded().atomic()) {
+                    new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(),
+                        false, () -> { }).start();
+                } else {
+                    fanOutUnheld(session, call);
+                }
+                return false;
+            }
+            default -> throw new IllegalStateException(cmd.fullName());
+        }
+    }
+
+    /** Runs a call on one shard: inline when that is this thread's shard and nothing is waiting there. */
+    private boolean runOn(Session session, Call call, Shard target) {
+        Client client = session.client();
+        if (target == client.home && target.free()) {
+            call.reply = session.reply();
+            call.ks = target.view(client.db);
+            Invoker.invoke(call, target);
+            return true;
+        }
+        ByteBuf buf = session.newBuffer();
+        call.reply = new Reply(buf, client.resp, session.reply().listener());
+        target.run(() -> {
+            call.ks = target.view(client.db);
+            Invoker.invoke(call, target);
+            session.execute(() -> session.resume(buf));
+        });
+        return false;
+    }
+
+    /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */
+    private void fanOutUnheld(Session session, Call call) {
+        Client client = session.client();
+        Shard[] all = engine.shards();
+        Object[] parts = new Object[all.length];
+        int[] pending = {all.length};
+        ByteBuf buf = session.newBuffer();
+        call.reply = new Reply(buf, client.resp, session.reply().listener());
+        for (int i = 0; i < all.length; i++) {
+            int idx = i;
+            Shard s = all[i];
+            s.run(() -> {
+                s.beginCommand();
+                Object part = call.command.sharded().onShard(call, s.view(client.db));
+                session.execute(() -> {
+                    parts[idx] = part;
+                    if (--pending[0] == 0) {
+                        long t0 = System.nanoTime();
+                        int errors = call.reply.errorCount();
+                        call.command.sharded().reply(call, java.util.Arrays.asList(parts));
+                        Invoker.record(call, client.home, t0, errors);
+                        session.resume(buf);
+                    }
+                });
+            });
+        }
+    }
+
+    /** EXEC: runs the queued calls as one atomic unit over every shard they (and the WATCHed keys) touch. */
+    void exec(Session session, List<Client.QueuedCommand> queued, Runnable afterCalls) {
+        Client client = session.client();
+        List<Call> calls = new ArrayList<>(queued.size());
+        List<KeyRouting> routes = new ArrayList<>(queued.size());
+        KeyRouting all = new KeyRouting();
+        boolean everywhere = false;
+        for (Client.QueuedCommand q : queued) {
+            Call call = new Call(q.command(), q.args(), client, server);
+            calls.add(call);
+            KeyRouting r = q.command().kind() == Command.Kind.KEYED
+                ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
+            routes.add(r);
+            all.merge(r, engine);
+            everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS;
+        }
+        for (Client.WatchedKey w : client.watched) {
+            all.shardIds.add(w.shard().id);
+        }
+        Shard[] held;
+        if (everywhere) {
+            held = engine.shards();
+        } else if (all.shardIds.isEmpty()) {
+            held = new Shard[] {client.home};
+        } else {
+            held = all.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
+        }
+        new CrossShardRun(engine, session, calls, routes, held, true, afterCalls).start();
+    }
+
+    /** Drops the client's WATCHes and MULTI state: RESET and disconnects. */
+    public static void resetTransaction(Client client) {
+        client.clearMulti();
+        Transactions.unwatchAll(client);
+    }
+
+    private Shard[] shardsOf(KeyRouting route) {
+        return route.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
+    }
+
+    private void rejectArity(Reply reply, Command cmd, Client client) {
+        reject(reply, cmd, client, "ERR wrong number of arguments for '" + cmd.fullName() + "' command");
+    }
+
+    private void reject(Reply reply, Command cmd, Client client, String error) {
+        reply.error(error);
+        client.home.stats.rejected[cmd.id()]++;
+        flagTransaction(client);
+    }
+
+    private static void flagTransaction(Client client) {
+        if (client.inMulti) {
+            client.multiAborted = true;
+        }
+    }
+
+    static String unknownCommand(byte[][] args) {
+        StringBuilder sb = new StringBuilder("ERR unknown command '").append(truncate(args[0]))
+            .append("', with args beginning with: ");
+        StringBuilder rest = new StringBuilder();
+        for (int i = 1; i < args.length && rest.length() < 128; i++) {
+            String a = new String(args[i], StandardCharsets.UTF_8);
+            int room = 128 - rest.length();
+            rest.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+        }
+        return sb.append(rest).toString();
+    }
+
+    private static String truncate(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+
+    private static String lowerAscii(byte[] b) {
+        return new String(io.ferrite.store.Bytes.lower(b), StandardCharsets.UTF_8);
+    }
+}

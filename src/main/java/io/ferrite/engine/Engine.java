@@ -1,0 +1,77 @@
+package io.ferrite.engine;
+
+import io.ferrite.command.CommandTable;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/** The shards and the map from keys to them: the executing half of the server. */
+public final class Engine {
+    private final Shard[] shards;
+    private final SlotMap slots;
+    private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
+    private final CommandTable commands;
+
+    public Engine(EventLoopGroup loops, int databases, CommandTable commands) {
+        this.commands = commands;
+        java.util.List<Shard> list = new java.util.ArrayList<>();
+        for (EventExecutor e : loops) {
+            Shard s = new Shard(list.size(), (EventLoop) e, databases, commands.size());
+            list.add(s);
+            byLoop.put(e, s);
+        }
+        shards = list.toArray(new Shard[0]);
+        slots = new SlotMap(shards.length);
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public int shardCount() {
+        return shards.length;
+    }
+
+    public Shard shard(int i) {
+        return shards[i];
+    }
+
+    public Shard[] shards() {
+        return shards.clone();
+    }
+
+    public Shard shardOf(byte[] key) {
+        return shards[slots.shardOf(key)];
+    }
+
+    public Shard shardFor(EventExecutor loop) {
+        return byLoop.get(loop);
+    }
+
+    public long keys(int db) {
+        long n = 0;
+        for (Shard s : shards) {
+            n += s.keys(db);
+        }
+        return n;
+    }
+
+    public long expires(int db) {
+        long n = 0;
+        for (Shard s : shards) {
+            n += s.expires(db);
+        }
+        return n;
+    }
+
+    public long memory() {
+        long m = 0;
+        for (Shard s : shards) {
+            m += s.memory();
+        }
+        return m;
+    }
+}

@@ -1,0 +1,88 @@
+package io.ferrite.engine;
+
+import io.ferrite.store.Db;
+import io.ferrite.store.Entry;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Redis's active expiry (expire.c, activeExpireCycle, slow cycle): every 1/hz seconds each shard
+ * samples 20 keys with a TTL per database, deletes the expired ones, and repeats while more than
+ * 10% of a sample had expired, within 25% of the period. Keys nobody reads are still reclaimed,
+ * and a shard with many expired keys converges quickly without stalling its clients.
+ */
+public final class ExpiryCycle implements Runnable {
+    private static final int KEYS_PER_LOOP = 20;
+    private static final int ACCEPTABLE_STALE_PERCENT = 10;
+    private static final int TIME_PERCENT = 25;
+
+    private final Shard shard;
+    private final java.util.function.IntSupplier hz;
+    private volatile boolean enabled = true;
+
+    public ExpiryCycle(Shard shard, java.util.function.IntSupplier hz) {
+        this.shard = shard;
+        this.hz = hz;
+    }
+
+    public void start() {
+        schedule();
+    }
+
+    public void enabled(boolean on) {
+        enabled = on;
+    }
+
+    private void schedule() {
+        if (shard.loop.isShuttingDown()) {
+            return;
+        }
+        shard.loop.schedule(() -> {
+            try {
+                run();
+            } finally {
+                schedule();
+            }
+        }, 1000 / Math.max(1, hz.getAsInt()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void run() {
+        // a held shard's entries may be out with a cross-shard command; try next period
+        if (!enabled || shard.held()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long budget = TimeUnit.MILLISECONDS.toNanos(1000L / Math.max(1, hz.getAsInt())) * TIME_PERCENT / 100;
+        long sampled = 0;
+        long expired = 0;
+        for (int i = 0; i < shard.databases(); i++) {
+            Db db = shard.db(i);
+            ShardKeyspace view = shard.view(i);
+            while (db.expiresCount() > 0) {
+                long now = System.currentTimeMillis();
+                int n = Math.min(KEYS_PER_LOOP, db.expiresCount());
+                int found = 0;
+                for (int k = 0; k < n; k++) {
+                    Entry e = db.randomExpiring(shard.random);
+                    if (e != null && e.expireAt() < now) {
+                        view.expireNow(e);
+                        found++;
+                    }
+                }
+                sampled += n;
+                expired += found;
+                if (found * 100 <= n * ACCEPTABLE_STALE_PERCENT || System.nanoTime() - start > budget) {
+                    break;
+                }
+            }
+            if (System.nanoTime() - start > budget) {
+                break;
+            }
+        }
+        if (sampled > 0) {
+            shard.stats.expiredStalePerc = expired * 100 / sampled;
+        }
+        shard.stats.expireCycleCpuMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+}

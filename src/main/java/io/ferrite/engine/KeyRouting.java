@@ -1,0 +1,42 @@
+package io.ferrite.engine;
+
+import io.ferrite.command.Command;
+import io.ferrite.store.BytesKey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** The keys a call names and the shards that own them. */
+final class KeyRouting {
+    final List<BytesKey> keys = new ArrayList<>(4);
+    final TreeSet<Integer> shardIds = new TreeSet<>();
+    /** A single owning shard, when there is exactly one. */
+    Shard single;
+
+    static KeyRouting of(Engine engine, Command cmd, byte[][] args, int db) {
+        KeyRouting r = new KeyRouting();
+        cmd.keyPositions(args, args.length, i -> r.addKey(engine, db, args[i]));
+        int other = OtherDatabase.of(cmd, args);
+        if (other >= 0 && other != db) {
+            for (int i = 0, n = r.keys.size(); i < n; i++) {
+                r.keys.add(new BytesKey(other, r.keys.get(i).bytes()));
+            }
+        }
+        return r;
+    }
+
+    void addKey(Engine engine, int db, byte[] key) {
+        keys.add(new BytesKey(db, key));
+        Shard s = engine.shardOf(key);
+        if (shardIds.add(s.id)) {
+            single = shardIds.size() == 1 ? s : null;
+        }
+    }
+
+    void merge(KeyRouting other, Engine engine) {
+        keys.addAll(other.keys);
+        shardIds.addAll(other.shardIds);
+        single = shardIds.size() == 1 ? engine.shard(shardIds.first()) : null;
+    }
+}

@@ -1,0 +1,49 @@
+package io.ferrite.engine;
+
+import io.ferrite.store.Encoding;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
+
+/**
+ * What a command sees of one database: lookups that apply lazy expiry and keep statistics, and
+ * mutations that keep TTLs, memory and WATCH in step. Commands never touch the raw store, so the
+ * same command code runs on a shard's own data or on entries moved in for a cross-shard command.
+ */
+public interface Keyspace {
+    int index();
+
+    /** The command's clock in Unix milliseconds, fixed for the whole command as Redis fixes it. */
+    long now();
+
+    /** lookupKeyRead: counts a hit or miss and refreshes the key's LRU clock. */
+    Entry read(byte[] key);
+
+    /** Expiry-aware lookup that counts nothing and leaves the LRU clock alone (TYPE, TTL, OBJECT). */
+    Entry peek(byte[] key);
+
+    /** lookupKeyWrite: for a command about to change the key. */
+    Entry write(byte[] key);
+
+    /** Adds a key known to be absent. */
+    Entry add(byte[] key, ValueType type, Object value, Encoding encoding);
+
+    /** Replaces an existing key's value, keeping its TTL. */
+    void replace(Entry e, ValueType type, Object value, Encoding encoding);
+
+    /** SET's setKey: stores a string, replacing any value of any type, dropping the TTL unless asked to keep it. */
+    Entry setString(byte[] key, byte[] value, Encoding encoding, boolean keepTtl);
+
+    boolean delete(byte[] key);
+
+    /** Sets the absolute expiry in Unix ms, or removes it with {@link Entry#NO_EXPIRY}. */
+    void expire(Entry e, long at);
+
+    /** Signals a change made in place to a key's value (a collection grew, say): WATCH, and memory by {@code memoryDelta}. */
+    void modified(Entry e, long memoryDelta);
+
+    /** Keys in this database on this shard (the whole database for a staged view). */
+    int size();
+
+    /** The same shard's or staged view of another database, for MOVE, COPY ... DB and SWAPDB. */
+    Keyspace other(int db);
+}

@@ -1,0 +1,20 @@
+package io.ferrite.engine;
+
+/** Redis's LRU clock: seconds, in 24 bits, wrapping (LRU_CLOCK_MAX, LRU_CLOCK_RESOLUTION of 1000 ms). */
+public final class LruClock {
+    public static final int MAX = (1 << 24) - 1;
+
+    private LruClock() {
+    }
+
+    public static int now() {
+        return (int) ((System.currentTimeMillis() / 1000) & MAX);
+    }
+
+    /** Milliseconds since the clock value {@code lru}, as Redis's estimateObjectIdleTime. */
+    public static long idleMillis(int lru) {
+        int clock = now();
+        long d = clock >= lru ? clock - lru : (MAX - lru) + clock;
+        return d * 1000L;
+    }
+}

@@ -1,0 +1,23 @@
+package io.ferrite.engine;
+
+import io.ferrite.protocol.resp.Reply;
+import io.netty.buffer.ByteBuf;
+
+/** What the engine needs of a client connection: its state, its reply stream and its thread. */
+public interface Session {
+    Client client();
+
+    /** The reply writer for commands finished on the connection's own thread, in request order. */
+    Reply reply();
+
+    /** A buffer for a reply produced on another shard's thread. */
+    ByteBuf newBuffer();
+
+    /** Called on the connection's thread with the reply of a command that ran elsewhere; resumes the request queue. */
+    void resume(ByteBuf reply);
+
+    /** Runs on the connection's own thread. */
+    void execute(Runnable task);
+
+    void close();
+}

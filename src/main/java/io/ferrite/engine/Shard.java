@@ -1,0 +1,150 @@
+package io.ferrite.engine;
+
+import io.ferrite.store.Db;
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+
+/**
+ * One single-threaded part of the keyspace: the slots it owns in all databases, run by one Netty
+ * event loop that also serves connections (Dragonfly's model). Work for the shard arrives as
+ * tasks on that loop. A cross-shard command <em>holds</em> the shard: while held, the shard runs
+ * only that command's steps and parks other work, in arrival order, until the hold ends.
+ */
+public final class Shard {
+    public final int id;
+    public final EventLoop loop;
+    public final ShardStats stats;
+    final Db[] dbs;
+    private final ShardKeyspace[] views;
+    final WatchTable watches = new WatchTable();
+    final SplittableRandom random = new SplittableRandom();
+    private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
+    private Object holder;
+    /** The running command's clock (Unix ms). */
+    long now = System.currentTimeMillis();
+
+    Shard(int id, EventLoop loop, int databases, int commandCount) {
+        this.id = id;
+        this.loop = loop;
+        this.stats = new ShardStats(commandCount);
+        this.dbs = new Db[databases];
+        this.views = new ShardKeyspace[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new Db();
+            views[i] = new ShardKeyspace(this, i);
+        }
+    }
+
+    public ShardKeyspace view(int db) {
+        return views[db];
+    }
+
+    public int databases() {
+        return dbs.length;
+    }
+
+    /** Read by INFO from any thread; an instant's figure. */
+    public int keys(int db) {
+        return dbs[db].size();
+    }
+
+    public int expires(int db) {
+        return dbs[db].expiresCount();
+    }
+
+    public long memory() {
+        long m = 0;
+        for (Db d : dbs) {
+            m += d.memory();
+        }
+        return m;
+    }
+
+    /** Marks the start of a command on this shard: fixes its clock. */
+    public void beginCommand() {
+        now = System.currentTimeMillis();
+    }
+
+    /** True when work for this shard may run right now on its own thread. */
+    boolean free() {
+        return holder == null && parked.isEmpty();
+    }
+
+    /** Runs {@code task} on this shard's thread after any work that arrived before it. */
+    public void run(Runnable task) {
+        if (loop.inEventLoop()) {
+            runOrPark(task);
+        } else {
+            loop.execute(() -> runOrPark(task));
+        }
+    }
+
+    private void runOrPark(Runnable task) {
+        if (free()) {
+            task.run();
+        } else {
+            parked.add(task);
+        }
+    }
+
+    /** Grants the hold to {@code tx} once earlier work and holds are done, then runs {@code granted} on this thread. */
+    void acquire(Object tx, Runnable granted) {
+        run(() -> {
+            holder = tx;
+            granted.run();
+        });
+    }
+
+    /** Runs a step of the holding command on this shard's thread, ahead of parked work. */
+    void runHeld(Object tx, Runnable step) {
+        Runnable checked = () -> {
+            if (holder != tx) {
+                throw new IllegalStateException("shard " + id + " not held by this command");
+            }
+            step.run();
+        };
+        if (loop.inEventLoop()) {
+            checked.run();
+        } else {
+            loop.execute(checked);
+        }
+    }
+
+    /** Ends the hold and runs parked work until it is empty or another hold begins. */
+    void release(Object tx) {
+        runHeld(tx, () -> {
+            holder = null;
+            while (holder == null && !parked.isEmpty()) {
+                parked.poll().run();
+            }
+        });
+    }
+
+    boolean held() {
+        return holder != null;
+    }
+
+    // WATCH bookkeeping, called on this shard's thread
+    void watch(int db, byte[] key, Client c) {
+        watches.watch(db, key, c);
+    }
+
+    void unwatch(int db, byte[] key, Client c) {
+        watches.unwatch(db, key, c);
+    }
+
+    /** Swaps two databases' contents on this shard (SWAPDB), touching watchers of keys present in either. */
+    void swap(int a, int b) {
+        watches.touchWhere(k -> (k.db() == a || k.db() == b)
+            && (dbs[a].find(k.bytes()) != null || dbs[b].find(k.bytes()) != null));
+        Db t = dbs[a];
+        dbs[a] = dbs[b];
+        dbs[b] = t;
+    }
+
+    Db db(int index) {
+        return dbs[index];
+    }
+}

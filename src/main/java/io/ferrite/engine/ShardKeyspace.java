@@ -1,0 +1,230 @@
+package io.ferrite.engine;
+
+import io.ferrite.store.Db;
+import io.ferrite.store.Encoding;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
+
+import java.util.function.Consumer;
+
+/** A shard's own view of one database: commands run against it on the shard's thread. */
+public final class ShardKeyspace implements Keyspace {
+    private final Shard shard;
+    private final int index;
+
+    ShardKeyspace(Shard shard, int index) {
+        this.shard = shard;
+        this.index = index;
+    }
+
+    private Db db() {
+        return shard.dbs[index];
+    }
+
+    public Shard shard() {
+        return shard;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public long now() {
+        return shard.now;
+    }
+
+    /** The entry if present and not logically expired; an expired one is deleted on the way (Redis's expireIfNeeded). */
+    private Entry live(byte[] key) {
+        Entry e = db().find(key);
+        if (e != null && e.hasExpiry() && e.expireAt() < shard.now) {
+            expireNow(e);
+            return null;
+        }
+        return e;
+    }
+
+    /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
+    void expireNow(Entry e) {
+        db().remove(e.key);
+        shard.stats.expiredKeys++;
+        shard.watches.touch(index, e.key);
+    }
+
+    @Override
+    public Entry read(byte[] key) {
+        Entry e = live(key);
+        if (e == null) {
+            shard.stats.keyspaceMisses++;
+        } else {
+            shard.stats.keyspaceHits++;
+            e.lru = LruClock.now();
+        }
+        return e;
+    }
+
+    @Override
+    public Entry peek(byte[] key) {
+        return live(key);
+    }
+
+    @Override
+    public Entry write(byte[] key) {
+        Entry e = live(key);
+        if (e != null) {
+            e.lru = LruClock.now();
+        }
+        return e;
+    }
+
+    @Override
+    public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
+        Entry e = db().add(key, type, value, encoding);
+        e.lru = LruClock.now();
+        shard.watches.touch(index, key);
+        return e;
+    }
+
+    @Override
+    public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
+        db().replaceValue(e, type, value, encoding);
+        shard.watches.touch(index, e.key);
+    }
+
+    @Override
+    public Entry setString(byte[] key, byte[] value, Encoding encoding, boolean keepTtl) {
+        Entry e = live(key);
+        if (e == null) {
+            return add(key, ValueType.STRING, value, encoding);
+        }
+        db().replaceValue(e, ValueType.STRING, value, encoding);
+        if (!keepTtl && e.hasExpiry()) {
+            db().setExpire(e, Entry.NO_EXPIRY);
+        }
+        e.lru = LruClock.now();
+        shard.watches.touch(index, key);
+        return e;
+    }
+
+    @Override
+    public boolean delete(byte[] key) {
+        Entry e = live(key);
+        if (e == null) {
+            return false;
+        }
+        db().remove(key);
+        shard.watches.touch(index, key);
+        return true;
+    }
+
+    @Override
+    public void expire(Entry e, long at) {
+        db().setExpire(e, at);
+        shard.watches.touch(index, e.key);
+    }
+
+    @Override
+    public void modified(Entry e, long memoryDelta) {
+        db().adjustMemory(memoryDelta);
+        shard.watches.touch(index, e.key);
+    }
+
+    @Override
+    public int size() {
+        return db().size();
+    }
+
+    @Override
+    public Keyspace other(int db) {
+        return shard.view(db);
+    }
+
+    // Whole-database operations for commands that run on every shard
+
+    public int expiresCount() {
+        return db().expiresCount();
+    }
+
+    /** One SCAN step over this shard's part; expired keys met on the way are deleted, not reported. */
+    public long scan(long cursor, Consumer<Entry> visitor) {
+        java.util.List<Entry> seen = new java.util.ArrayList<>();
+        long next = db().scan(cursor, seen::add);
+        for (Entry e : seen) {
+            if (live(e.key) != null) {
+                visitor.accept(e);
+            }
+        }
+        return next;
+    }
+
+    public void forEachLive(Consumer<Entry> visitor) {
+        java.util.List<Entry> expired = new java.util.ArrayList<>();
+        db().forEach(e -> {
+            if (e.hasExpiry() && e.expireAt() < shard.now) {
+                expired.add(e);
+            } else {
+                visitor.accept(e);
+            }
+        });
+        expired.forEach(this::expireNow);
+    }
+
+    /** A random live key, giving up after Redis's 100 tries when nearly every key is expired. */
+    public Entry randomLive() {
+        for (int tries = 0; tries < 100; tries++) {
+            Entry e = db().randomEntry(shard.random);
+            if (e == null) {
+                return null;
+            }
+            if (!(e.hasExpiry() && e.expireAt() < shard.now)) {
+                return e;
+            }
+            expireNow(e);
+        }
+        return null;
+    }
+
+    /** FLUSHDB's part on this shard; returns the number of keys removed. */
+    public int flush() {
+        int n = db().size();
+        shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
+        db().clear();
+        return n;
+    }
+
+    public void swapWith(int other) {
+        shard.swap(index, other);
+    }
+
+    // Detach and attach: moving entries to and from a cross-shard command
+
+    /** Removes a live key for a cross-shard command to work on; null if absent or expired. */
+    Entry detach(byte[] key) {
+        Entry e = live(key);
+        if (e != null) {
+            db().remove(key);
+        }
+        return e;
+    }
+
+    /** Puts back an entry a cross-shard command detached or created, signalling watchers if it changed. */
+    void attach(byte[] key, Entry e, boolean changed) {
+        if (e != null) {
+            db().attach(e);
+        }
+        if (changed) {
+            shard.watches.touch(index, key);
+        }
+    }
+
+    /** WATCH's "already expired when watched" test (Redis's keyIsExpired: no deletion). */
+    boolean isLogicallyExpired(byte[] key) {
+        Entry e = db().find(key);
+        return e != null && e.hasExpiry() && e.expireAt() < System.currentTimeMillis();
+    }
+
+    boolean existsRaw(byte[] key) {
+        return db().find(key) != null;
+    }
+}

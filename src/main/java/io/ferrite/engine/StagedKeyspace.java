@@ -1,0 +1,151 @@
+package io.ferrite.engine;
+
+import io.ferrite.store.BytesKey;
+import io.ferrite.store.Encoding;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The keyspace a cross-shard command runs against: the entries of its keys, moved out of their
+ * shards (which are held meanwhile) and moved back when it ends. Moving rather than sharing keeps
+ * every entry owned by exactly one thread at a time, with no copying and no locks.
+ */
+final class StagedKeyspace implements Keyspace {
+    /** A key gathered from its shard: the entry (null if absent) and whether the command changed it. */
+    static final class Slot {
+        final Shard owner;
+        Entry entry;
+        boolean changed;
+
+        Slot(Shard owner, Entry entry) {
+            this.owner = owner;
+            this.entry = entry;
+        }
+    }
+
+    private final Map<BytesKey, Slot> slots;
+    private final int index;
+    private final long now;
+    final ShardStats stats;
+
+    StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats) {
+        this.slots = slots;
+        this.index = index;
+        this.now = now;
+        this.stats = stats;
+    }
+
+    static Map<BytesKey, Slot> newSlots() {
+        return new LinkedHashMap<>();
+    }
+
+    private Slot slot(byte[] key) {
+        Slot s = slots.get(new BytesKey(index, key));
+        if (s == null) {
+            throw new IllegalStateException("key not declared by the command: " + io.ferrite.store.Bytes.str(key));
+        }
+        return s;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public long now() {
+        return now;
+    }
+
+    @Override
+    public Entry read(byte[] key) {
+        Entry e = slot(key).entry;
+        if (e == null) {
+            stats.keyspaceMisses++;
+        } else {
+            stats.keyspaceHits++;
+            e.lru = LruClock.now();
+        }
+        return e;
+    }
+
+    @Override
+    public Entry peek(byte[] key) {
+        return slot(key).entry;
+    }
+
+    @Override
+    public Entry write(byte[] key) {
+        return slot(key).entry;
+    }
+
+    @Override
+    public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
+        Slot s = slot(key);
+        Entry e = Entry.detached(key);
+        e.type = type;
+        e.value = value;
+        e.encoding = encoding;
+        e.lru = LruClock.now();
+        s.entry = e;
+        s.changed = true;
+        return e;
+    }
+
+    @Override
+    public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
+        e.type = type;
+        e.value = value;
+        e.encoding = encoding;
+        slot(e.key).changed = true;
+    }
+
+    @Override
+    public Entry setString(byte[] key, byte[] value, Encoding encoding, boolean keepTtl) {
+        Slot s = slot(key);
+        if (s.entry == null) {
+            return add(key, ValueType.STRING, value, encoding);
+        }
+        replace(s.entry, ValueType.STRING, value, encoding);
+        if (!keepTtl) {
+            s.entry.expireAtDetached(Entry.NO_EXPIRY);
+        }
+        return s.entry;
+    }
+
+    @Override
+    public boolean delete(byte[] key) {
+        Slot s = slot(key);
+        if (s.entry == null) {
+            return false;
+        }
+        s.entry = null;
+        s.changed = true;
+        return true;
+    }
+
+    @Override
+    public void expire(Entry e, long at) {
+        e.expireAtDetached(at);
+        slot(e.key).changed = true;
+    }
+
+    @Override
+    public void modified(Entry e, long memoryDelta) {
+        // memory is recounted when the entry is attached again
+        slot(e.key).changed = true;
+    }
+
+    @Override
+    public int size() {
+        throw new UnsupportedOperationException("database size is not known to a cross-shard command");
+    }
+
+    @Override
+    public Keyspace other(int db) {
+        return new StagedKeyspace(slots, db, now, stats);
+    }
+}

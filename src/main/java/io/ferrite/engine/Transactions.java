@@ -1,0 +1,134 @@
+package io.ferrite.engine;
+
+import io.ferrite.command.Command;
+import io.ferrite.protocol.resp.Reply;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** MULTI, EXEC, DISCARD, WATCH and UNWATCH, with Redis's replies and errors (multi.c). */
+final class Transactions {
+    private final Dispatcher dispatcher;
+    private final Engine engine;
+
+    Transactions(Dispatcher dispatcher, Engine engine) {
+        this.dispatcher = dispatcher;
+        this.engine = engine;
+    }
+
+    boolean handle(Session session, Command cmd, byte[][] args) {
+        Client c = session.client();
+        Reply reply = session.reply();
+        switch (cmd.fullName()) {
+            case "multi" -> {
+                if (c.inMulti) {
+                    reply.error("ERR MULTI calls can not be nested");
+                } else {
+                    c.inMulti = true;
+                    reply.ok();
+                }
+                return true;
+            }
+            case "discard" -> {
+                if (!c.inMulti) {
+                    reply.error("ERR DISCARD without MULTI");
+                    return true;
+                }
+                c.clearMulti();
+                unwatchAll(c);
+                reply.ok();
+                return true;
+            }
+            case "unwatch" -> {
+                unwatchAll(c);
+                reply.ok();
+                return true;
+            }
+            case "watch" -> {
+                if (c.inMulti) {
+                    reply.error("ERR WATCH inside MULTI is not allowed");
+                    return true;
+                }
+                return watch(session, args);
+            }
+            case "exec" -> {
+                return exec(session);
+            }
+            default -> throw new IllegalStateException(cmd.fullName());
+        }
+    }
+
+    private boolean exec(Session session) {
+        Client c = session.client();
+        Reply reply = session.reply();
+        if (!c.inMulti) {
+            reply.error("ERR EXEC without MULTI");
+            return true;
+        }
+        if (c.multiAborted) {
+            reply.error("EXECABORT Transaction discarded because of previous errors.");
+            c.clearMulti();
+            unwatchAll(c);
+            return true;
+        }
+        List<Client.QueuedCommand> queued = new ArrayList<>(c.queued);
+        c.clearMulti();
+        if (c.casDirty) {
+            reply.nilArray();
+            unwatchAll(c);
+            return true;
+        }
+        dispatcher.exec(session, queued, () -> unwatchAll(c));
+        return false;
+    }
+
+    private boolean watch(Session session, byte[][] args) {
+        Client c = session.client();
+        int db = c.db;
+        List<byte[]> fresh = new ArrayList<>();
+        outer:
+        for (int i = 1; i < args.length; i++) {
+            for (Client.WatchedKey w : c.watched) {
+                if (w.db() == db && java.util.Arrays.equals(w.key(), args[i])) {
+                    continue outer;
+                }
+            }
+            for (byte[] f : fresh) {
+                if (java.util.Arrays.equals(f, args[i])) {
+                    continue outer;
+                }
+            }
+            fresh.add(args[i]);
+        }
+        if (fresh.isEmpty()) {
+            session.reply().ok();
+            return true;
+        }
+        int[] pending = {fresh.size()};
+        io.netty.buffer.ByteBuf buf = session.newBuffer();
+        for (byte[] key : fresh) {
+            Shard s = engine.shardOf(key);
+            s.run(() -> {
+                boolean expired = s.view(db).isLogicallyExpired(key);
+                s.watch(db, key, c);
+                session.execute(() -> {
+                    c.watched.add(new Client.WatchedKey(db, key, s, expired));
+                    if (--pending[0] == 0) {
+                        new Reply(buf, c.resp, null).ok();
+                        session.resume(buf);
+                    }
+                });
+            });
+        }
+        return false;
+    }
+
+    /** Forgets every WATCHed key of the client (EXEC, DISCARD, UNWATCH, RESET, disconnect). */
+    static void unwatchAll(Client c) {
+        for (Client.WatchedKey w : c.watched) {
+            w.shard().run(() -> w.shard().unwatch(w.db(), w.key(), c));
+        }
+        c.watched.clear();
+        c.casDirty = false;
+    }
+}

@@ -1,0 +1,173 @@
+package io.ferrite.protocol.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns RESP multibulk and inline requests into argument arrays ({@code byte[][]}), keeping its
+ * place across reads so a large request is scanned once. Malformed input yields a
+ * {@link ProtocolError} with Redis's exact message, after which nothing more is decoded.
+ */
+public final class RespDecoder extends ByteToMessageDecoder {
+    private static final int UNAUTH_MAX_ARGS = 10;
+    private static final int UNAUTH_MAX_BULK = 16384;
+
+    private final RespLimits limits;
+    private byte[][] args;
+    private int argc;
+    private int filled;
+    private long bulkLen = -1;
+    private boolean failed;
+
+    public RespDecoder(RespLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (!failed && in.isReadable()) {
+            if (in.readableBytes() > limits.queryBufferLimit()) {
+                // Redis closes without a reply: "closing client that reached max query buffer length"
+                in.skipBytes(in.readableBytes());
+                failed = true;
+                out.add(QueryBufferOverflow.INSTANCE);
+                return;
+            }
+            Object msg = args == null ? startRequest(in) : continueMultibulk(in);
+            if (msg == null) {
+                return;
+            }
+            if (msg != SKIP) {
+                out.add(msg);
+            }
+        }
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    private static final Object SKIP = new Object();
+
+    private Object startRequest(ByteBuf in) {
+        if (in.getByte(in.readerIndex()) == '*') {
+            int cr = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
+            if (cr < 0) {
+                return in.readableBytes() > RespLimits.INLINE_MAX ? fail("too big mbulk count string") : null;
+            }
+            if (cr + 1 >= in.writerIndex()) {
+                return null;
+            }
+            long n = parseNumber(in, in.readerIndex() + 1, cr);
+            in.readerIndex(cr + 2);
+            if (n == Long.MIN_VALUE || n > Integer.MAX_VALUE) {
+                return fail("invalid multibulk length");
+            }
+            if (n > UNAUTH_MAX_ARGS && !limits.authenticated()) {
+                return fail("unauthenticated multibulk length");
+            }
+            if (n <= 0) {
+                return SKIP;
+            }
+            argc = (int) n;
+            args = new byte[Math.min(argc, 1024)][];
+            filled = 0;
+            bulkLen = -1;
+            return continueMultibulk(in);
+        }
+        return inline(in);
+    }
+
+    private Object continueMultibulk(ByteBuf in) {
+        while (filled < argc) {
+            if (bulkLen < 0) {
+                if (!in.isReadable()) {
+                    return null;
+                }
+                int cr = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\r');
+                if (cr < 0) {
+                    return in.readableBytes() > RespLimits.INLINE_MAX ? fail("too big bulk count string") : null;
+                }
+                if (cr + 1 >= in.writerIndex()) {
+                    return null;
+                }
+                byte first = in.getByte(in.readerIndex());
+                if (first != '$') {
+                    return fail("expected '$', got '" + (char) (first & 0xFF) + "'");
+                }
+                long n = parseNumber(in, in.readerIndex() + 1, cr);
+                in.readerIndex(cr + 2);
+                if (n < 0 || n > limits.maxBulkLength()) {
+                    return fail("invalid bulk length");
+                }
+                if (n > UNAUTH_MAX_BULK && !limits.authenticated()) {
+                    return fail("unauthenticated bulk length");
+                }
+                bulkLen = n;
+            }
+            // Redis skips the two bytes after the payload without checking they are CRLF.
+            if (in.readableBytes() < bulkLen + 2) {
+                return null;
+            }
+            byte[] arg = new byte[(int) bulkLen];
+            in.readBytes(arg);
+            in.skipBytes(2);
+            if (filled == args.length) {
+                args = java.util.Arrays.copyOf(args, Math.min(argc, args.length * 2));
+            }
+            args[filled++] = arg;
+            bulkLen = -1;
+        }
+        byte[][] done = args;
+        args = null;
+        return done;
+    }
+
+    private Object inline(ByteBuf in) {
+        int nl = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (nl < 0) {
+            return in.readableBytes() > RespLimits.INLINE_MAX ? fail("too big inline request") : null;
+        }
+        int end = nl;
+        if (end > in.readerIndex() && in.getByte(end - 1) == '\r') {
+            end--;
+        }
+        byte[] line = new byte[end - in.readerIndex()];
+        in.getBytes(in.readerIndex(), line);
+        in.readerIndex(nl + 1);
+        List<byte[]> parts = InlineArgs.split(line);
+        if (parts == null) {
+            return fail("unbalanced quotes in request");
+        }
+        if (parts.isEmpty()) {
+            return SKIP;
+        }
+        return parts.toArray(new byte[0][]);
+    }
+
+    private Object fail(String message) {
+        failed = true;
+        return new ProtocolError(message);
+    }
+
+    /** Redis's string2ll over a count line: Long.MIN_VALUE marks anything that is not a plain integer. */
+    private static long parseNumber(ByteBuf in, int from, int to) {
+        int len = to - from;
+        if (len <= 0 || len > 20) {
+            return Long.MIN_VALUE;
+        }
+        byte[] b = new byte[len];
+        in.getBytes(from, b);
+        Long v = io.ferrite.store.Bytes.parseLongStrict(b, 0, len);
+        return v == null ? Long.MIN_VALUE : v;
+    }
+
+    /** Marker for a client whose unparsed input outgrew client-query-buffer-limit. */
+    public enum QueryBufferOverflow {
+        INSTANCE
+    }
+
+}

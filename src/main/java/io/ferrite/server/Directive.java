@@ -1,0 +1,127 @@
+package io.ferrite.server;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * One configuration directive, as redis.conf and CONFIG GET/SET name it: how its value is
+ * parsed and printed, its default, and whether CONFIG SET may change it at run time.
+ */
+public final class Directive {
+    public enum Type { INT, MEMORY, BOOL, STRING, ENUM, CUSTOM }
+
+    final String name;
+    final Type type;
+    final String defaultValue;
+    final boolean mutable;
+    final long min;
+    final long max;
+    final List<String> choices;
+    /** For CUSTOM directives: returns an error text or null, and the canonical form via {@link #canonical}. */
+    final Function<String, String> validator;
+    final Function<String, String> canonical;
+
+    private Directive(String name, Type type, String defaultValue, boolean mutable, long min, long max,
+                      List<String> choices, Function<String, String> validator, Function<String, String> canonical) {
+        this.name = name;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.mutable = mutable;
+        this.min = min;
+        this.max = max;
+        this.choices = choices;
+        this.validator = validator;
+        this.canonical = canonical;
+    }
+
+    static Directive integer(String name, long def, long min, long max, boolean mutable) {
+        return new Directive(name, Type.INT, Long.toString(def), mutable, min, max, List.of(), null, null);
+    }
+
+    static Directive memory(String name, long def, long min, long max, boolean mutable) {
+        return new Directive(name, Type.MEMORY, Long.toString(def), mutable, min, max, List.of(), null, null);
+    }
+
+    static Directive bool(String name, boolean def, boolean mutable) {
+        return new Directive(name, Type.BOOL, def ? "yes" : "no", mutable, 0, 0, List.of(), null, null);
+    }
+
+    static Directive string(String name, String def, boolean mutable) {
+        return new Directive(name, Type.STRING, def, mutable, 0, 0, List.of(), null, null);
+    }
+
+    static Directive choice(String name, String def, boolean mutable, String... choices) {
+        return new Directive(name, Type.ENUM, def, mutable, 0, 0, List.of(choices), null, null);
+    }
+
+    static Directive custom(String name, String def, boolean mutable, Function<String, String> validator,
+                            Function<String, String> canonical) {
+        return new Directive(name, Type.CUSTOM, def, mutable, 0, 0, List.of(), validator, canonical);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Parses {@code raw} to the form CONFIG GET prints; throws {@link IllegalArgumentException} with Redis's reason. */
+    String normalize(String raw) {
+        switch (type) {
+            case INT, MEMORY -> {
+                long v;
+                try {
+                    v = type == Type.MEMORY ? parseMemory(raw) : Long.parseLong(raw.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(type == Type.MEMORY
+                        ? "argument must be a memory value" : "argument couldn't be parsed into an integer");
+                }
+                if (v < min || v > max) {
+                    throw new IllegalArgumentException("argument must be between " + min + " and " + max + " inclusive");
+                }
+                return Long.toString(v);
+            }
+            case BOOL -> {
+                String v = raw.toLowerCase(Locale.ROOT);
+                if (!v.equals("yes") && !v.equals("no")) {
+                    throw new IllegalArgumentException("argument must be 'yes' or 'no'");
+                }
+                return v;
+            }
+            case ENUM -> {
+                String v = raw.toLowerCase(Locale.ROOT);
+                if (!choices.contains(v)) {
+                    throw new IllegalArgumentException("argument(s) must be one of the following: " + String.join(", ", choices));
+                }
+                return v;
+            }
+            case CUSTOM -> {
+                String err = validator.apply(raw);
+                if (err != null) {
+                    throw new IllegalArgumentException(err);
+                }
+                return canonical.apply(raw);
+            }
+            default -> {
+                return raw;
+            }
+        }
+    }
+
+    /** Redis's memtoull: a number with an optional k/kb/m/mb/g/gb suffix (k = 1000, kb = 1024). */
+    static long parseMemory(String raw) {
+        String s = raw.trim().toLowerCase(Locale.ROOT);
+        long mul = 1;
+        String[][] units = {{"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"}, {"k", "1000"}, {"m", "1000000"}, {"g", "1000000000"}, {"b", "1"}};
+        for (String[] u : units) {
+            if (s.endsWith(u[0])) {
+                mul = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length());
+                break;
+            }
+        }
+        if (s.isEmpty() || !s.chars().allMatch(Character::isDigit)) {
+            throw new NumberFormatException(raw);
+        }
+        return Math.multiplyExact(Long.parseLong(s), mul);
+    }
+}

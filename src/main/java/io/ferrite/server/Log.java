@@ -1,0 +1,61 @@
+package io.ferrite.server;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Redis-style log lines: {@code pid:M 25 Nov 2026 00:07:24.123 * message}, filtered by loglevel. */
+public final class Log {
+    public enum Level { DEBUG('.'), VERBOSE('-'), NOTICE('*'), WARNING('#');
+        final char mark;
+
+        Level(char mark) {
+            this.mark = mark;
+        }
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ENGLISH);
+    private static volatile PrintStream out = System.out;
+    private static volatile Level level = Level.NOTICE;
+
+    private Log() {
+    }
+
+    static void configure(ServerConfig cfg) {
+        level = Level.valueOf(cfg.get("loglevel").toUpperCase(Locale.ROOT));
+        String file = cfg.get("logfile");
+        if (!file.isEmpty()) {
+            try {
+                out = new PrintStream(new FileOutputStream(file, true), true);
+            } catch (IOException e) {
+                throw new ServerConfig.ConfigError("Reading the configuration", "logfile " + file, "Can't open the log file: " + e.getMessage());
+            }
+        }
+    }
+
+    public static void level(String name) {
+        level = Level.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    public static void notice(String msg) {
+        log(Level.NOTICE, msg);
+    }
+
+    public static void warning(String msg) {
+        log(Level.WARNING, msg);
+    }
+
+    public static void verbose(String msg) {
+        log(Level.VERBOSE, msg);
+    }
+
+    public static void log(Level l, String msg) {
+        if (l.ordinal() < level.ordinal()) {
+            return;
+        }
+        out.println(ProcessHandle.current().pid() + ":M " + TIME.format(ZonedDateTime.now()) + " " + l.mark + " " + msg);
+    }
+}

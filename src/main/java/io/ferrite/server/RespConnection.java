@@ -1,0 +1,260 @@
+package io.ferrite.server;
+
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Dispatcher;
+import io.ferrite.engine.Session;
+import io.ferrite.protocol.resp.ProtocolError;
+import io.ferrite.protocol.resp.Reply;
+import io.ferrite.protocol.resp.RespDecoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+
+/**
+ * One RESP client connection: queues decoded requests, hands them to the dispatcher one at a time
+ * so replies leave in request order, gathers the replies of a read batch into one buffer and
+ * flushes it once. A client that stops reading stops being read (backpressure), so its replies
+ * cannot pile up in the server's memory.
+ */
+public final class RespConnection extends ChannelInboundHandlerAdapter implements Session {
+    private final Server server;
+    private final ArrayDeque<byte[][]> requests = new ArrayDeque<>();
+    private Channel channel;
+    private Client client;
+    private Reply reply;
+    private ByteBuf pending;
+    private boolean waiting;
+    private boolean inRead;
+    private boolean closing;
+
+    RespConnection(Server server) {
+        this.server = server;
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ServerStats stats = server.stats();
+        stats.totalConnections.increment();
+        int n = stats.connectedClients.incrementAndGet();
+        client = new Client(server.nextClientId(), address(channel.remoteAddress()), address(channel.localAddress()),
+            server.engine().shardFor(ctx.channel().eventLoop()), !server.authRequired());
+        reply = new Reply(null, 2, server.stats()::error);
+        if (n > server.config().getInt("maxclients")) {
+            stats.rejectedConnections.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
+                .addListener(ChannelFutureListener.CLOSE);
+            closing = true;
+            return;
+        }
+        server.register(this);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        server.stats().connectedClients.decrementAndGet();
+        if (!closing || server.isRegistered(this)) {
+            server.unregister(this);
+        }
+        Dispatcher.resetTransaction(client);
+        requests.clear();
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            return;
+        }
+        inRead = true;
+        if (msg instanceof byte[][] args) {
+            requests.add(args);
+            drain();
+        } else if (msg instanceof ProtocolError err) {
+            drainThenFail(err);
+        } else if (msg == RespDecoder.QueryBufferOverflow.INSTANCE) {
+            Log.warning("Closing client that reached max query buffer length: id=" + client.id + " addr=" + client.addr);
+            closing = true;
+            flush();
+            channel.close();
+        }
+    }
+
+    private ProtocolError deferredError;
+
+    private void drainThenFail(ProtocolError err) {
+        deferredError = err;
+        drain();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        channel.config().setAutoRead(channel.isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            Log.warning("Closing client id=" + client.id + " after an internal error: " + cause);
+        }
+        ctx.close();
+    }
+
+    /** Runs queued requests until one has to wait for another shard. */
+    private void drain() {
+        Dispatcher dispatcher = server.dispatcher();
+        while (!waiting && !closing) {
+            byte[][] args = requests.poll();
+            if (args == null) {
+                break;
+            }
+            ensureBuffer();
+            long mark = pending.writerIndex();
+            Client.ReplyMode mode = client.replyMode;
+            boolean done = dispatcher.process(this, args);
+            if (!done) {
+                waiting = true;
+                replyModeAtWait = mode;
+                return;
+            }
+            afterReply(mark, mode);
+        }
+        if (!waiting && deferredError != null && requests.isEmpty()) {
+            ensureBuffer();
+            reply.error("ERR Protocol error: " + deferredError.message());
+            deferredError = null;
+            client.closeAfterReply = true;
+        }
+        if (client.closeAfterReply) {
+            closing = true;
+            ByteBuf b = pending;
+            pending = null;
+            if (b != null && b.isReadable()) {
+                countOut(b);
+                channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                if (b != null) {
+                    b.release();
+                }
+                channel.close();
+            }
+        }
+    }
+
+    private Client.ReplyMode replyModeAtWait;
+
+    /** CLIENT REPLY OFF and SKIP: drop what the command wrote (SKIP only for the next command). */
+    private void afterReply(long mark, Client.ReplyMode modeBefore) {
+        if (modeBefore == Client.ReplyMode.OFF && client.replyMode == Client.ReplyMode.OFF
+            || modeBefore == Client.ReplyMode.SKIP) {
+            pending.writerIndex((int) mark);
+            if (modeBefore == Client.ReplyMode.SKIP && client.replyMode == Client.ReplyMode.SKIP) {
+                client.replyMode = Client.ReplyMode.ON;
+            }
+        }
+        if (client.replyMode == Client.ReplyMode.ON && modeBefore == Client.ReplyMode.OFF) {
+            // CLIENT REPLY ON replies OK even though replies were off when it arrived
+            return;
+        }
+    }
+
+    private void ensureBuffer() {
+        if (pending == null) {
+            pending = channel.alloc().ioBuffer(256);
+            reply.retarget(pending, client.resp);
+        } else {
+            reply.protocol(client.resp);
+        }
+    }
+
+    private void flush() {
+        if (pending != null && pending.isReadable()) {
+            ByteBuf b = pending;
+            pending = null;
+            countOut(b);
+            channel.writeAndFlush(b, channel.voidPromise());
+        }
+    }
+
+    private void countOut(ByteBuf b) {
+        server.stats().netOutputBytes.add(b.readableBytes());
+    }
+
+    // Session
+
+    @Override
+    public Reply reply() {
+        return reply;
+    }
+
+    @Override
+    public ByteBuf newBuffer() {
+        return channel.alloc().ioBuffer(128);
+    }
+
+    @Override
+    public void resume(ByteBuf out) {
+        waiting = false;
+        if (closing) {
+            out.release();
+            return;
+        }
+        ensureBuffer();
+        Client.ReplyMode mode = replyModeAtWait;
+        long mark = pending.writerIndex();
+        pending.writeBytes(out);
+        out.release();
+        afterReply(mark, mode);
+        drain();
+        if (!inRead) {
+            flush();
+        }
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        // always queued, never run in place: multi-step commands continue here without growing the stack
+        channel.eventLoop().execute(task);
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    static String address(java.net.SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            String host = i.getAddress().getHostAddress();
+            int pct = host.indexOf('%');
+            if (pct >= 0) {
+                host = host.substring(0, pct);
+            }
+            return host + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

@@ -1,0 +1,261 @@
+package io.ferrite.server;
+
+import io.ferrite.command.CommandRegistry;
+import io.ferrite.command.CommandTable;
+import io.ferrite.command.family.Families;
+import io.ferrite.engine.Dispatcher;
+import io.ferrite.engine.Engine;
+import io.ferrite.engine.ExpiryCycle;
+import io.ferrite.engine.Shard;
+import io.ferrite.protocol.resp.RespDecoder;
+import io.ferrite.protocol.resp.RespLimits;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
+ * connected clients. {@link #start} returns once every listener is bound.
+ */
+public final class Server implements AutoCloseable {
+    private final ServerConfig config;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup shards;
+    private final Engine engine;
+    private final Dispatcher dispatcher;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
+    private final AtomicLong clientIds = new AtomicLong();
+    private final ServerStats stats = new ServerStats();
+    private final List<ExpiryCycle> expiryCycles = new ArrayList<>();
+    private final long startMillis = System.currentTimeMillis();
+    private final String runId = randomRunId();
+    private final boolean epoll = Epoll.isAvailable();
+    private volatile int respPort;
+    private volatile boolean closed;
+
+    private Server(ServerConfig config) {
+        this.config = config;
+        int n = config.getInt("shards");
+        if (n <= 0) {
+            n = Runtime.getRuntime().availableProcessors();
+        }
+        var ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferrite-accept"), ioFactory);
+        shards = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("ferrite-shard"), ioFactory);
+        CommandRegistry registry = new CommandRegistry();
+        Families.registerAll(registry);
+        CommandTable table = registry.build();
+        engine = new Engine(shards, config.getInt("databases"), table);
+        dispatcher = new Dispatcher(this, engine);
+    }
+
+    public static Server start(ServerConfig config) {
+        Server s = new Server(config);
+        try {
+            s.bind();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void bind() {
+        for (int i = 0; i < engine.shardCount(); i++) {
+            Shard shard = engine.shard(i);
+            ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"));
+            expiryCycles.add(cycle);
+            shard.loop.execute(cycle::start);
+        }
+        engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 1, 1, TimeUnit.SECONDS);
+        int port = config.getInt("port");
+        if (port == 0) {
+            return;
+        }
+        ServerBootstrap b = new ServerBootstrap()
+            .group(acceptor, shards)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    RespConnection conn = new RespConnection(Server.this);
+                    ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn)));
+                    ch.pipeline().addLast("resp-connection", conn);
+                }
+            });
+        boolean any = false;
+        for (String addr : config.get("bind").split("\\s+")) {
+            boolean optional = addr.startsWith("-");
+            String host = optional ? addr.substring(1) : addr;
+            host = switch (host) {
+                case "*" -> "0.0.0.0";
+                case "::*" -> "::";
+                default -> host;
+            };
+            try {
+                Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
+                listeners.add(ch);
+                respPort = ((InetSocketAddress) ch.localAddress()).getPort();
+                any = true;
+            } catch (Exception e) {
+                if (!optional) {
+                    throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port
+                        + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (!any) {
+            throw new IllegalStateException("Failed listening on port " + port + " (tcp), aborting.");
+        }
+    }
+
+    private RespLimits limitsFor(RespConnection conn) {
+        return new RespLimits() {
+            @Override
+            public long maxBulkLength() {
+                return config.getLong("proto-max-bulk-len");
+            }
+
+            @Override
+            public long queryBufferLimit() {
+                return config.getLong("client-query-buffer-limit");
+            }
+
+            @Override
+            public boolean authenticated() {
+                return conn.client() == null || conn.client().authenticated;
+            }
+        };
+    }
+
+    /** Once a second: closes clients idle longer than `timeout`, as Redis's clientsCronHandleTimeout. */
+    private void clientsCron() {
+        int timeout = config.getInt("timeout");
+        if (timeout <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (RespConnection c : clients.values()) {
+            if (now - c.client().lastInteraction > timeout * 1000L) {
+                Log.verbose("Closing idle client");
+                c.close();
+            }
+        }
+    }
+
+    public int respPort() {
+        return respPort;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public boolean epoll() {
+        return epoll;
+    }
+
+    public boolean authRequired() {
+        return !config.get("requirepass").isEmpty();
+    }
+
+    long nextClientId() {
+        return clientIds.incrementAndGet();
+    }
+
+    void register(RespConnection c) {
+        clients.put(c.client().id, c);
+    }
+
+    void unregister(RespConnection c) {
+        clients.remove(c.client().id);
+    }
+
+    boolean isRegistered(RespConnection c) {
+        return clients.containsKey(c.client().id);
+    }
+
+    public Collection<RespConnection> clients() {
+        return clients.values();
+    }
+
+    public RespConnection client(long id) {
+        return clients.get(id);
+    }
+
+    public void activeExpiry(boolean on) {
+        expiryCycles.forEach(c -> c.enabled(on));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private static String randomRunId() {
+        StringBuilder sb = new StringBuilder();
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        for (int i = 0; i < 40; i++) {
+            sb.append("0123456789abcdef".charAt(r.nextInt(16)));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package io.ferrite.server;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Server-wide counters that are not per shard: connections, network bytes, error replies by code. */
+public final class ServerStats {
+    public final AtomicInteger connectedClients = new AtomicInteger();
+    public final LongAdder totalConnections = new LongAdder();
+    public final LongAdder rejectedConnections = new LongAdder();
+    public final LongAdder netInputBytes = new LongAdder();
+    public final LongAdder netOutputBytes = new LongAdder();
+    public final LongAdder totalErrorReplies = new LongAdder();
+    public final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
+
+    /** Counts an error reply under its code (the first word), as INFO errorstats does. */
+    public void error(String message) {
+        totalErrorReplies.increment();
+        int sp = message.indexOf(' ');
+        String code = sp < 0 ? message : message.substring(0, sp);
+        errorsByCode.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
+    public void reset() {
+        totalConnections.reset();
+        rejectedConnections.reset();
+        netInputBytes.reset();
+        netOutputBytes.reset();
+        totalErrorReplies.reset();
+        errorsByCode.clear();
+    }
+}

@@ -1,0 +1,56 @@
+package io.ferrite.store;
+
+/**
+ * One key of one database on one shard: the key's bytes, its value and the metadata Redis keeps
+ * beside it (expiry, LRU clock or LFU counter). Entries chain inside {@link KeyTable} buckets.
+ * Only the owning shard's thread reads or writes an entry.
+ */
+public final class Entry {
+    public static final long NO_EXPIRY = -1;
+
+    public final byte[] key;
+    final int hash;
+    Entry next;
+
+    /** byte[] for strings; type-specific objects for collections. */
+    public Object value;
+    public ValueType type;
+    public Encoding encoding;
+
+    /** Absolute Unix time in milliseconds, or {@link #NO_EXPIRY}. */
+    long expireAt = NO_EXPIRY;
+    /** Position in the database's {@link ExpireIndex}, so removal is O(1). */
+    int expireSlot = -1;
+    /** Redis's 24-bit LRU clock in seconds, or the LFU counter and decay time when LFU is on. */
+    public int lru;
+
+    Entry(byte[] key, int hash) {
+        this.key = key;
+        this.hash = hash;
+    }
+
+    /** A free-standing entry for a key created outside any table (a cross-shard command's new key). */
+    public static Entry detached(byte[] key) {
+        return new Entry(key, Bytes.hash(key));
+    }
+
+    /** Sets the expiry of an entry that is in no table at the moment (detached for a cross-shard command). */
+    public void expireAtDetached(long at) {
+        if (expireSlot >= 0) {
+            throw new IllegalStateException("entry is indexed");
+        }
+        expireAt = at;
+    }
+
+    public long expireAt() {
+        return expireAt;
+    }
+
+    public boolean hasExpiry() {
+        return expireAt != NO_EXPIRY;
+    }
+
+    public byte[] bytes() {
+        return (byte[]) value;
+    }
+}

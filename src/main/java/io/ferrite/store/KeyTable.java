@@ -1,0 +1,148 @@
+package io.ferrite.store;
+
+import java.util.function.Consumer;
+
+/**
+ * A chained hash table of {@link Entry}s keyed by byte arrays: the per-database dictionary of one
+ * shard. Power-of-two buckets, so SCAN can use Redis's reverse-binary cursor, which visits every
+ * element present for the whole scan exactly once even if the table grows or shrinks in between.
+ */
+public final class KeyTable {
+    private static final int MIN_CAPACITY = 4;
+
+    private Entry[] buckets = new Entry[MIN_CAPACITY];
+    private int size;
+
+    public int size() {
+        return size;
+    }
+
+    public Entry get(byte[] key) {
+        int h = Bytes.hash(key);
+        for (Entry e = buckets[h & (buckets.length - 1)]; e != null; e = e.next) {
+            if (e.hash == h && java.util.Arrays.equals(e.key, key)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a new entry for a key known to be absent. */
+    public Entry add(byte[] key) {
+        if (size >= buckets.length) {
+            resize(buckets.length << 1);
+        }
+        int h = Bytes.hash(key);
+        Entry e = new Entry(key, h);
+        int i = h & (buckets.length - 1);
+        e.next = buckets[i];
+        buckets[i] = e;
+        size++;
+        return e;
+    }
+
+    /** Re-links an entry detached from another table (a cross-shard move) without copying it. */
+    public void attach(Entry e) {
+        if (size >= buckets.length) {
+            resize(buckets.length << 1);
+        }
+        int i = e.hash & (buckets.length - 1);
+        e.next = buckets[i];
+        buckets[i] = e;
+        size++;
+    }
+
+    public Entry remove(byte[] key) {
+        int h = Bytes.hash(key);
+        int i = h & (buckets.length - 1);
+        Entry prev = null;
+        for (Entry e = buckets[i]; e != null; prev = e, e = e.next) {
+            if (e.hash == h && java.util.Arrays.equals(e.key, key)) {
+                if (prev == null) {
+                    buckets[i] = e.next;
+                } else {
+                    prev.next = e.next;
+                }
+                e.next = null;
+                size--;
+                if (size < buckets.length >>> 3 && buckets.length > MIN_CAPACITY) {
+                    resize(buckets.length >>> 1);
+                }
+                return e;
+            }
+        }
+        return null;
+    }
+
+    public void clear() {
+        buckets = new Entry[MIN_CAPACITY];
+        size = 0;
+    }
+
+    private void resize(int capacity) {
+        Entry[] old = buckets;
+        Entry[] nb = new Entry[capacity];
+        int mask = capacity - 1;
+        for (Entry head : old) {
+            Entry e = head;
+            while (e != null) {
+                Entry next = e.next;
+                int i = e.hash & mask;
+                e.next = nb[i];
+                nb[i] = e;
+                e = next;
+            }
+        }
+        buckets = nb;
+    }
+
+    /**
+     * Visits the bucket at {@code cursor} and returns the next cursor (0 when done). The cursor's
+     * bits are incremented from the most significant end, as in Redis's dictScan.
+     */
+    public long scan(long cursor, Consumer<Entry> visitor) {
+        if (size == 0) {
+            return 0;
+        }
+        long mask = buckets.length - 1;
+        for (Entry e = buckets[(int) (cursor & mask)]; e != null; e = e.next) {
+            visitor.accept(e);
+        }
+        cursor |= ~mask;
+        cursor = Long.reverse(cursor);
+        cursor++;
+        cursor = Long.reverse(cursor);
+        return cursor;
+    }
+
+    /** A random entry, as Redis's dictGetFairRandomKey approximates it: a random non-empty bucket, then a random chain element. */
+    public Entry random(java.util.random.RandomGenerator rnd) {
+        if (size == 0) {
+            return null;
+        }
+        Entry head;
+        do {
+            head = buckets[rnd.nextInt(buckets.length)];
+        } while (head == null);
+        int len = 0;
+        for (Entry e = head; e != null; e = e.next) {
+            len++;
+        }
+        int pick = rnd.nextInt(len);
+        Entry e = head;
+        while (pick-- > 0) {
+            e = e.next;
+        }
+        return e;
+    }
+
+    public void forEach(Consumer<Entry> visitor) {
+        for (Entry head : buckets) {
+            for (Entry e = head; e != null; ) {
+                Entry next = e.next;
+                visitor.accept(e);
+                e = next;
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.ferrite.compat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A real redis-server started as a child process on a free loopback port. */
+final class RedisProcess implements AutoCloseable {
+  final int port;
+  private final Process process;
+  private final Path dir;
+
+  private RedisProcess(int port, Process process, Path dir) {
+    this.port = port;
+    this.process = process;
+    this.dir = dir;
+  }
+
+  /** The redis-server executable: -Dcompat.redisServer, $REDIS_SERVER, or redis-server on PATH. */
+  static Path findExecutable() {
+    String explicit = System.getProperty("compat.redisServer", System.getenv("REDIS_SERVER"));
+    if (explicit != null && !explicit.isBlank()) {
+      Path p = Path.of(explicit);
+      return Files.isExecutable(p) ? p : null;
+    }
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String d : path.split(File.pathSeparator)) {
+      Path p = Path.of(d.isEmpty() ? "." : d, "redis-server");
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** A currently free loopback port, never 6379 or 11211. */
+  static int freePort() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int p = s.getLocalPort();
+        if (p != 6379 && p != 11211) {
+          return p;
+        }
+      }
+    }
+    throw new IOException("no free port found");
+  }
+
+  static RedisProcess start(Path executable) throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      Path dir = Files.createTempDirectory("ferrite-compat-redis-");
+      Path log = dir.resolve("redis.log");
+      ProcessBuilder pb = new ProcessBuilder(List.of(
+          executable.toString(),
+          "--port", String.valueOf(port),
+          "--bind", "127.0.0.1",
+          "--save", "",
+          "--appendonly", "no",
+          "--daemonize", "no",
+          "--enable-debug-command", "yes",
+          "--dir", dir.toString(),
+          "--logfile", ""));
+      pb.redirectErrorStream(true);
+      pb.redirectOutput(log.toFile());
+      Process proc = pb.start();
+      RedisProcess rp = new RedisProcess(port, proc, dir);
+      Runtime.getRuntime().addShutdownHook(new Thread(proc::destroyForcibly));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline && proc.isAlive()) {
+        if (ping(port)) {
+          return rp;
+        }
+        Thread.sleep(20);
+      }
+      String out = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      rp.close();
+      last = new IOException("redis-server did not come up on port " + port + ":\n" + out);
+    }
+    throw last;
+  }
+
+  static boolean ping(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      s.setSoTimeout(1000);
+      OutputStream out = s.getOutputStream();
+      out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] b = in.readNBytes(7);
+      return new String(b, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}
