@@ -35,6 +35,7 @@ ferrite_try_java_home() {
   ((major >= FERRITE_MIN_JAVA)) || return 1
   JAVA_HOME=$(cd "$home" && pwd -P)
   JAVA=$JAVA_HOME/bin/java
+  FERRITE_JAVA_MAJOR=$major
 }
 
 ferrite_find_java() {
@@ -72,7 +73,12 @@ ferrite_find_java() {
 }
 
 ferrite_export_java() {
-  export JAVA_HOME JAVA
+  export JAVA_HOME JAVA FERRITE_JAVA_MAJOR
+  # Maven 3.8/3.9's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run.
+  if ((FERRITE_JAVA_MAJOR >= 24)) && [[ ${MAVEN_OPTS:-} != *sun-misc-unsafe-memory-access* ]]; then
+    MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+    export MAVEN_OPTS
+  fi
   case ":$PATH:" in
     *":$JAVA_HOME/bin:"*) ;;
     *) PATH=$JAVA_HOME/bin:$PATH ;;

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 final class CaseFile {
   private CaseFile() {}
 
-  enum Mode { EXACT, SORT, ANY, SCAN }
+  enum Mode { EXACT, SORT, PAIRS, ANY, SCAN }
 
   /** One line of a case: either a command (args non-null) or a pause (sleepMillis > 0). */
   record Step(int line, String source, List<byte[]> args, Mode mode, int client, long sleepMillis) {
@@ -115,6 +115,7 @@ final class CaseFile {
         switch (d) {
           case "@sort" -> mode = setMode(where, mode, Mode.SORT);
           case "@any" -> mode = setMode(where, mode, Mode.ANY);
+          case "@pairs" -> mode = setMode(where, mode, Mode.PAIRS);
           case "@scan" -> mode = setMode(where, mode, Mode.SCAN);
           case "@client" -> {
             int sp2 = rest.indexOf(' ');
@@ -153,7 +154,7 @@ final class CaseFile {
 
   private static Mode setMode(String where, Mode current, Mode next) {
     if (current != Mode.EXACT) {
-      throw new IllegalArgumentException(where + ": only one of @sort/@any/@scan per line");
+      throw new IllegalArgumentException(where + ": only one of @sort/@pairs/@any/@scan per line");
     }
     return next;
   }

@@ -94,6 +94,7 @@ final class CompatRunner {
             String how = switch (step.mode()) {
               case EXACT -> "";
               case SORT -> " (compared with arrays sorted)";
+              case PAIRS -> " (compared as unordered field/value pairs)";
               case ANY -> " (compared by reply type only)";
               case SCAN -> " (full SCAN iteration, compared as sorted sets)";
             };
@@ -142,6 +143,7 @@ final class CompatRunner {
     return switch (mode) {
       case EXACT, SCAN -> Arrays.equals(want.raw(), got.raw());
       case SORT -> Arrays.equals(want.sortedBytes(), got.sortedBytes());
+      case PAIRS -> Arrays.equals(want.sortedPairBytes(), got.sortedPairBytes());
       case ANY -> want.type() == got.type();
     };
   }

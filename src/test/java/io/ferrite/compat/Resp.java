@@ -35,6 +35,28 @@ final class Resp {
       return null;
     }
 
+    /**
+     * Canonical bytes of a flat array of field/value pairs (or a RESP3 map) with the pairs sorted;
+     * anything else is returned unchanged.
+     */
+    byte[] sortedPairBytes() {
+      if (!isAggregate() || (type != '*' && type != '%') || (type == '*' && children.size() % 2 != 0)) {
+        return raw;
+      }
+      List<byte[]> pairs = new ArrayList<>();
+      for (int i = 0; i + 1 < children.size(); i += 2) {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.writeBytes(children.get(i).raw());
+        p.writeBytes(children.get(i + 1).raw());
+        pairs.add(p.toByteArray());
+      }
+      pairs.sort(Arrays::compareUnsigned);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.writeBytes(header);
+      pairs.forEach(out::writeBytes);
+      return out.toByteArray();
+    }
+
     /** Canonical bytes with the elements of every array/set (at every depth) sorted. */
     byte[] sortedBytes() {
       if (!isAggregate() || type == '%' || type == '|') {

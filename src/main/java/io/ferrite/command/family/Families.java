@@ -12,5 +12,12 @@ public final class Families {
         TransactionFamily.register(r);
         StringFamily.register(r);
         KeyFamily.register(r);
+        BitmapFamily.register(r);
+        ServerFamily.register(r);
+        ClientFamily.register(r);
+        ConfigFamily.register(r);
+        InfoFamily.register(r);
+        IntrospectionFamily.register(r);
+        DebugFamily.register(r);
     }
 }

@@ -1,0 +1,72 @@
+package io.ferrite.testing;
+
+import io.ferrite.server.Server;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.Jedis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Base of the command-family tests: each test class runs once per shard count (1 and 4), against a
+ * shared in-process server flushed before every test, through Lettuce ({@link #redis}) and Jedis
+ * ({@link #jedis()}), plus {@link #raw} for byte-exact replies.
+ */
+@ParameterizedClass(name = "shards={0}")
+@MethodSource("io.ferrite.testing.TestServers#shardCounts")
+public abstract class FerriteTest {
+    @Parameter
+    protected int shards;
+
+    protected Server server;
+    protected RedisClient lettuce;
+    protected StatefulRedisConnection<String, String> connection;
+    protected RedisCommands<String, String> redis;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void connect() {
+        server = TestServers.shared(shards);
+        lettuce = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(server.respPort())
+            .withTimeout(Duration.ofSeconds(10)).build());
+        connection = lettuce.connect();
+        redis = connection.sync();
+        redis.flushall();
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        closeables.clear();
+        connection.close();
+        lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    protected int port() {
+        return server.respPort();
+    }
+
+    protected Jedis jedis() {
+        Jedis j = new Jedis("127.0.0.1", port(), 10_000);
+        closeables.add(j);
+        return j;
+    }
+
+    /** A raw RESP connection, for checking replies byte for byte. */
+    protected RawClient raw() {
+        RawClient r = new RawClient("127.0.0.1", port());
+        closeables.add(r);
+        return r;
+    }
+}

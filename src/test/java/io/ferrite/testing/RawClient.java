@@ -1,0 +1,136 @@
+package io.ferrite.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A blocking RESP client that sends raw bytes and returns exactly one reply's raw bytes. */
+public final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawClient(String host, int port) {
+        try {
+            socket = new Socket(host, port);
+            socket.setSoTimeout(10_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends a command as a RESP multibulk and returns its reply, e.g. "+OK\r\n". */
+    public String call(String... args) {
+        send(encode(args));
+        return readReply();
+    }
+
+    public static byte[] encode(String... args) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (String a : args) {
+            byte[] v = a.getBytes(StandardCharsets.UTF_8);
+            b.writeBytes(("$" + v.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            b.writeBytes(v);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
+    }
+
+    public void send(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void send(String text) {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads one complete RESP2/RESP3 reply and returns it as text (ISO-8859-1, byte for byte). */
+    public String readReply() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        readOne(b);
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** True when the server has closed the connection (reads EOF within the socket timeout). */
+    public boolean closedByServer() {
+        try {
+            return in.read() == -1;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private void readOne(ByteArrayOutputStream b) {
+        String line = readLine(b);
+        char type = line.charAt(0);
+        switch (type) {
+            case '$', '=', '!' -> {
+                int n = Integer.parseInt(line.substring(1));
+                if (n >= 0) {
+                    readN(b, n + 2);
+                }
+            }
+            case '*', '~', '>', '%', '|' -> {
+                int n = Integer.parseInt(line.substring(1));
+                if (type == '%' || type == '|') {
+                    n *= 2;
+                }
+                for (int i = 0; i < n; i++) {
+                    readOne(b);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private String readLine(ByteArrayOutputStream b) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            int prev = -1;
+            while (true) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("connection closed");
+                }
+                b.write(c);
+                if (prev == '\r' && c == '\n') {
+                    return sb.substring(0, sb.length() - 1);
+                }
+                sb.append((char) c);
+                prev = c;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void readN(ByteArrayOutputStream b, int n) {
+        try {
+            b.writeBytes(in.readNBytes(n));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

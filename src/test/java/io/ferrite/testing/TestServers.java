@@ -1,0 +1,58 @@
+package io.ferrite.testing;
+
+import io.ferrite.server.Server;
+import io.ferrite.server.ServerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * In-process Ferrite servers shared by the tests of one JVM: one per shard count, started on an
+ * ephemeral loopback port the first time a test asks for it and stopped when the JVM exits.
+ */
+public final class TestServers {
+    private static final Map<Integer, Server> SERVERS = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> SERVERS.values().forEach(Server::close)));
+    }
+
+    private TestServers() {
+    }
+
+    /** The shard counts every test runs with: system property ferrite.test.shards, default "1,4". */
+    public static List<Integer> shardCounts() {
+        String p = System.getProperty("ferrite.test.shards", "1,4");
+        return Arrays.stream(p.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    public static Server shared(int shards) {
+        return SERVERS.computeIfAbsent(shards, n -> start(n, Map.of()));
+    }
+
+    /** A private server with extra directives; the caller closes it. */
+    public static Server start(int shards, Map<String, String> directives) {
+        ServerConfig cfg = ServerConfig.defaults();
+        cfg.set("bind", "127.0.0.1");
+        cfg.set("port", Integer.toString(freePort()));
+        cfg.set("shards", Integer.toString(shards));
+        cfg.set("memcached-port", "0");
+        cfg.set("metrics-port", "0");
+        directives.forEach(cfg::set);
+        return Server.start(cfg);
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
