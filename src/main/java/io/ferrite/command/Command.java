@@ -31,6 +31,10 @@ public final class Command {
     private final long flags;
     private final KeySpec[] keySpecs;
     private final Map<String, Command> subcommands = new TreeMap<>();
+    /** For commands whose keys are a plain first..last/step range (most of them): the range, for allocation-free routing. */
+    private final int rangeFirst;
+    private final int rangeLast;
+    private final int rangeStep;
     final Kind kind;
     final CommandHandler handler;
     final ShardedCommand sharded;
@@ -59,6 +63,41 @@ public final class Command {
             }
         }
         this.flags = f;
+        int first = 0;
+        int last = 0;
+        int step = 0;
+        if (keySpecs.length == 1) {
+            JsonNode k = spec.path("key_specs").get(0);
+            JsonNode idx = k.path("begin_search").path("index");
+            JsonNode range = k.path("find_keys").path("range");
+            if (!idx.isMissingNode() && !range.isMissingNode() && range.path("limit").asInt() == 0) {
+                first = idx.path("pos").asInt();
+                int lk = range.path("lastkey").asInt();
+                last = lk >= 0 ? first + lk : lk;
+                step = range.path("step").asInt();
+            }
+        }
+        rangeFirst = first;
+        rangeLast = last;
+        rangeStep = step;
+    }
+
+    /** True when {@link #rangeFirst} etc. describe the key positions. */
+    public boolean simpleKeys() {
+        return rangeStep > 0;
+    }
+
+    public int firstKey() {
+        return rangeFirst;
+    }
+
+    /** Last key position for {@code argc} arguments (negative spec values count from the end). */
+    public int lastKey(int argc) {
+        return rangeLast >= 0 ? rangeLast : argc + rangeLast;
+    }
+
+    public int keyStep() {
+        return rangeStep;
     }
 
     /** Lower-case name; "config|get" for a subcommand, as Redis's errors and stats print it. */

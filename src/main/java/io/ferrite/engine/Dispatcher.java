@@ -98,13 +98,17 @@ public final class Dispatcher {
                 return true;
             }
             case KEYED -> {
+                Shard only = singleShard(cmd, call.args);
+                if (only != null) {
+                    return runOn(session, call, only, only != client.home || !only.free());
+                }
                 KeyRouting route = KeyRouting.of(engine, cmd, call.args, client.db);
                 Shard target = route.single;
                 if (target == null && route.keys.isEmpty()) {
                     target = client.home;
                 }
                 if (target != null) {
-                    return runOn(session, call, target);
+                    return runOn(session, call, target, target != client.home || !target.free());
                 }
                 new CrossShardRun(engine, session, List.of(call), List.of(route), shardsOf(route), false, () -> { })
                     .start();
@@ -123,23 +127,92 @@ public final class Dispatcher {
         }
     }
 
-    /** Runs a call on one shard: inline when that is this thread's shard and nothing is waiting there. */
-    private boolean runOn(Session session, Call call, Shard target) {
+    /**
+     * Runs a call on one shard: inline when that is this thread's shard and nothing waits there;
+     * otherwise in one hop together with the requests queued right behind it that go to the same
+     * shard, so a pipelined client pays one thread hand-off per batch rather than per command.
+     */
+    private boolean runOn(Session session, Call call, Shard target, boolean hop) {
         Client client = session.client();
-        if (target == client.home && target.free()) {
+        if (!hop) {
             call.reply = session.reply();
             call.ks = target.view(client.db);
             Invoker.invoke(call, target);
             return true;
         }
         ByteBuf buf = session.newBuffer();
-        call.reply = new Reply(buf, client.resp, session.reply().listener());
+        Reply reply = new Reply(buf, client.resp, session.reply().listener());
+        call.reply = reply;
+        List<Call> batch = null;
+        for (int n = 0; n < MAX_BATCH; n++) {
+            Call next = batchable(session, target);
+            if (next == null) {
+                break;
+            }
+            if (batch == null) {
+                batch = new ArrayList<>();
+            }
+            next.reply = reply;
+            batch.add(next);
+        }
+        List<Call> more = batch;
+        int db = client.db;
         target.run(() -> {
-            call.ks = target.view(client.db);
+            call.ks = target.view(db);
             Invoker.invoke(call, target);
+            if (more != null) {
+                for (Call c : more) {
+                    c.ks = target.view(db);
+                    Invoker.invoke(c, target);
+                }
+            }
             session.execute(() -> session.resume(buf));
         });
         return false;
+    }
+
+    private static final int MAX_BATCH = 64;
+
+    /**
+     * The one shard owning all of a simple-range command's keys, found without allocating; null
+     * when the keys span shards, the arguments do not fit, or the key layout is not a plain range.
+     */
+    private Shard singleShard(Command cmd, byte[][] args) {
+        if (!cmd.simpleKeys() || OtherDatabase.of(cmd, args) >= 0) {
+            return null;
+        }
+        int last = cmd.lastKey(args.length);
+        int first = cmd.firstKey();
+        if (first >= args.length || last >= args.length || last < first) {
+            return null;
+        }
+        Shard s = engine.shardOf(args[first]);
+        for (int i = first + cmd.keyStep(); i <= last; i += cmd.keyStep()) {
+            if (engine.shardOf(args[i]) != s) {
+                return null;
+            }
+        }
+        return s;
+    }
+
+    /** The next queued request if it is a plain keyed command for {@code target} that may join a batch. */
+    private Call batchable(Session session, Shard target) {
+        Client client = session.client();
+        byte[][] args = session.peekRequest();
+        if (args == null || client.inMulti || client.replyMode != Client.ReplyMode.ON) {
+            return null;
+        }
+        Command cmd = table.lookup(args[0]);
+        if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
+            || (!client.authenticated && server.authRequired())) {
+            return null;
+        }
+        if (singleShard(cmd, args) != target) {
+            return null;
+        }
+        session.takeRequest();
+        client.lastCommand = cmd.fullName();
+        return new Call(cmd, args, client, server);
     }
 
     /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */

@@ -20,4 +20,10 @@ public interface Session {
     void execute(Runnable task);
 
     void close();
+
+    /** The next request waiting behind the current one, without taking it; null if none. */
+    byte[][] peekRequest();
+
+    /** Takes the request {@link #peekRequest} returned. */
+    void takeRequest();
 }

@@ -242,6 +242,16 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public byte[][] peekRequest() {
+        return requests.peek();
+    }
+
+    @Override
+    public void takeRequest() {
+        requests.poll();
+    }
+
+    @Override
     public void close() {
         channel.close();
     }
