@@ -139,12 +139,12 @@ final class CrossShardRun {
         int db = session.client().db;
         fanOut(all, s -> {
             s.beginCommand();
-            return call.command.sharded().onShard(call, s.view(db));
+            return Invoker.onShard(call, s.view(db));
         }, parts -> {
             Shard home = session.client().home;
             long t0 = System.nanoTime();
             int errors = reply.errorCount();
-            call.command.sharded().reply(call, java.util.Arrays.asList(parts));
+            Invoker.combine(call, java.util.Arrays.asList(parts));
             Invoker.record(call, home, t0, errors);
             step();
         });
@@ -181,7 +181,7 @@ final class CrossShardRun {
             long t0 = System.nanoTime();
             int errors = reply.errorCount();
             try {
-                call.command.handler().execute(call);
+                Invoker.guarded(call);
             } finally {
                 Invoker.record(call, home, t0, errors);
                 for (Shard owner : owners) {

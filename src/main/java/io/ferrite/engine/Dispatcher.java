@@ -23,6 +23,7 @@ public final class Dispatcher {
     private final Engine engine;
     private final CommandTable table;
     private final Transactions transactions;
+    private final ClientPause clientPause = new ClientPause();
 
     public Dispatcher(Server server, Engine engine) {
         this.server = server;
@@ -33,6 +34,15 @@ public final class Dispatcher {
 
     Server server() {
         return server;
+    }
+
+    public ClientPause clientPause() {
+        return clientPause;
+    }
+
+    /** Called by a postponed connection when it resumes on its own after the pause ran out. */
+    public void resumed(Session session) {
+        clientPause.resumed(session);
     }
 
     /** Handles one request; returns false when its reply will come through {@link Session#resume}. */
@@ -68,6 +78,12 @@ public final class Dispatcher {
         if (!client.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
+        }
+        long pause = clientPause.delayFor(cmd, client);
+        if (pause > 0) {
+            clientPause.postpone(session);
+            session.postpone(args, pause);
+            return false;
         }
         if (cmd.kind() == Command.Kind.TRANSACTION) {
             return transactions.handle(session, cmd, args);
@@ -228,13 +244,13 @@ public final class Dispatcher {
             Shard s = all[i];
             s.run(() -> {
                 s.beginCommand();
-                Object part = call.command.sharded().onShard(call, s.view(client.db));
+                Object part = Invoker.onShard(call, s.view(client.db));
                 session.execute(() -> {
                     parts[idx] = part;
                     if (--pending[0] == 0) {
                         long t0 = System.nanoTime();
                         int errors = call.reply.errorCount();
-                        call.command.sharded().reply(call, java.util.Arrays.asList(parts));
+                        Invoker.combine(call, java.util.Arrays.asList(parts));
                         Invoker.record(call, client.home, t0, errors);
                         session.resume(buf);
                     }
@@ -288,6 +304,13 @@ public final class Dispatcher {
     }
 
     private void reject(Reply reply, Command cmd, Client client, String error) {
+        if (cmd.fullName().equals("exec")) {
+            // Redis's execCommandAbort: any rejection of EXEC itself discards the transaction
+            reply.error("EXECABORT Transaction discarded because of: " + (error.startsWith("ERR ") ? error.substring(4) : error));
+            client.home.stats.rejected[cmd.id()]++;
+            resetTransaction(client);
+            return;
+        }
         reply.error(error);
         client.home.stats.rejected[cmd.id()]++;
         flagTransaction(client);

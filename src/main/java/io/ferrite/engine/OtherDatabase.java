@@ -16,11 +16,19 @@ final class OtherDatabase {
             return parse(args[2]);
         }
         if (n.equals("copy")) {
-            for (int i = 3; i + 1 < args.length; i++) {
-                if (Bytes.is(args[i], "db")) {
-                    return parse(args[i + 1]);
+            // as copyCommand parses: the last DB option wins
+            int db = -1;
+            for (int i = 3; i < args.length; i++) {
+                if (Bytes.is(args[i], "replace")) {
+                    continue;
                 }
+                if (Bytes.is(args[i], "db") && i + 1 < args.length) {
+                    db = parse(args[++i]);
+                    continue;
+                }
+                break;
             }
+            return db;
         }
         return -1;
     }

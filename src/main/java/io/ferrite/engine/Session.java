@@ -21,6 +21,12 @@ public interface Session {
 
     void close();
 
+    /** Puts {@code args} back at the head of the queue and stops processing until {@link #wake} or {@code delayMillis} pass. */
+    void postpone(byte[][] args, long delayMillis);
+
+    /** Resumes a postponed connection (CLIENT UNPAUSE, or the pause ran out). */
+    void wake();
+
     /** The next request waiting behind the current one, without taking it; null if none. */
     byte[][] peekRequest();
 

@@ -40,7 +40,11 @@ public final class Main {
             System.exit(1);
             return;
         }
+        server.onShutdown(() -> System.exit(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (server.isClosed()) {
+                return;
+            }
             Log.warning("Received SIGTERM scheduling shutdown...");
             server.close();
             Log.warning("Ferrite is now ready to exit, bye bye...");

@@ -53,7 +53,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         client = new Client(server.nextClientId(), address(channel.remoteAddress()), address(channel.localAddress()),
             server.engine().shardFor(ctx.channel().eventLoop()), !server.authRequired());
         reply = new Reply(null, 2, server.stats()::error);
-        if (n > server.config().getInt("maxclients")) {
+        if (n > server.config().getLong("maxclients")) {
             stats.rejectedConnections.increment();
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
                 .addListener(ChannelFutureListener.CLOSE);
@@ -239,6 +239,37 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     public void execute(Runnable task) {
         // always queued, never run in place: multi-step commands continue here without growing the stack
         channel.eventLoop().execute(task);
+    }
+
+    private io.netty.util.concurrent.ScheduledFuture<?> pauseTimer;
+
+    @Override
+    public void postpone(byte[][] args, long delayMillis) {
+        requests.addFirst(args);
+        pauseTimer = channel.eventLoop().schedule(() -> {
+            server.dispatcher().resumed(this);
+            wakeHere();
+        }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void wake() {
+        execute(this::wakeHere);
+    }
+
+    private void wakeHere() {
+        if (!waiting) {
+            return;
+        }
+        if (pauseTimer != null) {
+            pauseTimer.cancel(false);
+            pauseTimer = null;
+        }
+        waiting = false;
+        drain();
+        if (!inRead) {
+            flush();
+        }
     }
 
     @Override

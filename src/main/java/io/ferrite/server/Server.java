@@ -53,6 +53,20 @@ public final class Server implements AutoCloseable {
     private final boolean epoll = Epoll.isAvailable();
     private volatile int respPort;
     private volatile boolean closed;
+    private volatile Runnable onShutdown = () -> { };
+    /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
+    private final io.netty.channel.ChannelInboundHandler inputCounter = new InputCounter();
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private final class InputCounter extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.buffer.ByteBuf b) {
+                stats.netInputBytes.add(b.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
 
     private Server(ServerConfig config) {
         this.config = config;
@@ -105,6 +119,7 @@ public final class Server implements AutoCloseable {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     RespConnection conn = new RespConnection(Server.this);
+                    ch.pipeline().addLast("net-input", inputCounter);
                     ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn)));
                     ch.pipeline().addLast("resp-connection", conn);
                 }
@@ -244,6 +259,22 @@ public final class Server implements AutoCloseable {
         }
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** What SHUTDOWN does once the server is closed (Main exits the JVM); nothing by default. */
+    public void onShutdown(Runnable action) {
+        this.onShutdown = action;
+    }
+
+    /** SHUTDOWN: closes the server on a thread of its own (never an event loop's), then runs {@link #onShutdown}. */
+    public void shutdown() {
+        Thread t = new Thread(() -> {
+            Log.warning("User requested shutdown...");
+            close();
+            Log.warning("Ferrite is now ready to exit, bye bye...");
+            onShutdown.run();
+        }, "ferrite-shutdown");
+        t.start();
     }
 
     public boolean isClosed() {

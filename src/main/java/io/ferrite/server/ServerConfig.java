@@ -36,7 +36,7 @@ public final class ServerConfig {
         add(Directive.bool("appendonly", false, true));
         add(Directive.string("appendfilename", "appendonly.aof", false));
         add(Directive.string("requirepass", "", true));
-        add(Directive.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true));
+        add(Directive.integer("maxclients", 10000, 1, 4294967295L, true));
         add(Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true));
         add(Directive.memory("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true));
         add(Directive.integer("hz", 10, 0, Integer.MAX_VALUE, true));
@@ -51,6 +51,18 @@ public final class ServerConfig {
 
     public static Map<String, Directive> directives() {
         return DIRECTIVES;
+    }
+
+    /** Whether CONFIG SET may change the directive at run time (false for unknown names). */
+    public static boolean isMutable(String name) {
+        Directive d = DIRECTIVES.get(name.toLowerCase(Locale.ROOT));
+        return d != null && d.mutable;
+    }
+
+    /** The directive's default in the canonical form CONFIG GET prints, or null for unknown names. */
+    public static String defaultValue(String name) {
+        Directive d = DIRECTIVES.get(name.toLowerCase(Locale.ROOT));
+        return d == null ? null : d.normalize(d.defaultValue);
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();

@@ -1,12 +1,345 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
+import io.ferrite.command.Errors;
+import io.ferrite.engine.Client;
+import io.ferrite.server.RespConnection;
+import io.ferrite.server.Server;
+import io.ferrite.store.Bytes;
+import io.netty.channel.Channel;
+import io.netty.channel.unix.UnixChannel;
 
-/** (being written) */
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** CLIENT ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY, NO-EVICT, GETREDIR, HELP (Redis 7.0 networking.c). */
 public final class ClientFamily {
+    static final String BAD_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+    private static final String[] HELP = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "HELP",
+        "    Prints this help.",
+    };
+
+    /** Client types as getClientTypeByName knows them; every Ferrite connection is "normal". */
+    private enum Type { NORMAL, REPLICA, PUBSUB, MASTER }
+
     private ClientFamily() {
     }
 
     public static void register(CommandRegistry r) {
+        r.add("client|id", c -> c.reply.integer(c.client.id));
+        r.add("client|setname", c -> {
+            if (setName(c, c.arg(2))) {
+                c.reply.ok();
+            }
+        });
+        r.add("client|getname", c -> {
+            String n = c.client.name;
+            if (n.isEmpty()) {
+                c.reply.nil();
+            } else {
+                c.reply.bulk(n);
+            }
+        });
+        r.add("client|list", ClientFamily::list);
+        r.add("client|info", c -> c.reply.verbatim(info(c, connectionOf(c.server, c.client)) + "\n"));
+        r.add("client|kill", ClientFamily::kill);
+        r.add("client|reply", ClientFamily::replyMode);
+        r.add("client|no-evict", c -> {
+            if (c.argIs(2, "on")) {
+                c.client.noEvict = true;
+                c.reply.ok();
+            } else if (c.argIs(2, "off")) {
+                c.client.noEvict = false;
+                c.reply.ok();
+            } else {
+                c.reply.error(Errors.SYNTAX);
+            }
+        });
+        // no client-side caching yet, so never redirecting
+        r.add("client|getredir", c -> c.reply.integer(-1));
+        r.add("client|help", c -> FamilyUtil.help(c, HELP));
+    }
+
+    /** Redis's clientSetNameOrReply: an empty name clears it; otherwise only '!'..'~'. */
+    static boolean setName(Call c, byte[] name) {
+        for (byte b : name) {
+            if (b < '!' || b > '~') {
+                c.reply.error(BAD_NAME);
+                return false;
+            }
+        }
+        c.client.name = Bytes.str(name);
+        return true;
+    }
+
+    private static Type typeByName(String n) {
+        return switch (n.toLowerCase(Locale.ROOT)) {
+            case "normal" -> Type.NORMAL;
+            case "slave", "replica" -> Type.REPLICA;
+            case "pubsub" -> Type.PUBSUB;
+            case "master" -> Type.MASTER;
+            default -> null;
+        };
+    }
+
+    /** Every live connection, in connection (id) order as Redis's client list keeps them. */
+    static List<RespConnection> connections(Server server) {
+        List<RespConnection> all = new ArrayList<>();
+        for (RespConnection rc : server.clients()) {
+            if (rc.client() != null && !rc.client().killed) {
+                all.add(rc);
+            }
+        }
+        all.sort(Comparator.comparingLong(rc -> rc.client().id));
+        return all;
+    }
+
+    static RespConnection connectionOf(Server server, Client client) {
+        return server.client(client.id);
+    }
+
+    static void list(Call c) {
+        Type type = null;
+        List<RespConnection> chosen = null;
+        if (c.argc() == 4 && c.argIs(2, "type")) {
+            type = typeByName(c.argString(3));
+            if (type == null) {
+                c.reply.error("ERR Unknown client type '" + c.argString(3) + "'");
+                return;
+            }
+        } else if (c.argc() > 3 && c.argIs(2, "id")) {
+            chosen = new ArrayList<>();
+            for (int j = 3; j < c.argc(); j++) {
+                Long id = Bytes.parseLongStrict(c.arg(j));
+                if (id == null) {
+                    c.reply.error("ERR Invalid client ID");
+                    return;
+                }
+                RespConnection rc = c.server.client(id);
+                if (rc != null && !rc.client().killed) {
+                    chosen.add(rc);
+                }
+            }
+        } else if (c.argc() != 2) {
+            c.reply.error(Errors.SYNTAX);
+            return;
+        }
+        if (chosen == null) {
+            chosen = type == null || type == Type.NORMAL ? connections(c.server) : List.of();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (RespConnection rc : chosen) {
+            sb.append(info(c, rc)).append('\n');
+        }
+        c.reply.verbatim(sb.toString());
+    }
+
+    /** One CLIENT LIST line, fields in Redis 7.0's order (catClientInfoString). */
+    static String info(Call c, RespConnection rc) {
+        Client cl = rc != null ? rc.client() : c.client;
+        long now = System.currentTimeMillis();
+        boolean self = cl == c.client;
+        long argvMem = 0;
+        if (self) {
+            for (byte[] a : c.args) {
+                argvMem += a.length;
+            }
+        }
+        int multi = cl.inMulti ? cl.queued.size() : -1;
+        return "id=" + cl.id
+            + " addr=" + cl.addr
+            + " laddr=" + cl.laddr
+            + " fd=" + fd(rc)
+            + " name=" + cl.name
+            + " age=" + (now - cl.createdMillis) / 1000
+            + " idle=" + (self ? 0 : Math.max(0, now - cl.lastInteraction) / 1000)
+            + " flags=" + cl.flags()
+            + " db=" + cl.db
+            // no pub/sub yet: no subscriptions
+            + " sub=0 psub=0 ssub=0"
+            + " multi=" + multi
+            // the query buffer lives in Netty's decoder and is not measured: reported as 0
+            + " qbuf=0 qbuf-free=0"
+            + " argv-mem=" + argvMem
+            + " multi-mem=0"
+            // read buffers are Netty's pooled buffers, not per client: 0
+            + " rbs=0 rbp=0"
+            // replies are flushed per read batch; Netty's outbound buffer is not measured: 0
+            + " obl=0 oll=0 omem=0"
+            // per-client memory is not accounted: the argv memory is the only known part
+            + " tot-mem=" + argvMem
+            + " events=r"
+            + " cmd=" + cl.lastCommand
+            + " user=default"
+            + " redir=-1"
+            + " resp=" + cl.resp;
+    }
+
+    /** The socket's file descriptor with the epoll transport; 0 with NIO, which does not expose it. */
+    private static int fd(RespConnection rc) {
+        if (rc == null) {
+            return 0;
+        }
+        Channel ch = rc.channel();
+        if (ch instanceof UnixChannel u) {
+            try {
+                return u.fd().intValue();
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    static void kill(Call c) {
+        String addr = null;
+        String laddr = null;
+        Type type = null;
+        long id = 0;
+        boolean skipme = true;
+        if (c.argc() == 3) {
+            addr = c.argString(2);
+            skipme = false;
+        } else if (c.argc() > 3) {
+            for (int i = 2; i < c.argc(); i += 2) {
+                boolean more = c.argc() > i + 1;
+                if (c.argIs(i, "id") && more) {
+                    Long v = Bytes.parseLongStrict(c.arg(i + 1));
+                    if (v == null || v < 1) {
+                        c.reply.error("ERR client-id should be greater than 0");
+                        return;
+                    }
+                    id = v;
+                } else if (c.argIs(i, "type") && more) {
+                    type = typeByName(c.argString(i + 1));
+                    if (type == null) {
+                        c.reply.error("ERR Unknown client type '" + c.argString(i + 1) + "'");
+                        return;
+                    }
+                } else if (c.argIs(i, "addr") && more) {
+                    addr = c.argString(i + 1);
+                } else if (c.argIs(i, "laddr") && more) {
+                    laddr = c.argString(i + 1);
+                } else if (c.argIs(i, "user") && more) {
+                    if (!c.argString(i + 1).equals("default")) {
+                        c.reply.error("ERR No such user '" + c.argString(i + 1) + "'");
+                        return;
+                    }
+                } else if (c.argIs(i, "skipme") && more) {
+                    if (c.argIs(i + 1, "yes")) {
+                        skipme = true;
+                    } else if (c.argIs(i + 1, "no")) {
+                        skipme = false;
+                    } else {
+                        c.reply.error(Errors.SYNTAX);
+                        return;
+                    }
+                } else {
+                    c.reply.error(Errors.SYNTAX);
+                    return;
+                }
+            }
+        } else {
+            c.reply.error(Errors.SYNTAX);
+            return;
+        }
+        int killed = 0;
+        boolean closeSelf = false;
+        for (RespConnection rc : connections(c.server)) {
+            Client cl = rc.client();
+            if (addr != null && !cl.addr.equals(addr)
+                || laddr != null && !cl.laddr.equals(laddr)
+                || type != null && type != Type.NORMAL
+                || id != 0 && cl.id != id
+                || cl == c.client && skipme) {
+                continue;
+            }
+            if (cl == c.client) {
+                closeSelf = true;
+            } else {
+                cl.killed = true;
+                rc.close();
+            }
+            killed++;
+        }
+        if (c.argc() == 3) {
+            if (killed == 0) {
+                c.reply.error("ERR No such client");
+            } else {
+                c.reply.ok();
+            }
+        } else {
+            c.reply.integer(killed);
+        }
+        if (closeSelf) {
+            c.client.closeAfterReply = true;
+        }
+    }
+
+    static void replyMode(Call c) {
+        Client cl = c.client;
+        if (c.argIs(2, "on")) {
+            cl.replyMode = Client.ReplyMode.ON;
+            c.reply.ok();
+        } else if (c.argIs(2, "off")) {
+            cl.replyMode = Client.ReplyMode.OFF;
+        } else if (c.argIs(2, "skip")) {
+            if (cl.replyMode != Client.ReplyMode.OFF) {
+                cl.replyMode = Client.ReplyMode.SKIP;
+            }
+        } else {
+            c.reply.error(Errors.SYNTAX);
+        }
     }
 }

@@ -3,10 +3,20 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Dispatcher;
+import io.ferrite.server.Version;
 import io.ferrite.store.Bytes;
 
-/** Connection commands (PING, ECHO, QUIT, SELECT ...). */
+/** Connection commands (PING, ECHO, QUIT, SELECT, RESET, HELLO, AUTH), as Redis 7.0 answers them. */
 public final class ConnectionFamily {
+    static final String WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
+    static final String AUTH_NOPASS = "ERR AUTH <password> called without any password configured for the default user. "
+        + "Are you sure your configuration is correct?";
+    static final String HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        + "HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version "
+        + "at the same time";
+
     private ConnectionFamily() {
     }
 
@@ -15,6 +25,9 @@ public final class ConnectionFamily {
         r.add("echo", c -> c.reply.bulk(c.arg(1)));
         r.add("quit", ConnectionFamily::quit);
         r.add("select", ConnectionFamily::select);
+        r.add("reset", ConnectionFamily::reset);
+        r.add("hello", ConnectionFamily::hello);
+        r.add("auth", ConnectionFamily::auth);
     }
 
     static void ping(Call c) {
@@ -44,5 +57,112 @@ public final class ConnectionFamily {
         }
         c.client.db = db.intValue();
         c.reply.ok();
+    }
+
+    /** RESET: Redis's clearClientConnectionState, then +RESET in RESP2. */
+    static void reset(Call c) {
+        Client cl = c.client;
+        Dispatcher.resetTransaction(cl);
+        cl.db = 0;
+        cl.resp = 2;
+        c.reply.protocol(2);
+        cl.authenticated = !c.server.authRequired();
+        cl.name = "";
+        cl.replyMode = Client.ReplyMode.ON;
+        c.reply.simple("RESET");
+    }
+
+    /** Whether {@code user}/{@code pass} authenticate: only the default user exists; it has no password when requirepass is empty. */
+    static boolean checkPassword(Call c, byte[] user, byte[] pass) {
+        if (!Bytes.str(user).equals("default")) {
+            return false;
+        }
+        String required = c.server.config().get("requirepass");
+        return required.isEmpty() || required.equals(Bytes.str(pass));
+    }
+
+    static void auth(Call c) {
+        if (c.argc() > 3) {
+            c.reply.error(Errors.SYNTAX);
+            return;
+        }
+        byte[] user;
+        byte[] pass;
+        if (c.argc() == 2) {
+            if (!c.server.authRequired()) {
+                c.reply.error(AUTH_NOPASS);
+                return;
+            }
+            user = Bytes.of("default");
+            pass = c.arg(1);
+        } else {
+            user = c.arg(1);
+            pass = c.arg(2);
+        }
+        if (checkPassword(c, user, pass)) {
+            c.client.authenticated = true;
+            c.reply.ok();
+        } else {
+            c.reply.error(WRONGPASS);
+        }
+    }
+
+    static void hello(Call c) {
+        long ver = 0;
+        int next = 1;
+        if (c.argc() >= 2) {
+            Long v = Bytes.parseLongStrict(c.arg(next++));
+            if (v == null) {
+                c.reply.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            ver = v;
+            if (ver < 2 || ver > 3) {
+                c.reply.error("NOPROTO unsupported protocol version");
+                return;
+            }
+        }
+        for (int j = next; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (c.argIs(j, "auth") && more >= 2) {
+                if (!checkPassword(c, c.arg(j + 1), c.arg(j + 2))) {
+                    c.reply.error(WRONGPASS);
+                    return;
+                }
+                c.client.authenticated = true;
+                j += 2;
+            } else if (c.argIs(j, "setname") && more >= 1) {
+                if (!ClientFamily.setName(c, c.arg(j + 1))) {
+                    return;
+                }
+                j++;
+            } else {
+                c.reply.error("ERR Syntax error in HELLO option '" + c.argString(j) + "'");
+                return;
+            }
+        }
+        if (!c.client.authenticated && c.server.authRequired()) {
+            c.reply.error(HELLO_NOAUTH);
+            return;
+        }
+        if (ver != 0) {
+            c.client.resp = (int) ver;
+            c.reply.protocol((int) ver);
+        }
+        c.reply.map(7);
+        c.reply.bulk("server");
+        c.reply.bulk("redis");
+        c.reply.bulk("version");
+        c.reply.bulk(Version.REDIS);
+        c.reply.bulk("proto");
+        c.reply.integer(c.client.resp);
+        c.reply.bulk("id");
+        c.reply.integer(c.client.id);
+        c.reply.bulk("mode");
+        c.reply.bulk("standalone");
+        c.reply.bulk("role");
+        c.reply.bulk("master");
+        c.reply.bulk("modules");
+        c.reply.array(0);
     }
 }

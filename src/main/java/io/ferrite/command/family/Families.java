@@ -15,6 +15,7 @@ public final class Families {
         BitmapFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
+        ClientPauseCommands.register(r);
         ConfigFamily.register(r);
         InfoFamily.register(r);
         IntrospectionFamily.register(r);

@@ -1,12 +1,325 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Call;
+import io.ferrite.command.Command;
 import io.ferrite.command.CommandRegistry;
+import io.ferrite.engine.Engine;
+import io.ferrite.engine.LruClock;
+import io.ferrite.engine.Shard;
+import io.ferrite.engine.ShardStats;
+import io.ferrite.server.Server;
+import io.ferrite.server.ServerStats;
+import io.ferrite.server.Version;
 
-/** (being written) */
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * INFO [section ...] with Redis 7.0's section names, field names and layout (server.c
+ * genRedisInfoString). Only fields Ferrite can report truly are printed: there is no persistence
+ * section, and replication says only what is true of a server without replicas.
+ */
 public final class InfoFamily {
+    /** Sections in the order Redis prints them. */
+    private static final List<String> ORDER = List.of("server", "clients", "memory", "stats", "replication", "cpu",
+        "modules", "commandstats", "errorstats", "cluster", "keyspace");
+    private static final Set<String> DEFAULT = Set.of("server", "clients", "memory", "persistence", "stats",
+        "replication", "cpu", "module_list", "modules", "errorstats", "cluster", "keyspace");
+    private static final Set<String> ALL_EXTRA = Set.of("commandstats", "latencystats");
+
+    /**
+     * used_memory is the data's estimated size (engine.memory(), summed over the shards' databases)
+     * plus this baseline: the JVM heap in use when the command table was built at start-up, standing
+     * for Redis's used_memory_startup (the server's own structures before any data).
+     */
+    private static final long BASELINE = usedHeap();
+
     private InfoFamily() {
     }
 
     public static void register(CommandRegistry r) {
+        r.add("info", InfoFamily::info);
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    static void info(Call c) {
+        Set<String> wanted = new LinkedHashSet<>();
+        if (c.argc() == 1) {
+            wanted.addAll(DEFAULT);
+        }
+        for (int i = 1; i < c.argc(); i++) {
+            String s = c.argString(i).toLowerCase(Locale.ROOT);
+            switch (s) {
+                case "default" -> wanted.addAll(DEFAULT);
+                case "all", "everything" -> {
+                    wanted.addAll(DEFAULT);
+                    wanted.addAll(ALL_EXTRA);
+                }
+                default -> wanted.add(s);
+            }
+        }
+        c.reply.verbatim(text(c.server, wanted));
+    }
+
+    /** The INFO text for the given (lower-case) section names. */
+    public static String text(Server server, Set<String> wanted) {
+        StringBuilder out = new StringBuilder();
+        int sections = 0;
+        for (String s : ORDER) {
+            if (!wanted.contains(s) && !(s.equals("modules") && wanted.contains("module_list"))) {
+                continue;
+            }
+            if (sections++ > 0) {
+                out.append("\r\n");
+            }
+            switch (s) {
+                case "server" -> server(server, out);
+                case "clients" -> clients(server, out);
+                case "memory" -> memory(server, out);
+                case "stats" -> stats(server, out);
+                case "replication" -> out.append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n");
+                case "cpu" -> cpu(out);
+                case "modules" -> out.append("# Modules\r\n");
+                case "commandstats" -> commandstats(server, out);
+                case "errorstats" -> errorstats(server, out);
+                case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
+                case "keyspace" -> keyspace(server, out);
+                default -> throw new IllegalStateException(s);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void field(StringBuilder out, String name, Object value) {
+        out.append(name).append(':').append(value).append("\r\n");
+    }
+
+    private static void server(Server server, StringBuilder out) {
+        long now = System.currentTimeMillis();
+        long uptime = (now - server.startMillis()) / 1000;
+        out.append("# Server\r\n");
+        field(out, "redis_version", Version.REDIS);
+        field(out, "ferrite_version", Version.FERRITE);
+        field(out, "redis_mode", "standalone");
+        field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + arch());
+        field(out, "arch_bits", "64".equals(System.getProperty("sun.arch.data.model")) ? 64 : 32);
+        field(out, "multiplexing_api", server.epoll() ? "epoll" : "java-nio");
+        field(out, "java_version", System.getProperty("java.version"));
+        field(out, "process_id", ProcessHandle.current().pid());
+        field(out, "process_supervised", "no");
+        field(out, "run_id", server.runId());
+        field(out, "tcp_port", server.respPort());
+        java.time.Instant t = java.time.Instant.now();
+        field(out, "server_time_usec", t.getEpochSecond() * 1_000_000 + t.getNano() / 1000);
+        field(out, "uptime_in_seconds", uptime);
+        field(out, "uptime_in_days", uptime / 86400);
+        field(out, "hz", server.config().get("hz"));
+        field(out, "configured_hz", server.config().get("hz"));
+        field(out, "lru_clock", LruClock.now());
+        field(out, "config_file", server.config().file() == null ? "" : server.config().file().toString());
+        field(out, "shards", server.engine().shardCount());
+    }
+
+    private static String arch() {
+        String a = System.getProperty("os.arch");
+        return switch (a) {
+            case "amd64" -> "x86_64";
+            case "arm64" -> "aarch64";
+            default -> a;
+        };
+    }
+
+    private static void clients(Server server, StringBuilder out) {
+        out.append("# Clients\r\n");
+        field(out, "connected_clients", server.stats().connectedClients.get());
+        field(out, "cluster_connections", 0);
+        field(out, "maxclients", server.config().get("maxclients"));
+        // no blocking commands or client-side caching exist yet: truly none
+        field(out, "blocked_clients", 0);
+        field(out, "tracking_clients", 0);
+    }
+
+    /** used_memory: the data's estimate plus {@link #BASELINE}. */
+    public static long usedMemory(Engine engine) {
+        return BASELINE + engine.memory();
+    }
+
+    private static void memory(Server server, StringBuilder out) {
+        long data = server.engine().memory();
+        long used = BASELINE + data;
+        long rss = rss();
+        long total = totalSystemMemory();
+        out.append("# Memory\r\n");
+        field(out, "used_memory", used);
+        field(out, "used_memory_human", bytesToHuman(used));
+        field(out, "used_memory_rss", rss);
+        field(out, "used_memory_rss_human", bytesToHuman(rss));
+        field(out, "used_memory_startup", BASELINE);
+        field(out, "used_memory_dataset", data);
+        field(out, "total_system_memory", total);
+        field(out, "total_system_memory_human", bytesToHuman(total));
+        Runtime rt = Runtime.getRuntime();
+        field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
+        field(out, "jvm_heap_max", rt.maxMemory());
+        field(out, "mem_allocator", "jvm");
+    }
+
+    /** Resident set size from /proc/self/statm; the JVM's committed heap where that is not available. */
+    private static long rss() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.parseLong(f[1]) * 4096;
+        } catch (IOException | RuntimeException e) {
+            return Runtime.getRuntime().totalMemory();
+        }
+    }
+
+    private static long totalSystemMemory() {
+        try {
+            var os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                return sun.getTotalMemorySize();
+            }
+        } catch (RuntimeException | LinkageError ignored) {
+            // not available on this JVM
+        }
+        return 0;
+    }
+
+    /** Redis's bytesToHuman: B, K, M, G, T, P with two decimals. */
+    static String bytesToHuman(long n) {
+        double d = n;
+        if (n < 1024) {
+            return n + "B";
+        }
+        String[] units = {"K", "M", "G", "T", "P"};
+        for (int i = 0; i < units.length; i++) {
+            d /= 1024;
+            if (d < 1024 || i == units.length - 1) {
+                return String.format(Locale.ROOT, "%.2f%s", d, units[i]);
+            }
+        }
+        return n + "B";
+    }
+
+    private static void stats(Server server, StringBuilder out) {
+        ServerStats st = server.stats();
+        long processed = 0;
+        long expired = 0;
+        long stalePerc = 0;
+        long expireCpu = 0;
+        long hits = 0;
+        long misses = 0;
+        long cross = 0;
+        Shard[] shards = server.engine().shards();
+        for (Shard s : shards) {
+            ShardStats ss = s.stats;
+            processed += ss.commandsProcessed;
+            expired += ss.expiredKeys;
+            stalePerc += ss.expiredStalePerc;
+            expireCpu += ss.expireCycleCpuMillis;
+            hits += ss.keyspaceHits;
+            misses += ss.keyspaceMisses;
+            cross += ss.crossShardOps;
+        }
+        out.append("# Stats\r\n");
+        field(out, "total_connections_received", st.totalConnections.sum());
+        field(out, "total_commands_processed", processed);
+        field(out, "total_net_input_bytes", st.netInputBytes.sum());
+        field(out, "total_net_output_bytes", st.netOutputBytes.sum());
+        field(out, "rejected_connections", st.rejectedConnections.sum());
+        field(out, "expired_keys", expired);
+        field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) stalePerc / shards.length));
+        field(out, "expire_cycle_cpu_milliseconds", expireCpu);
+        // no maxmemory eviction exists: nothing is ever evicted
+        field(out, "evicted_keys", 0);
+        field(out, "keyspace_hits", hits);
+        field(out, "keyspace_misses", misses);
+        field(out, "total_error_replies", st.totalErrorReplies.sum());
+        field(out, "cross_shard_ops", cross);
+    }
+
+    /** used_cpu_sys / used_cpu_user from /proc/self/stat (clock ticks of 1/100 s), as Redis's getrusage. */
+    private static void cpu(StringBuilder out) {
+        double user = 0;
+        double sys = 0;
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            user = Long.parseLong(f[11]) / 100.0;
+            sys = Long.parseLong(f[12]) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            var os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                user = sun.getProcessCpuTime() / 1e9;
+            }
+        }
+        out.append("# CPU\r\n");
+        field(out, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", sys));
+        field(out, "used_cpu_user", String.format(Locale.ROOT, "%.6f", user));
+        field(out, "used_cpu_sys_children", "0.000000");
+        field(out, "used_cpu_user_children", "0.000000");
+    }
+
+    private static void commandstats(Server server, StringBuilder out) {
+        out.append("# Commandstats\r\n");
+        Shard[] shards = server.engine().shards();
+        for (Command cmd : server.engine().commands().all()) {
+            int id = cmd.id();
+            long calls = 0;
+            long usec = 0;
+            long rejected = 0;
+            long failed = 0;
+            for (Shard s : shards) {
+                calls += s.stats.calls[id];
+                usec += s.stats.micros[id];
+                rejected += s.stats.rejected[id];
+                failed += s.stats.failed[id];
+            }
+            if (calls == 0 && rejected == 0 && failed == 0) {
+                continue;
+            }
+            out.append("cmdstat_").append(cmd.fullName()).append(":calls=").append(calls)
+                .append(",usec=").append(usec)
+                .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls == 0 ? 0.0 : (double) usec / calls))
+                .append(",rejected_calls=").append(rejected)
+                .append(",failed_calls=").append(failed).append("\r\n");
+        }
+    }
+
+    private static void errorstats(Server server, StringBuilder out) {
+        out.append("# Errorstats\r\n");
+        Map<String, Long> sorted = new TreeMap<>();
+        for (Map.Entry<String, LongAdder> e : server.stats().errorsByCode.entrySet()) {
+            sorted.put(e.getKey(), e.getValue().sum());
+        }
+        sorted.forEach((code, n) -> out.append("errorstat_").append(code).append(":count=").append(n).append("\r\n"));
+    }
+
+    private static void keyspace(Server server, StringBuilder out) {
+        out.append("# Keyspace\r\n");
+        Engine e = server.engine();
+        int dbs = server.config().getInt("databases");
+        for (int db = 0; db < dbs; db++) {
+            long keys = e.keys(db);
+            if (keys == 0) {
+                continue;
+            }
+            out.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(e.expires(db))
+                .append(",avg_ttl=0\r\n");
+        }
     }
 }

@@ -5,85 +5,121 @@ import io.ferrite.command.Errors;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 
-/** SET's and GETEX's options, parsed as Redis's parseExtendedStringArgumentsOrReply does. */
+/**
+ * SET's and GETEX's options, parsed as Redis's parseExtendedStringArgumentsOrReply does; the expire
+ * time is checked separately ({@link #resolveExpire}) because GETEX checks it only after the lookup.
+ */
 final class SetOptions {
     enum Mode { SET, GETEX }
+
+    static final int NONE = 0;
+    static final int EX = 1;
+    static final int PX = 2;
+    static final int EXAT = 3;
+    static final int PXAT = 4;
 
     boolean nx;
     boolean xx;
     boolean get;
     boolean keepTtl;
     boolean persist;
-    /** Absolute Unix ms, or {@link Entry#NO_EXPIRY}. */
+    /** Which of EX PX EXAT PXAT was given, or {@link #NONE}. */
+    int unit = NONE;
+    /** The expire argument as given. */
+    byte[] expire;
+    /** Absolute Unix ms after {@link #resolveExpire}, or {@link Entry#NO_EXPIRY}. */
     long expireAt = Entry.NO_EXPIRY;
 
-    private static final int EX = 1;
-    private static final int PX = 2;
-    private static final int EXAT = 3;
-    private static final int PXAT = 4;
+    boolean absolute() {
+        return unit == EXAT || unit == PXAT;
+    }
 
-    /** Returns the options, or null after replying Redis's error. */
+    /** Returns the options, or null after replying Redis's syntax error. */
     static SetOptions parse(Call c, int from, Mode mode) {
         SetOptions o = new SetOptions();
-        int unit = 0;
-        byte[] expire = null;
+        boolean set = mode == Mode.SET;
         for (int j = from; j < c.argc(); j++) {
             byte[] opt = c.arg(j);
             boolean hasNext = j < c.argc() - 1;
-            boolean timed = unit != 0;
-            if (Bytes.is(opt, "nx") && !o.xx && mode == Mode.SET) {
+            int unit = o.unit;
+            if (set && Bytes.is(opt, "nx") && !o.xx) {
                 o.nx = true;
-            } else if (Bytes.is(opt, "xx") && !o.nx && mode == Mode.SET) {
+            } else if (set && Bytes.is(opt, "xx") && !o.nx) {
                 o.xx = true;
-            } else if (Bytes.is(opt, "get") && mode == Mode.SET) {
+            } else if (set && Bytes.is(opt, "get")) {
                 o.get = true;
-            } else if (Bytes.is(opt, "keepttl") && !o.persist && !timed && mode == Mode.SET) {
+            } else if (set && Bytes.is(opt, "keepttl") && !o.persist && unit == NONE) {
                 o.keepTtl = true;
-            } else if (Bytes.is(opt, "persist") && mode == Mode.GETEX && !timed && !o.keepTtl) {
+            } else if (!set && Bytes.is(opt, "persist") && unit == NONE && !o.keepTtl) {
                 o.persist = true;
-            } else if (Bytes.is(opt, "ex") && !o.keepTtl && !o.persist && (unit == 0 || unit == EX) && hasNext) {
-                unit = EX;
-                expire = c.arg(++j);
-            } else if (Bytes.is(opt, "px") && !o.keepTtl && !o.persist && (unit == 0 || unit == PX) && hasNext) {
-                unit = PX;
-                expire = c.arg(++j);
-            } else if (Bytes.is(opt, "exat") && !o.keepTtl && !o.persist && (unit == 0 || unit == EXAT) && hasNext) {
-                unit = EXAT;
-                expire = c.arg(++j);
-            } else if (Bytes.is(opt, "pxat") && !o.keepTtl && !o.persist && (unit == 0 || unit == PXAT) && hasNext) {
-                unit = PXAT;
-                expire = c.arg(++j);
+            } else if (hasNext && !o.keepTtl && !o.persist && timeOption(opt) != NONE
+                && (unit == NONE || unit == timeOption(opt))) {
+                o.unit = timeOption(opt);
+                o.expire = c.arg(++j);
             } else {
                 c.reply.error(Errors.SYNTAX);
                 return null;
             }
         }
-        if (unit != 0) {
-            Long ms = Bytes.parseLongStrict(expire);
-            String cmd = mode == Mode.SET ? "set" : "getex";
-            if (ms == null) {
-                c.reply.error(Errors.NOT_INTEGER);
-                return null;
-            }
-            long v = ms;
-            boolean seconds = unit == EX || unit == EXAT;
-            if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-                c.reply.error(Errors.invalidExpire(cmd));
-                return null;
-            }
-            if (seconds) {
-                v *= 1000;
-            }
-            if (unit == EX || unit == PX) {
-                long now = c.now();
-                if (v > Long.MAX_VALUE - now) {
-                    c.reply.error(Errors.invalidExpire(cmd));
-                    return null;
-                }
-                v += now;
-            }
-            o.expireAt = v;
-        }
         return o;
+    }
+
+    private static int timeOption(byte[] opt) {
+        if (Bytes.is(opt, "ex")) {
+            return EX;
+        }
+        if (Bytes.is(opt, "px")) {
+            return PX;
+        }
+        if (Bytes.is(opt, "exat")) {
+            return EXAT;
+        }
+        if (Bytes.is(opt, "pxat")) {
+            return PXAT;
+        }
+        return NONE;
+    }
+
+    /** Sets {@link #expireAt} from the expire argument, if any; false after replying an error. */
+    boolean resolveExpire(Call c, String command) {
+        if (unit == NONE) {
+            return true;
+        }
+        long at = expireAt(c, expire, unit, command);
+        if (at == Entry.NO_EXPIRY) {
+            return false;
+        }
+        expireAt = at;
+        return true;
+    }
+
+    /**
+     * Redis's getExpireMillisecondsOrReply: the absolute expiry in Unix ms, or
+     * {@link Entry#NO_EXPIRY} after replying the error.
+     */
+    static long expireAt(Call c, byte[] arg, int unit, String command) {
+        Long parsed = Bytes.parseLongStrict(arg);
+        if (parsed == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return Entry.NO_EXPIRY;
+        }
+        long v = parsed;
+        boolean seconds = unit == EX || unit == EXAT;
+        if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
+            c.reply.error(Errors.invalidExpire(command));
+            return Entry.NO_EXPIRY;
+        }
+        if (seconds) {
+            v *= 1000;
+        }
+        if (unit == EX || unit == PX) {
+            long now = c.now();
+            if (v > Long.MAX_VALUE - now) {
+                c.reply.error(Errors.invalidExpire(command));
+                return Entry.NO_EXPIRY;
+            }
+            v += now;
+        }
+        return v;
     }
 }

@@ -4,11 +4,14 @@ import io.ferrite.command.Args;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
+import io.ferrite.command.Numbers;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
+
+import java.util.Arrays;
 
 /** String commands (Redis t_string.c). */
 public final class StringFamily {
@@ -18,55 +21,166 @@ public final class StringFamily {
     public static void register(CommandRegistry r) {
         r.add("get", StringFamily::get);
         r.add("set", StringFamily::set);
+        r.add("setnx", StringFamily::setnx);
+        r.add("setex", c -> setWithExpire(c, SetOptions.EX, "setex"));
+        r.add("psetex", c -> setWithExpire(c, SetOptions.PX, "psetex"));
+        r.add("getex", StringFamily::getex);
+        r.add("getdel", StringFamily::getdel);
+        r.add("getset", StringFamily::getset);
         r.add("mget", StringFamily::mget);
-        r.add("mset", StringFamily::mset);
+        r.add("mset", c -> mset(c, false));
+        r.add("msetnx", c -> mset(c, true));
+        r.add("append", StringFamily::append);
+        r.add("strlen", StringFamily::strlen);
+        r.add("getrange", StringFamily::getrange);
+        r.add("substr", StringFamily::getrange);
+        r.add("setrange", StringFamily::setrange);
         r.add("incr", c -> incrBy(c, 1));
         r.add("decr", c -> incrBy(c, -1));
         r.add("incrby", c -> incrByArg(c, false));
         r.add("decrby", c -> incrByArg(c, true));
+        r.add("incrbyfloat", StringFamily::incrbyfloat);
+        r.add("lcs", StringFamily::lcs);
     }
 
-    static void get(Call c) {
+    /** proto-max-bulk-len, capped at what a Java array can hold. */
+    static long maxStringLength(Call c) {
+        return Math.min(c.server.config().getLong("proto-max-bulk-len"), Integer.MAX_VALUE - 16);
+    }
+
+    /** Redis's checkStringLength: false after replying when {@code current + added} is too long. */
+    static boolean checkStringLength(Call c, long current, long added) {
+        long total = current + added;
+        if (total < current || total > maxStringLength(c)) {
+            c.reply.error(Errors.STRING_TOO_LONG);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Redis's getGenericCommand: replies the value (or nil); false after replying WRONGTYPE.
+     */
+    private static boolean getGeneric(Call c) {
         Entry e = c.ks.read(c.arg(1));
         if (e == null) {
             c.reply.nil();
-        } else if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
-        } else {
-            c.reply.bulk(e.bytes());
+            return true;
         }
+        if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return false;
+        }
+        c.reply.bulk(e.bytes());
+        return true;
+    }
+
+    static void get(Call c) {
+        getGeneric(c);
     }
 
     static void set(Call c) {
         SetOptions o = SetOptions.parse(c, 3, SetOptions.Mode.SET);
-        if (o == null) {
+        if (o == null || !o.resolveExpire(c, "set")) {
             return;
         }
+        setGeneric(c, o, c.arg(1), c.arg(2), false);
+    }
+
+    /** Redis's setGenericCommand; {@code integerReply} is SETNX's 1/0 instead of OK/nil. */
+    private static void setGeneric(Call c, SetOptions o, byte[] key, byte[] value, boolean integerReply) {
         Keyspace ks = c.ks;
-        byte[] key = c.arg(1);
-        if (o.get) {
-            Entry old = ks.read(key);
-            if (old != null && old.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
-                return;
-            }
-            c.reply.bulk(old == null ? null : old.bytes());
+        if (o.get && !getGeneric(c)) {
+            return;
         }
         boolean found = ks.write(key) != null;
         if ((o.nx && found) || (o.xx && !found)) {
             if (!o.get) {
-                c.reply.nil();
+                if (integerReply) {
+                    c.reply.integer(0);
+                } else {
+                    c.reply.nil();
+                }
             }
             return;
         }
-        byte[] value = c.arg(2);
         Entry e = ks.setString(key, value, Encoding.forNewString(value), o.keepTtl);
         if (o.expireAt != Entry.NO_EXPIRY) {
             ks.expire(e, o.expireAt);
         }
         if (!o.get) {
-            c.reply.ok();
+            if (integerReply) {
+                c.reply.integer(1);
+            } else {
+                c.reply.ok();
+            }
         }
+    }
+
+    static void setnx(Call c) {
+        SetOptions o = new SetOptions();
+        o.nx = true;
+        setGeneric(c, o, c.arg(1), c.arg(2), true);
+    }
+
+    private static void setWithExpire(Call c, int unit, String name) {
+        SetOptions o = new SetOptions();
+        o.unit = unit;
+        o.expire = c.arg(2);
+        if (!o.resolveExpire(c, name)) {
+            return;
+        }
+        setGeneric(c, o, c.arg(1), c.arg(3), false);
+    }
+
+    static void getex(Call c) {
+        SetOptions o = SetOptions.parse(c, 2, SetOptions.Mode.GETEX);
+        if (o == null) {
+            return;
+        }
+        byte[] key = c.arg(1);
+        Entry e = c.ks.read(key);
+        if (e == null) {
+            c.reply.nil();
+            return;
+        }
+        if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        if (!o.resolveExpire(c, "getex")) {
+            return;
+        }
+        c.reply.bulk(e.bytes());
+        if (o.absolute() && o.expireAt <= c.now()) {
+            c.ks.delete(key);
+        } else if (o.unit != SetOptions.NONE) {
+            c.ks.expire(e, o.expireAt);
+        } else if (o.persist && e.hasExpiry()) {
+            c.ks.expire(e, Entry.NO_EXPIRY);
+        }
+    }
+
+    static void getdel(Call c) {
+        Entry e = c.ks.read(c.arg(1));
+        if (e == null) {
+            c.reply.nil();
+            return;
+        }
+        if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        c.reply.bulk(e.bytes());
+        c.ks.delete(c.arg(1));
+    }
+
+    static void getset(Call c) {
+        if (!getGeneric(c)) {
+            return;
+        }
+        byte[] value = c.arg(2);
+        c.ks.setString(c.arg(1), value, Encoding.forNewString(value), false);
     }
 
     static void mget(Call c) {
@@ -77,15 +191,154 @@ public final class StringFamily {
         }
     }
 
-    static void mset(Call c) {
+    static void mset(Call c, boolean nx) {
         if (c.argc() % 2 == 0) {
-            c.reply.error("ERR wrong number of arguments for 'mset' command");
+            c.reply.error("ERR wrong number of arguments for '" + (nx ? "msetnx" : "mset") + "' command");
             return;
+        }
+        if (nx) {
+            for (int i = 1; i < c.argc(); i += 2) {
+                if (c.ks.write(c.arg(i)) != null) {
+                    c.reply.integer(0);
+                    return;
+                }
+            }
         }
         for (int i = 1; i < c.argc(); i += 2) {
             c.ks.setString(c.arg(i), c.arg(i + 1), Encoding.forNewString(c.arg(i + 1)), false);
         }
-        c.reply.ok();
+        if (nx) {
+            c.reply.integer(1);
+        } else {
+            c.reply.ok();
+        }
+    }
+
+    static void append(Call c) {
+        byte[] key = c.arg(1);
+        byte[] add = c.arg(2);
+        Entry e = c.ks.write(key);
+        if (e == null) {
+            c.ks.add(key, ValueType.STRING, add, Encoding.forNewString(add));
+            c.reply.integer(add.length);
+            return;
+        }
+        if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] old = e.bytes();
+        if (!checkStringLength(c, old.length, add.length)) {
+            return;
+        }
+        byte[] v = Arrays.copyOf(old, old.length + add.length);
+        System.arraycopy(add, 0, v, old.length, add.length);
+        c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
+        c.reply.integer(v.length);
+    }
+
+    static void strlen(Call c) {
+        Entry e = c.ks.read(c.arg(1));
+        if (e == null) {
+            c.reply.integer(0);
+        } else if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+        } else {
+            c.reply.integer(e.bytes().length);
+        }
+    }
+
+    static void getrange(Call c) {
+        Long s = Args.longOrReply(c, 2);
+        if (s == null) {
+            return;
+        }
+        Long en = Args.longOrReply(c, 3);
+        if (en == null) {
+            return;
+        }
+        Entry e = c.ks.read(c.arg(1));
+        if (e == null) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] v = e.bytes();
+        long len = v.length;
+        long start = s;
+        long end = en;
+        if (start < 0 && end < 0 && start > end) {
+            c.reply.bulk(Bytes.EMPTY);
+            return;
+        }
+        if (start < 0) {
+            start = len + start;
+        }
+        if (end < 0) {
+            end = len + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= len) {
+            end = len - 1;
+        }
+        if (start > end || len == 0) {
+            c.reply.bulk(Bytes.EMPTY);
+        } else {
+            c.reply.bulk(v, (int) start, (int) (end - start + 1));
+        }
+    }
+
+    static void setrange(Call c) {
+        Long off = Args.longOrReply(c, 2);
+        if (off == null) {
+            return;
+        }
+        long offset = off;
+        if (offset < 0) {
+            c.reply.error(Errors.OFFSET);
+            return;
+        }
+        byte[] key = c.arg(1);
+        byte[] value = c.arg(3);
+        Entry e = c.ks.write(key);
+        if (e == null) {
+            if (value.length == 0) {
+                c.reply.integer(0);
+                return;
+            }
+            if (!checkStringLength(c, offset, value.length)) {
+                return;
+            }
+            byte[] v = new byte[(int) offset + value.length];
+            System.arraycopy(value, 0, v, (int) offset, value.length);
+            c.ks.add(key, ValueType.STRING, v, Encoding.RAW);
+            c.reply.integer(v.length);
+            return;
+        }
+        if (e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        byte[] old = e.bytes();
+        if (value.length == 0) {
+            c.reply.integer(old.length);
+            return;
+        }
+        if (!checkStringLength(c, offset, value.length)) {
+            return;
+        }
+        byte[] v = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
+        System.arraycopy(value, 0, v, (int) offset, value.length);
+        c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
+        c.reply.integer(v.length);
     }
 
     private static void incrByArg(Call c, boolean negate) {
@@ -133,4 +386,192 @@ public final class StringFamily {
         }
         c.reply.integer(result);
     }
+
+    static void incrbyfloat(Call c) {
+        byte[] key = c.arg(1);
+        Entry e = c.ks.write(key);
+        if (e != null && e.type != ValueType.STRING) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        Numbers.LongDouble current = Numbers.LongDouble.ZERO;
+        if (e != null) {
+            current = Numbers.parseLongDouble(e.bytes());
+            if (current == null) {
+                c.reply.error(Errors.NOT_FLOAT);
+                return;
+            }
+        }
+        Numbers.LongDouble incr = Numbers.parseLongDouble(c.arg(2));
+        if (incr == null) {
+            c.reply.error(Errors.NOT_FLOAT);
+            return;
+        }
+        Numbers.LongDouble sum = Numbers.add(current, incr);
+        if (sum == null || sum.isInfinite()) {
+            c.reply.error("ERR increment would produce NaN or Infinity");
+            return;
+        }
+        byte[] value = Numbers.formatHuman(sum);
+        // createStringObject: embstr when short, never int
+        Encoding enc = value.length <= Encoding.EMBSTR_LIMIT ? Encoding.EMBSTR : Encoding.RAW;
+        if (e == null) {
+            c.ks.add(key, ValueType.STRING, value, enc);
+        } else {
+            c.ks.replace(e, ValueType.STRING, value, enc);
+        }
+        c.reply.bulk(value);
+    }
+
+    static void lcs(Call c) {
+        Entry ea = c.ks.read(c.arg(1));
+        Entry eb = c.ks.read(c.arg(2));
+        if ((ea != null && ea.type != ValueType.STRING) || (eb != null && eb.type != ValueType.STRING)) {
+            c.reply.error("ERR The specified keys must contain string values");
+            return;
+        }
+        byte[] a = ea == null ? Bytes.EMPTY : ea.bytes();
+        byte[] b = eb == null ? Bytes.EMPTY : eb.bytes();
+        boolean getLen = false;
+        boolean getIdx = false;
+        boolean withMatchLen = false;
+        long minMatchLen = 0;
+        for (int j = 3; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (c.argIs(j, "idx")) {
+                getIdx = true;
+            } else if (c.argIs(j, "len")) {
+                getLen = true;
+            } else if (c.argIs(j, "withmatchlen")) {
+                withMatchLen = true;
+            } else if (c.argIs(j, "minmatchlen") && more > 0) {
+                Long v = Args.longOrReply(c, j + 1);
+                if (v == null) {
+                    return;
+                }
+                minMatchLen = Math.max(0, v);
+                j++;
+            } else {
+                c.reply.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        if (getIdx && getLen) {
+            c.reply.error("ERR If you want both the length and indexes, please just use IDX.");
+            return;
+        }
+        int alen = a.length;
+        int blen = b.length;
+        long cells = (long) (alen + 1) * (blen + 1);
+        if (cells * 4 > c.server.config().getLong("proto-max-bulk-len")) {
+            c.reply.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            return;
+        }
+        int[] lcs;
+        try {
+            if (cells > Integer.MAX_VALUE - 16) {
+                throw new OutOfMemoryError();
+            }
+            lcs = new int[(int) cells];
+        } catch (OutOfMemoryError oom) {
+            c.reply.error("ERR Insufficient memory, failed allocating transient memory for LCS");
+            return;
+        }
+        int w = blen + 1;
+        for (int i = 1; i <= alen; i++) {
+            int row = i * w;
+            int prev = (i - 1) * w;
+            byte ai = a[i - 1];
+            for (int j = 1; j <= blen; j++) {
+                if (ai == b[j - 1]) {
+                    lcs[row + j] = lcs[prev + j - 1] + 1;
+                } else {
+                    int l1 = lcs[prev + j];
+                    int l2 = lcs[row + j - 1];
+                    lcs[row + j] = Math.max(l1, l2);
+                }
+            }
+        }
+        int total = lcs[alen * w + blen];
+        boolean computeLcs = getIdx || !getLen;
+        if (!computeLcs) {
+            c.reply.integer(total);
+            return;
+        }
+        byte[] result = new byte[total];
+        int idx = total;
+        // ranges found, as {aStart, aEnd, bStart, bEnd, len}, in emission order
+        java.util.List<long[]> ranges = new java.util.ArrayList<>();
+        int arangeStart = alen;
+        int arangeEnd = 0;
+        int brangeStart = 0;
+        int brangeEnd = 0;
+        int i = alen;
+        int j = blen;
+        while (i > 0 && j > 0) {
+            boolean emit = false;
+            if (a[i - 1] == b[j - 1]) {
+                result[idx - 1] = a[i - 1];
+                if (arangeStart == alen) {
+                    arangeStart = i - 1;
+                    arangeEnd = i - 1;
+                    brangeStart = j - 1;
+                    brangeEnd = j - 1;
+                } else if (arangeStart == i && brangeStart == j) {
+                    arangeStart--;
+                    brangeStart--;
+                } else {
+                    emit = true;
+                }
+                if (arangeStart == 0 || brangeStart == 0) {
+                    emit = true;
+                }
+                idx--;
+                i--;
+                j--;
+            } else {
+                int l1 = lcs[(i - 1) * w + j];
+                int l2 = lcs[i * w + j - 1];
+                if (l1 > l2) {
+                    i--;
+                } else {
+                    j--;
+                }
+                if (arangeStart != alen) {
+                    emit = true;
+                }
+            }
+            long matchLen = (long) arangeEnd - arangeStart + 1;
+            if (emit) {
+                if (minMatchLen == 0 || matchLen >= minMatchLen) {
+                    ranges.add(new long[] {arangeStart, arangeEnd, brangeStart, brangeEnd, matchLen});
+                }
+                arangeStart = alen;
+            }
+        }
+        if (!getIdx) {
+            c.reply.bulk(result);
+            return;
+        }
+        c.reply.map(2);
+        c.reply.bulk(MATCHES);
+        c.reply.array(ranges.size());
+        for (long[] r : ranges) {
+            c.reply.array(withMatchLen ? 3 : 2);
+            c.reply.array(2);
+            c.reply.integer(r[0]);
+            c.reply.integer(r[1]);
+            c.reply.array(2);
+            c.reply.integer(r[2]);
+            c.reply.integer(r[3]);
+            if (withMatchLen) {
+                c.reply.integer(r[4]);
+            }
+        }
+        c.reply.bulk(LEN);
+        c.reply.integer(total);
+    }
+
+    private static final byte[] MATCHES = Bytes.of("matches");
+    private static final byte[] LEN = Bytes.of("len");
 }

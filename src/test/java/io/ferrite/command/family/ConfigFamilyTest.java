@@ -1,0 +1,176 @@
+package io.ferrite.command.family;
+
+import io.ferrite.server.Server;
+import io.ferrite.server.ServerConfig;
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import io.ferrite.testing.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConfigFamilyTest extends FerriteTest {
+    private static String failed(String arg, String why) {
+        return "-ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + why + "\r\n";
+    }
+
+    @Test
+    void getExactAndGlob() {
+        RawClient r = raw();
+        assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+        // an exact name is echoed as the client spelled it, once
+        assertThat(r.call("CONFIG", "GET", "TIMEOUT", "timeout")).isEqualTo("*2\r\n$7\r\nTIMEOUT\r\n$1\r\n0\r\n");
+        assertThat(r.call("CONFIG", "GET", "nosuch")).isEqualTo("*0\r\n");
+        Map<String, String> m = redis.configGet("*max*");
+        assertThat(m).containsEntry("maxclients", "10000").doesNotContainKey("timeout");
+        Map<String, String> two = redis.configGet("time*", "LOGLEV?L");
+        assertThat(two).containsOnlyKeys("timeout", "loglevel");
+        assertThat(redis.configGet("*")).hasSize(ServerConfig.directives().size());
+        r.call("HELLO", "3");
+        assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+        assertThat(r.call("CONFIG", "GET")).isEqualTo("-ERR wrong number of arguments for 'config|get' command\r\n");
+    }
+
+    @Test
+    void setSeveralAtOnce() {
+        RawClient r = raw();
+        try {
+            assertThat(r.call("CONFIG", "SET", "timeout", "100", "maxclients", "500")).isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("timeout")).containsEntry("timeout", "100");
+            assertThat(redis.configGet("maxclients")).containsEntry("maxclients", "500");
+            // all or nothing: timeout stays 100 when hz fails
+            assertThat(r.call("CONFIG", "SET", "timeout", "5", "hz", "abc"))
+                .isEqualTo(failed("hz", "argument couldn't be parsed into an integer"));
+            assertThat(redis.configGet("timeout")).containsEntry("timeout", "100");
+        } finally {
+            r.call("CONFIG", "SET", "timeout", "0", "maxclients", "10000");
+        }
+        assertThat(redis.configGet("timeout")).containsEntry("timeout", "0");
+    }
+
+    @Test
+    void setErrors() {
+        RawClient r = raw();
+        assertThat(r.call("CONFIG", "SET", "foo", "bar"))
+            .isEqualTo("-ERR Unknown option or number of arguments for CONFIG SET - 'foo'\r\n");
+        assertThat(r.call("CONFIG", "SET", "hz", "5", "HZ", "6")).isEqualTo(failed("HZ", "duplicate parameter"));
+        assertThat(r.call("CONFIG", "SET", "hz", "5", "foo", "6"))
+            .isEqualTo("-ERR Unknown option or number of arguments for CONFIG SET - 'foo'\r\n");
+        assertThat(r.call("CONFIG", "SET", "hz", "5", "hz", "6", "foo", "bar")).isEqualTo(failed("hz", "duplicate parameter"));
+        assertThat(r.call("CONFIG", "SET", "appendfilename", "x")).isEqualTo(failed("appendfilename", "can't set immutable config"));
+        assertThat(r.call("CONFIG", "SET", "port", "1")).isEqualTo(failed("port", "can't set immutable config"));
+        assertThat(r.call("CONFIG", "SET", "dir", "/tmp")).isEqualTo(failed("dir", "can't set protected config"));
+        assertThat(r.call("CONFIG", "SET", "loglevel", "bad"))
+            .isEqualTo(failed("loglevel", "argument(s) must be one of the following: debug, verbose, notice, warning"));
+        assertThat(r.call("CONFIG", "SET", "maxclients", "0"))
+            .isEqualTo(failed("maxclients", "argument must be between 1 and 4294967295 inclusive"));
+        assertThat(r.call("CONFIG", "SET", "timeout", "-1"))
+            .isEqualTo(failed("timeout", "argument must be between 0 and 2147483647 inclusive"));
+        assertThat(r.call("CONFIG", "SET", "proto-max-bulk-len", "abc"))
+            .isEqualTo(failed("proto-max-bulk-len", "argument must be a memory value"));
+        assertThat(r.call("CONFIG", "SET", "save", "a")).isEqualTo(failed("save", "Invalid save parameters"));
+        assertThat(r.call("CONFIG", "SET", "timeout")).isEqualTo("-ERR wrong number of arguments for 'config|set' command\r\n");
+        assertThat(r.call("CONFIG", "SET", "timeout", "1", "hz"))
+            .isEqualTo("-ERR wrong number of arguments for 'config|set' command\r\n");
+        assertThat(redis.configGet("hz")).containsEntry("hz", "10");
+    }
+
+    @Test
+    void setAppliesValues() {
+        RawClient r = raw();
+        try {
+            assertThat(r.call("CONFIG", "SET", "loglevel", "WARNING")).isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("loglevel")).containsEntry("loglevel", "warning");
+            assertThat(r.call("CONFIG", "SET", "proto-max-bulk-len", "2mb")).isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("proto-max-bulk-len")).containsEntry("proto-max-bulk-len", "2097152");
+            assertThat(r.call("CONFIG", "SET", "hz", "1000")).isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("hz")).containsEntry("hz", "500");
+        } finally {
+            r.call("CONFIG", "SET", "loglevel", "notice", "proto-max-bulk-len", "512mb", "hz", "10");
+        }
+    }
+
+    @Test
+    void resetstatClearsInfoCounters() throws Exception {
+        RawClient r = raw();
+        r.call("GET", "nokey");
+        r.call("FOO");
+        assertThat(r.call("INFO", "errorstats")).contains("errorstat_ERR:count=");
+        assertThat(r.call("CONFIG", "RESETSTAT")).isEqualTo("+OK\r\n");
+        assertThat(r.call("INFO", "errorstats")).isEqualTo("$14\r\n# Errorstats\r\n\r\n");
+        assertThat(r.call("INFO", "stats")).contains("total_error_replies:0\r\n");
+        Thread.sleep(100);
+        String cmds = r.call("INFO", "commandstats");
+        assertThat(cmds).doesNotContain("cmdstat_get:").contains("cmdstat_config|resetstat:calls=1,");
+    }
+
+    @Test
+    void rewriteWithoutFile() {
+        assertThat(raw().call("CONFIG", "REWRITE")).isEqualTo("-ERR The server is running without a config file\r\n");
+    }
+
+    @Test
+    void rewriteKeepsCommentsAndUpdates(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ferrite.conf");
+        Files.writeString(file, String.join("\n",
+            "# my config",
+            "bind 127.0.0.1",
+            "port " + TestServers.freePort(),
+            "",
+            "",
+            "timeout 10",
+            "timeout 20",
+            "# keep me",
+            "memcached-port 0",
+            "metrics-port 0",
+            "shards " + shards,
+            "") + "\n");
+        ServerConfig cfg = ServerConfig.defaults();
+        cfg.load(file);
+        try (Server s = Server.start(cfg); RawClient r = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("*2\r\n$7\r\ntimeout\r\n$2\r\n20\r\n");
+            assertThat(r.call("CONFIG", "SET", "timeout", "30", "maxclients", "77", "loglevel", "warning"))
+                .isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "REWRITE")).isEqualTo("+OK\r\n");
+            List<String> lines = Files.readAllLines(file);
+            assertThat(lines.get(0)).isEqualTo("# my config");
+            assertThat(lines.get(1)).isEqualTo("bind 127.0.0.1");
+            assertThat(lines.get(3)).isEmpty();
+            assertThat(lines.get(4)).isEqualTo("timeout 30");
+            assertThat(lines).contains("# keep me", "# Generated by CONFIG REWRITE", "maxclients 77",
+                "loglevel warning", "save 3600 1", "save 300 100", "save 60 10000");
+            assertThat(lines.stream().filter(l -> l.startsWith("timeout")).count()).isEqualTo(1);
+            assertThat(lines.indexOf("# Generated by CONFIG REWRITE")).isLessThan(lines.indexOf("maxclients 77"));
+            assertThat(lines).anyMatch(l -> l.startsWith("dir \"/"));
+            // the rewritten file loads back to the same values
+            ServerConfig again = ServerConfig.defaults();
+            again.load(file);
+            assertThat(again.get("timeout")).isEqualTo("30");
+            assertThat(again.get("maxclients")).isEqualTo("77");
+            assertThat(again.get("loglevel")).isEqualTo("warning");
+            r.call("CONFIG", "SET", "loglevel", "notice");
+        }
+    }
+
+    @Test
+    void help() {
+        assertThat(raw().call("CONFIG", "HELP")).isEqualTo("*11\r\n"
+            + "+CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+            + "+GET <pattern>\r\n"
+            + "+    Return parameters matching the glob-like <pattern> and their values.\r\n"
+            + "+SET <directive> <value>\r\n"
+            + "+    Set the configuration <directive> to <value>.\r\n"
+            + "+RESETSTAT\r\n"
+            + "+    Reset statistics reported by the INFO command.\r\n"
+            + "+REWRITE\r\n"
+            + "+    Rewrite the configuration file.\r\n"
+            + "+HELP\r\n"
+            + "+    Prints this help.\r\n");
+    }
+}

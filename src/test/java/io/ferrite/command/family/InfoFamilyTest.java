@@ -1,0 +1,129 @@
+package io.ferrite.command.family;
+
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InfoFamilyTest extends FerriteTest {
+    private static List<String> headers(String info) {
+        List<String> h = new ArrayList<>();
+        for (String l : info.split("\r\n")) {
+            if (l.startsWith("# ")) {
+                h.add(l.substring(2));
+            }
+        }
+        return h;
+    }
+
+    private static long field(String info, String name) {
+        for (String l : info.split("\r\n")) {
+            if (l.startsWith(name + ":")) {
+                return Long.parseLong(l.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + info);
+    }
+
+    @Test
+    void defaultSections() {
+        String info = redis.info();
+        assertThat(headers(info)).containsExactly("Server", "Clients", "Memory", "Stats", "Replication", "CPU",
+            "Modules", "Errorstats", "Cluster", "Keyspace");
+        assertThat(info).contains("redis_version:7.0.15\r\n").contains("ferrite_version:")
+            .contains("redis_mode:standalone\r\n").contains("tcp_port:" + port() + "\r\n")
+            .contains("role:master\r\n").contains("connected_slaves:0\r\n").contains("cluster_enabled:0\r\n");
+        assertThat(headers(redis.info("everything"))).containsExactly("Server", "Clients", "Memory", "Stats",
+            "Replication", "CPU", "Modules", "Commandstats", "Errorstats", "Cluster", "Keyspace");
+        assertThat(headers(redis.info("all"))).contains("Commandstats");
+        assertThat(headers(redis.info("default"))).doesNotContain("Commandstats");
+    }
+
+    @Test
+    void chosenSectionsInRedisOrder() {
+        RawClient r = raw();
+        String both = r.call("INFO", "keyspace", "SERVER");
+        assertThat(headers(both)).containsExactly("Server", "Keyspace");
+        assertThat(both).contains("\r\n\r\n# Keyspace\r\n");
+        assertThat(r.call("INFO", "foo")).isEqualTo("$0\r\n\r\n");
+        assertThat(r.call("INFO", "cluster")).isEqualTo("$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n");
+        r.call("HELLO", "3");
+        assertThat(r.call("INFO", "cluster")).isEqualTo("=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n");
+    }
+
+    @Test
+    void keyspaceCountsKeysAndExpires() {
+        RawClient r = raw();
+        assertThat(r.call("INFO", "keyspace")).isEqualTo("$12\r\n# Keyspace\r\n\r\n");
+        for (int i = 0; i < 20; i++) {
+            redis.set("k" + i, "v");
+        }
+        redis.expire("k1", 100);
+        redis.expire("k2", 100);
+        redis.select(3);
+        redis.set("other", "v");
+        String ks = r.call("INFO", "keyspace");
+        assertThat(ks).contains("# Keyspace\r\ndb0:keys=20,expires=2,avg_ttl=0\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n");
+        redis.flushall();
+    }
+
+    @Test
+    void clientsAndMemory() {
+        RawClient a = raw();
+        RawClient b = raw();
+        b.call("PING");
+        String clients = a.call("INFO", "clients");
+        assertThat(field(clients, "connected_clients")).isGreaterThanOrEqualTo(3);
+        assertThat(field(clients, "maxclients")).isEqualTo(10000);
+        long before = field(a.call("INFO", "memory"), "used_memory");
+        for (int i = 0; i < 200; i++) {
+            redis.set("mem" + i, "x".repeat(1000));
+        }
+        String mem = a.call("INFO", "memory");
+        assertThat(field(mem, "used_memory")).isGreaterThan(before + 150_000);
+        assertThat(field(mem, "used_memory_dataset")).isGreaterThan(150_000);
+        assertThat(mem).contains("used_memory_human:");
+    }
+
+    @Test
+    void statsCountCommandsConnectionsHitsAndErrors() throws Exception {
+        RawClient r = raw();
+        String s0 = r.call("INFO", "stats");
+        redis.set("a", "1");
+        redis.get("a");
+        redis.get("missing");
+        r.call("NOSUCHCOMMAND");
+        raw().call("PING");
+        Thread.sleep(50);
+        String s1 = r.call("INFO", "stats");
+        assertThat(field(s1, "total_commands_processed")).isGreaterThanOrEqualTo(field(s0, "total_commands_processed") + 3);
+        assertThat(field(s1, "keyspace_hits")).isGreaterThanOrEqualTo(field(s0, "keyspace_hits") + 1);
+        assertThat(field(s1, "keyspace_misses")).isGreaterThanOrEqualTo(field(s0, "keyspace_misses") + 1);
+        assertThat(field(s1, "total_error_replies")).isGreaterThan(field(s0, "total_error_replies"));
+        assertThat(field(s1, "total_connections_received")).isGreaterThan(field(s0, "total_connections_received"));
+        assertThat(field(s1, "total_net_input_bytes")).isGreaterThan(field(s0, "total_net_input_bytes"));
+        assertThat(field(s1, "total_net_output_bytes")).isGreaterThan(field(s0, "total_net_output_bytes"));
+    }
+
+    @Test
+    void commandstatsAndErrorstats() {
+        RawClient r = raw();
+        r.call("CONFIG", "RESETSTAT");
+        r.call("ECHO", "a");
+        r.call("ECHO", "b");
+        r.call("SELECT", "99");
+        r.call("HELLO", "9");
+        r.call("GET");
+        String cs = r.call("INFO", "commandstats");
+        assertThat(cs).containsPattern("cmdstat_echo:calls=2,usec=\\d+,usec_per_call=\\d+\\.\\d\\d,rejected_calls=0,failed_calls=0\r\n");
+        assertThat(cs).containsPattern("cmdstat_select:calls=1,usec=\\d+,usec_per_call=\\d+\\.\\d\\d,rejected_calls=0,failed_calls=1\r\n");
+        assertThat(cs).containsPattern("cmdstat_get:calls=0,usec=0,usec_per_call=0\\.00,rejected_calls=1,failed_calls=0\r\n");
+        assertThat(cs).contains("cmdstat_config|resetstat:calls=1,");
+        String es = r.call("INFO", "errorstats");
+        assertThat(es).contains("# Errorstats\r\nerrorstat_ERR:count=2\r\nerrorstat_NOPROTO:count=1\r\n");
+    }
+}

@@ -1,0 +1,96 @@
+package io.ferrite.command.family;
+
+import io.ferrite.server.Server;
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import io.ferrite.testing.TestServers;
+import org.junit.jupiter.api.Test;
+
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerFamilyTest extends FerriteTest {
+    @Test
+    void time() {
+        List<String> t = redis.time();
+        long secs = Long.parseLong(t.get(0));
+        long micros = Long.parseLong(t.get(1));
+        assertThat(Math.abs(secs - System.currentTimeMillis() / 1000)).isLessThanOrEqualTo(2);
+        assertThat(micros).isBetween(0L, 999_999L);
+        assertThat(raw().call("TIME")).matches("\\*2\r\n\\$10\r\n\\d{10}\r\n\\$\\d\r\n\\d{1,6}\r\n");
+    }
+
+    @Test
+    void debugSleep() {
+        RawClient r = raw();
+        long t0 = System.nanoTime();
+        assertThat(r.call("DEBUG", "SLEEP", "0.2")).isEqualTo("+OK\r\n");
+        assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(190_000_000L);
+        assertThat(r.call("DEBUG", "SLEEP", "abc")).isEqualTo("+OK\r\n");
+        assertThat(r.call("DEBUG", "SLEEP"))
+            .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.\r\n");
+        assertThat(r.call("DEBUG", "foo"))
+            .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.\r\n");
+        assertThat(r.call("DEBUG", "HELP")).startsWith("*106\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
+            + "Subcommands are:\r\n").endsWith("+HELP\r\n+    Prints this help.\r\n");
+    }
+
+    @Test
+    void debugSetActiveExpire() throws Exception {
+        RawClient r = raw();
+        try {
+            assertThat(r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")).isEqualTo("+OK\r\n");
+            r.call("SET", "gone", "v", "PX", "1");
+            Thread.sleep(300);
+            // nothing removed it in the background: still counted until touched
+            assertThat(r.call("INFO", "keyspace")).contains("db0:keys=1,expires=1");
+            assertThat(r.call("EXISTS", "gone")).isEqualTo(":0\r\n");
+        } finally {
+            assertThat(r.call("DEBUG", "SET-ACTIVE-EXPIRE", "1")).isEqualTo("+OK\r\n");
+        }
+        r.call("SET", "gone2", "v", "PX", "1");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (r.call("INFO", "keyspace").contains("db0:") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(r.call("INFO", "keyspace")).doesNotContain("db0:");
+    }
+
+    @Test
+    void shutdownErrors() {
+        RawClient r = raw();
+        assertThat(r.call("SHUTDOWN", "foo")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("SHUTDOWN", "NOSAVE", "SAVE")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("SHUTDOWN", "ABORT", "NOW")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("SHUTDOWN", "ABORT")).isEqualTo("-ERR No shutdown in progress.\r\n");
+        assertThat(r.call("SHUTDOWN", "SAVE")).isEqualTo("-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+        r.call("MULTI");
+        assertThat(r.call("SHUTDOWN")).isEqualTo("-ERR Command not allowed inside a transaction\r\n");
+        r.call("DISCARD");
+        assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
+    void shutdownClosesTheServer() throws Exception {
+        Server s = TestServers.start(shards, Map.of());
+        CountDownLatch done = new CountDownLatch(1);
+        s.onShutdown(done::countDown);
+        int port = s.respPort();
+        try (RawClient r = new RawClient("127.0.0.1", port)) {
+            assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
+            r.send(RawClient.encode("SHUTDOWN", "NOSAVE"));
+            assertThat(r.closedByServer()).isTrue();
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.isClosed()).isTrue();
+            assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(java.io.IOException.class);
+        } finally {
+            s.close();
+        }
+    }
+}
