@@ -1,0 +1,140 @@
+package io.ferrite.protocol;
+
+import io.ferrite.server.Server;
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import io.ferrite.testing.TestServers;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Malformed and hostile requests get Redis's exact protocol errors, then the connection closes. */
+class RespProtocolTest extends FerriteTest {
+    private void assertProtocolError(String request, String error) {
+        RawClient c = raw();
+        c.send(request);
+        assertThat(c.readReply()).isEqualTo("-ERR Protocol error: " + error + "\r\n");
+        assertThat(c.closedByServer()).isTrue();
+    }
+
+    @Test
+    void malformedMultibulk() {
+        assertProtocolError("*x\r\n", "invalid multibulk length");
+        assertProtocolError("*2147483648\r\n", "invalid multibulk length");
+        assertProtocolError("*1\r\nxx\r\n", "expected '$', got 'x'");
+        assertProtocolError("*1\r\n$x\r\n", "invalid bulk length");
+        assertProtocolError("*1\r\n$-5\r\n", "invalid bulk length");
+        assertProtocolError("*1\r\n$536870913\r\n", "invalid bulk length");
+        assertProtocolError("\"abc\r\n", "unbalanced quotes in request");
+    }
+
+    @Test
+    void oversizedLinesWithoutNewline() {
+        assertProtocolError("a".repeat(70_000), "too big inline request");
+        assertProtocolError("*" + "1".repeat(70_000), "too big mbulk count string");
+        assertProtocolError("*1\r\n$" + "1".repeat(70_000), "too big bulk count string");
+    }
+
+    @Test
+    void repliesBeforeTheErrorAreDelivered() {
+        RawClient c = raw();
+        c.send("PING\r\n*1\r\n$4\r\nPING\r\n*x\r\n");
+        assertThat(c.readReply()).isEqualTo("+PONG\r\n");
+        assertThat(c.readReply()).isEqualTo("+PONG\r\n");
+        assertThat(c.readReply()).isEqualTo("-ERR Protocol error: invalid multibulk length\r\n");
+        assertThat(c.closedByServer()).isTrue();
+    }
+
+    @Test
+    void emptyAndNegativeCountsAreIgnored() {
+        RawClient c = raw();
+        c.send("*0\r\n*-1\r\n\r\nPING\r\n");
+        assertThat(c.readReply()).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
+    void unknownCommandAndArityErrors() {
+        RawClient c = raw();
+        assertThat(c.call("GET")).isEqualTo("-ERR wrong number of arguments for 'get' command\r\n");
+        assertThat(c.call("NOPE", "a", "b")).isEqualTo("-ERR unknown command 'NOPE', with args beginning with: 'a' 'b' \r\n");
+        assertThat(c.call("")).isEqualTo("-ERR unknown command '', with args beginning with: \r\n");
+    }
+
+    @Test
+    void inlineQuotingLikeRedis() {
+        RawClient c = raw();
+        c.send("SET \"a b\" 'c \\'d'\r\nGET \"a b\"\r\nSET x \"\\x41\\n\"\r\nGET x\r\n");
+        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo("$4\r\nc 'd\r\n");
+        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo("$2\r\nA\n\r\n");
+    }
+
+    @Test
+    void largeValuesArriveInPieces() {
+        RawClient c = raw();
+        String big = "v".repeat(3_000_000);
+        assertThat(c.call("SET", "big", big)).isEqualTo("+OK\r\n");
+        assertThat(c.call("STRLEN", "big")).isEqualTo(":3000000\r\n");
+    }
+
+    @Test
+    void authenticationLimitsAndErrors() {
+        try (Server s = TestServers.start(shards, Map.of("requirepass", "secret"));
+             RawClient c = new RawClient("127.0.0.1", s.respPort());
+             RawClient big = new RawClient("127.0.0.1", s.respPort());
+             RawClient many = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(c.call("GET", "a")).isEqualTo("-NOAUTH Authentication required.\r\n");
+            assertThat(c.call("NOPE")).startsWith("-ERR unknown command 'NOPE'");
+            assertThat(c.call("AUTH", "wrong")).isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+            assertThat(c.call("AUTH", "secret")).isEqualTo("+OK\r\n");
+            assertThat(c.call("GET", "a")).isEqualTo("$-1\r\n");
+            big.send("*1\r\n$16385\r\n");
+            assertThat(big.readReply()).isEqualTo("-ERR Protocol error: unauthenticated bulk length\r\n");
+            many.send("*11\r\n");
+            assertThat(many.readReply()).isEqualTo("-ERR Protocol error: unauthenticated multibulk length\r\n");
+        }
+    }
+
+    @Test
+    void queryBufferLimitClosesTheConnection() {
+        try (Server s = TestServers.start(shards, Map.of("client-query-buffer-limit", "1mb"));
+             RawClient c = new RawClient("127.0.0.1", s.respPort())) {
+            c.send("*2\r\n$3\r\nGET\r\n$5000000\r\n");
+            c.send("x".repeat(2_000_000));
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void maxclientsRejectsWithRedisError() {
+        try (Server s = TestServers.start(shards, Map.of("maxclients", "2"));
+             RawClient a = new RawClient("127.0.0.1", s.respPort());
+             RawClient b = new RawClient("127.0.0.1", s.respPort());
+             RawClient c = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(a.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(b.call("PING")).isEqualTo("+PONG\r\n");
+            assertThat(c.readReply()).isEqualTo("-ERR max number of clients reached\r\n");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void idleClientsAreClosedAfterTimeout() throws Exception {
+        try (Server s = TestServers.start(shards, Map.of("timeout", "1"));
+             RawClient c = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+            Thread.sleep(2500);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void quitRepliesThenCloses() {
+        RawClient c = raw();
+        assertThat(c.call("QUIT")).isEqualTo("+OK\r\n");
+        assertThat(c.closedByServer()).isTrue();
+    }
+}
