@@ -112,10 +112,10 @@ class RespProtocolTest extends FerriteTest {
     void maxclientsRejectsWithRedisError() {
         try (Server s = TestServers.start(shards, Map.of("maxclients", "2"));
              RawClient a = new RawClient("127.0.0.1", s.respPort());
-             RawClient b = new RawClient("127.0.0.1", s.respPort());
-             RawClient c = new RawClient("127.0.0.1", s.respPort())) {
+             RawClient b = new RawClient("127.0.0.1", s.respPort())) {
             assertThat(a.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(b.call("PING")).isEqualTo("+PONG\r\n");
+            RawClient c = raw(s.respPort());
             assertThat(c.readReply()).isEqualTo("-ERR max number of clients reached\r\n");
             assertThat(c.closedByServer()).isTrue();
         }

@@ -65,7 +65,12 @@ public abstract class FerriteTest {
 
     /** A raw RESP connection, for checking replies byte for byte. */
     protected RawClient raw() {
-        RawClient r = new RawClient("127.0.0.1", port());
+        return raw(port());
+    }
+
+    /** A raw connection to another server (a private one a test started), closed after the test. */
+    protected RawClient raw(int port) {
+        RawClient r = new RawClient("127.0.0.1", port);
         closeables.add(r);
         return r;
     }
