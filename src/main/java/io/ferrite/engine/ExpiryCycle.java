@@ -56,7 +56,7 @@ public final class ExpiryCycle implements Runnable {
         long budget = TimeUnit.MILLISECONDS.toNanos(1000L / Math.max(1, hz.getAsInt())) * TIME_PERCENT / 100;
         long sampled = 0;
         long expired = 0;
-        for (int i = 0; i < shard.databases(); i++) {
+        for (int i = 0; i < shard.allDatabases(); i++) {
             Db db = shard.db(i);
             ShardKeyspace view = shard.view(i);
             while (db.expiresCount() > 0) {

@@ -29,9 +29,10 @@ public final class Shard {
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);
-        this.dbs = new Db[databases];
-        this.views = new ShardKeyspace[databases];
-        for (int i = 0; i < databases; i++) {
+        // one more database than RESP clients can SELECT: memcached's items, a namespace of their own
+        this.dbs = new Db[databases + 1];
+        this.views = new ShardKeyspace[databases + 1];
+        for (int i = 0; i <= databases; i++) {
             dbs[i] = new Db();
             views[i] = new ShardKeyspace(this, i);
         }
@@ -41,7 +42,18 @@ public final class Shard {
         return views[db];
     }
 
+    /** The numbered databases RESP clients see (the memcached namespace is not one of them). */
     public int databases() {
+        return dbs.length - 1;
+    }
+
+    /** The memcached protocol's items: a keyspace beside the numbered databases, on the same shard and thread. */
+    public ShardKeyspace memcached() {
+        return views[dbs.length - 1];
+    }
+
+    /** Every keyspace of the shard, numbered databases and memcached's, for expiry and memory accounting. */
+    int allDatabases() {
         return dbs.length;
     }
 

@@ -40,6 +40,18 @@ public final class ServerConfig {
         add(Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true));
         add(Directive.memory("client-query-buffer-limit", 1024L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true));
         add(Directive.integer("hz", 10, 0, Integer.MAX_VALUE, true));
+        // encodings of the collection types: the same thresholds as Redis 7.0
+        add(Directive.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true));
+        add(Directive.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("hash-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("set-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("set-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
+        add(Directive.memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true));
         add(Directive.integer("shards", 0, 0, 1024, false));
         add(Directive.integer("memcached-port", 11211, 0, 65535, false));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false));

@@ -129,6 +129,9 @@ public final class KeyFamily {
         if (e.type == ValueType.STRING) {
             return e.value;
         }
+        if (e.value instanceof io.ferrite.store.CollectionValue v) {
+            return v.copy();
+        }
         throw new IllegalStateException("COPY of type " + e.type + " is not implemented");
     }
 
