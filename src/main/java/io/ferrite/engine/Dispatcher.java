@@ -126,8 +126,7 @@ public final class Dispatcher {
                 if (target != null) {
                     return runOn(session, call, target, target != client.home || !target.free());
                 }
-                new CrossShardRun(engine, session, List.of(call), List.of(route), shardsOf(route), false, () -> { })
-                    .start();
+                new StagedChain(engine, session, call, route).start();
                 return false;
             }
             case ALL_SHARDS -> {
@@ -144,46 +143,46 @@ public final class Dispatcher {
     }
 
     /**
-     * Runs a call on one shard: inline when that is this thread's shard and nothing waits there;
-     * otherwise in one hop together with the requests queued right behind it that go to the same
-     * shard, so a pipelined client pays one thread hand-off per batch rather than per command.
+     * Runs a call on one shard. Pipelined requests queued right behind it that are also single-shard
+     * commands join it: each shard runs its share of the batch in request order, in one hop, all
+     * shards at once, and the replies are put back in request order. This is Dragonfly's pipeline
+     * squashing: it stays linearizable because a client that has not yet seen a reply cannot have
+     * ordered its later requests after it, and commands on the same shard keep their order.
      */
     private boolean runOn(Session session, Call call, Shard target, boolean hop) {
         Client client = session.client();
-        if (!hop) {
-            call.reply = session.reply();
-            call.ks = target.view(client.db);
-            Invoker.invoke(call, target);
-            return true;
-        }
-        ByteBuf buf = session.newBuffer();
-        Reply reply = new Reply(buf, client.resp, session.reply().listener());
-        call.reply = reply;
-        List<Call> batch = null;
+        List<Call> calls = null;
+        List<Shard> owners = null;
+        boolean allInline = !hop;
         for (int n = 0; n < MAX_BATCH; n++) {
-            Call next = batchable(session, target);
+            Shard[] owner = new Shard[1];
+            Call next = batchable(session, owner);
             if (next == null) {
                 break;
             }
-            if (batch == null) {
-                batch = new ArrayList<>();
+            if (calls == null) {
+                calls = new ArrayList<>();
+                owners = new ArrayList<>();
+                calls.add(call);
+                owners.add(target);
             }
-            next.reply = reply;
-            batch.add(next);
+            calls.add(next);
+            owners.add(owner[0]);
+            allInline &= owner[0] == client.home;
         }
-        List<Call> more = batch;
-        int db = client.db;
-        target.run(() -> {
-            call.ks = target.view(db);
-            Invoker.invoke(call, target);
-            if (more != null) {
-                for (Call c : more) {
-                    c.ks = target.view(db);
-                    Invoker.invoke(c, target);
-                }
+        if (allInline) {
+            for (Call c : calls == null ? List.of(call) : calls) {
+                c.reply = session.reply();
+                c.ks = client.home.view(client.db);
+                Invoker.invoke(c, client.home);
             }
-            session.execute(() -> session.resume(buf));
-        });
+            return true;
+        }
+        if (calls == null) {
+            calls = List.of(call);
+            owners = List.of(target);
+        }
+        new PipelineBatch(session, calls, owners).start();
         return false;
     }
 
@@ -211,8 +210,8 @@ public final class Dispatcher {
         return s;
     }
 
-    /** The next queued request if it is a plain keyed command for {@code target} that may join a batch. */
-    private Call batchable(Session session, Shard target) {
+    /** The next queued request if it is a plain single-shard keyed command that may join a batch; its shard goes to {@code owner[0]}. */
+    private Call batchable(Session session, Shard[] owner) {
         Client client = session.client();
         byte[][] args = session.peekRequest();
         if (args == null || client.inMulti || client.replyMode != Client.ReplyMode.ON) {
@@ -223,9 +222,11 @@ public final class Dispatcher {
             || (!client.authenticated && server.authRequired())) {
             return null;
         }
-        if (singleShard(cmd, args) != target) {
+        Shard s = singleShard(cmd, args);
+        if (s == null || clientPause.delayFor(cmd, client) > 0) {
             return null;
         }
+        owner[0] = s;
         session.takeRequest();
         client.lastCommand = cmd.fullName();
         return new Call(cmd, args, client, server);

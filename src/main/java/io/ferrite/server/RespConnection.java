@@ -85,8 +85,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         inRead = true;
         if (msg instanceof byte[][] args) {
+            // run at the end of the read, so a pipelined burst is seen whole and can be batched
             requests.add(args);
-            drain();
         } else if (msg instanceof ProtocolError err) {
             drainThenFail(err);
         } else if (msg == RespDecoder.QueryBufferOverflow.INSTANCE) {
@@ -106,6 +106,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        drain();
         inRead = false;
         flush();
     }

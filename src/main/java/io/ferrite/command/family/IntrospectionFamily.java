@@ -509,7 +509,7 @@ public final class IntrospectionFamily {
         boolean ok = true;
         for (int i = 0; i < compiled.length && ok; i++) {
             int idx = i;
-            ok = positions(cmd, argv, argc, compiled[i], pos -> found.add(new int[] {pos, idx}));
+            ok = KeySpecAccess.positions(compiled[i], argv, argc, pos -> found.add(new int[] {pos, idx}));
         }
         if (!ok || found.isEmpty()) {
             if (cmd.has(CommandFlag.NO_MANDATORY_KEYS)) {
@@ -539,12 +539,6 @@ public final class IntrospectionFamily {
                 names.forEach(c.reply::simple);
             }
         }
-    }
-
-    private static boolean positions(Command cmd, byte[][] argv, int argc, KeySpec spec,
-                                     java.util.function.IntConsumer sink) {
-        // Command.keyPositions over a single spec: reuse it through a one-spec view
-        return KeySpecAccess.positions(spec, argv, argc, sink);
     }
 
     // COMMAND LIST
