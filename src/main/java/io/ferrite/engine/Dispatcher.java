@@ -108,6 +108,11 @@ public final class Dispatcher {
         Command cmd = call.command;
         switch (cmd.kind()) {
             case LOCAL -> {
+                if (DEBUG_OBJECT.test(call.args)) {
+                    // DEBUG's spec names no keys, but DEBUG OBJECT reads one: run it on the key's shard
+                    Shard owner = engine.shardOf(call.args[2]);
+                    return runOn(session, call, owner, owner != client.home || !owner.free());
+                }
                 call.reply = session.reply();
                 call.ks = client.home.view(client.db);
                 Invoker.invoke(call, client.home);
@@ -187,6 +192,9 @@ public final class Dispatcher {
     }
 
     private static final int MAX_BATCH = 64;
+
+    private static final java.util.function.Predicate<byte[][]> DEBUG_OBJECT = a -> a.length == 3
+        && io.ferrite.store.Bytes.is(a[0], "debug") && io.ferrite.store.Bytes.is(a[1], "object");
 
     /**
      * The one shard owning all of a simple-range command's keys, found without allocating; null

@@ -4,8 +4,8 @@ import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 
 /**
- * DEBUG SLEEP, SET-ACTIVE-EXPIRE and HELP. DEBUG's spec names no keys, so it runs on the client's
- * own thread; DEBUG OBJECT, which needs the key's shard, is not offered yet.
+ * DEBUG SLEEP, SET-ACTIVE-EXPIRE, OBJECT and HELP. DEBUG's spec names no keys, so it runs on the
+ * client's own thread, except DEBUG OBJECT, which the dispatcher sends to the key's shard.
  */
 public final class DebugFamily {
     private static final String[] HELP = {
@@ -138,6 +138,8 @@ public final class DebugFamily {
                 }
             }
             c.reply.ok();
+        } else if (c.argIs(1, "object") && c.argc() == 3) {
+            object(c);
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
             c.server.activeExpiry(atoi(c.argString(2)) != 0);
             c.reply.ok();
@@ -145,6 +147,49 @@ public final class DebugFamily {
             c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
+    }
+
+    /** DEBUG OBJECT: the key's object header as Redis prints it; the dispatcher runs it on the key's shard. */
+    static void object(Call c) {
+        io.ferrite.store.Entry e = c.ks.peek(c.arg(2));
+        if (e == null) {
+            c.reply.error("ERR no such key");
+            return;
+        }
+        long refcount = e.encoding == io.ferrite.store.Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
+        c.reply.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value)) + " refcount:" + refcount
+            + " encoding:" + e.encoding.redisName() + " serializedlength:" + serializedLength(e)
+            + " lru:" + e.lru + " lru_seconds_idle:" + io.ferrite.engine.LruClock.idleMillis(e.lru) / 1000);
+    }
+
+    private static boolean isSharedInteger(byte[] v) {
+        Long n = io.ferrite.store.Bytes.parseLongStrict(v);
+        return n != null && n >= 0 && n < 10000;
+    }
+
+    /**
+     * The length of the value's RDB encoding for strings (integer encodings and length prefixes as
+     * rdbSaveObject writes them, without LZF compression); for collections, the sum of their
+     * elements' sizes is not tracked, so the estimated memory is shown instead.
+     */
+    static long serializedLength(io.ferrite.store.Entry e) {
+        if (!(e.value instanceof byte[] b)) {
+            return e.value instanceof io.ferrite.store.MemoryEstimate.Sized s ? s.memory() : 0;
+        }
+        Long n = b.length <= 11 ? io.ferrite.store.Bytes.parseLongStrict(b) : null;
+        if (n != null) {
+            if (n >= Byte.MIN_VALUE && n <= Byte.MAX_VALUE) {
+                return 2;
+            }
+            if (n >= Short.MIN_VALUE && n <= Short.MAX_VALUE) {
+                return 3;
+            }
+            if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
+                return 5;
+            }
+        }
+        int prefix = b.length < 64 ? 1 : b.length < 16384 ? 2 : b.length <= 0xFFFFFFFFL ? 5 : 9;
+        return prefix + b.length;
     }
 
     /** C's strtod: the longest leading number, 0 when there is none. */

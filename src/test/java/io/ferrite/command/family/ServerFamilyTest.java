@@ -17,6 +17,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ServerFamilyTest extends FerriteTest {
     @Test
+    void debugObjectRunsOnTheKeysShard() {
+        var r = raw();
+        for (String key : new String[] {"a", "b", "c", "d", "{x}1"}) {
+            r.call("SET", key, "bar");
+            assertThat(r.call("DEBUG", "OBJECT", key))
+                .matches("\\+Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:4 lru:\\d+ lru_seconds_idle:\\d+\r\n");
+        }
+        r.call("SET", "n", "123");
+        assertThat(r.call("DEBUG", "OBJECT", "n")).contains("refcount:2147483647 encoding:int serializedlength:2 ");
+        assertThat(r.call("DEBUG", "OBJECT", "nokey")).isEqualTo("-ERR no such key\r\n");
+        assertThat(r.call("DEBUG", "OBJECT")).isEqualTo(
+            "-ERR unknown subcommand or wrong number of arguments for 'OBJECT'. Try DEBUG HELP.\r\n");
+    }
+
+    @Test
     void time() {
         List<String> t = redis.time();
         long secs = Long.parseLong(t.get(0));
