@@ -104,3 +104,11 @@ ferrite_build_jar() {
     }
   fi
 }
+
+# JVM flags Ferrite runs with on this JDK: from JDK 23 on, Netty only uses sun.misc.Unsafe (its fast
+# path for copying between direct buffers and arrays) when the JVM explicitly allows it.
+ferrite_jvm_flags() {
+  if ((${FERRITE_JAVA_MAJOR:-0} >= 23)); then
+    printf '%s' '--sun-misc-unsafe-memory-access=allow'
+  fi
+}

@@ -153,16 +153,39 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return new ProtocolError(message);
     }
 
-    /** Redis's string2ll over a count line: Long.MIN_VALUE marks anything that is not a plain integer. */
+    /** Redis's string2ll over a count line, read in place: Long.MIN_VALUE marks anything that is not a plain integer. */
     private static long parseNumber(ByteBuf in, int from, int to) {
         int len = to - from;
         if (len <= 0 || len > 20) {
             return Long.MIN_VALUE;
         }
-        byte[] b = new byte[len];
-        in.getBytes(from, b);
-        Long v = io.ferrite.store.Bytes.parseLongStrict(b, 0, len);
-        return v == null ? Long.MIN_VALUE : v;
+        int i = from;
+        boolean neg = in.getByte(i) == '-';
+        if (neg) {
+            i++;
+            if (i == to) {
+                return Long.MIN_VALUE;
+            }
+        }
+        byte first = in.getByte(i);
+        if (first == '0') {
+            return len == 1 ? 0 : Long.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            int d = in.getByte(i) - '0';
+            if (d < 0 || d > 9 || v < (Long.MIN_VALUE + d) / 10) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 - d;
+        }
+        if (!neg) {
+            if (v == Long.MIN_VALUE) {
+                return Long.MIN_VALUE;
+            }
+            v = -v;
+        }
+        return v;
     }
 
     /** Marker for a client whose unparsed input outgrew client-query-buffer-limit. */
