@@ -52,6 +52,8 @@ public final class Server implements AutoCloseable {
     private final String runId = randomRunId();
     private final boolean epoll = Epoll.isAvailable();
     private volatile int respPort;
+    private volatile int memcachedPort;
+    private final io.ferrite.protocol.memcached.McContext memcached = new io.ferrite.protocol.memcached.McContext(this);
     private volatile boolean closed;
     private volatile Runnable onShutdown = () -> { };
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
@@ -103,6 +105,7 @@ public final class Server implements AutoCloseable {
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 1, 1, TimeUnit.SECONDS);
+        bindMemcached();
         int port = config.getInt("port");
         if (port == 0) {
             return;
@@ -148,6 +151,65 @@ public final class Server implements AutoCloseable {
         if (!any) {
             throw new IllegalStateException("Failed listening on port " + port + " (tcp), aborting.");
         }
+    }
+
+    /** The memcached listener (text, meta and binary) on `memcached-port`, same bind addresses; 0 disables it. */
+    private void bindMemcached() {
+        int port = config.getInt("memcached-port");
+        if (port == 0) {
+            return;
+        }
+        var counter = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
+        ServerBootstrap b = new ServerBootstrap()
+            .group(acceptor, shards)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast("net-input", inputCounter);
+                    ch.pipeline().addLast("mc-input", counter);
+                    ch.pipeline().addLast("mc-detect", new io.ferrite.protocol.memcached.McDetector(memcached));
+                    ch.pipeline().addLast("mc-connection", new io.ferrite.protocol.memcached.McConnection(memcached));
+                }
+            });
+        boolean any = false;
+        for (String addr : config.get("bind").split("\\s+")) {
+            boolean optional = addr.startsWith("-");
+            String host = optional ? addr.substring(1) : addr;
+            host = switch (host) {
+                case "*" -> "0.0.0.0";
+                case "::*" -> "::";
+                default -> host;
+            };
+            try {
+                Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
+                listeners.add(ch);
+                memcachedPort = ((InetSocketAddress) ch.localAddress()).getPort();
+                any = true;
+            } catch (Exception e) {
+                if (!optional) {
+                    throw new IllegalStateException("Could not create memcached TCP listening socket " + host + ":" + port
+                        + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (!any) {
+            throw new IllegalStateException("Failed listening on memcached port " + port + " (tcp), aborting.");
+        }
+    }
+
+    /** The bound memcached port, 0 when the listener is disabled. */
+    public int memcachedPort() {
+        return memcachedPort;
+    }
+
+    public io.ferrite.protocol.memcached.McContext memcached() {
+        return memcached;
     }
 
     private RespLimits limitsFor(RespConnection conn) {

@@ -43,17 +43,18 @@ public final class ServerConfig {
         // encodings of the collection types: the same thresholds as Redis 7.0
         add(Directive.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true));
         add(Directive.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true));
-        add(Directive.integer("hash-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true));
         add(Directive.integer("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
         add(Directive.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true));
-        add(Directive.integer("set-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
-        add(Directive.integer("set-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
         add(Directive.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
         add(Directive.integer("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
         add(Directive.memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true));
         add(Directive.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true));
         add(Directive.integer("shards", 0, 0, 1024, false));
         add(Directive.integer("memcached-port", 11211, 0, 65535, false));
+        // memcached's -I (largest item) and -c (connection limit) for the memcached listener
+        add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
+        add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false));
     }
 

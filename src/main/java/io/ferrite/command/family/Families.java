@@ -13,6 +13,10 @@ public final class Families {
         StringFamily.register(r);
         KeyFamily.register(r);
         BitmapFamily.register(r);
+        ListFamily.register(r);
+        HashFamily.register(r);
+        SetFamily.register(r);
+        ZSetFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
         ClientPauseCommands.register(r);

@@ -1,0 +1,574 @@
+package io.ferrite.command.family;
+
+import io.ferrite.command.Call;
+import io.ferrite.command.CommandRegistry;
+import io.ferrite.command.Errors;
+import io.ferrite.store.Bytes;
+import io.ferrite.store.Encoding;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
+import io.ferrite.store.list.ListValue;
+
+import java.util.Arrays;
+
+/**
+ * List commands (Redis 7.0 t_list.c), blocking variants excepted. Redis 7.0 encodes every list as a
+ * quicklist (the listpack encoding for small lists came in 7.2), so OBJECT ENCODING always says
+ * "quicklist"; the nodes themselves are packed ({@link ListValue}).
+ */
+public final class ListFamily {
+    static final String OUT_OF_RANGE_POSITIVE = "ERR value is out of range, must be positive";
+    static final String INDEX_OUT_OF_RANGE = "ERR index out of range";
+
+    private ListFamily() {
+    }
+
+    public static void register(CommandRegistry r) {
+        r.add("lpush", c -> push(c, true, false));
+        r.add("rpush", c -> push(c, false, false));
+        r.add("lpushx", c -> push(c, true, true));
+        r.add("rpushx", c -> push(c, false, true));
+        r.add("lpop", c -> pop(c, true));
+        r.add("rpop", c -> pop(c, false));
+        r.add("llen", ListFamily::llen);
+        r.add("lrange", ListFamily::lrange);
+        r.add("lindex", ListFamily::lindex);
+        r.add("lset", ListFamily::lset);
+        r.add("linsert", ListFamily::linsert);
+        r.add("lrem", ListFamily::lrem);
+        r.add("ltrim", ListFamily::ltrim);
+        r.add("lpos", ListFamily::lpos);
+        r.add("lmove", ListFamily::lmove);
+        r.add("rpoplpush", c -> move(c, c.arg(1), c.arg(2), false, true));
+        r.add("lmpop", ListFamily::lmpop);
+    }
+
+    /** list-max-listpack-size, the quicklist node fill. */
+    static int fill(Call c) {
+        return (int) c.server.config().getLong("list-max-listpack-size");
+    }
+
+    private static ListValue list(Entry e) {
+        return (ListValue) e.value;
+    }
+
+    /** Accounts a change made to a list in place, deleting the key if the list became empty. */
+    private static void changed(Call c, Entry e, ListValue l, long memoryBefore) {
+        c.ks.modified(e, l.memory() - memoryBefore);
+        if (l.isEmpty()) {
+            c.ks.delete(e.key);
+        }
+    }
+
+    /** Redis's getListPositionFromObjectOrReply: 1 for LEFT, 0 for RIGHT, -1 after a syntax error. */
+    private static int position(Call c, int i) {
+        if (c.argIs(i, "left")) {
+            return 1;
+        }
+        if (c.argIs(i, "right")) {
+            return 0;
+        }
+        c.reply.error(Errors.SYNTAX);
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- push and pop
+
+    static void push(Call c, boolean head, boolean onlyExisting) {
+        byte[] key = c.arg(1);
+        Entry e = c.ks.write(key);
+        if (e != null && e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        if (e == null) {
+            if (onlyExisting) {
+                c.reply.integer(0);
+                return;
+            }
+            e = c.ks.add(key, ValueType.LIST, new ListValue(), Encoding.QUICKLIST);
+        }
+        ListValue l = list(e);
+        long before = l.memory();
+        int fill = fill(c);
+        for (int i = 2; i < c.argc(); i++) {
+            l.push(c.arg(i), head, fill);
+        }
+        changed(c, e, l, before);
+        c.reply.integer(l.size());
+    }
+
+    static void pop(Call c, boolean head) {
+        if (c.argc() > 3) {
+            c.reply.error("ERR wrong number of arguments for '" + (head ? "lpop" : "rpop") + "' command");
+            return;
+        }
+        boolean hasCount = c.argc() == 3;
+        long count = 0;
+        if (hasCount) {
+            // getPositiveLongFromObjectOrReply: its message covers a non-integer too
+            Long v = Bytes.parseLongStrict(c.arg(2));
+            if (v == null || v < 0) {
+                c.reply.error(OUT_OF_RANGE_POSITIVE);
+                return;
+            }
+            count = v;
+        }
+        Entry e = c.ks.write(c.arg(1));
+        if (e == null) {
+            if (hasCount) {
+                c.reply.nilArray();
+            } else {
+                c.reply.nil();
+            }
+            return;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        if (hasCount && count == 0) {
+            c.reply.array(0);
+            return;
+        }
+        ListValue l = list(e);
+        long before = l.memory();
+        if (!hasCount) {
+            c.reply.bulk(l.pop(head));
+        } else {
+            popMany(c, l, head, count);
+        }
+        changed(c, e, l, before);
+    }
+
+    private static void popMany(Call c, ListValue l, boolean head, long count) {
+        long n = Math.min(count, l.size());
+        c.reply.array((int) n);
+        for (long i = 0; i < n; i++) {
+            c.reply.bulk(l.pop(head));
+        }
+    }
+
+    static void lmpop(Call c) {
+        Long numkeys = Bytes.parseLongStrict(c.arg(1));
+        if (numkeys == null || numkeys < 1) {
+            c.reply.error("ERR numkeys should be greater than 0");
+            return;
+        }
+        long whereIdx = 1 + numkeys + 1;
+        if (whereIdx < 0 || whereIdx >= c.argc()) {
+            c.reply.error(Errors.SYNTAX);
+            return;
+        }
+        int where = position(c, (int) whereIdx);
+        if (where < 0) {
+            return;
+        }
+        long count = -1;
+        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (count == -1 && c.argIs(j, "count") && more > 0) {
+                j++;
+                Long v = Bytes.parseLongStrict(c.arg(j));
+                if (v == null || v < 1) {
+                    c.reply.error("ERR count should be greater than 0");
+                    return;
+                }
+                count = v;
+            } else {
+                c.reply.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        if (count == -1) {
+            count = 1;
+        }
+        for (int i = 2; i < whereIdx; i++) {
+            byte[] key = c.arg(i);
+            Entry e = c.ks.write(key);
+            if (e == null) {
+                continue;
+            }
+            if (e.type != ValueType.LIST) {
+                c.reply.error(Errors.WRONGTYPE);
+                return;
+            }
+            ListValue l = list(e);
+            long before = l.memory();
+            c.reply.array(2);
+            c.reply.bulk(key);
+            popMany(c, l, where == 1, count);
+            changed(c, e, l, before);
+            return;
+        }
+        c.reply.nilArray();
+    }
+
+    // ---------------------------------------------------------------- LMOVE RPOPLPUSH
+
+    static void lmove(Call c) {
+        int from = position(c, 3);
+        if (from < 0) {
+            return;
+        }
+        int to = position(c, 4);
+        if (to < 0) {
+            return;
+        }
+        move(c, c.arg(1), c.arg(2), from == 1, to == 1);
+    }
+
+    static void move(Call c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {
+        Entry se = c.ks.write(src);
+        if (se == null) {
+            c.reply.nil();
+            return;
+        }
+        if (se.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        Entry de = c.ks.write(dst);
+        if (de != null && de.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        ListValue sl = list(se);
+        int fill = fill(c);
+        if (Arrays.equals(src, dst)) {
+            long before = sl.memory();
+            byte[] v = sl.pop(fromHead);
+            sl.push(v, toHead, fill);
+            changed(c, se, sl, before);
+            c.reply.bulk(v);
+            return;
+        }
+        long sBefore = sl.memory();
+        byte[] v = sl.pop(fromHead);
+        if (de == null) {
+            de = c.ks.add(dst, ValueType.LIST, new ListValue(), Encoding.QUICKLIST);
+        }
+        ListValue dl = list(de);
+        long dBefore = dl.memory();
+        dl.push(v, toHead, fill);
+        changed(c, de, dl, dBefore);
+        changed(c, se, sl, sBefore);
+        c.reply.bulk(v);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The list at a key for reading: null after replying {@code missing} (or WRONGTYPE). */
+    private static ListValue readList(Call c, Runnable missing) {
+        Entry e = c.ks.read(c.arg(1));
+        if (e == null) {
+            missing.run();
+            return null;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return null;
+        }
+        return list(e);
+    }
+
+    static void llen(Call c) {
+        ListValue l = readList(c, () -> c.reply.integer(0));
+        if (l != null) {
+            c.reply.integer(l.size());
+        }
+    }
+
+    static void lindex(Call c) {
+        ListValue l = readList(c, c.reply::nil);
+        if (l == null) {
+            return;
+        }
+        Long index = Bytes.parseLongStrict(c.arg(2));
+        if (index == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return;
+        }
+        long i = index < 0 ? l.size() + index : index;
+        if (i < 0 || i >= l.size()) {
+            c.reply.nil();
+            return;
+        }
+        ListValue.Iter it = l.at(i);
+        c.reply.bulk(it.buf(), it.dataOff(), it.len());
+    }
+
+    static void lrange(Call c) {
+        Long start = Bytes.parseLongStrict(c.arg(2));
+        Long end = start == null ? null : Bytes.parseLongStrict(c.arg(3));
+        if (end == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return;
+        }
+        ListValue l = readList(c, () -> c.reply.array(0));
+        if (l == null) {
+            return;
+        }
+        long llen = l.size();
+        long s = start;
+        long en = end;
+        if (s < 0) {
+            s = llen + s;
+        }
+        if (en < 0) {
+            en = llen + en;
+        }
+        if (s < 0) {
+            s = 0;
+        }
+        if (s > en || s >= llen) {
+            c.reply.array(0);
+            return;
+        }
+        if (en >= llen) {
+            en = llen - 1;
+        }
+        long n = en - s + 1;
+        c.reply.array((int) n);
+        l.range(s, n, false, c.reply::bulk);
+    }
+
+    static void lpos(Call c) {
+        byte[] ele = c.arg(2);
+        boolean fromHead = true;
+        long rank = 1;
+        long count = -1;
+        long maxlen = 0;
+        for (int j = 3; j < c.argc(); j++) {
+            int more = c.argc() - 1 - j;
+            if (c.argIs(j, "rank") && more > 0) {
+                j++;
+                Long v = Bytes.parseLongStrict(c.arg(j));
+                if (v == null) {
+                    c.reply.error(Errors.NOT_INTEGER);
+                    return;
+                }
+                if (v == 0) {
+                    c.reply.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                        + "or use negative to start from the end of the list");
+                    return;
+                }
+                rank = v;
+            } else if (c.argIs(j, "count") && more > 0) {
+                j++;
+                Long v = Bytes.parseLongStrict(c.arg(j));
+                if (v == null || v < 0) {
+                    c.reply.error("ERR COUNT can't be negative");
+                    return;
+                }
+                count = v;
+            } else if (c.argIs(j, "maxlen") && more > 0) {
+                j++;
+                Long v = Bytes.parseLongStrict(c.arg(j));
+                if (v == null || v < 0) {
+                    c.reply.error("ERR MAXLEN can't be negative");
+                    return;
+                }
+                maxlen = v;
+            } else {
+                c.reply.error(Errors.SYNTAX);
+                return;
+            }
+        }
+        if (rank < 0) {
+            rank = -rank; // Long.MIN_VALUE stays negative, as in C: every match then qualifies
+            fromHead = false;
+        }
+        Entry e = c.ks.read(c.arg(1));
+        if (e == null) {
+            if (count != -1) {
+                c.reply.array(0);
+            } else {
+                c.reply.nil();
+            }
+            return;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        ListValue l = list(e);
+        long llen = l.size();
+        long[] found = count != -1 ? new long[16] : null;
+        int nfound = 0;
+        long matches = 0;
+        long matchIndex = -1;
+        long index = 0;
+        ListValue.Iter it = fromHead ? l.first() : l.last();
+        while (it.valid() && (maxlen == 0 || index < maxlen)) {
+            if (it.equalsTo(ele)) {
+                matches++;
+                matchIndex = fromHead ? index : llen - index - 1;
+                if (matches >= rank) {
+                    if (found != null) {
+                        if (nfound == found.length) {
+                            found = Arrays.copyOf(found, nfound * 2);
+                        }
+                        found[nfound++] = matchIndex;
+                        if (count != 0 && matches - rank + 1 >= count) {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+            }
+            index++;
+            matchIndex = -1;
+            it.move(fromHead);
+        }
+        if (found != null) {
+            c.reply.array(nfound);
+            for (int i = 0; i < nfound; i++) {
+                c.reply.integer(found[i]);
+            }
+        } else if (matchIndex != -1) {
+            c.reply.integer(matchIndex);
+        } else {
+            c.reply.nil();
+        }
+    }
+
+    // ---------------------------------------------------------------- changes in the middle
+
+    static void lset(Call c) {
+        Entry e = c.ks.write(c.arg(1));
+        if (e == null) {
+            c.reply.error(Errors.NO_SUCH_KEY);
+            return;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        Long index = Bytes.parseLongStrict(c.arg(2));
+        if (index == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return;
+        }
+        ListValue l = list(e);
+        long i = index < 0 ? l.size() + index : index;
+        if (i < 0 || i >= l.size()) {
+            c.reply.error(INDEX_OUT_OF_RANGE);
+            return;
+        }
+        long before = l.memory();
+        l.set(l.at(i), c.arg(3), fill(c));
+        changed(c, e, l, before);
+        c.reply.ok();
+    }
+
+    static void linsert(Call c) {
+        boolean after;
+        if (c.argIs(2, "after")) {
+            after = true;
+        } else if (c.argIs(2, "before")) {
+            after = false;
+        } else {
+            c.reply.error(Errors.SYNTAX);
+            return;
+        }
+        Entry e = c.ks.write(c.arg(1));
+        if (e == null) {
+            c.reply.integer(0);
+            return;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        ListValue l = list(e);
+        byte[] pivot = c.arg(3);
+        for (ListValue.Iter it = l.first(); it.valid(); it.next()) {
+            if (it.equalsTo(pivot)) {
+                long before = l.memory();
+                l.insert(it, after, c.arg(4), fill(c));
+                changed(c, e, l, before);
+                c.reply.integer(l.size());
+                return;
+            }
+        }
+        c.reply.integer(-1);
+    }
+
+    static void lrem(Call c) {
+        Long toRemove = Bytes.parseLongStrict(c.arg(2));
+        if (toRemove == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return;
+        }
+        Entry e = c.ks.write(c.arg(1));
+        if (e == null) {
+            c.reply.integer(0);
+            return;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        ListValue l = list(e);
+        long limit = toRemove < 0 ? -toRemove : toRemove;
+        if (limit < 0) {
+            limit = 0; // -LONG_MIN overflows in C too, and never matches the removed count: all go
+        }
+        long before = l.memory();
+        long removed = l.removeMatching(c.arg(3), limit, toRemove < 0, fill(c));
+        if (removed > 0) {
+            changed(c, e, l, before);
+        }
+        c.reply.integer(removed);
+    }
+
+    static void ltrim(Call c) {
+        Long start = Bytes.parseLongStrict(c.arg(2));
+        Long end = start == null ? null : Bytes.parseLongStrict(c.arg(3));
+        if (end == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return;
+        }
+        Entry e = c.ks.write(c.arg(1));
+        if (e == null) {
+            c.reply.ok();
+            return;
+        }
+        if (e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        ListValue l = list(e);
+        long llen = l.size();
+        long s = start;
+        long en = end;
+        if (s < 0) {
+            s = llen + s;
+        }
+        if (en < 0) {
+            en = llen + en;
+        }
+        if (s < 0) {
+            s = 0;
+        }
+        long ltrim;
+        long rtrim;
+        if (s > en || s >= llen) {
+            ltrim = llen;
+            rtrim = 0;
+        } else {
+            if (en >= llen) {
+                en = llen - 1;
+            }
+            ltrim = s;
+            rtrim = llen - en - 1;
+        }
+        long before = l.memory();
+        l.removeHead(ltrim);
+        l.removeTail(rtrim);
+        changed(c, e, l, before); // Redis signals the key even when nothing was trimmed
+        c.reply.ok();
+    }
+}

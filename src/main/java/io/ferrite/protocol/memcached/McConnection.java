@@ -1,0 +1,399 @@
+package io.ferrite.protocol.memcached;
+
+import io.ferrite.engine.Shard;
+import io.ferrite.engine.ShardKeyspace;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One memcached client connection: runs decoded requests in order on the shards owning their keys,
+ * batching consecutive requests for one shard into one hop, and writes replies in request order.
+ */
+public final class McConnection extends ChannelInboundHandlerAdapter {
+    private static final int MAX_BATCH = 64;
+    private final McContext ctx;
+    private final ArrayDeque<McRequest> queue = new ArrayDeque<>();
+    private Channel channel;
+    private ByteBuf pending;
+    private boolean waiting;
+    private boolean inRead;
+    private boolean closing;
+    private boolean counted;
+    final long id;
+    long created = System.currentTimeMillis();
+
+    public McConnection(McContext ctx) {
+        this.ctx = ctx;
+        this.id = ctx.connIds.incrementAndGet();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+        channel = c.channel();
+        ctx.totalConnections.increment();
+        counted = true;
+        int n = ctx.currConnections.incrementAndGet();
+        if (n > ctx.maxConnections()) {
+            ctx.rejectedConnections.increment();
+            closing = true;
+            c.writeAndFlush(c.alloc().buffer().writeBytes(McOps.ascii("ERROR Too many open connections\r\n")))
+                .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.connections.put(id, this);
+        c.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+        if (counted) {
+            ctx.currConnections.decrementAndGet();
+        }
+        ctx.connections.remove(id);
+        queue.clear();
+        closing = true;
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+        if (closing) {
+            return;
+        }
+        if (msg instanceof ByteBuf b) {
+            b.release();
+            return;
+        }
+        inRead = true;
+        queue.add((McRequest) msg);
+        drain();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext c) {
+        inRead = false;
+        flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext c) {
+        channel.config().setAutoRead(channel.isWritable());
+        c.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+        c.close();
+    }
+
+    private void ensureBuffer() {
+        if (pending == null) {
+            pending = channel.alloc().ioBuffer(256);
+        }
+    }
+
+    private void flush() {
+        if (pending != null && pending.isReadable()) {
+            ByteBuf b = pending;
+            pending = null;
+            ctx.bytesWritten.add(b.readableBytes());
+            channel.writeAndFlush(b, channel.voidPromise());
+        }
+    }
+
+    private void drain() {
+        while (!waiting && !closing) {
+            McRequest r = queue.poll();
+            if (r == null) {
+                break;
+            }
+            ensureBuffer();
+            if (!process(r)) {
+                waiting = true;
+                return;
+            }
+        }
+    }
+
+    private void resume(ByteBuf out) {
+        waiting = false;
+        if (closing) {
+            out.release();
+            return;
+        }
+        ensureBuffer();
+        pending.writeBytes(out);
+        out.release();
+        drain();
+        if (!inRead) {
+            flush();
+        }
+    }
+
+    private void closeAfter(byte[] last) {
+        closing = true;
+        ensureBuffer();
+        if (last != null) {
+            pending.writeBytes(last);
+        }
+        ByteBuf b = pending;
+        pending = null;
+        ctx.bytesWritten.add(b.readableBytes());
+        channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Runs one request; false when its reply comes later through {@link #resume}. */
+    private boolean process(McRequest r) {
+        switch (r.op) {
+            case RAW -> {
+                pending.writeBytes(r.raw);
+                return true;
+            }
+            case CLOSE -> {
+                closeAfter(r.raw);
+                return true;
+            }
+            case QUIT -> {
+                byte[] ok = null;
+                if (!r.quiet) {
+                    ByteBuf b = io.netty.buffer.Unpooled.buffer(24);
+                    McOps.binHeader(b, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+                    ok = McBinaryDecoder.toBytes(b);
+                }
+                closeAfter(ok);
+                return true;
+            }
+            case VERSION -> {
+                if (r.proto == McRequest.Proto.BINARY) {
+                    McOps.binHeader(pending, r.opcode, 0, 0, 0, McContext.VERSION.length(), r.opaque, 0);
+                    McOps.writeAscii(pending, McContext.VERSION);
+                } else {
+                    McOps.writeAscii(pending, "VERSION " + McContext.VERSION + "\r\n");
+                }
+                return true;
+            }
+            case NOOP -> {
+                McOps.binHeader(pending, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+                return true;
+            }
+            case VERBOSITY -> {
+                McOps.text(pending, r, "OK\r\n");
+                return true;
+            }
+            case MN -> {
+                McOps.writeAscii(pending, "MN\r\n");
+                return true;
+            }
+            case FLUSH -> {
+                return flushAll(r);
+            }
+            case STATS -> {
+                return McStats.run(ctx, this, r);
+            }
+            default -> {
+            }
+        }
+        if (r.keys != null) {
+            return multiGet(r);
+        }
+        return single(r);
+    }
+
+    private static void execute(McContext ctx, Shard s, McRequest r, ByteBuf out) {
+        s.beginCommand();
+        ShardKeyspace ks = s.memcached();
+        switch (r.proto) {
+            case TEXT -> McOps.runText(ctx, ks, r, out);
+            case BINARY -> McOps.runBinary(ctx, ks, r, out);
+            case META -> McMeta.run(ctx, ks, r, out);
+        }
+    }
+
+    private static final class Hop {
+        boolean returned;
+        boolean done;
+    }
+
+    private boolean single(McRequest r) {
+        Shard s = ctx.server.engine().shardOf(r.key);
+        List<McRequest> batch = null;
+        if (!s.loop.inEventLoop()) {
+            for (int n = 0; n < MAX_BATCH; n++) {
+                McRequest next = queue.peek();
+                if (next == null || next.key == null || next.keys != null || !keyed(next)
+                    || ctx.server.engine().shardOf(next.key) != s) {
+                    break;
+                }
+                queue.poll();
+                if (batch == null) {
+                    batch = new ArrayList<>();
+                }
+                batch.add(next);
+            }
+        }
+        List<McRequest> more = batch;
+        Hop h = new Hop();
+        Channel ch = channel;
+        s.run(() -> {
+            boolean sync = !h.returned && ch.eventLoop().inEventLoop();
+            ByteBuf out = sync ? pending : ch.alloc().ioBuffer(128);
+            try {
+                execute(ctx, s, r, out);
+                if (more != null) {
+                    for (McRequest m : more) {
+                        execute(ctx, s, m, out);
+                    }
+                }
+            } catch (RuntimeException e) {
+                io.ferrite.server.Log.warning("memcached request failed: " + e);
+            }
+            if (sync) {
+                h.done = true;
+            } else {
+                ch.eventLoop().execute(() -> resume(out));
+            }
+        });
+        h.returned = true;
+        return h.done;
+    }
+
+    private static boolean keyed(McRequest r) {
+        return switch (r.op) {
+            case RAW, CLOSE, QUIT, VERSION, NOOP, VERBOSITY, MN, FLUSH, STATS -> false;
+            default -> true;
+        };
+    }
+
+    private boolean multiGet(McRequest r) {
+        byte[][] keys = r.keys;
+        Shard first = ctx.server.engine().shardOf(keys[0]);
+        boolean one = true;
+        for (byte[] k : keys) {
+            if (ctx.server.engine().shardOf(k) != first) {
+                one = false;
+                break;
+            }
+        }
+        if (one) {
+            McRequest copy = r;
+            copy.key = keys[0];
+            return singleKeys(copy, first);
+        }
+        byte[][] parts = new byte[keys.length][];
+        fanOut(s -> {
+            ByteBuf tmp = io.netty.buffer.Unpooled.buffer();
+            for (int i = 0; i < keys.length; i++) {
+                if (ctx.server.engine().shardOf(keys[i]) == s) {
+                    tmp.clear();
+                    McOps.getOne(ctx, s.memcached(), r, keys[i], tmp);
+                    parts[i] = McBinaryDecoder.toBytes(tmp.retain());
+                }
+            }
+            tmp.release();
+            return null;
+        }, results -> {
+            ByteBuf out = channel.alloc().ioBuffer();
+            for (byte[] p : parts) {
+                out.writeBytes(p);
+            }
+            out.writeBytes(McOps.END);
+            return out;
+        });
+        return false;
+    }
+
+    private boolean singleKeys(McRequest r, Shard s) {
+        return single(r);
+    }
+
+    /** Runs work on every shard (any order), then finish on this connection's thread; the reply follows. */
+    void fanOut(Function<Shard, Object> work, Function<Object[], ByteBuf> finish) {
+        Shard[] all = ctx.server.engine().shards();
+        Object[] results = new Object[all.length];
+        AtomicInteger left = new AtomicInteger(all.length);
+        Channel ch = channel;
+        for (int i = 0; i < all.length; i++) {
+            Shard s = all[i];
+            int idx = i;
+            s.run(() -> {
+                s.beginCommand();
+                try {
+                    results[idx] = work.apply(s);
+                } catch (RuntimeException e) {
+                    io.ferrite.server.Log.warning("memcached request failed: " + e);
+                }
+                if (left.decrementAndGet() == 0) {
+                    ch.eventLoop().execute(() -> resume(finish.apply(results)));
+                }
+            });
+        }
+    }
+
+    ByteBuf alloc() {
+        return channel.alloc().ioBuffer();
+    }
+
+    private boolean flushAll(McRequest r) {
+        ctx.cmdFlush.increment();
+        long nowSec = System.currentTimeMillis() / 1000;
+        long delay = r.hasArg ? r.exptime : 0;
+        if (delay > 0) {
+            long realtime = delay > McOps.REALTIME_MAXDELTA ? delay : nowSec + delay;
+            if (realtime - 1 > nowSec) {
+                ctx.oldestLive = realtime - 1;
+                writeFlushReply(pending, r);
+                return true;
+            }
+        }
+        ctx.oldestLive = 0;
+        ctx.nextCas(); // memcached takes a CAS id for oldest_cas
+        fanOut(s -> s.memcached().flush(), results -> {
+            ByteBuf out = channel.alloc().ioBuffer(32);
+            writeFlushReply(out, r);
+            return out;
+        });
+        return false;
+    }
+
+    private static void writeFlushReply(ByteBuf out, McRequest r) {
+        if (r.proto == McRequest.Proto.BINARY) {
+            if (!r.quiet) {
+                McOps.binHeader(out, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+            }
+        } else {
+            McOps.text(out, r, "OK\r\n");
+        }
+    }
+
+    /** For stats conns. */
+    String describe() {
+        return io.ferrite.protocol.memcached.McStats.address(channel.remoteAddress());
+    }
+
+    boolean appendTo(Consumer<ByteBuf> w) {
+        w.accept(pending);
+        return true;
+    }
+
+    ByteBuf pending() {
+        ensureBuffer();
+        return pending;
+    }
+}

@@ -1,0 +1,75 @@
+package io.ferrite.protocol.memcached;
+
+import io.ferrite.server.Server;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** State the memcached listener shares across connections and shards: CAS counter, flush time, stats. */
+public final class McContext {
+    public static final String VERSION = "1.6.18";
+    final Server server;
+    final AtomicLong casIds = new AtomicLong();
+    /** Delayed flush_all: items stored at or before this Unix second are gone once it has passed; 0 = none. */
+    volatile long oldestLive;
+    final long started = System.currentTimeMillis() / 1000;
+    final AtomicInteger currConnections = new AtomicInteger();
+    final LongAdder totalConnections = new LongAdder();
+    final LongAdder rejectedConnections = new LongAdder();
+    final LongAdder cmdGet = new LongAdder();
+    final LongAdder cmdSet = new LongAdder();
+    final LongAdder cmdFlush = new LongAdder();
+    final LongAdder cmdTouch = new LongAdder();
+    final LongAdder getHits = new LongAdder();
+    final LongAdder getMisses = new LongAdder();
+    final LongAdder getExpired = new LongAdder();
+    final LongAdder getFlushed = new LongAdder();
+    final LongAdder deleteMisses = new LongAdder();
+    final LongAdder deleteHits = new LongAdder();
+    final LongAdder incrMisses = new LongAdder();
+    final LongAdder incrHits = new LongAdder();
+    final LongAdder decrMisses = new LongAdder();
+    final LongAdder decrHits = new LongAdder();
+    final LongAdder casMisses = new LongAdder();
+    final LongAdder casHits = new LongAdder();
+    final LongAdder casBadval = new LongAdder();
+    final LongAdder touchHits = new LongAdder();
+    final LongAdder touchMisses = new LongAdder();
+    final LongAdder bytesRead = new LongAdder();
+    final LongAdder bytesWritten = new LongAdder();
+    final LongAdder totalItems = new LongAdder();
+    final LongAdder cmdMeta = new LongAdder();
+    final AtomicLong connIds = new AtomicLong(100);
+    final java.util.Map<Long, McConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    volatile int verbosity;
+
+    public McContext(Server server) {
+        this.server = server;
+    }
+
+    long itemSizeMax() {
+        return server.config().getLong("item-size-max");
+    }
+
+    int maxConnections() {
+        return server.config().getInt("memcached-max-connections");
+    }
+
+    /** memcached's item_size_ok: header (48) + CAS (8) + key + NUL + value + CRLF within item_size_max. */
+    boolean sizeOk(int nkey, long vlen) {
+        return 48 + 8 + nkey + 1 + vlen + 2 <= itemSizeMax();
+    }
+
+    long nextCas() {
+        return casIds.incrementAndGet();
+    }
+
+    void resetStats() {
+        for (LongAdder a : new LongAdder[] {totalConnections, rejectedConnections, cmdGet, cmdSet, cmdFlush, cmdTouch,
+            getHits, getMisses, getExpired, getFlushed, deleteMisses, deleteHits, incrMisses, incrHits, decrMisses,
+            decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems}) {
+            a.reset();
+        }
+    }
+}

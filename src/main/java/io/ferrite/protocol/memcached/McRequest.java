@@ -1,0 +1,66 @@
+package io.ferrite.protocol.memcached;
+
+/** One decoded memcached request, text, meta or binary. */
+final class McRequest {
+    enum Proto { TEXT, META, BINARY }
+
+    enum Op {
+        GET, GETS, GAT, GATS, SET, ADD, REPLACE, APPEND, PREPEND, CAS, DELETE, INCR, DECR, TOUCH,
+        FLUSH, VERSION, VERBOSITY, QUIT, STATS, NOOP,
+        MG, MS, MD, MA, ME, MN,
+        /** A reply decided by the decoder (errors): {@link #raw} is written as is. */
+        RAW,
+        /** Close the connection after writing {@link #raw} (may be null). */
+        CLOSE
+    }
+
+    Proto proto = Proto.TEXT;
+    Op op;
+    byte[] key;
+    byte[][] keys;
+    byte[] value;
+    int flags;
+    long exptime;
+    long cas;
+    long delta;
+    long initial;
+    boolean noreply;
+    byte[] raw;
+    /** stats argument, flush delay presence. */
+    String arg;
+    boolean hasArg;
+    // binary
+    int opcode;
+    int opaque;
+    boolean quiet;
+    boolean returnKey;
+    // meta
+    byte[][] metaFlags;
+    /** The key as the client sent it (base64 form for meta b). */
+    byte[] wireKey;
+
+    static McRequest raw(String s) {
+        McRequest r = new McRequest();
+        r.op = Op.RAW;
+        r.raw = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return r;
+    }
+
+    static McRequest raw(byte[] b) {
+        McRequest r = new McRequest();
+        r.op = Op.RAW;
+        r.raw = b;
+        return r;
+    }
+
+    static McRequest close(byte[] b) {
+        McRequest r = new McRequest();
+        r.op = Op.CLOSE;
+        r.raw = b;
+        return r;
+    }
+
+    boolean singleKey() {
+        return key != null && keys == null;
+    }
+}
