@@ -1,0 +1,51 @@
+package io.ferrite.engine;
+
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** CLIENT PAUSE postpones the affected commands until the pause ends or CLIENT UNPAUSE, keeping each client's order. */
+class ClientPauseTest extends FerriteTest {
+    @Test
+    void writePauseHoldsWritesButNotReads() throws Exception {
+        RawClient admin = raw();
+        RawClient writer = raw();
+        RawClient reader = raw();
+        reader.call("SET", "k", "before");
+        assertThat(admin.call("CLIENT", "PAUSE", "600", "WRITE")).isEqualTo("+OK\r\n");
+        long t0 = System.nanoTime();
+        assertThat(reader.call("GET", "k")).isEqualTo("$6\r\nbefore\r\n");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(400);
+        writer.send(RawClient.encode("SET", "k", "after"));
+        writer.send(RawClient.encode("GET", "k"));
+        assertThat(writer.readReply()).isEqualTo("+OK\r\n");
+        assertThat(writer.readReply()).isEqualTo("$5\r\nafter\r\n");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isGreaterThanOrEqualTo(450);
+    }
+
+    @Test
+    void unpauseReleasesPostponedClientsAtOnce() throws Exception {
+        RawClient admin = raw();
+        RawClient waiting = raw();
+        assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo("+OK\r\n");
+        CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> waiting.call("INCR", "n"));
+        Thread.sleep(200);
+        assertThat(reply).isNotDone();
+        assertThat(admin.call("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
+        assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(":1\r\n");
+    }
+
+    @Test
+    void errorsAsRedis() {
+        RawClient c = raw();
+        assertThat(c.call("CLIENT", "PAUSE", "abc")).isEqualTo("-ERR timeout is not an integer or out of range\r\n");
+        assertThat(c.call("CLIENT", "PAUSE", "-1")).isEqualTo("-ERR timeout is negative\r\n");
+        assertThat(c.call("CLIENT", "PAUSE", "10", "foo")).isEqualTo("-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n");
+        assertThat(c.call("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
+    }
+}
