@@ -105,61 +105,31 @@ public final class Server implements AutoCloseable {
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 1, 1, TimeUnit.SECONDS);
-        bindMemcached();
-        int port = config.getInt("port");
-        if (port == 0) {
-            return;
-        }
-        ServerBootstrap b = new ServerBootstrap()
-            .group(acceptor, shards)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    RespConnection conn = new RespConnection(Server.this);
-                    ch.pipeline().addLast("net-input", inputCounter);
-                    ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn)));
-                    ch.pipeline().addLast("resp-connection", conn);
-                }
-            });
-        boolean any = false;
-        for (String addr : config.get("bind").split("\\s+")) {
-            boolean optional = addr.startsWith("-");
-            String host = optional ? addr.substring(1) : addr;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
-            try {
-                Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-                listeners.add(ch);
-                respPort = ((InetSocketAddress) ch.localAddress()).getPort();
-                any = true;
-            } catch (Exception e) {
-                if (!optional) {
-                    throw new IllegalStateException("Could not create server TCP listening socket " + host + ":" + port
-                        + ": " + e.getMessage(), e);
-                }
-            }
-        }
-        if (!any) {
-            throw new IllegalStateException("Failed listening on port " + port + " (tcp), aborting.");
-        }
+        var mcInput = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
+        memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
+            // memcached text, meta and binary (told apart by the first byte), on the same shards
+            ch.pipeline().addLast("net-input", inputCounter);
+            ch.pipeline().addLast("mc-input", mcInput);
+            ch.pipeline().addLast("mc-detect", new io.ferrite.protocol.memcached.McDetector(memcached));
+            ch.pipeline().addLast("mc-connection", new io.ferrite.protocol.memcached.McConnection(memcached));
+        });
+        respPort = listen("RESP", config.getInt("port"), ch -> {
+            RespConnection conn = new RespConnection(Server.this);
+            ch.pipeline().addLast("net-input", inputCounter);
+            ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn)));
+            ch.pipeline().addLast("resp-connection", conn);
+        });
     }
 
-    /** The memcached listener (text, meta and binary) on `memcached-port`, same bind addresses; 0 disables it. */
-    private void bindMemcached() {
-        int port = config.getInt("memcached-port");
+    /**
+     * Binds a listener on every `bind` address (a leading '-' marks one that may fail, as in
+     * Redis) whose connections are served by the shard event loops; returns the bound port, or 0
+     * when {@code port} is 0 (disabled).
+     */
+    private int listen(String what, int port, java.util.function.Consumer<SocketChannel> pipeline) {
         if (port == 0) {
-            return;
+            return 0;
         }
-        var counter = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
         ServerBootstrap b = new ServerBootstrap()
             .group(acceptor, shards)
             .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -171,13 +141,10 @@ public final class Server implements AutoCloseable {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast("net-input", inputCounter);
-                    ch.pipeline().addLast("mc-input", counter);
-                    ch.pipeline().addLast("mc-detect", new io.ferrite.protocol.memcached.McDetector(memcached));
-                    ch.pipeline().addLast("mc-connection", new io.ferrite.protocol.memcached.McConnection(memcached));
+                    pipeline.accept(ch);
                 }
             });
-        boolean any = false;
+        int bound = 0;
         for (String addr : config.get("bind").split("\\s+")) {
             boolean optional = addr.startsWith("-");
             String host = optional ? addr.substring(1) : addr;
@@ -189,18 +156,18 @@ public final class Server implements AutoCloseable {
             try {
                 Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
                 listeners.add(ch);
-                memcachedPort = ((InetSocketAddress) ch.localAddress()).getPort();
-                any = true;
+                bound = ((InetSocketAddress) ch.localAddress()).getPort();
             } catch (Exception e) {
                 if (!optional) {
-                    throw new IllegalStateException("Could not create memcached TCP listening socket " + host + ":" + port
-                        + ": " + e.getMessage(), e);
+                    throw new IllegalStateException("Could not create " + what + " TCP listening socket " + host + ":"
+                        + port + ": " + e.getMessage(), e);
                 }
             }
         }
-        if (!any) {
-            throw new IllegalStateException("Failed listening on memcached port " + port + " (tcp), aborting.");
+        if (bound == 0) {
+            throw new IllegalStateException("Failed listening on " + what + " port " + port + " (tcp), aborting.");
         }
+        return bound;
     }
 
     /** The bound memcached port, 0 when the listener is disabled. */
