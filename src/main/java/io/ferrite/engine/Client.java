@@ -17,7 +17,8 @@ public final class Client {
     public final long createdMillis = System.currentTimeMillis();
     public final String addr;
     public final String laddr;
-    public final Shard home;
+    /** The shard whose event loop serves this connection; changes when the connection migrates. */
+    public volatile Shard home;
     public volatile String name = "";
     public volatile int db;
     public volatile int resp = 2;

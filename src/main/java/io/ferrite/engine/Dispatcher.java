@@ -186,6 +186,9 @@ public final class Dispatcher {
         if (calls == null) {
             calls = List.of(call);
             owners = List.of(target);
+            if (hop) {
+                session.hopped(target);
+            }
         }
         new PipelineBatch(session, calls, owners).start();
         return false;

@@ -27,6 +27,10 @@ public interface Session {
     /** Resumes a postponed connection (CLIENT UNPAUSE, or the pause ran out). */
     void wake();
 
+    /** Told which shard a request that could not run inline went to (connection migration). */
+    default void hopped(Shard target) {
+    }
+
     /** The next request waiting behind the current one, without taking it; null if none. */
     byte[][] peekRequest();
 

@@ -33,7 +33,11 @@ class HashFamilyTest extends FerriteTest {
 
     @Test
     void basicsThroughLettuce() {
-        assertThat(redis.hset("h", Map.of("a", "1", "b", "2"))).isEqualTo(2);
+        Map<String, String> ab = new java.util.LinkedHashMap<>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        // insertion order matters for HKEYS on a listpack hash: Map.of's order changes between JVM runs
+        assertThat(redis.hset("h", ab)).isEqualTo(2);
         assertThat(redis.hset("h", "a", "10")).isFalse();
         assertThat(redis.hget("h", "a")).isEqualTo("10");
         assertThat(redis.hsetnx("h", "a", "x")).isFalse();
