@@ -46,4 +46,19 @@ public interface Keyspace {
 
     /** The same shard's or staged view of another database, for MOVE, COPY ... DB and SWAPDB. */
     Keyspace other(int db);
+
+    /**
+     * Reports a change as Redis's notifyKeyspaceEvent does: {@code type} is a {@link Notify} class
+     * bit, {@code event} the event name Redis uses ("lpush", "del", "expire" ...). Commands call it
+     * after the change, in the order the changes happen.
+     */
+    default void notify(int type, String event, byte[] key) {
+    }
+
+    /**
+     * Tells clients blocked on {@code key} (BLPOP, BZPOPMIN, XREAD BLOCK ...) that it may now
+     * serve them, as Redis's signalKeyAsReady: called when a list, sorted set or stream gains data.
+     */
+    default void signalReady(byte[] key) {
+    }
 }
