@@ -139,6 +139,12 @@ final class StagedKeyspace implements Keyspace {
         slot(e.key).changed = true;
     }
 
+    /** The key is signalled on its own shard when it is moved back there (every changed list, sorted set or stream is). */
+    @Override
+    public void signalReady(byte[] key) {
+        slot(key).changed = true;
+    }
+
     @Override
     public int size() {
         throw new UnsupportedOperationException("database size is not known to a cross-shard command");
