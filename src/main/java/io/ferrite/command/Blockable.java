@@ -32,6 +32,15 @@ public interface Blockable {
 
     byte[][] NO_KEYS = new byte[0][];
 
+    /**
+     * True if {@link #serve} must be offered its key even when the key no longer exists: deleting
+     * or overwriting a stream signals it (Redis's dbGenericDelete and dbOverwrite), so that
+     * XREADGROUP's waiters can fail with their error. Other waiters are not offered a missing key.
+     */
+    default boolean servesMissingKey() {
+        return false;
+    }
+
     /** What a handler asks for when it cannot serve now: wait on {@code keys} until {@code deadline} (Unix ms, 0 = forever). */
     record Request(byte[][] keys, long deadline, Blockable how) {
     }

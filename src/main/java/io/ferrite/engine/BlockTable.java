@@ -89,8 +89,8 @@ final class BlockTable {
                 continue;
             }
             for (BlockedClient w : q.toArray(new BlockedClient[0])) {
-                if (shard.view(k.db()).peek(k.bytes()) == null) {
-                    break;
+                if (shard.view(k.db()).peek(k.bytes()) == null && !w.servesMissingKey()) {
+                    continue;
                 }
                 if (!w.claim()) {
                     continue;

@@ -97,6 +97,10 @@ final class BlockedClient {
 
     // ---------------------------------------------------------------- serving, on a shard's thread
 
+    boolean servesMissingKey() {
+        return how.servesMissingKey();
+    }
+
     boolean claim() {
         return state.compareAndSet(WAITING, SERVING);
     }
