@@ -147,6 +147,11 @@ public final class Command {
         return keySpecs;
     }
 
+    /** The code that finds this command's keys instead of its key specs, or null. */
+    public CommandKeys keys() {
+        return keys;
+    }
+
     public Map<String, Command> subcommands() {
         return Collections.unmodifiableMap(subcommands);
     }
@@ -179,7 +184,7 @@ public final class Command {
     /** Reports each key's argument position; false if the arguments do not fit the key specs. */
     public boolean keyPositions(byte[][] args, int argc, IntConsumer sink) {
         if (keys != null) {
-            keys.positions(args, sink);
+            keys.positions(args, (pos, spec) -> sink.accept(pos));
             return true;
         }
         for (KeySpec k : keySpecs) {

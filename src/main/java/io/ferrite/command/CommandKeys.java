@@ -1,7 +1,5 @@
 package io.ferrite.command;
 
-import java.util.function.IntConsumer;
-
 /**
  * The keys of a command whose key specs cannot describe them (Redis's getkeys_proc, such as
  * sortGetKeys for SORT's STORE destination), and whether a call also reaches keys that no
@@ -10,8 +8,14 @@ import java.util.function.IntConsumer;
  * (see {@code engine.AnyKeyKeyspace}); every other call keeps the ordinary routing by its keys.
  */
 public interface CommandKeys {
-    /** Reports the position of each key the arguments name, as Redis's getkeys_proc would. */
-    void positions(byte[][] args, IntConsumer sink);
+    /** Receives one key: its argument position and the index of the key spec describing it (for its flags). */
+    @FunctionalInterface
+    interface Sink {
+        void key(int position, int spec);
+    }
+
+    /** Reports each key the arguments name, as Redis's getkeys_proc would. */
+    void positions(byte[][] args, Sink sink);
 
     /** True when this call may read or write keys that are not among its arguments. */
     default boolean undeclared(byte[][] args) {

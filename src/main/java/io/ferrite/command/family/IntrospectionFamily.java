@@ -507,7 +507,11 @@ public final class IntrospectionFamily {
         List<int[]> found = new ArrayList<>();
         KeySpec[] compiled = cmd.keySpecs();
         boolean ok = true;
-        for (int i = 0; i < compiled.length && ok; i++) {
+        if (cmd.keys() != null) {
+            // keys found by code (Redis's getkeys_proc), each with the spec that gives its flags
+            cmd.keys().positions(argv, (pos, spec) -> found.add(new int[] {pos, spec}));
+        }
+        for (int i = 0; i < compiled.length && ok && cmd.keys() == null; i++) {
             int idx = i;
             ok = KeySpecAccess.positions(compiled[i], argv, argc, pos -> found.add(new int[] {pos, idx}));
         }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * SORT and SORT_RO (Redis 7.0 sort.c). BY and GET patterns name keys that are not among the
@@ -46,8 +45,8 @@ public final class SortFamily {
      */
     static final CommandKeys KEYS = new CommandKeys() {
         @Override
-        public void positions(byte[][] args, IntConsumer sink) {
-            sink.accept(1);
+        public void positions(byte[][] args, Sink sink) {
+            sink.key(1, 0);
             int store = -1;
             for (int i = 2; i < args.length; i++) {
                 int skip = optionArgs(args[i]);
@@ -58,7 +57,7 @@ public final class SortFamily {
                 }
             }
             if (store > 0) {
-                sink.accept(store);
+                sink.key(store, 2);
             }
         }
 
@@ -70,8 +69,8 @@ public final class SortFamily {
 
     static final CommandKeys READ_ONLY_KEYS = new CommandKeys() {
         @Override
-        public void positions(byte[][] args, IntConsumer sink) {
-            sink.accept(1);
+        public void positions(byte[][] args, Sink sink) {
+            sink.key(1, 0);
         }
 
         @Override
