@@ -280,6 +280,7 @@ public final class SortFamily {
             c.ks.delete(o.store);
             c.ks.add(o.store, ValueType.LIST, list, Encoding.QUICKLIST);
             c.ks.notify(Notify.LIST, "sortstore", o.store);
+            c.ks.signalReady(o.store);
         } else if (c.ks.delete(o.store)) {
             c.ks.notify(Notify.GENERIC, "del", o.store);
         }
@@ -357,15 +358,13 @@ public final class SortFamily {
         return cmp;
     }
 
-    /** strtod over the C string, as SORT scores it: all of it must parse, no overflow, no NaN. */
+    /**
+     * strtod over the C string, as SORT scores it: all of it up to the first NUL must parse (a NUL
+     * is never part of a number, so strtod stops there), no overflow or underflow, no NaN.
+     */
     private static Double score(byte[] v) {
-        int cLen = cStringLength(v);
         FloatParse.Result r = FloatParse.strtod(v, 0);
-        if (r.end > cLen) {
-            // strtod never reads past the terminator: parse the C string alone
-            r = FloatParse.strtod(Arrays.copyOf(v, cLen), 0);
-        }
-        if (r.end != cLen || r.range || Double.isNaN(r.value)) {
+        if (r.end != cStringLength(v) || r.range || Double.isNaN(r.value)) {
             return null;
         }
         return r.value;
