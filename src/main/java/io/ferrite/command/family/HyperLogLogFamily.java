@@ -119,9 +119,8 @@ public final class HyperLogLogFamily {
             return;
         }
         e.encoding = Encoding.RAW;
-        Hll h = Hll.of(e.bytes());
-        if (h.cacheValid()) {
-            c.reply.integer(h.cachedCardinality());
+        if (Hll.cacheValid(e.bytes())) {
+            c.reply.integer(Hll.cachedCardinality(e.bytes()));
             return;
         }
         long card = Hll.count(e.bytes());
@@ -130,6 +129,7 @@ public final class HyperLogLogFamily {
             return;
         }
         // a read-only command that rewrites the cache in the value, as Redis (which signals the key)
+        Hll h = Hll.of(e.bytes());
         h.cacheCardinality(card);
         c.ks.replace(e, ValueType.STRING, h.bytes(), Encoding.RAW);
         c.reply.integer(card);

@@ -100,13 +100,23 @@ public final class Hll {
     }
 
     public boolean cacheValid() {
-        return (buf[15] & 0x80) == 0;
+        return cacheValid(buf);
     }
 
     public long cachedCardinality() {
+        return cachedCardinality(buf);
+    }
+
+    /** Whether a stored value's cached cardinality is current (the top bit of its last byte clear). */
+    public static boolean cacheValid(byte[] v) {
+        return (v[15] & 0x80) == 0;
+    }
+
+    /** A stored value's cached cardinality, little endian. */
+    public static long cachedCardinality(byte[] v) {
         long card = 0;
         for (int i = 7; i >= 0; i--) {
-            card = (card << 8) | (buf[8 + i] & 0xffL);
+            card = (card << 8) | (v[8 + i] & 0xffL);
         }
         return card;
     }
@@ -419,10 +429,6 @@ public final class Hll {
             histogram[r]++;
         }
         return HllEstimator.estimate(histogram);
-    }
-
-    public long count() {
-        return count(bytes());
     }
 
     // ---------------------------------------------------------------- dense registers
