@@ -208,43 +208,13 @@ public final class SortFamily {
         } else {
             vector = loadAll(e, type, size);
         }
-        boolean badScore = false;
+        boolean converted = true;
         if (!o.dontSort) {
-            for (Item it : vector) {
-                byte[] byValue;
-                if (o.by != null) {
-                    byValue = lookupByPattern(c, o.by, it.obj);
-                    if (byValue == null) {
-                        continue;
-                    }
-                } else {
-                    byValue = it.obj;
-                }
-                if (o.alpha) {
-                    if (o.by != null) {
-                        it.cmp = byValue;
-                    }
-                } else {
-                    Double d = score(byValue);
-                    if (d == null) {
-                        badScore = true;
-                    } else {
-                        it.score = d;
-                    }
-                }
-            }
-            if (end >= start) {
-                Comparator<Item> cmp = comparator(o);
-                if (o.by != null && (start != 0 || end != vector.length - 1)) {
-                    PartialQuickSort.sort(vector, cmp, (int) start, (int) end);
-                } else {
-                    // glibc's qsort is a stable merge sort here, as is Java's object sort
-                    Arrays.sort(vector, cmp);
-                }
-            }
+            converted = weigh(c, o, vector);
+            sortRange(o, vector, start, end);
         }
         long outLen = (o.gets.isEmpty() ? 1 : o.gets.size()) * (end - start + 1);
-        if (badScore) {
+        if (!converted) {
             c.reply.error(NOT_DOUBLE);
         } else if (o.store == null) {
             c.reply.array((int) outLen);
@@ -259,6 +229,47 @@ public final class SortFamily {
             }
         } else {
             store(c, o, vector, start, end, outLen);
+        }
+    }
+
+    /**
+     * Gives each element what it sorts by: the BY value (a missing one leaves score 0 and no ALPHA
+     * value) or the element itself, as a number unless ALPHA. False when a number does not convert.
+     */
+    private static boolean weigh(Call c, Options o, Item[] vector) {
+        boolean converted = true;
+        for (Item it : vector) {
+            byte[] by = o.by == null ? it.obj : lookupByPattern(c, o.by, it.obj);
+            if (by == null) {
+                continue;
+            }
+            if (o.alpha) {
+                if (o.by != null) {
+                    it.cmp = by;
+                }
+            } else {
+                Double d = score(by);
+                if (d == null) {
+                    converted = false;
+                } else {
+                    it.score = d;
+                }
+            }
+        }
+        return converted;
+    }
+
+    /** Sorts as Redis: BY with a LIMIT that cuts the result uses pqsort, anything else qsort. */
+    private static void sortRange(Options o, Item[] vector, long start, long end) {
+        if (end < start) {
+            return; // nothing is output, so no order can be observed
+        }
+        Comparator<Item> cmp = comparator(o);
+        if (o.by != null && (start != 0 || end != vector.length - 1)) {
+            PartialQuickSort.sort(vector, cmp, (int) start, (int) end);
+        } else {
+            // glibc's qsort is a stable merge sort here, as is Java's object sort
+            Arrays.sort(vector, cmp);
         }
     }
 
