@@ -135,6 +135,26 @@ class SortFamilyTest extends FerriteTest {
     }
 
     @Test
+    void pipelinedPatternSortsReplyInOrder() {
+        RawClient r = raw();
+        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+        String[][] cmds = {
+            {"RPUSH", "l", "2", "1", "3"}, {"MSET", "w_1", "9", "w_2", "8", "w_3", "7"}, {"SORT", "l", "BY", "w_*"},
+            {"SET", "w_1", "0"}, {"SORT", "l", "BY", "w_*", "GET", "w_*"}, {"SORT", "l"}, {"GET", "w_1"}};
+        for (String[] c : cmds) {
+            batch.writeBytes(RawClient.encode(c));
+        }
+        r.send(batch.toByteArray());
+        assertThat(r.readReply()).isEqualTo(":3\r\n");
+        assertThat(r.readReply()).isEqualTo("+OK\r\n");
+        assertThat(r.readReply()).isEqualTo("*3\r\n$1\r\n3\r\n$1\r\n2\r\n$1\r\n1\r\n");
+        assertThat(r.readReply()).isEqualTo("+OK\r\n");
+        assertThat(r.readReply()).isEqualTo("*3\r\n$1\r\n0\r\n$1\r\n7\r\n$1\r\n8\r\n");
+        assertThat(r.readReply()).isEqualTo("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
+        assertThat(r.readReply()).isEqualTo("$1\r\n0\r\n");
+    }
+
+    @Test
     void patternLookupsSeeOneInstant() throws Exception {
         int n = 16;
         String[] kv = new String[2 * n];
