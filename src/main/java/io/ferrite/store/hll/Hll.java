@@ -159,7 +159,8 @@ public final class Hll {
         byte[] d = new byte[DENSE_SIZE + 1];
         System.arraycopy(buf, 0, d, 0, HEADER);
         d[4] = DENSE;
-        int idx = 0;
+        // long counters: a crafted value of many XZERO runs cannot wrap around
+        long idx = 0;
         int p = HEADER;
         while (p < len) {
             int op = buf[p] & 0xff;
@@ -176,7 +177,7 @@ public final class Hll {
                     break;
                 }
                 while (run-- > 0) {
-                    setRegister(d, idx++, value);
+                    setRegister(d, (int) idx++, value);
                 }
                 p++;
             }
@@ -198,9 +199,9 @@ public final class Hll {
         // Step 1: find the opcode covering the register
         int p = HEADER;
         int end = len;
-        int first = 0;
+        long first = 0;
         int prev = -1;
-        int span = 0;
+        long span = 0;
         while (p < end) {
             int op = buf[p] & 0xff;
             int oplen = 1;
@@ -251,23 +252,23 @@ public final class Hll {
             // the general case: split the opcode into up to three (at most five bytes)
             byte[] seq = new byte[5];
             int n = 0;
-            int last = first + span - 1;
+            long last = first + span - 1;
             if (zero || xzero) {
                 if (index != first) {
-                    n = putZeros(seq, n, index - first);
+                    n = putZeros(seq, n, (int) (index - first));
                 }
                 seq[n++] = valOp(count, 1);
                 if (index != last) {
-                    n = putZeros(seq, n, last - index);
+                    n = putZeros(seq, n, (int) (last - index));
                 }
             } else {
                 int cur = valValue(op);
                 if (index != first) {
-                    seq[n++] = valOp(cur, index - first);
+                    seq[n++] = valOp(cur, (int) (index - first));
                 }
                 seq[n++] = valOp(count, 1);
                 if (index != last) {
-                    seq[n++] = valOp(cur, last - index);
+                    seq[n++] = valOp(cur, (int) (last - index));
                 }
             }
             // Step 3: put the new sequence in place of the old opcode
@@ -358,7 +359,7 @@ public final class Hll {
             }
             return true;
         }
-        int i = 0;
+        long i = 0;
         int p = HEADER;
         while (p < v.length) {
             int op = v[p] & 0xff;
@@ -375,8 +376,8 @@ public final class Hll {
                     break;
                 }
                 while (run-- > 0) {
-                    if (value > max[i]) {
-                        max[i] = (byte) value;
+                    if (value > max[(int) i]) {
+                        max[(int) i] = (byte) value;
                     }
                     i++;
                 }
@@ -394,7 +395,7 @@ public final class Hll {
                 histogram[register(v, i)]++;
             }
         } else {
-            int idx = 0;
+            long idx = 0;
             int p = HEADER;
             while (p < v.length) {
                 int op = v[p] & 0xff;

@@ -133,6 +133,21 @@ class HllTest {
     }
 
     @Test
+    void manyZeroRunsAreCorruptNotOverflow() {
+        byte[] v = new byte[Hll.HEADER + 2 * 300_000];
+        System.arraycopy(Hll.empty().bytes(), 0, v, 0, Hll.HEADER);
+        for (int p = Hll.HEADER; p < v.length; p += 2) {
+            v[p] = 0x7f;
+            v[p + 1] = (byte) 0xff;
+        }
+        v[v.length - 2] = (byte) 0x80; // a VAL at the very end, far past the last register
+        v[v.length - 1] = (byte) 0x80;
+        assertThat(Hll.count(v)).isEqualTo(-1);
+        assertThat(Hll.mergeInto(v, new byte[Hll.REGISTERS])).isFalse();
+        assertThat(Hll.of(v).toDense()).isFalse();
+    }
+
+    @Test
     void denseRegistersRoundTrip() {
         byte[] v = new byte[Hll.DENSE_SIZE];
         for (int i = 0; i < Hll.REGISTERS; i++) {
