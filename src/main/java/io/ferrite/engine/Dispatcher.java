@@ -119,6 +119,10 @@ public final class Dispatcher {
                 return true;
             }
             case KEYED -> {
+                if (cmd.touchesUndeclaredKeys(call.args)) {
+                    holdEveryShard(session, call);
+                    return false;
+                }
                 Shard only = singleShard(cmd, call.args);
                 if (only != null) {
                     return runOn(session, call, only, only != client.home || !only.free());
@@ -136,8 +140,7 @@ public final class Dispatcher {
             }
             case ALL_SHARDS -> {
                 if (cmd.sharded().atomic()) {
-                    new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(),
-                        false, () -> { }).start();
+                    holdEveryShard(session, call);
                 } else {
                     fanOutUnheld(session, call);
                 }
@@ -145,6 +148,12 @@ public final class Dispatcher {
             }
             default -> throw new IllegalStateException(cmd.fullName());
         }
+    }
+
+    /** Runs one call atomically with every shard held: whole-keyspace commands and calls reaching undeclared keys. */
+    private void holdEveryShard(Session session, Call call) {
+        new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(), false, () -> { })
+            .start();
     }
 
     /**
@@ -287,7 +296,7 @@ public final class Dispatcher {
                 ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
             routes.add(r);
             all.merge(r, engine);
-            everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS;
+            everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
         }
         for (Client.WatchedKey w : client.watched) {
             all.shardIds.add(w.shard().id);

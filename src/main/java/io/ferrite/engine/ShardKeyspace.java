@@ -136,6 +136,11 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public void converted(Entry e, long memoryDelta) {
+        db().adjustMemory(memoryDelta);
+    }
+
+    @Override
     public int size() {
         return db().size();
     }

@@ -146,6 +146,11 @@ final class StagedKeyspace implements Keyspace {
     }
 
     @Override
+    public void converted(Entry e, long memoryDelta) {
+        // memory is recounted when the entry is attached again; watchers are not told
+    }
+
+    @Override
     public int size() {
         throw new UnsupportedOperationException("database size is not known to a cross-shard command");
     }
