@@ -235,7 +235,12 @@ public final class StreamFamily {
         } else {
             id = s.idForMs(a.id.ms());
         }
-        if (id == null || id.compareTo(s.lastId()) <= 0) {
+        if (id == null) {
+            // Redis 7.0 reports an exhausted sequence this way
+            c.reply.error("ERR Elements are too large to be stored");
+            return;
+        }
+        if (id.compareTo(s.lastId()) <= 0) {
             c.reply.error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
             return;
         }
@@ -426,10 +431,6 @@ public final class StreamFamily {
         }
         Entry e = (Entry) found;
         StreamValue s = stream(e);
-        if (id.compareTo(s.maxDeletedId()) < 0) {
-            c.reply.error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
-            return;
-        }
         if (s.length() > 0) {
             if (id.compareTo(s.lastValidId()) < 0) {
                 c.reply.error("ERR The ID specified in XSETID is smaller than the target stream top item");

@@ -59,7 +59,6 @@ final class StreamReads {
     /** Parses and validates the request; null after replying an error. */
     static Request parse(Call c, boolean group) {
         Request r = new Request(group);
-        String name = group ? "xreadgroup" : "xread";
         for (int i = 1; i < c.argc(); i++) {
             int more = c.argc() - 1 - i;
             if (c.argIs(i, "block") && more > 0) {
@@ -85,8 +84,8 @@ final class StreamReads {
                 r.streamsArg = i + 1;
                 int n = c.argc() - r.streamsArg;
                 if (n % 2 != 0) {
-                    c.reply.error("ERR Unbalanced '" + name + "' list of streams: for each stream key an ID or '"
-                        + (group ? '>' : '$') + "' must be specified.");
+                    c.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
+                        + "specified.");
                     return null;
                 }
                 r.streams = n / 2;
@@ -147,10 +146,12 @@ final class StreamReads {
                 }
                 r.after[i] = null;
             } else {
-                r.after[i] = StreamIds.parse(c, idArg, 0, true, null);
-                if (r.after[i] == null) {
+                StreamId id = StreamIds.parse(c, idArg, 0, true, null);
+                if (id == null) {
                     return null;
                 }
+                // Redis marks ">" with the largest ID, so that ID given explicitly reads as ">" too
+                r.after[i] = group && id.equals(StreamId.MAX) ? null : id;
             }
         }
         return r;
