@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
@@ -121,7 +122,7 @@ public final class StreamFamily {
                     i++;
                 }
                 if (isMaxLen) {
-                    Long v = io.ferrite.command.Args.longOrReply(c, i + 1);
+                    Long v = Args.longOrReply(c, i + 1);
                     if (v == null) {
                         return null;
                     }
@@ -141,7 +142,7 @@ public final class StreamFamily {
                 }
                 i++;
             } else if (Bytes.is(opt, "limit") && more > 0) {
-                Long v = io.ferrite.command.Args.longOrReply(c, i + 1);
+                Long v = Args.longOrReply(c, i + 1);
                 if (v == null) {
                     return null;
                 }
@@ -185,7 +186,7 @@ public final class StreamFamily {
         } else if (a.approx) {
             // Redis bounds approximate trimming's work by default
             a.limit = 100 * c.server.config().getLong("stream-node-max-entries");
-            if (a.limit <= 0 || a.limit > 1_000_000) {
+            if (a.limit <= 0) {
                 a.limit = 10_000;
             }
         } else {
@@ -283,36 +284,19 @@ public final class StreamFamily {
 
     // ---------------------------------------------------------------- XRANGE XREVRANGE XLEN
 
-    /** An interval bound (streamParseIntervalIdOrReply): "(" makes it exclusive; null after replying. */
-    private static StreamId bound(Call c, byte[] arg, long missingSeq, boolean start) {
-        boolean exclusive = arg.length > 1 && arg[0] == '(';
-        if (!exclusive) {
-            return StreamIds.parse(c, arg, missingSeq, false, null);
-        }
-        StreamId id = StreamIds.parse(c, Arrays.copyOfRange(arg, 1, arg.length), missingSeq, true, null);
-        if (id == null) {
-            return null;
-        }
-        StreamId moved = start ? id.next() : id.previous();
-        if (moved == null) {
-            c.reply.error(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
-        }
-        return moved;
-    }
-
     static void xrange(Call c, boolean rev) {
-        StreamId start = bound(c, c.arg(rev ? 3 : 2), 0, true);
+        StreamId start = StreamIds.interval(c, c.arg(rev ? 3 : 2), true);
         if (start == null) {
             return;
         }
-        StreamId end = bound(c, c.arg(rev ? 2 : 3), -1L, false);
+        StreamId end = StreamIds.interval(c, c.arg(rev ? 2 : 3), false);
         if (end == null) {
             return;
         }
         long count = -1;
         for (int j = 4; j < c.argc(); j++) {
             if (c.argIs(j, "count") && j + 1 < c.argc()) {
-                Long v = io.ferrite.command.Args.longOrReply(c, ++j);
+                Long v = Args.longOrReply(c, ++j);
                 if (v == null) {
                     return;
                 }
@@ -398,7 +382,7 @@ public final class StreamFamily {
         for (int i = 3; i < c.argc(); i += 2) {
             boolean more = i + 1 < c.argc();
             if (c.argIs(i, "entriesadded") && more) {
-                Long v = io.ferrite.command.Args.longOrReply(c, i + 1);
+                Long v = Args.longOrReply(c, i + 1);
                 if (v == null) {
                     return;
                 }

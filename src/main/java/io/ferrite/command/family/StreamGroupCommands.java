@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
@@ -89,7 +90,7 @@ final class StreamGroupCommands {
     }
 
     private static Long entriesRead(Call c, int i) {
-        Long v = io.ferrite.command.Args.longOrReply(c, i);
+        Long v = Args.longOrReply(c, i);
         if (v != null && v < 0 && v != ConsumerGroup.INVALID_ENTRIES_READ) {
             c.reply.error(ENTRIES_READ);
             return null;
@@ -292,27 +293,6 @@ final class StreamGroupCommands {
         return "NOGROUP No such key '" + c.argString(1) + "' or consumer group '" + c.argString(2) + "'";
     }
 
-    /** An interval start or end for XPENDING and XAUTOCLAIM; null after replying. */
-    static StreamId intervalStart(Call c, int i) {
-        return interval(c, i, true);
-    }
-
-    private static StreamId interval(Call c, int i, boolean start) {
-        byte[] arg = c.arg(i);
-        if (!(arg.length > 1 && arg[0] == '(')) {
-            return StreamIds.parse(c, arg, start ? 0 : -1L, false, null);
-        }
-        StreamId id = StreamIds.parse(c, java.util.Arrays.copyOfRange(arg, 1, arg.length), start ? 0 : -1L, true, null);
-        if (id == null) {
-            return null;
-        }
-        StreamId moved = start ? id.next() : id.previous();
-        if (moved == null) {
-            c.reply.error(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
-        }
-        return moved;
-    }
-
     static void xpending(Call c) {
         boolean summary = c.argc() == 3;
         if (!summary && (c.argc() < 6 || c.argc() > 9)) {
@@ -327,7 +307,7 @@ final class StreamGroupCommands {
         if (!summary) {
             int at = 3;
             if (c.argIs(3, "idle")) {
-                Long v = io.ferrite.command.Args.longOrReply(c, 4);
+                Long v = Args.longOrReply(c, 4);
                 if (v == null) {
                     return;
                 }
@@ -338,16 +318,16 @@ final class StreamGroupCommands {
                 }
                 at += 2;
             }
-            Long n = io.ferrite.command.Args.longOrReply(c, at + 2);
+            Long n = Args.longOrReply(c, at + 2);
             if (n == null) {
                 return;
             }
             count = Math.max(0, n);
-            start = interval(c, at, true);
+            start = StreamIds.interval(c, c.arg(at), true);
             if (start == null) {
                 return;
             }
-            end = interval(c, at + 1, false);
+            end = StreamIds.interval(c, c.arg(at + 1), false);
             if (end == null) {
                 return;
             }
@@ -568,8 +548,13 @@ final class StreamGroupCommands {
             out.add(justId ? id : new StreamIds.Item(id, fv));
         }
         StreamFamily.changed(c, e, before);
-        c.reply.array(out.size());
-        for (Object o : out) {
+        replyClaimed(c, out);
+    }
+
+    /** Claimed entries: IDs alone (JUSTID) or whole entries. */
+    private static void replyClaimed(Call c, List<Object> claimed) {
+        c.reply.array(claimed.size());
+        for (Object o : claimed) {
             if (o instanceof StreamId id) {
                 StreamIds.reply(c, id);
             } else {
@@ -585,7 +570,7 @@ final class StreamGroupCommands {
             return;
         }
         minIdle = Math.max(0, minIdle);
-        StreamId start = interval(c, 5, true);
+        StreamId start = StreamIds.interval(c, c.arg(5), true);
         if (start == null) {
             return;
         }
@@ -658,15 +643,7 @@ final class StreamGroupCommands {
         StreamFamily.changed(c, e, before);
         c.reply.array(3);
         StreamIds.reply(c, cursor);
-        c.reply.array(claimed.size());
-        for (Object o : claimed) {
-            if (o instanceof StreamId id) {
-                StreamIds.reply(c, id);
-            } else {
-                StreamIds.Item item = (StreamIds.Item) o;
-                StreamIds.replyItem(c, item.id(), item.fieldsValues());
-            }
-        }
+        replyClaimed(c, claimed);
         c.reply.array(deleted.size());
         for (StreamId id : deleted) {
             StreamIds.reply(c, id);

@@ -116,6 +116,26 @@ final class StreamIds {
         return negative ? -v : v;
     }
 
+    /**
+     * A range bound (streamParseIntervalIdOrReply): a start misses its sequence as 0, an end as the
+     * largest; "(" makes the bound exclusive by stepping it one ID inwards. Null after replying.
+     */
+    static StreamId interval(Call c, byte[] arg, boolean start) {
+        long missingSeq = start ? 0 : -1L;
+        if (!(arg.length > 1 && arg[0] == '(')) {
+            return parse(c, arg, missingSeq, false, null);
+        }
+        StreamId id = parse(c, java.util.Arrays.copyOfRange(arg, 1, arg.length), missingSeq, true, null);
+        if (id == null) {
+            return null;
+        }
+        StreamId moved = start ? id.next() : id.previous();
+        if (moved == null) {
+            c.reply.error(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
+        }
+        return moved;
+    }
+
     static void reply(Call c, StreamId id) {
         c.reply.bulk(id.bytes());
     }

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
@@ -123,7 +124,7 @@ final class StreamInfoCommands {
                 return;
             }
             if (options == 3) {
-                Long v = io.ferrite.command.Args.longOrReply(c, 5);
+                Long v = Args.longOrReply(c, 5);
                 if (v == null) {
                     return;
                 }

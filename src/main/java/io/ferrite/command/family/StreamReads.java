@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Call;
 import io.ferrite.command.Errors;
 import io.ferrite.engine.Notify;
@@ -75,7 +76,7 @@ final class StreamReads {
                 r.blockMs = v;
             } else if (c.argIs(i, "count") && more > 0) {
                 i++;
-                Long v = io.ferrite.command.Args.longOrReply(c, i);
+                Long v = Args.longOrReply(c, i);
                 if (v == null) {
                     return null;
                 }
