@@ -41,6 +41,14 @@ public interface Keyspace {
     /** Signals a change made in place to a key's value (a collection grew, say): WATCH, and memory by {@code memoryDelta}. */
     void modified(Entry e, long memoryDelta);
 
+    /**
+     * Accounts a change in a value's size that Redis does not count as a change of the key, so
+     * WATCH is not touched (a stream's consumer groups and pending entries).
+     */
+    default void resized(Entry e, long memoryDelta) {
+        modified(e, memoryDelta);
+    }
+
     /** Keys in this database on this shard (the whole database for a staged view). */
     int size();
 

@@ -131,6 +131,11 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public void resized(Entry e, long memoryDelta) {
+        db().adjustMemory(memoryDelta);
+    }
+
+    @Override
     public int size() {
         return db().size();
     }

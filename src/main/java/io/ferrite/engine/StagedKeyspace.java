@@ -139,6 +139,11 @@ final class StagedKeyspace implements Keyspace {
         slot(e.key).changed = true;
     }
 
+    /** Memory is recounted when the entry is attached again; WATCH is not touched. */
+    @Override
+    public void resized(Entry e, long memoryDelta) {
+    }
+
     @Override
     public int size() {
         throw new UnsupportedOperationException("database size is not known to a cross-shard command");

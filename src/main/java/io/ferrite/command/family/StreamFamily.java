@@ -62,9 +62,17 @@ public final class StreamFamily {
         return c.ks.add(key, ValueType.STREAM, new StreamValue(), Encoding.STREAM);
     }
 
-    /** Accounts a change made to a stream in place. */
+    /** Accounts a change to a stream's entries: WATCH sees it (signalModifiedKey). */
     static void changed(Call c, Entry e, long memoryBefore) {
         c.ks.modified(e, stream(e).memory() - memoryBefore);
+    }
+
+    /**
+     * Accounts a change to a stream's metadata, consumer groups or pending entries, which Redis 7.0
+     * does not signal to WATCH.
+     */
+    static void regrouped(Call c, Entry e, long memoryBefore) {
+        c.ks.resized(e, stream(e).memory() - memoryBefore);
     }
 
     // ---------------------------------------------------------------- XADD XTRIM
@@ -432,7 +440,7 @@ public final class StreamFamily {
         if (!maxDeleted.isZero()) {
             s.maxDeletedId(maxDeleted);
         }
-        c.ks.modified(e, 0);
+        // Redis 7.0 does not signal XSETID to WATCH, and the size does not change
         c.ks.notify(Notify.STREAM, "xsetid", e.key);
         c.reply.ok();
     }

@@ -144,7 +144,7 @@ final class StreamGroupCommands {
             c.reply.error("BUSYGROUP Consumer Group name already exists");
             return;
         }
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-create", c.arg(2));
     }
@@ -187,7 +187,6 @@ final class StreamGroupCommands {
         }
         g.lastId = id;
         g.entriesRead = entriesRead;
-        c.ks.modified(e, 0);
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-setid", c.arg(2));
     }
@@ -204,7 +203,7 @@ final class StreamGroupCommands {
             c.reply.integer(0);
             return;
         }
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         c.reply.integer(1);
         c.ks.notify(Notify.STREAM, "xgroup-destroy", c.arg(2));
         // readers blocked on the group must learn it is gone (signalDeletedKeyAsReady)
@@ -227,7 +226,7 @@ final class StreamGroupCommands {
             c.reply.integer(0);
             return;
         }
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         c.reply.integer(1);
         c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(2));
     }
@@ -251,7 +250,7 @@ final class StreamGroupCommands {
         long before = s.memory();
         int pending = consumer.pel.size();
         g.deleteConsumer(consumer);
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         c.reply.integer(pending);
         c.ks.notify(Notify.STREAM, "xgroup-delconsumer", c.arg(2));
     }
@@ -284,7 +283,7 @@ final class StreamGroupCommands {
             }
         }
         if (acked > 0) {
-            StreamFamily.changed(c, e, before);
+            StreamFamily.regrouped(c, e, before);
         }
         c.reply.integer(acked);
     }
@@ -547,7 +546,7 @@ final class StreamGroupCommands {
             }
             out.add(justId ? id : new StreamIds.Item(id, fv));
         }
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         replyClaimed(c, out);
     }
 
@@ -640,7 +639,7 @@ final class StreamGroupCommands {
             claimed.add(justId ? id : new StreamIds.Item(id, fv));
             count--;
         }
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         c.reply.array(3);
         StreamIds.reply(c, cursor);
         replyClaimed(c, claimed);

@@ -231,7 +231,7 @@ final class StreamReads {
         }
         consumer.seenTime = c.now();
         List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, s, g, consumer);
-        StreamFamily.changed(c, e, before);
+        StreamFamily.regrouped(c, e, before);
         return items;
     }
 
