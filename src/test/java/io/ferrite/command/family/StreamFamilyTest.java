@@ -187,6 +187,26 @@ class StreamFamilyTest extends FerriteTest {
     }
 
     @Test
+    void groupMemoryIsGivenBackExactly() {
+        long base = usedMemory();
+        for (int i = 1; i <= 300; i++) {
+            redis.xadd("s", new XAddArgs().id(i + "-1"), Map.of("f", "v" + i));
+        }
+        redis.xgroupCreate(XReadArgs.StreamOffset.from("s", "0"), "g");
+        redis.xreadgroup(Consumer.from("g", "alice"), XReadArgs.Builder.count(200), XReadArgs.StreamOffset.lastConsumed("s"));
+        redis.xclaim("s", Consumer.from("g", "bob"), XClaimArgs.Builder.minIdleTime(0), "1-1", "2-1");
+        long withGroup = usedMemory();
+        for (int i = 1; i <= 100; i++) {
+            redis.xack("s", "g", i + "-1");
+        }
+        assertThat(usedMemory()).isLessThan(withGroup);
+        redis.xgroupDelconsumer("s", Consumer.from("g", "alice"));
+        redis.xdel("s", "250-1");
+        redis.del("s");
+        assertThat(usedMemory()).isEqualTo(base);
+    }
+
+    @Test
     void wrongTypeIsRefused() {
         redis.set("str", "x");
         RawClient r = raw();
