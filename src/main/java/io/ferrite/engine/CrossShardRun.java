@@ -105,6 +105,7 @@ final class CrossShardRun {
         KeyRouting route = routes.get(next);
         next++;
         call.reply = reply;
+        call.denyBlocking = exec;
         Command cmd = call.command;
         switch (cmd.kind()) {
             case LOCAL -> {

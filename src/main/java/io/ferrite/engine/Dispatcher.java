@@ -159,7 +159,8 @@ public final class Dispatcher {
         List<Call> calls = null;
         List<Shard> owners = null;
         boolean allInline = !hop;
-        for (int n = 0; n < MAX_BATCH; n++) {
+        // a command that may block runs alone: the requests behind it wait until it is answered
+        for (int n = 0; n < MAX_BATCH && !call.command.has(CommandFlag.BLOCKING); n++) {
             Shard[] owner = new Shard[1];
             Call next = batchable(session, owner);
             if (next == null) {
@@ -181,7 +182,7 @@ public final class Dispatcher {
                 c.ks = client.home.view(client.db);
                 Invoker.invoke(c, client.home);
             }
-            return true;
+            return !Blocking.blockedHere(engine, session, call, client.home);
         }
         if (calls == null) {
             calls = List.of(call);
@@ -190,7 +191,7 @@ public final class Dispatcher {
                 session.hopped(target);
             }
         }
-        new PipelineBatch(session, calls, owners).start();
+        new PipelineBatch(engine, session, calls, owners).start();
         return false;
     }
 
@@ -230,6 +231,7 @@ public final class Dispatcher {
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
+            || cmd.has(CommandFlag.BLOCKING)
             || (!client.authenticated && server.authRequired())) {
             return null;
         }

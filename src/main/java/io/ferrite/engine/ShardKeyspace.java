@@ -80,6 +80,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
+        signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.now();
         shard.watches.touch(index, key);
@@ -138,6 +139,22 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public int size() {
         return db().size();
+    }
+
+    @Override
+    public void signalReady(byte[] key) {
+        shard.blocks.signal(index, key);
+    }
+
+    /**
+     * Redis's dbAdd signals every new list, sorted set or stream: whatever creates the key (a push,
+     * RENAME, MOVE, a STORE command) wakes its waiters. A cross-shard command's changed entries
+     * are signalled as they come back.
+     */
+    private void signalIfBlockable(ValueType type, byte[] key) {
+        if (type == ValueType.LIST || type == ValueType.ZSET || type == ValueType.STREAM) {
+            shard.blocks.signal(index, key);
+        }
     }
 
     @Override
@@ -215,6 +232,9 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Puts back an entry a cross-shard command detached or created, signalling watchers if it changed. */
     void attach(byte[] key, Entry e, boolean changed) {
+        if (changed && e != null) {
+            signalIfBlockable(e.type, key);
+        }
         if (e != null) {
             db().attach(e);
         }

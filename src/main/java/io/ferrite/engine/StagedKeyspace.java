@@ -144,6 +144,12 @@ final class StagedKeyspace implements Keyspace {
     public void resized(Entry e, long memoryDelta) {
     }
 
+    /** The key is signalled on its own shard when it is moved back there (every changed list, sorted set or stream is). */
+    @Override
+    public void signalReady(byte[] key) {
+        slot(key).changed = true;
+    }
+
     @Override
     public int size() {
         throw new UnsupportedOperationException("database size is not known to a cross-shard command");

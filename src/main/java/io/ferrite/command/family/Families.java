@@ -18,6 +18,7 @@ public final class Families {
         SetFamily.register(r);
         ZSetFamily.register(r);
         StreamFamily.register(r);
+        BlockingFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
         ClientPauseCommands.register(r);
