@@ -25,6 +25,15 @@ public interface Blockable {
         call.reply.nilArray();
     }
 
+    /**
+     * True when the waiter must hear that its key was deleted or replaced by another type
+     * (XREADGROUP, Redis 7.0's signalDeletedKeyAsReady): {@link #serve} is then offered the key
+     * even when it no longer exists.
+     */
+    default boolean wantsDeletion() {
+        return false;
+    }
+
     /** Keys besides the ready one that {@link #serve} reads or writes (BLMOVE's destination): they are gathered with it, from any shard. */
     default byte[][] alsoTouches() {
         return NO_KEYS;

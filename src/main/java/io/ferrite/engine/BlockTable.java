@@ -62,6 +62,15 @@ final class BlockTable {
         }
     }
 
+    /** FLUSHDB / FLUSHALL: every waited-on key of the database is ready, so XREADGROUP readers learn their stream is gone. */
+    void signalDatabase(int db) {
+        for (BytesKey k : waiting.keySet()) {
+            if (k.db() == db) {
+                ready.add(k);
+            }
+        }
+    }
+
     boolean hasReady() {
         return !ready.isEmpty();
     }
@@ -89,8 +98,8 @@ final class BlockTable {
                 continue;
             }
             for (BlockedClient w : q.toArray(new BlockedClient[0])) {
-                if (shard.view(k.db()).peek(k.bytes()) == null) {
-                    break;
+                if (shard.view(k.db()).peek(k.bytes()) == null && !w.wantsDeletion()) {
+                    continue;
                 }
                 if (!w.claim()) {
                     continue;

@@ -97,6 +97,11 @@ final class BlockedClient {
 
     // ---------------------------------------------------------------- serving, on a shard's thread
 
+    /** See {@link Blockable#wantsDeletion}. */
+    boolean wantsDeletion() {
+        return how.wantsDeletion();
+    }
+
     boolean claim() {
         return state.compareAndSet(WAITING, SERVING);
     }

@@ -47,6 +47,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
+        signalIfStreamGone(e);
         db().remove(e.key);
         shard.stats.expiredKeys++;
         shard.watches.touch(index, e.key);
@@ -89,6 +90,9 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
+        if (type != e.type) {
+            signalIfStreamGone(e);
+        }
         db().replaceValue(e, type, value, encoding);
         shard.watches.touch(index, e.key);
     }
@@ -99,6 +103,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return add(key, ValueType.STRING, value, encoding);
         }
+        signalIfStreamGone(e);
         db().replaceValue(e, ValueType.STRING, value, encoding);
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
@@ -114,6 +119,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return false;
         }
+        signalIfStreamGone(e);
         db().remove(key);
         shard.watches.touch(index, key);
         return true;
@@ -144,6 +150,16 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public void signalReady(byte[] key) {
         shard.blocks.signal(index, key);
+    }
+
+    /**
+     * Redis 7.0's signalDeletedKeyAsReady: a stream deleted or overwritten wakes the XREADGROUP
+     * readers blocked on it, which are then told it is gone.
+     */
+    private void signalIfStreamGone(Entry e) {
+        if (e.type == ValueType.STREAM) {
+            shard.blocks.signal(index, e.key);
+        }
     }
 
     /**
@@ -211,6 +227,7 @@ public final class ShardKeyspace implements Keyspace {
     public int flush() {
         int n = db().size();
         shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
+        shard.blocks.signalDatabase(index);
         db().clear();
         return n;
     }
@@ -234,6 +251,9 @@ public final class ShardKeyspace implements Keyspace {
     void attach(byte[] key, Entry e, boolean changed) {
         if (changed && e != null) {
             signalIfBlockable(e.type, key);
+        } else if (changed) {
+            // deleted by the command: a blocked XREADGROUP must hear of it (signalDeletedKeyAsReady)
+            shard.blocks.signal(index, key);
         }
         if (e != null) {
             db().attach(e);

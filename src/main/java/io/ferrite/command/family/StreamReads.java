@@ -1,6 +1,8 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.BlockTimeout;
+import io.ferrite.command.Blockable;
 import io.ferrite.command.Call;
 import io.ferrite.command.Errors;
 import io.ferrite.engine.Notify;
@@ -25,10 +27,11 @@ final class StreamReads {
     }
 
     /** A parsed XREAD / XREADGROUP. */
-    static final class Request {
+    static final class ReadRequest {
         final boolean group;
         long count;
-        long blockMs = -1;
+        /** BLOCK's deadline in Unix ms, 0 for none, -1 without BLOCK. */
+        long deadline = -1;
         boolean noAck;
         byte[] groupName;
         byte[] consumerName;
@@ -37,7 +40,7 @@ final class StreamReads {
         /** Entries must be above these IDs; null for ">" (the group's last delivered ID). */
         StreamId[] after;
 
-        Request(boolean group) {
+        ReadRequest(boolean group) {
             this.group = group;
         }
 
@@ -47,33 +50,33 @@ final class StreamReads {
     }
 
     static void read(Call c, boolean group) {
-        Request r = parse(c, group);
-        if (r == null) {
+        ReadRequest r = parse(c, group);
+        if (r == null || serve(c, r)) {
             return;
         }
-        if (!serve(c, r)) {
-            // nothing to serve now; BLOCK would wait here
+        if (r.deadline < 0 || !c.mayBlock()) {
+            // no BLOCK, or inside MULTI/EXEC: answered as a timeout
             c.reply.nilArray();
+            return;
         }
+        byte[][] keys = new byte[r.streams][];
+        for (int i = 0; i < r.streams; i++) {
+            keys[i] = r.key(c, i);
+        }
+        c.block(keys, r.deadline, new Waiter(r, keys));
     }
 
     /** Parses and validates the request; null after replying an error. */
-    static Request parse(Call c, boolean group) {
-        Request r = new Request(group);
+    static ReadRequest parse(Call c, boolean group) {
+        ReadRequest r = new ReadRequest(group);
         for (int i = 1; i < c.argc(); i++) {
             int more = c.argc() - 1 - i;
             if (c.argIs(i, "block") && more > 0) {
                 i++;
-                Long v = Bytes.parseLongStrict(c.arg(i));
-                if (v == null) {
-                    c.reply.error("ERR timeout is not an integer or out of range");
+                r.deadline = BlockTimeout.deadline(c, i, false);
+                if (r.deadline < 0) {
                     return null;
                 }
-                if (v < 0) {
-                    c.reply.error("ERR timeout is negative");
-                    return null;
-                }
-                r.blockMs = v;
             } else if (c.argIs(i, "count") && more > 0) {
                 i++;
                 Long v = Args.longOrReply(c, i);
@@ -175,7 +178,7 @@ final class StreamReads {
      * group's last ID, or the consumer's own history); replies and returns true, else returns false
      * without replying.
      */
-    static boolean serve(Call c, Request r) {
+    static boolean serve(Call c, ReadRequest r) {
         List<Served> served = new ArrayList<>();
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
@@ -192,6 +195,12 @@ final class StreamReads {
         if (served.isEmpty()) {
             return false;
         }
+        write(c, served);
+        return true;
+    }
+
+    /** The reply: per stream its name and entries, as an array of pairs, or a map in RESP3. */
+    private static void write(Call c, List<Served> served) {
         if (c.reply.resp3()) {
             c.reply.map(served.size());
         } else {
@@ -204,17 +213,16 @@ final class StreamReads {
             c.reply.bulk(sv.key());
             StreamIds.replyItems(c, sv.items());
         }
-        return true;
     }
 
-    private static List<StreamIds.Item> servePlain(Request r, StreamValue s, StreamId after) {
+    private static List<StreamIds.Item> servePlain(ReadRequest r, StreamValue s, StreamId after) {
         if (s.length() == 0 || s.lastValidId().compareTo(after) <= 0) {
             return null;
         }
         return StreamFamily.range(s, after.next(), StreamId.MAX, false, r.count);
     }
 
-    private static List<StreamIds.Item> serveGroup(Call c, Request r, byte[] key, Entry e, StreamValue s, StreamId after) {
+    private static List<StreamIds.Item> serveGroup(Call c, ReadRequest r, byte[] key, Entry e, StreamValue s, StreamId after) {
         ConsumerGroup g = s.group(r.groupName);
         if (g == null) {
             return null;
@@ -224,19 +232,25 @@ final class StreamReads {
             return null;
         }
         long before = s.memory();
+        Consumer consumer = consumer(c, r, key, g);
+        List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, s, g, consumer);
+        StreamFamily.regrouped(c, e, before);
+        return items;
+    }
+
+    /** The reading consumer, created on first use (streamLookupConsumer, streamCreateConsumer). */
+    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g) {
         Consumer consumer = g.consumer(r.consumerName);
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
             c.ks.notify(Notify.STREAM, "xgroup-createconsumer", key);
         }
         consumer.seenTime = c.now();
-        List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, s, g, consumer);
-        StreamFamily.regrouped(c, e, before);
-        return items;
+        return consumer;
     }
 
     /** Entries past the group's last ID: each moves the group on and, without NOACK, joins the PEL. */
-    private static List<StreamIds.Item> deliverNew(Call c, Request r, StreamValue s, ConsumerGroup g, Consumer consumer) {
+    private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, StreamValue s, ConsumerGroup g, Consumer consumer) {
         List<StreamIds.Item> items = StreamFamily.range(s, g.lastId.next(), StreamId.MAX, false, r.count);
         long now = c.now();
         for (StreamIds.Item it : items) {
@@ -252,7 +266,7 @@ final class StreamReads {
      * The consumer's own pending entries above {@code after} (streamReplyWithRangeFromConsumerPEL):
      * each counts as delivered again; one deleted from the stream meanwhile comes back with nil fields.
      */
-    private static List<StreamIds.Item> history(Call c, Request r, StreamValue s, Consumer consumer, StreamId after) {
+    private static List<StreamIds.Item> history(Call c, ReadRequest r, StreamValue s, Consumer consumer, StreamId after) {
         List<StreamIds.Item> items = new ArrayList<>();
         StreamId from = after.next();
         if (from == null) {
@@ -270,5 +284,68 @@ final class StreamReads {
             items.add(new StreamIds.Item(pe.getKey(), fv));
         }
         return items;
+    }
+
+    /**
+     * A reader blocked in XREAD or XREADGROUP BLOCK, served from the one key that became ready as
+     * Redis 7.0 serves it (blocked.c): entries above the ID it blocked with ("$" resolved when it
+     * blocked), or for a group above the group's last delivered ID at the time of serving. A reader
+     * of a group hears of its stream's deletion or its group's destruction as an error.
+     */
+    private static final class Waiter implements Blockable {
+        private final ReadRequest r;
+        private final byte[][] keys;
+
+        Waiter(ReadRequest r, byte[][] keys) {
+            this.r = r;
+            this.keys = keys;
+        }
+
+        @Override
+        public boolean wantsDeletion() {
+            return r.group;
+        }
+
+        @Override
+        public boolean serve(Call call, byte[] key) {
+            int i = 0;
+            while (i < keys.length && !Bytes.equal(keys[i], key)) {
+                i++;
+            }
+            Entry e = r.group ? call.ks.write(key) : call.ks.peek(key);
+            if (e == null || e.type != io.ferrite.store.ValueType.STREAM) {
+                if (!r.group) {
+                    return false;
+                }
+                call.reply.error("UNBLOCKED the stream key no longer exists");
+                return true;
+            }
+            StreamValue s = StreamFamily.stream(e);
+            ConsumerGroup g = null;
+            StreamId after = r.after[i];
+            if (r.group) {
+                g = s.group(r.groupName);
+                if (g == null) {
+                    call.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
+                    return true;
+                }
+                after = g.lastId;
+            }
+            if (s.lastId().compareTo(after) <= 0) {
+                return false;
+            }
+            List<StreamIds.Item> items;
+            if (g == null) {
+                items = StreamFamily.range(s, after.next(), StreamId.MAX, false, r.count);
+            } else {
+                long before = s.memory();
+                Consumer consumer = consumer(call, r, key, g);
+                items = deliverNew(call, r, s, g, consumer);
+                StreamFamily.regrouped(call, e, before);
+            }
+            List<Served> one = List.of(new Served(key, items));
+            write(call, one);
+            return true;
+        }
     }
 }
