@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 
 /** Consumer-group commands (t_stream.c): XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM. */
 final class StreamGroupCommands {
@@ -347,7 +348,7 @@ final class StreamGroupCommands {
             pendingSummary(c, g);
             return;
         }
-        Map<StreamId, PendingEntry> pel = g.pel;
+        NavigableMap<StreamId, PendingEntry> pel = g.pel;
         if (consumerName != null) {
             Consumer consumer = g.consumer(consumerName);
             if (consumer == null) {
@@ -359,8 +360,7 @@ final class StreamGroupCommands {
         long now = c.now();
         List<Map.Entry<StreamId, PendingEntry>> out = new ArrayList<>();
         if (start.compareTo(end) <= 0) {
-            for (Map.Entry<StreamId, PendingEntry> pe : ((java.util.NavigableMap<StreamId, PendingEntry>) pel)
-                .subMap(start, true, end, true).entrySet()) {
+            for (Map.Entry<StreamId, PendingEntry> pe : pel.subMap(start, true, end, true).entrySet()) {
                 if (out.size() >= count) {
                     break;
                 }

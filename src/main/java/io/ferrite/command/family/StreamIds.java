@@ -1,8 +1,10 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Call;
+import io.ferrite.store.Bytes;
 import io.ferrite.store.stream.StreamId;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -82,7 +84,7 @@ final class StreamIds {
      * spaces, a sign, up to 2^64-1, a '-' negating modulo 2^64).
      */
     static Long toUnsigned(byte[] b, int from, int to) {
-        Long strict = io.ferrite.store.Bytes.parseLongStrict(b, from, to - from);
+        Long strict = Bytes.parseLongStrict(b, from, to - from);
         if (strict != null) {
             return strict < 0 ? null : strict;
         }
@@ -125,7 +127,7 @@ final class StreamIds {
         if (!(arg.length > 1 && arg[0] == '(')) {
             return parse(c, arg, missingSeq, false, null);
         }
-        StreamId id = parse(c, java.util.Arrays.copyOfRange(arg, 1, arg.length), missingSeq, true, null);
+        StreamId id = parse(c, Arrays.copyOfRange(arg, 1, arg.length), missingSeq, true, null);
         if (id == null) {
             return null;
         }

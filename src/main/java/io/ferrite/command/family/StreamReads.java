@@ -8,6 +8,7 @@ import io.ferrite.command.Errors;
 import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.stream.Consumer;
 import io.ferrite.store.stream.ConsumerGroup;
 import io.ferrite.store.stream.PendingEntry;
@@ -183,7 +184,7 @@ final class StreamReads {
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
             Entry e = c.ks.read(key);
-            if (e == null || e.type != io.ferrite.store.ValueType.STREAM) {
+            if (e == null || e.type != ValueType.STREAM) {
                 continue;
             }
             StreamValue s = StreamFamily.stream(e);
@@ -313,7 +314,7 @@ final class StreamReads {
                 i++;
             }
             Entry e = r.group ? call.ks.write(key) : call.ks.peek(key);
-            if (e == null || e.type != io.ferrite.store.ValueType.STREAM) {
+            if (e == null || e.type != ValueType.STREAM) {
                 if (!r.group) {
                     return false;
                 }

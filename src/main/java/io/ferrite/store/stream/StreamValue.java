@@ -4,6 +4,7 @@ import io.ferrite.store.CollectionValue;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -330,7 +331,7 @@ public final class StreamValue implements CollectionValue {
 
     /** The groups in name order. */
     public Collection<ConsumerGroup> groups() {
-        return groups == null ? java.util.List.of() : groups.values();
+        return groups == null ? List.of() : groups.values();
     }
 
     public int groupCount() {
