@@ -4,6 +4,7 @@ import io.ferrite.engine.Shard;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -408,6 +409,23 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(b.readReply()).isEqualTo("*3\r\n$2\r\nk2\r\n$1\r\nm\r\n,2.5\r\n");
         b.send(RawClient.encode("BLMPOP", "0.01", "1", "k1", "LEFT"));
         assertThat(b.readReply()).isEqualTo("_\r\n");
+    }
+
+    @Test
+    void lettuceAndJedisBlockingCalls() throws Exception {
+        RawClient admin = raw();
+        Jedis j = jedis();
+        String jid = Long.toString(j.clientId());
+        java.util.concurrent.CompletableFuture<List<String>> popped =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> j.brpop(5, "k1", "k2"));
+        awaitBlocked(admin, jid);
+        redis.lpush("k2", "hello");
+        assertThat(popped.get(5, TimeUnit.SECONDS)).containsExactly("k2", "hello");
+        redis.rpush("k3", "a", "b");
+        assertThat(redis.blmove("k3", "k1", io.lettuce.core.LMoveArgs.Builder.leftRight(), 1.0)).isEqualTo("a");
+        assertThat(redis.blpop(0.05, "none")).isNull();
+        redis.zadd("k1z", 4.0, "m");
+        assertThat(redis.bzpopmin(1.0, "k1z").getValue().getScore()).isEqualTo(4.0);
     }
 
     private static byte[] concat(byte[]... parts) {
