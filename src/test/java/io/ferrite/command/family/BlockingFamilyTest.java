@@ -207,6 +207,7 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = raw();
         String id = id(b);
+        admin.call("CONFIG", "RESETSTAT");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
         b.send(RawClient.encode("BZPOPMIN", "k1", "k2", "0"));
         awaitBlocked(admin, id);
@@ -220,6 +221,13 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(admin.call("CLIENT", "UNBLOCK", id, "timeout")).isEqualTo(":1\r\n");
         assertThat(b.readReply()).isEqualTo("*-1\r\n");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+        // counted once when they blocked, and as failed when unblocked (Redis's updateStatsOnUnblock)
+        String stats = "";
+        for (int i = 0; i < 2000 && !stats.contains("cmdstat_blmove:calls=1,"); i++) {
+            stats = admin.call("INFO", "commandstats");
+        }
+        assertThat(stats).containsPattern("cmdstat_bzpopmin:calls=1,.*failed_calls=1\r\n")
+            .containsPattern("cmdstat_blmove:calls=1,.*failed_calls=1\r\n");
         awaitNoBlockedKeys();
     }
 
