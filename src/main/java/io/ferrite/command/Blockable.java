@@ -25,21 +25,21 @@ public interface Blockable {
         call.reply.nilArray();
     }
 
-    /**
-     * True when the waiter must hear that its key was deleted or replaced by another type
-     * (XREADGROUP, Redis 7.0's signalDeletedKeyAsReady): {@link #serve} is then offered the key
-     * even when it no longer exists.
-     */
-    default boolean wantsDeletion() {
-        return false;
-    }
-
     /** Keys besides the ready one that {@link #serve} reads or writes (BLMOVE's destination): they are gathered with it, from any shard. */
     default byte[][] alsoTouches() {
         return NO_KEYS;
     }
 
     byte[][] NO_KEYS = new byte[0][];
+
+    /**
+     * True if {@link #serve} must be offered its key even when the key no longer exists: deleting
+     * or overwriting a stream signals it (Redis's dbGenericDelete and dbOverwrite), so that
+     * XREADGROUP's waiters can fail with their error. Other waiters are not offered a missing key.
+     */
+    default boolean servesMissingKey() {
+        return false;
+    }
 
     /** What a handler asks for when it cannot serve now: wait on {@code keys} until {@code deadline} (Unix ms, 0 = forever). */
     record Request(byte[][] keys, long deadline, Blockable how) {

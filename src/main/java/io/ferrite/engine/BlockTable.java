@@ -82,7 +82,7 @@ final class BlockTable {
 
     /**
      * Redis's handleClientsBlockedOnKeys: offers each ready key to its waiters, first come first
-     * served, until the key is gone. Serving may make more keys ready (BLMOVE pushing to a list
+     * served, while it exists (a missing key only to waiters that want it, XREADGROUP's). Serving may make more keys ready (BLMOVE pushing to a list
      * others wait on): those are served in the same pass. A waiter whose serve needs another
      * shard's keys is served by a chain started after the pass; its key waits for it.
      */
@@ -98,7 +98,7 @@ final class BlockTable {
                 continue;
             }
             for (BlockedClient w : q.toArray(new BlockedClient[0])) {
-                if (shard.view(k.db()).peek(k.bytes()) == null && !w.wantsDeletion()) {
+                if (shard.view(k.db()).peek(k.bytes()) == null && !w.servesMissingKey()) {
                     continue;
                 }
                 if (!w.claim()) {

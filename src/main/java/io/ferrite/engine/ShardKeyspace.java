@@ -47,7 +47,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
-        signalIfStreamGone(e);
+        signalIfStream(e);
         db().remove(e.key);
         shard.stats.expiredKeys++;
         shard.watches.touch(index, e.key);
@@ -90,9 +90,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
-        if (type != e.type) {
-            signalIfStreamGone(e);
-        }
+        signalIfStream(e);
         db().replaceValue(e, type, value, encoding);
         shard.watches.touch(index, e.key);
     }
@@ -103,7 +101,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return add(key, ValueType.STRING, value, encoding);
         }
-        signalIfStreamGone(e);
+        signalIfStream(e);
         db().replaceValue(e, ValueType.STRING, value, encoding);
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
@@ -119,7 +117,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return false;
         }
-        signalIfStreamGone(e);
+        signalIfStream(e);
         db().remove(key);
         shard.watches.touch(index, key);
         return true;
@@ -153,23 +151,20 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     /**
-     * Redis 7.0's signalDeletedKeyAsReady: a stream deleted or overwritten wakes the XREADGROUP
-     * readers blocked on it, which are then told it is gone.
-     */
-    private void signalIfStreamGone(Entry e) {
-        if (e.type == ValueType.STREAM) {
-            shard.blocks.signal(index, e.key);
-        }
-    }
-
-    /**
      * Redis's dbAdd signals every new list, sorted set or stream: whatever creates the key (a push,
-     * RENAME, MOVE, a STORE command) wakes its waiters. A cross-shard command's changed entries
-     * are signalled as they come back.
+     * RENAME, MOVE, a STORE command) wakes its waiters. A cross-shard command's changed keys are
+     * signalled as they come back (its waiters look; those that find nothing for them wait on).
      */
     private void signalIfBlockable(ValueType type, byte[] key) {
         if (type == ValueType.LIST || type == ValueType.ZSET || type == ValueType.STREAM) {
             shard.blocks.signal(index, key);
+        }
+    }
+
+    /** Redis's dbGenericDelete and dbOverwrite signal a stream that goes away, for XREADGROUP's waiters. */
+    private void signalIfStream(Entry e) {
+        if (e.type == ValueType.STREAM) {
+            shard.blocks.signal(index, e.key);
         }
     }
 
@@ -249,10 +244,8 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Puts back an entry a cross-shard command detached or created, signalling watchers if it changed. */
     void attach(byte[] key, Entry e, boolean changed) {
-        if (changed && e != null) {
-            signalIfBlockable(e.type, key);
-        } else if (changed) {
-            // deleted by the command: a blocked XREADGROUP must hear of it (signalDeletedKeyAsReady)
+        if (changed) {
+            // created, grown, overwritten or deleted by a cross-shard command: its waiters look
             shard.blocks.signal(index, key);
         }
         if (e != null) {

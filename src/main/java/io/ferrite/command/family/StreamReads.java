@@ -303,7 +303,7 @@ final class StreamReads {
         }
 
         @Override
-        public boolean wantsDeletion() {
+        public boolean servesMissingKey() {
             return r.group;
         }
 

@@ -4,6 +4,7 @@ import io.ferrite.engine.Shard;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -206,6 +207,7 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = raw();
         String id = id(b);
+        admin.call("CONFIG", "RESETSTAT");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
         b.send(RawClient.encode("BZPOPMIN", "k1", "k2", "0"));
         awaitBlocked(admin, id);
@@ -219,6 +221,13 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(admin.call("CLIENT", "UNBLOCK", id, "timeout")).isEqualTo(":1\r\n");
         assertThat(b.readReply()).isEqualTo("*-1\r\n");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+        // counted once when they blocked, and as failed when unblocked (Redis's updateStatsOnUnblock)
+        String stats = "";
+        for (int i = 0; i < 2000 && !stats.contains("cmdstat_blmove:calls=1,"); i++) {
+            stats = admin.call("INFO", "commandstats");
+        }
+        assertThat(stats).containsPattern("cmdstat_bzpopmin:calls=1,.*failed_calls=1\r\n")
+            .containsPattern("cmdstat_blmove:calls=1,.*failed_calls=1\r\n");
         awaitNoBlockedKeys();
     }
 
@@ -334,6 +343,97 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(received).hasSize(3 * perProducer);
         assertThat(unique).hasSize(3 * perProducer);
         awaitNoBlockedKeys();
+    }
+
+    @Test
+    void clientPostponedByClientPauseCountsAsBlocked() throws Exception {
+        RawClient admin = raw();
+        RawClient b = raw();
+        String id = id(b);
+        assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo("+OK\r\n");
+        try {
+            b.send(RawClient.encode("LPUSH", "k1", "x"));
+            awaitBlocked(admin, id);
+            assertThat(admin.call("CLIENT", "LIST", "ID", id)).contains(" flags=b ").contains(" cmd=lpush ");
+            assertThat(admin.call("INFO", "clients")).contains("blocked_clients:1\r\n");
+            // Redis 7.0 crashes unblocking a postponed client; Ferrite leaves it postponed
+            assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+        } finally {
+            admin.call("CLIENT", "UNPAUSE");
+        }
+        assertThat(b.readReply()).isEqualTo(":1\r\n");
+        assertThat(admin.call("INFO", "clients")).contains("blocked_clients:0\r\n");
+    }
+
+    @Test
+    void swapdbAndMoveWakeClientsOfTheKeyThatAppears() throws Exception {
+        RawClient admin = raw();
+        RawClient b = blockOn(admin, "BLPOP", "k1", "0");
+        RawClient other = raw();
+        other.call("SELECT", "1");
+        other.call("RPUSH", "k1", "from1");
+        assertThat(admin.call("SWAPDB", "0", "1")).isEqualTo("+OK\r\n");
+        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk1\r\n$5\r\nfrom1\r\n");
+        admin.call("SWAPDB", "0", "1");
+        // a client of database 1 is not woken by database 0
+        b.call("SELECT", "1");
+        String id = id(b);
+        b.send(RawClient.encode("BLPOP", "k2", "0"));
+        awaitBlocked(admin, id);
+        admin.call("RPUSH", "k2", "db0");
+        other.call("RPUSH", "m", "moved");
+        assertThat(other.call("RENAME", "m", "k2")).isEqualTo("+OK\r\n");
+        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk2\r\n$5\r\nmoved\r\n");
+        assertThat(admin.call("LLEN", "k2")).isEqualTo(":1\r\n");
+        awaitNoBlockedKeys();
+    }
+
+    @Test
+    void circularAndSelfReferentialMoves() throws Exception {
+        RawClient admin = raw();
+        RawClient one = blockOn(admin, "BRPOPLPUSH", "c1", "c2", "0");
+        RawClient two = blockOn(admin, "BRPOPLPUSH", "c2", "c1", "0");
+        admin.call("RPUSH", "c1", "foo");
+        assertThat(one.readReply()).isEqualTo("$3\r\nfoo\r\n");
+        assertThat(two.readReply()).isEqualTo("$3\r\nfoo\r\n");
+        assertThat(admin.call("LRANGE", "c1", "0", "-1")).isEqualTo("*1\r\n$3\r\nfoo\r\n");
+        assertThat(admin.call("EXISTS", "c2")).isEqualTo(":0\r\n");
+        RawClient self = blockOn(admin, "BRPOPLPUSH", "k3", "k3", "0");
+        admin.call("RPUSH", "k3", "a", "b", "c");
+        assertThat(self.readReply()).isEqualTo("$1\r\nc\r\n");
+        assertThat(admin.call("LRANGE", "k3", "0", "-1")).isEqualTo("*3\r\n$1\r\nc\r\n$1\r\na\r\n$1\r\nb\r\n");
+        awaitNoBlockedKeys();
+    }
+
+    @Test
+    void servedClientGetsItsOwnProtocol() throws Exception {
+        RawClient admin = raw();
+        RawClient b = raw();
+        b.call("HELLO", "3");
+        String id = id(b);
+        b.send(RawClient.encode("BZPOPMAX", "k1", "k2", "0"));
+        awaitBlocked(admin, id);
+        admin.call("ZADD", "k2", "2.5", "m");
+        assertThat(b.readReply()).isEqualTo("*3\r\n$2\r\nk2\r\n$1\r\nm\r\n,2.5\r\n");
+        b.send(RawClient.encode("BLMPOP", "0.01", "1", "k1", "LEFT"));
+        assertThat(b.readReply()).isEqualTo("_\r\n");
+    }
+
+    @Test
+    void lettuceAndJedisBlockingCalls() throws Exception {
+        RawClient admin = raw();
+        Jedis j = jedis();
+        String jid = Long.toString(j.clientId());
+        java.util.concurrent.CompletableFuture<List<String>> popped =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> j.brpop(5, "k1", "k2"));
+        awaitBlocked(admin, jid);
+        redis.lpush("k2", "hello");
+        assertThat(popped.get(5, TimeUnit.SECONDS)).containsExactly("k2", "hello");
+        redis.rpush("k3", "a", "b");
+        assertThat(redis.blmove("k3", "k1", io.lettuce.core.LMoveArgs.Builder.leftRight(), 1.0)).isEqualTo("a");
+        assertThat(redis.blpop(0.05, "none")).isNull();
+        redis.zadd("k1z", 4.0, "m");
+        assertThat(redis.bzpopmin(1.0, "k1z").getValue().getScore()).isEqualTo(4.0);
     }
 
     private static byte[] concat(byte[]... parts) {
