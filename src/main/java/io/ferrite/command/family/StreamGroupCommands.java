@@ -622,8 +622,7 @@ final class StreamGroupCommands {
             PendingEntry p = pe.getValue();
             byte[][] fv = s.get(id);
             if (fv == null) {
-                it.remove();
-                p.consumer.pel.remove(id);
+                // gone from the stream: it leaves the PEL (after the walk) and is reported
                 deleted.add(id);
                 count--;
                 continue;
@@ -638,6 +637,9 @@ final class StreamGroupCommands {
             }
             claimed.add(justId ? id : new StreamIds.Item(id, fv));
             count--;
+        }
+        for (StreamId id : deleted) {
+            g.acknowledge(id);
         }
         StreamFamily.regrouped(c, e, before);
         c.reply.array(3);

@@ -18,11 +18,19 @@ public final class ConsumerGroup {
     public long entriesRead;
     public final TreeMap<StreamId, PendingEntry> pel = new TreeMap<>();
     public final TreeMap<byte[], Consumer> consumers = new TreeMap<>(Arrays::compareUnsigned);
+    /** Kept up to date by every change below, so a stream's size is known without walking its groups. */
+    private long memory;
+
+    /** Estimated bytes of a group, a consumer, and a pending entry (its node in both PEL trees). */
+    private static final long GROUP = 112;
+    private static final long CONSUMER = 112;
+    private static final long PENDING = 88;
 
     ConsumerGroup(byte[] name, StreamId lastId, long entriesRead) {
         this.name = name;
         this.lastId = lastId;
         this.entriesRead = entriesRead;
+        memory = GROUP + name.length;
     }
 
     public Consumer consumer(byte[] consumerName) {
@@ -36,6 +44,7 @@ public final class ConsumerGroup {
         }
         Consumer c = new Consumer(consumerName, now);
         consumers.put(consumerName, c);
+        memory += CONSUMER + consumerName.length;
         return c;
     }
 
@@ -44,6 +53,7 @@ public final class ConsumerGroup {
         for (StreamId id : c.pel.keySet()) {
             pel.remove(id);
         }
+        memory -= CONSUMER + c.name.length + PENDING * c.pel.size();
         consumers.remove(c.name);
     }
 
@@ -53,6 +63,7 @@ public final class ConsumerGroup {
         if (p == null) {
             p = new PendingEntry(c, now, 1);
             pel.put(id, p);
+            memory += PENDING;
         } else {
             p.consumer.pel.remove(id);
             p.consumer = c;
@@ -67,6 +78,7 @@ public final class ConsumerGroup {
         PendingEntry p = new PendingEntry(c, deliveryTime, deliveryCount);
         pel.put(id, p);
         c.pel.put(id, p);
+        memory += PENDING;
         return p;
     }
 
@@ -86,14 +98,14 @@ public final class ConsumerGroup {
             return false;
         }
         p.consumer.pel.remove(id);
+        memory -= PENDING;
         return true;
     }
 
     ConsumerGroup copy() {
         ConsumerGroup g = new ConsumerGroup(name, lastId, entriesRead);
         for (Consumer c : consumers.values()) {
-            Consumer d = new Consumer(c.name, c.seenTime);
-            g.consumers.put(d.name, d);
+            Consumer d = g.createConsumer(c.name, c.seenTime);
             for (Map.Entry<StreamId, PendingEntry> e : c.pel.entrySet()) {
                 g.addPending(e.getKey(), d, e.getValue().deliveryTime, e.getValue().deliveryCount);
             }
@@ -102,10 +114,6 @@ public final class ConsumerGroup {
     }
 
     long memory() {
-        long m = 96 + 16 + name.length + 48L * pel.size();
-        for (Consumer c : consumers.values()) {
-            m += 96 + 16 + c.name.length + 40L * c.pel.size();
-        }
-        return m;
+        return memory;
     }
 }

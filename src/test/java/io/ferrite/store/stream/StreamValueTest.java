@@ -136,7 +136,10 @@ class StreamValueTest {
         assertThat(a.pel).isEmpty();
         assertThat(b.pel).containsKey(new StreamId(1, 0));
         StreamValue copy = s.copy();
+        assertThat(copy.memory()).isEqualTo(s.memory());
+        long withPending = s.memory();
         assertThat(g.acknowledge(new StreamId(1, 0))).isTrue();
+        assertThat(s.memory()).isLessThan(withPending);
         assertThat(g.pel).isEmpty();
         assertThat(copy.group("g".getBytes()).pel).hasSize(1);
         assertThat(copy.group("g".getBytes()).consumer("b".getBytes()).pel).hasSize(1);
