@@ -88,8 +88,8 @@ final class AnyKeyKeyspace implements Keyspace {
     }
 
     @Override
-    public void converted(Entry e, long memoryDelta) {
-        owner(e.key).converted(e, memoryDelta);
+    public void resized(Entry e, long memoryDelta) {
+        owner(e.key).resized(e, memoryDelta);
     }
 
     /** The whole database: every shard's part, consistent because all are held. */

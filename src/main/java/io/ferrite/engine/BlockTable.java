@@ -62,6 +62,15 @@ final class BlockTable {
         }
     }
 
+    /** FLUSHDB / FLUSHALL: every waited-on key of the database is ready, so XREADGROUP readers learn their stream is gone. */
+    void signalDatabase(int db) {
+        for (BytesKey k : waiting.keySet()) {
+            if (k.db() == db) {
+                ready.add(k);
+            }
+        }
+    }
+
     boolean hasReady() {
         return !ready.isEmpty();
     }
@@ -73,7 +82,7 @@ final class BlockTable {
 
     /**
      * Redis's handleClientsBlockedOnKeys: offers each ready key to its waiters, first come first
-     * served, until the key is gone. Serving may make more keys ready (BLMOVE pushing to a list
+     * served, while it exists (a missing key only to waiters that want it, XREADGROUP's). Serving may make more keys ready (BLMOVE pushing to a list
      * others wait on): those are served in the same pass. A waiter whose serve needs another
      * shard's keys is served by a chain started after the pass; its key waits for it.
      */

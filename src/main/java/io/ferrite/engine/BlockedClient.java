@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * take lets it go again, and an end that arrived meanwhile takes effect then.
  */
 final class BlockedClient {
-    enum End { SERVED, TIMEOUT, ERROR, GONE }
+    /** How a wait ends: data, its timeout, CLIENT UNBLOCK ... TIMEOUT or ERROR, or a disconnect. */
+    enum End { SERVED, TIMEOUT, UNBLOCK_TIMEOUT, UNBLOCK_ERROR, GONE }
 
     private static final int WAITING = 0;
     private static final int SERVING = 1;
@@ -171,7 +172,7 @@ final class BlockedClient {
                 return false;
             }
             if (s == SERVING) {
-                if (why == End.ERROR || why == End.SERVED) {
+                if (why != End.TIMEOUT && why != End.GONE) {
                     return false;
                 }
                 pendingEnd = why;
@@ -205,11 +206,18 @@ final class BlockedClient {
         if (out == null) {
             out = session.newBuffer();
             call.reply = new Reply(out, client.resp, session.reply().listener());
-            if (why == End.TIMEOUT) {
-                how.timedOut(call);
-            } else {
+            if (why == End.UNBLOCK_ERROR) {
                 call.reply.error(UNBLOCKED);
+            } else {
+                how.timedOut(call);
             }
+        }
+        // Redis's updateStatsOnUnblock: CLIENT UNBLOCK (either way) and a serve that replied an
+        // error count as failed calls; the call itself was counted when it blocked
+        if (why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply.errorCount() > 0) {
+            Shard home = client.home;
+            int id = call.command.id();
+            home.loop.execute(() -> home.stats.failed[id]++);
         }
         ByteBuf reply = out;
         session.execute(() -> session.resume(reply));

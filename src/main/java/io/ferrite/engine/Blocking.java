@@ -35,7 +35,7 @@ public final class Blocking {
      */
     public static boolean unblock(Client target, boolean error) {
         BlockedClient w = target.blocked;
-        return w != null && w.end(error ? BlockedClient.End.ERROR : BlockedClient.End.TIMEOUT);
+        return w != null && w.end(error ? BlockedClient.End.UNBLOCK_ERROR : BlockedClient.End.UNBLOCK_TIMEOUT);
     }
 
     /** A disconnected client leaves every waiting list it is in. */

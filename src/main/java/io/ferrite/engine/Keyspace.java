@@ -42,11 +42,11 @@ public interface Keyspace {
     void modified(Entry e, long memoryDelta);
 
     /**
-     * Accounts a change of representation alone (an encoding conversion Redis makes without
-     * signalling the key, such as SORT turning a listpack sorted set into a skiplist): memory by
-     * {@code memoryDelta}, no WATCH.
+     * Accounts a change in a value's size that Redis does not count as a change of the key, so
+     * WATCH is not touched: a stream's consumer groups and pending entries, or an encoding
+     * conversion such as SORT turning a listpack sorted set into a skiplist.
      */
-    default void converted(Entry e, long memoryDelta) {
+    default void resized(Entry e, long memoryDelta) {
         modified(e, memoryDelta);
     }
 

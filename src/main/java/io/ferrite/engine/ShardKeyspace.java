@@ -136,7 +136,7 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
-    public void converted(Entry e, long memoryDelta) {
+    public void resized(Entry e, long memoryDelta) {
         db().adjustMemory(memoryDelta);
     }
 
@@ -222,6 +222,7 @@ public final class ShardKeyspace implements Keyspace {
     public int flush() {
         int n = db().size();
         shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
+        shard.blocks.signalDatabase(index);
         db().clear();
         return n;
     }

@@ -139,15 +139,15 @@ final class StagedKeyspace implements Keyspace {
         slot(e.key).changed = true;
     }
 
+    /** Memory is recounted when the entry is attached again; WATCH is not touched. */
+    @Override
+    public void resized(Entry e, long memoryDelta) {
+    }
+
     /** The key is signalled on its own shard when it is moved back there (every changed list, sorted set or stream is). */
     @Override
     public void signalReady(byte[] key) {
         slot(key).changed = true;
-    }
-
-    @Override
-    public void converted(Entry e, long memoryDelta) {
-        // memory is recounted when the entry is attached again; watchers are not told
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class Families {
         HashFamily.register(r);
         SetFamily.register(r);
         ZSetFamily.register(r);
+        StreamFamily.register(r);
         BlockingFamily.register(r);
         HyperLogLogFamily.register(r);
         SortFamily.register(r);

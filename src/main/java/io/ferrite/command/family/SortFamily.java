@@ -305,7 +305,7 @@ public final class SortFamily {
             long before = z.memory();
             z.toSkiplist();
             e.encoding = Encoding.SKIPLIST;
-            c.ks.converted(e, z.memory() - before);
+            c.ks.resized(e, z.memory() - before);
         }
     }
 

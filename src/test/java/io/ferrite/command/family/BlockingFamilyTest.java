@@ -4,6 +4,7 @@ import io.ferrite.engine.Shard;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -206,6 +207,7 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = raw();
         String id = id(b);
+        admin.call("CONFIG", "RESETSTAT");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
         b.send(RawClient.encode("BZPOPMIN", "k1", "k2", "0"));
         awaitBlocked(admin, id);
@@ -219,6 +221,13 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(admin.call("CLIENT", "UNBLOCK", id, "timeout")).isEqualTo(":1\r\n");
         assertThat(b.readReply()).isEqualTo("*-1\r\n");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+        // counted once when they blocked, and as failed when unblocked (Redis's updateStatsOnUnblock)
+        String stats = "";
+        for (int i = 0; i < 2000 && !stats.contains("cmdstat_blmove:calls=1,"); i++) {
+            stats = admin.call("INFO", "commandstats");
+        }
+        assertThat(stats).containsPattern("cmdstat_bzpopmin:calls=1,.*failed_calls=1\r\n")
+            .containsPattern("cmdstat_blmove:calls=1,.*failed_calls=1\r\n");
         awaitNoBlockedKeys();
     }
 
@@ -408,6 +417,23 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(b.readReply()).isEqualTo("*3\r\n$2\r\nk2\r\n$1\r\nm\r\n,2.5\r\n");
         b.send(RawClient.encode("BLMPOP", "0.01", "1", "k1", "LEFT"));
         assertThat(b.readReply()).isEqualTo("_\r\n");
+    }
+
+    @Test
+    void lettuceAndJedisBlockingCalls() throws Exception {
+        RawClient admin = raw();
+        Jedis j = jedis();
+        String jid = Long.toString(j.clientId());
+        java.util.concurrent.CompletableFuture<List<String>> popped =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> j.brpop(5, "k1", "k2"));
+        awaitBlocked(admin, jid);
+        redis.lpush("k2", "hello");
+        assertThat(popped.get(5, TimeUnit.SECONDS)).containsExactly("k2", "hello");
+        redis.rpush("k3", "a", "b");
+        assertThat(redis.blmove("k3", "k1", io.lettuce.core.LMoveArgs.Builder.leftRight(), 1.0)).isEqualTo("a");
+        assertThat(redis.blpop(0.05, "none")).isNull();
+        redis.zadd("k1z", 4.0, "m");
+        assertThat(redis.bzpopmin(1.0, "k1z").getValue().getScore()).isEqualTo(4.0);
     }
 
     private static byte[] concat(byte[]... parts) {

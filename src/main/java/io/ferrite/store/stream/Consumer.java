@@ -1,0 +1,17 @@
+package io.ferrite.store.stream;
+
+import java.util.TreeMap;
+
+/** A consumer of a group: its name, when it was last seen, and the pending entries it owns. */
+public final class Consumer {
+    public final byte[] name;
+    /** Unix ms of the last command that named this consumer (XINFO CONSUMERS idle). */
+    public long seenTime;
+    /** The consumer's share of the group PEL; the same {@link PendingEntry} objects. */
+    public final TreeMap<StreamId, PendingEntry> pel = new TreeMap<>();
+
+    Consumer(byte[] name, long seenTime) {
+        this.name = name;
+        this.seenTime = seenTime;
+    }
+}
