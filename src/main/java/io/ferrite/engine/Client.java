@@ -41,6 +41,10 @@ public final class Client {
     public volatile boolean casDirty;
     public final List<WatchedKey> watched = new ArrayList<>();
 
+    /** The connection serving this client, for messages delivered out of band (pub/sub, invalidations). */
+    public volatile Session session;
+    public final io.ferrite.pubsub.Subscriptions subscriptions = new io.ferrite.pubsub.Subscriptions();
+
     public Client(long id, String addr, String laddr, Shard home, boolean authenticated) {
         this.id = id;
         this.addr = addr;
@@ -64,6 +68,9 @@ public final class Client {
     /** MULTI state flags for CLIENT LIST. */
     public String flags() {
         StringBuilder f = new StringBuilder();
+        if (subscriptions.active()) {
+            f.append('P');
+        }
         if (inMulti) {
             f.append('x');
         }

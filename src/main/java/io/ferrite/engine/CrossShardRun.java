@@ -135,6 +135,7 @@ final class CrossShardRun {
     }
 
     private void runEverywhere(Call call) {
+        call.command.sharded().before(call);
         Shard[] all = engine.shards();
         int db = session.client().db;
         fanOut(all, s -> {
@@ -184,6 +185,7 @@ final class CrossShardRun {
                 Invoker.guarded(call);
             } finally {
                 Invoker.record(call, home, t0, errors);
+                ((StagedKeyspace) call.ks).publishEvents(home);
                 for (Shard owner : owners) {
                     List<Map.Entry<BytesKey, StagedKeyspace.Slot>> mine = new ArrayList<>();
                     for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {

@@ -79,6 +79,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
+        if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
+            reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
+                + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return true;
+        }
         long pause = clientPause.delayFor(cmd, client);
         if (pause > 0) {
             clientPause.postpone(session);
@@ -135,6 +140,7 @@ public final class Dispatcher {
                 return false;
             }
             case ALL_SHARDS -> {
+                cmd.sharded().before(call);
                 if (cmd.sharded().atomic()) {
                     new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(),
                         false, () -> { }).start();
@@ -195,6 +201,10 @@ public final class Dispatcher {
     }
 
     private static final int MAX_BATCH = 64;
+
+    /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */
+    private static final java.util.Set<String> SUBSCRIBER_COMMANDS = java.util.Set.of("ping", "subscribe", "ssubscribe",
+        "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
 
     private static final java.util.function.Predicate<byte[][]> DEBUG_OBJECT = a -> a.length == 3
         && io.ferrite.store.Bytes.is(a[0], "debug") && io.ferrite.store.Bytes.is(a[1], "object");

@@ -19,13 +19,18 @@ public final class Shard {
     final Db[] dbs;
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
+    /** This shard's channels and its replica of every pattern subscription. */
+    public final io.ferrite.pubsub.PubSubRegistry pubsub = new io.ferrite.pubsub.PubSubRegistry();
     final SplittableRandom random = new SplittableRandom();
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
     private Object holder;
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
 
-    Shard(int id, EventLoop loop, int databases, int commandCount) {
+    public final Engine engine;
+
+    Shard(Engine engine, int id, EventLoop loop, int databases, int commandCount) {
+        this.engine = engine;
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);

@@ -50,6 +50,15 @@ public final class ShardKeyspace implements Keyspace {
         db().remove(e.key);
         shard.stats.expiredKeys++;
         shard.watches.touch(index, e.key);
+        notify(Notify.EXPIRED, "expired", e.key);
+    }
+
+    @Override
+    public void notify(int type, String event, byte[] key) {
+        int flags = shard.engine.notifyFlags();
+        if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
+            io.ferrite.pubsub.KeyspaceEvents.publish(shard.engine, shard, flags, index, event, key);
+        }
     }
 
     @Override
@@ -57,6 +66,7 @@ public final class ShardKeyspace implements Keyspace {
         Entry e = live(key);
         if (e == null) {
             shard.stats.keyspaceMisses++;
+            notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             shard.stats.keyspaceHits++;
             e.lru = LruClock.now();
@@ -83,6 +93,7 @@ public final class ShardKeyspace implements Keyspace {
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.now();
         shard.watches.touch(index, key);
+        notify(Notify.NEW, "new", key);
         return e;
     }
 

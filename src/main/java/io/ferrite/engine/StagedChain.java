@@ -73,6 +73,7 @@ final class StagedChain {
         int errors = call.reply.errorCount();
         Invoker.guarded(call);
         Invoker.record(call, last, t0, errors);
+        ((StagedKeyspace) call.ks).publishEvents(last);
         for (Shard s : shards) {
             s.runHeld(this, () -> {
                 for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {

@@ -83,6 +83,7 @@ public final class Server implements AutoCloseable {
         Families.registerAll(registry);
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
+        engine.notifyFlags(config::notifyFlags);
         dispatcher = new Dispatcher(this, engine);
     }
 

@@ -24,5 +24,6 @@ public final class Families {
         InfoFamily.register(r);
         IntrospectionFamily.register(r);
         DebugFamily.register(r);
+        PubSubFamily.register(r);
     }
 }

@@ -248,6 +248,16 @@ public final class InfoFamily {
         field(out, "evicted_keys", 0);
         field(out, "keyspace_hits", hits);
         field(out, "keyspace_misses", misses);
+        long channels = 0;
+        long shardChannels = 0;
+        for (Shard s : shards) {
+            channels += s.pubsub.channelCount(false);
+            shardChannels += s.pubsub.channelCount(true);
+        }
+        field(out, "pubsub_channels", channels);
+        // every shard holds every pattern
+        field(out, "pubsub_patterns", shards[0].pubsub.patternCount());
+        field(out, "pubsubshard_channels", shardChannels);
         field(out, "total_error_replies", st.totalErrorReplies.sum());
         field(out, "cross_shard_ops", cross);
     }
