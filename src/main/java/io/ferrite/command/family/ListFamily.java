@@ -3,6 +3,7 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -52,11 +53,13 @@ public final class ListFamily {
         return (ListValue) e.value;
     }
 
-    /** Accounts a change made to a list in place, deleting the key if the list became empty. */
-    private static void changed(Call c, Entry e, ListValue l, long memoryBefore) {
+    /** Accounts a change made to a list in place and reports it as {@code event}, deleting the key if the list became empty. */
+    private static void changed(Call c, Entry e, ListValue l, long memoryBefore, String event) {
         c.ks.modified(e, l.memory() - memoryBefore);
+        c.ks.notify(Notify.LIST, event, e.key);
         if (l.isEmpty()) {
             c.ks.delete(e.key);
+            c.ks.notify(Notify.GENERIC, "del", e.key);
         }
     }
 
@@ -94,7 +97,7 @@ public final class ListFamily {
         for (int i = 2; i < c.argc(); i++) {
             l.push(c.arg(i), head, fill);
         }
-        changed(c, e, l, before);
+        changed(c, e, l, before, head ? "lpush" : "rpush");
         c.reply.integer(l.size());
     }
 
@@ -138,7 +141,7 @@ public final class ListFamily {
         } else {
             popMany(c, l, head, count);
         }
-        changed(c, e, l, before);
+        changed(c, e, l, before, head ? "lpop" : "rpop");
     }
 
     private static void popMany(Call c, ListValue l, boolean head, long count) {
@@ -198,7 +201,7 @@ public final class ListFamily {
             c.reply.array(2);
             c.reply.bulk(key);
             popMany(c, l, where == 1, count);
-            changed(c, e, l, before);
+            changed(c, e, l, before, where == 1 ? "lpop" : "rpop");
             return;
         }
         c.reply.nilArray();
@@ -239,7 +242,9 @@ public final class ListFamily {
             long before = sl.memory();
             byte[] v = sl.pop(fromHead);
             sl.push(v, toHead, fill);
-            changed(c, se, sl, before);
+            // Redis reports the push, then the pop, of the same key
+            c.ks.notify(Notify.LIST, toHead ? "lpush" : "rpush", src);
+            changed(c, se, sl, before, fromHead ? "lpop" : "rpop");
             c.reply.bulk(v);
             return;
         }
@@ -251,8 +256,8 @@ public final class ListFamily {
         ListValue dl = list(de);
         long dBefore = dl.memory();
         dl.push(v, toHead, fill);
-        changed(c, de, dl, dBefore);
-        changed(c, se, sl, sBefore);
+        changed(c, de, dl, dBefore, toHead ? "lpush" : "rpush");
+        changed(c, se, sl, sBefore, fromHead ? "lpop" : "rpop");
         c.reply.bulk(v);
     }
 
@@ -459,7 +464,7 @@ public final class ListFamily {
         }
         long before = l.memory();
         l.set(l.at(i), c.arg(3), fill(c));
-        changed(c, e, l, before);
+        changed(c, e, l, before, "lset");
         c.reply.ok();
     }
 
@@ -488,7 +493,7 @@ public final class ListFamily {
             if (it.equalsTo(pivot)) {
                 long before = l.memory();
                 l.insert(it, after, c.arg(4), fill(c));
-                changed(c, e, l, before);
+                changed(c, e, l, before, "linsert");
                 c.reply.integer(l.size());
                 return;
             }
@@ -519,7 +524,7 @@ public final class ListFamily {
         long before = l.memory();
         long removed = l.removeMatching(c.arg(3), limit, toRemove < 0, fill(c));
         if (removed > 0) {
-            changed(c, e, l, before);
+            changed(c, e, l, before, "lrem");
         }
         c.reply.integer(removed);
     }
@@ -568,7 +573,7 @@ public final class ListFamily {
         long before = l.memory();
         l.removeHead(ltrim);
         l.removeTail(rtrim);
-        changed(c, e, l, before); // Redis signals the key even when nothing was trimmed
+        changed(c, e, l, before, "ltrim"); // Redis signals the key even when nothing was trimmed
         c.reply.ok();
     }
 }
