@@ -44,6 +44,7 @@ public final class Client {
     /** The connection serving this client, for messages delivered out of band (pub/sub, invalidations). */
     public volatile Session session;
     public final io.ferrite.pubsub.Subscriptions subscriptions = new io.ferrite.pubsub.Subscriptions();
+    public final io.ferrite.tracking.ClientTracking tracking = new io.ferrite.tracking.ClientTracking();
 
     public Client(long id, String addr, String laddr, Shard home, boolean authenticated) {
         this.id = id;
@@ -73,6 +74,15 @@ public final class Client {
         }
         if (inMulti) {
             f.append('x');
+        }
+        if (tracking.on) {
+            f.append('t');
+        }
+        if (tracking.brokenRedirect) {
+            f.append('R');
+        }
+        if (tracking.bcast) {
+            f.append('B');
         }
         if (casDirty && !watched.isEmpty()) {
             f.append('d');

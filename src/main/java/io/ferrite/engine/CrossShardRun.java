@@ -194,9 +194,14 @@ final class CrossShardRun {
                         }
                     }
                     owner.runHeld(this, () -> {
+                        owner.writer = call.client;
                         for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : mine) {
                             StagedKeyspace.Slot slot = e.getValue();
                             owner.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                        }
+                        owner.writer = null;
+                        if (call.track) {
+                            Invoker.remember(call, owner, engine);
                         }
                     });
                 }

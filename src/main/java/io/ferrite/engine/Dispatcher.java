@@ -105,6 +105,7 @@ public final class Dispatcher {
             }
         }
         Call call = new Call(cmd, args, client, server);
+        call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
         return execute(session, call);
     }
 
@@ -250,7 +251,9 @@ public final class Dispatcher {
         owner[0] = s;
         session.takeRequest();
         client.lastCommand = cmd.fullName();
-        return new Call(cmd, args, client, server);
+        Call call = new Call(cmd, args, client, server);
+        call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
+        return call;
     }
 
     /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */
@@ -290,6 +293,7 @@ public final class Dispatcher {
         boolean everywhere = false;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
+            call.track = io.ferrite.tracking.Tracking.tracks(client, q.command(), false);
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
                 ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
@@ -297,6 +301,8 @@ public final class Dispatcher {
             all.merge(r, engine);
             everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS;
         }
+        // CLIENT CACHING covered the whole transaction; it ends with EXEC
+        client.tracking.caching = false;
         for (Client.WatchedKey w : client.watched) {
             all.shardIds.add(w.shard().id);
         }

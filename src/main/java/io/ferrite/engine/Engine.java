@@ -29,6 +29,17 @@ public final class Engine {
         slots = new SlotMap(shards.length);
     }
 
+    /** Finds a connection by client id (invalidations sent to a REDIRECT target); the server provides it. */
+    private volatile java.util.function.LongFunction<Session> sessions = id -> null;
+
+    public void sessions(java.util.function.LongFunction<Session> lookup) {
+        this.sessions = lookup;
+    }
+
+    public java.util.function.LongFunction<Session> sessions() {
+        return sessions;
+    }
+
     public void notifyFlags(java.util.function.IntSupplier flags) {
         this.notifyFlags = flags;
     }

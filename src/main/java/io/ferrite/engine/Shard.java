@@ -21,6 +21,10 @@ public final class Shard {
     final WatchTable watches = new WatchTable();
     /** This shard's channels and its replica of every pattern subscription. */
     public final io.ferrite.pubsub.PubSubRegistry pubsub = new io.ferrite.pubsub.PubSubRegistry();
+    /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
+    public final io.ferrite.tracking.TrackingTable tracking = new io.ferrite.tracking.TrackingTable();
+    /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
+    Client writer;
     final SplittableRandom random = new SplittableRandom();
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
     private Object holder;

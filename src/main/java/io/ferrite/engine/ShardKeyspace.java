@@ -49,8 +49,16 @@ public final class ShardKeyspace implements Keyspace {
     void expireNow(Entry e) {
         db().remove(e.key);
         shard.stats.expiredKeys++;
-        shard.watches.touch(index, e.key);
+        touched(e.key);
         notify(Notify.EXPIRED, "expired", e.key);
+    }
+
+    /** Redis's signalModifiedKey: WATCH and client-side caching learn that the key changed. */
+    private void touched(byte[] key) {
+        shard.watches.touch(index, key);
+        if (!shard.tracking.idle() && index < shard.databases()) {
+            shard.tracking.invalidate(key, shard.writer, shard.engine.sessions());
+        }
     }
 
     @Override
@@ -92,7 +100,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.now();
-        shard.watches.touch(index, key);
+        touched(key);
         notify(Notify.NEW, "new", key);
         return e;
     }
@@ -100,7 +108,7 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
         db().replaceValue(e, type, value, encoding);
-        shard.watches.touch(index, e.key);
+        touched(e.key);
     }
 
     @Override
@@ -114,7 +122,7 @@ public final class ShardKeyspace implements Keyspace {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
         e.lru = LruClock.now();
-        shard.watches.touch(index, key);
+        touched(key);
         return e;
     }
 
@@ -125,20 +133,20 @@ public final class ShardKeyspace implements Keyspace {
             return false;
         }
         db().remove(key);
-        shard.watches.touch(index, key);
+        touched(key);
         return true;
     }
 
     @Override
     public void expire(Entry e, long at) {
         db().setExpire(e, at);
-        shard.watches.touch(index, e.key);
+        touched(e.key);
     }
 
     @Override
     public void modified(Entry e, long memoryDelta) {
         db().adjustMemory(memoryDelta);
-        shard.watches.touch(index, e.key);
+        touched(e.key);
     }
 
     @Override
@@ -199,6 +207,7 @@ public final class ShardKeyspace implements Keyspace {
     /** FLUSHDB's part on this shard; returns the number of keys removed. */
     public int flush() {
         int n = db().size();
+        shard.tracking.clearReaders();
         shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
         db().clear();
         return n;
@@ -225,7 +234,7 @@ public final class ShardKeyspace implements Keyspace {
             db().attach(e);
         }
         if (changed) {
-            shard.watches.touch(index, key);
+            touched(key);
         }
     }
 

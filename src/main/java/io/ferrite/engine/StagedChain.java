@@ -76,11 +76,16 @@ final class StagedChain {
         ((StagedKeyspace) call.ks).publishEvents(last);
         for (Shard s : shards) {
             s.runHeld(this, () -> {
+                s.writer = call.client;
                 for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
                     StagedKeyspace.Slot slot = e.getValue();
                     if (slot.owner == s) {
                         s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
                     }
+                }
+                s.writer = null;
+                if (call.track) {
+                    Invoker.remember(call, s, engine);
                 }
             });
             s.release(this);

@@ -11,8 +11,9 @@ public final class PubSub {
     private PubSub() {
     }
 
-    /** On the client's loop, at disconnect or RESET: forgets its subscriptions here and on every shard. */
+    /** On the client's loop, at disconnect or RESET: forgets its subscriptions (and its tracking) here and on every shard. */
     public static void disconnected(Engine engine, Client client) {
+        io.ferrite.tracking.TrackingCommands.disconnected(engine, client);
         if (!client.subscriptions.active()) {
             return;
         }

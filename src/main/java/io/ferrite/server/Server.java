@@ -84,6 +84,7 @@ public final class Server implements AutoCloseable {
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
+        engine.sessions(id -> clients.get(id));
         dispatcher = new Dispatcher(this, engine);
     }
 

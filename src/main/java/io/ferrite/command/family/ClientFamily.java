@@ -106,8 +106,10 @@ public final class ClientFamily {
                 c.reply.error(Errors.SYNTAX);
             }
         });
-        // no client-side caching yet, so never redirecting
-        r.add("client|getredir", c -> c.reply.integer(-1));
+        r.add("client|getredir", io.ferrite.tracking.TrackingCommands::getRedir);
+        r.addSharded("client|tracking", io.ferrite.tracking.TrackingCommands.TRACKING);
+        r.add("client|caching", io.ferrite.tracking.TrackingCommands::caching);
+        r.add("client|trackinginfo", io.ferrite.tracking.TrackingCommands::trackingInfo);
         r.add("client|help", c -> FamilyUtil.help(c, HELP));
     }
 
@@ -238,7 +240,7 @@ public final class ClientFamily {
             + " events=r"
             + " cmd=" + cl.lastCommand
             + " user=default"
-            + " redir=-1"
+            + " redir=" + (cl.tracking.on ? cl.tracking.redirect : -1)
             + " resp=" + cl.resp;
     }
 

@@ -147,9 +147,9 @@ public final class InfoFamily {
         field(out, "connected_clients", server.stats().connectedClients.get());
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
-        // no blocking commands or client-side caching exist yet: truly none
+        // no blocking commands exist yet: truly none
         field(out, "blocked_clients", 0);
-        field(out, "tracking_clients", 0);
+        field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on).count());
     }
 
     /** used_memory: the data's estimate plus {@link #BASELINE}. */
@@ -258,6 +258,16 @@ public final class InfoFamily {
         // every shard holds every pattern
         field(out, "pubsub_patterns", shards[0].pubsub.patternCount());
         field(out, "pubsubshard_channels", shardChannels);
+        long trackedKeys = 0;
+        long trackedItems = 0;
+        for (Shard s : shards) {
+            trackedKeys += s.tracking.keys();
+            trackedItems += s.tracking.items();
+        }
+        field(out, "tracking_total_keys", trackedKeys);
+        field(out, "tracking_total_items", trackedItems);
+        // every shard holds every BCAST prefix
+        field(out, "tracking_total_prefixes", shards[0].tracking.prefixCount());
         field(out, "total_error_replies", st.totalErrorReplies.sum());
         field(out, "cross_shard_ops", cross);
     }

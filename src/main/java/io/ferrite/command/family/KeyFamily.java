@@ -810,6 +810,10 @@ public final class KeyFamily {
                 call.reply.error(Errors.SYNTAX);
                 return;
             }
+            // every tracking client drops its whole cache (Redis's trackingInvalidateKeysOnFlush)
+            List<io.ferrite.engine.Client> clients = new java.util.ArrayList<>();
+            call.server.clients().forEach(rc -> clients.add(rc.client()));
+            io.ferrite.tracking.TrackingTable.flushed(clients, call.server.engine().sessions());
             call.reply.ok();
         }
     }
