@@ -131,6 +131,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     /** Runs queued requests until one has to wait for another shard. */
     private void drain() {
         Dispatcher dispatcher = server.dispatcher();
+        if (!inbox.isEmpty()) {
+            takeInbox();
+        }
         if (!waiting && !deferred.isEmpty()) {
             writeDeferred();
         }
@@ -346,13 +349,30 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     private boolean executing;
     private final OutputLimitState outputLimit = new OutputLimitState();
 
+    /** Messages from other threads, taken before the next request runs so none is answered ahead of them. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<io.ferrite.pubsub.OutOfBand> inbox =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean inboxScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void deliver(io.ferrite.pubsub.OutOfBand m) {
         io.netty.channel.EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
+            takeInbox();
             deliverHere(m);
         } else {
-            loop.execute(() -> deliverHere(m));
+            inbox.add(m);
+            if (!inboxScheduled.getAndSet(true)) {
+                loop.execute(this::takeInbox);
+            }
+        }
+    }
+
+    private void takeInbox() {
+        inboxScheduled.set(false);
+        io.ferrite.pubsub.OutOfBand m;
+        while ((m = inbox.poll()) != null) {
+            deliverHere(m);
         }
     }
 
