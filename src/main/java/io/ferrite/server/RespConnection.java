@@ -311,7 +311,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void maybeMigrate() {
         Shard to = streakShard;
-        if (client.subscriptions.active() || streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
+        if (client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
             || !requests.isEmpty() || (pending != null && pending.isReadable()) || client.inMulti
             || !client.watched.isEmpty() || !channel.isActive() || !outboundEmpty()) {
             return;
