@@ -57,7 +57,7 @@ public final class ShardKeyspace implements Keyspace {
     private void touched(byte[] key) {
         shard.watches.touch(index, key);
         if (!shard.tracking.idle() && index < shard.databases()) {
-            shard.tracking.invalidate(key, shard.writer, shard.engine.sessions());
+            shard.tracking.invalidate(key, shard.writer, shard.engine.sessions(), shard.loop);
         }
     }
 

@@ -50,8 +50,11 @@ public final class TrackingTable {
         return readers.isEmpty() && prefixes.isEmpty();
     }
 
-    /** Redis's trackingInvalidateKey: {@code writer} is the client making the change (for NOLOOP), or null. */
-    public void invalidate(byte[] key, Client writer, LongFunction<Session> sessions) {
+    /**
+     * Redis's trackingInvalidateKey: {@code writer} is the client making the change (for NOLOOP),
+     * or null; BCAST changes are gathered and broadcast by a task on {@code loop}, this shard's.
+     */
+    public void invalidate(byte[] key, Client writer, LongFunction<Session> sessions, java.util.concurrent.Executor loop) {
         if (!readers.isEmpty()) {
             Set<Client> who = readers.remove(k(key));
             if (who != null) {
@@ -65,16 +68,48 @@ public final class TrackingTable {
             }
         }
         if (!prefixes.isEmpty()) {
-            for (Map.Entry<BytesKey, Set<Client>> e : prefixes.entrySet()) {
-                if (startsWith(key, e.getKey().bytes())) {
-                    for (Client c : e.getValue()) {
-                        if (!(c.tracking.noloop && c == writer)) {
-                            send(c, new byte[][] {key}, sessions);
-                        }
+            for (BytesKey p : prefixes.keySet()) {
+                if (startsWith(key, p.bytes())) {
+                    if (pending.isEmpty()) {
+                        loop.execute(() -> broadcast(sessions));
                     }
+                    pending.computeIfAbsent(p, x -> new ArrayList<>()).add(new Change(key, writer));
                 }
             }
         }
+    }
+
+    /** A key changed under a BCAST prefix since the last broadcast, and who changed it (for NOLOOP). */
+    private record Change(byte[] key, Client writer) {
+    }
+
+    private final Map<BytesKey, List<Change>> pending = new java.util.LinkedHashMap<>();
+
+    /**
+     * Redis's trackingBroadcastInvalidationMessages: the keys changed under each prefix since the
+     * last broadcast go to each of the prefix's clients in one message (without the client's own
+     * changes under NOLOOP). Runs as a task right after the work that changed them, as Redis runs
+     * it before the event loop sleeps.
+     */
+    private void broadcast(LongFunction<Session> sessions) {
+        for (Map.Entry<BytesKey, List<Change>> e : pending.entrySet()) {
+            Set<Client> clients = prefixes.get(e.getKey());
+            if (clients == null) {
+                continue;
+            }
+            for (Client c : clients) {
+                List<byte[]> keys = new ArrayList<>(e.getValue().size());
+                for (Change ch : e.getValue()) {
+                    if (!(c.tracking.noloop && ch.writer() == c)) {
+                        keys.add(ch.key());
+                    }
+                }
+                if (!keys.isEmpty()) {
+                    send(c, keys.toArray(new byte[0][]), sessions);
+                }
+            }
+        }
+        pending.clear();
     }
 
     /** FLUSHDB / FLUSHALL: every key is gone, so no reader needs remembering (the null invalidation is sent once, elsewhere). */
