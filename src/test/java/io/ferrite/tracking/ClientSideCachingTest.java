@@ -152,6 +152,10 @@ class ClientSideCachingTest extends FerriteTest {
         assertThat(t.call("SET", "user:2", "x")).isEqualTo("+OK\r\n");
         redis.set("{tag}a", "x");
         assertThat(t.readReply()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\n{tag}a\r\n");
+        // the keys one command changes under a prefix come in one message, as Redis gathers them per loop iteration
+        redis.mset(Map.of("user:{u}1", "a", "user:{u}2", "b"));
+        String batch = t.readReply();
+        assertThat(batch).startsWith(">2\r\n$10\r\ninvalidate\r\n*2\r\n").contains("$9\r\nuser:{u}1\r\n", "$9\r\nuser:{u}2\r\n");
         assertThat(t.call("CLIENT", "TRACKINGINFO")).isEqualTo("%3\r\n$5\r\nflags\r\n~3\r\n$2\r\non\r\n$5\r\nbcast\r\n"
             + "$6\r\nnoloop\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*2\r\n$5\r\nuser:\r\n$5\r\n{tag}\r\n");
         assertThat(redis.info("stats")).contains("tracking_total_prefixes:2\r\n");
