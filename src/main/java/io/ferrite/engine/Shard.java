@@ -20,7 +20,7 @@ public final class Shard {
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
     /** This shard's channels and its replica of every pattern subscription. */
-    public final io.ferrite.pubsub.PubSubRegistry pubsub = new io.ferrite.pubsub.PubSubRegistry();
+    public final io.ferrite.pubsub.PubSubRegistry pubsub;
     /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
     public final io.ferrite.tracking.TrackingTable tracking = new io.ferrite.tracking.TrackingTable();
     /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
@@ -35,6 +35,7 @@ public final class Shard {
 
     Shard(Engine engine, int id, EventLoop loop, int databases, int commandCount) {
         this.engine = engine;
+        this.pubsub = new io.ferrite.pubsub.PubSubRegistry(engine.keyChannelSubscriptions);
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);

@@ -25,6 +25,9 @@ public final class KeyspaceEvents {
 
     /** Publishes one event from {@code here}, the shard whose thread is running. */
     public static void publish(Engine engine, Shard here, int flags, int db, String event, byte[] key) {
+        if (!here.pubsub.anyKeyspaceListener()) {
+            return;
+        }
         byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
         if ((flags & Notify.KEYSPACE) != 0) {
             byte[] prefix = ("__keyspace@" + db + "__:").getBytes(StandardCharsets.US_ASCII);

@@ -20,7 +20,8 @@ public final class PubSub {
         List<byte[]>[] all = client.subscriptions.clear();
         Subscriptions.Kind[] kinds = Subscriptions.Kind.values();
         for (Shard s : engine.shards()) {
-            s.loop.execute(() -> {
+            // s.run keeps order with a (un)subscribe of this client still parked on a held shard
+            s.run(() -> {
                 for (int i = 0; i < kinds.length; i++) {
                     for (byte[] name : all[i]) {
                         if (kinds[i] == Subscriptions.Kind.PATTERN || engine.shardOf(name) == s) {

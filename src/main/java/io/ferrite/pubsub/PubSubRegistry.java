@@ -23,6 +23,32 @@ public final class PubSubRegistry {
     private final Map<BytesKey, Set<Client>> channels = new LinkedHashMap<>();
     private final Map<BytesKey, Set<Client>> shardChannels = new LinkedHashMap<>();
     private final Map<BytesKey, Set<Client>> patterns = new LinkedHashMap<>();
+    /**
+     * Exact subscriptions to keyspace-notification channels on every shard together: while there
+     * are none (and no pattern here), a notification is not even built, so enabling
+     * notify-keyspace-events costs nothing until someone listens.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger keyChannelSubscriptions;
+
+    public PubSubRegistry(java.util.concurrent.atomic.AtomicInteger keyChannelSubscriptions) {
+        this.keyChannelSubscriptions = keyChannelSubscriptions;
+    }
+
+    private static final byte[] KEYSPACE = "__keyspace@".getBytes();
+    private static final byte[] KEYEVENT = "__keyevent@".getBytes();
+
+    private static boolean keyChannel(Subscriptions.Kind kind, byte[] name) {
+        return kind == Subscriptions.Kind.CHANNEL && (startsWith(name, KEYSPACE) || startsWith(name, KEYEVENT));
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Whether a keyspace notification published from this shard could reach anyone. */
+    public boolean anyKeyspaceListener() {
+        return !patterns.isEmpty() || keyChannelSubscriptions.get() > 0;
+    }
 
     private static BytesKey k(byte[] b) {
         return new BytesKey(0, b);
@@ -37,15 +63,22 @@ public final class PubSubRegistry {
     }
 
     public void add(Subscriptions.Kind kind, byte[] name, Client c) {
-        map(kind).computeIfAbsent(k(name), x -> new LinkedHashSet<>(2)).add(c);
+        if (map(kind).computeIfAbsent(k(name), x -> new LinkedHashSet<>(2)).add(c) && keyChannel(kind, name)) {
+            keyChannelSubscriptions.incrementAndGet();
+        }
     }
 
     public void remove(Subscriptions.Kind kind, byte[] name, Client c) {
         Map<BytesKey, Set<Client>> m = map(kind);
         BytesKey key = k(name);
         Set<Client> s = m.get(key);
-        if (s != null && s.remove(c) && s.isEmpty()) {
-            m.remove(key);
+        if (s != null && s.remove(c)) {
+            if (s.isEmpty()) {
+                m.remove(key);
+            }
+            if (keyChannel(kind, name)) {
+                keyChannelSubscriptions.decrementAndGet();
+            }
         }
     }
 

@@ -204,7 +204,7 @@ public final class TrackingCommands {
             return;
         }
         for (Shard s : engine.shards()) {
-            s.loop.execute(() -> p.dropPrefixes().forEach(b -> s.tracking.dropPrefix(b, client)));
+            s.run(() -> p.dropPrefixes().forEach(b -> s.tracking.dropPrefix(b, client)));
         }
     }
 

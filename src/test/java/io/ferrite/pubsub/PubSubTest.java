@@ -252,4 +252,27 @@ class PubSubTest extends FerriteTest {
         assertThat(r.next()).isEqualTo("pmessage a\\*b a*b 3");
         assertThat(r.next()).isEqualTo("pmessage [a-c]?z bqz 5");
     }
+
+    @Test
+    void exactKeyspaceChannelSubscribers() throws Exception {
+        redis.configSet("notify-keyspace-events", "KEA");
+        try {
+            Recorder r = new Recorder();
+            RedisPubSubCommands<String, String> sub = subscriber(ProtocolVersion.RESP3, r).sync();
+            sub.subscribe("__keyspace@0__:k1", "__keyevent@0__:del");
+            redis.set("k1", "v");
+            assertThat(r.next()).isEqualTo("message __keyspace@0__:k1 set");
+            redis.del("k1", "{tag}x");
+            redis.set("{tag}x", "v");
+            redis.del("{tag}x");
+            assertThat(r.got.poll(10, TimeUnit.SECONDS) + " " + r.got.poll(10, TimeUnit.SECONDS) + " "
+                + r.got.poll(10, TimeUnit.SECONDS)).contains("message __keyspace@0__:k1 del",
+                "message __keyevent@0__:del k1", "message __keyevent@0__:del {tag}x");
+            sub.unsubscribe();
+            redis.set("k1", "again");
+            assertThat(redis.publish("__keyspace@0__:k1", "x")).isZero();
+        } finally {
+            redis.configSet("notify-keyspace-events", "");
+        }
+    }
 }
