@@ -54,6 +54,16 @@ public final class Client {
         this.authenticated = authenticated;
     }
 
+    /** The blocking command the client waits in (BLPOP ...), or null. */
+    volatile BlockedClient blocked;
+    /** Waiting for CLIENT PAUSE to end: Redis counts and flags such a client as blocked too. */
+    volatile boolean postponed;
+
+    /** True while the client waits in a blocking command or for CLIENT PAUSE (CLIENT LIST's flag b). */
+    public boolean isBlocked() {
+        return blocked != null || postponed;
+    }
+
     public record QueuedCommand(Command command, byte[][] args) {
     }
 
@@ -74,6 +84,9 @@ public final class Client {
         }
         if (inMulti) {
             f.append('x');
+        }
+        if (isBlocked()) {
+            f.append('b');
         }
         if (tracking.on) {
             f.append('t');

@@ -18,6 +18,7 @@ final class Invoker {
             remember(call, shard, null);
         }
         record(call, shard, t0, errorsBefore);
+        shard.serveBlocked();
     }
 
     /** Redis's trackingRememberKeys: the command's keys owned by {@code shard} (all of them when {@code engine} is null). */

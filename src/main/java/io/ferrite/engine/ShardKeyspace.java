@@ -47,6 +47,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
+        signalIfStream(e);
         db().remove(e.key);
         shard.stats.expiredKeys++;
         touched(e.key);
@@ -98,6 +99,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
+        signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.now();
         touched(key);
@@ -107,6 +109,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
+        signalIfStream(e);
         db().replaceValue(e, type, value, encoding);
         touched(e.key);
     }
@@ -117,6 +120,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return add(key, ValueType.STRING, value, encoding);
         }
+        signalIfStream(e);
         db().replaceValue(e, ValueType.STRING, value, encoding);
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
@@ -132,6 +136,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return false;
         }
+        signalIfStream(e);
         db().remove(key);
         touched(key);
         return true;
@@ -150,8 +155,36 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public void converted(Entry e, long memoryDelta) {
+        db().adjustMemory(memoryDelta);
+    }
+
+    @Override
     public int size() {
         return db().size();
+    }
+
+    @Override
+    public void signalReady(byte[] key) {
+        shard.blocks.signal(index, key);
+    }
+
+    /**
+     * Redis's dbAdd signals every new list, sorted set or stream: whatever creates the key (a push,
+     * RENAME, MOVE, a STORE command) wakes its waiters. A cross-shard command's changed keys are
+     * signalled as they come back (its waiters look; those that find nothing for them wait on).
+     */
+    private void signalIfBlockable(ValueType type, byte[] key) {
+        if (type == ValueType.LIST || type == ValueType.ZSET || type == ValueType.STREAM) {
+            shard.blocks.signal(index, key);
+        }
+    }
+
+    /** Redis's dbGenericDelete and dbOverwrite signal a stream that goes away, for XREADGROUP's waiters. */
+    private void signalIfStream(Entry e) {
+        if (e.type == ValueType.STREAM) {
+            shard.blocks.signal(index, e.key);
+        }
     }
 
     @Override
@@ -230,6 +263,10 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Puts back an entry a cross-shard command detached or created, signalling watchers if it changed. */
     void attach(byte[] key, Entry e, boolean changed) {
+        if (changed) {
+            // created, grown, overwritten or deleted by a cross-shard command: its waiters look
+            shard.blocks.signal(index, key);
+        }
         if (e != null) {
             db().attach(e);
         }

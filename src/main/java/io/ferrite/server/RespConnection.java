@@ -74,6 +74,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         Dispatcher.resetTransaction(client);
         io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
+        io.ferrite.engine.Blocking.disconnected(client);
+        server.dispatcher().resumed(this);
         requests.clear();
         if (pending != null) {
             pending.release();

@@ -17,6 +17,9 @@ public final class Families {
         HashFamily.register(r);
         SetFamily.register(r);
         ZSetFamily.register(r);
+        BlockingFamily.register(r);
+        HyperLogLogFamily.register(r);
+        SortFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
         ClientPauseCommands.register(r);

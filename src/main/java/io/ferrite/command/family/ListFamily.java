@@ -64,7 +64,7 @@ public final class ListFamily {
     }
 
     /** Redis's getListPositionFromObjectOrReply: 1 for LEFT, 0 for RIGHT, -1 after a syntax error. */
-    private static int position(Call c, int i) {
+    static int position(Call c, int i) {
         if (c.argIs(i, "left")) {
             return 1;
         }
@@ -94,6 +94,7 @@ public final class ListFamily {
         ListValue l = list(e);
         long before = l.memory();
         int fill = fill(c);
+        c.ks.signalReady(key);
         for (int i = 2; i < c.argc(); i++) {
             l.push(c.arg(i), head, fill);
         }
@@ -152,20 +153,24 @@ public final class ListFamily {
         }
     }
 
-    static void lmpop(Call c) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(1));
+    /**
+     * LMPOP's and BLMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
+     * lmpopGenericCommand): {numkeys, where (1 LEFT, 0 RIGHT), count}, or null after the error reply.
+     */
+    static long[] mpopArgs(Call c, int numkeysIdx) {
+        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
         if (numkeys == null || numkeys < 1) {
             c.reply.error("ERR numkeys should be greater than 0");
-            return;
+            return null;
         }
-        long whereIdx = 1 + numkeys + 1;
+        long whereIdx = numkeysIdx + numkeys + 1;
         if (whereIdx < 0 || whereIdx >= c.argc()) {
             c.reply.error(Errors.SYNTAX);
-            return;
+            return null;
         }
         int where = position(c, (int) whereIdx);
         if (where < 0) {
-            return;
+            return null;
         }
         long count = -1;
         for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
@@ -175,18 +180,25 @@ public final class ListFamily {
                 Long v = Bytes.parseLongStrict(c.arg(j));
                 if (v == null || v < 1) {
                     c.reply.error("ERR count should be greater than 0");
-                    return;
+                    return null;
                 }
                 count = v;
             } else {
                 c.reply.error(Errors.SYNTAX);
-                return;
+                return null;
             }
         }
-        if (count == -1) {
-            count = 1;
+        return new long[] {numkeys, where, count == -1 ? 1 : count};
+    }
+
+    static void lmpop(Call c) {
+        long[] a = mpopArgs(c, 1);
+        if (a == null) {
+            return;
         }
-        for (int i = 2; i < whereIdx; i++) {
+        int where = (int) a[1];
+        long count = a[2];
+        for (int i = 2; i < 2 + a[0]; i++) {
             byte[] key = c.arg(i);
             Entry e = c.ks.write(key);
             if (e == null) {
@@ -196,12 +208,7 @@ public final class ListFamily {
                 c.reply.error(Errors.WRONGTYPE);
                 return;
             }
-            ListValue l = list(e);
-            long before = l.memory();
-            c.reply.array(2);
-            c.reply.bulk(key);
-            popMany(c, l, where == 1, count);
-            changed(c, e, l, before, where == 1 ? "lpop" : "rpop");
+            popManyWithKey(c, e, where == 1, count);
             return;
         }
         c.reply.nilArray();
@@ -575,5 +582,27 @@ public final class ListFamily {
         l.removeTail(rtrim);
         changed(c, e, l, before, "ltrim"); // Redis signals the key even when nothing was trimmed
         c.reply.ok();
+    }
+
+    // ---------------------------------------------------------------- pops for the blocking commands
+
+    /** BLPOP's and BRPOP's pop from a list known to exist: replies [key, element]. */
+    static void popWithKey(Call c, Entry e, boolean head) {
+        ListValue l = list(e);
+        long before = l.memory();
+        c.reply.array(2);
+        c.reply.bulk(e.key);
+        c.reply.bulk(l.pop(head));
+        changed(c, e, l, before, head ? "lpop" : "rpop");
+    }
+
+    /** LMPOP's and BLMPOP's pop of up to {@code count} elements (Redis's listPopRangeAndReplyWithKey): replies [key, [elements]]. */
+    static void popManyWithKey(Call c, Entry e, boolean head, long count) {
+        ListValue l = list(e);
+        long before = l.memory();
+        c.reply.array(2);
+        c.reply.bulk(e.key);
+        popMany(c, l, head, count);
+        changed(c, e, l, before, head ? "lpop" : "rpop");
     }
 }
