@@ -16,6 +16,8 @@ public final class Call {
     public final Server server;
     public Reply reply;
     public Keyspace ks;
+    /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
+    public boolean track;
 
     public Call(Command command, byte[][] args, Client client, Server server) {
         this.command = command;

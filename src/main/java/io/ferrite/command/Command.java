@@ -43,6 +43,12 @@ public final class Command {
     int id;
 
     Command(String name, Command parent, JsonNode spec, Kind kind, CommandHandler handler, ShardedCommand sharded) {
+        this(name, parent, spec, spec, kind, handler, sharded);
+    }
+
+    /** {@code routing}'s key specs route the command; {@code spec} is what COMMAND reports (PUBLISH routes like SPUBLISH). */
+    Command(String name, Command parent, JsonNode spec, JsonNode routing, Kind kind, CommandHandler handler,
+            ShardedCommand sharded) {
         this.name = name;
         this.parent = parent;
         this.spec = spec;
@@ -54,7 +60,7 @@ public final class Command {
         for (JsonNode flag : spec.path("command_flags")) {
             f |= CommandFlag.valueOf(flag.asText()).bit();
         }
-        JsonNode ks = spec.path("key_specs");
+        JsonNode ks = routing.path("key_specs");
         keySpecs = new KeySpec[ks.size()];
         for (int i = 0; i < keySpecs.length; i++) {
             keySpecs[i] = new KeySpec(ks.get(i));
@@ -69,7 +75,7 @@ public final class Command {
         int last = 0;
         int step = 0;
         if (keySpecs.length == 1) {
-            JsonNode k = spec.path("key_specs").get(0);
+            JsonNode k = routing.path("key_specs").get(0);
             JsonNode idx = k.path("begin_search").path("index");
             JsonNode range = k.path("find_keys").path("range");
             if (!idx.isMissingNode() && !range.isMissingNode() && range.path("limit").asInt() == 0) {

@@ -38,6 +38,17 @@ public final class CommandRegistry {
         register(name, null, handler, null);
     }
 
+    /**
+     * A command whose spec names no keys but which is routed by an argument as {@code like}'s key
+     * specs describe (PUBLISH: its channel picks the shard owning the channel, as for SPUBLISH).
+     */
+    public void addRoutedLike(String name, String like, CommandHandler handler) {
+        if (top.containsKey(name)) {
+            throw new IllegalArgumentException("command registered twice: " + name);
+        }
+        top.put(name, new Command(name, null, SPECS.get(name), SPECS.get(like), Command.Kind.KEYED, handler, null));
+    }
+
     /** A command whose keys are found by code rather than by its key specs (Redis's getkeys_proc). */
     public void add(String name, CommandHandler handler, CommandKeys keys) {
         register(name, null, handler, null);

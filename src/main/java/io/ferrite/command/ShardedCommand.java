@@ -9,6 +9,10 @@ import java.util.List;
  * its own thread, then the parts are combined into one reply.
  */
 public interface ShardedCommand {
+    /** Runs on the client's thread before the shards run their parts (pub/sub changes the client's own state first). */
+    default void before(Call call) {
+    }
+
     /** Runs on each shard's thread with that shard's view of the client's database. */
     Object onShard(Call call, Keyspace ks);
 

@@ -41,6 +41,11 @@ public final class Client {
     public volatile boolean casDirty;
     public final List<WatchedKey> watched = new ArrayList<>();
 
+    /** The connection serving this client, for messages delivered out of band (pub/sub, invalidations). */
+    public volatile Session session;
+    public final io.ferrite.pubsub.Subscriptions subscriptions = new io.ferrite.pubsub.Subscriptions();
+    public final io.ferrite.tracking.ClientTracking tracking = new io.ferrite.tracking.ClientTracking();
+
     public Client(long id, String addr, String laddr, Shard home, boolean authenticated) {
         this.id = id;
         this.addr = addr;
@@ -74,11 +79,23 @@ public final class Client {
     /** MULTI state flags for CLIENT LIST. */
     public String flags() {
         StringBuilder f = new StringBuilder();
+        if (subscriptions.active()) {
+            f.append('P');
+        }
         if (inMulti) {
             f.append('x');
         }
         if (isBlocked()) {
             f.append('b');
+        }
+        if (tracking.on) {
+            f.append('t');
+        }
+        if (tracking.brokenRedirect) {
+            f.append('R');
+        }
+        if (tracking.bcast) {
+            f.append('B');
         }
         if (casDirty && !watched.isEmpty()) {
             f.append('d');

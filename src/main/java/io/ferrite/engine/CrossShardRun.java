@@ -139,6 +139,7 @@ final class CrossShardRun {
     }
 
     private void runEverywhere(Call call) {
+        call.command.sharded().before(call);
         Shard[] all = engine.shards();
         int db = session.client().db;
         fanOut(all, s -> {
@@ -210,6 +211,7 @@ final class CrossShardRun {
                 Invoker.guarded(call);
             } finally {
                 Invoker.record(call, home, t0, errors);
+                ((StagedKeyspace) call.ks).publishEvents(home);
                 for (Shard owner : owners) {
                     List<Map.Entry<BytesKey, StagedKeyspace.Slot>> mine = new ArrayList<>();
                     for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
@@ -218,9 +220,14 @@ final class CrossShardRun {
                         }
                     }
                     owner.runHeld(this, () -> {
+                        owner.writer = call.client;
                         for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : mine) {
                             StagedKeyspace.Slot slot = e.getValue();
                             owner.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                        }
+                        owner.writer = null;
+                        if (call.track) {
+                            Invoker.remember(call, owner, engine);
                         }
                     });
                 }

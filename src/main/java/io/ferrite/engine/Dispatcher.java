@@ -79,6 +79,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
+        if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
+            reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
+                + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return true;
+        }
         long pause = clientPause.delayFor(cmd, client);
         if (pause > 0) {
             clientPause.postpone(session);
@@ -100,6 +105,7 @@ public final class Dispatcher {
             }
         }
         Call call = new Call(cmd, args, client, server);
+        call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
         return execute(session, call);
     }
 
@@ -139,6 +145,7 @@ public final class Dispatcher {
                 return false;
             }
             case ALL_SHARDS -> {
+                cmd.sharded().before(call);
                 if (cmd.sharded().atomic()) {
                     holdEveryShard(session, call);
                 } else {
@@ -206,6 +213,10 @@ public final class Dispatcher {
 
     private static final int MAX_BATCH = 64;
 
+    /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */
+    private static final java.util.Set<String> SUBSCRIBER_COMMANDS = java.util.Set.of("ping", "subscribe", "ssubscribe",
+        "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
+
     private static final java.util.function.Predicate<byte[][]> DEBUG_OBJECT = a -> a.length == 3
         && io.ferrite.store.Bytes.is(a[0], "debug") && io.ferrite.store.Bytes.is(a[1], "object");
 
@@ -251,7 +262,9 @@ public final class Dispatcher {
         owner[0] = s;
         session.takeRequest();
         client.lastCommand = cmd.fullName();
-        return new Call(cmd, args, client, server);
+        Call call = new Call(cmd, args, client, server);
+        call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
+        return call;
     }
 
     /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */
@@ -291,6 +304,7 @@ public final class Dispatcher {
         boolean everywhere = false;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
+            call.track = io.ferrite.tracking.Tracking.tracks(client, q.command(), false);
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
                 ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
@@ -298,6 +312,8 @@ public final class Dispatcher {
             all.merge(r, engine);
             everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
         }
+        // CLIENT CACHING covered the whole transaction; it ends with EXEC
+        client.tracking.caching = false;
         for (Client.WatchedKey w : client.watched) {
             all.shardIds.add(w.shard().id);
         }

@@ -14,17 +14,40 @@ public final class Engine {
     private final SlotMap slots;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final CommandTable commands;
+    /** Exact subscriptions to __keyspace@ / __keyevent@ channels, over every shard's registry. */
+    final java.util.concurrent.atomic.AtomicInteger keyChannelSubscriptions = new java.util.concurrent.atomic.AtomicInteger();
+    /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
+    private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
     public Engine(EventLoopGroup loops, int databases, CommandTable commands) {
         this.commands = commands;
         java.util.List<Shard> list = new java.util.ArrayList<>();
         for (EventExecutor e : loops) {
-            Shard s = new Shard(list.size(), (EventLoop) e, databases, commands.size());
+            Shard s = new Shard(this, list.size(), (EventLoop) e, databases, commands.size());
             list.add(s);
             byLoop.put(e, s);
         }
         shards = list.toArray(new Shard[0]);
         slots = new SlotMap(shards.length);
+    }
+
+    /** Finds a connection by client id (invalidations sent to a REDIRECT target); the server provides it. */
+    private volatile java.util.function.LongFunction<Session> sessions = id -> null;
+
+    public void sessions(java.util.function.LongFunction<Session> lookup) {
+        this.sessions = lookup;
+    }
+
+    public java.util.function.LongFunction<Session> sessions() {
+        return sessions;
+    }
+
+    public void notifyFlags(java.util.function.IntSupplier flags) {
+        this.notifyFlags = flags;
+    }
+
+    public int notifyFlags() {
+        return notifyFlags.getAsInt();
     }
 
     public CommandTable commands() {

@@ -11,9 +11,24 @@ final class Invoker {
         shard.beginCommand();
         long t0 = System.nanoTime();
         int errorsBefore = call.reply.errorCount();
+        shard.writer = call.client;
         guarded(call);
+        shard.writer = null;
+        if (call.track) {
+            remember(call, shard, null);
+        }
         record(call, shard, t0, errorsBefore);
         shard.serveBlocked();
+    }
+
+    /** Redis's trackingRememberKeys: the command's keys owned by {@code shard} (all of them when {@code engine} is null). */
+    static void remember(Call call, Shard shard, Engine engine) {
+        call.command.keyPositions(call.args, call.args.length, pos -> {
+            byte[] key = call.args[pos];
+            if (engine == null || engine.shardOf(key) == shard) {
+                shard.tracking.remember(key, call.client);
+            }
+        });
     }
 
     /**

@@ -31,6 +31,10 @@ public interface Session {
     default void hopped(Shard target) {
     }
 
+    /** Writes an out-of-band message (pub/sub, invalidation) on the connection's own loop, between replies; callable from any thread. */
+    default void deliver(io.ferrite.pubsub.OutOfBand message) {
+    }
+
     /** The next request waiting behind the current one, without taking it; null if none. */
     byte[][] peekRequest();
 

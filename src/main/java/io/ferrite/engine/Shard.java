@@ -19,6 +19,12 @@ public final class Shard {
     final Db[] dbs;
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
+    /** This shard's channels and its replica of every pattern subscription. */
+    public final io.ferrite.pubsub.PubSubRegistry pubsub;
+    /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
+    public final io.ferrite.tracking.TrackingTable tracking = new io.ferrite.tracking.TrackingTable();
+    /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
+    Client writer;
     final SplittableRandom random = new SplittableRandom();
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
     private Object holder;
@@ -27,7 +33,11 @@ public final class Shard {
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
 
-    Shard(int id, EventLoop loop, int databases, int commandCount) {
+    public final Engine engine;
+
+    Shard(Engine engine, int id, EventLoop loop, int databases, int commandCount) {
+        this.engine = engine;
+        this.pubsub = new io.ferrite.pubsub.PubSubRegistry(engine.keyChannelSubscriptions);
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);

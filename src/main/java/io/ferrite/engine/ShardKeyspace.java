@@ -50,7 +50,24 @@ public final class ShardKeyspace implements Keyspace {
         signalIfStream(e);
         db().remove(e.key);
         shard.stats.expiredKeys++;
-        shard.watches.touch(index, e.key);
+        touched(e.key);
+        notify(Notify.EXPIRED, "expired", e.key);
+    }
+
+    /** Redis's signalModifiedKey: WATCH and client-side caching learn that the key changed. */
+    private void touched(byte[] key) {
+        shard.watches.touch(index, key);
+        if (!shard.tracking.idle() && index < shard.databases()) {
+            shard.tracking.invalidate(key, shard.writer, shard.engine.sessions(), shard.loop);
+        }
+    }
+
+    @Override
+    public void notify(int type, String event, byte[] key) {
+        int flags = shard.engine.notifyFlags();
+        if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
+            io.ferrite.pubsub.KeyspaceEvents.publish(shard.engine, shard, flags, index, event, key);
+        }
     }
 
     @Override
@@ -58,6 +75,7 @@ public final class ShardKeyspace implements Keyspace {
         Entry e = live(key);
         if (e == null) {
             shard.stats.keyspaceMisses++;
+            notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             shard.stats.keyspaceHits++;
             e.lru = LruClock.now();
@@ -84,7 +102,8 @@ public final class ShardKeyspace implements Keyspace {
         signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.now();
-        shard.watches.touch(index, key);
+        touched(key);
+        notify(Notify.NEW, "new", key);
         return e;
     }
 
@@ -92,7 +111,7 @@ public final class ShardKeyspace implements Keyspace {
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
         signalIfStream(e);
         db().replaceValue(e, type, value, encoding);
-        shard.watches.touch(index, e.key);
+        touched(e.key);
     }
 
     @Override
@@ -107,7 +126,7 @@ public final class ShardKeyspace implements Keyspace {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
         e.lru = LruClock.now();
-        shard.watches.touch(index, key);
+        touched(key);
         return e;
     }
 
@@ -119,20 +138,20 @@ public final class ShardKeyspace implements Keyspace {
         }
         signalIfStream(e);
         db().remove(key);
-        shard.watches.touch(index, key);
+        touched(key);
         return true;
     }
 
     @Override
     public void expire(Entry e, long at) {
         db().setExpire(e, at);
-        shard.watches.touch(index, e.key);
+        touched(e.key);
     }
 
     @Override
     public void modified(Entry e, long memoryDelta) {
         db().adjustMemory(memoryDelta);
-        shard.watches.touch(index, e.key);
+        touched(e.key);
     }
 
     @Override
@@ -221,6 +240,7 @@ public final class ShardKeyspace implements Keyspace {
     /** FLUSHDB's part on this shard; returns the number of keys removed. */
     public int flush() {
         int n = db().size();
+        shard.tracking.clearReaders();
         shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
         shard.blocks.signalDatabase(index);
         db().clear();
@@ -252,7 +272,7 @@ public final class ShardKeyspace implements Keyspace {
             db().attach(e);
         }
         if (changed) {
-            shard.watches.touch(index, key);
+            touched(key);
         }
     }
 

@@ -86,17 +86,23 @@ final class StagedChain {
             Invoker.guarded(call);
             Invoker.record(call, last, t0, errors);
         }
+        ((StagedKeyspace) call.ks).publishEvents(last);
         // a command that blocks enters the waiting lists while its shards are still held, so no push slips between
         BlockedClient blocked = call.blockRequest != null ? new BlockedClient(engine, session, call) : null;
         for (Shard s : shards) {
             s.runHeld(this, () -> {
+                s.writer = call.client;
                 for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
                     StagedKeyspace.Slot slot = e.getValue();
                     if (slot.owner == s) {
                         s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
                     }
                 }
+                s.writer = null;
                 afterAttach(s, blocked);
+                if (call.track) {
+                    Invoker.remember(call, s, engine);
+                }
             });
             s.release(this);
         }

@@ -5,7 +5,9 @@ import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,12 +32,38 @@ final class StagedKeyspace implements Keyspace {
     private final int index;
     private final long now;
     final ShardStats stats;
+    /** Keyspace events of the command, published in order once it is done ({@link #publishEvents}). */
+    private final List<Event> events;
+
+    private record Event(int db, int type, String name, byte[] key) {
+    }
 
     StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats) {
+        this(slots, index, now, stats, new ArrayList<>());
+    }
+
+    private StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats, List<Event> events) {
         this.slots = slots;
         this.index = index;
         this.now = now;
         this.stats = stats;
+        this.events = events;
+    }
+
+    @Override
+    public void notify(int type, String event, byte[] key) {
+        events.add(new Event(index, type, event, key));
+    }
+
+    /** Publishes the queued events from {@code here} (the running shard), in the order they happened. */
+    void publishEvents(Shard here) {
+        int flags = here.engine.notifyFlags();
+        for (Event e : events) {
+            if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, e.type)) {
+                io.ferrite.pubsub.KeyspaceEvents.publish(here.engine, here, flags, e.db, e.name, e.key);
+            }
+        }
+        events.clear();
     }
 
     static Map<BytesKey, Slot> newSlots() {
@@ -65,6 +93,7 @@ final class StagedKeyspace implements Keyspace {
         Entry e = slot(key).entry;
         if (e == null) {
             stats.keyspaceMisses++;
+            notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             stats.keyspaceHits++;
             e.lru = LruClock.now();
@@ -92,6 +121,7 @@ final class StagedKeyspace implements Keyspace {
         e.lru = LruClock.now();
         s.entry = e;
         s.changed = true;
+        notify(Notify.NEW, "new", key);
         return e;
     }
 
@@ -157,6 +187,6 @@ final class StagedKeyspace implements Keyspace {
 
     @Override
     public Keyspace other(int db) {
-        return new StagedKeyspace(slots, db, now, stats);
+        return new StagedKeyspace(slots, db, now, stats, events);
     }
 }

@@ -54,6 +54,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         client = new Client(server.nextClientId(), address(channel.remoteAddress()), address(channel.localAddress()),
             server.engine().shardFor(ctx.channel().eventLoop()), !server.authRequired());
         reply = new Reply(null, 2, server.stats()::error);
+        client.session = this;
         if (n > server.config().getLong("maxclients")) {
             stats.rejectedConnections.increment();
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
@@ -72,6 +73,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.resetTransaction(client);
+        io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
         io.ferrite.engine.Blocking.disconnected(client);
         server.dispatcher().resumed(this);
         requests.clear();
@@ -131,6 +133,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     /** Runs queued requests until one has to wait for another shard. */
     private void drain() {
         Dispatcher dispatcher = server.dispatcher();
+        if (!inbox.isEmpty()) {
+            takeInbox();
+        }
+        if (!waiting && !deferred.isEmpty()) {
+            writeDeferred();
+        }
         while (!waiting && !closing) {
             byte[][] args = requests.poll();
             if (args == null) {
@@ -139,13 +147,18 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             ensureBuffer();
             long mark = pending.writerIndex();
             Client.ReplyMode mode = client.replyMode;
+            executing = true;
             boolean done = dispatcher.process(this, args);
+            executing = false;
             if (!done) {
                 waiting = true;
                 replyModeAtWait = mode;
                 return;
             }
             afterReply(mark, mode);
+            if (!deferred.isEmpty()) {
+                writeDeferred();
+            }
         }
         if (!waiting && deferredError != null && requests.isEmpty()) {
             ensureBuffer();
@@ -300,7 +313,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void maybeMigrate() {
         Shard to = streakShard;
-        if (streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
+        if (client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
             || !requests.isEmpty() || (pending != null && pending.isReadable()) || client.inMulti
             || !client.watched.isEmpty() || !channel.isActive() || !outboundEmpty()) {
             return;
@@ -328,6 +341,80 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     private boolean outboundEmpty() {
         io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
         return out == null || out.isEmpty();
+    }
+
+    // Out-of-band messages: pub/sub messages and invalidations, written between replies
+
+    private final ArrayDeque<io.ferrite.pubsub.OutOfBand> deferred = new ArrayDeque<>();
+    private long deferredBytes;
+    /** A command of this connection is running on this thread: a message for it waits until its reply is written. */
+    private boolean executing;
+    private final OutputLimitState outputLimit = new OutputLimitState();
+
+    /** Messages from other threads, taken before the next request runs so none is answered ahead of them. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<io.ferrite.pubsub.OutOfBand> inbox =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean inboxScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Override
+    public void deliver(io.ferrite.pubsub.OutOfBand m) {
+        io.netty.channel.EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            takeInbox();
+            deliverHere(m);
+        } else {
+            inbox.add(m);
+            if (!inboxScheduled.getAndSet(true)) {
+                loop.execute(this::takeInbox);
+            }
+        }
+    }
+
+    private void takeInbox() {
+        inboxScheduled.set(false);
+        io.ferrite.pubsub.OutOfBand m;
+        while ((m = inbox.poll()) != null) {
+            deliverHere(m);
+        }
+    }
+
+    /** On this loop: written now, or after the reply of a command in flight so it never overtakes that reply. */
+    private void deliverHere(io.ferrite.pubsub.OutOfBand m) {
+        if (closing || !channel.isActive()) {
+            return;
+        }
+        if (waiting || executing) {
+            deferred.add(m);
+            deferredBytes += OutputLimitState.sizeOf(m);
+        } else {
+            ensureBuffer();
+            m.writeTo(reply, client);
+            if (!inRead) {
+                flush();
+            }
+        }
+        long used = deferredBytes + (pending == null ? 0 : pending.readableBytes()) + outboundBytes();
+        if (outputLimit.exceeded(server.config(), client, used)) {
+            Log.warning("Client " + io.ferrite.command.family.ClientFamily.describe(this)
+                + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+            closing = true;
+            deferred.clear();
+            channel.close();
+        }
+    }
+
+    private void writeDeferred() {
+        ensureBuffer();
+        io.ferrite.pubsub.OutOfBand m;
+        while ((m = deferred.poll()) != null) {
+            m.writeTo(reply, client);
+        }
+        deferredBytes = 0;
+    }
+
+    private long outboundBytes() {
+        io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     @Override

@@ -83,6 +83,8 @@ public final class Server implements AutoCloseable {
         Families.registerAll(registry);
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
+        engine.notifyFlags(config::notifyFlags);
+        engine.sessions(id -> clients.get(id));
         dispatcher = new Dispatcher(this, engine);
     }
 

@@ -57,6 +57,10 @@ public final class ServerConfig {
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false));
+        add(Directive.custom("notify-keyspace-events", "", true, io.ferrite.pubsub.NotifyFlags::check,
+            io.ferrite.pubsub.NotifyFlags::canonical));
+        add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
+            v -> OutputBufferLimits.merge(null, v)));
     }
 
     private static void add(Directive d) {
@@ -99,7 +103,22 @@ public final class ServerConfig {
             // Redis clamps hz into [1, 500] (CONFIG_MIN_HZ, CONFIG_MAX_HZ)
             v = Long.toString(Math.max(1, Math.min(500, Long.parseLong(v))));
         }
+        if (d.name.equals("client-output-buffer-limit")) {
+            // the classes given replace theirs; the others keep their limits
+            v = OutputBufferLimits.merge(values.get(d.name), value);
+        }
+        if (d.name.equals("notify-keyspace-events")) {
+            // kept as bits: the printed form drops 'n' beside 'A', as Redis's does
+            notifyFlags = io.ferrite.pubsub.NotifyFlags.parse(value);
+        }
         values.put(d.name, v);
+    }
+
+    private volatile int notifyFlags;
+
+    /** The notify-keyspace-events classes as {@link io.ferrite.engine.Notify} bits, read on every notification. */
+    public int notifyFlags() {
+        return notifyFlags;
     }
 
     public String get(String name) {
@@ -180,7 +199,7 @@ public final class ServerConfig {
         if (d == null) {
             throw new ConfigError(where, shown, "Bad directive or wrong number of arguments");
         }
-        boolean multi = n.equals("save") || n.equals("bind");
+        boolean multi = n.equals("save") || n.equals("bind") || n.equals("client-output-buffer-limit");
         if (!multi && vals.size() != 1) {
             throw new ConfigError(where, shown, "wrong number of arguments");
         }

@@ -4,6 +4,7 @@ import io.ferrite.command.Args;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -77,6 +78,7 @@ public final class BitmapFamily {
             byte[] v = new byte[byteIdx + 1];
             v[byteIdx] = (byte) (on << shift);
             c.ks.add(key, ValueType.STRING, v, Encoding.RAW);
+            c.ks.notify(Notify.STRING, "setbit", key);
             c.reply.integer(0);
             return;
         }
@@ -86,6 +88,7 @@ public final class BitmapFamily {
             byte[] v = Arrays.copyOf(old, Math.max(old.length, byteIdx + 1));
             v[byteIdx] = (byte) ((v[byteIdx] & ~(1 << shift)) | (on << shift));
             c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
+            c.ks.notify(Notify.STRING, "setbit", key);
         } else {
             // dbUnshareStringValue: the value becomes raw though it does not change
             e.encoding = Encoding.RAW;
@@ -387,7 +390,9 @@ public final class BitmapFamily {
         }
         byte[] target = c.arg(2);
         if (maxLen == 0) {
-            c.ks.delete(target);
+            if (c.ks.delete(target)) {
+                c.ks.notify(Notify.GENERIC, "del", target);
+            }
             c.reply.integer(0);
             return;
         }
@@ -423,6 +428,7 @@ public final class BitmapFamily {
             }
         }
         c.ks.setString(target, res, Encoding.RAW, false);
+        c.ks.notify(Notify.STRING, "set", target);
         c.reply.integer(maxLen);
     }
 
@@ -545,6 +551,7 @@ public final class BitmapFamily {
 
         c.reply.array(ops.size());
         boolean changed = false;
+        int writes = 0;
         for (FieldOp op : ops) {
             if (op.opcode == OP_GET) {
                 long v = buf == null ? 0 : getField(buf, op.offset, op.bits);
@@ -594,6 +601,8 @@ public final class BitmapFamily {
                 continue;
             }
             c.reply.integer(retval);
+            // Redis counts every SET / INCRBY carried out, changed or not, for its "setbit" event
+            writes++;
             setField(buf, op.offset, op.bits, newval);
             long mask = op.bits == 64 ? -1L : (1L << op.bits) - 1;
             if ((newval & mask) != oldRaw) {
@@ -610,6 +619,9 @@ public final class BitmapFamily {
             c.ks.replace(e, ValueType.STRING, buf, Encoding.RAW);
         } else {
             e.encoding = Encoding.RAW;
+        }
+        if (writes > 0) {
+            c.ks.notify(Notify.STRING, "setbit", key);
         }
     }
 

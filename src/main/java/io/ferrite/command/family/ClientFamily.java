@@ -106,8 +106,10 @@ public final class ClientFamily {
                 c.reply.error(Errors.SYNTAX);
             }
         });
-        // no client-side caching yet, so never redirecting
-        r.add("client|getredir", c -> c.reply.integer(-1));
+        r.add("client|getredir", io.ferrite.tracking.TrackingCommands::getRedir);
+        r.addSharded("client|tracking", io.ferrite.tracking.TrackingCommands.TRACKING);
+        r.add("client|caching", io.ferrite.tracking.TrackingCommands::caching);
+        r.add("client|trackinginfo", io.ferrite.tracking.TrackingCommands::trackingInfo);
         r.add("client|help", c -> FamilyUtil.help(c, HELP));
     }
 
@@ -131,6 +133,11 @@ public final class ClientFamily {
             case "master" -> Type.MASTER;
             default -> null;
         };
+    }
+
+    /** Redis's getClientType: a subscribed client is of the pubsub class (no replicas or masters yet). */
+    private static Type classOf(Client cl) {
+        return cl.subscriptions.active() ? Type.PUBSUB : Type.NORMAL;
     }
 
     /** Every live connection, in connection (id) order as Redis's client list keeps them. */
@@ -176,7 +183,8 @@ public final class ClientFamily {
             return;
         }
         if (chosen == null) {
-            chosen = type == null || type == Type.NORMAL ? connections(c.server) : List.of();
+            Type wanted = type;
+            chosen = connections(c.server).stream().filter(rc -> wanted == null || classOf(rc.client()) == wanted).toList();
         }
         StringBuilder sb = new StringBuilder();
         for (RespConnection rc : chosen) {
@@ -187,12 +195,21 @@ public final class ClientFamily {
 
     /** One CLIENT LIST line, fields in Redis 7.0's order (catClientInfoString). */
     static String info(Call c, RespConnection rc) {
-        Client cl = rc != null ? rc.client() : c.client;
+        return info(c.client, c.args, rc);
+    }
+
+    /** A connection's CLIENT LIST line for a log message (Redis logs catClientInfoString). */
+    public static String describe(RespConnection rc) {
+        return info(null, null, rc);
+    }
+
+    private static String info(Client caller, byte[][] args, RespConnection rc) {
+        Client cl = rc != null ? rc.client() : caller;
         long now = System.currentTimeMillis();
-        boolean self = cl == c.client;
+        boolean self = cl == caller;
         long argvMem = 0;
         if (self) {
-            for (byte[] a : c.args) {
+            for (byte[] a : args) {
                 argvMem += a.length;
             }
         }
@@ -206,8 +223,9 @@ public final class ClientFamily {
             + " idle=" + (self ? 0 : Math.max(0, now - cl.lastInteraction) / 1000)
             + " flags=" + cl.flags()
             + " db=" + cl.db
-            // no pub/sub yet: no subscriptions
-            + " sub=0 psub=0 ssub=0"
+            + " sub=" + cl.subscriptions.channelCount()
+            + " psub=" + cl.subscriptions.patternCount()
+            + " ssub=" + cl.subscriptions.shardChannelCount()
             + " multi=" + multi
             // the query buffer lives in Netty's decoder and is not measured: reported as 0
             + " qbuf=0 qbuf-free=0"
@@ -222,7 +240,7 @@ public final class ClientFamily {
             + " events=r"
             + " cmd=" + cl.lastCommand
             + " user=default"
-            + " redir=-1"
+            + " redir=" + (cl.tracking.on ? cl.tracking.redirect : -1)
             + " resp=" + cl.resp;
     }
 
@@ -300,7 +318,7 @@ public final class ClientFamily {
             Client cl = rc.client();
             if (addr != null && !cl.addr.equals(addr)
                 || laddr != null && !cl.laddr.equals(laddr)
-                || type != null && type != Type.NORMAL
+                || type != null && type != classOf(cl)
                 || id != 0 && cl.id != id
                 || cl == c.client && skipme) {
                 continue;

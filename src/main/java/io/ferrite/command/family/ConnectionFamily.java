@@ -33,6 +33,11 @@ public final class ConnectionFamily {
     static void ping(Call c) {
         if (c.argc() > 2) {
             c.reply.error("ERR wrong number of arguments for 'ping' command");
+        } else if (c.client.resp == 2 && c.client.subscriptions.active()) {
+            // a RESP2 subscriber gets PING's answer in the shape of a message
+            c.reply.array(2);
+            c.reply.bulk("pong");
+            c.reply.bulk(c.argc() == 2 ? c.arg(1) : io.ferrite.store.Bytes.EMPTY);
         } else if (c.argc() == 2) {
             c.reply.bulk(c.arg(1));
         } else {
@@ -63,6 +68,7 @@ public final class ConnectionFamily {
     static void reset(Call c) {
         Client cl = c.client;
         Dispatcher.resetTransaction(cl);
+        io.ferrite.pubsub.PubSub.disconnected(c.server.engine(), cl);
         cl.db = 0;
         cl.resp = 2;
         c.reply.protocol(2);

@@ -28,5 +28,6 @@ public final class Families {
         InfoFamily.register(r);
         IntrospectionFamily.register(r);
         DebugFamily.register(r);
+        PubSubFamily.register(r);
     }
 }

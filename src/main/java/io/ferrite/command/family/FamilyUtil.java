@@ -7,6 +7,22 @@ final class FamilyUtil {
     private FamilyUtil() {
     }
 
+    /**
+     * Redis's setKey for a computed value (the *STORE commands): adds the key if absent (a "new"
+     * key) or overwrites it in place, dropping any TTL either way.
+     */
+    static void setKey(Call c, byte[] key, io.ferrite.store.ValueType type, Object value, io.ferrite.store.Encoding encoding) {
+        io.ferrite.store.Entry e = c.ks.write(key);
+        if (e == null) {
+            c.ks.add(key, type, value, encoding);
+            return;
+        }
+        c.ks.replace(e, type, value, encoding);
+        if (e.hasExpiry()) {
+            c.ks.expire(e, io.ferrite.store.Entry.NO_EXPIRY);
+        }
+    }
+
     /** Redis's addReplyHelp: the lines as status replies in one array. */
     static void help(Call c, String[] lines) {
         c.reply.array(lines.length);

@@ -5,6 +5,7 @@ import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
 import io.ferrite.command.Glob;
 import io.ferrite.command.Numbers;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -89,9 +90,10 @@ public final class HashFamily {
         return created;
     }
 
-    private static void done(Call c, Target t) {
+    private static void done(Call c, Target t, String event) {
         t.entry.encoding = t.hash.encoding();
         c.ks.modified(t.entry, t.hash.memory() - t.before);
+        c.ks.notify(Notify.HASH, event, t.entry.key);
     }
 
     // ---------------------------------------------------------------- writes
@@ -120,7 +122,7 @@ public final class HashFamily {
                 created++;
             }
         }
-        done(c, t);
+        done(c, t, "hset");
         if (hmset) {
             c.reply.ok();
         } else {
@@ -138,7 +140,7 @@ public final class HashFamily {
             return;
         }
         set(t, c.arg(2), c.arg(3));
-        done(c, t);
+        done(c, t, "hset");
         c.reply.integer(1);
     }
 
@@ -165,8 +167,10 @@ public final class HashFamily {
         }
         if (deleted > 0) {
             c.ks.modified(e, h.memory() - before);
+            c.ks.notify(Notify.HASH, "hdel", e.key);
             if (h.size() == 0) {
                 c.ks.delete(e.key);
+                c.ks.notify(Notify.GENERIC, "del", e.key);
             }
         }
         c.reply.integer(deleted);
@@ -199,7 +203,7 @@ public final class HashFamily {
         }
         value += by;
         set(t, c.arg(2), Bytes.fromLong(value));
-        done(c, t);
+        done(c, t, "hincrby");
         c.reply.integer(value);
     }
 
@@ -233,7 +237,7 @@ public final class HashFamily {
         }
         byte[] formatted = Numbers.formatHuman(sum);
         set(t, c.arg(2), formatted);
-        done(c, t);
+        done(c, t, "hincrbyfloat");
         c.reply.bulk(formatted);
     }
 

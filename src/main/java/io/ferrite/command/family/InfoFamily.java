@@ -148,7 +148,7 @@ public final class InfoFamily {
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
         field(out, "blocked_clients", server.engine().blockedClients() + server.dispatcher().clientPause().postponedCount());
-        field(out, "tracking_clients", 0);
+        field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on).count());
     }
 
     /** used_memory: the data's estimate plus {@link #BASELINE}. */
@@ -247,6 +247,26 @@ public final class InfoFamily {
         field(out, "evicted_keys", 0);
         field(out, "keyspace_hits", hits);
         field(out, "keyspace_misses", misses);
+        long channels = 0;
+        long shardChannels = 0;
+        for (Shard s : shards) {
+            channels += s.pubsub.channelCount(false);
+            shardChannels += s.pubsub.channelCount(true);
+        }
+        field(out, "pubsub_channels", channels);
+        // every shard holds every pattern
+        field(out, "pubsub_patterns", shards[0].pubsub.patternCount());
+        field(out, "pubsubshard_channels", shardChannels);
+        long trackedKeys = 0;
+        long trackedItems = 0;
+        for (Shard s : shards) {
+            trackedKeys += s.tracking.keys();
+            trackedItems += s.tracking.items();
+        }
+        field(out, "tracking_total_keys", trackedKeys);
+        field(out, "tracking_total_items", trackedItems);
+        // every shard holds every BCAST prefix
+        field(out, "tracking_total_prefixes", shards[0].tracking.prefixCount());
         field(out, "total_error_replies", st.totalErrorReplies.sum());
         field(out, "cross_shard_ops", cross);
     }

@@ -6,6 +6,7 @@ import io.ferrite.command.Errors;
 import io.ferrite.command.Glob;
 import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.store.Bytes;
@@ -141,6 +142,7 @@ public final class KeyFamily {
         long n = 0;
         for (int i = 1; i < c.argc(); i++) {
             if (c.ks.delete(c.arg(i))) {
+                c.ks.notify(Notify.GENERIC, "del", c.arg(i));
                 n++;
             }
         }
@@ -249,8 +251,10 @@ public final class KeyFamily {
         }
         if (when <= c.ks.now()) {
             c.ks.delete(key);
+            c.ks.notify(Notify.GENERIC, "del", key);
         } else {
             c.ks.expire(e, when);
+            c.ks.notify(Notify.GENERIC, "expire", key);
         }
         c.reply.integer(1);
     }
@@ -280,6 +284,7 @@ public final class KeyFamily {
             return;
         }
         c.ks.expire(e, Entry.NO_EXPIRY);
+        c.ks.notify(Notify.GENERIC, "persist", c.arg(1));
         c.reply.integer(1);
     }
 
@@ -320,6 +325,8 @@ public final class KeyFamily {
         if (expire != Entry.NO_EXPIRY) {
             ks.expire(n, expire);
         }
+        ks.notify(Notify.GENERIC, "rename_from", src);
+        ks.notify(Notify.GENERIC, "rename_to", dst);
         if (nx) {
             c.reply.integer(1);
         } else {
@@ -379,6 +386,7 @@ public final class KeyFamily {
         if (expire != Entry.NO_EXPIRY) {
             dst.expire(n, expire);
         }
+        dst.notify(Notify.GENERIC, "copy_to", newKey);
         c.reply.integer(1);
     }
 
@@ -418,6 +426,8 @@ public final class KeyFamily {
         if (expire != Entry.NO_EXPIRY) {
             dst.expire(n, expire);
         }
+        ks.notify(Notify.GENERIC, "move_from", key);
+        dst.notify(Notify.GENERIC, "move_to", key);
         c.reply.integer(1);
     }
 
@@ -800,6 +810,10 @@ public final class KeyFamily {
                 call.reply.error(Errors.SYNTAX);
                 return;
             }
+            // every tracking client drops its whole cache (Redis's trackingInvalidateKeysOnFlush)
+            List<io.ferrite.engine.Client> clients = new java.util.ArrayList<>();
+            call.server.clients().forEach(rc -> clients.add(rc.client()));
+            io.ferrite.tracking.TrackingTable.flushed(clients, call.server.engine().sessions());
             call.reply.ok();
         }
     }

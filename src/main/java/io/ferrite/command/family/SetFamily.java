@@ -4,6 +4,7 @@ import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
 import io.ferrite.command.Glob;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -66,18 +67,27 @@ public final class SetFamily {
     }
 
     /** Reports an in-place change and deletes the key when the set became empty. */
-    private static void changed(Call c, Entry e, SetValue s, long before) {
+    private static void changed(Call c, Entry e, SetValue s, long before, String event) {
         e.encoding = s.encoding();
         c.ks.modified(e, s.memory() - before);
+        c.ks.notify(Notify.SET, event, e.key);
         if (s.size() == 0) {
             c.ks.delete(e.key);
+            c.ks.notify(Notify.GENERIC, "del", e.key);
         }
     }
 
-    /** Redis's setKey for a computed set: replaces any value at {@code key}, dropping its TTL. */
-    private static void store(Call c, byte[] key, SetValue s) {
-        c.ks.delete(key);
-        c.ks.add(key, ValueType.SET, s, s.encoding());
+    /** Redis's setKey for a computed set: replaces any value at {@code key} (a "new" key only if absent), dropping its TTL. */
+    private static void store(Call c, byte[] key, SetValue s, String event) {
+        FamilyUtil.setKey(c, key, ValueType.SET, s, s.encoding());
+        c.ks.notify(Notify.SET, event, key);
+    }
+
+    /** A store command's empty result: the destination goes, reported as "del" if it existed. */
+    private static void deleteTarget(Call c, byte[] key) {
+        if (c.ks.delete(key)) {
+            c.ks.notify(Notify.GENERIC, "del", key);
+        }
     }
 
     // ---------------------------------------------------------------- commands
@@ -99,6 +109,7 @@ public final class SetFamily {
                 }
             }
             c.ks.add(key, ValueType.SET, s, s.encoding());
+            c.ks.notify(Notify.SET, "sadd", key);
         } else {
             SetValue s = (SetValue) e.value;
             long before = s.memory();
@@ -108,7 +119,7 @@ public final class SetFamily {
                 }
             }
             if (added > 0) {
-                changed(c, e, s, before);
+                changed(c, e, s, before, "sadd");
             }
         }
         c.reply.integer(added);
@@ -136,7 +147,7 @@ public final class SetFamily {
             }
         }
         if (removed > 0) {
-            changed(c, e, s, before);
+            changed(c, e, s, before, "srem");
         }
         c.reply.integer(removed);
     }
@@ -204,7 +215,7 @@ public final class SetFamily {
         SetValue s = (SetValue) e.value;
         long before = s.memory();
         byte[] m = s.pop(ThreadLocalRandom.current());
-        changed(c, e, s, before);
+        changed(c, e, s, before, "spop");
         c.reply.bulk(m);
     }
 
@@ -234,6 +245,8 @@ public final class SetFamily {
             long max = maxIntset(c);
             s.forEach(m -> copy.add(m, max));
             c.ks.delete(key);
+            c.ks.notify(Notify.SET, "spop", key);
+            c.ks.notify(Notify.GENERIC, "del", key);
             c.reply.set(copy.size());
             copy.forEach(c.reply::bulk);
             return;
@@ -245,7 +258,7 @@ public final class SetFamily {
         for (int i = 0; i < count; i++) {
             c.reply.bulk(s.pop(rnd));
         }
-        changed(c, e, s, before);
+        changed(c, e, s, before, "spop");
     }
 
     static void srandmember(Call c) {
@@ -350,17 +363,18 @@ public final class SetFamily {
             c.reply.integer(0);
             return;
         }
-        changed(c, src, s, before);
+        changed(c, src, s, before, "srem");
         long max = maxIntset(c);
         if (dst == null) {
             SetValue d = SetValue.createFor(m, 1);
             d.add(m, max);
             c.ks.add(dstKey, ValueType.SET, d, d.encoding());
+            c.ks.notify(Notify.SET, "sadd", dstKey);
         } else {
             SetValue d = (SetValue) dst.value;
             long dBefore = d.memory();
             if (d.add(m, max)) {
-                changed(c, dst, d, dBefore);
+                changed(c, dst, d, dBefore, "sadd");
             }
         }
         c.reply.integer(1);
@@ -393,7 +407,7 @@ public final class SetFamily {
         }
         if (empty) {
             if (dstKey != null) {
-                c.ks.delete(dstKey);
+                deleteTarget(c, dstKey);
                 c.reply.integer(0);
             } else if (cardOnly) {
                 c.reply.integer(0);
@@ -442,9 +456,9 @@ public final class SetFamily {
             d.add(m, max);
         }
         if (d.size() > 0) {
-            store(c, dstKey, d);
+            store(c, dstKey, d, "sinterstore");
         } else {
-            c.ks.delete(dstKey);
+            deleteTarget(c, dstKey);
         }
         c.reply.integer(d.size());
     }
@@ -515,9 +529,9 @@ public final class SetFamily {
             return;
         }
         if (d.size() > 0) {
-            store(c, dstKey, d);
+            store(c, dstKey, d, diff ? "sdiffstore" : "sunionstore");
         } else {
-            c.ks.delete(dstKey);
+            deleteTarget(c, dstKey);
         }
         c.reply.integer(d.size());
     }

@@ -6,6 +6,7 @@ import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -105,8 +106,10 @@ public final class StringFamily {
             return;
         }
         Entry e = ks.setString(key, value, Encoding.forNewString(value), o.keepTtl);
+        ks.notify(Notify.STRING, "set", key);
         if (o.expireAt != Entry.NO_EXPIRY) {
             ks.expire(e, o.expireAt);
+            ks.notify(Notify.GENERIC, "expire", key);
         }
         if (!o.get) {
             if (integerReply) {
@@ -154,10 +157,13 @@ public final class StringFamily {
         c.reply.bulk(e.bytes());
         if (o.absolute() && o.expireAt <= c.now()) {
             c.ks.delete(key);
+            c.ks.notify(Notify.GENERIC, "del", key);
         } else if (o.unit != SetOptions.NONE) {
             c.ks.expire(e, o.expireAt);
+            c.ks.notify(Notify.GENERIC, "expire", key);
         } else if (o.persist && e.hasExpiry()) {
             c.ks.expire(e, Entry.NO_EXPIRY);
+            c.ks.notify(Notify.GENERIC, "persist", key);
         }
     }
 
@@ -173,6 +179,7 @@ public final class StringFamily {
         }
         c.reply.bulk(e.bytes());
         c.ks.delete(c.arg(1));
+        c.ks.notify(Notify.GENERIC, "del", c.arg(1));
     }
 
     static void getset(Call c) {
@@ -181,6 +188,7 @@ public final class StringFamily {
         }
         byte[] value = c.arg(2);
         c.ks.setString(c.arg(1), value, Encoding.forNewString(value), false);
+        c.ks.notify(Notify.STRING, "set", c.arg(1));
     }
 
     static void mget(Call c) {
@@ -206,6 +214,7 @@ public final class StringFamily {
         }
         for (int i = 1; i < c.argc(); i += 2) {
             c.ks.setString(c.arg(i), c.arg(i + 1), Encoding.forNewString(c.arg(i + 1)), false);
+            c.ks.notify(Notify.STRING, "set", c.arg(i));
         }
         if (nx) {
             c.reply.integer(1);
@@ -220,6 +229,7 @@ public final class StringFamily {
         Entry e = c.ks.write(key);
         if (e == null) {
             c.ks.add(key, ValueType.STRING, add, Encoding.forNewString(add));
+            c.ks.notify(Notify.STRING, "append", key);
             c.reply.integer(add.length);
             return;
         }
@@ -234,6 +244,7 @@ public final class StringFamily {
         byte[] v = Arrays.copyOf(old, old.length + add.length);
         System.arraycopy(add, 0, v, old.length, add.length);
         c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
+        c.ks.notify(Notify.STRING, "append", key);
         c.reply.integer(v.length);
     }
 
@@ -320,6 +331,7 @@ public final class StringFamily {
             byte[] v = new byte[(int) offset + value.length];
             System.arraycopy(value, 0, v, (int) offset, value.length);
             c.ks.add(key, ValueType.STRING, v, Encoding.RAW);
+            c.ks.notify(Notify.STRING, "setrange", key);
             c.reply.integer(v.length);
             return;
         }
@@ -338,6 +350,7 @@ public final class StringFamily {
         byte[] v = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
         System.arraycopy(value, 0, v, (int) offset, value.length);
         c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
+        c.ks.notify(Notify.STRING, "setrange", key);
         c.reply.integer(v.length);
     }
 
@@ -384,6 +397,7 @@ public final class StringFamily {
         } else {
             c.ks.replace(e, ValueType.STRING, value, Encoding.INT);
         }
+        c.ks.notify(Notify.STRING, "incrby", key);
         c.reply.integer(result);
     }
 
@@ -420,6 +434,7 @@ public final class StringFamily {
         } else {
             c.ks.replace(e, ValueType.STRING, value, enc);
         }
+        c.ks.notify(Notify.STRING, "incrbyfloat", key);
         c.reply.bulk(value);
     }
 

@@ -5,6 +5,7 @@ import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
 import io.ferrite.command.Glob;
 import io.ferrite.command.Numbers;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
@@ -95,17 +96,29 @@ public final class ZSetFamily {
         return e.value;
     }
 
-    private static void changed(Call c, Entry e, ZSetValue z, long before) {
+    /** An in-place change reported as {@code event} (none if null); an emptied set's key is deleted ("del"). */
+    private static void changed(Call c, Entry e, ZSetValue z, long before, String event) {
         e.encoding = z.encoding();
         c.ks.modified(e, z.memory() - before);
+        if (event != null) {
+            c.ks.notify(Notify.ZSET, event, e.key);
+        }
         if (z.size() == 0) {
             c.ks.delete(e.key);
+            c.ks.notify(Notify.GENERIC, "del", e.key);
         }
     }
 
-    private static void store(Call c, byte[] key, ZSetValue z) {
-        c.ks.delete(key);
-        c.ks.add(key, ValueType.ZSET, z, z.encoding());
+    private static void store(Call c, byte[] key, ZSetValue z, String event) {
+        FamilyUtil.setKey(c, key, ValueType.ZSET, z, z.encoding());
+        c.ks.notify(Notify.ZSET, event, key);
+    }
+
+    /** A store command's empty result: the destination goes, reported as "del" if it existed. */
+    private static void deleteTarget(Call c, byte[] key) {
+        if (c.ks.delete(key)) {
+            c.ks.notify(Notify.GENERIC, "del", key);
+        }
     }
 
     /** getPositiveLongFromObjectOrReply with its default message. */
@@ -333,9 +346,10 @@ public final class ZSetFamily {
         if (e == null) {
             if (z.size() > 0) {
                 c.ks.add(key, ValueType.ZSET, z, z.encoding());
+                c.ks.notify(Notify.ZSET, incr ? "zincr" : "zadd", key);
             }
         } else if (added + updated > 0) {
-            changed(c, e, z, before);
+            changed(c, e, z, before, incr ? "zincr" : "zadd");
         }
         if (error != null) {
             c.reply.error(error);
@@ -376,7 +390,7 @@ public final class ZSetFamily {
             }
         }
         if (deleted > 0) {
-            changed(c, e, z, before);
+            changed(c, e, z, before, "zrem");
         }
         c.reply.integer(deleted);
     }
@@ -589,7 +603,7 @@ public final class ZSetFamily {
         byte[] dst = store ? c.arg(1) : null;
         if (o == null) {
             if (store) {
-                c.ks.delete(dst);
+                deleteTarget(c, dst);
                 c.reply.integer(0);
             } else {
                 c.reply.array(0);
@@ -608,7 +622,7 @@ public final class ZSetFamily {
         if (store) {
             long n = span.length();
             if (n == 0) {
-                c.ks.delete(dst);
+                deleteTarget(c, dst);
                 c.reply.integer(0);
                 return;
             }
@@ -616,7 +630,7 @@ public final class ZSetFamily {
             long maxValue = maxValue(c);
             ZSetValue d = n <= maxEntries ? ZSetValue.listpack((int) n) : ZSetValue.skiplist((int) n);
             z.range(span.from, span.to, span.reverse, (m, s) -> d.put(m, s, maxEntries, maxValue));
-            store(c, dst, d);
+            store(c, dst, d, "zrangestore");
             c.reply.integer(d.size());
             return;
         }
@@ -738,7 +752,8 @@ public final class ZSetFamily {
         }
         long before = z.memory();
         long removed = z.removeRange(from, to);
-        changed(c, e, z, before);
+        changed(c, e, z, before, removed == 0 ? null
+            : type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore" : "zremrangebylex");
         c.reply.integer(removed);
     }
 
@@ -824,7 +839,7 @@ public final class ZSetFamily {
             dbl(c, s);
         });
         z.removeRange(from, to);
-        changed(c, e, z, before);
+        changed(c, e, z, before, max ? "zpopmax" : "zpopmin");
     }
 
     static void zmpop(Call c) {
@@ -1212,10 +1227,10 @@ public final class ZSetFamily {
                 if (maxLen <= maxValue(c)) {
                     dst.maybeToListpack(maxEntries(c), maxValue(c));
                 }
-                store(c, dstKey, dst);
+                store(c, dstKey, dst, op == UNION ? "zunionstore" : op == INTER ? "zinterstore" : "zdiffstore");
                 c.reply.integer(dst.size());
             } else {
-                c.ks.delete(dstKey);
+                deleteTarget(c, dstKey);
                 c.reply.integer(0);
             }
         } else if (cardOnly) {

@@ -1,0 +1,35 @@
+package io.ferrite.pubsub;
+
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Engine;
+import io.ferrite.engine.Shard;
+
+import java.util.List;
+
+/** Pub/sub bookkeeping that spans shards: dropping every subscription of a client that leaves. */
+public final class PubSub {
+    private PubSub() {
+    }
+
+    /** On the client's loop, at disconnect or RESET: forgets its subscriptions (and its tracking) here and on every shard. */
+    public static void disconnected(Engine engine, Client client) {
+        io.ferrite.tracking.TrackingCommands.disconnected(engine, client);
+        if (!client.subscriptions.active()) {
+            return;
+        }
+        List<byte[]>[] all = client.subscriptions.clear();
+        Subscriptions.Kind[] kinds = Subscriptions.Kind.values();
+        for (Shard s : engine.shards()) {
+            // s.run keeps order with a (un)subscribe of this client still parked on a held shard
+            s.run(() -> {
+                for (int i = 0; i < kinds.length; i++) {
+                    for (byte[] name : all[i]) {
+                        if (kinds[i] == Subscriptions.Kind.PATTERN || engine.shardOf(name) == s) {
+                            s.pubsub.remove(kinds[i], name, client);
+                        }
+                    }
+                }
+            });
+        }
+    }
+}

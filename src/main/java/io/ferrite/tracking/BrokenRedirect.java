@@ -1,0 +1,19 @@
+package io.ferrite.tracking;
+
+import io.ferrite.engine.Client;
+import io.ferrite.protocol.resp.Reply;
+import io.ferrite.pubsub.OutOfBand;
+
+/** Told to a RESP3 tracking client whose REDIRECT target has gone: ["tracking-redir-broken", id]. */
+record BrokenRedirect(long id) implements OutOfBand {
+    @Override
+    public boolean writeTo(Reply reply, Client client) {
+        if (client.resp != 3) {
+            return false;
+        }
+        reply.push(2);
+        reply.bulk("tracking-redir-broken");
+        reply.integer(id);
+        return true;
+    }
+}
