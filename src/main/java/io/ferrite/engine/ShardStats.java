@@ -16,8 +16,14 @@ public final class ShardStats {
     public long[] failed;
     public long[] rejected;
     public long crossShardOps;
+    /** Per-command latency histograms (latency-tracking), created on a command's first call. */
+    public final io.ferrite.metrics.LatencyHistogram[] latency;
+    /** This shard's part of the slow log and of the latency monitor's samples. */
+    public final io.ferrite.metrics.SlowLog slowlog = new io.ferrite.metrics.SlowLog();
+    public final io.ferrite.metrics.LatencyEvents latencyEvents = new io.ferrite.metrics.LatencyEvents();
 
     ShardStats(int commands) {
+        latency = new io.ferrite.metrics.LatencyHistogram[commands];
         calls = new long[commands];
         micros = new long[commands];
         failed = new long[commands];
@@ -34,5 +40,17 @@ public final class ShardStats {
         java.util.Arrays.fill(micros, 0);
         java.util.Arrays.fill(failed, 0);
         java.util.Arrays.fill(rejected, 0);
+        // as Redis's resetCommandTableStats, the histograms go too (the slow log and latency samples stay)
+        java.util.Arrays.fill(latency, null);
+    }
+
+    /** The command's histogram on this shard, created on first use (on the shard's thread). */
+    public io.ferrite.metrics.LatencyHistogram latency(int command) {
+        io.ferrite.metrics.LatencyHistogram h = latency[command];
+        if (h == null) {
+            h = new io.ferrite.metrics.LatencyHistogram();
+            latency[command] = h;
+        }
+        return h;
     }
 }

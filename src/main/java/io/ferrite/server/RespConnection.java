@@ -72,6 +72,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.resetTransaction(client);
+        server.observer().monitors().remove(client);
         requests.clear();
         if (pending != null) {
             pending.release();
