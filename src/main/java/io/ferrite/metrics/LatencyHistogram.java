@@ -99,6 +99,16 @@ public final class LatencyHistogram {
             return sumNanos;
         }
 
+        /** {@code a} with {@code b} added into it. */
+        public static Merged plus(Merged a, Merged b) {
+            for (int i = 0; i < BUCKETS; i++) {
+                a.counts[i] += b.counts[i];
+            }
+            a.count += b.count;
+            a.sumNanos += b.sumNanos;
+            return a;
+        }
+
         /** How many values were at most 2^k ns. */
         public long atMostPowerOfTwo(int k) {
             int end = firstAbovePowerOfTwo(k);

@@ -24,5 +24,8 @@ public final class Families {
         InfoFamily.register(r);
         IntrospectionFamily.register(r);
         DebugFamily.register(r);
+        SlowlogFamily.register(r);
+        LatencyFamily.register(r);
+        MonitorFamily.register(r);
     }
 }
