@@ -43,7 +43,7 @@ final class CommandLatencyCollector implements MultiCollector {
             .help("Command execution time on its shard (latency-tracking), by command");
         Shard[] shards = engine.shards();
         for (Command cmd : engine.commands().all()) {
-            LatencyHistogram.Merged m = merged(shards, cmd.id());
+            LatencyHistogram.Merged m = LatencyHistogram.Merged.of(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;
             }
@@ -62,17 +62,5 @@ final class CommandLatencyCollector implements MultiCollector {
                 .build());
         }
         return MetricSnapshots.of(h.build());
-    }
-
-    /** The command's histograms summed over the shards; null when no shard has one. */
-    static LatencyHistogram.Merged merged(Shard[] shards, int command) {
-        LatencyHistogram.Merged m = null;
-        for (Shard s : shards) {
-            LatencyHistogram h = s.stats.latency[command];
-            if (h != null) {
-                m = (m == null ? new LatencyHistogram.Merged() : m).add(h);
-            }
-        }
-        return m;
     }
 }

@@ -56,6 +56,18 @@ public final class CommandObserver {
         return percentiles;
     }
 
+    /**
+     * A command the engine carries out itself (MULTI, EXEC, DISCARD, WATCH, UNWATCH), on the
+     * connection's own shard: counted and fed to MONITOR; they are never slow.
+     */
+    public void afterEngineCommand(Call call, ShardStats home) {
+        home.calls[call.command.id()]++;
+        home.commandsProcessed++;
+        if (monitors.active()) {
+            monitors.feed(call);
+        }
+    }
+
     public void afterCall(Call call, ShardStats stats, long nanos) {
         if (tracking) {
             stats.latency(call.command.id()).record(nanos);

@@ -99,6 +99,18 @@ public final class LatencyHistogram {
             return sumNanos;
         }
 
+        /** The command's histograms summed over the shards; null when no shard has one. */
+        public static Merged of(io.ferrite.engine.Shard[] shards, int command) {
+            Merged m = null;
+            for (io.ferrite.engine.Shard s : shards) {
+                LatencyHistogram h = s.stats.latency[command];
+                if (h != null) {
+                    m = (m == null ? new Merged() : m).add(h);
+                }
+            }
+            return m;
+        }
+
         /** {@code a} with {@code b} added into it. */
         public static Merged plus(Merged a, Merged b) {
             for (int i = 0; i < BUCKETS; i++) {

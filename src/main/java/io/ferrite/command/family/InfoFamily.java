@@ -352,13 +352,7 @@ public final class InfoFamily {
         double[] pcts = server.observer().percentiles();
         Shard[] shards = server.engine().shards();
         for (Command cmd : server.engine().commands().all()) {
-            io.ferrite.metrics.LatencyHistogram.Merged m = null;
-            for (Shard s : shards) {
-                io.ferrite.metrics.LatencyHistogram h = s.stats.latency[cmd.id()];
-                if (h != null) {
-                    m = (m == null ? new io.ferrite.metrics.LatencyHistogram.Merged() : m).add(h);
-                }
-            }
+            var m = io.ferrite.metrics.LatencyHistogram.Merged.of(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;
             }
