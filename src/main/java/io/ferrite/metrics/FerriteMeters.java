@@ -40,6 +40,8 @@ public final class FerriteMeters implements AutoCloseable {
     private final Set<Integer> commandsRegistered = new HashSet<>();
     private final Set<String> errorCodesRegistered = new HashSet<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Micrometer holds a function meter's state object weakly: these keep the suppliers alive. */
+    private final java.util.List<Object> suppliers = new java.util.ArrayList<>();
 
     public FerriteMeters(Server server) {
         this.server = server;
@@ -55,7 +57,7 @@ public final class FerriteMeters implements AutoCloseable {
         counter("ferrite_connections_received", "Connections accepted", st.totalConnections::sum, Tags.empty());
         counter("ferrite_rejected_connections", "Connections refused because of maxclients", st.rejectedConnections::sum, Tags.empty());
         counter("ferrite_net_input_bytes", "Bytes read from clients (RESP and memcached)", st.netInputBytes::sum, Tags.empty());
-        counter("ferrite_net_output_bytes", "Bytes written to clients", st.netOutputBytes::sum, Tags.empty());
+        counter("ferrite_net_output_bytes", "Bytes written to RESP clients (memcached's: ferrite_memcached_written_bytes)", st.netOutputBytes::sum, Tags.empty());
         counter("ferrite_error_replies", "Error replies sent (INFO total_error_replies)", st.totalErrorReplies::sum, Tags.empty());
         gauge("ferrite_connected_clients", "RESP clients connected", () -> st.connectedClients.get(), Tags.empty());
         gauge("ferrite_blocked_clients", "Clients waiting in a blocking command", () -> st.blockedClients.get(), Tags.empty());
@@ -95,6 +97,10 @@ public final class FerriteMeters implements AutoCloseable {
             counter("ferrite_memcached_misses", "memcached commands that did not find their item (stats *_misses)",
                 mcs.get(cmd + "_misses"), Tags.of("cmd", cmd));
         }
+        counter("ferrite_memcached_read_bytes", "Bytes read by the memcached listener (stats bytes_read)",
+            mcs.get("bytes_read"), Tags.empty());
+        counter("ferrite_memcached_written_bytes", "Bytes written by the memcached listener (stats bytes_written)",
+            mcs.get("bytes_written"), Tags.empty());
         gauge("ferrite_memcached_connections", "memcached connections", mc::connections, Tags.empty());
         gauge("ferrite_memcached_items", "memcached items stored", () -> sumShards(s -> s.keys(s.databases())), Tags.empty());
 
@@ -136,8 +142,9 @@ public final class FerriteMeters implements AutoCloseable {
                 () -> sumShards(s -> s.stats.failed[id]), tag);
             counter("ferrite_command_rejected_calls", "Calls refused before running: arity, auth ... (rejected_calls)",
                 () -> sumShards(s -> s.stats.rejected[id]), tag);
-            FunctionCounter.builder("ferrite_command_duration_seconds", this,
-                    m -> sumShards(s -> s.stats.micros[id]) / 1e6)
+            LongSupplier micros = () -> sumShards(s -> s.stats.micros[id]);
+            suppliers.add(micros);
+            FunctionCounter.builder("ferrite_command_duration_seconds", micros, m -> m.getAsLong() / 1e6)
                 .description("Total execution time of the command (INFO commandstats usec)").tags(tag).register(registry);
         }
         for (Map.Entry<String, LongAdder> e : server.stats().errorsByCode.entrySet()) {
@@ -161,6 +168,7 @@ public final class FerriteMeters implements AutoCloseable {
     }
 
     private void counter(String name, String help, LongSupplier value, Tags tags) {
+        suppliers.add(value);
         FunctionCounter.builder(name, value, v -> (double) v.getAsLong()).description(help).tags(tags).register(registry);
     }
 
