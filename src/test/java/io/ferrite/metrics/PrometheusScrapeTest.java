@@ -73,12 +73,36 @@ class PrometheusScrapeTest {
             assertThat(up).as("up == 1; prometheus log:\n" + prom.log()).isTrue();
             assertThat(rate).as("rate of ferrite_command_calls_total").isTrue();
             assertThat(quantile).as("histogram_quantile over the latency buckets").isTrue();
+            dashboardQueriesAreValid(web);
         } finally {
             ferrite.close();
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Every query of the Grafana dashboard (conf/grafana/dashboards/ferrite.json) is valid PromQL with data behind most. */
+    private void dashboardQueriesAreValid(int port) throws Exception {
+        JsonNode dash = JSON.readTree(Files.readString(Path.of("conf/grafana/dashboards/ferrite.json")));
+        int queries = 0;
+        int withData = 0;
+        for (JsonNode panel : dash.path("panels")) {
+            for (JsonNode t : panel.path("targets")) {
+                String expr = t.path("expr").asText().replace("$instance", ".*").replace("$command", ".*")
+                    .replace("$__rate_interval", "5s");
+                HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(res.statusCode()).as(expr + ": " + res.body()).isEqualTo(200);
+                queries++;
+                if (!JSON.readTree(res.body()).path("data").path("result").isEmpty()) {
+                    withData++;
+                }
+            }
+        }
+        assertThat(queries).isGreaterThan(20);
+        assertThat(withData).as("dashboard queries with data").isGreaterThan(queries / 2);
     }
 
     /** The vector result of an instant query; empty while Prometheus is not ready or nothing matches. */
