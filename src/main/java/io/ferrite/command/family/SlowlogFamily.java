@@ -61,7 +61,9 @@ public final class SlowlogFamily {
         @Override
         public void reply(Call c, List<Object> parts) {
             if (c.argc() > 3) {
-                c.reply.error("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+                // Redis's addReplySubcommandSyntaxError, naming the subcommand as the client spelled it
+                c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                    + "'. Try SLOWLOG HELP.");
                 return;
             }
             long count = 10;
