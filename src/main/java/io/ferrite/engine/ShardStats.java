@@ -10,6 +10,7 @@ public final class ShardStats {
     public long expiredKeys;
     public long expiredStalePerc;
     public long expireCycleCpuMillis;
+    public long expiredTimeCapReached;
     public long commandsProcessed;
     public long[] calls;
     public long[] micros;
@@ -34,6 +35,7 @@ public final class ShardStats {
         keyspaceHits = 0;
         keyspaceMisses = 0;
         expiredKeys = 0;
+        expiredTimeCapReached = 0;
         commandsProcessed = 0;
         crossShardOps = 0;
         java.util.Arrays.fill(calls, 0);

@@ -108,7 +108,7 @@ public final class Server implements AutoCloseable {
     private void bind() {
         for (int i = 0; i < engine.shardCount(); i++) {
             Shard shard = engine.shard(i);
-            ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"));
+            ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"), observer::latencyThreshold);
             expiryCycles.add(cycle);
             shard.loop.execute(cycle::start);
         }

@@ -260,6 +260,7 @@ public final class InfoFamily {
         long expired = 0;
         long stalePerc = 0;
         long expireCpu = 0;
+        long timeCap = 0;
         long hits = 0;
         long misses = 0;
         long cross = 0;
@@ -270,6 +271,7 @@ public final class InfoFamily {
             expired += ss.expiredKeys;
             stalePerc += ss.expiredStalePerc;
             expireCpu += ss.expireCycleCpuMillis;
+            timeCap += ss.expiredTimeCapReached;
             hits += ss.keyspaceHits;
             misses += ss.keyspaceMisses;
             cross += ss.crossShardOps;
@@ -286,6 +288,7 @@ public final class InfoFamily {
         field(out, "rejected_connections", st.rejectedConnections.sum());
         field(out, "expired_keys", expired);
         field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) stalePerc / shards.length));
+        field(out, "expired_time_cap_reached_count", timeCap);
         field(out, "expire_cycle_cpu_milliseconds", expireCpu);
         // no maxmemory eviction exists: nothing is ever evicted
         field(out, "evicted_keys", 0);
