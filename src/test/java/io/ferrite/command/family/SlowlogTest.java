@@ -119,7 +119,7 @@ class SlowlogTest extends FerriteTest {
         assertThat(r.call("SLOWLOG", "GET", "-2")).isEqualTo("-ERR count should be greater than or equal to -1\r\n");
         assertThat(r.call("SLOWLOG", "GET", "abc")).isEqualTo("-ERR count should be greater than or equal to -1\r\n");
         assertThat(r.call("SLOWLOG", "GET", "1", "2"))
-            .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.\r\n");
+            .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.\r\n");
         assertThat(r.call("SLOWLOG", "LEN", "x")).isEqualTo("-ERR wrong number of arguments for 'slowlog|len' command\r\n");
         assertThat(r.call("SLOWLOG", "FOO")).isEqualTo("-ERR unknown subcommand 'FOO'. Try SLOWLOG HELP.\r\n");
         assertThat(r.call("SLOWLOG", "HELP")).startsWith("*12\r\n+SLOWLOG <subcommand>");
