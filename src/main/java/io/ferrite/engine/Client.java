@@ -29,6 +29,8 @@ public final class Client {
     public volatile boolean noEvict;
     public volatile boolean killed;
     public volatile boolean closeAfterReply;
+    /** In MONITOR mode: sees every command the server runs (flag O). */
+    public volatile boolean monitor;
     public volatile long totalInput;
     public volatile long totalOutput;
 
@@ -79,6 +81,9 @@ public final class Client {
     /** MULTI state flags for CLIENT LIST. */
     public String flags() {
         StringBuilder f = new StringBuilder();
+        if (monitor) {
+            f.append('O');
+        }
         if (subscriptions.active()) {
             f.append('P');
         }

@@ -84,6 +84,11 @@ public final class Dispatcher {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        if (client.monitor && touchesKeyspace(cmd)) {
+            // Redis treats a MONITOR client as a replica: it may not read or write keys
+            reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");
+            return true;
+        }
         long pause = clientPause.delayFor(cmd, client);
         if (pause > 0) {
             clientPause.postpone(session);
@@ -353,6 +358,10 @@ public final class Dispatcher {
         reply.error(error);
         client.home.stats.rejected[cmd.id()]++;
         flagTransaction(client);
+    }
+
+    private static boolean touchesKeyspace(Command cmd) {
+        return cmd.has(CommandFlag.READONLY) || cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE);
     }
 
     private static void flagTransaction(Client client) {

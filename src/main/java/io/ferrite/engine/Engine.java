@@ -28,6 +28,9 @@ public final class Engine {
             byLoop.put(e, s);
         }
         shards = list.toArray(new Shard[0]);
+        for (Shard s : shards) {
+            s.stats.slowlog.numbering(s.id, shards.length);
+        }
         slots = new SlotMap(shards.length);
     }
 

@@ -18,11 +18,18 @@ public final class ExpiryCycle implements Runnable {
 
     private final Shard shard;
     private final java.util.function.IntSupplier hz;
+    private final java.util.function.LongSupplier latencyThreshold;
     private volatile boolean enabled = true;
 
     public ExpiryCycle(Shard shard, java.util.function.IntSupplier hz) {
+        this(shard, hz, () -> 0);
+    }
+
+    /** {@code latencyThreshold}: latency-monitor-threshold (ms); a slower cycle is an "expire-cycle" latency sample. */
+    public ExpiryCycle(Shard shard, java.util.function.IntSupplier hz, java.util.function.LongSupplier latencyThreshold) {
         this.shard = shard;
         this.hz = hz;
+        this.latencyThreshold = latencyThreshold;
     }
 
     public void start() {
@@ -77,12 +84,19 @@ public final class ExpiryCycle implements Runnable {
                 }
             }
             if (System.nanoTime() - start > budget) {
+                // Redis's expired_time_cap_reached_count: the cycle stopped on its time limit
+                shard.stats.expiredTimeCapReached++;
                 break;
             }
         }
         if (sampled > 0) {
             shard.stats.expiredStalePerc = expired * 100 / sampled;
         }
-        shard.stats.expireCycleCpuMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        shard.stats.expireCycleCpuMillis += ms;
+        long threshold = latencyThreshold.getAsLong();
+        if (threshold > 0 && ms >= threshold) {
+            shard.stats.latencyEvents.add("expire-cycle", System.currentTimeMillis() / 1000, ms);
+        }
     }
 }

@@ -46,13 +46,15 @@ final class Invoker {
 
     static void record(Call call, Shard shard, long t0, int errorsBefore) {
         int id = call.command.id();
+        long nanos = System.nanoTime() - t0;
         ShardStats s = shard.stats;
         s.calls[id]++;
-        s.micros[id] += (System.nanoTime() - t0) / 1000;
+        s.micros[id] += nanos / 1000;
         s.commandsProcessed++;
         if (call.reply.errorCount() > errorsBefore) {
             s.failed[id]++;
         }
+        call.server.observer().afterCall(call, s, nanos);
     }
 
     /** A whole-keyspace command's part on one shard; a failure travels back as the part itself. */

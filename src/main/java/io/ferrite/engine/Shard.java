@@ -86,6 +86,18 @@ public final class Shard {
         return m;
     }
 
+    /**
+     * Work waiting for this shard: tasks queued on its event loop plus work parked behind a hold.
+     * Read by the metrics scrape from another thread: an instant's approximate figure.
+     */
+    public int queueDepth() {
+        int n = parked.size();
+        if (loop instanceof io.netty.util.concurrent.SingleThreadEventExecutor st) {
+            n += st.pendingTasks();
+        }
+        return n;
+    }
+
     /** Marks the start of a command on this shard: fixes its clock. */
     public void beginCommand() {
         now = System.currentTimeMillis();

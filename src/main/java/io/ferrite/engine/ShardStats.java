@@ -10,14 +10,21 @@ public final class ShardStats {
     public long expiredKeys;
     public long expiredStalePerc;
     public long expireCycleCpuMillis;
+    public long expiredTimeCapReached;
     public long commandsProcessed;
     public long[] calls;
     public long[] micros;
     public long[] failed;
     public long[] rejected;
     public long crossShardOps;
+    /** Per-command latency histograms (latency-tracking), created on a command's first call. */
+    public final io.ferrite.metrics.LatencyHistogram[] latency;
+    /** This shard's part of the slow log and of the latency monitor's samples. */
+    public final io.ferrite.metrics.SlowLog slowlog = new io.ferrite.metrics.SlowLog();
+    public final io.ferrite.metrics.LatencyEvents latencyEvents = new io.ferrite.metrics.LatencyEvents();
 
     ShardStats(int commands) {
+        latency = new io.ferrite.metrics.LatencyHistogram[commands];
         calls = new long[commands];
         micros = new long[commands];
         failed = new long[commands];
@@ -28,11 +35,24 @@ public final class ShardStats {
         keyspaceHits = 0;
         keyspaceMisses = 0;
         expiredKeys = 0;
+        expiredTimeCapReached = 0;
         commandsProcessed = 0;
         crossShardOps = 0;
         java.util.Arrays.fill(calls, 0);
         java.util.Arrays.fill(micros, 0);
         java.util.Arrays.fill(failed, 0);
         java.util.Arrays.fill(rejected, 0);
+        // as Redis's resetCommandTableStats, the histograms go too (the slow log and latency samples stay)
+        java.util.Arrays.fill(latency, null);
+    }
+
+    /** The command's histogram on this shard, created on first use (on the shard's thread). */
+    public io.ferrite.metrics.LatencyHistogram latency(int command) {
+        io.ferrite.metrics.LatencyHistogram h = latency[command];
+        if (h == null) {
+            h = new io.ferrite.metrics.LatencyHistogram();
+            latency[command] = h;
+        }
+        return h;
     }
 }

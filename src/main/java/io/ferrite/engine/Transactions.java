@@ -17,6 +17,21 @@ final class Transactions {
     }
 
     boolean handle(Session session, Command cmd, byte[][] args) {
+        boolean done = run(session, cmd, args);
+        if (done || cmd.fullName().equals("watch")) {
+            // counted and shown to MONITOR like any command; EXEC once its commands have run
+            counted(session, cmd, args);
+        }
+        return done;
+    }
+
+    private void counted(Session session, Command cmd, byte[][] args) {
+        Client c = session.client();
+        var server = dispatcher.server();
+        server.observer().afterEngineCommand(new io.ferrite.command.Call(cmd, args, c, server), c.home.stats);
+    }
+
+    private boolean run(Session session, Command cmd, byte[][] args) {
         Client c = session.client();
         Reply reply = session.reply();
         switch (cmd.fullName()) {
@@ -52,13 +67,13 @@ final class Transactions {
                 return watch(session, args);
             }
             case "exec" -> {
-                return exec(session);
+                return exec(session, cmd, args);
             }
             default -> throw new IllegalStateException(cmd.fullName());
         }
     }
 
-    private boolean exec(Session session) {
+    private boolean exec(Session session, Command cmd, byte[][] args) {
         Client c = session.client();
         Reply reply = session.reply();
         if (!c.inMulti) {
@@ -78,7 +93,10 @@ final class Transactions {
             unwatchAll(c);
             return true;
         }
-        dispatcher.exec(session, queued, () -> unwatchAll(c));
+        dispatcher.exec(session, queued, () -> {
+            unwatchAll(c);
+            session.execute(() -> counted(session, cmd, args));
+        });
         return false;
     }
 

@@ -53,7 +53,7 @@ public final class Main {
             + ProcessHandle.current().pid() + ", shards=" + server.engine().shardCount()
             + ", transport=" + (server.epoll() ? "epoll" : "nio") + (config.file() != null ? ", config=" + config.file() : ""));
         Log.notice("Ready to accept connections: resp port " + config.get("port")
-            + ", memcached port " + config.get("memcached-port") + ", metrics port "
-            + config.get("metrics-port") + " (not served yet)");
+            + ", memcached port " + config.get("memcached-port") + ", metrics port " + config.get("metrics-port")
+            + (server.metricsPort() != 0 ? " (/metrics)" : ""));
     }
 }

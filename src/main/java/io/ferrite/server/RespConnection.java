@@ -76,6 +76,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
         io.ferrite.engine.Blocking.disconnected(client);
         server.dispatcher().resumed(this);
+        server.observer().monitors().remove(client);
         requests.clear();
         if (pending != null) {
             pending.release();

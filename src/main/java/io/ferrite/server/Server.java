@@ -55,6 +55,11 @@ public final class Server implements AutoCloseable {
     private volatile int memcachedPort;
     private final io.ferrite.protocol.memcached.McContext memcached = new io.ferrite.protocol.memcached.McContext(this);
     private volatile boolean closed;
+    private final io.ferrite.metrics.CommandObserver observer;
+    private final io.ferrite.metrics.InstantaneousMetrics instantaneous;
+    private io.ferrite.metrics.FerriteMeters meters;
+    private io.ferrite.metrics.MetricsEndpoint metricsEndpoint;
+    private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
     private final io.netty.channel.ChannelInboundHandler inputCounter = new InputCounter();
@@ -86,6 +91,9 @@ public final class Server implements AutoCloseable {
         engine.notifyFlags(config::notifyFlags);
         engine.sessions(id -> clients.get(id));
         dispatcher = new Dispatcher(this, engine);
+        observer = new io.ferrite.metrics.CommandObserver(config, stats);
+        instantaneous = new io.ferrite.metrics.InstantaneousMetrics(engine, stats,
+            () -> io.ferrite.command.family.InfoFamily.usedMemory(engine));
     }
 
     public static Server start(ServerConfig config) {
@@ -102,11 +110,13 @@ public final class Server implements AutoCloseable {
     private void bind() {
         for (int i = 0; i < engine.shardCount(); i++) {
             Shard shard = engine.shard(i);
-            ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"));
+            ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"), observer::latencyThreshold);
             expiryCycles.add(cycle);
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 1, 1, TimeUnit.SECONDS);
+        engine.shard(0).loop.scheduleAtFixedRate(instantaneous::tick, 100, 100, TimeUnit.MILLISECONDS);
+        startMetrics();
         var mcInput = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
         memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
             // memcached text, meta and binary (told apart by the first byte), on the same shards
@@ -172,6 +182,39 @@ public final class Server implements AutoCloseable {
         return bound;
     }
 
+    /** The Prometheus endpoint on `metrics-port`, when it is not 0. */
+    private void startMetrics() {
+        int port = config.getInt("metrics-port");
+        if (port == 0) {
+            return;
+        }
+        meters = new io.ferrite.metrics.FerriteMeters(this);
+        metricsEndpoint = new io.ferrite.metrics.MetricsEndpoint(meters);
+        try {
+            metricsPort = metricsEndpoint.start(config.get("bind"), port);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The bound metrics port, 0 when the endpoint is disabled. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The Prometheus meters, null when `metrics-port` is 0. */
+    public io.ferrite.metrics.FerriteMeters meters() {
+        return meters;
+    }
+
+    public io.ferrite.metrics.CommandObserver observer() {
+        return observer;
+    }
+
+    public io.ferrite.metrics.InstantaneousMetrics instantaneous() {
+        return instantaneous;
+    }
+
     /** The bound memcached port, 0 when the listener is disabled. */
     public int memcachedPort() {
         return memcachedPort;
@@ -225,6 +268,11 @@ public final class Server implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** INFO's blocked_clients: clients in a blocking command plus those CLIENT PAUSE holds back. */
+    public long blockedClients() {
+        return engine.blockedClients() + dispatcher().clientPause().postponedCount();
     }
 
     public Dispatcher dispatcher() {
@@ -285,6 +333,12 @@ public final class Server implements AutoCloseable {
             return;
         }
         closed = true;
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
+        if (meters != null) {
+            meters.close();
+        }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }

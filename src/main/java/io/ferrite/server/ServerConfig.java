@@ -61,6 +61,13 @@ public final class ServerConfig {
             io.ferrite.pubsub.NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
             v -> OutputBufferLimits.merge(null, v)));
+        // observability, as Redis 7.0 names them: slow log, latency monitor, per-command latency histograms
+        add(Directive.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true));
+        add(Directive.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true));
+        add(Directive.bool("latency-tracking", true, true));
+        add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
+            io.ferrite.metrics.Percentiles::check, io.ferrite.metrics.Percentiles::canonical));
     }
 
     private static void add(Directive d) {

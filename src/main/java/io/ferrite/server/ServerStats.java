@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** Server-wide counters that are not per shard: connections, network bytes, error replies by code. */
 public final class ServerStats {
     public final AtomicInteger connectedClients = new AtomicInteger();
+    /** Clients waiting in a blocking command (INFO blocked_clients, ferrite_blocked_clients). */
     public final LongAdder totalConnections = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
     public final LongAdder netInputBytes = new LongAdder();

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real redis-server started as a child process on a free loopback port. */
-final class RedisProcess implements AutoCloseable {
-  final int port;
+public final class RedisProcess implements AutoCloseable {
+  public final int port;
   private final Process process;
   private final Path dir;
 
@@ -26,7 +26,7 @@ final class RedisProcess implements AutoCloseable {
   }
 
   /** The redis-server executable: -Dcompat.redisServer, $REDIS_SERVER, or redis-server on PATH. */
-  static Path findExecutable() {
+  public static Path findExecutable() {
     String explicit = System.getProperty("compat.redisServer", System.getenv("REDIS_SERVER"));
     if (explicit != null && !explicit.isBlank()) {
       Path p = Path.of(explicit);
@@ -58,7 +58,7 @@ final class RedisProcess implements AutoCloseable {
     throw new IOException("no free port found");
   }
 
-  static RedisProcess start(Path executable) throws IOException, InterruptedException {
+  public static RedisProcess start(Path executable) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();

@@ -214,6 +214,18 @@ public final class ClientFamily {
             }
         }
         int multi = cl.inMulti ? cl.queued.size() : -1;
+        long multiMem = 0;
+        if (cl.inMulti) {
+            for (Client.QueuedCommand q : List.copyOf(cl.queued)) {
+                for (byte[] a : q.args()) {
+                    multiMem += a.length;
+                }
+            }
+        }
+        // replies flushed to Netty but not yet written to the socket: Redis's reply list
+        io.netty.channel.ChannelOutboundBuffer outbound = rc == null ? null : rc.channel().unsafe().outboundBuffer();
+        long omem = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        int oll = outbound == null ? 0 : outbound.size();
         return "id=" + cl.id
             + " addr=" + cl.addr
             + " laddr=" + cl.laddr
@@ -230,13 +242,13 @@ public final class ClientFamily {
             // the query buffer lives in Netty's decoder and is not measured: reported as 0
             + " qbuf=0 qbuf-free=0"
             + " argv-mem=" + argvMem
-            + " multi-mem=0"
+            + " multi-mem=" + multiMem
             // read buffers are Netty's pooled buffers, not per client: 0
             + " rbs=0 rbp=0"
-            // replies are flushed per read batch; Netty's outbound buffer is not measured: 0
-            + " obl=0 oll=0 omem=0"
-            // per-client memory is not accounted: the argv memory is the only known part
-            + " tot-mem=" + argvMem
+            // replies are gathered per read batch and handed to Netty's outbound buffer: no fixed buffer (obl)
+            + " obl=0 oll=" + oll + " omem=" + omem
+            // the parts of a client's memory that are measured: arguments, queued MULTI commands, pending replies
+            + " tot-mem=" + (argvMem + multiMem + omem)
             + " events=r"
             + " cmd=" + cl.lastCommand
             + " user=default"

@@ -149,6 +149,7 @@ public final class ConfigFamily {
         if (name.equals("loglevel")) {
             Log.level(server.config().get("loglevel"));
         }
+        server.observer().reload();
     }
 
     static void resetStat(Call c) {

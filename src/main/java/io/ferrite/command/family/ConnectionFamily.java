@@ -75,6 +75,7 @@ public final class ConnectionFamily {
         cl.authenticated = !c.server.authRequired();
         cl.name = "";
         cl.replyMode = Client.ReplyMode.ON;
+        c.server.observer().monitors().remove(cl);
         c.reply.simple("RESET");
     }
 

@@ -29,5 +29,8 @@ public final class Families {
         IntrospectionFamily.register(r);
         DebugFamily.register(r);
         PubSubFamily.register(r);
+        SlowlogFamily.register(r);
+        LatencyFamily.register(r);
+        MonitorFamily.register(r);
     }
 }

@@ -25,13 +25,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * INFO [section ...] with Redis 7.0's section names, field names and layout (server.c
- * genRedisInfoString). Only fields Ferrite can report truly are printed: there is no persistence
- * section, and replication says only what is true of a server without replicas.
+ * genRedisInfoString). Only fields Ferrite can report truly are printed: persistence says only that
+ * nothing is loading or being saved (RDB and AOF do not exist yet), replication only what is true
+ * of a master without replicas or backlog, and fields of missing features (maxmemory, forks,
+ * pub/sub, client-side caching) are left out.
  */
 public final class InfoFamily {
     /** Sections in the order Redis prints them. */
-    private static final List<String> ORDER = List.of("server", "clients", "memory", "stats", "replication", "cpu",
-        "modules", "commandstats", "errorstats", "cluster", "keyspace");
+    private static final List<String> ORDER = List.of("server", "clients", "memory", "persistence", "stats",
+        "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace");
     private static final Set<String> DEFAULT = Set.of("server", "clients", "memory", "persistence", "stats",
         "replication", "cpu", "module_list", "modules", "errorstats", "cluster", "keyspace");
     private static final Set<String> ALL_EXTRA = Set.of("commandstats", "latencystats");
@@ -89,12 +91,14 @@ public final class InfoFamily {
                 case "server" -> server(server, out);
                 case "clients" -> clients(server, out);
                 case "memory" -> memory(server, out);
+                case "persistence" -> persistence(out);
                 case "stats" -> stats(server, out);
-                case "replication" -> out.append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n");
+                case "replication" -> replication(out);
                 case "cpu" -> cpu(out);
                 case "modules" -> out.append("# Modules\r\n");
                 case "commandstats" -> commandstats(server, out);
                 case "errorstats" -> errorstats(server, out);
+                case "latencystats" -> latencystats(server, out);
                 case "cluster" -> out.append("# Cluster\r\ncluster_enabled:0\r\n");
                 case "keyspace" -> keyspace(server, out);
                 default -> throw new IllegalStateException(s);
@@ -129,6 +133,7 @@ public final class InfoFamily {
         field(out, "hz", server.config().get("hz"));
         field(out, "configured_hz", server.config().get("hz"));
         field(out, "lru_clock", LruClock.now());
+        field(out, "executable", ProcessHandle.current().info().command().orElse(""));
         field(out, "config_file", server.config().file() == null ? "" : server.config().file().toString());
         field(out, "shards", server.engine().shardCount());
     }
@@ -147,7 +152,7 @@ public final class InfoFamily {
         field(out, "connected_clients", server.stats().connectedClients.get());
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
-        field(out, "blocked_clients", server.engine().blockedClients() + server.dispatcher().clientPause().postponedCount());
+        field(out, "blocked_clients", server.blockedClients());
         field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on).count());
     }
 
@@ -161,19 +166,53 @@ public final class InfoFamily {
         long used = BASELINE + data;
         long rss = rss();
         long total = totalSystemMemory();
+        long peak = server.instantaneous().notePeak(used);
         out.append("# Memory\r\n");
         field(out, "used_memory", used);
         field(out, "used_memory_human", bytesToHuman(used));
         field(out, "used_memory_rss", rss);
         field(out, "used_memory_rss_human", bytesToHuman(rss));
+        field(out, "used_memory_peak", peak);
+        field(out, "used_memory_peak_human", bytesToHuman(peak));
+        field(out, "used_memory_peak_perc", percent(used, peak));
         field(out, "used_memory_startup", BASELINE);
         field(out, "used_memory_dataset", data);
+        field(out, "used_memory_dataset_perc", percent(data, used - BASELINE));
         field(out, "total_system_memory", total);
         field(out, "total_system_memory_human", bytesToHuman(total));
+        field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
+        field(out, "mem_fragmentation_bytes", rss - used);
         Runtime rt = Runtime.getRuntime();
         field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
         field(out, "jvm_heap_max", rt.maxMemory());
         field(out, "mem_allocator", "jvm");
+    }
+
+    /** Redis's "%.2f%%" of part over whole (0 when whole is 0). */
+    private static String percent(long part, long whole) {
+        return String.format(Locale.ROOT, "%.2f%%", whole <= 0 ? 0.0 : part * 100.0 / whole);
+    }
+
+    /** No RDB or AOF exists yet: all that is true is that nothing is loading or being written. */
+    private static void persistence(StringBuilder out) {
+        out.append("# Persistence\r\n");
+        field(out, "loading", 0);
+        field(out, "async_loading", 0);
+        field(out, "rdb_bgsave_in_progress", 0);
+        field(out, "aof_enabled", 0);
+        field(out, "aof_rewrite_in_progress", 0);
+        field(out, "aof_rewrite_scheduled", 0);
+    }
+
+    /** A master with no replicas and no replication backlog (replication does not exist yet). */
+    private static void replication(StringBuilder out) {
+        out.append("# Replication\r\n");
+        field(out, "role", "master");
+        field(out, "connected_slaves", 0);
+        field(out, "master_failover_state", "no-failover");
+        field(out, "master_repl_offset", 0);
+        field(out, "second_repl_offset", -1);
+        field(out, "repl_backlog_active", 0);
     }
 
     /** Resident set size from /proc/self/statm; the JVM's committed heap where that is not available. */
@@ -220,6 +259,7 @@ public final class InfoFamily {
         long expired = 0;
         long stalePerc = 0;
         long expireCpu = 0;
+        long timeCap = 0;
         long hits = 0;
         long misses = 0;
         long cross = 0;
@@ -230,18 +270,24 @@ public final class InfoFamily {
             expired += ss.expiredKeys;
             stalePerc += ss.expiredStalePerc;
             expireCpu += ss.expireCycleCpuMillis;
+            timeCap += ss.expiredTimeCapReached;
             hits += ss.keyspaceHits;
             misses += ss.keyspaceMisses;
             cross += ss.crossShardOps;
         }
         out.append("# Stats\r\n");
         field(out, "total_connections_received", st.totalConnections.sum());
+        var inst = server.instantaneous();
         field(out, "total_commands_processed", processed);
+        field(out, "instantaneous_ops_per_sec", inst.opsPerSec());
         field(out, "total_net_input_bytes", st.netInputBytes.sum());
         field(out, "total_net_output_bytes", st.netOutputBytes.sum());
+        field(out, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", inst.inputKbps()));
+        field(out, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", inst.outputKbps()));
         field(out, "rejected_connections", st.rejectedConnections.sum());
         field(out, "expired_keys", expired);
         field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) stalePerc / shards.length));
+        field(out, "expired_time_cap_reached_count", timeCap);
         field(out, "expire_cycle_cpu_milliseconds", expireCpu);
         // no maxmemory eviction exists: nothing is ever evicted
         field(out, "evicted_keys", 0);
@@ -316,6 +362,31 @@ public final class InfoFamily {
                 .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", calls == 0 ? 0.0 : (double) usec / calls))
                 .append(",rejected_calls=").append(rejected)
                 .append(",failed_calls=").append(failed).append("\r\n");
+        }
+    }
+
+    /**
+     * latency_percentiles_usec_&lt;command&gt;:p50=..,p99=..,p99.9=.. for every command with a latency
+     * histogram, the percentiles latency-tracking-info-percentiles names, in µs.
+     */
+    private static void latencystats(Server server, StringBuilder out) {
+        out.append("# Latencystats\r\n");
+        double[] pcts = server.observer().percentiles();
+        Shard[] shards = server.engine().shards();
+        for (Command cmd : server.engine().commands().all()) {
+            var m = io.ferrite.metrics.LatencyHistogram.Merged.of(shards, cmd.id());
+            if (m == null || m.count() == 0) {
+                continue;
+            }
+            out.append("latency_percentiles_usec_").append(cmd.fullName()).append(':');
+            for (int i = 0; i < pcts.length; i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                out.append('p').append(io.ferrite.metrics.Percentiles.label(pcts[i])).append('=')
+                    .append(String.format(Locale.ROOT, "%.3f", m.percentile(pcts[i]) / 1000.0));
+            }
+            out.append("\r\n");
         }
     }
 

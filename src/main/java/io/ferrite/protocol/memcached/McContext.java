@@ -48,6 +48,45 @@ public final class McContext {
         this.server = server;
     }
 
+    /** Current memcached connections (memcached's curr_connections). */
+    public int connections() {
+        return currConnections.get();
+    }
+
+    /**
+     * The counters of memcached's "stats" by their stats names (cmd_get, get_hits, delete_misses ...),
+     * read by the Prometheus metrics so both report the same figures.
+     */
+    public java.util.Map<String, java.util.function.LongSupplier> counters() {
+        java.util.Map<String, java.util.function.LongSupplier> m = new java.util.LinkedHashMap<>();
+        m.put("cmd_get", cmdGet::sum);
+        m.put("cmd_set", cmdSet::sum);
+        m.put("cmd_flush", cmdFlush::sum);
+        m.put("cmd_touch", cmdTouch::sum);
+        m.put("cmd_meta", cmdMeta::sum);
+        m.put("get_hits", getHits::sum);
+        m.put("get_misses", getMisses::sum);
+        m.put("get_expired", getExpired::sum);
+        m.put("get_flushed", getFlushed::sum);
+        m.put("delete_hits", deleteHits::sum);
+        m.put("delete_misses", deleteMisses::sum);
+        m.put("incr_hits", incrHits::sum);
+        m.put("incr_misses", incrMisses::sum);
+        m.put("decr_hits", decrHits::sum);
+        m.put("decr_misses", decrMisses::sum);
+        m.put("cas_hits", casHits::sum);
+        m.put("cas_misses", casMisses::sum);
+        m.put("cas_badval", casBadval::sum);
+        m.put("touch_hits", touchHits::sum);
+        m.put("touch_misses", touchMisses::sum);
+        m.put("total_connections", totalConnections::sum);
+        m.put("rejected_connections", rejectedConnections::sum);
+        m.put("bytes_read", bytesRead::sum);
+        m.put("bytes_written", bytesWritten::sum);
+        m.put("total_items", totalItems::sum);
+        return m;
+    }
+
     long itemSizeMax() {
         return server.config().getLong("item-size-max");
     }

@@ -32,13 +32,13 @@ class InfoFamilyTest extends FerriteTest {
     @Test
     void defaultSections() {
         String info = redis.info();
-        assertThat(headers(info)).containsExactly("Server", "Clients", "Memory", "Stats", "Replication", "CPU",
-            "Modules", "Errorstats", "Cluster", "Keyspace");
+        assertThat(headers(info)).containsExactly("Server", "Clients", "Memory", "Persistence", "Stats", "Replication",
+            "CPU", "Modules", "Errorstats", "Cluster", "Keyspace");
         assertThat(info).contains("redis_version:7.0.15\r\n").contains("ferrite_version:")
             .contains("redis_mode:standalone\r\n").contains("tcp_port:" + port() + "\r\n")
             .contains("role:master\r\n").contains("connected_slaves:0\r\n").contains("cluster_enabled:0\r\n");
-        assertThat(headers(redis.info("everything"))).containsExactly("Server", "Clients", "Memory", "Stats",
-            "Replication", "CPU", "Modules", "Commandstats", "Errorstats", "Cluster", "Keyspace");
+        assertThat(headers(redis.info("everything"))).containsExactly("Server", "Clients", "Memory", "Persistence",
+            "Stats", "Replication", "CPU", "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace");
         assertThat(headers(redis.info("all"))).contains("Commandstats");
         assertThat(headers(redis.info("default"))).doesNotContain("Commandstats");
     }
@@ -136,5 +136,35 @@ class InfoFamilyTest extends FerriteTest {
         assertThat(cs).contains("cmdstat_config|resetstat:calls=1,");
         String es = r.call("INFO", "errorstats");
         assertThat(es).contains("# Errorstats\r\nerrorstat_ERR:count=2\r\nerrorstat_NOPROTO:count=1\r\n");
+    }
+
+    @Test
+    void persistenceReportsOnlyWhatIsTrue() {
+        String p = raw().call("INFO", "persistence");
+        assertThat(p).contains("# Persistence\r\nloading:0\r\nasync_loading:0\r\n").contains("aof_enabled:0\r\n")
+            .doesNotContain("rdb_last_save_time").doesNotContain("rdb_changes_since_last_save");
+    }
+
+    @Test
+    void severalSectionsAndAliases() {
+        RawClient r = raw();
+        r.call("SET", "a", "1");
+        String s = r.call("INFO", "latencystats", "replication", "commandstats", "default");
+        assertThat(headers(s)).containsExactly("Server", "Clients", "Memory", "Persistence", "Stats", "Replication",
+            "CPU", "Modules", "Commandstats", "Errorstats", "Latencystats", "Cluster", "Keyspace");
+        assertThat(s).contains("latency_percentiles_usec_set:p50=").contains("master_failover_state:no-failover\r\n");
+    }
+
+    @Test
+    void statsRatesAndMemoryPeak() {
+        RawClient r = raw();
+        String info = r.call("INFO", "stats", "memory", "clients");
+        assertThat(info).containsPattern("instantaneous_ops_per_sec:\\d+\r\n")
+            .containsPattern("instantaneous_input_kbps:\\d+\\.\\d{2}\r\n")
+            .containsPattern("instantaneous_output_kbps:\\d+\\.\\d{2}\r\n")
+            .containsPattern("mem_fragmentation_ratio:\\d+\\.\\d{2}\r\n")
+            .containsPattern("used_memory_peak_perc:\\d+\\.\\d{2}%\r\n")
+            .contains("blocked_clients:0\r\n");
+        assertThat(field(info, "used_memory_peak")).isGreaterThanOrEqualTo(field(info, "used_memory"));
     }
 }

@@ -1,0 +1,29 @@
+package io.ferrite.command.family;
+
+import io.ferrite.command.CommandRegistry;
+import io.ferrite.server.RespConnection;
+
+/**
+ * MONITOR (Redis 7.0 replication.c monitorCommand): the connection then receives a line for every
+ * command the server runs (see {@link io.ferrite.metrics.Monitors}). A connection already
+ * monitoring gets no reply, as in Redis.
+ */
+public final class MonitorFamily {
+    private MonitorFamily() {
+    }
+
+    public static void register(CommandRegistry r) {
+        r.add("monitor", c -> {
+            if (c.client.monitor) {
+                return;
+            }
+            RespConnection conn = c.server.client(c.client.id);
+            if (conn == null) {
+                c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+                return;
+            }
+            c.server.observer().monitors().add(conn);
+            c.reply.ok();
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package io.ferrite.metrics;
+
+import io.ferrite.command.Command;
+import io.ferrite.store.Bytes;
+
+/** How MONITOR and the slow log show a command's arguments. */
+final class CommandArgs {
+    private static final byte[] REDACTED = Bytes.of("(redacted)");
+
+    private CommandArgs() {
+    }
+
+    /**
+     * The arguments with secrets replaced by "(redacted)", as Redis's redactClientCommandArgument
+     * does in AUTH (every argument) and HELLO (the AUTH option's user name and password).
+     */
+    static byte[][] redacted(Command cmd, byte[][] args) {
+        String name = cmd.fullName();
+        if (name.equals("auth")) {
+            byte[][] out = args.clone();
+            for (int i = 1; i < out.length; i++) {
+                out[i] = REDACTED;
+            }
+            return out;
+        }
+        if (name.equals("hello")) {
+            byte[][] out = null;
+            for (int j = 2; j < args.length; j++) {
+                int more = args.length - j - 1;
+                if (Bytes.is(args[j], "auth") && more >= 2) {
+                    out = out == null ? args.clone() : out;
+                    out[j + 1] = REDACTED;
+                    out[j + 2] = REDACTED;
+                    j += 2;
+                } else if (Bytes.is(args[j], "setname") && more >= 1) {
+                    j++;
+                } else {
+                    break;
+                }
+            }
+            return out == null ? args : out;
+        }
+        return args;
+    }
+
+    /** Redis's sdscatrepr: a double-quoted string with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */
+    static void repr(StringBuilder sb, byte[] a) {
+        sb.append('"');
+        for (byte x : a) {
+            int b = x & 0xff;
+            switch (b) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (b >= 0x20 && b < 0x7f) {
+                        sb.append((char) b);
+                    } else {
+                        sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 15, 16));
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}
