@@ -49,7 +49,12 @@ public final class Dispatcher {
     public boolean process(Session session, byte[][] args) {
         Client client = session.client();
         Reply reply = session.reply();
-        client.lastInteraction = System.currentTimeMillis();
+        // the home shard's clock (at most one expiry period old, like Redis's cached server.unixtime):
+        // this runs on the home shard's thread, and an unchanged value skips the volatile write
+        long now = client.home.now;
+        if (client.lastInteraction != now) {
+            client.lastInteraction = now;
+        }
         Command cmd = table.lookup(args[0]);
         if (cmd == null) {
             reply.error(unknownCommand(args));

@@ -59,7 +59,7 @@ public final class ShardKeyspace implements Keyspace {
             shard.stats.keyspaceMisses++;
         } else {
             shard.stats.keyspaceHits++;
-            e.lru = LruClock.now();
+            e.lru = LruClock.at(shard.now);
         }
         return e;
     }
@@ -73,7 +73,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry write(byte[] key) {
         Entry e = live(key);
         if (e != null) {
-            e.lru = LruClock.now();
+            e.lru = LruClock.at(shard.now);
         }
         return e;
     }
@@ -81,7 +81,7 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         Entry e = db().add(key, type, value, encoding);
-        e.lru = LruClock.now();
+        e.lru = LruClock.at(shard.now);
         shard.watches.touch(index, key);
         return e;
     }
@@ -102,7 +102,7 @@ public final class ShardKeyspace implements Keyspace {
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
-        e.lru = LruClock.now();
+        e.lru = LruClock.at(shard.now);
         shard.watches.touch(index, key);
         return e;
     }

@@ -67,7 +67,7 @@ final class StagedKeyspace implements Keyspace {
             stats.keyspaceMisses++;
         } else {
             stats.keyspaceHits++;
-            e.lru = LruClock.now();
+            e.lru = LruClock.at(now);
         }
         return e;
     }
@@ -89,7 +89,7 @@ final class StagedKeyspace implements Keyspace {
         e.type = type;
         e.value = value;
         e.encoding = encoding;
-        e.lru = LruClock.now();
+        e.lru = LruClock.at(now);
         s.entry = e;
         s.changed = true;
         return e;
