@@ -17,6 +17,13 @@ public final class KeyTable {
         return size;
     }
 
+    /**
+     * The last key {@link #get} did not find and its hash: a command adds the key it just looked
+     * up (SET, INCR of a new key), so {@link #add} reuses the hash for the same array.
+     */
+    private byte[] missedKey;
+    private int missedHash;
+
     public Entry get(byte[] key) {
         int h = Bytes.hash(key);
         for (Entry e = buckets[h & (buckets.length - 1)]; e != null; e = e.next) {
@@ -24,6 +31,8 @@ public final class KeyTable {
                 return e;
             }
         }
+        missedKey = key;
+        missedHash = h;
         return null;
     }
 
@@ -32,7 +41,8 @@ public final class KeyTable {
         if (size >= buckets.length) {
             resize(buckets.length << 1);
         }
-        int h = Bytes.hash(key);
+        int h = key == missedKey ? missedHash : Bytes.hash(key);
+        missedKey = null;
         Entry e = new Entry(key, h);
         int i = h & (buckets.length - 1);
         e.next = buckets[i];
@@ -75,6 +85,7 @@ public final class KeyTable {
     }
 
     public void clear() {
+        missedKey = null;
         buckets = new Entry[MIN_CAPACITY];
         size = 0;
     }
