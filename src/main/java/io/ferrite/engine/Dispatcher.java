@@ -136,7 +136,10 @@ public final class Dispatcher {
                 if (target != null) {
                     return runOn(session, call, target, target != client.home || !target.free());
                 }
-                new StagedChain(engine, session, call, route).start();
+                List<Call> calls = new ArrayList<>();
+                calls.add(call);
+                squashStaged(session, calls, route);
+                new StagedChain(engine, session, calls, route).start();
                 return false;
             }
             case ALL_SHARDS -> {
@@ -230,22 +233,62 @@ public final class Dispatcher {
     private Call batchable(Session session, Shard[] owner) {
         Client client = session.client();
         byte[][] args = session.peekRequest();
+        Command cmd = joinable(client, args);
+        if (cmd == null) {
+            return null;
+        }
+        Shard s = singleShard(cmd, args);
+        if (s == null) {
+            return null;
+        }
+        owner[0] = s;
+        return take(session, cmd, args);
+    }
+
+    /**
+     * The command of a queued request that may run together with the one before it: a plain keyed
+     * command that needs none of process()'s special handling (errors, MULTI, pauses, reply modes).
+     */
+    private Command joinable(Client client, byte[][] args) {
         if (args == null || client.inMulti || client.replyMode != Client.ReplyMode.ON) {
             return null;
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
-            || (!client.authenticated && server.authRequired())) {
+            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, client) > 0) {
             return null;
         }
-        Shard s = singleShard(cmd, args);
-        if (s == null || clientPause.delayFor(cmd, client) > 0) {
-            return null;
-        }
-        owner[0] = s;
+        return cmd;
+    }
+
+    private Call take(Session session, Command cmd, byte[][] args) {
+        Client client = session.client();
         session.takeRequest();
         client.lastCommand = cmd.fullName();
         return new Call(cmd, args, client, server);
+    }
+
+    private static final int MAX_STAGED_KEYS = 1024;
+
+    /**
+     * Pipelined multi-key commands over several shards queued right behind a first one join its
+     * chain: the holds and hops are paid once for all of them (see {@link StagedChain}).
+     */
+    private void squashStaged(Session session, List<Call> calls, KeyRouting route) {
+        Client client = session.client();
+        while (calls.size() < MAX_BATCH && route.keys.size() < MAX_STAGED_KEYS) {
+            byte[][] args = session.peekRequest();
+            Command cmd = joinable(client, args);
+            if (cmd == null || singleShard(cmd, args) != null) {
+                return;
+            }
+            KeyRouting r = KeyRouting.of(engine, cmd, args, client.db);
+            if (r.single != null || r.keys.isEmpty()) {
+                return;
+            }
+            calls.add(take(session, cmd, args));
+            route.merge(r, engine);
+        }
     }
 
     /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */

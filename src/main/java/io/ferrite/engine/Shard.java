@@ -126,7 +126,13 @@ public final class Shard {
 
     /** Ends the hold and runs parked work until it is empty or another hold begins. */
     void release(Object tx) {
+        release(tx, () -> { });
+    }
+
+    /** Runs the holding command's last step here, then ends the hold as {@link #release(Object)}: one task, not two. */
+    void release(Object tx, Runnable lastStep) {
         runHeld(tx, () -> {
+            lastStep.run();
             holder = null;
             while (holder == null && !parked.isEmpty()) {
                 parked.poll().run();

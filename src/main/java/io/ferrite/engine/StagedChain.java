@@ -6,8 +6,10 @@ import io.ferrite.store.BytesKey;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One multi-key command over several shards (MSET, RENAME, SUNIONSTORE ...), as a chain of hops:
@@ -15,35 +17,44 @@ import java.util.Map;
  * in the chain runs the command against them at once, then every shard takes its entries back and
  * is released. Shards are held for as few hops as possible, and the ascending order means two
  * chains can never wait on each other.
+ * <p>
+ * Pipelined multi-key commands queued behind the first may ride the same chain (Dispatcher's
+ * squashing): they run one after another, in request order, against the same gathered entries,
+ * which is a valid order because the client has seen none of their replies yet. A pipeline of
+ * sixteen cross-shard MSETs then pays the hops and holds once instead of sixteen times.
  */
 final class StagedChain {
-    private final Engine engine;
     private final Session session;
-    private final Call call;
+    private final List<Call> calls;
     private final Shard[] shards;
-    private final List<List<BytesKey>> keysByShard = new ArrayList<>();
+    private final List<Set<BytesKey>> keysByShard = new ArrayList<>();
     private final Map<BytesKey, StagedKeyspace.Slot> slots = StagedKeyspace.newSlots();
     private final int db;
     private final ByteBuf out;
 
-    StagedChain(Engine engine, Session session, Call call, KeyRouting route) {
-        this.engine = engine;
+    StagedChain(Engine engine, Session session, List<Call> calls, KeyRouting route) {
         this.session = session;
-        this.call = call;
+        this.calls = calls;
         this.db = session.client().db;
-        this.shards = route.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
+        this.shards = new Shard[route.shardIds.size()];
+        int[] position = new int[engine.shardCount()];
+        int n = 0;
+        for (int id : route.shardIds) {
+            shards[n] = engine.shard(id);
+            position[id] = n++;
+            keysByShard.add(new LinkedHashSet<>());
+        }
         int databases = engine.shard(0).databases();
-        for (Shard s : shards) {
-            List<BytesKey> mine = new ArrayList<>();
-            for (BytesKey k : route.keys) {
-                if (k.db() < databases && engine.shardOf(k.bytes()) == s && !mine.contains(k)) {
-                    mine.add(k);
-                }
+        for (BytesKey k : route.keys) {
+            if (k.db() < databases) {
+                keysByShard.get(position[engine.shardOf(k.bytes()).id]).add(k);
             }
-            keysByShard.add(mine);
         }
         this.out = session.newBuffer();
-        call.reply = new Reply(out, session.client().resp, session.reply().listener());
+        Reply reply = new Reply(out, session.client().resp, session.reply().listener());
+        for (Call c : calls) {
+            c.reply = reply;
+        }
     }
 
     void start() {
@@ -67,14 +78,18 @@ final class StagedChain {
 
     /** On the last shard's thread, with every shard held and every entry gathered. */
     private void runHere(Shard last) {
-        last.stats.crossShardOps++;
-        call.ks = new StagedKeyspace(slots, db, last.now, last.stats);
-        long t0 = System.nanoTime();
-        int errors = call.reply.errorCount();
-        Invoker.guarded(call);
-        Invoker.record(call, last, t0, errors);
+        StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats);
+        for (Call call : calls) {
+            last.stats.crossShardOps++;
+            call.ks = ks;
+            long t0 = System.nanoTime();
+            int errors = call.reply.errorCount();
+            Invoker.guarded(call);
+            Invoker.record(call, last, t0, errors);
+        }
         for (Shard s : shards) {
-            s.runHeld(this, () -> {
+            // entries go back and the hold ends in one task per shard
+            s.release(this, () -> {
                 for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
                     StagedKeyspace.Slot slot = e.getValue();
                     if (slot.owner == s) {
@@ -82,7 +97,6 @@ final class StagedChain {
                     }
                 }
             });
-            s.release(this);
         }
         session.execute(() -> session.resume(out));
     }
