@@ -16,7 +16,8 @@ import java.util.Set;
  * each shard, in ascending order, is held and hands over the entries of its keys; the last shard
  * in the chain runs the command against them at once, then every shard takes its entries back and
  * is released. Shards are held for as few hops as possible, and the ascending order means two
- * chains can never wait on each other.
+ * chains can never wait on each other. Chains over disjoint keys share their holds
+ * ({@link Shard#acquireKeys}), so they pipeline through the shards instead of queueing for them.
  * <p>
  * Pipelined multi-key commands queued behind the first may ride the same chain (Dispatcher's
  * squashing): they run one after another, in request order, against the same gathered entries,
@@ -63,7 +64,7 @@ final class StagedChain {
 
     private void hold(int i) {
         Shard s = shards[i];
-        s.acquire(this, () -> {
+        s.acquireKeys(keysByShard.get(i), () -> {
             s.beginCommand();
             for (BytesKey k : keysByShard.get(i)) {
                 slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
@@ -87,17 +88,24 @@ final class StagedChain {
             Invoker.guarded(call);
             Invoker.record(call, last, t0, errors);
         }
-        for (Shard s : shards) {
-            // entries go back and the hold ends in one task per shard
-            s.release(this, () -> {
-                for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
-                    StagedKeyspace.Slot slot = e.getValue();
-                    if (slot.owner == s) {
-                        s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
-                    }
-                }
-            });
+        // entries go back and the hold ends in one task per shard; this shard's last, so the
+        // others' tasks and the reply are on their way before it runs what waited for it
+        for (int i = 0; i < shards.length - 1; i++) {
+            giveBack(i);
         }
         session.execute(() -> session.resume(out));
+        giveBack(shards.length - 1);
+    }
+
+    private void giveBack(int i) {
+        Shard s = shards[i];
+        s.releaseKeys(keysByShard.get(i), () -> {
+            for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
+                StagedKeyspace.Slot slot = e.getValue();
+                if (slot.owner == s) {
+                    s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                }
+            }
+        });
     }
 }
