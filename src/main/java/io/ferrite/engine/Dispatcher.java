@@ -167,8 +167,8 @@ public final class Dispatcher {
         List<Call> calls = null;
         List<Shard> owners = null;
         boolean allInline = !hop;
+        Shard[] owner = new Shard[1];
         for (int n = 0; n < MAX_BATCH; n++) {
-            Shard[] owner = new Shard[1];
             Call next = batchable(session, owner);
             if (next == null) {
                 break;
@@ -184,10 +184,11 @@ public final class Dispatcher {
             allInline &= owner[0] == client.home;
         }
         if (allInline) {
+            long t = System.nanoTime();
             for (Call c : calls == null ? List.of(call) : calls) {
                 c.reply = session.reply();
                 c.ks = client.home.view(client.db);
-                Invoker.invoke(c, client.home);
+                t = Invoker.invokeAt(c, client.home, t);
             }
             return true;
         }

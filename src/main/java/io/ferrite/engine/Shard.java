@@ -88,6 +88,26 @@ public final class Shard {
         now = System.currentTimeMillis();
     }
 
+    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
+    private long wallBase = System.currentTimeMillis();
+    private long monoBase = System.nanoTime();
+
+    /**
+     * {@link #beginCommand} for a command that starts at monotonic time {@code nanos}: the clock
+     * is derived from that reading, re-anchored to the wall clock every expiry period
+     * ({@link #syncClock}), so a wall-clock step shows within one period, as Redis's cached time.
+     */
+    void beginCommandAt(long nanos) {
+        now = wallBase + (nanos - monoBase) / 1_000_000;
+    }
+
+    /** Re-anchors the derived clock to the wall clock; on this shard's thread. */
+    void syncClock() {
+        monoBase = System.nanoTime();
+        wallBase = System.currentTimeMillis();
+        now = wallBase;
+    }
+
     /** True when work for this shard may run right now on its own thread. */
     boolean free() {
         return holder == null && chains == 0 && parked.isEmpty();
