@@ -47,7 +47,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
-        db().remove(e.key);
+        db().remove(e);
         shard.stats.expiredKeys++;
         shard.watches.touch(index, e.key);
     }
@@ -113,7 +113,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return false;
         }
-        db().remove(key);
+        db().remove(e);
         shard.watches.touch(index, key);
         return true;
     }
@@ -203,7 +203,7 @@ public final class ShardKeyspace implements Keyspace {
     Entry detach(byte[] key) {
         Entry e = live(key);
         if (e != null) {
-            db().remove(key);
+            db().remove(e);
         }
         return e;
     }

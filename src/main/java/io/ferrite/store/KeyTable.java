@@ -68,20 +68,37 @@ public final class KeyTable {
         Entry prev = null;
         for (Entry e = buckets[i]; e != null; prev = e, e = e.next) {
             if (e.hash == h && java.util.Arrays.equals(e.key, key)) {
-                if (prev == null) {
-                    buckets[i] = e.next;
-                } else {
-                    prev.next = e.next;
-                }
-                e.next = null;
-                size--;
-                if (size < buckets.length >>> 3 && buckets.length > MIN_CAPACITY) {
-                    resize(buckets.length >>> 1);
-                }
+                unlink(i, prev, e);
                 return e;
             }
         }
         return null;
+    }
+
+    /** Unlinks an entry this table holds, found by an earlier {@link #get}: no second hash or key comparison. */
+    public boolean remove(Entry entry) {
+        int i = entry.hash & (buckets.length - 1);
+        Entry prev = null;
+        for (Entry e = buckets[i]; e != null; prev = e, e = e.next) {
+            if (e == entry) {
+                unlink(i, prev, e);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void unlink(int bucket, Entry prev, Entry e) {
+        if (prev == null) {
+            buckets[bucket] = e.next;
+        } else {
+            prev.next = e.next;
+        }
+        e.next = null;
+        size--;
+        if (size < buckets.length >>> 3 && buckets.length > MIN_CAPACITY) {
+            resize(buckets.length >>> 1);
+        }
     }
 
     public void clear() {
