@@ -105,10 +105,28 @@ ferrite_build_jar() {
   fi
 }
 
-# JVM flags Ferrite runs with on this JDK: from JDK 23 on, Netty only uses sun.misc.Unsafe (its fast
-# path for copying between direct buffers and arrays) when the JVM explicitly allows it.
+# JVM flags Ferrite runs with on this JDK and kernel:
+# - from JDK 23 on, Netty only uses sun.misc.Unsafe (its fast path for copying between direct
+#   buffers and arrays) when the JVM explicitly allows it;
+# - transparent huge pages for the heap when the kernel offers them (madvise or always): the key
+#   tables are large and read at random, and 4 KiB pages make nearly every lookup a TLB miss
+#   (measured: -15% CPU per request with 100k random keys, -15% for cross-shard MSET). Ferrite
+#   never forks, so Redis's advice against THP (copy-on-write latency) does not apply;
+# - JDK 25's compact object headers (JEP 519): 4 bytes less per object, which for a cache is
+#   memory per key and cache misses per lookup (measured: about -7% CPU per request).
+# FERRITE_JVM_DEFAULTS=0 leaves the last two out.
 ferrite_jvm_flags() {
+  local flags=()
   if ((${FERRITE_JAVA_MAJOR:-0} >= 23)); then
-    printf '%s' '--sun-misc-unsafe-memory-access=allow'
+    flags+=(--sun-misc-unsafe-memory-access=allow)
   fi
+  if [[ ${FERRITE_JVM_DEFAULTS:-1} != 0 ]]; then
+    if grep -qE '\[(always|madvise)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+      flags+=(-XX:+UseTransparentHugePages)
+    fi
+    if ((${FERRITE_JAVA_MAJOR:-0} >= 25)); then
+      flags+=(-XX:+UseCompactObjectHeaders)
+    fi
+  fi
+  printf '%s' "${flags[*]}"
 }

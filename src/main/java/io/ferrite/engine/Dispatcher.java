@@ -49,7 +49,12 @@ public final class Dispatcher {
     public boolean process(Session session, byte[][] args) {
         Client client = session.client();
         Reply reply = session.reply();
-        client.lastInteraction = System.currentTimeMillis();
+        // the home shard's clock (at most one expiry period old, like Redis's cached server.unixtime):
+        // this runs on the home shard's thread, and an unchanged value skips the volatile write
+        long now = client.home.now;
+        if (client.lastInteraction != now) {
+            client.lastInteraction = now;
+        }
         Command cmd = table.lookup(args[0]);
         if (cmd == null) {
             reply.error(unknownCommand(args));
@@ -146,7 +151,12 @@ public final class Dispatcher {
                 if (target != null) {
                     return runOn(session, call, target, target != client.home || !target.free());
                 }
-                new StagedChain(engine, session, call, route).start();
+                List<Call> calls = new ArrayList<>();
+                calls.add(call);
+                if (!cmd.has(CommandFlag.BLOCKING)) {
+                    squashStaged(session, calls, route);
+                }
+                new StagedChain(engine, session, calls, route).start();
                 return false;
             }
             case ALL_SHARDS -> {
@@ -180,9 +190,9 @@ public final class Dispatcher {
         List<Call> calls = null;
         List<Shard> owners = null;
         boolean allInline = !hop;
+        Shard[] owner = new Shard[1];
         // a command that may block runs alone: the requests behind it wait until it is answered
         for (int n = 0; n < MAX_BATCH && !call.command.has(CommandFlag.BLOCKING); n++) {
-            Shard[] owner = new Shard[1];
             Call next = batchable(session, owner);
             if (next == null) {
                 break;
@@ -198,10 +208,11 @@ public final class Dispatcher {
             allInline &= owner[0] == client.home;
         }
         if (allInline) {
+            long t = System.nanoTime();
             for (Call c : calls == null ? List.of(call) : calls) {
                 c.reply = session.reply();
                 c.ks = client.home.view(client.db);
-                Invoker.invoke(c, client.home);
+                t = Invoker.invokeAt(c, client.home, t);
             }
             return !Blocking.blockedHere(engine, session, call, client.home);
         }
@@ -251,25 +262,65 @@ public final class Dispatcher {
     private Call batchable(Session session, Shard[] owner) {
         Client client = session.client();
         byte[][] args = session.peekRequest();
+        Command cmd = joinable(client, args);
+        if (cmd == null) {
+            return null;
+        }
+        Shard s = singleShard(cmd, args);
+        if (s == null) {
+            return null;
+        }
+        owner[0] = s;
+        return take(session, cmd, args);
+    }
+
+    /**
+     * The command of a queued request that may run together with the one before it: a plain keyed
+     * command that needs none of process()'s special handling (errors, MULTI, pauses, reply modes).
+     */
+    private Command joinable(Client client, byte[][] args) {
         if (args == null || client.inMulti || client.replyMode != Client.ReplyMode.ON) {
             return null;
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
             || cmd.has(CommandFlag.BLOCKING)
-            || (!client.authenticated && server.authRequired())) {
+            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, client) > 0) {
             return null;
         }
-        Shard s = singleShard(cmd, args);
-        if (s == null || clientPause.delayFor(cmd, client) > 0) {
-            return null;
-        }
-        owner[0] = s;
+        return cmd;
+    }
+
+    private Call take(Session session, Command cmd, byte[][] args) {
+        Client client = session.client();
         session.takeRequest();
         client.lastCommand = cmd.fullName();
         Call call = new Call(cmd, args, client, server);
         call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
         return call;
+    }
+
+    private static final int MAX_STAGED_KEYS = 1024;
+
+    /**
+     * Pipelined multi-key commands over several shards queued right behind a first one join its
+     * chain: the holds and hops are paid once for all of them (see {@link StagedChain}).
+     */
+    private void squashStaged(Session session, List<Call> calls, KeyRouting route) {
+        Client client = session.client();
+        while (calls.size() < MAX_BATCH && route.keys.size() < MAX_STAGED_KEYS) {
+            byte[][] args = session.peekRequest();
+            Command cmd = joinable(client, args);
+            if (cmd == null || singleShard(cmd, args) != null) {
+                return;
+            }
+            KeyRouting r = KeyRouting.of(engine, cmd, args, client.db);
+            if (r.single != null || r.keys.isEmpty()) {
+                return;
+            }
+            calls.add(take(session, cmd, args));
+            route.merge(r, engine);
+        }
     }
 
     /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */

@@ -55,6 +55,8 @@ public final class ExpiryCycle implements Runnable {
 
     @Override
     public void run() {
+        // keeps the shard's clock fresh between commands (idle connections read it) and anchored
+        shard.syncClock();
         // a held shard's entries may be out with a cross-shard command; try next period
         if (!enabled || shard.held()) {
             return;

@@ -8,7 +8,12 @@ public final class LruClock {
     }
 
     public static int now() {
-        return (int) ((System.currentTimeMillis() / 1000) & MAX);
+        return at(System.currentTimeMillis());
+    }
+
+    /** The clock at Unix time {@code millis}: a shard passes its command clock instead of reading the time again. */
+    public static int at(long millis) {
+        return (int) ((millis / 1000) & MAX);
     }
 
     /** Milliseconds since the clock value {@code lru}, as Redis's estimateObjectIdleTime. */

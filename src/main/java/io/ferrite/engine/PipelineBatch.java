@@ -45,12 +45,13 @@ final class PipelineBatch {
             buffers.add(buf);
             Reply reply = new Reply(buf, client.resp, session.reply().listener());
             s.run(() -> {
+                long t = System.nanoTime();
                 for (int i = 0; i < calls.size(); i++) {
                     if (owners.get(i) == s) {
                         Call c = calls.get(i);
                         c.reply = reply;
                         c.ks = s.view(db);
-                        Invoker.invoke(c, s);
+                        t = Invoker.invokeAt(c, s, t);
                         ends[i] = buf.writerIndex();
                     }
                 }

@@ -3,7 +3,12 @@ package io.ferrite.engine;
 import io.ferrite.store.Db;
 import io.netty.channel.EventLoop;
 
+import io.ferrite.store.BytesKey;
+
 import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -30,6 +35,10 @@ public final class Shard {
     private Object holder;
     /** Clients blocked on this shard's keys (BLPOP ...), and the keys made ready for them. */
     final BlockTable blocks = new BlockTable(this);
+    /** Staged chains holding this shard together, each over its own keys here (see {@link #acquireKeys}). */
+    private int chains;
+    private final Set<BytesKey> keysOut = new HashSet<>();
+    private boolean draining;
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
 
@@ -103,9 +112,29 @@ public final class Shard {
         now = System.currentTimeMillis();
     }
 
+    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
+    private long wallBase = System.currentTimeMillis();
+    private long monoBase = System.nanoTime();
+
+    /**
+     * {@link #beginCommand} for a command that starts at monotonic time {@code nanos}: the clock
+     * is derived from that reading, re-anchored to the wall clock every expiry period
+     * ({@link #syncClock}), so a wall-clock step shows within one period, as Redis's cached time.
+     */
+    void beginCommandAt(long nanos) {
+        now = wallBase + (nanos - monoBase) / 1_000_000;
+    }
+
+    /** Re-anchors the derived clock to the wall clock; on this shard's thread. */
+    void syncClock() {
+        monoBase = System.nanoTime();
+        wallBase = System.currentTimeMillis();
+        now = wallBase;
+    }
+
     /** True when work for this shard may run right now on its own thread. */
     boolean free() {
-        return holder == null && parked.isEmpty();
+        return holder == null && chains == 0 && parked.isEmpty();
     }
 
     /** Runs {@code task} on this shard's thread after any work that arrived before it. */
@@ -133,6 +162,74 @@ public final class Shard {
         });
     }
 
+    /**
+     * Grants a staged chain its hold over {@code keys} once earlier work is done, then runs
+     * {@code granted} on this thread. Unlike {@link #acquire}, chains whose keys here are disjoint
+     * share the hold: each has taken its own entries out, so none can see or change another's,
+     * and they run one after another wherever their last shard is. Everything else still waits
+     * until no chain holds the shard, and a chain arriving while anything waits queues behind it,
+     * so waiting work is never starved. Chains take shards in ascending order whatever the mode,
+     * so no two can wait on each other.
+     */
+    void acquireKeys(Collection<BytesKey> keys, Runnable granted) {
+        KeyHold h = new KeyHold(keys, granted);
+        if (loop.inEventLoop()) {
+            holdOrPark(h);
+        } else {
+            loop.execute(() -> holdOrPark(h));
+        }
+    }
+
+    private void holdOrPark(KeyHold h) {
+        if (holder == null && parked.isEmpty() && h.disjoint()) {
+            h.run();
+        } else {
+            parked.add(h);
+        }
+    }
+
+    /** Runs {@code lastStep} (the chain gives its entries back), then ends the chain's hold over {@code keys}. */
+    void releaseKeys(Collection<BytesKey> keys, Runnable lastStep) {
+        Runnable r = () -> {
+            lastStep.run();
+            chains--;
+            keysOut.removeAll(keys);
+            serveBlocked();
+            runParked();
+        };
+        if (loop.inEventLoop()) {
+            r.run();
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    private final class KeyHold implements Runnable {
+        private final Collection<BytesKey> keys;
+        private final Runnable granted;
+
+        KeyHold(Collection<BytesKey> keys, Runnable granted) {
+            this.keys = keys;
+            this.granted = granted;
+        }
+
+        boolean disjoint() {
+            for (BytesKey k : keys) {
+                if (keysOut.contains(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void run() {
+            chains++;
+            keysOut.addAll(keys);
+            granted.run();
+        }
+    }
+
     /** Runs a step of the holding command on this shard's thread, ahead of parked work. */
     void runHeld(Object tx, Runnable step) {
         Runnable checked = () -> {
@@ -150,22 +247,50 @@ public final class Shard {
 
     /** Ends the hold and runs parked work until it is empty or another hold begins. */
     void release(Object tx) {
+        release(tx, () -> { });
+    }
+
+    /** Runs the holding command's last step here, then ends the hold as {@link #release(Object)}: one task, not two. */
+    void release(Object tx, Runnable lastStep) {
         runHeld(tx, () -> {
+            lastStep.run();
             holder = null;
             serveBlocked();
-            while (holder == null && !parked.isEmpty()) {
-                parked.poll().run();
-            }
+            runParked();
         });
     }
 
+    /**
+     * Runs parked work in arrival order while it may run: a chain's hold while its keys are free
+     * here, anything else once no chain holds the shard; stops when an exclusive hold begins. A
+     * release inside (a chain that ends on this shard) leaves the draining to the loop already
+     * running, so the stack does not grow with the queue.
+     */
+    private void runParked() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            while (holder == null && !parked.isEmpty()) {
+                boolean mayRun = parked.peek() instanceof KeyHold h ? h.disjoint() : chains == 0;
+                if (!mayRun) {
+                    break;
+                }
+                parked.poll().run();
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
     boolean held() {
-        return holder != null;
+        return holder != null || chains > 0;
     }
 
     /** Serves clients blocked on keys made ready, unless a hold is on (they are served when it ends, as after EXEC). */
     void serveBlocked() {
-        if (holder == null && blocks.hasReady()) {
+        if (!held() && blocks.hasReady()) {
             blocks.serveReady();
         }
     }

@@ -48,7 +48,7 @@ public final class ShardKeyspace implements Keyspace {
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
         signalIfStream(e);
-        db().remove(e.key);
+        db().remove(e);
         shard.stats.expiredKeys++;
         touched(e.key);
         notify(Notify.EXPIRED, "expired", e.key);
@@ -78,7 +78,7 @@ public final class ShardKeyspace implements Keyspace {
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             shard.stats.keyspaceHits++;
-            e.lru = LruClock.now();
+            e.lru = LruClock.at(shard.now);
         }
         return e;
     }
@@ -92,7 +92,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry write(byte[] key) {
         Entry e = live(key);
         if (e != null) {
-            e.lru = LruClock.now();
+            e.lru = LruClock.at(shard.now);
         }
         return e;
     }
@@ -101,7 +101,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
-        e.lru = LruClock.now();
+        e.lru = LruClock.at(shard.now);
         touched(key);
         notify(Notify.NEW, "new", key);
         return e;
@@ -125,7 +125,7 @@ public final class ShardKeyspace implements Keyspace {
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
-        e.lru = LruClock.now();
+        e.lru = LruClock.at(shard.now);
         touched(key);
         return e;
     }
@@ -137,7 +137,7 @@ public final class ShardKeyspace implements Keyspace {
             return false;
         }
         signalIfStream(e);
-        db().remove(key);
+        db().remove(e);
         touched(key);
         return true;
     }
@@ -257,7 +257,7 @@ public final class ShardKeyspace implements Keyspace {
     Entry detach(byte[] key) {
         Entry e = live(key);
         if (e != null) {
-            db().remove(key);
+            db().remove(e);
         }
         return e;
     }

@@ -6,53 +6,72 @@ import io.ferrite.store.BytesKey;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One multi-key command over several shards (MSET, RENAME, SUNIONSTORE ...), as a chain of hops:
  * each shard, in ascending order, is held and hands over the entries of its keys; the last shard
  * in the chain runs the command against them at once, then every shard takes its entries back and
  * is released. Shards are held for as few hops as possible, and the ascending order means two
- * chains can never wait on each other.
+ * chains can never wait on each other. Chains over disjoint keys share their holds
+ * ({@link Shard#acquireKeys}), so they pipeline through the shards instead of queueing for them.
+ * <p>
+ * Pipelined multi-key commands queued behind the first may ride the same chain (Dispatcher's
+ * squashing): they run one after another, in request order, against the same gathered entries,
+ * which is a valid order because the client has seen none of their replies yet. A pipeline of
+ * sixteen cross-shard MSETs then pays the hops and holds once instead of sixteen times.
  */
 final class StagedChain {
     private final Engine engine;
     private final Session session;
-    private final Call call;
+    private final List<Call> calls;
     private final Shard[] shards;
-    private final List<List<BytesKey>> keysByShard = new ArrayList<>();
+    private final List<Set<BytesKey>> keysByShard = new ArrayList<>();
     private final Map<BytesKey, StagedKeyspace.Slot> slots = StagedKeyspace.newSlots();
     private final int db;
     private final ByteBuf out;
-    /** Set when the chain serves a blocked client from {@link #readyKey} instead of running a command. */
+    /** Set when the chain serves a blocked client from {@link #readyKey} instead of running commands. */
     private final BlockedClient serving;
     private final BytesKey readyKey;
 
-    StagedChain(Engine engine, Session session, Call call, KeyRouting route) {
-        this(engine, session, call, route, null, null);
+    StagedChain(Engine engine, Session session, List<Call> calls, KeyRouting route) {
+        this(engine, session, calls, route, null, null);
     }
 
     StagedChain(Engine engine, Session session, Call call, KeyRouting route, BlockedClient serving, BytesKey readyKey) {
+        this(engine, session, List.of(call), route, serving, readyKey);
+    }
+
+    private StagedChain(Engine engine, Session session, List<Call> calls, KeyRouting route, BlockedClient serving,
+                        BytesKey readyKey) {
+        this.engine = engine;
         this.serving = serving;
         this.readyKey = readyKey;
-        this.engine = engine;
         this.session = session;
-        this.call = call;
+        this.calls = calls;
         this.db = session.client().db;
-        this.shards = route.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
+        this.shards = new Shard[route.shardIds.size()];
+        int[] position = new int[engine.shardCount()];
+        int n = 0;
+        for (int id : route.shardIds) {
+            shards[n] = engine.shard(id);
+            position[id] = n++;
+            keysByShard.add(new LinkedHashSet<>());
+        }
         int databases = engine.shard(0).databases();
-        for (Shard s : shards) {
-            List<BytesKey> mine = new ArrayList<>();
-            for (BytesKey k : route.keys) {
-                if (k.db() < databases && engine.shardOf(k.bytes()) == s && !mine.contains(k)) {
-                    mine.add(k);
-                }
+        for (BytesKey k : route.keys) {
+            if (k.db() < databases) {
+                keysByShard.get(position[engine.shardOf(k.bytes()).id]).add(k);
             }
-            keysByShard.add(mine);
         }
         this.out = session.newBuffer();
-        call.reply = new Reply(out, session.client().resp, session.reply().listener());
+        Reply reply = new Reply(out, session.client().resp, session.reply().listener());
+        for (Call c : calls) {
+            c.reply = reply;
+        }
     }
 
     void start() {
@@ -61,7 +80,7 @@ final class StagedChain {
 
     private void hold(int i) {
         Shard s = shards[i];
-        s.acquire(this, () -> {
+        s.acquireKeys(keysByShard.get(i), () -> {
             s.beginCommand();
             for (BytesKey k : keysByShard.get(i)) {
                 slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
@@ -76,35 +95,26 @@ final class StagedChain {
 
     /** On the last shard's thread, with every shard held and every entry gathered. */
     private void runHere(Shard last) {
-        last.stats.crossShardOps++;
-        call.ks = new StagedKeyspace(slots, db, last.now, last.stats);
-        if (serving != null) {
-            serving.offer(readyKey.bytes(), out);
-        } else {
+        StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats);
+        for (Call call : calls) {
+            last.stats.crossShardOps++;
+            call.ks = ks;
+            if (serving != null) {
+                serving.offer(readyKey.bytes(), out);
+                continue;
+            }
             long t0 = System.nanoTime();
             int errors = call.reply.errorCount();
             Invoker.guarded(call);
             Invoker.record(call, last, t0, errors);
         }
-        ((StagedKeyspace) call.ks).publishEvents(last);
-        // a command that blocks enters the waiting lists while its shards are still held, so no push slips between
-        BlockedClient blocked = call.blockRequest != null ? new BlockedClient(engine, session, call) : null;
-        for (Shard s : shards) {
-            s.runHeld(this, () -> {
-                s.writer = call.client;
-                for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
-                    StagedKeyspace.Slot slot = e.getValue();
-                    if (slot.owner == s) {
-                        s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
-                    }
-                }
-                s.writer = null;
-                afterAttach(s, blocked);
-                if (call.track) {
-                    Invoker.remember(call, s, engine);
-                }
-            });
-            s.release(this);
+        ks.publishEvents(last);
+        // a command that blocks (never squashed with others) enters the waiting lists while its
+        // keys are still held, so no push slips between
+        Call first = calls.get(0);
+        BlockedClient blocked = first.blockRequest != null ? new BlockedClient(engine, session, first) : null;
+        for (int i = 0; i < shards.length; i++) {
+            giveBack(i, blocked);
         }
         if (blocked != null) {
             out.release();
@@ -113,6 +123,28 @@ final class StagedChain {
         } else if (serving == null) {
             session.execute(() -> session.resume(out));
         }
+    }
+
+    /** Entries back and the hold ended in one task on shard {@code i}. */
+    private void giveBack(int i, BlockedClient blocked) {
+        Shard s = shards[i];
+        Client client = session.client();
+        s.releaseKeys(keysByShard.get(i), () -> {
+            s.writer = client;
+            for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
+                StagedKeyspace.Slot slot = e.getValue();
+                if (slot.owner == s) {
+                    s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                }
+            }
+            s.writer = null;
+            afterAttach(s, blocked);
+            for (Call call : calls) {
+                if (call.track) {
+                    Invoker.remember(call, s, engine);
+                }
+            }
+        });
     }
 
     /** On a held shard, its entries back: a blocked command's keys enter its waiting lists; a served key's next waiters get their turn. */

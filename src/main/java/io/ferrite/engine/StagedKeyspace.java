@@ -96,7 +96,7 @@ final class StagedKeyspace implements Keyspace {
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             stats.keyspaceHits++;
-            e.lru = LruClock.now();
+            e.lru = LruClock.at(now);
         }
         return e;
     }
@@ -118,7 +118,7 @@ final class StagedKeyspace implements Keyspace {
         e.type = type;
         e.value = value;
         e.encoding = encoding;
-        e.lru = LruClock.now();
+        e.lru = LruClock.at(now);
         s.entry = e;
         s.changed = true;
         notify(Notify.NEW, "new", key);

@@ -91,6 +91,15 @@ public final class ServerConfig {
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
+    /**
+     * Numeric values already parsed, each with the text it came from: some are read on every
+     * request (the protocol limits). An entry counts only while its text is still the current one.
+     */
+    private final Map<String, Parsed> longs = new ConcurrentHashMap<>();
+
+    private record Parsed(String text, long value) {
+    }
+
     private Path file;
 
     public static ServerConfig defaults() {
@@ -133,11 +142,17 @@ public final class ServerConfig {
     }
 
     public int getInt(String name) {
-        return (int) Long.parseLong(values.get(name));
+        return (int) getLong(name);
     }
 
     public long getLong(String name) {
-        return Long.parseLong(values.get(name));
+        String text = values.get(name);
+        Parsed p = longs.get(name);
+        if (p == null || p.text != text) {
+            p = new Parsed(text, Long.parseLong(text));
+            longs.put(name, p);
+        }
+        return p.value;
     }
 
     public boolean getBool(String name) {

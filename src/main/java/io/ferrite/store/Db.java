@@ -46,6 +46,14 @@ public final class Db {
         return e;
     }
 
+    /** Removes an entry {@link #find} returned, without looking its key up again. */
+    public void remove(Entry e) {
+        if (table.remove(e)) {
+            expires.remove(e);
+            memory -= MemoryEstimate.entry(e);
+        }
+    }
+
     /** Links back an entry detached by {@link #remove} (possibly on another shard's database). */
     public void attach(Entry e) {
         table.attach(e);

@@ -17,6 +17,13 @@ public final class KeyTable {
         return size;
     }
 
+    /**
+     * The last key {@link #get} did not find and its hash: a command adds the key it just looked
+     * up (SET, INCR of a new key), so {@link #add} reuses the hash for the same array.
+     */
+    private byte[] missedKey;
+    private int missedHash;
+
     public Entry get(byte[] key) {
         int h = Bytes.hash(key);
         for (Entry e = buckets[h & (buckets.length - 1)]; e != null; e = e.next) {
@@ -24,6 +31,8 @@ public final class KeyTable {
                 return e;
             }
         }
+        missedKey = key;
+        missedHash = h;
         return null;
     }
 
@@ -32,7 +41,8 @@ public final class KeyTable {
         if (size >= buckets.length) {
             resize(buckets.length << 1);
         }
-        int h = Bytes.hash(key);
+        int h = key == missedKey ? missedHash : Bytes.hash(key);
+        missedKey = null;
         Entry e = new Entry(key, h);
         int i = h & (buckets.length - 1);
         e.next = buckets[i];
@@ -58,23 +68,41 @@ public final class KeyTable {
         Entry prev = null;
         for (Entry e = buckets[i]; e != null; prev = e, e = e.next) {
             if (e.hash == h && java.util.Arrays.equals(e.key, key)) {
-                if (prev == null) {
-                    buckets[i] = e.next;
-                } else {
-                    prev.next = e.next;
-                }
-                e.next = null;
-                size--;
-                if (size < buckets.length >>> 3 && buckets.length > MIN_CAPACITY) {
-                    resize(buckets.length >>> 1);
-                }
+                unlink(i, prev, e);
                 return e;
             }
         }
         return null;
     }
 
+    /** Unlinks an entry this table holds, found by an earlier {@link #get}: no second hash or key comparison. */
+    public boolean remove(Entry entry) {
+        int i = entry.hash & (buckets.length - 1);
+        Entry prev = null;
+        for (Entry e = buckets[i]; e != null; prev = e, e = e.next) {
+            if (e == entry) {
+                unlink(i, prev, e);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void unlink(int bucket, Entry prev, Entry e) {
+        if (prev == null) {
+            buckets[bucket] = e.next;
+        } else {
+            prev.next = e.next;
+        }
+        e.next = null;
+        size--;
+        if (size < buckets.length >>> 3 && buckets.length > MIN_CAPACITY) {
+            resize(buckets.length >>> 1);
+        }
+    }
+
     public void clear() {
+        missedKey = null;
         buckets = new Entry[MIN_CAPACITY];
         size = 0;
     }

@@ -69,6 +69,86 @@ class ConcurrencyTest extends FerriteTest {
         assertThat(sum).isEqualTo(TOTAL);
     }
 
+    /**
+     * Multi-key writes over disjoint keys share their shard holds; writes whose keys overlap,
+     * single-key writes and readers mix in. Each group's three keys (on different shards) always
+     * hold one value, so a reader seeing two values in a group saw half of a write.
+     */
+    @Test
+    void chainsOverDisjointKeysShareShardsAndStayAtomic() throws Exception {
+        int groups = 4;
+        int rounds = 1500;
+        AtomicReference<String> violation = new AtomicReference<>();
+        AtomicInteger writersLeft = new AtomicInteger(groups + 1);
+        AtomicInteger reads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(groups + 3);
+        List<Future<?>> jobs = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            int group = g;
+            jobs.add(pool.submit(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", port(), 10_000)) {
+                    for (int i = 0; i < rounds; i += 4) {
+                        // a pipeline of cross-shard writes, squashed into one chain
+                        var p = j.pipelined();
+                        for (int k = i; k < i + 4; k++) {
+                            String v = group + ":" + k;
+                            p.mset(groupKey(group, 0), v, groupKey(group, 1), v, groupKey(group, 2), v);
+                        }
+                        p.sync();
+                    }
+                } finally {
+                    writersLeft.decrementAndGet();
+                }
+            }));
+        }
+        jobs.add(pool.submit(() -> {
+            // writes over two groups at once overlap the group writers' keys
+            try (Jedis j = new Jedis("127.0.0.1", port(), 10_000)) {
+                for (int i = 0; i < rounds / 2; i++) {
+                    int a = i % groups;
+                    int b = (a + 1) % groups;
+                    String v = "x:" + i;
+                    j.mset(groupKey(a, 0), v, groupKey(a, 1), v, groupKey(a, 2), v,
+                        groupKey(b, 0), v, groupKey(b, 1), v, groupKey(b, 2), v);
+                    j.get(groupKey(a, 1));
+                }
+            } finally {
+                writersLeft.decrementAndGet();
+            }
+        }));
+        for (int r = 0; r < 2; r++) {
+            jobs.add(pool.submit(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", port(), 10_000)) {
+                    while (writersLeft.get() > 0 && violation.get() == null) {
+                        for (int g = 0; g < groups; g++) {
+                            List<String> v = j.mget(groupKey(g, 0), groupKey(g, 1), groupKey(g, 2));
+                            if (!(java.util.Objects.equals(v.get(0), v.get(1)) && java.util.Objects.equals(v.get(1), v.get(2)))) {
+                                violation.set("group " + g + " read as " + v);
+                            }
+                        }
+                        reads.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : jobs) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(violation.get()).isNull();
+        assertThat(reads.get()).isGreaterThan(0);
+        Jedis check = jedis();
+        for (int g = 0; g < groups; g++) {
+            List<String> v = check.mget(groupKey(g, 0), groupKey(g, 1), groupKey(g, 2));
+            assertThat(v.get(1)).isEqualTo(v.get(0)).isNotNull();
+            assertThat(v.get(2)).isEqualTo(v.get(0));
+        }
+    }
+
+    private static String groupKey(int group, int i) {
+        return "grp:" + group + ":" + i;
+    }
+
     private void multiExecTransfers(String[] keys, long deadline, AtomicInteger transfers) {
         try (Jedis j = new Jedis("127.0.0.1", port(), 10_000)) {
             while (System.currentTimeMillis() < deadline) {

@@ -65,6 +65,40 @@ class PipelineOrderTest extends FerriteTest {
     }
 
     @Test
+    void pipelinedMultiKeyCommandsSeeEachOthersWritesInOrder() {
+        RawClient c = raw();
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        int n = 300;
+        // runs of multi-key commands over several shards (squashed into one chain), broken up by
+        // single-key ones and errors; each command must see exactly the writes before it
+        for (int i = 0; i < n; i++) {
+            batch.writeBytes(RawClient.encode("MSET", "a", "" + i, "b", "" + i, "c" + i, "" + i));
+            batch.writeBytes(RawClient.encode("MGET", "a", "b", "c" + i, "c" + (i - 1)));
+            batch.writeBytes(RawClient.encode("DEL", "b", "c" + (i - 1), "nosuchkey"));
+            batch.writeBytes(RawClient.encode("RENAME", "a", "d"));
+            batch.writeBytes(RawClient.encode("RENAME", "a", "d"));
+            if (i % 7 == 0) {
+                batch.writeBytes(RawClient.encode("INCR", "d"));
+            }
+        }
+        c.send(batch.toByteArray());
+        for (int i = 0; i < n; i++) {
+            String v = "" + i;
+            String prev = i == 0 ? "$-1\r\n" : "$" + ("" + (i - 1)).length() + "\r\n" + (i - 1) + "\r\n";
+            String bulk = "$" + v.length() + "\r\n" + v + "\r\n";
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo("*4\r\n" + bulk + bulk + bulk + prev);
+            assertThat(c.readReply()).isEqualTo(i == 0 ? ":1\r\n" : ":2\r\n");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo("-ERR no such key\r\n");
+            if (i % 7 == 0) {
+                assertThat(c.readReply()).isEqualTo(":" + (i + 1) + "\r\n");
+            }
+        }
+        assertThat(raw().call("MGET", "a", "b", "d", "c" + (n - 1))).isEqualTo("*4\r\n$-1\r\n$-1\r\n$3\r\n299\r\n$3\r\n299\r\n");
+    }
+
+    @Test
     void inlineAndMultibulkMix() {
         RawClient c = raw();
         c.send("SET a 1\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\nINCR a\r\n  \r\nget    a\n");

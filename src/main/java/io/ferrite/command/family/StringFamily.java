@@ -94,7 +94,8 @@ public final class StringFamily {
         if (o.get && !getGeneric(c)) {
             return;
         }
-        boolean found = ks.write(key) != null;
+        Entry old = ks.write(key);
+        boolean found = old != null;
         if ((o.nx && found) || (o.xx && !found)) {
             if (!o.get) {
                 if (integerReply) {
@@ -105,7 +106,17 @@ public final class StringFamily {
             }
             return;
         }
-        Entry e = ks.setString(key, value, Encoding.forNewString(value), o.keepTtl);
+        // the entry found above is overwritten in place: no second lookup of the key
+        Encoding encoding = Encoding.forNewString(value);
+        Entry e = old;
+        if (e == null) {
+            e = ks.add(key, ValueType.STRING, value, encoding);
+        } else {
+            ks.replace(e, ValueType.STRING, value, encoding);
+            if (!o.keepTtl && e.hasExpiry()) {
+                ks.expire(e, Entry.NO_EXPIRY);
+            }
+        }
         ks.notify(Notify.STRING, "set", key);
         if (o.expireAt != Entry.NO_EXPIRY) {
             ks.expire(e, o.expireAt);

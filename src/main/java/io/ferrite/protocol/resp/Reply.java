@@ -10,16 +10,24 @@ import java.nio.charset.StandardCharsets;
  * protocol themselves.
  */
 public final class Reply {
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL2 = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE3 = "#t\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE3 = "#f\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] SMALL_INTS = new byte[128][];
+    /** "$<n>\r\n" for short bulk strings, written with one copy (Redis's shared.bulkhdr). */
+    private static final byte[][] BULK_HEADERS = new byte[512][];
+    /** CR LF as one big-endian short: one bounds check instead of a two-byte array copy. */
+    private static final int CRLF_SHORT = ('\r' << 8) | '\n';
 
     static {
         for (int i = 0; i < SMALL_INTS.length; i++) {
             SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        for (int i = 0; i < BULK_HEADERS.length; i++) {
+            BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
         }
     }
 
@@ -80,7 +88,7 @@ public final class Reply {
     public void simple(String s) {
         out.writeByte('+');
         writeAscii(s);
-        out.writeBytes(CRLF);
+        out.writeShort(CRLF_SHORT);
     }
 
     /** An error reply; {@code message} starts with its code ("ERR ...", "WRONGTYPE ..."). Newlines are flattened as Redis does. */
@@ -91,7 +99,7 @@ public final class Reply {
         }
         out.writeByte('-');
         writeAscii(message.replace('\r', ' ').replace('\n', ' '));
-        out.writeBytes(CRLF);
+        out.writeShort(CRLF_SHORT);
     }
 
     public void integer(long v) {
@@ -101,7 +109,7 @@ public final class Reply {
         }
         out.writeByte(':');
         writeLong(v);
-        out.writeBytes(CRLF);
+        out.writeShort(CRLF_SHORT);
     }
 
     public void bulk(byte[] b) {
@@ -109,19 +117,20 @@ public final class Reply {
             nil();
             return;
         }
-        out.writeByte('$');
-        writeLong(b.length);
-        out.writeBytes(CRLF);
-        out.writeBytes(b);
-        out.writeBytes(CRLF);
+        bulk(b, 0, b.length);
     }
 
     public void bulk(byte[] b, int off, int len) {
-        out.writeByte('$');
-        writeLong(len);
-        out.writeBytes(CRLF);
+        out.ensureWritable(len + 16);
+        if (len < BULK_HEADERS.length) {
+            out.writeBytes(BULK_HEADERS[len]);
+        } else {
+            out.writeByte('$');
+            writeLong(len);
+            out.writeShort(CRLF_SHORT);
+        }
         out.writeBytes(b, off, len);
-        out.writeBytes(CRLF);
+        out.writeShort(CRLF_SHORT);
     }
 
     public void bulk(String s) {
@@ -164,7 +173,7 @@ public final class Reply {
 
     public void bool(boolean v) {
         if (protocol == 3) {
-            out.writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(v ? TRUE3 : FALSE3);
         } else {
             integer(v ? 1 : 0);
         }
@@ -175,7 +184,7 @@ public final class Reply {
         if (protocol == 3) {
             out.writeByte(',');
             out.writeBytes(formatted);
-            out.writeBytes(CRLF);
+            out.writeShort(CRLF_SHORT);
         } else {
             bulk(formatted);
         }
@@ -187,10 +196,10 @@ public final class Reply {
         if (protocol == 3) {
             out.writeByte('=');
             writeLong(b.length + 4);
-            out.writeBytes(CRLF);
+            out.writeShort(CRLF_SHORT);
             out.writeBytes("txt:".getBytes(StandardCharsets.US_ASCII));
             out.writeBytes(b);
-            out.writeBytes(CRLF);
+            out.writeShort(CRLF_SHORT);
         } else {
             bulk(b);
         }
@@ -204,7 +213,7 @@ public final class Reply {
     private void header(char type, long n) {
         out.writeByte(type);
         writeLong(n);
-        out.writeBytes(CRLF);
+        out.writeShort(CRLF_SHORT);
     }
 
     private void writeAscii(String s) {

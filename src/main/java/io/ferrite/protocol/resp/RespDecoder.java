@@ -22,6 +22,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private int filled;
     private long bulkLen = -1;
     private boolean failed;
+    private long maxBulkLength;
 
     public RespDecoder(RespLimits limits) {
         this.limits = limits;
@@ -29,8 +30,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        // read once per read: the unparsed input only shrinks while the loop runs
+        long queryBufferLimit = limits.queryBufferLimit();
+        maxBulkLength = limits.maxBulkLength();
         while (!failed && in.isReadable()) {
-            if (in.readableBytes() > limits.queryBufferLimit()) {
+            if (in.readableBytes() > queryBufferLimit) {
                 // Redis closes without a reply: "closing client that reached max query buffer length"
                 in.skipBytes(in.readableBytes());
                 failed = true;
@@ -100,7 +104,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 }
                 long n = parseNumber(in, in.readerIndex() + 1, cr);
                 in.readerIndex(cr + 2);
-                if (n < 0 || n > limits.maxBulkLength()) {
+                if (n < 0 || n > maxBulkLength) {
                     return fail("invalid bulk length");
                 }
                 if (n > UNAUTH_MAX_BULK && !limits.authenticated()) {
