@@ -24,6 +24,8 @@ final class BlockTable {
     private final LinkedHashSet<BytesKey> ready = new LinkedHashSet<>();
     /** Keys whose first waiter is being served by a cross-shard chain: the rest wait their turn. */
     private final Set<BytesKey> busy = new HashSet<>();
+    /** Registrations of waiters that want a key even when it is missing (XREADGROUP): none, usually. */
+    private int missingServers;
 
     BlockTable(Shard shard) {
         this.shard = shard;
@@ -31,13 +33,21 @@ final class BlockTable {
 
     void add(BlockedClient w, BytesKey key) {
         waiting.computeIfAbsent(key, k -> new ArrayDeque<>(2)).add(w);
+        if (w.servesMissingKey()) {
+            missingServers++;
+        }
     }
 
     void remove(BlockedClient w) {
         for (BytesKey k : w.keys) {
             ArrayDeque<BlockedClient> q = waiting.get(k);
-            if (q != null && q.remove(w) && q.isEmpty()) {
-                waiting.remove(k);
+            if (q != null && q.remove(w)) {
+                if (w.servesMissingKey()) {
+                    missingServers--;
+                }
+                if (q.isEmpty()) {
+                    waiting.remove(k);
+                }
             }
         }
     }
@@ -89,8 +99,13 @@ final class BlockTable {
                 continue;
             }
             for (BlockedClient w : q.toArray(new BlockedClient[0])) {
-                if (shard.view(k.db()).peek(k.bytes()) == null && !w.servesMissingKey()) {
-                    continue;
+                if (shard.view(k.db()).peek(k.bytes()) == null) {
+                    if (missingServers == 0) {
+                        break;
+                    }
+                    if (!w.servesMissingKey()) {
+                        continue;
+                    }
                 }
                 if (!w.claim()) {
                     continue;
