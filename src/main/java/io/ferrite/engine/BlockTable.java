@@ -26,6 +26,10 @@ final class BlockTable {
     private final Set<BytesKey> busy = new HashSet<>();
     /** Registrations of waiters that want a key even when it is missing (XREADGROUP): none, usually. */
     private int missingServers;
+    /** A global order of "a shard's first key became ready", read by EXEC to release its shards in that order. */
+    private static final java.util.concurrent.atomic.AtomicLong READY_CLOCK = new java.util.concurrent.atomic.AtomicLong();
+    /** When the first of the ready keys waiting to be served became ready (on {@link #READY_CLOCK}); 0 if none. */
+    private volatile long readySince;
 
     BlockTable(Shard shard) {
         this.shard = shard;
@@ -59,15 +63,26 @@ final class BlockTable {
         }
         BytesKey k = new BytesKey(db, key);
         if (waiting.containsKey(k)) {
-            ready.add(k);
+            markReady(k);
         }
+    }
+
+    private void markReady(BytesKey k) {
+        if (ready.isEmpty()) {
+            readySince = READY_CLOCK.incrementAndGet();
+        }
+        ready.add(k);
+    }
+
+    long readySince() {
+        return readySince;
     }
 
     /** SWAPDB: every waited-on key of the two databases that now exists is ready (Redis's scanDatabaseForReadyKeys). */
     void signalExisting(int a, int b) {
         for (BytesKey k : waiting.keySet()) {
             if ((k.db() == a || k.db() == b) && shard.view(k.db()).existsRaw(k.bytes())) {
-                ready.add(k);
+                markReady(k);
             }
         }
     }
@@ -121,6 +136,7 @@ final class BlockTable {
                 w.serveOn(shard, k);
             }
         }
+        readySince = 0;
         if (chains != null) {
             // as tasks of their own: the chain's hold on this shard must not begin inside a task
             // that goes on running other requests here (a pipelined batch)
@@ -132,7 +148,7 @@ final class BlockTable {
     void chainDone(BytesKey key) {
         busy.remove(key);
         if (waiting.containsKey(key)) {
-            ready.add(key);
+            markReady(key);
         }
     }
 }
