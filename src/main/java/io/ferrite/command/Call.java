@@ -52,7 +52,7 @@ public final class Call {
 
     // Blocking commands (see Blockable)
 
-    /** Set when the client may not block (inside MULTI/EXEC): blocking commands then answer as if timed out. */
+    /** Set when the client may not block (inside MULTI/EXEC; scripts should set it too): blocking commands then answer as if timed out. */
     public boolean denyBlocking;
     /** Set by {@link #block}: the engine keeps the client waiting instead of sending a reply. */
     public Blockable.Request blockRequest;

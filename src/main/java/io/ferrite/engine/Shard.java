@@ -247,15 +247,17 @@ public final class Shard {
 
     /** Ends the hold and runs parked work until it is empty or another hold begins. */
     void release(Object tx) {
-        release(tx, () -> { });
+        release(tx, null);
     }
 
-    /** Runs the holding command's last step here, then ends the hold as {@link #release(Object)}: one task, not two. */
-    void release(Object tx, Runnable lastStep) {
+    /** Ends the hold; {@code released} runs on this thread once blocked clients of keys made ready are served. */
+    void release(Object tx, Runnable released) {
         runHeld(tx, () -> {
-            lastStep.run();
             holder = null;
             serveBlocked();
+            if (released != null) {
+                released.run();
+            }
             runParked();
         });
     }
