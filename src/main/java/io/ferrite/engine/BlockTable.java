@@ -24,6 +24,12 @@ final class BlockTable {
     private final LinkedHashSet<BytesKey> ready = new LinkedHashSet<>();
     /** Keys whose first waiter is being served by a cross-shard chain: the rest wait their turn. */
     private final Set<BytesKey> busy = new HashSet<>();
+    /** Registrations of waiters that want a key even when it is missing (XREADGROUP): none, usually. */
+    private int missingServers;
+    /** A global order of "a shard's first key became ready", read by EXEC to release its shards in that order. */
+    private static final java.util.concurrent.atomic.AtomicLong READY_CLOCK = new java.util.concurrent.atomic.AtomicLong();
+    /** When the first of the ready keys waiting to be served became ready (on {@link #READY_CLOCK}); 0 if none. */
+    private volatile long readySince;
 
     BlockTable(Shard shard) {
         this.shard = shard;
@@ -31,13 +37,21 @@ final class BlockTable {
 
     void add(BlockedClient w, BytesKey key) {
         waiting.computeIfAbsent(key, k -> new ArrayDeque<>(2)).add(w);
+        if (w.servesMissingKey()) {
+            missingServers++;
+        }
     }
 
     void remove(BlockedClient w) {
         for (BytesKey k : w.keys) {
             ArrayDeque<BlockedClient> q = waiting.get(k);
-            if (q != null && q.remove(w) && q.isEmpty()) {
-                waiting.remove(k);
+            if (q != null && q.remove(w)) {
+                if (w.servesMissingKey()) {
+                    missingServers--;
+                }
+                if (q.isEmpty()) {
+                    waiting.remove(k);
+                }
             }
         }
     }
@@ -49,15 +63,26 @@ final class BlockTable {
         }
         BytesKey k = new BytesKey(db, key);
         if (waiting.containsKey(k)) {
-            ready.add(k);
+            markReady(k);
         }
+    }
+
+    private void markReady(BytesKey k) {
+        if (ready.isEmpty()) {
+            readySince = READY_CLOCK.incrementAndGet();
+        }
+        ready.add(k);
+    }
+
+    long readySince() {
+        return readySince;
     }
 
     /** SWAPDB: every waited-on key of the two databases that now exists is ready (Redis's scanDatabaseForReadyKeys). */
     void signalExisting(int a, int b) {
         for (BytesKey k : waiting.keySet()) {
             if ((k.db() == a || k.db() == b) && shard.view(k.db()).existsRaw(k.bytes())) {
-                ready.add(k);
+                markReady(k);
             }
         }
     }
@@ -98,8 +123,13 @@ final class BlockTable {
                 continue;
             }
             for (BlockedClient w : q.toArray(new BlockedClient[0])) {
-                if (shard.view(k.db()).peek(k.bytes()) == null && !w.servesMissingKey()) {
-                    continue;
+                if (shard.view(k.db()).peek(k.bytes()) == null) {
+                    if (missingServers == 0) {
+                        break;
+                    }
+                    if (!w.servesMissingKey()) {
+                        continue;
+                    }
                 }
                 if (!w.claim()) {
                     continue;
@@ -115,6 +145,7 @@ final class BlockTable {
                 w.serveOn(shard, k);
             }
         }
+        readySince = 0;
         if (chains != null) {
             // as tasks of their own: the chain's hold on this shard must not begin inside a task
             // that goes on running other requests here (a pipelined batch)
@@ -126,7 +157,7 @@ final class BlockTable {
     void chainDone(BytesKey key) {
         busy.remove(key);
         if (waiting.containsKey(key)) {
-            ready.add(key);
+            markReady(key);
         }
     }
 }

@@ -205,11 +205,29 @@ final class CrossShardRun {
     }
 
     private void finish() {
+        List<Shard> ready = new ArrayList<>();
         for (Shard s : held) {
-            s.release(this);
+            if (s.blocks.readySince() == 0) {
+                s.release(this);
+            } else {
+                ready.add(s);
+            }
         }
+        ready.sort(java.util.Comparator.comparingLong(s -> s.blocks.readySince()));
+        releaseInTurn(ready, 0);
         afterCalls.run();
         session.resume(out);
+    }
+
+    /**
+     * Shards whose keys became ready are released one after another, in the order their first
+     * key became ready: a client blocked on keys of several of them is then served from the key
+     * the transaction made ready first, as Redis serves ready keys in the order they were signalled.
+     */
+    private void releaseInTurn(List<Shard> ready, int i) {
+        if (i < ready.size()) {
+            ready.get(i).release(this, () -> releaseInTurn(ready, i + 1));
+        }
     }
 
     /** Runs {@code work} on each shard (held by this run) and hands the results, in order, to {@code done} on the client's thread. */

@@ -128,9 +128,17 @@ public final class Shard {
 
     /** Ends the hold and runs parked work until it is empty or another hold begins. */
     void release(Object tx) {
+        release(tx, null);
+    }
+
+    /** Ends the hold; {@code released} runs on this thread once blocked clients of keys made ready are served. */
+    void release(Object tx, Runnable released) {
         runHeld(tx, () -> {
             holder = null;
             serveBlocked();
+            if (released != null) {
+                released.run();
+            }
             while (holder == null && !parked.isEmpty()) {
                 parked.poll().run();
             }

@@ -167,6 +167,26 @@ class BlockingFamilyTest extends FerriteTest {
     }
 
     @Test
+    void transactionReadyingKeysOfSeveralShardsServesFromTheFirstReadied() throws Exception {
+        RawClient admin = raw();
+        for (String[] order : new String[][] {{"k1", "k2"}, {"k2", "k1"}, {"k3", "k2", "k1"}}) {
+            for (int round = 0; round < 3; round++) {
+                RawClient b = blockOn(admin, "BLPOP", "k1", "k2", "k3", "0");
+                admin.call("MULTI");
+                for (String k : order) {
+                    admin.call("RPUSH", k, k + "v");
+                }
+                admin.call("EXEC");
+                String first = order[0];
+                assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\n" + first + "\r\n$3\r\n" + first + "v\r\n");
+                assertThat(admin.call("EXISTS", "k1", "k2", "k3")).isEqualTo(":" + (order.length - 1) + "\r\n");
+                admin.call("DEL", "k1", "k2", "k3");
+            }
+        }
+        awaitNoBlockedKeys();
+    }
+
+    @Test
     void lmoveAndRenameIntoTheKeyWake() throws Exception {
         RawClient admin = raw();
         RawClient b = blockOn(admin, "BLPOP", "k2", "0");
