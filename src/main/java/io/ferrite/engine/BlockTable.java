@@ -91,7 +91,7 @@ final class BlockTable {
     void signalDatabase(int db) {
         for (BytesKey k : waiting.keySet()) {
             if (k.db() == db) {
-                ready.add(k);
+                markReady(k);
             }
         }
     }

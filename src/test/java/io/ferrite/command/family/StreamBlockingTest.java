@@ -2,7 +2,18 @@ package io.ferrite.command.family;
 
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +44,32 @@ class StreamBlockingTest extends FerriteTest {
     private static String entry(String key, String id, String field, String value) {
         return "*1\r\n*2\r\n$" + key.length() + "\r\n" + key + "\r\n*1\r\n*2\r\n$" + id.length() + "\r\n" + id
             + "\r\n*2\r\n$" + field.length() + "\r\n" + field + "\r\n$" + value.length() + "\r\n" + value + "\r\n";
+    }
+
+    private void awaitBlockedClients(int n) throws InterruptedException {
+        for (int i = 0; i < 2000 && !redis.info("clients").contains("blocked_clients:" + n + "\r\n"); i++) {
+            Thread.sleep(5);
+        }
+        assertThat(redis.info("clients")).contains("blocked_clients:" + n + "\r\n");
+    }
+
+    @Test
+    void lettuceBlockingReadsAreServed() throws Exception {
+        try (StatefulRedisConnection<String, String> other = lettuce.connect()) {
+            redis.xgroupCreate(XReadArgs.StreamOffset.from("k2", "$"), "g",
+                XGroupCreateArgs.Builder.mkstream());
+            Future<List<StreamMessage<String, String>>> plain = other.async()
+                .xread(XReadArgs.Builder.block(10_000), XReadArgs.StreamOffset.latest("k1"));
+            awaitBlockedClients(1);
+            redis.xadd("k1", new XAddArgs().id("7-1"), Map.of("a", "1"));
+            assertThat(plain.get(10, TimeUnit.SECONDS)).extracting(StreamMessage::getId).containsExactly("7-1");
+            Future<List<StreamMessage<String, String>>> group = other.async().xreadgroup(Consumer.from("g", "c"),
+                XReadArgs.Builder.block(10_000), XReadArgs.StreamOffset.lastConsumed("k2"));
+            awaitBlockedClients(1);
+            redis.xadd("k2", new XAddArgs().id("8-1"), Map.of("b", "2"));
+            assertThat(group.get(10, TimeUnit.SECONDS)).extracting(StreamMessage::getId).containsExactly("8-1");
+            assertThat(redis.xpending("k2", "g").getCount()).isEqualTo(1);
+        }
     }
 
     @Test
