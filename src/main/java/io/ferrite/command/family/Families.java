@@ -17,6 +17,7 @@ public final class Families {
         HashFamily.register(r);
         SetFamily.register(r);
         ZSetFamily.register(r);
+        GeoFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
         ClientPauseCommands.register(r);

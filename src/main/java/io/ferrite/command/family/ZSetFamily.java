@@ -5,6 +5,7 @@ import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
 import io.ferrite.command.Glob;
 import io.ferrite.command.Numbers;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
@@ -68,7 +69,7 @@ public final class ZSetFamily {
 
     // ---------------------------------------------------------------- helpers
 
-    private static final Object WRONG = new Object();
+    static final Object WRONG = new Object();
 
     static long maxEntries(Call c) {
         return c.server.config().getLong("zset-max-listpack-entries");
@@ -83,7 +84,7 @@ public final class ZSetFamily {
         c.reply.dbl(d, Bytes.of(Numbers.g17(d)));
     }
 
-    private static Object readZset(Call c, byte[] key) {
+    static Object readZset(Call c, byte[] key) {
         Entry e = c.ks.read(key);
         if (e == null) {
             return null;
@@ -103,7 +104,7 @@ public final class ZSetFamily {
         }
     }
 
-    private static void store(Call c, byte[] key, ZSetValue z) {
+    static void store(Call c, byte[] key, ZSetValue z) {
         c.ks.delete(key);
         c.ks.add(key, ValueType.ZSET, z, z.encoding());
     }
@@ -333,9 +334,13 @@ public final class ZSetFamily {
         if (e == null) {
             if (z.size() > 0) {
                 c.ks.add(key, ValueType.ZSET, z, z.encoding());
+                c.ks.signalReady(key);
             }
         } else if (added + updated > 0) {
             changed(c, e, z, before);
+        }
+        if (added + updated > 0) {
+            c.ks.notify(Notify.ZSET, incr ? "zincr" : "zadd", key);
         }
         if (error != null) {
             c.reply.error(error);

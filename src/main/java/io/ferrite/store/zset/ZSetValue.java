@@ -22,6 +22,11 @@ public final class ZSetValue implements CollectionValue {
         void accept(byte[] member, double score);
     }
 
+    /** Receives one element of a walk that may stop early: returns false to stop. */
+    public interface Walker {
+        boolean accept(byte[] member, double score);
+    }
+
     // listpack encoding
     private byte[][] members;
     private double[] scores;
@@ -168,6 +173,29 @@ public final class ZSetValue implements CollectionValue {
         while (count-- > 0 && x != null) {
             v.accept(x.key, x.score);
             x = reverse ? x.prev() : x.next();
+        }
+    }
+
+    /** Visits in ascending order the elements with {@code min <= score < max}, until the walker stops. */
+    public void walkScores(double min, double max, Walker w) {
+        long from = countBelow(min, false);
+        long to = countBelow(max, false);
+        if (zsl == null) {
+            for (int i = (int) from; i < to; i++) {
+                if (!w.accept(members[i], scores[i])) {
+                    return;
+                }
+            }
+            return;
+        }
+        if (from >= to) {
+            return;
+        }
+        SkipList.Node x = zsl.byRank(from + 1);
+        for (long k = from; k < to && x != null; k++, x = x.next()) {
+            if (!w.accept(x.key, x.score)) {
+                return;
+            }
         }
     }
 
