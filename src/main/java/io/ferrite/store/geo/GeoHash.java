@@ -87,7 +87,10 @@ public final class GeoHash {
      */
     public static double[] decodeScore(double score) {
         Area a = decode(new Cell(toUint64(score), STEP_MAX));
-        return new double[] {(a.lonMin + a.lonMax) / 2, (a.latMin + a.latMax) / 2};
+        // Redis 7.0 clamps the centre: the edge cells' centres would fall just outside the range
+        double lon = Math.max(LONG_MIN, Math.min(LONG_MAX, (a.lonMin + a.lonMax) / 2));
+        double lat = Math.max(LAT_MIN, Math.min(LAT_MAX, (a.latMin + a.latMax) / 2));
+        return new double[] {lon, lat};
     }
 
     /** C's {@code (uint64_t) d} as gcc compiles it for x86-64 (cvttsd2si, 0x8000000000000000 when out of range). */
