@@ -9,9 +9,11 @@ import io.ferrite.store.Bytes;
 import io.ferrite.store.geo.GeoHash;
 import io.ferrite.store.geo.GeoSearch;
 import io.ferrite.store.geo.GeoShape;
+import io.ferrite.store.geo.PartialSort;
 import io.ferrite.store.zset.FloatParse;
 import io.ferrite.store.zset.ZSetValue;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -311,18 +313,32 @@ public final class GeoFamily {
             c.reply.array(0);
             return;
         }
-        // a stable sort, as glibc's merge-sorting qsort is
-        if (q.sort == 1) {
-            found.sort(Comparator.comparingDouble(GeoSearch.Point::dist));
-        } else if (q.sort == 2) {
-            found.sort(Comparator.comparingDouble(GeoSearch.Point::dist).reversed());
-        }
         int returned = (int) (q.count == 0 || found.size() < q.count ? found.size() : q.count);
+        if (q.sort != 0) {
+            found = sorted(found, returned, q.sort == 2);
+        }
         if (q.storeKey == null) {
             reply(c, q, found, returned);
         } else {
             store(c, q, found, returned, (flags & SEARCH) != 0 ? "geosearchstore" : "georadiusstore");
         }
+    }
+
+    /**
+     * Orders the matches by distance as Redis does, so equally distant points come out in Redis's
+     * order too: all of them with glibc's qsort (a stable merge sort), only the first
+     * {@code returned} with pqsort.
+     */
+    private static List<GeoSearch.Point> sorted(List<GeoSearch.Point> found, int returned, boolean desc) {
+        Comparator<GeoSearch.Point> asc = (a, b) -> a.dist() > b.dist() ? 1 : a.dist() == b.dist() ? 0 : -1;
+        Comparator<GeoSearch.Point> cmp = desc ? (a, b) -> -asc.compare(a, b) : asc;
+        if (returned == found.size()) {
+            found.sort(cmp);
+            return found;
+        }
+        GeoSearch.Point[] a = found.toArray(new GeoSearch.Point[0]);
+        PartialSort.sort(a, cmp, 0, returned - 1);
+        return Arrays.asList(a);
     }
 
     /** extractDistanceOrReply at {@code i}: the radius and its unit. */
