@@ -167,7 +167,7 @@ def one_large(command, total, member, key="big"):
 
 SHAPES = [
     ("strings (10-byte values)", "key", strings),
-    ("small lists (listpack, 10 each)", "element", lambda: many_small("RPUSH", 10, n(20000), lambda k, i: ["item-%04d" % i])),
+    ("small lists (10 each)", "element", lambda: many_small("RPUSH", 10, n(20000), lambda k, i: ["item-%04d" % i])),
     ("large list (quicklist)", "element", lambda: one_large("RPUSH", n(300000), lambda k, i: ["item-%08d" % i])),
     ("small hashes (listpack, 10 each)", "field", lambda: many_small("HSET", 10, n(20000), lambda k, i: ["f%02d" % i, "value-%04d" % i])),
     ("large hash (hashtable)", "field", lambda: one_large("HSET", n(300000), lambda k, i: ["field-%08d" % i, "value-%06d" % i])),

@@ -45,8 +45,8 @@ public final class ZSetValue implements CollectionValue {
 
     public static ZSetValue listpack(int capacity) {
         ZSetValue z = new ZSetValue();
-        z.lp = new byte[Math.max(8, capacity * 8)];
-        z.scores = new double[Math.max(2, capacity)];
+        z.lp = new byte[8];
+        z.scores = new double[Math.max(1, capacity)];
         return z;
     }
 
@@ -292,12 +292,13 @@ public final class ZSetValue implements CollectionValue {
             pos += Packed.encodedSize(Packed.lenAt(lp, pos));
             lo++;
         }
+        // both arrays grow to fit, as a listpack is realloc'ed per insert: the insert moves the tail anyway
         if (n == scores.length) {
-            scores = Arrays.copyOf(scores, Math.max(4, n + (n >> 1)));
+            scores = Arrays.copyOf(scores, n + 1);
         }
         int size = Packed.encodedSize(m.length);
         if (lpUsed + size > lp.length) {
-            lp = Arrays.copyOf(lp, Math.max(lpUsed + size, lp.length + (lp.length >> 1)));
+            lp = Arrays.copyOf(lp, (lpUsed + size + 7) & ~7);
         }
         System.arraycopy(lp, pos, lp, pos + size, lpUsed - pos);
         Packed.write(lp, pos, m, 0, m.length);
