@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
  * multisets where Redis's order is hash-dependent) and, after each sequence, every key's type,
  * encoding and contents. Keys are spread over shards and collections grow past the listpack and
  * intset limits, so encodings convert both ways. {@code -Dproperty.seeds=N} sets the number of
- * sequences (default 80), {@code -Dproperty.seed=S} replays one.
+ * sequences (default 60), {@code -Dproperty.seed=S} replays one.
  */
 class PropertyTest {
   /** Per type a few keys on different shards (hashtags put two on one shard); now and then a key of another type. */
@@ -82,7 +82,7 @@ class PropertyTest {
     }
     String one = System.getProperty("property.seed");
     IntStream seeds = one != null ? IntStream.of(Integer.parseInt(one))
-        : IntStream.rangeClosed(1, Integer.getInteger("property.seeds", 80));
+        : IntStream.rangeClosed(1, Integer.getInteger("property.seeds", 60));
     Stream<DynamicTest> runs = seeds.boxed().map(seed -> DynamicTest.dynamicTest("seed " + seed, () -> runSequence(seed)));
     if (one != null) {
       return runs;
