@@ -47,4 +47,21 @@ public final class Call {
     public long now() {
         return ks != null ? ks.now() : System.currentTimeMillis();
     }
+
+    // Blocking commands (see Blockable)
+
+    /** Set when the client may not block (inside MULTI/EXEC): blocking commands then answer as if timed out. */
+    public boolean denyBlocking;
+    /** Set by {@link #block}: the engine keeps the client waiting instead of sending a reply. */
+    public Blockable.Request blockRequest;
+
+    /** False inside MULTI/EXEC, where Redis's CLIENT_DENY_BLOCKING makes blocking commands return at once. */
+    public boolean mayBlock() {
+        return !denyBlocking;
+    }
+
+    /** Blocks the client on {@code keys} until one is served by {@code how} or {@code deadline} (Unix ms, 0 = forever) passes; reply nothing. */
+    public void block(byte[][] keys, long deadline, Blockable how) {
+        blockRequest = new Blockable.Request(keys, deadline, how);
+    }
 }

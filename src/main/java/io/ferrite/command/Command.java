@@ -38,6 +38,8 @@ public final class Command {
     final Kind kind;
     final CommandHandler handler;
     final ShardedCommand sharded;
+    /** Key positions computed by code instead of the key specs, or null. */
+    CommandKeys keys;
     int id;
 
     Command(String name, Command parent, JsonNode spec, Kind kind, CommandHandler handler, ShardedCommand sharded) {
@@ -84,7 +86,7 @@ public final class Command {
 
     /** True when {@link #rangeFirst} etc. describe the key positions. */
     public boolean simpleKeys() {
-        return rangeStep > 0;
+        return rangeStep > 0 && keys == null;
     }
 
     public int firstKey() {
@@ -145,6 +147,11 @@ public final class Command {
         return keySpecs;
     }
 
+    /** The code that finds this command's keys instead of its key specs, or null. */
+    public CommandKeys keys() {
+        return keys;
+    }
+
     public Map<String, Command> subcommands() {
         return Collections.unmodifiableMap(subcommands);
     }
@@ -165,12 +172,21 @@ public final class Command {
         return sharded;
     }
 
+    /** Whether this call reaches keys its arguments do not name (see {@link CommandKeys#undeclared}). */
+    public boolean touchesUndeclaredKeys(byte[][] args) {
+        return keys != null && keys.undeclared(args);
+    }
+
     public boolean arityOk(int argc) {
         return arity > 0 ? argc == arity : argc >= -arity;
     }
 
     /** Reports each key's argument position; false if the arguments do not fit the key specs. */
     public boolean keyPositions(byte[][] args, int argc, IntConsumer sink) {
+        if (keys != null) {
+            keys.positions(args, (pos, spec) -> sink.accept(pos));
+            return true;
+        }
         for (KeySpec k : keySpecs) {
             if (!k.positions(args, argc, sink)) {
                 return false;

@@ -38,6 +38,12 @@ public final class CommandRegistry {
         register(name, null, handler, null);
     }
 
+    /** A command whose keys are found by code rather than by its key specs (Redis's getkeys_proc). */
+    public void add(String name, CommandHandler handler, CommandKeys keys) {
+        register(name, null, handler, null);
+        top.get(name).keys = keys;
+    }
+
     /** A command over the whole keyspace, run on every shard. */
     public void addSharded(String name, ShardedCommand sharded) {
         register(name, Command.Kind.ALL_SHARDS, null, sharded);

@@ -124,8 +124,8 @@ public final class KeySpec {
             return false;
         }
         int first = start + firstKey;
-        long last = first + (n - 1) * step;
-        if (n > 0 && last >= argc) {
+        // compared without computing the last position, which overflows for a huge count (LMPOP 9223372036854775807 ...)
+        if (n > 0 && (first >= argc || n - 1 > (argc - 1 - first) / step)) {
             return false;
         }
         for (int i = 0; i < n; i++) {

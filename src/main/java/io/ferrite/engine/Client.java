@@ -49,6 +49,16 @@ public final class Client {
         this.authenticated = authenticated;
     }
 
+    /** The blocking command the client waits in (BLPOP ...), or null. */
+    volatile BlockedClient blocked;
+    /** Waiting for CLIENT PAUSE to end: Redis counts and flags such a client as blocked too. */
+    volatile boolean postponed;
+
+    /** True while the client waits in a blocking command or for CLIENT PAUSE (CLIENT LIST's flag b). */
+    public boolean isBlocked() {
+        return blocked != null || postponed;
+    }
+
     public record QueuedCommand(Command command, byte[][] args) {
     }
 
@@ -66,6 +76,9 @@ public final class Client {
         StringBuilder f = new StringBuilder();
         if (inMulti) {
             f.append('x');
+        }
+        if (isBlocked()) {
+            f.append('b');
         }
         if (casDirty && !watched.isEmpty()) {
             f.append('d');

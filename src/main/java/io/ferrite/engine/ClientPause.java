@@ -57,18 +57,26 @@ public final class ClientPause {
     }
 
     void postpone(Session s) {
+        s.client().postponed = true;
         postponed.add(s);
     }
 
     void resumed(Session s) {
+        s.client().postponed = false;
         postponed.remove(s);
     }
 
     private void wakeAll() {
         for (Session s : postponed) {
+            s.client().postponed = false;
             postponed.remove(s);
             s.wake();
         }
+    }
+
+    /** Clients waiting for the pause to end (counted in INFO's blocked_clients, as Redis counts them). */
+    public int postponedCount() {
+        return postponed.size();
     }
 
     public boolean active() {

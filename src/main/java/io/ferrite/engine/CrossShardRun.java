@@ -20,7 +20,8 @@ import java.util.Map;
  * <p>
  * A call whose keys live on one shard runs on that shard. A call over several shards has its
  * entries moved to the client's thread, runs there against a {@link StagedKeyspace}, and has them
- * moved back. A call over the whole keyspace runs its part on every shard.
+ * moved back. A call over the whole keyspace runs its part on every shard. A call that reaches
+ * keys no argument names runs with every shard held, against {@link AnyKeyKeyspace}.
  */
 final class CrossShardRun {
     private final Engine engine;
@@ -105,6 +106,7 @@ final class CrossShardRun {
         KeyRouting route = routes.get(next);
         next++;
         call.reply = reply;
+        call.denyBlocking = exec;
         Command cmd = call.command;
         switch (cmd.kind()) {
             case LOCAL -> {
@@ -114,7 +116,9 @@ final class CrossShardRun {
             }
             case ALL_SHARDS -> runEverywhere(call);
             case KEYED -> {
-                if (route.single != null) {
+                if (cmd.touchesUndeclaredKeys(call.args)) {
+                    runReachingAnyKey(call);
+                } else if (route.single != null) {
                     Shard s = route.single;
                     s.runHeld(this, () -> {
                         call.ks = s.view(session.client().db);
@@ -148,6 +152,28 @@ final class CrossShardRun {
             Invoker.record(call, home, t0, errors);
             step();
         });
+    }
+
+    /**
+     * A call that reaches keys it does not name (SORT ... BY/GET patterns, scripts): every shard is
+     * held, so it runs here against {@link AnyKeyKeyspace}, touching each key on its owning shard,
+     * with one clock for all of them.
+     */
+    private void runReachingAnyKey(Call call) {
+        if (held.length != engine.shardCount()) {
+            throw new IllegalStateException("a call reaching undeclared keys needs every shard held");
+        }
+        long now = System.currentTimeMillis();
+        for (Shard s : held) {
+            s.now = now;
+        }
+        Shard home = session.client().home;
+        call.ks = new AnyKeyKeyspace(engine, session.client().db, now);
+        long t0 = System.nanoTime();
+        int errors = reply.errorCount();
+        Invoker.guarded(call);
+        Invoker.record(call, home, t0, errors);
+        step();
     }
 
     private void runStaged(Call call, KeyRouting route) {

@@ -119,6 +119,10 @@ public final class Dispatcher {
                 return true;
             }
             case KEYED -> {
+                if (cmd.touchesUndeclaredKeys(call.args)) {
+                    holdEveryShard(session, call);
+                    return false;
+                }
                 Shard only = singleShard(cmd, call.args);
                 if (only != null) {
                     return runOn(session, call, only, only != client.home || !only.free());
@@ -136,8 +140,7 @@ public final class Dispatcher {
             }
             case ALL_SHARDS -> {
                 if (cmd.sharded().atomic()) {
-                    new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(),
-                        false, () -> { }).start();
+                    holdEveryShard(session, call);
                 } else {
                     fanOutUnheld(session, call);
                 }
@@ -145,6 +148,12 @@ public final class Dispatcher {
             }
             default -> throw new IllegalStateException(cmd.fullName());
         }
+    }
+
+    /** Runs one call atomically with every shard held: whole-keyspace commands and calls reaching undeclared keys. */
+    private void holdEveryShard(Session session, Call call) {
+        new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(), false, () -> { })
+            .start();
     }
 
     /**
@@ -159,7 +168,8 @@ public final class Dispatcher {
         List<Call> calls = null;
         List<Shard> owners = null;
         boolean allInline = !hop;
-        for (int n = 0; n < MAX_BATCH; n++) {
+        // a command that may block runs alone: the requests behind it wait until it is answered
+        for (int n = 0; n < MAX_BATCH && !call.command.has(CommandFlag.BLOCKING); n++) {
             Shard[] owner = new Shard[1];
             Call next = batchable(session, owner);
             if (next == null) {
@@ -181,7 +191,7 @@ public final class Dispatcher {
                 c.ks = client.home.view(client.db);
                 Invoker.invoke(c, client.home);
             }
-            return true;
+            return !Blocking.blockedHere(engine, session, call, client.home);
         }
         if (calls == null) {
             calls = List.of(call);
@@ -190,7 +200,7 @@ public final class Dispatcher {
                 session.hopped(target);
             }
         }
-        new PipelineBatch(session, calls, owners).start();
+        new PipelineBatch(engine, session, calls, owners).start();
         return false;
     }
 
@@ -230,6 +240,7 @@ public final class Dispatcher {
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
+            || cmd.has(CommandFlag.BLOCKING)
             || (!client.authenticated && server.authRequired())) {
             return null;
         }
@@ -285,7 +296,7 @@ public final class Dispatcher {
                 ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
             routes.add(r);
             all.merge(r, engine);
-            everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS;
+            everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
         }
         for (Client.WatchedKey w : client.watched) {
             all.shardIds.add(w.shard().id);

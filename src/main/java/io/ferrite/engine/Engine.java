@@ -74,4 +74,11 @@ public final class Engine {
         }
         return m;
     }
+
+    /** Clients blocked by a blocking command (INFO's blocked_clients, with clients postponed by CLIENT PAUSE). */
+    final java.util.concurrent.atomic.AtomicInteger blockedClients = new java.util.concurrent.atomic.AtomicInteger();
+
+    public int blockedClients() {
+        return blockedClients.get();
+    }
 }

@@ -13,6 +13,7 @@ final class Invoker {
         int errorsBefore = call.reply.errorCount();
         guarded(call);
         record(call, shard, t0, errorsBefore);
+        shard.serveBlocked();
     }
 
     /**

@@ -41,6 +41,15 @@ public interface Keyspace {
     /** Signals a change made in place to a key's value (a collection grew, say): WATCH, and memory by {@code memoryDelta}. */
     void modified(Entry e, long memoryDelta);
 
+    /**
+     * Accounts a change of representation alone (an encoding conversion Redis makes without
+     * signalling the key, such as SORT turning a listpack sorted set into a skiplist): memory by
+     * {@code memoryDelta}, no WATCH.
+     */
+    default void converted(Entry e, long memoryDelta) {
+        modified(e, memoryDelta);
+    }
+
     /** Keys in this database on this shard (the whole database for a staged view). */
     int size();
 

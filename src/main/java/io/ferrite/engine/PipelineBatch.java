@@ -21,7 +21,10 @@ final class PipelineBatch {
     private final List<ByteBuf> buffers = new ArrayList<>(4);
     private int pending;
 
-    PipelineBatch(Session session, List<Call> calls, List<Shard> owners) {
+    private final Engine engine;
+
+    PipelineBatch(Engine engine, Session session, List<Call> calls, List<Shard> owners) {
+        this.engine = engine;
         this.session = session;
         this.calls = calls;
         this.owners = owners;
@@ -50,6 +53,11 @@ final class PipelineBatch {
                         Invoker.invoke(c, s);
                         ends[i] = buf.writerIndex();
                     }
+                }
+                // a blocking command runs alone (never batched): if it blocked, its reply comes when it is served
+                if (calls.size() == 1 && Blocking.blockedHere(engine, session, calls.get(0), s)) {
+                    buf.release();
+                    return;
                 }
                 session.execute(this::shardDone);
             });

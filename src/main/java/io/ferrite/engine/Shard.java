@@ -22,6 +22,8 @@ public final class Shard {
     final SplittableRandom random = new SplittableRandom();
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
     private Object holder;
+    /** Clients blocked on this shard's keys (BLPOP ...), and the keys made ready for them. */
+    final BlockTable blocks = new BlockTable(this);
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
 
@@ -128,6 +130,7 @@ public final class Shard {
     void release(Object tx) {
         runHeld(tx, () -> {
             holder = null;
+            serveBlocked();
             while (holder == null && !parked.isEmpty()) {
                 parked.poll().run();
             }
@@ -136,6 +139,18 @@ public final class Shard {
 
     boolean held() {
         return holder != null;
+    }
+
+    /** Serves clients blocked on keys made ready, unless a hold is on (they are served when it ends, as after EXEC). */
+    void serveBlocked() {
+        if (holder == null && blocks.hasReady()) {
+            blocks.serveReady();
+        }
+    }
+
+    /** Keys with blocked clients on this shard; call on the shard's thread (tests check nothing leaks). */
+    public int blockedKeys() {
+        return blocks.size();
     }
 
     // WATCH bookkeeping, called on this shard's thread
@@ -154,6 +169,7 @@ public final class Shard {
         Db t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;
+        blocks.signalExisting(a, b);
     }
 
     Db db(int index) {

@@ -47,6 +47,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
+        signalIfStream(e);
         db().remove(e.key);
         shard.stats.expiredKeys++;
         shard.watches.touch(index, e.key);
@@ -80,6 +81,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
+        signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.now();
         shard.watches.touch(index, key);
@@ -88,6 +90,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
+        signalIfStream(e);
         db().replaceValue(e, type, value, encoding);
         shard.watches.touch(index, e.key);
     }
@@ -98,6 +101,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return add(key, ValueType.STRING, value, encoding);
         }
+        signalIfStream(e);
         db().replaceValue(e, ValueType.STRING, value, encoding);
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
@@ -113,6 +117,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return false;
         }
+        signalIfStream(e);
         db().remove(key);
         shard.watches.touch(index, key);
         return true;
@@ -131,8 +136,36 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public void converted(Entry e, long memoryDelta) {
+        db().adjustMemory(memoryDelta);
+    }
+
+    @Override
     public int size() {
         return db().size();
+    }
+
+    @Override
+    public void signalReady(byte[] key) {
+        shard.blocks.signal(index, key);
+    }
+
+    /**
+     * Redis's dbAdd signals every new list, sorted set or stream: whatever creates the key (a push,
+     * RENAME, MOVE, a STORE command) wakes its waiters. A cross-shard command's changed keys are
+     * signalled as they come back (its waiters look; those that find nothing for them wait on).
+     */
+    private void signalIfBlockable(ValueType type, byte[] key) {
+        if (type == ValueType.LIST || type == ValueType.ZSET || type == ValueType.STREAM) {
+            shard.blocks.signal(index, key);
+        }
+    }
+
+    /** Redis's dbGenericDelete and dbOverwrite signal a stream that goes away, for XREADGROUP's waiters. */
+    private void signalIfStream(Entry e) {
+        if (e.type == ValueType.STREAM) {
+            shard.blocks.signal(index, e.key);
+        }
     }
 
     @Override
@@ -210,6 +243,10 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Puts back an entry a cross-shard command detached or created, signalling watchers if it changed. */
     void attach(byte[] key, Entry e, boolean changed) {
+        if (changed) {
+            // created, grown, overwritten or deleted by a cross-shard command: its waiters look
+            shard.blocks.signal(index, key);
+        }
         if (e != null) {
             db().attach(e);
         }

@@ -25,8 +25,17 @@ final class StagedChain {
     private final Map<BytesKey, StagedKeyspace.Slot> slots = StagedKeyspace.newSlots();
     private final int db;
     private final ByteBuf out;
+    /** Set when the chain serves a blocked client from {@link #readyKey} instead of running a command. */
+    private final BlockedClient serving;
+    private final BytesKey readyKey;
 
     StagedChain(Engine engine, Session session, Call call, KeyRouting route) {
+        this(engine, session, call, route, null, null);
+    }
+
+    StagedChain(Engine engine, Session session, Call call, KeyRouting route, BlockedClient serving, BytesKey readyKey) {
+        this.serving = serving;
+        this.readyKey = readyKey;
         this.engine = engine;
         this.session = session;
         this.call = call;
@@ -69,10 +78,16 @@ final class StagedChain {
     private void runHere(Shard last) {
         last.stats.crossShardOps++;
         call.ks = new StagedKeyspace(slots, db, last.now, last.stats);
-        long t0 = System.nanoTime();
-        int errors = call.reply.errorCount();
-        Invoker.guarded(call);
-        Invoker.record(call, last, t0, errors);
+        if (serving != null) {
+            serving.offer(readyKey.bytes(), out);
+        } else {
+            long t0 = System.nanoTime();
+            int errors = call.reply.errorCount();
+            Invoker.guarded(call);
+            Invoker.record(call, last, t0, errors);
+        }
+        // a command that blocks enters the waiting lists while its shards are still held, so no push slips between
+        BlockedClient blocked = call.blockRequest != null ? new BlockedClient(engine, session, call) : null;
         for (Shard s : shards) {
             s.runHeld(this, () -> {
                 for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
@@ -81,9 +96,26 @@ final class StagedChain {
                         s.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
                     }
                 }
+                afterAttach(s, blocked);
             });
             s.release(this);
         }
-        session.execute(() -> session.resume(out));
+        if (blocked != null) {
+            out.release();
+            blocked.registerElsewhere(java.util.Arrays.asList(shards));
+            blocked.arm();
+        } else if (serving == null) {
+            session.execute(() -> session.resume(out));
+        }
+    }
+
+    /** On a held shard, its entries back: a blocked command's keys enter its waiting lists; a served key's next waiters get their turn. */
+    private void afterAttach(Shard s, BlockedClient blocked) {
+        if (blocked != null) {
+            blocked.registerOn(s);
+        }
+        if (serving != null && s == engine.shardOf(readyKey.bytes())) {
+            s.blocks.chainDone(readyKey);
+        }
     }
 }

@@ -139,6 +139,17 @@ final class StagedKeyspace implements Keyspace {
         slot(e.key).changed = true;
     }
 
+    /** The key is signalled on its own shard when it is moved back there (every changed list, sorted set or stream is). */
+    @Override
+    public void signalReady(byte[] key) {
+        slot(key).changed = true;
+    }
+
+    @Override
+    public void converted(Entry e, long memoryDelta) {
+        // memory is recounted when the entry is attached again; watchers are not told
+    }
+
     @Override
     public int size() {
         throw new UnsupportedOperationException("database size is not known to a cross-shard command");

@@ -72,6 +72,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.resetTransaction(client);
+        io.ferrite.engine.Blocking.disconnected(client);
+        server.dispatcher().resumed(this);
         requests.clear();
         if (pending != null) {
             pending.release();

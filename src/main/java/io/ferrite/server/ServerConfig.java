@@ -48,6 +48,7 @@ public final class ServerConfig {
         add(Directive.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true));
         add(Directive.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
         add(Directive.integer("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
+        add(Directive.memory("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE, true));
         add(Directive.memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true));
         add(Directive.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true));
         add(Directive.integer("shards", 0, 0, 1024, false));

@@ -18,6 +18,9 @@ public final class Families {
         SetFamily.register(r);
         ZSetFamily.register(r);
         GeoFamily.register(r);
+        BlockingFamily.register(r);
+        HyperLogLogFamily.register(r);
+        SortFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
         ClientPauseCommands.register(r);

@@ -9,7 +9,6 @@ import io.ferrite.store.Bytes;
 import io.ferrite.store.geo.GeoHash;
 import io.ferrite.store.geo.GeoSearch;
 import io.ferrite.store.geo.GeoShape;
-import io.ferrite.store.geo.PartialSort;
 import io.ferrite.store.zset.FloatParse;
 import io.ferrite.store.zset.ZSetValue;
 
@@ -327,7 +326,7 @@ public final class GeoFamily {
     /**
      * Orders the matches by distance as Redis does, so equally distant points come out in Redis's
      * order too: all of them with glibc's qsort (a stable merge sort), only the first
-     * {@code returned} with pqsort.
+     * {@code returned} with pqsort ({@link PartialQuickSort}).
      */
     private static List<GeoSearch.Point> sorted(List<GeoSearch.Point> found, int returned, boolean desc) {
         Comparator<GeoSearch.Point> asc = (a, b) -> a.dist() > b.dist() ? 1 : a.dist() == b.dist() ? 0 : -1;
@@ -337,7 +336,7 @@ public final class GeoFamily {
             return found;
         }
         GeoSearch.Point[] a = found.toArray(new GeoSearch.Point[0]);
-        PartialSort.sort(a, cmp, 0, returned - 1);
+        PartialQuickSort.sort(a, cmp, 0, returned - 1);
         return Arrays.asList(a);
     }
 

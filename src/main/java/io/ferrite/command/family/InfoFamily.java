@@ -147,8 +147,7 @@ public final class InfoFamily {
         field(out, "connected_clients", server.stats().connectedClients.get());
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
-        // no blocking commands or client-side caching exist yet: truly none
-        field(out, "blocked_clients", 0);
+        field(out, "blocked_clients", server.engine().blockedClients() + server.dispatcher().clientPause().postponedCount());
         field(out, "tracking_clients", 0);
     }
 

@@ -507,9 +507,14 @@ public final class IntrospectionFamily {
         List<int[]> found = new ArrayList<>();
         KeySpec[] compiled = cmd.keySpecs();
         boolean ok = true;
-        for (int i = 0; i < compiled.length && ok; i++) {
-            int idx = i;
-            ok = KeySpecAccess.positions(compiled[i], argv, argc, pos -> found.add(new int[] {pos, idx}));
+        if (cmd.keys() != null) {
+            // keys found by code (Redis's getkeys_proc), each with the spec that gives its flags
+            cmd.keys().positions(argv, (pos, spec) -> found.add(new int[] {pos, spec}));
+        } else {
+            for (int i = 0; i < compiled.length && ok; i++) {
+                int idx = i;
+                ok = KeySpecAccess.positions(compiled[i], argv, argc, pos -> found.add(new int[] {pos, idx}));
+            }
         }
         if (!ok || found.isEmpty()) {
             if (cmd.has(CommandFlag.NO_MANDATORY_KEYS)) {

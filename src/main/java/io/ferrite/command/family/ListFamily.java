@@ -3,6 +3,7 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
+import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -52,16 +53,18 @@ public final class ListFamily {
         return (ListValue) e.value;
     }
 
-    /** Accounts a change made to a list in place, deleting the key if the list became empty. */
-    private static void changed(Call c, Entry e, ListValue l, long memoryBefore) {
+    /** Accounts a change made to a list in place and reports it as {@code event}, deleting the key if the list became empty. */
+    private static void changed(Call c, Entry e, ListValue l, long memoryBefore, String event) {
         c.ks.modified(e, l.memory() - memoryBefore);
+        c.ks.notify(Notify.LIST, event, e.key);
         if (l.isEmpty()) {
             c.ks.delete(e.key);
+            c.ks.notify(Notify.GENERIC, "del", e.key);
         }
     }
 
     /** Redis's getListPositionFromObjectOrReply: 1 for LEFT, 0 for RIGHT, -1 after a syntax error. */
-    private static int position(Call c, int i) {
+    static int position(Call c, int i) {
         if (c.argIs(i, "left")) {
             return 1;
         }
@@ -91,10 +94,11 @@ public final class ListFamily {
         ListValue l = list(e);
         long before = l.memory();
         int fill = fill(c);
+        c.ks.signalReady(key);
         for (int i = 2; i < c.argc(); i++) {
             l.push(c.arg(i), head, fill);
         }
-        changed(c, e, l, before);
+        changed(c, e, l, before, head ? "lpush" : "rpush");
         c.reply.integer(l.size());
     }
 
@@ -138,7 +142,7 @@ public final class ListFamily {
         } else {
             popMany(c, l, head, count);
         }
-        changed(c, e, l, before);
+        changed(c, e, l, before, head ? "lpop" : "rpop");
     }
 
     private static void popMany(Call c, ListValue l, boolean head, long count) {
@@ -149,20 +153,24 @@ public final class ListFamily {
         }
     }
 
-    static void lmpop(Call c) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(1));
+    /**
+     * LMPOP's and BLMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
+     * lmpopGenericCommand): {numkeys, where (1 LEFT, 0 RIGHT), count}, or null after the error reply.
+     */
+    static long[] mpopArgs(Call c, int numkeysIdx) {
+        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
         if (numkeys == null || numkeys < 1) {
             c.reply.error("ERR numkeys should be greater than 0");
-            return;
+            return null;
         }
-        long whereIdx = 1 + numkeys + 1;
+        long whereIdx = numkeysIdx + numkeys + 1;
         if (whereIdx < 0 || whereIdx >= c.argc()) {
             c.reply.error(Errors.SYNTAX);
-            return;
+            return null;
         }
         int where = position(c, (int) whereIdx);
         if (where < 0) {
-            return;
+            return null;
         }
         long count = -1;
         for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
@@ -172,18 +180,25 @@ public final class ListFamily {
                 Long v = Bytes.parseLongStrict(c.arg(j));
                 if (v == null || v < 1) {
                     c.reply.error("ERR count should be greater than 0");
-                    return;
+                    return null;
                 }
                 count = v;
             } else {
                 c.reply.error(Errors.SYNTAX);
-                return;
+                return null;
             }
         }
-        if (count == -1) {
-            count = 1;
+        return new long[] {numkeys, where, count == -1 ? 1 : count};
+    }
+
+    static void lmpop(Call c) {
+        long[] a = mpopArgs(c, 1);
+        if (a == null) {
+            return;
         }
-        for (int i = 2; i < whereIdx; i++) {
+        int where = (int) a[1];
+        long count = a[2];
+        for (int i = 2; i < 2 + a[0]; i++) {
             byte[] key = c.arg(i);
             Entry e = c.ks.write(key);
             if (e == null) {
@@ -193,12 +208,7 @@ public final class ListFamily {
                 c.reply.error(Errors.WRONGTYPE);
                 return;
             }
-            ListValue l = list(e);
-            long before = l.memory();
-            c.reply.array(2);
-            c.reply.bulk(key);
-            popMany(c, l, where == 1, count);
-            changed(c, e, l, before);
+            popManyWithKey(c, e, where == 1, count);
             return;
         }
         c.reply.nilArray();
@@ -239,7 +249,9 @@ public final class ListFamily {
             long before = sl.memory();
             byte[] v = sl.pop(fromHead);
             sl.push(v, toHead, fill);
-            changed(c, se, sl, before);
+            // Redis reports the push, then the pop, of the same key
+            c.ks.notify(Notify.LIST, toHead ? "lpush" : "rpush", src);
+            changed(c, se, sl, before, fromHead ? "lpop" : "rpop");
             c.reply.bulk(v);
             return;
         }
@@ -251,8 +263,8 @@ public final class ListFamily {
         ListValue dl = list(de);
         long dBefore = dl.memory();
         dl.push(v, toHead, fill);
-        changed(c, de, dl, dBefore);
-        changed(c, se, sl, sBefore);
+        changed(c, de, dl, dBefore, toHead ? "lpush" : "rpush");
+        changed(c, se, sl, sBefore, fromHead ? "lpop" : "rpop");
         c.reply.bulk(v);
     }
 
@@ -459,7 +471,7 @@ public final class ListFamily {
         }
         long before = l.memory();
         l.set(l.at(i), c.arg(3), fill(c));
-        changed(c, e, l, before);
+        changed(c, e, l, before, "lset");
         c.reply.ok();
     }
 
@@ -488,7 +500,7 @@ public final class ListFamily {
             if (it.equalsTo(pivot)) {
                 long before = l.memory();
                 l.insert(it, after, c.arg(4), fill(c));
-                changed(c, e, l, before);
+                changed(c, e, l, before, "linsert");
                 c.reply.integer(l.size());
                 return;
             }
@@ -519,7 +531,7 @@ public final class ListFamily {
         long before = l.memory();
         long removed = l.removeMatching(c.arg(3), limit, toRemove < 0, fill(c));
         if (removed > 0) {
-            changed(c, e, l, before);
+            changed(c, e, l, before, "lrem");
         }
         c.reply.integer(removed);
     }
@@ -568,7 +580,29 @@ public final class ListFamily {
         long before = l.memory();
         l.removeHead(ltrim);
         l.removeTail(rtrim);
-        changed(c, e, l, before); // Redis signals the key even when nothing was trimmed
+        changed(c, e, l, before, "ltrim"); // Redis signals the key even when nothing was trimmed
         c.reply.ok();
+    }
+
+    // ---------------------------------------------------------------- pops for the blocking commands
+
+    /** BLPOP's and BRPOP's pop from a list known to exist: replies [key, element]. */
+    static void popWithKey(Call c, Entry e, boolean head) {
+        ListValue l = list(e);
+        long before = l.memory();
+        c.reply.array(2);
+        c.reply.bulk(e.key);
+        c.reply.bulk(l.pop(head));
+        changed(c, e, l, before, head ? "lpop" : "rpop");
+    }
+
+    /** LMPOP's and BLMPOP's pop of up to {@code count} elements (Redis's listPopRangeAndReplyWithKey): replies [key, [elements]]. */
+    static void popManyWithKey(Call c, Entry e, boolean head, long count) {
+        ListValue l = list(e);
+        long before = l.memory();
+        c.reply.array(2);
+        c.reply.bulk(e.key);
+        popMany(c, l, head, count);
+        changed(c, e, l, before, head ? "lpop" : "rpop");
     }
 }

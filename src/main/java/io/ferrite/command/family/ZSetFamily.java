@@ -766,12 +766,18 @@ public final class ZSetFamily {
         genericPop(c, 1, 1, max, false, count, nested, false);
     }
 
-    /** Redis's genericZpopCommand. */
     private static void genericPop(Call c, int firstKey, int keyc, boolean max, boolean emitKey, long count,
                                    boolean nested, boolean nilWhenEmpty) {
+        genericPop(c, java.util.Arrays.copyOfRange(c.args, firstKey, firstKey + keyc), max, emitKey, count, nested,
+            nilWhenEmpty);
+    }
+
+    /** Redis's genericZpopCommand: pops from the first of {@code keys} that exists (BZPOPMIN and BZMPOP too). */
+    static void genericPop(Call c, byte[][] keys, boolean max, boolean emitKey, long count, boolean nested,
+                           boolean nilWhenEmpty) {
         Entry e = null;
-        for (int i = 0; i < keyc; i++) {
-            Entry x = c.ks.write(c.arg(firstKey + i));
+        for (byte[] key : keys) {
+            Entry x = c.ks.write(key);
             if (x == null) {
                 continue;
             }
@@ -827,15 +833,26 @@ public final class ZSetFamily {
     }
 
     static void zmpop(Call c) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(1));
+        long[] a = mpopArgs(c, 1);
+        if (a != null) {
+            genericPop(c, 2, (int) a[0], a[1] == 1, true, a[2], true, true);
+        }
+    }
+
+    /**
+     * ZMPOP's and BZMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
+     * zmpopGenericCommand): {numkeys, where (1 MAX, 0 MIN), count}, or null after the error reply.
+     */
+    static long[] mpopArgs(Call c, int numkeysIdx) {
+        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
         if (numkeys == null || numkeys < 1) {
             c.reply.error("ERR numkeys should be greater than 0");
-            return;
+            return null;
         }
-        long whereIdx = 2 + numkeys;
-        if (whereIdx >= c.argc()) {
+        long whereIdx = numkeysIdx + 1 + numkeys;
+        if (whereIdx < 0 || whereIdx >= c.argc()) {
             c.reply.error(Errors.SYNTAX);
-            return;
+            return null;
         }
         boolean max;
         if (c.argIs((int) whereIdx, "min")) {
@@ -844,7 +861,7 @@ public final class ZSetFamily {
             max = true;
         } else {
             c.reply.error(Errors.SYNTAX);
-            return;
+            return null;
         }
         long count = -1;
         for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
@@ -854,18 +871,15 @@ public final class ZSetFamily {
                 Long l = Bytes.parseLongStrict(c.arg(j));
                 if (l == null || l < 1) {
                     c.reply.error("ERR count should be greater than 0");
-                    return;
+                    return null;
                 }
                 count = l;
             } else {
                 c.reply.error(Errors.SYNTAX);
-                return;
+                return null;
             }
         }
-        if (count == -1) {
-            count = 1;
-        }
-        genericPop(c, 2, numkeys.intValue(), max, true, count, true, true);
+        return new long[] {numkeys, max ? 1 : 0, count == -1 ? 1 : count};
     }
 
     // ---------------------------------------------------------------- ZRANDMEMBER

@@ -2,46 +2,9 @@ package io.ferrite.store.geo;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Random;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GeoStoreTest {
-    private record P(String name, double dist) {
-    }
-
-    private static final Comparator<P> ASC = (a, b) -> a.dist > b.dist ? 1 : a.dist == b.dist ? 0 : -1;
-
-    @Test
-    void partialSortPutsTiesWhereRedisPutsThem() {
-        // GEOSEARCH ... COUNT 2 over these distances returns m6, m10 in Redis 7.0.15
-        P[] a = {new P("m11", 1005), new P("m12", 90), new P("m10", 0), new P("m14", 0), new P("m18", 0),
-            new P("m19", 0), new P("m6", 0), new P("m7", 1156)};
-        PartialSort.sort(a, ASC, 0, 1);
-        assertThat(Arrays.stream(a).map(P::name)).containsExactly("m6", "m10", "m14", "m18", "m19", "m12", "m11", "m7");
-    }
-
-    @Test
-    void partialSortSortsTheWantedRanks() {
-        Random rnd = new Random(3);
-        for (int round = 0; round < 200; round++) {
-            int n = 1 + rnd.nextInt(300);
-            P[] a = new P[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = new P("p" + i, rnd.nextInt(20));
-            }
-            double[] sorted = Arrays.stream(a).mapToDouble(P::dist).sorted().toArray();
-            int k = 1 + rnd.nextInt(n);
-            PartialSort.sort(a, ASC, 0, k - 1);
-            for (int i = 0; i < k; i++) {
-                assertThat(a[i].dist).isEqualTo(sorted[i]);
-            }
-            assertThat(Arrays.stream(a).mapToDouble(P::dist).sorted().toArray()).isEqualTo(sorted);
-        }
-    }
-
     @Test
     void hashRoundTripAndNeighbours() {
         GeoHash.Cell c = GeoHash.encode(13.361389, 38.115556, 26);

@@ -1,0 +1,216 @@
+package io.ferrite.command.family;
+
+import io.ferrite.command.BlockTimeout;
+import io.ferrite.command.Blockable;
+import io.ferrite.command.Call;
+import io.ferrite.command.CommandRegistry;
+import io.ferrite.command.Errors;
+import io.ferrite.engine.Blocking;
+import io.ferrite.server.RespConnection;
+import io.ferrite.store.Bytes;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
+
+import java.util.Arrays;
+
+/**
+ * The blocking list and sorted-set commands (Redis 7.0 t_list.c, t_zset.c, blocked.c) and CLIENT
+ * UNBLOCK. Each first tries its non-blocking form: the first of its keys that exists is served,
+ * WRONGTYPE if it holds another type. When none exists the client blocks (see {@link Blockable});
+ * inside MULTI/EXEC it answers as if timed out. A blocked client is served from the key that became
+ * ready, as Redis 7.0 serves it, with the replies and notifications of the non-blocking form.
+ */
+public final class BlockingFamily {
+    private BlockingFamily() {
+    }
+
+    public static void register(CommandRegistry r) {
+        r.add("blpop", c -> pop(c, true));
+        r.add("brpop", c -> pop(c, false));
+        r.add("blmpop", BlockingFamily::blmpop);
+        r.add("brpoplpush", c -> blmove(c, false, true, 3));
+        r.add("blmove", BlockingFamily::blmove);
+        r.add("bzpopmin", c -> zpop(c, false));
+        r.add("bzpopmax", c -> zpop(c, true));
+        r.add("bzmpop", BlockingFamily::bzmpop);
+        r.add("client|unblock", BlockingFamily::clientUnblock);
+    }
+
+    /**
+     * Redis's blockingPopGenericCommand and blockingGenericZpopCommand: serves from the first key
+     * that exists (WRONGTYPE if it holds another type), or blocks on all of them.
+     */
+    private static void serveOrBlock(Call c, byte[][] keys, ValueType type, long deadline, Blockable how) {
+        for (byte[] key : keys) {
+            Entry e = c.ks.write(key);
+            if (e == null) {
+                continue;
+            }
+            if (e.type != type) {
+                c.reply.error(Errors.WRONGTYPE);
+                return;
+            }
+            how.serve(c, key);
+            return;
+        }
+        if (!c.mayBlock()) {
+            c.reply.nilArray();
+            return;
+        }
+        c.block(keys, deadline, how);
+    }
+
+    /** The entry at {@code key} if it holds {@code type}, else null: a waiter on a key of another type keeps waiting. */
+    private static Entry holding(Call c, byte[] key, ValueType type) {
+        Entry e = c.ks.write(key);
+        return e != null && e.type == type ? e : null;
+    }
+
+    // ---------------------------------------------------------------- lists
+
+    static void pop(Call c, boolean head) {
+        long deadline = BlockTimeout.deadline(c, c.argc() - 1, true);
+        if (deadline < 0) {
+            return;
+        }
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 1, c.argc() - 1), ValueType.LIST, deadline, (call, key) -> {
+            Entry e = holding(call, key, ValueType.LIST);
+            if (e == null) {
+                return false;
+            }
+            ListFamily.popWithKey(call, e, head);
+            return true;
+        });
+    }
+
+    static void blmpop(Call c) {
+        long[] a = ListFamily.mpopArgs(c, 2);
+        if (a == null) {
+            return;
+        }
+        long deadline = BlockTimeout.deadline(c, 1, true);
+        if (deadline < 0) {
+            return;
+        }
+        boolean head = a[1] == 1;
+        long count = a[2];
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + (int) a[0]), ValueType.LIST, deadline, (call, key) -> {
+            Entry e = holding(call, key, ValueType.LIST);
+            if (e == null) {
+                return false;
+            }
+            ListFamily.popManyWithKey(call, e, head, count);
+            return true;
+        });
+    }
+
+    static void blmove(Call c) {
+        int from = ListFamily.position(c, 3);
+        if (from < 0) {
+            return;
+        }
+        int to = ListFamily.position(c, 4);
+        if (to < 0) {
+            return;
+        }
+        blmove(c, from == 1, to == 1, 5);
+    }
+
+    /** Redis's blmoveGenericCommand: LMOVE when the source exists, else block on the source alone. */
+    static void blmove(Call c, boolean fromHead, boolean toHead, int timeoutArg) {
+        long deadline = BlockTimeout.deadline(c, timeoutArg, true);
+        if (deadline < 0) {
+            return;
+        }
+        byte[] src = c.arg(1);
+        byte[] dst = c.arg(2);
+        Entry e = c.ks.write(src);
+        if (e != null && e.type != ValueType.LIST) {
+            c.reply.error(Errors.WRONGTYPE);
+            return;
+        }
+        if (e != null) {
+            ListFamily.move(c, src, dst, fromHead, toHead);
+        } else if (!c.mayBlock()) {
+            c.reply.nil();
+        } else {
+            c.block(new byte[][] {src}, deadline, new Blockable() {
+                @Override
+                public boolean serve(Call call, byte[] key) {
+                    if (holding(call, key, ValueType.LIST) == null) {
+                        return false;
+                    }
+                    // WRONGTYPE on the destination is the waiter's answer, as Redis 7.0 serves it
+                    ListFamily.move(call, key, dst, fromHead, toHead);
+                    return true;
+                }
+
+                @Override
+                public byte[][] alsoTouches() {
+                    return new byte[][] {dst};
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- sorted sets
+
+    static void zpop(Call c, boolean max) {
+        long deadline = BlockTimeout.deadline(c, c.argc() - 1, true);
+        if (deadline < 0) {
+            return;
+        }
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 1, c.argc() - 1), ValueType.ZSET, deadline,
+            zpopFrom(max, -1, false));
+    }
+
+    static void bzmpop(Call c) {
+        long[] a = ZSetFamily.mpopArgs(c, 2);
+        if (a == null) {
+            return;
+        }
+        long deadline = BlockTimeout.deadline(c, 1, true);
+        if (deadline < 0) {
+            return;
+        }
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + (int) a[0]), ValueType.ZSET, deadline,
+            zpopFrom(a[1] == 1, a[2], true));
+    }
+
+    /** BZPOPMIN/BZPOPMAX reply [key, member, score]; BZMPOP [key, [[member, score] ...]]. */
+    private static Blockable zpopFrom(boolean max, long count, boolean nested) {
+        return (call, key) -> {
+            if (holding(call, key, ValueType.ZSET) == null) {
+                return false;
+            }
+            ZSetFamily.genericPop(call, new byte[][] {key}, max, true, count, nested, nested);
+            return true;
+        };
+    }
+
+    // ---------------------------------------------------------------- CLIENT UNBLOCK
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as Redis does. */
+    static void clientUnblock(Call c) {
+        boolean error = false;
+        if (c.argc() == 4) {
+            if (c.argIs(3, "error")) {
+                error = true;
+            } else if (!c.argIs(3, "timeout")) {
+                c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        } else if (c.argc() != 3) {
+            c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                + "'. Try CLIENT HELP.");
+            return;
+        }
+        Long id = Bytes.parseLongStrict(c.arg(2));
+        if (id == null) {
+            c.reply.error(Errors.NOT_INTEGER);
+            return;
+        }
+        RespConnection target = c.server.client(id);
+        c.reply.integer(target != null && Blocking.unblock(target.client(), error) ? 1 : 0);
+    }
+}

@@ -1,0 +1,151 @@
+package io.ferrite.command.family;
+
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HyperLogLogFamilyTest extends FerriteTest {
+    /** PFADD a b c on Redis 7.0.15, then GET: a sparse value with the cache marked stale. */
+    private static final byte[] REDIS_ABC = HexFormat.of().parseHex("48594c4c01000000000000000000008060f38050b1844bfb80425a");
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String[] elements(String prefix, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = prefix + i;
+        }
+        return out;
+    }
+
+    @Test
+    void pfaddAndPfcountThroughLettuce() {
+        assertThat(redis.pfadd("h", "a", "b", "c")).isEqualTo(1);
+        assertThat(redis.pfadd("h", "a")).isZero();
+        assertThat(redis.pfcount("h")).isEqualTo(3);
+        assertThat(redis.pfcount("nosuch")).isZero();
+        assertThat(redis.type("h")).isEqualTo("string");
+        assertThat(redis.objectEncoding("h")).isEqualTo("raw");
+        assertThat(redis.pfadd("h2", elements("x", 1000))).isEqualTo(1);
+        // Redis 7.0.15 estimates exactly this
+        assertThat(redis.pfcount("h2")).isEqualTo(1001);
+    }
+
+    @Test
+    void storesExactlyRedisBytesAndReadsThemBack() {
+        Jedis j = jedis();
+        j.pfadd("h", "a", "b", "c");
+        assertThat(j.get(b("h"))).isEqualTo(REDIS_ABC);
+        // the count is cached in the header (little endian, valid bit clear)
+        assertThat(j.pfcount("h")).isEqualTo(3);
+        assertThat(HexFormat.of().formatHex(j.get(b("h")), 0, 16)).isEqualTo("48594c4c010000000300000000000000");
+        // a value Redis produced, stored with SET, is a HyperLogLog here too
+        j.set(b("copy"), REDIS_ABC);
+        assertThat(j.objectEncoding("copy")).isEqualTo("embstr");
+        assertThat(j.pfcount("copy")).isEqualTo(3);
+        assertThat(j.objectEncoding("copy")).isEqualTo("raw");
+        assertThat(j.pfadd("copy", "b")).isZero();
+        assertThat(j.pfadd("copy", "d")).isEqualTo(1);
+        assertThat(j.pfcount("copy")).isEqualTo(4);
+    }
+
+    @Test
+    void emptyPfaddCreatesAKey() {
+        RawClient r = raw();
+        assertThat(r.call("PFADD", "e")).isEqualTo(":1\r\n");
+        assertThat(r.call("PFADD", "e")).isEqualTo(":0\r\n");
+        assertThat(r.call("STRLEN", "e")).isEqualTo(":18\r\n");
+        assertThat(r.call("PFCOUNT", "e")).isEqualTo(":0\r\n");
+    }
+
+    @Test
+    void unionAndMergeAcrossShards() {
+        String[] keys = new String[12];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = "src" + i;
+            redis.pfadd(keys[i], elements("k" + i + ":", 100));
+        }
+        long union = redis.pfcount(keys);
+        assertThat(union).isEqualTo(1200);
+        assertThat(redis.pfmerge("dest", keys)).isEqualTo("OK");
+        assertThat(redis.pfcount("dest")).isEqualTo(union);
+        // every source is sparse, so is the result: the same 2235 bytes Redis builds
+        assertThat(redis.strlen("dest")).isEqualTo(2235);
+        // a missing destination alone becomes an empty HyperLogLog
+        assertThat(raw().call("PFMERGE", "fresh")).isEqualTo("+OK\r\n");
+        assertThat(redis.pfcount("fresh")).isZero();
+        // missing sources count as empty
+        assertThat(redis.pfmerge("other", "nosuch1", "src0", "nosuch2")).isEqualTo("OK");
+        assertThat(redis.pfcount("other")).isEqualTo(redis.pfcount("src0"));
+        assertThat(redis.pfcount("other", "nosuch", "src0")).isEqualTo(redis.pfcount("src0"));
+    }
+
+    @Test
+    void errorsAreRedisWords() {
+        RawClient r = raw();
+        r.call("SET", "str", "not an hll");
+        r.call("RPUSH", "list", "x");
+        String notHll = "-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n";
+        String wrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+        assertThat(r.call("PFADD", "str", "a")).isEqualTo(notHll);
+        assertThat(r.call("PFCOUNT", "str")).isEqualTo(notHll);
+        assertThat(r.call("PFCOUNT", "a", "str")).isEqualTo(notHll);
+        assertThat(r.call("PFMERGE", "d", "str")).isEqualTo(notHll);
+        assertThat(r.call("PFADD", "list", "a")).isEqualTo(wrongType);
+        assertThat(r.call("PFMERGE", "list")).isEqualTo(wrongType);
+        assertThat(r.call("PFADD")).isEqualTo("-ERR wrong number of arguments for 'pfadd' command\r\n");
+        assertThat(r.call("PFDEBUG", "GETREG", "x")).startsWith("-ERR unknown command 'PFDEBUG'");
+    }
+
+    @Test
+    void corruptSparseValueIsReported() {
+        Jedis j = jedis();
+        byte[] bad = HexFormat.of().parseHex("48594c4c010000000000000000000080" + "7ffe");
+        j.set(b("bad"), bad);
+        RawClient r = raw();
+        assertThat(r.call("PFCOUNT", "bad")).isEqualTo("-INVALIDOBJ Corrupted HLL object detected\r\n");
+        assertThat(r.call("PFCOUNT", "bad", "x")).isEqualTo("-INVALIDOBJ Corrupted HLL object detected\r\n");
+        assertThat(r.call("PFMERGE", "d", "bad")).isEqualTo("-INVALIDOBJ Corrupted HLL object detected\r\n");
+        assertThat(r.call("EXISTS", "d")).isEqualTo(":0\r\n");
+    }
+
+    @Test
+    void sparseMaxBytesPromotesToDense() {
+        redis.configSet("hll-sparse-max-bytes", "40");
+        try {
+            assertThat(redis.configGet("hll-sparse-max-bytes")).containsEntry("hll-sparse-max-bytes", "40");
+            redis.pfadd("h", elements("e", 20));
+            assertThat(redis.strlen("h")).isEqualTo(12304);
+            assertThat(redis.pfcount("h")).isEqualTo(20);
+        } finally {
+            redis.configSet("hll-sparse-max-bytes", "3000");
+        }
+        redis.pfadd("s", elements("e", 20));
+        assertThat(redis.strlen("s")).isLessThan(100);
+    }
+
+    @Test
+    void pfcountRefreshesTheCacheAndWatchSeesIt() {
+        redis.pfadd("h", "a", "b");
+        RawClient r = raw();
+        r.call("WATCH", "h");
+        r.call("MULTI");
+        r.call("GET", "h");
+        assertThat(redis.pfcount("h")).isEqualTo(2);
+        // rewriting the cached count is a change to the string, so the transaction fails as in Redis
+        assertThat(r.call("EXEC")).isEqualTo("*-1\r\n");
+        r.call("WATCH", "h");
+        r.call("MULTI");
+        r.call("GET", "h");
+        assertThat(redis.pfcount("h")).isEqualTo(2);
+        assertThat(r.call("EXEC")).startsWith("*1\r\n$");
+    }
+}
