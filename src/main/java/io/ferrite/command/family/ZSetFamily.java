@@ -334,7 +334,6 @@ public final class ZSetFamily {
         if (e == null) {
             if (z.size() > 0) {
                 c.ks.add(key, ValueType.ZSET, z, z.encoding());
-                c.ks.signalReady(key);
             }
         } else if (added + updated > 0) {
             changed(c, e, z, before);
