@@ -356,8 +356,20 @@ public final class Numbers {
         if (v.infinite) {
             return (v.negative ? "-inf" : "inf").getBytes(StandardCharsets.US_ASCII);
         }
-        String s = v.toBigDecimal().setScale(17, RoundingMode.HALF_EVEN).toPlainString();
-        if (v.negative && !s.startsWith("-")) {
+        return trimHuman(v.toBigDecimal(), v.negative);
+    }
+
+    /** {@link #formatHuman(LongDouble)} for a double widened to a long double (exact). */
+    public static byte[] formatHuman(double d) {
+        if (Double.isInfinite(d)) {
+            return (d < 0 ? "-inf" : "inf").getBytes(StandardCharsets.US_ASCII);
+        }
+        return trimHuman(new BigDecimal(d), d < 0);
+    }
+
+    private static byte[] trimHuman(BigDecimal value, boolean negative) {
+        String s = value.setScale(17, RoundingMode.HALF_EVEN).toPlainString();
+        if (negative && !s.startsWith("-")) {
             s = "-" + s;
         }
         int len = s.length();
@@ -374,6 +386,19 @@ public final class Numbers {
             s = "0";
         }
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** C's {@code printf("%.Nf", d)}: the exact binary value rounded half-even to {@code decimals} places. */
+    public static String fixed(double d, int decimals) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        String s = new BigDecimal(Math.abs(d)).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        boolean negative = d < 0 || (d == 0 && 1 / d < 0);
+        return negative ? "-" + s : s;
     }
 
     /** C's {@code printf("%.17g", d)}. */

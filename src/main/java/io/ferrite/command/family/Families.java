@@ -18,6 +18,7 @@ public final class Families {
         SetFamily.register(r);
         ZSetFamily.register(r);
         StreamFamily.register(r);
+        GeoFamily.register(r);
         BlockingFamily.register(r);
         HyperLogLogFamily.register(r);
         SortFamily.register(r);

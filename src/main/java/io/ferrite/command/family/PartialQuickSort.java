@@ -7,7 +7,9 @@ import java.util.Comparator;
  * in NetBSD's qsort) that skips partitions lying wholly outside the wanted range. SORT uses it for
  * BY with LIMIT; it is not stable, so elements that compare equal (ALPHA BY with equal or missing
  * values) come out in exactly the order this algorithm leaves them, which is why it is reproduced
- * step for step instead of using a library sort.
+ * step for step instead of using a library sort. GEOSEARCH ... COUNT uses it too. This is Redis
+ * 7.0's version: the switch to insertion sort for a partition that needed no swap came later, and
+ * 7.0.15 answers GEOSEARCH with COUNT over ties in the order of the version without it.
  */
 final class PartialQuickSort {
     private PartialQuickSort() {
@@ -41,12 +43,10 @@ final class PartialQuickSort {
             int pb = pa;
             int pc = base + n - 1;
             int pd = pc;
-            boolean swapped = false;
             for (;;) {
                 int r;
                 while (pb <= pc && (r = cmp.compare(a[pb], a[base])) <= 0) {
                     if (r == 0) {
-                        swapped = true;
                         swap(a, pa, pb);
                         pa++;
                     }
@@ -54,7 +54,6 @@ final class PartialQuickSort {
                 }
                 while (pb <= pc && (r = cmp.compare(a[pc], a[base])) >= 0) {
                     if (r == 0) {
-                        swapped = true;
                         swap(a, pc, pd);
                         pd--;
                     }
@@ -64,14 +63,8 @@ final class PartialQuickSort {
                     break;
                 }
                 swap(a, pb, pc);
-                swapped = true;
                 pb++;
                 pc--;
-            }
-            if (!swapped) {
-                // no element moved: the partition looks sorted, finish it by insertion
-                insertionSort(a, base, n, cmp);
-                return;
             }
             int pn = base + n;
             int r = Math.min(pa - base, pb - pa);

@@ -69,7 +69,7 @@ public final class ZSetFamily {
 
     // ---------------------------------------------------------------- helpers
 
-    private static final Object WRONG = new Object();
+    static final Object WRONG = new Object();
 
     static long maxEntries(Call c) {
         return c.server.config().getLong("zset-max-listpack-entries");
@@ -84,7 +84,7 @@ public final class ZSetFamily {
         c.reply.dbl(d, Bytes.of(Numbers.g17(d)));
     }
 
-    private static Object readZset(Call c, byte[] key) {
+    static Object readZset(Call c, byte[] key) {
         Entry e = c.ks.read(key);
         if (e == null) {
             return null;
@@ -109,13 +109,13 @@ public final class ZSetFamily {
         }
     }
 
-    private static void store(Call c, byte[] key, ZSetValue z, String event) {
+    static void store(Call c, byte[] key, ZSetValue z, String event) {
         FamilyUtil.setKey(c, key, ValueType.ZSET, z, z.encoding());
         c.ks.notify(Notify.ZSET, event, key);
     }
 
     /** A store command's empty result: the destination goes, reported as "del" if it existed. */
-    private static void deleteTarget(Call c, byte[] key) {
+    static void deleteTarget(Call c, byte[] key) {
         if (c.ks.delete(key)) {
             c.ks.notify(Notify.GENERIC, "del", key);
         }

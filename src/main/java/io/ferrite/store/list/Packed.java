@@ -5,12 +5,12 @@ package io.ferrite.store.list;
  * a forward varint, its bytes, then its length again as a backward varint ("backlen"), so a node
  * can be walked from either end. Elements below 128 bytes cost two bytes of overhead, as in Redis.
  */
-final class Packed {
+public final class Packed {
     private Packed() {
     }
 
     /** Bytes of a varint holding {@code n}. */
-    static int varLen(int n) {
+    public static int varLen(int n) {
         if (n < 1 << 7) {
             return 1;
         }
@@ -27,12 +27,12 @@ final class Packed {
     }
 
     /** Bytes an element of {@code len} bytes takes packed. */
-    static int encodedSize(int len) {
+    public static int encodedSize(int len) {
         return len + 2 * varLen(len);
     }
 
     /** Writes an element at {@code pos}; returns the position after it. */
-    static int write(byte[] buf, int pos, byte[] e, int off, int len) {
+    public static int write(byte[] buf, int pos, byte[] e, int off, int len) {
         int k = varLen(len);
         int v = len;
         for (int i = 0; i < k; i++) {
@@ -54,7 +54,7 @@ final class Packed {
     }
 
     /** Length of the element starting at {@code pos}. */
-    static int lenAt(byte[] buf, int pos) {
+    public static int lenAt(byte[] buf, int pos) {
         int v = 0;
         int shift = 0;
         while (true) {
@@ -68,7 +68,7 @@ final class Packed {
     }
 
     /** Length of the element ending just before {@code end}. */
-    static int lenBefore(byte[] buf, int end) {
+    public static int lenBefore(byte[] buf, int end) {
         int v = 0;
         int shift = 0;
         while (true) {
@@ -82,7 +82,7 @@ final class Packed {
     }
 
     /** Offset of the data of the element starting at {@code pos} whose length is {@code len}. */
-    static int dataAt(int pos, int len) {
+    public static int dataAt(int pos, int len) {
         return pos + varLen(len);
     }
 }

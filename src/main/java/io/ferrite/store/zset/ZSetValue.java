@@ -4,14 +4,16 @@ import io.ferrite.store.Bytes;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.MemoryEstimate;
+import io.ferrite.store.list.Packed;
 import io.ferrite.store.set.ChainedTable;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * A Redis sorted set. Small ones are "listpack" encoded: members and scores in two parallel arrays
- * ordered by (score, member); past zset-max-listpack-entries elements or a member longer than
+ * A Redis sorted set. Small ones are "listpack" encoded: the members packed one after another in one
+ * byte array (the quicklist's {@link Packed} element format), their scores in a parallel array,
+ * ordered by (score, member), walked linearly as Redis walks its listpack; past zset-max-listpack-entries elements or a member longer than
  * zset-max-listpack-value they become "skiplist" encoded: a {@link SkipList} whose nodes double as
  * the entries of a member-to-node hash table, as Redis pairs its zskiplist with a dict.
  * Positions everywhere are 0-based ranks in ascending order.
@@ -22,11 +24,16 @@ public final class ZSetValue implements CollectionValue {
         void accept(byte[] member, double score);
     }
 
-    // listpack encoding
-    private byte[][] members;
+    /** Receives one element of a walk that may stop early: returns false to stop. */
+    public interface Walker {
+        boolean accept(byte[] member, double score);
+    }
+
+    // listpack encoding: lp[0..lpUsed) holds the n members, scores[i] is member i's score
+    private byte[] lp;
+    private int lpUsed;
     private double[] scores;
     private int n;
-    private long memberBytes;
 
     // skiplist encoding
     private SkipList zsl;
@@ -38,8 +45,8 @@ public final class ZSetValue implements CollectionValue {
 
     public static ZSetValue listpack(int capacity) {
         ZSetValue z = new ZSetValue();
-        z.members = new byte[Math.max(2, capacity)][];
-        z.scores = new double[Math.max(2, capacity)];
+        z.lp = new byte[8];
+        z.scores = new double[Math.max(1, capacity)];
         return z;
     }
 
@@ -64,11 +71,37 @@ public final class ZSetValue implements CollectionValue {
 
     // ------------------------------------------------------------ lookups
 
+    /** Offset in lp of member {@code i} (i == n gives lpUsed). */
+    private int posOf(int i) {
+        int pos = 0;
+        for (int k = 0; k < i; k++) {
+            pos += Packed.encodedSize(Packed.lenAt(lp, pos));
+        }
+        return pos;
+    }
+
+    private byte[] memberAtPos(int pos) {
+        int len = Packed.lenAt(lp, pos);
+        int off = Packed.dataAt(pos, len);
+        return Arrays.copyOfRange(lp, off, off + len);
+    }
+
+    /** Compares the member packed at {@code pos} with {@code m}, as memcmp then length. */
+    private int compareAt(int pos, byte[] m) {
+        int len = Packed.lenAt(lp, pos);
+        int off = Packed.dataAt(pos, len);
+        return Arrays.compareUnsigned(lp, off, off + len, m, 0, m.length);
+    }
+
     private int lpFind(byte[] m) {
+        int pos = 0;
         for (int i = 0; i < n; i++) {
-            if (Arrays.equals(members[i], m)) {
+            int len = Packed.lenAt(lp, pos);
+            int off = Packed.dataAt(pos, len);
+            if (len == m.length && Arrays.equals(lp, off, off + len, m, 0, len)) {
                 return i;
             }
+            pos += Packed.encodedSize(len);
         }
         return -1;
     }
@@ -96,15 +129,6 @@ public final class ZSetValue implements CollectionValue {
         return x == null ? -1 : zsl.rank(x.score, m) - 1;
     }
 
-    private static int cmp(double s1, byte[] m1, double s2, byte[] m2) {
-        if (s1 < s2) {
-            return -1;
-        }
-        if (s1 > s2) {
-            return 1;
-        }
-        return Bytes.compare(m1, m2);
-    }
 
     /** Number of elements with score below {@code s} (at most {@code s} when {@code orEqual}). */
     public long countBelow(double s, boolean orEqual) {
@@ -129,18 +153,18 @@ public final class ZSetValue implements CollectionValue {
         if (zsl != null) {
             return zsl.countLexBelow(v, orEqual);
         }
-        int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = Bytes.compare(members[mid], v);
-            if (c < 0 || (orEqual && c == 0)) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+        // the members of a lex range share one score, so they are in member order: count the prefix below v
+        int pos = 0;
+        int i = 0;
+        while (i < n) {
+            int c = compareAt(pos, v);
+            if (!(c < 0 || (orEqual && c == 0))) {
+                break;
             }
+            pos += Packed.encodedSize(Packed.lenAt(lp, pos));
+            i++;
         }
-        return lo;
+        return i;
     }
 
     /**
@@ -152,14 +176,15 @@ public final class ZSetValue implements CollectionValue {
             return;
         }
         if (zsl == null) {
-            if (reverse) {
-                for (int i = (int) to; i >= from; i--) {
-                    v.accept(members[i], scores[i]);
-                }
-            } else {
-                for (int i = (int) from; i <= to; i++) {
-                    v.accept(members[i], scores[i]);
-                }
+            int[] pos = new int[(int) (to - from + 1)];
+            int p = posOf((int) from);
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = p;
+                p += Packed.encodedSize(Packed.lenAt(lp, p));
+            }
+            for (int i = 0; i < pos.length; i++) {
+                int k = reverse ? pos.length - 1 - i : i;
+                v.accept(memberAtPos(pos[k]), scores[(int) from + k]);
             }
             return;
         }
@@ -171,13 +196,38 @@ public final class ZSetValue implements CollectionValue {
         }
     }
 
+    /** Visits in ascending order the elements with {@code min <= score < max}, until the walker stops. */
+    public void walkScores(double min, double max, Walker w) {
+        long from = countBelow(min, false);
+        long to = countBelow(max, false);
+        if (zsl == null) {
+            int pos = posOf((int) from);
+            for (int i = (int) from; i < to; i++) {
+                if (!w.accept(memberAtPos(pos), scores[i])) {
+                    return;
+                }
+                pos += Packed.encodedSize(Packed.lenAt(lp, pos));
+            }
+            return;
+        }
+        if (from >= to) {
+            return;
+        }
+        SkipList.Node x = zsl.byRank(from + 1);
+        for (long k = from; k < to && x != null; k++, x = x.next()) {
+            if (!w.accept(x.key, x.score)) {
+                return;
+            }
+        }
+    }
+
     public void forEach(Visitor v) {
         range(0, size() - 1, false, v);
     }
 
     public byte[] memberAt(long rank) {
         if (zsl == null) {
-            return members[(int) rank];
+            return memberAtPos(posOf((int) rank));
         }
         return zsl.byRank(rank + 1).key;
     }
@@ -237,37 +287,47 @@ public final class ZSetValue implements CollectionValue {
             score = 0.0;
         }
         int lo = 0;
-        int hi = n;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cmp(scores[mid], members[mid], score, m) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        int pos = 0;
+        while (lo < n && (scores[lo] < score || (scores[lo] == score && compareAt(pos, m) < 0))) {
+            pos += Packed.encodedSize(Packed.lenAt(lp, pos));
+            lo++;
         }
-        if (n == members.length) {
-            int cap = Math.max(4, n + (n >> 1));
-            members = Arrays.copyOf(members, cap);
-            scores = Arrays.copyOf(scores, cap);
+        // both arrays grow to fit, as a listpack is realloc'ed per insert: the insert moves the tail anyway
+        if (n == scores.length) {
+            scores = Arrays.copyOf(scores, n + 1);
         }
-        System.arraycopy(members, lo, members, lo + 1, n - lo);
+        int size = Packed.encodedSize(m.length);
+        if (lpUsed + size > lp.length) {
+            lp = Arrays.copyOf(lp, (lpUsed + size + 7) & ~7);
+        }
+        System.arraycopy(lp, pos, lp, pos + size, lpUsed - pos);
+        Packed.write(lp, pos, m, 0, m.length);
+        lpUsed += size;
         System.arraycopy(scores, lo, scores, lo + 1, n - lo);
-        members[lo] = m;
         scores[lo] = score;
         n++;
-        memberBytes += MemoryEstimate.bytes(m.length);
     }
 
     private void lpRemoveAt(int i) {
-        memberBytes -= MemoryEstimate.bytes(members[i].length);
-        System.arraycopy(members, i + 1, members, i, n - i - 1);
-        System.arraycopy(scores, i + 1, scores, i, n - i - 1);
-        n--;
-        members[n] = null;
-        if (members.length > 16 && n < members.length / 4) {
-            members = Arrays.copyOf(members, n * 2);
+        lpRemoveRange(i, i);
+    }
+
+    /** Removes members {@code from..to} inclusive, shrinking the arrays when they become mostly empty. */
+    private void lpRemoveRange(int from, int to) {
+        int start = posOf(from);
+        int end = start;
+        for (int k = from; k <= to; k++) {
+            end += Packed.encodedSize(Packed.lenAt(lp, end));
+        }
+        System.arraycopy(lp, end, lp, start, lpUsed - end);
+        lpUsed -= end - start;
+        System.arraycopy(scores, to + 1, scores, from, n - to - 1);
+        n -= to - from + 1;
+        if (scores.length > 16 && n < scores.length / 4) {
             scores = Arrays.copyOf(scores, n * 2);
+        }
+        if (lp.length > 64 && lpUsed < lp.length / 4) {
+            lp = Arrays.copyOf(lp, lpUsed * 2);
         }
     }
 
@@ -295,15 +355,8 @@ public final class ZSetValue implements CollectionValue {
             return 0;
         }
         if (zsl == null) {
-            int k = (int) (to - from + 1);
-            for (int i = (int) from; i <= to; i++) {
-                memberBytes -= MemoryEstimate.bytes(members[i].length);
-            }
-            System.arraycopy(members, (int) to + 1, members, (int) from, n - (int) to - 1);
-            System.arraycopy(scores, (int) to + 1, scores, (int) from, n - (int) to - 1);
-            Arrays.fill(members, n - k, n, null);
-            n -= k;
-            return k;
+            lpRemoveRange((int) from, (int) to);
+            return to - from + 1;
         }
         byte[][] victims = new byte[(int) (to - from + 1)][];
         int[] i = {0};
@@ -322,18 +375,21 @@ public final class ZSetValue implements CollectionValue {
         SkipList sl = new SkipList();
         ChainedTable<SkipList.Node> d = new ChainedTable<>(n);
         long bytes = 0;
+        int pos = 0;
         for (int i = 0; i < n; i++) {
-            SkipList.Node x = sl.insert(scores[i], members[i]);
+            byte[] m = memberAtPos(pos);
+            pos += Packed.encodedSize(m.length);
+            SkipList.Node x = sl.insert(scores[i], m);
             d.insert(x);
-            bytes += SkipList.nodeBytes(x.levels()) + MemoryEstimate.bytes(members[i].length);
+            bytes += SkipList.nodeBytes(x.levels()) + MemoryEstimate.bytes(m.length);
         }
         zsl = sl;
         dict = d;
         nodeBytes = bytes;
-        members = null;
+        lp = null;
+        lpUsed = 0;
         scores = null;
         n = 0;
-        memberBytes = 0;
     }
 
     /** Redis's zsetConvertToListpackIfNeeded: back to a listpack when within both limits. */
@@ -349,19 +405,22 @@ public final class ZSetValue implements CollectionValue {
             return;
         }
         int len = zsl.length();
-        byte[][] ms = new byte[Math.max(2, len)][];
-        double[] ss = new double[Math.max(2, len)];
-        long bytes = 0;
-        int i = 0;
+        int packed = 0;
         for (SkipList.Node x = zsl.first(); x != null; x = x.next()) {
-            ms[i] = x.key;
-            ss[i++] = x.score == 0 ? 0.0 : x.score;
-            bytes += MemoryEstimate.bytes(x.key.length);
+            packed += Packed.encodedSize(x.key.length);
         }
-        members = ms;
+        byte[] buf = new byte[Math.max(8, packed)];
+        double[] ss = new double[Math.max(2, len)];
+        int i = 0;
+        int pos = 0;
+        for (SkipList.Node x = zsl.first(); x != null; x = x.next()) {
+            pos = Packed.write(buf, pos, x.key, 0, x.key.length);
+            ss[i++] = x.score == 0 ? 0.0 : x.score;
+        }
+        lp = buf;
+        lpUsed = pos;
         scores = ss;
         n = len;
-        memberBytes = bytes;
         zsl = null;
         dict = null;
         nodeBytes = 0;
@@ -379,7 +438,7 @@ public final class ZSetValue implements CollectionValue {
     @Override
     public long memory() {
         if (zsl == null) {
-            return 32 + 2 * ((16 + 8L * members.length + 7) & ~7L) + memberBytes;
+            return 32 + ((16 + lp.length + 7) & ~7L) + ((16 + 8L * scores.length + 7) & ~7L);
         }
         return 48 + SkipList.nodeBytes(SkipList.MAX_LEVEL) + dict.memory() + nodeBytes;
     }
@@ -388,10 +447,10 @@ public final class ZSetValue implements CollectionValue {
     public ZSetValue copy() {
         if (zsl == null) {
             ZSetValue z = new ZSetValue();
-            z.members = Arrays.copyOf(members, Math.max(2, n));
+            z.lp = Arrays.copyOf(lp, Math.max(8, lpUsed));
+            z.lpUsed = lpUsed;
             z.scores = Arrays.copyOf(scores, Math.max(2, n));
             z.n = n;
-            z.memberBytes = memberBytes;
             return z;
         }
         ZSetValue z = skiplist(zsl.length());

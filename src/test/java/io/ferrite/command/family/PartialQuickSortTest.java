@@ -41,4 +41,15 @@ class PartialQuickSortTest {
         PartialQuickSort.sort(a, (x, y) -> 0, 0, 6);
         assertThat(Arrays.copyOf(a, 7)).containsExactly("h", "b", "c", "d", "e", "f", "g");
     }
+
+    @Test
+    void aPartitionNeedingNoSwapIsStillSplit() {
+        // Redis 7.0.15, GEOSEARCH ... COUNT 2 over points at these distances (five at the same place):
+        // m6 m10; the later "no swap, so insertion sort" shortcut would give m10 m14
+        double[] dist = {1005, 90, 0, 0, 0, 0, 0, 1156};
+        String[] names = {"m11", "m12", "m10", "m14", "m18", "m19", "m6", "m7"};
+        Integer[] a = {0, 1, 2, 3, 4, 5, 6, 7};
+        PartialQuickSort.sort(a, (x, y) -> Double.compare(dist[x], dist[y]), 0, 1);
+        assertThat(Arrays.stream(a).map(i -> names[i])).containsExactly("m6", "m10", "m14", "m18", "m19", "m12", "m11", "m7");
+    }
 }
