@@ -65,19 +65,37 @@ public final class ExpiryCycle implements Runnable {
         long budget = TimeUnit.MILLISECONDS.toNanos(1000L / Math.max(1, hz.getAsInt())) * TIME_PERCENT / 100;
         long sampled = 0;
         long expired = 0;
+        long[] avgTtl = shard.stats.avgTtl;
+        if (avgTtl.length != shard.allDatabases()) {
+            avgTtl = new long[shard.allDatabases()];
+            shard.stats.avgTtl = avgTtl;
+        }
         for (int i = 0; i < shard.allDatabases(); i++) {
             Db db = shard.db(i);
             ShardKeyspace view = shard.view(i);
+            if (db.expiresCount() == 0) {
+                avgTtl[i] = 0;
+            }
             while (db.expiresCount() > 0) {
                 long now = System.currentTimeMillis();
                 int n = Math.min(KEYS_PER_LOOP, db.expiresCount());
                 int found = 0;
+                long ttlSum = 0;
+                int ttlSamples = 0;
                 for (int k = 0; k < n; k++) {
                     Entry e = db.randomExpiring(shard.random);
                     if (e != null && e.expireAt() < now) {
                         view.expireNow(e);
                         found++;
+                    } else if (e != null) {
+                        ttlSum += e.expireAt() - now;
+                        ttlSamples++;
                     }
+                }
+                if (ttlSamples > 0) {
+                    // Redis's running estimate: each sample's mean moves the average by 2%
+                    long mean = ttlSum / ttlSamples;
+                    avgTtl[i] = avgTtl[i] == 0 ? mean : avgTtl[i] / 50 * 49 + mean / 50;
                 }
                 sampled += n;
                 expired += found;

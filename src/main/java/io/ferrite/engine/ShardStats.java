@@ -11,6 +11,8 @@ public final class ShardStats {
     public long expiredStalePerc;
     public long expireCycleCpuMillis;
     public long expiredTimeCapReached;
+    /** Per database, the estimated mean TTL (ms) of its expiring keys, as the expire cycle samples it (INFO avg_ttl). */
+    public volatile long[] avgTtl = new long[0];
     public long commandsProcessed;
     public long[] calls;
     public long[] micros;

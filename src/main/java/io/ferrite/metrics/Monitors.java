@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * monitors.
  */
 public final class Monitors {
+    /** Redis's default hard output limit for replicas, which is what a monitor is to Redis: 256 MB. */
+    static final long OUTPUT_LIMIT = 256L * 1024 * 1024;
+
     private final Map<Long, RespConnection> monitors = new ConcurrentHashMap<>();
     private final ServerStats stats;
     private volatile boolean any;
@@ -57,10 +60,21 @@ public final class Monitors {
         for (RespConnection m : monitors.values()) {
             Channel ch = m.channel();
             ch.eventLoop().execute(() -> {
-                if (ch.isActive()) {
-                    stats.netOutputBytes.add(line.length);
-                    ch.writeAndFlush(Unpooled.wrappedBuffer(line), ch.voidPromise());
+                if (!ch.isActive()) {
+                    return;
                 }
+                io.netty.channel.ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
+                if (pending != null && pending.totalPendingWriteBytes() > OUTPUT_LIMIT) {
+                    // a monitor that does not read would make the server buffer without bound: Redis's
+                    // client-output-buffer-limit for replicas (which monitors are) closes it
+                    io.ferrite.server.Log.warning("Client id=" + m.client().id + " addr=" + m.client().addr
+                        + " closed for overcoming of output buffer limits.");
+                    remove(m.client());
+                    ch.close();
+                    return;
+                }
+                stats.netOutputBytes.add(line.length);
+                ch.writeAndFlush(Unpooled.wrappedBuffer(line), ch.voidPromise());
             });
         }
     }

@@ -399,6 +399,21 @@ public final class InfoFamily {
         sorted.forEach((code, n) -> out.append("errorstat_").append(code).append(":count=").append(n).append("\r\n"));
     }
 
+    /** The shards' avg_ttl estimates for the database, weighted by their expiring keys. */
+    private static long avgTtl(Engine e, int db) {
+        long weighted = 0;
+        long expires = 0;
+        for (Shard s : e.shards()) {
+            long[] avg = s.stats.avgTtl;
+            long n = s.expires(db);
+            if (db < avg.length && n > 0) {
+                weighted += avg[db] * n;
+                expires += n;
+            }
+        }
+        return expires == 0 ? 0 : weighted / expires;
+    }
+
     private static void keyspace(Server server, StringBuilder out) {
         out.append("# Keyspace\r\n");
         Engine e = server.engine();
@@ -409,7 +424,7 @@ public final class InfoFamily {
                 continue;
             }
             out.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(e.expires(db))
-                .append(",avg_ttl=0\r\n");
+                .append(",avg_ttl=").append(avgTtl(e, db)).append("\r\n");
         }
     }
 }

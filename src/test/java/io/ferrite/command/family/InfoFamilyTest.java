@@ -167,4 +167,20 @@ class InfoFamilyTest extends FerriteTest {
             .contains("blocked_clients:0\r\n");
         assertThat(field(info, "used_memory_peak")).isGreaterThanOrEqualTo(field(info, "used_memory"));
     }
+
+    @Test
+    void avgTtlIsSampledByTheExpireCycle() throws InterruptedException {
+        RawClient r = raw();
+        for (int i = 0; i < 50; i++) {
+            r.call("SET", "ttl" + i, "v", "EX", "1000");
+        }
+        String ks = "";
+        for (int tries = 0; tries < 50 && !ks.matches("(?s).*avg_ttl=[1-9].*"); tries++) {
+            Thread.sleep(100);
+            ks = r.call("INFO", "keyspace");
+        }
+        assertThat(ks).contains("db0:keys=50,expires=50,avg_ttl=");
+        long avg = Long.parseLong(ks.substring(ks.indexOf("avg_ttl=") + 8, ks.indexOf("\r\n", ks.indexOf("avg_ttl="))));
+        assertThat(avg).isBetween(900_000L, 1_000_000L);
+    }
 }
