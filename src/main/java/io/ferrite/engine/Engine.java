@@ -14,8 +14,6 @@ public final class Engine {
     private final SlotMap slots;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final CommandTable commands;
-    /** Exact subscriptions to __keyspace@ / __keyevent@ channels, over every shard's registry. */
-    final java.util.concurrent.atomic.AtomicInteger keyChannelSubscriptions = new java.util.concurrent.atomic.AtomicInteger();
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 

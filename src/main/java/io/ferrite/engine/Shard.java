@@ -46,7 +46,7 @@ public final class Shard {
 
     Shard(Engine engine, int id, EventLoop loop, int databases, int commandCount) {
         this.engine = engine;
-        this.pubsub = new io.ferrite.pubsub.PubSubRegistry(engine.keyChannelSubscriptions);
+        this.pubsub = new io.ferrite.pubsub.PubSubRegistry(channel -> engine.shardOf(channel) == this);
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);

@@ -66,7 +66,7 @@ public final class ShardKeyspace implements Keyspace {
     public void notify(int type, String event, byte[] key) {
         int flags = shard.engine.notifyFlags();
         if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
-            io.ferrite.pubsub.KeyspaceEvents.publish(shard.engine, shard, flags, index, event, key);
+            io.ferrite.pubsub.KeyspaceEvents.publish(shard, flags, index, event, key);
         }
     }
 

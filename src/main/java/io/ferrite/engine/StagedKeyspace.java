@@ -60,7 +60,7 @@ final class StagedKeyspace implements Keyspace {
         int flags = here.engine.notifyFlags();
         for (Event e : events) {
             if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, e.type)) {
-                io.ferrite.pubsub.KeyspaceEvents.publish(here.engine, here, flags, e.db, e.name, e.key);
+                io.ferrite.pubsub.KeyspaceEvents.publish(here, flags, e.db, e.name, e.key);
             }
         }
         events.clear();

@@ -24,7 +24,7 @@ public final class PubSub {
             s.run(() -> {
                 for (int i = 0; i < kinds.length; i++) {
                     for (byte[] name : all[i]) {
-                        if (kinds[i] == Subscriptions.Kind.PATTERN || engine.shardOf(name) == s) {
+                        if (PubSubRegistry.replicated(kinds[i], name) || engine.shardOf(name) == s) {
                             s.pubsub.remove(kinds[i], name, client);
                         }
                     }

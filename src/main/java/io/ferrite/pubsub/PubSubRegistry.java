@@ -23,15 +23,13 @@ public final class PubSubRegistry {
     private final Map<BytesKey, Set<Client>> channels = new LinkedHashMap<>();
     private final Map<BytesKey, Set<Client>> shardChannels = new LinkedHashMap<>();
     private final Map<BytesKey, Set<Client>> patterns = new LinkedHashMap<>();
-    /**
-     * Exact subscriptions to keyspace-notification channels on every shard together: while there
-     * are none (and no pattern here), a notification is not even built, so enabling
-     * notify-keyspace-events costs nothing until someone listens.
-     */
-    private final java.util.concurrent.atomic.AtomicInteger keyChannelSubscriptions;
+    /** Exact subscriptions to keyspace-notification channels in this shard's replica of them. */
+    private int keyChannelSubscriptions;
+    /** Whether this shard owns a channel (its hash slot's shard): replicated channels are reported by their owner only. */
+    private final java.util.function.Predicate<byte[]> owns;
 
-    public PubSubRegistry(java.util.concurrent.atomic.AtomicInteger keyChannelSubscriptions) {
-        this.keyChannelSubscriptions = keyChannelSubscriptions;
+    public PubSubRegistry(java.util.function.Predicate<byte[]> owns) {
+        this.owns = owns;
     }
 
     private static final byte[] KEYSPACE = "__keyspace@".getBytes();
@@ -41,13 +39,22 @@ public final class PubSubRegistry {
         return kind == Subscriptions.Kind.CHANNEL && (startsWith(name, KEYSPACE) || startsWith(name, KEYEVENT));
     }
 
+    /**
+     * Whether every shard holds this subscription: patterns (they match channels of every shard)
+     * and keyspace-notification channels, so that a key's shard delivers all of a change's
+     * notifications itself, in the order the changes happen, with no hop.
+     */
+    public static boolean replicated(Subscriptions.Kind kind, byte[] name) {
+        return kind == Subscriptions.Kind.PATTERN || keyChannel(kind, name);
+    }
+
     private static boolean startsWith(byte[] b, byte[] prefix) {
         return b.length >= prefix.length && java.util.Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** Whether a keyspace notification published from this shard could reach anyone. */
+    /** Whether a keyspace notification published from this shard could reach anyone: if not, it is not even built. */
     public boolean anyKeyspaceListener() {
-        return !patterns.isEmpty() || keyChannelSubscriptions.get() > 0;
+        return !patterns.isEmpty() || keyChannelSubscriptions > 0;
     }
 
     private static BytesKey k(byte[] b) {
@@ -64,7 +71,7 @@ public final class PubSubRegistry {
 
     public void add(Subscriptions.Kind kind, byte[] name, Client c) {
         if (map(kind).computeIfAbsent(k(name), x -> new LinkedHashSet<>(2)).add(c) && keyChannel(kind, name)) {
-            keyChannelSubscriptions.incrementAndGet();
+            keyChannelSubscriptions++;
         }
     }
 
@@ -77,7 +84,7 @@ public final class PubSubRegistry {
                 m.remove(key);
             }
             if (keyChannel(kind, name)) {
-                keyChannelSubscriptions.decrementAndGet();
+                keyChannelSubscriptions--;
             }
         }
     }
@@ -87,7 +94,7 @@ public final class PubSubRegistry {
         return publishExact(channel, payload) + publishPatterns(channel, payload);
     }
 
-    /** Delivers to the channel's exact subscribers; only meaningful on the channel's shard. */
+    /** Delivers to the channel's exact subscribers; on the channel's shard (any shard for a keyspace-notification channel). */
     public int publishExact(byte[] channel, byte[] payload) {
         Set<Client> subs = channels.get(k(channel));
         if (subs == null) {
@@ -140,6 +147,9 @@ public final class PubSubRegistry {
     public List<byte[]> active(boolean shard, byte[] pattern) {
         List<byte[]> out = new ArrayList<>();
         for (BytesKey c : (shard ? shardChannels : channels).keySet()) {
+            if (!reportedHere(c.bytes())) {
+                continue;
+            }
             if (pattern == null || Glob.match(pattern, c.bytes())) {
                 out.add(c.bytes());
             }
@@ -160,6 +170,20 @@ public final class PubSubRegistry {
 
     /** Channels with subscribers on this shard, for INFO's pubsub_channels / pubsubshard_channels. */
     public int channelCount(boolean shard) {
-        return (shard ? shardChannels : channels).size();
+        if (shard || keyChannelSubscriptions == 0) {
+            return (shard ? shardChannels : channels).size();
+        }
+        int n = 0;
+        for (BytesKey c : channels.keySet()) {
+            if (reportedHere(c.bytes())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A replicated channel is counted by its owner only; others only exist on their owner. */
+    private boolean reportedHere(byte[] channel) {
+        return !keyChannel(Subscriptions.Kind.CHANNEL, channel) || owns.test(channel);
     }
 }

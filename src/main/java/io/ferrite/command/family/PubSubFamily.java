@@ -88,9 +88,9 @@ public final class PubSubFamily {
         return new ArrayList<>(Arrays.asList(c.args).subList(1, c.argc()));
     }
 
-    /** Which shards hold a name: every shard for patterns (replicated), else the name's own shard. */
+    /** Which shards hold a name: every shard for a replicated one (patterns, keyspace-notification channels), else its own shard. */
     private static boolean held(Engine engine, Kind kind, byte[] name, Shard s) {
-        return kind == Kind.PATTERN || engine.shardOf(name) == s;
+        return io.ferrite.pubsub.PubSubRegistry.replicated(kind, name) || engine.shardOf(name) == s;
     }
 
     /** (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: client side first, then the shards, then the confirmations. */
