@@ -33,6 +33,9 @@ public final class Shard {
     private boolean draining;
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
+    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
+    private long wallBase = System.currentTimeMillis();
+    private long monoBase = System.nanoTime();
 
     Shard(int id, EventLoop loop, int databases, int commandCount) {
         this.id = id;
@@ -87,10 +90,6 @@ public final class Shard {
     public void beginCommand() {
         now = System.currentTimeMillis();
     }
-
-    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
-    private long wallBase = System.currentTimeMillis();
-    private long monoBase = System.nanoTime();
 
     /**
      * {@link #beginCommand} for a command that starts at monotonic time {@code nanos}: the clock
