@@ -41,6 +41,9 @@ public final class Shard {
     private boolean draining;
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
+    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
+    private long wallBase = System.currentTimeMillis();
+    private long monoBase = System.nanoTime();
 
     public final Engine engine;
 
@@ -111,10 +114,6 @@ public final class Shard {
     public void beginCommand() {
         now = System.currentTimeMillis();
     }
-
-    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
-    private long wallBase = System.currentTimeMillis();
-    private long monoBase = System.nanoTime();
 
     /**
      * {@link #beginCommand} for a command that starts at monotonic time {@code nanos}: the clock
