@@ -3,6 +3,9 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Glob;
+import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.ConfigRewriter;
 import io.ferrite.server.Log;
@@ -43,7 +46,7 @@ public final class ConfigFamily {
     public static void register(CommandRegistry r) {
         r.add("config|get", ConfigFamily::get);
         r.add("config|set", ConfigFamily::set);
-        r.add("config|resetstat", ConfigFamily::resetStat);
+        r.addSharded("config|resetstat", new ResetStat());
         r.add("config|rewrite", ConfigFamily::rewrite);
         r.add("config|help", c -> FamilyUtil.help(c, HELP));
     }
@@ -152,23 +155,33 @@ public final class ConfigFamily {
         server.observer().reload();
     }
 
-    static void resetStat(Call c) {
-        resetStats(c.server);
-        c.reply.ok();
-    }
-
     /**
-     * Clears INFO's counters: the server-wide ones here, each shard's on its own thread (the
-     * client's own shard at once, the others as soon as their loop takes the task).
+     * Clears INFO's counters: the server-wide ones first, then each shard's on its own thread;
+     * the reply waits for every shard, so a command sent after the OK sees the counters cleared.
      */
-    public static void resetStats(Server server) {
-        server.stats().reset();
-        for (Shard s : server.engine().shards()) {
-            s.run(() -> {
-                s.stats.reset();
-                s.stats.expireCycleCpuMillis = 0;
-                s.stats.expiredStalePerc = 0;
-            });
+    static final class ResetStat implements ShardedCommand {
+        @Override
+        public void before(Call c) {
+            c.server.stats().reset();
+        }
+
+        @Override
+        public Object onShard(Call c, Keyspace ks) {
+            Shard s = ((ShardKeyspace) ks).shard();
+            s.stats.reset();
+            s.stats.expireCycleCpuMillis = 0;
+            s.stats.expiredStalePerc = 0;
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public void reply(Call c, List<Object> parts) {
+            c.reply.ok();
+        }
+
+        @Override
+        public boolean atomic() {
+            return false;
         }
     }
 
