@@ -18,7 +18,8 @@ public final class MonitorFamily {
                 return;
             }
             RespConnection conn = c.server.client(c.client.id);
-            if (conn == null) {
+            // inside MULTI/EXEC Redis's CLIENT_DENY_BLOCKING refuses it
+            if (conn == null || !c.mayBlock()) {
                 c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
                 return;
             }
