@@ -23,4 +23,35 @@ public interface ShardedCommand {
     default boolean atomic() {
         return true;
     }
+
+    /**
+     * A command that does {@code part} on every shard's own thread, without holding them, and
+     * replies OK once all have (SLOWLOG RESET, CONFIG RESETSTAT): a command sent after the OK sees
+     * every shard done.
+     */
+    static ShardedCommand okAfterEveryShard(java.util.function.Consumer<Call> before,
+                                            java.util.function.Consumer<Keyspace> part) {
+        return new ShardedCommand() {
+            @Override
+            public void before(Call call) {
+                before.accept(call);
+            }
+
+            @Override
+            public Object onShard(Call call, Keyspace ks) {
+                part.accept(ks);
+                return Boolean.TRUE;
+            }
+
+            @Override
+            public void reply(Call call, List<Object> parts) {
+                call.reply.ok();
+            }
+
+            @Override
+            public boolean atomic() {
+                return false;
+            }
+        };
+    }
 }

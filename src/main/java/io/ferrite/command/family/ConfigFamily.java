@@ -4,7 +4,6 @@ import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Glob;
 import io.ferrite.command.ShardedCommand;
-import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.ConfigRewriter;
@@ -46,7 +45,7 @@ public final class ConfigFamily {
     public static void register(CommandRegistry r) {
         r.add("config|get", ConfigFamily::get);
         r.add("config|set", ConfigFamily::set);
-        r.addSharded("config|resetstat", new ResetStat());
+        r.addSharded("config|resetstat", RESET_STAT);
         r.add("config|rewrite", ConfigFamily::rewrite);
         r.add("config|help", c -> FamilyUtil.help(c, HELP));
     }
@@ -155,35 +154,15 @@ public final class ConfigFamily {
         server.observer().reload();
     }
 
-    /**
-     * Clears INFO's counters: the server-wide ones first, then each shard's on its own thread;
-     * the reply waits for every shard, so a command sent after the OK sees the counters cleared.
-     */
-    static final class ResetStat implements ShardedCommand {
-        @Override
-        public void before(Call c) {
-            c.server.stats().reset();
-        }
-
-        @Override
-        public Object onShard(Call c, Keyspace ks) {
+    /** Clears INFO's counters: the server-wide ones first, then each shard's on its own thread. */
+    private static final ShardedCommand RESET_STAT = ShardedCommand.okAfterEveryShard(
+        c -> c.server.stats().reset(),
+        ks -> {
             Shard s = ((ShardKeyspace) ks).shard();
             s.stats.reset();
             s.stats.expireCycleCpuMillis = 0;
             s.stats.expiredStalePerc = 0;
-            return Boolean.TRUE;
-        }
-
-        @Override
-        public void reply(Call c, List<Object> parts) {
-            c.reply.ok();
-        }
-
-        @Override
-        public boolean atomic() {
-            return false;
-        }
-    }
+        });
 
     static void rewrite(Call c) {
         if (c.server.config().file() == null) {

@@ -39,7 +39,7 @@ public final class SlowlogFamily {
     public static void register(CommandRegistry r) {
         r.addSharded("slowlog|get", new Get());
         r.addSharded("slowlog|len", new Len());
-        r.addSharded("slowlog|reset", new Reset());
+        r.addSharded("slowlog|reset", ShardedCommand.okAfterEveryShard(c -> { }, ks -> slowlog(ks).reset()));
         r.add("slowlog|help", c -> FamilyUtil.help(c, HELP));
     }
 
@@ -122,24 +122,6 @@ public final class SlowlogFamily {
                 n += (Long) p;
             }
             c.reply.integer(Math.min(n, maxLen(c)));
-        }
-
-        @Override
-        public boolean atomic() {
-            return false;
-        }
-    }
-
-    static final class Reset implements ShardedCommand {
-        @Override
-        public Object onShard(Call call, Keyspace ks) {
-            slowlog(ks).reset();
-            return Boolean.TRUE;
-        }
-
-        @Override
-        public void reply(Call c, List<Object> parts) {
-            c.reply.ok();
         }
 
         @Override
