@@ -46,9 +46,6 @@ class ExporterParityTest {
         "redis_allocator_rss_bytes", "redis_allocator_rss_ratio",
         // scripting (Lua, functions)
         "redis_memory_used_lua_bytes", "redis_memory_used_scripts_bytes", "redis_number_of_cached_scripts",
-        // pub/sub and client-side caching
-        "redis_pubsub_channels", "redis_pubsub_patterns", "redis_tracking_total_items", "redis_tracking_total_keys",
-        "redis_tracking_total_prefixes",
         // Redis's I/O threads and its per-read/per-write event counters
         "redis_config_io_threads", "redis_io_threads_active", "redis_io_threaded_reads_processed",
         "redis_io_threaded_writes_processed", "redis_total_reads_processed", "redis_total_writes_processed",
