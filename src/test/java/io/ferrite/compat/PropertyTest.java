@@ -24,8 +24,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Seeded random command sequences over lists, hashes, sets and sorted sets, run against a real
- * redis-server and against Ferrite with 1 and 4 shards. Every reply must match (compared as
+ * Seeded random command sequences over lists, hashes, sets, sorted sets and streams, run against a
+ * real redis-server and against Ferrite with 1 and 4 shards. Every reply must match (compared as
  * multisets where Redis's order is hash-dependent) and, after each sequence, every key's type,
  * encoding and contents. Keys are spread over shards and collections grow past the listpack and
  * intset limits, so encodings convert both ways. {@code -Dproperty.seeds=N} sets the number of
@@ -35,7 +35,7 @@ class PropertyTest {
   /** Per type a few keys on different shards (hashtags put two on one shard); now and then a key of another type. */
   private static final String[][] POOLS = {
       {"la", "lb", "{t}l1", "{t}l2"}, {"ha", "hb", "{t}h1", "h-foo"}, {"sa", "sb", "{t}s1", "s-bar"},
-      {"za", "zb", "{t}z1", "z-baz"}};
+      {"za", "zb", "{t}z1", "z-baz"}, {"xa", "xb", "{t}x1", "x-qux"}};
   private static final String[] KEYS = Arrays.stream(POOLS).flatMap(Arrays::stream).toArray(String[]::new);
   private static final int STEPS = 200;
 
@@ -89,7 +89,7 @@ class PropertyTest {
     }
     // the sequences are only worth something if they reach every encoding of every type
     return Stream.concat(runs, Stream.of(DynamicTest.dynamicTest("every encoding was reached", () -> {
-      List<String> wanted = List.of("listpack", "quicklist", "hashtable", "intset", "skiplist");
+      List<String> wanted = List.of("listpack", "quicklist", "hashtable", "intset", "skiplist", "stream");
       if (!ENCODINGS.containsAll(wanted)) {
         fail("encodings reached: " + ENCODINGS + ", wanted all of " + wanted);
       }
@@ -120,6 +120,8 @@ class PropertyTest {
         step(seed, log, ref, ferrites, names, List.of("HGETALL", k), Compare.PAIRS);
         step(seed, log, ref, ferrites, names, List.of("SMEMBERS", k), Compare.SORTED);
         step(seed, log, ref, ferrites, names, List.of("ZRANGE", k, "0", "-1", "WITHSCORES"), Compare.EXACT);
+        step(seed, log, ref, ferrites, names, List.of("XRANGE", k, "-", "+"), Compare.EXACT);
+        step(seed, log, ref, ferrites, names, List.of("XINFO", "GROUPS", k), Compare.EXACT);
       }
       step(seed, log, ref, ferrites, names, List.of("KEYS", "*"), Compare.SORTED);
     }
@@ -243,21 +245,25 @@ class PropertyTest {
     Command next() {
       int family = rnd.nextInt(100);
       pool = rnd.nextInt(POOLS.length);
-      if (family < 26) {
+      if (family < 22) {
         pool = 0;
         return list();
       }
-      if (family < 48) {
+      if (family < 40) {
         pool = 1;
         return hash();
       }
-      if (family < 71) {
+      if (family < 58) {
         pool = 2;
         return set();
       }
-      if (family < 95) {
+      if (family < 77) {
         pool = 3;
         return zset();
+      }
+      if (family < 95) {
+        pool = 4;
+        return stream();
       }
       return generic();
     }
@@ -364,6 +370,46 @@ class PropertyTest {
         case 13 -> exact(pick("ZCARD", "ZCOUNT"), k, "-inf", "+inf");
         case 14 -> exact("ZRANGE", k, rnd.nextInt(5), rnd.nextInt(10) - 2, "WITHSCORES");
         default -> exact("ZRANGEBYSCORE", k, "(0", "30", "LIMIT", rnd.nextInt(3), rnd.nextInt(5));
+      };
+    }
+
+    /** Stream IDs grow with the sequence (explicit, so both servers agree); now and then an old one. */
+    private long lastMs;
+
+    private String newId() {
+      lastMs += 1 + rnd.nextInt(3);
+      return rnd.nextInt(4) == 0 ? lastMs + "-*" : lastMs + "-" + rnd.nextInt(3);
+    }
+
+    private String oldId() {
+      return (lastMs == 0 ? 0 : rnd.nextLong(lastMs + 1)) + "-" + rnd.nextInt(3);
+    }
+
+    private Command stream() {
+      String k = key();
+      return switch (rnd.nextInt(16)) {
+        case 0, 1, 2 -> exact("XADD", k, newId(), "f", member());
+        case 3 -> exact("XADD", k, "MAXLEN", pick("=", "~"), rnd.nextInt(8), newId(), "f", member(), "g", member());
+        case 4 -> exact("XADD", k, "NOMKSTREAM", newId(), "f", member());
+        case 5 -> exact("XADD", k, oldId(), "f", member());
+        case 6 -> {
+          List<String> fields = new ArrayList<>();
+          int n = many();
+          for (int i = 0; i < n; i++) {
+            fields.add("f" + i);
+            fields.add(member());
+          }
+          yield exact("XADD", k, newId(), fields);
+        }
+        case 7 -> exact("XDEL", k, oldId(), oldId());
+        case 8 -> rnd.nextBoolean() ? exact("XTRIM", k, "MAXLEN", rnd.nextInt(10)) : exact("XTRIM", k, "MINID", oldId());
+        case 9 -> exact("XLEN", k);
+        case 10 -> exact(pick("XRANGE", "XREVRANGE"), k, pick("-", "+"), pick("+", "-"), "COUNT", 1 + rnd.nextInt(5));
+        case 11 -> exact("XGROUP", "CREATE", k, pick("g1", "g2"), pick("0", "$"), "MKSTREAM");
+        case 12, 13 -> exact("XREADGROUP", "GROUP", pick("g1", "g2"), pick("c1", "c2"), "COUNT", 1 + rnd.nextInt(4),
+            "STREAMS", k, pick(">", ">", "0"));
+        case 14 -> exact("XACK", k, pick("g1", "g2"), oldId(), oldId());
+        default -> exact("XPENDING", k, pick("g1", "g2"));
       };
     }
 
