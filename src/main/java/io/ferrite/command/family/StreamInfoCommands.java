@@ -40,15 +40,8 @@ final class StreamInfoCommands {
 
     /** The stream at argument 2, or null after replying "no such key" or WRONGTYPE. */
     private static StreamValue lookup(Call c) {
-        Object found = StreamFamily.lookup(c, c.arg(2), false);
-        if (found == StreamFamily.WRONG) {
-            return null;
-        }
-        if (found == null) {
-            c.reply.error(Errors.NO_SUCH_KEY);
-            return null;
-        }
-        return StreamFamily.stream((Entry) found);
+        Entry e = StreamFamily.existing(c, c.arg(2), false, () -> c.reply.error(Errors.NO_SUCH_KEY));
+        return e == null ? null : StreamFamily.stream(e);
     }
 
     private static void field(Call c, String name) {
