@@ -97,8 +97,7 @@ final class StreamGroupCommands {
         StreamValue s = StreamFamily.stream(e);
         ConsumerGroup g = s.group(c.arg(3));
         if (g == null) {
-            c.reply.error("NOGROUP No such consumer group '" + c.argString(3) + "' for key name '"
-                + c.argString(2) + "'");
+            c.reply.error(noSuchGroup(c));
             return null;
         }
         return new GroupTarget(e, s, g);
@@ -283,6 +282,11 @@ final class StreamGroupCommands {
             StreamFamily.regrouped(c, e, before);
         }
         c.reply.integer(acked);
+    }
+
+    /** NOGROUP for a command naming the key in argument 2 and the group in argument 3 (XGROUP, XINFO). */
+    static String noSuchGroup(Call c) {
+        return "NOGROUP No such consumer group '" + c.argString(3) + "' for key name '" + c.argString(2) + "'";
     }
 
     private static String noGroup(Call c) {
