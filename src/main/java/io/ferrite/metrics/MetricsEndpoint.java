@@ -2,6 +2,7 @@ package io.ferrite.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.ferrite.server.BindAddress;
 import io.ferrite.server.Log;
 
 import java.io.ByteArrayOutputStream;
@@ -37,14 +38,8 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Binds {@code port} on each of the `bind` addresses; returns the bound port. */
     public int start(String bind, int port) throws IOException {
-        for (String addr : bind.split("\\s+")) {
-            boolean optional = addr.startsWith("-");
-            String host = optional ? addr.substring(1) : addr;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
+        for (BindAddress a : BindAddress.parse(bind)) {
+            String host = a.host();
             try {
                 HttpServer http = HttpServer.create(new InetSocketAddress(host, this.port != 0 ? this.port : port), 64);
                 http.createContext("/", this::handle);
@@ -53,7 +48,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 servers.add(http);
                 this.port = http.getAddress().getPort();
             } catch (IOException e) {
-                if (!optional) {
+                if (!a.optional()) {
                     close();
                     throw new IOException("Could not create metrics listening socket " + host + ":" + port + ": "
                         + e.getMessage(), e);

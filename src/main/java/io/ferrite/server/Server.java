@@ -157,20 +157,14 @@ public final class Server implements AutoCloseable {
                 }
             });
         int bound = 0;
-        for (String addr : config.get("bind").split("\\s+")) {
-            boolean optional = addr.startsWith("-");
-            String host = optional ? addr.substring(1) : addr;
-            host = switch (host) {
-                case "*" -> "0.0.0.0";
-                case "::*" -> "::";
-                default -> host;
-            };
+        for (BindAddress a : BindAddress.parse(config.get("bind"))) {
+            String host = a.host();
             try {
                 Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
                 listeners.add(ch);
                 bound = ((InetSocketAddress) ch.localAddress()).getPort();
             } catch (Exception e) {
-                if (!optional) {
+                if (!a.optional()) {
                     throw new IllegalStateException("Could not create " + what + " TCP listening socket " + host + ":"
                         + port + ": " + e.getMessage(), e);
                 }

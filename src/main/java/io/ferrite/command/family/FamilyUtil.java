@@ -2,6 +2,9 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Call;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Small reply helpers shared by the server-side families. */
 final class FamilyUtil {
     private FamilyUtil() {
@@ -29,5 +32,15 @@ final class FamilyUtil {
         for (String l : lines) {
             c.reply.simple(l);
         }
+    }
+
+    /** The lists a sharded command's shards returned as their parts, joined in shard order. */
+    @SuppressWarnings("unchecked")
+    static <T> List<T> joined(List<Object> parts) {
+        List<T> all = new ArrayList<>();
+        for (Object p : parts) {
+            all.addAll((List<T>) p);
+        }
+        return all;
     }
 }

@@ -175,14 +175,29 @@ public final class GeoFamily {
         distance(c, GeoShape.distance(a[0], a[1], b[0], b[1]) / toMeter);
     }
 
-    static void geohash(Call c) {
+    /**
+     * The positions of the members named from argument 2 on (null for a member or key that is
+     * missing), or null after replying WRONGTYPE.
+     */
+    private static double[][] positions(Call c) {
         Object o = ZSetFamily.readZset(c, c.arg(1));
         if (o == ZSetFamily.WRONG) {
+            return null;
+        }
+        double[][] out = new double[c.argc() - 2][];
+        for (int j = 2; j < c.argc(); j++) {
+            out[j - 2] = o == null ? null : position((ZSetValue) o, c.arg(j));
+        }
+        return out;
+    }
+
+    static void geohash(Call c) {
+        double[][] xys = positions(c);
+        if (xys == null) {
             return;
         }
-        c.reply.array(c.argc() - 2);
-        for (int j = 2; j < c.argc(); j++) {
-            double[] xy = o == null ? null : position((ZSetValue) o, c.arg(j));
+        c.reply.array(xys.length);
+        for (double[] xy : xys) {
             if (xy == null) {
                 c.reply.nil();
             } else {
@@ -192,13 +207,12 @@ public final class GeoFamily {
     }
 
     static void geopos(Call c) {
-        Object o = ZSetFamily.readZset(c, c.arg(1));
-        if (o == ZSetFamily.WRONG) {
+        double[][] xys = positions(c);
+        if (xys == null) {
             return;
         }
-        c.reply.array(c.argc() - 2);
-        for (int j = 2; j < c.argc(); j++) {
-            double[] xy = o == null ? null : position((ZSetValue) o, c.arg(j));
+        c.reply.array(xys.length);
+        for (double[] xy : xys) {
             if (xy == null) {
                 c.reply.nilArray();
             } else {

@@ -181,13 +181,8 @@ public final class LatencyFamily {
 
         @Override
         public void reply(Call c, List<Object> parts) {
-            java.util.Set<String> distinct = new java.util.HashSet<>();
-            for (Object p : parts) {
-                @SuppressWarnings("unchecked")
-                List<String> gone = (List<String>) p;
-                distinct.addAll(gone);
-            }
-            c.reply.integer(distinct.size());
+            List<String> gone = FamilyUtil.joined(parts);
+            c.reply.integer(new java.util.HashSet<>(gone).size());
         }
 
         @Override

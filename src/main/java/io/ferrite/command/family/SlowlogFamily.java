@@ -8,7 +8,6 @@ import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.metrics.SlowLog;
 import io.ferrite.store.Bytes;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -75,12 +74,7 @@ public final class SlowlogFamily {
                 }
                 count = n;
             }
-            List<SlowLog.Entry> all = new ArrayList<>();
-            for (Object p : parts) {
-                @SuppressWarnings("unchecked")
-                List<SlowLog.Entry> part = (List<SlowLog.Entry>) p;
-                all.addAll(part);
-            }
+            List<SlowLog.Entry> all = FamilyUtil.joined(parts);
             // newest first across shards; one shard's entries are already in that order (stable sort)
             all.sort(Comparator.comparingLong(SlowLog.Entry::finishedMicros).reversed());
             long keep = Math.min(all.size(), maxLen(c));

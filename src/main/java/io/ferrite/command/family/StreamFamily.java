@@ -54,6 +54,18 @@ public final class StreamFamily {
         return e;
     }
 
+    /**
+     * The stream at {@code key}, or null after replying WRONGTYPE or, when the key is missing,
+     * after {@code missing} has written the command's reply for that case.
+     */
+    static Entry existing(Call c, byte[] key, boolean write, Runnable missing) {
+        Object found = lookup(c, key, write);
+        if (found == null) {
+            missing.run();
+        }
+        return found instanceof Entry e ? e : null;
+    }
+
     static StreamValue stream(Entry e) {
         return (StreamValue) e.value;
     }
@@ -271,15 +283,10 @@ public final class StreamFamily {
         if (a == null) {
             return;
         }
-        Object found = lookup(c, c.arg(1), true);
-        if (found == WRONG) {
+        Entry e = existing(c, c.arg(1), true, () -> c.reply.integer(0));
+        if (e == null) {
             return;
         }
-        if (found == null) {
-            c.reply.integer(0);
-            return;
-        }
-        Entry e = (Entry) found;
         StreamValue s = stream(e);
         long before = s.memory();
         long removed = a.apply(s);
@@ -314,19 +321,15 @@ public final class StreamFamily {
                 return;
             }
         }
-        Object found = lookup(c, c.arg(1), false);
-        if (found == WRONG) {
-            return;
-        }
-        if (found == null) {
-            c.reply.array(0);
+        Entry e = existing(c, c.arg(1), false, () -> c.reply.array(0));
+        if (e == null) {
             return;
         }
         if (count == 0) {
             c.reply.nilArray();
             return;
         }
-        StreamIds.replyItems(c, range(stream((Entry) found), start, end, rev, count));
+        StreamIds.replyItems(c, range(stream(e), start, end, rev, count));
     }
 
     /** Up to {@code count} entries of a range (0 or less for all). */
@@ -349,12 +352,8 @@ public final class StreamFamily {
     // ---------------------------------------------------------------- XDEL XSETID
 
     static void xdel(Call c) {
-        Object found = lookup(c, c.arg(1), true);
-        if (found == WRONG) {
-            return;
-        }
-        if (found == null) {
-            c.reply.integer(0);
+        Entry e = existing(c, c.arg(1), true, () -> c.reply.integer(0));
+        if (e == null) {
             return;
         }
         StreamId[] ids = new StreamId[c.argc() - 2];
@@ -364,7 +363,6 @@ public final class StreamFamily {
                 return;
             }
         }
-        Entry e = (Entry) found;
         StreamValue s = stream(e);
         long before = s.memory();
         long deleted = 0;
@@ -413,15 +411,10 @@ public final class StreamFamily {
                 return;
             }
         }
-        Object found = lookup(c, c.arg(1), true);
-        if (found == WRONG) {
+        Entry e = existing(c, c.arg(1), true, () -> c.reply.error(Errors.NO_SUCH_KEY));
+        if (e == null) {
             return;
         }
-        if (found == null) {
-            c.reply.error(Errors.NO_SUCH_KEY);
-            return;
-        }
-        Entry e = (Entry) found;
         StreamValue s = stream(e);
         if (s.length() > 0) {
             if (id.compareTo(s.lastValidId()) < 0) {

@@ -80,14 +80,27 @@ final class StreamGroupCommands {
         return found == null ? StreamFamily.WRONG : found;
     }
 
-    /** The group named by argument 3 of XGROUP, or null after replying NOGROUP. */
-    private static ConsumerGroup xgroupGroup(Call c, StreamValue s) {
+    /** The stream entry, its value and the consumer group a group command acts on. */
+    private record GroupTarget(Entry entry, StreamValue stream, ConsumerGroup group) {
+    }
+
+    /**
+     * The existing stream named by argument 2 of XGROUP and its group named by argument 3, or null
+     * after replying WRONGTYPE, the missing-key error or NOGROUP.
+     */
+    private static GroupTarget xgroupTarget(Call c) {
+        Object found = xgroupStream(c, false);
+        if (found == null) {
+            return null;
+        }
+        Entry e = (Entry) found;
+        StreamValue s = StreamFamily.stream(e);
         ConsumerGroup g = s.group(c.arg(3));
         if (g == null) {
-            c.reply.error("NOGROUP No such consumer group '" + c.argString(3) + "' for key name '"
-                + c.argString(2) + "'");
+            c.reply.error(noSuchGroup(c));
+            return null;
         }
-        return g;
+        return new GroupTarget(e, s, g);
     }
 
     private static Long entriesRead(Call c, int i) {
@@ -151,14 +164,8 @@ final class StreamGroupCommands {
     }
 
     static void setId(Call c) {
-        Object found = xgroupStream(c, false);
-        if (found == null) {
-            return;
-        }
-        Entry e = (Entry) found;
-        StreamValue s = StreamFamily.stream(e);
-        ConsumerGroup g = xgroupGroup(c, s);
-        if (g == null) {
+        GroupTarget t = xgroupTarget(c);
+        if (t == null) {
             return;
         }
         if (c.argc() != 5 && c.argc() != 7) {
@@ -167,7 +174,7 @@ final class StreamGroupCommands {
         }
         StreamId id;
         if (Bytes.equal(c.arg(4), DOLLAR)) {
-            id = s.lastId();
+            id = t.stream().lastId();
         } else {
             id = StreamIds.parse(c, c.arg(4), 0, false, null);
             if (id == null) {
@@ -186,8 +193,8 @@ final class StreamGroupCommands {
             }
             entriesRead = v;
         }
-        g.lastId = id;
-        g.entriesRead = entriesRead;
+        t.group().lastId = id;
+        t.group().entriesRead = entriesRead;
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-setid", c.arg(2));
     }
@@ -212,46 +219,34 @@ final class StreamGroupCommands {
     }
 
     static void createConsumer(Call c) {
-        Object found = xgroupStream(c, false);
-        if (found == null) {
+        GroupTarget t = xgroupTarget(c);
+        if (t == null) {
             return;
         }
-        Entry e = (Entry) found;
-        StreamValue s = StreamFamily.stream(e);
-        ConsumerGroup g = xgroupGroup(c, s);
-        if (g == null) {
-            return;
-        }
-        long before = s.memory();
-        if (g.createConsumer(c.arg(4), c.now()) == null) {
+        long before = t.stream().memory();
+        if (t.group().createConsumer(c.arg(4), c.now()) == null) {
             c.reply.integer(0);
             return;
         }
-        StreamFamily.regrouped(c, e, before);
+        StreamFamily.regrouped(c, t.entry(), before);
         c.reply.integer(1);
         c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(2));
     }
 
     static void delConsumer(Call c) {
-        Object found = xgroupStream(c, false);
-        if (found == null) {
+        GroupTarget t = xgroupTarget(c);
+        if (t == null) {
             return;
         }
-        Entry e = (Entry) found;
-        StreamValue s = StreamFamily.stream(e);
-        ConsumerGroup g = xgroupGroup(c, s);
-        if (g == null) {
-            return;
-        }
-        Consumer consumer = g.consumer(c.arg(4));
+        Consumer consumer = t.group().consumer(c.arg(4));
         if (consumer == null) {
             c.reply.integer(0);
             return;
         }
-        long before = s.memory();
+        long before = t.stream().memory();
         int pending = consumer.pel.size();
-        g.deleteConsumer(consumer);
-        StreamFamily.regrouped(c, e, before);
+        t.group().deleteConsumer(consumer);
+        StreamFamily.regrouped(c, t.entry(), before);
         c.reply.integer(pending);
         c.ks.notify(Notify.STREAM, "xgroup-delconsumer", c.arg(2));
     }
@@ -287,6 +282,11 @@ final class StreamGroupCommands {
             StreamFamily.regrouped(c, e, before);
         }
         c.reply.integer(acked);
+    }
+
+    /** NOGROUP for a command naming the key in argument 2 and the group in argument 3 (XGROUP, XINFO). */
+    static String noSuchGroup(Call c) {
+        return "NOGROUP No such consumer group '" + c.argString(3) + "' for key name '" + c.argString(2) + "'";
     }
 
     private static String noGroup(Call c) {
@@ -432,6 +432,25 @@ final class StreamGroupCommands {
         }
     }
 
+    /**
+     * The stream named by argument 1 of XCLAIM/XAUTOCLAIM and its group named by argument 2, or
+     * null after replying WRONGTYPE or NOGROUP.
+     */
+    private static GroupTarget claimTarget(Call c) {
+        Object found = StreamFamily.lookup(c, c.arg(1), true);
+        if (found == StreamFamily.WRONG) {
+            return null;
+        }
+        Entry e = (Entry) found;
+        StreamValue s = e == null ? null : StreamFamily.stream(e);
+        ConsumerGroup g = s == null ? null : s.group(c.arg(2));
+        if (g == null) {
+            c.reply.error(noGroup(c));
+            return null;
+        }
+        return new GroupTarget(e, s, g);
+    }
+
     private static Long longOption(Call c, int i, String message) {
         Long v = Bytes.parseLongStrict(c.arg(i));
         if (v == null) {
@@ -441,17 +460,13 @@ final class StreamGroupCommands {
     }
 
     static void xclaim(Call c) {
-        Object found = StreamFamily.lookup(c, c.arg(1), true);
-        if (found == StreamFamily.WRONG) {
+        GroupTarget t = claimTarget(c);
+        if (t == null) {
             return;
         }
-        Entry e = (Entry) found;
-        StreamValue s = e == null ? null : StreamFamily.stream(e);
-        ConsumerGroup g = s == null ? null : s.group(c.arg(2));
-        if (g == null) {
-            c.reply.error(noGroup(c));
-            return;
-        }
+        Entry e = t.entry();
+        StreamValue s = t.stream();
+        ConsumerGroup g = t.group();
         Long minIdle = longOption(c, 4, "Invalid min-idle-time argument for XCLAIM");
         if (minIdle == null) {
             return;
@@ -590,17 +605,13 @@ final class StreamGroupCommands {
                 return;
             }
         }
-        Object found = StreamFamily.lookup(c, c.arg(1), true);
-        if (found == StreamFamily.WRONG) {
+        GroupTarget t = claimTarget(c);
+        if (t == null) {
             return;
         }
-        Entry e = (Entry) found;
-        StreamValue s = e == null ? null : StreamFamily.stream(e);
-        ConsumerGroup g = s == null ? null : s.group(c.arg(2));
-        if (g == null) {
-            c.reply.error(noGroup(c));
-            return;
-        }
+        Entry e = t.entry();
+        StreamValue s = t.stream();
+        ConsumerGroup g = t.group();
         long before = s.memory();
         long now = c.now();
         long attempts = count * 10;

@@ -40,15 +40,8 @@ final class StreamInfoCommands {
 
     /** The stream at argument 2, or null after replying "no such key" or WRONGTYPE. */
     private static StreamValue lookup(Call c) {
-        Object found = StreamFamily.lookup(c, c.arg(2), false);
-        if (found == StreamFamily.WRONG) {
-            return null;
-        }
-        if (found == null) {
-            c.reply.error(Errors.NO_SUCH_KEY);
-            return null;
-        }
-        return StreamFamily.stream((Entry) found);
+        Entry e = StreamFamily.existing(c, c.arg(2), false, () -> c.reply.error(Errors.NO_SUCH_KEY));
+        return e == null ? null : StreamFamily.stream(e);
     }
 
     private static void field(Call c, String name) {
@@ -74,8 +67,7 @@ final class StreamInfoCommands {
         }
         ConsumerGroup g = s.group(c.arg(3));
         if (g == null) {
-            c.reply.error("NOGROUP No such consumer group '" + c.argString(3) + "' for key name '"
-                + c.argString(2) + "'");
+            c.reply.error(StreamGroupCommands.noSuchGroup(c));
             return;
         }
         long now = c.now();
@@ -177,8 +169,25 @@ final class StreamInfoCommands {
         }
     }
 
-    private static int limited(int size, long count) {
-        return count == 0 ? size : (int) Math.min(size, count);
+    /**
+     * Up to {@code count} (0 for all) entries of a PEL as XINFO STREAM FULL lists them: the group's
+     * PEL names each entry's owner, a consumer's PEL does not.
+     */
+    private static void fullPending(Call c, Map<StreamId, PendingEntry> pel, long count, boolean withOwner) {
+        int n = count == 0 ? pel.size() : (int) Math.min(pel.size(), count);
+        c.reply.array(n);
+        for (Map.Entry<StreamId, PendingEntry> pe : pel.entrySet()) {
+            if (n-- == 0) {
+                break;
+            }
+            c.reply.array(withOwner ? 4 : 3);
+            StreamIds.reply(c, pe.getKey());
+            if (withOwner) {
+                c.reply.bulk(pe.getValue().consumer.name);
+            }
+            c.reply.integer(pe.getValue().deliveryTime);
+            c.reply.integer(pe.getValue().deliveryCount);
+        }
     }
 
     private static void fullGroup(Call c, StreamValue s, ConsumerGroup g, long count) {
@@ -194,18 +203,7 @@ final class StreamInfoCommands {
         field(c, "pel-count");
         c.reply.integer(g.pel.size());
         field(c, "pending");
-        int n = limited(g.pel.size(), count);
-        c.reply.array(n);
-        for (Map.Entry<StreamId, PendingEntry> pe : g.pel.entrySet()) {
-            if (n-- == 0) {
-                break;
-            }
-            c.reply.array(4);
-            StreamIds.reply(c, pe.getKey());
-            c.reply.bulk(pe.getValue().consumer.name);
-            c.reply.integer(pe.getValue().deliveryTime);
-            c.reply.integer(pe.getValue().deliveryCount);
-        }
+        fullPending(c, g.pel, count, true);
         field(c, "consumers");
         c.reply.array(g.consumers.size());
         for (Consumer consumer : g.consumers.values()) {
@@ -217,17 +215,7 @@ final class StreamInfoCommands {
             field(c, "pel-count");
             c.reply.integer(consumer.pel.size());
             field(c, "pending");
-            int m = limited(consumer.pel.size(), count);
-            c.reply.array(m);
-            for (Map.Entry<StreamId, PendingEntry> pe : consumer.pel.entrySet()) {
-                if (m-- == 0) {
-                    break;
-                }
-                c.reply.array(3);
-                StreamIds.reply(c, pe.getKey());
-                c.reply.integer(pe.getValue().deliveryTime);
-                c.reply.integer(pe.getValue().deliveryCount);
-            }
+            fullPending(c, consumer.pel, count, false);
         }
     }
 }

@@ -1,0 +1,26 @@
+package io.ferrite.server;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One address of a `bind` value as Redis reads it: a leading '-' makes it optional (failing to
+ * bind it is not fatal), and "*" and "::*" stand for every IPv4 and every IPv6 address.
+ */
+public record BindAddress(String host, boolean optional) {
+    /** The addresses of a `bind` value, in the order given. */
+    public static List<BindAddress> parse(String bind) {
+        List<BindAddress> out = new ArrayList<>();
+        for (String addr : bind.split("\\s+")) {
+            boolean optional = addr.startsWith("-");
+            String host = optional ? addr.substring(1) : addr;
+            host = switch (host) {
+                case "*" -> "0.0.0.0";
+                case "::*" -> "::";
+                default -> host;
+            };
+            out.add(new BindAddress(host, optional));
+        }
+        return out;
+    }
+}
