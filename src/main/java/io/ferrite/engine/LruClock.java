@@ -16,9 +16,12 @@ public final class LruClock {
         return (int) ((millis / 1000) & MAX);
     }
 
-    /** Milliseconds since the clock value {@code lru}, as Redis's estimateObjectIdleTime. */
-    public static long idleMillis(int lru) {
-        int clock = now();
+    /**
+     * Milliseconds from the clock value {@code lru} to Unix time {@code nowMillis}, as Redis's
+     * estimateObjectIdleTime: pass the command's clock, the one that stamped the entry.
+     */
+    public static long idleMillis(int lru, long nowMillis) {
+        int clock = at(nowMillis);
         long d = clock >= lru ? clock - lru : (MAX - lru) + clock;
         return d * 1000L;
     }

@@ -159,7 +159,7 @@ public final class DebugFamily {
         long refcount = e.encoding == io.ferrite.store.Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
         c.reply.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value)) + " refcount:" + refcount
             + " encoding:" + e.encoding.redisName() + " serializedlength:" + serializedLength(e)
-            + " lru:" + e.lru + " lru_seconds_idle:" + io.ferrite.engine.LruClock.idleMillis(e.lru) / 1000);
+            + " lru:" + e.lru + " lru_seconds_idle:" + io.ferrite.engine.LruClock.idleMillis(e.lru, c.now()) / 1000);
     }
 
     private static boolean isSharedInteger(byte[] v) {

@@ -471,7 +471,7 @@ public final class KeyFamily {
             c.reply.error(LFU_SELECTED);
             return;
         }
-        c.reply.integer(LruClock.idleMillis(e.lru) / 1000);
+        c.reply.integer(LruClock.idleMillis(e.lru, c.now()) / 1000);
     }
 
     static void objectRefcount(Call c) {
