@@ -244,6 +244,11 @@ public final class ShardKeyspace implements Keyspace {
         shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
         shard.blocks.signalDatabase(index);
         db().clear();
+        // Redis's emptyDb starts the avg_ttl estimate afresh
+        long[] avgTtl = shard.stats.avgTtl;
+        if (index < avgTtl.length) {
+            avgTtl[index] = 0;
+        }
         return n;
     }
 
