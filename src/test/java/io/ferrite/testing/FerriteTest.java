@@ -74,4 +74,30 @@ public abstract class FerriteTest {
         closeables.add(r);
         return r;
     }
+
+    /** The connection's CLIENT ID. */
+    protected static String idOf(RawClient c) {
+        String r = c.call("CLIENT", "ID");
+        return r.substring(1, r.length() - 2);
+    }
+
+    /** Waits until client {@code id} is blocked (CLIENT LIST shows flag b). */
+    protected static void awaitBlocked(RawClient admin, String id) throws InterruptedException {
+        for (int i = 0; i < 2000; i++) {
+            if (admin.call("CLIENT", "LIST", "ID", id).contains(" flags=b ")) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("client " + id + " never blocked");
+    }
+
+    /** Sends a blocking command on a new connection and waits until the server has blocked it. */
+    protected RawClient blockOn(RawClient admin, String... cmd) throws InterruptedException {
+        RawClient c = raw();
+        String id = idOf(c);
+        c.send(RawClient.encode(cmd));
+        awaitBlocked(admin, id);
+        return c;
+    }
 }

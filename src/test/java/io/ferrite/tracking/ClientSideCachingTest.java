@@ -21,11 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Client-side caching (CLIENT TRACKING) through Lettuce's map cache and raw RESP2/RESP3 connections. */
 class ClientSideCachingTest extends FerriteTest {
-    private static String id(RawClient c) {
-        String r = c.call("CLIENT", "ID");
-        return r.substring(1, r.length() - 2);
-    }
-
     private static void awaitAbsent(Map<String, String> cache, String key) throws InterruptedException {
         for (int i = 0; i < 1000 && cache.containsKey(key); i++) {
             Thread.sleep(5);
@@ -112,7 +107,7 @@ class ClientSideCachingTest extends FerriteTest {
     @Test
     void redirectToAResp2Subscriber() {
         RawClient sub = raw();
-        String subId = id(sub);
+        String subId = idOf(sub);
         sub.call("SUBSCRIBE", "__redis__:invalidate");
         RawClient t = raw();
         assertThat(t.call("CLIENT", "TRACKING", "on", "REDIRECT", subId)).isEqualTo("+OK\r\n");
@@ -122,7 +117,7 @@ class ClientSideCachingTest extends FerriteTest {
         assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk\r\n");
         redis.flushdb();
         assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n$-1\r\n");
-        assertThat(t.call("CLIENT", "LIST", "ID", id(t))).contains(" flags=t ", " redir=" + subId + " ");
+        assertThat(t.call("CLIENT", "LIST", "ID", idOf(t))).contains(" flags=t ", " redir=" + subId + " ");
         sub.close();
         t.call("HELLO", "3");
         t.call("GET", "k");

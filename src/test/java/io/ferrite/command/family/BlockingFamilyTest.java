@@ -22,31 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BlockingFamilyTest extends FerriteTest {
     private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 
-    /** Waits until the client is blocked (CLIENT LIST shows flag b); returns its id. */
-    private void awaitBlocked(RawClient admin, String id) throws InterruptedException {
-        for (int i = 0; i < 2000; i++) {
-            if (admin.call("CLIENT", "LIST", "ID", id).contains(" flags=b ")) {
-                return;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("client " + id + " never blocked");
-    }
-
-    private static String id(RawClient c) {
-        String r = c.call("CLIENT", "ID");
-        return r.substring(1, r.length() - 2);
-    }
-
-    /** Sends a blocking command and waits until the server has blocked the client on it. */
-    private RawClient blockOn(RawClient admin, String... cmd) throws InterruptedException {
-        RawClient c = raw();
-        String id = id(c);
-        c.send(RawClient.encode(cmd));
-        awaitBlocked(admin, id);
-        return c;
-    }
-
     /** Keys with blocked clients, summed over the shards (read on each shard's thread). */
     private int blockedKeys() throws Exception {
         int n = 0;
@@ -69,7 +44,7 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = blockOn(admin, "BLPOP", "k1", "k2", "k3", "0");
         assertThat(admin.call("INFO", "clients")).contains("blocked_clients:1\r\n");
-        assertThat(admin.call("CLIENT", "LIST", "ID", id(admin))).contains(" flags=N ");
+        assertThat(admin.call("CLIENT", "LIST", "ID", idOf(admin))).contains(" flags=N ");
         assertThat(admin.call("RPUSH", "k3", "x", "y")).isEqualTo(":2\r\n");
         assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk3\r\n$1\r\nx\r\n");
         assertThat(admin.call("LRANGE", "k3", "0", "-1")).isEqualTo("*1\r\n$1\r\ny\r\n");
@@ -226,7 +201,7 @@ class BlockingFamilyTest extends FerriteTest {
     void clientUnblockWithTimeoutOrError() throws Exception {
         RawClient admin = raw();
         RawClient b = raw();
-        String id = id(b);
+        String id = idOf(b);
         admin.call("CONFIG", "RESETSTAT");
         assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
         b.send(RawClient.encode("BZPOPMIN", "k1", "k2", "0"));
@@ -285,7 +260,7 @@ class BlockingFamilyTest extends FerriteTest {
     void pipelinedRequestsWaitBehindABlockedOne() throws Exception {
         RawClient admin = raw();
         RawClient b = raw();
-        String id = id(b);
+        String id = idOf(b);
         byte[] burst = concat(RawClient.encode("BLPOP", "k1", "0"), RawClient.encode("LLEN", "k1"),
             RawClient.encode("PING"));
         b.send(burst);
@@ -306,7 +281,7 @@ class BlockingFamilyTest extends FerriteTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < consumers; i++) {
             RawClient c = raw();
-            ids.add(id(c));
+            ids.add(idOf(c));
             int me = i;
             threads.add(new Thread(() -> {
                 while (true) {
@@ -369,7 +344,7 @@ class BlockingFamilyTest extends FerriteTest {
     void clientPostponedByClientPauseCountsAsBlocked() throws Exception {
         RawClient admin = raw();
         RawClient b = raw();
-        String id = id(b);
+        String id = idOf(b);
         assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo("+OK\r\n");
         try {
             b.send(RawClient.encode("LPUSH", "k1", "x"));
@@ -397,7 +372,7 @@ class BlockingFamilyTest extends FerriteTest {
         admin.call("SWAPDB", "0", "1");
         // a client of database 1 is not woken by database 0
         b.call("SELECT", "1");
-        String id = id(b);
+        String id = idOf(b);
         b.send(RawClient.encode("BLPOP", "k2", "0"));
         awaitBlocked(admin, id);
         admin.call("RPUSH", "k2", "db0");
@@ -430,7 +405,7 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = raw();
         b.call("HELLO", "3");
-        String id = id(b);
+        String id = idOf(b);
         b.send(RawClient.encode("BZPOPMAX", "k1", "k2", "0"));
         awaitBlocked(admin, id);
         admin.call("ZADD", "k2", "2.5", "m");

@@ -22,25 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a reader blocked on all of them is woken from another shard.
  */
 class StreamBlockingTest extends FerriteTest {
-    private static String id(RawClient c) {
-        String r = c.call("CLIENT", "ID");
-        return r.substring(1, r.length() - 2);
-    }
-
-    /** Sends a blocking command and waits until the server has blocked the client on it (CLIENT LIST flag b). */
-    private RawClient blockOn(RawClient admin, String... cmd) throws InterruptedException {
-        RawClient c = raw();
-        String id = id(c);
-        c.send(RawClient.encode(cmd));
-        for (int i = 0; i < 2000; i++) {
-            if (admin.call("CLIENT", "LIST", "ID", id).contains(" flags=b ")) {
-                return c;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("client " + id + " never blocked");
-    }
-
     private static String entry(String key, String id, String field, String value) {
         return "*1\r\n*2\r\n$" + key.length() + "\r\n" + key + "\r\n*1\r\n*2\r\n$" + id.length() + "\r\n" + id
             + "\r\n*2\r\n$" + field.length() + "\r\n" + field + "\r\n$" + value.length() + "\r\n" + value + "\r\n";
