@@ -79,18 +79,21 @@ public final class OutputBufferLimits {
         return ordered;
     }
 
-    private static volatile String cachedText;
-    private static volatile Map<String, Limit> cached;
+    /** The last parsed directive value with its limits, swapped as one, so readers on any loop see a matching pair. */
+    private record Parsed(String text, Map<String, Limit> limits) {
+    }
+
+    private static volatile Parsed cached;
 
     /** The limits of one class from the current directive value (parsed once per change). */
     static Limit of(ServerConfig config, String cls) {
         String text = config.get("client-output-buffer-limit");
-        Map<String, Limit> m = cached;
-        if (m == null || !text.equals(cachedText)) {
-            m = parse(text);
-            cached = m;
-            cachedText = text;
+        Parsed p = cached;
+        if (p == null || !text.equals(p.text())) {
+            p = new Parsed(text, parse(text));
+            cached = p;
         }
+        Map<String, Limit> m = p.limits();
         return m.getOrDefault(cls, new Limit(0, 0, 0));
     }
 }
