@@ -28,6 +28,7 @@ public final class Families {
         ConfigFamily.register(r);
         InfoFamily.register(r);
         IntrospectionFamily.register(r);
+        MemoryFamily.register(r);
         DebugFamily.register(r);
         PubSubFamily.register(r);
         SlowlogFamily.register(r);

@@ -15,6 +15,10 @@ import java.util.List;
  * a node that fills up is trimmed to its exact size.
  * <p>
  * Every method taking a {@code fill} is given the current {@code list-max-listpack-size}.
+ * <p>
+ * An element of at least {@link #setPackedThreshold packed-threshold} bytes gets a node of its own
+ * that nothing is ever packed beside, Redis's "plain" node: a huge element is then pushed, replaced
+ * or popped without copying its neighbours.
  */
 public final class ListValue implements CollectionValue {
     /** Object header, the buffer reference and three ints of a node. */
@@ -24,18 +28,38 @@ public final class ListValue implements CollectionValue {
     /** Redis's SIZE_SAFETY_LIMIT for count-limited nodes. */
     private static final int SAFETY_LIMIT = 8192;
     private static final int[] SIZE_LIMITS = {4096, 8192, 16384, 32768, 65536};
+    /** Redis's default packed_threshold: 1 GB. */
+    private static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
+    /** Redis refuses thresholds at or slightly below 4 GB (quicklistisSetPackedThreshold). */
+    private static final long MAX_PACKED_THRESHOLD = (1L << 32) - (1 << 20);
+
+    /**
+     * Elements this long or longer go to plain nodes. One process-wide debugging knob, as in Redis;
+     * volatile because DEBUG may set it from any shard's thread.
+     */
+    private static volatile long packedThreshold = DEFAULT_PACKED_THRESHOLD;
 
     static final class Node {
         byte[] buf;
         int start;
         int end;
         int count;
+        /** Holds one large element and takes no other (Redis's QUICKLIST_NODE_CONTAINER_PLAIN). */
+        boolean plain;
 
         Node(byte[] buf, int start, int end, int count) {
             this.buf = buf;
             this.start = start;
             this.end = end;
             this.count = count;
+        }
+
+        /** A node holding only {@code v}, plain when {@code v} is large. */
+        static Node single(byte[] v) {
+            byte[] b = new byte[Packed.encodedSize(v.length)];
+            Node n = new Node(b, 0, Packed.write(b, 0, v, 0, v.length), 1);
+            n.plain = isLarge(v.length);
+            return n;
         }
 
         int used() {
@@ -58,6 +82,23 @@ public final class ListValue implements CollectionValue {
     public ListValue() {
     }
 
+    /**
+     * DEBUG QUICKLIST-PACKED-THRESHOLD: elements of at least {@code bytes} bytes get plain nodes
+     * from now on (0 restores the 1 GB default). False, and nothing changed, for a threshold
+     * Redis refuses (above 4 GB less 1 MB).
+     */
+    public static boolean setPackedThreshold(long bytes) {
+        if (bytes < 0 || bytes > MAX_PACKED_THRESHOLD) {
+            return false;
+        }
+        packedThreshold = bytes == 0 ? DEFAULT_PACKED_THRESHOLD : bytes;
+        return true;
+    }
+
+    static boolean isLarge(int len) {
+        return len >= packedThreshold;
+    }
+
     public long size() {
         return size;
     }
@@ -69,6 +110,15 @@ public final class ListValue implements CollectionValue {
     /** Number of quicklist nodes (for tests and DEBUG-style introspection). */
     public int nodeCount() {
         return nodeCount;
+    }
+
+    /** Number of plain nodes (for tests). */
+    int plainNodes() {
+        int n = 0;
+        for (int i = 0; i < nodeCount; i++) {
+            n += nodes[i].plain ? 1 : 0;
+        }
+        return n;
     }
 
     @Override
@@ -83,6 +133,7 @@ public final class ListValue implements CollectionValue {
         for (int i = 0; i < nodeCount; i++) {
             Node n = nodes[i];
             Node m = new Node(Arrays.copyOfRange(n.buf, n.start, n.end), 0, n.used(), n.count);
+            m.plain = n.plain;
             c.nodes[i] = m;
             c.nodeBytes += NODE_OVERHEAD + MemoryEstimate.bytes(m.buf.length);
         }
@@ -109,6 +160,11 @@ public final class ListValue implements CollectionValue {
             return bytes <= byteLimit(fill);
         }
         return bytes <= SAFETY_LIMIT && count <= fill;
+    }
+
+    /** Whether {@code v} may join node {@code n} (Redis's _quicklistNodeAllowInsert). */
+    private static boolean canTake(Node n, byte[] v, int need, int fill) {
+        return !n.plain && !isLarge(v.length) && fits(n.count + 1L, (long) n.used() + need, fill);
     }
 
     // ------------------------------------------------------------------ node bookkeeping
@@ -185,11 +241,12 @@ public final class ListValue implements CollectionValue {
     public void pushTail(byte[] v, int fill) {
         int need = Packed.encodedSize(v.length);
         Node t = nodeCount == 0 ? null : nodes[nodeCount - 1];
-        if (t == null || !fits(t.count + 1L, (long) t.used() + need, fill)) {
+        if (t == null || !canTake(t, v, need, fill)) {
             if (t != null) {
                 trimNode(t);
             }
             t = new Node(new byte[need], 0, 0, 0);
+            t.plain = isLarge(v.length);
             insertNode(nodeCount, t);
         } else {
             ensureTail(t, need, fill);
@@ -202,11 +259,12 @@ public final class ListValue implements CollectionValue {
     public void pushHead(byte[] v, int fill) {
         int need = Packed.encodedSize(v.length);
         Node h = nodeCount == 0 ? null : nodes[0];
-        if (h == null || !fits(h.count + 1L, (long) h.used() + need, fill)) {
+        if (h == null || !canTake(h, v, need, fill)) {
             if (h != null) {
                 trimNode(h);
             }
             h = new Node(new byte[need], need, need, 0);
+            h.plain = isLarge(v.length);
             insertNode(0, h);
         } else {
             ensureHead(h, need, fill);
@@ -479,6 +537,27 @@ public final class ListValue implements CollectionValue {
     /** Replaces the element {@code it} points at. */
     public void set(Iter it, byte[] v, int fill) {
         Node n = nodes[it.node];
+        if (n.count == 1 && (n.plain || isLarge(v.length))) {
+            // the element has its node to itself: the node becomes plain or packed with it
+            Node m = Node.single(v);
+            removeNode(it.node);
+            insertNode(it.node, m);
+            if (!m.plain) {
+                mergeAround(it.node, fill);
+            }
+            return;
+        }
+        if (isLarge(v.length)) {
+            // a large element leaves the packed node: split it around the element
+            int at = splitAt(it.node, it.off);
+            Node rest = nodes[at];
+            removeFirst(rest);
+            if (rest.count == 0) {
+                removeNode(at);
+            }
+            insertNode(at, Node.single(v));
+            return;
+        }
         int oldSize = Packed.encodedSize(it.len);
         int newSize = Packed.encodedSize(v.length);
         byte[] b = new byte[n.used() - oldSize + newSize];
@@ -496,6 +575,17 @@ public final class ListValue implements CollectionValue {
     public void insert(Iter it, boolean after, byte[] v, int fill) {
         Node n = nodes[it.node];
         int at = after ? it.off + Packed.encodedSize(it.len) : it.off;
+        if (n.plain || isLarge(v.length)) {
+            // a plain node takes no neighbour, and a large element joins no packed node: the new
+            // element gets a node of its own where it goes, splitting a packed node if needed
+            int ni = splitAt(it.node, at);
+            insertNode(ni, Node.single(v));
+            size++;
+            if (!isLarge(v.length)) {
+                mergeAround(ni, fill);
+            }
+            return;
+        }
         int add = Packed.encodedSize(v.length);
         byte[] b = new byte[n.used() + add];
         int before = at - n.start;
@@ -508,6 +598,65 @@ public final class ListValue implements CollectionValue {
         n.count++;
         size++;
         splitIfNeeded(it.node, fill);
+    }
+
+    /**
+     * Splits node {@code ni} at byte offset {@code off} (an element boundary) and returns the index
+     * a node inserted at {@code off} takes: an offset at either end of the node splits nothing.
+     */
+    private int splitAt(int ni, int off) {
+        Node n = nodes[ni];
+        if (off <= n.start) {
+            return ni;
+        }
+        if (off >= n.end) {
+            return ni + 1;
+        }
+        int k = 0;
+        for (int p = n.start; p < off; p += Packed.encodedSize(Packed.lenAt(n.buf, p))) {
+            k++;
+        }
+        Node tail = new Node(Arrays.copyOfRange(n.buf, off, n.end), 0, n.end - off, n.count - k);
+        n.end = off;
+        n.count = k;
+        trimNode(n);
+        insertNode(ni + 1, tail);
+        return ni + 1;
+    }
+
+    /** Drops the first element of node {@code n}, which stays in place even when emptied. */
+    private void removeFirst(Node n) {
+        n.start += Packed.encodedSize(Packed.lenAt(n.buf, n.start));
+        n.count--;
+        trimNode(n);
+    }
+
+    /** Joins node {@code i} with its neighbours where their elements fit one packed node. */
+    private void mergeAround(int i, int fill) {
+        if (i + 1 < nodeCount) {
+            mergePair(i, fill);
+        }
+        if (i > 0) {
+            mergePair(i - 1, fill);
+        }
+    }
+
+    /** Joins nodes {@code i} and {@code i + 1} if neither is plain and together they respect the fill. */
+    private boolean mergePair(int i, int fill) {
+        Node a = nodes[i];
+        Node b = nodes[i + 1];
+        if (a.plain || b.plain || !fits((long) a.count + b.count, (long) a.used() + b.used(), fill)) {
+            return false;
+        }
+        byte[] m = new byte[a.used() + b.used()];
+        System.arraycopy(a.buf, a.start, m, 0, a.used());
+        System.arraycopy(b.buf, b.start, m, a.used(), b.used());
+        setBuf(a, m);
+        a.start = 0;
+        a.end = m.length;
+        a.count += b.count;
+        removeNode(i + 1);
+        return true;
     }
 
     /** Splits node {@code ni} into nodes that respect the fill, if it no longer does. */
@@ -603,18 +752,7 @@ public final class ListValue implements CollectionValue {
     /** Joins neighbouring nodes whose elements fit one node. */
     private void mergeNodes(int fill) {
         for (int i = 0; i + 1 < nodeCount; ) {
-            Node a = nodes[i];
-            Node b = nodes[i + 1];
-            if (fits((long) a.count + b.count, (long) a.used() + b.used(), fill)) {
-                byte[] m = new byte[a.used() + b.used()];
-                System.arraycopy(a.buf, a.start, m, 0, a.used());
-                System.arraycopy(b.buf, b.start, m, a.used(), b.used());
-                setBuf(a, m);
-                a.start = 0;
-                a.end = m.length;
-                a.count += b.count;
-                removeNode(i + 1);
-            } else {
+            if (!mergePair(i, fill)) {
                 i++;
             }
         }
@@ -637,7 +775,7 @@ public final class ListValue implements CollectionValue {
                 p = q;
                 c++;
             }
-            if (p != n.end || c != n.count || c == 0) {
+            if (p != n.end || c != n.count || c == 0 || (n.plain && c != 1)) {
                 throw new IllegalStateException("bad node " + i + ": count " + n.count + " actual " + c);
             }
             total += c;

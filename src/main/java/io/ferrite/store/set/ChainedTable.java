@@ -26,6 +26,8 @@ public final class ChainedTable<N extends ChainedTable.Node<N>> {
     }
 
     private static final int MIN_BUCKETS = 4;
+    /** Redis's GETFAIR_NUM_ENTRIES: nodes gathered per fair random pick. */
+    private static final int FAIR_SAMPLE = 15;
     private Node<N>[] buckets;
     private int size;
 
@@ -127,12 +129,47 @@ public final class ChainedTable<N extends ChainedTable.Node<N>> {
         }
     }
 
-    /** A random node (a random non-empty bucket, then a random node of its chain); null when empty. */
+    /**
+     * A random node, as Redis's dictGetFairRandomKey: up to {@value #FAIR_SAMPLE} nodes gathered
+     * from consecutive buckets after a random one (dictGetSomeKeys), then one of those uniformly.
+     * Picking a random bucket and then a random node of its chain would favour the nodes of short
+     * chains: members sharing a bucket would each come up half as often. Null when empty.
+     */
     @SuppressWarnings("unchecked")
     public N random(RandomGenerator rnd) {
         if (size == 0) {
             return null;
         }
+        int want = Math.min(FAIR_SAMPLE, size);
+        Node<N>[] picked = new Node[want];
+        int stored = 0;
+        int mask = buckets.length - 1;
+        int i = rnd.nextInt(buckets.length);
+        int empty = 0;
+        // dictGetSomeKeys's bounds: a limited walk, restarted elsewhere after a long empty run
+        for (int steps = want * 10; stored < want && steps > 0; steps--) {
+            Node<N> b = buckets[i];
+            if (b == null) {
+                empty++;
+                if (empty >= 5 && empty > want) {
+                    i = rnd.nextInt(buckets.length);
+                    empty = 0;
+                    continue;
+                }
+            } else {
+                empty = 0;
+                for (; b != null && stored < want; b = (Node<N>) b.chain) {
+                    picked[stored++] = b;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        return stored > 0 ? (N) picked[rnd.nextInt(stored)] : anyNode(rnd);
+    }
+
+    /** A random non-empty bucket, then a random node of its chain. */
+    @SuppressWarnings("unchecked")
+    private N anyNode(RandomGenerator rnd) {
         Node<N> b;
         do {
             b = buckets[rnd.nextInt(buckets.length)];

@@ -76,7 +76,26 @@ class ListValueTest {
     @Test
     void randomOperationsMatchAModel() {
         for (int fill : new int[] {-2, -1, 1, 2, 3, 7, 0, 128}) {
-            SplittableRandom rnd = new SplittableRandom(fill + 1000);
+            randomOperationsAgainstModel(fill, fill + 1000);
+        }
+    }
+
+    @Test
+    void randomOperationsWithPlainNodesMatchAModel() {
+        // "hello", the 300- and 5000-byte values are large: each lives in a node of its own
+        assertThat(ListValue.setPackedThreshold(5)).isTrue();
+        try {
+            for (int fill : new int[] {-2, 1, 3, 128}) {
+                randomOperationsAgainstModel(fill, fill + 2000);
+            }
+        } finally {
+            ListValue.setPackedThreshold(0);
+        }
+    }
+
+    private static void randomOperationsAgainstModel(int fill, long seed) {
+        {
+            SplittableRandom rnd = new SplittableRandom(seed);
             ListValue l = new ListValue();
             List<String> model = new ArrayList<>();
             String[] values = {"a", "b", "", "hello", "x".repeat(300), "y".repeat(5000), "7"};
@@ -203,5 +222,49 @@ class ListValueTest {
         assertThat(per).isLessThan(10);
         l.removeHead(99_999);
         assertThat(l.memory()).isLessThan(empty + 200);
+    }
+
+    @Test
+    void largeElementsGetPlainNodes() {
+        assertThat(ListValue.setPackedThreshold(5)).isTrue();
+        try {
+            ListValue l = new ListValue();
+            l.pushTail(b("aa"), -2);
+            l.pushTail(b("bb"), -2);
+            l.pushTail(b("cc"), -2);
+            assertThat(l.nodeCount()).isEqualTo(1);
+            // LSET of a large value in the middle of a packed node splits it around the element
+            l.set(l.at(1), b("xxxxxxxxxx"), -2);
+            assertThat(strings(l)).containsExactly("aa", "xxxxxxxxxx", "cc");
+            assertThat(l.nodeCount()).isEqualTo(3);
+            assertThat(l.plainNodes()).isEqualTo(1);
+            // a small element next to a plain node goes beside it, never into it
+            l.insert(l.at(1), true, b("dd"), -2);
+            l.pushHead(b("yyyyyyyyyy"), -2);
+            l.pushHead(b("ee"), -2);
+            assertThat(strings(l)).containsExactly("ee", "yyyyyyyyyy", "aa", "xxxxxxxxxx", "dd", "cc");
+            assertThat(l.plainNodes()).isEqualTo(2);
+            assertThat(l.nodeCount()).isEqualTo(5);
+            l.verify();
+            // replaced by a small value, a plain node becomes packed and joins its neighbours
+            l.set(l.at(3), b("ff"), -2);
+            assertThat(strings(l)).containsExactly("ee", "yyyyyyyyyy", "aa", "ff", "dd", "cc");
+            assertThat(l.plainNodes()).isEqualTo(1);
+            assertThat(l.nodeCount()).isEqualTo(3);
+            l.verify();
+        } finally {
+            ListValue.setPackedThreshold(0);
+        }
+    }
+
+    @Test
+    void packedThresholdLimitsAreRedis() {
+        assertThat(ListValue.setPackedThreshold((1L << 32) - (1 << 20) + 1)).isFalse();
+        assertThat(ListValue.setPackedThreshold(-1)).isFalse();
+        assertThat(ListValue.setPackedThreshold((1L << 32) - (1 << 20))).isTrue();
+        assertThat(ListValue.setPackedThreshold(0)).isTrue();
+        ListValue l = new ListValue();
+        l.pushTail(new byte[100_000], -2);
+        assertThat(l.plainNodes()).as("the default threshold is 1 GB").isZero();
     }
 }

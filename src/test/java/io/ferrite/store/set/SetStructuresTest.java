@@ -153,4 +153,33 @@ class SetStructuresTest {
         s.remove(Bytes.of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
         assertThat(s.memory()).isEqualTo(m1);
     }
+
+    private static final class Key extends ChainedTable.Node<Key> {
+        Key(byte[] key) {
+            super(key);
+        }
+    }
+
+    @Test
+    void randomIsFairToMembersSharingABucket() {
+        ChainedTable<Key> t = new ChainedTable<>(4);
+        Set<Integer> buckets = new HashSet<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] k = Bytes.of("member-" + i);
+            t.insert(new Key(k));
+            buckets.add(Bytes.hash(k) & 15);
+        }
+        assertThat(t.buckets()).isEqualTo(16);
+        assertThat(buckets).as("some members share a bucket").hasSizeLessThan(12);
+
+        Random rnd = new Random(7);
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        int draws = 120_000;
+        for (int i = 0; i < draws; i++) {
+            seen.merge(Bytes.str(t.random(rnd).key), 1, Integer::sum);
+        }
+        assertThat(seen).hasSize(12);
+        // 10000 expected each; a standard deviation is about 100
+        assertThat(seen.values()).allSatisfy(n -> assertThat(n).isBetween(9_000, 11_000));
+    }
 }

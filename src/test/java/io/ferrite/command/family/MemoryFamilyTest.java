@@ -1,0 +1,53 @@
+package io.ferrite.command.family;
+
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MemoryFamilyTest extends FerriteTest {
+
+    private static long integer(String reply) {
+        assertThat(reply).startsWith(":");
+        return Long.parseLong(reply.substring(1, reply.length() - 2));
+    }
+
+    @Test
+    void usageGrowsWithTheValue() {
+        RawClient r = raw();
+        r.call("SET", "small", "x");
+        r.call("SET", "big", "x".repeat(10_000));
+        long small = integer(r.call("MEMORY", "USAGE", "small"));
+        long big = integer(r.call("MEMORY", "USAGE", "big"));
+        assertThat(small).isPositive();
+        assertThat(big).isGreaterThan(small + 10_000 - 64);
+
+        for (int i = 0; i < 200; i++) {
+            r.call("HSET", "h", "field" + i, "value" + i);
+        }
+        assertThat(integer(r.call("MEMORY", "USAGE", "h", "SAMPLES", "0"))).isGreaterThan(200 * 10);
+    }
+
+    @Test
+    void missingKeyIsNullAndArgumentsAreCheckedFirst() {
+        RawClient r = raw();
+        assertThat(r.call("MEMORY", "USAGE", "nokey")).isEqualTo("$-1\r\n");
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "SAMPLES", "x"))
+            .isEqualTo("-ERR value is not an integer or out of range\r\n");
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "samples", "-1")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "SAMPLES")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "FOO", "1")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("MEMORY", "USAGE"))
+            .isEqualTo("-ERR wrong number of arguments for 'memory|usage' command\r\n");
+    }
+
+    @Test
+    void usageLeavesTheIdleTimeAlone() throws InterruptedException {
+        RawClient r = raw();
+        r.call("SET", "k", "v");
+        Thread.sleep(1100);
+        r.call("MEMORY", "USAGE", "k");
+        assertThat(integer(r.call("OBJECT", "IDLETIME", "k"))).isPositive();
+    }
+}
