@@ -150,6 +150,11 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public void lazyFreed(byte[] key, long objects) {
+        shard.stats.lazyfreedObjects += objects;
+    }
+
+    @Override
     public void expire(Entry e, long at) {
         db().setExpire(e, at);
         touched(e.key);
