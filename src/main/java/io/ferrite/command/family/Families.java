@@ -33,5 +33,7 @@ public final class Families {
         SlowlogFamily.register(r);
         LatencyFamily.register(r);
         MonitorFamily.register(r);
+        MemoryFamily.register(r);
+        ClusterFamily.register(r);
     }
 }
