@@ -56,6 +56,8 @@ public final class Call {
     public boolean denyBlocking;
     /** Set by {@link #block}: the engine keeps the client waiting instead of sending a reply. */
     public Blockable.Request blockRequest;
+    /** How long the call ran before it blocked (µs): its slow-log duration once the wait ends. */
+    public long blockedMicros;
 
     /** False inside MULTI/EXEC, where Redis's CLIENT_DENY_BLOCKING makes blocking commands return at once. */
     public boolean mayBlock() {

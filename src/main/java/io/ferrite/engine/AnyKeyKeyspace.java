@@ -78,6 +78,11 @@ final class AnyKeyKeyspace implements Keyspace {
     }
 
     @Override
+    public void lazyFreed(byte[] key, long objects) {
+        owner(key).lazyFreed(key, objects);
+    }
+
+    @Override
     public void expire(Entry e, long at) {
         owner(e.key).expire(e, at);
     }

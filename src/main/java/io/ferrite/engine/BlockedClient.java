@@ -214,11 +214,14 @@ final class BlockedClient {
         }
         // Redis's updateStatsOnUnblock: CLIENT UNBLOCK (either way) and a serve that replied an
         // error count as failed calls; the call itself was counted when it blocked
-        if (why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply.errorCount() > 0) {
-            Shard home = client.home;
-            int id = call.command.id();
-            home.loop.execute(() -> home.stats.failed[id]++);
-        }
+        boolean failed = why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply.errorCount() > 0;
+        Shard home = client.home;
+        home.loop.execute(() -> {
+            if (failed) {
+                home.stats.failed[call.command.id()]++;
+            }
+            call.server.observer().afterUnblock(call, home.stats);
+        });
         ByteBuf reply = out;
         session.execute(() -> session.resume(reply));
     }

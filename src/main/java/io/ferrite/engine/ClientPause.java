@@ -34,6 +34,16 @@ public final class ClientPause {
         wakeAll();
     }
 
+    /**
+     * True while any pause lasts: Redis then keeps the dataset constant, so neither lazy nor
+     * active expiry deletes keys (they only read as missing) until the pause ends
+     * (checkClientPauseTimeoutAndReturnIfPaused in expireIfNeeded and activeExpireCycle).
+     */
+    public boolean active() {
+        long u = until;
+        return u != 0 && u > System.currentTimeMillis();
+    }
+
     /** Milliseconds the command must wait, or 0 if it may run now. */
     long delayFor(Command cmd, Client client) {
         long u = until;
@@ -77,9 +87,5 @@ public final class ClientPause {
     /** Clients waiting for the pause to end (counted in INFO's blocked_clients, as Redis counts them). */
     public int postponedCount() {
         return postponed.size();
-    }
-
-    public boolean active() {
-        return until > System.currentTimeMillis();
     }
 }

@@ -23,12 +23,13 @@ public final class Dispatcher {
     private final Engine engine;
     private final CommandTable table;
     private final Transactions transactions;
-    private final ClientPause clientPause = new ClientPause();
+    private final ClientPause clientPause;
 
     public Dispatcher(Server server, Engine engine) {
         this.server = server;
         this.engine = engine;
         this.table = engine.commands();
+        this.clientPause = engine.clientPause();
         this.transactions = new Transactions(this, engine);
     }
 

@@ -14,6 +14,7 @@ public final class Engine {
     private final SlotMap slots;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final CommandTable commands;
+    private final ClientPause clientPause = new ClientPause();
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
@@ -104,5 +105,10 @@ public final class Engine {
 
     public int blockedClients() {
         return blockedClients.get();
+    }
+
+    /** CLIENT PAUSE's state: the dispatcher holds commands back by it, and expiry stands still while it lasts. */
+    public ClientPause clientPause() {
+        return clientPause;
     }
 }

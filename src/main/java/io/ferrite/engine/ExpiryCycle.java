@@ -58,7 +58,8 @@ public final class ExpiryCycle implements Runnable {
         // keeps the shard's clock fresh between commands (idle connections read it) and anchored
         shard.syncClock();
         // a held shard's entries may be out with a cross-shard command; try next period
-        if (!enabled || shard.held()) {
+        // nor while clients are paused: Redis keeps the dataset constant then
+        if (!enabled || shard.held() || shard.engine.clientPause().active()) {
             return;
         }
         long start = System.nanoTime();

@@ -35,6 +35,9 @@ public interface Keyspace {
 
     boolean delete(byte[] key);
 
+    /** Counts {@code objects} in INFO's lazyfreed_objects on the shard owning {@code key} (UNLINK of a large value). */
+    void lazyFreed(byte[] key, long objects);
+
     /** Sets the absolute expiry in Unix ms, or removes it with {@link Entry#NO_EXPIRY}. */
     void expire(Entry e, long at);
 

@@ -39,10 +39,17 @@ public final class ShardKeyspace implements Keyspace {
     private Entry live(byte[] key) {
         Entry e = db().find(key);
         if (e != null && e.hasExpiry() && e.expireAt() < shard.now) {
-            expireNow(e);
+            expireUnlessPaused(e);
             return null;
         }
         return e;
+    }
+
+    /** Redis's expireIfNeeded: a logically expired key is deleted, except while clients are paused. */
+    private void expireUnlessPaused(Entry e) {
+        if (!shard.engine.clientPause().active()) {
+            expireNow(e);
+        }
     }
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
@@ -143,6 +150,11 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public void lazyFreed(byte[] key, long objects) {
+        shard.stats.lazyfreedObjects += objects;
+    }
+
+    @Override
     public void expire(Entry e, long at) {
         db().setExpire(e, at);
         touched(e.key);
@@ -219,7 +231,7 @@ public final class ShardKeyspace implements Keyspace {
                 visitor.accept(e);
             }
         });
-        expired.forEach(this::expireNow);
+        expired.forEach(this::expireUnlessPaused);
     }
 
     /** A random live key, giving up after Redis's 100 tries when nearly every key is expired. */
@@ -232,7 +244,7 @@ public final class ShardKeyspace implements Keyspace {
             if (!(e.hasExpiry() && e.expireAt() < shard.now)) {
                 return e;
             }
-            expireNow(e);
+            expireUnlessPaused(e);
         }
         return null;
     }
@@ -274,6 +286,11 @@ public final class ShardKeyspace implements Keyspace {
             shard.blocks.signal(index, key);
         }
         if (e != null) {
+            // an expired entry left in place while clients were paused gives way to the new one
+            Entry stale = db().find(key);
+            if (stale != null) {
+                db().remove(stale);
+            }
             db().attach(e);
         }
         if (changed) {

@@ -19,6 +19,8 @@ public final class ShardStats {
     public long[] failed;
     public long[] rejected;
     public long crossShardOps;
+    /** Redis's lazyfreed_objects: values UNLINK or FLUSHDB/FLUSHALL ASYNC freed "in the background". */
+    public long lazyfreedObjects;
     /** Per-command latency histograms (latency-tracking), created on a command's first call. */
     public final io.ferrite.metrics.LatencyHistogram[] latency;
     /** This shard's part of the slow log and of the latency monitor's samples. */
@@ -40,6 +42,7 @@ public final class ShardStats {
         expiredTimeCapReached = 0;
         commandsProcessed = 0;
         crossShardOps = 0;
+        lazyfreedObjects = 0;
         java.util.Arrays.fill(calls, 0);
         java.util.Arrays.fill(micros, 0);
         java.util.Arrays.fill(failed, 0);

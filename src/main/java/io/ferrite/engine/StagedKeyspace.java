@@ -158,6 +158,11 @@ final class StagedKeyspace implements Keyspace {
     }
 
     @Override
+    public void lazyFreed(byte[] key, long objects) {
+        stats.lazyfreedObjects += objects;
+    }
+
+    @Override
     public void expire(Entry e, long at) {
         e.expireAtDetached(at);
         slot(e.key).changed = true;

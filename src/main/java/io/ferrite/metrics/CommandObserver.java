@@ -68,15 +68,33 @@ public final class CommandObserver {
         }
     }
 
+    /**
+     * A blocked call whose wait has ended (served, timed out or unblocked), on the thread owning
+     * {@code stats}: the slow log gets it now, with its original arguments, as Redis 7.0 logs a
+     * blocked command on unblock rather than when it blocked.
+     */
+    public void afterUnblock(Call call, ShardStats stats) {
+        slowlog(call, stats, call.blockedMicros);
+    }
+
+    private void slowlog(Call call, ShardStats stats, long micros) {
+        long slower = slowerThan;
+        if (slower >= 0 && micros >= slower && !call.command.has(CommandFlag.SKIP_SLOWLOG)) {
+            stats.slowlog.push(CommandArgs.redacted(call.command, call.args), Monitors.nowMicros(), micros,
+                call.client.addr, call.client.name, slowlogMaxLen);
+        }
+    }
+
     public void afterCall(Call call, ShardStats stats, long nanos) {
         if (tracking) {
             stats.latency(call.command.id()).record(nanos);
         }
         long micros = nanos / 1000;
-        long slower = slowerThan;
-        if (slower >= 0 && micros >= slower && !call.command.has(CommandFlag.SKIP_SLOWLOG)) {
-            stats.slowlog.push(CommandArgs.redacted(call.command, call.args), Monitors.nowMicros(), micros,
-                call.client.addr, call.client.name, slowlogMaxLen);
+        if (call.blockRequest == null) {
+            // a call that blocked is logged when its wait ends (Redis's updateStatsOnUnblock)
+            slowlog(call, stats, micros);
+        } else {
+            call.blockedMicros = micros;
         }
         long threshold = latencyThreshold;
         if (threshold > 0 && micros / 1000 >= threshold) {

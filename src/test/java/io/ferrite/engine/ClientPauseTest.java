@@ -41,6 +41,37 @@ class ClientPauseTest extends FerriteTest {
     }
 
     @Test
+    void expiryStandsStillWhilePaused() throws Exception {
+        RawClient c = raw();
+        try {
+            long before = expiredKeys(c);
+            c.call("MULTI");
+            c.call("SET", "foo{t}", "bar", "PX", "10");
+            c.call("SET", "bar{t}", "foo", "PX", "10");
+            c.call("CLIENT", "PAUSE", "50000", "WRITE");
+            c.call("EXEC");
+            Thread.sleep(400);
+            // logically expired, yet neither lazy nor active expiry deleted them
+            assertThat(c.call("GET", "foo{t}")).isEqualTo("$-1\r\n");
+            assertThat(c.call("GET", "bar{t}")).isEqualTo("$-1\r\n");
+            assertThat(c.call("EXISTS", "foo{t}")).isEqualTo(":0\r\n");
+            assertThat(expiredKeys(c)).isEqualTo(before);
+            c.call("CLIENT", "UNPAUSE");
+            c.call("GET", "foo{t}");
+            c.call("GET", "bar{t}");
+            assertThat(expiredKeys(c)).isEqualTo(before + 2);
+        } finally {
+            c.call("CLIENT", "UNPAUSE");
+        }
+    }
+
+    private static long expiredKeys(RawClient c) {
+        String info = c.call("INFO", "stats");
+        int at = info.indexOf("expired_keys:") + "expired_keys:".length();
+        return Long.parseLong(info.substring(at, info.indexOf("\r\n", at)));
+    }
+
+    @Test
     void errorsAsRedis() {
         RawClient c = raw();
         assertThat(c.call("CLIENT", "PAUSE", "abc")).isEqualTo("-ERR timeout is not an integer or out of range\r\n");

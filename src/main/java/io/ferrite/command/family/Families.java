@@ -34,5 +34,6 @@ public final class Families {
         SlowlogFamily.register(r);
         LatencyFamily.register(r);
         MonitorFamily.register(r);
+        ClusterFamily.register(r);
     }
 }

@@ -186,6 +186,13 @@ public final class InfoFamily {
         field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
         field(out, "jvm_heap_max", rt.maxMemory());
         field(out, "mem_allocator", "jvm");
+        // nothing waits to be freed: the collector reclaims unlinked values on its own threads
+        field(out, "lazyfree_pending_objects", 0);
+        long lazyfreed = 0;
+        for (Shard s : server.engine().shards()) {
+            lazyfreed += s.stats.lazyfreedObjects;
+        }
+        field(out, "lazyfreed_objects", lazyfreed);
     }
 
     /** Redis's "%.2f%%" of part over whole (0 when whole is 0). */

@@ -12,6 +12,7 @@ import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.FreeEffort;
 import io.ferrite.store.ValueType;
 
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class KeyFamily {
 
     public static void register(CommandRegistry r) {
         r.add("del", KeyFamily::del);
-        r.add("unlink", KeyFamily::del);
+        r.add("unlink", KeyFamily::unlink);
         r.add("exists", KeyFamily::exists);
         r.add("type", KeyFamily::type);
         r.add("touch", KeyFamily::touch);
@@ -137,6 +138,22 @@ public final class KeyFamily {
     }
 
     // ---------------------------------------------------------------- DEL EXISTS TYPE TOUCH
+
+    /** UNLINK: DEL whose large values (Redis's free effort above its threshold) count as freed lazily. */
+    static void unlink(Call c) {
+        long n = 0;
+        for (int i = 1; i < c.argc(); i++) {
+            Entry e = c.ks.peek(c.arg(i));
+            if (e != null && c.ks.delete(c.arg(i))) {
+                if (FreeEffort.of(e) > FreeEffort.LAZYFREE_THRESHOLD) {
+                    c.ks.lazyFreed(c.arg(i), 1);
+                }
+                c.ks.notify(Notify.GENERIC, "del", c.arg(i));
+                n++;
+            }
+        }
+        c.reply.integer(n);
+    }
 
     static void del(Call c) {
         long n = 0;
@@ -775,7 +792,7 @@ public final class KeyFamily {
         }
     }
 
-    /** FLUSHDB and FLUSHALL [ASYNC|SYNC]: flushing is immediate either way. */
+    /** FLUSHDB and FLUSHALL [ASYNC|SYNC]: flushing is immediate either way (ASYNC counts the keys as lazily freed). */
     static final class Flush implements ShardedCommand {
         private final boolean all;
 
@@ -794,12 +811,17 @@ public final class KeyFamily {
                 return null;
             }
             ShardKeyspace s = (ShardKeyspace) ks;
+            long flushed = 0;
             if (all) {
                 for (int db = 0; db < s.shard().databases(); db++) {
-                    s.shard().view(db).flush();
+                    flushed += s.shard().view(db).flush();
                 }
             } else {
-                s.flush();
+                flushed = s.flush();
+            }
+            // Redis's emptyDbAsync hands every key to the background thread, which counts them
+            if (call.argc() == 2 && call.argIs(1, "async")) {
+                s.shard().stats.lazyfreedObjects += flushed;
             }
             return null;
         }

@@ -210,7 +210,7 @@ public final class LatencyFamily {
             return copy;
         }
 
-        /** The commands asked for, in the order given (unknown names skipped), or every command. */
+        /** The commands asked for, in the order given (unknown names skipped, subcommands after their container), or every command. */
         private static List<Command> chosen(Call c) {
             var table = c.server.engine().commands();
             if (c.argc() == 2) {
@@ -220,7 +220,9 @@ public final class LatencyFamily {
             for (int i = 2; i < c.argc(); i++) {
                 Command cmd = lookup(table, c.argString(i));
                 if (cmd != null) {
+                    // a container command brings its subcommands along (Redis's latencySpecificCommandsFillCDF)
                     out.add(cmd);
+                    out.addAll(cmd.subcommands().values());
                 }
             }
             return out;

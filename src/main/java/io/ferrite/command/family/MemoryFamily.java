@@ -8,15 +8,34 @@ import io.ferrite.store.Entry;
 import io.ferrite.store.MemoryEstimate;
 
 /**
- * MEMORY (Redis object.c memoryCommand). Only USAGE so far: DOCTOR, STATS, MALLOC-STATS and PURGE
- * describe an allocator Ferrite does not have and are not registered.
+ * MEMORY USAGE, MALLOC-STATS, PURGE, HELP (Redis 7.0 object.c). USAGE reports the same per-entry
+ * estimate that sums to used_memory. STATS and DOCTOR are not provided: their figures describe
+ * jemalloc's arenas, which a JVM does not have.
  */
 public final class MemoryFamily {
+    private static final String[] HELP = {
+        "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "MALLOC-STATS",
+        "    Return internal statistics report from the memory allocator.",
+        "PURGE",
+        "    Attempt to purge dirty pages for reclamation by the allocator.",
+        "USAGE <key> [SAMPLES <count>]",
+        "    Return memory in bytes used by <key> and its value. Nested values are",
+        "    sampled up to <count> times (default: 5, 0 means sample all).",
+        "HELP",
+        "    Prints this help.",
+    };
+
     private MemoryFamily() {
     }
 
     public static void register(CommandRegistry r) {
         r.add("memory|usage", MemoryFamily::usage);
+        // Redis's answer for an allocator without a statistics report (libc)
+        r.add("memory|malloc-stats", c -> c.reply.bulk("Stats not supported for the current allocator"));
+        // as with libc, there are no allocator pages to purge: the collector returns memory itself
+        r.add("memory|purge", c -> c.reply.ok());
+        r.add("memory|help", c -> FamilyUtil.help(c, HELP));
     }
 
     /**
@@ -26,9 +45,9 @@ public final class MemoryFamily {
      * LRU clock alone.
      */
     static void usage(Call c) {
-        for (int i = 3; i < c.argc(); i++) {
-            if (c.argIs(i, "samples") && i + 1 < c.argc()) {
-                Long samples = Args.longOrReply(c, i + 1);
+        for (int j = 3; j < c.argc(); j++) {
+            if (c.argIs(j, "samples") && j + 1 < c.argc()) {
+                Long samples = Args.longOrReply(c, j + 1);
                 if (samples == null) {
                     return;
                 }
@@ -36,7 +55,7 @@ public final class MemoryFamily {
                     c.reply.error(Errors.SYNTAX);
                     return;
                 }
-                i++;
+                j++;
             } else {
                 c.reply.error(Errors.SYNTAX);
                 return;

@@ -86,6 +86,17 @@ class LatencyTest extends FerriteTest {
     }
 
     @Test
+    void histogramOfAContainerListsItsSubcommands() {
+        r.call("CONFIG", "RESETSTAT");
+        r.call("CLIENT", "ID");
+        r.call("CLIENT", "GETNAME");
+        String h = r.call("LATENCY", "HISTOGRAM", "client");
+        assertThat(h).startsWith("*4\r\n").contains("$9\r\nclient|id\r\n*4\r\n$5\r\ncalls\r\n:1\r\n")
+            .contains("$14\r\nclient|getname\r\n*4\r\n$5\r\ncalls\r\n:1\r\n");
+        assertThat(r.call("LATENCY", "HISTOGRAM", "client|id")).startsWith("*2\r\n$9\r\nclient|id\r\n");
+    }
+
+    @Test
     void infoLatencystatsPercentiles() {
         r.call("SET", "a", "b");
         String info = r.call("INFO", "latencystats");

@@ -45,6 +45,25 @@ class SlowlogTest extends FerriteTest {
     }
 
     @Test
+    void blockedCommandIsLoggedWhenItsWaitEnds() throws InterruptedException {
+        RawClient waiter = raw(own.respPort());
+        String id = idOf(waiter);
+        waiter.send(RawClient.encode("BLPOP", "l", "0"));
+        awaitBlocked(r, id);
+        r.call("MULTI");
+        r.call("LPUSH", "l", "foo");
+        r.call("SLOWLOG", "RESET");
+        r.call("EXEC");
+        assertThat(waiter.readReply()).isEqualTo("*2\r\n$1\r\nl\r\n$3\r\nfoo\r\n");
+        // newest first: the served BLPOP with its own arguments, logged after the EXEC that served it
+        String get = r.call("SLOWLOG", "GET", "1");
+        assertThat(get).contains("*3\r\n$5\r\nBLPOP\r\n$1\r\nl\r\n$1\r\n0\r\n");
+        r.call("SLOWLOG", "RESET");
+        assertThat(r.call("BLPOP", "none", "0.01")).isEqualTo("*-1\r\n");
+        assertThat(r.call("SLOWLOG", "GET", "1")).contains("$5\r\nBLPOP\r\n$4\r\nnone\r\n");
+    }
+
+    @Test
     void lenResetAndMaxLen() {
         r.call("SLOWLOG", "RESET");
         // the RESET itself is logged once it has run, as in Redis

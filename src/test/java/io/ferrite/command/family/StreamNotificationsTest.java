@@ -87,6 +87,10 @@ class StreamNotificationsTest {
         }
 
         @Override
+        public void lazyFreed(byte[] key, long objects) {
+        }
+
+        @Override
         public void expire(Entry e, long at) {
         }
 
