@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 
 import io.ferrite.store.BytesKey;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
@@ -41,8 +42,13 @@ public final class Shard {
     private boolean draining;
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
-    /** Wall clock and monotonic clock read together, so a monotonic reading converts to Unix ms. */
-    private long wallBase = System.currentTimeMillis();
+    /**
+     * Wall clock (Unix ns, sub-millisecond) and monotonic clock read together, so a monotonic
+     * reading converts to Unix ms. The anchor keeps its fraction of a millisecond: rounding it down
+     * as well as the delta would put the clock up to 2 ms behind Redis's mstime(), and a PTTL right
+     * after PXAT would exceed the TTL just set.
+     */
+    private long wallBase = wallNanos();
     private long monoBase = System.nanoTime();
 
     public final Engine engine;
@@ -121,14 +127,19 @@ public final class Shard {
      * ({@link #syncClock}), so a wall-clock step shows within one period, as Redis's cached time.
      */
     void beginCommandAt(long nanos) {
-        now = wallBase + (nanos - monoBase) / 1_000_000;
+        now = (wallBase + (nanos - monoBase)) / 1_000_000;
+    }
+
+    private static long wallNanos() {
+        Instant t = Instant.now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /** Re-anchors the derived clock to the wall clock; on this shard's thread. */
     void syncClock() {
         monoBase = System.nanoTime();
-        wallBase = System.currentTimeMillis();
-        now = wallBase;
+        wallBase = wallNanos();
+        now = wallBase / 1_000_000;
     }
 
     /** True when work for this shard may run right now on its own thread. */

@@ -53,6 +53,19 @@ class StringFamilyTest extends FerriteTest {
     // GET / SET
 
     @Test
+    void ttlRightAfterPxatNeverExceedsIt() {
+        // the command clock must not lag the wall clock: Redis's PTTL right after PXAT now+10000 is at most 10000
+        RawClient r = raw();
+        for (int i = 0; i < 300; i++) {
+            long at = System.currentTimeMillis() + 10_000;
+            r.call("SET", "foo", "bar");
+            r.call("GETEX", "foo", "PXAT", String.valueOf(at));
+            String pttl = r.call("PTTL", "foo");
+            assertThat(Long.parseLong(pttl.substring(1, pttl.length() - 2))).isBetween(9_000L, 10_000L);
+        }
+    }
+
+    @Test
     void getAndSetBasics() {
         RawClient r = raw();
         assertThat(r.call("GET", "k")).isEqualTo(NIL);
