@@ -92,7 +92,8 @@ public final class StreamValue implements CollectionValue {
         if (Long.compareUnsigned(now, lastId.ms()) > 0) {
             return new StreamId(now, 0);
         }
-        return new StreamId(lastId.ms(), lastId.seq() + 1);
+        // a last ID at its millisecond's final sequence rolls over to the next millisecond
+        return lastId.next();
     }
 
     /**
