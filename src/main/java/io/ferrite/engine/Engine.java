@@ -14,6 +14,8 @@ public final class Engine {
     private final SlotMap slots;
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final CommandTable commands;
+    /** tracking-table-max-keys over every shard's tracking table. */
+    private final io.ferrite.tracking.TrackingLimit trackingLimit = new io.ferrite.tracking.TrackingLimit(this);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
@@ -49,6 +51,10 @@ public final class Engine {
 
     public int notifyFlags() {
         return notifyFlags.getAsInt();
+    }
+
+    public io.ferrite.tracking.TrackingLimit trackingLimit() {
+        return trackingLimit;
     }
 
     public CommandTable commands() {

@@ -73,6 +73,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.resetTransaction(client);
+        io.ferrite.tracking.TrackingCommands.closed(server.engine(), client);
         io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
         io.ferrite.engine.Blocking.disconnected(client);
         server.dispatcher().resumed(this);
