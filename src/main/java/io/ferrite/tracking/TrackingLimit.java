@@ -55,8 +55,8 @@ public final class TrackingLimit {
     /** Tracked keys of every shard, each an instant's figure. */
     public long total() {
         long n = 0;
-        for (Shard s : engine.shards()) {
-            n += s.tracking.keys();
+        for (int i = 0; i < engine.shardCount(); i++) {
+            n += engine.shard(i).tracking.keys();
         }
         return n;
     }
