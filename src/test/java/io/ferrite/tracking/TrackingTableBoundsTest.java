@@ -130,4 +130,26 @@ class TrackingTableBoundsTest extends FerriteTest {
         redis.set("shared", "1");
         assertThat(stays.readReply()).isEqualTo(invalidation("shared"));
     }
+
+    @Test
+    void aLoweredLimitReachesAClientInMultiBeforeItsNextReply() {
+        try {
+            redis.configSet(MAX, "2");
+            RawClient t = raw();
+            t.call("HELLO", "3");
+            t.call("CLIENT", "TRACKING", "on");
+            assertThat(t.call("MGET", "1{tag}", "2{tag}")).isEqualTo("*2\r\n_\r\n_\r\n");
+            assertThat(t.call("MULTI")).isEqualTo("+OK\r\n");
+            // Redis's regression test for #11715: the eviction is told before the queued command's reply
+            redis.configSet(MAX, "1");
+            t.send(RawClient.encode("PING"));
+            t.send(RawClient.encode("EXEC"));
+            assertThat(t.readReply()).isIn(invalidation("1{tag}"), invalidation("2{tag}"));
+            assertThat(t.readReply()).isEqualTo("+QUEUED\r\n");
+            assertThat(t.readReply()).isEqualTo("*1\r\n+PONG\r\n");
+            assertThat(stat("tracking_total_keys")).isEqualTo(1);
+        } finally {
+            redis.configSet(MAX, "1000000");
+        }
+    }
 }
