@@ -15,6 +15,8 @@ public final class Engine {
     private final Map<EventExecutor, Shard> byLoop = new IdentityHashMap<>();
     private final CommandTable commands;
     private final ClientPause clientPause = new ClientPause();
+    /** tracking-table-max-keys over every shard's tracking table. */
+    private final io.ferrite.tracking.TrackingLimit trackingLimit = new io.ferrite.tracking.TrackingLimit(this);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
@@ -50,6 +52,10 @@ public final class Engine {
 
     public int notifyFlags() {
         return notifyFlags.getAsInt();
+    }
+
+    public io.ferrite.tracking.TrackingLimit trackingLimit() {
+        return trackingLimit;
     }
 
     public CommandTable commands() {

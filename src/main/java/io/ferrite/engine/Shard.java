@@ -28,7 +28,7 @@ public final class Shard {
     /** This shard's channels and its replica of every pattern subscription. */
     public final io.ferrite.pubsub.PubSubRegistry pubsub;
     /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
-    public final io.ferrite.tracking.TrackingTable tracking = new io.ferrite.tracking.TrackingTable();
+    public final io.ferrite.tracking.TrackingTable tracking;
     /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
     Client writer;
     final SplittableRandom random = new SplittableRandom();
@@ -59,6 +59,8 @@ public final class Shard {
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);
+        // BCAST invalidations go out after the work at hand, and after a hold on the shard ends
+        this.tracking = new io.ferrite.tracking.TrackingTable(engine.trackingLimit(), task -> loop.execute(() -> run(task)));
         // one more database than RESP clients can SELECT: memcached's items, a namespace of their own
         this.dbs = new Db[databases + 1];
         this.views = new ShardKeyspace[databases + 1];

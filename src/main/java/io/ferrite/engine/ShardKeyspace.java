@@ -57,15 +57,20 @@ public final class ShardKeyspace implements Keyspace {
         signalIfStream(e);
         db().remove(e);
         shard.stats.expiredKeys++;
-        touched(e.key);
+        // Redis signals an expiry with no client, so a NOLOOP reader still hears about it
+        touched(e.key, null);
         notify(Notify.EXPIRED, "expired", e.key);
     }
 
     /** Redis's signalModifiedKey: WATCH and client-side caching learn that the key changed. */
     private void touched(byte[] key) {
+        touched(key, shard.writer);
+    }
+
+    private void touched(byte[] key, Client writer) {
         shard.watches.touch(index, key);
         if (!shard.tracking.idle() && index < shard.databases()) {
-            shard.tracking.invalidate(key, shard.writer, shard.engine.sessions(), shard.loop);
+            shard.tracking.invalidate(key, writer, shard.engine.sessions());
         }
     }
 

@@ -73,6 +73,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.resetTransaction(client);
+        io.ferrite.tracking.TrackingCommands.closed(server.engine(), client);
         io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
         io.ferrite.engine.Blocking.disconnected(client);
         server.dispatcher().resumed(this);
@@ -169,6 +170,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         if (client.closeAfterReply) {
             closing = true;
+            // gone for other clients from now, as Redis frees it once the reply is out (a REDIRECT to it is broken)
+            server.unregister(this);
             ByteBuf b = pending;
             pending = null;
             if (b != null && b.isReadable()) {

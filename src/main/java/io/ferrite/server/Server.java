@@ -90,6 +90,7 @@ public final class Server implements AutoCloseable {
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
         engine.sessions(id -> clients.get(id));
+        engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         dispatcher = new Dispatcher(this, engine);
         observer = new io.ferrite.metrics.CommandObserver(config, stats);
         instantaneous = new io.ferrite.metrics.InstantaneousMetrics(engine, stats,

@@ -65,6 +65,7 @@ public final class ServerConfig {
         add(Directive.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true));
         add(Directive.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true));
         add(Directive.integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE, true));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
             io.ferrite.metrics.Percentiles::check, io.ferrite.metrics.Percentiles::canonical));

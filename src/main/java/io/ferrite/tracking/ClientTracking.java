@@ -16,6 +16,10 @@ public final class ClientTracking {
     /** The client invalidations go to instead (REDIRECT); 0 for none. */
     public volatile long redirect;
     public volatile boolean brokenRedirect;
+    /** Tracking was ever on: the shards may remember keys for this client. */
+    volatile boolean everOn;
+    /** The connection has closed: no shard remembers keys for it any more. */
+    volatile boolean gone;
     /** CLIENT CACHING yes/no: applies to the commands up to the next one that is not a CLIENT command. */
     public volatile boolean caching;
     /** BCAST prefixes, in Redis's (sorted) order. */

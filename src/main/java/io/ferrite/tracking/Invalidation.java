@@ -5,12 +5,12 @@ import io.ferrite.protocol.resp.Reply;
 import io.ferrite.pubsub.OutOfBand;
 
 /**
- * An invalidation message (Redis's sendTrackingMessage): a RESP3 push ["invalidate", keys], or for
- * a RESP2 client that receives another client's invalidations through REDIRECT and is in
- * subscriber mode, a message on {@code __redis__:invalidate}. Null keys: everything (FLUSHDB,
- * FLUSHALL).
+ * An invalidation message (Redis's sendTrackingMessage): a RESP3 push ["invalidate", keys] to a
+ * RESP3 receiver, whether it is the tracking client or its REDIRECT target; a message on
+ * {@code __redis__:invalidate} to a RESP2 REDIRECT target in subscriber mode; nothing to a RESP2
+ * client receiving its own. Null keys: everything (FLUSHDB, FLUSHALL).
  */
-record Invalidation(byte[][] keys) implements OutOfBand {
+record Invalidation(byte[][] keys, boolean redirected) implements OutOfBand {
     private static final byte[] INVALIDATE = "invalidate".getBytes();
     private static final byte[] MESSAGE = "message".getBytes();
     static final byte[] CHANNEL = "__redis__:invalidate".getBytes();
@@ -20,7 +20,7 @@ record Invalidation(byte[][] keys) implements OutOfBand {
         if (client.resp == 3) {
             reply.push(2);
             reply.bulk(INVALIDATE);
-        } else if (client.subscriptions.active()) {
+        } else if (redirected && client.subscriptions.active()) {
             reply.push(3);
             reply.bulk(MESSAGE);
             reply.bulk(CHANNEL);

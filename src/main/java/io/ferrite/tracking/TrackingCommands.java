@@ -139,13 +139,15 @@ public final class TrackingCommands {
                 }
             }
         }
+        // Redis's enableTracking: the mode flags are replaced by the ones given, the prefixes added to
         t.on = true;
+        t.everOn = true;
         t.brokenRedirect = false;
         t.redirect = redir;
-        t.bcast |= bcast;
-        t.optin |= optin;
-        t.optout |= optout;
-        t.noloop |= noloop;
+        t.bcast = bcast;
+        t.optin = optin;
+        t.optout = optout;
+        t.noloop = noloop;
         return new ClientTracking.Plan(null, added, List.of());
     }
 
@@ -205,6 +207,22 @@ public final class TrackingCommands {
         }
         for (Shard s : engine.shards()) {
             s.run(() -> p.dropPrefixes().forEach(b -> s.tracking.dropPrefix(b, client)));
+        }
+    }
+
+    /**
+     * On the client's loop when its connection closes: tracking off, and every shard that may hold
+     * its keys or prefixes told it is gone (Redis drops a gone client's ids lazily; see TrackingTable).
+     */
+    public static void closed(Engine engine, Client client) {
+        ClientTracking t = client.tracking;
+        if (!t.everOn) {
+            return;
+        }
+        t.gone = true;
+        List<byte[]> prefixes = disable(t).dropPrefixes();
+        for (Shard s : engine.shards()) {
+            s.run(() -> s.tracking.gone(client, prefixes));
         }
     }
 

@@ -5,11 +5,15 @@ import io.ferrite.engine.Session;
 import io.ferrite.store.BytesKey;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.function.LongFunction;
 
 /**
@@ -17,25 +21,111 @@ import java.util.function.LongFunction;
  * the keys of this shard that tracking clients have read, with who read them, and a replica of
  * every BCAST prefix (a prefix matches keys of every shard). A change to a key sends each reader
  * one invalidation and forgets them, as Redis does: the next read registers again.
+ * <p>
+ * Bounded two ways. {@code tracking-table-max-keys} caps the keys of all shards together
+ * ({@link TrackingLimit} evicts random keys here, each eviction an invalidation). A disconnected
+ * reader is dropped lazily, as Redis skips the ids of gone clients, but not forever: the table
+ * counts the items of readers known to be gone and sweeps them out once they are half of all
+ * items, so connections that come and go never make it grow (amortised O(1) per item).
  */
 public final class TrackingTable {
-    private final Map<BytesKey, Set<Client>> readers = new HashMap<>();
+    private final HashMap<BytesKey, Tracked> keys = new HashMap<>();
+    /** The same keys, indexable, so an eviction picks one at random in O(1). */
+    private final ArrayList<Tracked> keyList = new ArrayList<>();
+    /** Items per reader still connected; a reader missing here is gone (its items are {@link #deadItems}). */
+    private final HashMap<Client, int[]> itemsOf = new HashMap<>();
     private final Map<BytesKey, Set<Client>> prefixes = new HashMap<>();
+    /** BCAST: per prefix, the keys changed under it since the last broadcast, each with its last writer (NOLOOP). */
+    private final TreeMap<byte[], TreeMap<byte[], Client>> pending = new TreeMap<>(Arrays::compareUnsigned);
+    private final TrackingLimit limit;
+    /** Runs a task after the shard's current work, and after a hold on the shard ends (one broadcast per batch or transaction). */
+    private final Executor afterWork;
+    private final SplittableRandom random = new SplittableRandom();
     private long items;
+    private long deadItems;
+    private boolean broadcastQueued;
+    /** Read by INFO and by {@link TrackingLimit} from other threads. */
+    private volatile int keyCount;
+    private volatile long itemCount;
+    private volatile int prefixCount;
+
+    public TrackingTable(TrackingLimit limit, Executor afterWork) {
+        this.limit = limit;
+        this.afterWork = afterWork;
+    }
+
+    /** A tracked key and its readers: one client, or a set when several read it. */
+    private static final class Tracked {
+        final BytesKey key;
+        int index;
+        Object readers;
+
+        Tracked(BytesKey key, int index) {
+            this.key = key;
+            this.index = index;
+        }
+
+        boolean add(Client c) {
+            if (readers == null) {
+                readers = c;
+                return true;
+            }
+            if (readers instanceof Client one) {
+                if (one == c) {
+                    return false;
+                }
+                Set<Client> set = new LinkedHashSet<>(4);
+                set.add(one);
+                readers = set;
+            }
+            @SuppressWarnings("unchecked")
+            Set<Client> set = (Set<Client>) readers;
+            return set.add(c);
+        }
+
+        @SuppressWarnings("unchecked")
+        Iterable<Client> all() {
+            return readers instanceof Client one ? List.of(one) : (Set<Client>) readers;
+        }
+    }
 
     private static BytesKey k(byte[] b) {
         return new BytesKey(0, b);
     }
 
-    /** Keys are tracked by name across databases, as Redis's tracking table is. */
+    /** Redis's trackingRememberKeys for one key: keys are tracked by name across databases, as Redis's table is. */
     public void remember(byte[] key, Client c) {
-        if (readers.computeIfAbsent(k(key), x -> new LinkedHashSet<>(2)).add(c)) {
+        if (c.tracking.gone) {
+            return;
+        }
+        BytesKey bk = k(key);
+        Tracked t = keys.get(bk);
+        boolean grew = false;
+        if (t == null) {
+            t = new Tracked(bk, keyList.size());
+            keys.put(bk, t);
+            keyList.add(t);
+            keyCount = keys.size();
+            grew = true;
+        }
+        if (t.add(c)) {
             items++;
+            itemCount = items;
+            int[] n = itemsOf.get(c);
+            if (n == null) {
+                itemsOf.put(c, new int[] {1});
+            } else {
+                n[0]++;
+            }
+        }
+        if (grew) {
+            limit.check();
         }
     }
 
     void addPrefix(byte[] prefix, Client c) {
         prefixes.computeIfAbsent(k(prefix), x -> new LinkedHashSet<>(2)).add(c);
+        prefixCount = prefixes.size();
     }
 
     void dropPrefix(byte[] prefix, Client c) {
@@ -43,69 +133,99 @@ public final class TrackingTable {
         Set<Client> s = prefixes.get(p);
         if (s != null && s.remove(c) && s.isEmpty()) {
             prefixes.remove(p);
+            prefixCount = prefixes.size();
         }
     }
 
     public boolean idle() {
-        return readers.isEmpty() && prefixes.isEmpty();
+        return keys.isEmpty() && prefixes.isEmpty();
     }
 
     /**
-     * Redis's trackingInvalidateKey: {@code writer} is the client making the change (for NOLOOP),
-     * or null; BCAST changes are gathered and broadcast by a task on {@code loop}, this shard's.
+     * Redis's trackingInvalidateKey for a changed key: {@code writer} is the client making the
+     * change (for NOLOOP), or null (expiry, eviction). The readers hear at once; BCAST clients
+     * hear once the shard's current work is done, every key changed under a prefix in one message.
      */
-    public void invalidate(byte[] key, Client writer, LongFunction<Session> sessions, java.util.concurrent.Executor loop) {
-        if (!readers.isEmpty()) {
-            Set<Client> who = readers.remove(k(key));
-            if (who != null) {
-                items -= who.size();
-                for (Client c : who) {
-                    ClientTracking t = c.tracking;
-                    if (t.on && !t.bcast && !(t.noloop && c == writer)) {
-                        send(c, new byte[][] {key}, sessions);
-                    }
-                }
-            }
-        }
+    public void invalidate(byte[] key, Client writer, LongFunction<Session> sessions) {
         if (!prefixes.isEmpty()) {
-            for (BytesKey p : prefixes.keySet()) {
-                if (startsWith(key, p.bytes())) {
-                    if (pending.isEmpty()) {
-                        loop.execute(() -> broadcast(sessions));
-                    }
-                    pending.computeIfAbsent(p, x -> new ArrayList<>()).add(new Change(key, writer));
-                }
+            rememberToBroadcast(key, writer, sessions);
+        }
+        if (!keys.isEmpty()) {
+            Tracked t = keys.get(k(key));
+            if (t != null) {
+                forget(t, writer, sessions);
             }
         }
     }
 
-    /** A key changed under a BCAST prefix since the last broadcast, and who changed it (for NOLOOP). */
-    private record Change(byte[] key, Client writer) {
+    /** Drops a tracked key and tells its readers (those still tracking, not in BCAST mode, and not the writer under NOLOOP). */
+    private void forget(Tracked t, Client writer, LongFunction<Session> sessions) {
+        keys.remove(t.key);
+        Tracked last = keyList.remove(keyList.size() - 1);
+        if (last != t) {
+            keyList.set(t.index, last);
+            last.index = t.index;
+        }
+        keyCount = keys.size();
+        for (Client c : t.all()) {
+            items--;
+            int[] n = itemsOf.get(c);
+            if (n == null) {
+                deadItems--;
+                continue;
+            }
+            if (--n[0] == 0) {
+                itemsOf.remove(c);
+            }
+            ClientTracking tr = c.tracking;
+            if (tr.on && !tr.bcast && !(tr.noloop && c == writer)) {
+                send(c, new byte[][] {t.key.bytes()}, sessions);
+            }
+        }
+        itemCount = items;
     }
 
-    private final Map<BytesKey, List<Change>> pending = new java.util.LinkedHashMap<>();
+    private void rememberToBroadcast(byte[] key, Client writer, LongFunction<Session> sessions) {
+        for (BytesKey p : prefixes.keySet()) {
+            if (startsWith(key, p.bytes())) {
+                // the last writer wins, as in Redis's radix tree of pending keys
+                pending.computeIfAbsent(p.bytes(), x -> new TreeMap<>(Arrays::compareUnsigned)).put(key, writer);
+                if (!broadcastQueued) {
+                    broadcastQueued = true;
+                    afterWork.execute(() -> broadcast(sessions));
+                }
+            }
+        }
+    }
 
     /**
      * Redis's trackingBroadcastInvalidationMessages: the keys changed under each prefix since the
-     * last broadcast go to each of the prefix's clients in one message (without the client's own
-     * changes under NOLOOP). Runs as a task right after the work that changed them, as Redis runs
-     * it before the event loop sleeps.
+     * last broadcast go to each of the prefix's clients in one message, in key order (without the
+     * keys whose last change was the client's own, under NOLOOP). Runs once the work that changed
+     * them is done (a pipeline batch, a transaction's hold), as Redis runs it before the event
+     * loop sleeps.
      */
     private void broadcast(LongFunction<Session> sessions) {
-        for (Map.Entry<BytesKey, List<Change>> e : pending.entrySet()) {
-            Set<Client> clients = prefixes.get(e.getKey());
+        broadcastQueued = false;
+        for (Map.Entry<byte[], TreeMap<byte[], Client>> e : pending.entrySet()) {
+            Set<Client> clients = prefixes.get(k(e.getKey()));
             if (clients == null) {
                 continue;
             }
+            byte[][] all = e.getValue().keySet().toArray(new byte[0][]);
             for (Client c : clients) {
-                List<byte[]> keys = new ArrayList<>(e.getValue().size());
-                for (Change ch : e.getValue()) {
-                    if (!(c.tracking.noloop && ch.writer() == c)) {
-                        keys.add(ch.key());
+                if (!c.tracking.noloop) {
+                    send(c, all, sessions);
+                    continue;
+                }
+                List<byte[]> mine = new ArrayList<>(all.length);
+                for (Map.Entry<byte[], Client> ch : e.getValue().entrySet()) {
+                    if (ch.getValue() != c) {
+                        mine.add(ch.getKey());
                     }
                 }
-                if (!keys.isEmpty()) {
-                    send(c, keys.toArray(new byte[0][]), sessions);
+                if (!mine.isEmpty()) {
+                    send(c, mine.toArray(new byte[0][]), sessions);
                 }
             }
         }
@@ -114,8 +234,68 @@ public final class TrackingTable {
 
     /** FLUSHDB / FLUSHALL: every key is gone, so no reader needs remembering (the null invalidation is sent once, elsewhere). */
     public void clearReaders() {
-        readers.clear();
+        keys.clear();
+        keyList.clear();
+        itemsOf.clear();
         items = 0;
+        deadItems = 0;
+        keyCount = 0;
+        itemCount = 0;
+    }
+
+    /**
+     * Redis's trackingLimitUsedSlots, this shard's share: invalidates up to {@code n} keys picked
+     * at random, as if they had changed, and forgets them (BCAST clients hear nothing: nothing changed).
+     */
+    void evict(long n, LongFunction<Session> sessions) {
+        for (long i = 0; i < n && !keyList.isEmpty(); i++) {
+            forget(keyList.get(random.nextInt(keyList.size())), null, sessions);
+        }
+    }
+
+    /**
+     * The client has disconnected: its items here are now dead weight, swept out once dead items
+     * are half of all items; its BCAST prefixes go at once.
+     */
+    void gone(Client c, List<byte[]> prefixesOf) {
+        prefixesOf.forEach(p -> dropPrefix(p, c));
+        int[] n = itemsOf.remove(c);
+        if (n == null) {
+            return;
+        }
+        deadItems += n[0];
+        if (deadItems * 2 >= items) {
+            sweep();
+        }
+    }
+
+    /** Removes every gone reader, and the keys left with none. */
+    private void sweep() {
+        List<Tracked> kept = new ArrayList<>(keyList.size());
+        for (Tracked t : keyList) {
+            List<Client> alive = new ArrayList<>(2);
+            for (Client c : t.all()) {
+                if (itemsOf.containsKey(c)) {
+                    alive.add(c);
+                } else {
+                    items--;
+                }
+            }
+            if (alive.isEmpty()) {
+                keys.remove(t.key);
+                continue;
+            }
+            t.readers = null;
+            alive.forEach(t::add);
+            t.index = kept.size();
+            kept.add(t);
+        }
+        keyList.clear();
+        keyList.addAll(kept);
+        keyList.trimToSize();
+        deadItems = 0;
+        keyCount = keys.size();
+        itemCount = items;
     }
 
     /** Delivers an invalidation for {@code c}: to it, or to its REDIRECT target; a vanished target breaks the redirect. */
@@ -123,7 +303,7 @@ public final class TrackingTable {
         ClientTracking t = c.tracking;
         long to = t.redirect;
         if (to == 0) {
-            c.session.deliver(new Invalidation(keys));
+            c.session.deliver(new Invalidation(keys, false));
             return;
         }
         Session target = sessions.apply(to);
@@ -132,7 +312,7 @@ public final class TrackingTable {
             c.session.deliver(new BrokenRedirect(to));
             return;
         }
-        target.deliver(new Invalidation(keys));
+        target.deliver(new Invalidation(keys, true));
     }
 
     /** Sends the null (everything) invalidation FLUSHDB and FLUSHALL cause to every tracking client. */
@@ -149,27 +329,19 @@ public final class TrackingTable {
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
-        if (prefix.length > key.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (key[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
+        return prefix.length <= key.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
-    /** INFO's tracking_total_keys, tracking_total_items, tracking_total_prefixes parts. */
+    /** INFO's tracking_total_keys, tracking_total_items, tracking_total_prefixes parts; callable from any thread. */
     public int keys() {
-        return readers.size();
+        return keyCount;
     }
 
     public long items() {
-        return items;
+        return itemCount;
     }
 
     public int prefixCount() {
-        return prefixes.size();
+        return prefixCount;
     }
 }

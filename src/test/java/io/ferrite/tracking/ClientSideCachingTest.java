@@ -176,4 +176,124 @@ class ClientSideCachingTest extends FerriteTest {
         assertThat(t.call("CLIENT", "CACHING", "no"))
             .isEqualTo("-ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.\r\n");
     }
+
+    private static String invalidate(String... keys) {
+        StringBuilder b = new StringBuilder(">2\r\n$10\r\ninvalidate\r\n*" + keys.length + "\r\n");
+        for (String k : keys) {
+            b.append('$').append(k.length()).append("\r\n").append(k).append("\r\n");
+        }
+        return b.toString();
+    }
+
+    @Test
+    void broadcastSendsOneMessagePerPrefixForATransaction() {
+        RawClient t = raw();
+        t.call("HELLO", "3");
+        t.call("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a:", "PREFIX", "b:");
+        RawClient w = raw();
+        w.call("MULTI");
+        for (String k : new String[] {"b:2{t}", "a:2{t}", "a:1{t}", "b:1{t}", "c:1{t}", "a:1{t}"}) {
+            w.call("INCR", k);
+        }
+        assertThat(w.call("EXEC")).startsWith("*6\r\n");
+        // Redis gathers the keys per prefix until the event loop sleeps: one message each, keys in order, once each
+        assertThat(t.readReply()).isEqualTo(invalidate("a:1{t}", "a:2{t}"));
+        assertThat(t.readReply()).isEqualTo(invalidate("b:1{t}", "b:2{t}"));
+        assertThat(t.call("PING")).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
+    void noloopStillHearsOfItsOwnKeyExpiringLazily() {
+        RawClient t = raw();
+        t.call("HELLO", "3");
+        t.call("CLIENT", "TRACKING", "on", "BCAST", "NOLOOP");
+        t.call("MULTI");
+        t.call("SET", "mykey{t}", "v", "PX", "1");
+        t.call("SET", "mykeyother{t}", "v");
+        t.call("DEBUG", "SLEEP", "0.05");
+        t.call("GET", "mykey{t}");
+        assertThat(t.call("EXEC")).isEqualTo("*4\r\n+OK\r\n+OK\r\n+OK\r\n_\r\n");
+        // the client's own SETs are filtered out; the expiry is nobody's write, as in Redis
+        assertThat(t.readReply()).isEqualTo(invalidate("mykey{t}"));
+        assertThat(t.call("PING")).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
+    void aResp2ClientWithoutRedirectGetsNoMessagesEvenWhenSubscribed() {
+        RawClient t = raw();
+        t.call("CLIENT", "TRACKING", "on");
+        t.call("GET", "k");
+        t.call("SUBSCRIBE", "__redis__:invalidate");
+        redis.set("k", "1");
+        // Redis sends pub/sub invalidations only to a redirect target
+        assertThat(t.call("PING")).isEqualTo("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    }
+
+    @Test
+    void aResp3RedirectTargetGetsPushesSubscribedOrNot() {
+        RawClient target = raw();
+        String id = idOf(target);
+        target.call("HELLO", "3");
+        RawClient t = raw();
+        t.call("CLIENT", "TRACKING", "on", "REDIRECT", id);
+        t.call("GET", "k");
+        redis.set("k", "1");
+        assertThat(target.readReply()).isEqualTo(invalidate("k"));
+        target.call("SUBSCRIBE", "__redis__:invalidate");
+        t.call("GET", "k");
+        redis.set("k", "2");
+        assertThat(target.readReply()).isEqualTo(invalidate("k"));
+        // a RESP2 client reading its own invalidations' redirect: nothing reaches the tracking client itself
+        assertThat(t.call("PING")).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
+    void trackingOnAgainReplacesTheModeFlags() {
+        RawClient t = raw();
+        t.call("HELLO", "3");
+        t.call("CLIENT", "TRACKING", "on", "OPTIN", "NOLOOP");
+        // Redis's enableTracking: OPTIN, OPTOUT, NOLOOP and BCAST are set anew from the options given
+        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKINGINFO")).isEqualTo(
+            "%3\r\n$5\r\nflags\r\n~1\r\n$2\r\non\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*0\r\n");
+        t.call("GET", "k");
+        redis.set("k", "1");
+        assertThat(t.readReply()).isEqualTo(invalidate("k"));
+        // and OPTOUT may follow now that OPTIN is gone
+        assertThat(t.call("CLIENT", "TRACKING", "on", "OPTOUT")).isEqualTo("+OK\r\n");
+    }
+
+    @Test
+    void optinAfterARedirectAndCachingForOneCommandOnly() {
+        RawClient sub = raw();
+        String subId = idOf(sub);
+        sub.call("SUBSCRIBE", "__redis__:invalidate");
+        RawClient t = raw();
+        t.call("CLIENT", "TRACKING", "on", "REDIRECT", subId);
+        assertThat(t.call("CLIENT", "TRACKING", "on", "OPTIN", "REDIRECT", subId)).isEqualTo("+OK\r\n");
+        t.call("GET", "a");
+        assertThat(t.call("CLIENT", "CACHING", "yes")).isEqualTo("+OK\r\n");
+        // CLIENT commands in between keep it; the first other command uses it up
+        assertThat(t.call("CLIENT", "GETREDIR")).isEqualTo(":" + subId + "\r\n");
+        t.call("GET", "b");
+        t.call("GET", "c");
+        redis.set("a", "1");
+        redis.set("c", "1");
+        redis.set("b", "1");
+        assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nb\r\n");
+        assertThat(sub.call("PING")).isEqualTo("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+    }
+
+    @Test
+    void aRedirectToAClientThatQuitIsBrokenAtOnce() {
+        RawClient target = raw();
+        String id = idOf(target);
+        RawClient t = raw();
+        t.call("HELLO", "3");
+        t.call("CLIENT", "TRACKING", "on", "REDIRECT", id);
+        t.call("GET", "k");
+        assertThat(target.call("QUIT")).isEqualTo("+OK\r\n");
+        redis.set("k", "1");
+        assertThat(t.readReply()).isEqualTo(">2\r\n$21\r\ntracking-redir-broken\r\n:" + id + "\r\n");
+    }
 }
