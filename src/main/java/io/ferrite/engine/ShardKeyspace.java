@@ -222,6 +222,16 @@ public final class ShardKeyspace implements Keyspace {
         expired.forEach(this::expireNow);
     }
 
+    /** Every stored entry, logically expired ones too, expiring nothing: DEBUG DIGEST sees the table as it is. */
+    public void forEachStored(Consumer<Entry> visitor) {
+        db().forEach(visitor);
+    }
+
+    /** The stored entry, even if logically expired, expiring nothing (DEBUG DIGEST-VALUE's dictFind). */
+    public Entry findStored(byte[] key) {
+        return db().find(key);
+    }
+
     /** A random live key, giving up after Redis's 100 tries when nearly every key is expired. */
     public Entry randomLive() {
         for (int tries = 0; tries < 100; tries++) {
