@@ -1,0 +1,62 @@
+package io.ferrite.command.family;
+
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DEBUG subcommands, byte for byte as Redis 7.0.15 answers them (checked against redis-server). */
+class DebugFamilyTest extends FerriteTest {
+    private static final String ATTRIB_FOLLOW = "$39\r\nSome real reply following the attribute\r\n";
+
+    @Test
+    void protocolInResp2() {
+        RawClient c = raw();
+        assertThat(c.call("DEBUG", "PROTOCOL", "string")).isEqualTo("$11\r\nHello World\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "integer")).isEqualTo(":12345\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "double")).isEqualTo("$5\r\n3.141\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "bignum")).isEqualTo("$37\r\n1234567999999999999999999999999999999\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "null")).isEqualTo("$-1\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "array")).isEqualTo("*3\r\n:0\r\n:1\r\n:2\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "SET")).isEqualTo("*3\r\n:0\r\n:1\r\n:2\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "map")).isEqualTo("*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "attrib")).isEqualTo(ATTRIB_FOLLOW);
+        assertThat(c.call("DEBUG", "PROTOCOL", "push")).isEqualTo("-ERR RESP2 is not supported by this command\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "verbatim")).isEqualTo("$25\r\nThis is a verbatim\nstring\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "true")).isEqualTo(":1\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "false")).isEqualTo(":0\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "bogus")).isEqualTo("-ERR Wrong protocol type name. Please use one of "
+            + "the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false\r\n");
+    }
+
+    @Test
+    void protocolInResp3() {
+        RawClient c = raw();
+        c.call("HELLO", "3");
+        assertThat(c.call("DEBUG", "PROTOCOL", "double")).isEqualTo(",3.141\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "bignum")).isEqualTo("(1234567999999999999999999999999999999\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "null")).isEqualTo("_\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "set")).isEqualTo("~3\r\n:0\r\n:1\r\n:2\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "map")).isEqualTo("%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n");
+        // the attribute and the push are frames of their own, each followed by the real reply
+        c.send(RawClient.encode("DEBUG", "PROTOCOL", "attrib"));
+        assertThat(c.readReply()).isEqualTo("|1\r\n$14\r\nkey-popularity\r\n*2\r\n$7\r\nkey:123\r\n:90\r\n");
+        assertThat(c.readReply()).isEqualTo(ATTRIB_FOLLOW);
+        c.send(RawClient.encode("DEBUG", "PROTOCOL", "push"));
+        assertThat(c.readReply()).isEqualTo(">2\r\n$16\r\nserver-cpu-usage\r\n:42\r\n");
+        assertThat(c.readReply()).isEqualTo("$40\r\nSome real reply following the push reply\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "verbatim")).isEqualTo("=29\r\ntxt:This is a verbatim\nstring\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "true")).isEqualTo("#t\r\n");
+        assertThat(c.call("DEBUG", "PROTOCOL", "false")).isEqualTo("#f\r\n");
+    }
+
+    @Test
+    void helpListsOnlyWhatExists() {
+        String help = raw().call("DEBUG", "HELP");
+        assertThat(help).contains("DIGEST-VALUE <key>", "PROTOCOL <type>", "LOG <message>", "OBJECT <key>");
+        assertThat(help).doesNotContain("RELOAD", "LOADAOF", "SEGFAULT", "POPULATE");
+        assertThat(raw().call("DEBUG", "LOG", "hello")).isEqualTo("+OK\r\n");
+        assertThat(raw().call("DEBUG", "RELOAD")).startsWith("-ERR unknown subcommand or wrong number of arguments for 'RELOAD'");
+    }
+}
