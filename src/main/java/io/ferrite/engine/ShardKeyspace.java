@@ -102,6 +102,7 @@ public final class ShardKeyspace implements Keyspace {
         signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
         e.lru = LruClock.at(shard.now);
+        shard.stats.dirty++;
         touched(key);
         notify(Notify.NEW, "new", key);
         return e;
@@ -111,6 +112,7 @@ public final class ShardKeyspace implements Keyspace {
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
         signalIfStream(e);
         db().replaceValue(e, type, value, encoding);
+        shard.stats.dirty++;
         touched(e.key);
     }
 
@@ -126,6 +128,7 @@ public final class ShardKeyspace implements Keyspace {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
         e.lru = LruClock.at(shard.now);
+        shard.stats.dirty++;
         touched(key);
         return e;
     }
@@ -138,6 +141,7 @@ public final class ShardKeyspace implements Keyspace {
         }
         signalIfStream(e);
         db().remove(e);
+        shard.stats.dirty++;
         touched(key);
         return true;
     }
@@ -145,13 +149,20 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public void expire(Entry e, long at) {
         db().setExpire(e, at);
+        shard.stats.dirty++;
         touched(e.key);
     }
 
     @Override
     public void modified(Entry e, long memoryDelta) {
         db().adjustMemory(memoryDelta);
+        shard.stats.dirty++;
         touched(e.key);
+    }
+
+    @Override
+    public void countChanges(long n) {
+        shard.stats.dirty += n;
     }
 
     @Override
