@@ -8,10 +8,12 @@ import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.server.Directive;
 import io.ferrite.server.Log;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.list.ListValue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,6 +44,9 @@ public final class DebugFamily {
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
         "    default.",
+        "QUICKLIST-PACKED-THRESHOLD <size>",
+        "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+        "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "HELP",
@@ -76,6 +81,8 @@ public final class DebugFamily {
             c.reply.ok();
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);
+        } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc() == 3) {
+            quicklistPackedThreshold(c);
         } else if (c.argIs(1, "log") && c.argc() == 3) {
             Log.warning("DEBUG LOG: " + c.argString(2));
             c.reply.ok();
@@ -83,6 +90,21 @@ public final class DebugFamily {
             c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
+    }
+
+    /** DEBUG QUICKLIST-PACKED-THRESHOLD: the element size from which list elements get a node of their own. */
+    static void quicklistPackedThreshold(Call c) {
+        long sz;
+        try {
+            sz = Directive.parseMemory(c.argString(2));
+        } catch (NumberFormatException | ArithmeticException e) {
+            sz = -1;
+        }
+        if (sz < 0 || !ListValue.setPackedThreshold(sz)) {
+            c.reply.error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+            return;
+        }
+        c.reply.ok();
     }
 
     /** DEBUG PROTOCOL: one test value of each RESP3 type, downgraded for RESP2 as Redis's addReply* functions do. */

@@ -24,6 +24,34 @@ public final class ListValue implements CollectionValue {
     /** Redis's SIZE_SAFETY_LIMIT for count-limited nodes. */
     private static final int SAFETY_LIMIT = 8192;
     private static final int[] SIZE_LIMITS = {4096, 8192, 16384, 32768, 65536};
+    /** Redis's default packed_threshold: elements this long or longer get a node of their own. */
+    private static final long DEFAULT_PACKED_THRESHOLD = 1L << 30;
+    /** Redis refuses a threshold at or slightly below 4 GB. */
+    private static final long MAX_PACKED_THRESHOLD = (1L << 32) - (1 << 20);
+
+    /**
+     * Quicklist's packed_threshold, process-wide as in Redis: an element at least this long lives
+     * alone in a "plain" node that no other element joins. Set only by DEBUG QUICKLIST-PACKED-THRESHOLD.
+     */
+    private static volatile long packedThreshold = DEFAULT_PACKED_THRESHOLD;
+
+    /** quicklistisSetPackedThreshold: false if {@code sz} is too large; 0 restores the default. */
+    public static boolean setPackedThreshold(long sz) {
+        if (sz < 0 || sz > MAX_PACKED_THRESHOLD) {
+            return false;
+        }
+        packedThreshold = sz == 0 ? DEFAULT_PACKED_THRESHOLD : sz;
+        return true;
+    }
+
+    private static boolean isLarge(long len) {
+        return len >= packedThreshold;
+    }
+
+    /** A node holding one large element, which no other element may join. */
+    private static boolean isPlain(Node n) {
+        return n.count == 1 && isLarge(Packed.lenAt(n.buf, n.start));
+    }
 
     static final class Node {
         byte[] buf;
@@ -185,7 +213,7 @@ public final class ListValue implements CollectionValue {
     public void pushTail(byte[] v, int fill) {
         int need = Packed.encodedSize(v.length);
         Node t = nodeCount == 0 ? null : nodes[nodeCount - 1];
-        if (t == null || !fits(t.count + 1L, (long) t.used() + need, fill)) {
+        if (t == null || isLarge(v.length) || isPlain(t) || !fits(t.count + 1L, (long) t.used() + need, fill)) {
             if (t != null) {
                 trimNode(t);
             }
@@ -202,7 +230,7 @@ public final class ListValue implements CollectionValue {
     public void pushHead(byte[] v, int fill) {
         int need = Packed.encodedSize(v.length);
         Node h = nodeCount == 0 ? null : nodes[0];
-        if (h == null || !fits(h.count + 1L, (long) h.used() + need, fill)) {
+        if (h == null || isLarge(v.length) || isPlain(h) || !fits(h.count + 1L, (long) h.used() + need, fill)) {
             if (h != null) {
                 trimNode(h);
             }
@@ -513,21 +541,25 @@ public final class ListValue implements CollectionValue {
     /** Splits node {@code ni} into nodes that respect the fill, if it no longer does. */
     private void splitIfNeeded(int ni, int fill) {
         Node n = nodes[ni];
-        if (fits(n.count, n.used(), fill)) {
+        if (fits(n.count, n.used(), fill) && (n.count == 1 || !holdsLarge(n))) {
             return;
         }
         List<Node> pieces = new ArrayList<>();
         int pieceStart = n.start;
         int pieceCount = 0;
+        boolean pieceLarge = false;
         int p = n.start;
         while (p < n.end) {
-            int sz = Packed.encodedSize(Packed.lenAt(n.buf, p));
-            if (pieceCount > 0 && !fits(pieceCount + 1L, (long) p - pieceStart + sz, fill)) {
+            int len = Packed.lenAt(n.buf, p);
+            int sz = Packed.encodedSize(len);
+            boolean large = isLarge(len);
+            if (pieceCount > 0 && (large || pieceLarge || !fits(pieceCount + 1L, (long) p - pieceStart + sz, fill))) {
                 pieces.add(new Node(Arrays.copyOfRange(n.buf, pieceStart, p), 0, p - pieceStart, pieceCount));
                 pieceStart = p;
                 pieceCount = 0;
             }
             pieceCount++;
+            pieceLarge = large;
             p += sz;
         }
         pieces.add(new Node(Arrays.copyOfRange(n.buf, pieceStart, p), 0, p - pieceStart, pieceCount));
@@ -535,6 +567,18 @@ public final class ListValue implements CollectionValue {
         for (int i = 0; i < pieces.size(); i++) {
             insertNode(ni + i, pieces.get(i));
         }
+    }
+
+    private static boolean holdsLarge(Node n) {
+        if (n.used() < packedThreshold) {
+            return false;
+        }
+        for (int p = n.start; p < n.end; p += Packed.encodedSize(Packed.lenAt(n.buf, p))) {
+            if (isLarge(Packed.lenAt(n.buf, p))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -605,7 +649,7 @@ public final class ListValue implements CollectionValue {
         for (int i = 0; i + 1 < nodeCount; ) {
             Node a = nodes[i];
             Node b = nodes[i + 1];
-            if (fits((long) a.count + b.count, (long) a.used() + b.used(), fill)) {
+            if (!isPlain(a) && !isPlain(b) && fits((long) a.count + b.count, (long) a.used() + b.used(), fill)) {
                 byte[] m = new byte[a.used() + b.used()];
                 System.arraycopy(a.buf, a.start, m, 0, a.used());
                 System.arraycopy(b.buf, b.start, m, a.used(), b.used());

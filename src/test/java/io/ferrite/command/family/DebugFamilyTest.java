@@ -59,4 +59,31 @@ class DebugFamilyTest extends FerriteTest {
         assertThat(raw().call("DEBUG", "LOG", "hello")).isEqualTo("+OK\r\n");
         assertThat(raw().call("DEBUG", "RELOAD")).startsWith("-ERR unknown subcommand or wrong number of arguments for 'RELOAD'");
     }
+
+    /** Redis's list tests with plain nodes: every list command works on elements past the threshold. */
+    @Test
+    void quicklistPackedThresholdMakesPlainNodesThatListsHandle() {
+        RawClient c = raw();
+        assertThat(c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "5gb"))
+            .isEqualTo("-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n");
+        assertThat(c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "abc"))
+            .isEqualTo("-ERR argument must be a memory value bigger than 1 and smaller than 4gb\r\n");
+        assertThat(c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1b")).isEqualTo("+OK\r\n");
+        try {
+            c.call("RPUSH", "l", "aa", "bbb", "cccc");
+            c.call("LINSERT", "l", "AFTER", "bbb", "xx");
+            c.call("LSET", "l", "0", "first");
+            c.call("LPUSH", "l", "h");
+            assertThat(redis.lrange("l", 0, -1)).containsExactly("h", "first", "bbb", "xx", "cccc");
+            assertThat(redis.lrem("l", 0, "xx")).isEqualTo(1);
+            assertThat(redis.lpos("l", "cccc")).isEqualTo(3);
+            redis.ltrim("l", 1, -1);
+            assertThat(redis.lmove("l", "l2", io.lettuce.core.LMoveArgs.Builder.leftRight())).isEqualTo("first");
+            assertThat(redis.lrange("l", 0, -1)).containsExactly("bbb", "cccc");
+            assertThat(redis.rpop("l")).isEqualTo("cccc");
+            assertThat(redis.lindex("l", 0)).isEqualTo("bbb");
+        } finally {
+            assertThat(c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0")).isEqualTo("+OK\r\n");
+        }
+    }
 }
