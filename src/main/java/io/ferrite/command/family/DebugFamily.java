@@ -13,16 +13,19 @@ import io.ferrite.server.Log;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.list.ListValue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * DEBUG: the subcommands Redis's tests rely on that mean something for Ferrite. DEBUG's spec names
  * no keys, so it runs on the client's own thread, except DEBUG OBJECT, which the dispatcher sends
- * to the key's shard, and DIGEST / DIGEST-VALUE, which read every shard ({@link Digests}).
+ * to the key's shard, and DIGEST, DIGEST-VALUE and POPULATE, which run on every shard
+ * ({@link Everywhere}).
  */
 public final class DebugFamily {
     /** Redis 7.0's DEBUG HELP lines for the subcommands Ferrite implements, in Redis's order. */
@@ -36,6 +39,11 @@ public final class DebugFamily {
         "    Write <message> to the server log.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+        "    it is used instead of the 'key' prefix. These are not propagated to",
+        "    replicas. Cluster slots are not respected so keys not belonging to the",
+        "    current node can be created in cluster mode.",
         "PROTOCOL <type>",
         "    Reply with a test value of the specified type. <type> can be: string,",
         "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
@@ -57,7 +65,7 @@ public final class DebugFamily {
     }
 
     public static void register(CommandRegistry r) {
-        r.add("debug", DebugFamily::debug, new Digests());
+        r.add("debug", DebugFamily::debug, new Everywhere());
     }
 
     static void debug(Call c) {
@@ -161,6 +169,93 @@ public final class DebugFamily {
             case "false" -> c.reply.bool(false);
             default -> c.reply.error("ERR Wrong protocol type name. Please use one of the following: "
                 + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+        }
+    }
+
+    /** The whole-keyspace forms of DEBUG, each run with every shard held. */
+    static final class Everywhere implements ShardedCommand {
+        private final Digests digests = new Digests();
+        private final Populate populate = new Populate();
+
+        private ShardedCommand form(byte[][] args) {
+            if (digests.handles(args)) {
+                return digests;
+            }
+            return populate.handles(args) ? populate : null;
+        }
+
+        @Override
+        public boolean handles(byte[][] args) {
+            return form(args) != null;
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            return form(call.args).onShard(call, ks);
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            form(call.args).reply(call, parts);
+        }
+    }
+
+    /**
+     * DEBUG POPULATE count [prefix] [size]: string keys prefix:0 .. prefix:count-1 holding
+     * "value:N" (cut or zero-padded to {@code size} bytes), skipping keys that exist. Each shard
+     * creates the keys it owns. Like Redis, the keys are not changes its dirty counter counts.
+     */
+    static final class Populate implements ShardedCommand {
+        private static final String NOT_POSITIVE = "ERR value is out of range, must be positive";
+
+        @Override
+        public boolean handles(byte[][] args) {
+            return args.length >= 3 && args.length <= 5 && Bytes.is(args[1], "populate");
+        }
+
+        /** getPositiveLongFromObjectOrReply on argument {@code i}: the value, or -1 when it is not one. */
+        private static long positive(Call c, int i) {
+            Long v = Bytes.parseLongStrict(c.arg(i));
+            return v == null || v < 0 ? -1 : v;
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            long count = positive(call, 2);
+            long size = call.argc() == 5 ? positive(call, 4) : 0;
+            if (count < 0 || size < 0) {
+                return null;
+            }
+            ShardKeyspace mine = (ShardKeyspace) ks;
+            byte[] prefix = call.argc() >= 4 ? call.arg(3) : "key".getBytes(StandardCharsets.US_ASCII);
+            long added = 0;
+            for (long j = 0; j < count; j++) {
+                byte[] n = Long.toString(j).getBytes(StandardCharsets.US_ASCII);
+                byte[] key = new byte[prefix.length + 1 + n.length];
+                System.arraycopy(prefix, 0, key, 0, prefix.length);
+                key[prefix.length] = ':';
+                System.arraycopy(n, 0, key, prefix.length + 1, n.length);
+                if (mine.shard().engine.shardOf(key) != mine.shard() || ks.write(key) != null) {
+                    continue;
+                }
+                byte[] text = ("value:" + j).getBytes(StandardCharsets.US_ASCII);
+                byte[] value = size == 0 ? text : Arrays.copyOf(text, (int) Math.min(size, Integer.MAX_VALUE - 8));
+                ks.add(key, ValueType.STRING, value,
+                    value.length <= Encoding.EMBSTR_LIMIT ? Encoding.EMBSTR : Encoding.RAW);
+                added++;
+            }
+            // Redis's DEBUG POPULATE leaves server.dirty alone
+            ks.countChanges(-added);
+            return null;
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            if (positive(call, 2) < 0 || (call.argc() == 5 && positive(call, 4) < 0)) {
+                call.reply.error(NOT_POSITIVE);
+            } else {
+                call.reply.ok();
+            }
         }
     }
 

@@ -55,7 +55,7 @@ class DebugFamilyTest extends FerriteTest {
     void helpListsOnlyWhatExists() {
         String help = raw().call("DEBUG", "HELP");
         assertThat(help).contains("DIGEST-VALUE <key>", "PROTOCOL <type>", "LOG <message>", "OBJECT <key>");
-        assertThat(help).doesNotContain("RELOAD", "LOADAOF", "SEGFAULT", "POPULATE");
+        assertThat(help).doesNotContain("RELOAD", "LOADAOF", "SEGFAULT", "HTSTATS");
         assertThat(raw().call("DEBUG", "LOG", "hello")).isEqualTo("+OK\r\n");
         assertThat(raw().call("DEBUG", "RELOAD")).startsWith("-ERR unknown subcommand or wrong number of arguments for 'RELOAD'");
     }
@@ -85,5 +85,31 @@ class DebugFamilyTest extends FerriteTest {
         } finally {
             assertThat(c.call("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0")).isEqualTo("+OK\r\n");
         }
+    }
+
+    @Test
+    void populateCreatesKeysOnEveryShardLikeRedis() {
+        RawClient c = raw();
+        c.call("SET", "key:7", "kept");
+        String before = c.call("INFO", "persistence");
+        assertThat(c.call("DEBUG", "POPULATE", "1000")).isEqualTo("+OK\r\n");
+        assertThat(redis.dbsize()).isEqualTo(1000);
+        assertThat(redis.get("key:999")).isEqualTo("value:999");
+        assertThat(redis.get("key:7")).isEqualTo("kept");
+        assertThat(redis.objectEncoding("key:5")).isEqualTo("embstr");
+        // Redis's populate does not count as changes
+        assertThat(c.call("INFO", "persistence")).isEqualTo(before);
+        assertThat(c.call("DEBUG", "POPULATE", "2", "p", "10")).isEqualTo("+OK\r\n");
+        assertThat(c.call("GET", "p:1")).isEqualTo("$10\r\nvalue:1\0\0\0\r\n");
+        assertThat(c.call("DEBUG", "POPULATE", "2", "q", "3")).isEqualTo("+OK\r\n");
+        assertThat(c.call("GET", "q:1")).isEqualTo("$3\r\nval\r\n");
+        assertThat(c.call("DEBUG", "POPULATE", "2", "big", "50")).isEqualTo("+OK\r\n");
+        assertThat(redis.objectEncoding("big:0")).isEqualTo("raw");
+        assertThat(c.call("DEBUG", "POPULATE", "-1")).isEqualTo("-ERR value is out of range, must be positive\r\n");
+        assertThat(c.call("DEBUG", "POPULATE", "abc")).isEqualTo("-ERR value is out of range, must be positive\r\n");
+        assertThat(c.call("DEBUG", "POPULATE", "3", "p", "-5")).isEqualTo("-ERR value is out of range, must be positive\r\n");
+        assertThat(c.call("DEBUG", "POPULATE", "3", "p", "2", "x"))
+            .startsWith("-ERR unknown subcommand or wrong number of arguments for 'POPULATE'");
+        assertThat(redis.dbsize()).isEqualTo(1006);
     }
 }
