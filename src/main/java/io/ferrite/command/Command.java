@@ -129,6 +129,14 @@ public final class Command {
         return kind;
     }
 
+    /**
+     * How this call is routed: a keyless command with a whole-keyspace form (DEBUG DIGEST) runs on
+     * every shard for the arguments that form {@link ShardedCommand#handles handles}.
+     */
+    public Kind kindFor(byte[][] args) {
+        return kind == Kind.LOCAL && sharded != null && sharded.handles(args) ? Kind.ALL_SHARDS : kind;
+    }
+
     public JsonNode spec() {
         return spec;
     }

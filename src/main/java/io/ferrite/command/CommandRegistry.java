@@ -60,6 +60,14 @@ public final class CommandRegistry {
         register(name, Command.Kind.ALL_SHARDS, null, sharded);
     }
 
+    /**
+     * A keyless command some of whose forms read the whole keyspace (DEBUG DIGEST): calls that
+     * {@code everywhere} {@link ShardedCommand#handles handles} run on every shard, others locally.
+     */
+    public void add(String name, CommandHandler handler, ShardedCommand everywhere) {
+        register(name, null, handler, everywhere);
+    }
+
     /** A transaction-control command the engine itself carries out. */
     public void addTransaction(String name) {
         register(name, Command.Kind.TRANSACTION, null, null);

@@ -19,6 +19,11 @@ public interface ShardedCommand {
     /** Runs on the client's thread with every shard's part, in shard order. */
     void reply(Call call, List<Object> parts);
 
+    /** For a keyless command with a whole-keyspace form: whether these arguments are that form. */
+    default boolean handles(byte[][] args) {
+        return true;
+    }
+
     /** Whether every shard must be held together, so no client sees the command half done. */
     default boolean atomic() {
         return true;

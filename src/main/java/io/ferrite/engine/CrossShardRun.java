@@ -108,7 +108,7 @@ final class CrossShardRun {
         call.reply = reply;
         call.denyBlocking = exec;
         Command cmd = call.command;
-        switch (cmd.kind()) {
+        switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
                 call.ks = session.client().home.view(session.client().db);
                 Invoker.invoke(call, session.client().home);

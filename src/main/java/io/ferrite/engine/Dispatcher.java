@@ -123,7 +123,7 @@ public final class Dispatcher {
     private boolean execute(Session session, Call call) {
         Client client = session.client();
         Command cmd = call.command;
-        switch (cmd.kind()) {
+        switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
                 if (DEBUG_OBJECT.test(call.args)) {
                     // DEBUG's spec names no keys, but DEBUG OBJECT reads one: run it on the key's shard
@@ -367,7 +367,7 @@ public final class Dispatcher {
                 ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
             routes.add(r);
             all.merge(r, engine);
-            everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
+            everywhere |= q.command().kindFor(q.args()) == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
         }
         // CLIENT CACHING covered the whole transaction; it ends with EXEC
         client.tracking.caching = false;

@@ -53,6 +53,13 @@ public interface Keyspace {
         modified(e, memoryDelta);
     }
 
+    /**
+     * Counts {@code n} changes beyond the one each mutation above counts, for a command Redis counts
+     * as several changes of one key (BITFIELD counts each field it changed).
+     */
+    default void countChanges(long n) {
+    }
+
     /** Keys in this database on this shard (the whole database for a staged view). */
     int size();
 

@@ -21,6 +21,12 @@ public final class ShardStats {
     public long crossShardOps;
     /** Redis's lazyfreed_objects: values UNLINK or FLUSHDB/FLUSHALL ASYNC freed "in the background". */
     public long lazyfreedObjects;
+    /**
+     * Redis's server.dirty: changes made to this shard's data, one per key a command adds,
+     * overwrites, changes, deletes or sets a TTL on (plus what {@link Keyspace#countChanges} adds).
+     * Nothing saves yet, so it only grows; INFO's rdb_changes_since_last_save sums it.
+     */
+    public long dirty;
     /** Per-command latency histograms (latency-tracking), created on a command's first call. */
     public final io.ferrite.metrics.LatencyHistogram[] latency;
     /** This shard's part of the slow log and of the latency monitor's samples. */

@@ -121,6 +121,7 @@ final class StagedKeyspace implements Keyspace {
         e.lru = LruClock.at(now);
         s.entry = e;
         s.changed = true;
+        stats.dirty++;
         notify(Notify.NEW, "new", key);
         return e;
     }
@@ -131,6 +132,7 @@ final class StagedKeyspace implements Keyspace {
         e.value = value;
         e.encoding = encoding;
         slot(e.key).changed = true;
+        stats.dirty++;
     }
 
     @Override
@@ -154,6 +156,7 @@ final class StagedKeyspace implements Keyspace {
         }
         s.entry = null;
         s.changed = true;
+        stats.dirty++;
         return true;
     }
 
@@ -166,12 +169,19 @@ final class StagedKeyspace implements Keyspace {
     public void expire(Entry e, long at) {
         e.expireAtDetached(at);
         slot(e.key).changed = true;
+        stats.dirty++;
     }
 
     @Override
     public void modified(Entry e, long memoryDelta) {
         // memory is recounted when the entry is attached again
         slot(e.key).changed = true;
+        stats.dirty++;
+    }
+
+    @Override
+    public void countChanges(long n) {
+        stats.dirty += n;
     }
 
     /** Memory is recounted when the entry is attached again; WATCH is not touched. */

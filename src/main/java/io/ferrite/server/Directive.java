@@ -108,7 +108,7 @@ public final class Directive {
     }
 
     /** Redis's memtoull: a number with an optional k/kb/m/mb/g/gb suffix (k = 1000, kb = 1024). */
-    static long parseMemory(String raw) {
+    public static long parseMemory(String raw) {
         String s = raw.trim().toLowerCase(Locale.ROOT);
         long mul = 1;
         String[][] units = {{"kb", "1024"}, {"mb", "1048576"}, {"gb", "1073741824"}, {"k", "1000"}, {"m", "1000000"}, {"g", "1000000000"}, {"b", "1"}};

@@ -551,7 +551,8 @@ public final class BitmapFamily {
 
         c.reply.array(ops.size());
         boolean changed = false;
-        int writes = 0;
+        // Redis counts a SET / INCRBY carried out as a change if it made or grew the string or changed the field
+        long changes = 0;
         for (FieldOp op : ops) {
             if (op.opcode == OP_GET) {
                 long v = buf == null ? 0 : getField(buf, op.offset, op.bits);
@@ -601,12 +602,12 @@ public final class BitmapFamily {
                 continue;
             }
             c.reply.integer(retval);
-            // Redis counts every SET / INCRBY carried out, changed or not, for its "setbit" event
-            writes++;
             setField(buf, op.offset, op.bits, newval);
             long mask = op.bits == 64 ? -1L : (1L << op.bits) - 1;
-            if ((newval & mask) != oldRaw) {
-                changed = true;
+            boolean fieldChanged = (newval & mask) != oldRaw;
+            changed |= fieldChanged;
+            if (created || grown || fieldChanged) {
+                changes++;
             }
         }
 
@@ -620,7 +621,9 @@ public final class BitmapFamily {
         } else {
             e.encoding = Encoding.RAW;
         }
-        if (writes > 0) {
+        if (changes > 0) {
+            // the add or replace above counted one
+            c.ks.countChanges(changes - 1);
             c.ks.notify(Notify.STRING, "setbit", key);
         }
     }

@@ -2,57 +2,43 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
+import io.ferrite.command.Digest;
+import io.ferrite.command.Numbers;
+import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.LruClock;
+import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.server.Directive;
+import io.ferrite.server.Log;
+import io.ferrite.store.Bytes;
+import io.ferrite.store.Encoding;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
+import io.ferrite.store.list.ListValue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * DEBUG SLEEP, SET-ACTIVE-EXPIRE, OBJECT and HELP. DEBUG's spec names no keys, so it runs on the
- * client's own thread, except DEBUG OBJECT, which the dispatcher sends to the key's shard.
+ * DEBUG: the subcommands Redis's tests rely on that mean something for Ferrite. DEBUG's spec names
+ * no keys, so it runs on the client's own thread, except DEBUG OBJECT, which the dispatcher sends
+ * to the key's shard, and DIGEST, DIGEST-VALUE and POPULATE, which run on every shard
+ * ({@link Everywhere}).
  */
 public final class DebugFamily {
+    /** Redis 7.0's DEBUG HELP lines for the subcommands Ferrite implements, in Redis's order. */
     private static final String[] HELP = {
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "AOF-FLUSH-SLEEP <microsec>",
-        "    Server will sleep before flushing the AOF, this is used for testing.",
-        "ASSERT",
-        "    Crash by assertion failed.",
-        "CHANGE-REPL-ID",
-        "    Change the replication IDs of the instance.",
-        "    Dangerous: should be used only for testing the replication subsystem.",
-        "CONFIG-REWRITE-FORCE-ALL",
-        "    Like CONFIG REWRITE but writes all configuration options, including",
-        "    keywords not listed in original configuration file or default values.",
-        "CRASH-AND-RECOVER [<milliseconds>]",
-        "    Hard crash and restart after a <milliseconds> delay (default 0).",
         "DIGEST",
         "    Output a hex signature representing the current DB content.",
         "DIGEST-VALUE <key> [<key> ...]",
         "    Output a hex signature of the values of all the specified keys.",
-        "ERROR <string>",
-        "    Return a Redis protocol error with <string> as message. Useful for clients",
-        "    unit tests to simulate Redis errors.",
-        "LEAK <string>",
-        "    Create a memory leak of the input string.",
         "LOG <message>",
         "    Write <message> to the server log.",
-        "HTSTATS <dbid>",
-        "    Return hash table statistics of the specified Redis database.",
-        "HTSTATS-KEY <key>",
-        "    Like HTSTATS but for the hash table stored at <key>'s value.",
-        "LOADAOF",
-        "    Flush the AOF buffers on disk and reload the AOF in memory.",
-        "REPLICATE <string>",
-        "    Replicates the provided string to replicas, allowing data divergence.",
-        "MALLCTL <key> [<val>]",
-        "    Get or set a malloc tuning integer.",
-        "MALLCTL-STR <key> [<val>]",
-        "    Get or set a malloc tuning string.",
         "OBJECT <key>",
         "    Show low level info about `key` and associated value.",
-        "DROP-CLUSTER-PACKET-FILTER <packet-type>",
-        "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
-        "OOM",
-        "    Crash the server simulating an out-of-memory error.",
-        "PANIC",
-        "    Crash the server simulating a panic.",
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num>. If <prefix> is specified then",
         "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -62,25 +48,6 @@ public final class DebugFamily {
         "    Reply with a test value of the specified type. <type> can be: string,",
         "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
         "    true, false.",
-        "RELOAD [option ...]",
-        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
-        "    * MERGE: conflicting keys will be loaded from RDB.",
-        "    * NOFLUSH: the existing database will not be removed before load, but",
-        "      conflicting keys will generate an exception and kill the server.",
-        "    * NOSAVE: the database will be loaded from an existing RDB file.",
-        "    Examples:",
-        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
-        "      the database.",
-        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
-        "      existing RDB file.",
-        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
-        "      file to the database.",
-        "RESTART [<milliseconds>]",
-        "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
-        "SDSLEN <key>",
-        "    Show low level SDS string info representing `key` and value.",
-        "SEGFAULT",
-        "    Crash the server with sigsegv.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -88,31 +55,8 @@ public final class DebugFamily {
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Sets the threshold for elements to be inserted as plain vs packed nodes",
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
-        "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
-        "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
-        "STRINGMATCH-TEST",
-        "    Run a fuzz tester against the stringmatchlen() function.",
-        "STRUCTSIZE",
-        "    Return the size of different Redis core C structures.",
-        "LISTPACK <key>",
-        "    Show low level info about the listpack encoding of <key>.",
-        "QUICKLIST <key> [<0|1>]",
-        "    Show low level info about the quicklist encoding of <key>.",
-        "    The optional argument (0 by default) sets the level of detail",
-        "CLIENT-EVICTION",
-        "    Show low level client eviction pools info (maxmemory-clients).",
-        "PAUSE-CRON <0|1>",
-        "    Stop periodic cron job processing.",
-        "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
-        "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
-        "    In case NEVER is provided the last observed peak will never be reset",
-        "    In case RESET is provided the peak reset time will be restored to the default value",
-        "REPLYBUFFER RESIZING <0|1>",
-        "    Enable or disable the reply buffer resize cron job",
-        "CLUSTERLINK KILL <to|from|all> <node-id>",
-        "    Kills the link based on the direction to/from (both) with the provided node.",
         "HELP",
         "    Prints this help.",
     };
@@ -121,7 +65,7 @@ public final class DebugFamily {
     }
 
     public static void register(CommandRegistry r) {
-        r.add("debug", DebugFamily::debug);
+        r.add("debug", DebugFamily::debug, new Everywhere());
     }
 
     static void debug(Call c) {
@@ -143,27 +87,268 @@ public final class DebugFamily {
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
             c.server.activeExpiry(atoi(c.argString(2)) != 0);
             c.reply.ok();
+        } else if (c.argIs(1, "protocol") && c.argc() == 3) {
+            protocol(c);
+        } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc() == 3) {
+            quicklistPackedThreshold(c);
+        } else if (c.argIs(1, "log") && c.argc() == 3) {
+            Log.warning("DEBUG LOG: " + c.argString(2));
+            c.reply.ok();
         } else {
             c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
     }
 
+    /** DEBUG QUICKLIST-PACKED-THRESHOLD: the element size from which list elements get a node of their own. */
+    static void quicklistPackedThreshold(Call c) {
+        long sz;
+        try {
+            sz = Directive.parseMemory(c.argString(2));
+        } catch (NumberFormatException | ArithmeticException e) {
+            sz = -1;
+        }
+        if (sz < 0 || !ListValue.setPackedThreshold(sz)) {
+            c.reply.error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+            return;
+        }
+        c.reply.ok();
+    }
+
+    /** DEBUG PROTOCOL: one test value of each RESP3 type, downgraded for RESP2 as Redis's addReply* functions do. */
+    static void protocol(Call c) {
+        String type = c.argString(2).toLowerCase(Locale.ROOT);
+        switch (type) {
+            case "string" -> c.reply.bulk("Hello World");
+            case "integer" -> c.reply.integer(12345);
+            case "double" -> c.reply.dbl(3.141, Numbers.g17(3.141)
+                .getBytes(StandardCharsets.US_ASCII));
+            case "bignum" -> c.reply.bignum("1234567999999999999999999999999999999");
+            case "null" -> c.reply.nil();
+            case "array", "set" -> {
+                if (type.equals("array")) {
+                    c.reply.array(3);
+                } else {
+                    c.reply.set(3);
+                }
+                for (int j = 0; j < 3; j++) {
+                    c.reply.integer(j);
+                }
+            }
+            case "map" -> {
+                c.reply.map(3);
+                for (int j = 0; j < 3; j++) {
+                    c.reply.integer(j);
+                    c.reply.bool(j == 1);
+                }
+            }
+            case "attrib" -> {
+                if (c.reply.resp3()) {
+                    c.reply.attribute(1);
+                    c.reply.bulk("key-popularity");
+                    c.reply.array(2);
+                    c.reply.bulk("key:123");
+                    c.reply.integer(90);
+                }
+                // an attribute is not a reply: a real one follows it
+                c.reply.bulk("Some real reply following the attribute");
+            }
+            case "push" -> {
+                if (!c.reply.resp3()) {
+                    c.reply.error("ERR RESP2 is not supported by this command");
+                    return;
+                }
+                c.reply.push(2);
+                c.reply.bulk("server-cpu-usage");
+                c.reply.integer(42);
+                // a push is not the command's reply: a real one follows it
+                c.reply.bulk("Some real reply following the push reply");
+            }
+            case "verbatim" -> c.reply.verbatim("This is a verbatim\nstring");
+            case "true" -> c.reply.bool(true);
+            case "false" -> c.reply.bool(false);
+            default -> c.reply.error("ERR Wrong protocol type name. Please use one of the following: "
+                + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+        }
+    }
+
+    /** The whole-keyspace forms of DEBUG, each run with every shard held. */
+    static final class Everywhere implements ShardedCommand {
+        private final Digests digests = new Digests();
+        private final Populate populate = new Populate();
+
+        private ShardedCommand form(byte[][] args) {
+            if (digests.handles(args)) {
+                return digests;
+            }
+            return populate.handles(args) ? populate : null;
+        }
+
+        @Override
+        public boolean handles(byte[][] args) {
+            return form(args) != null;
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            return form(call.args).onShard(call, ks);
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            form(call.args).reply(call, parts);
+        }
+    }
+
+    /**
+     * DEBUG POPULATE count [prefix] [size]: string keys prefix:0 .. prefix:count-1 holding
+     * "value:N" (cut or zero-padded to {@code size} bytes), skipping keys that exist. Each shard
+     * creates the keys it owns. Like Redis, the keys are not changes its dirty counter counts.
+     */
+    static final class Populate implements ShardedCommand {
+        private static final String NOT_POSITIVE = "ERR value is out of range, must be positive";
+
+        @Override
+        public boolean handles(byte[][] args) {
+            return args.length >= 3 && args.length <= 5 && Bytes.is(args[1], "populate");
+        }
+
+        /** getPositiveLongFromObjectOrReply on argument {@code i}: the value, or -1 when it is not one. */
+        private static long positive(Call c, int i) {
+            Long v = Bytes.parseLongStrict(c.arg(i));
+            return v == null || v < 0 ? -1 : v;
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            long count = positive(call, 2);
+            long size = call.argc() == 5 ? positive(call, 4) : 0;
+            if (count < 0 || size < 0) {
+                return null;
+            }
+            ShardKeyspace mine = (ShardKeyspace) ks;
+            byte[] prefix = call.argc() >= 4 ? call.arg(3) : "key".getBytes(StandardCharsets.US_ASCII);
+            long added = 0;
+            for (long j = 0; j < count; j++) {
+                byte[] n = Long.toString(j).getBytes(StandardCharsets.US_ASCII);
+                byte[] key = new byte[prefix.length + 1 + n.length];
+                System.arraycopy(prefix, 0, key, 0, prefix.length);
+                key[prefix.length] = ':';
+                System.arraycopy(n, 0, key, prefix.length + 1, n.length);
+                if (mine.shard().engine.shardOf(key) != mine.shard() || ks.write(key) != null) {
+                    continue;
+                }
+                byte[] text = ("value:" + j).getBytes(StandardCharsets.US_ASCII);
+                byte[] value = size == 0 ? text : Arrays.copyOf(text, (int) Math.min(size, Integer.MAX_VALUE - 8));
+                ks.add(key, ValueType.STRING, value,
+                    value.length <= Encoding.EMBSTR_LIMIT ? Encoding.EMBSTR : Encoding.RAW);
+                added++;
+            }
+            // Redis's DEBUG POPULATE leaves server.dirty alone
+            ks.countChanges(-added);
+            return null;
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            if (positive(call, 2) < 0 || (call.argc() == 5 && positive(call, 4) < 0)) {
+                call.reply.error(NOT_POSITIVE);
+            } else {
+                call.reply.ok();
+            }
+        }
+    }
+
+    /**
+     * DEBUG DIGEST and DIGEST-VALUE, with every shard held so the signature is of one moment. Like
+     * Redis, they see the stored entries as they are, logically expired ones included. Each shard
+     * returns, per database, the XOR of the SHA1s of its keys' digests (or, per key asked, the value's digest,
+     * zeros where it does not hold the key); XOR-ing the shards' parts gives Redis's figures, and
+     * DIGEST then mixes in each non-empty database's index in order, as computeDatasetDigest does.
+     */
+    static final class Digests implements ShardedCommand {
+        @Override
+        public boolean handles(byte[][] args) {
+            return args.length >= 2 && (Bytes.is(args[1], "digest") && args.length == 2
+                || Bytes.is(args[1], "digest-value"));
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            ShardKeyspace mine = (ShardKeyspace) ks;
+            Digest d = new Digest();
+            if (call.argIs(1, "digest-value")) {
+                byte[][] values = new byte[call.argc() - 2][];
+                for (int j = 2; j < call.argc(); j++) {
+                    values[j - 2] = d.ofValue(mine.findStored(call.arg(j)));
+                }
+                return values;
+            }
+            int databases = mine.shard().databases();
+            byte[][] perDb = new byte[databases][];
+            for (int db = 0; db < databases; db++) {
+                ShardKeyspace view = (ShardKeyspace) mine.other(db);
+                byte[] x = new byte[Digest.SIZE];
+                boolean[] any = {false};
+                view.forEachStored(e -> {
+                    // Redis XORs in the SHA1 of the key's digest, not the digest itself
+                    d.xor(x, d.ofKey(e));
+                    any[0] = true;
+                });
+                perDb[db] = any[0] ? x : null;
+            }
+            return perDb;
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            int n = ((byte[][]) parts.get(0)).length;
+            byte[][] combined = new byte[n][];
+            for (Object p : parts) {
+                byte[][] part = (byte[][]) p;
+                for (int i = 0; i < n; i++) {
+                    if (part[i] != null) {
+                        if (combined[i] == null) {
+                            combined[i] = new byte[Digest.SIZE];
+                        }
+                        Digest.xorInto(combined[i], part[i]);
+                    }
+                }
+            }
+            if (call.argIs(1, "digest-value")) {
+                call.reply.array(n);
+                for (byte[] v : combined) {
+                    call.reply.simple(Digest.hex(v));
+                }
+                return;
+            }
+            Digest d = new Digest();
+            byte[] dataset = new byte[Digest.SIZE];
+            for (int db = 0; db < n; db++) {
+                if (combined[db] != null) {
+                    d.mixDatabase(dataset, db);
+                    Digest.xorInto(dataset, combined[db]);
+                }
+            }
+            call.reply.simple(Digest.hex(dataset));
+        }
+    }
+
     /** DEBUG OBJECT: the key's object header as Redis prints it; the dispatcher runs it on the key's shard. */
     static void object(Call c) {
-        io.ferrite.store.Entry e = c.ks.peek(c.arg(2));
+        Entry e = c.ks.peek(c.arg(2));
         if (e == null) {
             c.reply.error("ERR no such key");
             return;
         }
-        long refcount = e.encoding == io.ferrite.store.Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
+        long refcount = e.encoding == Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
         c.reply.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value)) + " refcount:" + refcount
             + " encoding:" + e.encoding.redisName() + " serializedlength:" + serializedLength(e)
-            + " lru:" + e.lru + " lru_seconds_idle:" + io.ferrite.engine.LruClock.idleMillis(e.lru, c.now()) / 1000);
+            + " lru:" + e.lru + " lru_seconds_idle:" + LruClock.idleMillis(e.lru, c.now()) / 1000);
     }
 
     private static boolean isSharedInteger(byte[] v) {
-        Long n = io.ferrite.store.Bytes.parseLongStrict(v);
+        Long n = Bytes.parseLongStrict(v);
         return n != null && n >= 0 && n < 10000;
     }
 
@@ -172,11 +357,11 @@ public final class DebugFamily {
      * rdbSaveObject writes them, without LZF compression); for collections, the sum of their
      * elements' sizes is not tracked, so the estimated memory is shown instead.
      */
-    static long serializedLength(io.ferrite.store.Entry e) {
+    static long serializedLength(Entry e) {
         if (!(e.value instanceof byte[] b)) {
             return e.value instanceof io.ferrite.store.MemoryEstimate.Sized s ? s.memory() : 0;
         }
-        Long n = b.length <= 11 ? io.ferrite.store.Bytes.parseLongStrict(b) : null;
+        Long n = b.length <= 11 ? Bytes.parseLongStrict(b) : null;
         if (n != null) {
             if (n >= Byte.MIN_VALUE && n <= Byte.MAX_VALUE) {
                 return 2;

@@ -26,6 +26,24 @@ final class FamilyUtil {
         }
     }
 
+    /**
+     * The most random picks one SRANDMEMBER / HRANDFIELD / ZRANDMEMBER reply with a negative count
+     * may carry. Redis streams such a reply until the count is done or the client is closed for
+     * its output buffer, which by default never happens: a count near -2^63 runs for ever. Ferrite
+     * builds a reply whole, on the shard's thread, so it refuses more picks than a 512 MB reply
+     * holds at 8 bytes a pick (a pair takes two), with the range error Redis gives WITHVALUES.
+     */
+    static final long MAX_RANDOM_PICKS = 1L << 26;
+
+    /** True, after replying the range error, when {@code count} repeated picks exceed {@link #MAX_RANDOM_PICKS}. */
+    static boolean tooManyRandomPicks(Call c, long count, boolean pairs) {
+        if (count > (pairs ? MAX_RANDOM_PICKS / 2 : MAX_RANDOM_PICKS)) {
+            c.reply.error("ERR value is out of range");
+            return true;
+        }
+        return false;
+    }
+
     /** Redis's addReplyHelp: the lines as status replies in one array. */
     static void help(Call c, String[] lines) {
         c.reply.array(lines.length);

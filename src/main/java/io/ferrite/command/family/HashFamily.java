@@ -374,6 +374,9 @@ public final class HashFamily {
         int size = h.size();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (!uniq || count == 1) {
+            if (FamilyUtil.tooManyRandomPicks(c, count, withValues)) {
+                return;
+            }
             // a table's positions are its indexes: no need to list them
             int[] pos = h.isListpack() ? h.pairOffsets() : null;
             c.reply.array(withValues && !resp3 ? (int) (count * 2) : (int) count);

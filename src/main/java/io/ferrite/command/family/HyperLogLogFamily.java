@@ -6,13 +6,15 @@ import io.ferrite.command.Errors;
 import io.ferrite.engine.Notify;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.MemoryEstimate;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.hll.Hll;
+import io.ferrite.store.hll.HllSelfTest;
 
 /**
  * HyperLogLog commands (Redis 7.0 hyperloglog.c). A HyperLogLog is an ordinary string holding
  * Redis's exact bytes ({@link Hll}), so values move freely between Ferrite and Redis through GET,
- * SET and replication. PFDEBUG and PFSELFTEST are not provided.
+ * SET and replication.
  */
 public final class HyperLogLogFamily {
     static final String NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value.";
@@ -25,6 +27,8 @@ public final class HyperLogLogFamily {
         r.add("pfadd", HyperLogLogFamily::pfadd);
         r.add("pfcount", HyperLogLogFamily::pfcount);
         r.add("pfmerge", HyperLogLogFamily::pfmerge);
+        r.add("pfdebug", HyperLogLogFamily::pfdebug);
+        r.add("pfselftest", HyperLogLogFamily::pfselftest);
     }
 
     private static long sparseMaxBytes(Call c) {
@@ -170,5 +174,76 @@ public final class HyperLogLogFamily {
         // Redis 7.0 reports a merge as a mass add: the event is "pfadd"
         c.ks.notify(Notify.STRING, "pfadd", key);
         c.reply.ok();
+    }
+
+    /** PFSELFTEST: Redis's self-test of the register and estimator code (see {@link HllSelfTest}). */
+    static void pfselftest(Call c) {
+        String failed = HllSelfTest.run(sparseMaxBytes(c));
+        if (failed == null) {
+            c.reply.ok();
+        } else {
+            c.reply.error(failed);
+        }
+    }
+
+    /** PFDEBUG GETREG | DECODE | ENCODING | TODENSE key. */
+    static void pfdebug(Call c) {
+        String sub = c.argString(1);
+        Entry e = c.ks.write(c.arg(2));
+        if (e == null) {
+            c.reply.error("ERR The specified key does not exist");
+            return;
+        }
+        if (!isHll(c, e)) {
+            return;
+        }
+        // dbUnshareStringValue
+        e.encoding = Encoding.RAW;
+        switch (sub.toLowerCase(java.util.Locale.ROOT)) {
+            case "getreg" -> {
+                if (!toDense(c, e)) {
+                    return;
+                }
+                int[] regs = Hll.registers(e.bytes());
+                c.reply.array(regs.length);
+                for (int r : regs) {
+                    c.reply.integer(r);
+                }
+            }
+            case "decode" -> {
+                if (Hll.isDense(e.bytes())) {
+                    c.reply.error("ERR HLL encoding is not sparse");
+                    return;
+                }
+                c.reply.bulk(Hll.decodeSparse(e.bytes()));
+            }
+            case "encoding" -> c.reply.simple(Hll.isDense(e.bytes()) ? "dense" : "sparse");
+            case "todense" -> {
+                boolean sparse = !Hll.isDense(e.bytes());
+                if (toDense(c, e)) {
+                    c.reply.integer(sparse ? 1 : 0);
+                }
+            }
+            default -> c.reply.error("ERR Unknown PFDEBUG subcommand '" + sub + "'");
+        }
+    }
+
+    /**
+     * Converts a sparse value to dense in place. Redis does not signal the key (its content is the
+     * same registers), so the change is accounted as a resize only; false after replying if corrupt.
+     */
+    private static boolean toDense(Call c, Entry e) {
+        byte[] old = e.bytes();
+        if (Hll.isDense(old)) {
+            return true;
+        }
+        Hll h = Hll.of(old);
+        if (!h.toDense()) {
+            c.reply.error(CORRUPT);
+            return false;
+        }
+        e.value = h.bytes();
+        c.ks.resized(e, MemoryEstimate.bytes(h.bytes().length) - MemoryEstimate.bytes(old.length));
+        return true;
     }
 }

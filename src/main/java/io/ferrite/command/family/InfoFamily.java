@@ -91,7 +91,7 @@ public final class InfoFamily {
                 case "server" -> server(server, out);
                 case "clients" -> clients(server, out);
                 case "memory" -> memory(server, out);
-                case "persistence" -> persistence(out);
+                case "persistence" -> persistence(server, out);
                 case "stats" -> stats(server, out);
                 case "replication" -> replication(out);
                 case "cpu" -> cpu(out);
@@ -201,10 +201,16 @@ public final class InfoFamily {
     }
 
     /** No RDB or AOF exists yet: all that is true is that nothing is loading or being written. */
-    private static void persistence(StringBuilder out) {
+    private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
         field(out, "loading", 0);
         field(out, "async_loading", 0);
+        long dirty = 0;
+        for (Shard s : server.engine().shards()) {
+            dirty += s.stats.dirty;
+        }
+        // nothing saves yet: every change since start-up is unsaved
+        field(out, "rdb_changes_since_last_save", dirty);
         field(out, "rdb_bgsave_in_progress", 0);
         field(out, "aof_enabled", 0);
         field(out, "aof_rewrite_in_progress", 0);
@@ -406,14 +412,18 @@ public final class InfoFamily {
         sorted.forEach((code, n) -> out.append("errorstat_").append(code).append(":count=").append(n).append("\r\n"));
     }
 
-    /** The shards' avg_ttl estimates for the database, weighted by their expiring keys. */
+    /**
+     * The shards' avg_ttl estimates for the database, weighted by their expiring keys; a shard
+     * whose expire cycle has not sampled yet (estimate 0) is left out rather than averaged in as 0,
+     * so the figure is 0 or a sampled one, as Redis's single estimate is.
+     */
     private static long avgTtl(Engine e, int db) {
         long weighted = 0;
         long expires = 0;
         for (Shard s : e.shards()) {
             long[] avg = s.stats.avgTtl;
             long n = s.expires(db);
-            if (db < avg.length && n > 0) {
+            if (db < avg.length && n > 0 && avg[db] > 0) {
                 weighted += avg[db] * n;
                 expires += n;
             }

@@ -304,6 +304,9 @@ public final class SetFamily {
         SetValue s = (SetValue) o;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (!uniq || count == 1) {
+            if (FamilyUtil.tooManyRandomPicks(c, count, false)) {
+                return;
+            }
             c.reply.array((int) count);
             for (long i = 0; i < count; i++) {
                 c.reply.bulk(s.random(rnd));

@@ -947,6 +947,9 @@ public final class ZSetFamily {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         boolean nested = withScores && c.reply.resp3();
         if (!uniq || count == 1) {
+            if (FamilyUtil.tooManyRandomPicks(c, count, withScores)) {
+                return;
+            }
             c.reply.array((int) (withScores && !nested ? count * 2 : count));
             for (long i = 0; i < count; i++) {
                 int r = rnd.nextInt(size);

@@ -190,6 +190,22 @@ public final class Reply {
         }
     }
 
+    /** A big number: RESP3's '(' type, or a bulk string in RESP2 (addReplyBigNum). */
+    public void bignum(String digits) {
+        if (protocol == 3) {
+            out.writeByte('(');
+            writeAscii(digits);
+            out.writeShort(CRLF_SHORT);
+        } else {
+            bulk(digits);
+        }
+    }
+
+    /** RESP3's attribute header ('|'); the caller writes it only to RESP3 clients, as Redis does. */
+    public void attribute(int pairs) {
+        header('|', pairs);
+    }
+
     /** Text that RESP3 marks as verbatim ("txt"), as INFO and CLIENT LIST reply. */
     public void verbatim(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);

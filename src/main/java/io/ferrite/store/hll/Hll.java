@@ -432,6 +432,41 @@ public final class Hll {
         return HllEstimator.estimate(histogram);
     }
 
+    /** Every register of a dense value, in order (PFDEBUG GETREG). */
+    public static int[] registers(byte[] dense) {
+        int[] r = new int[REGISTERS];
+        for (int i = 0; i < REGISTERS; i++) {
+            r[i] = register(dense, i);
+        }
+        return r;
+    }
+
+    /**
+     * A sparse value's opcodes as PFDEBUG DECODE prints them: "z:len" (ZERO), "Z:len" (XZERO),
+     * "v:value,len" (VAL), space separated.
+     */
+    public static String decodeSparse(byte[] v) {
+        StringBuilder sb = new StringBuilder();
+        int p = HEADER;
+        while (p < v.length) {
+            int op = v[p] & 0xff;
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            if (isZero(op)) {
+                sb.append("z:").append(zeroLen(op));
+                p++;
+            } else if (isXZero(op)) {
+                sb.append("Z:").append(xzeroLen(op, p + 1 < v.length ? v[p + 1] : 0));
+                p += 2;
+            } else {
+                sb.append("v:").append(valValue(op)).append(',').append(valLen(op));
+                p++;
+            }
+        }
+        return sb.toString();
+    }
+
     // ---------------------------------------------------------------- dense registers
 
     /** Register {@code i} of a dense value (HLL_DENSE_GET_REGISTER; the byte past the end reads as 0). */

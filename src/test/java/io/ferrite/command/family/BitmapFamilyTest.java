@@ -414,4 +414,68 @@ class BitmapFamilyTest extends FerriteTest {
         assertThat(r.call("BITFIELD_RO", "k", "GET", "u8", "0", "GET", "i8", "8", "GET", "u16", "#1", "GET", "i64", "0",
             "GET", "u8", "1000")).isEqualTo("*5\r\n:104\r\n:101\r\n:27756\r\n:7522537965566820352\r\n:0\r\n");
     }
+
+    private long dirty() {
+        String info = redis.info("persistence");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rdb_changes_since_last_save:(\\d+)").matcher(info);
+        assertThat(m.find()).as(info).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Redis's bitops test: SETBIT and BITFIELD count a change only when they made, grew or changed the string. */
+    @Test
+    void setbitAndBitfieldCountChangesOnlyWhenTheValueChanged() {
+        RawClient c = raw();
+        long d0 = dirty();
+        c.call("SETBIT", "foo", "0", "0");
+        c.call("BITFIELD", "foo2", "SET", "i5", "0", "0");
+        long d1 = dirty();
+        assertThat(d1).isEqualTo(d0 + 2);
+        c.call("SETBIT", "foo", "0", "0");
+        c.call("BITFIELD", "foo2", "SET", "i5", "0", "0");
+        assertThat(dirty()).isEqualTo(d1);
+        c.call("SETBIT", "foo", "0", "1");
+        c.call("SETBIT", "foo", "0", "1");
+        c.call("SETBIT", "foo", "0", "0");
+        c.call("SETBIT", "foo", "0", "0");
+        c.call("BITFIELD", "foo2", "SET", "i5", "0", "1");
+        c.call("BITFIELD", "foo2", "SET", "i5", "0", "1");
+        c.call("BITFIELD", "foo2", "SET", "i5", "0", "0");
+        c.call("BITFIELD", "foo2", "SET", "i5", "0", "0");
+        long d2 = dirty();
+        assertThat(d2).isEqualTo(d1 + 4);
+        c.call("BITFIELD", "foo3", "INCRBY", "i5", "0", "1");
+        c.call("BITFIELD", "foo3", "INCRBY", "i5", "0", "1");
+        long d3 = dirty();
+        assertThat(d3).isEqualTo(d2 + 2);
+        c.call("SETBIT", "foo", "90", "0");
+        c.call("BITFIELD", "foo2", "SET", "i5", "90", "0");
+        long d4 = dirty();
+        assertThat(d4).isEqualTo(d3 + 2);
+        // one BITFIELD changing two fields counts two, as Redis's server.dirty += changes
+        c.call("BITFIELD", "foo2", "SET", "u8", "0", "255", "SET", "u8", "8", "255", "GET", "u8", "0");
+        assertThat(dirty()).isEqualTo(d4 + 2);
+    }
+
+    /** Redis 7.0.15 sends BITFIELD's "setbit" event only when a field changed. */
+    @Test
+    void bitfieldThatChangesNothingSendsNoEvent() throws Exception {
+        redis.configSet("notify-keyspace-events", "KA");
+        try {
+            RawClient c = raw();
+            RawClient sub = raw();
+            c.call("BITFIELD", "bf", "SET", "u8", "0", "7");
+            sub.call("SUBSCRIBE", "__keyspace@0__:bf");
+            c.call("BITFIELD", "bf", "SET", "u8", "0", "7");
+            c.call("BITFIELD", "bf", "SET", "u8", "0", "8");
+            assertThat(sub.readReply()).contains("setbit");
+            c.call("SETBIT", "bf", "0", "0");
+            c.call("SETBIT", "bf", "0", "1");
+            assertThat(sub.readReply()).contains("setbit");
+            c.call("PUBLISH", "__keyspace@0__:bf", "marker");
+            assertThat(sub.readReply()).contains("marker");
+        } finally {
+            redis.configSet("notify-keyspace-events", "");
+        }
+    }
 }

@@ -187,4 +187,21 @@ class HashFamilyTest extends FerriteTest {
         redis.del("h", "h3", "s");
         assertThat(usedMemory()).isEqualTo(before);
     }
+
+    /** A huge negative count used to be cast to int: a malformed reply, and the shard stuck repeating picks. */
+    @Test
+    void hrandfieldRefusesMorePicksThanOneReplyHolds() {
+        RawClient c = raw();
+        c.call("HSET", "h", "a", "1", "b", "2");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            // Redis 7.0.15's own limit for WITHVALUES
+            assertThat(c.call("HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("HRANDFIELD", "h", "-33554433", "WITHVALUES")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("HRANDFIELD", "h", "-9223372036854775807")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("HRANDFIELD", "h", "-67108865")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("HRANDFIELD", "h", "9223372036854775807")).startsWith("*2\r\n");
+        });
+        assertThat(redis.hrandfieldWithvalues("h", -1000)).hasSize(1000);
+    }
 }

@@ -140,11 +140,36 @@ class InfoFamilyTest extends FerriteTest {
         assertThat(es).contains("# Errorstats\r\nerrorstat_ERR:count=2\r\nerrorstat_NOPROTO:count=1\r\n");
     }
 
+    private long changes() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rdb_changes_since_last_save:(\\d+)")
+            .matcher(raw().call("INFO", "persistence"));
+        assertThat(m.find()).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Writes count as Redis's dirty counter counts them, on one shard or several; reads and no-ops do not. */
+    @Test
+    void changesSinceLastSaveCountWrites() {
+        RawClient r = raw();
+        long d0 = changes();
+        r.call("SET", "a", "1");
+        r.call("GET", "a");
+        r.call("DEL", "nokey");
+        assertThat(changes()).isEqualTo(d0 + 1);
+        r.call("MSET", "k1", "v", "k2", "v", "k3", "v", "k4", "v");
+        assertThat(changes()).isEqualTo(d0 + 5);
+        r.call("DEL", "k1", "k2", "k3", "k4");
+        r.call("EXPIRE", "a", "100");
+        assertThat(changes()).isEqualTo(d0 + 10);
+    }
+
     @Test
     void persistenceReportsOnlyWhatIsTrue() {
         String p = raw().call("INFO", "persistence");
         assertThat(p).contains("# Persistence\r\nloading:0\r\nasync_loading:0\r\n").contains("aof_enabled:0\r\n")
-            .doesNotContain("rdb_last_save_time").doesNotContain("rdb_changes_since_last_save");
+            .doesNotContain("rdb_last_save_time");
+        // nothing is ever saved, so every change since start-up counts, in Redis's place in the section
+        assertThat(p).containsPattern("async_loading:0\r\nrdb_changes_since_last_save:\\d+\r\nrdb_bgsave_in_progress:0\r\n");
     }
 
     @Test

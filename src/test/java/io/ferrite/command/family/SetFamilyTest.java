@@ -200,4 +200,18 @@ class SetFamilyTest extends FerriteTest {
         t.scard("w");
         assertThat(t.exec()).isNull();
     }
+
+    /** A huge negative count used to be cast to int: a malformed reply, and the shard stuck repeating picks. */
+    @Test
+    void srandmemberRefusesMorePicksThanOneReplyHolds() {
+        RawClient c = raw();
+        c.call("SADD", "s", "a", "b", "1");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertThat(c.call("SRANDMEMBER", "s", "-9223372036854775807")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("SRANDMEMBER", "s", "-67108865")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("SRANDMEMBER", "nokey", "-9223372036854775807")).isEqualTo("*0\r\n");
+            assertThat(c.call("SRANDMEMBER", "s", "9223372036854775807")).startsWith("*3\r\n");
+        });
+        assertThat(redis.srandmember("s", -1000)).hasSize(1000);
+    }
 }

@@ -221,4 +221,20 @@ class ZSetFamilyTest extends FerriteTest {
         t.zcard("w");
         assertThat(t.exec()).isNull();
     }
+
+    /** A huge negative count used to be cast to int: a malformed reply, and the shard stuck repeating picks. */
+    @Test
+    void zrandmemberRefusesMorePicksThanOneReplyHolds() {
+        RawClient c = raw();
+        c.call("ZADD", "z", "1", "a", "2", "b");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            assertThat(c.call("ZRANDMEMBER", "z", "-4611686018427387904", "WITHSCORES")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("ZRANDMEMBER", "z", "-4611686018427387903", "WITHSCORES")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("ZRANDMEMBER", "z", "-9223372036854775807")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("ZRANDMEMBER", "z", "-67108865")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("ZRANDMEMBER", "z", "9223372036854775807", "WITHSCORES")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("ZRANDMEMBER", "z", "4611686018427387903", "WITHSCORES")).startsWith("*4\r\n");
+        });
+        assertThat(redis.zrandmemberWithScores("z", -1000)).hasSize(1000);
+    }
 }

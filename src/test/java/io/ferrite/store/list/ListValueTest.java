@@ -257,6 +257,44 @@ class ListValueTest {
         }
     }
 
+    /** DEBUG QUICKLIST-PACKED-THRESHOLD's plain nodes: an element at the threshold lives alone in its node. */
+    @Test
+    void largeElementsLiveInPlainNodesOfTheirOwn() {
+        assertThat(ListValue.setPackedThreshold(5)).isTrue();
+        try {
+            ListValue l = new ListValue();
+            int fill = -2;
+            l.pushTail(b("a"), fill);
+            l.pushTail(b("b"), fill);
+            l.pushTail(b("large"), fill);
+            l.pushTail(b("c"), fill);
+            l.pushHead(b("LARGE"), fill);
+            l.pushHead(b("z"), fill);
+            assertThat(strings(l)).containsExactly("z", "LARGE", "a", "b", "large", "c");
+            // z | LARGE | a b | large | c
+            assertThat(l.nodeCount()).isEqualTo(5);
+            l.verify();
+            // a large element inserted into a packed node splits it around itself
+            l.insert(l.at(2), true, b("inserted-large"), fill);
+            assertThat(strings(l)).containsExactly("z", "LARGE", "a", "inserted-large", "b", "large", "c");
+            assertThat(l.nodeCount()).isEqualTo(7);
+            l.verify();
+            // a large element set over a small one in a packed node goes alone too
+            l.pushTail(b("d"), fill);
+            l.set(l.at(7), b("set-large"), fill);
+            assertThat(strings(l)).endsWith("c", "set-large");
+            l.verify();
+            // removals never merge a plain node with its neighbours
+            assertThat(l.removeMatching(b("inserted-large"), 0, false, fill)).isEqualTo(1);
+            assertThat(strings(l)).containsExactly("z", "LARGE", "a", "b", "large", "c", "set-large");
+            // z | LARGE | a b | large | c | set-large
+            assertThat(l.nodeCount()).isEqualTo(6);
+            l.verify();
+        } finally {
+            ListValue.setPackedThreshold(0);
+        }
+    }
+
     @Test
     void packedThresholdLimitsAreRedis() {
         assertThat(ListValue.setPackedThreshold((1L << 32) - (1 << 20) + 1)).isFalse();
