@@ -54,9 +54,10 @@ public final class ConfigRewriter {
                 }
                 continue;
             }
-            String name = l.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-            if (ServerConfig.directives().containsKey(name)) {
-                optionLines.computeIfAbsent(name, k -> new ArrayDeque<>()).add(i);
+            // an alias's line (slaveof, hash-max-ziplist-entries) is rewritten under the current name
+            Directive named = ServerConfig.lookup(l.split("\\s+", 2)[0]);
+            if (named != null) {
+                optionLines.computeIfAbsent(named.name, k -> new ArrayDeque<>()).add(i);
             }
         }
         for (Directive d : ServerConfig.directives().values()) {
@@ -72,7 +73,8 @@ public final class ConfigRewriter {
                 for (int j = 0; j + 1 < parts.length; j += 2) {
                     out.add("save " + parts[j] + " " + parts[j + 1]);
                 }
-            } else {
+            } else if (!(d.name.equals("replicaof") && value.isEmpty())) {
+                // no master: Redis writes no replicaof line at all
                 out.add(d.name + " " + format(d, value));
             }
             ArrayDeque<Integer> at = optionLines.remove(d.name);

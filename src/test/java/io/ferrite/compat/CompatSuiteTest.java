@@ -93,6 +93,8 @@ class CompatSuiteTest {
         cfg.set("shards", String.valueOf(n));
         cfg.set("memcached-port", "0");
         cfg.set("metrics-port", "0");
+        // the reference redis-server runs with --enable-debug-command yes (RedisProcess)
+        cfg.set("enable-debug-command", "yes");
         Server server = Server.start(cfg);
         synchronized (RESOURCES) {
           RESOURCES.add(server::close);
