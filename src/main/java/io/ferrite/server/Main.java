@@ -49,6 +49,11 @@ public final class Main {
             server = Server.start(config);
         } catch (RuntimeException e) {
             Log.warning(e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            if (m.contains(" RESP TCP listening socket ") || m.contains("listening on RESP port")) {
+                // Redis's closing line for this case, which supervisors (its test suite) look for
+                Log.warning("Failed listening on port " + config.get("port") + " (TCP), aborting.");
+            }
             System.exit(1);
             return;
         }
