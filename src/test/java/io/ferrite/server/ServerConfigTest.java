@@ -234,4 +234,11 @@ class ServerConfigTest {
         c.set("enable-debug-command", "yes");
         assertThat(c.allows("enable-debug-command", "10.1.2.3:5000")).isTrue();
     }
+
+    @Test
+    void shippedConfigLoadsToTheDefaults() throws Exception {
+        ServerConfig shipped = ServerConfig.defaults();
+        shipped.load(Path.of("conf/ferrite.conf"));
+        assertThat(shipped.snapshot()).isEqualTo(ServerConfig.defaults().snapshot());
+    }
 }
