@@ -24,7 +24,13 @@ public final class Directive {
         /** Takes several words on a config line (MULTI_ARG_CONFIG). */
         MULTI_ARG,
         /** Numeric bounds compared and printed as unsigned 64-bit values (Redis's unsigned long long). */
-        UNSIGNED
+        UNSIGNED,
+        /**
+         * Fixed at start-up in Ferrite although Redis may change it at run time (port, bind), or
+         * Ferrite's own listener settings: CONFIG SET accepts the current value as a no-op, so a
+         * client that writes back what CONFIG GET printed succeeds, and refuses any other.
+         */
+        START_UP_ONLY
     }
 
     final String name;
@@ -94,6 +100,11 @@ public final class Directive {
 
     public String name() {
         return name;
+    }
+
+    /** Whether {@code raw} means the value {@code current} (a canonical form); throws as {@link #normalize} on bad input. */
+    public boolean normalizedEquals(String current, String raw) {
+        return normalize(raw).equals(current);
     }
 
     /** Parses {@code raw} to the form CONFIG GET prints; throws {@link IllegalArgumentException} with Redis's reason. */

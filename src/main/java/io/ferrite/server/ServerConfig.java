@@ -23,9 +23,9 @@ public final class ServerConfig {
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
 
     static {
-        add(Directive.integer("port", 6379, 0, 65535, false));
+        add(Directive.integer("port", 6379, 0, 65535, false).with(Flag.START_UP_ONLY));
         add(Directive.custom("bind", "* -::*", false, v -> v.isBlank() ? "Too many bind addresses specified." : null,
-            v -> String.join(" ", v.trim().split("\\s+"))).with(Flag.MULTI_ARG));
+            v -> String.join(" ", v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.START_UP_ONLY));
         add(Directive.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
         add(Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true));
         add(Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true));
@@ -68,12 +68,12 @@ public final class ServerConfig {
         add(Directive.memory("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE, true));
         add(Directive.memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true));
         add(Directive.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true));
-        add(Directive.integer("shards", 0, 0, 1024, false));
-        add(Directive.integer("memcached-port", 11211, 0, 65535, false));
+        add(Directive.integer("shards", 0, 0, 1024, false).with(Flag.START_UP_ONLY));
+        add(Directive.integer("memcached-port", 11211, 0, 65535, false).with(Flag.START_UP_ONLY));
         // memcached's -I (largest item) and -c (connection limit) for the memcached listener
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
-        add(Directive.integer("metrics-port", 9121, 0, 65535, false));
+        add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
         add(Directive.custom("notify-keyspace-events", "", true, io.ferrite.pubsub.NotifyFlags::check,
             io.ferrite.pubsub.NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
@@ -252,7 +252,6 @@ public final class ServerConfig {
     public void load(Path path) throws IOException {
         file = path.toAbsolutePath();
         readingFile = true;
-        fileSetSave = false;
         try {
             include(path);
         } finally {
@@ -271,8 +270,20 @@ public final class ServerConfig {
         }
     }
 
-    /** Applies `--name value ...` arguments as redis-server does (they override the file). */
+    /**
+     * Applies `--name value ...` arguments as redis-server does: as more lines after the file's
+     * (they override it, and a save given there adds to the file's save lines).
+     */
     public void applyArgs(List<String> args) {
+        readingFile = true;
+        try {
+            applyArgWords(args);
+        } finally {
+            readingFile = false;
+        }
+    }
+
+    private void applyArgWords(List<String> args) {
         String name = null;
         List<String> vals = new ArrayList<>();
         for (String a : args) {

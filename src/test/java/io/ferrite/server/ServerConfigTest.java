@@ -194,6 +194,14 @@ class ServerConfigTest {
         c.load(f);
         // redis.conf's save lines add up; the first one drops the default
         assertThat(c.get("save")).isEqualTo("900 1 300 10");
+        // the command line reads as more lines of the file: its save adds up too, "" clears
+        c.applyArgs(List.of("--save", "100", "100"));
+        assertThat(c.get("save")).isEqualTo("900 1 300 10 100 100");
+        c.applyArgs(List.of("--save", ""));
+        assertThat(c.get("save")).isEmpty();
+        ServerConfig alone = ServerConfig.defaults();
+        alone.applyArgs(List.of("--save", "100", "100"));
+        assertThat(alone.get("save")).isEqualTo("100 100");
         assertThat(c.getInt("maxclients")).isEqualTo(77);
         assertThat(c.inertGiven()).contains("list-max-ziplist-entries", "lua-replicate-commands");
         for (String refused : List.of("rename-command FLUSHALL \"\"", "user default on", "loadmodule /x.so", "mymodule.opt 1")) {

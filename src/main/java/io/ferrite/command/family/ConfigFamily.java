@@ -113,7 +113,7 @@ public final class ConfigFamily {
             if (unknown != null || errStr != null) {
                 continue;
             }
-            if (!ServerConfig.isMutable(name)) {
+            if (!ServerConfig.isMutable(name) && !(d.has(Directive.Flag.START_UP_ONLY) && sameValue(cfg, d, c.argString(i + 1)))) {
                 errStr = "can't set immutable config";
                 errArg = given;
                 continue;
@@ -157,6 +157,14 @@ public final class ConfigFamily {
             apply(c.server, d.name());
         }
         c.reply.ok();
+    }
+
+    private static boolean sameValue(ServerConfig cfg, Directive d, String value) {
+        try {
+            return d.normalizedEquals(cfg.get(d.name()), value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Side effects of a changed directive; the others are read where they are used. */
