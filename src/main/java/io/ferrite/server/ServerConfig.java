@@ -283,24 +283,43 @@ public final class ServerConfig {
         }
     }
 
+    /**
+     * redis-server's main(): each {@code --name} starts a config line and the arguments after it
+     * are its values (quoted as Redis's sdscatrepr quotes them); "--name value" in one argument is
+     * a whole line; an argument after a bare {@code --name} is its value even when it starts with
+     * "--"; a {@code --save} with nothing after it, or before another option, means {@code save ""}.
+     */
     private void applyArgWords(List<String> args) {
-        String name = null;
-        List<String> vals = new ArrayList<>();
-        for (String a : args) {
-            if (a.startsWith("--") && a.length() > 2) {
-                if (name != null) {
-                    applyWords(name, vals, "Reading the command line");
+        StringBuilder options = new StringBuilder();
+        boolean handledLast = true;
+        for (int j = 0; j < args.size(); j++) {
+            String a = args.get(j);
+            if (handledLast && a.startsWith("--")) {
+                if (options.length() > 0) {
+                    options.append('\n');
                 }
-                name = a.substring(2);
-                vals = new ArrayList<>();
-            } else if (name == null) {
-                throw new ConfigError("Reading the command line", a, "Invalid argument: expected --directive");
+                options.append(a.substring(2)).append(' ');
+                List<byte[]> w = io.ferrite.protocol.resp.InlineArgs.split(a.getBytes(StandardCharsets.UTF_8));
+                if (w != null && w.size() == 1) {
+                    handledLast = false;
+                    boolean nextIsOption = j + 1 < args.size() && args.get(j + 1).startsWith("--");
+                    if (a.equalsIgnoreCase("--save") && (nextIsOption || j == args.size() - 1)) {
+                        options.append("\"\"");
+                        handledLast = nextIsOption;
+                    }
+                } else {
+                    handledLast = true;
+                }
             } else {
-                vals.add(a);
+                options.append(ConfigRewriter.quote(a)).append(' ');
+                handledLast = true;
             }
         }
-        if (name != null) {
-            applyWords(name, vals, "Reading the command line");
+        for (String line : options.toString().split("\n")) {
+            String l = line.trim();
+            if (!l.isEmpty()) {
+                applyLine(l, "Reading the command line");
+            }
         }
     }
 
@@ -314,13 +333,13 @@ public final class ServerConfig {
         }
         List<String> w = new ArrayList<>();
         words.forEach(b -> w.add(new String(b, StandardCharsets.UTF_8)));
-        applyWords(w.get(0), w.subList(1, w.size()), where);
+        applyWords(w.get(0), w.subList(1, w.size()), where, line);
     }
 
-    private void applyWords(String name, List<String> vals, String where) {
+    /** Applies one config line, {@code shown} as the error names it (the line as written). */
+    private void applyWords(String name, List<String> vals, String where, String shown) {
         String n = name.toLowerCase(Locale.ROOT);
         Directive d = lookup(n);
-        String shown = name + (vals.isEmpty() ? "" : " " + String.join(" ", vals));
         if (d == null) {
             applyOther(n, vals, where, shown);
             return;
