@@ -20,6 +20,7 @@ public final class Main {
         }
         ServerConfig config = ServerConfig.defaults();
         try {
+            config.applyDefaults(System.getProperty("ferrite.defaults", ""));
             int from = 0;
             if (!args.isEmpty() && !args.get(0).startsWith("--")) {
                 config.load(Path.of(args.get(0)));

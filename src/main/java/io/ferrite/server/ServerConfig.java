@@ -271,6 +271,20 @@ public final class ServerConfig {
     }
 
     /**
+     * Applies config lines (newline-separated) as new defaults, before the file and the command
+     * line, which override them: how a launcher changes Ferrite's defaults without touching the
+     * arguments a caller passes as to redis-server (see scripts/redis-server).
+     */
+    public void applyDefaults(String lines) {
+        for (String line : lines.split("\n")) {
+            String l = line.trim();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                applyLine(l, "Reading the ferrite.defaults system property");
+            }
+        }
+    }
+
+    /**
      * Applies `--name value ...` arguments as redis-server does: as more lines after the file's
      * (they override it, and a save given there adds to the file's save lines).
      */

@@ -77,6 +77,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void launcherDefaultsGiveWayToFileAndCommandLine() throws Exception {
+        Path f = dir.resolve("m.conf");
+        Files.writeString(f, "memcached-port 11300\n");
+        ServerConfig c = ServerConfig.defaults();
+        c.applyDefaults("memcached-port 0\nmetrics-port 0\n");
+        c.load(f);
+        c.applyArgs(List.of("--port", "7000"));
+        assertThat(c.get("memcached-port")).isEqualTo("11300");
+        assertThat(c.get("metrics-port")).isEqualTo("0");
+    }
+
+    @Test
     void commandLineAsRedisServerReadsIt() {
         ServerConfig c = ServerConfig.defaults();
         c.applyArgs(List.of("--maxmemory 700mb", "--maxmemory-policy volatile-lru"));
