@@ -61,7 +61,8 @@ public final class Main {
         Path pidFile = writePidFile(config);
         server.onShutdown(() -> System.exit(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!server.isClosed()) {
+            boolean signalled = !server.isClosed();
+            if (signalled) {
                 Log.warning("Received SIGTERM scheduling shutdown...");
                 server.close();
             }
@@ -73,7 +74,10 @@ public final class Main {
                     Log.warning("Unable to remove the pid file " + pidFile + ": " + e.getMessage());
                 }
             }
-            Log.warning("Ferrite is now ready to exit, bye bye...");
+            if (signalled) {
+                // SHUTDOWN logs its own farewell
+                Log.warning("Ferrite is now ready to exit, bye bye...");
+            }
         }));
         startupBanner(config, server);
         Log.notice("Ready to accept connections");
