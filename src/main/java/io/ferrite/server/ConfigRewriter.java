@@ -27,6 +27,14 @@ public final class ConfigRewriter {
 
     /** Rewrites {@code config}'s file; throws IOException with the reason on failure. */
     public static void rewrite(ServerConfig config) throws IOException {
+        rewrite(config, false);
+    }
+
+    /**
+     * As {@link #rewrite(ServerConfig)}; {@code forceAll} also writes every directive left at its
+     * default (what DEBUG CONFIG-REWRITE-FORCE-ALL asks of Redis's rewriteConfig).
+     */
+    public static void rewrite(ServerConfig config, boolean forceAll) throws IOException {
         Path path = config.file();
         List<String> lines = new ArrayList<>();
         try {
@@ -36,13 +44,13 @@ public final class ConfigRewriter {
         } catch (NoSuchFileException e) {
             // a missing file is written from scratch, as Redis does
         }
-        String content = render(config, lines);
+        String content = render(config, lines, forceAll);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String render(ServerConfig config, List<String> old) {
+    static String render(ServerConfig config, List<String> old, boolean forceAll) {
         List<String> lines = new ArrayList<>(old);
         Map<String, ArrayDeque<Integer>> optionLines = new HashMap<>();
         boolean hasTail = false;
@@ -63,7 +71,7 @@ public final class ConfigRewriter {
         for (Directive d : ServerConfig.directives().values()) {
             String value = config.get(d.name);
             String def = d.normalize(d.defaultValue);
-            boolean force = !value.equals(def) || d.name.equals("save") || d.name.equals("dir");
+            boolean force = forceAll || !value.equals(def) || d.name.equals("save") || d.name.equals("dir");
             List<String> out = new ArrayList<>();
             if (d.name.equals("save")) {
                 String[] parts = value.isEmpty() ? new String[0] : value.split(" ");
@@ -119,7 +127,8 @@ public final class ConfigRewriter {
         return switch (d.type) {
             case MEMORY -> memory(Long.parseLong(value));
             case STRING -> quote(value);
-            case CUSTOM -> d.name.equals("dir") ? quote(value) : value;
+            // an empty value still needs its word: `notify-keyspace-events ""`
+            case CUSTOM -> d.name.equals("dir") || value.isEmpty() ? quote(value) : value;
             default -> value;
         };
     }
