@@ -64,7 +64,7 @@ public final class Main {
             boolean signalled = !server.isClosed();
             if (signalled) {
                 Log.warning("Received SIGTERM scheduling shutdown...");
-                server.close();
+                closeWithin(server, CLOSE_WAIT_MILLIS);
             }
             if (pidFile != null) {
                 // Redis removes its pid file on the way out, whatever the shutdown's cause
@@ -81,6 +81,26 @@ public final class Main {
         }));
         startupBanner(config, server);
         Log.notice("Ready to accept connections");
+    }
+
+    /**
+     * How long SIGTERM waits for the listeners and shards to stop before the JVM exits anyway: a
+     * signal must always end the process (and remove the pid file), even when a loop does not stop.
+     */
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    private static void closeWithin(Server server, long millis) {
+        Thread closer = new Thread(server::close, "ferrite-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            Log.warning("The server did not stop within " + millis / 1000 + " seconds: exiting anyway");
+        }
     }
 
     /** One warning per directive that was given but has no effect in Ferrite yet. */
