@@ -81,6 +81,14 @@ public final class Dispatcher {
             rejectArity(reply, cmd, client);
             return true;
         }
+        if (cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(cmd, client)) {
+            String setting = cmd.fullName().startsWith("debug") ? "DEBUG" : "MODULE";
+            reject(reply, cmd, client, "ERR " + setting + " command not allowed. If the enable-"
+                + setting.toLowerCase(java.util.Locale.ROOT) + "-command option is set to \"local\", you can run it from"
+                + " a local connection, otherwise you need to set this option in the configuration file, and then"
+                + " restart the server.");
+            return true;
+        }
         if (!client.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
@@ -393,6 +401,12 @@ public final class Dispatcher {
 
     private Shard[] shardsOf(KeyRouting route) {
         return route.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
+    }
+
+    /** Redis's allowProtectedAction for DEBUG and MODULE: enable-debug-command / enable-module-command. */
+    private boolean protectedAllowed(Command cmd, Client client) {
+        String setting = cmd.fullName().startsWith("debug") ? "enable-debug-command" : "enable-module-command";
+        return server.config().allows(setting, client.addr);
     }
 
     private void rejectArity(Reply reply, Command cmd, Client client) {

@@ -27,6 +27,14 @@ public final class ConfigRewriter {
 
     /** Rewrites {@code config}'s file; throws IOException with the reason on failure. */
     public static void rewrite(ServerConfig config) throws IOException {
+        rewrite(config, false);
+    }
+
+    /**
+     * As {@link #rewrite(ServerConfig)}; {@code forceAll} also writes every directive left at its
+     * default (what DEBUG CONFIG-REWRITE-FORCE-ALL asks of Redis's rewriteConfig).
+     */
+    public static void rewrite(ServerConfig config, boolean forceAll) throws IOException {
         Path path = config.file();
         List<String> lines = new ArrayList<>();
         try {
@@ -36,13 +44,13 @@ public final class ConfigRewriter {
         } catch (NoSuchFileException e) {
             // a missing file is written from scratch, as Redis does
         }
-        String content = render(config, lines);
+        String content = render(config, lines, forceAll);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String render(ServerConfig config, List<String> old) {
+    static String render(ServerConfig config, List<String> old, boolean forceAll) {
         List<String> lines = new ArrayList<>(old);
         Map<String, ArrayDeque<Integer>> optionLines = new HashMap<>();
         boolean hasTail = false;
@@ -54,15 +62,16 @@ public final class ConfigRewriter {
                 }
                 continue;
             }
-            String name = l.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
-            if (ServerConfig.directives().containsKey(name)) {
-                optionLines.computeIfAbsent(name, k -> new ArrayDeque<>()).add(i);
+            // an alias's line (slaveof, hash-max-ziplist-entries) is rewritten under the current name
+            Directive named = ServerConfig.lookup(l.split("\\s+", 2)[0]);
+            if (named != null) {
+                optionLines.computeIfAbsent(named.name, k -> new ArrayDeque<>()).add(i);
             }
         }
         for (Directive d : ServerConfig.directives().values()) {
             String value = config.get(d.name);
             String def = d.normalize(d.defaultValue);
-            boolean force = !value.equals(def) || d.name.equals("save") || d.name.equals("dir");
+            boolean force = forceAll || !value.equals(def) || d.name.equals("save") || d.name.equals("dir");
             List<String> out = new ArrayList<>();
             if (d.name.equals("save")) {
                 String[] parts = value.isEmpty() ? new String[0] : value.split(" ");
@@ -72,7 +81,8 @@ public final class ConfigRewriter {
                 for (int j = 0; j + 1 < parts.length; j += 2) {
                     out.add("save " + parts[j] + " " + parts[j + 1]);
                 }
-            } else {
+            } else if (!(d.name.equals("replicaof") && value.isEmpty())) {
+                // no master: Redis writes no replicaof line at all
                 out.add(d.name + " " + format(d, value));
             }
             ArrayDeque<Integer> at = optionLines.remove(d.name);
@@ -117,7 +127,8 @@ public final class ConfigRewriter {
         return switch (d.type) {
             case MEMORY -> memory(Long.parseLong(value));
             case STRING -> quote(value);
-            case CUSTOM -> d.name.equals("dir") ? quote(value) : value;
+            // an empty value still needs its word: `notify-keyspace-events ""`
+            case CUSTOM -> d.name.equals("dir") || value.isEmpty() ? quote(value) : value;
             default -> value;
         };
     }

@@ -1,7 +1,9 @@
 package io.ferrite.server;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -10,6 +12,26 @@ import java.util.function.Function;
  */
 public final class Directive {
     public enum Type { INT, MEMORY, BOOL, STRING, ENUM, CUSTOM }
+
+    /** Properties Redis 7.0's config table gives a directive beside its type (config.c's *_CONFIG flags). */
+    public enum Flag {
+        /** Accepted for compatibility but without effect in Ferrite yet: start-up warns when it is given. */
+        INERT,
+        /** Refused by CONFIG SET unless enable-protected-configs allows it (PROTECTED_CONFIG). */
+        PROTECTED,
+        /** Matched by CONFIG GET only by its exact name, never by a pattern (HIDDEN_CONFIG). */
+        HIDDEN,
+        /** Takes several words on a config line (MULTI_ARG_CONFIG). */
+        MULTI_ARG,
+        /** Numeric bounds compared and printed as unsigned 64-bit values (Redis's unsigned long long). */
+        UNSIGNED,
+        /**
+         * Fixed at start-up in Ferrite although Redis may change it at run time (port, bind), or
+         * Ferrite's own listener settings: CONFIG SET accepts the current value as a no-op, so a
+         * client that writes back what CONFIG GET printed succeeds, and refuses any other.
+         */
+        START_UP_ONLY
+    }
 
     final String name;
     final Type type;
@@ -21,6 +43,7 @@ public final class Directive {
     /** For CUSTOM directives: returns an error text or null, and the canonical form via {@link #canonical}. */
     final Function<String, String> validator;
     final Function<String, String> canonical;
+    private final Set<Flag> flags = EnumSet.noneOf(Flag.class);
 
     private Directive(String name, Type type, String defaultValue, boolean mutable, long min, long max,
                       List<String> choices, Function<String, String> validator, Function<String, String> canonical) {
@@ -51,6 +74,11 @@ public final class Directive {
         return new Directive(name, Type.STRING, def, mutable, 0, 0, List.of(), null, null);
     }
 
+    /** A string whose value must pass {@code validator} (null = valid, else Redis's reason). */
+    static Directive string(String name, String def, boolean mutable, Function<String, String> validator) {
+        return new Directive(name, Type.STRING, def, mutable, 0, 0, List.of(), validator, null);
+    }
+
     static Directive choice(String name, String def, boolean mutable, String... choices) {
         return new Directive(name, Type.ENUM, def, mutable, 0, 0, List.of(choices), null, null);
     }
@@ -60,8 +88,23 @@ public final class Directive {
         return new Directive(name, Type.CUSTOM, def, mutable, 0, 0, List.of(), validator, canonical);
     }
 
+    /** Adds table flags; used only while the directive table is built. */
+    Directive with(Flag... more) {
+        flags.addAll(List.of(more));
+        return this;
+    }
+
+    public boolean has(Flag f) {
+        return flags.contains(f);
+    }
+
     public String name() {
         return name;
+    }
+
+    /** Whether {@code raw} means the value {@code current} (a canonical form); throws as {@link #normalize} on bad input. */
+    public boolean normalizedEquals(String current, String raw) {
+        return normalize(raw).equals(current);
     }
 
     /** Parses {@code raw} to the form CONFIG GET prints; throws {@link IllegalArgumentException} with Redis's reason. */
@@ -71,12 +114,18 @@ public final class Directive {
                 long v;
                 try {
                     v = type == Type.MEMORY ? parseMemory(raw) : Long.parseLong(raw.trim());
-                } catch (NumberFormatException e) {
+                } catch (NumberFormatException | ArithmeticException e) {
                     throw new IllegalArgumentException(type == Type.MEMORY
                         ? "argument must be a memory value" : "argument couldn't be parsed into an integer");
                 }
-                if (v < min || v > max) {
-                    throw new IllegalArgumentException("argument must be between " + min + " and " + max + " inclusive");
+                boolean unsigned = has(Flag.UNSIGNED);
+                boolean out = unsigned
+                    ? Long.compareUnsigned(v, min) < 0 || Long.compareUnsigned(v, max) > 0
+                    : v < min || v > max;
+                if (out) {
+                    throw new IllegalArgumentException("argument must be between "
+                        + (unsigned ? Long.toUnsignedString(min) : min) + " and "
+                        + (unsigned ? Long.toUnsignedString(max) : max) + " inclusive");
                 }
                 return Long.toString(v);
             }
@@ -102,6 +151,10 @@ public final class Directive {
                 return canonical.apply(raw);
             }
             default -> {
+                String err = validator == null ? null : validator.apply(raw);
+                if (err != null) {
+                    throw new IllegalArgumentException(err);
+                }
                 return raw;
             }
         }

@@ -29,7 +29,8 @@ public final class Log {
         String file = cfg.get("logfile");
         if (!file.isEmpty()) {
             try {
-                out = new PrintStream(new FileOutputStream(file, true), true);
+                // a relative name lives in dir, as Redis opens it after its chdir
+                out = new PrintStream(new FileOutputStream(cfg.resolve(file).toFile(), true), true);
             } catch (IOException e) {
                 throw new ServerConfig.ConfigError("Reading the configuration", "logfile " + file, "Can't open the log file: " + e.getMessage());
             }
@@ -50,6 +51,14 @@ public final class Log {
 
     public static void verbose(String msg) {
         log(Level.VERBOSE, msg);
+    }
+
+    /** Lines written as they are (the start-up banner), under the NOTICE level like Redis's LL_RAW logo. */
+    public static void raw(String lines) {
+        if (Level.NOTICE.ordinal() < level.ordinal()) {
+            return;
+        }
+        out.println(lines);
     }
 
     public static void log(Level l, String msg) {

@@ -1,5 +1,8 @@
 package io.ferrite.server;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +20,7 @@ public final class Main {
         }
         ServerConfig config = ServerConfig.defaults();
         try {
+            config.applyDefaults(System.getProperty("ferrite.defaults", ""));
             int from = 0;
             if (!args.isEmpty() && !args.get(0).startsWith("--")) {
                 config.load(Path.of(args.get(0)));
@@ -27,11 +31,15 @@ public final class Main {
         } catch (ServerConfig.ConfigError e) {
             System.err.println(e.getMessage());
             System.exit(1);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("Fatal error, can't open config file '" + args.get(0) + "': " + e.getMessage());
             System.exit(1);
         }
         Log.notice("oO0OoO0OoO0Oo Ferrite is starting oO0OoO0OoO0Oo");
+        Log.notice("Ferrite version=" + Version.FERRITE + ", redis-compat=" + Version.REDIS + ", pid="
+            + ProcessHandle.current().pid() + ", just started");
+        Log.notice(config.file() != null ? "Configuration loaded" : "Warning: no config file specified, using the default config.");
+        warnInert(config);
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             // Netty's default samples one buffer in 128 with a stack trace (about 1.5% of the CPU
             // under load); that is a debugging aid, so a running server leaves it off unless asked
@@ -42,23 +50,115 @@ public final class Main {
             server = Server.start(config);
         } catch (RuntimeException e) {
             Log.warning(e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            if (m.contains(" RESP TCP listening socket ") || m.contains("listening on RESP port")) {
+                // Redis's closing line for this case, which supervisors (its test suite) look for
+                Log.warning("Failed listening on port " + config.get("port") + " (TCP), aborting.");
+            }
             System.exit(1);
             return;
         }
+        Path pidFile = writePidFile(config);
         server.onShutdown(() -> System.exit(0));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (server.isClosed()) {
-                return;
+            boolean signalled = !server.isClosed();
+            if (signalled) {
+                Log.warning("Received SIGTERM scheduling shutdown...");
+                closeWithin(server, CLOSE_WAIT_MILLIS);
             }
-            Log.warning("Received SIGTERM scheduling shutdown...");
-            server.close();
-            Log.warning("Ferrite is now ready to exit, bye bye...");
+            if (pidFile != null) {
+                // Redis removes its pid file on the way out, whatever the shutdown's cause
+                try {
+                    Files.deleteIfExists(pidFile);
+                } catch (IOException e) {
+                    Log.warning("Unable to remove the pid file " + pidFile + ": " + e.getMessage());
+                }
+            }
+            if (signalled) {
+                // SHUTDOWN logs its own farewell
+                Log.warning("Ferrite is now ready to exit, bye bye...");
+            }
         }));
-        Log.notice("Ferrite version=" + Version.FERRITE + ", redis-compat=" + Version.REDIS + ", pid="
-            + ProcessHandle.current().pid() + ", shards=" + server.engine().shardCount()
-            + ", transport=" + (server.epoll() ? "epoll" : "nio") + (config.file() != null ? ", config=" + config.file() : ""));
-        Log.notice("Ready to accept connections: resp port " + config.get("port")
-            + ", memcached port " + config.get("memcached-port") + ", metrics port " + config.get("metrics-port")
-            + (server.metricsPort() != 0 ? " (/metrics)" : ""));
+        startupBanner(config, server);
+        Log.notice("Ready to accept connections");
+    }
+
+    /**
+     * How long SIGTERM waits for the listeners and shards to stop before the JVM exits anyway: a
+     * signal must always end the process (and remove the pid file), even when a loop does not stop.
+     */
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    private static void closeWithin(Server server, long millis) {
+        Thread closer = new Thread(server::close, "ferrite-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            Log.warning("The server did not stop within " + millis / 1000 + " seconds: exiting anyway");
+        }
+    }
+
+    /** One warning per directive that was given but has no effect in Ferrite yet. */
+    static void warnInert(ServerConfig config) {
+        for (String name : config.inertGiven()) {
+            String value = config.get(name);
+            if (name.equals("save") && value.isEmpty() || name.equals("appendonly") && value.equals("no")) {
+                // what Ferrite does anyway: nothing to warn about
+                continue;
+            }
+            Log.warning("WARNING: the directive '" + name + "' is accepted for compatibility with Redis 7.0 but has no effect in Ferrite"
+                + (value == null ? "" : " (value '" + value + "')"));
+        }
+        if (config.getBool("daemonize")) {
+            Log.warning("WARNING: 'daemonize yes' is not supported (a JVM cannot fork): Ferrite keeps running in the"
+                + " foreground; let the service manager run it in the background");
+        }
+    }
+
+    /**
+     * Redis's start-up lines: with always-show-logo, a block of lines that ends with " PID: n";
+     * otherwise one line, which here also carries " PID: n" so that a supervisor (Redis's own test
+     * suite among them) can tell the process it started is the one listening.
+     */
+    static void startupBanner(ServerConfig config, Server server) {
+        long pid = ProcessHandle.current().pid();
+        String ports = "port=" + server.respPort() + ", memcached-port=" + server.memcachedPort()
+            + ", metrics-port=" + server.metricsPort() + ", shards=" + server.engine().shardCount()
+            + ", transport=" + (server.epoll() ? "epoll" : "nio");
+        if (config.getBool("always-show-logo")) {
+            Log.raw(String.join(System.lineSeparator(),
+                "",
+                "    Ferrite " + Version.FERRITE + " (Redis " + Version.REDIS + " compatible) 64 bit",
+                "",
+                "    Running in standalone mode",
+                "    Port: " + server.respPort(),
+                "    PID: " + pid,
+                ""));
+            Log.notice("Running mode=standalone, " + ports);
+        } else {
+            Log.notice("Running mode=standalone, " + ports + ", PID: " + pid);
+        }
+        Log.notice("Server initialized");
+    }
+
+    /** Writes {@code pidfile} (resolved in dir) when set; a failure is logged, as Redis's createPidFile does. */
+    static Path writePidFile(ServerConfig config) {
+        String name = config.get("pidfile");
+        if (name == null || name.isEmpty()) {
+            return null;
+        }
+        Path p = config.resolve(name);
+        try {
+            Files.writeString(p, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+            return p;
+        } catch (IOException e) {
+            Log.warning("Failed to write PID file: " + e.getMessage());
+            return null;
+        }
     }
 }

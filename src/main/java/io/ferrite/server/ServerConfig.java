@@ -9,7 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.ferrite.server.Directive.Flag;
 
 /**
  * The server's directives, named as in redis.conf, read from a config file and the command line
@@ -19,22 +23,35 @@ public final class ServerConfig {
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
 
     static {
-        add(Directive.integer("port", 6379, 0, 65535, false));
+        add(Directive.integer("port", 6379, 0, 65535, false).with(Flag.START_UP_ONLY));
         add(Directive.custom("bind", "* -::*", false, v -> v.isBlank() ? "Too many bind addresses specified." : null,
-            v -> String.join(" ", v.trim().split("\\s+"))));
+            v -> String.join(" ", v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.START_UP_ONLY));
         add(Directive.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
         add(Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true));
         add(Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true));
         add(Directive.choice("loglevel", "notice", true, "debug", "verbose", "notice", "warning"));
         add(Directive.string("logfile", "", false));
         add(Directive.integer("databases", 16, 1, Integer.MAX_VALUE, false));
+        // the working directory: every file Ferrite writes is resolved against it (see resolve)
         add(Directive.custom("dir", ".", true, v -> Files.isDirectory(Path.of(v)) ? null : "No such file or directory",
-            v -> Path.of(v).toAbsolutePath().normalize().toString()));
-        add(Directive.string("dbfilename", "dump.rdb", true));
+            v -> Path.of(v).toAbsolutePath().normalize().toString()).with(Flag.PROTECTED));
+        add(Directive.string("pidfile", "", false));
+        add(Directive.bool("daemonize", false, false));
+        add(Directive.bool("always-show-logo", false, false));
+        // Redis 7.0's protected actions: no (the default), local (loopback clients only) or yes
+        add(Directive.choice("enable-protected-configs", "no", false, "no", "yes", "local"));
+        add(Directive.choice("enable-debug-command", "no", false, "no", "yes", "local"));
+        // no MODULE command exists, so this one only keeps redis.conf loading
+        add(Directive.choice("enable-module-command", "no", false, "no", "yes", "local").with(Flag.INERT));
+        // persistence is not there yet: accepted, validated and shown, but nothing is saved or loaded
+        add(Directive.string("dbfilename", "dump.rdb", true,
+            v -> v.contains("/") ? "dbfilename can't be a path, just a filename" : null).with(Flag.PROTECTED, Flag.INERT));
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, ServerConfig::checkSave,
-            v -> String.join(" ", v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+"))));
-        add(Directive.bool("appendonly", false, true));
-        add(Directive.string("appendfilename", "appendonly.aof", false));
+            v -> String.join(" ", v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.INERT));
+        add(Directive.bool("appendonly", false, true).with(Flag.INERT));
+        add(Directive.string("appendfilename", "appendonly.aof", false,
+            v -> v.isEmpty() ? "appendfilename can't be empty"
+                : v.contains("/") ? "appendfilename can't be a path, just a filename" : null).with(Flag.INERT));
         add(Directive.string("requirepass", "", true));
         add(Directive.integer("maxclients", 10000, 1, 4294967295L, true));
         add(Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true));
@@ -42,25 +59,25 @@ public final class ServerConfig {
         add(Directive.integer("hz", 10, 0, Integer.MAX_VALUE, true));
         // encodings of the collection types: the same thresholds as Redis 7.0
         add(Directive.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true));
-        add(Directive.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true).with(Flag.INERT));
         add(Directive.integer("hash-max-listpack-entries", 512, 0, Long.MAX_VALUE, true));
-        add(Directive.integer("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
+        add(Directive.memory("hash-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
         add(Directive.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true));
         add(Directive.integer("zset-max-listpack-entries", 128, 0, Long.MAX_VALUE, true));
-        add(Directive.integer("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
+        add(Directive.memory("zset-max-listpack-value", 64, 0, Long.MAX_VALUE, true));
         add(Directive.memory("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE, true));
         add(Directive.memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true));
         add(Directive.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true));
-        add(Directive.integer("shards", 0, 0, 1024, false));
-        add(Directive.integer("memcached-port", 11211, 0, 65535, false));
+        add(Directive.integer("shards", 0, 0, 1024, false).with(Flag.START_UP_ONLY));
+        add(Directive.integer("memcached-port", 11211, 0, 65535, false).with(Flag.START_UP_ONLY));
         // memcached's -I (largest item) and -c (connection limit) for the memcached listener
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
-        add(Directive.integer("metrics-port", 9121, 0, 65535, false));
+        add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
         add(Directive.custom("notify-keyspace-events", "", true, io.ferrite.pubsub.NotifyFlags::check,
             io.ferrite.pubsub.NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
-            v -> OutputBufferLimits.merge(null, v)));
+            v -> OutputBufferLimits.merge(null, v)).with(Flag.MULTI_ARG));
         // observability, as Redis 7.0 names them: slow log, latency monitor, per-command latency histograms
         add(Directive.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true));
         add(Directive.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true));
@@ -68,26 +85,45 @@ public final class ServerConfig {
         add(Directive.integer("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE, true));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
-            io.ferrite.metrics.Percentiles::check, io.ferrite.metrics.Percentiles::canonical));
+            io.ferrite.metrics.Percentiles::check, io.ferrite.metrics.Percentiles::canonical).with(Flag.MULTI_ARG));
+        // the rest of Redis 7.0's table, for the names not taken above
+        RedisDirectives.inert().forEach(d -> DIRECTIVES.putIfAbsent(d.name, d));
     }
 
     private static void add(Directive d) {
         DIRECTIVES.put(d.name, d);
     }
 
+    /** The directives by their current names; the aliases are in {@link #aliases()}. */
     public static Map<String, Directive> directives() {
         return DIRECTIVES;
     }
 
+    /** Redis 7.0's old names (slaveof, hash-max-ziplist-entries, ...), each to the directive it names. */
+    public static Map<String, String> aliases() {
+        return RedisDirectives.ALIASES;
+    }
+
+    /** The directive a name or alias names, in any case; null for unknown names. */
+    public static Directive lookup(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        Directive d = DIRECTIVES.get(n);
+        if (d == null) {
+            String target = RedisDirectives.ALIASES.get(n);
+            d = target == null ? null : DIRECTIVES.get(target);
+        }
+        return d;
+    }
+
     /** Whether CONFIG SET may change the directive at run time (false for unknown names). */
     public static boolean isMutable(String name) {
-        Directive d = DIRECTIVES.get(name.toLowerCase(Locale.ROOT));
+        Directive d = lookup(name);
         return d != null && d.mutable;
     }
 
     /** The directive's default in the canonical form CONFIG GET prints, or null for unknown names. */
     public static String defaultValue(String name) {
-        Directive d = DIRECTIVES.get(name.toLowerCase(Locale.ROOT));
+        Directive d = lookup(name);
         return d == null ? null : d.normalize(d.defaultValue);
     }
 
@@ -102,6 +138,11 @@ public final class ServerConfig {
     }
 
     private Path file;
+    /** The inert directives the config file or command line named, for the start-up warnings. */
+    private final Set<String> inertGiven = new TreeSet<>();
+    /** While a config file is read, its first save line replaces the default and the next ones add to it. */
+    private boolean readingFile;
+    private boolean fileSetSave;
 
     public static ServerConfig defaults() {
         ServerConfig c = new ServerConfig();
@@ -109,11 +150,15 @@ public final class ServerConfig {
         return c;
     }
 
-    /** Sets a directive from the config file, the command line or a test; throws on unknown names or bad values. */
+    /** Sets a directive (by name or alias) from the config file, the command line or a test; throws on unknown names or bad values. */
     public void set(String name, String value) {
-        Directive d = DIRECTIVES.get(name.toLowerCase(Locale.ROOT));
+        Directive d = lookup(name);
         if (d == null) {
             throw new IllegalArgumentException("Bad directive or wrong number of arguments");
+        }
+        if (d.name.equals("dir")) {
+            // as Redis's chdir: a relative path is taken from the current directory
+            value = Path.of(values.get("dir")).resolve(value).toString();
         }
         String v = d.normalize(value);
         if (d.name.equals("hz")) {
@@ -138,8 +183,14 @@ public final class ServerConfig {
         return notifyFlags;
     }
 
+    /** The value of a directive, by its name or alias. */
     public String get(String name) {
-        return values.get(name);
+        String v = values.get(name);
+        if (v == null) {
+            Directive d = lookup(name);
+            v = d == null ? null : values.get(d.name);
+        }
+        return v;
     }
 
     public int getInt(String name) {
@@ -160,8 +211,36 @@ public final class ServerConfig {
         return "yes".equals(values.get(name));
     }
 
+    /** A file Ferrite writes, resolved against {@code dir} as Redis resolves it after its chdir. */
+    public Path resolve(String fileName) {
+        return Path.of(values.get("dir")).resolve(fileName);
+    }
+
+    /**
+     * Whether a protected action (enable-debug-command, enable-protected-configs,
+     * enable-module-command) is allowed for a client at {@code clientAddr} ("ip:port"): "yes"
+     * always, "local" only from 127.0.0.1 or ::1 (Redis's islocalClient), "no" never.
+     */
+    public boolean allows(String setting, String clientAddr) {
+        String v = values.get(setting);
+        if ("yes".equals(v)) {
+            return true;
+        }
+        if (!"local".equals(v) || clientAddr == null) {
+            return false;
+        }
+        int colon = clientAddr.lastIndexOf(':');
+        String ip = colon < 0 ? clientAddr : clientAddr.substring(0, colon);
+        return ip.equals("127.0.0.1") || ip.equals("::1") || ip.equals("0:0:0:0:0:0:0:1");
+    }
+
     public Path file() {
         return file;
+    }
+
+    /** The directives without effect in Ferrite yet that the config file or command line set, sorted. */
+    public Set<String> inertGiven() {
+        return inertGiven;
     }
 
     public Map<String, String> snapshot() {
@@ -173,6 +252,15 @@ public final class ServerConfig {
     /** Reads a redis.conf-syntax file; an error names the line, as Redis's "FATAL CONFIG FILE ERROR" does. */
     public void load(Path path) throws IOException {
         file = path.toAbsolutePath();
+        readingFile = true;
+        try {
+            include(path);
+        } finally {
+            readingFile = false;
+        }
+    }
+
+    private void include(Path path) throws IOException {
         List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).trim();
@@ -183,25 +271,70 @@ public final class ServerConfig {
         }
     }
 
-    /** Applies `--name value ...` arguments as redis-server does (they override the file). */
-    public void applyArgs(List<String> args) {
-        String name = null;
-        List<String> vals = new ArrayList<>();
-        for (String a : args) {
-            if (a.startsWith("--") && a.length() > 2) {
-                if (name != null) {
-                    applyWords(name, vals, "Reading the command line");
-                }
-                name = a.substring(2);
-                vals = new ArrayList<>();
-            } else if (name == null) {
-                throw new ConfigError("Reading the command line", a, "Invalid argument: expected --directive");
-            } else {
-                vals.add(a);
+    /**
+     * Applies config lines (newline-separated) as new defaults, before the file and the command
+     * line, which override them: how a launcher changes Ferrite's defaults without touching the
+     * arguments a caller passes as to redis-server (see scripts/redis-server).
+     */
+    public void applyDefaults(String lines) {
+        for (String line : lines.split("\n")) {
+            String l = line.trim();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                applyLine(l, "Reading the ferrite.defaults system property");
             }
         }
-        if (name != null) {
-            applyWords(name, vals, "Reading the command line");
+    }
+
+    /**
+     * Applies `--name value ...` arguments as redis-server does: as more lines after the file's
+     * (they override it, and a save given there adds to the file's save lines).
+     */
+    public void applyArgs(List<String> args) {
+        readingFile = true;
+        try {
+            applyArgWords(args);
+        } finally {
+            readingFile = false;
+        }
+    }
+
+    /**
+     * redis-server's main(): each {@code --name} starts a config line and the arguments after it
+     * are its values (quoted as Redis's sdscatrepr quotes them); "--name value" in one argument is
+     * a whole line; an argument after a bare {@code --name} is its value even when it starts with
+     * "--"; a {@code --save} with nothing after it, or before another option, means {@code save ""}.
+     */
+    private void applyArgWords(List<String> args) {
+        StringBuilder options = new StringBuilder();
+        boolean handledLast = true;
+        for (int j = 0; j < args.size(); j++) {
+            String a = args.get(j);
+            if (handledLast && a.startsWith("--")) {
+                if (options.length() > 0) {
+                    options.append('\n');
+                }
+                options.append(a.substring(2)).append(' ');
+                List<byte[]> w = io.ferrite.protocol.resp.InlineArgs.split(a.getBytes(StandardCharsets.UTF_8));
+                if (w != null && w.size() == 1) {
+                    handledLast = false;
+                    boolean nextIsOption = j + 1 < args.size() && args.get(j + 1).startsWith("--");
+                    if (a.equalsIgnoreCase("--save") && (nextIsOption || j == args.size() - 1)) {
+                        options.append("\"\"");
+                        handledLast = nextIsOption;
+                    }
+                } else {
+                    handledLast = true;
+                }
+            } else {
+                options.append(ConfigRewriter.quote(a)).append(' ');
+                handledLast = true;
+            }
+        }
+        for (String line : options.toString().split("\n")) {
+            String l = line.trim();
+            if (!l.isEmpty()) {
+                applyLine(l, "Reading the command line");
+            }
         }
     }
 
@@ -210,27 +343,64 @@ public final class ServerConfig {
         if (words == null) {
             throw new ConfigError(where, line, "Unbalanced quotes in configuration line");
         }
+        if (words.isEmpty()) {
+            return;
+        }
         List<String> w = new ArrayList<>();
         words.forEach(b -> w.add(new String(b, StandardCharsets.UTF_8)));
-        applyWords(w.get(0), w.subList(1, w.size()), where);
+        applyWords(w.get(0), w.subList(1, w.size()), where, line);
     }
 
-    private void applyWords(String name, List<String> vals, String where) {
+    /** Applies one config line, {@code shown} as the error names it (the line as written). */
+    private void applyWords(String name, List<String> vals, String where, String shown) {
         String n = name.toLowerCase(Locale.ROOT);
-        Directive d = DIRECTIVES.get(n);
-        String shown = name + (vals.isEmpty() ? "" : " " + String.join(" ", vals));
+        Directive d = lookup(n);
         if (d == null) {
-            throw new ConfigError(where, shown, "Bad directive or wrong number of arguments");
+            applyOther(n, vals, where, shown);
+            return;
         }
-        boolean multi = n.equals("save") || n.equals("bind") || n.equals("client-output-buffer-limit");
-        if (!multi && vals.size() != 1) {
+        if (!d.has(Flag.MULTI_ARG) && vals.size() != 1) {
             throw new ConfigError(where, shown, "wrong number of arguments");
         }
+        if (d.has(Flag.INERT)) {
+            inertGiven.add(n);
+        }
         try {
-            set(n, String.join(" ", vals));
+            String value = String.join(" ", vals);
+            if (d.name.equals("save") && readingFile && !value.isBlank()) {
+                // redis.conf lists one "save <seconds> <changes>" per line: the lines add up
+                String sofar = fileSetSave ? values.get("save") : "";
+                fileSetSave = true;
+                value = (sofar + " " + value).trim();
+            }
+            set(d.name, value);
         } catch (IllegalArgumentException e) {
             throw new ConfigError(where, shown, e.getMessage());
         }
+    }
+
+    /** The config-file keywords that are not directives of the table (loadServerConfigFromString's others). */
+    private void applyOther(String n, List<String> vals, String where, String shown) {
+        if (RedisDirectives.DEPRECATED.contains(n) && vals.size() == 1) {
+            // Redis 7.0 reads and ignores these too
+            inertGiven.add(n);
+            return;
+        }
+        if (n.equals("include") && vals.size() == 1) {
+            try {
+                include(resolve(vals.get(0)));
+            } catch (IOException e) {
+                throw new ConfigError(where, shown, "Fatal error, can't open config file '" + vals.get(0) + "': "
+                    + e.getMessage());
+            }
+            return;
+        }
+        if (n.equals("rename-command") || n.equals("user") || n.equals("loadmodule") || n.equals("sentinel")
+            || n.contains(".")) {
+            // these change what the server does (commands, users, modules): refusing is safer than ignoring
+            throw new ConfigError(where, shown, "'" + n + "' is not supported by Ferrite");
+        }
+        throw new ConfigError(where, shown, "Bad directive or wrong number of arguments");
     }
 
     static String checkSave(String v) {

@@ -149,6 +149,10 @@ final class CaseFile {
     if (steps != null) {
       cases.add(finish(fileName, caseLine, name, shards, steps));
     }
+    if (cases.isEmpty()) {
+      // an empty file would pass without comparing anything
+      throw new IllegalArgumentException(fileName + ": no '=== case' in the file");
+    }
     return cases;
   }
 

@@ -234,7 +234,10 @@ final class CompatRunner {
     }
   }
 
-  /** Loads every case of the case directory, optionally filtered by a substring of "file / case". */
+  /**
+   * Loads every case of the case directory, optionally filtered by a substring of "file / case".
+   * Throws when nothing is left: a filter with a typo, or an empty directory, must not pass empty.
+   */
   static List<Case> loadCases(Path dir, String filter) throws IOException {
     List<Case> all = new ArrayList<>();
     for (Path f : CaseFile.listFiles(dir)) {
@@ -244,6 +247,11 @@ final class CompatRunner {
           all.add(c);
         }
       }
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException(filter == null || filter.isBlank()
+          ? "no case in " + dir.toAbsolutePath()
+          : "compat.filter '" + filter + "' matches no case in " + dir.toAbsolutePath());
     }
     return all;
   }

@@ -59,6 +59,7 @@ class PropertyTest {
       cfg.set("shards", String.valueOf(shards));
       cfg.set("memcached-port", "0");
       cfg.set("metrics-port", "0");
+      cfg.set("enable-debug-command", "yes");
       FERRITES.add(Server.start(cfg));
     }
   }

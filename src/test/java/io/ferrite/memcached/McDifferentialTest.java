@@ -43,7 +43,25 @@ class McDifferentialTest {
 
     record Case(String file, String name, List<Step> steps) { }
 
+    /**
+     * The cases of redis-compat-tests/memcached, those whose "file / name" contains {@code mc.filter}
+     * when it is set; throws when none is left, so that a mistyped filter fails instead of passing empty.
+     */
     static List<Case> cases() throws Exception {
+        String filter = System.getProperty("mc.filter", "");
+        List<Case> all = allCases();
+        List<Case> kept = all.stream()
+            .filter(c -> (c.file() + " / " + c.name()).toLowerCase(java.util.Locale.ROOT)
+                .contains(filter.toLowerCase(java.util.Locale.ROOT)))
+            .toList();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException(filter.isEmpty() ? "no case in redis-compat-tests/memcached"
+                : "mc.filter '" + filter + "' matches no case in redis-compat-tests/memcached");
+        }
+        return kept;
+    }
+
+    static List<Case> allCases() throws Exception {
         Path dir = Path.of("redis-compat-tests/memcached");
         List<Case> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
@@ -226,5 +244,21 @@ class McDifferentialTest {
             }));
         }
         return tests.stream();
+    }
+
+    @org.junit.jupiter.api.Test
+    void filterThatMatchesNothingFails() throws Exception {
+        String before = System.getProperty("mc.filter");
+        try {
+            System.setProperty("mc.filter", "no such case at all");
+            org.assertj.core.api.Assertions.assertThatThrownBy(McDifferentialTest::cases)
+                .hasMessageContaining("mc.filter 'no such case at all' matches no case");
+        } finally {
+            if (before == null) {
+                System.clearProperty("mc.filter");
+            } else {
+                System.setProperty("mc.filter", before);
+            }
+        }
     }
 }

@@ -43,6 +43,8 @@ public final class TestServers {
         cfg.set("shards", Integer.toString(shards));
         cfg.set("memcached-port", "0");
         cfg.set("metrics-port", "0");
+        // DEBUG is refused by default, as in Redis; the tests use it as Redis's own suite does
+        cfg.set("enable-debug-command", "yes");
         directives.forEach(cfg::set);
         return Server.start(cfg);
     }

@@ -7,6 +7,7 @@ import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.ConfigRewriter;
+import io.ferrite.server.Directive;
 import io.ferrite.server.Log;
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerConfig;
@@ -14,6 +15,7 @@ import io.ferrite.store.Bytes;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +38,6 @@ public final class ConfigFamily {
         "    Prints this help.",
     };
 
-    /** Redis's PROTECTED_CONFIG directives: refused by CONFIG SET while enable-protected-configs is "no" (its default). */
-    private static final Set<String> PROTECTED = Set.of("dir");
-
     private ConfigFamily() {
     }
 
@@ -50,24 +49,34 @@ public final class ConfigFamily {
         r.add("config|help", c -> FamilyUtil.help(c, HELP));
     }
 
+    /**
+     * An exact name (or alias) answers under the name as spelled; a pattern matches every name and
+     * alias except the hidden ones, so both spellings of a directive come back when both match, as
+     * Redis 7.0 registers an alias as a config of its own.
+     */
     static void get(Call c) {
         ServerConfig cfg = c.server.config();
         Map<String, String> matches = new LinkedHashMap<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (int i = 2; i < c.argc(); i++) {
             String name = c.argString(i);
             if (name.indexOf('[') < 0 && name.indexOf('*') < 0 && name.indexOf('?') < 0) {
-                String canonical = name.toLowerCase(Locale.ROOT);
-                if (ServerConfig.directives().containsKey(canonical) && seen.add(canonical)) {
-                    // Redis replies with the name as the client spelled it
-                    matches.put(name, cfg.get(canonical));
+                Directive d = ServerConfig.lookup(name);
+                if (d != null && seen.add(name.toLowerCase(Locale.ROOT))) {
+                    matches.put(name, cfg.get(d.name()));
                 }
                 continue;
             }
-            for (String d : ServerConfig.directives().keySet()) {
-                if (!seen.contains(d) && Glob.match(c.arg(i), Bytes.of(d), true)) {
-                    seen.add(d);
-                    matches.put(d, cfg.get(d));
+            for (Directive d : ServerConfig.directives().values()) {
+                if (!d.has(Directive.Flag.HIDDEN) && !seen.contains(d.name()) && Glob.match(c.arg(i), Bytes.of(d.name()), true)) {
+                    seen.add(d.name());
+                    matches.put(d.name(), cfg.get(d.name()));
+                }
+            }
+            for (Map.Entry<String, String> a : ServerConfig.aliases().entrySet()) {
+                if (!seen.contains(a.getKey()) && Glob.match(c.arg(i), Bytes.of(a.getKey()), true)) {
+                    seen.add(a.getKey());
+                    matches.put(a.getKey(), cfg.get(a.getValue()));
                 }
             }
         }
@@ -87,12 +96,15 @@ public final class ConfigFamily {
         String unknown = null;
         String errArg = null;
         String errStr = null;
+        // the names as the table spells them (an alias stays an alias: Redis keeps one entry for each)
         List<String> names = new ArrayList<>();
+        List<Directive> targets = new ArrayList<>();
         List<String> values = new ArrayList<>();
         for (int i = 2; i < c.argc(); i += 2) {
             String given = c.argString(i);
             String name = given.toLowerCase(Locale.ROOT);
-            if (!ServerConfig.directives().containsKey(name)) {
+            Directive d = ServerConfig.lookup(name);
+            if (d == null) {
                 if (unknown == null && errStr == null) {
                     unknown = given;
                 }
@@ -101,12 +113,12 @@ public final class ConfigFamily {
             if (unknown != null || errStr != null) {
                 continue;
             }
-            if (!ServerConfig.isMutable(name)) {
+            if (!ServerConfig.isMutable(name) && !(d.has(Directive.Flag.START_UP_ONLY) && sameValue(cfg, d, c.argString(i + 1)))) {
                 errStr = "can't set immutable config";
                 errArg = given;
                 continue;
             }
-            if (PROTECTED.contains(name)) {
+            if (d.has(Directive.Flag.PROTECTED) && !cfg.allows("enable-protected-configs", c.client.addr)) {
                 errStr = "can't set protected config";
                 errArg = given;
                 continue;
@@ -117,6 +129,7 @@ public final class ConfigFamily {
                 continue;
             }
             names.add(name);
+            targets.add(d);
             values.add(c.argString(i + 1));
         }
         if (unknown != null) {
@@ -129,21 +142,29 @@ public final class ConfigFamily {
         }
         Map<String, String> old = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            old.put(name, cfg.get(name));
+            String target = targets.get(i).name();
+            old.putIfAbsent(target, cfg.get(target));
             try {
-                cfg.set(name, values.get(i));
+                cfg.set(target, values.get(i));
             } catch (IllegalArgumentException e) {
                 // all or nothing: put back what was already set
                 old.forEach(cfg::set);
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - " + e.getMessage());
                 return;
             }
         }
-        for (String name : names) {
-            apply(c.server, name);
+        for (Directive d : targets) {
+            apply(c.server, d.name());
         }
         c.reply.ok();
+    }
+
+    private static boolean sameValue(ServerConfig cfg, Directive d, String value) {
+        try {
+            return d.normalizedEquals(cfg.get(d.name()), value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Side effects of a changed directive; the others are read where they are used. */

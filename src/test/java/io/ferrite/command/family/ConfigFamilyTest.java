@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.server.Directive;
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.testing.FerriteTest;
@@ -31,7 +32,10 @@ class ConfigFamilyTest extends FerriteTest {
         assertThat(m).containsEntry("maxclients", "10000").doesNotContainKey("timeout");
         Map<String, String> two = redis.configGet("time*", "LOGLEV?L");
         assertThat(two).containsOnlyKeys("timeout", "loglevel");
-        assertThat(redis.configGet("*")).hasSize(ServerConfig.directives().size());
+        // every name and every alias, the hidden ones (rdb-key-save-delay, ...) only by exact name
+        long hidden = ServerConfig.directives().values().stream().filter(d -> d.has(Directive.Flag.HIDDEN)).count();
+        assertThat(redis.configGet("*")).hasSize(ServerConfig.directives().size() + ServerConfig.aliases().size() - (int) hidden)
+            .doesNotContainKey("rdb-key-save-delay");
         r.call("HELLO", "3");
         assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
         assertThat(r.call("CONFIG", "GET")).isEqualTo("-ERR wrong number of arguments for 'config|get' command\r\n");
@@ -65,6 +69,10 @@ class ConfigFamilyTest extends FerriteTest {
         assertThat(r.call("CONFIG", "SET", "hz", "5", "hz", "6", "foo", "bar")).isEqualTo(failed("hz", "duplicate parameter"));
         assertThat(r.call("CONFIG", "SET", "appendfilename", "x")).isEqualTo(failed("appendfilename", "can't set immutable config"));
         assertThat(r.call("CONFIG", "SET", "port", "1")).isEqualTo(failed("port", "can't set immutable config"));
+        // fixed at start-up in Ferrite: writing back the current value is a no-op, as in Redis
+        assertThat(r.call("CONFIG", "SET", "port", Integer.toString(port()), "shards", Integer.toString(shards)))
+            .isEqualTo("+OK\r\n");
+        assertThat(r.call("CONFIG", "SET", "memcached-port", "1")).isEqualTo(failed("memcached-port", "can't set immutable config"));
         assertThat(r.call("CONFIG", "SET", "dir", "/tmp")).isEqualTo(failed("dir", "can't set protected config"));
         assertThat(r.call("CONFIG", "SET", "loglevel", "bad"))
             .isEqualTo(failed("loglevel", "argument(s) must be one of the following: debug, verbose, notice, warning"));
@@ -182,5 +190,88 @@ class ConfigFamilyTest extends FerriteTest {
             + "+    Rewrite the configuration file.\r\n"
             + "+HELP\r\n"
             + "+    Prints this help.\r\n");
+    }
+
+    /** Redis 7.0 registers each alias as a config of its own: both come back when both match. */
+    @Test
+    void aliasesInGetAndSet() {
+        RawClient r = raw();
+        assertThat(r.call("CONFIG", "GET", "hash-max-ziplist-entries"))
+            .isEqualTo("*2\r\n$24\r\nhash-max-ziplist-entries\r\n$3\r\n512\r\n");
+        assertThat(redis.configGet("*ziplist*")).containsOnlyKeys("list-max-ziplist-size", "hash-max-ziplist-entries",
+            "hash-max-ziplist-value", "zset-max-ziplist-entries", "zset-max-ziplist-value");
+        assertThat(redis.configGet("*max-*-entries")).containsOnlyKeys("hash-max-listpack-entries", "hash-max-ziplist-entries",
+            "zset-max-listpack-entries", "zset-max-ziplist-entries", "set-max-intset-entries");
+        assertThat(redis.configGet("slave*")).containsKeys("slaveof", "slave-read-only", "slave-priority");
+        // one spelling once, whatever its case
+        assertThat(r.call("CONFIG", "GET", "HASH-MAX-ZIPLIST-ENTRIES", "hash-max-ziplist-entries"))
+            .isEqualTo("*2\r\n$24\r\nHASH-MAX-ZIPLIST-ENTRIES\r\n$3\r\n512\r\n");
+        try {
+            assertThat(r.call("CONFIG", "SET", "hash-max-ziplist-entries", "5", "hash-max-listpack-entries", "7"))
+                .isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("hash-max-ziplist-entries")).containsEntry("hash-max-ziplist-entries", "7");
+            assertThat(r.call("CONFIG", "SET", "hash-max-ziplist-entries", "1", "HASH-max-ziplist-entries", "3"))
+                .isEqualTo(failed("HASH-max-ziplist-entries", "duplicate parameter"));
+            assertThat(r.call("CONFIG", "SET", "hash-max-ziplist-entries", "abc"))
+                .isEqualTo(failed("hash-max-ziplist-entries", "argument couldn't be parsed into an integer"));
+            assertThat(r.call("CONFIG", "SET", "list-max-ziplist-size", "-3")).isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("list-max-listpack-size")).containsEntry("list-max-listpack-size", "-3");
+            assertThat(r.call("CONFIG", "SET", "slaveof", "a 1")).isEqualTo(failed("slaveof", "can't set immutable config"));
+        } finally {
+            r.call("CONFIG", "SET", "hash-max-listpack-entries", "512", "list-max-listpack-size", "-2");
+        }
+    }
+
+    /** The directives Ferrite does not act on yet still answer and validate as Redis's do. */
+    @Test
+    void inertDirectivesAnswerAndValidate() {
+        RawClient r = raw();
+        assertThat(redis.configGet("maxmemory-policy")).containsEntry("maxmemory-policy", "noeviction");
+        assertThat(redis.configGet("always-show-logo")).containsEntry("always-show-logo", "no");
+        assertThat(redis.configGet("oom-score-adj-values")).containsEntry("oom-score-adj-values", "0 200 800");
+        assertThat(redis.configGet("client-output-buffer-limit")).containsKey("client-output-buffer-limit");
+        // hidden ones answer to their exact name only
+        assertThat(r.call("CONFIG", "GET", "rdb-key-save-delay")).isEqualTo("*2\r\n$18\r\nrdb-key-save-delay\r\n$1\r\n0\r\n");
+        assertThat(r.call("CONFIG", "GET", "rdb-key-save-*")).isEqualTo("*0\r\n");
+        try {
+            assertThat(r.call("CONFIG", "SET", "maxmemory-policy", "bad")).isEqualTo(failed("maxmemory-policy",
+                "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl,"
+                    + " allkeys-lru, allkeys-lfu, allkeys-random, noeviction"));
+            assertThat(r.call("CONFIG", "SET", "activerehashing", "maybe")).isEqualTo(failed("activerehashing", "argument must be 'yes' or 'no'"));
+            assertThat(r.call("CONFIG", "SET", "maxmemory", "-1")).isEqualTo(failed("maxmemory", "argument must be a memory value"));
+            assertThat(r.call("CONFIG", "SET", "tracking-table-max-keys", "-1"))
+                .isEqualTo(failed("tracking-table-max-keys", "argument must be between 0 and 9223372036854775807 inclusive"));
+            assertThat(r.call("CONFIG", "SET", "maxmemory-clients", "-5"))
+                .isEqualTo(failed("maxmemory-clients", "argument must be a memory or percent value"));
+            assertThat(r.call("CONFIG", "SET", "shutdown-on-sigint", "save nosave"))
+                .isEqualTo(failed("shutdown-on-sigint", "shutdown options SAVE and NOSAVE can't be used simultaneously"));
+            assertThat(r.call("CONFIG", "SET", "daemonize", "yes")).isEqualTo(failed("daemonize", "can't set immutable config"));
+            assertThat(r.call("CONFIG", "SET", "enable-debug-command", "yes"))
+                .isEqualTo(failed("enable-debug-command", "can't set immutable config"));
+            assertThat(r.call("CONFIG", "SET", "dbfilename", "x.rdb")).isEqualTo(failed("dbfilename", "can't set protected config"));
+            assertThat(r.call("CONFIG", "SET", "maxmemory", "1gb", "shutdown-on-sigint", "now save", "oom-score-adj", "relative"))
+                .isEqualTo("+OK\r\n");
+            assertThat(redis.configGet("maxmemory")).containsEntry("maxmemory", "1073741824");
+            assertThat(redis.configGet("shutdown-on-sigint")).containsEntry("shutdown-on-sigint", "save now");
+            assertThat(redis.configGet("oom-score-adj")).containsEntry("oom-score-adj", "yes");
+        } finally {
+            r.call("CONFIG", "SET", "maxmemory", "0", "shutdown-on-sigint", "default", "oom-score-adj", "no");
+        }
+    }
+
+    /** enable-protected-configs local: dir and dbfilename may change from a loopback client. */
+    @Test
+    void protectedConfigsWhenEnabled(@TempDir Path dir) throws Exception {
+        try (Server s = TestServers.start(shards, Map.of("enable-protected-configs", "local"));
+             RawClient r = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(r.call("CONFIG", "SET", "dir", dir.resolve("nosuch").toString()))
+                .isEqualTo(failed("dir", "No such file or directory"));
+            assertThat(r.call("CONFIG", "SET", "dbfilename", "a/b")).isEqualTo(failed("dbfilename", "dbfilename can't be a path, just a filename"));
+            Files.createDirectory(dir.resolve("sub"));
+            assertThat(r.call("CONFIG", "SET", "dir", dir.toString())).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "dir", "sub")).isEqualTo("+OK\r\n");
+            String sub = dir.resolve("sub").toString();
+            assertThat(r.call("CONFIG", "GET", "dir")).isEqualTo("*2\r\n$3\r\ndir\r\n$" + sub.length() + "\r\n" + sub + "\r\n");
+        }
     }
 }
