@@ -522,7 +522,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     /** Once a second from the server's cron: trims the query buffer as Redis's clientsCronResizeQueryBuffer. */
     void cron(long nowMillis) {
-        channel.eventLoop().execute(() -> query.cron((nowMillis - client.lastInteraction) / 1000));
+        channel.eventLoop().execute(() -> {
+            query.cron((nowMillis - client.lastInteraction) / 1000);
+            // Redis samples the query buffer's allocation plus the arguments held
+            server.bufferPeaks().sample(nowMillis, query.allocated() + query.argvBytes(), outboundBytes());
+        });
     }
 
     @Override

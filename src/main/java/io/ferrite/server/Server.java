@@ -239,6 +239,7 @@ public final class Server implements AutoCloseable {
 
     /** Ticks of {@link #clientsCron}: each client is visited once every CRON_ROUNDS ticks, or every tick when they are few. */
     private long cronTicks;
+    private final ClientBufferPeaks bufferPeaks = new ClientBufferPeaks();
     private static final int CRON_ROUNDS = 10;
     private static final int CRON_VISIT_ALL_BELOW = 50;
 
@@ -252,6 +253,7 @@ public final class Server implements AutoCloseable {
         int timeout = config.getInt("timeout");
         long now = System.currentTimeMillis();
         long round = cronTicks++ % CRON_ROUNDS;
+        bufferPeaks.tick(now);
         boolean all = clients.size() < CRON_VISIT_ALL_BELOW;
         for (RespConnection c : clients.values()) {
             io.ferrite.engine.Client cl = c.client();
@@ -266,6 +268,20 @@ public final class Server implements AutoCloseable {
                 c.cron(now);
             }
         }
+    }
+
+    /** INFO's client_recent_max_input_buffer: the largest query buffer of the last seconds. */
+    public long recentMaxInputBuffer() {
+        return bufferPeaks.recentMaxInput();
+    }
+
+    /** INFO's client_recent_max_output_buffer: the largest pending output of the last seconds. */
+    public long recentMaxOutputBuffer() {
+        return bufferPeaks.recentMaxOutput();
+    }
+
+    ClientBufferPeaks bufferPeaks() {
+        return bufferPeaks;
     }
 
     public int respPort() {

@@ -150,6 +150,28 @@ class QueryBufferLimitTest extends FerriteTest {
     }
 
     @Test
+    void infoReportsTheRecentLargestQueryBuffer() throws Exception {
+        try (Server s = TestServers.start(shards, Map.of());
+             RawClient admin = new RawClient("127.0.0.1", s.respPort());
+             RawClient blocked = new RawClient("127.0.0.1", s.respPort())) {
+            String id = idOf(blocked);
+            blocked.send(RawClient.encode("BLPOP", "queue", "0"));
+            awaitBlocked(admin, id);
+            blocked.send(pipelinedSets("k", 1024, 1000));
+            Pattern field = Pattern.compile("client_recent_max_input_buffer:(\\d+)\r\n");
+            long peak = 0;
+            for (int i = 0; i < 300 && peak < 1_000_000; i++) {
+                Thread.sleep(10);
+                Matcher m = field.matcher(admin.call("INFO", "clients"));
+                assertThat(m.find()).isTrue();
+                peak = Long.parseLong(m.group(1));
+            }
+            assertThat(peak).isBetween(1_000_000L, 4_000_000L);
+            assertThat(admin.call("INFO", "clients")).contains("\r\nclient_recent_max_output_buffer:");
+        }
+    }
+
+    @Test
     void anIdleClientsBufferIsFreed() throws Exception {
         RawClient c = raw();
         RawClient admin = raw();

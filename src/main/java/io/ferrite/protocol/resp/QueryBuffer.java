@@ -144,6 +144,11 @@ public final class QueryBuffer {
         return Math.max(0, alloc - length());
     }
 
+    /** The modelled allocation, qbuf plus qbuf-free. */
+    public long allocated() {
+        return Math.max(alloc, length());
+    }
+
     /** CLIENT LIST's argv-mem on the connection's own thread. */
     public long argvBytes() {
         return partialArgs + runningArgs;
