@@ -217,8 +217,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             if (args == null) {
                 break;
             }
-            query.dequeued(args);
-            query.running(args);
+            query.started(args);
             ensureBuffer();
             long mark = pending.writerIndex();
             executing = true;
@@ -520,7 +519,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         return query;
     }
 
-    /** Once a second from the server's cron: trims the query buffer as Redis's clientsCronResizeQueryBuffer. */
+    /** From the server's clients cron: trims the query buffer (Redis's clientsCronResizeQueryBuffer) and samples its peak for INFO. */
     void cron(long nowMillis) {
         channel.eventLoop().execute(() -> {
             query.cron((nowMillis - client.lastInteraction) / 1000);

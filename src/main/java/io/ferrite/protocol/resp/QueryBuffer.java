@@ -103,14 +103,20 @@ public final class QueryBuffer {
         queued = Math.max(0, queued - sizeOf(args));
     }
 
-    /** The request now running: counted in qbuf (Redis trims it only after the command) and argv-mem. */
-    public void running(byte[][] args) {
-        running = sizeOf(args);
-        long n = 0;
+    /**
+     * A request leaves the queue and runs: it stays counted in qbuf (Redis trims the buffer only
+     * after the command) and its arguments in argv-mem.
+     */
+    public void started(byte[][] args) {
+        long size = 1 + digits(args.length) + 2;
+        long argBytes = 0;
         for (byte[] a : args) {
-            n += a.length;
+            size += 1 + digits(a.length) + 2 + a.length + 2;
+            argBytes += a.length;
         }
-        runningArgs = n;
+        queued = Math.max(0, queued - size);
+        running = size;
+        runningArgs = argBytes;
     }
 
     /** The running request waits (blocked, or on another shard): its bytes leave the buffer, its arguments stay. */
