@@ -11,7 +11,11 @@ import java.util.List;
  * loop, or the shard running the connection's current command.
  */
 public final class Client {
-    public enum ReplyMode { ON, OFF, SKIP }
+    /**
+     * CLIENT REPLY: ON; OFF; SKIP while the command whose reply is skipped runs; SKIP_NEXT while
+     * CLIENT REPLY SKIP itself runs (Redis's CLIENT_REPLY_SKIP_NEXT, which becomes SKIP after it).
+     */
+    public enum ReplyMode { ON, OFF, SKIP, SKIP_NEXT }
 
     public final long id;
     public final long createdMillis = System.currentTimeMillis();
@@ -26,6 +30,8 @@ public final class Client {
     public volatile long lastInteraction = System.currentTimeMillis();
     public volatile String lastCommand = "NULL";
     public volatile ReplyMode replyMode = ReplyMode.ON;
+    /** The running command's reply is pub/sub confirmations: pushes, delivered even under CLIENT REPLY OFF/SKIP (Redis's CLIENT_PUSHING). */
+    public boolean repliedWithPushes;
     public volatile boolean noEvict;
     public volatile boolean killed;
     public volatile boolean closeAfterReply;

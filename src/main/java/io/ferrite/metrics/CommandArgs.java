@@ -4,7 +4,7 @@ import io.ferrite.command.Command;
 import io.ferrite.store.Bytes;
 
 /** How MONITOR and the slow log show a command's arguments. */
-final class CommandArgs {
+public final class CommandArgs {
     private static final byte[] REDACTED = Bytes.of("(redacted)");
 
     private CommandArgs() {
@@ -44,7 +44,7 @@ final class CommandArgs {
     }
 
     /** Redis's sdscatrepr: a double-quoted string with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */
-    static void repr(StringBuilder sb, byte[] a) {
+    public static void repr(StringBuilder sb, byte[] a) {
         sb.append('"');
         for (byte x : a) {
             int b = x & 0xff;

@@ -5,6 +5,7 @@ import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
 import io.ferrite.protocol.resp.ProtocolError;
+import io.ferrite.protocol.resp.QueryBuffer;
 import io.ferrite.protocol.resp.Reply;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.netty.buffer.ByteBuf;
@@ -23,8 +24,19 @@ import java.util.ArrayDeque;
  * cannot pile up in the server's memory.
  */
 public final class RespConnection extends ChannelInboundHandlerAdapter implements Session {
+    /**
+     * Requests queued beyond this many bytes run before more input is read; if they cannot (the
+     * connection waits for another shard), reading stops until half of them ran. A blocked client
+     * keeps reading, as Redis keeps filling its query buffer, until client-query-buffer-limit.
+     */
+    private static final long QUEUE_HIGH = 256 * 1024;
+    /** How often a connection that stopped reading checks whether its command has since blocked. */
+    private static final long INPUT_RECHECK_MILLIS = 50;
+
     private final Server server;
     private final ArrayDeque<byte[][]> requests = new ArrayDeque<>();
+    private final QueryBuffer query = new QueryBuffer();
+    private boolean inputPaused;
     private Channel channel;
     private Client client;
     private Reply reply;
@@ -94,14 +106,62 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         if (msg instanceof byte[][] args) {
             // run at the end of the read, so a pipelined burst is seen whole and can be batched
             requests.add(args);
+            if (query.queuedBytes() > QUEUE_HIGH) {
+                drain();
+                pauseInputIfBacklogged();
+            }
         } else if (msg instanceof ProtocolError err) {
             drainThenFail(err);
-        } else if (msg == RespDecoder.QueryBufferOverflow.INSTANCE) {
-            Log.warning("Closing client that reached max query buffer length: id=" + client.id + " addr=" + client.addr);
-            closing = true;
-            flush();
-            channel.close();
+        } else if (msg instanceof RespDecoder.QueryBufferOverflow overflow) {
+            closeForQueryBuffer(overflow.head());
         }
+    }
+
+    /** Redis's words when client-query-buffer-limit is reached: the client, then the start of its buffer. */
+    private void closeForQueryBuffer(byte[] unparsedHead) {
+        byte[][] first = requests.peek();
+        byte[] head = first != null ? QueryBuffer.head(first, RespDecoder.QueryBufferOverflow.HEAD) : unparsedHead;
+        StringBuilder bytes = new StringBuilder();
+        io.ferrite.metrics.CommandArgs.repr(bytes, head);
+        query.publish();
+        Log.warning("Closing client that reached max query buffer length: "
+            + io.ferrite.command.family.ClientFamily.describe(this) + " (qbuf initial bytes: " + bytes + ")");
+        closing = true;
+        requests.clear();
+        flush();
+        channel.close();
+    }
+
+    /**
+     * Stops reading while requests pile up behind one that waits for another shard; a client
+     * blocked in BLPOP and the like keeps being read, so its query buffer limit can close it.
+     */
+    private void pauseInputIfBacklogged() {
+        if (!inputPaused && waiting && !client.isBlocked() && query.queuedBytes() > QUEUE_HIGH) {
+            inputPaused = true;
+            updateAutoRead();
+            channel.eventLoop().schedule(this::recheckInput, INPUT_RECHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void recheckInput() {
+        if (!inputPaused || closing) {
+            return;
+        }
+        if (!waiting || client.isBlocked() || query.queuedBytes() <= QUEUE_HIGH / 2) {
+            resumeInput();
+        } else {
+            channel.eventLoop().schedule(this::recheckInput, INPUT_RECHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void resumeInput() {
+        inputPaused = false;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        channel.config().setAutoRead(channel.isWritable() && !inputPaused);
     }
 
     private ProtocolError deferredError;
@@ -113,14 +173,25 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        // any input counts as interaction, also the pieces of a request still arriving (Redis's readQueryFromClient)
+        touch();
         drain();
         inRead = false;
         flush();
+        pauseInputIfBacklogged();
+        query.publish();
+    }
+
+    private void touch() {
+        long now = System.currentTimeMillis();
+        if (client.lastInteraction != now) {
+            client.lastInteraction = now;
+        }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        channel.config().setAutoRead(channel.isWritable());
+        updateAutoRead();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -141,28 +212,33 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         if (!waiting && !deferred.isEmpty()) {
             writeDeferred();
         }
-        while (!waiting && !closing) {
+        // QUIT (and CLIENT KILL of itself) end the connection: nothing pipelined after them runs
+        while (!waiting && !closing && !client.closeAfterReply) {
             byte[][] args = requests.poll();
             if (args == null) {
                 break;
             }
+            query.started(args);
             ensureBuffer();
             long mark = pending.writerIndex();
-            Client.ReplyMode mode = client.replyMode;
             executing = true;
             boolean done = dispatcher.process(this, args);
             executing = false;
             if (!done) {
                 waiting = true;
-                replyModeAtWait = mode;
+                query.waiting();
                 return;
             }
-            afterReply(mark, mode);
+            query.finished();
+            afterReply(mark);
             if (!deferred.isEmpty()) {
                 writeDeferred();
             }
         }
-        if (!waiting && deferredError != null && requests.isEmpty()) {
+        if (inputPaused && query.queuedBytes() <= QUEUE_HIGH / 2) {
+            resumeInput();
+        }
+        if (!waiting && deferredError != null && requests.isEmpty() && !client.closeAfterReply) {
             ensureBuffer();
             reply.error("ERR Protocol error: " + deferredError.message());
             deferredError = null;
@@ -186,20 +262,22 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    private Client.ReplyMode replyModeAtWait;
-
-    /** CLIENT REPLY OFF and SKIP: drop what the command wrote (SKIP only for the next command). */
-    private void afterReply(long mark, Client.ReplyMode modeBefore) {
-        if (modeBefore == Client.ReplyMode.OFF && client.replyMode == Client.ReplyMode.OFF
-            || modeBefore == Client.ReplyMode.SKIP) {
+    /**
+     * CLIENT REPLY OFF and SKIP, as Redis 7.0 applies them: a reply is dropped when the mode, as the
+     * command leaves it, is OFF or SKIP (so CLIENT REPLY ON is answered, and RESET under SKIP is
+     * not); pub/sub confirmations are pushes and always delivered. Then SKIP ends and a SKIP
+     * requested by this command starts (Redis's resetClient).
+     */
+    private void afterReply(long mark) {
+        Client.ReplyMode mode = client.replyMode;
+        if ((mode == Client.ReplyMode.OFF || mode == Client.ReplyMode.SKIP) && !client.repliedWithPushes) {
             pending.writerIndex((int) mark);
-            if (modeBefore == Client.ReplyMode.SKIP && client.replyMode == Client.ReplyMode.SKIP) {
-                client.replyMode = Client.ReplyMode.ON;
-            }
         }
-        if (client.replyMode == Client.ReplyMode.ON && modeBefore == Client.ReplyMode.OFF) {
-            // CLIENT REPLY ON replies OK even though replies were off when it arrived
-            return;
+        client.repliedWithPushes = false;
+        if (mode == Client.ReplyMode.SKIP) {
+            client.replyMode = Client.ReplyMode.ON;
+        } else if (mode == Client.ReplyMode.SKIP_NEXT) {
+            client.replyMode = Client.ReplyMode.SKIP;
         }
     }
 
@@ -217,6 +295,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             ByteBuf b = pending;
             pending = null;
             countOut(b);
+            // writing to a client is interaction too (Redis's writeToClient): a client just served
+            // after a long BLPOP is not idle
+            touch();
             channel.writeAndFlush(b, channel.voidPromise());
         }
     }
@@ -245,11 +326,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         ensureBuffer();
-        Client.ReplyMode mode = replyModeAtWait;
         long mark = pending.writerIndex();
         pending.writeBytes(out);
         out.release();
-        afterReply(mark, mode);
+        query.finished();
+        afterReply(mark);
         drain();
         if (!inRead) {
             flush();
@@ -268,6 +349,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void postpone(byte[][] args, long delayMillis) {
         requests.addFirst(args);
+        query.enqueued(args);
+        query.finished();
         pauseTimer = channel.eventLoop().schedule(() -> {
             server.dispatcher().resumed(this);
             wakeHere();
@@ -428,7 +511,24 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void takeRequest() {
-        requests.poll();
+        byte[][] args = requests.poll();
+        if (args != null) {
+            query.dequeued(args);
+        }
+    }
+
+    /** The query buffer figures CLIENT LIST shows (qbuf, qbuf-free, argv-mem). */
+    public QueryBuffer queryBuffer() {
+        return query;
+    }
+
+    /** From the server's clients cron: trims the query buffer (Redis's clientsCronResizeQueryBuffer) and samples its peak for INFO. */
+    void cron(long nowMillis) {
+        channel.eventLoop().execute(() -> {
+            query.cron((nowMillis - client.lastInteraction) / 1000);
+            // Redis samples the query buffer's allocation plus the arguments held
+            server.bufferPeaks().sample(nowMillis, query.allocated() + query.argvBytes(), outboundBytes());
+        });
     }
 
     @Override

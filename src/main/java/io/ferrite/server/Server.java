@@ -115,7 +115,7 @@ public final class Server implements AutoCloseable {
             expiryCycles.add(cycle);
             shard.loop.execute(cycle::start);
         }
-        engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 1, 1, TimeUnit.SECONDS);
+        engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
         engine.shard(0).loop.scheduleAtFixedRate(instantaneous::tick, 100, 100, TimeUnit.MILLISECONDS);
         startMetrics();
         var mcInput = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
@@ -129,7 +129,7 @@ public final class Server implements AutoCloseable {
         respPort = listen("RESP", config.getInt("port"), ch -> {
             RespConnection conn = new RespConnection(Server.this);
             ch.pipeline().addLast("net-input", inputCounter);
-            ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn)));
+            ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn), conn.queryBuffer()));
             ch.pipeline().addLast("resp-connection", conn);
         });
     }
@@ -238,19 +238,51 @@ public final class Server implements AutoCloseable {
         };
     }
 
-    /** Once a second: closes clients idle longer than `timeout`, as Redis's clientsCronHandleTimeout. */
+    /** Ticks of {@link #clientsCron}: each client is visited once every CRON_ROUNDS ticks, or every tick when they are few. */
+    private long cronTicks;
+    private final ClientBufferPeaks bufferPeaks = new ClientBufferPeaks();
+    private static final int CRON_ROUNDS = 10;
+    private static final int CRON_VISIT_ALL_BELOW = 50;
+
+    /**
+     * Ten times a second, as Redis's clientsCron (which visits every client each time while they are
+     * few, and each once a second when many): closes clients idle longer than `timeout`
+     * (clientsCronHandleTimeout: clients blocked in a command or by CLIENT PAUSE, subscribers and
+     * MONITOR clients wait by design and are never idle) and trims query buffers.
+     */
     private void clientsCron() {
         int timeout = config.getInt("timeout");
-        if (timeout <= 0) {
-            return;
-        }
         long now = System.currentTimeMillis();
+        long round = cronTicks++ % CRON_ROUNDS;
+        bufferPeaks.tick(now);
+        boolean all = clients.size() < CRON_VISIT_ALL_BELOW;
         for (RespConnection c : clients.values()) {
-            if (now - c.client().lastInteraction > timeout * 1000L) {
+            io.ferrite.engine.Client cl = c.client();
+            if (!all && cl.id % CRON_ROUNDS != round) {
+                continue;
+            }
+            if (timeout > 0 && now - cl.lastInteraction > timeout * 1000L
+                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor) {
                 Log.verbose("Closing idle client");
                 c.close();
+            } else {
+                c.cron(now);
             }
         }
+    }
+
+    /** INFO's client_recent_max_input_buffer: the largest query buffer of the last seconds. */
+    public long recentMaxInputBuffer() {
+        return bufferPeaks.recentMaxInput();
+    }
+
+    /** INFO's client_recent_max_output_buffer: the largest pending output of the last seconds. */
+    public long recentMaxOutputBuffer() {
+        return bufferPeaks.recentMaxOutput();
+    }
+
+    ClientBufferPeaks bufferPeaks() {
+        return bufferPeaks;
     }
 
     public int respPort() {

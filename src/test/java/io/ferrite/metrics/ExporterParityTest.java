@@ -54,7 +54,6 @@ class ExporterParityTest {
         "redis_clients_in_timeout_table", "redis_migrate_cached_sockets_total", "redis_dump_payload_sanitizations",
         "redis_unexpected_error_replies",
         // per-client buffer peaks and memory breakdowns Ferrite does not measure
-        "redis_client_recent_max_input_buffer_bytes", "redis_client_recent_max_output_buffer_bytes",
         "redis_mem_clients_normal", "redis_memory_used_overhead_bytes");
 
     @Test

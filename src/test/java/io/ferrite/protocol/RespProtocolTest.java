@@ -132,6 +132,67 @@ class RespProtocolTest extends FerriteTest {
     }
 
     @Test
+    void timeoutSparesBlockedSubscribedAndMonitoringClients() throws Exception {
+        try (Server s = TestServers.start(shards, Map.of());
+             RawClient admin = new RawClient("127.0.0.1", s.respPort());
+             RawClient idle = new RawClient("127.0.0.1", s.respPort());
+             RawClient blocked = new RawClient("127.0.0.1", s.respPort());
+             RawClient subscriber = new RawClient("127.0.0.1", s.respPort());
+             RawClient resp3 = new RawClient("127.0.0.1", s.respPort());
+             RawClient monitor = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(admin.call("CONFIG", "SET", "timeout", "1")).isEqualTo("+OK\r\n");
+            assertThat(idle.call("PING")).isEqualTo("+PONG\r\n");
+            String id = idOf(blocked);
+            blocked.send(RawClient.encode("BLPOP", "list", "0"));
+            awaitBlocked(admin, id);
+            assertThat(subscriber.call("SUBSCRIBE", "ch")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+            assertThat(resp3.call("HELLO", "3")).startsWith("%7\r\n");
+            assertThat(resp3.call("SUBSCRIBE", "ch")).isEqualTo(">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+            assertThat(monitor.call("MONITOR")).isEqualTo("+OK\r\n");
+            for (int i = 0; i < 7; i++) {
+                Thread.sleep(500);
+                assertThat(admin.call("PING")).isEqualTo("+PONG\r\n");
+            }
+            assertThat(idle.closedByServer()).isTrue();
+            assertThat(admin.call("RPUSH", "list", "v")).isEqualTo(":1\r\n");
+            assertThat(blocked.readReply()).isEqualTo("*2\r\n$4\r\nlist\r\n$1\r\nv\r\n");
+            assertThat(admin.call("PUBLISH", "ch", "m")).isEqualTo(":2\r\n");
+            assertThat(subscriber.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n");
+            assertThat(resp3.readReply()).isEqualTo(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n");
+            String seen = monitor.readReply();
+            for (int i = 0; i < 20 && !seen.contains("\"RPUSH\""); i++) {
+                seen = monitor.readReply();
+            }
+            assertThat(seen).contains("\"RPUSH\" \"list\" \"v\"");
+            // served just now, the formerly blocked client is not idle: it may send at once
+            assertThat(blocked.call("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    @Test
+    void aValueStillArrivingIsNotIdle() throws Exception {
+        try (Server s = TestServers.start(shards, Map.of("timeout", "1"));
+             RawClient c = new RawClient("127.0.0.1", s.respPort())) {
+            c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\n");
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(300);
+                c.send("x");
+            }
+            c.send("\r\n");
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        }
+    }
+
+    @Test
+    void quitRunsNothingPipelinedAfterIt() {
+        RawClient c = raw();
+        c.send("QUIT\r\nSET x 1\r\n" + new String(RawClient.encode("SET", "y", "z".repeat(1024))));
+        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.closedBeforeTimeout()).isTrue();
+        assertThat(raw().call("EXISTS", "x", "y")).isEqualTo(":0\r\n");
+    }
+
+    @Test
     void quitRepliesThenCloses() {
         RawClient c = raw();
         assertThat(c.call("QUIT")).isEqualTo("+OK\r\n");

@@ -72,6 +72,23 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * True when the server closes the connection (EOF or reset), skipping any bytes still in
+     * flight; false when it is still open after the socket timeout (unlike {@link #closedByServer}).
+     */
+    public boolean closedBeforeTimeout() {
+        try {
+            while (in.read() != -1) {
+                // replies written before the close
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
     private void readOne(ByteArrayOutputStream b) {
         String line = readLine(b);
         char type = line.charAt(0);

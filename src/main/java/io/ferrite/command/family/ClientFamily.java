@@ -207,8 +207,13 @@ public final class ClientFamily {
         Client cl = rc != null ? rc.client() : caller;
         long now = System.currentTimeMillis();
         boolean self = cl == caller;
-        long argvMem = 0;
-        if (self) {
+        // the connection's own thread sees its query buffer as it is; others see the last published figures
+        io.ferrite.protocol.resp.QueryBuffer qb = rc == null ? null : rc.queryBuffer();
+        boolean live = rc != null && rc.channel().eventLoop().inEventLoop();
+        long qbuf = qb == null ? 0 : live ? qb.length() : qb.shownLength();
+        long qbufFree = qb == null ? 0 : live ? qb.free() : qb.shownFree();
+        long argvMem = qb == null ? 0 : live ? qb.argvBytes() : qb.shownArgvBytes();
+        if (self && qb == null) {
             for (byte[] a : args) {
                 argvMem += a.length;
             }
@@ -239,16 +244,15 @@ public final class ClientFamily {
             + " psub=" + cl.subscriptions.patternCount()
             + " ssub=" + cl.subscriptions.shardChannelCount()
             + " multi=" + multi
-            // the query buffer lives in Netty's decoder and is not measured: reported as 0
-            + " qbuf=0 qbuf-free=0"
+            + " qbuf=" + qbuf + " qbuf-free=" + qbufFree
             + " argv-mem=" + argvMem
             + " multi-mem=" + multiMem
             // read buffers are Netty's pooled buffers, not per client: 0
             + " rbs=0 rbp=0"
             // replies are gathered per read batch and handed to Netty's outbound buffer: no fixed buffer (obl)
             + " obl=0 oll=" + oll + " omem=" + omem
-            // the parts of a client's memory that are measured: arguments, queued MULTI commands, pending replies
-            + " tot-mem=" + (argvMem + multiMem + omem)
+            // the parts of a client's memory that are measured: query buffer, arguments, queued MULTI commands, pending replies
+            + " tot-mem=" + (qbuf + qbufFree + argvMem + multiMem + omem)
             + " events=r"
             + " cmd=" + cl.lastCommand
             + " user=default"
@@ -366,7 +370,7 @@ public final class ClientFamily {
             cl.replyMode = Client.ReplyMode.OFF;
         } else if (c.argIs(2, "skip")) {
             if (cl.replyMode != Client.ReplyMode.OFF) {
-                cl.replyMode = Client.ReplyMode.SKIP;
+                cl.replyMode = Client.ReplyMode.SKIP_NEXT;
             }
         } else {
             c.reply.error(Errors.SYNTAX);

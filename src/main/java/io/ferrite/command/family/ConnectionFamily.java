@@ -74,7 +74,10 @@ public final class ConnectionFamily {
         c.reply.protocol(2);
         cl.authenticated = !c.server.authRequired();
         cl.name = "";
-        cl.replyMode = Client.ReplyMode.ON;
+        if (cl.replyMode != Client.ReplyMode.SKIP) {
+            // Redis clears OFF but not the SKIP of this very command: RESET's own reply is then skipped
+            cl.replyMode = Client.ReplyMode.ON;
+        }
         c.server.observer().monitors().remove(cl);
         c.reply.simple("RESET");
     }

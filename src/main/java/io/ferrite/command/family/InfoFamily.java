@@ -152,6 +152,8 @@ public final class InfoFamily {
         field(out, "connected_clients", server.stats().connectedClients.get());
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
+        field(out, "client_recent_max_input_buffer", server.recentMaxInputBuffer());
+        field(out, "client_recent_max_output_buffer", server.recentMaxOutputBuffer());
         field(out, "blocked_clients", server.blockedClients());
         field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on).count());
     }

@@ -17,41 +17,65 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private static final int UNAUTH_MAX_BULK = 16384;
 
     private final RespLimits limits;
+    private final QueryBuffer query;
     private byte[][] args;
     private int argc;
     private int filled;
+    /** Bytes of the arguments of the multibulk being received, for the query buffer limit. */
+    private long filledBytes;
     private long bulkLen = -1;
     private boolean failed;
     private long maxBulkLength;
 
-    public RespDecoder(RespLimits limits) {
+    public RespDecoder(RespLimits limits, QueryBuffer query) {
         this.limits = limits;
+        this.query = query;
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        // read once per read: the unparsed input only shrinks while the loop runs
         long queryBufferLimit = limits.queryBufferLimit();
         maxBulkLength = limits.maxBulkLength();
+        query.received(in.readableBytes());
         while (!failed && in.isReadable()) {
-            if (in.readableBytes() > queryBufferLimit) {
-                // Redis closes without a reply: "closing client that reached max query buffer length"
-                in.skipBytes(in.readableBytes());
-                failed = true;
-                out.add(QueryBufferOverflow.INSTANCE);
+            if (overLimit(in, queryBufferLimit, out)) {
                 return;
             }
             Object msg = args == null ? startRequest(in) : continueMultibulk(in);
             if (msg == null) {
-                return;
+                break;
             }
-            if (msg != SKIP) {
+            if (msg instanceof byte[][] request) {
+                query.enqueued(request);
+                out.add(request);
+            } else if (msg != SKIP) {
                 out.add(msg);
             }
         }
         if (failed) {
             in.skipBytes(in.readableBytes());
+        } else if (!overLimit(in, queryBufferLimit, out)) {
+            query.parsing(in.readableBytes(), filledBytes);
         }
+    }
+
+    /**
+     * Redis closes a client whose query buffer outgrows client-query-buffer-limit, without a reply;
+     * here that buffer also holds the decoded requests queued behind a blocked command and the
+     * arguments of a multibulk still arriving, so neither can grow without bound.
+     */
+    private boolean overLimit(ByteBuf in, long limit, List<Object> out) {
+        query.parsing(in.readableBytes(), filledBytes);
+        if (query.limited() <= limit) {
+            return false;
+        }
+        byte[] head = new byte[Math.min(in.readableBytes(), QueryBufferOverflow.HEAD)];
+        in.getBytes(in.readerIndex(), head);
+        in.skipBytes(in.readableBytes());
+        failed = true;
+        args = null;
+        out.add(new QueryBufferOverflow(head));
+        return true;
     }
 
     private static final Object SKIP = new Object();
@@ -79,6 +103,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             argc = (int) n;
             args = new byte[Math.min(argc, 1024)][];
             filled = 0;
+            filledBytes = 0;
             bulkLen = -1;
             return continueMultibulk(in);
         }
@@ -123,10 +148,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 args = java.util.Arrays.copyOf(args, Math.min(argc, args.length * 2));
             }
             args[filled++] = arg;
+            filledBytes += arg.length;
             bulkLen = -1;
         }
         byte[][] done = args;
         args = null;
+        filledBytes = 0;
         return done;
     }
 
@@ -192,9 +219,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return v;
     }
 
-    /** Marker for a client whose unparsed input outgrew client-query-buffer-limit. */
-    public enum QueryBufferOverflow {
-        INSTANCE
+    /** A client whose query buffer outgrew client-query-buffer-limit; {@code head} is the start of its unparsed input. */
+    public record QueryBufferOverflow(byte[] head) {
+        /** Redis logs the first 64 bytes of the buffer. */
+        public static final int HEAD = 64;
     }
 
 }

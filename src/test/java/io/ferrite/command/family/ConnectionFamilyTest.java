@@ -93,6 +93,30 @@ class ConnectionFamilyTest extends FerriteTest {
     }
 
     @Test
+    void resetEndsTrackingSubscriptionsWatchMonitorAndRepliesOff() {
+        RawClient r = raw();
+        RawClient other = raw();
+        r.call("CLIENT", "TRACKING", "on");
+        r.call("WATCH", "w");
+        r.call("SUBSCRIBE", "ch");
+        assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
+        assertThat(r.call("CLIENT", "INFO")).contains(" flags=N ").contains(" sub=0 ").contains(" redir=-1 ");
+        assertThat(other.call("PUBLISH", "ch", "m")).isEqualTo(":0\r\n");
+        // the WATCH is gone: a change to w no longer aborts a transaction
+        assertThat(other.call("SET", "w", "1")).isEqualTo("+OK\r\n");
+        r.call("MULTI");
+        r.call("PING");
+        assertThat(r.call("EXEC")).isEqualTo("*1\r\n+PONG\r\n");
+        assertThat(r.call("MONITOR")).isEqualTo("+OK\r\n");
+        assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
+        assertThat(other.call("PING")).isEqualTo("+PONG\r\n");
+        assertThat(r.call("GET", "w")).isEqualTo("$1\r\n1\r\n");
+        r.send(RawClient.encode("CLIENT", "REPLY", "OFF"));
+        assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
+        assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
+    }
+
+    @Test
     void quitClosesAfterOk() {
         RawClient r = raw();
         assertThat(r.call("QUIT")).isEqualTo("+OK\r\n");
