@@ -43,6 +43,8 @@ public final class McContext {
     final AtomicLong connIds = new AtomicLong(100);
     final java.util.Map<Long, McConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int verbosity;
+    /** Test hook run on the shard before each keyed request (see {@link #onRequest}). */
+    private volatile java.util.function.Consumer<byte[]> requestHook = k -> { };
 
     public McContext(Server server) {
         this.server = server;
@@ -98,6 +100,18 @@ public final class McContext {
     /** memcached's item_size_ok: header (48) + CAS (8) + key + NUL + value + CRLF within item_size_max. */
     boolean sizeOk(int nkey, long vlen) {
         return 48 + 8 + nkey + 1 + vlen + 2 <= itemSizeMax();
+    }
+
+    /**
+     * For tests of failure handling: runs on the owning shard before every keyed request with its key;
+     * what it throws is what the request's handler throws. null removes the hook.
+     */
+    public void onRequest(java.util.function.Consumer<byte[]> hook) {
+        requestHook = hook == null ? k -> { } : hook;
+    }
+
+    void beforeRequest(byte[] key) {
+        requestHook.accept(key);
     }
 
     long nextCas() {

@@ -273,10 +273,13 @@ final class McOps {
                     getOne(ctx, ks, r, r.key, out);
                 } else {
                     for (byte[] k : r.keys) {
+                        ctx.beforeRequest(k);
                         getOne(ctx, ks, r, k, out);
                     }
                 }
-                out.writeBytes(END);
+                if (!r.more) {
+                    out.writeBytes(END);
+                }
             }
             case SET, ADD, REPLACE, APPEND, PREPEND, CAS -> {
                 Store s = store(ctx, ks, r.op, r.key, r.value, r.flags, r.exptime, r.cas, null);

@@ -18,6 +18,12 @@ final class McRequest {
     Op op;
     byte[] key;
     byte[][] keys;
+    /** A chunk of a multiget that more chunks follow: its reply has no END. */
+    boolean more;
+    /** A chunk of a multiget after its first: dropped when an earlier chunk failed. */
+    boolean continued;
+    /** Its handler threw; set on the shard thread, read by the connection after the reply came back. */
+    volatile boolean failed;
     byte[] value;
     int flags;
     long exptime;

@@ -34,7 +34,7 @@ final class McStats {
         switch (group) {
             case "" -> {
                 // items and bytes need a look at every shard
-                conn.fanOut(s -> {
+                conn.fanOut(r, s -> {
                     long[] v = new long[2];
                     s.memcached().forEachLive(e -> {
                         v[0]++;
