@@ -252,6 +252,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
                 return true;
             }
             case VERBOSITY -> {
+                ctx.verbosity = (int) r.delta;
                 McOps.text(pending, r, "OK\r\n");
                 return true;
             }

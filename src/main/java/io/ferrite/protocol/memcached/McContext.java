@@ -43,6 +43,11 @@ public final class McContext {
     final AtomicLong connIds = new AtomicLong(100);
     final java.util.Map<Long, McConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int verbosity;
+    /** slabs automove: kept and reported, Ferrite has no slab classes to move pages between. */
+    volatile int slabAutomove = 1;
+    volatile double slabAutomoveRatio = 0.8;
+    /** stats detail: per key-prefix counters. */
+    final McPrefixStats prefixStats = new McPrefixStats();
     /** Test hook run on the shard before each keyed request (see {@link #onRequest}). */
     private volatile java.util.function.Consumer<byte[]> requestHook = k -> { };
 
@@ -124,5 +129,6 @@ public final class McContext {
             decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems}) {
             a.reset();
         }
+        prefixStats.clear();
     }
 }

@@ -34,6 +34,8 @@ final class McRequest {
     byte[] raw;
     /** stats argument, flush delay presence. */
     String arg;
+    /** The word after the stats group ("stats detail on"). */
+    String arg2;
     boolean hasArg;
     // binary
     int opcode;
@@ -42,6 +44,7 @@ final class McRequest {
     boolean returnKey;
     // meta
     byte[][] metaFlags;
+    McMeta.Flags meta;
     /** The key as the client sent it (base64 form for meta b). */
     byte[] wireKey;
 

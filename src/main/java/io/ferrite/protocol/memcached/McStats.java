@@ -24,13 +24,21 @@ final class McStats {
     static boolean run(McContext ctx, McConnection conn, McRequest r) {
         boolean binary = r.proto == McRequest.Proto.BINARY;
         String group = r.hasArg ? r.arg : "";
-        if (!binary && r.hasArg && r.delta > 3 && !group.equals("detail")) {
-            // "stats <group> <extra>" is not a command memcached knows
-            if (!group.equals("cachedump")) {
-                McOps.writeAscii(conn.pending(), "ERROR\r\n");
-                return true;
+        if (binary) {
+            // memcached's binary stat compares only the first bytes of reset, settings and detail
+            for (String prefixed : new String[] {"reset", "settings", "detail"}) {
+                if (group.startsWith(prefixed)) {
+                    if (prefixed.equals("detail")) {
+                        return binaryDetail(ctx, conn, r, group.substring(prefixed.length()));
+                    }
+                    group = prefixed;
+                }
             }
+        } else if (group.equals("detail")) {
+            textDetail(ctx, conn, r.arg2 == null ? "" : r.arg2);
+            return true;
         }
+        // words after the group are ignored, as memcached does
         switch (group) {
             case "" -> {
                 // items and bytes need a look at every shard
@@ -90,6 +98,10 @@ final class McStats {
                 }
                 write(conn.pending(), r, m);
             }
+            case "sizes" -> {
+                // Ferrite keeps no item size histogram: reported as memcached reports it switched off
+                write(conn.pending(), r, Map.of("sizes_status", "disabled"));
+            }
             case "reset" -> {
                 ctx.resetStats();
                 if (binary) {
@@ -105,6 +117,40 @@ final class McStats {
                     McOps.writeAscii(conn.pending(), "ERROR\r\n");
                 }
             }
+        }
+        return true;
+    }
+
+    /** Text "stats detail on|off|dump". */
+    private static void textDetail(McContext ctx, McConnection conn, String sub) {
+        ByteBuf out = conn.pending();
+        switch (sub) {
+            case "on", "off" -> {
+                ctx.prefixStats.enable(sub.equals("on"));
+                McOps.writeAscii(out, "OK\r\n");
+            }
+            case "dump" -> out.writeBytes(ctx.prefixStats.dump());
+            default -> McOps.writeAscii(out, "CLIENT_ERROR usage: stats detail on|off|dump\r\n");
+        }
+    }
+
+    /**
+     * Binary stat "detail on|off|dump": on and off answer the empty end-of-stats packet, dump one stat
+     * named "detailed" holding the text dump, anything else Not found (as memcached 1.6.18 does).
+     */
+    private static boolean binaryDetail(McContext ctx, McConnection conn, McRequest r, String rest) {
+        ByteBuf out = conn.pending();
+        if (rest.startsWith(" dump")) {
+            byte[] k = McOps.ascii("detailed");
+            byte[] v = ctx.prefixStats.dump();
+            McOps.binHeader(out, r.opcode, k.length, 0, 0, k.length + v.length, r.opaque, 0);
+            out.writeBytes(k).writeBytes(v);
+            McOps.binHeader(out, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+        } else if (rest.startsWith(" on") || rest.startsWith(" off")) {
+            ctx.prefixStats.enable(rest.startsWith(" on"));
+            McOps.binHeader(out, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+        } else {
+            McOps.binError(out, r.opcode, r.opaque, McOps.ST_NOT_FOUND);
         }
         return true;
     }
@@ -201,6 +247,10 @@ final class McStats {
         m.put("tcpport", Integer.toString(ctx.server.config().getInt("memcached-port")));
         m.put("udpport", "0");
         m.put("verbosity", Integer.toString(ctx.verbosity));
+        m.put("stat_key_prefix", ":");
+        m.put("detail_enabled", ctx.prefixStats.enabled() ? "yes" : "no");
+        m.put("slab_automove", Integer.toString(ctx.slabAutomove));
+        m.put("slab_automove_ratio", String.format("%.2f", ctx.slabAutomoveRatio));
         m.put("num_threads", Integer.toString(ctx.server.engine().shardCount()));
         m.put("cas_enabled", "yes");
         m.put("evictions", "off");

@@ -12,6 +12,7 @@ import java.util.List;
 final class McTextDecoder extends ByteToMessageDecoder {
     static final int KEY_MAX = 250;
     private static final int MAX_TOKENS = 24;
+    private static final int MAX_VERBOSITY = 2;
     /** memcached's try_read_command_ascii: a line still without '\n' after this many bytes must be a multiget. */
     static final int LINE_MAX = 2048;
     /** memcached closes a long line with more leading spaces than this. */
@@ -440,6 +441,9 @@ final class McTextDecoder extends ByteToMessageDecoder {
                 r.arg = new String(tok.get(1), StandardCharsets.ISO_8859_1);
                 r.hasArg = true;
             }
+            if (ntokens >= 4) {
+                r.arg2 = new String(tok.get(2), StandardCharsets.ISO_8859_1);
+            }
             r.delta = ntokens;
             return r;
         }
@@ -475,15 +479,53 @@ final class McTextDecoder extends ByteToMessageDecoder {
             McRequest r = new McRequest();
             r.op = McRequest.Op.VERBOSITY;
             r.noreply = noreply(tok, ntokens);
-            if (r.noreply && ntokens == 3) {
-                return null;
+            Long level = McNumbers.u32(tok.get(1));
+            if (level == null) {
+                return noreplyAware(r, clientError("bad command line format"));
             }
+            r.delta = Math.min(level, MAX_VERBOSITY);
             return r;
+        }
+        if (is(cmd, "slabs")) {
+            return slabs(tok, ntokens);
+        }
+        if (is(cmd, "bget")) {
+            // memcached still answers the long-gone "binary get" as a get
+            return ntokens < 3 ? error() : get(McRequest.Op.GET, all, 1);
         }
         if (ntokens >= 2 && tok.size() >= ntokens - 1 && startsWithBytes(tok.get(ntokens - 2), "HTTP/")) {
             return McRequest.close(null);
         }
         return error();
+    }
+
+    /**
+     * slabs automove 0|1|2 and slabs automove ratio N: Ferrite has no slab classes to rebalance, but the
+     * setting is kept and reported (stats settings) with memcached's validation and replies.
+     */
+    private McRequest slabs(List<byte[]> tok, int ntokens) {
+        if (ntokens < 4 || !is(tok.get(1), "automove")) {
+            return error();
+        }
+        McRequest r = new McRequest();
+        r.noreply = noreply(tok, ntokens);
+        if (is(tok.get(2), "ratio")) {
+            Double ratio = ntokens < 5 ? null : McNumbers.f64(tok.get(3));
+            if (ratio == null) {
+                return noreplyAware(r, error());
+            }
+            ctx.slabAutomoveRatio = ratio;
+        } else {
+            Long level = McNumbers.u32(tok.get(2));
+            if (level == null) {
+                return noreplyAware(r, clientError("bad command line format"));
+            }
+            if (level > 2) {
+                return noreplyAware(r, error());
+            }
+            ctx.slabAutomove = level.intValue();
+        }
+        return noreplyAware(r, McRequest.raw("OK\r\n"));
     }
 
     private static boolean startsWithBytes(byte[] b, String s) {
