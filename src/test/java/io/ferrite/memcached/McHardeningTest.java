@@ -166,6 +166,8 @@ class McHardeningTest {
                 + "SERVER_ERROR internal error\r\n"
                 + "VALUE a 0 1\r\nx\r\nEND\r\n"
                 + "MN\r\n");
+            // memcached counts stores that ran out of memory
+            assertThat(call(s, "stats\r\n", "END\r\n")).contains("STAT store_no_memory 2\r\n");
             // a multiget whose second chunk fails: the values already sent, then the error in place of END
             StringBuilder get = new StringBuilder("get a");
             for (int i = 0; i < 40; i++) {

@@ -169,7 +169,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
                 done = true;
                 if (pending != null) {
                     pending.writerIndex(mark);
-                    McFailure.write(pending, r, t);
+                    McFailure.write(ctx, pending, r, t);
                 }
             }
             if (!done) {
@@ -289,7 +289,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             }
         } catch (Throwable t) {
             out.writerIndex(mark);
-            McFailure.write(out, r, t);
+            McFailure.write(ctx, out, r, t);
         }
     }
 
@@ -383,7 +383,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             for (Throwable t : failure) {
                 if (t != null) {
                     // memcached answers a get that failed part-way with the error alone
-                    McFailure.write(out, r, t);
+                    McFailure.write(ctx, out, r, t);
                     return out;
                 }
             }
@@ -443,7 +443,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             }
         }
         ByteBuf out = channel.alloc().ioBuffer(64);
-        McFailure.write(out, r, failed);
+        McFailure.write(ctx, out, r, failed);
         return out;
     }
 

@@ -40,6 +40,8 @@ public final class McContext {
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder totalItems = new LongAdder();
     final LongAdder cmdMeta = new LongAdder();
+    final LongAdder storeTooLarge = new LongAdder();
+    final LongAdder storeNoMemory = new LongAdder();
     final AtomicLong connIds = new AtomicLong(100);
     final java.util.Map<Long, McConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int verbosity;
@@ -86,6 +88,8 @@ public final class McContext {
         m.put("cas_badval", casBadval::sum);
         m.put("touch_hits", touchHits::sum);
         m.put("touch_misses", touchMisses::sum);
+        m.put("store_too_large", storeTooLarge::sum);
+        m.put("store_no_memory", storeNoMemory::sum);
         m.put("total_connections", totalConnections::sum);
         m.put("rejected_connections", rejectedConnections::sum);
         m.put("bytes_read", bytesRead::sum);
@@ -126,7 +130,8 @@ public final class McContext {
     void resetStats() {
         for (LongAdder a : new LongAdder[] {totalConnections, rejectedConnections, cmdGet, cmdSet, cmdFlush, cmdTouch,
             getHits, getMisses, getExpired, getFlushed, deleteMisses, deleteHits, incrMisses, incrHits, decrMisses,
-            decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems}) {
+            decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems,
+            storeTooLarge, storeNoMemory}) {
             a.reset();
         }
         prefixStats.clear();

@@ -26,10 +26,13 @@ final class McFailure {
     }
 
     /** Writes the error reply for r; text noreply requests stay silent, as memcached's out_string is. */
-    static void write(ByteBuf out, McRequest r, Throwable t) {
+    static void write(McContext ctx, ByteBuf out, McRequest r, Throwable t) {
         Log.warning("memcached " + r.op + " failed: " + t);
         r.failed = true;
         String m = message(r, t);
+        if (m.endsWith("storing object")) {
+            ctx.storeNoMemory.increment();
+        }
         switch (r.proto) {
             case BINARY -> {
                 byte[] text = McOps.ascii(m.substring("SERVER_ERROR ".length()));

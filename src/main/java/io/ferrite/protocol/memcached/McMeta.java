@@ -128,6 +128,7 @@ final class McMeta {
                 }
             }
             if (!ctx.sizeOk(r.key.length, vlen)) {
+                ctx.storeTooLarge.increment();
                 // the shard unlinks the old item (memcached: no stale data after a failed store), then answers
                 r.raw = McOps.ascii("SERVER_ERROR object too large for cache\r\n");
                 return swallowing(r, vlen);
@@ -666,12 +667,12 @@ final class McMeta {
         }
         long now = ks.now();
         long at = expiry(ks, r.key);
-        long size = 48 + 8 + r.key.length + 1 + it.data.length + 2;
+        long size = McSlabs.itemSize(r.key.length, it);
         w(out, "ME ");
         out.writeBytes(it.binaryKey ? Base64.getEncoder().encode(r.key) : r.key);
         // exp is memcached's current_time - exptime: minus the seconds left
         w(out, " exp=" + (at == Entry.NO_EXPIRY ? -1 : -ttl(at, now)) + " la=" + (now / 1000 - it.lastAccess)
-            + " cas=" + Long.toUnsignedString(it.cas) + " fetch=" + (it.fetched ? "yes" : "no") + " cls=1 size=" + size
+            + " cas=" + Long.toUnsignedString(it.cas) + " fetch=" + (it.fetched ? "yes" : "no") + " cls=" + McSlabs.classOf(size) + " size=" + size
             + "\r\n");
     }
 }

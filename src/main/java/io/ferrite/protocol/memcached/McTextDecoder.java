@@ -605,6 +605,7 @@ final class McTextDecoder extends ByteToMessageDecoder {
         r.flags = (int) (long) flags;
         r.exptime = exp;
         if (!ctx.sizeOk(r.key.length, vlen)) {
+            ctx.storeTooLarge.increment();
             McRequest e = new McRequest();
             e.op = McRequest.Op.RAW;
             e.raw = r.noreply ? new byte[0] : "SERVER_ERROR object too large for cache\r\n".getBytes(StandardCharsets.US_ASCII);
