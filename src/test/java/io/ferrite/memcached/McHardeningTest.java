@@ -205,4 +205,42 @@ class McHardeningTest {
             assertThat(reply[24 + text.length + 1]).isEqualTo((byte) 0x0a);
         }
     }
+
+    static long allocatorMemory() {
+        if (io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p) {
+            return p.metric().usedDirectMemory() + p.metric().usedHeapMemory();
+        }
+        throw new IllegalStateException("no allocator metric");
+    }
+
+    @Test
+    void pipelinedGetsOfLargeValuesWaitForAClientThatDoesNotRead() throws Exception {
+        int value = 1_000_000;
+        int gets = 400;
+        try (Socket setup = connect()) {
+            assertThat(call(setup, "set big 0 0 " + value + "\r\n" + "v".repeat(value) + "\r\n", "\r\n"))
+                .isEqualTo("STORED\r\n");
+        }
+        long before = allocatorMemory();
+        try (Socket s = connect()) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.getOutputStream().write(ascii("get big\r\n".repeat(gets)));
+            s.getOutputStream().flush();
+            Thread.sleep(1500);
+            // 400 MB of replies if they were all produced; only what the socket and one batch hold may wait
+            assertThat(allocatorMemory() - before).isLessThan(64L << 20);
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            long want = (long) gets * ("VALUE big 0 " + value + "\r\n\r\nEND\r\n").length() + (long) gets * value;
+            while (total < want) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            assertThat(total).isEqualTo(want);
+        }
+    }
 }

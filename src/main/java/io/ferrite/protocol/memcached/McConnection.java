@@ -29,6 +29,11 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
      */
     static final int QUEUE_PAUSE = 256;
     private static final int QUEUE_RESUME = 64;
+    /**
+     * Replies are handed to the channel once this much has collected, so a pipeline of gets of large
+     * values meets the channel's writability limit (and stops) instead of piling up in one buffer.
+     */
+    private static final int FLUSH_AT = 64 * 1024;
     private final McContext ctx;
     private final ArrayDeque<McRequest> queue = new ArrayDeque<>();
     private Channel channel;
@@ -147,6 +152,9 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
 
     private void drain() {
         while (!waiting && !closing) {
+            if (pending != null && pending.readableBytes() >= FLUSH_AT) {
+                flush();
+            }
             if (!channel.isWritable()) {
                 // the client is not reading its replies: run nothing more until it does
                 flush();
