@@ -151,6 +151,7 @@ final class McBinaryDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < 24 + extlen + keylen) {
                     return;
                 }
+                ctx.storeTooLarge.increment();
                 in.skipBytes(24 + extlen);
                 byte[] key = new byte[keylen];
                 in.readBytes(key);

@@ -21,6 +21,19 @@ import java.util.function.Function;
  */
 public final class McConnection extends ChannelInboundHandlerAdapter {
     private static final int MAX_BATCH = 64;
+    /**
+     * Decoded requests waiting their turn. Past this many the connection stops reading until the queue has
+     * drained to QUEUE_RESUME, so a client that pipelines faster than its requests run (or a get line with
+     * millions of keys) is held back by TCP instead of growing the queue (memcached likewise parses a
+     * connection's next command only after the current one has run).
+     */
+    static final int QUEUE_PAUSE = 256;
+    private static final int QUEUE_RESUME = 64;
+    /**
+     * Replies are handed to the channel once this much has collected, so a pipeline of gets of large
+     * values meets the channel's writability limit (and stops) instead of piling up in one buffer.
+     */
+    private static final int FLUSH_AT = 64 * 1024;
     private final McContext ctx;
     private final ArrayDeque<McRequest> queue = new ArrayDeque<>();
     private Channel channel;
@@ -29,6 +42,10 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
     private boolean inRead;
     private boolean closing;
     private boolean counted;
+    /** Reading is off because too many requests wait in the queue. */
+    private boolean queueFull;
+    /** The last chunk of a multiget in progress, so its later chunks can see whether it failed. */
+    private McRequest getChunk;
     final long id;
     long created = System.currentTimeMillis();
 
@@ -83,7 +100,16 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         }
         inRead = true;
         queue.add((McRequest) msg);
+        if (queue.size() >= QUEUE_PAUSE && !queueFull) {
+            queueFull = true;
+            updateAutoRead();
+        }
         drain();
+    }
+
+    /** Reads while the client's replies can be written and the request queue has room. */
+    private void updateAutoRead() {
+        channel.config().setAutoRead(channel.isWritable() && !queueFull);
     }
 
     @Override
@@ -94,7 +120,13 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext c) {
-        channel.config().setAutoRead(channel.isWritable());
+        updateAutoRead();
+        if (channel.isWritable()) {
+            drain();
+            if (!inRead) {
+                flush();
+            }
+        }
         c.fireChannelWritabilityChanged();
     }
 
@@ -120,12 +152,35 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
 
     private void drain() {
         while (!waiting && !closing) {
+            if (pending != null && pending.readableBytes() >= FLUSH_AT) {
+                flush();
+            }
+            if (!channel.isWritable()) {
+                // the client is not reading its replies: run nothing more until it does
+                flush();
+                return;
+            }
             McRequest r = queue.poll();
             if (r == null) {
                 break;
             }
+            if (queueFull && queue.size() <= QUEUE_RESUME) {
+                queueFull = false;
+                updateAutoRead();
+            }
             ensureBuffer();
-            if (!process(r)) {
+            int mark = pending.writerIndex();
+            boolean done;
+            try {
+                done = process(r);
+            } catch (Throwable t) {
+                done = true;
+                if (pending != null) {
+                    pending.writerIndex(mark);
+                    McFailure.write(ctx, pending, r, t);
+                }
+            }
+            if (!done) {
                 waiting = true;
                 return;
             }
@@ -161,6 +216,17 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
 
     /** Runs one request; false when its reply comes later through {@link #resume}. */
     private boolean process(McRequest r) {
+        if (r.continued) {
+            // a multiget's later chunk: once a chunk failed, its SERVER_ERROR ended the reply
+            boolean drop = getChunk != null && getChunk.failed;
+            if (drop) {
+                if (!r.more) {
+                    getChunk = null;
+                }
+                return true;
+            }
+        }
+        getChunk = r.more ? r : null;
         switch (r.op) {
             case RAW -> {
                 pending.writeBytes(r.raw);
@@ -194,6 +260,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
                 return true;
             }
             case VERBOSITY -> {
+                ctx.verbosity = (int) r.delta;
                 McOps.text(pending, r, "OK\r\n");
                 return true;
             }
@@ -216,13 +283,21 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         return single(r);
     }
 
+    /** Runs r on its shard; a handler that throws still leaves exactly one reply for r. */
     private static void execute(McContext ctx, Shard s, McRequest r, ByteBuf out) {
         s.beginCommand();
         ShardKeyspace ks = s.memcached();
-        switch (r.proto) {
-            case TEXT -> McOps.runText(ctx, ks, r, out);
-            case BINARY -> McOps.runBinary(ctx, ks, r, out);
-            case META -> McMeta.run(ctx, ks, r, out);
+        int mark = out.writerIndex();
+        try {
+            ctx.beforeRequest(r.key);
+            switch (r.proto) {
+                case TEXT -> McOps.runText(ctx, ks, r, out);
+                case BINARY -> McOps.runBinary(ctx, ks, r, out);
+                case META -> McMeta.run(ctx, ks, r, out);
+            }
+        } catch (Throwable t) {
+            out.writerIndex(mark);
+            McFailure.write(ctx, out, r, t);
         }
     }
 
@@ -237,7 +312,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         if (!s.loop.inEventLoop()) {
             for (int n = 0; n < MAX_BATCH; n++) {
                 McRequest next = queue.peek();
-                if (next == null || next.key == null || next.keys != null || !keyed(next)
+                if (next == null || next.key == null || next.keys != null || next.continued || !keyed(next)
                     || ctx.server.engine().shardOf(next.key) != s) {
                     break;
                 }
@@ -254,15 +329,11 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         s.run(() -> {
             boolean sync = !h.returned && ch.eventLoop().inEventLoop();
             ByteBuf out = sync ? pending : ch.alloc().ioBuffer(128);
-            try {
-                execute(ctx, s, r, out);
-                if (more != null) {
-                    for (McRequest m : more) {
-                        execute(ctx, s, m, out);
-                    }
+            execute(ctx, s, r, out);
+            if (more != null) {
+                for (McRequest m : more) {
+                    execute(ctx, s, m, out);
                 }
-            } catch (RuntimeException e) {
-                io.ferrite.server.Log.warning("memcached request failed: " + e);
             }
             if (sync) {
                 h.done = true;
@@ -297,23 +368,39 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             return singleKeys(copy, first);
         }
         byte[][] parts = new byte[keys.length][];
-        fanOut(s -> {
+        Throwable[] failure = new Throwable[all()];
+        fanOut(r, s -> {
             ByteBuf tmp = io.netty.buffer.Unpooled.buffer();
-            for (int i = 0; i < keys.length; i++) {
-                if (ctx.server.engine().shardOf(keys[i]) == s) {
-                    tmp.clear();
-                    McOps.getOne(ctx, s.memcached(), r, keys[i], tmp);
-                    parts[i] = McBinaryDecoder.toBytes(tmp.retain());
+            try {
+                for (int i = 0; i < keys.length; i++) {
+                    if (ctx.server.engine().shardOf(keys[i]) == s) {
+                        tmp.clear();
+                        ctx.beforeRequest(keys[i]);
+                        McOps.getOne(ctx, s.memcached(), r, keys[i], tmp);
+                        parts[i] = McBinaryDecoder.toBytes(tmp.retain());
+                    }
                 }
+            } catch (Throwable t) {
+                failure[s.id] = t;
+            } finally {
+                tmp.release();
             }
-            tmp.release();
             return null;
         }, results -> {
             ByteBuf out = channel.alloc().ioBuffer();
+            for (Throwable t : failure) {
+                if (t != null) {
+                    // memcached answers a get that failed part-way with the error alone
+                    McFailure.write(ctx, out, r, t);
+                    return out;
+                }
+            }
             for (byte[] p : parts) {
                 out.writeBytes(p);
             }
-            out.writeBytes(McOps.END);
+            if (!r.more) {
+                out.writeBytes(McOps.END);
+            }
             return out;
         });
         return false;
@@ -323,8 +410,11 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         return single(r);
     }
 
-    /** Runs work on every shard (any order), then finish on this connection's thread; the reply follows. */
-    void fanOut(Function<Shard, Object> work, Function<Object[], ByteBuf> finish) {
+    /**
+     * Runs work on every shard (any order), then finish on this connection's thread; the reply follows.
+     * When work throws on a shard (or finish throws), r is answered with {@link McFailure}'s error instead.
+     */
+    void fanOut(McRequest r, Function<Shard, Object> work, Function<Object[], ByteBuf> finish) {
         Shard[] all = ctx.server.engine().shards();
         Object[] results = new Object[all.length];
         AtomicInteger left = new AtomicInteger(all.length);
@@ -336,14 +426,37 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
                 s.beginCommand();
                 try {
                     results[idx] = work.apply(s);
-                } catch (RuntimeException e) {
-                    io.ferrite.server.Log.warning("memcached request failed: " + e);
+                } catch (Throwable t) {
+                    results[idx] = t;
                 }
                 if (left.decrementAndGet() == 0) {
-                    ch.eventLoop().execute(() -> resume(finish.apply(results)));
+                    ch.eventLoop().execute(() -> resume(finish(r, finish, results)));
                 }
             });
         }
+    }
+
+    private ByteBuf finish(McRequest r, Function<Object[], ByteBuf> finish, Object[] results) {
+        Throwable failed = null;
+        for (Object o : results) {
+            if (o instanceof Throwable t) {
+                failed = t;
+            }
+        }
+        if (failed == null) {
+            try {
+                return finish.apply(results);
+            } catch (Throwable t) {
+                failed = t;
+            }
+        }
+        ByteBuf out = channel.alloc().ioBuffer(64);
+        McFailure.write(ctx, out, r, failed);
+        return out;
+    }
+
+    private int all() {
+        return ctx.server.engine().shardCount();
     }
 
     ByteBuf alloc() {
@@ -364,7 +477,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         }
         ctx.oldestLive = 0;
         ctx.nextCas(); // memcached takes a CAS id for oldest_cas
-        fanOut(s -> s.memcached().flush(), results -> {
+        fanOut(r, s -> s.memcached().flush(), results -> {
             ByteBuf out = channel.alloc().ioBuffer(32);
             writeFlushReply(out, r);
             return out;

@@ -40,9 +40,18 @@ public final class McContext {
     final LongAdder bytesWritten = new LongAdder();
     final LongAdder totalItems = new LongAdder();
     final LongAdder cmdMeta = new LongAdder();
+    final LongAdder storeTooLarge = new LongAdder();
+    final LongAdder storeNoMemory = new LongAdder();
     final AtomicLong connIds = new AtomicLong(100);
     final java.util.Map<Long, McConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int verbosity;
+    /** slabs automove: kept and reported, Ferrite has no slab classes to move pages between. */
+    volatile int slabAutomove = 1;
+    volatile double slabAutomoveRatio = 0.8;
+    /** stats detail: per key-prefix counters. */
+    final McPrefixStats prefixStats = new McPrefixStats();
+    /** Test hook run on the shard before each keyed request (see {@link #onRequest}). */
+    private volatile java.util.function.Consumer<byte[]> requestHook = k -> { };
 
     public McContext(Server server) {
         this.server = server;
@@ -79,6 +88,8 @@ public final class McContext {
         m.put("cas_badval", casBadval::sum);
         m.put("touch_hits", touchHits::sum);
         m.put("touch_misses", touchMisses::sum);
+        m.put("store_too_large", storeTooLarge::sum);
+        m.put("store_no_memory", storeNoMemory::sum);
         m.put("total_connections", totalConnections::sum);
         m.put("rejected_connections", rejectedConnections::sum);
         m.put("bytes_read", bytesRead::sum);
@@ -100,6 +111,18 @@ public final class McContext {
         return 48 + 8 + nkey + 1 + vlen + 2 <= itemSizeMax();
     }
 
+    /**
+     * For tests of failure handling: runs on the owning shard before every keyed request with its key;
+     * what it throws is what the request's handler throws. null removes the hook.
+     */
+    public void onRequest(java.util.function.Consumer<byte[]> hook) {
+        requestHook = hook == null ? k -> { } : hook;
+    }
+
+    void beforeRequest(byte[] key) {
+        requestHook.accept(key);
+    }
+
     long nextCas() {
         return casIds.incrementAndGet();
     }
@@ -107,8 +130,10 @@ public final class McContext {
     void resetStats() {
         for (LongAdder a : new LongAdder[] {totalConnections, rejectedConnections, cmdGet, cmdSet, cmdFlush, cmdTouch,
             getHits, getMisses, getExpired, getFlushed, deleteMisses, deleteHits, incrMisses, incrHits, decrMisses,
-            decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems}) {
+            decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems,
+            storeTooLarge, storeNoMemory}) {
             a.reset();
         }
+        prefixStats.clear();
     }
 }

@@ -14,6 +14,8 @@ public final class McItem implements MemoryEstimate.Sized {
     public boolean fetched;
     public boolean stale;
     public boolean winSent;
+    /** Stored by a meta command with a base64 (b) key: meta replies show its key in base64. */
+    public boolean binaryKey;
 
     public McItem(byte[] data, int flags, long cas, long time) {
         this.data = data;

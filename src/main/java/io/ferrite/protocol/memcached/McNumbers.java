@@ -103,4 +103,16 @@ final class McNumbers {
         long[] r = strtoull(b, 0, b.length, true);
         return r == null ? null : r[0];
     }
+
+    /** safe_strtod: a decimal number followed by a space or the end; null when memcached would refuse. */
+    static Double f64(byte[] b) {
+        String t = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+            .compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?").matcher(t);
+        if (!m.lookingAt() || m.end() != t.length()) {
+            return null;
+        }
+        double d = Double.parseDouble(m.group());
+        return Double.isInfinite(d) ? null : d;
+    }
 }

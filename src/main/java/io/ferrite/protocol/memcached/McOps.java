@@ -194,6 +194,14 @@ final class McOps {
             data = num;
         }
         McItem n = new McItem(data, it.flags, ctx.nextCas(), it.time);
+        if (data != num) {
+            // memcached rewrites the number in place when it fits: the item keeps its state bits
+            n.fetched = it.fetched;
+            n.lastAccess = it.lastAccess;
+            n.stale = it.stale;
+            n.winSent = it.winSent;
+            n.binaryKey = it.binaryKey;
+        }
         storeAt(ks, key, n, currentExpiry(ks, key));
         out[0] = value;
         out[1] = n.cas;
@@ -236,6 +244,7 @@ final class McOps {
             ctx.cmdTouch.increment();
         }
         McItem it = find(ks, key, ctx);
+        ctx.prefixStats.recordGet(key, it != null);
         if (it == null) {
             ctx.getMisses.increment();
             if (touch) {
@@ -273,12 +282,16 @@ final class McOps {
                     getOne(ctx, ks, r, r.key, out);
                 } else {
                     for (byte[] k : r.keys) {
+                        ctx.beforeRequest(k);
                         getOne(ctx, ks, r, k, out);
                     }
                 }
-                out.writeBytes(END);
+                if (!r.more) {
+                    out.writeBytes(END);
+                }
             }
             case SET, ADD, REPLACE, APPEND, PREPEND, CAS -> {
+                ctx.prefixStats.recordSet(r.key);
                 Store s = store(ctx, ks, r.op, r.key, r.value, r.flags, r.exptime, r.cas, null);
                 text(out, r, s.name() + "\r\n");
             }
@@ -294,10 +307,12 @@ final class McOps {
             case DELETE -> {
                 if (r.hasArg) {
                     // a SET whose value was too large: the old value goes, the error was decided by the decoder
+                    ctx.prefixStats.recordSet(r.key);
                     ks.delete(r.key);
                     out.writeBytes(r.raw);
                     return;
                 }
+                ctx.prefixStats.recordDelete(r.key);
                 if (find(ks, r.key, ctx) != null) {
                     ks.delete(r.key);
                     ctx.deleteHits.increment();
@@ -400,6 +415,7 @@ final class McOps {
             case TOUCH -> {
                 ctx.cmdTouch.increment();
                 McItem it = touch(ctx, ks, r.key, r.exptime);
+                ctx.prefixStats.recordGet(r.key, it != null);
                 if (it == null) {
                     ctx.touchMisses.increment();
                     binError(out, r.opcode, r.opaque, ST_NOT_FOUND);
@@ -410,6 +426,7 @@ final class McOps {
                 out.writeInt(it.flags);
             }
             case SET, ADD, REPLACE, APPEND, PREPEND -> {
+                ctx.prefixStats.recordSet(r.key);
                 McRequest.Op op = r.op;
                 if (r.cas != 0 && (op == McRequest.Op.SET || op == McRequest.Op.ADD || op == McRequest.Op.REPLACE)) {
                     op = McRequest.Op.CAS;
@@ -437,6 +454,7 @@ final class McOps {
                     out.writeBytes(r.raw);
                     return;
                 }
+                ctx.prefixStats.recordDelete(r.key);
                 McItem it = find(ks, r.key, ctx);
                 if (it == null) {
                     ctx.deleteMisses.increment();

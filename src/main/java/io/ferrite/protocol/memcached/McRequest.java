@@ -18,6 +18,12 @@ final class McRequest {
     Op op;
     byte[] key;
     byte[][] keys;
+    /** A chunk of a multiget that more chunks follow: its reply has no END. */
+    boolean more;
+    /** A chunk of a multiget after its first: dropped when an earlier chunk failed. */
+    boolean continued;
+    /** Its handler threw; set on the shard thread, read by the connection after the reply came back. */
+    volatile boolean failed;
     byte[] value;
     int flags;
     long exptime;
@@ -28,6 +34,8 @@ final class McRequest {
     byte[] raw;
     /** stats argument, flush delay presence. */
     String arg;
+    /** The word after the stats group ("stats detail on"). */
+    String arg2;
     boolean hasArg;
     // binary
     int opcode;
@@ -36,6 +44,7 @@ final class McRequest {
     boolean returnKey;
     // meta
     byte[][] metaFlags;
+    McMeta.Flags meta;
     /** The key as the client sent it (base64 form for meta b). */
     byte[] wireKey;
 

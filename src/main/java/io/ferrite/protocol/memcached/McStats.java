@@ -24,17 +24,25 @@ final class McStats {
     static boolean run(McContext ctx, McConnection conn, McRequest r) {
         boolean binary = r.proto == McRequest.Proto.BINARY;
         String group = r.hasArg ? r.arg : "";
-        if (!binary && r.hasArg && r.delta > 3 && !group.equals("detail")) {
-            // "stats <group> <extra>" is not a command memcached knows
-            if (!group.equals("cachedump")) {
-                McOps.writeAscii(conn.pending(), "ERROR\r\n");
-                return true;
+        if (binary) {
+            // memcached's binary stat compares only the first bytes of reset, settings and detail
+            for (String prefixed : new String[] {"reset", "settings", "detail"}) {
+                if (group.startsWith(prefixed)) {
+                    if (prefixed.equals("detail")) {
+                        return binaryDetail(ctx, conn, r, group.substring(prefixed.length()));
+                    }
+                    group = prefixed;
+                }
             }
+        } else if (group.equals("detail")) {
+            textDetail(ctx, conn, r.arg2 == null ? "" : r.arg2);
+            return true;
         }
+        // words after the group are ignored, as memcached does
         switch (group) {
             case "" -> {
                 // items and bytes need a look at every shard
-                conn.fanOut(s -> {
+                conn.fanOut(r, s -> {
                     long[] v = new long[2];
                     s.memcached().forEachLive(e -> {
                         v[0]++;
@@ -57,28 +65,15 @@ final class McStats {
                 return false;
             }
             case "settings" -> write(conn.pending(), r, settings(ctx));
-            case "items" -> {
-                long items = items(ctx);
-                Map<String, String> m = new LinkedHashMap<>();
-                if (items > 0) {
-                    m.put("items:1:number", Long.toString(items));
-                    m.put("items:1:number_hot", "0");
-                    m.put("items:1:number_warm", "0");
-                    m.put("items:1:number_cold", Long.toString(items));
-                    m.put("items:1:age_hot", "0");
-                    m.put("items:1:age_warm", "0");
-                    m.put("items:1:age", "0");
-                    m.put("items:1:evicted", "0");
-                    m.put("items:1:evicted_nonzero", "0");
-                    m.put("items:1:outofmemory", "0");
-                }
-                write(conn.pending(), r, m);
-            }
-            case "slabs" -> {
-                Map<String, String> m = new LinkedHashMap<>();
-                m.put("active_slabs", items(ctx) > 0 ? "1" : "0");
-                m.put("total_malloced", Long.toString(ctx.server.engine().memory()));
-                write(conn.pending(), r, m);
+            case "items", "slabs" -> {
+                boolean items = group.equals("items");
+                conn.fanOut(r, McStats::classTotals, results -> {
+                    long[][] t = sumClasses(results);
+                    ByteBuf out = conn.alloc();
+                    write(out, r, items ? itemsStats(t) : slabsStats(t));
+                    return out;
+                });
+                return false;
             }
             case "conns" -> {
                 Map<String, String> m = new LinkedHashMap<>();
@@ -89,6 +84,10 @@ final class McStats {
                     m.put(c.id + ":secs_since_last_cmd", "0");
                 }
                 write(conn.pending(), r, m);
+            }
+            case "sizes" -> {
+                // Ferrite keeps no item size histogram: reported as memcached reports it switched off
+                write(conn.pending(), r, Map.of("sizes_status", "disabled"));
             }
             case "reset" -> {
                 ctx.resetStats();
@@ -109,12 +108,126 @@ final class McStats {
         return true;
     }
 
-    private static long items(McContext ctx) {
-        long n = 0;
-        for (Shard s : ctx.server.engine().shards()) {
-            n += s.keys(s.databases());
+    private static final int COUNT = 0;
+    private static final int BYTES = 1;
+    private static final int OLDEST = 2;
+
+    /** Per slab class on one shard: items, their memcached sizes, the oldest last access (Unix seconds). */
+    private static Object classTotals(Shard s) {
+        long[][] t = new long[McSlabs.classes() + 1][3];
+        s.memcached().forEachLive(e -> {
+            McItem it = (McItem) e.value;
+            long size = McSlabs.itemSize(e.key.length, it);
+            long[] c = t[McSlabs.classOf(size)];
+            c[OLDEST] = c[COUNT] == 0 ? it.lastAccess : Math.min(c[OLDEST], it.lastAccess);
+            c[COUNT]++;
+            c[BYTES] += size;
+        });
+        return t;
+    }
+
+    private static long[][] sumClasses(Object[] results) {
+        long[][] sum = new long[McSlabs.classes() + 1][3];
+        for (Object o : results) {
+            long[][] t = (long[][]) o;
+            for (int c = 1; c < t.length; c++) {
+                if (t[c][COUNT] > 0) {
+                    sum[c][OLDEST] = sum[c][COUNT] == 0 ? t[c][OLDEST] : Math.min(sum[c][OLDEST], t[c][OLDEST]);
+                    sum[c][COUNT] += t[c][COUNT];
+                    sum[c][BYTES] += t[c][BYTES];
+                }
+            }
         }
-        return n;
+        return sum;
+    }
+
+    /**
+     * stats items: the classes holding items, with memcached's first figures. Ferrite has one LRU per
+     * shard, not memcached's hot/warm/cold segments: every item counts as cold.
+     */
+    private static Map<String, String> itemsStats(long[][] t) {
+        Map<String, String> m = new LinkedHashMap<>();
+        long now = System.currentTimeMillis() / 1000;
+        for (int c = 1; c < t.length; c++) {
+            if (t[c][COUNT] == 0) {
+                continue;
+            }
+            String p = "items:" + c + ":";
+            m.put(p + "number", Long.toString(t[c][COUNT]));
+            m.put(p + "number_hot", "0");
+            m.put(p + "number_warm", "0");
+            m.put(p + "number_cold", Long.toString(t[c][COUNT]));
+            m.put(p + "age_hot", "0");
+            m.put(p + "age_warm", "0");
+            m.put(p + "age", Long.toString(Math.max(0, now - t[c][OLDEST])));
+            m.put(p + "mem_requested", Long.toString(t[c][BYTES]));
+            m.put(p + "evicted", "0");
+            m.put(p + "evicted_nonzero", "0");
+            m.put(p + "outofmemory", "0");
+        }
+        return m;
+    }
+
+    /** stats slabs: each class's chunk geometry and used chunks, pages being the fewest that hold them. */
+    private static Map<String, String> slabsStats(long[][] t) {
+        Map<String, String> m = new LinkedHashMap<>();
+        int active = 0;
+        long pagesTotal = 0;
+        for (int c = 1; c < t.length; c++) {
+            long used = t[c][COUNT];
+            if (used == 0) {
+                continue;
+            }
+            int per = McSlabs.perPage(c);
+            long pages = (used + per - 1) / per;
+            active++;
+            pagesTotal += pages;
+            String p = c + ":";
+            m.put(p + "chunk_size", Integer.toString(McSlabs.chunkSize(c)));
+            m.put(p + "chunks_per_page", Integer.toString(per));
+            m.put(p + "total_pages", Long.toString(pages));
+            m.put(p + "total_chunks", Long.toString(pages * per));
+            m.put(p + "used_chunks", Long.toString(used));
+            m.put(p + "free_chunks", Long.toString(pages * per - used));
+            m.put(p + "free_chunks_end", "0");
+        }
+        m.put("active_slabs", Integer.toString(active));
+        m.put("total_malloced", Long.toString(pagesTotal * McSlabs.PAGE_SIZE));
+        return m;
+    }
+
+    /** Text "stats detail on|off|dump". */
+    private static void textDetail(McContext ctx, McConnection conn, String sub) {
+        ByteBuf out = conn.pending();
+        switch (sub) {
+            case "on", "off" -> {
+                ctx.prefixStats.enable(sub.equals("on"));
+                McOps.writeAscii(out, "OK\r\n");
+            }
+            case "dump" -> out.writeBytes(ctx.prefixStats.dump());
+            default -> McOps.writeAscii(out, "CLIENT_ERROR usage: stats detail on|off|dump\r\n");
+        }
+    }
+
+    /**
+     * Binary stat "detail on|off|dump": on and off answer the empty end-of-stats packet, dump one stat
+     * named "detailed" holding the text dump, anything else Not found (as memcached 1.6.18 does).
+     */
+    private static boolean binaryDetail(McContext ctx, McConnection conn, McRequest r, String rest) {
+        ByteBuf out = conn.pending();
+        if (rest.startsWith(" dump")) {
+            byte[] k = McOps.ascii("detailed");
+            byte[] v = ctx.prefixStats.dump();
+            McOps.binHeader(out, r.opcode, k.length, 0, 0, k.length + v.length, r.opaque, 0);
+            out.writeBytes(k).writeBytes(v);
+            McOps.binHeader(out, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+        } else if (rest.startsWith(" on") || rest.startsWith(" off")) {
+            ctx.prefixStats.enable(rest.startsWith(" on"));
+            McOps.binHeader(out, r.opcode, 0, 0, 0, 0, r.opaque, 0);
+        } else {
+            McOps.binError(out, r.opcode, r.opaque, McOps.ST_NOT_FOUND);
+        }
+        return true;
     }
 
     static void write(ByteBuf out, McRequest r, Map<String, String> m) {
@@ -180,9 +293,15 @@ final class McStats {
         m.put("cas_badval", Long.toString(ctx.casBadval.sum()));
         m.put("touch_hits", Long.toString(ctx.touchHits.sum()));
         m.put("touch_misses", Long.toString(ctx.touchMisses.sum()));
+        m.put("store_too_large", Long.toString(ctx.storeTooLarge.sum()));
+        m.put("store_no_memory", Long.toString(ctx.storeNoMemory.sum()));
         m.put("bytes_read", Long.toString(ctx.bytesRead.sum()));
         m.put("bytes_written", Long.toString(ctx.bytesWritten.sum()));
         m.put("limit_maxbytes", "0");
+        // Ferrite never stops accepting connections (memcached does at its connection limit)
+        m.put("accepting_conns", "1");
+        m.put("listen_disabled_num", "0");
+        m.put("time_in_listen_disabled_us", "0");
         m.put("threads", Integer.toString(ctx.server.engine().shardCount()));
         m.put("bytes", Long.toString(bytes));
         m.put("curr_items", Long.toString(items));
@@ -201,6 +320,10 @@ final class McStats {
         m.put("tcpport", Integer.toString(ctx.server.config().getInt("memcached-port")));
         m.put("udpport", "0");
         m.put("verbosity", Integer.toString(ctx.verbosity));
+        m.put("stat_key_prefix", ":");
+        m.put("detail_enabled", ctx.prefixStats.enabled() ? "yes" : "no");
+        m.put("slab_automove", Integer.toString(ctx.slabAutomove));
+        m.put("slab_automove_ratio", String.format("%.2f", ctx.slabAutomoveRatio));
         m.put("num_threads", Integer.toString(ctx.server.engine().shardCount()));
         m.put("cas_enabled", "yes");
         m.put("evictions", "off");

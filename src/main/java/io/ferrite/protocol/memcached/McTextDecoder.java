@@ -12,7 +12,19 @@ import java.util.List;
 final class McTextDecoder extends ByteToMessageDecoder {
     static final int KEY_MAX = 250;
     private static final int MAX_TOKENS = 24;
+    private static final int MAX_VERBOSITY = 2;
+    /** memcached's try_read_command_ascii: a line still without '\n' after this many bytes must be a multiget. */
+    static final int LINE_MAX = 2048;
+    /** memcached closes a long line with more leading spaces than this. */
+    private static final int LEADING_SPACES_MAX = 100;
+    /**
+     * Keys per get request handed to the connection. memcached answers a get key by key; Ferrite does
+     * the same in bounded chunks so that a line with millions of keys never becomes millions of arrays.
+     */
+    static final int GET_CHUNK = 32;
     private final McContext ctx;
+    /** A get/gets line longer than LINE_MAX, read key by key as it arrives. */
+    private GetStream stream;
     /** A storage request waiting for its data block (vlen + 2 bytes). */
     private McRequest awaiting;
     private int awaitingLen;
@@ -58,21 +70,38 @@ final class McTextDecoder extends ByteToMessageDecoder {
                 }
                 continue;
             }
+            if (stream != null) {
+                if (!stream.read(in, out)) {
+                    return;
+                }
+                stream = null;
+                continue;
+            }
             int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-            if (lf < 0) {
-                if (in.readableBytes() > 2048) {
-                    int p = in.readerIndex();
-                    int spaces = 0;
-                    while (p < in.writerIndex() && in.getByte(p) == ' ') {
-                        p++;
-                        spaces++;
-                    }
-                    boolean multiget = startsWith(in, p, "get ") || startsWith(in, p, "gets ");
-                    if (spaces > 100 || !multiget || in.readableBytes() > 64 * 1024 * 1024) {
+            if (lf < 0 ? in.readableBytes() > LINE_MAX : lf - in.readerIndex() > LINE_MAX) {
+                int p = in.readerIndex();
+                while (p < in.writerIndex() && in.getByte(p) == ' ') {
+                    p++;
+                }
+                boolean gets = startsWith(in, p, "gets ");
+                if (gets || startsWith(in, p, "get ")) {
+                    if (lf < 0 && p - in.readerIndex() > LEADING_SPACES_MAX) {
                         in.skipBytes(in.readableBytes());
                         out.add(McRequest.close(null));
+                        return;
                     }
+                    in.readerIndex(p + (gets ? 5 : 4));
+                    stream = new GetStream(gets ? McRequest.Op.GETS : McRequest.Op.GET);
+                    continue;
                 }
+                if (lf < 0) {
+                    // memcached: no '\n' in the first 2 KB and not a multiget, so the client is talking nonsense
+                    in.skipBytes(in.readableBytes());
+                    out.add(McRequest.close(null));
+                    return;
+                }
+            }
+            if (lf < 0) {
                 return;
             }
             int end = lf;
@@ -106,7 +135,144 @@ final class McTextDecoder extends ByteToMessageDecoder {
                 r.value = null;
                 continue;
             }
+            if (r.keys != null && r.keys.length > GET_CHUNK) {
+                addChunks(r, out);
+                continue;
+            }
             out.add(r);
+        }
+    }
+
+    /** Splits a multiget into requests of at most GET_CHUNK keys; only the last one ends with END. */
+    private static void addChunks(McRequest r, List<Object> out) {
+        for (int from = 0; from < r.keys.length; from += GET_CHUNK) {
+            int to = Math.min(r.keys.length, from + GET_CHUNK);
+            McRequest c = chunk(r.op, java.util.Arrays.copyOfRange(r.keys, from, to));
+            c.exptime = r.exptime;
+            c.more = to < r.keys.length;
+            c.continued = from > 0;
+            out.add(c);
+        }
+    }
+
+    private static McRequest chunk(McRequest.Op op, byte[][] keys) {
+        McRequest c = new McRequest();
+        c.op = op;
+        if (keys.length == 1) {
+            c.key = keys[0];
+        } else {
+            c.keys = keys;
+        }
+        return c;
+    }
+
+    /**
+     * A get/gets line too long to hold whole (memcached keeps growing its read buffer for these): the keys
+     * are taken as they arrive and handed on GET_CHUNK at a time, so memory stays bounded whatever the
+     * line's length. As in memcached, a key over 250 bytes ends the request with CLIENT_ERROR and a NUL
+     * ends the line's content; unlike memcached, values of the chunks before such a key are already sent.
+     */
+    private static final class GetStream {
+        private final McRequest.Op op;
+        private final List<byte[]> keys = new ArrayList<>();
+        private boolean anyKey;
+        /** A chunk has been handed on: what follows continues its reply. */
+        private boolean emitted;
+        private boolean tooLong;
+        /** The rest of the line is ignored (after a NUL or a too-long key). */
+        private boolean ignoring;
+
+        GetStream(McRequest.Op op) {
+            this.op = op;
+        }
+
+        /** Consumes what it can; true once the line's '\n' has been read. */
+        boolean read(ByteBuf in, List<Object> out) {
+            while (in.isReadable()) {
+                int ri = in.readerIndex();
+                if (ignoring) {
+                    int lf = in.indexOf(ri, in.writerIndex(), (byte) '\n');
+                    if (lf < 0) {
+                        in.skipBytes(in.readableBytes());
+                        return false;
+                    }
+                    in.readerIndex(lf);
+                    ignoring = false;
+                    continue;
+                }
+                byte b = in.getByte(ri);
+                if (b == '\n') {
+                    in.skipBytes(1);
+                    finish(out);
+                    return true;
+                }
+                if (b == ' ') {
+                    in.skipBytes(1);
+                    continue;
+                }
+                if (b == 0) {
+                    ignoring = true;
+                    continue;
+                }
+                int end = ri;
+                while (end < in.writerIndex()) {
+                    byte e = in.getByte(end);
+                    if (e == ' ' || e == '\n' || e == 0) {
+                        break;
+                    }
+                    end++;
+                }
+                boolean lineEnd = end < in.writerIndex() && in.getByte(end) == '\n';
+                int len = end - ri;
+                if (lineEnd && in.getByte(end - 1) == '\r') {
+                    len--; // the line's "\r\n"
+                }
+                if (end == in.writerIndex()) {
+                    // the token continues in bytes not yet received (one spare byte for a final '\r')
+                    if (len > KEY_MAX + 1) {
+                        tooLong = true;
+                        ignoring = true;
+                        continue;
+                    }
+                    return false;
+                }
+                if (len > KEY_MAX) {
+                    tooLong = true;
+                    ignoring = true;
+                    continue;
+                }
+                if (len > 0) {
+                    byte[] k = new byte[len];
+                    in.getBytes(ri, k);
+                    keys.add(k);
+                    anyKey = true;
+                    if (keys.size() == GET_CHUNK) {
+                        McRequest c = chunk(op, keys.toArray(new byte[0][]));
+                        c.more = true;
+                        c.continued = emitted;
+                        emitted = true;
+                        out.add(c);
+                        keys.clear();
+                    }
+                }
+                in.readerIndex(end);
+            }
+            return false;
+        }
+
+        private void finish(List<Object> out) {
+            McRequest last;
+            if (tooLong) {
+                last = clientError("bad command line format");
+            } else if (!anyKey) {
+                last = error();
+            } else if (keys.isEmpty()) {
+                last = McRequest.raw("END\r\n");
+            } else {
+                last = chunk(op, keys.toArray(new byte[0][]));
+            }
+            last.continued = emitted;
+            out.add(last);
         }
     }
 
@@ -275,6 +441,9 @@ final class McTextDecoder extends ByteToMessageDecoder {
                 r.arg = new String(tok.get(1), StandardCharsets.ISO_8859_1);
                 r.hasArg = true;
             }
+            if (ntokens >= 4) {
+                r.arg2 = new String(tok.get(2), StandardCharsets.ISO_8859_1);
+            }
             r.delta = ntokens;
             return r;
         }
@@ -310,15 +479,53 @@ final class McTextDecoder extends ByteToMessageDecoder {
             McRequest r = new McRequest();
             r.op = McRequest.Op.VERBOSITY;
             r.noreply = noreply(tok, ntokens);
-            if (r.noreply && ntokens == 3) {
-                return null;
+            Long level = McNumbers.u32(tok.get(1));
+            if (level == null) {
+                return noreplyAware(r, clientError("bad command line format"));
             }
+            r.delta = Math.min(level, MAX_VERBOSITY);
             return r;
+        }
+        if (is(cmd, "slabs")) {
+            return slabs(tok, ntokens);
+        }
+        if (is(cmd, "bget")) {
+            // memcached still answers the long-gone "binary get" as a get
+            return ntokens < 3 ? error() : get(McRequest.Op.GET, all, 1);
         }
         if (ntokens >= 2 && tok.size() >= ntokens - 1 && startsWithBytes(tok.get(ntokens - 2), "HTTP/")) {
             return McRequest.close(null);
         }
         return error();
+    }
+
+    /**
+     * slabs automove 0|1|2 and slabs automove ratio N: Ferrite has no slab classes to rebalance, but the
+     * setting is kept and reported (stats settings) with memcached's validation and replies.
+     */
+    private McRequest slabs(List<byte[]> tok, int ntokens) {
+        if (ntokens < 4 || !is(tok.get(1), "automove")) {
+            return error();
+        }
+        McRequest r = new McRequest();
+        r.noreply = noreply(tok, ntokens);
+        if (is(tok.get(2), "ratio")) {
+            Double ratio = ntokens < 5 ? null : McNumbers.f64(tok.get(3));
+            if (ratio == null) {
+                return noreplyAware(r, error());
+            }
+            ctx.slabAutomoveRatio = ratio;
+        } else {
+            Long level = McNumbers.u32(tok.get(2));
+            if (level == null) {
+                return noreplyAware(r, clientError("bad command line format"));
+            }
+            if (level > 2) {
+                return noreplyAware(r, error());
+            }
+            ctx.slabAutomove = level.intValue();
+        }
+        return noreplyAware(r, McRequest.raw("OK\r\n"));
     }
 
     private static boolean startsWithBytes(byte[] b, String s) {
@@ -398,6 +605,7 @@ final class McTextDecoder extends ByteToMessageDecoder {
         r.flags = (int) (long) flags;
         r.exptime = exp;
         if (!ctx.sizeOk(r.key.length, vlen)) {
+            ctx.storeTooLarge.increment();
             McRequest e = new McRequest();
             e.op = McRequest.Op.RAW;
             e.raw = r.noreply ? new byte[0] : "SERVER_ERROR object too large for cache\r\n".getBytes(StandardCharsets.US_ASCII);

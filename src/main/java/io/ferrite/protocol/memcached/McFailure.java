@@ -1,0 +1,46 @@
+package io.ferrite.protocol.memcached;
+
+import io.ferrite.server.Log;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The reply to a request whose handler threw: one error in the place of the request's reply, so the
+ * client's replies stay in step with its requests. memcached's only server-side failure is running out
+ * of memory, so an OutOfMemoryError gets its words for the command ("SERVER_ERROR out of memory storing
+ * object" ...), anything else "SERVER_ERROR internal error"; binary clients get status 0x82 with the
+ * same text without the prefix, as memcached's out_of_memory() sends it.
+ */
+final class McFailure {
+    private McFailure() {
+    }
+
+    static String message(McRequest r, Throwable t) {
+        if (!(t instanceof OutOfMemoryError)) {
+            return "SERVER_ERROR internal error";
+        }
+        return switch (r.op) {
+            case GET, GETS, GAT, GATS, MG -> "SERVER_ERROR out of memory writing get response";
+            case SET, ADD, REPLACE, APPEND, PREPEND, CAS, MS -> "SERVER_ERROR out of memory storing object";
+            default -> "SERVER_ERROR out of memory";
+        };
+    }
+
+    /** Writes the error reply for r; text noreply requests stay silent, as memcached's out_string is. */
+    static void write(McContext ctx, ByteBuf out, McRequest r, Throwable t) {
+        Log.warning("memcached " + r.op + " failed: " + t);
+        r.failed = true;
+        String m = message(r, t);
+        if (m.endsWith("storing object")) {
+            ctx.storeNoMemory.increment();
+        }
+        switch (r.proto) {
+            case BINARY -> {
+                byte[] text = McOps.ascii(m.substring("SERVER_ERROR ".length()));
+                McOps.binHeader(out, r.opcode, 0, 0, McOps.ST_ENOMEM, text.length, r.opaque, 0);
+                out.writeBytes(text);
+            }
+            case META -> McOps.writeAscii(out, m + "\r\n");
+            case TEXT -> McOps.text(out, r, m + "\r\n");
+        }
+    }
+}

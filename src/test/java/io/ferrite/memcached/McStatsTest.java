@@ -1,0 +1,64 @@
+package io.ferrite.memcached;
+
+import io.ferrite.server.Server;
+import io.ferrite.testing.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.Socket;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * stats slabs and stats items by memcached's slab classes. Not a differential case: memcached keeps the
+ * pages of classes used by earlier cases, so its figures depend on the whole run's history.
+ */
+@ParameterizedClass(name = "shards={0}")
+@MethodSource("io.ferrite.testing.TestServers#shardCounts")
+class McStatsTest {
+    @Parameter
+    int shards;
+    Server server;
+
+    @BeforeEach
+    void start() {
+        server = TestServers.start(shards, Map.of("memcached-port", String.valueOf(TestServers.freePort())));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void slabsAndItemsCountUsedChunksPerClass() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.memcachedPort())) {
+            s.setSoTimeout(10_000);
+            // 61 bytes each as memcached sizes items (48 header + key + NUL + value + CRLF + CAS): class 1 (96)
+            String stored = McHardeningTest.call(s, "set a 0 0 1\r\nx\r\nset b 0 0 1\r\nx\r\nset c 0 0 1\r\nx\r\n"
+                + "set d 5 0 300\r\n" + "y".repeat(300) + "\r\n", "STORED\r\nSTORED\r\nSTORED\r\nSTORED\r\n");
+            assertThat(stored).isEqualTo("STORED\r\nSTORED\r\nSTORED\r\nSTORED\r\n");
+            String slabs = McHardeningTest.call(s, "stats slabs\r\n", "END\r\n");
+            assertThat(slabs).isEqualTo("STAT 1:chunk_size 96\r\nSTAT 1:chunks_per_page 10922\r\nSTAT 1:total_pages 1\r\n"
+                + "STAT 1:total_chunks 10922\r\nSTAT 1:used_chunks 3\r\nSTAT 1:free_chunks 10919\r\nSTAT 1:free_chunks_end 0\r\n"
+                + "STAT 7:chunk_size 384\r\nSTAT 7:chunks_per_page 2730\r\nSTAT 7:total_pages 1\r\n"
+                + "STAT 7:total_chunks 2730\r\nSTAT 7:used_chunks 1\r\nSTAT 7:free_chunks 2729\r\nSTAT 7:free_chunks_end 0\r\n"
+                + "STAT active_slabs 2\r\nSTAT total_malloced 2097152\r\nEND\r\n");
+            String items = McHardeningTest.call(s, "stats items\r\n", "END\r\n");
+            assertThat(items).contains("STAT items:1:number 3\r\n", "STAT items:1:mem_requested 183\r\n",
+                "STAT items:7:number 1\r\n", "STAT items:7:mem_requested 364\r\n");
+            assertThat(McHardeningTest.call(s, "delete a\r\ndelete d\r\nstats slabs\r\n", "END\r\n"))
+                .contains("STAT 1:used_chunks 2\r\n", "STAT active_slabs 1\r\n").doesNotContain("STAT 7:");
+            String big = "set big 0 0 2000000\r\n" + "z".repeat(2_000_000) + "\r\nms big 2000000\r\n" + "z".repeat(2_000_000)
+                + "\r\nstats\r\n";
+            assertThat(McHardeningTest.call(s, big, "END\r\n")).startsWith(
+                "SERVER_ERROR object too large for cache\r\nSERVER_ERROR object too large for cache\r\n")
+                .contains("STAT store_too_large 2\r\n", "STAT accepting_conns 1\r\n");
+        }
+    }
+}
