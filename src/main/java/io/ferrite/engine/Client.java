@@ -34,8 +34,16 @@ public final class Client {
     public volatile long totalInput;
     public volatile long totalOutput;
 
+    /**
+     * Set once the connection is closed: a blocking command reaching its shard later must not wait
+     * (or be served) for it, and replies of a WATCH still in flight are undone, not recorded.
+     */
+    volatile boolean gone;
+
     // MULTI / EXEC
     public boolean inMulti;
+    /** An EXEC is running: its WATCH state is its own until it ends, even if the client disconnects. */
+    boolean execRunning;
     public boolean multiAborted;
     public final List<QueuedCommand> queued = new ArrayList<>();
 

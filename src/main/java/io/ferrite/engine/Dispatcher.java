@@ -384,6 +384,19 @@ public final class Dispatcher {
         new CrossShardRun(engine, session, calls, routes, held, true, afterCalls).start();
     }
 
+    /**
+     * The connection is closed. An EXEC in flight keeps its WATCH state (it decides, when its
+     * shards are held, whether a watched key changed) and drops it when it ends.
+     */
+    public static void disconnected(Client client) {
+        client.gone = true;
+        if (client.execRunning) {
+            client.clearMulti();
+        } else {
+            resetTransaction(client);
+        }
+    }
+
     /** Drops the client's WATCHes and MULTI state: RESET and disconnects. */
     public static void resetTransaction(Client client) {
         client.clearMulti();

@@ -9,19 +9,29 @@ import java.util.List;
 
 /**
  * A run of pipelined single-shard requests from one connection: each shard executes its own
- * requests, in order, in one task; the shards work in parallel; the replies are stitched back
- * together in request order on the connection's thread.
+ * requests, in order, in one task; the replies are stitched back together in request order on the
+ * connection's thread.
+ * <p>
+ * A batch over several shards must not let another client see a later request's effect before an
+ * earlier one's (Redis runs a connection's commands one after another). So the batch holds its
+ * shards in ascending order, running each shard's share as soon as that shard is held, and
+ * releases them only when the last share has run: this is two-phase locking, so whatever order
+ * the shares ran in, every other client sees the batch as one step. The last shard is never held
+ * across a hop (its share and the releases are one task), so with two shards only the first is
+ * held, for one round trip. A batch on one shard needs no hold: its requests run in order in one
+ * task.
  */
 final class PipelineBatch {
     private final Session session;
     private final List<Call> calls;
     private final List<Shard> owners;
     private final int[] ends;
+    /** The batch's distinct shards, in ascending order, and the reply buffer of each. */
     private final List<Shard> shards = new ArrayList<>(4);
     private final List<ByteBuf> buffers = new ArrayList<>(4);
-    private int pending;
 
     private final Engine engine;
+    private final int db;
 
     PipelineBatch(Engine engine, Session session, List<Call> calls, List<Shard> owners) {
         this.engine = engine;
@@ -29,6 +39,7 @@ final class PipelineBatch {
         this.calls = calls;
         this.owners = owners;
         this.ends = new int[calls.size()];
+        this.db = session.client().db;
     }
 
     void start() {
@@ -37,38 +48,69 @@ final class PipelineBatch {
                 shards.add(s);
             }
         }
-        Client client = session.client();
-        int db = client.db;
-        pending = shards.size();
-        for (Shard s : shards) {
-            ByteBuf buf = session.newBuffer();
-            buffers.add(buf);
-            Reply reply = new Reply(buf, client.resp, session.reply().listener());
+        shards.sort(java.util.Comparator.comparingInt(s -> s.id));
+        for (int i = 0; i < shards.size(); i++) {
+            buffers.add(session.newBuffer());
+        }
+        if (shards.size() == 1) {
+            Shard s = shards.get(0);
             s.run(() -> {
-                long t = System.nanoTime();
-                for (int i = 0; i < calls.size(); i++) {
-                    if (owners.get(i) == s) {
-                        Call c = calls.get(i);
-                        c.reply = reply;
-                        c.ks = s.view(db);
-                        t = Invoker.invokeAt(c, s, t);
-                        ends[i] = buf.writerIndex();
-                    }
-                }
+                runShare(0);
                 // a blocking command runs alone (never batched): if it blocked, its reply comes when it is served
                 if (calls.size() == 1 && Blocking.blockedHere(engine, session, calls.get(0), s)) {
-                    buf.release();
+                    buffers.get(0).release();
                     return;
                 }
-                session.execute(this::shardDone);
+                session.execute(this::stitch);
+            });
+        } else {
+            holdAndRun(0);
+        }
+    }
+
+    /** Holds shard {@code i} and runs its share there, then goes on to the next; the last one ends every hold. */
+    private void holdAndRun(int i) {
+        Shard s = shards.get(i);
+        if (i == shards.size() - 1) {
+            s.run(() -> {
+                try {
+                    runShare(i);
+                } finally {
+                    for (int j = 0; j < i; j++) {
+                        shards.get(j).release(this);
+                    }
+                    session.execute(this::stitch);
+                }
+            });
+        } else {
+            s.acquire(this, () -> {
+                try {
+                    runShare(i);
+                } finally {
+                    holdAndRun(i + 1);
+                }
             });
         }
     }
 
-    private void shardDone() {
-        if (--pending > 0) {
-            return;
+    /** On shard {@code g}'s thread: its requests, in request order. */
+    private void runShare(int g) {
+        Shard s = shards.get(g);
+        ByteBuf buf = buffers.get(g);
+        Reply reply = new Reply(buf, session.client().resp, session.reply().listener());
+        long t = System.nanoTime();
+        for (int i = 0; i < calls.size(); i++) {
+            if (owners.get(i) == s) {
+                Call c = calls.get(i);
+                c.reply = reply;
+                c.ks = s.view(db);
+                t = Invoker.invokeAt(c, s, t);
+                ends[i] = buf.writerIndex();
+            }
         }
+    }
+
+    private void stitch() {
         ByteBuf out;
         if (buffers.size() == 1) {
             out = buffers.get(0);

@@ -301,6 +301,11 @@ public final class Shard {
         return blocks.size();
     }
 
+    /** Keys watched on this shard; call on the shard's thread (tests check nothing leaks). */
+    int watchedKeys() {
+        return watches.size();
+    }
+
     // WATCH bookkeeping, called on this shard's thread
     void watch(int db, byte[] key, Client c) {
         watches.watch(db, key, c);

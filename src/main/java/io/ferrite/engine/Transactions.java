@@ -93,7 +93,9 @@ final class Transactions {
             unwatchAll(c);
             return true;
         }
+        c.execRunning = true;
         dispatcher.exec(session, queued, () -> {
+            c.execRunning = false;
             unwatchAll(c);
             session.execute(() -> counted(session, cmd, args));
         });
@@ -130,6 +132,11 @@ final class Transactions {
                 boolean expired = s.view(db).isLogicallyExpired(key);
                 s.watch(db, key, c);
                 session.execute(() -> {
+                    if (c.gone) {
+                        // the client left while this WATCH was on its way: nothing will unwatch it later
+                        s.run(() -> s.unwatch(db, key, c));
+                        return;
+                    }
                     c.watched.add(new Client.WatchedKey(db, key, s, expired));
                     if (--pending[0] == 0) {
                         new Reply(buf, c.resp, null).ok();

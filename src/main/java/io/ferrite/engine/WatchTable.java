@@ -18,6 +18,10 @@ final class WatchTable {
         return watchers.isEmpty();
     }
 
+    int size() {
+        return watchers.size();
+    }
+
     void watch(int db, byte[] key, Client c) {
         List<Client> l = watchers.computeIfAbsent(new BytesKey(db, key), k -> new ArrayList<>(2));
         if (!l.contains(c)) {

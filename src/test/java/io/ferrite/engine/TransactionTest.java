@@ -4,6 +4,9 @@ import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** MULTI/EXEC/WATCH semantics over keys on several shards, compared with Redis's replies. */
@@ -113,5 +116,118 @@ class TransactionTest extends FerriteTest {
         c.call("FLUSHALL");
         c.call("DBSIZE");
         assertThat(c.call("EXEC")).isEqualTo("*5\r\n:3\r\n:2\r\n:1\r\n+OK\r\n:0\r\n");
+    }
+
+    /**
+     * A client sends EXEC and hangs up while the EXEC waits for its first shard; meanwhile a
+     * WATCHed key on a later shard changes. The hang-up must not wipe the WATCH state the EXEC
+     * still has to check: the transaction must not run.
+     */
+    @Test
+    void execOfAClientThatLeftWhileItWaitedForItsShardsStillHonoursWatch() throws Exception {
+        String watched = keyOn(shards - 1, "w");
+        String first = keyOn(0, "s");
+        RawClient a = clientAwayFrom(0);
+        long id = Long.parseLong(idOf(a));
+        RawClient writer = clientAwayFrom(0);
+        a.call("WATCH", watched);
+        a.call("MULTI");
+        a.call("SET", watched, "tx");
+        a.call("SET", first, "tx");
+        CountDownLatch done = stall(0, 1000);
+        a.send(RawClient.encode("EXEC"));
+        a.close();
+        awaitGone(id);
+        assertThat(writer.call("SET", watched, "changed")).isEqualTo("+OK\r\n");
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(200);
+        assertThat(writer.call("GET", watched)).isEqualTo("$7\r\nchanged\r\n");
+        if (shards > 1) {
+            // (one shard serves every connection: there the EXEC has run before the write)
+            assertThat(writer.call("GET", first)).isEqualTo("$-1\r\n");
+        }
+        awaitNoWatchedKeys();
+    }
+
+    /** A WATCH whose client hangs up before every shard has registered it leaves no entry behind. */
+    @Test
+    void watchRacingADisconnectLeavesNoWatchEntries() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            RawClient a = clientAwayFrom(0);
+            long id = Long.parseLong(idOf(a));
+            CountDownLatch done = stall(0, 300);
+            a.send(RawClient.encode("WATCH", keyOn(0, "x"), keyOn(shards - 1, "y"), keyOn(shards / 2, "z")));
+            a.close();
+            awaitGone(id);
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            awaitNoWatchedKeys();
+        }
+    }
+
+    /** A key named {@code prefix<n>} that lives on shard {@code shard}. */
+    private String keyOn(int shard, String prefix) {
+        for (int i = 0; ; i++) {
+            String k = prefix + i;
+            if (server.engine().shardOf(k.getBytes()).id == shard) {
+                return k;
+            }
+        }
+    }
+
+    /** A new connection served by a shard other than {@code shard} (any connection with one shard). */
+    private RawClient clientAwayFrom(int shard) {
+        while (true) {
+            RawClient c = raw();
+            if (shards == 1 || server.client(Long.parseLong(idOf(c))).client().home.id != shard) {
+                return c;
+            }
+        }
+    }
+
+    /**
+     * Keeps shard {@code shard}'s thread busy for {@code millis} (with several shards; one shard
+     * serves every connection, so it is not stalled); returns a latch released when it is free again.
+     */
+    private CountDownLatch stall(int shard, long millis) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        if (shards == 1) {
+            done.countDown();
+            return done;
+        }
+        server.engine().shard(shard).loop.execute(() -> {
+            started.countDown();
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            done.countDown();
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        return done;
+    }
+
+    private void awaitGone(long id) throws InterruptedException {
+        for (int i = 0; i < 2000 && server.client(id) != null; i++) {
+            Thread.sleep(2);
+        }
+        assertThat(server.client(id)).isNull();
+    }
+
+    private int watchedKeys() throws Exception {
+        int n = 0;
+        for (int i = 0; i < server.engine().shardCount(); i++) {
+            Shard s = server.engine().shard(i);
+            n += s.loop.submit(s::watchedKeys).get(5, TimeUnit.SECONDS);
+        }
+        return n;
+    }
+
+    private void awaitNoWatchedKeys() throws Exception {
+        for (int i = 0; i < 500 && watchedKeys() > 0; i++) {
+            Thread.sleep(5);
+        }
+        assertThat(watchedKeys()).isZero();
     }
 }
