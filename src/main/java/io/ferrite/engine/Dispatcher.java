@@ -358,12 +358,15 @@ public final class Dispatcher {
         List<KeyRouting> routes = new ArrayList<>(queued.size());
         KeyRouting all = new KeyRouting();
         boolean everywhere = false;
+        // each command's keys live in the database it will run in: a queued SELECT changes it for those after it
+        int db = client.db;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
             call.track = io.ferrite.tracking.Tracking.tracks(client, q.command(), false);
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
-                ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
+                ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();
+            db = selectedBy(q, db);
             routes.add(r);
             all.merge(r, engine);
             everywhere |= q.command().kind() == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
@@ -395,6 +398,15 @@ public final class Dispatcher {
         } else {
             resetTransaction(client);
         }
+    }
+
+    /** The database a client is in after queued command {@code q}, which ran in {@code db} (SELECT changes it when it succeeds). */
+    private int selectedBy(Client.QueuedCommand q, int db) {
+        if (!q.command().fullName().equals("select") || q.args().length != 2) {
+            return db;
+        }
+        Long n = io.ferrite.store.Bytes.parseLongStrict(q.args()[1]);
+        return n != null && n >= 0 && n < engine.shard(0).databases() ? n.intValue() : db;
     }
 
     /** Drops the client's WATCHes and MULTI state: RESET and disconnects. */

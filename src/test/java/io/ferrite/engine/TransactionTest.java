@@ -164,6 +164,38 @@ class TransactionTest extends FerriteTest {
         }
     }
 
+    /**
+     * A SELECT queued inside MULTI changes the database of the commands after it, cross-shard
+     * ones (MSET, MGET over two shards) and those naming a second database (MOVE, COPY ... DB,
+     * SWAPDB) included; replies as Redis 7.0.15 gives them.
+     */
+    @Test
+    void selectQueuedInsideMultiRoutesTheCommandsAfterIt() {
+        String a = keyOn(0, "a");
+        String b = keyOn(shards - 1, "b");
+        RawClient c = raw();
+        c.call("MULTI");
+        for (String[] cmd : new String[][] {{"SELECT", "3"}, {"MSET", a, "1", b, "2"}, {"MGET", a, b}, {"MOVE", a, "5"},
+            {"COPY", b, a, "DB", "6"}, {"SELECT", "7"}, {"SWAPDB", "3", "7"}, {"MGET", a, b}, {"SELECT", "99"},
+            {"MGET", a, b}}) {
+            assertThat(c.call(cmd)).isEqualTo("+QUEUED\r\n");
+        }
+        assertThat(c.call("EXEC")).isEqualTo("*10\r\n+OK\r\n+OK\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n:1\r\n:1\r\n"
+            + "+OK\r\n+OK\r\n*2\r\n$-1\r\n$1\r\n2\r\n-ERR DB index is out of range\r\n*2\r\n$-1\r\n$1\r\n2\r\n");
+        assertThat(c.call("CLIENT", "INFO")).contains(" db=7 ");
+        assertThat(c.call("SELECT", "0")).isEqualTo("+OK\r\n");
+        assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
+        c.call("SELECT", "3");
+        assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
+        c.call("SELECT", "5");
+        assertThat(c.call("GET", a)).isEqualTo("$1\r\n1\r\n");
+        c.call("SELECT", "6");
+        assertThat(c.call("GET", a)).isEqualTo("$1\r\n2\r\n");
+        c.call("SELECT", "7");
+        assertThat(c.call("MGET", a, b)).isEqualTo("*2\r\n$-1\r\n$1\r\n2\r\n");
+        c.call("FLUSHALL");
+    }
+
     /** A key named {@code prefix<n>} that lives on shard {@code shard}. */
     private String keyOn(int shard, String prefix) {
         for (int i = 0; ; i++) {
