@@ -155,7 +155,7 @@ final class BlockedClient {
         boolean served;
         try {
             served = how.serve(call, key);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             Log.warning("Internal error serving blocked '" + call.command.fullName() + "': " + e);
             call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
             served = true;

@@ -104,7 +104,14 @@ final class PipelineBatch {
                 Call c = calls.get(i);
                 c.reply = reply;
                 c.ks = s.view(db);
-                t = Invoker.invokeAt(c, s, t);
+                try {
+                    t = Invoker.invokeAt(c, s, t);
+                } catch (Throwable e) {
+                    // outside the handler (which is guarded): still one reply per request, and the batch goes on
+                    Invoker.failed(c, e);
+                    s.writer = null;
+                    t = System.nanoTime();
+                }
                 ends[i] = buf.writerIndex();
             }
         }

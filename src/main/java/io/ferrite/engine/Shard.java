@@ -190,11 +190,18 @@ public final class Shard {
     /** Runs {@code lastStep} (the chain gives its entries back), then ends the chain's hold over {@code keys}. */
     void releaseKeys(Collection<BytesKey> keys, Runnable lastStep) {
         Runnable r = () -> {
-            lastStep.run();
-            chains--;
-            keysOut.removeAll(keys);
-            serveBlocked();
-            runParked();
+            try {
+                lastStep.run();
+            } finally {
+                // whatever the last step threw, the hold ends and parked work runs
+                chains--;
+                keysOut.removeAll(keys);
+                try {
+                    serveBlocked();
+                } finally {
+                    runParked();
+                }
+            }
         };
         if (loop.inEventLoop()) {
             r.run();
@@ -253,11 +260,14 @@ public final class Shard {
     void release(Object tx, Runnable released) {
         runHeld(tx, () -> {
             holder = null;
-            serveBlocked();
-            if (released != null) {
-                released.run();
+            try {
+                serveBlocked();
+                if (released != null) {
+                    released.run();
+                }
+            } finally {
+                runParked();
             }
-            runParked();
         });
     }
 
@@ -278,7 +288,13 @@ public final class Shard {
                 if (!mayRun) {
                     break;
                 }
-                parked.poll().run();
+                Runnable task = parked.poll();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    // one failed task must not strand the work parked behind it
+                    io.ferrite.server.Log.warning("Internal error in a task on shard " + id + ": " + t);
+                }
             }
         } finally {
             draining = false;
