@@ -109,7 +109,7 @@ public final class Dispatcher {
                 return true;
             }
             if (!cmd.fullName().equals("quit") && !cmd.fullName().equals("reset")) {
-                client.queued.add(new Client.QueuedCommand(cmd, args));
+                client.queue(new Client.QueuedCommand(cmd, args));
                 reply.simple("QUEUED");
                 return true;
             }

@@ -39,7 +39,7 @@ final class Transactions {
                 if (c.inMulti) {
                     reply.error("ERR MULTI calls can not be nested");
                 } else {
-                    c.inMulti = true;
+                    c.beginMulti();
                     reply.ok();
                 }
                 return true;
