@@ -87,7 +87,7 @@ public final class Client {
     public record QueuedCommand(Command command, byte[][] args) {
     }
 
-    public record WatchedKey(int db, byte[] key, Shard shard, boolean expiredWhenWatched) {
+    public record WatchedKey(int db, byte[] key, Shard shard) {
     }
 
     public void clearMulti() {

@@ -135,7 +135,7 @@ final class CrossShardRun {
         List<Client.WatchedKey> watched = new ArrayList<>(c.watched);
         fanOut(held, s -> {
             for (Client.WatchedKey w : watched) {
-                if (w.shard() == s && !w.expiredWhenWatched() && s.view(w.db()).isLogicallyExpired(w.key())) {
+                if (w.shard() == s && s.watches.expiredSinceWatch(w.db(), w.key(), c, s.db(w.db()), System.currentTimeMillis())) {
                     return Boolean.TRUE;
                 }
             }

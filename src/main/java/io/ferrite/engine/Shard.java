@@ -323,8 +323,8 @@ public final class Shard {
     }
 
     // WATCH bookkeeping, called on this shard's thread
-    void watch(int db, byte[] key, Client c) {
-        watches.watch(db, key, c);
+    void watch(int db, byte[] key, Client c, boolean expired) {
+        watches.watch(db, key, c, expired);
     }
 
     void unwatch(int db, byte[] key, Client c) {
@@ -333,8 +333,11 @@ public final class Shard {
 
     /** Swaps two databases' contents on this shard (SWAPDB), touching watchers of keys present in either. */
     void swap(int a, int b) {
-        watches.touchWhere(k -> (k.db() == a || k.db() == b)
-            && (dbs[a].find(k.bytes()) != null || dbs[b].find(k.bytes()) != null));
+        if (!watches.isEmpty()) {
+            long now = System.currentTimeMillis();
+            watches.replaced(a, dbs[a], dbs[b], now);
+            watches.replaced(b, dbs[b], dbs[a], now);
+        }
         Db t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;

@@ -56,7 +56,9 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Redis's signalModifiedKey: WATCH and client-side caching learn that the key changed. */
     private void touched(byte[] key) {
-        shard.watches.touch(index, key);
+        if (!shard.watches.isEmpty()) {
+            shard.watches.touch(index, key, db().find(key) != null);
+        }
         if (!shard.tracking.idle() && index < shard.databases()) {
             shard.tracking.invalidate(key, shard.writer, shard.engine.sessions(), shard.loop);
         }
@@ -241,7 +243,9 @@ public final class ShardKeyspace implements Keyspace {
     public int flush() {
         int n = db().size();
         shard.tracking.clearReaders();
-        shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
+        if (!shard.watches.isEmpty()) {
+            shard.watches.replaced(index, db(), null, System.currentTimeMillis());
+        }
         shard.blocks.signalDatabase(index);
         db().clear();
         // Redis's emptyDb starts the avg_ttl estimate afresh

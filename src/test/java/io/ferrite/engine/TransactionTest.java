@@ -196,6 +196,59 @@ class TransactionTest extends FerriteTest {
         c.call("FLUSHALL");
     }
 
+    /**
+     * A key that had already expired when it was WATCHed is stale: deleting it (lazily, by
+     * FLUSHDB) or swapping it for nothing or another stale key is no logical change, as in Redis
+     * 7.0 (multi.tcl's stale-key tests); a live watched key that expires still dooms the EXEC.
+     */
+    @Test
+    void staleWatchedKeysDoNotFailExec() throws Exception {
+        RawClient c = raw();
+        String pong = "*1\r\n+PONG\r\n";
+        c.call("SET", "x", "foo", "PX", "1");
+        Thread.sleep(5);
+        c.call("WATCH", "x");
+        assertThat(c.call("EXISTS", "x")).isEqualTo(":0\r\n");
+        assertThat(execPing(c)).isEqualTo(pong);
+
+        c.call("SET", "x", "foo", "PX", "1");
+        Thread.sleep(5);
+        c.call("WATCH", "x");
+        c.call("FLUSHDB");
+        assertThat(execPing(c)).isEqualTo(pong);
+
+        c.call("SELECT", "1");
+        c.call("SET", "x", "foo", "PX", "1");
+        Thread.sleep(5);
+        c.call("WATCH", "x");
+        c.call("SWAPDB", "0", "1");
+        assertThat(execPing(c)).isEqualTo(pong);
+
+        // a missing key replaced by a stale one
+        c.call("FLUSHALL");
+        c.call("SELECT", "0");
+        c.call("WATCH", "x");
+        c.call("SELECT", "1");
+        c.call("SET", "x", "foo", "PX", "1");
+        Thread.sleep(5);
+        c.call("SWAPDB", "0", "1");
+        c.call("SELECT", "0");
+        assertThat(execPing(c)).isEqualTo(pong);
+
+        c.call("SET", "x", "foo", "PX", "30");
+        c.call("WATCH", "x");
+        Thread.sleep(50);
+        assertThat(c.call("EXISTS", "x")).isEqualTo(":0\r\n");
+        assertThat(execPing(c)).isEqualTo("*-1\r\n");
+        c.call("FLUSHALL");
+    }
+
+    private static String execPing(RawClient c) {
+        c.call("MULTI");
+        c.call("PING");
+        return c.call("EXEC");
+    }
+
     /** A key named {@code prefix<n>} that lives on shard {@code shard}. */
     private String keyOn(int shard, String prefix) {
         for (int i = 0; ; i++) {
