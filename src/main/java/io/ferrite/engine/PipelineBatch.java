@@ -4,8 +4,12 @@ import io.ferrite.command.Call;
 import io.ferrite.protocol.resp.Reply;
 import io.netty.buffer.ByteBuf;
 
+import io.ferrite.store.BytesKey;
+
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A run of pipelined single-shard requests from one connection: each shard executes its own
@@ -16,10 +20,11 @@ import java.util.List;
  * earlier one's (Redis runs a connection's commands one after another). So the batch holds its
  * shards in ascending order, running each shard's share as soon as that shard is held, and
  * releases them only when the last share has run: this is two-phase locking, so whatever order
- * the shares ran in, every other client sees the batch as one step. The last shard is never held
- * across a hop (its share and the releases are one task), so with two shards only the first is
- * held, for one round trip. A batch on one shard needs no hold: its requests run in order in one
- * task.
+ * the shares ran in, every other client sees the batch as one step. It holds only its own keys
+ * on each shard, as a staged chain does ({@link Shard#acquireKeys}): batches over disjoint keys
+ * go through the shards together instead of queueing for them, while other work waits. A batch
+ * with a call reaching keys it does not name holds its shards whole. A batch on one shard needs
+ * no hold: its requests run in order in one task.
  */
 final class PipelineBatch {
     private final Session session;
@@ -32,6 +37,8 @@ final class PipelineBatch {
 
     private final Engine engine;
     private final int db;
+    /** The keys each shard's share names (the batch's holds), or null when the shards are held whole. */
+    private List<Set<BytesKey>> keysByShard;
 
     PipelineBatch(Engine engine, Session session, List<Call> calls, List<Shard> owners) {
         this.engine = engine;
@@ -64,14 +71,34 @@ final class PipelineBatch {
                 session.execute(this::stitch);
             });
         } else {
+            keysByShard = keysByShard();
             holdAndRun(0);
         }
+    }
+
+    /** The keys of each shard's share; null if a call may reach keys it does not name (SORT ... BY). */
+    private List<Set<BytesKey>> keysByShard() {
+        List<Set<BytesKey>> keys = new ArrayList<>(shards.size());
+        for (int g = 0; g < shards.size(); g++) {
+            keys.add(new HashSet<>());
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            Call c = calls.get(i);
+            if (c.command.touchesUndeclaredKeys(c.args)) {
+                return null;
+            }
+            Set<BytesKey> mine = keys.get(shards.indexOf(owners.get(i)));
+            c.command.keyPositions(c.args, c.args.length, p -> mine.add(new BytesKey(db, c.args[p])));
+        }
+        return keys;
     }
 
     /** Holds shard {@code i} and runs its share there, then goes on to the next; the last one ends every hold. */
     private void holdAndRun(int i) {
         Shard s = shards.get(i);
-        if (i == shards.size() - 1) {
+        if (keysByShard != null) {
+            holdKeysAndRun(i);
+        } else if (i == shards.size() - 1) {
             s.run(() -> {
                 try {
                     runShare(i);
@@ -92,6 +119,27 @@ final class PipelineBatch {
             });
         }
     }
+
+    /** {@link #holdAndRun} holding only the batch's keys on each shard. */
+    private void holdKeysAndRun(int i) {
+        Shard s = shards.get(i);
+        s.acquireKeys(keysByShard.get(i), () -> {
+            try {
+                runShare(i);
+            } finally {
+                if (i < shards.size() - 1) {
+                    holdAndRun(i + 1);
+                } else {
+                    for (int j = 0; j <= i; j++) {
+                        shards.get(j).releaseKeys(keysByShard.get(j), NOTHING);
+                    }
+                    session.execute(this::stitch);
+                }
+            }
+        });
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     /** On shard {@code g}'s thread: its requests, in request order. */
     private void runShare(int g) {
