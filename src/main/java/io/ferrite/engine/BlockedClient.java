@@ -87,8 +87,17 @@ final class BlockedClient {
         }
     }
 
-    /** Starts the timeout, if any (a deadline at the end of time never comes). */
+    /**
+     * Starts the timeout, if any (a deadline at the end of time never comes). A client that
+     * disconnected before its command reached here is let go at once: the disconnect sets
+     * {@code gone} then reads {@code blocked}, this set {@code blocked} then reads {@code gone}
+     * (both volatile), so at least one of them ends the wait.
+     */
     void arm() {
+        if (client.gone) {
+            end(End.GONE);
+            return;
+        }
         if (deadline == 0 || deadline == Long.MAX_VALUE) {
             return;
         }
@@ -136,10 +145,17 @@ final class BlockedClient {
 
     /** Runs the serve step with {@code call.ks} and {@code call.reply} (writing to {@code out}) set; ends or lets go. */
     void offer(byte[] key, ByteBuf out) {
+        if (client.gone) {
+            // never pop an element for a client that is gone
+            out.release();
+            state.set(DONE);
+            finish(End.GONE, null);
+            return;
+        }
         boolean served;
         try {
             served = how.serve(call, key);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             Log.warning("Internal error serving blocked '" + call.command.fullName() + "': " + e);
             call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
             served = true;

@@ -40,10 +40,28 @@ public final class Client {
     public volatile long totalInput;
     public volatile long totalOutput;
 
+    /**
+     * Set once the connection is closed: a blocking command reaching its shard later must not wait
+     * (or be served) for it, and replies of a WATCH still in flight are undone, not recorded.
+     */
+    volatile boolean gone;
+
     // MULTI / EXEC
     public boolean inMulti;
+    /** An EXEC is running: its WATCH state is its own until it ends, even if the client disconnects. */
+    boolean execRunning;
     public boolean multiAborted;
     public final List<QueuedCommand> queued = new ArrayList<>();
+    /**
+     * What CLIENT LIST shows of the MULTI queue (Redis's multi= and multi-mem=), published by the
+     * connection's own thread so that another client's CLIENT LIST never walks this queue.
+     */
+    private volatile MultiFigures multiFigures = MultiFigures.NONE;
+
+    /** Commands queued in MULTI (-1 outside MULTI) and their argument bytes, published together. */
+    public record MultiFigures(int count, long memory) {
+        static final MultiFigures NONE = new MultiFigures(-1, 0);
+    }
 
     // WATCH: set from any shard when a watched key changes
     public volatile boolean casDirty;
@@ -75,13 +93,35 @@ public final class Client {
     public record QueuedCommand(Command command, byte[][] args) {
     }
 
-    public record WatchedKey(int db, byte[] key, Shard shard, boolean expiredWhenWatched) {
+    public record WatchedKey(int db, byte[] key, Shard shard) {
     }
 
     public void clearMulti() {
         inMulti = false;
         multiAborted = false;
         queued.clear();
+        multiFigures = MultiFigures.NONE;
+    }
+
+    /** MULTI: commands are queued from now on. */
+    void beginMulti() {
+        inMulti = true;
+        multiFigures = new MultiFigures(0, 0);
+    }
+
+    /** A command queued inside MULTI. */
+    void queue(QueuedCommand q) {
+        queued.add(q);
+        long bytes = multiFigures.memory();
+        for (byte[] a : q.args()) {
+            bytes += a.length;
+        }
+        multiFigures = new MultiFigures(queued.size(), bytes);
+    }
+
+    /** The MULTI queue's figures for CLIENT LIST; readable from any thread. */
+    public MultiFigures multiFigures() {
+        return multiFigures;
     }
 
     /** MULTI state flags for CLIENT LIST. */
@@ -93,7 +133,7 @@ public final class Client {
         if (subscriptions.active()) {
             f.append('P');
         }
-        if (inMulti) {
+        if (multiFigures.count() >= 0) {
             f.append('x');
         }
         if (isBlocked()) {

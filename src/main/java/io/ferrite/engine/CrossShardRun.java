@@ -34,6 +34,13 @@ final class CrossShardRun {
     private final Reply reply;
     private final Runnable afterCalls;
     private int next;
+    /** Shards held so far; where the reply stood when the current step began; whether EXEC's array header is out. */
+    private int acquired;
+    private int stepMark;
+    private boolean begun;
+    /** Set on the client's thread when a step threw (see {@link #fail}) or the run has finished. */
+    private boolean failed;
+    private boolean finished;
 
     CrossShardRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
                   boolean exec, Runnable afterCalls) {
@@ -54,19 +61,68 @@ final class CrossShardRun {
 
     private void acquire(int i) {
         if (i == held.length) {
-            session.execute(this::begin);
+            session.execute(guard(this::begin));
             return;
         }
-        held[i].acquire(this, () -> acquire(i + 1));
+        held[i].acquire(this, guard(() -> {
+            acquired = i + 1;
+            acquire(i + 1);
+        }));
+    }
+
+    /**
+     * Wraps a step so that anything it throws, an {@link Error} too, ends the run instead of
+     * leaving its shards held forever: see {@link #fail}.
+     */
+    private Runnable guard(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (Throwable t) {
+                io.ferrite.server.Log.warning("Internal error in a cross-shard run: " + t);
+                session.execute(this::abort);
+            }
+        };
+    }
+
+    /**
+     * On the client's thread, after a step threw: the call that failed and every call after it
+     * answer an error (so EXEC's reply keeps one element per command), every shard held so far is
+     * released, and the client goes on. Steps already running on other shards finish first (the
+     * releases queue behind them) and their continuations are dropped.
+     */
+    private void abort() {
+        if (failed || finished) {
+            return;
+        }
+        failed = true;
+        if (begun) {
+            out.writerIndex(stepMark);
+            for (int k = Math.max(0, next - 1); k < calls.size(); k++) {
+                reply.error(Invoker.internalError(calls.get(k)));
+            }
+        } else {
+            out.writerIndex(0);
+            reply.error(exec ? "ERR internal error running 'exec'" : Invoker.internalError(calls.get(0)));
+        }
+        for (int i = 0; i < acquired; i++) {
+            held[i].release(this);
+        }
+        afterCalls.run();
+        session.resume(out);
     }
 
     private void begin() {
+        if (failed) {
+            return;
+        }
         for (Shard s : held) {
             s.stats.crossShardOps++;
             break;
         }
         Client c = session.client();
         if (!exec) {
+            begun = true;
             step();
             return;
         }
@@ -79,7 +135,7 @@ final class CrossShardRun {
         List<Client.WatchedKey> watched = new ArrayList<>(c.watched);
         fanOut(held, s -> {
             for (Client.WatchedKey w : watched) {
-                if (w.shard() == s && !w.expiredWhenWatched() && s.view(w.db()).isLogicallyExpired(w.key())) {
+                if (w.shard() == s && s.watches.expiredSinceWatch(w.db(), w.key(), c, s.db(w.db()), System.currentTimeMillis())) {
                     return Boolean.TRUE;
                 }
             }
@@ -93,11 +149,16 @@ final class CrossShardRun {
                 }
             }
             reply.array(calls.size());
+            begun = true;
             step();
         });
     }
 
     private void step() {
+        if (failed) {
+            return;
+        }
+        stepMark = out.writerIndex();
         if (next == calls.size()) {
             finish();
             return;
@@ -120,11 +181,11 @@ final class CrossShardRun {
                     runReachingAnyKey(call);
                 } else if (route.single != null) {
                     Shard s = route.single;
-                    s.runHeld(this, () -> {
+                    s.runHeld(this, guard(() -> {
                         call.ks = s.view(session.client().db);
                         Invoker.invoke(call, s);
-                        session.execute(this::step);
-                    });
+                        session.execute(guard(this::step));
+                    }));
                 } else if (route.keys.isEmpty()) {
                     // keys are optional for some commands (e.g. a BITOP with bad arguments): run where we are
                     call.ks = session.client().home.view(session.client().db);
@@ -219,17 +280,20 @@ final class CrossShardRun {
                             mine.add(e);
                         }
                     }
-                    owner.runHeld(this, () -> {
+                    owner.runHeld(this, guard(() -> {
                         owner.writer = call.client;
-                        for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : mine) {
-                            StagedKeyspace.Slot slot = e.getValue();
-                            owner.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                        try {
+                            for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : mine) {
+                                StagedKeyspace.Slot slot = e.getValue();
+                                owner.view(e.getKey().db()).attach(e.getKey().bytes(), slot.entry, slot.changed);
+                            }
+                        } finally {
+                            owner.writer = null;
                         }
-                        owner.writer = null;
                         if (call.track) {
                             Invoker.remember(call, owner, engine);
                         }
-                    });
+                    }));
                 }
             }
             step();
@@ -237,6 +301,7 @@ final class CrossShardRun {
     }
 
     private void finish() {
+        finished = true;
         List<Shard> ready = new ArrayList<>();
         for (Shard s : held) {
             if (s.blocks.readySince() == 0) {
@@ -274,15 +339,15 @@ final class CrossShardRun {
         for (int i = 0; i < shards.length; i++) {
             int idx = i;
             Shard s = shards[i];
-            s.runHeld(this, () -> {
+            s.runHeld(this, guard(() -> {
                 Object r = work.apply(s);
-                session.execute(() -> {
+                session.execute(guard(() -> {
                     results[idx] = r;
-                    if (--pending[0] == 0) {
+                    if (--pending[0] == 0 && !failed) {
                         done.accept(results);
                     }
-                });
-            });
+                }));
+            }));
         }
     }
 }

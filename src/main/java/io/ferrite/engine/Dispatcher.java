@@ -118,7 +118,7 @@ public final class Dispatcher {
                 return true;
             }
             if (!cmd.fullName().equals("quit") && !cmd.fullName().equals("reset")) {
-                client.queued.add(new Client.QueuedCommand(cmd, args));
+                client.queue(new Client.QueuedCommand(cmd, args));
                 reply.simple("QUEUED");
                 return true;
             }
@@ -367,12 +367,15 @@ public final class Dispatcher {
         List<KeyRouting> routes = new ArrayList<>(queued.size());
         KeyRouting all = new KeyRouting();
         boolean everywhere = false;
+        // each command's keys live in the database it will run in: a queued SELECT changes it for those after it
+        int db = client.db;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
             call.track = io.ferrite.tracking.Tracking.tracks(client, q.command(), false);
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
-                ? KeyRouting.of(engine, q.command(), q.args(), client.db) : new KeyRouting();
+                ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();
+            db = selectedBy(q, db);
             routes.add(r);
             all.merge(r, engine);
             everywhere |= q.command().kindFor(q.args()) == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
@@ -391,6 +394,28 @@ public final class Dispatcher {
             held = all.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
         }
         new CrossShardRun(engine, session, calls, routes, held, true, afterCalls).start();
+    }
+
+    /**
+     * The connection is closed. An EXEC in flight keeps its WATCH state (it decides, when its
+     * shards are held, whether a watched key changed) and drops it when it ends.
+     */
+    public static void disconnected(Client client) {
+        client.gone = true;
+        if (client.execRunning) {
+            client.clearMulti();
+        } else {
+            resetTransaction(client);
+        }
+    }
+
+    /** The database a client is in after queued command {@code q}, which ran in {@code db} (SELECT changes it when it succeeds). */
+    private int selectedBy(Client.QueuedCommand q, int db) {
+        if (!q.command().fullName().equals("select") || q.args().length != 2) {
+            return db;
+        }
+        Long n = io.ferrite.store.Bytes.parseLongStrict(q.args()[1]);
+        return n != null && n >= 0 && n < engine.shard(0).databases() ? n.intValue() : db;
     }
 
     /** Drops the client's WATCHes and MULTI state: RESET and disconnects. */

@@ -42,16 +42,33 @@ final class Invoker {
     }
 
     /**
-     * Runs the handler; a bug that throws must not leave the client without a reply or a shard
-     * held, so it becomes an error reply and a log line.
+     * Runs the handler; anything it throws, an {@link Error} too (out of heap or direct memory),
+     * must not leave the client without a reply or a shard held, so it becomes an error reply
+     * and a log line, and the command's holds end as usual.
      */
     static void guarded(Call call) {
         try {
+            java.util.function.Predicate<Call> fault = faultForTests;
+            if (fault != null && fault.test(call)) {
+                throw new OutOfMemoryError("fault injected by a test");
+            }
             call.command.handler().execute(call);
-        } catch (RuntimeException | StackOverflowError e) {
-            io.ferrite.server.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
-            call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
+        } catch (Throwable e) {
+            failed(call, e);
         }
+    }
+
+    /** Test-only fault injection: a call it accepts fails in its handler as an Error would. Null (off) outside tests. */
+    static volatile java.util.function.Predicate<Call> faultForTests;
+
+    /** Logs a failure of {@code call} and answers it with Redis-like "-ERR internal error ...". */
+    static void failed(Call call, Throwable e) {
+        io.ferrite.server.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
+        call.reply.error(internalError(call));
+    }
+
+    static String internalError(Call call) {
+        return "ERR internal error running '" + call.command.fullName() + "'";
     }
 
     static void record(Call call, Shard shard, long t0, int errorsBefore) {
@@ -75,7 +92,7 @@ final class Invoker {
     static Object onShard(Call call, Keyspace ks) {
         try {
             return call.command.sharded().onShard(call, ks);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             io.ferrite.server.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
             return e;
         }
@@ -84,14 +101,14 @@ final class Invoker {
     /** Combines the shards' parts into the reply, or reports a part that failed. */
     static void combine(Call call, java.util.List<Object> parts) {
         for (Object p : parts) {
-            if (p instanceof RuntimeException) {
+            if (p instanceof Throwable) {
                 call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
                 return;
             }
         }
         try {
             call.command.sharded().reply(call, parts);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             io.ferrite.server.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
             call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
         }

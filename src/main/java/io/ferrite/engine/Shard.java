@@ -203,11 +203,18 @@ public final class Shard {
     /** Runs {@code lastStep} (the chain gives its entries back), then ends the chain's hold over {@code keys}. */
     void releaseKeys(Collection<BytesKey> keys, Runnable lastStep) {
         Runnable r = () -> {
-            lastStep.run();
-            chains--;
-            keysOut.removeAll(keys);
-            serveBlocked();
-            runParked();
+            try {
+                lastStep.run();
+            } finally {
+                // whatever the last step threw, the hold ends and parked work runs
+                chains--;
+                keysOut.removeAll(keys);
+                try {
+                    serveBlocked();
+                } finally {
+                    runParked();
+                }
+            }
         };
         if (loop.inEventLoop()) {
             r.run();
@@ -266,11 +273,14 @@ public final class Shard {
     void release(Object tx, Runnable released) {
         runHeld(tx, () -> {
             holder = null;
-            serveBlocked();
-            if (released != null) {
-                released.run();
+            try {
+                serveBlocked();
+                if (released != null) {
+                    released.run();
+                }
+            } finally {
+                runParked();
             }
-            runParked();
         });
     }
 
@@ -291,7 +301,13 @@ public final class Shard {
                 if (!mayRun) {
                     break;
                 }
-                parked.poll().run();
+                Runnable task = parked.poll();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    // one failed task must not strand the work parked behind it
+                    io.ferrite.server.Log.warning("Internal error in a task on shard " + id + ": " + t);
+                }
             }
         } finally {
             draining = false;
@@ -314,9 +330,14 @@ public final class Shard {
         return blocks.size();
     }
 
+    /** Keys watched on this shard; call on the shard's thread (tests check nothing leaks). */
+    int watchedKeys() {
+        return watches.size();
+    }
+
     // WATCH bookkeeping, called on this shard's thread
-    void watch(int db, byte[] key, Client c) {
-        watches.watch(db, key, c);
+    void watch(int db, byte[] key, Client c, boolean expired) {
+        watches.watch(db, key, c, expired);
     }
 
     void unwatch(int db, byte[] key, Client c) {
@@ -325,8 +346,11 @@ public final class Shard {
 
     /** Swaps two databases' contents on this shard (SWAPDB), touching watchers of keys present in either. */
     void swap(int a, int b) {
-        watches.touchWhere(k -> (k.db() == a || k.db() == b)
-            && (dbs[a].find(k.bytes()) != null || dbs[b].find(k.bytes()) != null));
+        if (!watches.isEmpty()) {
+            long now = System.currentTimeMillis();
+            watches.replaced(a, dbs[a], dbs[b], now);
+            watches.replaced(b, dbs[b], dbs[a], now);
+        }
         Db t = dbs[a];
         dbs[a] = dbs[b];
         dbs[b] = t;

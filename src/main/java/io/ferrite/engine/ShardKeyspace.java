@@ -68,7 +68,9 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     private void touched(byte[] key, Client writer) {
-        shard.watches.touch(index, key);
+        if (!shard.watches.isEmpty()) {
+            shard.watches.touch(index, key, db().find(key) != null);
+        }
         if (!shard.tracking.idle() && index < shard.databases()) {
             shard.tracking.invalidate(key, writer, shard.engine.sessions());
         }
@@ -279,7 +281,9 @@ public final class ShardKeyspace implements Keyspace {
     public int flush() {
         int n = db().size();
         shard.tracking.clearReaders();
-        shard.watches.touchWhere(k -> k.db() == index && db().find(k.bytes()) != null);
+        if (!shard.watches.isEmpty()) {
+            shard.watches.replaced(index, db(), null, System.currentTimeMillis());
+        }
         shard.blocks.signalDatabase(index);
         db().clear();
         // Redis's emptyDb starts the avg_ttl estimate afresh

@@ -81,9 +81,14 @@ final class StagedChain {
     private void hold(int i) {
         Shard s = shards[i];
         s.acquireKeys(keysByShard.get(i), () -> {
-            s.beginCommand();
-            for (BytesKey k : keysByShard.get(i)) {
-                slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
+            try {
+                s.beginCommand();
+                for (BytesKey k : keysByShard.get(i)) {
+                    slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
+                }
+            } catch (Throwable t) {
+                abortAt(i, t);
+                return;
             }
             if (i + 1 < shards.length) {
                 hold(i + 1);
@@ -93,26 +98,57 @@ final class StagedChain {
         });
     }
 
+    /**
+     * Gathering entries on shard {@code i} threw (an Error such as out of memory): every call
+     * answers an error, the entries gathered go back, and the holds taken so far end.
+     */
+    private void abortAt(int i, Throwable t) {
+        io.ferrite.server.Log.warning("Internal error gathering keys for a cross-shard command: " + t);
+        for (Call call : calls) {
+            call.reply.error(Invoker.internalError(call));
+        }
+        for (int j = 0; j <= i; j++) {
+            giveBack(j, null);
+        }
+        if (serving == null) {
+            session.execute(() -> session.resume(out));
+        } else {
+            out.release();
+        }
+    }
+
     /** On the last shard's thread, with every shard held and every entry gathered. */
     private void runHere(Shard last) {
-        StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats);
-        for (Call call : calls) {
-            last.stats.crossShardOps++;
-            call.ks = ks;
-            if (serving != null) {
-                serving.offer(readyKey.bytes(), out);
-                continue;
+        int answered = 0;
+        BlockedClient blocked = null;
+        try {
+            StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats);
+            for (Call call : calls) {
+                last.stats.crossShardOps++;
+                call.ks = ks;
+                if (serving != null) {
+                    serving.offer(readyKey.bytes(), out);
+                    answered++;
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                int errors = call.reply.errorCount();
+                Invoker.guarded(call);
+                answered++;
+                Invoker.record(call, last, t0, errors);
             }
-            long t0 = System.nanoTime();
-            int errors = call.reply.errorCount();
-            Invoker.guarded(call);
-            Invoker.record(call, last, t0, errors);
+            ks.publishEvents(last);
+            // a command that blocks (never squashed with others) enters the waiting lists while its
+            // keys are still held, so no push slips between
+            Call first = calls.get(0);
+            blocked = first.blockRequest != null ? new BlockedClient(engine, session, first) : null;
+        } catch (Throwable t) {
+            // outside the handlers (which are guarded): the holds must still end and every call be answered
+            io.ferrite.server.Log.warning("Internal error in a cross-shard command: " + t);
+            for (int k = answered; k < calls.size() && serving == null; k++) {
+                calls.get(k).reply.error(Invoker.internalError(calls.get(k)));
+            }
         }
-        ks.publishEvents(last);
-        // a command that blocks (never squashed with others) enters the waiting lists while its
-        // keys are still held, so no push slips between
-        Call first = calls.get(0);
-        BlockedClient blocked = first.blockRequest != null ? new BlockedClient(engine, session, first) : null;
         for (int i = 0; i < shards.length; i++) {
             giveBack(i, blocked);
         }

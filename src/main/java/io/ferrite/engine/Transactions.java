@@ -39,7 +39,7 @@ final class Transactions {
                 if (c.inMulti) {
                     reply.error("ERR MULTI calls can not be nested");
                 } else {
-                    c.inMulti = true;
+                    c.beginMulti();
                     reply.ok();
                 }
                 return true;
@@ -93,7 +93,9 @@ final class Transactions {
             unwatchAll(c);
             return true;
         }
+        c.execRunning = true;
         dispatcher.exec(session, queued, () -> {
+            c.execRunning = false;
             unwatchAll(c);
             session.execute(() -> counted(session, cmd, args));
         });
@@ -128,9 +130,14 @@ final class Transactions {
             Shard s = engine.shardOf(key);
             s.run(() -> {
                 boolean expired = s.view(db).isLogicallyExpired(key);
-                s.watch(db, key, c);
+                s.watch(db, key, c, expired);
                 session.execute(() -> {
-                    c.watched.add(new Client.WatchedKey(db, key, s, expired));
+                    if (c.gone) {
+                        // the client left while this WATCH was on its way: nothing will unwatch it later
+                        s.run(() -> s.unwatch(db, key, c));
+                        return;
+                    }
+                    c.watched.add(new Client.WatchedKey(db, key, s));
                     if (--pending[0] == 0) {
                         new Reply(buf, c.resp, null).ok();
                         session.resume(buf);

@@ -84,7 +84,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         if (!closing || server.isRegistered(this)) {
             server.unregister(this);
         }
-        Dispatcher.resetTransaction(client);
+        Dispatcher.disconnected(client);
         io.ferrite.tracking.TrackingCommands.closed(server.engine(), client);
         io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
         io.ferrite.engine.Blocking.disconnected(client);

@@ -5,6 +5,15 @@ import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,5 +115,67 @@ class PipelineOrderTest extends FerriteTest {
         assertThat(c.readReply()).isEqualTo("$1\r\n1\r\n");
         assertThat(c.readReply()).isEqualTo(":2\r\n");
         assertThat(c.readReply()).isEqualTo("$1\r\n2\r\n");
+    }
+
+    /**
+     * Redis runs a connection's commands one after another, so a reader that sees a pipelined
+     * {@code LPUSH q i} must also see the {@code SET k:i} sent ahead of it, although the two keys
+     * live on different shards: readers popping with BLPOP, LPOP and RPOP must always find k:i.
+     */
+    @Test
+    void pipelinedWritesBecomeVisibleInRequestOrder() throws Exception {
+        int rounds = 60_000;
+        int chunk = 100;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicReference<String> violation = new AtomicReference<>();
+        AtomicInteger popped = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<?>> readers = new ArrayList<>();
+        for (String pop : new String[] {"BLPOP", "BLPOP", "LPOP", "RPOP"}) {
+            readers.add(pool.submit(() -> {
+                try (RawClient r = new RawClient("127.0.0.1", port())) {
+                    while (violation.get() == null && (writing.get() || popped.get() < rounds)) {
+                        String reply = pop.equals("BLPOP") ? r.call("BLPOP", "q", "0.05") : r.call(pop, "q");
+                        String i = lastBulk(reply);
+                        if (i == null) {
+                            continue;
+                        }
+                        popped.incrementAndGet();
+                        String v = r.call("GET", "k:" + i);
+                        if (!v.equals("$" + i.length() + "\r\n" + i + "\r\n")) {
+                            violation.compareAndSet(null, pop + " popped " + i + " but GET k:" + i + " answered " + v.trim());
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        RawClient w = raw();
+        for (int from = 0; from < rounds && violation.get() == null; from += chunk) {
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = from; i < from + chunk; i++) {
+                batch.writeBytes(RawClient.encode("SET", "k:" + i, "" + i));
+                batch.writeBytes(RawClient.encode("LPUSH", "q", "" + i));
+            }
+            w.send(batch.toByteArray());
+            for (int i = 0; i < 2 * chunk; i++) {
+                w.readReply();
+            }
+        }
+        writing.set(false);
+        for (Future<?> f : readers) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(violation.get()).isNull();
+    }
+
+    /** The last bulk string of a reply (BLPOP's value, LPOP's element), or null for a nil reply. */
+    private static String lastBulk(String reply) {
+        if (reply.startsWith("*-1") || reply.startsWith("$-1")) {
+            return null;
+        }
+        String[] lines = reply.split("\r\n");
+        return lines[lines.length - 1];
     }
 }

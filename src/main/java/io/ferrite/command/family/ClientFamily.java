@@ -218,19 +218,15 @@ public final class ClientFamily {
                 argvMem += a.length;
             }
         }
-        int multi = cl.inMulti ? cl.queued.size() : -1;
-        long multiMem = 0;
-        if (cl.inMulti) {
-            for (Client.QueuedCommand q : List.copyOf(cl.queued)) {
-                for (byte[] a : q.args()) {
-                    multiMem += a.length;
-                }
-            }
-        }
-        // replies flushed to Netty but not yet written to the socket: Redis's reply list
+        // another connection's state is read only as its own thread publishes it (volatile figures)
+        Client.MultiFigures queuedFigures = cl.multiFigures();
+        int multi = queuedFigures.count();
+        long multiMem = queuedFigures.memory();
+        // replies flushed to Netty but not yet written to the socket: Redis's reply list. Its byte
+        // count is kept atomically; its length only on the channel's own loop, so other loops skip it
         io.netty.channel.ChannelOutboundBuffer outbound = rc == null ? null : rc.channel().unsafe().outboundBuffer();
         long omem = outbound == null ? 0 : outbound.totalPendingWriteBytes();
-        int oll = outbound == null ? 0 : outbound.size();
+        int oll = outbound == null || !rc.channel().eventLoop().inEventLoop() ? 0 : outbound.size();
         return "id=" + cl.id
             + " addr=" + cl.addr
             + " laddr=" + cl.laddr

@@ -243,6 +243,34 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(admin.call("LLEN", "k2")).isEqualTo(":1\r\n");
     }
 
+    /**
+     * Clients that send BLPOP for another shard's key and hang up at once: whether the hang-up is
+     * seen before or after the BLPOP reaches the key's shard, no element may later be popped for
+     * them, and nothing stays registered.
+     */
+    @Test
+    void clientsGoneBeforeTheirBlpopArrivesAreNeverServed() throws Exception {
+        RawClient admin = raw();
+        int clients = 300;
+        byte[] blpop = RawClient.encode("BLPOP", "k2", "0");
+        for (int i = 0; i < clients; i++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+                s.getOutputStream().write(blpop);
+                s.getOutputStream().flush();
+            }
+        }
+        for (int i = 0; i < 2000 && !admin.call("INFO", "clients").contains("connected_clients:2\r\n"); i++) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(100);
+        for (int i = 0; i < clients; i++) {
+            admin.call("RPUSH", "k2", "e" + i);
+        }
+        assertThat(admin.call("LLEN", "k2")).isEqualTo(":" + clients + "\r\n");
+        awaitNoBlockedKeys();
+        assertThat(admin.call("INFO", "clients")).contains("blocked_clients:0\r\n");
+    }
+
     @Test
     void blockingCommandsInsideMultiReturnAtOnce() {
         RawClient c = raw();
