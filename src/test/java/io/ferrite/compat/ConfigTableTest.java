@@ -1,7 +1,6 @@
 package io.ferrite.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerConfig;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,15 +42,7 @@ class ConfigTableTest {
   }
 
   private static RedisProcess reference() throws Exception {
-    Path exe = RedisProcess.findExecutable();
-    if (exe == null) {
-      String msg = "redis-server not found: the config table is compared with a real Redis 7.0";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(msg);
-      }
-      Assumptions.abort(msg);
-    }
-    return RedisProcess.start(exe);
+    return ReferenceRedis.start("the config table is compared with a real Redis 7.0");
   }
 
   @Test

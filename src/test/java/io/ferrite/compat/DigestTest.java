@@ -3,16 +3,13 @@ package io.ferrite.compat;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * DEBUG DIGEST and DEBUG DIGEST-VALUE compared with a real redis-server: the same data of every
@@ -25,15 +22,7 @@ class DigestTest extends FerriteTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        Path exe = RedisProcess.findExecutable();
-        if (exe == null) {
-            String msg = "redis-server not found: the digest comparison needs a real Redis 7.0";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(msg);
-            }
-            Assumptions.abort(msg);
-        }
-        reference = RedisProcess.start(exe);
+        reference = ReferenceRedis.start("the digest comparison needs a real Redis 7.0");
     }
 
     @AfterAll

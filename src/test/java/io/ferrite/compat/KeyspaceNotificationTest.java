@@ -3,19 +3,16 @@ package io.ferrite.compat;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Keyspace notifications compared with a real redis-server: the same scripted commands of every
@@ -28,15 +25,7 @@ class KeyspaceNotificationTest extends FerriteTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        Path exe = RedisProcess.findExecutable();
-        if (exe == null) {
-            String msg = "redis-server not found: the notification comparison needs a real Redis 7.0";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(msg);
-            }
-            Assumptions.abort(msg);
-        }
-        reference = RedisProcess.start(exe);
+        reference = ReferenceRedis.start("the notification comparison needs a real Redis 7.0");
     }
 
     @AfterAll

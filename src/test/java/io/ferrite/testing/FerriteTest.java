@@ -15,6 +15,7 @@ import redis.clients.jedis.Jedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Base of the command-family tests: each test class runs once per shard count (1 and 4), against a
@@ -73,6 +74,13 @@ public abstract class FerriteTest {
         RawClient r = new RawClient("127.0.0.1", port);
         closeables.add(r);
         return r;
+    }
+
+    /** A server of the test's own, for tests that change its settings; closed after the test. */
+    protected Server ownServer(Map<String, String> settings) {
+        Server s = TestServers.start(shards, settings);
+        closeables.add(s);
+        return s;
     }
 
     /** The connection's CLIENT ID. */

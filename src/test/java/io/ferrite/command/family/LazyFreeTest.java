@@ -3,8 +3,6 @@ package io.ferrite.command.family;
 import io.ferrite.server.Server;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
-import io.ferrite.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +17,8 @@ class LazyFreeTest extends FerriteTest {
 
     @BeforeEach
     void start() {
-        own = TestServers.start(shards, Map.of());
+        own = ownServer(Map.of());
         r = raw(own.respPort());
-    }
-
-    @AfterEach
-    void stop() {
-        own.close();
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.ferrite.command.family;
 import io.ferrite.server.Server;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
-import io.ferrite.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,13 +19,8 @@ class SlowlogTest extends FerriteTest {
 
     @BeforeEach
     void start() {
-        own = TestServers.start(shards, Map.of("slowlog-log-slower-than", "0"));
+        own = ownServer(Map.of("slowlog-log-slower-than", "0"));
         r = raw(own.respPort());
-    }
-
-    @AfterEach
-    void stop() {
-        own.close();
     }
 
     @Test
