@@ -118,6 +118,11 @@ public final class ConfigFamily {
                 errArg = given;
                 continue;
             }
+            if (unenforcedLimit(d, c.argString(i + 1))) {
+                errStr = "Ferrite does not enforce " + d.name() + " yet";
+                errArg = given;
+                continue;
+            }
             if (d.has(Directive.Flag.PROTECTED) && !cfg.allows("enable-protected-configs", c.client.addr)) {
                 errStr = "can't set protected config";
                 errArg = given;
@@ -157,6 +162,26 @@ public final class ConfigFamily {
             apply(c.server, d.name());
         }
         c.reply.ok();
+    }
+
+    /**
+     * Limits a user relies on for safety that Ferrite accepts but does not enforce yet: setting one
+     * at run time is refused rather than answered OK with no effect (0, "no limit", is accepted, so
+     * a client writing back what CONFIG GET printed still succeeds). A config file may name them;
+     * start-up then warns.
+     */
+    private static final Set<String> UNENFORCED_LIMITS = Set.of("maxmemory");
+
+    private static boolean unenforcedLimit(Directive d, String value) {
+        if (!UNENFORCED_LIMITS.contains(d.name()) || !d.has(Directive.Flag.INERT)) {
+            return false;
+        }
+        try {
+            return !d.normalizedEquals("0", value);
+        } catch (IllegalArgumentException invalid) {
+            // a malformed value gets the directive's own error
+            return false;
+        }
     }
 
     private static boolean sameValue(ServerConfig cfg, Directive d, String value) {
