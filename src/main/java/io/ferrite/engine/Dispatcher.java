@@ -93,6 +93,10 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
+        if (engine.overMaxMemory() && refusedOnOom(cmd, client)) {
+            reject(reply, cmd, client, OOM);
+            return true;
+        }
         if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
             reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -237,6 +241,29 @@ public final class Dispatcher {
     }
 
     private static final int MAX_BATCH = 64;
+
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+    /**
+     * Redis's processCommand over maxmemory (noeviction): commands that may grow memory are
+     * refused, and so is anything queued inside MULTI (queueing itself grows memory), except
+     * EXEC, DISCARD, QUIT and RESET; EXEC is refused when a queued command may grow memory.
+     */
+    private static boolean refusedOnOom(Command cmd, Client client) {
+        if (cmd.has(CommandFlag.DENYOOM)) {
+            return true;
+        }
+        String name = cmd.fullName();
+        if (name.equals("exec")) {
+            for (Client.QueuedCommand q : client.queued) {
+                if (q.command().has(CommandFlag.DENYOOM)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return client.inMulti && !name.equals("discard") && !name.equals("quit") && !name.equals("reset");
+    }
 
     /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */
     private static final java.util.Set<String> SUBSCRIBER_COMMANDS = java.util.Set.of("ping", "subscribe", "ssubscribe",

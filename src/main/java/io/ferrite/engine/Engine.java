@@ -106,6 +106,43 @@ public final class Engine {
         return m;
     }
 
+    /**
+     * used_memory: the data's estimate ({@link #memory}) plus the JVM heap in use when the first
+     * engine was built, standing for Redis's used_memory_startup (the server's own structures
+     * before any data). Read from any thread: an instant's figure. maxmemory is checked against it.
+     */
+    public long usedMemory() {
+        return STARTUP_MEMORY + memory();
+    }
+
+    /** maxmemory in bytes (0, or a value past Long.MAX_VALUE, = no limit); set by the server from its configuration. */
+    public void maxMemory(long bytes) {
+        maxMemory = bytes;
+    }
+
+    public long maxMemory() {
+        return maxMemory;
+    }
+
+    /** Whether used_memory is over maxmemory: with noeviction, the point from which writes are refused. */
+    public boolean overMaxMemory() {
+        long max = maxMemory;
+        return max > 0 && usedMemory() > max;
+    }
+
+    private volatile long maxMemory;
+
+    public static long startupMemory() {
+        return STARTUP_MEMORY;
+    }
+
+    private static final long STARTUP_MEMORY = usedHeap();
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
     /** Clients blocked by a blocking command (INFO's blocked_clients, with clients postponed by CLIENT PAUSE). */
     final java.util.concurrent.atomic.AtomicInteger blockedClients = new java.util.concurrent.atomic.AtomicInteger();
 

@@ -1,7 +1,6 @@
 package io.ferrite.metrics;
 
 import io.ferrite.command.Command;
-import io.ferrite.command.family.InfoFamily;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.Server;
@@ -66,7 +65,7 @@ public final class FerriteMeters implements AutoCloseable {
         gauge("ferrite_blocked_clients", "Clients waiting in a blocking command", server::blockedClients, Tags.empty());
         gauge("ferrite_monitor_clients", "Clients in MONITOR mode", () -> server.observer().monitors().size(), Tags.empty());
         gauge("ferrite_memory_used_bytes", "INFO used_memory: the data's estimated size plus the start-up baseline",
-            () -> InfoFamily.usedMemory(engine), Tags.empty());
+            engine::usedMemory, Tags.empty());
         gauge("ferrite_slowlog_length", "Entries in the slow log (SLOWLOG LEN)",
             () -> Math.min(server.observer().slowlogMaxLen(), sumShards(s -> s.stats.slowlog.length())), Tags.empty());
         Gauge.builder("ferrite_uptime_seconds", server, s -> (System.currentTimeMillis() - s.startMillis()) / 1000.0)

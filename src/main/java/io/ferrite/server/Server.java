@@ -91,10 +91,11 @@ public final class Server implements AutoCloseable {
         engine.notifyFlags(config::notifyFlags);
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
+        engine.maxMemory(config.getLong("maxmemory"));
         dispatcher = new Dispatcher(this, engine);
         observer = new io.ferrite.metrics.CommandObserver(config, stats);
         instantaneous = new io.ferrite.metrics.InstantaneousMetrics(engine, stats,
-            () -> io.ferrite.command.family.InfoFamily.usedMemory(engine));
+            engine::usedMemory);
     }
 
     public static Server start(ServerConfig config) {

@@ -83,6 +83,8 @@ public final class ServerConfig {
         add(Directive.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true));
         add(Directive.integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true));
         add(Directive.integer("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE, true));
+        // enforced with noeviction: writes are refused with OOM once used_memory is over it
+        add(Directive.memory("maxmemory", 0, 0, -1L, true).with(Flag.UNSIGNED));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
             io.ferrite.metrics.Percentiles::check, io.ferrite.metrics.Percentiles::canonical).with(Flag.MULTI_ARG));

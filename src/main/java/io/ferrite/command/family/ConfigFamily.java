@@ -119,7 +119,7 @@ public final class ConfigFamily {
                 continue;
             }
             if (unenforcedLimit(d, c.argString(i + 1))) {
-                errStr = "Ferrite does not enforce " + d.name() + " yet";
+                errStr = "Ferrite does not evict keys yet: " + d.name() + " can only be " + ONLY_VALUE.get(d.name());
                 errArg = given;
                 continue;
             }
@@ -165,19 +165,19 @@ public final class ConfigFamily {
     }
 
     /**
-     * Limits a user relies on for safety that Ferrite accepts but does not enforce yet: setting one
-     * at run time is refused rather than answered OK with no effect (0, "no limit", is accepted, so
-     * a client writing back what CONFIG GET printed still succeeds). A config file may name them;
-     * start-up then warns.
+     * Directives Ferrite accepts but whose other values it does not implement yet, with the one
+     * value it does: setting another at run time is refused rather than answered OK with no effect.
+     * (A config file may name them; start-up then warns.) maxmemory is enforced as noeviction only.
      */
-    private static final Set<String> UNENFORCED_LIMITS = Set.of("maxmemory");
+    private static final Map<String, String> ONLY_VALUE = Map.of("maxmemory-policy", "noeviction");
 
     private static boolean unenforcedLimit(Directive d, String value) {
-        if (!UNENFORCED_LIMITS.contains(d.name()) || !d.has(Directive.Flag.INERT)) {
+        String only = ONLY_VALUE.get(d.name());
+        if (only == null) {
             return false;
         }
         try {
-            return !d.normalizedEquals("0", value);
+            return !d.normalizedEquals(only, value);
         } catch (IllegalArgumentException invalid) {
             // a malformed value gets the directive's own error
             return false;
@@ -199,6 +199,9 @@ public final class ConfigFamily {
         }
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
+        }
+        if (name.equals("maxmemory")) {
+            server.engine().maxMemory(server.config().getLong("maxmemory"));
         }
         server.observer().reload();
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  * INFO [section ...] with Redis 7.0's section names, field names and layout (server.c
  * genRedisInfoString). Only fields Ferrite can report truly are printed: persistence says only that
  * nothing is loading or being saved (RDB and AOF do not exist yet), replication only what is true
- * of a master without replicas or backlog, and fields of missing features (maxmemory, forks,
+ * of a master without replicas or backlog, and fields of missing features (forks,
  * pub/sub, client-side caching) are left out.
  */
 public final class InfoFamily {
@@ -38,23 +38,11 @@ public final class InfoFamily {
         "replication", "cpu", "module_list", "modules", "errorstats", "cluster", "keyspace");
     private static final Set<String> ALL_EXTRA = Set.of("commandstats", "latencystats");
 
-    /**
-     * used_memory is the data's estimated size (engine.memory(), summed over the shards' databases)
-     * plus this baseline: the JVM heap in use when the command table was built at start-up, standing
-     * for Redis's used_memory_startup (the server's own structures before any data).
-     */
-    private static final long BASELINE = usedHeap();
-
     private InfoFamily() {
     }
 
     public static void register(CommandRegistry r) {
         r.add("info", InfoFamily::info);
-    }
-
-    private static long usedHeap() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
     }
 
     static void info(Call c) {
@@ -158,14 +146,10 @@ public final class InfoFamily {
         field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on).count());
     }
 
-    /** used_memory: the data's estimate plus {@link #BASELINE}. */
-    public static long usedMemory(Engine engine) {
-        return BASELINE + engine.memory();
-    }
 
     private static void memory(Server server, StringBuilder out) {
         long data = server.engine().memory();
-        long used = BASELINE + data;
+        long used = server.engine().usedMemory();
         long rss = rss();
         long total = totalSystemMemory();
         long peak = server.instantaneous().notePeak(used);
@@ -177,11 +161,15 @@ public final class InfoFamily {
         field(out, "used_memory_peak", peak);
         field(out, "used_memory_peak_human", bytesToHuman(peak));
         field(out, "used_memory_peak_perc", percent(used, peak));
-        field(out, "used_memory_startup", BASELINE);
+        field(out, "used_memory_startup", Engine.startupMemory());
         field(out, "used_memory_dataset", data);
-        field(out, "used_memory_dataset_perc", percent(data, used - BASELINE));
+        field(out, "used_memory_dataset_perc", percent(data, used - Engine.startupMemory()));
         field(out, "total_system_memory", total);
         field(out, "total_system_memory_human", bytesToHuman(total));
+        long max = server.engine().maxMemory();
+        field(out, "maxmemory", max);
+        field(out, "maxmemory_human", bytesToHuman(max));
+        field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
         field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(out, "mem_fragmentation_bytes", rss - used);
         Runtime rt = Runtime.getRuntime();

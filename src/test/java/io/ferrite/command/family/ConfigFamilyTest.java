@@ -249,13 +249,9 @@ class ConfigFamilyTest extends FerriteTest {
             assertThat(r.call("CONFIG", "SET", "enable-debug-command", "yes"))
                 .isEqualTo(failed("enable-debug-command", "can't set immutable config"));
             assertThat(r.call("CONFIG", "SET", "dbfilename", "x.rdb")).isEqualTo(failed("dbfilename", "can't set protected config"));
-            // a memory limit Ferrite would not enforce is refused, not answered OK; 0 (no limit) is accepted
-            assertThat(r.call("CONFIG", "SET", "maxmemory", "1gb", "shutdown-on-sigint", "now save"))
-                .isEqualTo(failed("maxmemory", "Ferrite does not enforce maxmemory yet"));
-            assertThat(redis.configGet("shutdown-on-sigint")).containsEntry("shutdown-on-sigint", "default");
-            assertThat(r.call("CONFIG", "SET", "maxmemory", "0b", "shutdown-on-sigint", "now save", "oom-score-adj", "relative"))
+            assertThat(r.call("CONFIG", "SET", "maxmemory", "1gb", "shutdown-on-sigint", "now save", "oom-score-adj", "relative"))
                 .isEqualTo("+OK\r\n");
-            assertThat(redis.configGet("maxmemory")).containsEntry("maxmemory", "0");
+            assertThat(redis.configGet("maxmemory")).containsEntry("maxmemory", "1073741824");
             assertThat(redis.configGet("shutdown-on-sigint")).containsEntry("shutdown-on-sigint", "save now");
             assertThat(redis.configGet("oom-score-adj")).containsEntry("oom-score-adj", "yes");
         } finally {
