@@ -81,10 +81,10 @@ public final class Dispatcher {
             rejectArity(reply, cmd, client);
             return true;
         }
-        if (cmd.has(CommandFlag.PROTECTED) && !protectedAllowed(cmd, client)) {
-            String setting = cmd.fullName().startsWith("debug") ? "DEBUG" : "MODULE";
-            reject(reply, cmd, client, "ERR " + setting + " command not allowed. If the enable-"
-                + setting.toLowerCase(java.util.Locale.ROOT) + "-command option is set to \"local\", you can run it from"
+        if (cmd.has(CommandFlag.PROTECTED) && !server.config().allows("enable-" + protectedName(cmd) + "-command", client.addr)) {
+            String name = protectedName(cmd);
+            reject(reply, cmd, client, "ERR " + name.toUpperCase(java.util.Locale.ROOT) + " command not allowed. If the enable-"
+                + name + "-command option is set to \"local\", you can run it from"
                 + " a local connection, otherwise you need to set this option in the configuration file, and then"
                 + " restart the server.");
             return true;
@@ -455,10 +455,9 @@ public final class Dispatcher {
         return route.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
     }
 
-    /** Redis's allowProtectedAction for DEBUG and MODULE: enable-debug-command / enable-module-command. */
-    private boolean protectedAllowed(Command cmd, Client client) {
-        String setting = cmd.fullName().startsWith("debug") ? "enable-debug-command" : "enable-module-command";
-        return server.config().allows(setting, client.addr);
+    /** Redis's allowProtectedAction: DEBUG follows enable-debug-command, MODULE enable-module-command. */
+    private static String protectedName(Command cmd) {
+        return cmd.fullName().startsWith("debug") ? "debug" : "module";
     }
 
     private void rejectArity(Reply reply, Command cmd, Client client) {

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -34,7 +33,7 @@ class LibmemcachedToolsTest {
     @MethodSource("shards")
     void tools(int shards) throws Exception {
         String stat = tool("memcstat");
-        try (Server s = TestServers.start(shards, Map.of("memcached-port", String.valueOf(TestServers.freePort())))) {
+        try (Server s = TestServers.startWithMemcached(shards)) {
             String servers = "--servers=127.0.0.1:" + s.memcachedPort();
             String[] r = exec(stat, servers);
             assertThat(r[0]).isEqualTo("0");

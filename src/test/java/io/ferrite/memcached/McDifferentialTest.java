@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -215,7 +214,7 @@ class McDifferentialTest {
             Object[] holder = new Object[2];
             tests.add(DynamicTest.dynamicTest(shards + " shards / start", () -> {
                 holder[0] = McReference.start();
-                holder[1] = TestServers.start(shards, Map.of("memcached-port", String.valueOf(TestServers.freePort())));
+                holder[1] = TestServers.startWithMemcached(shards);
             }));
             for (Case c : cases) {
                 tests.add(DynamicTest.dynamicTest(shards + " shards / " + c.file() + " / " + c.name(), () -> {

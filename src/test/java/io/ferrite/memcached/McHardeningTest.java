@@ -1,12 +1,5 @@
 package io.ferrite.memcached;
 
-import io.ferrite.server.Server;
-import io.ferrite.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -15,30 +8,13 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The memcached listener under hostile input: bounded memory, replies that stay in step. */
-@ParameterizedClass(name = "shards={0}")
-@MethodSource("io.ferrite.testing.TestServers#shardCounts")
-class McHardeningTest {
-    @Parameter
-    int shards;
-    Server server;
-
-    @BeforeEach
-    void start() {
-        server = TestServers.start(shards, Map.of("memcached-port", String.valueOf(TestServers.freePort())));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class McHardeningTest extends MemcachedServerTest {
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

@@ -1,16 +1,8 @@
 package io.ferrite.memcached;
 
-import io.ferrite.server.Server;
-import io.ferrite.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.Socket;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,23 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * stats slabs and stats items by memcached's slab classes. Not a differential case: memcached keeps the
  * pages of classes used by earlier cases, so its figures depend on the whole run's history.
  */
-@ParameterizedClass(name = "shards={0}")
-@MethodSource("io.ferrite.testing.TestServers#shardCounts")
-class McStatsTest {
-    @Parameter
-    int shards;
-    Server server;
-
-    @BeforeEach
-    void start() {
-        server = TestServers.start(shards, Map.of("memcached-port", String.valueOf(TestServers.freePort())));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
+class McStatsTest extends MemcachedServerTest {
     @Test
     void slabsAndItemsCountUsedChunksPerClass() throws Exception {
         try (Socket s = new Socket("127.0.0.1", server.memcachedPort())) {

@@ -37,7 +37,7 @@ class SpymemcachedTest {
     }
 
     static void with(int shards, String mode, Body body) throws Exception {
-        try (Server s = TestServers.start(shards, Map.of("memcached-port", String.valueOf(TestServers.freePort())))) {
+        try (Server s = TestServers.startWithMemcached(shards)) {
             ConnectionFactory f = mode.equals("binary") ? new BinaryConnectionFactory() : new DefaultConnectionFactory();
             MemcachedClient c = new MemcachedClient(f, AddrUtil.getAddresses("127.0.0.1:" + s.memcachedPort()));
             try {

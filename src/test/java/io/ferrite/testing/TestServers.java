@@ -36,6 +36,11 @@ public final class TestServers {
     }
 
     /** A private server with extra directives; the caller closes it. */
+    /** A private server with its memcached listener on a free port. */
+    public static Server startWithMemcached(int shards) {
+        return start(shards, Map.of("memcached-port", Integer.toString(freePort())));
+    }
+
     public static Server start(int shards, Map<String, String> directives) {
         ServerConfig cfg = ServerConfig.defaults();
         cfg.set("bind", "127.0.0.1");

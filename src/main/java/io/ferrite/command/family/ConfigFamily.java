@@ -118,7 +118,7 @@ public final class ConfigFamily {
                 errArg = given;
                 continue;
             }
-            if (unenforcedLimit(d, c.argString(i + 1))) {
+            if (unsupportedValue(d, c.argString(i + 1))) {
                 errStr = "Ferrite does not evict keys yet: " + d.name() + " can only be " + ONLY_VALUE.get(d.name());
                 errArg = given;
                 continue;
@@ -171,7 +171,7 @@ public final class ConfigFamily {
      */
     private static final Map<String, String> ONLY_VALUE = Map.of("maxmemory-policy", "noeviction");
 
-    private static boolean unenforcedLimit(Directive d, String value) {
+    private static boolean unsupportedValue(Directive d, String value) {
         String only = ONLY_VALUE.get(d.name());
         if (only == null) {
             return false;
