@@ -86,6 +86,7 @@ public final class ExpiryCycle implements Runnable {
                 for (int k = 0; k < n; k++) {
                     Entry e = db.randomExpiring(shard.random);
                     if (e != null && e.expireAt() < now) {
+                        shard.activelyExpiring(i, e);
                         view.expireNow(e);
                         found++;
                     } else if (e != null) {

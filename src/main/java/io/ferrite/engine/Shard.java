@@ -40,6 +40,8 @@ public final class Shard {
     private int chains;
     private final Set<BytesKey> keysOut = new HashSet<>();
     private boolean draining;
+    /** Told of each memcached item the active expiry removes, on this thread (memcached's "reclaimed"). */
+    private java.util.function.Consumer<io.ferrite.store.Entry> memcachedReclaimed = e -> { };
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
     /**
@@ -82,6 +84,18 @@ public final class Shard {
     /** The memcached protocol's items: a keyspace beside the numbered databases, on the same shard and thread. */
     public ShardKeyspace memcached() {
         return views[dbs.length - 1];
+    }
+
+    /** Sets who counts the memcached items the active expiry removes; called before the shard runs. */
+    public void onMemcachedReclaimed(java.util.function.Consumer<io.ferrite.store.Entry> counter) {
+        memcachedReclaimed = counter;
+    }
+
+    /** The active expiry is about to remove {@code e} from database {@code db}. */
+    void activelyExpiring(int db, io.ferrite.store.Entry e) {
+        if (db == dbs.length - 1) {
+            memcachedReclaimed.accept(e);
+        }
     }
 
     /** Every keyspace of the shard, numbered databases and memcached's, for expiry and memory accounting. */

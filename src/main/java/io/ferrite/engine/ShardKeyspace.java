@@ -249,7 +249,13 @@ public final class ShardKeyspace implements Keyspace {
                 visitor.accept(e);
             }
         });
-        expired.forEach(this::expireUnlessPaused);
+        if (!shard.engine.clientPause().active()) {
+            // a scan that removes what has expired is memcached's LRU crawler: its items count as reclaimed
+            for (Entry e : expired) {
+                shard.activelyExpiring(index, e);
+                expireNow(e);
+            }
+        }
     }
 
     /** Every stored entry, logically expired ones too, expiring nothing: DEBUG DIGEST sees the table as it is. */

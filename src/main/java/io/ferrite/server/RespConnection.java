@@ -386,7 +386,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
      * A connection whose requests keep going to one other shard moves to that shard's event loop
      * (Dragonfly's connection migration), so its commands then run inline instead of paying a
      * hand-off between threads each time. It moves only while idle: nothing queued, nothing in
-     * flight, nothing unflushed.
+     * flight, nothing unflushed. Not with fewer io-threads than shards: the connection would leave
+     * the loops that keep arrival order.
      */
     @Override
     public void hopped(Shard target) {
@@ -400,7 +401,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void maybeMigrate() {
         Shard to = streakShard;
-        if (client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
+        if (!server.connectionsMayMove() || client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
             || !requests.isEmpty() || (pending != null && pending.isReadable()) || client.inMulti
             || !client.watched.isEmpty() || !channel.isActive() || !outboundEmpty()) {
             return;

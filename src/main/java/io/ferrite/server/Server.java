@@ -41,6 +41,8 @@ public final class Server implements AutoCloseable {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
+    /** Shard loops that serve connections (io-threads); the others only run their shard's work. */
+    private final int ioThreads;
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final List<Channel> listeners = new ArrayList<>();
@@ -83,7 +85,13 @@ public final class Server implements AutoCloseable {
         }
         var ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ferrite-accept"), ioFactory);
-        shards = new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory("ferrite-shard"), ioFactory);
+        ioThreads = ConnectionLoops.count(config.getInt("io-threads"), n);
+        if (config.getInt("io-threads") > n) {
+            Log.warning("io-threads " + config.getInt("io-threads") + " is more than the " + n
+                + " shards: connections are served by every shard's loop");
+        }
+        shards = new MultiThreadIoEventLoopGroup(n, new io.netty.util.concurrent.ThreadPerTaskExecutor(
+            new DefaultThreadFactory("ferrite-shard")), new ConnectionLoops(ioThreads), ioFactory);
         CommandRegistry registry = new CommandRegistry();
         Families.registerAll(registry);
         CommandTable table = registry.build();
@@ -96,6 +104,11 @@ public final class Server implements AutoCloseable {
         observer = new io.ferrite.metrics.CommandObserver(config, stats);
         instantaneous = new io.ferrite.metrics.InstantaneousMetrics(engine, stats,
             engine::usedMemory);
+    }
+
+    /** Connections may move to the loop of the shard they use (only when every shard's loop serves connections). */
+    boolean connectionsMayMove() {
+        return ioThreads == engine.shardCount();
     }
 
     public static Server start(ServerConfig config) {
@@ -114,6 +127,7 @@ public final class Server implements AutoCloseable {
             Shard shard = engine.shard(i);
             ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"), observer::latencyThreshold);
             expiryCycles.add(cycle);
+            memcached.countReclaims(shard);
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);

@@ -69,6 +69,8 @@ public final class ServerConfig {
         add(Directive.memory("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true));
         add(Directive.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true));
         add(Directive.integer("shards", 0, 0, 1024, false).with(Flag.START_UP_ONLY));
+        // Redis's name for its I/O threads: here the shard loops that read and answer clients (0 = all)
+        add(Directive.integer("io-threads", 0, 0, 128, false));
         add(Directive.integer("memcached-port", 11211, 0, 65535, false).with(Flag.START_UP_ONLY));
         // memcached's -I (largest item) and -c (connection limit) for the memcached listener
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));

@@ -37,4 +37,30 @@ class McStatsTest extends MemcachedServerTest {
                 .contains("STAT store_too_large 2\r\n", "STAT accepting_conns 1\r\n");
         }
     }
+
+    @Test
+    void expiredItemsTheServerRemovesCountAsReclaimed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.memcachedPort())) {
+            s.setSoTimeout(10_000);
+            McHardeningTest.call(s, "stats reset\r\n", "RESET\r\n");
+            // two short-lived class-1 items, one of them read; one class-7 item never read
+            String setUp = "set ra 0 1 1\r\nx\r\nset rb 0 1 1\r\nx\r\nset rc 0 1 300\r\n" + "y".repeat(300)
+                + "\r\nget ra\r\n";
+            assertThat(McHardeningTest.call(s, setUp, "END\r\n")).startsWith("STORED\r\nSTORED\r\nSTORED\r\nVALUE ra 0 1");
+            // memcached's clock has whole seconds: the items are gone within 2 s, then the active expiry finds them
+            long deadline = System.currentTimeMillis() + 8_000;
+            String stats;
+            do {
+                Thread.sleep(200);
+                stats = McHardeningTest.call(s, "stats\r\n", "END\r\n");
+            } while (!stats.contains("STAT reclaimed 3\r\n") && System.currentTimeMillis() < deadline);
+            assertThat(stats).contains("STAT reclaimed 3\r\n", "STAT expired_unfetched 2\r\n", "STAT curr_items 0\r\n");
+            // per class, shown once the class holds an item again
+            String items = McHardeningTest.call(s, "set live 0 0 1\r\nx\r\nstats items\r\n", "END\r\n");
+            assertThat(items).contains("STAT items:1:number 1\r\n", "STAT items:1:reclaimed 2\r\n",
+                "STAT items:1:expired_unfetched 1\r\n").doesNotContain("items:7:");
+            assertThat(McHardeningTest.call(s, "stats reset\r\nstats\r\n", "END\r\n"))
+                .contains("STAT reclaimed 0\r\n", "STAT expired_unfetched 0\r\n");
+        }
+    }
 }

@@ -192,7 +192,7 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         assertThatThrownBy(() -> c.applyArgs(List.of("--rdbcompression", "maybe"))).hasMessageContaining("argument must be 'yes' or 'no'");
         assertThatThrownBy(() -> c.applyArgs(List.of("--io-threads", "129")))
-            .hasMessageContaining("argument must be between 1 and 128 inclusive");
+            .hasMessageContaining("argument must be between 0 and 128 inclusive");
         assertThatThrownBy(() -> c.applyArgs(List.of("--maxmemory-policy", "lru")))
             .hasMessageContaining("argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random,"
                 + " volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction");

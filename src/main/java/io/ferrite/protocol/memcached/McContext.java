@@ -127,7 +127,42 @@ public final class McContext {
         return casIds.incrementAndGet();
     }
 
+    /**
+     * memcached's "reclaimed" and "expired_unfetched", per shard and slab class: expired items its
+     * LRU maintainer frees, here the items the active expiry removes. Touched only on the shard's thread.
+     */
+    private final java.util.Map<Integer, long[][]> reclaims = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static final int RECLAIMED = 0;
+    static final int UNFETCHED = 1;
+
+    public void countReclaims(io.ferrite.engine.Shard shard) {
+        long[][] counts = new long[McSlabs.classes() + 1][2];
+        reclaims.put(shard.id, counts);
+        shard.onMemcachedReclaimed(e -> {
+            McItem it = (McItem) e.value;
+            long[] c = counts[McSlabs.classOf(McSlabs.itemSize(e.key.length, it))];
+            c[RECLAIMED]++;
+            if (!it.fetched) {
+                c[UNFETCHED]++;
+            }
+        });
+    }
+
+    /** The shard's reclaim counts by slab class; read on the shard's thread. */
+    long[][] reclaims(io.ferrite.engine.Shard shard) {
+        long[][] c = reclaims.get(shard.id);
+        return c != null ? c : new long[McSlabs.classes() + 1][2];
+    }
+
     void resetStats() {
+        for (io.ferrite.engine.Shard s : server.engine().shards()) {
+            s.run(() -> {
+                for (long[] c : reclaims(s)) {
+                    java.util.Arrays.fill(c, 0);
+                }
+            });
+        }
         for (LongAdder a : new LongAdder[] {totalConnections, rejectedConnections, cmdGet, cmdSet, cmdFlush, cmdTouch,
             getHits, getMisses, getExpired, getFlushed, deleteMisses, deleteHits, incrMisses, incrHits, decrMisses,
             decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems,

@@ -43,23 +43,27 @@ final class McStats {
             case "" -> {
                 // items and bytes need a look at every shard
                 conn.fanOut(r, s -> {
-                    long[] v = new long[2];
+                    long[] v = new long[4];
                     s.memcached().forEachLive(e -> {
                         v[0]++;
                         v[1] += ((McItem) e.value).memory() + e.key.length;
                     });
+                    for (long[] c : ctx.reclaims(s)) {
+                        v[2] += c[McContext.RECLAIMED];
+                        v[3] += c[McContext.UNFETCHED];
+                    }
                     return v;
                 }, results -> {
-                    long items = 0;
-                    long bytes = 0;
+                    long[] sum = new long[4];
                     for (Object o : results) {
                         if (o instanceof long[] v) {
-                            items += v[0];
-                            bytes += v[1];
+                            for (int i = 0; i < sum.length; i++) {
+                                sum[i] += v[i];
+                            }
                         }
                     }
                     ByteBuf out = conn.alloc();
-                    write(out, r, general(ctx, items, bytes));
+                    write(out, r, general(ctx, sum[0], sum[1], sum[2], sum[3]));
                     return out;
                 });
                 return false;
@@ -67,7 +71,7 @@ final class McStats {
             case "settings" -> write(conn.pending(), r, settings(ctx));
             case "items", "slabs" -> {
                 boolean items = group.equals("items");
-                conn.fanOut(r, McStats::classTotals, results -> {
+                conn.fanOut(r, s -> classTotals(ctx, s), results -> {
                     long[][] t = sumClasses(results);
                     ByteBuf out = conn.alloc();
                     write(out, r, items ? itemsStats(t) : slabsStats(t));
@@ -111,10 +115,17 @@ final class McStats {
     private static final int COUNT = 0;
     private static final int BYTES = 1;
     private static final int OLDEST = 2;
+    private static final int RECLAIMED = 3;
+    private static final int UNFETCHED = 4;
 
     /** Per slab class on one shard: items, their memcached sizes, the oldest last access (Unix seconds). */
-    private static Object classTotals(Shard s) {
-        long[][] t = new long[McSlabs.classes() + 1][3];
+    private static Object classTotals(McContext ctx, Shard s) {
+        long[][] t = new long[McSlabs.classes() + 1][5];
+        long[][] reclaims = ctx.reclaims(s);
+        for (int c = 1; c < t.length; c++) {
+            t[c][RECLAIMED] = reclaims[c][McContext.RECLAIMED];
+            t[c][UNFETCHED] = reclaims[c][McContext.UNFETCHED];
+        }
         s.memcached().forEachLive(e -> {
             McItem it = (McItem) e.value;
             long size = McSlabs.itemSize(e.key.length, it);
@@ -127,10 +138,12 @@ final class McStats {
     }
 
     private static long[][] sumClasses(Object[] results) {
-        long[][] sum = new long[McSlabs.classes() + 1][3];
+        long[][] sum = new long[McSlabs.classes() + 1][5];
         for (Object o : results) {
             long[][] t = (long[][]) o;
             for (int c = 1; c < t.length; c++) {
+                sum[c][RECLAIMED] += t[c][RECLAIMED];
+                sum[c][UNFETCHED] += t[c][UNFETCHED];
                 if (t[c][COUNT] > 0) {
                     sum[c][OLDEST] = sum[c][COUNT] == 0 ? t[c][OLDEST] : Math.min(sum[c][OLDEST], t[c][OLDEST]);
                     sum[c][COUNT] += t[c][COUNT];
@@ -161,9 +174,17 @@ final class McStats {
             m.put(p + "age_warm", "0");
             m.put(p + "age", Long.toString(Math.max(0, now - t[c][OLDEST])));
             m.put(p + "mem_requested", Long.toString(t[c][BYTES]));
+            // no eviction, no LRU tail repairs or crawler: those figures are truly zero here
             m.put(p + "evicted", "0");
             m.put(p + "evicted_nonzero", "0");
+            m.put(p + "evicted_time", "0");
             m.put(p + "outofmemory", "0");
+            m.put(p + "tailrepairs", "0");
+            m.put(p + "reclaimed", Long.toString(t[c][RECLAIMED]));
+            m.put(p + "expired_unfetched", Long.toString(t[c][UNFETCHED]));
+            m.put(p + "evicted_unfetched", "0");
+            m.put(p + "evicted_active", "0");
+            m.put(p + "crawler_reclaimed", "0");
         }
         return m;
     }
@@ -247,7 +268,7 @@ final class McStats {
         out.writeBytes(McOps.END);
     }
 
-    static Map<String, String> general(McContext ctx, long items, long bytes) {
+    static Map<String, String> general(McContext ctx, long items, long bytes, long reclaimed, long unfetched) {
         Map<String, String> m = new LinkedHashMap<>();
         long now = System.currentTimeMillis() / 1000;
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -306,10 +327,10 @@ final class McStats {
         m.put("bytes", Long.toString(bytes));
         m.put("curr_items", Long.toString(items));
         m.put("total_items", Long.toString(ctx.totalItems.sum()));
-        m.put("expired_unfetched", "0");
+        m.put("expired_unfetched", Long.toString(unfetched));
         m.put("evicted_unfetched", "0");
         m.put("evictions", "0");
-        m.put("reclaimed", "0");
+        m.put("reclaimed", Long.toString(reclaimed));
         return m;
     }
 
