@@ -20,6 +20,7 @@ public final class ExpiryCycle implements Runnable {
     private final java.util.function.IntSupplier hz;
     private final java.util.function.LongSupplier latencyThreshold;
     private volatile boolean enabled = true;
+    private volatile boolean paused;
 
     public ExpiryCycle(Shard shard, java.util.function.IntSupplier hz) {
         this(shard, hz, () -> 0);
@@ -38,6 +39,11 @@ public final class ExpiryCycle implements Runnable {
 
     public void enabled(boolean on) {
         enabled = on;
+    }
+
+    /** DEBUG PAUSE-CRON: the cycle only keeps the clock fresh. */
+    public void paused(boolean on) {
+        paused = on;
     }
 
     private void schedule() {
@@ -59,7 +65,7 @@ public final class ExpiryCycle implements Runnable {
         shard.syncClock();
         // a held shard's entries may be out with a cross-shard command; try next period
         // nor while clients are paused: Redis keeps the dataset constant then
-        if (!enabled || shard.held() || shard.engine.clientPause().active()) {
+        if (!enabled || paused || shard.held() || shard.engine.clientPause().active()) {
             return;
         }
         long start = System.nanoTime();

@@ -43,6 +43,7 @@ public final class Server implements AutoCloseable {
     private final EventLoopGroup shards;
     /** Shard loops that serve connections (io-threads); the others only run their shard's work. */
     private final int ioThreads;
+    private volatile boolean cronPaused;
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final List<Channel> listeners = new ArrayList<>();
@@ -131,7 +132,11 @@ public final class Server implements AutoCloseable {
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
-        engine.shard(0).loop.scheduleAtFixedRate(instantaneous::tick, 100, 100, TimeUnit.MILLISECONDS);
+        engine.shard(0).loop.scheduleAtFixedRate(() -> {
+            if (!cronPaused) {
+                instantaneous.tick();
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
         startMetrics();
         var mcInput = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
         memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
@@ -266,6 +271,9 @@ public final class Server implements AutoCloseable {
      * MONITOR clients wait by design and are never idle) and trims query buffers.
      */
     private void clientsCron() {
+        if (cronPaused) {
+            return;
+        }
         int timeout = config.getInt("timeout");
         long now = System.currentTimeMillis();
         long round = cronTicks++ % CRON_ROUNDS;
@@ -367,6 +375,15 @@ public final class Server implements AutoCloseable {
 
     public void activeExpiry(boolean on) {
         expiryCycles.forEach(c -> c.enabled(on));
+    }
+
+    /**
+     * DEBUG PAUSE-CRON: stops the periodic work Redis's serverCron does (clients cron, active
+     * expiry, instantaneous metrics), keeping only the clock fresh, as Redis does.
+     */
+    public void pauseCron(boolean on) {
+        cronPaused = on;
+        expiryCycles.forEach(c -> c.paused(on));
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class DebugFamily {
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
+        "PAUSE-CRON <0|1>",
+        "    Stop periodic cron job processing.",
         "HELP",
         "    Prints this help.",
     };
@@ -86,6 +88,9 @@ public final class DebugFamily {
             object(c);
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
             c.server.activeExpiry(atoi(c.argString(2)) != 0);
+            c.reply.ok();
+        } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
+            c.server.pauseCron(atoi(c.argString(2)) != 0);
             c.reply.ok();
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);

@@ -52,7 +52,7 @@ class ServerFamilyTest extends FerriteTest {
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.\r\n");
         assertThat(r.call("DEBUG", "foo"))
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.\r\n");
-        assertThat(r.call("DEBUG", "HELP")).startsWith("*29\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
+        assertThat(r.call("DEBUG", "HELP")).startsWith("*31\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
             + "Subcommands are:\r\n").endsWith("+HELP\r\n+    Prints this help.\r\n");
     }
 
@@ -70,6 +70,25 @@ class ServerFamilyTest extends FerriteTest {
             assertThat(r.call("DEBUG", "SET-ACTIVE-EXPIRE", "1")).isEqualTo("+OK\r\n");
         }
         r.call("SET", "gone2", "v", "PX", "1");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (r.call("INFO", "keyspace").contains("db0:") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(r.call("INFO", "keyspace")).doesNotContain("db0:");
+    }
+
+    @Test
+    void debugPauseCronStopsTheBackgroundWork() throws Exception {
+        RawClient r = raw();
+        try {
+            assertThat(r.call("DEBUG", "PAUSE-CRON", "1")).isEqualTo("+OK\r\n");
+            r.call("SET", "paused", "v", "PX", "1");
+            Thread.sleep(300);
+            // no active expiry while the cron is paused
+            assertThat(r.call("INFO", "keyspace")).contains("db0:keys=1,expires=1");
+        } finally {
+            assertThat(r.call("DEBUG", "PAUSE-CRON", "0")).isEqualTo("+OK\r\n");
+        }
         long deadline = System.currentTimeMillis() + 5000;
         while (r.call("INFO", "keyspace").contains("db0:") && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
