@@ -2,7 +2,7 @@ package io.ferrite.command;
 
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.server.Server;
 
 /**

@@ -2,8 +2,8 @@ package io.ferrite.engine;
 
 import io.ferrite.command.Blockable;
 import io.ferrite.command.Call;
-import io.ferrite.protocol.resp.Reply;
-import io.ferrite.server.Log;
+import io.ferrite.reply.Reply;
+import io.ferrite.common.Log;
 import io.ferrite.store.BytesKey;
 import io.netty.buffer.ByteBuf;
 

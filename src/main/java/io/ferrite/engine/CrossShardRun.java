@@ -2,7 +2,7 @@ package io.ferrite.engine;
 
 import io.ferrite.command.Call;
 import io.ferrite.command.Command;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
 import io.netty.buffer.ByteBuf;
@@ -79,7 +79,7 @@ final class CrossShardRun {
             try {
                 step.run();
             } catch (Throwable t) {
-                io.ferrite.server.Log.warning("Internal error in a cross-shard run: " + t);
+                io.ferrite.common.Log.warning("Internal error in a cross-shard run: " + t);
                 session.execute(this::abort);
             }
         };

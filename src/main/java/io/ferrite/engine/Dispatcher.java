@@ -4,7 +4,7 @@ import io.ferrite.command.Call;
 import io.ferrite.command.Command;
 import io.ferrite.command.CommandFlag;
 import io.ferrite.command.CommandTable;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.server.Server;
 import io.netty.buffer.ByteBuf;
 

@@ -1,7 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.command.Call;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.netty.buffer.ByteBuf;
 
 import io.ferrite.store.BytesKey;

@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.netty.buffer.ByteBuf;
 
 /** What the engine needs of a client connection: its state, its reply stream and its thread. */

@@ -320,7 +320,7 @@ public final class Shard {
                     task.run();
                 } catch (Throwable t) {
                     // one failed task must not strand the work parked behind it
-                    io.ferrite.server.Log.warning("Internal error in a task on shard " + id + ": " + t);
+                    io.ferrite.common.Log.warning("Internal error in a task on shard " + id + ": " + t);
                 }
             }
         } finally {

@@ -28,13 +28,13 @@ public final class ShardStats {
      */
     public long dirty;
     /** Per-command latency histograms (latency-tracking), created on a command's first call. */
-    public final io.ferrite.metrics.LatencyHistogram[] latency;
+    public final io.ferrite.stats.LatencyHistogram[] latency;
     /** This shard's part of the slow log and of the latency monitor's samples. */
-    public final io.ferrite.metrics.SlowLog slowlog = new io.ferrite.metrics.SlowLog();
-    public final io.ferrite.metrics.LatencyEvents latencyEvents = new io.ferrite.metrics.LatencyEvents();
+    public final io.ferrite.stats.SlowLog slowlog = new io.ferrite.stats.SlowLog();
+    public final io.ferrite.stats.LatencyEvents latencyEvents = new io.ferrite.stats.LatencyEvents();
 
     ShardStats(int commands) {
-        latency = new io.ferrite.metrics.LatencyHistogram[commands];
+        latency = new io.ferrite.stats.LatencyHistogram[commands];
         calls = new long[commands];
         micros = new long[commands];
         failed = new long[commands];
@@ -58,12 +58,24 @@ public final class ShardStats {
     }
 
     /** The command's histogram on this shard, created on first use (on the shard's thread). */
-    public io.ferrite.metrics.LatencyHistogram latency(int command) {
-        io.ferrite.metrics.LatencyHistogram h = latency[command];
+    public io.ferrite.stats.LatencyHistogram latency(int command) {
+        io.ferrite.stats.LatencyHistogram h = latency[command];
         if (h == null) {
-            h = new io.ferrite.metrics.LatencyHistogram();
+            h = new io.ferrite.stats.LatencyHistogram();
             latency[command] = h;
         }
         return h;
+    }
+
+    /** A command's latency histograms summed over the shards; null when no shard has one. */
+    public static io.ferrite.stats.LatencyHistogram.Merged latency(Shard[] shards, int command) {
+        io.ferrite.stats.LatencyHistogram.Merged m = null;
+        for (Shard s : shards) {
+            io.ferrite.stats.LatencyHistogram h = s.stats.latency[command];
+            if (h != null) {
+                m = (m == null ? new io.ferrite.stats.LatencyHistogram.Merged() : m).add(h);
+            }
+        }
+        return m;
     }
 }

@@ -1,7 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.command.Command;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 
 import java.util.ArrayList;
 import java.util.List;

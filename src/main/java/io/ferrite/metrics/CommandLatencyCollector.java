@@ -1,5 +1,6 @@
 package io.ferrite.metrics;
 
+import io.ferrite.stats.LatencyHistogram;
 import io.ferrite.command.Command;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
@@ -43,7 +44,7 @@ final class CommandLatencyCollector implements MultiCollector {
             .help("Command execution time on its shard (latency-tracking), by command");
         Shard[] shards = engine.shards();
         for (Command cmd : engine.commands().all()) {
-            LatencyHistogram.Merged m = LatencyHistogram.Merged.of(shards, cmd.id());
+            LatencyHistogram.Merged m = io.ferrite.engine.ShardStats.latency(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;
             }

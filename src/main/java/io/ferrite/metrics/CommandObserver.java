@@ -1,5 +1,6 @@
 package io.ferrite.metrics;
 
+import io.ferrite.stats.Percentiles;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandFlag;
 import io.ferrite.engine.ShardStats;

@@ -3,7 +3,7 @@ package io.ferrite.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ferrite.server.BindAddress;
-import io.ferrite.server.Log;
+import io.ferrite.common.Log;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

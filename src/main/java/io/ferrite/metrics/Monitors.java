@@ -67,7 +67,7 @@ public final class Monitors {
                 if (pending != null && pending.totalPendingWriteBytes() > OUTPUT_LIMIT) {
                     // a monitor that does not read would make the server buffer without bound: Redis's
                     // client-output-buffer-limit for replicas (which monitors are) closes it
-                    io.ferrite.server.Log.warning("Client id=" + m.client().id + " addr=" + m.client().addr
+                    io.ferrite.common.Log.warning("Client id=" + m.client().id + " addr=" + m.client().addr
                         + " closed for overcoming of output buffer limits.");
                     remove(m.client());
                     ch.close();

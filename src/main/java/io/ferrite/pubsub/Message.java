@@ -1,7 +1,7 @@
 package io.ferrite.pubsub;
 
 import io.ferrite.engine.Client;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 
 /**
  * A published message as a subscriber receives it: "message", "pmessage" or "smessage", a RESP3

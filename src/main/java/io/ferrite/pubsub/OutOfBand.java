@@ -1,7 +1,7 @@
 package io.ferrite.pubsub;
 
 import io.ferrite.engine.Client;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 
 /**
  * A message a connection receives outside the request/reply flow: a pub/sub message or a

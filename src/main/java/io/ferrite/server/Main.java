@@ -1,5 +1,6 @@
 package io.ferrite.server;
 
+import io.ferrite.common.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,14 @@ public final class Main {
                 from = 1;
             }
             config.applyArgs(args.subList(from, args.size()));
-            Log.configure(config);
+            String logfile = config.get("logfile");
+            try {
+                // a relative name lives in dir, as Redis opens it after its chdir
+                Log.configure(config.get("loglevel"), logfile.isEmpty() ? null : config.resolve(logfile).toFile());
+            } catch (java.io.IOException e) {
+                throw new ServerConfig.ConfigError("Reading the configuration", "logfile " + logfile,
+                    "Can't open the log file: " + e.getMessage());
+            }
         } catch (ServerConfig.ConfigError e) {
             System.err.println(e.getMessage());
             System.exit(1);

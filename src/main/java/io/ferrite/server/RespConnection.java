@@ -1,12 +1,13 @@
 package io.ferrite.server;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
 import io.ferrite.protocol.resp.ProtocolError;
 import io.ferrite.protocol.resp.QueryBuffer;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,5 +1,6 @@
 package io.ferrite.server;
 
+import io.ferrite.common.Log;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.CommandTable;
 import io.ferrite.command.family.Families;

@@ -89,7 +89,7 @@ public final class ServerConfig {
         add(Directive.memory("maxmemory", 0, 0, -1L, true).with(Flag.UNSIGNED));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
-            io.ferrite.metrics.Percentiles::check, io.ferrite.metrics.Percentiles::canonical).with(Flag.MULTI_ARG));
+            io.ferrite.stats.Percentiles::check, io.ferrite.stats.Percentiles::canonical).with(Flag.MULTI_ARG));
         // the rest of Redis 7.0's table, for the names not taken above
         RedisDirectives.inert().forEach(d -> DIRECTIVES.putIfAbsent(d.name, d));
     }

@@ -1,7 +1,7 @@
 package io.ferrite.tracking;
 
 import io.ferrite.engine.Client;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.pubsub.OutOfBand;
 
 /** Told to a RESP3 tracking client whose REDIRECT target has gone: ["tracking-redir-broken", id]. */

@@ -1,7 +1,7 @@
 package io.ferrite.tracking;
 
 import io.ferrite.engine.Client;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.pubsub.OutOfBand;
 
 /**

@@ -8,7 +8,7 @@ import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.ConfigRewriter;
 import io.ferrite.server.Directive;
-import io.ferrite.server.Log;
+import io.ferrite.common.Log;
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.store.Bytes;

@@ -9,7 +9,7 @@ import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.server.Directive;
-import io.ferrite.server.Log;
+import io.ferrite.common.Log;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;

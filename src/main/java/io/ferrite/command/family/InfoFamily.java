@@ -377,7 +377,7 @@ public final class InfoFamily {
         double[] pcts = server.observer().percentiles();
         Shard[] shards = server.engine().shards();
         for (Command cmd : server.engine().commands().all()) {
-            var m = io.ferrite.metrics.LatencyHistogram.Merged.of(shards, cmd.id());
+            var m = io.ferrite.engine.ShardStats.latency(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;
             }
@@ -386,7 +386,7 @@ public final class InfoFamily {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append('p').append(io.ferrite.metrics.Percentiles.label(pcts[i])).append('=')
+                out.append('p').append(io.ferrite.stats.Percentiles.label(pcts[i])).append('=')
                     .append(String.format(Locale.ROOT, "%.3f", m.percentile(pcts[i]) / 1000.0));
             }
             out.append("\r\n");

@@ -10,7 +10,7 @@ import io.ferrite.command.Glob;
 import io.ferrite.command.KeySpec;
 import io.ferrite.command.KeySpecAccess;
 import io.ferrite.command.Errors;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
 
 import java.util.ArrayList;

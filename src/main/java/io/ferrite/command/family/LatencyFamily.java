@@ -7,8 +7,8 @@ import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
-import io.ferrite.metrics.LatencyEvents;
-import io.ferrite.metrics.LatencyHistogram;
+import io.ferrite.stats.LatencyEvents;
+import io.ferrite.stats.LatencyHistogram;
 import io.ferrite.metrics.LatencyReport;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
-import io.ferrite.server.Log;
+import io.ferrite.common.Log;
 
 import java.time.Instant;
 

@@ -5,7 +5,7 @@ import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.ShardKeyspace;
-import io.ferrite.metrics.SlowLog;
+import io.ferrite.stats.SlowLog;
 import io.ferrite.store.Bytes;
 
 import java.util.Comparator;

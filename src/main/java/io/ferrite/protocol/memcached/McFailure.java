@@ -1,6 +1,6 @@
 package io.ferrite.protocol.memcached;
 
-import io.ferrite.server.Log;
+import io.ferrite.common.Log;
 import io.netty.buffer.ByteBuf;
 
 /**

@@ -4,7 +4,7 @@ import io.ferrite.command.Call;
 import io.ferrite.command.Command;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Notify;
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.server.Server;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Encoding;

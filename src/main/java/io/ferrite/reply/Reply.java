@@ -1,4 +1,4 @@
-package io.ferrite.protocol.resp;
+package io.ferrite.reply;
 
 import io.netty.buffer.ByteBuf;
 

@@ -1,4 +1,4 @@
-package io.ferrite.metrics;
+package io.ferrite.stats;
 
 /**
  * One command's latency distribution on one shard, written only by that shard's thread and read
@@ -97,18 +97,6 @@ public final class LatencyHistogram {
 
         public long sumNanos() {
             return sumNanos;
-        }
-
-        /** The command's histograms summed over the shards; null when no shard has one. */
-        public static Merged of(io.ferrite.engine.Shard[] shards, int command) {
-            Merged m = null;
-            for (io.ferrite.engine.Shard s : shards) {
-                LatencyHistogram h = s.stats.latency[command];
-                if (h != null) {
-                    m = (m == null ? new Merged() : m).add(h);
-                }
-            }
-            return m;
         }
 
         /** {@code a} with {@code b} added into it. */

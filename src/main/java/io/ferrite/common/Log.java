@@ -1,4 +1,4 @@
-package io.ferrite.server;
+package io.ferrite.common;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -24,16 +24,11 @@ public final class Log {
     private Log() {
     }
 
-    static void configure(ServerConfig cfg) {
-        level = Level.valueOf(cfg.get("loglevel").toUpperCase(Locale.ROOT));
-        String file = cfg.get("logfile");
-        if (!file.isEmpty()) {
-            try {
-                // a relative name lives in dir, as Redis opens it after its chdir
-                out = new PrintStream(new FileOutputStream(cfg.resolve(file).toFile(), true), true);
-            } catch (IOException e) {
-                throw new ServerConfig.ConfigError("Reading the configuration", "logfile " + file, "Can't open the log file: " + e.getMessage());
-            }
+    /** Applies loglevel, and logfile when one is given (an empty path keeps standard output). */
+    public static void configure(String levelName, java.io.File file) throws IOException {
+        level = Level.valueOf(levelName.toUpperCase(Locale.ROOT));
+        if (file != null) {
+            out = new PrintStream(new FileOutputStream(file, true), true);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.ferrite.metrics;
+package io.ferrite.stats;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
