@@ -69,8 +69,8 @@ public final class Client {
 
     /** The connection serving this client, for messages delivered out of band (pub/sub, invalidations). */
     public volatile Session session;
-    public final io.ferrite.pubsub.Subscriptions subscriptions = new io.ferrite.pubsub.Subscriptions();
-    public final io.ferrite.tracking.ClientTracking tracking = new io.ferrite.tracking.ClientTracking();
+    public final io.ferrite.engine.pubsub.Subscriptions subscriptions = new io.ferrite.engine.pubsub.Subscriptions();
+    public final io.ferrite.engine.tracking.ClientTracking tracking = new io.ferrite.engine.tracking.ClientTracking();
 
     public Client(long id, String addr, String laddr, Shard home, boolean authenticated) {
         this.id = id;

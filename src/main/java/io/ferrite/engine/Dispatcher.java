@@ -128,7 +128,7 @@ public final class Dispatcher {
             }
         }
         Call call = new Call(cmd, args, client, server);
-        call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
+        call.track = io.ferrite.engine.tracking.Tracking.tracks(client, cmd);
         return execute(session, call);
     }
 
@@ -332,7 +332,7 @@ public final class Dispatcher {
         session.takeRequest();
         client.lastCommand = cmd.fullName();
         Call call = new Call(cmd, args, client, server);
-        call.track = io.ferrite.tracking.Tracking.tracks(client, cmd);
+        call.track = io.ferrite.engine.tracking.Tracking.tracks(client, cmd);
         return call;
     }
 
@@ -398,7 +398,7 @@ public final class Dispatcher {
         int db = client.db;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
-            call.track = io.ferrite.tracking.Tracking.tracks(client, q.command(), false);
+            call.track = io.ferrite.engine.tracking.Tracking.tracks(client, q.command(), false);
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
                 ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();

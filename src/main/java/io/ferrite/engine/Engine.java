@@ -16,7 +16,7 @@ public final class Engine {
     private final CommandTable commands;
     private final ClientPause clientPause = new ClientPause();
     /** tracking-table-max-keys over every shard's tracking table. */
-    private final io.ferrite.tracking.TrackingLimit trackingLimit = new io.ferrite.tracking.TrackingLimit(this);
+    private final io.ferrite.engine.tracking.TrackingLimit trackingLimit = new io.ferrite.engine.tracking.TrackingLimit(this);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
@@ -54,7 +54,7 @@ public final class Engine {
         return notifyFlags.getAsInt();
     }
 
-    public io.ferrite.tracking.TrackingLimit trackingLimit() {
+    public io.ferrite.engine.tracking.TrackingLimit trackingLimit() {
         return trackingLimit;
     }
 

@@ -32,7 +32,7 @@ public interface Session {
     }
 
     /** Writes an out-of-band message (pub/sub, invalidation) on the connection's own loop, between replies; callable from any thread. */
-    default void deliver(io.ferrite.pubsub.OutOfBand message) {
+    default void deliver(io.ferrite.engine.pubsub.OutOfBand message) {
     }
 
     /** The next request waiting behind the current one, without taking it; null if none. */

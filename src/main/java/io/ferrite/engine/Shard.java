@@ -26,9 +26,9 @@ public final class Shard {
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
     /** This shard's channels and its replica of every pattern subscription. */
-    public final io.ferrite.pubsub.PubSubRegistry pubsub;
+    public final io.ferrite.engine.pubsub.PubSubRegistry pubsub;
     /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
-    public final io.ferrite.tracking.TrackingTable tracking;
+    public final io.ferrite.engine.tracking.TrackingTable tracking;
     /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
     Client writer;
     final SplittableRandom random = new SplittableRandom();
@@ -57,12 +57,12 @@ public final class Shard {
 
     Shard(Engine engine, int id, EventLoop loop, int databases, int commandCount) {
         this.engine = engine;
-        this.pubsub = new io.ferrite.pubsub.PubSubRegistry(channel -> engine.shardOf(channel) == this);
+        this.pubsub = new io.ferrite.engine.pubsub.PubSubRegistry(channel -> engine.shardOf(channel) == this);
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);
         // BCAST invalidations go out after the work at hand, and after a hold on the shard ends
-        this.tracking = new io.ferrite.tracking.TrackingTable(engine.trackingLimit(), task -> loop.execute(() -> run(task)));
+        this.tracking = new io.ferrite.engine.tracking.TrackingTable(engine.trackingLimit(), task -> loop.execute(() -> run(task)));
         // one more database than RESP clients can SELECT: memcached's items, a namespace of their own
         this.dbs = new Db[databases + 1];
         this.views = new ShardKeyspace[databases + 1];

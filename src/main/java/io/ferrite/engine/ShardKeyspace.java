@@ -79,8 +79,8 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public void notify(int type, String event, byte[] key) {
         int flags = shard.engine.notifyFlags();
-        if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
-            io.ferrite.pubsub.KeyspaceEvents.publish(shard, flags, index, event, key);
+        if (io.ferrite.engine.pubsub.KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
+            io.ferrite.engine.pubsub.KeyspaceEvents.publish(shard, flags, index, event, key);
         }
     }
 

@@ -59,8 +59,8 @@ final class StagedKeyspace implements Keyspace {
     void publishEvents(Shard here) {
         int flags = here.engine.notifyFlags();
         for (Event e : events) {
-            if (io.ferrite.pubsub.KeyspaceEvents.wanted(flags, e.type)) {
-                io.ferrite.pubsub.KeyspaceEvents.publish(here, flags, e.db, e.name, e.key);
+            if (io.ferrite.engine.pubsub.KeyspaceEvents.wanted(flags, e.type)) {
+                io.ferrite.engine.pubsub.KeyspaceEvents.publish(here, flags, e.db, e.name, e.key);
             }
         }
         events.clear();

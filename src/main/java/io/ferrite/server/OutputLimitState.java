@@ -1,8 +1,8 @@
 package io.ferrite.server;
 
 import io.ferrite.engine.Client;
-import io.ferrite.pubsub.Message;
-import io.ferrite.pubsub.OutOfBand;
+import io.ferrite.engine.pubsub.Message;
+import io.ferrite.engine.pubsub.OutOfBand;
 
 /**
  * One connection's standing against its class's {@code client-output-buffer-limit}, checked as

@@ -86,8 +86,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.disconnected(client);
-        io.ferrite.tracking.TrackingCommands.closed(server.engine(), client);
-        io.ferrite.pubsub.PubSub.disconnected(server.engine(), client);
+        io.ferrite.engine.tracking.TrackingCommands.closed(server.engine(), client);
+        io.ferrite.engine.pubsub.PubSub.disconnected(server.engine(), client);
         io.ferrite.engine.Blocking.disconnected(client);
         server.dispatcher().resumed(this);
         server.observer().monitors().remove(client);
@@ -434,19 +434,19 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     // Out-of-band messages: pub/sub messages and invalidations, written between replies
 
-    private final ArrayDeque<io.ferrite.pubsub.OutOfBand> deferred = new ArrayDeque<>();
+    private final ArrayDeque<io.ferrite.engine.pubsub.OutOfBand> deferred = new ArrayDeque<>();
     private long deferredBytes;
     /** A command of this connection is running on this thread: a message for it waits until its reply is written. */
     private boolean executing;
     private final OutputLimitState outputLimit = new OutputLimitState();
 
     /** Messages from other threads, taken before the next request runs so none is answered ahead of them. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<io.ferrite.pubsub.OutOfBand> inbox =
+    private final java.util.concurrent.ConcurrentLinkedQueue<io.ferrite.engine.pubsub.OutOfBand> inbox =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean inboxScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
-    public void deliver(io.ferrite.pubsub.OutOfBand m) {
+    public void deliver(io.ferrite.engine.pubsub.OutOfBand m) {
         io.netty.channel.EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             takeInbox();
@@ -461,14 +461,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void takeInbox() {
         inboxScheduled.set(false);
-        io.ferrite.pubsub.OutOfBand m;
+        io.ferrite.engine.pubsub.OutOfBand m;
         while ((m = inbox.poll()) != null) {
             deliverHere(m);
         }
     }
 
     /** On this loop: written now, or after the reply of a command in flight so it never overtakes that reply. */
-    private void deliverHere(io.ferrite.pubsub.OutOfBand m) {
+    private void deliverHere(io.ferrite.engine.pubsub.OutOfBand m) {
         if (closing || !channel.isActive()) {
             return;
         }
@@ -494,7 +494,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void writeDeferred() {
         ensureBuffer();
-        io.ferrite.pubsub.OutOfBand m;
+        io.ferrite.engine.pubsub.OutOfBand m;
         while ((m = deferred.poll()) != null) {
             m.writeTo(reply, client);
         }

@@ -76,8 +76,8 @@ public final class ServerConfig {
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
-        add(Directive.custom("notify-keyspace-events", "", true, io.ferrite.pubsub.NotifyFlags::check,
-            io.ferrite.pubsub.NotifyFlags::canonical));
+        add(Directive.custom("notify-keyspace-events", "", true, io.ferrite.engine.pubsub.NotifyFlags::check,
+            io.ferrite.engine.pubsub.NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
             v -> OutputBufferLimits.merge(null, v)).with(Flag.MULTI_ARG));
         // observability, as Redis 7.0 names them: slow log, latency monitor, per-command latency histograms
@@ -175,7 +175,7 @@ public final class ServerConfig {
         }
         if (d.name.equals("notify-keyspace-events")) {
             // kept as bits: the printed form drops 'n' beside 'A', as Redis's does
-            notifyFlags = io.ferrite.pubsub.NotifyFlags.parse(value);
+            notifyFlags = io.ferrite.engine.pubsub.NotifyFlags.parse(value);
         }
         values.put(d.name, v);
     }

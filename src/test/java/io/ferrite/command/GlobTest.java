@@ -1,5 +1,6 @@
 package io.ferrite.command;
 
+import io.ferrite.store.Glob;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

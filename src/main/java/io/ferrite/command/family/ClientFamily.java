@@ -106,10 +106,10 @@ public final class ClientFamily {
                 c.reply.error(Errors.SYNTAX);
             }
         });
-        r.add("client|getredir", io.ferrite.tracking.TrackingCommands::getRedir);
-        r.addSharded("client|tracking", io.ferrite.tracking.TrackingCommands.TRACKING);
-        r.add("client|caching", io.ferrite.tracking.TrackingCommands::caching);
-        r.add("client|trackinginfo", io.ferrite.tracking.TrackingCommands::trackingInfo);
+        r.add("client|getredir", io.ferrite.engine.tracking.TrackingCommands::getRedir);
+        r.addSharded("client|tracking", io.ferrite.engine.tracking.TrackingCommands.TRACKING);
+        r.add("client|caching", io.ferrite.engine.tracking.TrackingCommands::caching);
+        r.add("client|trackinginfo", io.ferrite.engine.tracking.TrackingCommands::trackingInfo);
         r.add("client|help", c -> FamilyUtil.help(c, HELP));
     }
 

@@ -2,7 +2,7 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.Glob;
+import io.ferrite.store.Glob;
 import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.Shard;

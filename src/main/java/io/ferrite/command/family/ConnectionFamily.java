@@ -68,7 +68,7 @@ public final class ConnectionFamily {
     static void reset(Call c) {
         Client cl = c.client;
         Dispatcher.resetTransaction(cl);
-        io.ferrite.pubsub.PubSub.disconnected(c.server.engine(), cl);
+        io.ferrite.engine.pubsub.PubSub.disconnected(c.server.engine(), cl);
         cl.db = 0;
         cl.resp = 2;
         c.reply.protocol(2);

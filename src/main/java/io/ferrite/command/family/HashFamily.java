@@ -3,7 +3,7 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
-import io.ferrite.command.Glob;
+import io.ferrite.store.Glob;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;

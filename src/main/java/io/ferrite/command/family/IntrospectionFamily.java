@@ -6,7 +6,7 @@ import io.ferrite.command.Command;
 import io.ferrite.command.CommandFlag;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.CommandTable;
-import io.ferrite.command.Glob;
+import io.ferrite.store.Glob;
 import io.ferrite.command.KeySpec;
 import io.ferrite.command.KeySpecAccess;
 import io.ferrite.command.Errors;

@@ -3,7 +3,7 @@ package io.ferrite.command.family;
 import io.ferrite.command.Call;
 import io.ferrite.command.CommandRegistry;
 import io.ferrite.command.Errors;
-import io.ferrite.command.Glob;
+import io.ferrite.store.Glob;
 import io.ferrite.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Notify;
@@ -835,7 +835,7 @@ public final class KeyFamily {
             // every tracking client drops its whole cache (Redis's trackingInvalidateKeysOnFlush)
             List<io.ferrite.engine.Client> clients = new java.util.ArrayList<>();
             call.server.clients().forEach(rc -> clients.add(rc.client()));
-            io.ferrite.tracking.TrackingTable.flushed(clients, call.server.engine().sessions());
+            io.ferrite.engine.tracking.TrackingTable.flushed(clients, call.server.engine().sessions());
             call.reply.ok();
         }
     }

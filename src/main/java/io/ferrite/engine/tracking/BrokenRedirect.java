@@ -1,8 +1,8 @@
-package io.ferrite.tracking;
+package io.ferrite.engine.tracking;
 
 import io.ferrite.engine.Client;
 import io.ferrite.reply.Reply;
-import io.ferrite.pubsub.OutOfBand;
+import io.ferrite.engine.pubsub.OutOfBand;
 
 /** Told to a RESP3 tracking client whose REDIRECT target has gone: ["tracking-redir-broken", id]. */
 record BrokenRedirect(long id) implements OutOfBand {

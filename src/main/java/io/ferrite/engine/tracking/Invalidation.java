@@ -1,8 +1,8 @@
-package io.ferrite.tracking;
+package io.ferrite.engine.tracking;
 
 import io.ferrite.engine.Client;
 import io.ferrite.reply.Reply;
-import io.ferrite.pubsub.OutOfBand;
+import io.ferrite.engine.pubsub.OutOfBand;
 
 /**
  * An invalidation message (Redis's sendTrackingMessage): a RESP3 push ["invalidate", keys] to a

@@ -1,4 +1,4 @@
-package io.ferrite.tracking;
+package io.ferrite.engine.tracking;
 
 import io.ferrite.command.Command;
 import io.ferrite.command.CommandFlag;

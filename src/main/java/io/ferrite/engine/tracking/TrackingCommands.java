@@ -1,4 +1,4 @@
-package io.ferrite.tracking;
+package io.ferrite.engine.tracking;
 
 import io.ferrite.command.Call;
 import io.ferrite.command.Errors;

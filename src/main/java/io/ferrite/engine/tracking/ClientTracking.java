@@ -1,4 +1,4 @@
-package io.ferrite.tracking;
+package io.ferrite.engine.tracking;
 
 import java.util.List;
 import java.util.TreeSet;

@@ -1,6 +1,6 @@
-package io.ferrite.pubsub;
+package io.ferrite.engine.pubsub;
 
-import io.ferrite.command.Glob;
+import io.ferrite.store.Glob;
 import io.ferrite.engine.Client;
 import io.ferrite.store.BytesKey;
 

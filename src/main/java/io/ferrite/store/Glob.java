@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.store;
 
 /**
  * Redis's glob-style matcher (util.c, stringmatchlen) over bytes: {@code *}, {@code ?},

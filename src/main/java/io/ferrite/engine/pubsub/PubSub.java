@@ -1,4 +1,4 @@
-package io.ferrite.pubsub;
+package io.ferrite.engine.pubsub;
 
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
@@ -13,7 +13,7 @@ public final class PubSub {
 
     /** On the client's loop, at disconnect or RESET: forgets its subscriptions (and its tracking) here and on every shard. */
     public static void disconnected(Engine engine, Client client) {
-        io.ferrite.tracking.TrackingCommands.disconnected(engine, client);
+        io.ferrite.engine.tracking.TrackingCommands.disconnected(engine, client);
         if (!client.subscriptions.active()) {
             return;
         }

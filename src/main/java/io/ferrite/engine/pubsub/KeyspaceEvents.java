@@ -1,4 +1,4 @@
-package io.ferrite.pubsub;
+package io.ferrite.engine.pubsub;
 
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.Shard;

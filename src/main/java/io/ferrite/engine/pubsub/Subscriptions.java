@@ -1,4 +1,4 @@
-package io.ferrite.pubsub;
+package io.ferrite.engine.pubsub;
 
 import io.ferrite.store.BytesKey;
 
