@@ -1,5 +1,7 @@
 package io.ferrite.command;
 
+import io.ferrite.engine.command.Errors;
+import io.ferrite.engine.command.Call;
 import io.ferrite.store.Bytes;
 
 /** Argument parsing with Redis's rules and error replies; a failed parse has already replied. */

@@ -1,5 +1,6 @@
 package io.ferrite.command;
 
+import io.ferrite.engine.command.Call;
 import io.ferrite.store.Bytes;
 
 import java.math.BigDecimal;

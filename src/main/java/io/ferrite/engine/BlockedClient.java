@@ -1,7 +1,7 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Blockable;
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Blockable;
+import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
 import io.ferrite.common.Log;
 import io.ferrite.store.BytesKey;

@@ -1,11 +1,11 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Call;
 
 import java.util.List;
 
 /**
- * The engine's side of blocking commands (see {@link io.ferrite.command.Blockable}): taking over a
+ * The engine's side of blocking commands (see {@link io.ferrite.engine.command.Blockable}): taking over a
  * call whose handler asked to block, and ending a wait from outside (CLIENT UNBLOCK, a disconnect).
  */
 public final class Blocking {

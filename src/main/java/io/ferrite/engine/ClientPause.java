@@ -1,7 +1,7 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Command;
-import io.ferrite.command.CommandFlag;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandFlag;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,7 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;

@@ -1,9 +1,9 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.Command;
-import io.ferrite.command.CommandFlag;
-import io.ferrite.command.CommandTable;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandFlag;
+import io.ferrite.engine.command.CommandTable;
 import io.ferrite.reply.Reply;
 import io.ferrite.server.Server;
 import io.netty.buffer.ByteBuf;

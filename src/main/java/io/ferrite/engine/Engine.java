@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.CommandTable;
+import io.ferrite.engine.command.CommandTable;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;

@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Call;
 
 /** Runs a command's handler on the current shard, timing and counting it as Redis's call() does. */
 final class Invoker {

@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Command;
 import io.ferrite.store.Bytes;
 
 /**

@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Command;
 import io.ferrite.reply.Reply;
 
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class Transactions {
     private void counted(Session session, Command cmd, byte[][] args) {
         Client c = session.client();
         var server = dispatcher.server();
-        server.observer().afterEngineCommand(new io.ferrite.command.Call(cmd, args, c, server), c.home.stats);
+        server.observer().afterEngineCommand(new io.ferrite.engine.command.Call(cmd, args, c, server), c.home.stats);
     }
 
     private boolean run(Session session, Command cmd, byte[][] args) {

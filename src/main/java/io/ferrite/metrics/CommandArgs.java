@@ -1,6 +1,6 @@
 package io.ferrite.metrics;
 
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Command;
 import io.ferrite.store.Bytes;
 
 /** How MONITOR and the slow log show a command's arguments. */

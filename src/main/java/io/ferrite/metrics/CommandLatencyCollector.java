@@ -1,7 +1,7 @@
 package io.ferrite.metrics;
 
 import io.ferrite.stats.LatencyHistogram;
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Command;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.prometheus.metrics.model.registry.MultiCollector;

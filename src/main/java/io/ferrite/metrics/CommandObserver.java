@@ -1,8 +1,8 @@
 package io.ferrite.metrics;
 
 import io.ferrite.stats.Percentiles;
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandFlag;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.engine.ShardStats;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.ServerStats;

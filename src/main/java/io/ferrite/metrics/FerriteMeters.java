@@ -1,6 +1,6 @@
 package io.ferrite.metrics;
 
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Command;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.Server;

@@ -1,6 +1,6 @@
 package io.ferrite.metrics;
 
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Call;
 import io.ferrite.engine.Client;
 import io.ferrite.server.RespConnection;
 import io.ferrite.server.ServerStats;

@@ -1,8 +1,8 @@
 package io.ferrite.server;
 
 import io.ferrite.common.Log;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.CommandTable;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.CommandTable;
 import io.ferrite.command.family.Families;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;

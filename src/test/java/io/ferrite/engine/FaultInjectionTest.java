@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Call;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;

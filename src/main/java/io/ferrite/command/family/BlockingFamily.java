@@ -1,10 +1,10 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.BlockTimeout;
-import io.ferrite.command.Blockable;
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.Errors;
+import io.ferrite.engine.command.Blockable;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.Errors;
 import io.ferrite.engine.Blocking;
 import io.ferrite.server.RespConnection;
 import io.ferrite.store.Bytes;

@@ -1,7 +1,7 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandRegistry;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
 
 import java.util.Iterator;
 

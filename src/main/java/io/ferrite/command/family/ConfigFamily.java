@@ -1,9 +1,9 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandRegistry;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.store.Glob;
-import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.ConfigRewriter;

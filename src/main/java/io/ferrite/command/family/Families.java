@@ -1,6 +1,6 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.CommandRegistry;
+import io.ferrite.engine.command.CommandRegistry;
 
 /** Every command family, registered in one place: the table of contents of the command set. */
 public final class Families {

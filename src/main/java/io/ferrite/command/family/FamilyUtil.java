@@ -1,6 +1,6 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
+import io.ferrite.engine.command.Call;
 
 import java.util.ArrayList;
 import java.util.List;

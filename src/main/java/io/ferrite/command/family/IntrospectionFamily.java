@@ -1,15 +1,15 @@
 package io.ferrite.command.family;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ferrite.command.Call;
-import io.ferrite.command.Command;
-import io.ferrite.command.CommandFlag;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.CommandTable;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandFlag;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.CommandTable;
 import io.ferrite.store.Glob;
-import io.ferrite.command.KeySpec;
-import io.ferrite.command.KeySpecAccess;
-import io.ferrite.command.Errors;
+import io.ferrite.engine.command.KeySpec;
+import io.ferrite.engine.command.KeySpecAccess;
+import io.ferrite.engine.command.Errors;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
 

@@ -1,10 +1,10 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.Errors;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Glob;
-import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.LruClock;

@@ -1,9 +1,9 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.Command;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
@@ -229,7 +229,7 @@ public final class LatencyFamily {
         }
 
         /** A command by its full name, "get" or "config|get", case-insensitive (Redis's lookupCommandBySds). */
-        static Command lookup(io.ferrite.command.CommandTable table, String name) {
+        static Command lookup(io.ferrite.engine.command.CommandTable table, String name) {
             String[] parts = name.toLowerCase(Locale.ROOT).split("\\|", -1);
             if (parts.length > 2) {
                 return null;

@@ -1,6 +1,6 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.CommandRegistry;
+import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.server.RespConnection;
 
 /**

@@ -1,8 +1,8 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;

@@ -1,7 +1,7 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.Errors;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 

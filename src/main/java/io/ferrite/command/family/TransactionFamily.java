@@ -1,6 +1,6 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.CommandRegistry;
+import io.ferrite.engine.command.CommandRegistry;
 
 /** MULTI, EXEC, DISCARD, WATCH, UNWATCH: carried out by the engine's transaction machinery. */
 public final class TransactionFamily {

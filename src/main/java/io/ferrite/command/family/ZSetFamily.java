@@ -1,8 +1,8 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.CommandRegistry;
-import io.ferrite.command.Errors;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Glob;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;

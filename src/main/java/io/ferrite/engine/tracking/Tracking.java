@@ -1,7 +1,7 @@
 package io.ferrite.engine.tracking;
 
-import io.ferrite.command.Command;
-import io.ferrite.command.CommandFlag;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.engine.Client;
 
 /** When a command's keys are remembered for client-side caching (Redis's call() and resetClient). */

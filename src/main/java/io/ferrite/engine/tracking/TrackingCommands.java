@@ -1,8 +1,8 @@
 package io.ferrite.engine.tracking;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.Errors;
-import io.ferrite.command.ShardedCommand;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Errors;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Keyspace;

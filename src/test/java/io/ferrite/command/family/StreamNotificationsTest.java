@@ -1,7 +1,7 @@
 package io.ferrite.command.family;
 
-import io.ferrite.command.Call;
-import io.ferrite.command.Command;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Notify;
 import io.ferrite.reply.Reply;

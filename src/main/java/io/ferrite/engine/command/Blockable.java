@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 /**
  * How a blocking command (BLPOP, BZPOPMIN, BLMOVE, XREAD BLOCK ...) serves a client that is waiting

@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 /**
  * The keys of a command whose key specs cannot describe them (Redis's getkeys_proc, such as

@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 /** Error replies shared by many commands, worded exactly as Redis words them (server.c shared objects). */
 public final class Errors {

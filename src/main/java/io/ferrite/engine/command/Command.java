@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 /** Command flags as Redis's command specs name them (command_flags). */
 public enum CommandFlag {

@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 /** Runs one command on the thread that owns the keys it touches. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package io.ferrite.command;
+package io.ferrite.engine.command;
 
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
