@@ -5,7 +5,7 @@ import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.reply.Reply;
-import io.ferrite.server.Server;
+import io.ferrite.engine.command.Host;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -19,13 +19,13 @@ import java.util.List;
  * on this thread; any other finishes later through {@link Session#resume}.
  */
 public final class Dispatcher {
-    private final Server server;
+    private final Host server;
     private final Engine engine;
     private final CommandTable table;
     private final Transactions transactions;
     private final ClientPause clientPause;
 
-    public Dispatcher(Server server, Engine engine) {
+    public Dispatcher(Host server, Engine engine) {
         this.server = server;
         this.engine = engine;
         this.table = engine.commands();
@@ -33,7 +33,7 @@ public final class Dispatcher {
         this.transactions = new Transactions(this, engine);
     }
 
-    Server server() {
+    Host server() {
         return server;
     }
 

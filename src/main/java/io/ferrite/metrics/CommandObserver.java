@@ -13,7 +13,7 @@ import io.ferrite.server.ServerStats;
  * structure written here belongs to that shard; the directives are read from volatile fields
  * refreshed on CONFIG SET, never parsed per command.
  */
-public final class CommandObserver {
+public final class CommandObserver implements io.ferrite.engine.command.CallObserver {
     private final ServerConfig config;
     private final Monitors monitors;
     private volatile boolean tracking;
@@ -41,14 +41,17 @@ public final class CommandObserver {
         return monitors;
     }
 
+    @Override
     public long slowlogMaxLen() {
         return slowlogMaxLen;
     }
 
+    @Override
     public long latencyThreshold() {
         return latencyThreshold;
     }
 
+    @Override
     public long slowerThan() {
         return slowerThan;
     }
@@ -61,6 +64,7 @@ public final class CommandObserver {
      * A command the engine carries out itself (MULTI, EXEC, DISCARD, WATCH, UNWATCH), on the
      * connection's own shard: counted and fed to MONITOR; they are never slow.
      */
+    @Override
     public void afterEngineCommand(Call call, ShardStats home) {
         home.calls[call.command.id()]++;
         home.commandsProcessed++;
@@ -74,6 +78,7 @@ public final class CommandObserver {
      * {@code stats}: the slow log gets it now, with its original arguments, as Redis 7.0 logs a
      * blocked command on unblock rather than when it blocked.
      */
+    @Override
     public void afterUnblock(Call call, ShardStats stats) {
         slowlog(call, stats, call.blockedMicros);
     }
@@ -86,6 +91,7 @@ public final class CommandObserver {
         }
     }
 
+    @Override
     public void afterCall(Call call, ShardStats stats, long nanos) {
         if (tracking) {
             stats.latency(call.command.id()).record(nanos);

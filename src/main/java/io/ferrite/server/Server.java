@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable {
+public final class Server implements AutoCloseable, io.ferrite.engine.command.Host {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -223,6 +223,7 @@ public final class Server implements AutoCloseable {
         return meters;
     }
 
+    @Override
     public io.ferrite.metrics.CommandObserver observer() {
         return observer;
     }
@@ -313,10 +314,12 @@ public final class Server implements AutoCloseable {
         return respPort;
     }
 
+    @Override
     public ServerConfig config() {
         return config;
     }
 
+    @Override
     public Engine engine() {
         return engine;
     }
@@ -346,6 +349,7 @@ public final class Server implements AutoCloseable {
         return epoll;
     }
 
+    @Override
     public boolean authRequired() {
         return !config.get("requirepass").isEmpty();
     }
@@ -368,6 +372,21 @@ public final class Server implements AutoCloseable {
 
     public Collection<RespConnection> clients() {
         return clients.values();
+    }
+
+    @Override
+    public Collection<RespConnection> sessions() {
+        return clients.values();
+    }
+
+    @Override
+    public RespConnection session(long id) {
+        return clients.get(id);
+    }
+
+    /** The server a command it registered runs on (the commands about the server itself). */
+    public static Server of(io.ferrite.engine.command.Call c) {
+        return (Server) c.server;
     }
 
     public RespConnection client(long id) {

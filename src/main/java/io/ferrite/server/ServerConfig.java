@@ -19,7 +19,7 @@ import io.ferrite.server.Directive.Flag;
  * The server's directives, named as in redis.conf, read from a config file and the command line
  * and changed at run time by CONFIG SET. Values are kept in the canonical text CONFIG GET prints.
  */
-public final class ServerConfig {
+public final class ServerConfig implements io.ferrite.engine.command.Settings {
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
 
     static {
@@ -188,6 +188,7 @@ public final class ServerConfig {
     }
 
     /** The value of a directive, by its name or alias. */
+    @Override
     public String get(String name) {
         String v = values.get(name);
         if (v == null) {
@@ -197,10 +198,12 @@ public final class ServerConfig {
         return v;
     }
 
+    @Override
     public int getInt(String name) {
         return (int) getLong(name);
     }
 
+    @Override
     public long getLong(String name) {
         String text = values.get(name);
         Parsed p = longs.get(name);
@@ -225,6 +228,7 @@ public final class ServerConfig {
      * enable-module-command) is allowed for a client at {@code clientAddr} ("ip:port"): "yes"
      * always, "local" only from 127.0.0.1 or ::1 (Redis's islocalClient), "no" never.
      */
+    @Override
     public boolean allows(String setting, String clientAddr) {
         String v = values.get(setting);
         if ("yes".equals(v)) {

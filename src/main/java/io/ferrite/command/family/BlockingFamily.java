@@ -6,7 +6,6 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
 import io.ferrite.engine.Blocking;
-import io.ferrite.server.RespConnection;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -210,7 +209,7 @@ public final class BlockingFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        RespConnection target = c.server.client(id);
+        io.ferrite.engine.Session target = c.server.session(id);
         c.reply.integer(target != null && Blocking.unblock(target.client(), error) ? 1 : 0);
     }
 }

@@ -92,7 +92,7 @@ public final class ClientFamily {
             }
         });
         r.add("client|list", ClientFamily::list);
-        r.add("client|info", c -> c.reply.verbatim(info(c, connectionOf(c.server, c.client)) + "\n"));
+        r.add("client|info", c -> c.reply.verbatim(info(c, connectionOf(Server.of(c), c.client)) + "\n"));
         r.add("client|kill", ClientFamily::kill);
         r.add("client|reply", ClientFamily::replyMode);
         r.add("client|no-evict", c -> {
@@ -173,7 +173,7 @@ public final class ClientFamily {
                     c.reply.error("ERR Invalid client ID");
                     return;
                 }
-                RespConnection rc = c.server.client(id);
+                RespConnection rc = Server.of(c).client(id);
                 if (rc != null && !rc.client().killed) {
                     chosen.add(rc);
                 }
@@ -184,7 +184,7 @@ public final class ClientFamily {
         }
         if (chosen == null) {
             Type wanted = type;
-            chosen = connections(c.server).stream().filter(rc -> wanted == null || classOf(rc.client()) == wanted).toList();
+            chosen = connections(Server.of(c)).stream().filter(rc -> wanted == null || classOf(rc.client()) == wanted).toList();
         }
         StringBuilder sb = new StringBuilder();
         for (RespConnection rc : chosen) {
@@ -326,7 +326,7 @@ public final class ClientFamily {
         }
         int killed = 0;
         boolean closeSelf = false;
-        for (RespConnection rc : connections(c.server)) {
+        for (RespConnection rc : connections(Server.of(c))) {
             Client cl = rc.client();
             if (addr != null && !cl.addr.equals(addr)
                 || laddr != null && !cl.laddr.equals(laddr)

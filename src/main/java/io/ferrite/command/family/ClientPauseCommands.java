@@ -12,7 +12,7 @@ final class ClientPauseCommands {
     static void register(CommandRegistry r) {
         r.add("client|pause", ClientPauseCommands::pause);
         r.add("client|unpause", c -> {
-            c.server.dispatcher().clientPause().unpause();
+            c.server.engine().clientPause().unpause();
             c.reply.ok();
         });
     }
@@ -41,7 +41,7 @@ final class ClientPauseCommands {
         }
         long now = System.currentTimeMillis();
         long end = ms > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + ms;
-        c.server.dispatcher().clientPause().pause(end, all);
+        c.server.engine().clientPause().pause(end, all);
         c.reply.ok();
     }
 }

@@ -55,7 +55,7 @@ public final class ConfigFamily {
      * Redis 7.0 registers an alias as a config of its own.
      */
     static void get(Call c) {
-        ServerConfig cfg = c.server.config();
+        ServerConfig cfg = Server.of(c).config();
         Map<String, String> matches = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (int i = 2; i < c.argc(); i++) {
@@ -92,7 +92,7 @@ public final class ConfigFamily {
             c.reply.error("ERR wrong number of arguments for 'config|set' command");
             return;
         }
-        ServerConfig cfg = c.server.config();
+        ServerConfig cfg = Server.of(c).config();
         String unknown = null;
         String errArg = null;
         String errStr = null;
@@ -159,7 +159,7 @@ public final class ConfigFamily {
             }
         }
         for (Directive d : targets) {
-            apply(c.server, d.name());
+            apply(Server.of(c), d.name());
         }
         c.reply.ok();
     }
@@ -208,7 +208,7 @@ public final class ConfigFamily {
 
     /** Clears INFO's counters: the server-wide ones first, then each shard's on its own thread. */
     private static final ShardedCommand RESET_STAT = ShardedCommand.okAfterEveryShard(
-        c -> c.server.stats().reset(),
+        c -> Server.of(c).stats().reset(),
         ks -> {
             Shard s = ((ShardKeyspace) ks).shard();
             s.stats.reset();
@@ -217,12 +217,12 @@ public final class ConfigFamily {
         });
 
     static void rewrite(Call c) {
-        if (c.server.config().file() == null) {
+        if (Server.of(c).config().file() == null) {
             c.reply.error("ERR The server is running without a config file");
             return;
         }
         try {
-            ConfigRewriter.rewrite(c.server.config());
+            ConfigRewriter.rewrite(Server.of(c).config());
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             Log.warning("CONFIG REWRITE failed: " + reason);

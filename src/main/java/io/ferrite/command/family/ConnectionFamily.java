@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.server.Server;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
@@ -56,7 +57,7 @@ public final class ConnectionFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        if (db < 0 || db >= c.server.config().getInt("databases")) {
+        if (db < 0 || db >= Server.of(c).config().getInt("databases")) {
             c.reply.error(Errors.DB_INDEX);
             return;
         }
@@ -68,17 +69,17 @@ public final class ConnectionFamily {
     static void reset(Call c) {
         Client cl = c.client;
         Dispatcher.resetTransaction(cl);
-        io.ferrite.engine.pubsub.PubSub.disconnected(c.server.engine(), cl);
+        io.ferrite.engine.pubsub.PubSub.disconnected(Server.of(c).engine(), cl);
         cl.db = 0;
         cl.resp = 2;
         c.reply.protocol(2);
-        cl.authenticated = !c.server.authRequired();
+        cl.authenticated = !Server.of(c).authRequired();
         cl.name = "";
         if (cl.replyMode != Client.ReplyMode.SKIP) {
             // Redis clears OFF but not the SKIP of this very command: RESET's own reply is then skipped
             cl.replyMode = Client.ReplyMode.ON;
         }
-        c.server.observer().monitors().remove(cl);
+        Server.of(c).observer().monitors().remove(cl);
         c.reply.simple("RESET");
     }
 
@@ -87,7 +88,7 @@ public final class ConnectionFamily {
         if (!Bytes.str(user).equals("default")) {
             return false;
         }
-        String required = c.server.config().get("requirepass");
+        String required = Server.of(c).config().get("requirepass");
         return required.isEmpty() || required.equals(Bytes.str(pass));
     }
 
@@ -99,7 +100,7 @@ public final class ConnectionFamily {
         byte[] user;
         byte[] pass;
         if (c.argc() == 2) {
-            if (!c.server.authRequired()) {
+            if (!Server.of(c).authRequired()) {
                 c.reply.error(AUTH_NOPASS);
                 return;
             }
@@ -151,7 +152,7 @@ public final class ConnectionFamily {
                 return;
             }
         }
-        if (!c.client.authenticated && c.server.authRequired()) {
+        if (!c.client.authenticated && Server.of(c).authRequired()) {
             c.reply.error(HELLO_NOAUTH);
             return;
         }

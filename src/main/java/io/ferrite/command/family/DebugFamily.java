@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.server.Server;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.command.Digest;
@@ -87,10 +88,10 @@ public final class DebugFamily {
         } else if (c.argIs(1, "object") && c.argc() == 3) {
             object(c);
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
-            c.server.activeExpiry(atoi(c.argString(2)) != 0);
+            Server.of(c).activeExpiry(atoi(c.argString(2)) != 0);
             c.reply.ok();
         } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
-            c.server.pauseCron(atoi(c.argString(2)) != 0);
+            Server.of(c).pauseCron(atoi(c.argString(2)) != 0);
             c.reply.ok();
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);

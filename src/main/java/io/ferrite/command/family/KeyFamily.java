@@ -834,7 +834,7 @@ public final class KeyFamily {
             }
             // every tracking client drops its whole cache (Redis's trackingInvalidateKeysOnFlush)
             List<io.ferrite.engine.Client> clients = new java.util.ArrayList<>();
-            call.server.clients().forEach(rc -> clients.add(rc.client()));
+            call.server.sessions().forEach(rc -> clients.add(rc.client()));
             io.ferrite.engine.tracking.TrackingTable.flushed(clients, call.server.engine().sessions());
             call.reply.ok();
         }

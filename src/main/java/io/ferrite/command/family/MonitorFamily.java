@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.server.Server;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.server.RespConnection;
 
@@ -17,13 +18,13 @@ public final class MonitorFamily {
             if (c.client.monitor) {
                 return;
             }
-            RespConnection conn = c.server.client(c.client.id);
+            RespConnection conn = Server.of(c).client(c.client.id);
             // inside MULTI/EXEC Redis's CLIENT_DENY_BLOCKING refuses it
             if (conn == null || !c.mayBlock()) {
                 c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
                 return;
             }
-            c.server.observer().monitors().add(conn);
+            Server.of(c).observer().monitors().add(conn);
             c.reply.ok();
         });
     }

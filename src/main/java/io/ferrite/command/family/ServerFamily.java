@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.server.Server;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
@@ -67,6 +68,6 @@ public final class ServerFamily {
         }
         // no reply: the connection closes with the server
         c.client.closeAfterReply = true;
-        c.server.shutdown();
+        Server.of(c).shutdown();
     }
 }

@@ -3,7 +3,6 @@ package io.ferrite.engine.command;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.reply.Reply;
-import io.ferrite.server.Server;
 
 /**
  * One request being executed: the command, its arguments, the client, where its reply goes and
@@ -13,13 +12,14 @@ public final class Call {
     public final Command command;
     public final byte[][] args;
     public final Client client;
-    public final Server server;
+    /** The server running the call, as handlers may see it. */
+    public final Host server;
     public Reply reply;
     public Keyspace ks;
     /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
     public boolean track;
 
-    public Call(Command command, byte[][] args, Client client, Server server) {
+    public Call(Command command, byte[][] args, Client client, Host server) {
         this.command = command;
         this.args = args;
         this.client = client;

@@ -80,7 +80,7 @@ public final class TrackingCommands {
                 if (id == null) {
                     return error(Errors.NOT_INTEGER);
                 }
-                if (c.server.client(id) == null) {
+                if (c.server.session(id) == null) {
                     return error("ERR The client ID you want redirect to does not exist");
                 }
                 redir = id;
