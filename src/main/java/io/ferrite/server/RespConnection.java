@@ -123,10 +123,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         byte[][] first = requests.peek();
         byte[] head = first != null ? QueryBuffer.head(first, RespDecoder.QueryBufferOverflow.HEAD) : unparsedHead;
         StringBuilder bytes = new StringBuilder();
-        io.ferrite.metrics.CommandArgs.repr(bytes, head);
+        io.ferrite.server.metrics.CommandArgs.repr(bytes, head);
         query.publish();
         Log.warning("Closing client that reached max query buffer length: "
-            + io.ferrite.command.family.ClientFamily.describe(this) + " (qbuf initial bytes: " + bytes + ")");
+            + io.ferrite.server.commands.ClientFamily.describe(this) + " (qbuf initial bytes: " + bytes + ")");
         closing = true;
         requests.clear();
         flush();
@@ -484,7 +484,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         long used = deferredBytes + (pending == null ? 0 : pending.readableBytes()) + outboundBytes();
         if (outputLimit.exceeded(server.config(), client, used)) {
-            Log.warning("Client " + io.ferrite.command.family.ClientFamily.describe(this)
+            Log.warning("Client " + io.ferrite.server.commands.ClientFamily.describe(this)
                 + " scheduled to be closed ASAP for overcoming of output buffer limits.");
             closing = true;
             deferred.clear();

@@ -59,10 +59,10 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
     private volatile int memcachedPort;
     private final io.ferrite.protocol.memcached.McContext memcached = new io.ferrite.protocol.memcached.McContext(this);
     private volatile boolean closed;
-    private final io.ferrite.metrics.CommandObserver observer;
-    private final io.ferrite.metrics.InstantaneousMetrics instantaneous;
-    private io.ferrite.metrics.FerriteMeters meters;
-    private io.ferrite.metrics.MetricsEndpoint metricsEndpoint;
+    private final io.ferrite.server.metrics.CommandObserver observer;
+    private final io.ferrite.server.metrics.InstantaneousMetrics instantaneous;
+    private io.ferrite.server.metrics.FerriteMeters meters;
+    private io.ferrite.server.metrics.MetricsEndpoint metricsEndpoint;
     private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
@@ -96,6 +96,7 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
             new DefaultThreadFactory("ferrite-shard")), new ConnectionLoops(ioThreads), ioFactory);
         CommandRegistry registry = new CommandRegistry();
         Families.registerAll(registry);
+        io.ferrite.server.commands.ServerCommands.registerAll(registry);
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
@@ -103,8 +104,8 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         engine.maxMemory(config.getLong("maxmemory"));
         dispatcher = new Dispatcher(this, engine);
-        observer = new io.ferrite.metrics.CommandObserver(config, stats);
-        instantaneous = new io.ferrite.metrics.InstantaneousMetrics(engine, stats,
+        observer = new io.ferrite.server.metrics.CommandObserver(config, stats);
+        instantaneous = new io.ferrite.server.metrics.InstantaneousMetrics(engine, stats,
             engine::usedMemory);
     }
 
@@ -204,8 +205,8 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         if (port == 0) {
             return;
         }
-        meters = new io.ferrite.metrics.FerriteMeters(this);
-        metricsEndpoint = new io.ferrite.metrics.MetricsEndpoint(meters);
+        meters = new io.ferrite.server.metrics.FerriteMeters(this);
+        metricsEndpoint = new io.ferrite.server.metrics.MetricsEndpoint(meters);
         try {
             metricsPort = metricsEndpoint.start(config.get("bind"), port);
         } catch (java.io.IOException e) {
@@ -219,16 +220,16 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
     }
 
     /** The Prometheus meters, null when `metrics-port` is 0. */
-    public io.ferrite.metrics.FerriteMeters meters() {
+    public io.ferrite.server.metrics.FerriteMeters meters() {
         return meters;
     }
 
     @Override
-    public io.ferrite.metrics.CommandObserver observer() {
+    public io.ferrite.server.metrics.CommandObserver observer() {
         return observer;
     }
 
-    public io.ferrite.metrics.InstantaneousMetrics instantaneous() {
+    public io.ferrite.server.metrics.InstantaneousMetrics instantaneous() {
         return instantaneous;
     }
 

@@ -2,13 +2,16 @@ package io.ferrite.command.family;
 
 import io.ferrite.engine.command.CommandRegistry;
 
-/** Every command family, registered in one place: the table of contents of the command set. */
+/**
+ * Every family of data and engine commands, registered in one place: the table of contents of
+ * the command set. The commands about the server itself are registered by the server
+ * (ServerCommands in the server layer).
+ */
 public final class Families {
     private Families() {
     }
 
     public static void registerAll(CommandRegistry r) {
-        ConnectionFamily.register(r);
         TransactionFamily.register(r);
         StringFamily.register(r);
         KeyFamily.register(r);
@@ -22,18 +25,12 @@ public final class Families {
         BlockingFamily.register(r);
         HyperLogLogFamily.register(r);
         SortFamily.register(r);
-        ServerFamily.register(r);
-        ClientFamily.register(r);
         ClientPauseCommands.register(r);
-        ConfigFamily.register(r);
-        InfoFamily.register(r);
         IntrospectionFamily.register(r);
         MemoryFamily.register(r);
-        DebugFamily.register(r);
         PubSubFamily.register(r);
         SlowlogFamily.register(r);
         LatencyFamily.register(r);
-        MonitorFamily.register(r);
         ClusterFamily.register(r);
     }
 }

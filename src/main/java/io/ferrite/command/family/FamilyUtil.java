@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Small reply helpers shared by the server-side families. */
-final class FamilyUtil {
+public final class FamilyUtil {
     private FamilyUtil() {
     }
 
@@ -45,7 +45,7 @@ final class FamilyUtil {
     }
 
     /** Redis's addReplyHelp: the lines as status replies in one array. */
-    static void help(Call c, String[] lines) {
+    public static void help(Call c, String[] lines) {
         c.reply.array(lines.length);
         for (String l : lines) {
             c.reply.simple(l);
@@ -54,7 +54,7 @@ final class FamilyUtil {
 
     /** The lists a sharded command's shards returned as their parts, joined in shard order. */
     @SuppressWarnings("unchecked")
-    static <T> List<T> joined(List<Object> parts) {
+    public static <T> List<T> joined(List<Object> parts) {
         List<T> all = new ArrayList<>();
         for (Object p : parts) {
             all.addAll((List<T>) p);

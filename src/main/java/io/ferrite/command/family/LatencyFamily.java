@@ -9,7 +9,7 @@ import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.stats.LatencyEvents;
 import io.ferrite.stats.LatencyHistogram;
-import io.ferrite.metrics.LatencyReport;
+import io.ferrite.stats.LatencyReport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.ferrite.protocol.memcached;
 
-import io.ferrite.server.Server;
+import io.ferrite.engine.command.Host;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** State the memcached listener shares across connections and shards: CAS counter, flush time, stats. */
 public final class McContext {
     public static final String VERSION = "1.6.18";
-    final Server server;
+    final Host server;
     final AtomicLong casIds = new AtomicLong();
     /** Delayed flush_all: items stored at or before this Unix second are gone once it has passed; 0 = none. */
     volatile long oldestLive;
@@ -53,7 +53,7 @@ public final class McContext {
     /** Test hook run on the shard before each keyed request (see {@link #onRequest}). */
     private volatile java.util.function.Consumer<byte[]> requestHook = k -> { };
 
-    public McContext(Server server) {
+    public McContext(Host server) {
         this.server = server;
     }
 

@@ -1,4 +1,4 @@
-package io.ferrite.command.family;
+package io.ferrite.server.commands;
 
 import io.ferrite.server.Server;
 import io.ferrite.engine.command.Call;

@@ -1,4 +1,4 @@
-package io.ferrite.metrics;
+package io.ferrite.stats;
 
 import java.io.IOException;
 import java.nio.file.Files;

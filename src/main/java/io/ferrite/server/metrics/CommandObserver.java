@@ -1,4 +1,4 @@
-package io.ferrite.metrics;
+package io.ferrite.server.metrics;
 
 import io.ferrite.stats.Percentiles;
 import io.ferrite.engine.command.Call;

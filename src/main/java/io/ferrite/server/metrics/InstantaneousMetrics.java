@@ -1,4 +1,4 @@
-package io.ferrite.metrics;
+package io.ferrite.server.metrics;
 
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;

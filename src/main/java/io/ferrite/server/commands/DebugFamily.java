@@ -1,5 +1,6 @@
-package io.ferrite.command.family;
+package io.ferrite.server.commands;
 
+import io.ferrite.command.family.FamilyUtil;
 import io.ferrite.server.Server;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;

@@ -1,4 +1,4 @@
-package io.ferrite.command.family;
+package io.ferrite.server.commands;
 
 import io.ferrite.server.Server;
 import io.ferrite.engine.command.CommandRegistry;
@@ -6,7 +6,7 @@ import io.ferrite.server.RespConnection;
 
 /**
  * MONITOR (Redis 7.0 replication.c monitorCommand): the connection then receives a line for every
- * command the server runs (see {@link io.ferrite.metrics.Monitors}). A connection already
+ * command the server runs (see {@link io.ferrite.server.metrics.Monitors}). A connection already
  * monitoring gets no reply, as in Redis.
  */
 public final class MonitorFamily {

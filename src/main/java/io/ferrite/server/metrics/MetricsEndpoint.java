@@ -1,4 +1,4 @@
-package io.ferrite.metrics;
+package io.ferrite.server.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

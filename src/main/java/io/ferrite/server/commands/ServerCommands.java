@@ -1,0 +1,19 @@
+package io.ferrite.server.commands;
+
+import io.ferrite.engine.command.CommandRegistry;
+
+/** The commands about the server itself: connections, clients, configuration, INFO, DEBUG, MONITOR, SHUTDOWN. */
+public final class ServerCommands {
+    private ServerCommands() {
+    }
+
+    public static void registerAll(CommandRegistry r) {
+        ConnectionFamily.register(r);
+        ServerFamily.register(r);
+        ClientFamily.register(r);
+        ConfigFamily.register(r);
+        InfoFamily.register(r);
+        DebugFamily.register(r);
+        MonitorFamily.register(r);
+    }
+}
