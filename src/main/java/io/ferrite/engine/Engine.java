@@ -16,7 +16,7 @@ public final class Engine {
     private final CommandTable commands;
     private final ClientPause clientPause = new ClientPause();
     /** tracking-table-max-keys over every shard's tracking table. */
-    private final io.ferrite.engine.tracking.TrackingLimit trackingLimit = new io.ferrite.engine.tracking.TrackingLimit(this);
+    private final io.ferrite.engine.tracking.TrackingLimit trackingLimit = new io.ferrite.engine.tracking.TrackingLimit(this::shardArray, this::sessions);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
@@ -72,6 +72,11 @@ public final class Engine {
 
     public Shard[] shards() {
         return shards.clone();
+    }
+
+    /** The shards themselves, for the engine's own loops that must not allocate a copy. */
+    private Shard[] shardArray() {
+        return shards;
     }
 
     public Shard shardOf(byte[] key) {

@@ -126,7 +126,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         io.ferrite.server.metrics.CommandArgs.repr(bytes, head);
         query.publish();
         Log.warning("Closing client that reached max query buffer length: "
-            + io.ferrite.server.commands.ClientFamily.describe(this) + " (qbuf initial bytes: " + bytes + ")");
+            + ClientLine.of(null, null, client, query, channel) + " (qbuf initial bytes: " + bytes + ")");
         closing = true;
         requests.clear();
         flush();
@@ -484,7 +484,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         long used = deferredBytes + (pending == null ? 0 : pending.readableBytes()) + outboundBytes();
         if (outputLimit.exceeded(server.config(), client, used)) {
-            Log.warning("Client " + io.ferrite.server.commands.ClientFamily.describe(this)
+            Log.warning("Client " + ClientLine.of(null, null, client, query, channel)
                 + " scheduled to be closed ASAP for overcoming of output buffer limits.");
             closing = true;
             deferred.clear();

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable, io.ferrite.engine.command.Host {
+public final class Server implements AutoCloseable, io.ferrite.engine.command.Host, io.ferrite.server.metrics.MeterSources {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -238,6 +238,7 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         return memcachedPort;
     }
 
+    @Override
     public io.ferrite.protocol.memcached.McContext memcached() {
         return memcached;
     }
@@ -334,10 +335,12 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         return dispatcher;
     }
 
+    @Override
     public ServerStats stats() {
         return stats;
     }
 
+    @Override
     public long startMillis() {
         return startMillis;
     }

@@ -1,6 +1,6 @@
 package io.ferrite.engine.tracking;
 
-import io.ferrite.engine.Engine;
+import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,15 +23,19 @@ public final class TrackingLimit {
     /** Redis's eviction effort per round, multiplied by the rounds in a row still over the limit. */
     private static final int EFFORT = 100;
 
-    private final Engine engine;
+    /** The engine's shards (not a copy) and its client lookup, read when a round runs. */
+    private final java.util.function.Supplier<Shard[]> shards;
+    private final java.util.function.Supplier<java.util.function.LongFunction<Session>> sessions;
     private volatile LongSupplier maxKeys = () -> 0;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     /** Rounds in a row that ended over the limit (Redis's timeout_counter); touched by the running round only. */
     private int rounds;
 
-    public TrackingLimit(Engine engine) {
-        this.engine = engine;
+    public TrackingLimit(java.util.function.Supplier<Shard[]> shards,
+                         java.util.function.Supplier<java.util.function.LongFunction<Session>> sessions) {
+        this.shards = shards;
+        this.sessions = sessions;
     }
 
     /** Where the limit is read: the server points it at tracking-table-max-keys. */
@@ -55,15 +59,15 @@ public final class TrackingLimit {
     /** Tracked keys of every shard, each an instant's figure. */
     public long total() {
         long n = 0;
-        for (int i = 0; i < engine.shardCount(); i++) {
-            n += engine.shard(i).tracking.keys();
+        for (Shard s : shards.get()) {
+            n += s.tracking.keys();
         }
         return n;
     }
 
     private void round() {
         long max = maxKeys.getAsLong();
-        Shard[] shards = engine.shards();
+        Shard[] shards = this.shards.get();
         long[] have = new long[shards.length];
         long total = 0;
         for (int i = 0; i < shards.length; i++) {
@@ -96,7 +100,7 @@ public final class TrackingLimit {
                 Shard s = shards[i];
                 long n = share[i];
                 s.run(() -> {
-                    s.tracking.evict(n, engine.sessions());
+                    s.tracking.evict(n, sessions.get());
                     if (pending.decrementAndGet() == 0) {
                         next(s, enough);
                     }

@@ -5,11 +5,10 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
 import io.ferrite.engine.Client;
+import io.ferrite.server.ClientLine;
 import io.ferrite.server.RespConnection;
 import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
-import io.netty.channel.Channel;
-import io.netty.channel.unix.UnixChannel;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -199,78 +198,9 @@ public final class ClientFamily {
         return info(c.client, c.args, rc);
     }
 
-    /** A connection's CLIENT LIST line for a log message (Redis logs catClientInfoString). */
-    public static String describe(RespConnection rc) {
-        return info(null, null, rc);
-    }
-
     private static String info(Client caller, byte[][] args, RespConnection rc) {
-        Client cl = rc != null ? rc.client() : caller;
-        long now = System.currentTimeMillis();
-        boolean self = cl == caller;
-        // the connection's own thread sees its query buffer as it is; others see the last published figures
-        io.ferrite.protocol.resp.QueryBuffer qb = rc == null ? null : rc.queryBuffer();
-        boolean live = rc != null && rc.channel().eventLoop().inEventLoop();
-        long qbuf = qb == null ? 0 : live ? qb.length() : qb.shownLength();
-        long qbufFree = qb == null ? 0 : live ? qb.free() : qb.shownFree();
-        long argvMem = qb == null ? 0 : live ? qb.argvBytes() : qb.shownArgvBytes();
-        if (self && qb == null) {
-            for (byte[] a : args) {
-                argvMem += a.length;
-            }
-        }
-        // another connection's state is read only as its own thread publishes it (volatile figures)
-        Client.MultiFigures queuedFigures = cl.multiFigures();
-        int multi = queuedFigures.count();
-        long multiMem = queuedFigures.memory();
-        // replies flushed to Netty but not yet written to the socket: Redis's reply list. Its byte
-        // count is kept atomically; its length only on the channel's own loop, so other loops skip it
-        io.netty.channel.ChannelOutboundBuffer outbound = rc == null ? null : rc.channel().unsafe().outboundBuffer();
-        long omem = outbound == null ? 0 : outbound.totalPendingWriteBytes();
-        int oll = outbound == null || !rc.channel().eventLoop().inEventLoop() ? 0 : outbound.size();
-        return "id=" + cl.id
-            + " addr=" + cl.addr
-            + " laddr=" + cl.laddr
-            + " fd=" + fd(rc)
-            + " name=" + cl.name
-            + " age=" + (now - cl.createdMillis) / 1000
-            + " idle=" + (self ? 0 : Math.max(0, now - cl.lastInteraction) / 1000)
-            + " flags=" + cl.flags()
-            + " db=" + cl.db
-            + " sub=" + cl.subscriptions.channelCount()
-            + " psub=" + cl.subscriptions.patternCount()
-            + " ssub=" + cl.subscriptions.shardChannelCount()
-            + " multi=" + multi
-            + " qbuf=" + qbuf + " qbuf-free=" + qbufFree
-            + " argv-mem=" + argvMem
-            + " multi-mem=" + multiMem
-            // read buffers are Netty's pooled buffers, not per client: 0
-            + " rbs=0 rbp=0"
-            // replies are gathered per read batch and handed to Netty's outbound buffer: no fixed buffer (obl)
-            + " obl=0 oll=" + oll + " omem=" + omem
-            // the parts of a client's memory that are measured: query buffer, arguments, queued MULTI commands, pending replies
-            + " tot-mem=" + (qbuf + qbufFree + argvMem + multiMem + omem)
-            + " events=r"
-            + " cmd=" + cl.lastCommand
-            + " user=default"
-            + " redir=" + (cl.tracking.on ? cl.tracking.redirect : -1)
-            + " resp=" + cl.resp;
-    }
-
-    /** The socket's file descriptor with the epoll transport; 0 with NIO, which does not expose it. */
-    private static int fd(RespConnection rc) {
-        if (rc == null) {
-            return 0;
-        }
-        Channel ch = rc.channel();
-        if (ch instanceof UnixChannel u) {
-            try {
-                return u.fd().intValue();
-            } catch (RuntimeException e) {
-                return 0;
-            }
-        }
-        return 0;
+        return rc == null ? ClientLine.of(caller, args, caller, null, null)
+            : ClientLine.of(caller, args, rc.client(), rc.queryBuffer(), rc.channel());
     }
 
     static void kill(Call c) {

@@ -3,7 +3,6 @@ package io.ferrite.server.metrics;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
-import io.ferrite.server.Server;
 import io.ferrite.server.ServerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,7 +33,7 @@ import java.util.function.ToDoubleFunction;
  * have been called, as INFO commandstats lists them.
  */
 public final class FerriteMeters implements AutoCloseable {
-    private final Server server;
+    private final MeterSources server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Set<Integer> commandsRegistered = new HashSet<>();
     private final Set<String> errorCodesRegistered = new HashSet<>();
@@ -42,7 +41,7 @@ public final class FerriteMeters implements AutoCloseable {
     /** Micrometer holds a function meter's state object weakly: these keep the suppliers alive. */
     private final java.util.List<Object> suppliers = new java.util.ArrayList<>();
 
-    public FerriteMeters(Server server) {
+    public FerriteMeters(MeterSources server) {
         this.server = server;
         Engine engine = server.engine();
         ServerStats st = server.stats();

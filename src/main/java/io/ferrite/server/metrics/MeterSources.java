@@ -1,0 +1,23 @@
+package io.ferrite.server.metrics;
+
+import io.ferrite.engine.Engine;
+import io.ferrite.engine.command.Settings;
+import io.ferrite.protocol.memcached.McContext;
+import io.ferrite.server.ServerStats;
+
+/** Where the Prometheus meters read their figures: the server, seen only as what they measure. */
+public interface MeterSources {
+    Engine engine();
+
+    ServerStats stats();
+
+    CommandObserver observer();
+
+    Settings config();
+
+    McContext memcached();
+
+    long blockedClients();
+
+    long startMillis();
+}
