@@ -1,6 +1,8 @@
 package io.ferrite.engine;
 
 import io.ferrite.engine.command.Command;
+import io.ferrite.engine.pubsub.Subscriptions;
+import io.ferrite.engine.tracking.ClientTracking;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +71,8 @@ public final class Client {
 
     /** The connection serving this client, for messages delivered out of band (pub/sub, invalidations). */
     public volatile Session session;
-    public final io.ferrite.engine.pubsub.Subscriptions subscriptions = new io.ferrite.engine.pubsub.Subscriptions();
-    public final io.ferrite.engine.tracking.ClientTracking tracking = new io.ferrite.engine.tracking.ClientTracking();
+    public final Subscriptions subscriptions = new Subscriptions();
+    public final ClientTracking tracking = new ClientTracking();
 
     public Client(long id, String addr, String laddr, Shard home, boolean authenticated) {
         this.id = id;

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.reply.Reply;
@@ -79,7 +80,7 @@ final class CrossShardRun {
             try {
                 step.run();
             } catch (Throwable t) {
-                io.ferrite.common.Log.warning("Internal error in a cross-shard run: " + t);
+                Log.warning("Internal error in a cross-shard run: " + t);
                 session.execute(this::abort);
             }
         };

@@ -4,8 +4,10 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.engine.command.CommandTable;
-import io.ferrite.reply.Reply;
 import io.ferrite.engine.command.Host;
+import io.ferrite.engine.tracking.Tracking;
+import io.ferrite.reply.Reply;
+import io.ferrite.store.Bytes;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -128,7 +130,7 @@ public final class Dispatcher {
             }
         }
         Call call = new Call(cmd, args, client, server);
-        call.track = io.ferrite.engine.tracking.Tracking.tracks(client, cmd);
+        call.track = Tracking.tracks(client, cmd);
         return execute(session, call);
     }
 
@@ -270,7 +272,7 @@ public final class Dispatcher {
         "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
 
     private static final java.util.function.Predicate<byte[][]> DEBUG_OBJECT = a -> a.length == 3
-        && io.ferrite.store.Bytes.is(a[0], "debug") && io.ferrite.store.Bytes.is(a[1], "object");
+        && Bytes.is(a[0], "debug") && Bytes.is(a[1], "object");
 
     /**
      * The one shard owning all of a simple-range command's keys, found without allocating; null
@@ -332,7 +334,7 @@ public final class Dispatcher {
         session.takeRequest();
         client.lastCommand = cmd.fullName();
         Call call = new Call(cmd, args, client, server);
-        call.track = io.ferrite.engine.tracking.Tracking.tracks(client, cmd);
+        call.track = Tracking.tracks(client, cmd);
         return call;
     }
 
@@ -398,7 +400,7 @@ public final class Dispatcher {
         int db = client.db;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
-            call.track = io.ferrite.engine.tracking.Tracking.tracks(client, q.command(), false);
+            call.track = Tracking.tracks(client, q.command(), false);
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
                 ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();
@@ -441,7 +443,7 @@ public final class Dispatcher {
         if (!q.command().fullName().equals("select") || q.args().length != 2) {
             return db;
         }
-        Long n = io.ferrite.store.Bytes.parseLongStrict(q.args()[1]);
+        Long n = Bytes.parseLongStrict(q.args()[1]);
         return n != null && n >= 0 && n < engine.shard(0).databases() ? n.intValue() : db;
     }
 
@@ -505,6 +507,6 @@ public final class Dispatcher {
     }
 
     private static String lowerAscii(byte[] b) {
-        return new String(io.ferrite.store.Bytes.lower(b), StandardCharsets.UTF_8);
+        return new String(Bytes.lower(b), StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.engine.command.CommandTable;
+import io.ferrite.engine.tracking.TrackingLimit;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -16,7 +17,7 @@ public final class Engine {
     private final CommandTable commands;
     private final ClientPause clientPause = new ClientPause();
     /** tracking-table-max-keys over every shard's tracking table. */
-    private final io.ferrite.engine.tracking.TrackingLimit trackingLimit = new io.ferrite.engine.tracking.TrackingLimit(this::shardArray, this::sessions);
+    private final TrackingLimit trackingLimit = new TrackingLimit(this::shardArray, this::sessions);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
 
@@ -54,7 +55,7 @@ public final class Engine {
         return notifyFlags.getAsInt();
     }
 
-    public io.ferrite.engine.tracking.TrackingLimit trackingLimit() {
+    public TrackingLimit trackingLimit() {
         return trackingLimit;
     }
 

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
 
 /** Runs a command's handler on the current shard, timing and counting it as Redis's call() does. */
@@ -63,7 +64,7 @@ final class Invoker {
 
     /** Logs a failure of {@code call} and answers it with Redis-like "-ERR internal error ...". */
     static void failed(Call call, Throwable e) {
-        io.ferrite.common.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
+        Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
         call.reply.error(internalError(call));
     }
 
@@ -93,7 +94,7 @@ final class Invoker {
         try {
             return call.command.sharded().onShard(call, ks);
         } catch (Throwable e) {
-            io.ferrite.common.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
+            Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
             return e;
         }
     }
@@ -109,7 +110,7 @@ final class Invoker {
         try {
             call.command.sharded().reply(call, parts);
         } catch (Throwable e) {
-            io.ferrite.common.Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
+            Log.warning("Internal error running '" + call.command.fullName() + "': " + e);
             call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
         }
     }

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.pubsub.OutOfBand;
 import io.ferrite.reply.Reply;
 import io.netty.buffer.ByteBuf;
 
@@ -32,7 +33,7 @@ public interface Session {
     }
 
     /** Writes an out-of-band message (pub/sub, invalidation) on the connection's own loop, between replies; callable from any thread. */
-    default void deliver(io.ferrite.engine.pubsub.OutOfBand message) {
+    default void deliver(OutOfBand message) {
     }
 
     /** The next request waiting behind the current one, without taking it; null if none. */

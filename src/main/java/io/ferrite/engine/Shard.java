@@ -1,9 +1,12 @@
 package io.ferrite.engine;
 
-import io.ferrite.store.Db;
-import io.netty.channel.EventLoop;
-
+import io.ferrite.common.Log;
+import io.ferrite.engine.pubsub.PubSubRegistry;
+import io.ferrite.engine.tracking.TrackingTable;
 import io.ferrite.store.BytesKey;
+import io.ferrite.store.Db;
+import io.ferrite.store.Entry;
+import io.netty.channel.EventLoop;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -26,9 +29,9 @@ public final class Shard {
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
     /** This shard's channels and its replica of every pattern subscription. */
-    public final io.ferrite.engine.pubsub.PubSubRegistry pubsub;
+    public final PubSubRegistry pubsub;
     /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
-    public final io.ferrite.engine.tracking.TrackingTable tracking;
+    public final TrackingTable tracking;
     /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
     Client writer;
     final SplittableRandom random = new SplittableRandom();
@@ -41,7 +44,7 @@ public final class Shard {
     private final Set<BytesKey> keysOut = new HashSet<>();
     private boolean draining;
     /** Told of each memcached item the active expiry removes, on this thread (memcached's "reclaimed"). */
-    private java.util.function.Consumer<io.ferrite.store.Entry> memcachedReclaimed = e -> { };
+    private java.util.function.Consumer<Entry> memcachedReclaimed = e -> { };
     /** The running command's clock (Unix ms). */
     long now = System.currentTimeMillis();
     /**
@@ -57,12 +60,12 @@ public final class Shard {
 
     Shard(Engine engine, int id, EventLoop loop, int databases, int commandCount) {
         this.engine = engine;
-        this.pubsub = new io.ferrite.engine.pubsub.PubSubRegistry(channel -> engine.shardOf(channel) == this);
+        this.pubsub = new PubSubRegistry(channel -> engine.shardOf(channel) == this);
         this.id = id;
         this.loop = loop;
         this.stats = new ShardStats(commandCount);
         // BCAST invalidations go out after the work at hand, and after a hold on the shard ends
-        this.tracking = new io.ferrite.engine.tracking.TrackingTable(engine.trackingLimit(), task -> loop.execute(() -> run(task)));
+        this.tracking = new TrackingTable(engine.trackingLimit(), task -> loop.execute(() -> run(task)));
         // one more database than RESP clients can SELECT: memcached's items, a namespace of their own
         this.dbs = new Db[databases + 1];
         this.views = new ShardKeyspace[databases + 1];
@@ -87,12 +90,12 @@ public final class Shard {
     }
 
     /** Sets who counts the memcached items the active expiry removes; called before the shard runs. */
-    public void onMemcachedReclaimed(java.util.function.Consumer<io.ferrite.store.Entry> counter) {
+    public void onMemcachedReclaimed(java.util.function.Consumer<Entry> counter) {
         memcachedReclaimed = counter;
     }
 
     /** The active expiry is about to remove {@code e} from database {@code db}. */
-    void activelyExpiring(int db, io.ferrite.store.Entry e) {
+    void activelyExpiring(int db, Entry e) {
         if (db == dbs.length - 1) {
             memcachedReclaimed.accept(e);
         }
@@ -320,7 +323,7 @@ public final class Shard {
                     task.run();
                 } catch (Throwable t) {
                     // one failed task must not strand the work parked behind it
-                    io.ferrite.common.Log.warning("Internal error in a task on shard " + id + ": " + t);
+                    Log.warning("Internal error in a task on shard " + id + ": " + t);
                 }
             }
         } finally {

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.pubsub.KeyspaceEvents;
 import io.ferrite.store.Db;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -79,8 +80,8 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public void notify(int type, String event, byte[] key) {
         int flags = shard.engine.notifyFlags();
-        if (io.ferrite.engine.pubsub.KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
-            io.ferrite.engine.pubsub.KeyspaceEvents.publish(shard, flags, index, event, key);
+        if (KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
+            KeyspaceEvents.publish(shard, flags, index, event, key);
         }
     }
 

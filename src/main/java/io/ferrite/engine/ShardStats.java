@@ -1,5 +1,9 @@
 package io.ferrite.engine;
 
+import io.ferrite.stats.LatencyEvents;
+import io.ferrite.stats.LatencyHistogram;
+import io.ferrite.stats.SlowLog;
+
 /**
  * Counters one shard's thread updates without sharing: INFO and the metrics sum them over shards.
  * Readers on other threads may see slightly stale figures, as INFO allows.
@@ -28,13 +32,13 @@ public final class ShardStats {
      */
     public long dirty;
     /** Per-command latency histograms (latency-tracking), created on a command's first call. */
-    public final io.ferrite.stats.LatencyHistogram[] latency;
+    public final LatencyHistogram[] latency;
     /** This shard's part of the slow log and of the latency monitor's samples. */
-    public final io.ferrite.stats.SlowLog slowlog = new io.ferrite.stats.SlowLog();
-    public final io.ferrite.stats.LatencyEvents latencyEvents = new io.ferrite.stats.LatencyEvents();
+    public final SlowLog slowlog = new SlowLog();
+    public final LatencyEvents latencyEvents = new LatencyEvents();
 
     ShardStats(int commands) {
-        latency = new io.ferrite.stats.LatencyHistogram[commands];
+        latency = new LatencyHistogram[commands];
         calls = new long[commands];
         micros = new long[commands];
         failed = new long[commands];
@@ -58,22 +62,22 @@ public final class ShardStats {
     }
 
     /** The command's histogram on this shard, created on first use (on the shard's thread). */
-    public io.ferrite.stats.LatencyHistogram latency(int command) {
-        io.ferrite.stats.LatencyHistogram h = latency[command];
+    public LatencyHistogram latency(int command) {
+        LatencyHistogram h = latency[command];
         if (h == null) {
-            h = new io.ferrite.stats.LatencyHistogram();
+            h = new LatencyHistogram();
             latency[command] = h;
         }
         return h;
     }
 
     /** A command's latency histograms summed over the shards; null when no shard has one. */
-    public static io.ferrite.stats.LatencyHistogram.Merged latency(Shard[] shards, int command) {
-        io.ferrite.stats.LatencyHistogram.Merged m = null;
+    public static LatencyHistogram.Merged latency(Shard[] shards, int command) {
+        LatencyHistogram.Merged m = null;
         for (Shard s : shards) {
-            io.ferrite.stats.LatencyHistogram h = s.stats.latency[command];
+            LatencyHistogram h = s.stats.latency[command];
             if (h != null) {
-                m = (m == null ? new io.ferrite.stats.LatencyHistogram.Merged() : m).add(h);
+                m = (m == null ? new LatencyHistogram.Merged() : m).add(h);
             }
         }
         return m;

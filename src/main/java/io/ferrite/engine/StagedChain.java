@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
@@ -103,7 +104,7 @@ final class StagedChain {
      * answers an error, the entries gathered go back, and the holds taken so far end.
      */
     private void abortAt(int i, Throwable t) {
-        io.ferrite.common.Log.warning("Internal error gathering keys for a cross-shard command: " + t);
+        Log.warning("Internal error gathering keys for a cross-shard command: " + t);
         for (Call call : calls) {
             call.reply.error(Invoker.internalError(call));
         }
@@ -144,7 +145,7 @@ final class StagedChain {
             blocked = first.blockRequest != null ? new BlockedClient(engine, session, first) : null;
         } catch (Throwable t) {
             // outside the handlers (which are guarded): the holds must still end and every call be answered
-            io.ferrite.common.Log.warning("Internal error in a cross-shard command: " + t);
+            Log.warning("Internal error in a cross-shard command: " + t);
             for (int k = answered; k < calls.size() && serving == null; k++) {
                 calls.get(k).reply.error(Invoker.internalError(calls.get(k)));
             }

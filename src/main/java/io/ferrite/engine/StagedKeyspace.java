@@ -1,5 +1,7 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.pubsub.KeyspaceEvents;
+import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -59,8 +61,8 @@ final class StagedKeyspace implements Keyspace {
     void publishEvents(Shard here) {
         int flags = here.engine.notifyFlags();
         for (Event e : events) {
-            if (io.ferrite.engine.pubsub.KeyspaceEvents.wanted(flags, e.type)) {
-                io.ferrite.engine.pubsub.KeyspaceEvents.publish(here, flags, e.db, e.name, e.key);
+            if (KeyspaceEvents.wanted(flags, e.type)) {
+                KeyspaceEvents.publish(here, flags, e.db, e.name, e.key);
             }
         }
         events.clear();
@@ -73,7 +75,7 @@ final class StagedKeyspace implements Keyspace {
     private Slot slot(byte[] key) {
         Slot s = slots.get(new BytesKey(index, key));
         if (s == null) {
-            throw new IllegalStateException("key not declared by the command: " + io.ferrite.store.Bytes.str(key));
+            throw new IllegalStateException("key not declared by the command: " + Bytes.str(key));
         }
         return s;
     }

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.reply.Reply;
 
@@ -28,7 +29,7 @@ final class Transactions {
     private void counted(Session session, Command cmd, byte[][] args) {
         Client c = session.client();
         var server = dispatcher.server();
-        server.observer().afterEngineCommand(new io.ferrite.engine.command.Call(cmd, args, c, server), c.home.stats);
+        server.observer().afterEngineCommand(new Call(cmd, args, c, server), c.home.stats);
     }
 
     private boolean run(Session session, Command cmd, byte[][] args) {

@@ -1,5 +1,6 @@
 package io.ferrite.reply;
 
+import io.ferrite.store.Bytes;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -138,7 +139,7 @@ public final class Reply {
     }
 
     public void bulkLong(long v) {
-        bulk(io.ferrite.store.Bytes.fromLong(v));
+        bulk(Bytes.fromLong(v));
     }
 
     /** A null bulk string ($-1 in RESP2, _ in RESP3). */

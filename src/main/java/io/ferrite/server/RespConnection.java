@@ -1,14 +1,19 @@
 package io.ferrite.server;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Blocking;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.pubsub.OutOfBand;
+import io.ferrite.engine.pubsub.PubSub;
+import io.ferrite.engine.tracking.TrackingCommands;
 import io.ferrite.protocol.resp.ProtocolError;
 import io.ferrite.protocol.resp.QueryBuffer;
-import io.ferrite.reply.Reply;
 import io.ferrite.protocol.resp.RespDecoder;
+import io.ferrite.reply.Reply;
+import io.ferrite.server.metrics.CommandArgs;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -86,9 +91,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             server.unregister(this);
         }
         Dispatcher.disconnected(client);
-        io.ferrite.engine.tracking.TrackingCommands.closed(server.engine(), client);
-        io.ferrite.engine.pubsub.PubSub.disconnected(server.engine(), client);
-        io.ferrite.engine.Blocking.disconnected(client);
+        TrackingCommands.closed(server.engine(), client);
+        PubSub.disconnected(server.engine(), client);
+        Blocking.disconnected(client);
         server.dispatcher().resumed(this);
         server.observer().monitors().remove(client);
         requests.clear();
@@ -123,7 +128,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         byte[][] first = requests.peek();
         byte[] head = first != null ? QueryBuffer.head(first, RespDecoder.QueryBufferOverflow.HEAD) : unparsedHead;
         StringBuilder bytes = new StringBuilder();
-        io.ferrite.server.metrics.CommandArgs.repr(bytes, head);
+        CommandArgs.repr(bytes, head);
         query.publish();
         Log.warning("Closing client that reached max query buffer length: "
             + ClientLine.of(null, null, client, query, channel) + " (qbuf initial bytes: " + bytes + ")");
@@ -434,19 +439,19 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     // Out-of-band messages: pub/sub messages and invalidations, written between replies
 
-    private final ArrayDeque<io.ferrite.engine.pubsub.OutOfBand> deferred = new ArrayDeque<>();
+    private final ArrayDeque<OutOfBand> deferred = new ArrayDeque<>();
     private long deferredBytes;
     /** A command of this connection is running on this thread: a message for it waits until its reply is written. */
     private boolean executing;
     private final OutputLimitState outputLimit = new OutputLimitState();
 
     /** Messages from other threads, taken before the next request runs so none is answered ahead of them. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<io.ferrite.engine.pubsub.OutOfBand> inbox =
+    private final java.util.concurrent.ConcurrentLinkedQueue<OutOfBand> inbox =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicBoolean inboxScheduled = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
-    public void deliver(io.ferrite.engine.pubsub.OutOfBand m) {
+    public void deliver(OutOfBand m) {
         io.netty.channel.EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             takeInbox();
@@ -461,14 +466,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void takeInbox() {
         inboxScheduled.set(false);
-        io.ferrite.engine.pubsub.OutOfBand m;
+        OutOfBand m;
         while ((m = inbox.poll()) != null) {
             deliverHere(m);
         }
     }
 
     /** On this loop: written now, or after the reply of a command in flight so it never overtakes that reply. */
-    private void deliverHere(io.ferrite.engine.pubsub.OutOfBand m) {
+    private void deliverHere(OutOfBand m) {
         if (closing || !channel.isActive()) {
             return;
         }
@@ -494,7 +499,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void writeDeferred() {
         ensureBuffer();
-        io.ferrite.engine.pubsub.OutOfBand m;
+        OutOfBand m;
         while ((m = deferred.poll()) != null) {
             m.writeTo(reply, client);
         }

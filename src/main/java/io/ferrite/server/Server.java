@@ -1,15 +1,27 @@
 package io.ferrite.server;
 
-import io.ferrite.common.Log;
-import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.CommandTable;
 import io.ferrite.command.family.Families;
+import io.ferrite.common.Log;
+import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.ExpiryCycle;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.CommandTable;
+import io.ferrite.engine.command.Host;
+import io.ferrite.protocol.memcached.McConnection;
+import io.ferrite.protocol.memcached.McContext;
+import io.ferrite.protocol.memcached.McDetector;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.ferrite.protocol.resp.RespLimits;
+import io.ferrite.server.commands.ServerCommands;
+import io.ferrite.server.metrics.CommandObserver;
+import io.ferrite.server.metrics.FerriteMeters;
+import io.ferrite.server.metrics.InstantaneousMetrics;
+import io.ferrite.server.metrics.MeterSources;
+import io.ferrite.server.metrics.MetricsEndpoint;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -38,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable, io.ferrite.engine.command.Host, io.ferrite.server.metrics.MeterSources {
+public final class Server implements AutoCloseable, Host, MeterSources {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -57,12 +69,12 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
     private final boolean epoll = Epoll.isAvailable();
     private volatile int respPort;
     private volatile int memcachedPort;
-    private final io.ferrite.protocol.memcached.McContext memcached = new io.ferrite.protocol.memcached.McContext(this);
+    private final McContext memcached = new McContext(this);
     private volatile boolean closed;
-    private final io.ferrite.server.metrics.CommandObserver observer;
-    private final io.ferrite.server.metrics.InstantaneousMetrics instantaneous;
-    private io.ferrite.server.metrics.FerriteMeters meters;
-    private io.ferrite.server.metrics.MetricsEndpoint metricsEndpoint;
+    private final CommandObserver observer;
+    private final InstantaneousMetrics instantaneous;
+    private FerriteMeters meters;
+    private MetricsEndpoint metricsEndpoint;
     private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
@@ -96,7 +108,7 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
             new DefaultThreadFactory("ferrite-shard")), new ConnectionLoops(ioThreads), ioFactory);
         CommandRegistry registry = new CommandRegistry();
         Families.registerAll(registry);
-        io.ferrite.server.commands.ServerCommands.registerAll(registry);
+        ServerCommands.registerAll(registry);
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
@@ -104,8 +116,8 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         engine.maxMemory(config.getLong("maxmemory"));
         dispatcher = new Dispatcher(this, engine);
-        observer = new io.ferrite.server.metrics.CommandObserver(config, stats);
-        instantaneous = new io.ferrite.server.metrics.InstantaneousMetrics(engine, stats,
+        observer = new CommandObserver(config, stats);
+        instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
     }
 
@@ -140,13 +152,13 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
         startMetrics();
-        var mcInput = new io.ferrite.protocol.memcached.McDetector.InputCounter(memcached);
+        var mcInput = new McDetector.InputCounter(memcached);
         memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
             // memcached text, meta and binary (told apart by the first byte), on the same shards
             ch.pipeline().addLast("net-input", inputCounter);
             ch.pipeline().addLast("mc-input", mcInput);
-            ch.pipeline().addLast("mc-detect", new io.ferrite.protocol.memcached.McDetector(memcached));
-            ch.pipeline().addLast("mc-connection", new io.ferrite.protocol.memcached.McConnection(memcached));
+            ch.pipeline().addLast("mc-detect", new McDetector(memcached));
+            ch.pipeline().addLast("mc-connection", new McConnection(memcached));
         });
         respPort = listen("RESP", config.getInt("port"), ch -> {
             RespConnection conn = new RespConnection(Server.this);
@@ -205,8 +217,8 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         if (port == 0) {
             return;
         }
-        meters = new io.ferrite.server.metrics.FerriteMeters(this);
-        metricsEndpoint = new io.ferrite.server.metrics.MetricsEndpoint(meters);
+        meters = new FerriteMeters(this);
+        metricsEndpoint = new MetricsEndpoint(meters);
         try {
             metricsPort = metricsEndpoint.start(config.get("bind"), port);
         } catch (java.io.IOException e) {
@@ -220,16 +232,16 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
     }
 
     /** The Prometheus meters, null when `metrics-port` is 0. */
-    public io.ferrite.server.metrics.FerriteMeters meters() {
+    public FerriteMeters meters() {
         return meters;
     }
 
     @Override
-    public io.ferrite.server.metrics.CommandObserver observer() {
+    public CommandObserver observer() {
         return observer;
     }
 
-    public io.ferrite.server.metrics.InstantaneousMetrics instantaneous() {
+    public InstantaneousMetrics instantaneous() {
         return instantaneous;
     }
 
@@ -239,7 +251,7 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
     }
 
     @Override
-    public io.ferrite.protocol.memcached.McContext memcached() {
+    public McContext memcached() {
         return memcached;
     }
 
@@ -284,7 +296,7 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
         bufferPeaks.tick(now);
         boolean all = clients.size() < CRON_VISIT_ALL_BELOW;
         for (RespConnection c : clients.values()) {
-            io.ferrite.engine.Client cl = c.client();
+            Client cl = c.client();
             if (!all && cl.id % CRON_ROUNDS != round) {
                 continue;
             }
@@ -389,7 +401,7 @@ public final class Server implements AutoCloseable, io.ferrite.engine.command.Ho
     }
 
     /** The server a command it registered runs on (the commands about the server itself). */
-    public static Server of(io.ferrite.engine.command.Call c) {
+    public static Server of(Call c) {
         return (Server) c.server;
     }
 

@@ -1,5 +1,11 @@
 package io.ferrite.server;
 
+import io.ferrite.engine.command.Settings;
+import io.ferrite.engine.pubsub.NotifyFlags;
+import io.ferrite.protocol.resp.InlineArgs;
+import io.ferrite.server.Directive.Flag;
+import io.ferrite.stats.Percentiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,13 +19,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.ferrite.server.Directive.Flag;
-
 /**
  * The server's directives, named as in redis.conf, read from a config file and the command line
  * and changed at run time by CONFIG SET. Values are kept in the canonical text CONFIG GET prints.
  */
-public final class ServerConfig implements io.ferrite.engine.command.Settings {
+public final class ServerConfig implements Settings {
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
 
     static {
@@ -76,8 +80,8 @@ public final class ServerConfig implements io.ferrite.engine.command.Settings {
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
-        add(Directive.custom("notify-keyspace-events", "", true, io.ferrite.engine.pubsub.NotifyFlags::check,
-            io.ferrite.engine.pubsub.NotifyFlags::canonical));
+        add(Directive.custom("notify-keyspace-events", "", true, NotifyFlags::check,
+            NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
             v -> OutputBufferLimits.merge(null, v)).with(Flag.MULTI_ARG));
         // observability, as Redis 7.0 names them: slow log, latency monitor, per-command latency histograms
@@ -89,7 +93,7 @@ public final class ServerConfig implements io.ferrite.engine.command.Settings {
         add(Directive.memory("maxmemory", 0, 0, -1L, true).with(Flag.UNSIGNED));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
-            io.ferrite.stats.Percentiles::check, io.ferrite.stats.Percentiles::canonical).with(Flag.MULTI_ARG));
+            Percentiles::check, Percentiles::canonical).with(Flag.MULTI_ARG));
         // the rest of Redis 7.0's table, for the names not taken above
         RedisDirectives.inert().forEach(d -> DIRECTIVES.putIfAbsent(d.name, d));
     }
@@ -175,7 +179,7 @@ public final class ServerConfig implements io.ferrite.engine.command.Settings {
         }
         if (d.name.equals("notify-keyspace-events")) {
             // kept as bits: the printed form drops 'n' beside 'A', as Redis's does
-            notifyFlags = io.ferrite.engine.pubsub.NotifyFlags.parse(value);
+            notifyFlags = NotifyFlags.parse(value);
         }
         values.put(d.name, v);
     }
@@ -322,7 +326,7 @@ public final class ServerConfig implements io.ferrite.engine.command.Settings {
                     options.append('\n');
                 }
                 options.append(a.substring(2)).append(' ');
-                List<byte[]> w = io.ferrite.protocol.resp.InlineArgs.split(a.getBytes(StandardCharsets.UTF_8));
+                List<byte[]> w = InlineArgs.split(a.getBytes(StandardCharsets.UTF_8));
                 if (w != null && w.size() == 1) {
                     handledLast = false;
                     boolean nextIsOption = j + 1 < args.size() && args.get(j + 1).startsWith("--");
@@ -347,7 +351,7 @@ public final class ServerConfig implements io.ferrite.engine.command.Settings {
     }
 
     private void applyLine(String line, String where) {
-        List<byte[]> words = io.ferrite.protocol.resp.InlineArgs.split(line.getBytes(StandardCharsets.UTF_8));
+        List<byte[]> words = InlineArgs.split(line.getBytes(StandardCharsets.UTF_8));
         if (words == null) {
             throw new ConfigError(where, line, "Unbalanced quotes in configuration line");
         }

@@ -1,11 +1,12 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.engine.Blocking;
+import io.ferrite.engine.Session;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Blocking;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -209,7 +210,7 @@ public final class BlockingFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        io.ferrite.engine.Session target = c.server.session(id);
+        Session target = c.server.session(id);
         c.reply.integer(target != null && Blocking.unblock(target.client(), error) ? 1 : 0);
     }
 }

@@ -1,6 +1,9 @@
 package io.ferrite.command.family;
 
 import io.ferrite.engine.command.Call;
+import io.ferrite.store.Encoding;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +17,15 @@ public final class FamilyUtil {
      * Redis's setKey for a computed value (the *STORE commands): adds the key if absent (a "new"
      * key) or overwrites it in place, dropping any TTL either way.
      */
-    static void setKey(Call c, byte[] key, io.ferrite.store.ValueType type, Object value, io.ferrite.store.Encoding encoding) {
-        io.ferrite.store.Entry e = c.ks.write(key);
+    static void setKey(Call c, byte[] key, ValueType type, Object value, Encoding encoding) {
+        Entry e = c.ks.write(key);
         if (e == null) {
             c.ks.add(key, type, value, encoding);
             return;
         }
         c.ks.replace(e, type, value, encoding);
         if (e.hasExpiry()) {
-            c.ks.expire(e, io.ferrite.store.Entry.NO_EXPIRY);
+            c.ks.expire(e, Entry.NO_EXPIRY);
         }
     }
 

@@ -1,18 +1,21 @@
 package io.ferrite.command.family;
 
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.LruClock;
+import io.ferrite.engine.Notify;
+import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Glob;
 import io.ferrite.engine.command.ShardedCommand;
-import io.ferrite.engine.Keyspace;
-import io.ferrite.engine.Notify;
-import io.ferrite.engine.LruClock;
-import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.engine.tracking.TrackingTable;
 import io.ferrite.store.Bytes;
+import io.ferrite.store.CollectionValue;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.FreeEffort;
+import io.ferrite.store.Glob;
 import io.ferrite.store.ValueType;
 
 import java.util.ArrayList;
@@ -131,7 +134,7 @@ public final class KeyFamily {
         if (e.type == ValueType.STRING) {
             return e.value;
         }
-        if (e.value instanceof io.ferrite.store.CollectionValue v) {
+        if (e.value instanceof CollectionValue v) {
             return v.copy();
         }
         throw new IllegalStateException("COPY of type " + e.type + " is not implemented");
@@ -833,9 +836,9 @@ public final class KeyFamily {
                 return;
             }
             // every tracking client drops its whole cache (Redis's trackingInvalidateKeysOnFlush)
-            List<io.ferrite.engine.Client> clients = new java.util.ArrayList<>();
+            List<Client> clients = new java.util.ArrayList<>();
             call.server.sessions().forEach(rc -> clients.add(rc.client()));
-            io.ferrite.engine.tracking.TrackingTable.flushed(clients, call.server.engine().sessions());
+            TrackingTable.flushed(clients, call.server.engine().sessions());
             call.reply.ok();
         }
     }

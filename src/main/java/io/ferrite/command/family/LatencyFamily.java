@@ -1,12 +1,13 @@
 package io.ferrite.command.family;
 
-import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.Command;
-import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.CommandTable;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.stats.LatencyEvents;
 import io.ferrite.stats.LatencyHistogram;
 import io.ferrite.stats.LatencyReport;
@@ -229,7 +230,7 @@ public final class LatencyFamily {
         }
 
         /** A command by its full name, "get" or "config|get", case-insensitive (Redis's lookupCommandBySds). */
-        static Command lookup(io.ferrite.engine.command.CommandTable table, String name) {
+        static Command lookup(CommandTable table, String name) {
             String[] parts = name.toLowerCase(Locale.ROOT).split("\\|", -1);
             if (parts.length > 2) {
                 return null;

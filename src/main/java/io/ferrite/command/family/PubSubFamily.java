@@ -1,14 +1,15 @@
 package io.ferrite.command.family;
 
-import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
-import io.ferrite.engine.pubsub.Subscriptions;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.ShardedCommand;
+import io.ferrite.engine.pubsub.PubSubRegistry;
 import io.ferrite.engine.pubsub.Subscriptions.Kind;
+import io.ferrite.engine.pubsub.Subscriptions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ public final class PubSubFamily {
 
     /** Which shards hold a name: every shard for a replicated one (patterns, keyspace-notification channels), else its own shard. */
     private static boolean held(Engine engine, Kind kind, byte[] name, Shard s) {
-        return io.ferrite.engine.pubsub.PubSubRegistry.replicated(kind, name) || engine.shardOf(name) == s;
+        return PubSubRegistry.replicated(kind, name) || engine.shardOf(name) == s;
     }
 
     /** (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: client side first, then the shards, then the confirmations. */

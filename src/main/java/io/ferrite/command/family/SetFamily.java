@@ -1,12 +1,13 @@
 package io.ferrite.command.family;
 
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Glob;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
+import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
+import io.ferrite.store.Glob;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.set.SetValue;
 
@@ -322,10 +323,10 @@ public final class SetFamily {
         c.reply.array((int) count);
         if (count * 3 < size) {
             // few of many: sample until enough distinct members
-            java.util.HashSet<io.ferrite.store.BytesKey> picked = new java.util.HashSet<>();
+            java.util.HashSet<BytesKey> picked = new java.util.HashSet<>();
             while (picked.size() < count) {
                 byte[] m = s.random(rnd);
-                if (picked.add(new io.ferrite.store.BytesKey(0, m))) {
+                if (picked.add(new BytesKey(0, m))) {
                     c.reply.bulk(m);
                 }
             }

@@ -3,6 +3,7 @@ package io.ferrite.engine.command;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.reply.Reply;
+import io.ferrite.store.Bytes;
 
 /**
  * One request being executed: the command, its arguments, the client, where its reply goes and
@@ -35,11 +36,11 @@ public final class Call {
     }
 
     public String argString(int i) {
-        return io.ferrite.store.Bytes.str(args[i]);
+        return Bytes.str(args[i]);
     }
 
     public boolean argIs(int i, String lowerAscii) {
-        return io.ferrite.store.Bytes.is(args[i], lowerAscii);
+        return Bytes.is(args[i], lowerAscii);
     }
 
     public Keyspace ks() {

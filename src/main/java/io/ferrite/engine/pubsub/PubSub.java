@@ -3,6 +3,7 @@ package io.ferrite.engine.pubsub;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.tracking.TrackingCommands;
 
 import java.util.List;
 
@@ -13,7 +14,7 @@ public final class PubSub {
 
     /** On the client's loop, at disconnect or RESET: forgets its subscriptions (and its tracking) here and on every shard. */
     public static void disconnected(Engine engine, Client client) {
-        io.ferrite.engine.tracking.TrackingCommands.disconnected(engine, client);
+        TrackingCommands.disconnected(engine, client);
         if (!client.subscriptions.active()) {
             return;
         }

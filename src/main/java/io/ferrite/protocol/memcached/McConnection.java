@@ -497,7 +497,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
 
     /** For stats conns. */
     String describe() {
-        return io.ferrite.protocol.memcached.McStats.address(channel.remoteAddress());
+        return McStats.address(channel.remoteAddress());
     }
 
     boolean appendTo(Consumer<ByteBuf> w) {

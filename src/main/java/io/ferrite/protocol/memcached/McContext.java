@@ -1,5 +1,6 @@
 package io.ferrite.protocol.memcached;
 
+import io.ferrite.engine.Shard;
 import io.ferrite.engine.command.Host;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,7 +137,7 @@ public final class McContext {
     static final int RECLAIMED = 0;
     static final int UNFETCHED = 1;
 
-    public void countReclaims(io.ferrite.engine.Shard shard) {
+    public void countReclaims(Shard shard) {
         long[][] counts = new long[McSlabs.classes() + 1][2];
         reclaims.put(shard.id, counts);
         shard.onMemcachedReclaimed(e -> {
@@ -150,13 +151,13 @@ public final class McContext {
     }
 
     /** The shard's reclaim counts by slab class; read on the shard's thread. */
-    long[][] reclaims(io.ferrite.engine.Shard shard) {
+    long[][] reclaims(Shard shard) {
         long[][] c = reclaims.get(shard.id);
         return c != null ? c : new long[McSlabs.classes() + 1][2];
     }
 
     void resetStats() {
-        for (io.ferrite.engine.Shard s : server.engine().shards()) {
+        for (Shard s : server.engine().shards()) {
             s.run(() -> {
                 for (long[] c : reclaims(s)) {
                     java.util.Arrays.fill(c, 0);

@@ -1,10 +1,11 @@
 package io.ferrite.server.commands;
 
 import io.ferrite.command.family.FamilyUtil;
+import io.ferrite.engine.Client;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Client;
+import io.ferrite.engine.tracking.TrackingCommands;
 import io.ferrite.server.ClientLine;
 import io.ferrite.server.RespConnection;
 import io.ferrite.server.Server;
@@ -106,10 +107,10 @@ public final class ClientFamily {
                 c.reply.error(Errors.SYNTAX);
             }
         });
-        r.add("client|getredir", io.ferrite.engine.tracking.TrackingCommands::getRedir);
-        r.addSharded("client|tracking", io.ferrite.engine.tracking.TrackingCommands.TRACKING);
-        r.add("client|caching", io.ferrite.engine.tracking.TrackingCommands::caching);
-        r.add("client|trackinginfo", io.ferrite.engine.tracking.TrackingCommands::trackingInfo);
+        r.add("client|getredir", TrackingCommands::getRedir);
+        r.addSharded("client|tracking", TrackingCommands.TRACKING);
+        r.add("client|caching", TrackingCommands::caching);
+        r.add("client|trackinginfo", TrackingCommands::trackingInfo);
         r.add("client|help", c -> FamilyUtil.help(c, HELP));
     }
 

@@ -1,11 +1,12 @@
 package io.ferrite.server.commands;
 
-import io.ferrite.server.Server;
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Client;
-import io.ferrite.engine.Dispatcher;
+import io.ferrite.engine.pubsub.PubSub;
+import io.ferrite.server.Server;
 import io.ferrite.server.Version;
 import io.ferrite.store.Bytes;
 
@@ -38,7 +39,7 @@ public final class ConnectionFamily {
             // a RESP2 subscriber gets PING's answer in the shape of a message
             c.reply.array(2);
             c.reply.bulk("pong");
-            c.reply.bulk(c.argc() == 2 ? c.arg(1) : io.ferrite.store.Bytes.EMPTY);
+            c.reply.bulk(c.argc() == 2 ? c.arg(1) : Bytes.EMPTY);
         } else if (c.argc() == 2) {
             c.reply.bulk(c.arg(1));
         } else {
@@ -69,7 +70,7 @@ public final class ConnectionFamily {
     static void reset(Call c) {
         Client cl = c.client;
         Dispatcher.resetTransaction(cl);
-        io.ferrite.engine.pubsub.PubSub.disconnected(Server.of(c).engine(), cl);
+        PubSub.disconnected(Server.of(c).engine(), cl);
         cl.db = 0;
         cl.resp = 2;
         c.reply.protocol(2);

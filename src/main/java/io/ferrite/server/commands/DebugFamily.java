@@ -1,20 +1,21 @@
 package io.ferrite.server.commands;
 
-import io.ferrite.command.family.FamilyUtil;
-import io.ferrite.server.Server;
-import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.command.Digest;
 import io.ferrite.command.Numbers;
-import io.ferrite.engine.command.ShardedCommand;
+import io.ferrite.command.family.FamilyUtil;
+import io.ferrite.common.Log;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.server.Directive;
-import io.ferrite.common.Log;
+import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.MemoryEstimate;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.list.ListValue;
 
@@ -366,7 +367,7 @@ public final class DebugFamily {
      */
     static long serializedLength(Entry e) {
         if (!(e.value instanceof byte[] b)) {
-            return e.value instanceof io.ferrite.store.MemoryEstimate.Sized s ? s.memory() : 0;
+            return e.value instanceof MemoryEstimate.Sized s ? s.memory() : 0;
         }
         Long n = b.length <= 11 ? Bytes.parseLongStrict(b) : null;
         if (n != null) {

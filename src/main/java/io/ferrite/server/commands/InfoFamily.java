@@ -1,15 +1,16 @@
 package io.ferrite.server.commands;
 
-import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.Command;
-import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardStats;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerStats;
 import io.ferrite.server.Version;
+import io.ferrite.stats.Percentiles;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -377,7 +378,7 @@ public final class InfoFamily {
         double[] pcts = server.observer().percentiles();
         Shard[] shards = server.engine().shards();
         for (Command cmd : server.engine().commands().all()) {
-            var m = io.ferrite.engine.ShardStats.latency(shards, cmd.id());
+            var m = ShardStats.latency(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;
             }
@@ -386,7 +387,7 @@ public final class InfoFamily {
                 if (i > 0) {
                     out.append(',');
                 }
-                out.append('p').append(io.ferrite.stats.Percentiles.label(pcts[i])).append('=')
+                out.append('p').append(Percentiles.label(pcts[i])).append('=')
                     .append(String.format(Locale.ROOT, "%.3f", m.percentile(pcts[i]) / 1000.0));
             }
             out.append("\r\n");

@@ -1,9 +1,10 @@
 package io.ferrite.server.metrics;
 
-import io.ferrite.stats.LatencyHistogram;
-import io.ferrite.engine.command.Command;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.ShardStats;
+import io.ferrite.engine.command.Command;
+import io.ferrite.stats.LatencyHistogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -44,7 +45,7 @@ final class CommandLatencyCollector implements MultiCollector {
             .help("Command execution time on its shard (latency-tracking), by command");
         Shard[] shards = engine.shards();
         for (Command cmd : engine.commands().all()) {
-            LatencyHistogram.Merged m = io.ferrite.engine.ShardStats.latency(shards, cmd.id());
+            LatencyHistogram.Merged m = ShardStats.latency(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;
             }

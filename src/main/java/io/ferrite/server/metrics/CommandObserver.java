@@ -1,11 +1,12 @@
 package io.ferrite.server.metrics;
 
-import io.ferrite.stats.Percentiles;
-import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.engine.ShardStats;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CallObserver;
+import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.ServerStats;
+import io.ferrite.stats.Percentiles;
 
 /**
  * What happens after every command, on the thread (shard) that ran it, as at the end of Redis's
@@ -13,7 +14,7 @@ import io.ferrite.server.ServerStats;
  * structure written here belongs to that shard; the directives are read from volatile fields
  * refreshed on CONFIG SET, never parsed per command.
  */
-public final class CommandObserver implements io.ferrite.engine.command.CallObserver {
+public final class CommandObserver implements CallObserver {
     private final ServerConfig config;
     private final Monitors monitors;
     private volatile boolean tracking;

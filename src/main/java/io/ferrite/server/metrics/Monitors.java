@@ -1,7 +1,8 @@
 package io.ferrite.server.metrics;
 
-import io.ferrite.engine.command.Call;
+import io.ferrite.common.Log;
 import io.ferrite.engine.Client;
+import io.ferrite.engine.command.Call;
 import io.ferrite.server.RespConnection;
 import io.ferrite.server.ServerStats;
 import io.netty.buffer.Unpooled;
@@ -67,7 +68,7 @@ public final class Monitors {
                 if (pending != null && pending.totalPendingWriteBytes() > OUTPUT_LIMIT) {
                     // a monitor that does not read would make the server buffer without bound: Redis's
                     // client-output-buffer-limit for replicas (which monitors are) closes it
-                    io.ferrite.common.Log.warning("Client id=" + m.client().id + " addr=" + m.client().addr
+                    Log.warning("Client id=" + m.client().id + " addr=" + m.client().addr
                         + " closed for overcoming of output buffer limits.");
                     remove(m.client());
                     ch.close();
