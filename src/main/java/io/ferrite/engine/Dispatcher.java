@@ -8,7 +8,6 @@ import io.ferrite.engine.command.Host;
 import io.ferrite.engine.tracking.Tracking;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
-import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,17 +25,15 @@ public final class Dispatcher {
     private final CommandTable table;
     private final Transactions transactions;
     private final ClientPause clientPause;
+    private final Squasher squasher;
 
     public Dispatcher(Host server, Engine engine) {
         this.server = server;
         this.engine = engine;
         this.table = engine.commands();
         this.clientPause = engine.clientPause();
-        this.transactions = new Transactions(this, engine);
-    }
-
-    Host server() {
-        return server;
+        this.transactions = new Transactions(server, engine);
+        this.squasher = new Squasher(engine, server);
     }
 
     public ClientPause clientPause() {
@@ -154,7 +151,7 @@ public final class Dispatcher {
                     holdEveryShard(session, call);
                     return false;
                 }
-                Shard only = singleShard(cmd, call.args);
+                Shard only = KeyRouting.singleShard(engine, cmd, call.args);
                 if (only != null) {
                     return runOn(session, call, only, only != client.home || !only.free());
                 }
@@ -169,7 +166,7 @@ public final class Dispatcher {
                 List<Call> calls = new ArrayList<>();
                 calls.add(call);
                 if (!cmd.has(CommandFlag.BLOCKING)) {
-                    squashStaged(session, calls, route);
+                    squasher.joinStaged(session, calls, route);
                 }
                 new StagedChain(engine, session, calls, route).start();
                 return false;
@@ -179,7 +176,7 @@ public final class Dispatcher {
                 if (cmd.sharded().atomic()) {
                     holdEveryShard(session, call);
                 } else {
-                    fanOutUnheld(session, call);
+                    FanOut.start(engine, session, call);
                 }
                 return false;
             }
@@ -193,56 +190,29 @@ public final class Dispatcher {
             .start();
     }
 
-    /**
-     * Runs a call on one shard. Pipelined requests queued right behind it that are also single-shard
-     * commands join it: each shard runs its share of the batch in request order, in one hop, all
-     * shards at once, and the replies are put back in request order. This is Dragonfly's pipeline
-     * squashing: it stays linearizable because a client that has not yet seen a reply cannot have
-     * ordered its later requests after it, and commands on the same shard keep their order.
-     */
+    /** Runs a call on one shard, with the pipelined requests that join it ({@link Squasher}). */
     private boolean runOn(Session session, Call call, Shard target, boolean hop) {
         Client client = session.client();
-        List<Call> calls = null;
-        List<Shard> owners = null;
-        boolean allInline = !hop;
-        Shard[] owner = new Shard[1];
-        // a command that may block runs alone: the requests behind it wait until it is answered
-        for (int n = 0; n < MAX_BATCH && !call.command.has(CommandFlag.BLOCKING); n++) {
-            Call next = batchable(session, owner);
-            if (next == null) {
-                break;
-            }
-            if (calls == null) {
-                calls = new ArrayList<>();
-                owners = new ArrayList<>();
-                calls.add(call);
-                owners.add(target);
-            }
-            calls.add(next);
-            owners.add(owner[0]);
-            allInline &= owner[0] == client.home;
-        }
-        if (allInline) {
+        Squasher.Batch batch = squasher.joinSingleShard(session, call, target);
+        if (!hop && (batch == null || batch.allOn(client.home))) {
             long t = System.nanoTime();
-            for (Call c : calls == null ? List.of(call) : calls) {
+            for (Call c : batch == null ? List.of(call) : batch.calls) {
                 c.reply = session.reply();
                 c.ks = client.home.view(client.db);
                 t = Invoker.invokeAt(c, client.home, t);
             }
             return !Blocking.blockedHere(engine, session, call, client.home);
         }
-        if (calls == null) {
-            calls = List.of(call);
-            owners = List.of(target);
+        if (batch == null) {
             if (hop) {
                 session.hopped(target);
             }
+            new PipelineBatch(engine, session, List.of(call), List.of(target)).start();
+        } else {
+            new PipelineBatch(engine, session, batch.calls, batch.owners).start();
         }
-        new PipelineBatch(engine, session, calls, owners).start();
         return false;
     }
-
-    private static final int MAX_BATCH = 64;
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -275,157 +245,6 @@ public final class Dispatcher {
         && Bytes.is(a[0], "debug") && Bytes.is(a[1], "object");
 
     /**
-     * The one shard owning all of a simple-range command's keys, found without allocating; null
-     * when the keys span shards, the arguments do not fit, or the key layout is not a plain range.
-     */
-    private Shard singleShard(Command cmd, byte[][] args) {
-        if (!cmd.simpleKeys() || OtherDatabase.of(cmd, args) >= 0) {
-            return null;
-        }
-        int last = cmd.lastKey(args.length);
-        int first = cmd.firstKey();
-        if (first >= args.length || last >= args.length || last < first) {
-            return null;
-        }
-        Shard s = engine.shardOf(args[first]);
-        for (int i = first + cmd.keyStep(); i <= last; i += cmd.keyStep()) {
-            if (engine.shardOf(args[i]) != s) {
-                return null;
-            }
-        }
-        return s;
-    }
-
-    /** The next queued request if it is a plain single-shard keyed command that may join a batch; its shard goes to {@code owner[0]}. */
-    private Call batchable(Session session, Shard[] owner) {
-        Client client = session.client();
-        byte[][] args = session.peekRequest();
-        Command cmd = joinable(client, args);
-        if (cmd == null) {
-            return null;
-        }
-        Shard s = singleShard(cmd, args);
-        if (s == null) {
-            return null;
-        }
-        owner[0] = s;
-        return take(session, cmd, args);
-    }
-
-    /**
-     * The command of a queued request that may run together with the one before it: a plain keyed
-     * command that needs none of process()'s special handling (errors, MULTI, pauses, reply modes).
-     */
-    private Command joinable(Client client, byte[][] args) {
-        if (args == null || client.inMulti || client.replyMode != Client.ReplyMode.ON) {
-            return null;
-        }
-        Command cmd = table.lookup(args[0]);
-        if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
-            || cmd.has(CommandFlag.BLOCKING)
-            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, client) > 0) {
-            return null;
-        }
-        return cmd;
-    }
-
-    private Call take(Session session, Command cmd, byte[][] args) {
-        Client client = session.client();
-        session.takeRequest();
-        client.lastCommand = cmd.fullName();
-        Call call = new Call(cmd, args, client, server);
-        call.track = Tracking.tracks(client, cmd);
-        return call;
-    }
-
-    private static final int MAX_STAGED_KEYS = 1024;
-
-    /**
-     * Pipelined multi-key commands over several shards queued right behind a first one join its
-     * chain: the holds and hops are paid once for all of them (see {@link StagedChain}).
-     */
-    private void squashStaged(Session session, List<Call> calls, KeyRouting route) {
-        Client client = session.client();
-        while (calls.size() < MAX_BATCH && route.keys.size() < MAX_STAGED_KEYS) {
-            byte[][] args = session.peekRequest();
-            Command cmd = joinable(client, args);
-            if (cmd == null || singleShard(cmd, args) != null) {
-                return;
-            }
-            KeyRouting r = KeyRouting.of(engine, cmd, args, client.db);
-            if (r.single != null || r.keys.isEmpty()) {
-                return;
-            }
-            calls.add(take(session, cmd, args));
-            route.merge(r, engine);
-        }
-    }
-
-    /** A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY): each shard in turn, no holds. */
-    private void fanOutUnheld(Session session, Call call) {
-        Client client = session.client();
-        Shard[] all = engine.shards();
-        Object[] parts = new Object[all.length];
-        int[] pending = {all.length};
-        ByteBuf buf = session.newBuffer();
-        call.reply = new Reply(buf, client.resp, session.reply().listener());
-        for (int i = 0; i < all.length; i++) {
-            int idx = i;
-            Shard s = all[i];
-            s.run(() -> {
-                s.beginCommand();
-                Object part = Invoker.onShard(call, s.view(client.db));
-                session.execute(() -> {
-                    parts[idx] = part;
-                    if (--pending[0] == 0) {
-                        long t0 = System.nanoTime();
-                        int errors = call.reply.errorCount();
-                        Invoker.combine(call, java.util.Arrays.asList(parts));
-                        Invoker.record(call, client.home, t0, errors);
-                        session.resume(buf);
-                    }
-                });
-            });
-        }
-    }
-
-    /** EXEC: runs the queued calls as one atomic unit over every shard they (and the WATCHed keys) touch. */
-    void exec(Session session, List<Client.QueuedCommand> queued, Runnable afterCalls) {
-        Client client = session.client();
-        List<Call> calls = new ArrayList<>(queued.size());
-        List<KeyRouting> routes = new ArrayList<>(queued.size());
-        KeyRouting all = new KeyRouting();
-        boolean everywhere = false;
-        // each command's keys live in the database it will run in: a queued SELECT changes it for those after it
-        int db = client.db;
-        for (Client.QueuedCommand q : queued) {
-            Call call = new Call(q.command(), q.args(), client, server);
-            call.track = Tracking.tracks(client, q.command(), false);
-            calls.add(call);
-            KeyRouting r = q.command().kind() == Command.Kind.KEYED
-                ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();
-            db = selectedBy(q, db);
-            routes.add(r);
-            all.merge(r, engine);
-            everywhere |= q.command().kindFor(q.args()) == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
-        }
-        // CLIENT CACHING covered the whole transaction; it ends with EXEC
-        client.tracking.caching = false;
-        for (Client.WatchedKey w : client.watched) {
-            all.shardIds.add(w.shard().id);
-        }
-        Shard[] held;
-        if (everywhere) {
-            held = engine.shards();
-        } else if (all.shardIds.isEmpty()) {
-            held = new Shard[] {client.home};
-        } else {
-            held = all.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
-        }
-        new CrossShardRun(engine, session, calls, routes, held, true, afterCalls).start();
-    }
-
-    /**
      * The connection is closed. An EXEC in flight keeps its WATCH state (it decides, when its
      * shards are held, whether a watched key changed) and drops it when it ends.
      */
@@ -438,23 +257,10 @@ public final class Dispatcher {
         }
     }
 
-    /** The database a client is in after queued command {@code q}, which ran in {@code db} (SELECT changes it when it succeeds). */
-    private int selectedBy(Client.QueuedCommand q, int db) {
-        if (!q.command().fullName().equals("select") || q.args().length != 2) {
-            return db;
-        }
-        Long n = Bytes.parseLongStrict(q.args()[1]);
-        return n != null && n >= 0 && n < engine.shard(0).databases() ? n.intValue() : db;
-    }
-
     /** Drops the client's WATCHes and MULTI state: RESET and disconnects. */
     public static void resetTransaction(Client client) {
         client.clearMulti();
         Transactions.unwatchAll(client);
-    }
-
-    private Shard[] shardsOf(KeyRouting route) {
-        return route.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
     }
 
     /** Redis's allowProtectedAction: DEBUG follows enable-debug-command, MODULE enable-module-command. */

@@ -14,6 +14,28 @@ final class KeyRouting {
     /** A single owning shard, when there is exactly one. */
     Shard single;
 
+    /**
+     * The one shard owning all of a simple-range command's keys, found without allocating; null
+     * when the keys span shards, the arguments do not fit, or the key layout is not a plain range.
+     */
+    static Shard singleShard(Engine engine, Command cmd, byte[][] args) {
+        if (!cmd.simpleKeys() || OtherDatabase.of(cmd, args) >= 0) {
+            return null;
+        }
+        int last = cmd.lastKey(args.length);
+        int first = cmd.firstKey();
+        if (first >= args.length || last >= args.length || last < first) {
+            return null;
+        }
+        Shard s = engine.shardOf(args[first]);
+        for (int i = first + cmd.keyStep(); i <= last; i += cmd.keyStep()) {
+            if (engine.shardOf(args[i]) != s) {
+                return null;
+            }
+        }
+        return s;
+    }
+
     static KeyRouting of(Engine engine, Command cmd, byte[][] args, int db) {
         KeyRouting r = new KeyRouting();
         cmd.keyPositions(args, args.length, i -> r.addKey(engine, db, args[i]));

@@ -2,6 +2,9 @@ package io.ferrite.engine;
 
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.Host;
+import io.ferrite.engine.tracking.Tracking;
+import io.ferrite.store.Bytes;
 import io.ferrite.reply.Reply;
 
 import java.util.ArrayList;
@@ -9,11 +12,11 @@ import java.util.List;
 
 /** MULTI, EXEC, DISCARD, WATCH and UNWATCH, with Redis's replies and errors (multi.c). */
 final class Transactions {
-    private final Dispatcher dispatcher;
+    private final Host server;
     private final Engine engine;
 
-    Transactions(Dispatcher dispatcher, Engine engine) {
-        this.dispatcher = dispatcher;
+    Transactions(Host server, Engine engine) {
+        this.server = server;
         this.engine = engine;
     }
 
@@ -28,7 +31,6 @@ final class Transactions {
 
     private void counted(Session session, Command cmd, byte[][] args) {
         Client c = session.client();
-        var server = dispatcher.server();
         server.observer().afterEngineCommand(new Call(cmd, args, c, server), c.home.stats);
     }
 
@@ -95,7 +97,7 @@ final class Transactions {
             return true;
         }
         c.execRunning = true;
-        dispatcher.exec(session, queued, () -> {
+        exec(session, queued, () -> {
             c.execRunning = false;
             unwatchAll(c);
             session.execute(() -> counted(session, cmd, args));
@@ -156,5 +158,50 @@ final class Transactions {
         }
         c.watched.clear();
         c.casDirty = false;
+    }
+
+    /** EXEC: runs the queued calls as one atomic unit over every shard they (and the WATCHed keys) touch. */
+    private void exec(Session session, List<Client.QueuedCommand> queued, Runnable afterCalls) {
+        Client client = session.client();
+        List<Call> calls = new ArrayList<>(queued.size());
+        List<KeyRouting> routes = new ArrayList<>(queued.size());
+        KeyRouting all = new KeyRouting();
+        boolean everywhere = false;
+        // each command's keys live in the database it will run in: a queued SELECT changes it for those after it
+        int db = client.db;
+        for (Client.QueuedCommand q : queued) {
+            Call call = new Call(q.command(), q.args(), client, server);
+            call.track = Tracking.tracks(client, q.command(), false);
+            calls.add(call);
+            KeyRouting r = q.command().kind() == Command.Kind.KEYED
+                ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();
+            db = selectedBy(q, db);
+            routes.add(r);
+            all.merge(r, engine);
+            everywhere |= q.command().kindFor(q.args()) == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
+        }
+        // CLIENT CACHING covered the whole transaction; it ends with EXEC
+        client.tracking.caching = false;
+        for (Client.WatchedKey w : client.watched) {
+            all.shardIds.add(w.shard().id);
+        }
+        Shard[] held;
+        if (everywhere) {
+            held = engine.shards();
+        } else if (all.shardIds.isEmpty()) {
+            held = new Shard[] {client.home};
+        } else {
+            held = all.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
+        }
+        new CrossShardRun(engine, session, calls, routes, held, true, afterCalls).start();
+    }
+
+    /** The database a client is in after queued command {@code q}, which ran in {@code db} (SELECT changes it when it succeeds). */
+    private int selectedBy(Client.QueuedCommand q, int db) {
+        if (!q.command().fullName().equals("select") || q.args().length != 2) {
+            return db;
+        }
+        Long n = Bytes.parseLongStrict(q.args()[1]);
+        return n != null && n >= 0 && n < engine.shard(0).databases() ? n.intValue() : db;
     }
 }
