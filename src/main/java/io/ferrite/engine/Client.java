@@ -50,6 +50,8 @@ public final class Client {
 
     // MULTI / EXEC
     public boolean inMulti;
+    /** The request at the head of the queue already had its eviction run (maxmemory): it now runs or is refused. */
+    boolean evictedForRequest;
     /** An EXEC is running: its WATCH state is its own until it ends, even if the client disconnects. */
     boolean execRunning;
     public boolean multiAborted;

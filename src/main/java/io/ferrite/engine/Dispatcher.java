@@ -92,6 +92,16 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
+        boolean evicted = client.evictedForRequest;
+        client.evictedForRequest = false;
+        if (!evicted && engine.mustEvict()) {
+            // Redis's performEvictions before the command: the request waits, at the head of the
+            // queue, while the shards remove keys, then comes back here to run or be refused
+            client.evictedForRequest = true;
+            session.postpone(args, EVICTION_WAIT_MILLIS);
+            Eviction.run(engine, session::wake);
+            return false;
+        }
         if (engine.overMaxMemory() && refusedOnOom(cmd, client)) {
             reject(reply, cmd, client, OOM);
             return true;
@@ -213,6 +223,9 @@ public final class Dispatcher {
         }
         return false;
     }
+
+    /** A safety net only: the eviction run wakes the request as soon as it ends. */
+    private static final long EVICTION_WAIT_MILLIS = 10_000;
 
     static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 

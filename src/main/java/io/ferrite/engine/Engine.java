@@ -137,6 +137,27 @@ public final class Engine {
     }
 
     private volatile long maxMemory;
+    private volatile Eviction.Policy evictionPolicy = Eviction.Policy.NOEVICTION;
+    private volatile int evictionSamples = 5;
+
+    /** maxmemory-policy and maxmemory-samples; set by the server from its configuration. */
+    public void eviction(Eviction.Policy policy, int samples) {
+        this.evictionPolicy = policy;
+        this.evictionSamples = samples;
+    }
+
+    public Eviction.Policy evictionPolicy() {
+        return evictionPolicy;
+    }
+
+    int evictionSamples() {
+        return evictionSamples;
+    }
+
+    /** Whether a command must first evict: over maxmemory with a policy that evicts. */
+    public boolean mustEvict() {
+        return evictionPolicy != Eviction.Policy.NOEVICTION && overMaxMemory();
+    }
 
     public static long startupMemory() {
         return STARTUP_MEMORY;

@@ -63,6 +63,7 @@ final class PipelineBatch {
             Shard s = shards.get(0);
             s.run(() -> {
                 runShare(0);
+                s.tracking.broadcastNow(engine.sessions());
                 // a blocking command runs alone (never batched): if it blocked, its reply comes when it is served
                 if (calls.size() == 1 && Blocking.blockedHere(engine, session, calls.get(0), s)) {
                     buffers.get(0).release();

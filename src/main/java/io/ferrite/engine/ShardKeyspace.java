@@ -53,6 +53,15 @@ public final class ShardKeyspace implements Keyspace {
         }
     }
 
+    /** Removes an entry for maxmemory (Redis's eviction): a modification with an "evicted" event. */
+    void evict(Entry e) {
+        signalIfStream(e);
+        db().remove(e);
+        shard.stats.evictedKeys++;
+        touched(e.key, null);
+        notify(Notify.EVICTED, "evicted", e.key);
+    }
+
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
         signalIfStream(e);

@@ -12,6 +12,8 @@ public final class ShardStats {
     public long keyspaceHits;
     public long keyspaceMisses;
     public long expiredKeys;
+    /** Keys removed by maxmemory's eviction (INFO evicted_keys). */
+    public long evictedKeys;
     public long expiredStalePerc;
     public long expireCycleCpuMillis;
     public long expiredTimeCapReached;
@@ -49,6 +51,7 @@ public final class ShardStats {
         keyspaceHits = 0;
         keyspaceMisses = 0;
         expiredKeys = 0;
+        evictedKeys = 0;
         expiredTimeCapReached = 0;
         commandsProcessed = 0;
         crossShardOps = 0;

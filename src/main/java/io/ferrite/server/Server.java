@@ -2,6 +2,7 @@ package io.ferrite.server;
 
 import io.ferrite.command.family.Families;
 import io.ferrite.common.Log;
+import io.ferrite.engine.Eviction;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
@@ -114,11 +115,18 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         engine.notifyFlags(config::notifyFlags);
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
-        engine.maxMemory(config.getLong("maxmemory"));
+        applyEviction();
         dispatcher = new Dispatcher(this, engine);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
+    }
+
+    /** maxmemory, maxmemory-policy and maxmemory-samples, as the engine applies them. */
+    public void applyEviction() {
+        engine.maxMemory(config.getLong("maxmemory"));
+        Eviction.Policy policy = Eviction.Policy.of(config.get("maxmemory-policy"));
+        engine.eviction(policy == null ? Eviction.Policy.NOEVICTION : policy, config.getInt("maxmemory-samples"));
     }
 
     /** Connections may move to the loop of the shard they use (only when every shard's loop serves connections). */

@@ -91,6 +91,10 @@ public final class ServerConfig implements Settings {
         add(Directive.integer("tracking-table-max-keys", 1000000, 0, Long.MAX_VALUE, true));
         // enforced with noeviction: writes are refused with OOM once used_memory is over it
         add(Directive.memory("maxmemory", 0, 0, -1L, true).with(Flag.UNSIGNED));
+        // eviction by the LRU, TTL and random policies (the LFU ones need counters not kept yet)
+        add(Directive.choice("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu", "volatile-random",
+            "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+        add(Directive.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
             Percentiles::check, Percentiles::canonical).with(Flag.MULTI_ARG));

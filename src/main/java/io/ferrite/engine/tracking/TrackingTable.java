@@ -206,6 +206,9 @@ public final class TrackingTable {
      * loop sleeps.
      */
     private void broadcast(LongFunction<Session> sessions) {
+        if (!broadcastQueued) {
+            return;
+        }
         broadcastQueued = false;
         for (Map.Entry<byte[], TreeMap<byte[], Client>> e : pending.entrySet()) {
             Set<Client> clients = prefixes.get(k(e.getKey()));
@@ -230,6 +233,15 @@ public final class TrackingTable {
             }
         }
         pending.clear();
+    }
+
+    /**
+     * Sends the pending BCAST invalidations now, before the work that caused them hands its
+     * replies back: a client that sees the writer's reply and then sends a command must get the
+     * invalidation first, as Redis's beforeSleep guarantees. The queued broadcast then finds nothing.
+     */
+    public void broadcastNow(LongFunction<Session> sessions) {
+        broadcast(sessions);
     }
 
     /** FLUSHDB / FLUSHALL: every key is gone, so no reader needs remembering (the null invalidation is sent once, elsewhere). */

@@ -1,6 +1,7 @@
 package io.ferrite.server.commands;
 
 import io.ferrite.command.family.FamilyUtil;
+import io.ferrite.engine.Eviction;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.store.Glob;
@@ -120,7 +121,8 @@ public final class ConfigFamily {
                 continue;
             }
             if (unsupportedValue(d, c.argString(i + 1))) {
-                errStr = "Ferrite does not evict keys yet: " + d.name() + " can only be " + ONLY_VALUE.get(d.name());
+                errStr = "Ferrite keeps no LFU counters yet: maxmemory-policy can be noeviction, allkeys-lru, volatile-lru,"
+                    + " allkeys-random, volatile-random or volatile-ttl";
                 errArg = given;
                 continue;
             }
@@ -170,19 +172,10 @@ public final class ConfigFamily {
      * value it does: setting another at run time is refused rather than answered OK with no effect.
      * (A config file may name them; start-up then warns.) maxmemory is enforced as noeviction only.
      */
-    private static final Map<String, String> ONLY_VALUE = Map.of("maxmemory-policy", "noeviction");
-
     private static boolean unsupportedValue(Directive d, String value) {
-        String only = ONLY_VALUE.get(d.name());
-        if (only == null) {
-            return false;
-        }
-        try {
-            return !d.normalizedEquals(only, value);
-        } catch (IllegalArgumentException invalid) {
-            // a malformed value gets the directive's own error
-            return false;
-        }
+        // the LFU policies need access counters Ferrite does not keep yet; a malformed value gets the directive's own error
+        return d.name().equals("maxmemory-policy") && Eviction.Policy.of(value.trim()) == null
+            && value.trim().toLowerCase(java.util.Locale.ROOT).endsWith("-lfu");
     }
 
     private static boolean sameValue(ServerConfig cfg, Directive d, String value) {
@@ -201,8 +194,12 @@ public final class ConfigFamily {
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
         }
-        if (name.equals("maxmemory")) {
-            server.engine().maxMemory(server.config().getLong("maxmemory"));
+        if (name.equals("maxmemory") || name.equals("maxmemory-policy") || name.equals("maxmemory-samples")) {
+            server.applyEviction();
+            // as Redis's updateMaxmemory: a limit now below used memory evicts at once
+            if (server.engine().mustEvict()) {
+                Eviction.run(server.engine(), () -> { });
+            }
         }
         server.observer().reload();
     }

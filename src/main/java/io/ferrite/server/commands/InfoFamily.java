@@ -173,6 +173,8 @@ public final class InfoFamily {
         field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
         field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(out, "mem_fragmentation_bytes", rss - used);
+        // no replication or AOF buffers yet: nothing is left out of the eviction's count
+        field(out, "mem_not_counted_for_evict", 0);
         Runtime rt = Runtime.getRuntime();
         field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
         field(out, "jvm_heap_max", rt.maxMemory());
@@ -267,11 +269,13 @@ public final class InfoFamily {
         long hits = 0;
         long misses = 0;
         long cross = 0;
+        long evicted = 0;
         Shard[] shards = server.engine().shards();
         for (Shard s : shards) {
             ShardStats ss = s.stats;
             processed += ss.commandsProcessed;
             expired += ss.expiredKeys;
+            evicted += ss.evictedKeys;
             stalePerc += ss.expiredStalePerc;
             expireCpu += ss.expireCycleCpuMillis;
             timeCap += ss.expiredTimeCapReached;
@@ -294,7 +298,7 @@ public final class InfoFamily {
         field(out, "expired_time_cap_reached_count", timeCap);
         field(out, "expire_cycle_cpu_milliseconds", expireCpu);
         // no maxmemory eviction exists: nothing is ever evicted
-        field(out, "evicted_keys", 0);
+        field(out, "evicted_keys", evicted);
         field(out, "keyspace_hits", hits);
         field(out, "keyspace_misses", misses);
         long channels = 0;

@@ -53,6 +53,8 @@ public final class FerriteMeters implements AutoCloseable {
         counter("ferrite_keyspace_hits", "Key lookups that found the key", () -> sumShards(s -> s.stats.keyspaceHits), Tags.empty());
         counter("ferrite_keyspace_misses", "Key lookups that did not find the key", () -> sumShards(s -> s.stats.keyspaceMisses), Tags.empty());
         counter("ferrite_expired_keys", "Keys deleted because their TTL passed", () -> sumShards(s -> s.stats.expiredKeys), Tags.empty());
+        counter("ferrite_evicted_keys", "Keys removed by maxmemory's eviction policy (INFO evicted_keys)",
+            () -> sumShards(s -> s.stats.evictedKeys), Tags.empty());
         counter("ferrite_expired_time_cap_reached", "Active expiry cycles stopped by their time limit",
             () -> sumShards(s -> s.stats.expiredTimeCapReached), Tags.empty());
         counter("ferrite_connections_received", "Connections accepted", st.totalConnections::sum, Tags.empty());

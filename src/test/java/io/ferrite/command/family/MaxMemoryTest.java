@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** maxmemory enforced as Redis's noeviction policy: writes are refused with OOM once over it, on a private server. */
+/** maxmemory with Redis's noeviction policy: writes are refused with OOM once over it, on a private server. */
 class MaxMemoryTest extends FerriteTest {
     private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
     private RawClient r;
@@ -70,9 +70,11 @@ class MaxMemoryTest extends FerriteTest {
     }
 
     @Test
-    void onlyNoevictionIsAccepted() {
-        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")).isEqualTo("-ERR CONFIG SET failed "
-            + "(possibly related to argument 'maxmemory-policy') - Ferrite does not evict keys yet: maxmemory-policy can only be noeviction\r\n");
+    void theLfuPoliciesAreRefused() {
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")).isEqualTo("-ERR CONFIG SET failed "
+            + "(possibly related to argument 'maxmemory-policy') - Ferrite keeps no LFU counters yet: maxmemory-policy can be"
+            + " noeviction, allkeys-lru, volatile-lru, allkeys-random, volatile-random or volatile-ttl\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")).isEqualTo("+OK\r\n");
         assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "bad")).startsWith("-ERR CONFIG SET failed "
             + "(possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following:");
         assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction")).isEqualTo("+OK\r\n");

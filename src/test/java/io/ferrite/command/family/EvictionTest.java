@@ -1,0 +1,138 @@
+package io.ferrite.command.family;
+
+import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** maxmemory's eviction policies (LRU, TTL, random): keys go before a command runs, as Redis's performEvictions. */
+class EvictionTest extends FerriteTest {
+    private static final String VALUE = "v".repeat(1000);
+    private RawClient r;
+    private RawClient admin;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        port = ownServer(Map.of()).respPort();
+        r = raw(port);
+        admin = raw(port);
+    }
+
+    private static long info(RawClient c, String field) {
+        Matcher m = Pattern.compile("\r\n" + field + ":(\\d+)\r\n").matcher(c.call("INFO", "everything"));
+        assertThat(m.find()).as(field).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private void load(String prefix, int n, String... options) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            String[] cmd = new String[3 + options.length];
+            cmd[0] = "SET";
+            cmd[1] = prefix + i;
+            cmd[2] = VALUE;
+            System.arraycopy(options, 0, cmd, 3, options.length);
+            b.writeBytes(RawClient.encode(cmd));
+        }
+        r.send(b.toByteArray());
+        for (int i = 0; i < n; i++) {
+            assertThat(r.readReply()).isEqualTo("+OK\r\n");
+        }
+    }
+
+    private long count(String prefix, int n) {
+        long present = 0;
+        for (int i = 0; i < n; i++) {
+            present += r.call("EXISTS", prefix + i).equals(":1\r\n") ? 1 : 0;
+        }
+        return present;
+    }
+
+    @Test
+    void allkeysPoliciesEvictUntilMemoryIsUnderTheLimit() {
+        for (String policy : new String[] {"allkeys-random", "allkeys-lru"}) {
+            r.call("FLUSHALL");
+            load("k", 2000);
+            long used = info(r, "used_memory");
+            long limit = used - 1_000_000;
+            long evictedBefore = info(r, "evicted_keys");
+            assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", policy)).isEqualTo("+OK\r\n");
+            assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(limit))).isEqualTo("+OK\r\n");
+            assertThat(r.call("SET", "trigger", "1")).isEqualTo("+OK\r\n");
+            long left = count("k", 2000);
+            assertThat(left).as(policy).isBetween(1L, 1999L);
+            assertThat(info(r, "evicted_keys") - evictedBefore).isEqualTo(2000 - left);
+            assertThat(info(r, "used_memory")).isLessThanOrEqualTo(limit + 2000);
+            admin.call("CONFIG", "SET", "maxmemory", "0");
+        }
+    }
+
+    @Test
+    void volatilePoliciesTakeOnlyKeysWithATtlAndThenRefuseWrites() {
+        load("keep", 300);
+        load("vol", 700, "EX", "1000");
+        long used = info(r, "used_memory");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-random")).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 300_000))).isEqualTo("+OK\r\n");
+        assertThat(r.call("GET", "keep0")).startsWith("$1000\r\n");
+        assertThat(count("keep", 300)).isEqualTo(300);
+        assertThat(count("vol", 700)).isBetween(1L, 699L);
+        // once only keys without a TTL are left, writes get Redis's OOM error
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo("+OK\r\n");
+        assertThat(r.call("SET", "more", "1")).isEqualTo("-OOM command not allowed when used memory > 'maxmemory'.\r\n");
+        assertThat(count("vol", 700)).isZero();
+        assertThat(count("keep", 300)).isEqualTo(300);
+    }
+
+    @Test
+    void volatileTtlTakesTheSoonestToExpire() {
+        load("soon", 200, "EX", "100");
+        load("late", 200, "EX", "100000");
+        long used = info(r, "used_memory");
+        admin.call("CONFIG", "SET", "maxmemory-samples", "64");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl")).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 100_000))).isEqualTo("+OK\r\n");
+        assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
+        assertThat(count("soon", 200)).isLessThan(200);
+        assertThat(count("late", 200)).isEqualTo(200);
+    }
+
+    @Test
+    void aTrackingClientHearsOfTheEvictedKeyBeforeTheReply() {
+        RawClient t = raw(port);
+        t.call("HELLO", "3");
+        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo("+OK\r\n");
+        long used = info(admin, "used_memory");
+        admin.call("CONFIG", "SET", "maxmemory", Long.toString(used + 100 * 1024));
+        admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-random");
+        t.call("SETEX", "volatile-key", "10000", "x");
+        assertThat(t.call("GET", "volatile-key")).isEqualTo("$1\r\nx\r\n");
+        // about 200 kB: over the limit, so the next command evicts the one volatile key first
+        t.call("SETBIT", "big-key", "1600000", "0");
+        assertThat(t.call("GETBIT", "big-key", "0"))
+            .isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$12\r\nvolatile-key\r\n");
+        assertThat(t.readReply()).isEqualTo(":0\r\n");
+        admin.call("CONFIG", "SET", "maxmemory", "0");
+    }
+
+    @Test
+    void evictedKeysRaiseKeyspaceEvents() {
+        admin.call("CONFIG", "SET", "notify-keyspace-events", "Ee");
+        admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+        RawClient sub = raw(port);
+        assertThat(sub.call("PSUBSCRIBE", "*")).isEqualTo("*3\r\n$10\r\npsubscribe\r\n$1\r\n*\r\n:1\r\n");
+        r.call("SET", "foo", "bar");
+        // lowering maxmemory under the used memory evicts at once, as Redis's CONFIG SET does
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo("+OK\r\n");
+        assertThat(sub.readReply()).isEqualTo("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$22\r\n__keyevent@0__:evicted\r\n$3\r\nfoo\r\n");
+        admin.call("CONFIG", "SET", "maxmemory", "0");
+    }
+}
