@@ -121,4 +121,19 @@ final class AnyKeyKeyspace implements Keyspace {
     public void signalReady(byte[] key) {
         owner(key).signalReady(key);
     }
+
+    /** The changes of every shard: the call holds them all and touches each key on its owner. */
+    @Override
+    public long dirty() {
+        long n = 0;
+        for (int i = 0; i < engine.shardCount(); i++) {
+            n += engine.shard(i).stats.dirty;
+        }
+        return n;
+    }
+
+    @Override
+    public io.ferrite.engine.feed.EffectFeed feed() {
+        return engine.feed();
+    }
 }

@@ -41,6 +41,8 @@ final class CrossShardRun {
     /** Set on the client's thread when a step threw (see {@link #fail}) or the run has finished. */
     private boolean failed;
     private boolean finished;
+    /** An EXEC's effects, appended together (wrapped in MULTI/EXEC) before its shards are released; null when nobody listens. */
+    private io.ferrite.engine.feed.Effects group;
 
     CrossShardRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
                   boolean exec, Runnable afterCalls) {
@@ -105,6 +107,8 @@ final class CrossShardRun {
             out.writerIndex(0);
             reply.error(exec ? "ERR internal error running 'exec'" : Invoker.internalError(calls.get(0)));
         }
+        // what ran before the failure changed the data: it propagates all the same
+        commitEffects();
         for (int i = 0; i < acquired; i++) {
             held[i].release(this);
         }
@@ -149,6 +153,9 @@ final class CrossShardRun {
                 }
             }
             reply.array(calls.size());
+            if (engine.feed().active()) {
+                group = engine.feed().unit(true);
+            }
             begun = true;
             step();
         });
@@ -168,6 +175,7 @@ final class CrossShardRun {
         next++;
         call.reply = reply;
         call.denyBlocking = exec;
+        call.effects = group;
         Command cmd = call.command;
         switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
@@ -211,6 +219,7 @@ final class CrossShardRun {
             long t0 = System.nanoTime();
             int errors = reply.errorCount();
             Invoker.combine(call, java.util.Arrays.asList(parts));
+            Propagation.afterCombined(call, engine.feed(), errors);
             Invoker.record(call, home, t0, errors);
             step();
         });
@@ -265,7 +274,7 @@ final class CrossShardRun {
                 moved.forEach((k, e) -> slots.put(k, new StagedKeyspace.Slot(owner, e)));
             }
             Shard home = session.client().home;
-            call.ks = new StagedKeyspace(slots, session.client().db, System.currentTimeMillis(), home.stats);
+            call.ks = new StagedKeyspace(slots, session.client().db, System.currentTimeMillis(), home.stats, engine.feed());
             long t0 = System.nanoTime();
             int errors = reply.errorCount();
             try {
@@ -302,6 +311,7 @@ final class CrossShardRun {
 
     private void finish() {
         finished = true;
+        commitEffects();
         List<Shard> ready = new ArrayList<>();
         for (Shard s : held) {
             if (s.blocks.readySince() == 0) {
@@ -314,6 +324,14 @@ final class CrossShardRun {
         releaseInTurn(ready, 0);
         afterCalls.run();
         session.resume(out);
+    }
+
+    /** The EXEC's effects go out while its shards are still held, so nothing another client does can come between. */
+    private void commitEffects() {
+        if (group != null) {
+            group.commit();
+            group = null;
+        }
     }
 
     /**

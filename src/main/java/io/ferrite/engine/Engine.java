@@ -19,9 +19,11 @@ public final class Engine {
     private final io.ferrite.tracking.TrackingLimit trackingLimit = new io.ferrite.tracking.TrackingLimit(this);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
+    private final io.ferrite.engine.feed.EffectFeed feed;
 
     public Engine(EventLoopGroup loops, int databases, CommandTable commands) {
         this.commands = commands;
+        this.feed = new io.ferrite.engine.feed.EffectFeed(databases);
         java.util.List<Shard> list = new java.util.ArrayList<>();
         for (EventExecutor e : loops) {
             Shard s = new Shard(this, list.size(), (EventLoop) e, databases, commands.size());
@@ -52,6 +54,11 @@ public final class Engine {
 
     public int notifyFlags() {
         return notifyFlags.getAsInt();
+    }
+
+    /** Every change to the keyspace, in one order, as Redis propagates it: what the AOF and replicas read. */
+    public io.ferrite.engine.feed.EffectFeed feed() {
+        return feed;
     }
 
     public io.ferrite.tracking.TrackingLimit trackingLimit() {

@@ -80,4 +80,14 @@ public interface Keyspace {
      */
     default void signalReady(byte[] key) {
     }
+
+    /** Changes counted so far where this keyspace counts them (Redis's server.dirty): a call that grows it propagates. */
+    default long dirty() {
+        return 0;
+    }
+
+    /** The effects feed of the server this keyspace belongs to. */
+    default io.ferrite.engine.feed.EffectFeed feed() {
+        return null;
+    }
 }

@@ -57,6 +57,7 @@ public final class ShardKeyspace implements Keyspace {
         signalIfStream(e);
         db().remove(e);
         shard.stats.expiredKeys++;
+        shard.engine.feed().expired(index, e.key);
         // Redis signals an expiry with no client, so a NOLOOP reader still hears about it
         touched(e.key, null);
         notify(Notify.EXPIRED, "expired", e.key);
@@ -220,6 +221,16 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public Keyspace other(int db) {
         return shard.view(db);
+    }
+
+    @Override
+    public long dirty() {
+        return shard.stats.dirty;
+    }
+
+    @Override
+    public io.ferrite.engine.feed.EffectFeed feed() {
+        return shard.engine.feed();
     }
 
     // Whole-database operations for commands that run on every shard

@@ -32,17 +32,21 @@ final class StagedKeyspace implements Keyspace {
     private final int index;
     private final long now;
     final ShardStats stats;
+    private final io.ferrite.engine.feed.EffectFeed feed;
     /** Keyspace events of the command, published in order once it is done ({@link #publishEvents}). */
     private final List<Event> events;
 
     private record Event(int db, int type, String name, byte[] key) {
     }
 
-    StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats) {
-        this(slots, index, now, stats, new ArrayList<>());
+    StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats,
+                   io.ferrite.engine.feed.EffectFeed feed) {
+        this(slots, index, now, stats, new ArrayList<>(), feed);
     }
 
-    private StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats, List<Event> events) {
+    private StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats, List<Event> events,
+                           io.ferrite.engine.feed.EffectFeed feed) {
+        this.feed = feed;
         this.slots = slots;
         this.index = index;
         this.now = now;
@@ -202,6 +206,16 @@ final class StagedKeyspace implements Keyspace {
 
     @Override
     public Keyspace other(int db) {
-        return new StagedKeyspace(slots, db, now, stats, events);
+        return new StagedKeyspace(slots, db, now, stats, events, feed);
+    }
+
+    @Override
+    public long dirty() {
+        return stats.dirty;
+    }
+
+    @Override
+    public io.ferrite.engine.feed.EffectFeed feed() {
+        return feed;
     }
 }

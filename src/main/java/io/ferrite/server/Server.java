@@ -97,6 +97,7 @@ public final class Server implements AutoCloseable {
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
+        engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         engine.maxMemory(config.getLong("maxmemory"));
