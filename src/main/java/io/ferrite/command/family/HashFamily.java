@@ -238,6 +238,7 @@ public final class HashFamily {
         byte[] formatted = Numbers.formatHuman(sum);
         set(t, c.arg(2), formatted);
         done(c, t, "hincrbyfloat");
+        Propagated.as(c, Propagated.HSET, c.arg(1), c.arg(2), formatted);
         c.reply.bulk(formatted);
     }
 

@@ -600,6 +600,8 @@ public final class ListFamily {
     static void popManyWithKey(Call c, Entry e, boolean head, long count) {
         ListValue l = list(e);
         long before = l.memory();
+        // LMPOP and BLMPOP as LPOP/RPOP key with the number popped (Redis's listPopRangeAndReplyWithKey)
+        Propagated.as(c, head ? Propagated.LPOP : Propagated.RPOP, e.key, Propagated.number(Math.min(count, l.size())));
         c.reply.array(2);
         c.reply.bulk(e.key);
         popMany(c, l, head, count);

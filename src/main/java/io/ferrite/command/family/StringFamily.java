@@ -121,6 +121,9 @@ public final class StringFamily {
         if (o.expireAt != Entry.NO_EXPIRY) {
             ks.expire(e, o.expireAt);
             ks.notify(Notify.GENERIC, "expire", key);
+            if (o.unit != SetOptions.PXAT) {
+                Propagated.asSetPxat(c, key, value, o.expireAt);
+            }
         }
         if (!o.get) {
             if (integerReply) {
@@ -169,12 +172,15 @@ public final class StringFamily {
         if (o.absolute() && o.expireAt <= c.now()) {
             c.ks.delete(key);
             c.ks.notify(Notify.GENERIC, "del", key);
+            Propagated.asExpiredDelete(c, key);
         } else if (o.unit != SetOptions.NONE) {
             c.ks.expire(e, o.expireAt);
             c.ks.notify(Notify.GENERIC, "expire", key);
+            Propagated.asPexpireat(c, key, o.expireAt);
         } else if (o.persist && e.hasExpiry()) {
             c.ks.expire(e, Entry.NO_EXPIRY);
             c.ks.notify(Notify.GENERIC, "persist", key);
+            Propagated.as(c, Propagated.PERSIST, key);
         }
     }
 
@@ -191,6 +197,7 @@ public final class StringFamily {
         c.reply.bulk(e.bytes());
         c.ks.delete(c.arg(1));
         c.ks.notify(Notify.GENERIC, "del", c.arg(1));
+        Propagated.as(c, Propagated.DEL, c.arg(1));
     }
 
     static void getset(Call c) {
@@ -446,6 +453,8 @@ public final class StringFamily {
             c.ks.replace(e, ValueType.STRING, value, enc);
         }
         c.ks.notify(Notify.STRING, "incrbyfloat", key);
+        // the result, not the increment: float formatting must not differ between master and replica
+        Propagated.as(c, Propagated.SET, key, value, Propagated.KEEPTTL);
         c.reply.bulk(value);
     }
 

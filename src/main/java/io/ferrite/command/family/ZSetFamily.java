@@ -815,6 +815,13 @@ public final class ZSetFamily {
         }
         ZSetValue z = (ZSetValue) e.value;
         long n = Math.min(count, z.size());
+        if (nested) {
+            // ZMPOP and BZMPOP as ZPOPMIN/ZPOPMAX key with the number popped (Redis's genericZpopCommand)
+            Propagated.as(c, max ? Propagated.ZPOPMAX : Propagated.ZPOPMIN, e.key, Propagated.number(n));
+        } else if (emitKey) {
+            // BZPOPMIN and BZPOPMAX, whether served at once or later
+            Propagated.as(c, max ? Propagated.ZPOPMAX : Propagated.ZPOPMIN, e.key);
+        }
         if (!nested && !emitKey) {
             c.reply.array((int) (n * 2));
         } else if (nested && !emitKey) {

@@ -62,6 +62,11 @@ public final class EffectFeed {
         this.lazyExpire = on;
     }
 
+    /** How Redis propagates a key deleted because its time has come: UNLINK under lazyfree-lazy-expire, else DEL. */
+    public byte[] expiredDeleteVerb() {
+        return lazyExpire.getAsBoolean() ? UNLINK : DEL;
+    }
+
     int databases() {
         return databases;
     }
@@ -96,7 +101,7 @@ public final class EffectFeed {
         if (!active || db >= databases) {
             return;
         }
-        byte[][] argv = {lazyExpire.getAsBoolean() ? UNLINK : DEL, key};
+        byte[][] argv = {expiredDeleteVerb(), key};
         Effects unit = current.get();
         if (unit != null && unit.transaction()) {
             unit.add(db, argv);
