@@ -26,7 +26,46 @@ final class Propagated {
     static final byte[] ZPOPMIN = ascii("ZPOPMIN");
     static final byte[] ZPOPMAX = ascii("ZPOPMAX");
 
+    static final byte[] XCLAIM = ascii("XCLAIM");
+    static final byte[] XGROUP = ascii("XGROUP");
+    static final byte[] SETID = ascii("SETID");
+    static final byte[] CREATECONSUMER = ascii("CREATECONSUMER");
+    static final byte[] ENTRIESREAD = ascii("ENTRIESREAD");
+    private static final byte[] ZERO = ascii("0");
+    private static final byte[] TIME = ascii("TIME");
+    private static final byte[] RETRYCOUNT = ascii("RETRYCOUNT");
+    private static final byte[] FORCE = ascii("FORCE");
+    private static final byte[] JUSTID = ascii("JUSTID");
+    private static final byte[] LASTID = ascii("LASTID");
+
     private Propagated() {
+    }
+
+    /**
+     * Redis's streamPropagateXCLAIM: a pending entry's state (owner, delivery time and count) and
+     * the group's last ID, as an XCLAIM a replica applies as is. For an entry gone from the
+     * stream, the same XCLAIM makes the replica drop it from the PEL.
+     */
+    static void xclaim(Call c, byte[] key, byte[] group, io.ferrite.store.stream.StreamId id,
+                       io.ferrite.store.stream.PendingEntry p, io.ferrite.store.stream.ConsumerGroup g) {
+        if (c.propagating()) {
+            c.alsoPropagate(XCLAIM, key, group, p.consumer.name, ZERO, id.bytes(), TIME, number(p.deliveryTime),
+                RETRYCOUNT, number(p.deliveryCount), FORCE, JUSTID, LASTID, g.lastId.bytes());
+        }
+    }
+
+    /** Redis's streamPropagateGroupID: the group's last ID and entries-read counter. */
+    static void groupId(Call c, byte[] key, io.ferrite.store.stream.ConsumerGroup g) {
+        if (c.propagating()) {
+            c.alsoPropagate(XGROUP, SETID, key, g.name, g.lastId.bytes(), ENTRIESREAD, number(g.entriesRead));
+        }
+    }
+
+    /** Redis's streamPropagateConsumerCreation (XREADGROUP creating its consumer). */
+    static void consumerCreated(Call c, byte[] key, byte[] group, byte[] consumer) {
+        if (c.propagating()) {
+            c.alsoPropagate(XGROUP, CREATECONSUMER, key, group, consumer);
+        }
     }
 
     static byte[] ascii(String s) {

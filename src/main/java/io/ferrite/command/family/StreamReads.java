@@ -51,6 +51,10 @@ final class StreamReads {
     }
 
     static void read(Call c, boolean group) {
+        if (group) {
+            // XREADGROUP propagates what it changed (consumers, deliveries) as XGROUP and XCLAIM, never itself
+            c.preventPropagation();
+        }
         ReadRequest r = parse(c, group);
         if (r == null || serve(c, r)) {
             return;
@@ -234,7 +238,7 @@ final class StreamReads {
         }
         long before = s.memory();
         Consumer consumer = consumer(c, r, key, g);
-        List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, s, g, consumer);
+        List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, key, s, g, consumer);
         StreamFamily.regrouped(c, e, before);
         return items;
     }
@@ -245,21 +249,30 @@ final class StreamReads {
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
             c.ks.notify(Notify.STREAM, "xgroup-createconsumer", key);
+            Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
         }
         consumer.seenTime = c.now();
         return consumer;
     }
 
     /** Entries past the group's last ID: each moves the group on and, without NOACK, joins the PEL. */
-    private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, StreamValue s, ConsumerGroup g, Consumer consumer) {
+    private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, byte[] key, StreamValue s, ConsumerGroup g,
+                                                   Consumer consumer) {
         List<StreamIds.Item> items = StreamFamily.range(s, g.lastId.next(), StreamId.MAX, false, r.count);
         long now = c.now();
         for (StreamIds.Item it : items) {
             s.advanceGroup(g, it.id());
             if (!r.noAck) {
                 g.deliver(it.id(), consumer, now);
+                // each delivery as the XCLAIM that recreates its pending entry (Redis's streamReplyWithRange)
+                Propagated.xclaim(c, key, r.groupName, it.id(), g.pel.get(it.id()), g);
             }
         }
+        if (r.noAck && !items.isEmpty()) {
+            Propagated.groupId(c, key, g);
+        }
+        // XREADGROUP itself is never propagated: its effects went out above
+        c.preventPropagation();
         return items;
     }
 
@@ -341,7 +354,7 @@ final class StreamReads {
             } else {
                 long before = s.memory();
                 Consumer consumer = consumer(call, r, key, g);
-                items = deliverNew(call, r, s, g, consumer);
+                items = deliverNew(call, r, key, s, g, consumer);
                 StreamFamily.regrouped(call, e, before);
             }
             List<Served> one = List.of(new Served(key, items));
