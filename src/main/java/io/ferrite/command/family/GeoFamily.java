@@ -142,6 +142,8 @@ public final class GeoFamily {
         zadd.reply = c.reply;
         zadd.ks = c.ks;
         ZSetFamily.zadd(zadd, false);
+        // Redis's geoaddCommand runs ZADD in its place, so the ZADD is what propagates
+        Propagated.as(c, argv);
     }
 
     // ---------------------------------------------------------------- GEODIST GEOHASH GEOPOS

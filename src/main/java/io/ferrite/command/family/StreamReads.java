@@ -237,19 +237,21 @@ final class StreamReads {
             return null;
         }
         long before = s.memory();
-        Consumer consumer = consumer(c, r, key, g);
+        Consumer consumer = consumer(c, r, key, g, true);
         List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, key, s, g, consumer);
         StreamFamily.regrouped(c, e, before);
         return items;
     }
 
     /** The reading consumer, created on first use (streamLookupConsumer, streamCreateConsumer). */
-    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g) {
+    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g, boolean propagate) {
         Consumer consumer = g.consumer(r.consumerName);
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
             c.ks.notify(Notify.STREAM, "xgroup-createconsumer", key);
-            Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
+            if (propagate) {
+                Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
+            }
         }
         consumer.seenTime = c.now();
         return consumer;
@@ -353,7 +355,8 @@ final class StreamReads {
                 items = StreamFamily.range(s, after.next(), StreamId.MAX, false, r.count);
             } else {
                 long before = s.memory();
-                Consumer consumer = consumer(call, r, key, g);
+                // served after blocking, Redis 7.0 propagates only the XCLAIMs (which create the consumer)
+                Consumer consumer = consumer(call, r, key, g, false);
                 items = deliverNew(call, r, key, s, g, consumer);
                 StreamFamily.regrouped(call, e, before);
             }

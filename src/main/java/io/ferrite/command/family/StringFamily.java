@@ -121,9 +121,8 @@ public final class StringFamily {
         if (o.expireAt != Entry.NO_EXPIRY) {
             ks.expire(e, o.expireAt);
             ks.notify(Notify.GENERIC, "expire", key);
-            if (o.unit != SetOptions.PXAT) {
-                Propagated.asSetPxat(c, key, value, o.expireAt);
-            }
+            // PXAT given too: Redis 7.0 rewrites whatever the form, dropping NX, XX and GET
+            Propagated.asSetPxat(c, key, value, o.expireAt);
         }
         if (!o.get) {
             if (integerReply) {

@@ -94,8 +94,10 @@ public final class EffectFeed {
 
     /**
      * A key removed because its TTL passed (lazy or active expiry): DEL, or UNLINK under
-     * lazyfree-lazy-expire, as Redis's deleteExpiredKeyAndPropagate. Redis 7.0 sends it at once,
-     * before the command that met the key; inside an EXEC it joins the transaction's effects.
+     * lazyfree-lazy-expire, as Redis's deleteExpiredKeyAndPropagate. Met by a command (lazy
+     * expiry), it joins that command's unit ahead of the command's own effects, so a write that
+     * met an expired key propagates as MULTI, DEL, the write, EXEC, as Redis 7.0 does; the active
+     * expiry's deletions go out alone.
      */
     public void expired(int db, byte[] key) {
         if (!active || db >= databases) {
@@ -103,7 +105,7 @@ public final class EffectFeed {
         }
         byte[][] argv = {expiredDeleteVerb(), key};
         Effects unit = current.get();
-        if (unit != null && unit.transaction()) {
+        if (unit != null) {
             unit.add(db, argv);
         } else {
             FeedEntry e = FeedEntry.command(db, argv);
