@@ -22,7 +22,7 @@ public final class EffectFeed {
     private static final byte[] DEL = {'D', 'E', 'L'};
     private static final byte[] UNLINK = {'U', 'N', 'L', 'I', 'N', 'K'};
 
-    private final AtomicReference<FeedEntry> tail = new AtomicReference<>(new FeedEntry(FeedEntry.Kind.EXEC, 0, null));
+    private final AtomicReference<FeedEntry> tail = new AtomicReference<>(origin());
     private final CopyOnWriteArraySet<FeedSubscription> subscribers = new CopyOnWriteArraySet<>();
     private volatile boolean active;
     /** Numbered databases: the memcached namespace (the one beyond them) is not propagated, as it is not Redis data. */
@@ -113,17 +113,33 @@ public final class EffectFeed {
         }
     }
 
-    /** Appends the chain {@code first} ... {@code last} (linked through {@code next}) contiguously. */
+    /** The entry before the first one: numbered 0, never read. */
+    private static FeedEntry origin() {
+        FeedEntry e = new FeedEntry(FeedEntry.Kind.EXEC, 0, new byte[0][]);
+        e.seq = 0;
+        return e;
+    }
+
+    /**
+     * Appends the chain {@code first} ... {@code last} (linked through {@code next}) contiguously.
+     * The swap of the tail is the linearization point: it places the chain right after {@code prev}.
+     * The chain's numbers follow prev's, which prev's appender writes just after its own swap; in
+     * the rare case that it has not yet (it was descheduled in between), this waits for it.
+     */
     void append(FeedEntry first, FeedEntry last) {
         FeedEntry prev = tail.getAndSet(last);
-        // the swap orders this chain after prev; prev's seq was set before its own swap, so it is visible here
-        long seq = prev.seq;
-        for (FeedEntry e = first; ; e = e.next) {
-            e.seq = ++seq;
-            if (e == last) {
-                break;
+        long seq;
+        for (int spins = 0; (seq = prev.seq) == FeedEntry.UNNUMBERED; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
+        for (FeedEntry e = first; e != last; e = e.next) {
+            e.seq = ++seq;
+        }
+        last.seq = ++seq;
         prev.next = first;
     }
 }

@@ -15,8 +15,12 @@ public final class FeedEntry {
     private final Kind kind;
     private final int db;
     private final byte[][] argv;
-    /** Set once by the appending thread before the entry is published through its predecessor's {@link #next}. */
-    long seq;
+    /**
+     * Set once by the appending thread before the entry is published through its predecessor's
+     * {@link #next}; {@link #UNNUMBERED} until then (the next appender waits for it, see EffectFeed#append).
+     */
+    volatile long seq = UNNUMBERED;
+    static final long UNNUMBERED = -1;
     volatile FeedEntry next;
 
     FeedEntry(Kind kind, int db, byte[][] argv) {
