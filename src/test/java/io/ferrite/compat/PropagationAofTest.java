@@ -200,6 +200,10 @@ class PropagationAofTest extends FerriteTest {
         s.add(c("xreadgroup", "group", "g", "c", "count", "5", "streams", "s", ">"));
         s.add(c("xreadgroup", "group", "g", "c", "count", "5", "streams", "s", ">"));
         s.add(c("xreadgroup", "group", "g", "c", "count", "5", "streams", "s", "0"));
+        s.add(c("xadd", "s", "4-1", "a", "1"));
+        s.add(c("xreadgroup", "group", "g", "cnew", "count", "5", "streams", "s", ">"));
+        s.add(c("xreadgroup", "group", "g", "cnew2", "count", "5", "streams", "s", ">"));
+        s.add(c("xgroup", "delconsumer", "s", "g", "nobody"));
         s.add(c("xdel", "s", "2-1"));
         s.add(c("xautoclaim", "s", "g", "c2", "0", "0"));
         s.add(c("xclaim", "s", "g", "c3", "0", "3-1", "justid"));

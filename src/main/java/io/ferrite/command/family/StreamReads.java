@@ -249,7 +249,8 @@ final class StreamReads {
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
             c.ks.notify(Notify.STREAM, "xgroup-createconsumer", key);
-            if (propagate) {
+            if (propagate && r.noAck) {
+                // with NOACK no XCLAIM follows to create it on a replica (Redis 7.0 propagates the creation then only)
                 Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
             }
         }
@@ -355,7 +356,7 @@ final class StreamReads {
                 items = StreamFamily.range(s, after.next(), StreamId.MAX, false, r.count);
             } else {
                 long before = s.memory();
-                // served after blocking, Redis 7.0 propagates only the XCLAIMs (which create the consumer)
+                // served after blocking, Redis 7.0 propagates no creation, NOACK or not
                 Consumer consumer = consumer(call, r, key, g, false);
                 items = deliverNew(call, r, key, s, g, consumer);
                 StreamFamily.regrouped(call, e, before);
