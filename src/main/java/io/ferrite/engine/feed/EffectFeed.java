@@ -141,5 +141,11 @@ public final class EffectFeed {
         }
         last.seq = ++seq;
         prev.next = first;
+        for (FeedSubscription s : subscribers) {
+            Thread reader = s.waiting;
+            if (reader != null) {
+                java.util.concurrent.locks.LockSupport.unpark(reader);
+            }
+        }
     }
 }

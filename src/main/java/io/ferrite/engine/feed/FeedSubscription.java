@@ -25,6 +25,38 @@ public final class FeedSubscription implements AutoCloseable {
         return n;
     }
 
+    /** The reading thread while it waits in {@link #take}, for appenders to wake; null otherwise. */
+    volatile Thread waiting;
+
+    /**
+     * The next entry, waiting up to {@code timeout} for one; null if none came. A reader parks
+     * here instead of spinning: appenders wake it (see EffectFeed#append).
+     */
+    public FeedEntry take(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        FeedEntry e = poll();
+        if (e != null) {
+            return e;
+        }
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        // announce the wait, then look again: an appender links, then looks for waiters, so one of us sees the other
+        waiting = Thread.currentThread();
+        try {
+            while ((e = poll()) == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            return e;
+        } finally {
+            waiting = null;
+        }
+    }
+
     /** Hands every entry available now to {@code reader}, in order; returns how many. */
     public int drain(java.util.function.Consumer<FeedEntry> reader) {
         int n = 0;

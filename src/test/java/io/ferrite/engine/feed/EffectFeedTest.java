@@ -170,4 +170,25 @@ class EffectFeedTest {
             }
         }
     }
+
+    @Test
+    void aWaitingReaderWakesWhenAnEntryComesAndGivesUpAfterItsTimeout() throws Exception {
+        EffectFeed feed = new EffectFeed(16);
+        FeedSubscription s = feed.subscribe();
+        assertThat(s.take(20, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            commit(feed, 0, "SET a 1");
+        });
+        long t0 = System.nanoTime();
+        writer.start();
+        FeedEntry e = s.take(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(text(e)).isEqualTo("0 SET a 1");
+        assertThat(System.nanoTime() - t0).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+        writer.join();
+    }
 }
