@@ -2,6 +2,7 @@ package io.ferrite.command;
 
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.feed.Effects;
 import io.ferrite.protocol.resp.Reply;
 import io.ferrite.server.Server;
 
@@ -67,7 +68,7 @@ public final class Call {
     // Propagation (the effects feed: what the AOF and replicas receive)
 
     /** The unit this call's effects go to while it runs, or null when nobody subscribes to the feed (set by the engine). */
-    public io.ferrite.engine.feed.Effects effects;
+    public Effects effects;
     /** Redis's rewriteClientCommandVector: what to propagate instead of {@link #args} if the call changed the dataset. */
     public byte[][] propagateAs;
     /** Redis's preventCommandPropagation: the call's own arguments are not propagated (it propagated its effects itself). */

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -133,7 +134,7 @@ final class AnyKeyKeyspace implements Keyspace {
     }
 
     @Override
-    public io.ferrite.engine.feed.EffectFeed feed() {
+    public EffectFeed feed() {
         return engine.feed();
     }
 }

@@ -2,6 +2,7 @@ package io.ferrite.engine;
 
 import io.ferrite.command.Call;
 import io.ferrite.command.Command;
+import io.ferrite.engine.feed.Effects;
 import io.ferrite.protocol.resp.Reply;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
@@ -42,7 +43,7 @@ final class CrossShardRun {
     private boolean failed;
     private boolean finished;
     /** An EXEC's effects, appended together (wrapped in MULTI/EXEC) before its shards are released; null when nobody listens. */
-    private io.ferrite.engine.feed.Effects group;
+    private Effects group;
 
     CrossShardRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
                   boolean exec, Runnable afterCalls) {

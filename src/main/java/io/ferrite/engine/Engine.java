@@ -1,6 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.command.CommandTable;
+import io.ferrite.engine.feed.EffectFeed;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -19,11 +20,11 @@ public final class Engine {
     private final io.ferrite.tracking.TrackingLimit trackingLimit = new io.ferrite.tracking.TrackingLimit(this);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
-    private final io.ferrite.engine.feed.EffectFeed feed;
+    private final EffectFeed feed;
 
     public Engine(EventLoopGroup loops, int databases, CommandTable commands) {
         this.commands = commands;
-        this.feed = new io.ferrite.engine.feed.EffectFeed(databases);
+        this.feed = new EffectFeed(databases);
         java.util.List<Shard> list = new java.util.ArrayList<>();
         for (EventExecutor e : loops) {
             Shard s = new Shard(this, list.size(), (EventLoop) e, databases, commands.size());
@@ -57,7 +58,7 @@ public final class Engine {
     }
 
     /** Every change to the keyspace, in one order, as Redis propagates it: what the AOF and replicas read. */
-    public io.ferrite.engine.feed.EffectFeed feed() {
+    public EffectFeed feed() {
         return feed;
     }
 

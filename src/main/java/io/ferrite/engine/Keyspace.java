@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -87,7 +88,7 @@ public interface Keyspace {
     }
 
     /** The effects feed of the server this keyspace belongs to. */
-    default io.ferrite.engine.feed.EffectFeed feed() {
+    default EffectFeed feed() {
         return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.store.Db;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -229,7 +230,7 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
-    public io.ferrite.engine.feed.EffectFeed feed() {
+    public EffectFeed feed() {
         return shard.engine.feed();
     }
 

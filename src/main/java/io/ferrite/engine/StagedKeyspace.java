@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -32,7 +33,7 @@ final class StagedKeyspace implements Keyspace {
     private final int index;
     private final long now;
     final ShardStats stats;
-    private final io.ferrite.engine.feed.EffectFeed feed;
+    private final EffectFeed feed;
     /** Keyspace events of the command, published in order once it is done ({@link #publishEvents}). */
     private final List<Event> events;
 
@@ -40,12 +41,12 @@ final class StagedKeyspace implements Keyspace {
     }
 
     StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats,
-                   io.ferrite.engine.feed.EffectFeed feed) {
+                   EffectFeed feed) {
         this(slots, index, now, stats, new ArrayList<>(), feed);
     }
 
     private StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats, List<Event> events,
-                           io.ferrite.engine.feed.EffectFeed feed) {
+                           EffectFeed feed) {
         this.feed = feed;
         this.slots = slots;
         this.index = index;
@@ -215,7 +216,7 @@ final class StagedKeyspace implements Keyspace {
     }
 
     @Override
-    public io.ferrite.engine.feed.EffectFeed feed() {
+    public EffectFeed feed() {
         return feed;
     }
 }

@@ -1,6 +1,9 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Call;
+import io.ferrite.store.stream.ConsumerGroup;
+import io.ferrite.store.stream.PendingEntry;
+import io.ferrite.store.stream.StreamId;
 
 import java.nio.charset.StandardCharsets;
 
@@ -46,8 +49,8 @@ final class Propagated {
      * the group's last ID, as an XCLAIM a replica applies as is. For an entry gone from the
      * stream, the same XCLAIM makes the replica drop it from the PEL.
      */
-    static void xclaim(Call c, byte[] key, byte[] group, io.ferrite.store.stream.StreamId id,
-                       io.ferrite.store.stream.PendingEntry p, io.ferrite.store.stream.ConsumerGroup g) {
+    static void xclaim(Call c, byte[] key, byte[] group, StreamId id,
+                       PendingEntry p, ConsumerGroup g) {
         if (c.propagating()) {
             c.alsoPropagate(XCLAIM, key, group, p.consumer.name, ZERO, id.bytes(), TIME, number(p.deliveryTime),
                 RETRYCOUNT, number(p.deliveryCount), FORCE, JUSTID, LASTID, g.lastId.bytes());
@@ -55,7 +58,7 @@ final class Propagated {
     }
 
     /** Redis's streamPropagateGroupID: the group's last ID and entries-read counter. */
-    static void groupId(Call c, byte[] key, io.ferrite.store.stream.ConsumerGroup g) {
+    static void groupId(Call c, byte[] key, ConsumerGroup g) {
         if (c.propagating()) {
             c.alsoPropagate(XGROUP, SETID, key, g.name, g.lastId.bytes(), ENTRIESREAD, number(g.entriesRead));
         }
