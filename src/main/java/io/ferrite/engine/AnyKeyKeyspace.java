@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -120,5 +121,20 @@ final class AnyKeyKeyspace implements Keyspace {
     @Override
     public void signalReady(byte[] key) {
         owner(key).signalReady(key);
+    }
+
+    /** The changes of every shard: the call holds them all and touches each key on its owner. */
+    @Override
+    public long dirty() {
+        long n = 0;
+        for (int i = 0; i < engine.shardCount(); i++) {
+            n += engine.shard(i).stats.dirty;
+        }
+        return n;
+    }
+
+    @Override
+    public EffectFeed feed() {
+        return engine.feed();
     }
 }

@@ -1,9 +1,9 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
-import io.ferrite.common.Log;
 import io.ferrite.store.BytesKey;
 import io.netty.buffer.ByteBuf;
 
@@ -153,12 +153,17 @@ final class BlockedClient {
             return;
         }
         boolean served;
+        // served later, the command propagates as Redis propagates it then (BLPOP as LPOP ...)
+        Propagation propagation = Propagation.begin(call);
         try {
             served = how.serve(call, key);
         } catch (Throwable e) {
             Log.warning("Internal error serving blocked '" + call.command.fullName() + "': " + e);
             call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
             served = true;
+        }
+        if (propagation != null) {
+            propagation.end(call);
         }
         if (served) {
             state.set(DONE);

@@ -3,6 +3,7 @@ package io.ferrite.engine;
 import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
+import io.ferrite.engine.feed.Effects;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
@@ -42,6 +43,8 @@ final class CrossShardRun {
     /** Set on the client's thread when a step threw (see {@link #fail}) or the run has finished. */
     private boolean failed;
     private boolean finished;
+    /** An EXEC's effects, appended together (wrapped in MULTI/EXEC) before its shards are released; null when nobody listens. */
+    private Effects group;
 
     CrossShardRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
                   boolean exec, Runnable afterCalls) {
@@ -106,6 +109,8 @@ final class CrossShardRun {
             out.writerIndex(0);
             reply.error(exec ? "ERR internal error running 'exec'" : Invoker.internalError(calls.get(0)));
         }
+        // what ran before the failure changed the data: it propagates all the same
+        commitEffects();
         for (int i = 0; i < acquired; i++) {
             held[i].release(this);
         }
@@ -150,6 +155,9 @@ final class CrossShardRun {
                 }
             }
             reply.array(calls.size());
+            if (engine.feed().active()) {
+                group = engine.feed().unit(true);
+            }
             begun = true;
             step();
         });
@@ -169,6 +177,7 @@ final class CrossShardRun {
         next++;
         call.reply = reply;
         call.denyBlocking = exec;
+        call.effects = group;
         Command cmd = call.command;
         switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
@@ -212,6 +221,7 @@ final class CrossShardRun {
             long t0 = System.nanoTime();
             int errors = reply.errorCount();
             Invoker.combine(call, java.util.Arrays.asList(parts));
+            Propagation.afterCombined(call, engine.feed(), errors);
             Invoker.record(call, home, t0, errors);
             step();
         });
@@ -266,7 +276,7 @@ final class CrossShardRun {
                 moved.forEach((k, e) -> slots.put(k, new StagedKeyspace.Slot(owner, e)));
             }
             Shard home = session.client().home;
-            call.ks = new StagedKeyspace(slots, session.client().db, System.currentTimeMillis(), home.stats);
+            call.ks = new StagedKeyspace(slots, session.client().db, System.currentTimeMillis(), home.stats, engine.feed());
             long t0 = System.nanoTime();
             int errors = reply.errorCount();
             try {
@@ -303,6 +313,7 @@ final class CrossShardRun {
 
     private void finish() {
         finished = true;
+        commitEffects();
         List<Shard> ready = new ArrayList<>();
         for (Shard s : held) {
             if (s.blocks.readySince() == 0) {
@@ -315,6 +326,14 @@ final class CrossShardRun {
         releaseInTurn(ready, 0);
         afterCalls.run();
         session.resume(out);
+    }
+
+    /** The EXEC's effects go out while its shards are still held, so nothing another client does can come between. */
+    private void commitEffects() {
+        if (group != null) {
+            group.commit();
+            group = null;
+        }
     }
 
     /**

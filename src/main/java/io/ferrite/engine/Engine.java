@@ -1,6 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.engine.command.CommandTable;
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.tracking.TrackingLimit;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -20,9 +21,11 @@ public final class Engine {
     private final TrackingLimit trackingLimit = new TrackingLimit(this::shardArray, this::sessions);
     /** notify-keyspace-events as Notify bits; the server points it at its configuration. */
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
+    private final EffectFeed feed;
 
     public Engine(EventLoopGroup loops, int databases, CommandTable commands) {
         this.commands = commands;
+        this.feed = new EffectFeed(databases);
         java.util.List<Shard> list = new java.util.ArrayList<>();
         for (EventExecutor e : loops) {
             Shard s = new Shard(this, list.size(), (EventLoop) e, databases, commands.size());
@@ -53,6 +56,11 @@ public final class Engine {
 
     public int notifyFlags() {
         return notifyFlags.getAsInt();
+    }
+
+    /** Every change to the keyspace, in one order, as Redis propagates it: what the AOF and replicas read. */
+    public EffectFeed feed() {
+        return feed;
     }
 
     public TrackingLimit trackingLimit() {

@@ -48,6 +48,7 @@ final class Invoker {
      * and a log line, and the command's holds end as usual.
      */
     static void guarded(Call call) {
+        Propagation propagation = Propagation.begin(call);
         try {
             java.util.function.Predicate<Call> fault = faultForTests;
             if (fault != null && fault.test(call)) {
@@ -56,6 +57,9 @@ final class Invoker {
             call.command.handler().execute(call);
         } catch (Throwable e) {
             failed(call, e);
+        }
+        if (propagation != null) {
+            propagation.end(call);
         }
     }
 

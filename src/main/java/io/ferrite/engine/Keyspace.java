@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -79,5 +80,15 @@ public interface Keyspace {
      * serve them, as Redis's signalKeyAsReady: called when a list, sorted set or stream gains data.
      */
     default void signalReady(byte[] key) {
+    }
+
+    /** Changes counted so far where this keyspace counts them (Redis's server.dirty): a call that grows it propagates. */
+    default long dirty() {
+        return 0;
+    }
+
+    /** The effects feed of the server this keyspace belongs to. */
+    default EffectFeed feed() {
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.pubsub.KeyspaceEvents;
 import io.ferrite.store.Db;
 import io.ferrite.store.Encoding;
@@ -67,6 +68,7 @@ public final class ShardKeyspace implements Keyspace {
         signalIfStream(e);
         db().remove(e);
         shard.stats.expiredKeys++;
+        shard.engine.feed().expired(index, e.key);
         // Redis signals an expiry with no client, so a NOLOOP reader still hears about it
         touched(e.key, null);
         notify(Notify.EXPIRED, "expired", e.key);
@@ -230,6 +232,16 @@ public final class ShardKeyspace implements Keyspace {
     @Override
     public Keyspace other(int db) {
         return shard.view(db);
+    }
+
+    @Override
+    public long dirty() {
+        return shard.stats.dirty;
+    }
+
+    @Override
+    public EffectFeed feed() {
+        return shard.engine.feed();
     }
 
     // Whole-database operations for commands that run on every shard

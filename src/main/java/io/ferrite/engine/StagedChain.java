@@ -123,7 +123,7 @@ final class StagedChain {
         int answered = 0;
         BlockedClient blocked = null;
         try {
-            StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats);
+            StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats, engine.feed());
             for (Call call : calls) {
                 last.stats.crossShardOps++;
                 call.ks = ks;

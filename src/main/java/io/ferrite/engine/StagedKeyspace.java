@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.pubsub.KeyspaceEvents;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
@@ -34,17 +35,21 @@ final class StagedKeyspace implements Keyspace {
     private final int index;
     private final long now;
     final ShardStats stats;
+    private final EffectFeed feed;
     /** Keyspace events of the command, published in order once it is done ({@link #publishEvents}). */
     private final List<Event> events;
 
     private record Event(int db, int type, String name, byte[] key) {
     }
 
-    StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats) {
-        this(slots, index, now, stats, new ArrayList<>());
+    StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats,
+                   EffectFeed feed) {
+        this(slots, index, now, stats, new ArrayList<>(), feed);
     }
 
-    private StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats, List<Event> events) {
+    private StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats, List<Event> events,
+                           EffectFeed feed) {
+        this.feed = feed;
         this.slots = slots;
         this.index = index;
         this.now = now;
@@ -204,6 +209,16 @@ final class StagedKeyspace implements Keyspace {
 
     @Override
     public Keyspace other(int db) {
-        return new StagedKeyspace(slots, db, now, stats, events);
+        return new StagedKeyspace(slots, db, now, stats, events, feed);
+    }
+
+    @Override
+    public long dirty() {
+        return stats.dirty;
+    }
+
+    @Override
+    public EffectFeed feed() {
+        return feed;
     }
 }

@@ -2,10 +2,10 @@ package io.ferrite.server;
 
 import io.ferrite.command.family.Families;
 import io.ferrite.common.Log;
-import io.ferrite.engine.Eviction;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
+import io.ferrite.engine.Eviction;
 import io.ferrite.engine.ExpiryCycle;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.command.Call;
@@ -113,6 +113,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
+        engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         applyEviction();

@@ -79,6 +79,7 @@ public final class BlockingFamily {
                 return false;
             }
             ListFamily.popWithKey(call, e, head);
+            Propagated.as(call, head ? Propagated.LPOP : Propagated.RPOP, key);
             return true;
         });
     }
@@ -131,6 +132,7 @@ public final class BlockingFamily {
         }
         if (e != null) {
             ListFamily.move(c, src, dst, fromHead, toHead);
+            asMove(c, timeoutArg);
         } else if (!c.mayBlock()) {
             c.reply.nil();
         } else {
@@ -142,6 +144,7 @@ public final class BlockingFamily {
                     }
                     // WRONGTYPE on the destination is the waiter's answer, as Redis 7.0 serves it
                     ListFamily.move(call, key, dst, fromHead, toHead);
+                    asMove(call, timeoutArg);
                     return true;
                 }
 
@@ -150,6 +153,15 @@ public final class BlockingFamily {
                     return new byte[][] {dst};
                 }
             });
+        }
+    }
+
+    /** BRPOPLPUSH as RPOPLPUSH src dst, BLMOVE as LMOVE src dst wherefrom whereto (the client's words), as Redis propagates them. */
+    private static void asMove(Call c, int timeoutArg) {
+        if (timeoutArg == 3) {
+            Propagated.as(c, Propagated.RPOPLPUSH, c.arg(1), c.arg(2));
+        } else {
+            Propagated.as(c, Propagated.LMOVE, c.arg(1), c.arg(2), c.arg(3), c.arg(4));
         }
     }
 

@@ -1,10 +1,10 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Numbers;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.command.Numbers;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.geo.GeoHash;
 import io.ferrite.store.geo.GeoSearch;
@@ -142,6 +142,8 @@ public final class GeoFamily {
         zadd.reply = c.reply;
         zadd.ks = c.ks;
         ZSetFamily.zadd(zadd, false);
+        // Redis's geoaddCommand runs ZADD in its place, so the ZADD is what propagates
+        Propagated.as(c, argv);
     }
 
     // ---------------------------------------------------------------- GEODIST GEOHASH GEOPOS

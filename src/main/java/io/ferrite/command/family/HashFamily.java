@@ -1,14 +1,14 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Numbers;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Glob;
-import io.ferrite.command.Numbers;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.Glob;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.hash.FieldTable;
 import io.ferrite.store.hash.HashValue;
@@ -238,6 +238,7 @@ public final class HashFamily {
         byte[] formatted = Numbers.formatHuman(sum);
         set(t, c.arg(2), formatted);
         done(c, t, "hincrbyfloat");
+        Propagated.as(c, Propagated.HSET, c.arg(1), c.arg(2), formatted);
         c.reply.bulk(formatted);
     }
 

@@ -272,9 +272,13 @@ public final class KeyFamily {
         if (when <= c.ks.now()) {
             c.ks.delete(key);
             c.ks.notify(Notify.GENERIC, "del", key);
+            Propagated.asExpiredDelete(c, key);
         } else {
             c.ks.expire(e, when);
             c.ks.notify(Notify.GENERIC, "expire", key);
+            if (basetime != 0 || seconds) {
+                Propagated.asPexpireat(c, key, when);
+            }
         }
         c.reply.integer(1);
     }

@@ -1,9 +1,9 @@
 package io.ferrite.command.family;
 
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -600,6 +600,8 @@ public final class ListFamily {
     static void popManyWithKey(Call c, Entry e, boolean head, long count) {
         ListValue l = list(e);
         long before = l.memory();
+        // LMPOP and BLMPOP as LPOP/RPOP key with the number popped (Redis's listPopRangeAndReplyWithKey)
+        Propagated.as(c, head ? Propagated.LPOP : Propagated.RPOP, e.key, Propagated.number(Math.min(count, l.size())));
         c.reply.array(2);
         c.reply.bulk(e.key);
         popMany(c, l, head, count);

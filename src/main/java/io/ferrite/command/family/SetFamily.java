@@ -217,6 +217,8 @@ public final class SetFamily {
         long before = s.memory();
         byte[] m = s.pop(ThreadLocalRandom.current());
         changed(c, e, s, before, "spop");
+        // the member chosen at random, so that replicas remove the same one
+        Propagated.as(c, Propagated.SREM, key, m);
         c.reply.bulk(m);
     }
 
@@ -248,6 +250,7 @@ public final class SetFamily {
             c.ks.delete(key);
             c.ks.notify(Notify.SET, "spop", key);
             c.ks.notify(Notify.GENERIC, "del", key);
+            Propagated.as(c, Propagated.DEL, key);
             c.reply.set(copy.size());
             copy.forEach(c.reply::bulk);
             return;
@@ -257,8 +260,12 @@ public final class SetFamily {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         c.reply.set(count);
         for (int i = 0; i < count; i++) {
-            c.reply.bulk(s.pop(rnd));
+            byte[] m = s.pop(rnd);
+            c.reply.bulk(m);
+            // Redis 7.0 propagates one SREM per member (a unit of several, so wrapped in MULTI/EXEC)
+            c.alsoPropagate(Propagated.SREM, key, m);
         }
+        c.preventPropagation();
         changed(c, e, s, before, "spop");
     }
 

@@ -1,10 +1,10 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -103,6 +103,26 @@ public final class StreamFamily {
         boolean idGiven;
         /** Where the ID (XADD) was found. */
         int idPos;
+        /** Where the trimming threshold is, and the "~" or "=" before it (-1 if none): approximate trimming is propagated as exact. */
+        int thresholdPos = -1;
+        int approxPos = -1;
+
+        /**
+         * Redis's streamRewriteApproxSpecifier and streamRewriteTrimArgument: approximate (or
+         * LIMITed) trimming propagates as exact trimming to what it left, MAXLEN the length,
+         * MINID the first ID, so a replica trims exactly the same entries.
+         */
+        void rewriteApprox(byte[][] argv, StreamValue s) {
+            if (!approx) {
+                return;
+            }
+            argv[approxPos] = new byte[] {'='};
+            if (maxLen) {
+                argv[thresholdPos] = Bytes.fromLong(s.length());
+            } else if (s.length() > 0) {
+                argv[thresholdPos] = s.firstId().bytes();
+            }
+        }
 
         boolean trims() {
             return maxLen || minId;
@@ -137,10 +157,13 @@ public final class StreamFamily {
                 boolean isMaxLen = Bytes.is(opt, "maxlen");
                 a.approx = false;
                 byte[] next = c.arg(i + 1);
+                a.approxPos = -1;
                 if (more >= 2 && next.length == 1 && (next[0] == '~' || next[0] == '=')) {
                     a.approx = next[0] == '~';
+                    a.approxPos = i + 1;
                     i++;
                 }
+                a.thresholdPos = i + 1;
                 if (isMaxLen) {
                     Long v = Args.longOrReply(c, i + 1);
                     if (v == null) {
@@ -274,6 +297,13 @@ public final class StreamFamily {
         if (a.trims() && a.apply(s) > 0) {
             c.ks.notify(Notify.STREAM, "xtrim", key);
         }
+        if (c.propagating() && (!a.idGiven || !a.seqGiven || a.approx)) {
+            // the ID generated (for * or ms-*), and exact trimming for approximate (Redis's xaddCommand)
+            byte[][] argv = c.args.clone();
+            argv[a.idPos] = id.bytes();
+            a.rewriteApprox(argv, s);
+            c.propagateAs(argv);
+        }
         changed(c, e, before);
         c.ks.signalReady(key);
     }
@@ -293,6 +323,11 @@ public final class StreamFamily {
         if (removed > 0) {
             c.ks.notify(Notify.STREAM, "xtrim", e.key);
             changed(c, e, before);
+            if (c.propagating() && a.approx) {
+                byte[][] argv = c.args.clone();
+                a.rewriteApprox(argv, s);
+                c.propagateAs(argv);
+            }
         }
         c.reply.integer(removed);
     }

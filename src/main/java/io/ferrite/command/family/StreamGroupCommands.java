@@ -1,10 +1,10 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.stream.Consumer;
@@ -159,6 +159,8 @@ final class StreamGroupCommands {
             return;
         }
         StreamFamily.regrouped(c, e, before);
+        // a change Redis counts (server.dirty) though WATCH does not see it: it propagates
+        c.ks.countChanges(1);
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-create", c.arg(2));
     }
@@ -195,6 +197,7 @@ final class StreamGroupCommands {
         }
         t.group().lastId = id;
         t.group().entriesRead = entriesRead;
+        c.ks.countChanges(1);
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-setid", c.arg(2));
     }
@@ -212,6 +215,7 @@ final class StreamGroupCommands {
             return;
         }
         StreamFamily.regrouped(c, e, before);
+        c.ks.countChanges(1);
         c.reply.integer(1);
         c.ks.notify(Notify.STREAM, "xgroup-destroy", c.arg(2));
         // readers blocked on the group must learn it is gone (signalDeletedKeyAsReady)
@@ -229,6 +233,7 @@ final class StreamGroupCommands {
             return;
         }
         StreamFamily.regrouped(c, t.entry(), before);
+        c.ks.countChanges(1);
         c.reply.integer(1);
         c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(2));
     }
@@ -247,6 +252,7 @@ final class StreamGroupCommands {
         int pending = consumer.pel.size();
         t.group().deleteConsumer(consumer);
         StreamFamily.regrouped(c, t.entry(), before);
+        c.ks.countChanges(1);
         c.reply.integer(pending);
         c.ks.notify(Notify.STREAM, "xgroup-delconsumer", c.arg(2));
     }
@@ -280,6 +286,7 @@ final class StreamGroupCommands {
         }
         if (acked > 0) {
             StreamFamily.regrouped(c, e, before);
+            c.ks.countChanges(acked);
         }
         c.reply.integer(acked);
     }
@@ -522,8 +529,11 @@ final class StreamGroupCommands {
             }
         }
         long before = s.memory();
+        // a LASTID that moves the group on propagates unless an XCLAIM (which carries it) does
+        boolean propagateLastId = false;
         if (lastId.compareTo(g.lastId) > 0) {
             g.lastId = lastId;
+            propagateLastId = true;
         }
         if (deliveryTime == -1 || deliveryTime < 0 || deliveryTime > now) {
             // a bogus time (a client's clock ahead of ours) means now, as Redis does
@@ -537,6 +547,8 @@ final class StreamGroupCommands {
             if (fv == null) {
                 // the entry is gone from the stream: drop it from the PEL too
                 if (p != null) {
+                    Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);
+                    propagateLastId = false;
                     g.acknowledge(id);
                 }
                 continue;
@@ -560,7 +572,14 @@ final class StreamGroupCommands {
                 p.deliveryCount++;
             }
             out.add(justId ? id : new StreamIds.Item(id, fv));
+            Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);
+            propagateLastId = false;
         }
+        if (propagateLastId) {
+            Propagated.groupId(c, c.arg(1), g);
+        }
+        // what changed went out as the XCLAIMs above (Redis's xclaimCommand)
+        c.preventPropagation();
         StreamFamily.regrouped(c, e, before);
         replyClaimed(c, out);
     }
@@ -635,6 +654,7 @@ final class StreamGroupCommands {
             if (fv == null) {
                 // gone from the stream: it leaves the PEL (after the walk) and is reported
                 deleted.add(id);
+                Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);
                 count--;
                 continue;
             }
@@ -647,8 +667,10 @@ final class StreamGroupCommands {
                 p.deliveryCount++;
             }
             claimed.add(justId ? id : new StreamIds.Item(id, fv));
+            Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);
             count--;
         }
+        c.preventPropagation();
         for (StreamId id : deleted) {
             g.acknowledge(id);
         }

@@ -2,10 +2,10 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
@@ -51,6 +51,10 @@ final class StreamReads {
     }
 
     static void read(Call c, boolean group) {
+        if (group) {
+            // XREADGROUP propagates what it changed (consumers, deliveries) as XGROUP and XCLAIM, never itself
+            c.preventPropagation();
+        }
         ReadRequest r = parse(c, group);
         if (r == null || serve(c, r)) {
             return;
@@ -233,33 +237,45 @@ final class StreamReads {
             return null;
         }
         long before = s.memory();
-        Consumer consumer = consumer(c, r, key, g);
-        List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, s, g, consumer);
+        Consumer consumer = consumer(c, r, key, g, true);
+        List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, key, s, g, consumer);
         StreamFamily.regrouped(c, e, before);
         return items;
     }
 
     /** The reading consumer, created on first use (streamLookupConsumer, streamCreateConsumer). */
-    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g) {
+    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g, boolean propagate) {
         Consumer consumer = g.consumer(r.consumerName);
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
             c.ks.notify(Notify.STREAM, "xgroup-createconsumer", key);
+            if (propagate && r.noAck) {
+                // with NOACK no XCLAIM follows to create it on a replica (Redis 7.0 propagates the creation then only)
+                Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
+            }
         }
         consumer.seenTime = c.now();
         return consumer;
     }
 
     /** Entries past the group's last ID: each moves the group on and, without NOACK, joins the PEL. */
-    private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, StreamValue s, ConsumerGroup g, Consumer consumer) {
+    private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, byte[] key, StreamValue s, ConsumerGroup g,
+                                                   Consumer consumer) {
         List<StreamIds.Item> items = StreamFamily.range(s, g.lastId.next(), StreamId.MAX, false, r.count);
         long now = c.now();
         for (StreamIds.Item it : items) {
             s.advanceGroup(g, it.id());
             if (!r.noAck) {
                 g.deliver(it.id(), consumer, now);
+                // each delivery as the XCLAIM that recreates its pending entry (Redis's streamReplyWithRange)
+                Propagated.xclaim(c, key, r.groupName, it.id(), g.pel.get(it.id()), g);
             }
         }
+        if (r.noAck && !items.isEmpty()) {
+            Propagated.groupId(c, key, g);
+        }
+        // XREADGROUP itself is never propagated: its effects went out above
+        c.preventPropagation();
         return items;
     }
 
@@ -340,8 +356,9 @@ final class StreamReads {
                 items = StreamFamily.range(s, after.next(), StreamId.MAX, false, r.count);
             } else {
                 long before = s.memory();
-                Consumer consumer = consumer(call, r, key, g);
-                items = deliverNew(call, r, s, g, consumer);
+                // served after blocking, Redis 7.0 propagates no creation, NOACK or not
+                Consumer consumer = consumer(call, r, key, g, false);
+                items = deliverNew(call, r, key, s, g, consumer);
                 StreamFamily.regrouped(call, e, before);
             }
             List<Served> one = List.of(new Served(key, items));

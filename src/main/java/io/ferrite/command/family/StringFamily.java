@@ -1,12 +1,12 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
-import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Notify;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -121,6 +121,8 @@ public final class StringFamily {
         if (o.expireAt != Entry.NO_EXPIRY) {
             ks.expire(e, o.expireAt);
             ks.notify(Notify.GENERIC, "expire", key);
+            // PXAT given too: Redis 7.0 rewrites whatever the form, dropping NX, XX and GET
+            Propagated.asSetPxat(c, key, value, o.expireAt);
         }
         if (!o.get) {
             if (integerReply) {
@@ -169,12 +171,15 @@ public final class StringFamily {
         if (o.absolute() && o.expireAt <= c.now()) {
             c.ks.delete(key);
             c.ks.notify(Notify.GENERIC, "del", key);
+            Propagated.asExpiredDelete(c, key);
         } else if (o.unit != SetOptions.NONE) {
             c.ks.expire(e, o.expireAt);
             c.ks.notify(Notify.GENERIC, "expire", key);
+            Propagated.asPexpireat(c, key, o.expireAt);
         } else if (o.persist && e.hasExpiry()) {
             c.ks.expire(e, Entry.NO_EXPIRY);
             c.ks.notify(Notify.GENERIC, "persist", key);
+            Propagated.as(c, Propagated.PERSIST, key);
         }
     }
 
@@ -191,6 +196,7 @@ public final class StringFamily {
         c.reply.bulk(e.bytes());
         c.ks.delete(c.arg(1));
         c.ks.notify(Notify.GENERIC, "del", c.arg(1));
+        Propagated.as(c, Propagated.DEL, c.arg(1));
     }
 
     static void getset(Call c) {
@@ -446,6 +452,8 @@ public final class StringFamily {
             c.ks.replace(e, ValueType.STRING, value, enc);
         }
         c.ks.notify(Notify.STRING, "incrbyfloat", key);
+        // the result, not the increment: float formatting must not differ between master and replica
+        Propagated.as(c, Propagated.SET, key, value, Propagated.KEEPTTL);
         c.reply.bulk(value);
     }
 

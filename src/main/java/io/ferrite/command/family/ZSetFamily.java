@@ -1,14 +1,14 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Numbers;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Glob;
-import io.ferrite.command.Numbers;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
+import io.ferrite.store.Glob;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.set.SetValue;
 import io.ferrite.store.zset.FloatParse;
@@ -815,6 +815,13 @@ public final class ZSetFamily {
         }
         ZSetValue z = (ZSetValue) e.value;
         long n = Math.min(count, z.size());
+        if (nested) {
+            // ZMPOP and BZMPOP as ZPOPMIN/ZPOPMAX key with the number popped (Redis's genericZpopCommand)
+            Propagated.as(c, max ? Propagated.ZPOPMAX : Propagated.ZPOPMIN, e.key, Propagated.number(n));
+        } else if (emitKey) {
+            // BZPOPMIN and BZPOPMAX, whether served at once or later
+            Propagated.as(c, max ? Propagated.ZPOPMAX : Propagated.ZPOPMIN, e.key);
+        }
         if (!nested && !emitKey) {
             c.reply.array((int) (n * 2));
         } else if (nested && !emitKey) {

@@ -2,6 +2,7 @@ package io.ferrite.engine.command;
 
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.feed.Effects;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
 
@@ -63,6 +64,36 @@ public final class Call {
     /** False inside MULTI/EXEC, where Redis's CLIENT_DENY_BLOCKING makes blocking commands return at once. */
     public boolean mayBlock() {
         return !denyBlocking;
+    }
+
+    // Propagation (the effects feed: what the AOF and replicas receive)
+
+    /** The unit this call's effects go to while it runs, or null when nobody subscribes to the feed (set by the engine). */
+    public Effects effects;
+    /** Redis's rewriteClientCommandVector: what to propagate instead of {@link #args} if the call changed the dataset. */
+    public byte[][] propagateAs;
+    /** Redis's preventCommandPropagation: the call's own arguments are not propagated (it propagated its effects itself). */
+    public boolean propagationPrevented;
+
+    /** Propagates {@code argv} instead of the call's own arguments, if the call changes the dataset. */
+    public void propagateAs(byte[]... argv) {
+        propagateAs = argv;
+    }
+
+    /** Redis's alsoPropagate: propagates {@code argv} in the call's database now, in order with its other effects. */
+    public void alsoPropagate(byte[]... argv) {
+        if (effects != null) {
+            effects.add(ks.index(), argv);
+        }
+    }
+
+    /** True when the effects feed listens: a handler may skip building what it would propagate otherwise. */
+    public boolean propagating() {
+        return effects != null;
+    }
+
+    public void preventPropagation() {
+        propagationPrevented = true;
     }
 
     /** Blocks the client on {@code keys} until one is served by {@code how} or {@code deadline} (Unix ms, 0 = forever) passes; reply nothing. */

@@ -1,0 +1,70 @@
+package io.ferrite.engine.feed;
+
+
+
+/**
+ * The effects of one execution unit, gathered while it runs and appended to the feed together
+ * when it ends (Redis's server.also_propagate and propagatePendingCommands): a unit of one command
+ * appends it alone; a unit of several (an EXEC, SPOP with a count, XREADGROUP creating a consumer)
+ * appends them wrapped in MULTI ... EXEC, MULTI taking the first command's database, as Redis 7.0
+ * wraps them. A unit is used by one thread at a time (an EXEC's steps hand it along with the run).
+ */
+public final class Effects {
+    private final EffectFeed feed;
+    private final boolean transaction;
+    private FeedEntry first;
+    private FeedEntry last;
+    private int count;
+
+    Effects(EffectFeed feed, boolean transaction) {
+        this.feed = feed;
+        this.transaction = transaction;
+    }
+
+    /** True for an EXEC's unit, which expired keys met on the way join. */
+    public boolean transaction() {
+        return transaction;
+    }
+
+    public EffectFeed feed() {
+        return feed;
+    }
+
+    /** Adds a command to propagate in database {@code db} (nothing for the memcached namespace). */
+    public void add(int db, byte[][] argv) {
+        if (db >= feed.databases()) {
+            return;
+        }
+        FeedEntry e = FeedEntry.command(db, argv);
+        if (first == null) {
+            first = e;
+        } else {
+            last.next = e;
+        }
+        last = e;
+        count++;
+    }
+
+    public int size() {
+        return count;
+    }
+
+    /** Appends what was gathered (if anything) and empties the unit. */
+    public void commit() {
+        if (count == 0) {
+            return;
+        }
+        if (count == 1) {
+            feed.append(first, last);
+        } else {
+            FeedEntry multi = FeedEntry.multi(first.db());
+            FeedEntry exec = FeedEntry.exec(last.db());
+            multi.next = first;
+            last.next = exec;
+            feed.append(multi, exec);
+        }
+        first = null;
+        last = null;
+        count = 0;
+    }
+}
