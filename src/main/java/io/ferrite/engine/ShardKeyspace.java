@@ -59,6 +59,7 @@ public final class ShardKeyspace implements Keyspace {
         signalIfStream(e);
         db().remove(e);
         shard.stats.evictedKeys++;
+        shard.engine.feed().evicted(index, e.key);
         touched(e.key, null);
         notify(Notify.EVICTED, "evicted", e.key);
     }

@@ -114,6 +114,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         engine = new Engine(shards, config.getInt("databases"), table);
         engine.notifyFlags(config::notifyFlags);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
+        engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         applyEviction();

@@ -95,6 +95,9 @@ public final class ServerConfig implements Settings {
         add(Directive.choice("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu", "volatile-random",
             "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         add(Directive.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true));
+        // the JVM frees memory on its own threads either way: these pick how deletions propagate (DEL or UNLINK)
+        add(Directive.bool("lazyfree-lazy-eviction", false, true));
+        add(Directive.bool("lazyfree-lazy-expire", false, true));
         add(Directive.bool("latency-tracking", true, true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true,
             Percentiles::check, Percentiles::canonical).with(Flag.MULTI_ARG));

@@ -29,6 +29,8 @@ public final class EffectFeed {
     private final int databases;
     /** lazyfree-lazy-expire: expired keys propagate as UNLINK instead of DEL. */
     private volatile java.util.function.BooleanSupplier lazyExpire = () -> false;
+    /** lazyfree-lazy-eviction: evicted keys propagate as UNLINK instead of DEL. */
+    private volatile java.util.function.BooleanSupplier lazyEvict = () -> false;
     /** The unit a command or EXEC running on this thread propagates into (Redis's server.also_propagate). */
     private final ThreadLocal<Effects> current = new ThreadLocal<>();
 
@@ -60,6 +62,15 @@ public final class EffectFeed {
 
     public void lazyExpire(java.util.function.BooleanSupplier on) {
         this.lazyExpire = on;
+    }
+
+    public void lazyEvict(java.util.function.BooleanSupplier on) {
+        this.lazyEvict = on;
+    }
+
+    /** A key maxmemory evicted: DEL, or UNLINK under lazyfree-lazy-eviction (Redis's propagateDeletion). */
+    public void evicted(int db, byte[] key) {
+        deleted(db, key, lazyEvict.getAsBoolean() ? UNLINK : DEL);
     }
 
     /** How Redis propagates a key deleted because its time has come: UNLINK under lazyfree-lazy-expire, else DEL. */
@@ -100,10 +111,16 @@ public final class EffectFeed {
      * expiry's deletions go out alone.
      */
     public void expired(int db, byte[] key) {
+        if (active) {
+            deleted(db, key, expiredDeleteVerb());
+        }
+    }
+
+    private void deleted(int db, byte[] key, byte[] verb) {
         if (!active || db >= databases) {
             return;
         }
-        byte[][] argv = {expiredDeleteVerb(), key};
+        byte[][] argv = {verb, key};
         Effects unit = current.get();
         if (unit != null) {
             unit.add(db, argv);

@@ -18,10 +18,12 @@ class EvictionTest extends FerriteTest {
     private RawClient r;
     private RawClient admin;
     private int port;
+    private io.ferrite.server.Server own;
 
     @BeforeEach
     void start() {
-        port = ownServer(Map.of()).respPort();
+        own = ownServer(Map.of());
+        port = own.respPort();
         r = raw(port);
         admin = raw(port);
     }
@@ -134,5 +136,31 @@ class EvictionTest extends FerriteTest {
         assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo("+OK\r\n");
         assertThat(sub.readReply()).isEqualTo("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$22\r\n__keyevent@0__:evicted\r\n$3\r\nfoo\r\n");
         admin.call("CONFIG", "SET", "maxmemory", "0");
+    }
+
+    @Test
+    void evictionsPropagateAsDeletes() {
+        load("p", 500);
+        var feed = own.engine().feed().subscribe();
+        try {
+            long used = info(r, "used_memory");
+            admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+            admin.call("CONFIG", "SET", "lazyfree-lazy-eviction", "yes");
+            assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 200_000))).isEqualTo("+OK\r\n");
+            assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
+            java.util.Set<String> gone = new java.util.HashSet<>();
+            feed.drain(e -> {
+                if (e.argv().length == 2 && new String(e.argv()[0]).equals("UNLINK")) {
+                    gone.add(new String(e.argv()[1]));
+                }
+            });
+            assertThat(gone).isNotEmpty().hasSize((int) info(r, "evicted_keys"));
+            for (String k : gone) {
+                assertThat(r.call("EXISTS", k)).isEqualTo(":0\r\n");
+            }
+        } finally {
+            feed.close();
+            admin.call("CONFIG", "SET", "maxmemory", "0");
+        }
     }
 }
