@@ -17,6 +17,8 @@ public final class Call {
     /** The server running the call, as handlers may see it. */
     public final Host server;
     public Reply reply;
+    /** What a whole-keyspace command's {@code before} hands to its parts on the shards (RESET: the subscriptions it drops). */
+    public Object shared;
     public Keyspace ks;
     /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
     public boolean track;

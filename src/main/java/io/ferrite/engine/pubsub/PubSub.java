@@ -19,18 +19,21 @@ public final class PubSub {
             return;
         }
         List<byte[]>[] all = client.subscriptions.clear();
-        Subscriptions.Kind[] kinds = Subscriptions.Kind.values();
         for (Shard s : engine.shards()) {
             // s.run keeps order with a (un)subscribe of this client still parked on a held shard
-            s.run(() -> {
-                for (int i = 0; i < kinds.length; i++) {
-                    for (byte[] name : all[i]) {
-                        if (PubSubRegistry.replicated(kinds[i], name) || engine.shardOf(name) == s) {
-                            s.pubsub.remove(kinds[i], name, client);
-                        }
-                    }
+            s.run(() -> forget(s, client, all));
+        }
+    }
+
+    /** On shard {@code s}'s thread: removes {@code client} from the channels and patterns of {@code all} that live here. */
+    public static void forget(Shard s, Client client, List<byte[]>[] all) {
+        Subscriptions.Kind[] kinds = Subscriptions.Kind.values();
+        for (int i = 0; i < kinds.length; i++) {
+            for (byte[] name : all[i]) {
+                if (PubSubRegistry.replicated(kinds[i], name) || s.engine.shardOf(name) == s) {
+                    s.pubsub.remove(kinds[i], name, client);
                 }
-            });
+            }
         }
     }
 }

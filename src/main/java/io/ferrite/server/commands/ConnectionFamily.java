@@ -2,13 +2,19 @@ package io.ferrite.server.commands;
 
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
+import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
+import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.pubsub.PubSub;
+import io.ferrite.engine.tracking.TrackingCommands;
 import io.ferrite.server.Server;
 import io.ferrite.server.Version;
 import io.ferrite.store.Bytes;
+
+import java.util.List;
 
 /** Connection commands (PING, ECHO, QUIT, SELECT, RESET, HELLO, AUTH), as Redis 7.0 answers them. */
 public final class ConnectionFamily {
@@ -27,7 +33,7 @@ public final class ConnectionFamily {
         r.add("echo", c -> c.reply.bulk(c.arg(1)));
         r.add("quit", ConnectionFamily::quit);
         r.add("select", ConnectionFamily::select);
-        r.add("reset", ConnectionFamily::reset);
+        r.addSharded("reset", new Reset());
         r.add("hello", ConnectionFamily::hello);
         r.add("auth", ConnectionFamily::auth);
     }
@@ -66,11 +72,40 @@ public final class ConnectionFamily {
         c.reply.ok();
     }
 
-    /** RESET: Redis's clearClientConnectionState, then +RESET in RESP2. */
+    /**
+     * RESET: Redis's clearClientConnectionState, then +RESET in RESP2. The subscriptions are dropped
+     * on every shard before the reply, so nothing published after it reaches the client.
+     */
+    static final class Reset implements ShardedCommand {
+        @Override
+        public void before(Call c) {
+            Dispatcher.resetTransaction(c.client);
+            TrackingCommands.disconnected(c.server.engine(), c.client);
+            c.shared = c.client.subscriptions.active() ? c.client.subscriptions.clear() : null;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object onShard(Call c, Keyspace ks) {
+            if (c.shared != null) {
+                PubSub.forget(((ShardKeyspace) ks).shard(), c.client, (List<byte[]>[]) c.shared);
+            }
+            return null;
+        }
+
+        @Override
+        public void reply(Call c, List<Object> parts) {
+            reset(c);
+        }
+
+        @Override
+        public boolean atomic() {
+            return false;
+        }
+    }
+
     static void reset(Call c) {
         Client cl = c.client;
-        Dispatcher.resetTransaction(cl);
-        PubSub.disconnected(Server.of(c).engine(), cl);
         cl.db = 0;
         cl.resp = 2;
         c.reply.protocol(2);

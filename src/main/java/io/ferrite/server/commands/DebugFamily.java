@@ -15,6 +15,7 @@ import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
+import io.ferrite.store.Glob;
 import io.ferrite.store.MemoryEstimate;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.list.ListValue;
@@ -60,6 +61,8 @@ public final class DebugFamily {
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
+        "STRINGMATCH-TEST",
+        "    Run a fuzz tester against the stringmatchlen() function.",
         "PAUSE-CRON <0|1>",
         "    Stop periodic cron job processing.",
         "HELP",
@@ -92,6 +95,9 @@ public final class DebugFamily {
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
             Server.of(c).activeExpiry(atoi(c.argString(2)) != 0);
             c.reply.ok();
+        } else if (c.argIs(1, "stringmatch-test") && c.argc() == 2) {
+            stringMatchFuzz();
+            c.reply.simple("Apparently Redis did not crash: test passed");
         } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
             Server.of(c).pauseCron(atoi(c.argString(2)) != 0);
             c.reply.ok();
@@ -106,6 +112,30 @@ public final class DebugFamily {
             c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
+    }
+
+    /**
+     * DEBUG STRINGMATCH-TEST: the glob matcher on ten million random patterns and strings of up to
+     * 31 bytes, as Redis's stringmatchlen_fuzz_test; the test passes if nothing throws (or overflows
+     * the stack). It blocks this thread meanwhile, as Redis's runs on its only one.
+     */
+    static int stringMatchFuzz() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom();
+        byte[] str = new byte[32];
+        byte[] pat = new byte[32];
+        int matches = 0;
+        for (int cycle = 0; cycle < 10_000_000; cycle++) {
+            int strlen = rnd.nextInt(str.length);
+            int patlen = rnd.nextInt(pat.length);
+            for (int j = 0; j < strlen; j++) {
+                str[j] = (byte) rnd.nextInt(128);
+            }
+            for (int j = 0; j < patlen; j++) {
+                pat[j] = (byte) rnd.nextInt(128);
+            }
+            matches += Glob.match(pat, 0, patlen, str, 0, strlen, false) ? 1 : 0;
+        }
+        return matches;
     }
 
     /** DEBUG QUICKLIST-PACKED-THRESHOLD: the element size from which list elements get a node of their own. */

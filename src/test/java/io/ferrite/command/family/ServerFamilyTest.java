@@ -52,7 +52,7 @@ class ServerFamilyTest extends FerriteTest {
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.\r\n");
         assertThat(r.call("DEBUG", "foo"))
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.\r\n");
-        assertThat(r.call("DEBUG", "HELP")).startsWith("*31\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
+        assertThat(r.call("DEBUG", "HELP")).startsWith("*33\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
             + "Subcommands are:\r\n").endsWith("+HELP\r\n+    Prints this help.\r\n");
     }
 
@@ -75,6 +75,14 @@ class ServerFamilyTest extends FerriteTest {
             Thread.sleep(50);
         }
         assertThat(r.call("INFO", "keyspace")).doesNotContain("db0:");
+    }
+
+    @Test
+    void debugStringmatchTestFuzzesTheGlobMatcher() {
+        RawClient r = raw();
+        assertThat(r.call("DEBUG", "STRINGMATCH-TEST")).isEqualTo("+Apparently Redis did not crash: test passed\r\n");
+        assertThat(r.call("DEBUG", "STRINGMATCH-TEST", "x"))
+            .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'STRINGMATCH-TEST'. Try DEBUG HELP.\r\n");
     }
 
     @Test
