@@ -237,6 +237,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             }
             query.finished();
             afterReply(mark);
+            // served here: the requests are not all going to one other shard (see hopped)
+            streak = 0;
             if (!deferred.isEmpty()) {
                 writeDeferred();
             }
@@ -389,7 +391,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     private boolean migrating;
 
     /**
-     * A connection whose requests keep going to one other shard moves to that shard's event loop
+     * A connection whose requests keep going to one other shard (64 in a row, none served on its own
+     * shard in between: with random keys over two shards half the requests hop, and moving would
+     * only swap which half) moves to that shard's event loop
      * (Dragonfly's connection migration), so its commands then run inline instead of paying a
      * hand-off between threads each time. It moves only while idle: nothing queued, nothing in
      * flight, nothing unflushed. Not with fewer io-threads than shards: the connection would leave

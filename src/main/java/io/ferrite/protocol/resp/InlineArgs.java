@@ -8,6 +8,39 @@ public final class InlineArgs {
     private InlineArgs() {
     }
 
+    /**
+     * The words of a line without quotes, which is what sdssplitargs makes of it too (escapes count
+     * only inside double quotes), copied straight from the line; null if the line has a quote.
+     */
+    public static byte[][] splitUnquoted(byte[] line) {
+        int words = 0;
+        boolean inWord = false;
+        for (byte c : line) {
+            if (c == '"' || c == '\'') {
+                return null;
+            }
+            boolean space = isSpace(c);
+            if (!space && !inWord) {
+                words++;
+            }
+            inWord = !space;
+        }
+        byte[][] out = new byte[words][];
+        int w = 0;
+        int i = 0;
+        while (w < words) {
+            while (isSpace(line[i])) {
+                i++;
+            }
+            int start = i;
+            while (i < line.length && !isSpace(line[i])) {
+                i++;
+            }
+            out[w++] = java.util.Arrays.copyOfRange(line, start, i);
+        }
+        return out;
+    }
+
     /** Redis's sdssplitargs: whitespace-separated words, with "double" (escapes) and 'single' quotes; null if unbalanced. */
     public static List<byte[]> split(byte[] line) {
         List<byte[]> out = new ArrayList<>();

@@ -180,9 +180,19 @@ public final class QueryBuffer {
 
     /** Makes the current figures visible to other threads (CLIENT LIST run by another client). */
     public void publish() {
-        shownLength = length();
-        shownFree = free();
-        shownArgs = argvBytes();
+        // runs after every read: a volatile write is a full fence, so figures that did not change are not written again
+        long length = length();
+        long free = free();
+        long args = argvBytes();
+        if (shownLength != length) {
+            shownLength = length;
+        }
+        if (shownFree != free) {
+            shownFree = free;
+        }
+        if (shownArgs != args) {
+            shownArgs = args;
+        }
     }
 
     public long shownLength() {

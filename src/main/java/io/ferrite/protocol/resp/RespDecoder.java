@@ -25,7 +25,6 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private long filledBytes;
     private long bulkLen = -1;
     private boolean failed;
-    private long maxBulkLength;
 
     public RespDecoder(RespLimits limits, QueryBuffer query) {
         this.limits = limits;
@@ -34,11 +33,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        long queryBufferLimit = limits.queryBufferLimit();
-        maxBulkLength = limits.maxBulkLength();
         query.received(in.readableBytes());
         while (!failed && in.isReadable()) {
-            if (overLimit(in, queryBufferLimit, out)) {
+            if (overLimit(in, out)) {
                 return;
             }
             Object msg = args == null ? startRequest(in) : continueMultibulk(in);
@@ -54,7 +51,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
         if (failed) {
             in.skipBytes(in.readableBytes());
-        } else if (!overLimit(in, queryBufferLimit, out)) {
+        } else if (!overLimit(in, out)) {
             query.parsing(in.readableBytes(), filledBytes);
         }
     }
@@ -64,9 +61,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
      * here that buffer also holds the decoded requests queued behind a blocked command and the
      * arguments of a multibulk still arriving, so neither can grow without bound.
      */
-    private boolean overLimit(ByteBuf in, long limit, List<Object> out) {
+    private boolean overLimit(ByteBuf in, List<Object> out) {
         query.parsing(in.readableBytes(), filledBytes);
-        if (query.limited() <= limit) {
+        long used = query.limited();
+        if (used <= RespLimits.LEAST_LIMIT || used <= limits.queryBufferLimit()) {
             return false;
         }
         byte[] head = new byte[Math.min(in.readableBytes(), QueryBufferOverflow.HEAD)];
@@ -129,7 +127,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
                 }
                 long n = parseNumber(in, in.readerIndex() + 1, cr);
                 in.readerIndex(cr + 2);
-                if (n < 0 || n > maxBulkLength) {
+                if (n < 0 || (n > RespLimits.LEAST_LIMIT && n > limits.maxBulkLength())) {
                     return fail("invalid bulk length");
                 }
                 if (n > UNAUTH_MAX_BULK && !limits.authenticated()) {
@@ -169,6 +167,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
         byte[] line = new byte[end - in.readerIndex()];
         in.getBytes(in.readerIndex(), line);
         in.readerIndex(nl + 1);
+        byte[][] words = InlineArgs.splitUnquoted(line);
+        if (words != null) {
+            return words.length == 0 ? SKIP : words;
+        }
         List<byte[]> parts = InlineArgs.split(line);
         if (parts == null) {
             return fail("unbalanced quotes in request");
