@@ -1,6 +1,6 @@
 package io.ferrite.engine;
 
-import io.ferrite.protocol.resp.Reply;
+import io.ferrite.reply.Reply;
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerConfig;
 import io.netty.buffer.ByteBuf;

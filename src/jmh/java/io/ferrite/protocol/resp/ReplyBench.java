@@ -1,5 +1,6 @@
 package io.ferrite.protocol.resp;
 
+import io.ferrite.reply.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
