@@ -31,6 +31,13 @@ public final class Client {
     public volatile boolean authenticated;
     public volatile long lastInteraction = System.currentTimeMillis();
     public volatile String lastCommand = "NULL";
+
+    /** Sets {@link #lastCommand}, skipping the volatile write (a full fence) when the command is the same as before. */
+    public void ran(String fullName) {
+        if (lastCommand != fullName) {
+            lastCommand = fullName;
+        }
+    }
     public volatile ReplyMode replyMode = ReplyMode.ON;
     /** The running command's reply is pub/sub confirmations: pushes, delivered even under CLIENT REPLY OFF/SKIP (Redis's CLIENT_PUSHING). */
     public boolean repliedWithPushes;

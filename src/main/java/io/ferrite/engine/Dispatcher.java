@@ -75,7 +75,7 @@ public final class Dispatcher {
             }
             cmd = sub;
         }
-        client.lastCommand = cmd.fullName();
+        client.ran(cmd.fullName());
         if (!cmd.arityOk(args.length)) {
             rejectArity(reply, cmd, client);
             return true;
@@ -206,10 +206,17 @@ public final class Dispatcher {
         Squasher.Batch batch = squasher.joinSingleShard(session, call, target);
         if (!hop && (batch == null || batch.allOn(client.home))) {
             long t = System.nanoTime();
-            for (Call c : batch == null ? List.of(call) : batch.calls) {
-                c.reply = session.reply();
-                c.ks = client.home.view(client.db);
-                t = Invoker.invokeAt(c, client.home, t);
+            if (batch == null) {
+                // the common case runs without a list
+                call.reply = session.reply();
+                call.ks = client.home.view(client.db);
+                Invoker.invokeAt(call, client.home, t);
+            } else {
+                for (Call c : batch.calls) {
+                    c.reply = session.reply();
+                    c.ks = client.home.view(client.db);
+                    t = Invoker.invokeAt(c, client.home, t);
+                }
             }
             return !Blocking.blockedHere(engine, session, call, client.home);
         }

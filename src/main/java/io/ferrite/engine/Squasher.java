@@ -135,7 +135,7 @@ final class Squasher {
     private Call take(Session session, Command cmd, byte[][] args) {
         Client client = session.client();
         session.takeRequest();
-        client.lastCommand = cmd.fullName();
+        client.ran(cmd.fullName());
         Call call = new Call(cmd, args, client, server);
         call.track = Tracking.tracks(client, cmd);
         return call;

@@ -110,8 +110,16 @@ public final class Command {
 
     /** Lower-case name; "config|get" for a subcommand, as Redis's errors and stats print it. */
     public String fullName() {
-        return parent == null ? name : parent.name + "|" + name;
+        String f = fullName;
+        if (f == null) {
+            // built once: a benign race at worst builds an equal string twice
+            f = parent == null ? name : parent.name + "|" + name;
+            fullName = f;
+        }
+        return f;
     }
+
+    private String fullName;
 
     public String name() {
         return name;
