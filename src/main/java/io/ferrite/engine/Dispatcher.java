@@ -92,9 +92,10 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
-        boolean evicted = client.evictedForRequest;
-        client.evictedForRequest = false;
-        if (!evicted && engine.mustEvict()) {
+        boolean overMemory = engine.overMaxMemory();
+        if (client.evictedForRequest) {
+            client.evictedForRequest = false;
+        } else if (overMemory && engine.evictionPolicy() != Eviction.Policy.NOEVICTION) {
             // Redis's performEvictions before the command: the request waits, at the head of the
             // queue, while the shards remove keys, then comes back here to run or be refused
             client.evictedForRequest = true;
@@ -102,7 +103,7 @@ public final class Dispatcher {
             Eviction.run(engine, session::wake);
             return false;
         }
-        if (engine.overMaxMemory() && refusedOnOom(cmd, client)) {
+        if (overMemory && refusedOnOom(cmd, client)) {
             reject(reply, cmd, client, OOM);
             return true;
         }

@@ -92,8 +92,7 @@ public final class ExpiryCycle implements Runnable {
                 for (int k = 0; k < n; k++) {
                     Entry e = db.randomExpiring(shard.random);
                     if (e != null && e.expireAt() < now) {
-                        shard.activelyExpiring(i, e);
-                        view.expireNow(e);
+                        view.expireUnread(e);
                         found++;
                     } else if (e != null) {
                         ttlSum += e.expireAt() - now;

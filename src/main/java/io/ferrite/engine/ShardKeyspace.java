@@ -274,11 +274,14 @@ public final class ShardKeyspace implements Keyspace {
         });
         if (!shard.engine.clientPause().active()) {
             // a scan that removes what has expired is memcached's LRU crawler: its items count as reclaimed
-            for (Entry e : expired) {
-                shard.activelyExpiring(index, e);
-                expireNow(e);
-            }
+            expired.forEach(this::expireUnread);
         }
+    }
+
+    /** Deletes an expired entry no command asked for (active expiry, a whole-table walk): memcached counts these as reclaimed. */
+    void expireUnread(Entry e) {
+        shard.activelyExpiring(index, e);
+        expireNow(e);
     }
 
     /** Every stored entry, logically expired ones too, expiring nothing: DEBUG DIGEST sees the table as it is. */

@@ -128,7 +128,13 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     public void applyEviction() {
         engine.maxMemory(config.getLong("maxmemory"));
         Eviction.Policy policy = Eviction.Policy.of(config.get("maxmemory-policy"));
-        engine.eviction(policy == null ? Eviction.Policy.NOEVICTION : policy, config.getInt("maxmemory-samples"));
+        if (policy == null) {
+            // only a config file can name an LFU policy here: CONFIG SET refuses them
+            Log.warning("WARNING: maxmemory-policy " + config.get("maxmemory-policy") + " needs LFU counters Ferrite"
+                + " does not keep yet: it behaves as noeviction");
+            policy = Eviction.Policy.NOEVICTION;
+        }
+        engine.eviction(policy, config.getInt("maxmemory-samples"));
     }
 
     /** Connections may move to the loop of the shard they use (only when every shard's loop serves connections). */

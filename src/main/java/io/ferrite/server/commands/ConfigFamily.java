@@ -174,8 +174,8 @@ public final class ConfigFamily {
      */
     private static boolean unsupportedValue(Directive d, String value) {
         // the LFU policies need access counters Ferrite does not keep yet; a malformed value gets the directive's own error
-        return d.name().equals("maxmemory-policy") && Eviction.Policy.of(value.trim()) == null
-            && value.trim().toLowerCase(java.util.Locale.ROOT).endsWith("-lfu");
+        String v = value.trim();
+        return d.name().equals("maxmemory-policy") && (v.equalsIgnoreCase("allkeys-lfu") || v.equalsIgnoreCase("volatile-lfu"));
     }
 
     private static boolean sameValue(ServerConfig cfg, Directive d, String value) {

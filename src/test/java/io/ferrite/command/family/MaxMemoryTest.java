@@ -79,4 +79,14 @@ class MaxMemoryTest extends FerriteTest {
             + "(possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following:");
         assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction")).isEqualTo("+OK\r\n");
     }
+
+    @Test
+    void anLfuPolicyFromTheConfigFileBehavesAsNoeviction() {
+        RawClient c = raw(ownServer(Map.of("maxmemory-policy", "allkeys-lfu")).respPort());
+        c.call("SET", "kept", "1");
+        assertThat(c.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo("+OK\r\n");
+        assertThat(c.call("SET", "more", "1")).isEqualTo(OOM);
+        assertThat(c.call("EXISTS", "kept")).isEqualTo(":1\r\n");
+        assertThat(c.call("CONFIG", "GET", "maxmemory-policy")).contains("allkeys-lfu");
+    }
 }
