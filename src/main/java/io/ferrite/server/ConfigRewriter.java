@@ -1,5 +1,7 @@
 package io.ferrite.server;
 
+import io.ferrite.server.metrics.CommandArgs;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,28 +150,10 @@ public final class ConfigRewriter {
         return Long.toString(bytes);
     }
 
-    /** Redis's sdscatrepr: double-quoted, with \n \r \t \a \b \\ \" escaped and other non-printables as \xHH. */
+    /** Redis's sdscatrepr of the value's UTF-8 bytes. */
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case 8 -> sb.append("\\b");
-                default -> {
-                    if (c >= 32 && c < 127) {
-                        sb.append((char) c);
-                    } else {
-                        sb.append(String.format("\\x%02x", c));
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        StringBuilder sb = new StringBuilder();
+        CommandArgs.repr(sb, s.getBytes(StandardCharsets.UTF_8));
+        return sb.toString();
     }
 }

@@ -59,17 +59,29 @@ class ServerFamilyTest extends FerriteTest {
     @Test
     void debugSetActiveExpire() throws Exception {
         RawClient r = raw();
+        // touching the key still expires it
+        expiryStandsStillWhile(r, "SET-ACTIVE-EXPIRE", "0", "1",
+            () -> assertThat(r.call("EXISTS", "gone")).isEqualTo(":0\r\n"));
+        r.call("SET", "gone2", "v", "PX", "1");
+        awaitKeyspaceEmpty(r);
+    }
+
+    /** With DEBUG {@code sub on}, a key past its TTL stays counted (nothing removes it in the background); then {@code sub off}. */
+    private static void expiryStandsStillWhile(RawClient r, String sub, String on, String off, Runnable meanwhile)
+        throws InterruptedException {
         try {
-            assertThat(r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0")).isEqualTo("+OK\r\n");
+            assertThat(r.call("DEBUG", sub, on)).isEqualTo("+OK\r\n");
             r.call("SET", "gone", "v", "PX", "1");
             Thread.sleep(300);
-            // nothing removed it in the background: still counted until touched
             assertThat(r.call("INFO", "keyspace")).contains("db0:keys=1,expires=1");
-            assertThat(r.call("EXISTS", "gone")).isEqualTo(":0\r\n");
+            meanwhile.run();
         } finally {
-            assertThat(r.call("DEBUG", "SET-ACTIVE-EXPIRE", "1")).isEqualTo("+OK\r\n");
+            assertThat(r.call("DEBUG", sub, off)).isEqualTo("+OK\r\n");
         }
-        r.call("SET", "gone2", "v", "PX", "1");
+    }
+
+    /** The active expiry empties db0 within 5 seconds. */
+    private static void awaitKeyspaceEmpty(RawClient r) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
         while (r.call("INFO", "keyspace").contains("db0:") && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
@@ -88,20 +100,8 @@ class ServerFamilyTest extends FerriteTest {
     @Test
     void debugPauseCronStopsTheBackgroundWork() throws Exception {
         RawClient r = raw();
-        try {
-            assertThat(r.call("DEBUG", "PAUSE-CRON", "1")).isEqualTo("+OK\r\n");
-            r.call("SET", "paused", "v", "PX", "1");
-            Thread.sleep(300);
-            // no active expiry while the cron is paused
-            assertThat(r.call("INFO", "keyspace")).contains("db0:keys=1,expires=1");
-        } finally {
-            assertThat(r.call("DEBUG", "PAUSE-CRON", "0")).isEqualTo("+OK\r\n");
-        }
-        long deadline = System.currentTimeMillis() + 5000;
-        while (r.call("INFO", "keyspace").contains("db0:") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(r.call("INFO", "keyspace")).doesNotContain("db0:");
+        expiryStandsStillWhile(r, "PAUSE-CRON", "1", "0", () -> { });
+        awaitKeyspaceEmpty(r);
     }
 
     @Test
