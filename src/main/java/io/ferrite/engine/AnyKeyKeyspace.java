@@ -10,7 +10,7 @@ import io.ferrite.store.ValueType;
  * (SORT ... BY/GET patterns; scripts touching undeclared keys): each operation goes straight to
  * the {@link ShardKeyspace} of the key's owning shard.
  * <p>
- * It exists only while the call holds <em>every</em> shard (see {@link CrossShardRun}), which is
+ * It exists only while the call holds <em>every</em> shard (see {@link AtomicRun}), which is
  * what makes touching another shard's data from the running thread safe: a held shard runs none of
  * its own work (commands, active expiry, memcached requests are parked), and each hold and release
  * is a task hand-off through the shard's event loop, so every change a shard made before the hold

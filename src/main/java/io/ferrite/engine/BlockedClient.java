@@ -1,6 +1,5 @@
 package io.ferrite.engine;
 
-import io.ferrite.common.Log;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
@@ -152,20 +151,7 @@ final class BlockedClient {
             finish(End.GONE, null);
             return;
         }
-        boolean served;
-        // served later, the command propagates as Redis propagates it then (BLPOP as LPOP ...)
-        Propagation propagation = Propagation.begin(call);
-        try {
-            served = how.serve(call, key);
-        } catch (Throwable e) {
-            Log.warning("Internal error serving blocked '" + call.command.fullName() + "': " + e);
-            call.reply.error("ERR internal error running '" + call.command.fullName() + "'");
-            served = true;
-        }
-        if (propagation != null) {
-            propagation.end(call);
-        }
-        if (served) {
+        if (Execution.serve(call, how, key)) {
             state.set(DONE);
             finish(End.SERVED, out);
         } else {
@@ -233,16 +219,9 @@ final class BlockedClient {
                 how.timedOut(call);
             }
         }
-        // Redis's updateStatsOnUnblock: CLIENT UNBLOCK (either way) and a serve that replied an
-        // error count as failed calls; the call itself was counted when it blocked
         boolean failed = why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply.errorCount() > 0;
         Shard home = client.home;
-        home.loop.execute(() -> {
-            if (failed) {
-                home.stats.failed[call.command.id()]++;
-            }
-            call.server.observer().afterUnblock(call, home.stats);
-        });
+        home.loop.execute(() -> Execution.unblocked(call, home, failed));
         ByteBuf reply = out;
         session.execute(() -> session.resume(reply));
     }

@@ -10,14 +10,13 @@ import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Takes a connection's requests one at a time, in order: finds the command, applies Redis's checks
- * (unknown command, arity, authentication, MULTI queueing) with Redis's words, and sends it to the
- * shard(s) that own its keys. A command whose keys live on the connection's own shard runs at once
- * on this thread; any other finishes later through {@link Session#resume}.
+ * (unknown command, arity, authentication, OOM, pauses, MULTI queueing) with Redis's words, and
+ * hands it to the {@link Router}, which picks how it runs ({@link Execution}). A command whose keys
+ * live on the connection's own shard runs at once on this thread; any other finishes later through
+ * {@link Session#resume}.
  */
 public final class Dispatcher {
     private final Host server;
@@ -25,7 +24,7 @@ public final class Dispatcher {
     private final CommandTable table;
     private final Transactions transactions;
     private final ClientPause clientPause;
-    private final Squasher squasher;
+    private final Router router;
 
     public Dispatcher(Host server, Engine engine) {
         this.server = server;
@@ -33,7 +32,7 @@ public final class Dispatcher {
         this.table = engine.commands();
         this.clientPause = engine.clientPause();
         this.transactions = new Transactions(server, engine);
-        this.squasher = new Squasher(engine, server);
+        this.router = new Router(engine, new Squasher(engine, server));
     }
 
     public ClientPause clientPause() {
@@ -139,97 +138,7 @@ public final class Dispatcher {
         }
         Call call = new Call(cmd, args, client, server);
         call.track = Tracking.tracks(client, cmd);
-        return execute(session, call);
-    }
-
-    private boolean execute(Session session, Call call) {
-        Client client = session.client();
-        Command cmd = call.command;
-        switch (cmd.kindFor(call.args)) {
-            case LOCAL -> {
-                if (DEBUG_OBJECT.test(call.args)) {
-                    // DEBUG's spec names no keys, but DEBUG OBJECT reads one: run it on the key's shard
-                    Shard owner = engine.shardOf(call.args[2]);
-                    return runOn(session, call, owner, owner != client.home || !owner.free());
-                }
-                call.reply = session.reply();
-                call.ks = client.home.view(client.db);
-                Invoker.invoke(call, client.home);
-                return true;
-            }
-            case KEYED -> {
-                if (cmd.touchesUndeclaredKeys(call.args)) {
-                    holdEveryShard(session, call);
-                    return false;
-                }
-                Shard only = KeyRouting.singleShard(engine, cmd, call.args);
-                if (only != null) {
-                    return runOn(session, call, only, only != client.home || !only.free());
-                }
-                KeyRouting route = KeyRouting.of(engine, cmd, call.args, client.db);
-                Shard target = route.single;
-                if (target == null && route.keys.isEmpty()) {
-                    target = client.home;
-                }
-                if (target != null) {
-                    return runOn(session, call, target, target != client.home || !target.free());
-                }
-                List<Call> calls = new ArrayList<>();
-                calls.add(call);
-                if (!cmd.has(CommandFlag.BLOCKING)) {
-                    squasher.joinStaged(session, calls, route);
-                }
-                new StagedChain(engine, session, calls, route).start();
-                return false;
-            }
-            case ALL_SHARDS -> {
-                cmd.sharded().before(call);
-                if (cmd.sharded().atomic()) {
-                    holdEveryShard(session, call);
-                } else {
-                    FanOut.start(engine, session, call);
-                }
-                return false;
-            }
-            default -> throw new IllegalStateException(cmd.fullName());
-        }
-    }
-
-    /** Runs one call atomically with every shard held: whole-keyspace commands and calls reaching undeclared keys. */
-    private void holdEveryShard(Session session, Call call) {
-        new CrossShardRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(), false, () -> { })
-            .start();
-    }
-
-    /** Runs a call on one shard, with the pipelined requests that join it ({@link Squasher}). */
-    private boolean runOn(Session session, Call call, Shard target, boolean hop) {
-        Client client = session.client();
-        Squasher.Batch batch = squasher.joinSingleShard(session, call, target);
-        if (!hop && (batch == null || batch.allOn(client.home))) {
-            long t = System.nanoTime();
-            if (batch == null) {
-                // the common case runs without a list
-                call.reply = session.reply();
-                call.ks = client.home.view(client.db);
-                Invoker.invokeAt(call, client.home, t);
-            } else {
-                for (Call c : batch.calls) {
-                    c.reply = session.reply();
-                    c.ks = client.home.view(client.db);
-                    t = Invoker.invokeAt(c, client.home, t);
-                }
-            }
-            return !Blocking.blockedHere(engine, session, call, client.home);
-        }
-        if (batch == null) {
-            if (hop) {
-                session.hopped(target);
-            }
-            new PipelineBatch(engine, session, List.of(call), List.of(target)).start();
-        } else {
-            new PipelineBatch(engine, session, batch.calls, batch.owners).start();
-        }
-        return false;
+        return router.run(session, call);
     }
 
     /** A safety net only: the eviction run wakes the request as soon as it ends. */
@@ -261,9 +170,6 @@ public final class Dispatcher {
     /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */
     private static final java.util.Set<String> SUBSCRIBER_COMMANDS = java.util.Set.of("ping", "subscribe", "ssubscribe",
         "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset");
-
-    private static final java.util.function.Predicate<byte[][]> DEBUG_OBJECT = a -> a.length == 3
-        && Bytes.is(a[0], "debug") && Bytes.is(a[1], "object");
 
     /**
      * The connection is closed. An EXEC in flight keeps its WATCH state (it decides, when its

@@ -1,45 +1,45 @@
 package io.ferrite.engine;
 
 import io.ferrite.engine.command.Call;
-import io.ferrite.reply.Reply;
-import io.netty.buffer.ByteBuf;
-
-import java.util.Arrays;
 
 /**
- * A whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY, DBSIZE ...): each shard runs
- * its part when it gets to it, without holds, and the parts are combined into the reply on the
- * connection's thread.
+ * The strategy for a whole-keyspace command that needs no atomicity (SCAN, RANDOMKEY, DBSIZE ...):
+ * each shard runs its part when it gets to it, without holds, and the parts are combined into the
+ * reply on the connection's thread.
  */
-final class FanOut {
-    private FanOut() {
+final class FanOut extends Execution {
+    private final Call call;
+    private final Object[] parts;
+    /** Parts still to come; counted on the connection's thread only, so no sharing between shards. */
+    private int pending;
+
+    FanOut(Engine engine, Session session, Call call) {
+        super(engine, session);
+        this.call = call;
+        this.parts = new Object[engine.shardCount()];
+        this.pending = parts.length;
     }
 
-    static void start(Engine engine, Session session, Call call) {
-        Client client = session.client();
+    @Override
+    void start() {
+        call.reply = reply();
+        int db = client.db;
         Shard[] all = engine.shards();
-        Object[] parts = new Object[all.length];
-        int[] pending = {all.length};
-        ByteBuf buf = session.newBuffer();
-        call.reply = new Reply(buf, client.resp, session.reply().listener());
         for (int i = 0; i < all.length; i++) {
             int idx = i;
             Shard s = all[i];
             s.run(() -> {
-                s.beginCommand();
-                Object part = Invoker.onShard(call, s.view(client.db));
-                // the parts are gathered on the connection's thread only: no sharing between shards
-                session.execute(() -> {
-                    parts[idx] = part;
-                    if (--pending[0] == 0) {
-                        long t0 = System.nanoTime();
-                        int errors = call.reply.errorCount();
-                        Invoker.combine(call, Arrays.asList(parts));
-                        Invoker.record(call, client.home, t0, errors);
-                        session.resume(buf);
-                    }
-                });
+                Object part = part(call, s, db);
+                session.execute(() -> arrived(idx, part));
             });
+        }
+    }
+
+    private void arrived(int idx, Object part) {
+        parts[idx] = part;
+        if (--pending == 0) {
+            combined(call, client.home, parts);
+            resumeHere();
         }
     }
 }

@@ -4,7 +4,6 @@ import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
-import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One multi-key command over several shards (MSET, RENAME, SUNIONSTORE ...), as a chain of hops:
+ * The strategy for one multi-key command over several shards (MSET, RENAME, SUNIONSTORE ...), as a chain of hops:
  * each shard, in ascending order, is held and hands over the entries of its keys; the last shard
  * in the chain runs the command against them at once, then every shard takes its entries back and
  * is released. Shards are held for as few hops as possible, and the ascending order means two
@@ -25,15 +24,12 @@ import java.util.Set;
  * which is a valid order because the client has seen none of their replies yet. A pipeline of
  * sixteen cross-shard MSETs then pays the hops and holds once instead of sixteen times.
  */
-final class StagedChain {
-    private final Engine engine;
-    private final Session session;
+final class StagedChain extends Execution {
     private final List<Call> calls;
     private final Shard[] shards;
     private final List<Set<BytesKey>> keysByShard = new ArrayList<>();
     private final Map<BytesKey, StagedKeyspace.Slot> slots = StagedKeyspace.newSlots();
     private final int db;
-    private final ByteBuf out;
     /** Set when the chain serves a blocked client from {@link #readyKey} instead of running commands. */
     private final BlockedClient serving;
     private final BytesKey readyKey;
@@ -48,12 +44,11 @@ final class StagedChain {
 
     private StagedChain(Engine engine, Session session, List<Call> calls, KeyRouting route, BlockedClient serving,
                         BytesKey readyKey) {
-        this.engine = engine;
+        super(engine, session);
         this.serving = serving;
         this.readyKey = readyKey;
-        this.session = session;
         this.calls = calls;
-        this.db = session.client().db;
+        this.db = client.db;
         this.shards = new Shard[route.shardIds.size()];
         int[] position = new int[engine.shardCount()];
         int n = 0;
@@ -68,35 +63,30 @@ final class StagedChain {
                 keysByShard.get(position[engine.shardOf(k.bytes()).id]).add(k);
             }
         }
-        this.out = session.newBuffer();
-        Reply reply = new Reply(out, session.client().resp, session.reply().listener());
+        Reply reply = reply();
         for (Call c : calls) {
             c.reply = reply;
         }
     }
 
+    @Override
     void start() {
-        hold(0);
+        holdInOrder(shards, keysByShard, 0, this::gather, () -> runHere(shards[shards.length - 1]));
     }
 
-    private void hold(int i) {
+    /** On shard {@code i}'s thread, held: its entries move into the chain. */
+    private boolean gather(int i) {
         Shard s = shards[i];
-        s.acquireKeys(keysByShard.get(i), () -> {
-            try {
-                s.beginCommand();
-                for (BytesKey k : keysByShard.get(i)) {
-                    slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
-                }
-            } catch (Throwable t) {
-                abortAt(i, t);
-                return;
+        try {
+            s.beginCommand();
+            for (BytesKey k : keysByShard.get(i)) {
+                slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
             }
-            if (i + 1 < shards.length) {
-                hold(i + 1);
-            } else {
-                runHere(s);
-            }
-        });
+            return true;
+        } catch (Throwable t) {
+            abortAt(i, t);
+            return false;
+        }
     }
 
     /**
@@ -106,15 +96,15 @@ final class StagedChain {
     private void abortAt(int i, Throwable t) {
         Log.warning("Internal error gathering keys for a cross-shard command: " + t);
         for (Call call : calls) {
-            call.reply.error(Invoker.internalError(call));
+            call.reply.error(internalError(call));
         }
         for (int j = 0; j <= i; j++) {
             giveBack(j, null);
         }
         if (serving == null) {
-            session.execute(() -> session.resume(out));
+            resume();
         } else {
-            out.release();
+            dropReply();
         }
     }
 
@@ -128,15 +118,12 @@ final class StagedChain {
                 last.stats.crossShardOps++;
                 call.ks = ks;
                 if (serving != null) {
-                    serving.offer(readyKey.bytes(), out);
+                    serving.offer(readyKey.bytes(), out());
                     answered++;
                     continue;
                 }
-                long t0 = System.nanoTime();
-                int errors = call.reply.errorCount();
-                Invoker.guarded(call);
+                callGathered(call, last);
                 answered++;
-                Invoker.record(call, last, t0, errors);
             }
             ks.publishEvents(last);
             // a command that blocks (never squashed with others) enters the waiting lists while its
@@ -147,25 +134,24 @@ final class StagedChain {
             // outside the handlers (which are guarded): the holds must still end and every call be answered
             Log.warning("Internal error in a cross-shard command: " + t);
             for (int k = answered; k < calls.size() && serving == null; k++) {
-                calls.get(k).reply.error(Invoker.internalError(calls.get(k)));
+                calls.get(k).reply.error(internalError(calls.get(k)));
             }
         }
         for (int i = 0; i < shards.length; i++) {
             giveBack(i, blocked);
         }
         if (blocked != null) {
-            out.release();
+            dropReply();
             blocked.registerElsewhere(java.util.Arrays.asList(shards));
             blocked.arm();
         } else if (serving == null) {
-            session.execute(() -> session.resume(out));
+            resume();
         }
     }
 
     /** Entries back and the hold ended in one task on shard {@code i}. */
     private void giveBack(int i, BlockedClient blocked) {
         Shard s = shards[i];
-        Client client = session.client();
         s.releaseKeys(keysByShard.get(i), () -> {
             s.writer = client;
             for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {
@@ -178,7 +164,7 @@ final class StagedChain {
             afterAttach(s, blocked);
             for (Call call : calls) {
                 if (call.track) {
-                    Invoker.remember(call, s, engine);
+                    remember(call, s, engine);
                 }
             }
         });

@@ -30,8 +30,7 @@ final class Transactions {
     }
 
     private void counted(Session session, Command cmd, byte[][] args) {
-        Client c = session.client();
-        server.observer().afterEngineCommand(new Call(cmd, args, c, server), c.home.stats);
+        Execution.answered(new Call(cmd, args, session.client(), server));
     }
 
     private boolean run(Session session, Command cmd, byte[][] args) {
@@ -193,7 +192,7 @@ final class Transactions {
         } else {
             held = all.shardIds.stream().map(engine::shard).toArray(Shard[]::new);
         }
-        new CrossShardRun(engine, session, calls, routes, held, true, afterCalls).start();
+        new AtomicRun(engine, session, calls, routes, held, true, afterCalls).start();
     }
 
     /** The database a client is in after queued command {@code q}, which ran in {@code db} (SELECT changes it when it succeeds). */

@@ -12,14 +12,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An {@link Error} thrown inside a command (out of heap or direct memory), injected through
- * {@link Invoker#faultForTests} for calls naming the key "boom": the failing client gets an error
+ * {@link Execution#faultForTests} for calls naming the key "boom": the failing client gets an error
  * reply, every hold ends, and the other clients go on, on one shard or across several.
  */
 class FaultInjectionTest extends FerriteTest {
     private static final String BOOM = "boom";
 
     private static void failCallsNaming(String key) {
-        Invoker.faultForTests = (Call c) -> {
+        Execution.faultForTests = (Call c) -> {
             for (int i = 1; i < c.args.length; i++) {
                 if (new String(c.args[i]).equals(key)) {
                     return true;
@@ -31,7 +31,7 @@ class FaultInjectionTest extends FerriteTest {
 
     @AfterEach
     void noMoreFaults() {
-        Invoker.faultForTests = null;
+        Execution.faultForTests = null;
     }
 
     /** Every shard still answers, to a client that did not fail, with cross-shard commands too. */

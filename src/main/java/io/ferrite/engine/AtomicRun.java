@@ -7,7 +7,6 @@ import io.ferrite.engine.feed.Effects;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
-import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one or more calls atomically over several shards: the shards are held in ascending order
+ * The strategy for one or more calls run atomically over several shards (EXEC, atomic
+ * whole-keyspace commands, calls reaching keys they do not name): the shards are held in ascending order
  * (so two runs can never wait on each other), then each call runs as steps on the held shards,
  * then the holds end. While held, a shard parks all other work, so no client observes a half-done
  * MSET, RENAME or EXEC.
@@ -25,14 +25,11 @@ import java.util.Map;
  * moved back. A call over the whole keyspace runs its part on every shard. A call that reaches
  * keys no argument names runs with every shard held, against {@link AnyKeyKeyspace}.
  */
-final class CrossShardRun {
-    private final Engine engine;
-    private final Session session;
+final class AtomicRun extends Execution {
     private final List<Call> calls;
     private final List<KeyRouting> routes;
     private final Shard[] held;
     private final boolean exec;
-    private final ByteBuf out;
     private final Reply reply;
     private final Runnable afterCalls;
     private int next;
@@ -46,32 +43,23 @@ final class CrossShardRun {
     /** An EXEC's effects, appended together (wrapped in MULTI/EXEC) before its shards are released; null when nobody listens. */
     private Effects group;
 
-    CrossShardRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
-                  boolean exec, Runnable afterCalls) {
-        this.engine = engine;
-        this.session = session;
+    AtomicRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
+              boolean exec, Runnable afterCalls) {
+        super(engine, session);
         this.calls = calls;
         this.routes = routes;
         this.held = held;
         this.exec = exec;
         this.afterCalls = afterCalls;
-        this.out = session.newBuffer();
-        this.reply = new Reply(out, session.client().resp, session.reply().listener());
+        this.reply = reply();
     }
 
+    @Override
     void start() {
-        acquire(0);
-    }
-
-    private void acquire(int i) {
-        if (i == held.length) {
-            session.execute(guard(this::begin));
-            return;
-        }
-        held[i].acquire(this, guard(() -> {
+        holdInOrder(held, null, 0, i -> {
             acquired = i + 1;
-            acquire(i + 1);
-        }));
+            return true;
+        }, () -> session.execute(guard(this::begin)));
     }
 
     /**
@@ -101,13 +89,13 @@ final class CrossShardRun {
         }
         failed = true;
         if (begun) {
-            out.writerIndex(stepMark);
+            out().writerIndex(stepMark);
             for (int k = Math.max(0, next - 1); k < calls.size(); k++) {
-                reply.error(Invoker.internalError(calls.get(k)));
+                reply.error(internalError(calls.get(k)));
             }
         } else {
-            out.writerIndex(0);
-            reply.error(exec ? "ERR internal error running 'exec'" : Invoker.internalError(calls.get(0)));
+            out().writerIndex(0);
+            reply.error(exec ? "ERR internal error running 'exec'" : internalError(calls.get(0)));
         }
         // what ran before the failure changed the data: it propagates all the same
         commitEffects();
@@ -115,7 +103,7 @@ final class CrossShardRun {
             held[i].release(this);
         }
         afterCalls.run();
-        session.resume(out);
+        resumeHere();
     }
 
     private void begin() {
@@ -126,7 +114,7 @@ final class CrossShardRun {
             s.stats.crossShardOps++;
             break;
         }
-        Client c = session.client();
+        Client c = client;
         if (!exec) {
             begun = true;
             step();
@@ -167,7 +155,7 @@ final class CrossShardRun {
         if (failed) {
             return;
         }
-        stepMark = out.writerIndex();
+        stepMark = out().writerIndex();
         if (next == calls.size()) {
             finish();
             return;
@@ -181,8 +169,7 @@ final class CrossShardRun {
         Command cmd = call.command;
         switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
-                call.ks = session.client().home.view(session.client().db);
-                Invoker.invoke(call, session.client().home);
+                runHome(call);
                 step();
             }
             case ALL_SHARDS -> runEverywhere(call);
@@ -192,14 +179,13 @@ final class CrossShardRun {
                 } else if (route.single != null) {
                     Shard s = route.single;
                     s.runHeld(this, guard(() -> {
-                        call.ks = s.view(session.client().db);
-                        Invoker.invoke(call, s);
+                        call.ks = s.view(client.db);
+                        call(call, s, System.nanoTime());
                         session.execute(guard(this::step));
                     }));
                 } else if (route.keys.isEmpty()) {
                     // keys are optional for some commands (e.g. a BITOP with bad arguments): run where we are
-                    call.ks = session.client().home.view(session.client().db);
-                    Invoker.invoke(call, session.client().home);
+                    runHome(call);
                     step();
                 } else {
                     runStaged(call, route);
@@ -209,20 +195,18 @@ final class CrossShardRun {
         }
     }
 
+    /** A call with no keys of its own (or none it needs) runs on the client's home shard. */
+    private void runHome(Call call) {
+        call.ks = client.home.view(client.db);
+        call(call, client.home, System.nanoTime());
+    }
+
     private void runEverywhere(Call call) {
         call.command.sharded().before(call);
         Shard[] all = engine.shards();
-        int db = session.client().db;
-        fanOut(all, s -> {
-            s.beginCommand();
-            return Invoker.onShard(call, s.view(db));
-        }, parts -> {
-            Shard home = session.client().home;
-            long t0 = System.nanoTime();
-            int errors = reply.errorCount();
-            Invoker.combine(call, java.util.Arrays.asList(parts));
-            Propagation.afterCombined(call, engine.feed(), errors);
-            Invoker.record(call, home, t0, errors);
+        int db = client.db;
+        fanOut(all, s -> part(call, s, db), parts -> {
+            combined(call, client.home, parts);
             step();
         });
     }
@@ -240,12 +224,9 @@ final class CrossShardRun {
         for (Shard s : held) {
             s.now = now;
         }
-        Shard home = session.client().home;
-        call.ks = new AnyKeyKeyspace(engine, session.client().db, now);
-        long t0 = System.nanoTime();
-        int errors = reply.errorCount();
-        Invoker.guarded(call);
-        Invoker.record(call, home, t0, errors);
+        Shard home = client.home;
+        call.ks = new AnyKeyKeyspace(engine, client.db, now);
+        callGathered(call, home);
         step();
     }
 
@@ -275,14 +256,11 @@ final class CrossShardRun {
                 Shard owner = owners[i];
                 moved.forEach((k, e) -> slots.put(k, new StagedKeyspace.Slot(owner, e)));
             }
-            Shard home = session.client().home;
-            call.ks = new StagedKeyspace(slots, session.client().db, System.currentTimeMillis(), home.stats, engine.feed());
-            long t0 = System.nanoTime();
-            int errors = reply.errorCount();
+            Shard home = client.home;
+            call.ks = new StagedKeyspace(slots, client.db, System.currentTimeMillis(), home.stats, engine.feed());
             try {
-                Invoker.guarded(call);
+                callGathered(call, home);
             } finally {
-                Invoker.record(call, home, t0, errors);
                 ((StagedKeyspace) call.ks).publishEvents(home);
                 for (Shard owner : owners) {
                     List<Map.Entry<BytesKey, StagedKeyspace.Slot>> mine = new ArrayList<>();
@@ -302,7 +280,7 @@ final class CrossShardRun {
                             owner.writer = null;
                         }
                         if (call.track) {
-                            Invoker.remember(call, owner, engine);
+                            remember(call, owner, engine);
                         }
                     }));
                 }
@@ -325,7 +303,7 @@ final class CrossShardRun {
         ready.sort(java.util.Comparator.comparingLong(s -> s.blocks.readySince()));
         releaseInTurn(ready, 0);
         afterCalls.run();
-        session.resume(out);
+        resumeHere();
     }
 
     /** The EXEC's effects go out while its shards are still held, so nothing another client does can come between. */
