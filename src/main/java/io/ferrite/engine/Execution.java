@@ -26,7 +26,9 @@ import java.util.function.Predicate;
  * Dispatcher.process(request)      checks (arity, auth, OOM, pause, MULTI ...), picks a strategy:
  *   Inline      keys on the connection's own free shard (with the requests squashed behind it):
  *                 call(c, home) for each, replies in the session's own buffer, no hold
- *   ShardBatch  one other shard, or pipelined single-shard requests over several (Squasher):
+ *   Hop         one call on another shard (or this one while held), nothing pipelined behind it:
+ *                 on the shard: call() into the execution's buffer -> resume
+ *   ShardBatch  pipelined single-shard requests over one or several other shards (Squasher):
  *                 holdInOrder(shards, their keys) -> on each shard: call() its share
  *                 -> releaseHolds -> stitch the shares in request order -> resume
  *   StagedChain a multi-key command over several shards (or several, squashed):
@@ -36,6 +38,7 @@ import java.util.function.Predicate;
  *                 holdInOrder(shards, whole) -> per call: call() on its held shard, callGathered(),
  *                 or part() on every shard then combined() -> effects as one unit -> release -> resume
  *   FanOut      whole-keyspace reads (SCAN, DBSIZE ...): part() on every shard, no hold, combined()
+ *   WatchRun    WATCH: each key's shard records it, OK once all have
  *   BlockedClient, when data arrives: serve() on the key's shard, or a StagedChain serving it;
  *                 unblocked() when the wait ends
  * </pre>

@@ -94,7 +94,7 @@ final class Router {
         }
         if (batch == null) {
             session.hopped(target);
-            new ShardBatch(engine, session, List.of(call), List.of(target)).start();
+            new Hop(engine, session, call, target).start();
         } else {
             new ShardBatch(engine, session, batch.calls, batch.owners).start();
         }

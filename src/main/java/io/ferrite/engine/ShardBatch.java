@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The strategy for single-shard calls that cannot run inline: one call on another shard, or a run
- * of pipelined single-shard requests ({@link Squasher}). Each shard executes its own requests, in
- * order, in one task; the replies are stitched back together in request order.
+ * The strategy for a run of pipelined single-shard requests that cannot all run inline
+ * ({@link Squasher}; a blocking command never joins one). Each shard executes its own requests,
+ * in order, in one task; the replies are stitched back together in request order.
  * <p>
  * A batch over several shards must not let another client see a later request's effect before an
  * earlier one's (Redis runs a connection's commands one after another). So the batch holds its
@@ -60,11 +60,6 @@ final class ShardBatch extends Execution {
             s.run(() -> {
                 runShare(0);
                 s.tracking.broadcastNow(engine.sessions());
-                // a blocking command runs alone (never batched): if it blocked, its reply comes when it is served
-                if (calls.size() == 1 && Blocking.blockedHere(engine, session, calls.get(0), s)) {
-                    dropReply();
-                    return;
-                }
                 resume();
             });
             return;

@@ -126,27 +126,7 @@ final class Transactions {
             session.reply().ok();
             return true;
         }
-        int[] pending = {fresh.size()};
-        io.netty.buffer.ByteBuf buf = session.newBuffer();
-        for (byte[] key : fresh) {
-            Shard s = engine.shardOf(key);
-            s.run(() -> {
-                boolean expired = s.view(db).isLogicallyExpired(key);
-                s.watch(db, key, c, expired);
-                session.execute(() -> {
-                    if (c.gone) {
-                        // the client left while this WATCH was on its way: nothing will unwatch it later
-                        s.run(() -> s.unwatch(db, key, c));
-                        return;
-                    }
-                    c.watched.add(new Client.WatchedKey(db, key, s));
-                    if (--pending[0] == 0) {
-                        new Reply(buf, c.resp, null).ok();
-                        session.resume(buf);
-                    }
-                });
-            });
-        }
+        new WatchRun(engine, session, fresh).start();
         return false;
     }
 
