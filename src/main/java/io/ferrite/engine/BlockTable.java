@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.BytesKey;
 
 import java.util.ArrayDeque;
@@ -18,6 +19,7 @@ import java.util.Set;
  * Touched only by the shard's own thread. Ready keys are served after the command, EXEC or
  * cross-shard command that made them ready: at once when the shard is free, else when its hold ends.
  */
+@ShardConfined
 final class BlockTable {
     private final Shard shard;
     private final Map<BytesKey, ArrayDeque<BlockedClient>> waiting = new HashMap<>();

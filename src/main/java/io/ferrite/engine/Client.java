@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.ConnectionConfined;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.pubsub.Subscriptions;
 import io.ferrite.engine.tracking.ClientTracking;
@@ -12,6 +13,7 @@ import java.util.List;
  * authentication, MULTI queue and WATCHed keys. Touched by one thread at a time: the connection's
  * loop, or the shard running the connection's current command.
  */
+@ConnectionConfined
 public final class Client {
     /**
      * CLIENT REPLY: ON; OFF; SKIP while the command whose reply is skipped runs; SKIP_NEXT while

@@ -1,6 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.common.Log;
+import io.ferrite.common.ShardConfined;
 import io.ferrite.engine.pubsub.PubSubRegistry;
 import io.ferrite.engine.tracking.TrackingTable;
 import io.ferrite.store.BytesKey;
@@ -25,6 +26,7 @@ public final class Shard {
     public final int id;
     public final EventLoop loop;
     public final ShardStats stats;
+    @ShardConfined
     final Db[] dbs;
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
@@ -33,19 +35,25 @@ public final class Shard {
     /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
     public final TrackingTable tracking;
     /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
+    @ShardConfined
     Client writer;
     final SplittableRandom random = new SplittableRandom();
+    @ShardConfined
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
+    @ShardConfined
     private Object holder;
     /** Clients blocked on this shard's keys (BLPOP ...), and the keys made ready for them. */
     final BlockTable blocks = new BlockTable(this);
     /** Staged chains holding this shard together, each over its own keys here (see {@link #acquireKeys}). */
+    @ShardConfined
     private int chains;
+    @ShardConfined
     private final Set<BytesKey> keysOut = new HashSet<>();
     private boolean draining;
     /** Told of each memcached item the active expiry removes, on this thread (memcached's "reclaimed"). */
     private java.util.function.Consumer<Entry> memcachedReclaimed = e -> { };
     /** The running command's clock (Unix ms). */
+    @ShardConfined
     long now = System.currentTimeMillis();
     /**
      * Wall clock (Unix ns, sub-millisecond) and monotonic clock read together, so a monotonic
@@ -329,6 +337,11 @@ public final class Shard {
         } finally {
             draining = false;
         }
+    }
+
+    /** True on this shard's thread, or while an execution holds it (it may touch the data from its own thread). */
+    boolean ownedByCaller() {
+        return loop.inEventLoop() || holder != null;
     }
 
     boolean held() {

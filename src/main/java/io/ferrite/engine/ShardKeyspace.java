@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.pubsub.KeyspaceEvents;
 import io.ferrite.store.Db;
@@ -10,6 +11,7 @@ import io.ferrite.store.ValueType;
 import java.util.function.Consumer;
 
 /** A shard's own view of one database: commands run against it on the shard's thread. */
+@ShardConfined
 public final class ShardKeyspace implements Keyspace {
     private final Shard shard;
     private final int index;
@@ -20,6 +22,7 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     private Db db() {
+        assert shard.ownedByCaller() : "shard " + shard.id + "'s data touched from " + Thread.currentThread().getName();
         return shard.dbs[index];
     }
 

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.stats.LatencyEvents;
 import io.ferrite.stats.LatencyHistogram;
 import io.ferrite.stats.SlowLog;
@@ -8,6 +9,7 @@ import io.ferrite.stats.SlowLog;
  * Counters one shard's thread updates without sharing: INFO and the metrics sum them over shards.
  * Readers on other threads may see slightly stale figures, as INFO allows.
  */
+@ShardConfined
 public final class ShardStats {
     public long keyspaceHits;
     public long keyspaceMisses;

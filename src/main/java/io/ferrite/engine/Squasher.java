@@ -64,7 +64,8 @@ final class Squasher {
      * runs alone (the requests behind it wait until it is answered).
      */
     Batch joinSingleShard(Session session, Call call, Shard target) {
-        if (call.command.has(CommandFlag.BLOCKING)) {
+        if (call.command.has(CommandFlag.BLOCKING) || session.peekRequest() == null) {
+            // nothing pipelined behind it (pipeline depth 1): no batch, and nothing allocated
             return null;
         }
         Batch batch = null;

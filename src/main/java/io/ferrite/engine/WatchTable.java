@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Db;
 import io.ferrite.store.Entry;
@@ -14,6 +15,7 @@ import java.util.Map;
  * as doomed (Redis's touchWatchedKey); only the flag crosses threads. A key that had already
  * expired when it was watched is "stale": its deletion is no logical change, as in Redis 7.0.
  */
+@ShardConfined
 final class WatchTable {
     /** One client's WATCH of one key; {@code expired}: the key was logically expired (Redis's watchedKey.expired). */
     private static final class Watch {

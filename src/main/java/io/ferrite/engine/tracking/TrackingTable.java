@@ -1,5 +1,6 @@
 package io.ferrite.engine.tracking;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Session;
 import io.ferrite.store.BytesKey;
@@ -28,6 +29,7 @@ import java.util.function.LongFunction;
  * counts the items of readers known to be gone and sweeps them out once they are half of all
  * items, so connections that come and go never make it grow (amortised O(1) per item).
  */
+@ShardConfined
 public final class TrackingTable {
     private final HashMap<BytesKey, Tracked> keys = new HashMap<>();
     /** The same keys, indexable, so an eviction picks one at random in O(1). */
