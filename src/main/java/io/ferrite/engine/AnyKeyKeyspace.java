@@ -114,7 +114,7 @@ final class AnyKeyKeyspace implements Keyspace {
     }
 
     @Override
-    public void notify(int type, String event, byte[] key) {
+    public void notify(Notify type, String event, byte[] key) {
         owner(key).notify(type, event, key);
     }
 

@@ -164,8 +164,8 @@ final class AtomicRun extends Execution {
         KeyRouting route = routes.get(next);
         next++;
         call.reply = reply;
-        call.denyBlocking = exec;
-        call.effects = group;
+        call.denyBlocking(exec);
+        call.effects(group);
         Command cmd = call.command;
         switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
@@ -279,7 +279,7 @@ final class AtomicRun extends Execution {
                         } finally {
                             owner.writer = null;
                         }
-                        if (call.track) {
+                        if (call.tracked()) {
                             remember(call, owner, engine);
                         }
                     }));

@@ -49,8 +49,7 @@ final class BlockedClient {
         this.session = session;
         this.client = session.client();
         this.call = call;
-        Blockable.Request r = call.blockRequest;
-        call.blockRequest = null;
+        Blockable.Request r = call.takeBlockRequest();
         this.how = r.how();
         this.deadline = r.deadline();
         int db = client.db;

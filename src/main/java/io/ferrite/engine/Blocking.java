@@ -18,7 +18,7 @@ public final class Blocking {
      * returned (the reply comes when it is served, times out or is unblocked).
      */
     static boolean blockedHere(Engine engine, Session session, Call call, Shard s) {
-        if (call.blockRequest == null) {
+        if (!call.blocked()) {
             return false;
         }
         BlockedClient w = new BlockedClient(engine, session, call);

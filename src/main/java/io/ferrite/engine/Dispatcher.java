@@ -137,7 +137,7 @@ public final class Dispatcher {
             }
         }
         Call call = new Call(cmd, args, client, server);
-        call.track = Tracking.tracks(client, cmd);
+        call.track(Tracking.tracks(client, cmd));
         return router.run(session, call);
     }
 

@@ -159,7 +159,7 @@ abstract class Execution {
         shard.writer = call.client;
         guarded(call);
         shard.writer = null;
-        if (call.track) {
+        if (call.tracked()) {
             remember(call, shard, null);
         }
         long t1 = System.nanoTime();

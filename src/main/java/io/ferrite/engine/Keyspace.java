@@ -72,7 +72,7 @@ public interface Keyspace {
      * bit, {@code event} the event name Redis uses ("lpush", "del", "expire" ...). Commands call it
      * after the change, in the order the changes happen.
      */
-    default void notify(int type, String event, byte[] key) {
+    default void notify(Notify type, String event, byte[] key) {
     }
 
     /**

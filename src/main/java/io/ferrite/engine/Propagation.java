@@ -30,25 +30,25 @@ final class Propagation {
         Keyspace ks = call.ks;
         EffectFeed feed = ks == null ? null : ks.feed();
         if (feed == null || !feed.active()) {
-            call.effects = null;
+            call.effects(null);
             return null;
         }
-        call.propagateAs = null;
-        call.propagationPrevented = false;
-        boolean owned = call.effects == null;
-        Effects unit = owned ? feed.unit(false) : call.effects;
-        call.effects = unit;
+        call.resetPropagation();
+        boolean owned = call.effects() == null;
+        Effects unit = owned ? feed.unit(false) : call.effects();
+        call.effects(unit);
         return new Propagation(unit, owned, ks.dirty(), feed.enter(unit));
     }
 
     /** After the handler (also when it threw: what it changed stays changed). */
     void end(Call call) {
         unit.feed().exit(outer);
-        if (!call.propagationPrevented && call.ks.dirty() != dirtyBefore) {
-            unit.add(call.ks.index(), call.propagateAs != null ? call.propagateAs : call.args);
+        byte[][] propagated = call.propagated();
+        if (propagated != null && call.ks.dirty() != dirtyBefore) {
+            unit.add(call.ks.index(), propagated);
         }
         if (owned) {
-            call.effects = null;
+            call.effects(null);
             unit.commit();
         }
     }
@@ -62,9 +62,9 @@ final class Propagation {
             || call.reply.errorCount() > errorsBefore) {
             return;
         }
-        Effects unit = call.effects != null ? call.effects : feed.unit(false);
+        Effects unit = call.effects() != null ? call.effects() : feed.unit(false);
         unit.add(call.client.db, call.args);
-        if (unit != call.effects) {
+        if (unit != call.effects()) {
             unit.commit();
         }
     }

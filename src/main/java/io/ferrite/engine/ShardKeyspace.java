@@ -93,7 +93,7 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
-    public void notify(int type, String event, byte[] key) {
+    public void notify(Notify type, String event, byte[] key) {
         int flags = shard.engine.notifyFlags();
         if (KeyspaceEvents.wanted(flags, type) && index < shard.databases()) {
             KeyspaceEvents.publish(shard, flags, index, event, key);

@@ -138,7 +138,7 @@ final class Squasher {
         session.takeRequest();
         client.ran(cmd.fullName());
         Call call = new Call(cmd, args, client, server);
-        call.track = Tracking.tracks(client, cmd);
+        call.track(Tracking.tracks(client, cmd));
         return call;
     }
 }

@@ -129,7 +129,7 @@ final class StagedChain extends Execution {
             // a command that blocks (never squashed with others) enters the waiting lists while its
             // keys are still held, so no push slips between
             Call first = calls.get(0);
-            blocked = first.blockRequest != null ? new BlockedClient(engine, session, first) : null;
+            blocked = first.blocked() ? new BlockedClient(engine, session, first) : null;
         } catch (Throwable t) {
             // outside the handlers (which are guarded): the holds must still end and every call be answered
             Log.warning("Internal error in a cross-shard command: " + t);
@@ -163,7 +163,7 @@ final class StagedChain extends Execution {
             s.writer = null;
             afterAttach(s, blocked);
             for (Call call : calls) {
-                if (call.track) {
+                if (call.tracked()) {
                     remember(call, s, engine);
                 }
             }

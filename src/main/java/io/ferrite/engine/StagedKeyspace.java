@@ -39,7 +39,7 @@ final class StagedKeyspace implements Keyspace {
     /** Keyspace events of the command, published in order once it is done ({@link #publishEvents}). */
     private final List<Event> events;
 
-    private record Event(int db, int type, String name, byte[] key) {
+    private record Event(int db, Notify type, String name, byte[] key) {
     }
 
     StagedKeyspace(Map<BytesKey, Slot> slots, int index, long now, ShardStats stats,
@@ -58,7 +58,7 @@ final class StagedKeyspace implements Keyspace {
     }
 
     @Override
-    public void notify(int type, String event, byte[] key) {
+    public void notify(Notify type, String event, byte[] key) {
         events.add(new Event(index, type, event, key));
     }
 

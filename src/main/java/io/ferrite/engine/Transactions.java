@@ -150,7 +150,7 @@ final class Transactions {
         int db = client.db;
         for (Client.QueuedCommand q : queued) {
             Call call = new Call(q.command(), q.args(), client, server);
-            call.track = Tracking.tracks(client, q.command(), false);
+            call.track(Tracking.tracks(client, q.command(), false));
             calls.add(call);
             KeyRouting r = q.command().kind() == Command.Kind.KEYED
                 ? KeyRouting.of(engine, q.command(), q.args(), db) : new KeyRouting();

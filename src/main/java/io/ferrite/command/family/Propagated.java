@@ -89,7 +89,7 @@ final class Propagated {
     /** A TTL already in the past deletes the key: DEL, or UNLINK under lazyfree-lazy-expire. */
     static void asExpiredDelete(Call c, byte[] key) {
         if (c.propagating()) {
-            c.propagateAs(c.effects.feed().expiredDeleteVerb(), key);
+            c.propagateAs(c.effects().feed().expiredDeleteVerb(), key);
         }
     }
 

@@ -18,10 +18,10 @@ public final class Call {
     public final Host server;
     public Reply reply;
     /** What a whole-keyspace command's {@code before} hands to its parts on the shards (RESET: the subscriptions it drops). */
-    public Object shared;
+    private Object shared;
     public Keyspace ks;
     /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
-    public boolean track;
+    private boolean track;
 
     public Call(Command command, byte[][] args, Client client, Host server) {
         this.command = command;
@@ -50,6 +50,22 @@ public final class Call {
         return ks;
     }
 
+    public Object shared() {
+        return shared;
+    }
+
+    public void share(Object value) {
+        shared = value;
+    }
+
+    public boolean tracked() {
+        return track;
+    }
+
+    public void track(boolean on) {
+        track = on;
+    }
+
     public long now() {
         return ks != null ? ks.now() : System.currentTimeMillis();
     }
@@ -57,11 +73,35 @@ public final class Call {
     // Blocking commands (see Blockable)
 
     /** Set when the client may not block (inside MULTI/EXEC; scripts should set it too): blocking commands then answer as if timed out. */
-    public boolean denyBlocking;
+    private boolean denyBlocking;
     /** Set by {@link #block}: the engine keeps the client waiting instead of sending a reply. */
-    public Blockable.Request blockRequest;
+    private Blockable.Request blockRequest;
     /** How long the call ran before it blocked (µs): its slow-log duration once the wait ends. */
-    public long blockedMicros;
+    private long blockedMicros;
+
+    public void denyBlocking(boolean deny) {
+        denyBlocking = deny;
+    }
+
+    /** True when the handler asked to block ({@link #block}). */
+    public boolean blocked() {
+        return blockRequest != null;
+    }
+
+    /** The engine takes over a call that asked to block. */
+    public Blockable.Request takeBlockRequest() {
+        Blockable.Request r = blockRequest;
+        blockRequest = null;
+        return r;
+    }
+
+    public long blockedMicros() {
+        return blockedMicros;
+    }
+
+    public void blockedMicros(long micros) {
+        blockedMicros = micros;
+    }
 
     /** False inside MULTI/EXEC, where Redis's CLIENT_DENY_BLOCKING makes blocking commands return at once. */
     public boolean mayBlock() {
@@ -71,11 +111,30 @@ public final class Call {
     // Propagation (the effects feed: what the AOF and replicas receive)
 
     /** The unit this call's effects go to while it runs, or null when nobody subscribes to the feed (set by the engine). */
-    public Effects effects;
+    private Effects effects;
     /** Redis's rewriteClientCommandVector: what to propagate instead of {@link #args} if the call changed the dataset. */
-    public byte[][] propagateAs;
+    private byte[][] propagateAs;
     /** Redis's preventCommandPropagation: the call's own arguments are not propagated (it propagated its effects itself). */
-    public boolean propagationPrevented;
+    private boolean propagationPrevented;
+
+    public Effects effects() {
+        return effects;
+    }
+
+    public void effects(Effects unit) {
+        effects = unit;
+    }
+
+    /** What the call propagates if it changed the dataset: its arguments, or what it rewrote them to; null if prevented. */
+    public byte[][] propagated() {
+        return propagationPrevented ? null : propagateAs != null ? propagateAs : args;
+    }
+
+    /** Before the handler runs: no rewrite, nothing prevented. */
+    public void resetPropagation() {
+        propagateAs = null;
+        propagationPrevented = false;
+    }
 
     /** Propagates {@code argv} instead of the call's own arguments, if the call changes the dataset. */
     public void propagateAs(byte[]... argv) {

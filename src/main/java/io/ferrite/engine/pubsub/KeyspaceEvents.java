@@ -18,8 +18,8 @@ public final class KeyspaceEvents {
     }
 
     /** Whether an event of class {@code type} is published at all under {@code flags}. */
-    public static boolean wanted(int flags, int type) {
-        return (flags & type) != 0 && (flags & (Notify.KEYSPACE | Notify.KEYEVENT)) != 0;
+    public static boolean wanted(int flags, Notify type) {
+        return type.in(flags) && (Notify.KEYSPACE.in(flags) || Notify.KEYEVENT.in(flags));
     }
 
     /** Publishes one event from {@code here}, the shard whose thread is running. */
@@ -28,14 +28,14 @@ public final class KeyspaceEvents {
             return;
         }
         byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
-        if ((flags & Notify.KEYSPACE) != 0) {
+        if (Notify.KEYSPACE.in(flags)) {
             byte[] prefix = ("__keyspace@" + db + "__:").getBytes(StandardCharsets.US_ASCII);
             byte[] channel = new byte[prefix.length + key.length];
             System.arraycopy(prefix, 0, channel, 0, prefix.length);
             System.arraycopy(key, 0, channel, prefix.length, key.length);
             send(here, channel, ev);
         }
-        if ((flags & Notify.KEYEVENT) != 0) {
+        if (Notify.KEYEVENT.in(flags)) {
             byte[] channel = ("__keyevent@" + db + "__:" + event).getBytes(StandardCharsets.US_ASCII);
             send(here, channel, key);
         }

@@ -8,14 +8,31 @@ import io.ferrite.engine.Notify;
  */
 public final class NotifyFlags {
     /** 'A': every class but key-miss and new (Redis's NOTIFY_ALL). */
-    static final int ALL = Notify.GENERIC | Notify.STRING | Notify.LIST | Notify.SET | Notify.HASH | Notify.ZSET
-        | Notify.EXPIRED | Notify.EVICTED | Notify.STREAM | Notify.MODULE;
+    static final int ALL = bits(Notify.GENERIC, Notify.STRING, Notify.LIST, Notify.SET, Notify.HASH, Notify.ZSET,
+        Notify.EXPIRED, Notify.EVICTED, Notify.STREAM, Notify.MODULE);
 
-    private static final String CLASS_LETTERS = "g$lshzxetdn";
-    private static final int[] CLASS_BITS = {Notify.GENERIC, Notify.STRING, Notify.LIST, Notify.SET, Notify.HASH,
+    /** The classes 'A' stands for and 'n', in the order Redis prints them. */
+    private static final Notify[] CLASSES = {Notify.GENERIC, Notify.STRING, Notify.LIST, Notify.SET, Notify.HASH,
         Notify.ZSET, Notify.EXPIRED, Notify.EVICTED, Notify.STREAM, Notify.MODULE, Notify.NEW};
 
     private NotifyFlags() {
+    }
+
+    private static int bits(Notify... classes) {
+        int b = 0;
+        for (Notify n : classes) {
+            b |= n.bit();
+        }
+        return b;
+    }
+
+    private static Notify byLetter(char c) {
+        for (Notify n : Notify.values()) {
+            if (n.letter() == c && n != Notify.LOADED) {
+                return n;
+            }
+        }
+        return null;
     }
 
     /** The flag bits, or -1 for a letter Redis does not know. */
@@ -23,17 +40,11 @@ public final class NotifyFlags {
         int flags = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            int at = CLASS_LETTERS.indexOf(c);
-            if (at >= 0) {
-                flags |= CLASS_BITS[at];
+            Notify n = byLetter(c);
+            if (n != null) {
+                flags |= n.bit();
             } else if (c == 'A') {
                 flags |= ALL;
-            } else if (c == 'K') {
-                flags |= Notify.KEYSPACE;
-            } else if (c == 'E') {
-                flags |= Notify.KEYEVENT;
-            } else if (c == 'm') {
-                flags |= Notify.KEY_MISS;
             } else {
                 return -1;
             }
@@ -52,20 +63,16 @@ public final class NotifyFlags {
         if ((flags & ALL) == ALL) {
             sb.append('A');
         } else {
-            for (int i = 0; i < CLASS_BITS.length; i++) {
-                if ((flags & CLASS_BITS[i]) != 0) {
-                    sb.append(CLASS_LETTERS.charAt(i));
+            for (Notify n : CLASSES) {
+                if (n.in(flags)) {
+                    sb.append(n.letter());
                 }
             }
         }
-        if ((flags & Notify.KEYSPACE) != 0) {
-            sb.append('K');
-        }
-        if ((flags & Notify.KEYEVENT) != 0) {
-            sb.append('E');
-        }
-        if ((flags & Notify.KEY_MISS) != 0) {
-            sb.append('m');
+        for (Notify n : new Notify[] {Notify.KEYSPACE, Notify.KEYEVENT, Notify.KEY_MISS}) {
+            if (n.in(flags)) {
+                sb.append(n.letter());
+            }
         }
         return sb.toString();
     }

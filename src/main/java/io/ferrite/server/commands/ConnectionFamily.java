@@ -81,14 +81,14 @@ public final class ConnectionFamily {
         public void before(Call c) {
             Dispatcher.resetTransaction(c.client);
             TrackingCommands.disconnected(c.server.engine(), c.client);
-            c.shared = c.client.subscriptions.active() ? c.client.subscriptions.clear() : null;
+            c.share(c.client.subscriptions.active() ? c.client.subscriptions.clear() : null);
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public Object onShard(Call c, Keyspace ks) {
-            if (c.shared != null) {
-                PubSub.forget(((ShardKeyspace) ks).shard(), c.client, (List<byte[]>[]) c.shared);
+            if (c.shared() != null) {
+                PubSub.forget(((ShardKeyspace) ks).shard(), c.client, (List<byte[]>[]) c.shared());
             }
             return null;
         }

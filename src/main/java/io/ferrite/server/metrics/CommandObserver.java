@@ -81,7 +81,7 @@ public final class CommandObserver implements CallObserver {
      */
     @Override
     public void afterUnblock(Call call, ShardStats stats) {
-        slowlog(call, stats, call.blockedMicros);
+        slowlog(call, stats, call.blockedMicros());
     }
 
     private void slowlog(Call call, ShardStats stats, long micros) {
@@ -98,11 +98,11 @@ public final class CommandObserver implements CallObserver {
             stats.latency(call.command.id()).record(nanos);
         }
         long micros = nanos / 1000;
-        if (call.blockRequest == null) {
+        if (!call.blocked()) {
             // a call that blocked is logged when its wait ends (Redis's updateStatsOnUnblock)
             slowlog(call, stats, micros);
         } else {
-            call.blockedMicros = micros;
+            call.blockedMicros(micros);
         }
         long threshold = latencyThreshold;
         if (threshold > 0 && micros / 1000 >= threshold) {

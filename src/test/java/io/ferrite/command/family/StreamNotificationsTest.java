@@ -114,7 +114,7 @@ class StreamNotificationsTest {
         }
 
         @Override
-        public void notify(int type, String event, byte[] key) {
+        public void notify(Notify type, String event, byte[] key) {
             assertThat(type).isEqualTo(Notify.STREAM);
             events.add(event + " " + new String(key, StandardCharsets.UTF_8));
         }
