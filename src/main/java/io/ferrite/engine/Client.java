@@ -26,13 +26,13 @@ public final class Client {
     public final String addr;
     public final String laddr;
     /** The shard whose event loop serves this connection; changes when the connection migrates. */
-    public volatile Shard home;
-    public volatile String name = "";
-    public volatile int db;
-    public volatile int resp = 2;
-    public volatile boolean authenticated;
-    public volatile long lastInteraction = System.currentTimeMillis();
-    public volatile String lastCommand = "NULL";
+    volatile Shard home;
+    volatile String name = "";
+    volatile int db;
+    volatile int resp = 2;
+    volatile boolean authenticated;
+    volatile long lastInteraction = System.currentTimeMillis();
+    volatile String lastCommand = "NULL";
 
     /** Sets {@link #lastCommand}, skipping the volatile write (a full fence) when the command is the same as before. */
     public void ran(String fullName) {
@@ -40,16 +40,16 @@ public final class Client {
             lastCommand = fullName;
         }
     }
-    public volatile ReplyMode replyMode = ReplyMode.ON;
+    volatile ReplyMode replyMode = ReplyMode.ON;
     /** The running command's reply is pub/sub confirmations: pushes, delivered even under CLIENT REPLY OFF/SKIP (Redis's CLIENT_PUSHING). */
-    public boolean repliedWithPushes;
-    public volatile boolean noEvict;
-    public volatile boolean killed;
-    public volatile boolean closeAfterReply;
+    boolean repliedWithPushes;
+    volatile boolean noEvict;
+    volatile boolean killed;
+    volatile boolean closeAfterReply;
     /** In MONITOR mode: sees every command the server runs (flag O). */
-    public volatile boolean monitor;
-    public volatile long totalInput;
-    public volatile long totalOutput;
+    volatile boolean monitor;
+    volatile long totalInput;
+    volatile long totalOutput;
 
     /**
      * Set once the connection is closed: a blocking command reaching its shard later must not wait
@@ -58,13 +58,13 @@ public final class Client {
     volatile boolean gone;
 
     // MULTI / EXEC
-    public boolean inMulti;
+    boolean inMulti;
     /** The request at the head of the queue already had its eviction run (maxmemory): it now runs or is refused. */
     boolean evictedForRequest;
     /** An EXEC is running: its WATCH state is its own until it ends, even if the client disconnects. */
     boolean execRunning;
-    public boolean multiAborted;
-    public final List<QueuedCommand> queued = new ArrayList<>();
+    boolean multiAborted;
+    final List<QueuedCommand> queued = new ArrayList<>();
     /**
      * What CLIENT LIST shows of the MULTI queue (Redis's multi= and multi-mem=), published by the
      * connection's own thread so that another client's CLIENT LIST never walks this queue.
@@ -77,11 +77,11 @@ public final class Client {
     }
 
     // WATCH: set from any shard when a watched key changes
-    public volatile boolean casDirty;
-    public final List<WatchedKey> watched = new ArrayList<>();
+    volatile boolean casDirty;
+    final List<WatchedKey> watched = new ArrayList<>();
 
     /** The connection serving this client, for messages delivered out of band (pub/sub, invalidations). */
-    public volatile Session session;
+    volatile Session session;
     public final Subscriptions subscriptions = new Subscriptions();
     public final ClientTracking tracking = new ClientTracking();
 
@@ -168,5 +168,124 @@ public final class Client {
             f.append('e');
         }
         return f.isEmpty() ? "N" : f.toString();
+    }
+
+    // ---------------------------------------------------------------- accessors for the server and command layers
+
+    /** True while the client WATCHes keys. */
+    public boolean watching() {
+        return !watched.isEmpty();
+    }
+
+    public Shard home() {
+        return home;
+    }
+
+    public void home(Shard value) {
+        home = value;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String value) {
+        name = value;
+    }
+
+    public int db() {
+        return db;
+    }
+
+    public void db(int value) {
+        db = value;
+    }
+
+    public int resp() {
+        return resp;
+    }
+
+    public void resp(int value) {
+        resp = value;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean value) {
+        authenticated = value;
+    }
+
+    public long lastInteraction() {
+        return lastInteraction;
+    }
+
+    public void lastInteraction(long value) {
+        lastInteraction = value;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public ReplyMode replyMode() {
+        return replyMode;
+    }
+
+    public void replyMode(ReplyMode value) {
+        replyMode = value;
+    }
+
+    public boolean repliedWithPushes() {
+        return repliedWithPushes;
+    }
+
+    public void repliedWithPushes(boolean value) {
+        repliedWithPushes = value;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void noEvict(boolean value) {
+        noEvict = value;
+    }
+
+    public boolean killed() {
+        return killed;
+    }
+
+    public void killed(boolean value) {
+        killed = value;
+    }
+
+    public boolean closeAfterReply() {
+        return closeAfterReply;
+    }
+
+    public void closeAfterReply(boolean value) {
+        closeAfterReply = value;
+    }
+
+    public boolean monitor() {
+        return monitor;
+    }
+
+    public void monitor(boolean value) {
+        monitor = value;
+    }
+
+    public boolean inMulti() {
+        return inMulti;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public void session(Session value) {
+        session = value;
     }
 }

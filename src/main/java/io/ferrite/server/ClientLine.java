@@ -40,11 +40,11 @@ public final class ClientLine {
             + " addr=" + cl.addr
             + " laddr=" + cl.laddr
             + " fd=" + fd(ch)
-            + " name=" + cl.name
+            + " name=" + cl.name()
             + " age=" + (now - cl.createdMillis) / 1000
-            + " idle=" + (self ? 0 : Math.max(0, now - cl.lastInteraction) / 1000)
+            + " idle=" + (self ? 0 : Math.max(0, now - cl.lastInteraction()) / 1000)
             + " flags=" + cl.flags()
-            + " db=" + cl.db
+            + " db=" + cl.db()
             + " sub=" + cl.subscriptions.channelCount()
             + " psub=" + cl.subscriptions.patternCount()
             + " ssub=" + cl.subscriptions.shardChannelCount()
@@ -59,10 +59,10 @@ public final class ClientLine {
             // the parts of a client's memory that are measured: query buffer, arguments, queued MULTI commands, pending replies
             + " tot-mem=" + (qbuf + qbufFree + argvMem + multiMem + omem)
             + " events=r"
-            + " cmd=" + cl.lastCommand
+            + " cmd=" + cl.lastCommand()
             + " user=default"
             + " redir=" + (cl.tracking.on ? cl.tracking.redirect : -1)
-            + " resp=" + cl.resp;
+            + " resp=" + cl.resp();
     }
 
     /** The socket's file descriptor with the epoll transport; 0 with NIO, which does not expose it. */

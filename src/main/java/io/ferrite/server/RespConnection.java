@@ -72,7 +72,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         client = new Client(server.nextClientId(), address(channel.remoteAddress()), address(channel.localAddress()),
             server.engine().shardFor(ctx.channel().eventLoop()), !server.authRequired());
         reply = new Reply(null, 2, server.stats()::error);
-        client.session = this;
+        client.session(this);
         if (n > server.config().getLong("maxclients")) {
             stats.rejectedConnections.increment();
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("-ERR max number of clients reached\r\n".getBytes()))
@@ -190,8 +190,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void touch() {
         long now = System.currentTimeMillis();
-        if (client.lastInteraction != now) {
-            client.lastInteraction = now;
+        if (client.lastInteraction() != now) {
+            client.lastInteraction(now);
         }
     }
 
@@ -219,7 +219,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             writeDeferred();
         }
         // QUIT (and CLIENT KILL of itself) end the connection: nothing pipelined after them runs
-        while (!waiting && !closing && !client.closeAfterReply) {
+        while (!waiting && !closing && !client.closeAfterReply()) {
             byte[][] args = requests.poll();
             if (args == null) {
                 break;
@@ -246,13 +246,13 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         if (inputPaused && query.queuedBytes() <= QUEUE_HIGH / 2) {
             resumeInput();
         }
-        if (!waiting && deferredError != null && requests.isEmpty() && !client.closeAfterReply) {
+        if (!waiting && deferredError != null && requests.isEmpty() && !client.closeAfterReply()) {
             ensureBuffer();
             reply.error("ERR Protocol error: " + deferredError.message());
             deferredError = null;
-            client.closeAfterReply = true;
+            client.closeAfterReply(true);
         }
-        if (client.closeAfterReply) {
+        if (client.closeAfterReply()) {
             closing = true;
             // gone for other clients from now, as Redis frees it once the reply is out (a REDIRECT to it is broken)
             server.unregister(this);
@@ -277,24 +277,24 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
      * requested by this command starts (Redis's resetClient).
      */
     private void afterReply(long mark) {
-        Client.ReplyMode mode = client.replyMode;
-        if ((mode == Client.ReplyMode.OFF || mode == Client.ReplyMode.SKIP) && !client.repliedWithPushes) {
+        Client.ReplyMode mode = client.replyMode();
+        if ((mode == Client.ReplyMode.OFF || mode == Client.ReplyMode.SKIP) && !client.repliedWithPushes()) {
             pending.writerIndex((int) mark);
         }
-        client.repliedWithPushes = false;
+        client.repliedWithPushes(false);
         if (mode == Client.ReplyMode.SKIP) {
-            client.replyMode = Client.ReplyMode.ON;
+            client.replyMode(Client.ReplyMode.ON);
         } else if (mode == Client.ReplyMode.SKIP_NEXT) {
-            client.replyMode = Client.ReplyMode.SKIP;
+            client.replyMode(Client.ReplyMode.SKIP);
         }
     }
 
     private void ensureBuffer() {
         if (pending == null) {
             pending = channel.alloc().ioBuffer(256);
-            reply.retarget(pending, client.resp);
+            reply.retarget(pending, client.resp());
         } else {
-            reply.protocol(client.resp);
+            reply.protocol(client.resp());
         }
     }
 
@@ -411,9 +411,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void maybeMigrate() {
         Shard to = streakShard;
-        if (!server.connectionsMayMove() || client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home || migrating || waiting || closing
-            || !requests.isEmpty() || (pending != null && pending.isReadable()) || client.inMulti
-            || !client.watched.isEmpty() || !channel.isActive() || !outboundEmpty()) {
+        if (!server.connectionsMayMove() || client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home() || migrating || waiting || closing
+            || !requests.isEmpty() || (pending != null && pending.isReadable()) || client.inMulti()
+            || client.watching() || !channel.isActive() || !outboundEmpty()) {
             return;
         }
         migrating = true;
@@ -427,7 +427,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             to.loop.register(channel).addListener(r -> {
                 if (r.isSuccess()) {
                     Log.verbose("Client id=" + client.id + " moved to shard " + to.id);
-                    client.home = to;
+                    client.home(to);
                 } else {
                     channel.close();
                 }
@@ -536,7 +536,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     /** From the server's clients cron: trims the query buffer (Redis's clientsCronResizeQueryBuffer) and samples its peak for INFO. */
     void cron(long nowMillis) {
         channel.eventLoop().execute(() -> {
-            query.cron((nowMillis - client.lastInteraction) / 1000);
+            query.cron((nowMillis - client.lastInteraction()) / 1000);
             // Redis samples the query buffer's allocation plus the arguments held
             server.bufferPeaks().sample(nowMillis, query.allocated() + query.argvBytes(), outboundBytes());
         });

@@ -285,7 +285,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
 
             @Override
             public boolean authenticated() {
-                return conn.client() == null || conn.client().authenticated;
+                return conn.client() == null || conn.client().authenticated();
             }
         };
     }
@@ -316,8 +316,8 @@ public final class Server implements AutoCloseable, Host, MeterSources {
             if (!all && cl.id % CRON_ROUNDS != round) {
                 continue;
             }
-            if (timeout > 0 && now - cl.lastInteraction > timeout * 1000L
-                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor) {
+            if (timeout > 0 && now - cl.lastInteraction() > timeout * 1000L
+                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor()) {
                 Log.verbose("Closing idle client");
                 c.close();
             } else {

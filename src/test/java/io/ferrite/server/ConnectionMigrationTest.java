@@ -35,13 +35,13 @@ class ConnectionMigrationTest {
         try (Server s = TestServers.start(2, Map.of());
              RawClient c = new RawClient("127.0.0.1", s.respPort())) {
             long id = idOf(c);
-            Shard home = s.client(id).client().home;
+            Shard home = s.client(id).client().home();
             Shard other = s.engine().shard(1 - home.id);
             String here = keyOn(s, home, "here");
             String there = keyOn(s, other, "there");
             for (int i = 0; i < 400; i++) {
                 assertThat(c.call("SET", i % 2 == 0 ? here : there, "v")).isEqualTo("+OK\r\n");
-                assertThat(s.client(id).client().home).as("after request %d", i).isSameAs(home);
+                assertThat(s.client(id).client().home()).as("after request %d", i).isSameAs(home);
             }
         }
     }
@@ -51,12 +51,12 @@ class ConnectionMigrationTest {
         try (Server s = TestServers.start(2, Map.of());
              RawClient c = new RawClient("127.0.0.1", s.respPort())) {
             long id = idOf(c);
-            Shard other = s.engine().shard(1 - s.client(id).client().home.id);
+            Shard other = s.engine().shard(1 - s.client(id).client().home().id);
             String there = keyOn(s, other, "there");
             for (int i = 0; i < 300; i++) {
                 assertThat(c.call("INCR", there)).isEqualTo(":" + (i + 1) + "\r\n");
             }
-            assertThat(s.client(id).client().home).isSameAs(other);
+            assertThat(s.client(id).client().home()).isSameAs(other);
         }
     }
 }

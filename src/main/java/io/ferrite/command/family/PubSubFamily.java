@@ -124,7 +124,7 @@ public final class PubSubFamily {
 
         @Override
         public void reply(Call call, List<Object> parts) {
-            call.client.repliedWithPushes = true;
+            call.client.repliedWithPushes(true);
             for (Subscriptions.Confirmation c : call.client.subscriptions.planned()) {
                 call.reply.push(3);
                 call.reply.bulk(c.kind());

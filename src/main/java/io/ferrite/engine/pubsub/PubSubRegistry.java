@@ -102,7 +102,7 @@ public final class PubSubRegistry {
         }
         Message m = new Message(Message.Kind.MESSAGE, null, channel, payload);
         for (Client c : subs) {
-            c.session.deliver(m);
+            c.session().deliver(m);
         }
         return subs.size();
     }
@@ -118,7 +118,7 @@ public final class PubSubRegistry {
             if (Glob.match(p, channel)) {
                 Message m = new Message(Message.Kind.PMESSAGE, p, channel, payload);
                 for (Client c : e.getValue()) {
-                    c.session.deliver(m);
+                    c.session().deliver(m);
                 }
                 n += e.getValue().size();
             }
@@ -134,7 +134,7 @@ public final class PubSubRegistry {
         }
         Message m = new Message(Message.Kind.SMESSAGE, null, channel, payload);
         for (Client c : subs) {
-            c.session.deliver(m);
+            c.session().deliver(m);
         }
         return subs.size();
     }

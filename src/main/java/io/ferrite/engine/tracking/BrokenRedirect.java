@@ -8,7 +8,7 @@ import io.ferrite.engine.pubsub.OutOfBand;
 record BrokenRedirect(long id) implements OutOfBand {
     @Override
     public boolean writeTo(Reply reply, Client client) {
-        if (client.resp != 3) {
+        if (client.resp() != 3) {
             return false;
         }
         reply.push(2);

@@ -17,7 +17,7 @@ record Invalidation(byte[][] keys, boolean redirected) implements OutOfBand {
 
     @Override
     public boolean writeTo(Reply reply, Client client) {
-        if (client.resp == 3) {
+        if (client.resp() == 3) {
             reply.push(2);
             reply.bulk(INVALIDATE);
         } else if (redirected && client.subscriptions.active()) {

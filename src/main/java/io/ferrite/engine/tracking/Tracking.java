@@ -24,7 +24,7 @@ public final class Tracking {
             return false;
         }
         boolean remember = cmd.has(CommandFlag.READONLY) && t.remembersReads();
-        if (endCaching && t.caching && !client.inMulti && !"client".equals(topName(cmd))) {
+        if (endCaching && t.caching && !client.inMulti() && !"client".equals(topName(cmd))) {
             t.caching = false;
         }
         return remember;

@@ -317,13 +317,13 @@ public final class TrackingTable {
         ClientTracking t = c.tracking;
         long to = t.redirect;
         if (to == 0) {
-            c.session.deliver(new Invalidation(keys, false));
+            c.session().deliver(new Invalidation(keys, false));
             return;
         }
         Session target = sessions.apply(to);
         if (target == null) {
             t.brokenRedirect = true;
-            c.session.deliver(new BrokenRedirect(to));
+            c.session().deliver(new BrokenRedirect(to));
             return;
         }
         target.deliver(new Invalidation(keys, true));

@@ -85,7 +85,7 @@ public final class ClientFamily {
             }
         });
         r.add("client|getname", c -> {
-            String n = c.client.name;
+            String n = c.client.name();
             if (n.isEmpty()) {
                 c.reply.nil();
             } else {
@@ -98,10 +98,10 @@ public final class ClientFamily {
         r.add("client|reply", ClientFamily::replyMode);
         r.add("client|no-evict", c -> {
             if (c.argIs(2, "on")) {
-                c.client.noEvict = true;
+                c.client.noEvict(true);
                 c.reply.ok();
             } else if (c.argIs(2, "off")) {
-                c.client.noEvict = false;
+                c.client.noEvict(false);
                 c.reply.ok();
             } else {
                 c.reply.error(Errors.SYNTAX);
@@ -122,7 +122,7 @@ public final class ClientFamily {
                 return false;
             }
         }
-        c.client.name = Bytes.str(name);
+        c.client.name(Bytes.str(name));
         return true;
     }
 
@@ -145,7 +145,7 @@ public final class ClientFamily {
     static List<RespConnection> connections(Server server) {
         List<RespConnection> all = new ArrayList<>();
         for (RespConnection rc : server.clients()) {
-            if (rc.client() != null && !rc.client().killed) {
+            if (rc.client() != null && !rc.client().killed()) {
                 all.add(rc);
             }
         }
@@ -175,7 +175,7 @@ public final class ClientFamily {
                     return;
                 }
                 RespConnection rc = Server.of(c).client(id);
-                if (rc != null && !rc.client().killed) {
+                if (rc != null && !rc.client().killed()) {
                     chosen.add(rc);
                 }
             }
@@ -270,7 +270,7 @@ public final class ClientFamily {
             if (cl == c.client) {
                 closeSelf = true;
             } else {
-                cl.killed = true;
+                cl.killed(true);
                 rc.close();
             }
             killed++;
@@ -285,20 +285,20 @@ public final class ClientFamily {
             c.reply.integer(killed);
         }
         if (closeSelf) {
-            c.client.closeAfterReply = true;
+            c.client.closeAfterReply(true);
         }
     }
 
     static void replyMode(Call c) {
         Client cl = c.client;
         if (c.argIs(2, "on")) {
-            cl.replyMode = Client.ReplyMode.ON;
+            cl.replyMode(Client.ReplyMode.ON);
             c.reply.ok();
         } else if (c.argIs(2, "off")) {
-            cl.replyMode = Client.ReplyMode.OFF;
+            cl.replyMode(Client.ReplyMode.OFF);
         } else if (c.argIs(2, "skip")) {
-            if (cl.replyMode != Client.ReplyMode.OFF) {
-                cl.replyMode = Client.ReplyMode.SKIP_NEXT;
+            if (cl.replyMode() != Client.ReplyMode.OFF) {
+                cl.replyMode(Client.ReplyMode.SKIP_NEXT);
             }
         } else {
             c.reply.error(Errors.SYNTAX);

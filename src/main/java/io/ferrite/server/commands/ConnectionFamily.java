@@ -41,7 +41,7 @@ public final class ConnectionFamily {
     static void ping(Call c) {
         if (c.argc() > 2) {
             c.reply.error("ERR wrong number of arguments for 'ping' command");
-        } else if (c.client.resp == 2 && c.client.subscriptions.active()) {
+        } else if (c.client.resp() == 2 && c.client.subscriptions.active()) {
             // a RESP2 subscriber gets PING's answer in the shape of a message
             c.reply.array(2);
             c.reply.bulk("pong");
@@ -55,7 +55,7 @@ public final class ConnectionFamily {
 
     static void quit(Call c) {
         c.reply.ok();
-        c.client.closeAfterReply = true;
+        c.client.closeAfterReply(true);
     }
 
     static void select(Call c) {
@@ -68,7 +68,7 @@ public final class ConnectionFamily {
             c.reply.error(Errors.DB_INDEX);
             return;
         }
-        c.client.db = db.intValue();
+        c.client.db(db.intValue());
         c.reply.ok();
     }
 
@@ -106,14 +106,14 @@ public final class ConnectionFamily {
 
     static void reset(Call c) {
         Client cl = c.client;
-        cl.db = 0;
-        cl.resp = 2;
+        cl.db(0);
+        cl.resp(2);
         c.reply.protocol(2);
-        cl.authenticated = !Server.of(c).authRequired();
-        cl.name = "";
-        if (cl.replyMode != Client.ReplyMode.SKIP) {
+        cl.authenticated(!Server.of(c).authRequired());
+        cl.name("");
+        if (cl.replyMode() != Client.ReplyMode.SKIP) {
             // Redis clears OFF but not the SKIP of this very command: RESET's own reply is then skipped
-            cl.replyMode = Client.ReplyMode.ON;
+            cl.replyMode(Client.ReplyMode.ON);
         }
         Server.of(c).observer().monitors().remove(cl);
         c.reply.simple("RESET");
@@ -147,7 +147,7 @@ public final class ConnectionFamily {
             pass = c.arg(2);
         }
         if (checkPassword(c, user, pass)) {
-            c.client.authenticated = true;
+            c.client.authenticated(true);
             c.reply.ok();
         } else {
             c.reply.error(WRONGPASS);
@@ -176,7 +176,7 @@ public final class ConnectionFamily {
                     c.reply.error(WRONGPASS);
                     return;
                 }
-                c.client.authenticated = true;
+                c.client.authenticated(true);
                 j += 2;
             } else if (c.argIs(j, "setname") && more >= 1) {
                 if (!ClientFamily.setName(c, c.arg(j + 1))) {
@@ -188,12 +188,12 @@ public final class ConnectionFamily {
                 return;
             }
         }
-        if (!c.client.authenticated && Server.of(c).authRequired()) {
+        if (!c.client.authenticated() && Server.of(c).authRequired()) {
             c.reply.error(HELLO_NOAUTH);
             return;
         }
         if (ver != 0) {
-            c.client.resp = (int) ver;
+            c.client.resp((int) ver);
             c.reply.protocol((int) ver);
         }
         c.reply.map(7);
@@ -202,7 +202,7 @@ public final class ConnectionFamily {
         c.reply.bulk("version");
         c.reply.bulk(Version.REDIS);
         c.reply.bulk("proto");
-        c.reply.integer(c.client.resp);
+        c.reply.integer(c.client.resp());
         c.reply.bulk("id");
         c.reply.integer(c.client.id);
         c.reply.bulk("mode");

@@ -15,7 +15,7 @@ public final class MonitorFamily {
 
     public static void register(CommandRegistry r) {
         r.add("monitor", c -> {
-            if (c.client.monitor) {
+            if (c.client.monitor()) {
                 return;
             }
             RespConnection conn = Server.of(c).client(c.client.id);

@@ -67,7 +67,7 @@ public final class ServerFamily {
             return;
         }
         // no reply: the connection closes with the server
-        c.client.closeAfterReply = true;
+        c.client.closeAfterReply(true);
         Server.of(c).shutdown();
     }
 }

@@ -88,7 +88,7 @@ public final class CommandObserver implements CallObserver {
         long slower = slowerThan;
         if (slower >= 0 && micros >= slower && !call.command.has(CommandFlag.SKIP_SLOWLOG)) {
             stats.slowlog.push(CommandArgs.redacted(call.command, call.args), Monitors.nowMicros(), micros,
-                call.client.addr, call.client.name, slowlogMaxLen);
+                call.client.addr, call.client.name(), slowlogMaxLen);
         }
     }
 

@@ -32,17 +32,17 @@ public final class Monitors {
     }
 
     public void add(RespConnection conn) {
-        conn.client().monitor = true;
+        conn.client().monitor(true);
         monitors.put(conn.client().id, conn);
         any = true;
     }
 
     /** Takes a client out of MONITOR mode (RESET, disconnect). */
     public void remove(Client client) {
-        if (client == null || !client.monitor) {
+        if (client == null || !client.monitor()) {
             return;
         }
-        client.monitor = false;
+        client.monitor(false);
         monitors.remove(client.id);
         any = !monitors.isEmpty();
     }
@@ -56,7 +56,7 @@ public final class Monitors {
     }
 
     void feed(Call call) {
-        byte[] line = line(call.client.db, call.client.addr, CommandArgs.redacted(call.command, call.args),
+        byte[] line = line(call.client.db(), call.client.addr, CommandArgs.redacted(call.command, call.args),
             nowMicros());
         for (RespConnection m : monitors.values()) {
             Channel ch = m.channel();
