@@ -11,32 +11,32 @@ import io.ferrite.stats.SlowLog;
  */
 @ShardConfined
 public final class ShardStats {
-    public long keyspaceHits;
-    public long keyspaceMisses;
-    public long expiredKeys;
+    long keyspaceHits;
+    long keyspaceMisses;
+    long expiredKeys;
     /** Keys removed by maxmemory's eviction (INFO evicted_keys). */
-    public long evictedKeys;
-    public long expiredStalePerc;
-    public long expireCycleCpuMillis;
-    public long expiredTimeCapReached;
+    long evictedKeys;
+    long expiredStalePerc;
+    long expireCycleCpuMillis;
+    long expiredTimeCapReached;
     /** Per database, the estimated mean TTL (ms) of its expiring keys, as the expire cycle samples it (INFO avg_ttl). */
-    public volatile long[] avgTtl = new long[0];
-    public long commandsProcessed;
-    public long[] calls;
-    public long[] micros;
-    public long[] failed;
-    public long[] rejected;
-    public long crossShardOps;
+    volatile long[] avgTtl = new long[0];
+    long commandsProcessed;
+    long[] calls;
+    long[] micros;
+    long[] failed;
+    long[] rejected;
+    long crossShardOps;
     /** Redis's lazyfreed_objects: values UNLINK or FLUSHDB/FLUSHALL ASYNC freed "in the background". */
-    public long lazyfreedObjects;
+    long lazyfreedObjects;
     /**
      * Redis's server.dirty: changes made to this shard's data, one per key a command adds,
      * overwrites, changes, deletes or sets a TTL on (plus what {@link Keyspace#countChanges} adds).
      * Nothing saves yet, so it only grows; INFO's rdb_changes_since_last_save sums it.
      */
-    public long dirty;
+    long dirty;
     /** Per-command latency histograms (latency-tracking), created on a command's first call. */
-    public final LatencyHistogram[] latency;
+    final LatencyHistogram[] latency;
     /** This shard's part of the slow log and of the latency monitor's samples. */
     public final SlowLog slowlog = new SlowLog();
     public final LatencyEvents latencyEvents = new LatencyEvents();
@@ -64,6 +64,8 @@ public final class ShardStats {
         java.util.Arrays.fill(rejected, 0);
         // as Redis's resetCommandTableStats, the histograms go too (the slow log and latency samples stay)
         java.util.Arrays.fill(latency, null);
+        expireCycleCpuMillis = 0;
+        expiredStalePerc = 0;
     }
 
     /** The command's histogram on this shard, created on first use (on the shard's thread). */
@@ -86,5 +88,89 @@ public final class ShardStats {
             }
         }
         return m;
+    }
+
+    // ---------------------------------------------------------------- read by INFO and the metrics (any thread: an instant's figure)
+
+    public long keyspaceHits() {
+        return keyspaceHits;
+    }
+
+    public long keyspaceMisses() {
+        return keyspaceMisses;
+    }
+
+    public long expiredKeys() {
+        return expiredKeys;
+    }
+
+    public long evictedKeys() {
+        return evictedKeys;
+    }
+
+    public long expiredStalePerc() {
+        return expiredStalePerc;
+    }
+
+    public long expireCycleCpuMillis() {
+        return expireCycleCpuMillis;
+    }
+
+    public long expiredTimeCapReached() {
+        return expiredTimeCapReached;
+    }
+
+    public long commandsProcessed() {
+        return commandsProcessed;
+    }
+
+    public long crossShardOps() {
+        return crossShardOps;
+    }
+
+    public long lazyfreedObjects() {
+        return lazyfreedObjects;
+    }
+
+    public long dirty() {
+        return dirty;
+    }
+
+    public long[] avgTtl() {
+        return avgTtl;
+    }
+
+    public long calls(int command) {
+        return calls[command];
+    }
+
+    public long micros(int command) {
+        return micros[command];
+    }
+
+    public long failed(int command) {
+        return failed[command];
+    }
+
+    public long rejected(int command) {
+        return rejected[command];
+    }
+
+    /** The command's histogram on this shard, or null before its first call. */
+    public LatencyHistogram histogram(int command) {
+        return latency[command];
+    }
+
+    // ---------------------------------------------------------------- counted by other layers, on this shard's thread
+
+    /** A command the engine answered itself (MULTI, WATCH ...). */
+    public void countAnswered(int command) {
+        calls[command]++;
+        commandsProcessed++;
+    }
+
+    /** Values freed "in the background" (FLUSHALL ASYNC). */
+    public void countLazyfreed(long objects) {
+        lazyfreedObjects += objects;
     }
 }

@@ -828,7 +828,7 @@ public final class KeyFamily {
             }
             // Redis's emptyDbAsync hands every key to the background thread, which counts them
             if (call.argc() == 2 && call.argIs(1, "async")) {
-                s.shard().stats.lazyfreedObjects += flushed;
+                s.shard().stats.countLazyfreed(flushed);
             }
             return null;
         }

@@ -3,6 +3,7 @@ package io.ferrite.command.family;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.engine.ShardStats;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandRegistry;
@@ -200,10 +201,10 @@ public final class LatencyFamily {
     static final class Histogram implements ShardedCommand {
         @Override
         public Object onShard(Call c, Keyspace ks) {
-            LatencyHistogram[] mine = shard(ks).stats.latency;
+            ShardStats mine = shard(ks).stats;
             Map<Integer, LatencyHistogram.Merged> copy = new LinkedHashMap<>();
             for (Command cmd : chosen(c)) {
-                LatencyHistogram h = mine[cmd.id()];
+                LatencyHistogram h = mine.histogram(cmd.id());
                 if (h != null && h.count() > 0) {
                     copy.put(cmd.id(), new LatencyHistogram.Merged().add(h));
                 }

@@ -210,8 +210,6 @@ public final class ConfigFamily {
         ks -> {
             Shard s = ((ShardKeyspace) ks).shard();
             s.stats.reset();
-            s.stats.expireCycleCpuMillis = 0;
-            s.stats.expiredStalePerc = 0;
         });
 
     static void rewrite(Call c) {

@@ -183,7 +183,7 @@ public final class InfoFamily {
         field(out, "lazyfree_pending_objects", 0);
         long lazyfreed = 0;
         for (Shard s : server.engine().shards()) {
-            lazyfreed += s.stats.lazyfreedObjects;
+            lazyfreed += s.stats.lazyfreedObjects();
         }
         field(out, "lazyfreed_objects", lazyfreed);
     }
@@ -200,7 +200,7 @@ public final class InfoFamily {
         field(out, "async_loading", 0);
         long dirty = 0;
         for (Shard s : server.engine().shards()) {
-            dirty += s.stats.dirty;
+            dirty += s.stats.dirty();
         }
         // nothing saves yet: every change since start-up is unsaved
         field(out, "rdb_changes_since_last_save", dirty);
@@ -273,15 +273,15 @@ public final class InfoFamily {
         Shard[] shards = server.engine().shards();
         for (Shard s : shards) {
             ShardStats ss = s.stats;
-            processed += ss.commandsProcessed;
-            expired += ss.expiredKeys;
-            evicted += ss.evictedKeys;
-            stalePerc += ss.expiredStalePerc;
-            expireCpu += ss.expireCycleCpuMillis;
-            timeCap += ss.expiredTimeCapReached;
-            hits += ss.keyspaceHits;
-            misses += ss.keyspaceMisses;
-            cross += ss.crossShardOps;
+            processed += ss.commandsProcessed();
+            expired += ss.expiredKeys();
+            evicted += ss.evictedKeys();
+            stalePerc += ss.expiredStalePerc();
+            expireCpu += ss.expireCycleCpuMillis();
+            timeCap += ss.expiredTimeCapReached();
+            hits += ss.keyspaceHits();
+            misses += ss.keyspaceMisses();
+            cross += ss.crossShardOps();
         }
         out.append("# Stats\r\n");
         field(out, "total_connections_received", st.totalConnections.sum());
@@ -357,10 +357,10 @@ public final class InfoFamily {
             long rejected = 0;
             long failed = 0;
             for (Shard s : shards) {
-                calls += s.stats.calls[id];
-                usec += s.stats.micros[id];
-                rejected += s.stats.rejected[id];
-                failed += s.stats.failed[id];
+                calls += s.stats.calls(id);
+                usec += s.stats.micros(id);
+                rejected += s.stats.rejected(id);
+                failed += s.stats.failed(id);
             }
             if (calls == 0 && rejected == 0 && failed == 0) {
                 continue;
@@ -416,7 +416,7 @@ public final class InfoFamily {
         long weighted = 0;
         long expires = 0;
         for (Shard s : e.shards()) {
-            long[] avg = s.stats.avgTtl;
+            long[] avg = s.stats.avgTtl();
             long n = s.expires(db);
             if (db < avg.length && n > 0 && avg[db] > 0) {
                 weighted += avg[db] * n;

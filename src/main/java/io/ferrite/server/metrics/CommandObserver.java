@@ -67,8 +67,7 @@ public final class CommandObserver implements CallObserver {
      */
     @Override
     public void afterEngineCommand(Call call, ShardStats home) {
-        home.calls[call.command.id()]++;
-        home.commandsProcessed++;
+        home.countAnswered(call.command.id());
         if (monitors.active()) {
             monitors.feed(call);
         }

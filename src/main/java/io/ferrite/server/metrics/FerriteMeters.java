@@ -49,14 +49,14 @@ public final class FerriteMeters implements AutoCloseable {
         lintClean(r);
 
         counter("ferrite_commands_processed", "Commands executed (INFO total_commands_processed)",
-            () -> sumShards(s -> s.stats.commandsProcessed), Tags.empty());
-        counter("ferrite_keyspace_hits", "Key lookups that found the key", () -> sumShards(s -> s.stats.keyspaceHits), Tags.empty());
-        counter("ferrite_keyspace_misses", "Key lookups that did not find the key", () -> sumShards(s -> s.stats.keyspaceMisses), Tags.empty());
-        counter("ferrite_expired_keys", "Keys deleted because their TTL passed", () -> sumShards(s -> s.stats.expiredKeys), Tags.empty());
+            () -> sumShards(s -> s.stats.commandsProcessed()), Tags.empty());
+        counter("ferrite_keyspace_hits", "Key lookups that found the key", () -> sumShards(s -> s.stats.keyspaceHits()), Tags.empty());
+        counter("ferrite_keyspace_misses", "Key lookups that did not find the key", () -> sumShards(s -> s.stats.keyspaceMisses()), Tags.empty());
+        counter("ferrite_expired_keys", "Keys deleted because their TTL passed", () -> sumShards(s -> s.stats.expiredKeys()), Tags.empty());
         counter("ferrite_evicted_keys", "Keys removed by maxmemory's eviction policy (INFO evicted_keys)",
-            () -> sumShards(s -> s.stats.evictedKeys), Tags.empty());
+            () -> sumShards(s -> s.stats.evictedKeys()), Tags.empty());
         counter("ferrite_expired_time_cap_reached", "Active expiry cycles stopped by their time limit",
-            () -> sumShards(s -> s.stats.expiredTimeCapReached), Tags.empty());
+            () -> sumShards(s -> s.stats.expiredTimeCapReached()), Tags.empty());
         counter("ferrite_connections_received", "Connections accepted", st.totalConnections::sum, Tags.empty());
         counter("ferrite_rejected_connections", "Connections refused because of maxclients", st.rejectedConnections::sum, Tags.empty());
         counter("ferrite_net_input_bytes", "Bytes read from clients (RESP and memcached)", st.netInputBytes::sum, Tags.empty());
@@ -77,9 +77,9 @@ public final class FerriteMeters implements AutoCloseable {
             gauge("ferrite_shard_memory_bytes", "Estimated size of the shard's data", s::memory, shard);
             gauge("ferrite_shard_queue_depth", "Work waiting for the shard: queued tasks and work parked behind a hold",
                 s::queueDepth, shard);
-            counter("ferrite_shard_commands_processed", "Commands executed on the shard", () -> s.stats.commandsProcessed, shard);
+            counter("ferrite_shard_commands_processed", "Commands executed on the shard", () -> s.stats.commandsProcessed(), shard);
             counter("ferrite_cross_shard_ops", "Commands that held several shards (cross-shard hops)",
-                () -> s.stats.crossShardOps, shard);
+                () -> s.stats.crossShardOps(), shard);
         }
         int dbs = server.config().getInt("databases");
         for (int db = 0; db < dbs; db++) {
@@ -153,7 +153,7 @@ public final class FerriteMeters implements AutoCloseable {
             }
             long seen = 0;
             for (Shard s : shards) {
-                seen += s.stats.calls[id] + s.stats.failed[id] + s.stats.rejected[id];
+                seen += s.stats.calls(id) + s.stats.failed(id) + s.stats.rejected(id);
             }
             if (seen == 0) {
                 continue;
@@ -161,12 +161,12 @@ public final class FerriteMeters implements AutoCloseable {
             commandsRegistered.add(id);
             Tags tag = Tags.of("cmd", cmd.fullName());
             counter("ferrite_command_calls", "Calls of the command (INFO commandstats calls)",
-                () -> sumShards(s -> s.stats.calls[id]), tag);
+                () -> sumShards(s -> s.stats.calls(id)), tag);
             counter("ferrite_command_failed_calls", "Calls that replied with an error (failed_calls)",
-                () -> sumShards(s -> s.stats.failed[id]), tag);
+                () -> sumShards(s -> s.stats.failed(id)), tag);
             counter("ferrite_command_rejected_calls", "Calls refused before running: arity, auth ... (rejected_calls)",
-                () -> sumShards(s -> s.stats.rejected[id]), tag);
-            LongSupplier micros = () -> sumShards(s -> s.stats.micros[id]);
+                () -> sumShards(s -> s.stats.rejected(id)), tag);
+            LongSupplier micros = () -> sumShards(s -> s.stats.micros(id));
             suppliers.add(micros);
             FunctionCounter.builder("ferrite_command_duration_seconds", micros, m -> m.getAsLong() / 1e6)
                 .description("Total execution time of the command (INFO commandstats usec)").tags(tag).register(registry);

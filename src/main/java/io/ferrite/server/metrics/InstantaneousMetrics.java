@@ -56,7 +56,7 @@ public final class InstantaneousMetrics {
         long now = System.nanoTime();
         long processed = 0;
         for (Shard s : engine.shards()) {
-            processed += s.stats.commandsProcessed;
+            processed += s.stats.commandsProcessed();
         }
         ops.sample(processed, now);
         in.sample(stats.netInputBytes.sum(), now);
