@@ -135,7 +135,9 @@ abstract class Execution {
         if (keys != null) {
             shards[i].releaseKeys(keys.get(i), lastStep);
         } else {
-            shards[i].runHeld(this, lastStep);
+            if (lastStep != NOTHING) {
+                shards[i].runHeld(this, lastStep);
+            }
             shards[i].release(this);
         }
     }

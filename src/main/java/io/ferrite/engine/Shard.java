@@ -209,7 +209,21 @@ public final class Shard {
      * so no two can wait on each other.
      */
     void acquireKeys(Collection<BytesKey> keys, Runnable granted) {
-        KeyHold h = new KeyHold(keys, granted);
+        KeyHold h = new KeyHold(keys, granted, true);
+        if (loop.inEventLoop()) {
+            holdOrPark(h);
+        } else {
+            loop.execute(() -> holdOrPark(h));
+        }
+    }
+
+    /**
+     * Runs {@code task} on this thread as soon as {@link #acquireKeys} would grant {@code keys}, but
+     * takes no hold: for the last shard of a batch, whose share runs in one task and whose hold would
+     * end right after it (two-phase locking needs the holds only until the last one is taken).
+     */
+    void runWhenKeysFree(Collection<BytesKey> keys, Runnable task) {
+        KeyHold h = new KeyHold(keys, task, false);
         if (loop.inEventLoop()) {
             holdOrPark(h);
         } else {
@@ -251,10 +265,13 @@ public final class Shard {
     private final class KeyHold implements Runnable {
         private final Collection<BytesKey> keys;
         private final Runnable granted;
+        /** False for {@link #runWhenKeysFree}: admitted like a hold, but holding nothing. */
+        private final boolean holds;
 
-        KeyHold(Collection<BytesKey> keys, Runnable granted) {
+        KeyHold(Collection<BytesKey> keys, Runnable granted, boolean holds) {
             this.keys = keys;
             this.granted = granted;
+            this.holds = holds;
         }
 
         boolean disjoint() {
@@ -268,8 +285,10 @@ public final class Shard {
 
         @Override
         public void run() {
-            chains++;
-            keysOut.addAll(keys);
+            if (holds) {
+                chains++;
+                keysOut.addAll(keys);
+            }
             granted.run();
         }
     }

@@ -23,7 +23,8 @@ import java.util.Set;
  * the shares ran in, every other client sees the batch as one step. It holds only its own keys
  * on each shard: batches over disjoint keys go through the shards together instead of queueing
  * for them. A batch with a call reaching keys it does not name holds its shards whole. A batch on
- * one shard needs no hold: its requests run in order in one task.
+ * one shard needs no hold: its requests run in order in one task; nor does the last shard of a
+ * batch (see {@link #runLast}).
  */
 final class ShardBatch extends Execution {
     private final List<Call> calls;
@@ -69,12 +70,28 @@ final class ShardBatch extends Execution {
             buffers[i] = session.newBuffer();
         }
         keysByShard = keysByShard();
-        holdInOrder(shards, keysByShard, 0, this::runShareGuarded, () -> {
-            for (int j = 0; j < shards.length; j++) {
+        Shard[] held = java.util.Arrays.copyOf(shards, shards.length - 1);
+        holdInOrder(held, keysByShard, 0, this::runShareGuarded, this::runLast);
+    }
+
+    /**
+     * The last shard's share needs no hold: it runs in one task, after which every hold ends
+     * anyway. It is only admitted as a hold would be, so it waits for batches holding its keys.
+     */
+    private void runLast() {
+        int last = shards.length - 1;
+        Runnable share = () -> {
+            runShareGuarded(last);
+            for (int j = 0; j < last; j++) {
                 release(shards, keysByShard, j, NOTHING);
             }
             session.execute(this::stitch);
-        });
+        };
+        if (keysByShard != null) {
+            shards[last].runWhenKeysFree(keysByShard.get(last), share);
+        } else {
+            shards[last].run(share);
+        }
     }
 
     /** The keys of each shard's share; null if a call may reach keys it does not name (SORT ... BY). */
