@@ -17,6 +17,8 @@ final class Hop extends Execution implements Runnable {
         this.call = call;
         this.target = target;
         this.db = client.db;
+        // allocated here, on the connection's thread, which also frees it: the pool's thread cache serves both
+        call.reply = reply();
     }
 
     @Override
@@ -27,7 +29,6 @@ final class Hop extends Execution implements Runnable {
     /** On the target's thread. */
     @Override
     public void run() {
-        call.reply = reply();
         call.ks = target.view(db);
         try {
             call(call, target, System.nanoTime());

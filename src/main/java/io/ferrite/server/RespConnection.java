@@ -333,10 +333,18 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             out.release();
             return;
         }
-        ensureBuffer();
-        long mark = pending.writerIndex();
-        pending.writeBytes(out);
-        out.release();
+        long mark;
+        if (pending == null) {
+            // nothing waits to be written (pipeline depth 1): the reply's own buffer goes out, uncopied
+            pending = out;
+            reply.retarget(pending, client.resp());
+            mark = 0;
+        } else {
+            ensureBuffer();
+            mark = pending.writerIndex();
+            pending.writeBytes(out);
+            out.release();
+        }
         query.finished();
         afterReply(mark);
         drain();
