@@ -104,6 +104,32 @@ class DumpFamilyTest extends FerriteTest {
             .hasMessage("ERR Bad data format");
     }
 
+    /** Every truncation of every dataset payload, resealed with a right checksum: OK or "Bad data format", and the server lives on. */
+    @Test
+    void truncatedPayloadsAreRefusedOrRestoredNeverFatal() {
+        Jedis j = jedis();
+        DumpDataset.load(j);
+        int refused = 0;
+        for (String k : DumpDataset.KEYS) {
+            byte[] p = j.dump(b(k));
+            int body = p.length - 10;
+            for (int cut = 0; cut < body; cut += Math.max(1, body / 40)) {
+                byte[] t = new byte[cut + 2];
+                System.arraycopy(p, 0, t, 0, cut);
+                t[cut] = 10;
+                try {
+                    assertThat(j.restore(b("t"), 0, withCrc(t))).isEqualTo("OK");
+                    j.del("t");
+                } catch (JedisDataException e) {
+                    assertThat(e.getMessage()).isEqualTo("ERR Bad data format");
+                    refused++;
+                }
+            }
+        }
+        assertThat(refused).isPositive();
+        assertThat(j.ping()).isEqualTo("PONG");
+    }
+
     static byte[] withCrc(byte[] bodyAndVersion) {
         long crc = Crc64.of(bodyAndVersion, 0, bodyAndVersion.length);
         byte[] p = new byte[bodyAndVersion.length + 8];
