@@ -4,7 +4,6 @@ import io.ferrite.store.zset.ScoreText;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
@@ -22,7 +21,6 @@ public final class Numbers {
     private static final long LD_MAX_EXP = 16384 - LD_MANT;
     /** Redis's MAX_LONG_DOUBLE_CHARS: string2ld rejects inputs of this length or more. */
     public static final int MAX_LONG_DOUBLE_CHARS = 5 * 1024;
-    private static final MathContext G17 = new MathContext(17, RoundingMode.HALF_EVEN);
 
     private Numbers() {
     }

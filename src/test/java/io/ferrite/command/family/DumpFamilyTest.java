@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +59,22 @@ class DumpFamilyTest extends FerriteTest {
         assertThat(raw().call("XINFO", "GROUPS", "stream:groups:copy")).isEqualTo(raw().call("XINFO", "GROUPS", "stream:groups"));
         assertThat(raw().call("XPENDING", "stream:groups:copy", "g1"))
             .isEqualTo(raw().call("XPENDING", "stream:groups", "g1"));
+    }
+
+    @Test
+    void restoreWakesAClientBlockedOnTheKey() throws Exception {
+        Jedis j = jedis();
+        j.rpush("src", "x");
+        byte[] payload = j.dump(b("src"));
+        Jedis waiter = jedis();
+        CompletableFuture<List<String>> popped =
+            CompletableFuture.supplyAsync(() -> waiter.blpop(5, "q"));
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!raw().call("CLIENT", "LIST").contains("cmd=blpop") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(j.restore(b("q"), 0, payload)).isEqualTo("OK");
+        assertThat(popped.get(5, TimeUnit.SECONDS)).containsExactly("q", "x");
     }
 
     @Test
