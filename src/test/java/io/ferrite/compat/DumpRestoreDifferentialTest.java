@@ -85,6 +85,42 @@ class DumpRestoreDifferentialTest extends FerriteTest {
     }
 
     /**
+     * Plain quicklist nodes (an element at or over DEBUG QUICKLIST-PACKED-THRESHOLD gets a node of
+     * its own) and count-limited nodes (a positive list-max-listpack-size): Redis's layout, node for node.
+     */
+    @Test
+    void plainAndCountLimitedListNodesAreRedisBytes() {
+        Jedis f = jedis();
+        try (Jedis r = new Jedis("127.0.0.1", reference.port, 10_000)) {
+            r.flushAll();
+            for (Jedis j : List.of(f, r)) {
+                j.sendCommand(() -> b("DEBUG"), b("QUICKLIST-PACKED-THRESHOLD"), b("100"));
+            }
+            try {
+                for (Jedis j : List.of(f, r)) {
+                    j.rpush("plain", "a", "p".repeat(150), "b", "c", "q".repeat(100));
+                }
+                assertThat(uncompressed(f.dump(b("plain")))).isEqualTo(uncompressed(r.dump(b("plain"))));
+                assertThat(f.restore(b("plain:from-redis"), 0, r.dump(b("plain")))).isEqualTo("OK");
+                assertThat(digest(f, "plain:from-redis")).isEqualTo(digest(r, "plain"));
+            } finally {
+                for (Jedis j : List.of(f, r)) {
+                    j.sendCommand(() -> b("DEBUG"), b("QUICKLIST-PACKED-THRESHOLD"), b("0"));
+                }
+            }
+            // Ferrite regroups a list's elements when it dumps them, under the setting in force then
+            List<byte[]> dumps = new ArrayList<>();
+            for (Jedis j : List.of(f, r)) {
+                j.configSet("list-max-listpack-size", "3");
+                j.rpush("counted", "1", "2", "3", "4", "5", "6", "7");
+                dumps.add(j.dump(b("counted")));
+                j.configSet("list-max-listpack-size", "-2");
+            }
+            assertThat(HexFormat.of().formatHex(dumps.get(0))).isEqualTo(HexFormat.of().formatHex(dumps.get(1)));
+        }
+    }
+
+    /**
      * A payload with every LZF string expanded (and the checksum dropped), for the types whose
      * layout is strings and lengths: the same value in the same encoding then gives the same bytes.
      */

@@ -47,7 +47,7 @@ public final class ValueWriter {
      * listpack, so they are regrouped here rather than written as they are.
      */
     private static void writeList(RdbOutput out, ListValue list, int fill) {
-        int clamped = Math.max(-5, Math.min(fill, 1 << 15));
+        int clamped = Math.max(-5, Math.min(fill, (1 << 15) - 1));
         RdbOutput nodes = new RdbOutput(64);
         int[] count = {0};
         Listpack.Builder[] cur = {null};
