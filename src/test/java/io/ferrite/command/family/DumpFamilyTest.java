@@ -204,9 +204,12 @@ class DumpFamilyTest extends FerriteTest {
             byte[] payload = j.dump(b("src"));
             j.restore(b("a"), 100_000, payload);
             j.restore(b("b"), 0, payload);
+            // already expired: nothing to propagate for a key that never existed, DEL for one replaced
+            j.sendCommand(() -> b("RESTORE"), b("c"), b("1"), payload, b("ABSTTL"));
+            j.sendCommand(() -> b("RESTORE"), b("b"), b("1"), payload, b("ABSTTL"), b("REPLACE"));
             List<String> lines = new ArrayList<>();
             long deadline = System.currentTimeMillis() + 5000;
-            while (lines.size() < 3 && System.currentTimeMillis() < deadline) {
+            while (lines.size() < 4 && System.currentTimeMillis() < deadline) {
                 FeedEntry e = sub.take(100, TimeUnit.MILLISECONDS);
                 if (e != null) {
                     List<String> words = new ArrayList<>();
@@ -218,7 +221,8 @@ class DumpFamilyTest extends FerriteTest {
                     lines.add(String.join(" ", words));
                 }
             }
-            assertThat(lines).hasSize(3);
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(3)).isEqualTo("DEL b");
             assertThat(lines.get(0)).startsWith("SET src value");
             assertThat(lines.get(1)).matches("RESTORE a \\d{13} <payload> ABSTTL");
             assertThat(Long.parseLong(lines.get(1).split(" ")[2])).isGreaterThan(System.currentTimeMillis());
