@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +82,34 @@ class DumpRestoreDifferentialTest extends FerriteTest {
             // the payloads with no compressed string in them are Redis's exactly
             assertThat(byteIdentical).contains("str:int", "str:embstr", "str:bigint", "list:small", "list:huge",
                 "hash:listpack", "zset:listpack", "zset:skiplist", "stream:empty");
+        }
+    }
+
+    /** Compressible strings from 21 bytes to several megabytes: each side decompresses the other's LZF. */
+    @Test
+    void compressedStringsOfEverySizeMoveBothWays() {
+        Jedis f = jedis();
+        Random rnd = new Random(7);
+        String[] words = new String[300];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = Long.toString(rnd.nextLong() & 0xFFFFFF, 36);
+        }
+        try (Jedis r = new Jedis("127.0.0.1", reference.port, 10_000)) {
+            for (int size : new int[] {21, 25, 100, 70_000, 1 << 20, 3 << 20}) {
+                StringBuilder sb = new StringBuilder(size + 16);
+                while (sb.length() < size) {
+                    sb.append(words[rnd.nextInt(words.length)]).append(' ');
+                }
+                byte[] v = b(sb.substring(0, size));
+                f.set(b("big"), v);
+                r.set(b("big"), v);
+                assertThat(r.restore(b("from-ferrite"), 0, f.dump(b("big")))).isEqualTo("OK");
+                assertThat(f.restore(b("from-redis"), 0, r.dump(b("big")))).isEqualTo("OK");
+                assertThat(r.get(b("from-ferrite"))).as("size " + size).isEqualTo(v);
+                assertThat(f.get(b("from-redis"))).as("size " + size).isEqualTo(v);
+                r.del("from-ferrite");
+                f.del("from-redis");
+            }
         }
     }
 

@@ -5,9 +5,9 @@ import io.ferrite.store.hash.HashValue;
 import io.ferrite.store.list.ListValue;
 import io.ferrite.store.set.IntSet;
 import io.ferrite.store.set.SetValue;
+import io.ferrite.store.stream.StreamValue;
 import io.ferrite.store.zset.ScoreText;
 import io.ferrite.store.zset.ZSetValue;
-import io.ferrite.store.stream.StreamValue;
 
 /**
  * Writes a value as Redis 7.0's rdbSaveObjectType and rdbSaveObject do: strings; lists as
