@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -26,7 +27,18 @@ public final class DumpFamily {
     private static final byte[] ABSTTL = Bytes.of("ABSTTL");
     private static final byte[] DEL = Bytes.of("DEL");
 
+    /**
+     * DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE then accepts a payload whatever its CRC (the
+     * version is still checked), so tests can hand it corrupt values. One process-wide debugging
+     * knob, as in Redis; volatile because DEBUG may set it from any shard's thread.
+     */
+    private static volatile boolean skipChecksumValidation;
+
     private DumpFamily() {
+    }
+
+    public static void skipChecksumValidation(boolean skip) {
+        skipChecksumValidation = skip;
     }
 
     public static void register(CommandRegistry r) {
@@ -107,7 +119,7 @@ public final class DumpFamily {
             return;
         }
         byte[] payload = c.arg(3);
-        if (!DumpPayload.verify(payload)) {
+        if (!DumpPayload.verify(payload, skipChecksumValidation)) {
             c.reply.error(BAD_PAYLOAD);
             return;
         }
@@ -115,6 +127,8 @@ public final class DumpFamily {
         try {
             v = DumpPayload.load(payload, limits(c));
         } catch (RdbFormatException ex) {
+            // rdbReportError in a RESTORE: the reason goes to the log at verbose level, the client gets the generic error
+            Log.verbose("Internal error in RDB reading -> " + ex.getMessage());
             c.reply.error(BAD_FORMAT);
             return;
         }

@@ -23,6 +23,11 @@ public final class DumpPayload {
 
     /** verifyDumpPayload: long enough for the footer, a version no newer than 10, the checksum right. */
     public static boolean verify(byte[] p) {
+        return verify(p, false);
+    }
+
+    /** As {@link #verify(byte[])}, with the checksum left unchecked when {@code skipChecksum} (DEBUG SET-SKIP-CHECKSUM-VALIDATION). */
+    public static boolean verify(byte[] p, boolean skipChecksum) {
         if (p.length < FOOTER) {
             return false;
         }
@@ -30,6 +35,9 @@ public final class DumpPayload {
         int version = (p[footer] & 0xFF) | (p[footer + 1] & 0xFF) << 8;
         if (version > RdbType.VERSION) {
             return false;
+        }
+        if (skipChecksum) {
+            return true;
         }
         long crc = 0;
         for (int i = 0; i < 8; i++) {

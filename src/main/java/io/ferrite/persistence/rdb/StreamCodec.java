@@ -140,7 +140,7 @@ final class StreamCodec {
                 throw RdbInput.corrupt("Stream node key entry is not the size of a stream ID");
             }
             StreamId master = idFrom(key);
-            previousLast = readNode(s, master, Listpack.read(in.readString()), previousLast);
+            previousLast = readNode(s, master, ValueReader.listpack(in.readString(), "Stream listpack"), previousLast);
         }
         long length = in.readLen();
         StreamId last = readId(in);

@@ -111,6 +111,25 @@ class DumpFamilyTest extends FerriteTest {
     }
 
     @Test
+    void debugCanSkipTheChecksumCheck() {
+        Jedis j = jedis();
+        j.set("k", "v");
+        byte[] payload = j.dump(b("k"));
+        payload[payload.length - 1] ^= 1;
+        assertThatThrownBy(() -> j.restore(b("n"), 0, payload)).hasMessage("ERR DUMP payload version or checksum are wrong");
+        assertThat(raw().call("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1")).isEqualTo("+OK\r\n");
+        try {
+            assertThat(j.restore(b("n"), 0, payload)).isEqualTo("OK");
+            byte[] newer = payload.clone();
+            newer[newer.length - 10] = 11;
+            assertThatThrownBy(() -> j.restore(b("m"), 0, newer)).hasMessage("ERR DUMP payload version or checksum are wrong");
+        } finally {
+            raw().call("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "0");
+        }
+        assertThat(j.get("n")).isEqualTo("v");
+    }
+
+    @Test
     void badDataFormatWhenTheChecksumIsRightButTheValueIsNot() {
         // type 0 (string) claiming 5 bytes with only 2 present, version 10, correct CRC-64
         byte[] body = {0, 5, 'a', 'b', 10, 0};

@@ -147,7 +147,10 @@ class RdbCodecTest {
         assertThat(z.score(b("a"))).isEqualTo(1.5);
         assertThat(z.score(b("b"))).isEqualTo(2.0);
         assertThatThrownBy(() -> load(RdbType.HASH_ZIPLIST, ziplist("f", "v", "f", "w")))
-            .isInstanceOf(RdbFormatException.class);
+            .isInstanceOf(RdbFormatException.class).hasMessage("Hash ziplist integrity check failed.");
+        byte[] bad = ziplist("a", "b");
+        bad[9] = 5;
+        assertThatThrownBy(() -> load(RdbType.ZSET_ZIPLIST, bad)).hasMessage("Zset ziplist integrity check failed.");
     }
 
     @Test
