@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The package layering, from the bottom: the building blocks (store: data structures; common,
- * reply, stats) <- engine (shards, execution, pub/sub, tracking, what a command is) <- command (the
- * command families) <- protocol and server (network, configuration, server commands, metrics).
+ * reply, stats) <- engine (shards, execution, pub/sub, tracking, what a command is) and, beside it,
+ * persistence (the RDB format, over store and common only) <- command (the command families) <-
+ * protocol and server (network, configuration, server commands, metrics).
  * A package may use only the layers below it, and no two top-level packages depend on each other.
  */
 class LayeringTest {
@@ -40,6 +41,7 @@ class LayeringTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Blocks").definedBy("io.ferrite.store..", "io.ferrite.common..", "io.ferrite.reply..", "io.ferrite.stats..")
             .layer("Engine").definedBy("io.ferrite.engine..")
+            .layer("Persistence").definedBy("io.ferrite.persistence..")
             .layer("Commands").definedBy("io.ferrite.command..")
             .layer("Protocol").definedBy("io.ferrite.protocol..")
             .layer("Server").definedBy("io.ferrite.server..")
@@ -47,6 +49,7 @@ class LayeringTest {
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Server")
             .whereLayer("Commands").mayOnlyBeAccessedByLayers("Server")
             .whereLayer("Engine").mayOnlyBeAccessedByLayers("Commands", "Protocol", "Server")
+            .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Commands", "Server")
             .check(classes);
     }
 
@@ -55,6 +58,15 @@ class LayeringTest {
         noClasses().that().resideInAPackage("io.ferrite.store..")
             .should().dependOnClassesThat().resideInAnyPackage("io.ferrite.engine..", "io.ferrite.command..",
                 "io.ferrite.protocol..", "io.ferrite.server..", "io.ferrite.common..", "io.ferrite.reply..", "io.ferrite.stats..")
+            .check(classes);
+    }
+
+    /** Persistence sits beside the engine: it reads and writes the data structures, and knows nothing of commands or the network. */
+    @Test
+    void persistenceUsesOnlyTheBuildingBlocks() {
+        noClasses().that().resideInAPackage("io.ferrite.persistence..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ferrite.engine..", "io.ferrite.command..",
+                "io.ferrite.protocol..", "io.ferrite.server..", "io.ferrite.reply..", "io.ferrite.stats..")
             .check(classes);
     }
 

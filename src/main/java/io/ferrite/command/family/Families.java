@@ -32,5 +32,6 @@ public final class Families {
         SlowlogFamily.register(r);
         LatencyFamily.register(r);
         ClusterFamily.register(r);
+        DumpFamily.register(r);
     }
 }

@@ -2,6 +2,7 @@ package io.ferrite.server.commands;
 
 import io.ferrite.command.Digest;
 import io.ferrite.command.Numbers;
+import io.ferrite.command.family.DumpFamily;
 import io.ferrite.command.family.FamilyUtil;
 import io.ferrite.common.Log;
 import io.ferrite.engine.Keyspace;
@@ -59,6 +60,8 @@ public final class DebugFamily {
         "QUICKLIST-PACKED-THRESHOLD <size>",
         "    Sets the threshold for elements to be inserted as plain vs packed nodes",
         "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+        "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+        "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "STRINGMATCH-TEST",
@@ -103,6 +106,9 @@ public final class DebugFamily {
             c.reply.ok();
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);
+        } else if (c.argIs(1, "set-skip-checksum-validation") && c.argc() == 3) {
+            DumpFamily.skipChecksumValidation(atoi(c.argString(2)) != 0);
+            c.reply.ok();
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc() == 3) {
             quicklistPackedThreshold(c);
         } else if (c.argIs(1, "log") && c.argc() == 3) {

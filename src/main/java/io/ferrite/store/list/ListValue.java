@@ -95,7 +95,8 @@ public final class ListValue implements CollectionValue {
         return true;
     }
 
-    static boolean isLarge(int len) {
+    /** Whether an element of {@code len} bytes gets a plain node of its own (isLargeElement). */
+    public static boolean isLarge(long len) {
         return len >= packedThreshold;
     }
 

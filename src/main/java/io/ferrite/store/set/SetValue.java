@@ -48,6 +48,16 @@ public final class SetValue implements CollectionValue {
         return new SetValue(new IntSet(), null);
     }
 
+    /** An empty hash-table-encoded set (a set loaded with more members than set-max-intset-entries). */
+    public static SetValue table(int sizeHint) {
+        return new SetValue(null, new ChainedTable<>(sizeHint));
+    }
+
+    /** The intset of an intset-encoded set, null for a hash table (for writing it out as Redis lays it). */
+    public IntSet intSet() {
+        return ints;
+    }
+
     public Encoding encoding() {
         return ints != null ? Encoding.INTSET : Encoding.HASHTABLE;
     }

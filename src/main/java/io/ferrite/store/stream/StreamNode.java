@@ -80,6 +80,29 @@ final class StreamNode {
         return true;
     }
 
+    /** The fields of the entry that opened the node, which later entries may share (SAMEFIELDS). */
+    byte[][] masterFields() {
+        return masterFields;
+    }
+
+    /** Appends an entry read back from an RDB payload, as a tombstone when it was one. */
+    void appendLoaded(StreamId id, byte[][] fv, boolean tombstone) {
+        int at = used;
+        append(id, fv);
+        if (tombstone) {
+            markDeletedAt(at);
+        }
+    }
+
+    /** Turns the entry starting at {@code at} into a tombstone (a node loaded whose first entry was deleted). */
+    void markDeletedAt(int at) {
+        if ((buf[at] & DELETED) == 0) {
+            buf[at] |= DELETED;
+            live--;
+            deleted++;
+        }
+    }
+
     void append(StreamId id, byte[][] fv) {
         boolean same = sameFields(fv);
         int n = fv.length / 2;

@@ -2,6 +2,7 @@ package io.ferrite.store.stream;
 
 import io.ferrite.store.CollectionValue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -411,6 +412,55 @@ public final class StreamValue implements CollectionValue {
             g.entriesRead = estimateEntriesRead(id);
         }
         g.lastId = id;
+    }
+
+    // ------------------------------------------------------------------ persistence
+
+    /** An entry as its node holds it, tombstones included: what an RDB stream node lists. */
+    public record NodeEntry(StreamId id, boolean deleted, byte[][] fieldsValues) {
+    }
+
+    /** Receives one node: its master ID and fields, and every entry in it in order. */
+    public interface NodeVisitor {
+        void visit(StreamId master, byte[][] masterFields, int live, int deleted, List<NodeEntry> entries);
+    }
+
+    /** Walks the nodes in ID order, as Redis's radix tree holds its listpacks (for RDB and DUMP). */
+    public void forEachNode(NodeVisitor v) {
+        for (int i = 0; i < nodeCount; i++) {
+            StreamNode n = nodes[i];
+            List<NodeEntry> entries = new ArrayList<>(n.total());
+            StreamNode.Walker w = n.walker();
+            for (boolean ok = w.first(); ok; ok = w.advance()) {
+                entries.add(new NodeEntry(w.id, w.deletedFlag, w.fieldsValues()));
+            }
+            v.visit(n.master, n.masterFields(), n.live, n.deleted, entries);
+        }
+    }
+
+    /**
+     * Appends an entry read from an RDB payload: into a new node when {@code opensNode} (the
+     * payload's node boundaries are kept), else into the last node; tombstones stay tombstones.
+     * The caller sets the last ID, entries-added counter and largest deleted ID afterwards.
+     */
+    public void loadEntry(StreamId id, byte[][] fieldsValues, boolean tombstone, boolean opensNode) {
+        StreamNode n;
+        if (opensNode || nodeCount == 0) {
+            n = new StreamNode(id, fieldsValues);
+            insertNode(nodeCount, n);
+            if (tombstone) {
+                n.markDeletedAt(0);
+            }
+            nodeMemory += n.memory();
+        } else {
+            n = nodes[nodeCount - 1];
+            long before = n.memory();
+            n.appendLoaded(id, fieldsValues, tombstone);
+            nodeMemory += n.memory() - before;
+        }
+        if (!tombstone) {
+            length++;
+        }
     }
 
     // ------------------------------------------------------------------ introspection

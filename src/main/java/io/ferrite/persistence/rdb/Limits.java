@@ -1,0 +1,12 @@
+package io.ferrite.persistence.rdb;
+
+/**
+ * The encoding settings a value is written and loaded under (redis.conf's *-max-* directives):
+ * DUMP packs list nodes by {@code list-max-listpack-size}; RESTORE picks each loaded value's
+ * encoding the way Redis's rdbLoadObject does from the same settings.
+ */
+public record Limits(int listFill, long hashMaxEntries, long hashMaxValue, long setMaxIntsetEntries,
+                     long zsetMaxEntries, long zsetMaxValue) {
+    /** Redis 7.0's defaults. */
+    public static final Limits DEFAULTS = new Limits(-2, 128, 64, 512, 128, 64);
+}
