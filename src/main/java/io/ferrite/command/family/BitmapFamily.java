@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -68,8 +69,7 @@ public final class BitmapFamily {
         }
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         int byteIdx = (int) (off >>> 3);
@@ -101,13 +101,8 @@ public final class BitmapFamily {
         if (off < 0) {
             return;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] v = e.bytes();
@@ -120,13 +115,8 @@ public final class BitmapFamily {
     }
 
     static void bitcount(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] p = e.bytes();
@@ -256,8 +246,7 @@ public final class BitmapFamily {
             c.reply.integer(bit == 1 ? -1 : 0);
             return;
         }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         byte[] p = e.bytes();
@@ -381,8 +370,7 @@ public final class BitmapFamily {
                 src[j] = Bytes.EMPTY;
                 continue;
             }
-            if (e.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             src[j] = e.bytes();
@@ -523,8 +511,7 @@ public final class BitmapFamily {
         boolean grown = false;
         if (readonly) {
             e = c.ks.read(key);
-            if (e != null && e.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             buf = e == null ? null : e.bytes();
@@ -534,8 +521,7 @@ public final class BitmapFamily {
                 return;
             }
             e = c.ks.write(key);
-            if (e != null && e.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             int need = (int) ((highestWrite >>> 3) + 1);

@@ -1,6 +1,7 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Blocking;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.command.Blockable;
@@ -46,8 +47,7 @@ public final class BlockingFamily {
             if (e == null) {
                 continue;
             }
-            if (e.type != type) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, type)) {
                 return;
             }
             how.serve(c, key);
@@ -126,8 +126,7 @@ public final class BlockingFamily {
         byte[] src = c.arg(1);
         byte[] dst = c.arg(2);
         Entry e = c.ks.write(src);
-        if (e != null && e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.LIST)) {
             return;
         }
         if (e != null) {

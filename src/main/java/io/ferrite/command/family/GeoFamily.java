@@ -1,11 +1,13 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
-import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Bytes;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.geo.GeoHash;
 import io.ferrite.store.geo.GeoSearch;
 import io.ferrite.store.geo.GeoShape;
@@ -159,15 +161,10 @@ public final class GeoFamily {
             c.reply.error(Errors.SYNTAX);
             return;
         }
-        Object o = ZSetFamily.readZset(c, c.arg(1));
-        if (o == ZSetFamily.WRONG) {
+        ZSetValue z = ZSetFamily.readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
         double[] a = position(z, c.arg(2));
         double[] b = a == null ? null : position(z, c.arg(3));
         if (b == null) {
@@ -182,13 +179,14 @@ public final class GeoFamily {
      * missing), or null after replying WRONGTYPE.
      */
     private static double[][] positions(Call c) {
-        Object o = ZSetFamily.readZset(c, c.arg(1));
-        if (o == ZSetFamily.WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return null;
         }
+        ZSetValue z = Lookup.value(e);
         double[][] out = new double[c.argc() - 2][];
         for (int j = 2; j < c.argc(); j++) {
-            out[j - 2] = o == null ? null : position((ZSetValue) o, c.arg(j));
+            out[j - 2] = z == null ? null : position(z, c.arg(j));
         }
         return out;
     }
@@ -251,11 +249,11 @@ public final class GeoFamily {
 
     /** Redis's georadiusGeneric, for all six search commands. */
     static void search(Call c, int srcIdx, int flags) {
-        Object o = ZSetFamily.readZset(c, c.arg(srcIdx));
-        if (o == ZSetFamily.WRONG) {
+        Entry e = c.ks.read(c.arg(srcIdx));
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
-        ZSetValue z = (ZSetValue) o;
+        ZSetValue z = Lookup.value(e);
         Request q = new Request();
         int base;
         if ((flags & BY_COORDS) != 0) {

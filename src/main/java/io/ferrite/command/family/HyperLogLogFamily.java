@@ -1,9 +1,9 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.MemoryEstimate;
@@ -37,8 +37,7 @@ public final class HyperLogLogFamily {
 
     /** isHLLObjectOrReply: false after replying when the key holds something that is not a HyperLogLog. */
     private static boolean isHll(Call c, Entry e) {
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return false;
         }
         if (!Hll.isValid(e.bytes())) {

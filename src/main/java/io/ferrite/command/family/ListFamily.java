@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
@@ -80,8 +81,7 @@ public final class ListFamily {
     static void push(Call c, boolean head, boolean onlyExisting) {
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.LIST)) {
             return;
         }
         if (e == null) {
@@ -118,17 +118,8 @@ public final class ListFamily {
             }
             count = v;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, hasCount ? Lookup.NIL_ARRAY : Lookup.NIL);
         if (e == null) {
-            if (hasCount) {
-                c.reply.nilArray();
-            } else {
-                c.reply.nil();
-            }
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         if (hasCount && count == 0) {
@@ -204,8 +195,7 @@ public final class ListFamily {
             if (e == null) {
                 continue;
             }
-            if (e.type != ValueType.LIST) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.LIST)) {
                 return;
             }
             popManyWithKey(c, e, where == 1, count);
@@ -229,18 +219,12 @@ public final class ListFamily {
     }
 
     static void move(Call c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {
-        Entry se = c.ks.write(src);
+        Entry se = Lookup.writeOrReply(c, src, ValueType.LIST, Lookup.NIL);
         if (se == null) {
-            c.reply.nil();
-            return;
-        }
-        if (se.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         Entry de = c.ks.write(dst);
-        if (de != null && de.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, de, ValueType.LIST)) {
             return;
         }
         ListValue sl = list(se);
@@ -271,28 +255,19 @@ public final class ListFamily {
     // ---------------------------------------------------------------- reads
 
     /** The list at a key for reading: null after replying {@code missing} (or WRONGTYPE). */
-    private static ListValue readList(Call c, Runnable missing) {
-        Entry e = c.ks.read(c.arg(1));
-        if (e == null) {
-            missing.run();
-            return null;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
-            return null;
-        }
-        return list(e);
+    private static ListValue readList(Call c, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, c.arg(1), ValueType.LIST, missing));
     }
 
     static void llen(Call c) {
-        ListValue l = readList(c, () -> c.reply.integer(0));
+        ListValue l = readList(c, Lookup.ZERO);
         if (l != null) {
             c.reply.integer(l.size());
         }
     }
 
     static void lindex(Call c) {
-        ListValue l = readList(c, c.reply::nil);
+        ListValue l = readList(c, Lookup.NIL);
         if (l == null) {
             return;
         }
@@ -317,7 +292,7 @@ public final class ListFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        ListValue l = readList(c, () -> c.reply.array(0));
+        ListValue l = readList(c, Lookup.EMPTY_ARRAY);
         if (l == null) {
             return;
         }
@@ -391,17 +366,8 @@ public final class ListFamily {
             rank = -rank; // Long.MIN_VALUE stays negative, as in C: every match then qualifies
             fromHead = false;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.LIST, count != -1 ? Lookup.EMPTY_ARRAY : Lookup.NIL);
         if (e == null) {
-            if (count != -1) {
-                c.reply.array(0);
-            } else {
-                c.reply.nil();
-            }
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);
@@ -449,13 +415,8 @@ public final class ListFamily {
     // ---------------------------------------------------------------- changes in the middle
 
     static void lset(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.NO_SUCH_KEY);
         if (e == null) {
-            c.reply.error(Errors.NO_SUCH_KEY);
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         Long index = Bytes.parseLongStrict(c.arg(2));
@@ -485,13 +446,8 @@ public final class ListFamily {
             c.reply.error(Errors.SYNTAX);
             return;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);
@@ -514,13 +470,8 @@ public final class ListFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);
@@ -543,13 +494,8 @@ public final class ListFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.OK);
         if (e == null) {
-            c.reply.ok();
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
@@ -48,23 +49,13 @@ public final class SetFamily {
 
     // ---------------------------------------------------------------- helpers
 
-    private static final Object WRONG = new Object();
-
     static long maxIntset(Call c) {
         return c.server.config().getLong("set-max-intset-entries");
     }
 
-    /** The set at key for reading: its value, null when absent, or {@link #WRONG} after replying WRONGTYPE. */
-    private static Object readSet(Call c, byte[] key) {
-        Entry e = c.ks.read(key);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return WRONG;
-        }
-        return e.value;
+    /** The set at key for reading: null after replying {@code missing} (or WRONGTYPE). */
+    private static SetValue readSet(Call c, byte[] key, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, key, ValueType.SET, missing));
     }
 
     /** Reports an in-place change and deletes the key when the set became empty. */
@@ -96,8 +87,7 @@ public final class SetFamily {
     static void sadd(Call c) {
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.SET)) {
             return;
         }
         long max = maxIntset(c);
@@ -127,13 +117,8 @@ public final class SetFamily {
     }
 
     static void srem(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.SET, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         SetValue s = (SetValue) e.value;
@@ -154,42 +139,36 @@ public final class SetFamily {
     }
 
     static void scard(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        SetValue s = readSet(c, c.arg(1), Lookup.ZERO);
+        if (s != null) {
+            c.reply.integer(s.size());
         }
-        c.reply.integer(o == null ? 0 : ((SetValue) o).size());
     }
 
     static void sismember(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        SetValue s = readSet(c, c.arg(1), Lookup.ZERO);
+        if (s != null) {
+            c.reply.integer(s.contains(c.arg(2)) ? 1 : 0);
         }
-        c.reply.integer(o != null && ((SetValue) o).contains(c.arg(2)) ? 1 : 0);
     }
 
     static void smismember(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.SET)) {
             return;
         }
+        SetValue s = Lookup.value(e);
         c.reply.array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            c.reply.integer(o != null && ((SetValue) o).contains(c.arg(i)) ? 1 : 0);
+            c.reply.integer(s != null && s.contains(c.arg(i)) ? 1 : 0);
         }
     }
 
     static void smembers(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
+        SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_SET);
+        if (s == null) {
             return;
         }
-        if (o == null) {
-            c.reply.set(0);
-            return;
-        }
-        SetValue s = (SetValue) o;
         c.reply.set(s.size());
         s.forEach(c.reply::bulk);
     }
@@ -204,13 +183,8 @@ public final class SetFamily {
             spopCount(c, key);
             return;
         }
-        Entry e = c.ks.write(key);
+        Entry e = Lookup.writeOrReply(c, key, ValueType.SET, Lookup.NIL);
         if (e == null) {
-            c.reply.nil();
-            return;
-        }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         SetValue s = (SetValue) e.value;
@@ -228,13 +202,8 @@ public final class SetFamily {
             c.reply.error(POSITIVE);
             return;
         }
-        Entry e = c.ks.write(key);
+        Entry e = Lookup.writeOrReply(c, key, ValueType.SET, Lookup.EMPTY_SET);
         if (e == null) {
-            c.reply.set(0);
-            return;
-        }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         if (l == 0) {
@@ -278,15 +247,10 @@ public final class SetFamily {
             srandmemberCount(c);
             return;
         }
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        SetValue s = readSet(c, c.arg(1), Lookup.NIL);
+        if (s != null) {
+            c.reply.bulk(s.random(ThreadLocalRandom.current()));
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        c.reply.bulk(((SetValue) o).random(ThreadLocalRandom.current()));
     }
 
     private static void srandmemberCount(Call c) {
@@ -301,15 +265,14 @@ public final class SetFamily {
         }
         boolean uniq = l >= 0;
         long count = Math.abs(l);
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
+        SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_ARRAY);
+        if (s == null) {
             return;
         }
-        if (o == null || count == 0) {
+        if (count == 0) {
             c.reply.array(0);
             return;
         }
-        SetValue s = (SetValue) o;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (!uniq || count == 1) {
             if (FamilyUtil.tooManyRandomPicks(c, count, false)) {
@@ -360,8 +323,7 @@ public final class SetFamily {
             c.reply.integer(0);
             return;
         }
-        if (src.type != ValueType.SET || (dst != null && dst.type != ValueType.SET)) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, src, ValueType.SET) || Lookup.wrongType(c, dst, ValueType.SET)) {
             return;
         }
         SetValue s = (SetValue) src.value;
@@ -395,11 +357,11 @@ public final class SetFamily {
     private static SetValue[] lookupSets(Call c, int from, int n) {
         SetValue[] sets = new SetValue[n];
         for (int j = 0; j < n; j++) {
-            Object o = readSet(c, c.arg(from + j));
-            if (o == WRONG) {
+            Entry e = c.ks.read(c.arg(from + j));
+            if (Lookup.wrongType(c, e, ValueType.SET)) {
                 return null;
             }
-            sets[j] = (SetValue) o;
+            sets[j] = Lookup.value(e);
         }
         return sets;
     }
@@ -553,19 +515,14 @@ public final class SetFamily {
             c.reply.error("ERR invalid cursor");
             return;
         }
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
-        }
-        if (o == null) {
-            emptyScan(c);
+        SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_SCAN);
+        if (s == null) {
             return;
         }
         ScanOptions opt = ScanOptions.parse(c, 3);
         if (opt == null) {
             return;
         }
-        SetValue s = (SetValue) o;
         List<byte[]> out = new ArrayList<>();
         long cur = cursor;
         long maxIterations = opt.count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : opt.count * 10;
@@ -581,12 +538,6 @@ public final class SetFamily {
         for (byte[] m : out) {
             c.reply.bulk(m);
         }
-    }
-
-    static void emptyScan(Call c) {
-        c.reply.array(2);
-        c.reply.bulk(Bytes.of("0"));
-        c.reply.array(0);
     }
 
     /** The options of SSCAN, HSCAN-like ZSCAN: COUNT and MATCH (TYPE is SCAN's only). */

@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.stream.Consumer;
 import io.ferrite.store.stream.ConsumerGroup;
 import io.ferrite.store.stream.PendingEntry;
@@ -40,7 +41,7 @@ final class StreamInfoCommands {
 
     /** The stream at argument 2, or null after replying "no such key" or WRONGTYPE. */
     private static StreamValue lookup(Call c) {
-        Entry e = StreamFamily.existing(c, c.arg(2), false, () -> c.reply.error(Errors.NO_SUCH_KEY));
+        Entry e = Lookup.readOrReply(c, c.arg(2), ValueType.STREAM, Lookup.NO_SUCH_KEY);
         return e == null ? null : StreamFamily.stream(e);
     }
 

@@ -2,6 +2,7 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
@@ -130,11 +131,11 @@ final class StreamReads {
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
             byte[] idArg = c.arg(r.streamsArg + r.streams + i);
-            Object found = StreamFamily.lookup(c, key, false);
-            if (found == StreamFamily.WRONG) {
+            Entry e = c.ks.read(key);
+            if (Lookup.wrongType(c, e, ValueType.STREAM)) {
                 return null;
             }
-            StreamValue s = found == null ? null : StreamFamily.stream((Entry) found);
+            StreamValue s = Lookup.value(e);
             if (group && (s == null || s.group(r.groupName) == null)) {
                 c.reply.error(noGroup(key, r.groupName));
                 return null;

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -69,8 +70,6 @@ public final class ZSetFamily {
 
     // ---------------------------------------------------------------- helpers
 
-    static final Object WRONG = new Object();
-
     static long maxEntries(Call c) {
         return c.server.config().getLong("zset-max-listpack-entries");
     }
@@ -84,16 +83,9 @@ public final class ZSetFamily {
         c.reply.dbl(d, Bytes.of(Numbers.g17(d)));
     }
 
-    static Object readZset(Call c, byte[] key) {
-        Entry e = c.ks.read(key);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return WRONG;
-        }
-        return e.value;
+    /** The sorted set at key for reading: null after replying {@code missing} (or WRONGTYPE). */
+    static ZSetValue readZset(Call c, byte[] key, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, key, ValueType.ZSET, missing));
     }
 
     /** An in-place change reported as {@code event} (none if null); an emptied set's key is deleted ("del"). */
@@ -283,8 +275,7 @@ public final class ZSetFamily {
         }
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
         long maxEntries = maxEntries(c);
@@ -369,13 +360,8 @@ public final class ZSetFamily {
     // ---------------------------------------------------------------- simple reads and ZREM
 
     static void zrem(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.ZSET, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ZSetValue z = (ZSetValue) e.value;
@@ -396,19 +382,18 @@ public final class ZSetFamily {
     }
 
     static void zcard(Call c) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
+        if (z != null) {
+            c.reply.integer(z.size());
         }
-        c.reply.integer(o == null ? 0 : ((ZSetValue) o).size());
     }
 
     static void zscore(Call c) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        double s = o == null ? Double.NaN : ((ZSetValue) o).score(c.arg(2));
+        double s = z.score(c.arg(2));
         if (Double.isNaN(s)) {
             c.reply.nil();
         } else {
@@ -417,13 +402,14 @@ public final class ZSetFamily {
     }
 
     static void zmscore(Call c) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
+        ZSetValue z = Lookup.value(e);
         c.reply.array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            double s = o == null ? Double.NaN : ((ZSetValue) o).score(c.arg(i));
+            double s = z == null ? Double.NaN : z.score(c.arg(i));
             if (Double.isNaN(s)) {
                 c.reply.nil();
             } else {
@@ -433,15 +419,10 @@ public final class ZSetFamily {
     }
 
     static void zrank(Call c, boolean reverse) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
         long r = z.rank(c.arg(2));
         if (r < 0) {
             c.reply.nil();
@@ -456,16 +437,10 @@ public final class ZSetFamily {
             c.reply.error(MINMAX_FLOAT);
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
+        if (z != null) {
+            c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
         }
-        if (o == null) {
-            c.reply.integer(0);
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
-        c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
     }
 
     static void zlexcount(Call c) {
@@ -474,16 +449,10 @@ public final class ZSetFamily {
             c.reply.error(MINMAX_LEX);
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
+        if (z != null) {
+            c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
         }
-        if (o == null) {
-            c.reply.integer(0);
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
-        c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
     }
 
     // ---------------------------------------------------------------- ZRANGE and friends
@@ -596,12 +565,12 @@ public final class ZSetFamily {
                 }
             }
         }
-        Object o = readZset(c, key);
-        if (o == WRONG) {
+        Entry e = c.ks.read(key);
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
         byte[] dst = store ? c.arg(1) : null;
-        if (o == null) {
+        if (e == null) {
             if (store) {
                 deleteTarget(c, dst);
                 c.reply.integer(0);
@@ -610,7 +579,7 @@ public final class ZSetFamily {
             }
             return;
         }
-        ZSetValue z = (ZSetValue) o;
+        ZSetValue z = (ZSetValue) e.value;
         Span span;
         if (rangeType == RANK) {
             span = rankSpan(z.size(), start, end, reverse);
@@ -726,13 +695,8 @@ public final class ZSetFamily {
                 return;
             }
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.ZSET, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ZSetValue z = (ZSetValue) e.value;
@@ -791,8 +755,7 @@ public final class ZSetFamily {
             if (x == null) {
                 continue;
             }
-            if (x.type != ValueType.ZSET) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, x, ValueType.ZSET)) {
                 return;
             }
             e = x;
@@ -926,30 +889,24 @@ public final class ZSetFamily {
             zrandmemberCount(c, l, withScores);
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
         c.reply.bulk(z.memberAt(ThreadLocalRandom.current().nextInt(z.size())));
     }
 
     private static void zrandmemberCount(Call c, long l, boolean withScores) {
         boolean uniq = l >= 0;
         long count = Math.abs(l);
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.EMPTY_ARRAY);
+        if (z == null) {
             return;
         }
-        if (o == null || count == 0) {
+        if (count == 0) {
             c.reply.array(0);
             return;
         }
-        ZSetValue z = (ZSetValue) o;
         int size = z.size();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         boolean nested = withScores && c.reply.resp3();
@@ -1258,19 +1215,14 @@ public final class ZSetFamily {
             c.reply.error("ERR invalid cursor");
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
-        }
-        if (o == null) {
-            SetFamily.emptyScan(c);
+        ZSetValue z = readZset(c, c.arg(1), Lookup.EMPTY_SCAN);
+        if (z == null) {
             return;
         }
         SetFamily.ScanOptions opt = SetFamily.ScanOptions.parse(c, 3);
         if (opt == null) {
             return;
         }
-        ZSetValue z = (ZSetValue) o;
         List<byte[]> out = new ArrayList<>();
         long cur = cursor;
         long maxIterations = opt.count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : opt.count * 10;
