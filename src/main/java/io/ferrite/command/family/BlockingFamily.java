@@ -85,7 +85,7 @@ public final class BlockingFamily {
     }
 
     static void blmpop(Call c) {
-        long[] a = ListFamily.mpopArgs(c, 2);
+        ListFamily.MultiPop a = ListFamily.mpopArgs(c, 2);
         if (a == null) {
             return;
         }
@@ -93,9 +93,9 @@ public final class BlockingFamily {
         if (deadline < 0) {
             return;
         }
-        boolean head = a[1] == 1;
-        long count = a[2];
-        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + (int) a[0]), ValueType.LIST, deadline, (call, key) -> {
+        boolean head = a.end().head();
+        long count = a.count();
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + a.numkeys()), ValueType.LIST, deadline, (call, key) -> {
             Entry e = holding(call, key, ValueType.LIST);
             if (e == null) {
                 return false;
@@ -106,15 +106,15 @@ public final class BlockingFamily {
     }
 
     static void blmove(Call c) {
-        int from = ListFamily.position(c, 3);
-        if (from < 0) {
+        ListFamily.End from = ListFamily.position(c, 3);
+        if (from == null) {
             return;
         }
-        int to = ListFamily.position(c, 4);
-        if (to < 0) {
+        ListFamily.End to = ListFamily.position(c, 4);
+        if (to == null) {
             return;
         }
-        blmove(c, from == 1, to == 1, 5);
+        blmove(c, from.head(), to.head(), 5);
     }
 
     /** Redis's blmoveGenericCommand: LMOVE when the source exists, else block on the source alone. */
@@ -176,7 +176,7 @@ public final class BlockingFamily {
     }
 
     static void bzmpop(Call c) {
-        long[] a = ZSetFamily.mpopArgs(c, 2);
+        ZSetFamily.MultiPop a = ZSetFamily.mpopArgs(c, 2);
         if (a == null) {
             return;
         }
@@ -184,8 +184,8 @@ public final class BlockingFamily {
         if (deadline < 0) {
             return;
         }
-        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + (int) a[0]), ValueType.ZSET, deadline,
-            zpopFrom(a[1] == 1, a[2], true));
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + a.numkeys()), ValueType.ZSET, deadline,
+            zpopFrom(a.max(), a.count(), true));
     }
 
     /** BZPOPMIN/BZPOPMAX reply [key, member, score]; BZMPOP [key, [[member, score] ...]]. */

@@ -20,7 +20,9 @@ import io.ferrite.store.ValueType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Generic key commands and database commands (Redis db.c, expire.c, object.c). */
@@ -196,33 +198,31 @@ public final class KeyFamily {
 
     // ---------------------------------------------------------------- expiry
 
-    private static final int EXPIRE_NX = 1;
-    private static final int EXPIRE_XX = 2;
-    private static final int EXPIRE_GT = 4;
-    private static final int EXPIRE_LT = 8;
+    /** EXPIRE's NX XX GT LT: when the new expiry may replace the current one. */
+    private enum Condition { NX, XX, GT, LT }
 
     /** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: Redis's expireGenericCommand. */
     static void expire(Call c, long basetime, boolean seconds) {
-        int flags = 0;
+        Set<Condition> only = c.argc() > 3 ? EnumSet.noneOf(Condition.class) : Set.of();
         for (int j = 3; j < c.argc(); j++) {
             if (c.argIs(j, "nx")) {
-                flags |= EXPIRE_NX;
+                only.add(Condition.NX);
             } else if (c.argIs(j, "xx")) {
-                flags |= EXPIRE_XX;
+                only.add(Condition.XX);
             } else if (c.argIs(j, "gt")) {
-                flags |= EXPIRE_GT;
+                only.add(Condition.GT);
             } else if (c.argIs(j, "lt")) {
-                flags |= EXPIRE_LT;
+                only.add(Condition.LT);
             } else {
                 c.reply.error("ERR Unsupported option " + c.argString(j));
                 return;
             }
         }
-        if ((flags & EXPIRE_NX) != 0 && (flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) != 0) {
+        if (only.contains(Condition.NX) && only.size() > 1) {
             c.reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");
             return;
         }
-        if ((flags & EXPIRE_GT) != 0 && (flags & EXPIRE_LT) != 0) {
+        if (only.contains(Condition.GT) && only.contains(Condition.LT)) {
             c.reply.error("ERR GT and LT options at the same time are not compatible");
             return;
         }
@@ -250,21 +250,21 @@ public final class KeyFamily {
             c.reply.integer(0);
             return;
         }
-        if (flags != 0) {
+        if (!only.isEmpty()) {
             long current = e.expireAt();
-            if ((flags & EXPIRE_NX) != 0 && current != Entry.NO_EXPIRY) {
+            if (only.contains(Condition.NX) && current != Entry.NO_EXPIRY) {
                 c.reply.integer(0);
                 return;
             }
-            if ((flags & EXPIRE_XX) != 0 && current == Entry.NO_EXPIRY) {
+            if (only.contains(Condition.XX) && current == Entry.NO_EXPIRY) {
                 c.reply.integer(0);
                 return;
             }
-            if ((flags & EXPIRE_GT) != 0 && (when <= current || current == Entry.NO_EXPIRY)) {
+            if (only.contains(Condition.GT) && (when <= current || current == Entry.NO_EXPIRY)) {
                 c.reply.integer(0);
                 return;
             }
-            if ((flags & EXPIRE_LT) != 0 && current != Entry.NO_EXPIRY && when >= current) {
+            if (only.contains(Condition.LT) && current != Entry.NO_EXPIRY && when >= current) {
                 c.reply.integer(0);
                 return;
             }

@@ -64,16 +64,29 @@ public final class ListFamily {
         }
     }
 
-    /** Redis's getListPositionFromObjectOrReply: 1 for LEFT, 0 for RIGHT, -1 after a syntax error. */
-    static int position(Call c, int i) {
+    /** A list's ends as LMOVE, BLMOVE, LMPOP and BLMPOP name them. */
+    enum End {
+        LEFT, RIGHT;
+
+        boolean head() {
+            return this == LEFT;
+        }
+    }
+
+    /** LMPOP's and BLMPOP's arguments: pop up to {@code count} from {@code end} of the first non-empty of {@code numkeys} lists. */
+    record MultiPop(int numkeys, End end, long count) {
+    }
+
+    /** Redis's getListPositionFromObjectOrReply: the end named by argument {@code i}, or null after a syntax error. */
+    static End position(Call c, int i) {
         if (c.argIs(i, "left")) {
-            return 1;
+            return End.LEFT;
         }
         if (c.argIs(i, "right")) {
-            return 0;
+            return End.RIGHT;
         }
         c.reply.error(Errors.SYNTAX);
-        return -1;
+        return null;
     }
 
     // ---------------------------------------------------------------- push and pop
@@ -146,9 +159,9 @@ public final class ListFamily {
 
     /**
      * LMPOP's and BLMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
-     * lmpopGenericCommand): {numkeys, where (1 LEFT, 0 RIGHT), count}, or null after the error reply.
+     * lmpopGenericCommand), or null after the error reply.
      */
-    static long[] mpopArgs(Call c, int numkeysIdx) {
+    static MultiPop mpopArgs(Call c, int numkeysIdx) {
         Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
         if (numkeys == null || numkeys < 1) {
             c.reply.error("ERR numkeys should be greater than 0");
@@ -159,8 +172,8 @@ public final class ListFamily {
             c.reply.error(Errors.SYNTAX);
             return null;
         }
-        int where = position(c, (int) whereIdx);
-        if (where < 0) {
+        End where = position(c, (int) whereIdx);
+        if (where == null) {
             return null;
         }
         long count = -1;
@@ -179,17 +192,15 @@ public final class ListFamily {
                 return null;
             }
         }
-        return new long[] {numkeys, where, count == -1 ? 1 : count};
+        return new MultiPop(numkeys.intValue(), where, count == -1 ? 1 : count);
     }
 
     static void lmpop(Call c) {
-        long[] a = mpopArgs(c, 1);
+        MultiPop a = mpopArgs(c, 1);
         if (a == null) {
             return;
         }
-        int where = (int) a[1];
-        long count = a[2];
-        for (int i = 2; i < 2 + a[0]; i++) {
+        for (int i = 2; i < 2 + a.numkeys(); i++) {
             byte[] key = c.arg(i);
             Entry e = c.ks.write(key);
             if (e == null) {
@@ -198,7 +209,7 @@ public final class ListFamily {
             if (Lookup.wrongType(c, e, ValueType.LIST)) {
                 return;
             }
-            popManyWithKey(c, e, where == 1, count);
+            popManyWithKey(c, e, a.end().head(), a.count());
             return;
         }
         c.reply.nilArray();
@@ -207,15 +218,15 @@ public final class ListFamily {
     // ---------------------------------------------------------------- LMOVE RPOPLPUSH
 
     static void lmove(Call c) {
-        int from = position(c, 3);
-        if (from < 0) {
+        End from = position(c, 3);
+        if (from == null) {
             return;
         }
-        int to = position(c, 4);
-        if (to < 0) {
+        End to = position(c, 4);
+        if (to == null) {
             return;
         }
-        move(c, c.arg(1), c.arg(2), from == 1, to == 1);
+        move(c, c.arg(1), c.arg(2), from.head(), to.head());
     }
 
     static void move(Call c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {

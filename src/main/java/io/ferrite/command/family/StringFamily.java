@@ -24,8 +24,8 @@ public final class StringFamily {
         r.add("get", StringFamily::get);
         r.add("set", StringFamily::set);
         r.add("setnx", StringFamily::setnx);
-        r.add("setex", c -> setWithExpire(c, SetOptions.EX, "setex"));
-        r.add("psetex", c -> setWithExpire(c, SetOptions.PX, "psetex"));
+        r.add("setex", c -> setWithExpire(c, SetOptions.Unit.EX, "setex"));
+        r.add("psetex", c -> setWithExpire(c, SetOptions.Unit.PX, "psetex"));
         r.add("getex", StringFamily::getex);
         r.add("getdel", StringFamily::getdel);
         r.add("getset", StringFamily::getset);
@@ -135,7 +135,7 @@ public final class StringFamily {
         setGeneric(c, o, c.arg(1), c.arg(2), true);
     }
 
-    private static void setWithExpire(Call c, int unit, String name) {
+    private static void setWithExpire(Call c, SetOptions.Unit unit, String name) {
         SetOptions o = new SetOptions();
         o.unit = unit;
         o.expire = c.arg(2);
@@ -163,7 +163,7 @@ public final class StringFamily {
             c.ks.delete(key);
             c.ks.notify(Notify.GENERIC, "del", key);
             Propagated.asExpiredDelete(c, key);
-        } else if (o.unit != SetOptions.NONE) {
+        } else if (o.unit != SetOptions.Unit.NONE) {
             c.ks.expire(e, o.expireAt);
             c.ks.notify(Notify.GENERIC, "expire", key);
             Propagated.asPexpireat(c, key, o.expireAt);

@@ -44,27 +44,27 @@ public final class ZSetFamily {
         r.add("zrevrank", c -> zrank(c, true));
         r.add("zcount", ZSetFamily::zcount);
         r.add("zlexcount", ZSetFamily::zlexcount);
-        r.add("zrange", c -> zrange(c, 1, false, AUTO, DIR_AUTO));
-        r.add("zrangestore", c -> zrange(c, 2, true, AUTO, DIR_AUTO));
-        r.add("zrevrange", c -> zrange(c, 1, false, RANK, DIR_REV));
-        r.add("zrangebyscore", c -> zrange(c, 1, false, SCORE, DIR_FWD));
-        r.add("zrevrangebyscore", c -> zrange(c, 1, false, SCORE, DIR_REV));
-        r.add("zrangebylex", c -> zrange(c, 1, false, LEX, DIR_FWD));
-        r.add("zrevrangebylex", c -> zrange(c, 1, false, LEX, DIR_REV));
-        r.add("zremrangebyrank", c -> zremrange(c, RANK));
-        r.add("zremrangebyscore", c -> zremrange(c, SCORE));
-        r.add("zremrangebylex", c -> zremrange(c, LEX));
+        r.add("zrange", c -> zrange(c, 1, false, RangeBy.AUTO, Direction.AUTO));
+        r.add("zrangestore", c -> zrange(c, 2, true, RangeBy.AUTO, Direction.AUTO));
+        r.add("zrevrange", c -> zrange(c, 1, false, RangeBy.RANK, Direction.REVERSE));
+        r.add("zrangebyscore", c -> zrange(c, 1, false, RangeBy.SCORE, Direction.FORWARD));
+        r.add("zrevrangebyscore", c -> zrange(c, 1, false, RangeBy.SCORE, Direction.REVERSE));
+        r.add("zrangebylex", c -> zrange(c, 1, false, RangeBy.LEX, Direction.FORWARD));
+        r.add("zrevrangebylex", c -> zrange(c, 1, false, RangeBy.LEX, Direction.REVERSE));
+        r.add("zremrangebyrank", c -> zremrange(c, RangeBy.RANK));
+        r.add("zremrangebyscore", c -> zremrange(c, RangeBy.SCORE));
+        r.add("zremrangebylex", c -> zremrange(c, RangeBy.LEX));
         r.add("zpopmin", c -> zpopMinMax(c, false));
         r.add("zpopmax", c -> zpopMinMax(c, true));
         r.add("zmpop", ZSetFamily::zmpop);
         r.add("zrandmember", ZSetFamily::zrandmember);
-        r.add("zunion", c -> zsetop(c, null, 1, UNION, false));
-        r.add("zunionstore", c -> zsetop(c, c.arg(1), 2, UNION, false));
-        r.add("zinter", c -> zsetop(c, null, 1, INTER, false));
-        r.add("zinterstore", c -> zsetop(c, c.arg(1), 2, INTER, false));
-        r.add("zintercard", c -> zsetop(c, null, 1, INTER, true));
-        r.add("zdiff", c -> zsetop(c, null, 1, DIFF, false));
-        r.add("zdiffstore", c -> zsetop(c, c.arg(1), 2, DIFF, false));
+        r.add("zunion", c -> zsetop(c, null, 1, SetOp.UNION, false));
+        r.add("zunionstore", c -> zsetop(c, c.arg(1), 2, SetOp.UNION, false));
+        r.add("zinter", c -> zsetop(c, null, 1, SetOp.INTER, false));
+        r.add("zinterstore", c -> zsetop(c, c.arg(1), 2, SetOp.INTER, false));
+        r.add("zintercard", c -> zsetop(c, null, 1, SetOp.INTER, true));
+        r.add("zdiff", c -> zsetop(c, null, 1, SetOp.DIFF, false));
+        r.add("zdiffstore", c -> zsetop(c, c.arg(1), 2, SetOp.DIFF, false));
         r.add("zscan", ZSetFamily::zscan);
     }
 
@@ -457,13 +457,11 @@ public final class ZSetFamily {
 
     // ---------------------------------------------------------------- ZRANGE and friends
 
-    static final int AUTO = 0;
-    static final int RANK = 1;
-    static final int SCORE = 2;
-    static final int LEX = 3;
-    static final int DIR_AUTO = 0;
-    static final int DIR_FWD = 1;
-    static final int DIR_REV = 2;
+    /** Redis's zrange_type: what the interval of a ZRANGE-family command counts in (AUTO until its options say). */
+    enum RangeBy { AUTO, RANK, SCORE, LEX }
+
+    /** Redis's zrange_direction (AUTO until ZRANGE's REV option says). */
+    enum Direction { AUTO, FORWARD, REVERSE }
 
     /** Ascending ranks [from, to] visited forward or in reverse. */
     private record Span(long from, long to, boolean reverse) {
@@ -475,7 +473,7 @@ public final class ZSetFamily {
     }
 
     /** Redis's zrangeGenericCommand. */
-    static void zrange(Call c, int argStart, boolean store, int rangeType, int direction) {
+    static void zrange(Call c, int argStart, boolean store, RangeBy rangeType, Direction direction) {
         byte[] key = c.arg(argStart);
         int minIdx = argStart + 1;
         int maxIdx = argStart + 2;
@@ -500,33 +498,33 @@ public final class ZSetFamily {
                 offset = o;
                 limit = l;
                 j += 2;
-            } else if (direction == DIR_AUTO && c.argIs(j, "rev")) {
-                direction = DIR_REV;
-            } else if (rangeType == AUTO && c.argIs(j, "bylex")) {
-                rangeType = LEX;
-            } else if (rangeType == AUTO && c.argIs(j, "byscore")) {
-                rangeType = SCORE;
+            } else if (direction == Direction.AUTO && c.argIs(j, "rev")) {
+                direction = Direction.REVERSE;
+            } else if (rangeType == RangeBy.AUTO && c.argIs(j, "bylex")) {
+                rangeType = RangeBy.LEX;
+            } else if (rangeType == RangeBy.AUTO && c.argIs(j, "byscore")) {
+                rangeType = RangeBy.SCORE;
             } else {
                 c.reply.error(Errors.SYNTAX);
                 return;
             }
         }
-        if (direction == DIR_AUTO) {
-            direction = DIR_FWD;
+        if (direction == Direction.AUTO) {
+            direction = Direction.FORWARD;
         }
-        if (rangeType == AUTO) {
-            rangeType = RANK;
+        if (rangeType == RangeBy.AUTO) {
+            rangeType = RangeBy.RANK;
         }
-        if (limit != -1 && rangeType == RANK) {
+        if (limit != -1 && rangeType == RangeBy.RANK) {
             c.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
             return;
         }
-        if (withScores && rangeType == LEX) {
+        if (withScores && rangeType == RangeBy.LEX) {
             c.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
             return;
         }
-        boolean reverse = direction == DIR_REV;
-        if (reverse && rangeType != RANK) {
+        boolean reverse = direction == Direction.REVERSE;
+        if (reverse && rangeType != RangeBy.RANK) {
             int t = maxIdx;
             maxIdx = minIdx;
             minIdx = t;
@@ -581,7 +579,7 @@ public final class ZSetFamily {
         }
         ZSetValue z = (ZSetValue) e.value;
         Span span;
-        if (rangeType == RANK) {
+        if (rangeType == RangeBy.RANK) {
             span = rankSpan(z.size(), start, end, reverse);
         } else {
             long lo = sr != null ? sr.lo(z) : lr.lo(z);
@@ -664,12 +662,12 @@ public final class ZSetFamily {
 
     // ---------------------------------------------------------------- ZREMRANGEBY*
 
-    static void zremrange(Call c, int type) {
+    static void zremrange(Call c, RangeBy type) {
         long start = 0;
         long end = 0;
         ScoreRange sr = null;
         LexRange lr = null;
-        if (type == RANK) {
+        if (type == RangeBy.RANK) {
             Long a = Bytes.parseLongStrict(c.arg(2));
             if (a == null) {
                 c.reply.error(Errors.NOT_INTEGER);
@@ -682,7 +680,7 @@ public final class ZSetFamily {
             }
             start = a;
             end = b;
-        } else if (type == SCORE) {
+        } else if (type == RangeBy.SCORE) {
             sr = ScoreRange.parse(c.arg(2), c.arg(3));
             if (sr == null) {
                 c.reply.error(MINMAX_FLOAT);
@@ -702,7 +700,7 @@ public final class ZSetFamily {
         ZSetValue z = (ZSetValue) e.value;
         long from;
         long to;
-        if (type == RANK) {
+        if (type == RangeBy.RANK) {
             Span s = rankSpan(z.size(), start, end, false);
             from = s.from;
             to = s.to;
@@ -717,7 +715,7 @@ public final class ZSetFamily {
         long before = z.memory();
         long removed = z.removeRange(from, to);
         changed(c, e, z, before, removed == 0 ? null
-            : type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore" : "zremrangebylex");
+            : type == RangeBy.RANK ? "zremrangebyrank" : type == RangeBy.SCORE ? "zremrangebyscore" : "zremrangebylex");
         c.reply.integer(removed);
     }
 
@@ -813,17 +811,17 @@ public final class ZSetFamily {
     }
 
     static void zmpop(Call c) {
-        long[] a = mpopArgs(c, 1);
+        MultiPop a = mpopArgs(c, 1);
         if (a != null) {
-            genericPop(c, 2, (int) a[0], a[1] == 1, true, a[2], true, true);
+            genericPop(c, 2, a.numkeys(), a.max(), true, a.count(), true, true);
         }
     }
 
     /**
      * ZMPOP's and BZMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
-     * zmpopGenericCommand): {numkeys, where (1 MAX, 0 MIN), count}, or null after the error reply.
+     * zmpopGenericCommand), or null after the error reply.
      */
-    static long[] mpopArgs(Call c, int numkeysIdx) {
+    static MultiPop mpopArgs(Call c, int numkeysIdx) {
         Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
         if (numkeys == null || numkeys < 1) {
             c.reply.error("ERR numkeys should be greater than 0");
@@ -859,7 +857,7 @@ public final class ZSetFamily {
                 return null;
             }
         }
-        return new long[] {numkeys, max ? 1 : 0, count == -1 ? 1 : count};
+        return new MultiPop(numkeys.intValue(), max, count == -1 ? 1 : count);
     }
 
     // ---------------------------------------------------------------- ZRANDMEMBER
@@ -962,14 +960,17 @@ public final class ZSetFamily {
         }
     }
 
+    /** ZMPOP's and BZMPOP's arguments: pop up to {@code count} of the lowest (or {@code max}: highest) scores of the first non-empty of {@code numkeys} sets. */
+    record MultiPop(int numkeys, boolean max, long count) {
+    }
+
     // ---------------------------------------------------------------- ZUNION ZINTER ZDIFF
 
-    static final int UNION = 0;
-    static final int INTER = 1;
-    static final int DIFF = 2;
-    private static final int SUM = 0;
-    private static final int MIN = 1;
-    private static final int MAX = 2;
+    /** The set operation of ZUNION, ZINTER, ZDIFF and their STORE and CARD forms. */
+    enum SetOp { UNION, INTER, DIFF }
+
+    /** AGGREGATE: how the scores of a member found in several sets combine. */
+    private enum Aggregate { SUM, MIN, MAX }
 
     /** One input of a set operation: a sorted set, a set (scores 1) or nothing. */
     private static final class Src {
@@ -1006,19 +1007,19 @@ public final class ZSetFamily {
         }
     }
 
-    private static double aggregate(double target, double val, int agg) {
-        if (agg == SUM) {
+    private static double aggregate(double target, double val, Aggregate agg) {
+        if (agg == Aggregate.SUM) {
             double r = target + val;
             return Double.isNaN(r) ? 0.0 : r;
         }
-        if (agg == MIN) {
+        if (agg == Aggregate.MIN) {
             return val < target ? val : target;
         }
         return val > target ? val : target;
     }
 
     /** Redis's zunionInterDiffGenericCommand. */
-    static void zsetop(Call c, byte[] dstKey, int numkeysIdx, int op, boolean cardOnly) {
+    static void zsetop(Call c, byte[] dstKey, int numkeysIdx, SetOp op, boolean cardOnly) {
         Long setnumL = Bytes.parseLongStrict(c.arg(numkeysIdx));
         if (setnumL == null) {
             c.reply.error(Errors.NOT_INTEGER);
@@ -1046,12 +1047,12 @@ public final class ZSetFamily {
                 src[i].value = e.value;
             }
         }
-        int agg = SUM;
+        Aggregate agg = Aggregate.SUM;
         boolean withScores = false;
         long limit = 0;
         int remaining = c.argc() - j;
         while (remaining > 0) {
-            if (op != DIFF && !cardOnly && remaining >= setnum + 1 && c.argIs(j, "weights")) {
+            if (op != SetOp.DIFF && !cardOnly && remaining >= setnum + 1 && c.argIs(j, "weights")) {
                 j++;
                 remaining--;
                 for (int i = 0; i < setnum; i++, j++, remaining--) {
@@ -1062,15 +1063,15 @@ public final class ZSetFamily {
                     }
                     src[i].weight = w;
                 }
-            } else if (op != DIFF && !cardOnly && remaining >= 2 && c.argIs(j, "aggregate")) {
+            } else if (op != SetOp.DIFF && !cardOnly && remaining >= 2 && c.argIs(j, "aggregate")) {
                 j++;
                 remaining--;
                 if (c.argIs(j, "sum")) {
-                    agg = SUM;
+                    agg = Aggregate.SUM;
                 } else if (c.argIs(j, "min")) {
-                    agg = MIN;
+                    agg = Aggregate.MIN;
                 } else if (c.argIs(j, "max")) {
-                    agg = MAX;
+                    agg = Aggregate.MAX;
                 } else {
                     c.reply.error(Errors.SYNTAX);
                     return;
@@ -1097,15 +1098,15 @@ public final class ZSetFamily {
                 return;
             }
         }
-        if (op != DIFF) {
+        if (op != SetOp.DIFF) {
             Arrays.sort(src, Comparator.comparingInt(Src::size));
         }
         ZSetValue dst = ZSetValue.skiplist(16);
         long maxLen = 0;
         long card = 0;
-        if (op == INTER) {
+        if (op == SetOp.INTER) {
             if (src[0].size() > 0) {
-                final int aggF = agg;
+                final Aggregate aggF = agg;
                 final long limitF = limit;
                 List<Object[]> found = new ArrayList<>();
                 long[] cardinality = {0};
@@ -1147,14 +1148,14 @@ public final class ZSetFamily {
                     maxLen = Math.max(maxLen, m.length);
                 }
             }
-        } else if (op == UNION) {
+        } else if (op == SetOp.UNION) {
             Map<BytesKey, double[]> acc = new LinkedHashMap<>();
             Map<BytesKey, byte[]> keys = new HashMap<>();
             for (Src s : src) {
                 if (s.size() == 0) {
                     continue;
                 }
-                final int aggF = agg;
+                final Aggregate aggF = agg;
                 s.forEach((m, sc) -> {
                     double score = s.weight * sc;
                     if (Double.isNaN(score)) {
@@ -1194,7 +1195,7 @@ public final class ZSetFamily {
                 if (maxLen <= maxValue(c)) {
                     dst.maybeToListpack(maxEntries(c), maxValue(c));
                 }
-                store(c, dstKey, dst, op == UNION ? "zunionstore" : op == INTER ? "zinterstore" : "zdiffstore");
+                store(c, dstKey, dst, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore");
                 c.reply.integer(dst.size());
             } else {
                 deleteTarget(c, dstKey);
