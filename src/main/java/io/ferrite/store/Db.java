@@ -1,5 +1,7 @@
 package io.ferrite.store;
 
+import io.ferrite.common.ShardConfined;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -7,6 +9,7 @@ import java.util.random.RandomGenerator;
  * memory the entries use. Raw storage only: expiry rules, statistics and watchers live in the
  * engine's keyspace view.
  */
+@ShardConfined
 public final class Db {
     private final KeyTable table = new KeyTable();
     private final ExpireIndex expires = new ExpireIndex();

@@ -1,10 +1,13 @@
 package io.ferrite.store;
 
+import io.ferrite.common.ShardConfined;
+
 /**
  * One key of one database on one shard: the key's bytes, its value and the metadata Redis keeps
  * beside it (expiry, LRU clock or LFU counter). Entries chain inside {@link KeyTable} buckets.
  * Only the owning shard's thread reads or writes an entry.
  */
+@ShardConfined
 public final class Entry {
     public static final long NO_EXPIRY = -1;
 

@@ -375,10 +375,10 @@ public final class SortFamily {
      */
     private static Double score(byte[] v) {
         FloatParse.Result r = FloatParse.strtod(v, 0);
-        if (r.end != cStringLength(v) || r.range || Double.isNaN(r.value)) {
+        if (r.end() != cStringLength(v) || r.range() || Double.isNaN(r.value())) {
             return null;
         }
-        return r.value;
+        return r.value();
     }
 
     // ---------------------------------------------------------------- patterns

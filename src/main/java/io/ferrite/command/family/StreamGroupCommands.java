@@ -188,8 +188,8 @@ final class StreamGroupCommands {
             }
             entriesRead = v;
         }
-        t.group().lastId = id;
-        t.group().entriesRead = entriesRead;
+        t.group().lastId(id);
+        t.group().entriesRead(entriesRead);
         c.ks.countChanges(1);
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-setid", c.arg(2));
@@ -362,7 +362,7 @@ final class StreamGroupCommands {
                 if (out.size() >= count) {
                     break;
                 }
-                if (minIdle != 0 && now - pe.getValue().deliveryTime < minIdle) {
+                if (minIdle != 0 && now - pe.getValue().deliveryTime() < minIdle) {
                     continue;
                 }
                 out.add(pe);
@@ -373,9 +373,9 @@ final class StreamGroupCommands {
             PendingEntry p = pe.getValue();
             c.reply.array(4);
             StreamIds.reply(c, pe.getKey());
-            c.reply.bulk(p.consumer.name);
-            c.reply.integer(Math.max(0, now - p.deliveryTime));
-            c.reply.integer(p.deliveryCount);
+            c.reply.bulk(p.consumer().name);
+            c.reply.integer(Math.max(0, now - p.deliveryTime()));
+            c.reply.integer(p.deliveryCount());
         }
     }
 
@@ -424,7 +424,7 @@ final class StreamGroupCommands {
                     consumer = g.createConsumer(c.arg(3), c.now());
                     c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(1));
                 }
-                consumer.seenTime = c.now();
+                consumer.seenTime(c.now());
             }
             return consumer;
         }
@@ -521,8 +521,8 @@ final class StreamGroupCommands {
         long before = s.memory();
         // a LASTID that moves the group on propagates unless an XCLAIM (which carries it) does
         boolean propagateLastId = false;
-        if (lastId.compareTo(g.lastId) > 0) {
-            g.lastId = lastId;
+        if (lastId.compareTo(g.lastId()) > 0) {
+            g.lastId(lastId);
             propagateLastId = true;
         }
         if (deliveryTime == -1 || deliveryTime < 0 || deliveryTime > now) {
@@ -551,15 +551,15 @@ final class StreamGroupCommands {
                 p = g.addPending(id, claimant.get(), now, 1);
                 created = true;
             }
-            if (!created && minIdle != 0 && now - p.deliveryTime < minIdle) {
+            if (!created && minIdle != 0 && now - p.deliveryTime() < minIdle) {
                 continue;
             }
             g.transfer(id, p, claimant.get());
-            p.deliveryTime = deliveryTime;
+            p.deliveryTime(deliveryTime);
             if (retryCount >= 0) {
-                p.deliveryCount = retryCount;
+                p.deliveryCount(retryCount);
             } else if (!justId) {
-                p.deliveryCount++;
+                p.countDelivery();
             }
             out.add(justId ? id : new StreamIds.Item(id, fv));
             Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);
@@ -648,13 +648,13 @@ final class StreamGroupCommands {
                 count--;
                 continue;
             }
-            if (minIdle != 0 && now - p.deliveryTime < minIdle) {
+            if (minIdle != 0 && now - p.deliveryTime() < minIdle) {
                 continue;
             }
             g.transfer(id, p, claimant.get());
-            p.deliveryTime = now;
+            p.deliveryTime(now);
             if (!justId) {
-                p.deliveryCount++;
+                p.countDelivery();
             }
             claimed.add(justId ? id : new StreamIds.Item(id, fv));
             Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);

@@ -58,7 +58,7 @@ final class StreamInfoCommands {
     }
 
     private static Long entriesRead(ConsumerGroup g) {
-        return g.entriesRead == ConsumerGroup.INVALID_ENTRIES_READ ? null : g.entriesRead;
+        return g.entriesRead() == ConsumerGroup.INVALID_ENTRIES_READ ? null : g.entriesRead();
     }
 
     static void consumers(Call c) {
@@ -80,7 +80,7 @@ final class StreamInfoCommands {
             field(c, "pending");
             c.reply.integer(consumer.pel.size());
             field(c, "idle");
-            c.reply.integer(Math.max(0, now - consumer.seenTime));
+            c.reply.integer(Math.max(0, now - consumer.seenTime()));
         }
     }
 
@@ -99,7 +99,7 @@ final class StreamInfoCommands {
             field(c, "pending");
             c.reply.integer(g.pel.size());
             field(c, "last-delivered-id");
-            StreamIds.reply(c, g.lastId);
+            StreamIds.reply(c, g.lastId());
             field(c, "entries-read");
             nullableLong(c, entriesRead(g));
             field(c, "lag");
@@ -184,10 +184,10 @@ final class StreamInfoCommands {
             c.reply.array(withOwner ? 4 : 3);
             StreamIds.reply(c, pe.getKey());
             if (withOwner) {
-                c.reply.bulk(pe.getValue().consumer.name);
+                c.reply.bulk(pe.getValue().consumer().name);
             }
-            c.reply.integer(pe.getValue().deliveryTime);
-            c.reply.integer(pe.getValue().deliveryCount);
+            c.reply.integer(pe.getValue().deliveryTime());
+            c.reply.integer(pe.getValue().deliveryCount());
         }
     }
 
@@ -196,7 +196,7 @@ final class StreamInfoCommands {
         field(c, "name");
         c.reply.bulk(g.name);
         field(c, "last-delivered-id");
-        StreamIds.reply(c, g.lastId);
+        StreamIds.reply(c, g.lastId());
         field(c, "entries-read");
         nullableLong(c, entriesRead(g));
         field(c, "lag");
@@ -212,7 +212,7 @@ final class StreamInfoCommands {
             field(c, "name");
             c.reply.bulk(consumer.name);
             field(c, "seen-time");
-            c.reply.integer(consumer.seenTime);
+            c.reply.integer(consumer.seenTime());
             field(c, "pel-count");
             c.reply.integer(consumer.pel.size());
             field(c, "pending");

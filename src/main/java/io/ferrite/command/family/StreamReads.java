@@ -234,7 +234,7 @@ final class StreamReads {
             return null;
         }
         boolean history = after != null;
-        if (!history && (s.length() == 0 || s.lastValidId().compareTo(g.lastId) <= 0)) {
+        if (!history && (s.length() == 0 || s.lastValidId().compareTo(g.lastId()) <= 0)) {
             return null;
         }
         long before = s.memory();
@@ -255,14 +255,14 @@ final class StreamReads {
                 Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
             }
         }
-        consumer.seenTime = c.now();
+        consumer.seenTime(c.now());
         return consumer;
     }
 
     /** Entries past the group's last ID: each moves the group on and, without NOACK, joins the PEL. */
     private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, byte[] key, StreamValue s, ConsumerGroup g,
                                                    Consumer consumer) {
-        List<StreamIds.Item> items = StreamFamily.range(s, g.lastId.next(), StreamId.MAX, false, r.count);
+        List<StreamIds.Item> items = StreamFamily.range(s, g.lastId().next(), StreamId.MAX, false, r.count);
         long now = c.now();
         for (StreamIds.Item it : items) {
             s.advanceGroup(g, it.id());
@@ -296,8 +296,8 @@ final class StreamReads {
             }
             byte[][] fv = s.get(pe.getKey());
             if (fv != null) {
-                pe.getValue().deliveryTime = c.now();
-                pe.getValue().deliveryCount++;
+                pe.getValue().deliveryTime(c.now());
+                pe.getValue().countDelivery();
             }
             items.add(new StreamIds.Item(pe.getKey(), fv));
         }
@@ -347,7 +347,7 @@ final class StreamReads {
                     call.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
                     return true;
                 }
-                after = g.lastId;
+                after = g.lastId();
             }
             if (s.lastId().compareTo(after) <= 0) {
                 return false;

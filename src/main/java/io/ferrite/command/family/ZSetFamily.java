@@ -601,10 +601,10 @@ public final class ZSetFamily {
             c.reply.integer(d.size());
             return;
         }
-        emitRange(c, z, span, withScores || false, withScores);
+        emitRange(c, z, span, withScores);
     }
 
-    private static void emitRange(Call c, ZSetValue z, Span span, boolean unused, boolean withScores) {
+    private static void emitRange(Call c, ZSetValue z, Span span, boolean withScores) {
         long n = span.length();
         boolean nested = withScores && c.reply.resp3();
         c.reply.array((int) (withScores && !nested ? n * 2 : n));
@@ -1204,7 +1204,7 @@ public final class ZSetFamily {
         } else if (cardOnly) {
             c.reply.integer(card);
         } else {
-            emitRange(c, dst, new Span(0, dst.size() - 1, false), false, withScores);
+            emitRange(c, dst, new Span(0, dst.size() - 1, false), withScores);
         }
     }
 
