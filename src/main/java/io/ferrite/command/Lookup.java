@@ -55,7 +55,7 @@ public final class Lookup {
      * than {@code type}; a missing key ({@code e == null}) passes.
      */
     public static boolean wrongType(Call c, Entry e, ValueType type) {
-        if (e != null && e.type != type) {
+        if (e != null && e.type() != type) {
             c.reply.error(Errors.WRONGTYPE);
             return true;
         }
@@ -86,6 +86,6 @@ public final class Lookup {
     /** The value of a type-checked entry as the type the caller expects, or null for a missing key. */
     @SuppressWarnings("unchecked")
     public static <T> T value(Entry e) {
-        return e == null ? null : (T) e.value;
+        return e == null ? null : (T) e.value();
     }
 }

@@ -33,9 +33,7 @@ public final class Db {
 
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         Entry e = table.add(key);
-        e.type = type;
-        e.value = value;
-        e.encoding = encoding;
+        e.set(type, value, encoding);
         memory += MemoryEstimate.entry(e);
         return e;
     }
@@ -69,9 +67,7 @@ public final class Db {
     /** Replaces a string or whole value in place, keeping the memory figure right. */
     public void replaceValue(Entry e, ValueType type, Object value, Encoding encoding) {
         memory -= MemoryEstimate.entry(e);
-        e.type = type;
-        e.value = value;
-        e.encoding = encoding;
+        e.set(type, value, encoding);
         memory += MemoryEstimate.entry(e);
     }
 

@@ -56,4 +56,46 @@ public final class Entry {
     public byte[] bytes() {
         return (byte[]) value;
     }
+
+    /** byte[] for strings; the type's value object ({@code ListValue} ...) for collections. */
+    public Object value() {
+        return value;
+    }
+
+    /**
+     * Changes a value in place without the keyspace's accounting: for a string rewritten where it
+     * lies (an HLL register update), whose size the command reports itself.
+     */
+    public void value(Object v) {
+        value = v;
+    }
+
+    /** A whole new value; {@link Db} keeps the memory figure in step. */
+    public void set(ValueType type, Object value, Encoding encoding) {
+        this.type = type;
+        this.value = value;
+        this.encoding = encoding;
+    }
+
+    public ValueType type() {
+        return type;
+    }
+
+    public Encoding encoding() {
+        return encoding;
+    }
+
+    /** Records an encoding change made in place (a listpack grown into a hash table, SORT's skiplist). */
+    public void encoding(Encoding e) {
+        encoding = e;
+    }
+
+    /** The LRU clock, or the LFU counter and decay time when an LFU policy is on. */
+    public int lru() {
+        return lru;
+    }
+
+    public void lru(int clock) {
+        lru = clock;
+    }
 }

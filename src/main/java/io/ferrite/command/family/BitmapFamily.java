@@ -91,7 +91,7 @@ public final class BitmapFamily {
             c.ks.notify(Notify.STRING, "setbit", key);
         } else {
             // dbUnshareStringValue: the value becomes raw though it does not change
-            e.encoding = Encoding.RAW;
+            e.encoding(Encoding.RAW);
         }
         c.reply.integer(oldBit);
     }
@@ -607,7 +607,7 @@ public final class BitmapFamily {
         } else if (changed || grown) {
             c.ks.replace(e, ValueType.STRING, buf, Encoding.RAW);
         } else {
-            e.encoding = Encoding.RAW;
+            e.encoding(Encoding.RAW);
         }
         if (changes > 0) {
             // the add or replace above counted one

@@ -63,7 +63,7 @@ public final class BlockingFamily {
     /** The entry at {@code key} if it holds {@code type}, else null: a waiter on a key of another type keeps waiting. */
     private static Entry holding(Call c, byte[] key, ValueType type) {
         Entry e = c.ks.write(key);
-        return e != null && e.type == type ? e : null;
+        return e != null && e.type() == type ? e : null;
     }
 
     // ---------------------------------------------------------------- lists

@@ -47,7 +47,7 @@ public final class HashFamily {
     }
 
     private static HashValue hash(Entry e) {
-        return (HashValue) e.value;
+        return (HashValue) e.value();
     }
 
     /** A hash being written, with what is needed to account for the change afterwards. */
@@ -91,7 +91,7 @@ public final class HashFamily {
     }
 
     private static void done(Call c, Target t, String event) {
-        t.entry.encoding = t.hash.encoding();
+        t.entry.encoding(t.hash.encoding());
         c.ks.modified(t.entry, t.hash.memory() - t.before);
         c.ks.notify(Notify.HASH, event, t.entry.key);
     }

@@ -70,7 +70,7 @@ public final class HyperLogLogFamily {
             }
             h = Hll.of(e.bytes());
             // dbUnshareStringValue: even an unchanged value becomes a raw string
-            e.encoding = Encoding.RAW;
+            e.encoding(Encoding.RAW);
         }
         long max = sparseMaxBytes(c);
         for (int i = 2; i < c.argc(); i++) {
@@ -121,7 +121,7 @@ public final class HyperLogLogFamily {
         if (!isHll(c, e)) {
             return;
         }
-        e.encoding = Encoding.RAW;
+        e.encoding(Encoding.RAW);
         if (Hll.cacheValid(e.bytes())) {
             c.reply.integer(Hll.cachedCardinality(e.bytes()));
             return;
@@ -197,7 +197,7 @@ public final class HyperLogLogFamily {
             return;
         }
         // dbUnshareStringValue
-        e.encoding = Encoding.RAW;
+        e.encoding(Encoding.RAW);
         switch (sub.toLowerCase(java.util.Locale.ROOT)) {
             case "getreg" -> {
                 if (!toDense(c, e)) {
@@ -241,7 +241,7 @@ public final class HyperLogLogFamily {
             c.reply.error(CORRUPT);
             return false;
         }
-        e.value = h.bytes();
+        e.value(h.bytes());
         c.ks.resized(e, MemoryEstimate.bytes(h.bytes().length) - MemoryEstimate.bytes(old.length));
         return true;
     }

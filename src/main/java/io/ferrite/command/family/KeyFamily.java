@@ -102,9 +102,9 @@ public final class KeyFamily {
             ks.read(key);
             return null;
         }
-        int lru = e.lru;
+        int lru = e.lru();
         ks.read(key);
-        e.lru = lru;
+        e.lru(lru);
         return e;
     }
 
@@ -133,13 +133,13 @@ public final class KeyFamily {
      * adds its deep copy here.
      */
     static Object copyValue(Entry e) {
-        if (e.type == ValueType.STRING) {
-            return e.value;
+        if (e.type() == ValueType.STRING) {
+            return e.value();
         }
-        if (e.value instanceof CollectionValue v) {
+        if (e.value() instanceof CollectionValue v) {
             return v.copy();
         }
-        throw new IllegalStateException("COPY of type " + e.type + " is not implemented");
+        throw new IllegalStateException("COPY of type " + e.type() + " is not implemented");
     }
 
     // ---------------------------------------------------------------- DEL EXISTS TYPE TOUCH
@@ -183,7 +183,7 @@ public final class KeyFamily {
 
     static void type(Call c) {
         Entry e = readNoTouch(c.ks, c.arg(1));
-        c.reply.simple(e == null ? "none" : e.type.redisName());
+        c.reply.simple(e == null ? "none" : e.type().redisName());
     }
 
     static void touch(Call c) {
@@ -339,13 +339,13 @@ public final class KeyFamily {
             }
             ks.delete(dst);
         }
-        ValueType type = o.type;
-        Object value = o.value;
-        Encoding encoding = o.encoding;
-        int lru = o.lru;
+        ValueType type = o.type();
+        Object value = o.value();
+        Encoding encoding = o.encoding();
+        int lru = o.lru();
         ks.delete(src);
         Entry n = ks.add(dst, type, value, encoding);
-        n.lru = lru;
+        n.lru(lru);
         if (expire != Entry.NO_EXPIRY) {
             ks.expire(n, expire);
         }
@@ -406,7 +406,7 @@ public final class KeyFamily {
         if (delete) {
             dst.delete(newKey);
         }
-        Entry n = dst.add(newKey, o.type, value, o.encoding);
+        Entry n = dst.add(newKey, o.type(), value, o.encoding());
         if (expire != Entry.NO_EXPIRY) {
             dst.expire(n, expire);
         }
@@ -440,13 +440,13 @@ public final class KeyFamily {
             return;
         }
         long expire = o.expireAt();
-        ValueType type = o.type;
-        Object value = o.value;
-        Encoding encoding = o.encoding;
-        int lru = o.lru;
+        ValueType type = o.type();
+        Object value = o.value();
+        Encoding encoding = o.encoding();
+        int lru = o.lru();
         ks.delete(key);
         Entry n = dst.add(key, type, value, encoding);
-        n.lru = lru;
+        n.lru(lru);
         if (expire != Entry.NO_EXPIRY) {
             dst.expire(n, expire);
         }
@@ -468,7 +468,7 @@ public final class KeyFamily {
             c.reply.nil();
             return;
         }
-        c.reply.bulk(e.encoding.redisName());
+        c.reply.bulk(e.encoding().redisName());
     }
 
     static void objectFreq(Call c) {
@@ -482,7 +482,7 @@ public final class KeyFamily {
             return;
         }
         // the LFU counter lives in the low 8 bits, as in Redis's robj.lru under an LFU policy
-        c.reply.integer(e.lru & 0xFF);
+        c.reply.integer(e.lru() & 0xFF);
     }
 
     static void objectIdletime(Call c) {
@@ -495,7 +495,7 @@ public final class KeyFamily {
             c.reply.error(LFU_SELECTED);
             return;
         }
-        c.reply.integer(LruClock.idleMillis(e.lru, c.now()) / 1000);
+        c.reply.integer(LruClock.idleMillis(e.lru(), c.now()) / 1000);
     }
 
     static void objectRefcount(Call c) {
@@ -509,7 +509,7 @@ public final class KeyFamily {
 
     /** Strings Redis stores as one of its shared integer objects (0..9999, "int" encoding). */
     private static boolean isSharedInteger(Entry e) {
-        if (e.type != ValueType.STRING || e.encoding != Encoding.INT) {
+        if (e.type() != ValueType.STRING || e.encoding() != Encoding.INT) {
             return false;
         }
         Long v = Bytes.parseLongStrict(e.bytes());
@@ -689,7 +689,7 @@ public final class KeyFamily {
                     if (o.pattern != null && !Glob.match(o.pattern, e.key)) {
                         return;
                     }
-                    if (o.type != null && e.type != wanted) {
+                    if (o.type != null && e.type() != wanted) {
                         return;
                     }
                     part.keys.add(e.key);

@@ -51,7 +51,7 @@ public final class ListFamily {
     }
 
     private static ListValue list(Entry e) {
-        return (ListValue) e.value;
+        return (ListValue) e.value();
     }
 
     /** Accounts a change made to a list in place and reports it as {@code event}, deleting the key if the list became empty. */

@@ -60,7 +60,7 @@ public final class SetFamily {
 
     /** Reports an in-place change and deletes the key when the set became empty. */
     private static void changed(Call c, Entry e, SetValue s, long before, String event) {
-        e.encoding = s.encoding();
+        e.encoding(s.encoding());
         c.ks.modified(e, s.memory() - before);
         c.ks.notify(Notify.SET, event, e.key);
         if (s.size() == 0) {
@@ -102,7 +102,7 @@ public final class SetFamily {
             c.ks.add(key, ValueType.SET, s, s.encoding());
             c.ks.notify(Notify.SET, "sadd", key);
         } else {
-            SetValue s = (SetValue) e.value;
+            SetValue s = (SetValue) e.value();
             long before = s.memory();
             for (int i = 2; i < c.argc(); i++) {
                 if (s.add(c.arg(i), max)) {
@@ -121,7 +121,7 @@ public final class SetFamily {
         if (e == null) {
             return;
         }
-        SetValue s = (SetValue) e.value;
+        SetValue s = (SetValue) e.value();
         long before = s.memory();
         long removed = 0;
         for (int i = 2; i < c.argc(); i++) {
@@ -187,7 +187,7 @@ public final class SetFamily {
         if (e == null) {
             return;
         }
-        SetValue s = (SetValue) e.value;
+        SetValue s = (SetValue) e.value();
         long before = s.memory();
         byte[] m = s.pop(ThreadLocalRandom.current());
         changed(c, e, s, before, "spop");
@@ -210,7 +210,7 @@ public final class SetFamily {
             c.reply.set(0);
             return;
         }
-        SetValue s = (SetValue) e.value;
+        SetValue s = (SetValue) e.value();
         if (l >= s.size()) {
             // Redis replies the whole set as SUNION of it would, then deletes the key
             SetValue copy = SetValue.intset();
@@ -326,7 +326,7 @@ public final class SetFamily {
         if (Lookup.wrongType(c, src, ValueType.SET) || Lookup.wrongType(c, dst, ValueType.SET)) {
             return;
         }
-        SetValue s = (SetValue) src.value;
+        SetValue s = (SetValue) src.value();
         if (Arrays.equals(srcKey, dstKey)) {
             c.reply.integer(s.contains(m) ? 1 : 0);
             return;
@@ -344,7 +344,7 @@ public final class SetFamily {
             c.ks.add(dstKey, ValueType.SET, d, d.encoding());
             c.ks.notify(Notify.SET, "sadd", dstKey);
         } else {
-            SetValue d = (SetValue) dst.value;
+            SetValue d = (SetValue) dst.value();
             long dBefore = d.memory();
             if (d.add(m, max)) {
                 changed(c, dst, d, dBefore, "sadd");

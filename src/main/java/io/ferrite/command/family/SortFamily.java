@@ -169,7 +169,7 @@ public final class SortFamily {
             return;
         }
         Entry e = c.ks.read(c.arg(1));
-        ValueType type = e == null ? ValueType.LIST : e.type;
+        ValueType type = e == null ? ValueType.LIST : e.type();
         if (type != ValueType.SET && type != ValueType.LIST && type != ValueType.ZSET) {
             c.reply.error(Errors.WRONGTYPE);
             return;
@@ -184,9 +184,9 @@ public final class SortFamily {
             toSkiplist(c, e);
         }
         int size = e == null ? 0 : switch (type) {
-            case LIST -> (int) ((ListValue) e.value).size();
-            case SET -> ((SetValue) e.value).size();
-            default -> ((ZSetValue) e.value).size();
+            case LIST -> (int) ((ListValue) e.value()).size();
+            case SET -> ((SetValue) e.value()).size();
+            default -> ((ZSetValue) e.value()).size();
         };
         // LIMIT, clamped to the size as Redis 7.0 does (no overflow for huge values)
         long start = Math.min(Math.max(o.limitStart, 0), size);
@@ -300,11 +300,11 @@ public final class SortFamily {
 
     /** SORT converts a listpack sorted set to a skiplist for good, as Redis's zsetConvert does. */
     private static void toSkiplist(Call c, Entry e) {
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         if (z.isListpack()) {
             long before = z.memory();
             z.toSkiplist();
-            e.encoding = Encoding.SKIPLIST;
+            e.encoding(Encoding.SKIPLIST);
             c.ks.resized(e, z.memory() - before);
         }
     }
@@ -316,10 +316,10 @@ public final class SortFamily {
         }
         int[] n = {0};
         switch (type) {
-            case LIST -> ((ListValue) e.value).range(0, size, false,
+            case LIST -> ((ListValue) e.value()).range(0, size, false,
                 (b, off, len) -> v[n[0]++] = new Item(Arrays.copyOfRange(b, off, off + len)));
-            case SET -> ((SetValue) e.value).forEach(m -> v[n[0]++] = new Item(m));
-            default -> ((ZSetValue) e.value).forEach((m, s) -> v[n[0]++] = new Item(m));
+            case SET -> ((SetValue) e.value()).forEach(m -> v[n[0]++] = new Item(m));
+            default -> ((ZSetValue) e.value()).forEach((m, s) -> v[n[0]++] = new Item(m));
         }
         return v;
     }
@@ -333,11 +333,11 @@ public final class SortFamily {
         }
         int[] k = {0};
         if (type == ValueType.LIST) {
-            ((ListValue) e.value).range(desc ? size - start - 1 : start, n, desc,
+            ((ListValue) e.value()).range(desc ? size - start - 1 : start, n, desc,
                 (b, off, len) -> v[k[0]++] = new Item(Arrays.copyOfRange(b, off, off + len)));
         } else {
             long from = desc ? size - 1 - end : start;
-            ((ZSetValue) e.value).range(from, from + n - 1, desc, (m, s) -> v[k[0]++] = new Item(m));
+            ((ZSetValue) e.value()).range(from, from + n - 1, desc, (m, s) -> v[k[0]++] = new Item(m));
         }
         return v;
     }
@@ -415,9 +415,9 @@ public final class SortFamily {
             return null;
         }
         if (field != null) {
-            return e.type == ValueType.HASH ? ((HashValue) e.value).get(field) : null;
+            return e.type() == ValueType.HASH ? ((HashValue) e.value()).get(field) : null;
         }
-        return e.type == ValueType.STRING ? e.bytes() : null;
+        return e.type() == ValueType.STRING ? e.bytes() : null;
     }
 
     /** Index of {@code b} in {@code s} from {@code from}, looking no further than the first NUL (strchr). */

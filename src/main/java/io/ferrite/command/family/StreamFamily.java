@@ -41,7 +41,7 @@ public final class StreamFamily {
     }
 
     static StreamValue stream(Entry e) {
-        return (StreamValue) e.value;
+        return (StreamValue) e.value();
     }
 
     static Entry create(Call c, byte[] key) {

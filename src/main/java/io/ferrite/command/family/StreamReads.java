@@ -189,7 +189,7 @@ final class StreamReads {
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
             Entry e = c.ks.read(key);
-            if (e == null || e.type != ValueType.STREAM) {
+            if (e == null || e.type() != ValueType.STREAM) {
                 continue;
             }
             StreamValue s = StreamFamily.stream(e);
@@ -331,7 +331,7 @@ final class StreamReads {
                 i++;
             }
             Entry e = r.group ? call.ks.write(key) : call.ks.peek(key);
-            if (e == null || e.type != ValueType.STREAM) {
+            if (e == null || e.type() != ValueType.STREAM) {
                 if (!r.group) {
                     return false;
                 }

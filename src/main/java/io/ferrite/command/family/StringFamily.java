@@ -198,7 +198,7 @@ public final class StringFamily {
         c.reply.array(c.argc() - 1);
         for (int i = 1; i < c.argc(); i++) {
             Entry e = c.ks.read(c.arg(i));
-            c.reply.bulk(e == null || e.type != ValueType.STRING ? null : e.bytes());
+            c.reply.bulk(e == null || e.type() != ValueType.STRING ? null : e.bytes());
         }
     }
 
@@ -433,7 +433,7 @@ public final class StringFamily {
     static void lcs(Call c) {
         Entry ea = c.ks.read(c.arg(1));
         Entry eb = c.ks.read(c.arg(2));
-        if ((ea != null && ea.type != ValueType.STRING) || (eb != null && eb.type != ValueType.STRING)) {
+        if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
             c.reply.error("ERR The specified keys must contain string values");
             return;
         }

@@ -90,7 +90,7 @@ public final class ZSetFamily {
 
     /** An in-place change reported as {@code event} (none if null); an emptied set's key is deleted ("del"). */
     private static void changed(Call c, Entry e, ZSetValue z, long before, String event) {
-        e.encoding = z.encoding();
+        e.encoding(z.encoding());
         c.ks.modified(e, z.memory() - before);
         if (event != null) {
             c.ks.notify(Notify.ZSET, event, e.key);
@@ -297,7 +297,7 @@ public final class ZSetFamily {
                 z = ZSetValue.listpack(Math.min(elements, (int) Math.min(maxEntries, 128)));
             }
         } else {
-            z = (ZSetValue) e.value;
+            z = (ZSetValue) e.value();
             before = z.memory();
         }
         long added = 0;
@@ -364,7 +364,7 @@ public final class ZSetFamily {
         if (e == null) {
             return;
         }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         long before = z.memory();
         long deleted = 0;
         for (int i = 2; i < c.argc(); i++) {
@@ -577,7 +577,7 @@ public final class ZSetFamily {
             }
             return;
         }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         Span span;
         if (rangeType == RangeBy.RANK) {
             span = rankSpan(z.size(), start, end, reverse);
@@ -697,7 +697,7 @@ public final class ZSetFamily {
         if (e == null) {
             return;
         }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         long from;
         long to;
         if (type == RangeBy.RANK) {
@@ -774,7 +774,7 @@ public final class ZSetFamily {
         if (count == -1) {
             count = 1;
         }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         long n = Math.min(count, z.size());
         if (nested) {
             // ZMPOP and BZMPOP as ZPOPMIN/ZPOPMAX key with the number popped (Redis's genericZpopCommand)
@@ -1040,11 +1040,11 @@ public final class ZSetFamily {
             Entry e = c.ks.read(c.arg(j));
             src[i] = new Src();
             if (e != null) {
-                if (e.type != ValueType.ZSET && e.type != ValueType.SET) {
+                if (e.type() != ValueType.ZSET && e.type() != ValueType.SET) {
                     c.reply.error(Errors.WRONGTYPE);
                     return;
                 }
-                src[i].value = e.value;
+                src[i].value = e.value();
             }
         }
         Aggregate agg = Aggregate.SUM;
