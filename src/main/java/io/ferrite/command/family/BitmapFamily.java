@@ -381,9 +381,7 @@ public final class BitmapFamily {
         }
         byte[] target = c.arg(2);
         if (maxLen == 0) {
-            if (c.ks.delete(target)) {
-                c.ks.notify(Notify.GENERIC, "del", target);
-            }
+            FamilyUtil.deleteTarget(c, target);
             c.reply.integer(0);
             return;
         }

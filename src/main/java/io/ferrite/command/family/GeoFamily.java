@@ -313,7 +313,7 @@ public final class GeoFamily {
         }
         if (z == null) {
             if (q.storeKey != null) {
-                ZSetFamily.deleteTarget(c, q.storeKey);
+                FamilyUtil.deleteTarget(c, q.storeKey);
                 c.reply.integer(0);
             } else {
                 c.reply.array(0);
@@ -506,7 +506,7 @@ public final class GeoFamily {
     /** STORE / STOREDIST / GEOSEARCHSTORE: the matches become a sorted set, replacing the key. */
     private static void store(Call c, Request q, List<GeoSearch.Point> found, int returned, String event) {
         if (returned == 0) {
-            ZSetFamily.deleteTarget(c, q.storeKey);
+            FamilyUtil.deleteTarget(c, q.storeKey);
             c.reply.integer(0);
             return;
         }

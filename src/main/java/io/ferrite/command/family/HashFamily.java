@@ -163,10 +163,7 @@ public final class HashFamily {
         if (deleted > 0) {
             c.ks.modified(e, h.memory() - before);
             c.ks.notify(Notify.HASH, "hdel", e.key);
-            if (h.size() == 0) {
-                c.ks.delete(e.key);
-                c.ks.notify(Notify.GENERIC, "del", e.key);
-            }
+            FamilyUtil.deleteIfEmpty(c, e.key, h.size() == 0);
         }
         c.reply.integer(deleted);
     }

@@ -58,10 +58,7 @@ public final class ListFamily {
     private static void changed(Call c, Entry e, ListValue l, long memoryBefore, String event) {
         c.ks.modified(e, l.memory() - memoryBefore);
         c.ks.notify(Notify.LIST, event, e.key);
-        if (l.isEmpty()) {
-            c.ks.delete(e.key);
-            c.ks.notify(Notify.GENERIC, "del", e.key);
-        }
+        FamilyUtil.deleteIfEmpty(c, e.key, l.isEmpty());
     }
 
     /** A list's ends as LMOVE, BLMOVE, LMPOP and BLMPOP name them. */

@@ -63,23 +63,13 @@ public final class SetFamily {
         e.encoding(s.encoding());
         c.ks.modified(e, s.memory() - before);
         c.ks.notify(Notify.SET, event, e.key);
-        if (s.size() == 0) {
-            c.ks.delete(e.key);
-            c.ks.notify(Notify.GENERIC, "del", e.key);
-        }
+        FamilyUtil.deleteIfEmpty(c, e.key, s.size() == 0);
     }
 
     /** Redis's setKey for a computed set: replaces any value at {@code key} (a "new" key only if absent), dropping its TTL. */
     private static void store(Call c, byte[] key, SetValue s, String event) {
         FamilyUtil.setKey(c, key, ValueType.SET, s, s.encoding());
         c.ks.notify(Notify.SET, event, key);
-    }
-
-    /** A store command's empty result: the destination goes, reported as "del" if it existed. */
-    private static void deleteTarget(Call c, byte[] key) {
-        if (c.ks.delete(key)) {
-            c.ks.notify(Notify.GENERIC, "del", key);
-        }
     }
 
     // ---------------------------------------------------------------- commands
@@ -380,7 +370,7 @@ public final class SetFamily {
         }
         if (empty) {
             if (dstKey != null) {
-                deleteTarget(c, dstKey);
+                FamilyUtil.deleteTarget(c, dstKey);
                 c.reply.integer(0);
             } else if (cardOnly) {
                 c.reply.integer(0);
@@ -431,7 +421,7 @@ public final class SetFamily {
         if (d.size() > 0) {
             store(c, dstKey, d, "sinterstore");
         } else {
-            deleteTarget(c, dstKey);
+            FamilyUtil.deleteTarget(c, dstKey);
         }
         c.reply.integer(d.size());
     }
@@ -504,7 +494,7 @@ public final class SetFamily {
         if (d.size() > 0) {
             store(c, dstKey, d, diff ? "sdiffstore" : "sunionstore");
         } else {
-            deleteTarget(c, dstKey);
+            FamilyUtil.deleteTarget(c, dstKey);
         }
         c.reply.integer(d.size());
     }

@@ -292,8 +292,8 @@ public final class SortFamily {
             c.ks.add(o.store, ValueType.LIST, list, Encoding.QUICKLIST);
             c.ks.notify(Notify.LIST, "sortstore", o.store);
             c.ks.signalReady(o.store);
-        } else if (c.ks.delete(o.store)) {
-            c.ks.notify(Notify.GENERIC, "del", o.store);
+        } else {
+            FamilyUtil.deleteTarget(c, o.store);
         }
         c.reply.integer(outLen);
     }

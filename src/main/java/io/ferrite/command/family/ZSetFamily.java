@@ -95,22 +95,12 @@ public final class ZSetFamily {
         if (event != null) {
             c.ks.notify(Notify.ZSET, event, e.key);
         }
-        if (z.size() == 0) {
-            c.ks.delete(e.key);
-            c.ks.notify(Notify.GENERIC, "del", e.key);
-        }
+        FamilyUtil.deleteIfEmpty(c, e.key, z.size() == 0);
     }
 
     static void store(Call c, byte[] key, ZSetValue z, String event) {
         FamilyUtil.setKey(c, key, ValueType.ZSET, z, z.encoding());
         c.ks.notify(Notify.ZSET, event, key);
-    }
-
-    /** A store command's empty result: the destination goes, reported as "del" if it existed. */
-    static void deleteTarget(Call c, byte[] key) {
-        if (c.ks.delete(key)) {
-            c.ks.notify(Notify.GENERIC, "del", key);
-        }
     }
 
     /** getPositiveLongFromObjectOrReply with its default message. */
@@ -570,7 +560,7 @@ public final class ZSetFamily {
         byte[] dst = store ? c.arg(1) : null;
         if (e == null) {
             if (store) {
-                deleteTarget(c, dst);
+                FamilyUtil.deleteTarget(c, dst);
                 c.reply.integer(0);
             } else {
                 c.reply.array(0);
@@ -589,7 +579,7 @@ public final class ZSetFamily {
         if (store) {
             long n = span.length();
             if (n == 0) {
-                deleteTarget(c, dst);
+                FamilyUtil.deleteTarget(c, dst);
                 c.reply.integer(0);
                 return;
             }
@@ -1198,7 +1188,7 @@ public final class ZSetFamily {
                 store(c, dstKey, dst, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore");
                 c.reply.integer(dst.size());
             } else {
-                deleteTarget(c, dstKey);
+                FamilyUtil.deleteTarget(c, dstKey);
                 c.reply.integer(0);
             }
         } else if (cardOnly) {
