@@ -153,9 +153,17 @@ public final class ZSetFamily {
 
     /** A parsed lex interval (zlexrangespec): '-' and '+' or '[' / '(' prefixed strings. */
     static final class LexRange {
-        // kinds: 0 inclusive, 1 exclusive, 2 minus infinity, 3 plus infinity
-        int minKind;
-        int maxKind;
+        /** What one end of the interval is: a member included or excluded, or an infinity. */
+        enum Bound {
+            INCLUSIVE, EXCLUSIVE, MINUS_INFINITY, PLUS_INFINITY;
+
+            boolean namesMember() {
+                return this == INCLUSIVE || this == EXCLUSIVE;
+            }
+        }
+
+        Bound minKind;
+        Bound maxKind;
         byte[] min;
         byte[] max;
 
@@ -163,45 +171,41 @@ public final class ZSetFamily {
             LexRange r = new LexRange();
             r.minKind = kind(min);
             r.maxKind = kind(max);
-            if (r.minKind < 0 || r.maxKind < 0) {
+            if (r.minKind == null || r.maxKind == null) {
                 return null;
             }
-            r.min = r.minKind < 2 ? Arrays.copyOfRange(min, 1, min.length) : null;
-            r.max = r.maxKind < 2 ? Arrays.copyOfRange(max, 1, max.length) : null;
+            r.min = r.minKind.namesMember() ? Arrays.copyOfRange(min, 1, min.length) : null;
+            r.max = r.maxKind.namesMember() ? Arrays.copyOfRange(max, 1, max.length) : null;
             return r;
         }
 
-        private static int kind(byte[] b) {
+        /** The bound {@code b} names, or null when it is not a valid range item. */
+        private static Bound kind(byte[] b) {
             if (b.length == 0) {
-                return -1;
+                return null;
             }
-            switch (b[0]) {
-                case '+':
-                    return b.length == 1 ? 3 : -1;
-                case '-':
-                    return b.length == 1 ? 2 : -1;
-                case '(':
-                    return 1;
-                case '[':
-                    return 0;
-                default:
-                    return -1;
-            }
+            return switch (b[0]) {
+                case '+' -> b.length == 1 ? Bound.PLUS_INFINITY : null;
+                case '-' -> b.length == 1 ? Bound.MINUS_INFINITY : null;
+                case '(' -> Bound.EXCLUSIVE;
+                case '[' -> Bound.INCLUSIVE;
+                default -> null;
+            };
         }
 
         long lo(ZSetValue z) {
             return switch (minKind) {
-                case 2 -> 0;
-                case 3 -> z.size();
-                default -> z.countLexBelow(min, minKind == 1);
+                case MINUS_INFINITY -> 0;
+                case PLUS_INFINITY -> z.size();
+                default -> z.countLexBelow(min, minKind == Bound.EXCLUSIVE);
             };
         }
 
         long hi(ZSetValue z) {
             return switch (maxKind) {
-                case 2 -> 0;
-                case 3 -> z.size();
-                default -> z.countLexBelow(max, maxKind == 0);
+                case MINUS_INFINITY -> 0;
+                case PLUS_INFINITY -> z.size();
+                default -> z.countLexBelow(max, maxKind == Bound.INCLUSIVE);
             };
         }
     }
