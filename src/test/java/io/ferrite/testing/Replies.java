@@ -22,6 +22,9 @@ public final class Replies {
     public static final String NOT_INTEGER = "-ERR value is not an integer or out of range\r\n";
     public static final String NOT_FLOAT = "-ERR value is not a valid float\r\n";
     public static final String NO_SUCH_KEY = "-ERR no such key\r\n";
+    public static final String OUT_OF_RANGE = "-ERR value is out of range\r\n";
+    public static final String OVERFLOW = "-ERR increment or decrement would overflow\r\n";
+    public static final String STRING_TOO_LONG = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
 
     private Replies() {
     }
@@ -29,6 +32,11 @@ public final class Replies {
     /** addReplyErrorArity: "-ERR wrong number of arguments for 'get' command". */
     public static String arity(String command) {
         return error("ERR wrong number of arguments for '" + command + "' command");
+    }
+
+    /** "-ERR invalid expire time in 'set' command" and friends. */
+    public static String invalidExpire(String command) {
+        return error("ERR invalid expire time in '" + command + "' command");
     }
 
     /** An error reply; {@code message} starts with its code ("ERR ...", "WRONGTYPE ..."). */

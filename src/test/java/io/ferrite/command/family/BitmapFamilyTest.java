@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 import static io.ferrite.testing.Replies.EMPTY_ARRAY;
 import static io.ferrite.testing.Replies.NOT_INTEGER;
+import static io.ferrite.testing.Replies.STRING_TOO_LONG;
 import static io.ferrite.testing.Replies.SYNTAX;
 import static io.ferrite.testing.Replies.WRONGTYPE;
 import static io.ferrite.testing.Replies.arity;
@@ -110,7 +111,7 @@ class BitmapFamilyTest extends FerriteTest {
         io.ferrite.server.Server small = io.ferrite.testing.TestServers.start(shards,
             java.util.Map.of("proto-max-bulk-len", "1mb"));
         try (RawClient r = new RawClient("127.0.0.1", small.respPort())) {
-            String tooLong = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
+            String tooLong = STRING_TOO_LONG;
             assertThat(r.call("SETBIT", "k", "8388608", "1")).isEqualTo(BIT_OFFSET);
             assertThat(r.call("BITFIELD", "k", "SET", "u8", "#1048576", "1")).isEqualTo(BIT_OFFSET);
             assertThat(r.call("SETBIT", "k", "8388607", "1")).isEqualTo(integer(0));

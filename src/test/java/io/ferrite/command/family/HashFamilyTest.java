@@ -20,6 +20,8 @@ import static io.ferrite.testing.Replies.EMPTY_ARRAY;
 import static io.ferrite.testing.Replies.NOT_INTEGER;
 import static io.ferrite.testing.Replies.OK;
 import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.OUT_OF_RANGE;
+import static io.ferrite.testing.Replies.OVERFLOW;
 import static io.ferrite.testing.Replies.SYNTAX;
 import static io.ferrite.testing.Replies.WRONGTYPE;
 import static io.ferrite.testing.Replies.arity;
@@ -74,7 +76,7 @@ class HashFamilyTest extends FerriteTest {
         assertThat(r.call("HINCRBYFLOAT", "h", "a", "inf")).isEqualTo("-ERR value is NaN or Infinity\r\n");
         assertThat(r.call("HINCRBYFLOAT", "h", "a", "0.1")).isEqualTo(bulk("1.1"));
         assertThat(r.call("HSET", "h", "big", "9223372036854775807")).isEqualTo(ONE);
-        assertThat(r.call("HINCRBY", "h", "big", "1")).isEqualTo("-ERR increment or decrement would overflow\r\n");
+        assertThat(r.call("HINCRBY", "h", "big", "1")).isEqualTo(OVERFLOW);
         assertThat(r.call("HGETALL", "nokey")).isEqualTo(EMPTY_ARRAY);
         assertThat(r.call("HSCAN", "nokey", "0")).isEqualTo("*2\r\n$1\r\n0\r\n*0\r\n");
         assertThat(r.call("HSCAN", "h", "x")).isEqualTo("-ERR invalid cursor\r\n");
@@ -201,11 +203,11 @@ class HashFamilyTest extends FerriteTest {
         c.call("HSET", "h", "a", "1", "b", "2");
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
             // Redis 7.0.15's own limit for WITHVALUES
-            assertThat(c.call("HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES")).isEqualTo("-ERR value is out of range\r\n");
-            assertThat(c.call("HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES")).isEqualTo("-ERR value is out of range\r\n");
-            assertThat(c.call("HRANDFIELD", "h", "-33554433", "WITHVALUES")).isEqualTo("-ERR value is out of range\r\n");
-            assertThat(c.call("HRANDFIELD", "h", "-9223372036854775807")).isEqualTo("-ERR value is out of range\r\n");
-            assertThat(c.call("HRANDFIELD", "h", "-67108865")).isEqualTo("-ERR value is out of range\r\n");
+            assertThat(c.call("HRANDFIELD", "h", "-4611686018427387904", "WITHVALUES")).isEqualTo(OUT_OF_RANGE);
+            assertThat(c.call("HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES")).isEqualTo(OUT_OF_RANGE);
+            assertThat(c.call("HRANDFIELD", "h", "-33554433", "WITHVALUES")).isEqualTo(OUT_OF_RANGE);
+            assertThat(c.call("HRANDFIELD", "h", "-9223372036854775807")).isEqualTo(OUT_OF_RANGE);
+            assertThat(c.call("HRANDFIELD", "h", "-67108865")).isEqualTo(OUT_OF_RANGE);
             assertThat(c.call("HRANDFIELD", "h", "9223372036854775807")).startsWith("*2\r\n");
         });
         assertThat(redis.hrandfieldWithvalues("h", -1000)).hasSize(1000);

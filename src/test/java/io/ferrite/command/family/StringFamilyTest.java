@@ -20,12 +20,15 @@ import static io.ferrite.testing.Replies.NIL;
 import static io.ferrite.testing.Replies.NOT_FLOAT;
 import static io.ferrite.testing.Replies.NOT_INTEGER;
 import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.OVERFLOW;
+import static io.ferrite.testing.Replies.STRING_TOO_LONG;
 import static io.ferrite.testing.Replies.SYNTAX;
 import static io.ferrite.testing.Replies.WRONGTYPE;
 import static io.ferrite.testing.Replies.ZERO;
 import static io.ferrite.testing.Replies.arity;
 import static io.ferrite.testing.Replies.bulk;
 import static io.ferrite.testing.Replies.integer;
+import static io.ferrite.testing.Replies.invalidExpire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StringFamilyTest extends FerriteTest {
@@ -141,13 +144,13 @@ class StringFamilyTest extends FerriteTest {
     void setExpireErrors() {
         RawClient r = raw();
         assertThat(r.call("SET", "k", "v", "EX", "abc")).isEqualTo(NOT_INTEGER);
-        assertThat(r.call("SET", "k", "v", "EX", "0")).isEqualTo("-ERR invalid expire time in 'set' command\r\n");
-        assertThat(r.call("SET", "k", "v", "PX", "-1")).isEqualTo("-ERR invalid expire time in 'set' command\r\n");
-        assertThat(r.call("SET", "k", "v", "EXAT", "0")).isEqualTo("-ERR invalid expire time in 'set' command\r\n");
+        assertThat(r.call("SET", "k", "v", "EX", "0")).isEqualTo(invalidExpire("set"));
+        assertThat(r.call("SET", "k", "v", "PX", "-1")).isEqualTo(invalidExpire("set"));
+        assertThat(r.call("SET", "k", "v", "EXAT", "0")).isEqualTo(invalidExpire("set"));
         assertThat(r.call("SET", "k", "v", "EX", "9223372036854775807"))
-            .isEqualTo("-ERR invalid expire time in 'set' command\r\n");
+            .isEqualTo(invalidExpire("set"));
         assertThat(r.call("SET", "k", "v", "PX", "9223372036854775807"))
-            .isEqualTo("-ERR invalid expire time in 'set' command\r\n");
+            .isEqualTo(invalidExpire("set"));
         assertThat(r.call("SET", "k", "v", "EX", "10", "PX", "100")).isEqualTo(SYNTAX);
         assertThat(r.call("SET", "k", "v", "KEEPTTL", "EX", "10")).isEqualTo(SYNTAX);
         assertThat(r.call("SET", "k", "v", "EX", "10", "KEEPTTL")).isEqualTo(SYNTAX);
@@ -192,11 +195,11 @@ class StringFamilyTest extends FerriteTest {
         assertThat(r.call("TTL", "k")).isEqualTo(integer(100));
         assertThat(r.call("GET", "k")).isEqualTo(bulk("v"));
         assertThat(r.call("SETEX", "k", "abc", "v")).isEqualTo(NOT_INTEGER);
-        assertThat(r.call("SETEX", "k", "0", "v")).isEqualTo("-ERR invalid expire time in 'setex' command\r\n");
-        assertThat(r.call("SETEX", "k", "-5", "v")).isEqualTo("-ERR invalid expire time in 'setex' command\r\n");
+        assertThat(r.call("SETEX", "k", "0", "v")).isEqualTo(invalidExpire("setex"));
+        assertThat(r.call("SETEX", "k", "-5", "v")).isEqualTo(invalidExpire("setex"));
         assertThat(r.call("PSETEX", "p", "100000", "v")).isEqualTo(OK);
         assertThat(redis.pttl("p")).isBetween(99_000L, 100_000L);
-        assertThat(r.call("PSETEX", "p", "0", "v")).isEqualTo("-ERR invalid expire time in 'psetex' command\r\n");
+        assertThat(r.call("PSETEX", "p", "0", "v")).isEqualTo(invalidExpire("psetex"));
         assertThat(r.call("SETEX", "k", "10")).isEqualTo(arity("setex"));
     }
 
@@ -242,7 +245,7 @@ class StringFamilyTest extends FerriteTest {
         RawClient r = raw();
         r.call("SET", "k", "v");
         assertThat(r.call("GETEX", "k", "EX", "abc")).isEqualTo(NOT_INTEGER);
-        assertThat(r.call("GETEX", "k", "EX", "0")).isEqualTo("-ERR invalid expire time in 'getex' command\r\n");
+        assertThat(r.call("GETEX", "k", "EX", "0")).isEqualTo(invalidExpire("getex"));
         assertThat(r.call("GETEX", "k", "PERSIST", "EX", "10")).isEqualTo(SYNTAX);
         assertThat(r.call("GETEX", "k", "EX", "10", "PERSIST")).isEqualTo(SYNTAX);
         assertThat(r.call("GETEX", "k", "NX")).isEqualTo(SYNTAX);
@@ -408,11 +411,11 @@ class StringFamilyTest extends FerriteTest {
         assertThat(r.call("SETRANGE", "k", "-1", "x")).isEqualTo("-ERR offset is out of range\r\n");
         assertThat(r.call("SETRANGE", "k", "abc", "x")).isEqualTo(NOT_INTEGER);
         assertThat(r.call("SETRANGE", "k", "536870912", "x"))
-            .isEqualTo("-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n");
+            .isEqualTo(STRING_TOO_LONG);
         assertThat(r.call("SETRANGE", "k", "536870911", "xy"))
-            .isEqualTo("-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n");
+            .isEqualTo(STRING_TOO_LONG);
         assertThat(r.call("SETRANGE", "nk", "536870912", "x"))
-            .isEqualTo("-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n");
+            .isEqualTo(STRING_TOO_LONG);
         r.call("SET", "n", "12345");
         assertThat(r.call("SETRANGE", "n", "1", "9")).isEqualTo(integer(5));
         assertThat(r.call("GET", "n")).isEqualTo(bulk("19345"));
@@ -457,12 +460,12 @@ class StringFamilyTest extends FerriteTest {
         assertThat(r.call("DECRBY", "k", "-9223372036854775808")).isEqualTo("-ERR decrement would overflow\r\n");
         assertThat(r.call("DECRBY", "nope", "-9223372036854775808")).isEqualTo("-ERR decrement would overflow\r\n");
         r.call("SET", "k", "9223372036854775807");
-        assertThat(r.call("INCR", "k")).isEqualTo("-ERR increment or decrement would overflow\r\n");
+        assertThat(r.call("INCR", "k")).isEqualTo(OVERFLOW);
         assertThat(r.call("INCRBY", "k", "-9223372036854775808")).isEqualTo(integer(-1));
         r.call("SET", "k", "-9223372036854775808");
-        assertThat(r.call("DECR", "k")).isEqualTo("-ERR increment or decrement would overflow\r\n");
+        assertThat(r.call("DECR", "k")).isEqualTo(OVERFLOW);
         assertThat(r.call("DECRBY", "k", "9223372036854775807"))
-            .isEqualTo("-ERR increment or decrement would overflow\r\n");
+            .isEqualTo(OVERFLOW);
         assertThat(r.call("INCRBY", "k", "9223372036854775807")).isEqualTo(integer(-1));
         assertThat(r.call("INCR", "k", "x")).isEqualTo(arity("incr"));
     }
