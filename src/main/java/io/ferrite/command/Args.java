@@ -9,18 +9,10 @@ public final class Args {
     private Args() {
     }
 
-    /** Redis's getLongLongFromObjectOrReply: strict integer, else "value is not an integer or out of range". */
-    public static boolean longArg(Call c, int i, long[] out) {
-        Long v = Bytes.parseLongStrict(c.arg(i));
-        if (v == null) {
-            c.reply.error(Errors.NOT_INTEGER);
-            return false;
-        }
-        out[0] = v;
-        return true;
-    }
-
-    /** Returns the parsed long, or null after replying Redis's error. */
+    /**
+     * Redis's getLongLongFromObjectOrReply: the strict integer at argument {@code i}, or null after
+     * replying "value is not an integer or out of range".
+     */
     public static Long longOrReply(Call c, int i) {
         Long v = Bytes.parseLongStrict(c.arg(i));
         if (v == null) {

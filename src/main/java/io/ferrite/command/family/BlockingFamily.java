@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.BlockTimeout;
 import io.ferrite.command.Lookup;
 import io.ferrite.engine.Blocking;
@@ -7,8 +8,6 @@ import io.ferrite.engine.Session;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
 
@@ -216,9 +215,8 @@ public final class BlockingFamily {
                 + "'. Try CLIENT HELP.");
             return;
         }
-        Long id = Bytes.parseLongStrict(c.arg(2));
+        Long id = Args.longOrReply(c, 2);
         if (id == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         Session target = c.server.session(id);

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.command.Call;
@@ -422,9 +423,8 @@ public final class GeoFamily {
             } else if (c.argIs(a, "desc")) {
                 q.sort = Sort.DESC;
             } else if (c.argIs(a, "count") && i + 1 < remaining) {
-                Long n = Bytes.parseLongStrict(c.arg(a + 1));
+                Long n = Args.longOrReply(c, a + 1);
                 if (n == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return false;
                 }
                 if (n <= 0) {

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;
@@ -169,9 +170,8 @@ public final class HashFamily {
     }
 
     static void hincrby(Call c) {
-        Long incr = Bytes.parseLongStrict(c.arg(3));
+        Long incr = Args.longOrReply(c, 3);
         if (incr == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         Target t = writeOrCreate(c, c.arg(1));
@@ -306,9 +306,8 @@ public final class HashFamily {
 
     static void hrandfield(Call c) {
         if (c.argc() >= 3) {
-            Long l = Bytes.parseLongStrict(c.arg(2));
+            Long l = Args.longOrReply(c, 2);
             if (l == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
             if (l == Long.MIN_VALUE) {
@@ -436,9 +435,8 @@ public final class HashFamily {
         for (int i = 3; i < c.argc(); ) {
             int more = c.argc() - i;
             if (c.argIs(i, "count") && more >= 2) {
-                Long n = Bytes.parseLongStrict(c.arg(i + 1));
+                Long n = Args.longOrReply(c, i + 1);
                 if (n == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 if (n < 1) {

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.LruClock;
@@ -226,9 +227,8 @@ public final class KeyFamily {
             c.reply.error("ERR GT and LT options at the same time are not compatible");
             return;
         }
-        Long parsed = Bytes.parseLongStrict(c.arg(2));
+        Long parsed = Args.longOrReply(c, 2);
         if (parsed == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         long when = parsed;

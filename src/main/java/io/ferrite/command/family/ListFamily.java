@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -70,7 +71,7 @@ public final class ListFamily {
         }
     }
 
-    /** LMPOP's and BLMPOP's arguments: pop up to {@code count} from {@code end} of the first non-empty of {@code numkeys} lists. */
+    /** LMPOP's and BLMPOP's arguments: up to {@code count} from {@code end} of the first non-empty of {@code numkeys} lists. */
     record MultiPop(int numkeys, End end, long count) {
     }
 
@@ -279,9 +280,8 @@ public final class ListFamily {
         if (l == null) {
             return;
         }
-        Long index = Bytes.parseLongStrict(c.arg(2));
+        Long index = Args.longOrReply(c, 2);
         if (index == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         long i = index < 0 ? l.size() + index : index;
@@ -338,9 +338,8 @@ public final class ListFamily {
             int more = c.argc() - 1 - j;
             if (c.argIs(j, "rank") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
+                Long v = Args.longOrReply(c, j);
                 if (v == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 if (v == 0) {
@@ -427,9 +426,8 @@ public final class ListFamily {
         if (e == null) {
             return;
         }
-        Long index = Bytes.parseLongStrict(c.arg(2));
+        Long index = Args.longOrReply(c, 2);
         if (index == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         ListValue l = list(e);
@@ -473,9 +471,8 @@ public final class ListFamily {
     }
 
     static void lrem(Call c) {
-        Long toRemove = Bytes.parseLongStrict(c.arg(2));
+        Long toRemove = Args.longOrReply(c, 2);
         if (toRemove == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.ZERO);

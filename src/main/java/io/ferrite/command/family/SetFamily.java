@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -244,9 +245,8 @@ public final class SetFamily {
     }
 
     private static void srandmemberCount(Call c) {
-        Long l = Bytes.parseLongStrict(c.arg(2));
+        Long l = Args.longOrReply(c, 2);
         if (l == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         if (l == Long.MIN_VALUE) {
@@ -541,9 +541,8 @@ public final class SetFamily {
             while (i < c.argc()) {
                 int j = c.argc() - i;
                 if (c.argIs(i, "count") && j >= 2) {
-                    Long n = Bytes.parseLongStrict(c.arg(i + 1));
+                    Long n = Args.longOrReply(c, i + 1);
                     if (n == null) {
-                        c.reply.error(Errors.NOT_INTEGER);
                         return null;
                     }
                     if (n < 1) {

@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;
@@ -479,14 +480,12 @@ public final class ZSetFamily {
             if (!store && c.argIs(j, "withscores")) {
                 withScores = true;
             } else if (c.argIs(j, "limit") && left >= 2) {
-                Long o = Bytes.parseLongStrict(c.arg(j + 1));
+                Long o = Args.longOrReply(c, j + 1);
                 if (o == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
-                Long l = Bytes.parseLongStrict(c.arg(j + 2));
+                Long l = Args.longOrReply(c, j + 2);
                 if (l == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 offset = o;
@@ -529,14 +528,12 @@ public final class ZSetFamily {
         LexRange lr = null;
         switch (rangeType) {
             case RANK -> {
-                Long a = Bytes.parseLongStrict(c.arg(minIdx));
+                Long a = Args.longOrReply(c, minIdx);
                 if (a == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
-                Long b = Bytes.parseLongStrict(c.arg(maxIdx));
+                Long b = Args.longOrReply(c, maxIdx);
                 if (b == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 start = a;
@@ -662,14 +659,12 @@ public final class ZSetFamily {
         ScoreRange sr = null;
         LexRange lr = null;
         if (type == RangeBy.RANK) {
-            Long a = Bytes.parseLongStrict(c.arg(2));
+            Long a = Args.longOrReply(c, 2);
             if (a == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
-            Long b = Bytes.parseLongStrict(c.arg(3));
+            Long b = Args.longOrReply(c, 3);
             if (b == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
             start = a;
@@ -858,9 +853,8 @@ public final class ZSetFamily {
 
     static void zrandmember(Call c) {
         if (c.argc() >= 3) {
-            Long l = Bytes.parseLongStrict(c.arg(2));
+            Long l = Args.longOrReply(c, 2);
             if (l == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
             if (l == Long.MIN_VALUE) {
@@ -954,7 +948,10 @@ public final class ZSetFamily {
         }
     }
 
-    /** ZMPOP's and BZMPOP's arguments: pop up to {@code count} of the lowest (or {@code max}: highest) scores of the first non-empty of {@code numkeys} sets. */
+    /**
+     * ZMPOP's and BZMPOP's arguments: up to {@code count} of the lowest (or, {@code max}, highest)
+     * scores of the first non-empty of {@code numkeys} sets.
+     */
     record MultiPop(int numkeys, boolean max, long count) {
     }
 
@@ -1014,9 +1011,8 @@ public final class ZSetFamily {
 
     /** Redis's zunionInterDiffGenericCommand. */
     static void zsetop(Call c, byte[] dstKey, int numkeysIdx, SetOp op, boolean cardOnly) {
-        Long setnumL = Bytes.parseLongStrict(c.arg(numkeysIdx));
+        Long setnumL = Args.longOrReply(c, numkeysIdx);
         if (setnumL == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         if (setnumL < 1) {
