@@ -58,9 +58,8 @@ public final class GeoFamily {
     private static double[] lonLat(Call c, int i) {
         double[] xy = new double[2];
         for (int k = 0; k < 2; k++) {
-            Double d = FloatParse.string2d(c.arg(i + k));
+            Double d = Args.doubleOrReply(c, i + k);
             if (d == null) {
-                c.reply.error(Errors.NOT_FLOAT);
                 return null;
             }
             xy[k] = d;

@@ -261,9 +261,8 @@ public final class ZSetFamily {
         }
         double[] scores = new double[elements];
         for (int j = 0; j < elements; j++) {
-            Double d = FloatParse.string2d(c.arg(scoreIdx + j * 2));
+            Double d = Args.doubleOrReply(c, scoreIdx + j * 2);
             if (d == null) {
-                c.reply.error(Errors.NOT_FLOAT);
                 return;
             }
             scores[j] = d;
