@@ -23,6 +23,20 @@ public final class Args {
     }
 
     /**
+     * Redis's getRangeLongFromObjectOrReply with no upper bound (getPositiveLongFromObjectOrReply
+     * for {@code min} 0): the integer at argument {@code i} if it is at least {@code min}, or null
+     * after replying {@code error}, which covers a non-integer too.
+     */
+    public static Long atLeastOrReply(Call c, int i, long min, String error) {
+        Long v = Bytes.parseLongStrict(c.arg(i));
+        if (v == null || v < min) {
+            c.reply.error(error);
+            return null;
+        }
+        return v;
+    }
+
+    /**
      * Redis's getDoubleFromObjectOrReply: the float at argument {@code i} as strtod reads it (no
      * spaces, no NaN), or null after replying "value is not a valid float".
      */

@@ -121,10 +121,8 @@ public final class ListFamily {
         boolean hasCount = c.argc() == 3;
         long count = 0;
         if (hasCount) {
-            // getPositiveLongFromObjectOrReply: its message covers a non-integer too
-            Long v = Bytes.parseLongStrict(c.arg(2));
-            if (v == null || v < 0) {
-                c.reply.error(OUT_OF_RANGE_POSITIVE);
+            Long v = Args.atLeastOrReply(c, 2, 0, OUT_OF_RANGE_POSITIVE);
+            if (v == null) {
                 return;
             }
             count = v;
@@ -160,9 +158,8 @@ public final class ListFamily {
      * lmpopGenericCommand), or null after the error reply.
      */
     static MultiPop mpopArgs(Call c, int numkeysIdx) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
-        if (numkeys == null || numkeys < 1) {
-            c.reply.error("ERR numkeys should be greater than 0");
+        Long numkeys = Args.atLeastOrReply(c, numkeysIdx, 1, "ERR numkeys should be greater than 0");
+        if (numkeys == null) {
             return null;
         }
         long whereIdx = numkeysIdx + numkeys + 1;
@@ -179,9 +176,8 @@ public final class ListFamily {
             int more = c.argc() - 1 - j;
             if (count == -1 && c.argIs(j, "count") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
-                if (v == null || v < 1) {
-                    c.reply.error("ERR count should be greater than 0");
+                Long v = Args.atLeastOrReply(c, j, 1, "ERR count should be greater than 0");
+                if (v == null) {
                     return null;
                 }
                 count = v;
@@ -350,17 +346,15 @@ public final class ListFamily {
                 rank = v;
             } else if (c.argIs(j, "count") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
-                if (v == null || v < 0) {
-                    c.reply.error("ERR COUNT can't be negative");
+                Long v = Args.atLeastOrReply(c, j, 0, "ERR COUNT can't be negative");
+                if (v == null) {
                     return;
                 }
                 count = v;
             } else if (c.argIs(j, "maxlen") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
-                if (v == null || v < 0) {
-                    c.reply.error("ERR MAXLEN can't be negative");
+                Long v = Args.atLeastOrReply(c, j, 0, "ERR MAXLEN can't be negative");
+                if (v == null) {
                     return;
                 }
                 maxlen = v;

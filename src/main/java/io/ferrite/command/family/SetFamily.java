@@ -6,7 +6,6 @@ import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
 import io.ferrite.store.Glob;
@@ -188,9 +187,8 @@ public final class SetFamily {
     }
 
     private static void spopCount(Call c, byte[] key) {
-        Long l = Bytes.parseLongStrict(c.arg(2));
-        if (l == null || l < 0) {
-            c.reply.error(POSITIVE);
+        Long l = Args.atLeastOrReply(c, 2, 0, POSITIVE);
+        if (l == null) {
             return;
         }
         Entry e = Lookup.writeOrReply(c, key, ValueType.SET, Lookup.EMPTY_SET);
@@ -427,9 +425,8 @@ public final class SetFamily {
     }
 
     static void sintercard(Call c) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(1));
-        if (numkeys == null || numkeys < 1) {
-            c.reply.error(NUMKEYS);
+        Long numkeys = Args.atLeastOrReply(c, 1, 1, NUMKEYS);
+        if (numkeys == null) {
             return;
         }
         if (numkeys > c.argc() - 2) {
@@ -441,9 +438,8 @@ public final class SetFamily {
             int more = c.argc() - 1 - j;
             if (c.argIs(j, "limit") && more > 0) {
                 j++;
-                Long l = Bytes.parseLongStrict(c.arg(j));
-                if (l == null || l < 0) {
-                    c.reply.error(LIMIT_NEGATIVE);
+                Long l = Args.atLeastOrReply(c, j, 0, LIMIT_NEGATIVE);
+                if (l == null) {
                     return;
                 }
                 limit = l;

@@ -104,16 +104,6 @@ public final class ZSetFamily {
         c.ks.notify(Notify.ZSET, event, key);
     }
 
-    /** getPositiveLongFromObjectOrReply with its default message. */
-    private static Long positive(Call c, int i, String msg) {
-        Long l = Bytes.parseLongStrict(c.arg(i));
-        if (l == null || l < 0) {
-            c.reply.error(msg);
-            return null;
-        }
-        return l;
-    }
-
     // ---------------------------------------------------------------- ranges
 
     /** A parsed score interval (zrangespec). */
@@ -716,7 +706,7 @@ public final class ZSetFamily {
         }
         long count = -1;
         if (c.argc() == 3) {
-            Long l = positive(c, 2, SetFamily.POSITIVE);
+            Long l = Args.atLeastOrReply(c, 2, 0, SetFamily.POSITIVE);
             if (l == null) {
                 return;
             }
@@ -810,9 +800,8 @@ public final class ZSetFamily {
      * zmpopGenericCommand), or null after the error reply.
      */
     static MultiPop mpopArgs(Call c, int numkeysIdx) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
-        if (numkeys == null || numkeys < 1) {
-            c.reply.error("ERR numkeys should be greater than 0");
+        Long numkeys = Args.atLeastOrReply(c, numkeysIdx, 1, "ERR numkeys should be greater than 0");
+        if (numkeys == null) {
             return null;
         }
         long whereIdx = numkeysIdx + 1 + numkeys;
@@ -834,9 +823,8 @@ public final class ZSetFamily {
             int more = c.argc() - 1 - j;
             if (count == -1 && c.argIs(j, "count") && more > 0) {
                 j++;
-                Long l = Bytes.parseLongStrict(c.arg(j));
-                if (l == null || l < 1) {
-                    c.reply.error("ERR count should be greater than 0");
+                Long l = Args.atLeastOrReply(c, j, 1, "ERR count should be greater than 0");
+                if (l == null) {
                     return null;
                 }
                 count = l;
@@ -1074,9 +1062,8 @@ public final class ZSetFamily {
             } else if (cardOnly && remaining >= 2 && c.argIs(j, "limit")) {
                 j++;
                 remaining--;
-                Long l = Bytes.parseLongStrict(c.arg(j));
-                if (l == null || l < 0) {
-                    c.reply.error("ERR LIMIT can't be negative");
+                Long l = Args.atLeastOrReply(c, j, 0, "ERR LIMIT can't be negative");
+                if (l == null) {
                     return;
                 }
                 limit = l;
