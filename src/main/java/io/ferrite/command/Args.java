@@ -7,6 +7,9 @@ import io.ferrite.store.zset.FloatParse;
 
 /** Argument parsing with Redis's rules and error replies; a failed parse has already replied. */
 public final class Args {
+    private static final String INT_OUT_OF_RANGE =
+        "ERR value is out of range, value must between -2147483648 and 2147483647";
+
     private Args() {
     }
 
@@ -20,6 +23,19 @@ public final class Args {
             c.reply.error(Errors.NOT_INTEGER);
         }
         return v;
+    }
+
+    /** Redis's getIntFromObjectOrReply with its default messages: null after replying the error. */
+    public static Integer intOrReply(Call c, int i) {
+        Long v = longOrReply(c, i);
+        if (v == null) {
+            return null;
+        }
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            c.reply.error(INT_OUT_OF_RANGE);
+            return null;
+        }
+        return v.intValue();
     }
 
     /**

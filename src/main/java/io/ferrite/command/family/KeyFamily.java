@@ -31,7 +31,6 @@ public final class KeyFamily {
     private KeyFamily() {
     }
 
-    static final String INT_OUT_OF_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
     static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
         + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
     static final String LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. "
@@ -112,20 +111,6 @@ public final class KeyFamily {
     /** The number of databases (the "databases" directive). */
     static int databases(Call c) {
         return c.server.engine().shard(0).databases();
-    }
-
-    /** Redis's getIntFromObjectOrReply(c, o, &id, NULL): null after replying the error. */
-    static Integer intArg(Call c, int i, String message) {
-        Long v = Bytes.parseLongStrict(c.arg(i));
-        if (v == null) {
-            c.reply.error(message != null ? message : Errors.NOT_INTEGER);
-            return null;
-        }
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            c.reply.error(message != null ? message : INT_OUT_OF_RANGE);
-            return null;
-        }
-        return v.intValue();
     }
 
     /**
@@ -367,7 +352,7 @@ public final class KeyFamily {
             if (c.argIs(j, "replace")) {
                 replace = true;
             } else if (c.argIs(j, "db") && additional >= 1) {
-                Integer id = intArg(c, j + 1, null);
+                Integer id = Args.intOrReply(c, j + 1);
                 if (id == null) {
                     return;
                 }
@@ -416,7 +401,7 @@ public final class KeyFamily {
 
     static void move(Call c) {
         Keyspace ks = c.ks;
-        Integer id = intArg(c, 2, null);
+        Integer id = Args.intOrReply(c, 2);
         if (id == null) {
             return;
         }
