@@ -84,7 +84,7 @@ public final class BlockingFamily {
     }
 
     static void blmpop(Call c) {
-        ListFamily.MultiPop a = ListFamily.mpopArgs(c, 2);
+        MultiPop<ListFamily.End> a = MultiPop.parse(c, 2, ListFamily::position);
         if (a == null) {
             return;
         }
@@ -175,7 +175,7 @@ public final class BlockingFamily {
     }
 
     static void bzmpop(Call c) {
-        ZSetFamily.MultiPop a = ZSetFamily.mpopArgs(c, 2);
+        MultiPop<ZSetFamily.End> a = MultiPop.parse(c, 2, ZSetFamily::end);
         if (a == null) {
             return;
         }
@@ -184,7 +184,7 @@ public final class BlockingFamily {
             return;
         }
         serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + a.numkeys()), ValueType.ZSET, deadline,
-            zpopFrom(a.max(), a.count(), true));
+            zpopFrom(a.end() == ZSetFamily.End.MAX, a.count(), true));
     }
 
     /** BZPOPMIN/BZPOPMAX reply [key, member, score]; BZMPOP [key, [[member, score] ...]]. */

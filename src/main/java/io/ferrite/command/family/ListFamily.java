@@ -71,10 +71,6 @@ public final class ListFamily {
         }
     }
 
-    /** LMPOP's and BLMPOP's arguments: up to {@code count} from {@code end} of the first non-empty of {@code numkeys} lists. */
-    record MultiPop(int numkeys, End end, long count) {
-    }
-
     /** Redis's getListPositionFromObjectOrReply: the end named by argument {@code i}, or null after a syntax error. */
     static End position(Call c, int i) {
         if (c.argIs(i, "left")) {
@@ -153,44 +149,8 @@ public final class ListFamily {
         }
     }
 
-    /**
-     * LMPOP's and BLMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
-     * lmpopGenericCommand), or null after the error reply.
-     */
-    static MultiPop mpopArgs(Call c, int numkeysIdx) {
-        Long numkeys = Args.atLeastOrReply(c, numkeysIdx, 1, "ERR numkeys should be greater than 0");
-        if (numkeys == null) {
-            return null;
-        }
-        long whereIdx = numkeysIdx + numkeys + 1;
-        if (whereIdx < 0 || whereIdx >= c.argc()) {
-            c.reply.error(Errors.SYNTAX);
-            return null;
-        }
-        End where = position(c, (int) whereIdx);
-        if (where == null) {
-            return null;
-        }
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
-            int more = c.argc() - 1 - j;
-            if (count == -1 && c.argIs(j, "count") && more > 0) {
-                j++;
-                Long v = Args.atLeastOrReply(c, j, 1, "ERR count should be greater than 0");
-                if (v == null) {
-                    return null;
-                }
-                count = v;
-            } else {
-                c.reply.error(Errors.SYNTAX);
-                return null;
-            }
-        }
-        return new MultiPop(numkeys.intValue(), where, count == -1 ? 1 : count);
-    }
-
     static void lmpop(Call c) {
-        MultiPop a = mpopArgs(c, 1);
+        MultiPop<End> a = MultiPop.parse(c, 1, ListFamily::position);
         if (a == null) {
             return;
         }

@@ -789,51 +789,25 @@ public final class ZSetFamily {
     }
 
     static void zmpop(Call c) {
-        MultiPop a = mpopArgs(c, 1);
+        MultiPop<End> a = MultiPop.parse(c, 1, ZSetFamily::end);
         if (a != null) {
-            genericPop(c, 2, a.numkeys(), a.max(), true, a.count(), true, true);
+            genericPop(c, 2, a.numkeys(), a.end() == End.MAX, true, a.count(), true, true);
         }
     }
 
-    /**
-     * ZMPOP's and BZMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
-     * zmpopGenericCommand), or null after the error reply.
-     */
-    static MultiPop mpopArgs(Call c, int numkeysIdx) {
-        Long numkeys = Args.atLeastOrReply(c, numkeysIdx, 1, "ERR numkeys should be greater than 0");
-        if (numkeys == null) {
-            return null;
+    /** The ends ZMPOP and BZMPOP pop from: the lowest or the highest scores. */
+    enum End { MIN, MAX }
+
+    /** MIN or MAX at argument {@code i}, or null after a syntax error. */
+    static End end(Call c, int i) {
+        if (c.argIs(i, "min")) {
+            return End.MIN;
         }
-        long whereIdx = numkeysIdx + 1 + numkeys;
-        if (whereIdx < 0 || whereIdx >= c.argc()) {
-            c.reply.error(Errors.SYNTAX);
-            return null;
+        if (c.argIs(i, "max")) {
+            return End.MAX;
         }
-        boolean max;
-        if (c.argIs((int) whereIdx, "min")) {
-            max = false;
-        } else if (c.argIs((int) whereIdx, "max")) {
-            max = true;
-        } else {
-            c.reply.error(Errors.SYNTAX);
-            return null;
-        }
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
-            int more = c.argc() - 1 - j;
-            if (count == -1 && c.argIs(j, "count") && more > 0) {
-                j++;
-                Long l = Args.atLeastOrReply(c, j, 1, "ERR count should be greater than 0");
-                if (l == null) {
-                    return null;
-                }
-                count = l;
-            } else {
-                c.reply.error(Errors.SYNTAX);
-                return null;
-            }
-        }
-        return new MultiPop(numkeys.intValue(), max, count == -1 ? 1 : count);
+        c.reply.error(Errors.SYNTAX);
+        return null;
     }
 
     // ---------------------------------------------------------------- ZRANDMEMBER
@@ -935,12 +909,6 @@ public final class ZSetFamily {
         }
     }
 
-    /**
-     * ZMPOP's and BZMPOP's arguments: up to {@code count} of the lowest (or, {@code max}, highest)
-     * scores of the first non-empty of {@code numkeys} sets.
-     */
-    record MultiPop(int numkeys, boolean max, long count) {
-    }
 
     // ---------------------------------------------------------------- ZUNION ZINTER ZDIFF
 
