@@ -7,6 +7,8 @@ import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
 
+import java.util.Set;
+
 /**
  * The one way a command fetches a key's value of the type it expects, as Redis's
  * lookupKeyReadOrReply / lookupKeyWriteOrReply with checkType: a key of another type answers
@@ -56,6 +58,15 @@ public final class Lookup {
      */
     public static boolean wrongType(Call c, Entry e, ValueType type) {
         if (e != null && e.type() != type) {
+            c.reply.error(Errors.WRONGTYPE);
+            return true;
+        }
+        return false;
+    }
+
+    /** checkType for a command that takes several types (SORT, ZUNIONSTORE's sets): as {@link #wrongType(Call, Entry, ValueType)}. */
+    public static boolean wrongType(Call c, Entry e, Set<ValueType> accepted) {
+        if (e != null && !accepted.contains(e.type())) {
             c.reply.error(Errors.WRONGTYPE);
             return true;
         }

@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandKeys;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -18,7 +19,9 @@ import io.ferrite.store.zset.ZSetValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * SORT and SORT_RO (Redis 7.0 sort.c). BY and GET patterns name keys that are not among the
@@ -163,17 +166,19 @@ public final class SortFamily {
 
     // ---------------------------------------------------------------- SORT
 
+    /** What SORT sorts; a missing key sorts as an empty list. */
+    private static final Set<ValueType> SORTABLE = EnumSet.of(ValueType.LIST, ValueType.SET, ValueType.ZSET);
+
     static void sort(Call c, boolean readOnly) {
         Options o = Options.parse(c, readOnly);
         if (o == null) {
             return;
         }
         Entry e = c.ks.read(c.arg(1));
-        ValueType type = e == null ? ValueType.LIST : e.type();
-        if (type != ValueType.SET && type != ValueType.LIST && type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, SORTABLE)) {
             return;
         }
+        ValueType type = e == null ? ValueType.LIST : e.type();
         // a set has no order of its own: stored without sorting, it is sorted ALPHA for a stable result
         if (o.dontSort && type == ValueType.SET && o.store != null) {
             o.dontSort = false;

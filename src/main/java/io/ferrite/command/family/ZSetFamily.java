@@ -19,10 +19,12 @@ import io.ferrite.store.zset.ZSetValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The sorted-set commands (Redis 7.0 t_zset.c), blocking pops excepted. */
@@ -964,6 +966,9 @@ public final class ZSetFamily {
         return val > target ? val : target;
     }
 
+    /** What ZUNION, ZINTER and ZDIFF read: sorted sets, and sets as if every score were 1. */
+    private static final Set<ValueType> SET_OP_INPUTS = EnumSet.of(ValueType.ZSET, ValueType.SET);
+
     /** Redis's zunionInterDiffGenericCommand. */
     static void zsetop(Call c, byte[] dstKey, int numkeysIdx, SetOp op, boolean cardOnly) {
         Long setnumL = Args.longOrReply(c, numkeysIdx);
@@ -984,11 +989,10 @@ public final class ZSetFamily {
         for (int i = 0; i < setnum; i++, j++) {
             Entry e = c.ks.read(c.arg(j));
             src[i] = new Src();
+            if (Lookup.wrongType(c, e, SET_OP_INPUTS)) {
+                return;
+            }
             if (e != null) {
-                if (e.type() != ValueType.ZSET && e.type() != ValueType.SET) {
-                    c.reply.error(Errors.WRONGTYPE);
-                    return;
-                }
                 src[i].value = e.value();
             }
         }
