@@ -108,25 +108,25 @@ public final class Digest {
 
     /** xorObjectDigest. */
     private void addValue(byte[] d, Entry e) {
-        mixInt(d, typeNumber(e.type));
-        switch (e.type) {
+        mixInt(d, typeNumber(e.type()));
+        switch (e.type()) {
             case STRING -> mix(d, e.bytes());
-            case LIST -> ((ListValue) e.value).range(0, ((ListValue) e.value).size(), false,
+            case LIST -> ((ListValue) e.value()).range(0, ((ListValue) e.value()).size(), false,
                 (b, off, len) -> mix(d, b, off, len));
-            case SET -> ((SetValue) e.value).forEach(m -> xor(d, m));
-            case ZSET -> ((ZSetValue) e.value).forEach((m, score) -> {
+            case SET -> ((SetValue) e.value()).forEach(m -> xor(d, m));
+            case ZSET -> ((ZSetValue) e.value()).forEach((m, score) -> {
                 byte[] el = new byte[SIZE];
                 mix(el, m);
                 mix(el, Numbers.g17(score).getBytes(StandardCharsets.US_ASCII));
                 xor(d, el);
             });
-            case HASH -> ((HashValue) e.value).forEach((fb, fo, fl, vb, vo, vl) -> {
+            case HASH -> ((HashValue) e.value()).forEach((fb, fo, fl, vb, vo, vl) -> {
                 byte[] el = new byte[SIZE];
                 mix(el, fb, fo, fl);
                 mix(el, vb, vo, vl);
                 xor(d, el);
             });
-            case STREAM -> ((StreamValue) e.value).range(StreamId.MIN, StreamId.MAX, false, (id, fv) -> {
+            case STREAM -> ((StreamValue) e.value()).range(StreamId.MIN, StreamId.MAX, false, (id, fv) -> {
                 // the entry ID as "%U.%U": a dot, where replies print a dash
                 mix(d, (Long.toUnsignedString(id.ms()) + "." + Long.toUnsignedString(id.seq()))
                     .getBytes(StandardCharsets.US_ASCII));
@@ -135,7 +135,7 @@ public final class Digest {
                 }
                 return true;
             });
-            default -> throw new IllegalStateException("no digest for " + e.type);
+            default -> throw new IllegalStateException("no digest for " + e.type());
         }
         if (e.hasExpiry()) {
             xor(d, EXPIRE_MARK);

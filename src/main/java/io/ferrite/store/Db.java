@@ -1,5 +1,7 @@
 package io.ferrite.store;
 
+import io.ferrite.common.ShardConfined;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -7,6 +9,7 @@ import java.util.random.RandomGenerator;
  * memory the entries use. Raw storage only: expiry rules, statistics and watchers live in the
  * engine's keyspace view.
  */
+@ShardConfined
 public final class Db {
     private final KeyTable table = new KeyTable();
     private final ExpireIndex expires = new ExpireIndex();
@@ -30,9 +33,7 @@ public final class Db {
 
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         Entry e = table.add(key);
-        e.type = type;
-        e.value = value;
-        e.encoding = encoding;
+        e.set(type, value, encoding);
         memory += MemoryEstimate.entry(e);
         return e;
     }
@@ -66,9 +67,7 @@ public final class Db {
     /** Replaces a string or whole value in place, keeping the memory figure right. */
     public void replaceValue(Entry e, ValueType type, Object value, Encoding encoding) {
         memory -= MemoryEstimate.entry(e);
-        e.type = type;
-        e.value = value;
-        e.encoding = encoding;
+        e.set(type, value, encoding);
         memory += MemoryEstimate.entry(e);
     }
 

@@ -1,10 +1,13 @@
 package io.ferrite.store;
 
+import io.ferrite.common.ShardConfined;
+
 /**
  * One key of one database on one shard: the key's bytes, its value and the metadata Redis keeps
  * beside it (expiry, LRU clock or LFU counter). Entries chain inside {@link KeyTable} buckets.
  * Only the owning shard's thread reads or writes an entry.
  */
+@ShardConfined
 public final class Entry {
     public static final long NO_EXPIRY = -1;
 
@@ -52,5 +55,47 @@ public final class Entry {
 
     public byte[] bytes() {
         return (byte[]) value;
+    }
+
+    /** byte[] for strings; the type's value object ({@code ListValue} ...) for collections. */
+    public Object value() {
+        return value;
+    }
+
+    /**
+     * Changes a value in place without the keyspace's accounting: for a string rewritten where it
+     * lies (an HLL register update), whose size the command reports itself.
+     */
+    public void value(Object v) {
+        value = v;
+    }
+
+    /** A whole new value; {@link Db} keeps the memory figure in step. */
+    public void set(ValueType type, Object value, Encoding encoding) {
+        this.type = type;
+        this.value = value;
+        this.encoding = encoding;
+    }
+
+    public ValueType type() {
+        return type;
+    }
+
+    public Encoding encoding() {
+        return encoding;
+    }
+
+    /** Records an encoding change made in place (a listpack grown into a hash table, SORT's skiplist). */
+    public void encoding(Encoding e) {
+        encoding = e;
+    }
+
+    /** The LRU clock, or the LFU counter and decay time when an LFU policy is on. */
+    public int lru() {
+        return lru;
+    }
+
+    public void lru(int clock) {
+        lru = clock;
     }
 }

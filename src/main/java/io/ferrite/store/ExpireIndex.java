@@ -1,11 +1,14 @@
 package io.ferrite.store;
 
+import io.ferrite.common.ShardConfined;
+
 import java.util.random.RandomGenerator;
 
 /**
  * The entries of one database that carry a TTL, in a dense array so the active expiry cycle can
  * sample them uniformly in O(1), as Redis samples its expires dict.
  */
+@ShardConfined
 public final class ExpireIndex {
     private Entry[] slots = new Entry[8];
     private int size;

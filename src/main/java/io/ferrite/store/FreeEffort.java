@@ -21,8 +21,8 @@ public final class FreeEffort {
     }
 
     public static long of(Entry e) {
-        Object v = e.value;
-        return switch (e.type) {
+        Object v = e.value();
+        return switch (e.type()) {
             // a quicklist is one allocation per node
             case LIST -> ((ListValue) v).nodeCount();
             // hash tables and skiplists: one allocation per element; packed encodings are one

@@ -1,5 +1,7 @@
 package io.ferrite.store;
 
+import io.ferrite.common.ShardConfined;
+
 import java.util.function.Consumer;
 
 /**
@@ -7,6 +9,7 @@ import java.util.function.Consumer;
  * shard. Power-of-two buckets, so SCAN can use Redis's reverse-binary cursor, which visits every
  * element present for the whole scan exactly once even if the table grows or shrinks in between.
  */
+@ShardConfined
 public final class KeyTable {
     private static final int MIN_CAPACITY = 4;
 

@@ -17,7 +17,7 @@ public final class MemoryEstimate {
     }
 
     public static long entry(Entry e) {
-        return ENTRY + bytes(e.key.length) + value(e.value);
+        return ENTRY + bytes(e.key.length) + value(e.value());
     }
 
     static long value(Object v) {

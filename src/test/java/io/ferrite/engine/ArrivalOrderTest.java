@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.ZERO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,7 +29,7 @@ class ArrivalOrderTest extends FerriteTest {
                 try (RawClient d = new RawClient("127.0.0.1", s.respPort())) {
                     assertThat(d.call("PING")).isEqualTo("+PONG\r\n");
                     d.send(RawClient.encode("XREADGROUP", "GROUP", "g", "Alice", "BLOCK", "0", "STREAMS", key, ">"));
-                    assertThat(r.call("DEL", key)).isEqualTo(":1\r\n");
+                    assertThat(r.call("DEL", key)).isEqualTo(ONE);
                     assertThat(d.readReply()).as("iteration %d", i)
                         .isEqualTo("-UNBLOCKED the stream key no longer exists\r\n");
                 }
@@ -46,7 +48,7 @@ class ArrivalOrderTest extends FerriteTest {
                     d.send(RawClient.encode("BLPOP", list, "0"));
                     // arriving after the BLPOP, the push is taken by it, not left in the list
                     r.call("RPUSH", list, "a");
-                    assertThat(r.call("LLEN", list)).as("iteration %d", i).isEqualTo(":0\r\n");
+                    assertThat(r.call("LLEN", list)).as("iteration %d", i).isEqualTo(ZERO);
                     assertThat(d.readReply()).isEqualTo("*2\r\n$" + list.length() + "\r\n" + list + "\r\n$1\r\na\r\n");
                 }
             }

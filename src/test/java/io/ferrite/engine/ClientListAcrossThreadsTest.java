@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.ferrite.testing.Replies.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -62,7 +63,7 @@ class ClientListAcrossThreadsTest extends FerriteTest {
         }
         pool.shutdown();
         assertThat(lists.get()).isPositive();
-        assertThat(a.call("DISCARD")).isEqualTo("+OK\r\n");
+        assertThat(a.call("DISCARD")).isEqualTo(OK);
     }
 
     private static long field(String reply, String name) {

@@ -7,6 +7,11 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CLIENT PAUSE postpones the affected commands until the pause ends or CLIENT UNPAUSE, keeping each client's order. */
@@ -17,14 +22,14 @@ class ClientPauseTest extends FerriteTest {
         RawClient writer = raw();
         RawClient reader = raw();
         reader.call("SET", "k", "before");
-        assertThat(admin.call("CLIENT", "PAUSE", "600", "WRITE")).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CLIENT", "PAUSE", "600", "WRITE")).isEqualTo(OK);
         long t0 = System.nanoTime();
-        assertThat(reader.call("GET", "k")).isEqualTo("$6\r\nbefore\r\n");
+        assertThat(reader.call("GET", "k")).isEqualTo(bulk("before"));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(400);
         writer.send(RawClient.encode("SET", "k", "after"));
         writer.send(RawClient.encode("GET", "k"));
-        assertThat(writer.readReply()).isEqualTo("+OK\r\n");
-        assertThat(writer.readReply()).isEqualTo("$5\r\nafter\r\n");
+        assertThat(writer.readReply()).isEqualTo(OK);
+        assertThat(writer.readReply()).isEqualTo(bulk("after"));
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isGreaterThanOrEqualTo(450);
     }
 
@@ -32,12 +37,12 @@ class ClientPauseTest extends FerriteTest {
     void unpauseReleasesPostponedClientsAtOnce() throws Exception {
         RawClient admin = raw();
         RawClient waiting = raw();
-        assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo(OK);
         CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> waiting.call("INCR", "n"));
         Thread.sleep(200);
         assertThat(reply).isNotDone();
-        assertThat(admin.call("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
-        assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(":1\r\n");
+        assertThat(admin.call("CLIENT", "UNPAUSE")).isEqualTo(OK);
+        assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(ONE);
     }
 
     @Test
@@ -52,9 +57,9 @@ class ClientPauseTest extends FerriteTest {
             c.call("EXEC");
             Thread.sleep(400);
             // logically expired, yet neither lazy nor active expiry deleted them
-            assertThat(c.call("GET", "foo{t}")).isEqualTo("$-1\r\n");
-            assertThat(c.call("GET", "bar{t}")).isEqualTo("$-1\r\n");
-            assertThat(c.call("EXISTS", "foo{t}")).isEqualTo(":0\r\n");
+            assertThat(c.call("GET", "foo{t}")).isEqualTo(NIL);
+            assertThat(c.call("GET", "bar{t}")).isEqualTo(NIL);
+            assertThat(c.call("EXISTS", "foo{t}")).isEqualTo(ZERO);
             assertThat(expiredKeys(c)).isEqualTo(before);
             c.call("CLIENT", "UNPAUSE");
             c.call("GET", "foo{t}");
@@ -77,6 +82,6 @@ class ClientPauseTest extends FerriteTest {
         assertThat(c.call("CLIENT", "PAUSE", "abc")).isEqualTo("-ERR timeout is not an integer or out of range\r\n");
         assertThat(c.call("CLIENT", "PAUSE", "-1")).isEqualTo("-ERR timeout is negative\r\n");
         assertThat(c.call("CLIENT", "PAUSE", "10", "foo")).isEqualTo("-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n");
-        assertThat(c.call("CLIENT", "UNPAUSE")).isEqualTo("+OK\r\n");
+        assertThat(c.call("CLIENT", "UNPAUSE")).isEqualTo(OK);
     }
 }

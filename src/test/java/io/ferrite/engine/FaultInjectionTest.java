@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,10 +42,10 @@ class FaultInjectionTest extends FerriteTest {
     /** Every shard still answers, to a client that did not fail, with cross-shard commands too. */
     private void othersGoOn() {
         RawClient other = raw();
-        assertThat(other.call("MSET", "a", "1", "b", "2", "c", "3", "d", "4")).isEqualTo("+OK\r\n");
-        assertThat(other.call("MGET", "a", "b", "c", "d")).isEqualTo("*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n");
-        assertThat(other.call("DEL", "a", "b", "c", "d")).isEqualTo(":4\r\n");
-        assertThat(other.call("DBSIZE")).isEqualTo(":0\r\n");
+        assertThat(other.call("MSET", "a", "1", "b", "2", "c", "3", "d", "4")).isEqualTo(OK);
+        assertThat(other.call("MGET", "a", "b", "c", "d")).isEqualTo(bulks("1", "2", "3", "4"));
+        assertThat(other.call("DEL", "a", "b", "c", "d")).isEqualTo(integer(4));
+        assertThat(other.call("DBSIZE")).isEqualTo(ZERO);
     }
 
     @Test
@@ -48,7 +53,7 @@ class FaultInjectionTest extends FerriteTest {
         failCallsNaming(BOOM);
         RawClient c = raw();
         assertThat(c.call("SET", BOOM, "x")).isEqualTo("-ERR internal error running 'set'\r\n");
-        assertThat(c.call("GET", "k")).isEqualTo("$-1\r\n");
+        assertThat(c.call("GET", "k")).isEqualTo(NIL);
         othersGoOn();
     }
 
@@ -81,11 +86,11 @@ class FaultInjectionTest extends FerriteTest {
         batch.writeBytes(RawClient.encode("MSET", "b", "1", BOOM, "2"));
         batch.writeBytes(RawClient.encode("DEL", "a", "c"));
         c.send(batch.toByteArray());
-        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo(OK);
         assertThat(c.readReply()).isEqualTo("-ERR internal error running 'get'\r\n");
-        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo(OK);
         assertThat(c.readReply()).isEqualTo("-ERR internal error running 'mset'\r\n");
-        assertThat(c.readReply()).isEqualTo(":2\r\n");
+        assertThat(c.readReply()).isEqualTo(integer(2));
         othersGoOn();
     }
 }

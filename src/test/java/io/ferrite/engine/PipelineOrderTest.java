@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.NO_SUCH_KEY;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pipelined requests whose keys live on different shards are answered in request order. */
@@ -34,11 +40,11 @@ class PipelineOrderTest extends FerriteTest {
         }
         c.send(batch.toByteArray());
         for (int i = 0; i < n; i++) {
-            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo(OK);
             String v = "v" + (i / 2);
             assertThat(c.readReply()).isEqualTo("$" + v.length() + "\r\n" + v + "\r\n");
             if (i % 100 == 0) {
-                assertThat(c.readReply()).isEqualTo("+OK\r\n");
+                assertThat(c.readReply()).isEqualTo(OK);
                 assertThat(c.readReply()).isEqualTo("+PONG\r\n");
             }
         }
@@ -53,9 +59,9 @@ class PipelineOrderTest extends FerriteTest {
         for (int i = 0; i < 300; i++) {
             assertThat(c.call("INCR", "{hot}counter")).isEqualTo(":" + (i + 1) + "\r\n");
         }
-        assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("$5\r\nmover\r\n");
-        assertThat(c.call("GET", "{hot}counter")).isEqualTo("$3\r\n300\r\n");
-        assertThat(c.call("MSET", "a", "1", "b", "2", "c", "3", "d", "4")).isEqualTo("+OK\r\n");
+        assertThat(c.call("CLIENT", "GETNAME")).isEqualTo(bulk("mover"));
+        assertThat(c.call("GET", "{hot}counter")).isEqualTo(bulk("300"));
+        assertThat(c.call("MSET", "a", "1", "b", "2", "c", "3", "d", "4")).isEqualTo(OK);
         c.call("MULTI");
         c.call("INCR", "a");
         c.call("INCR", "{hot}counter");
@@ -67,10 +73,10 @@ class PipelineOrderTest extends FerriteTest {
         }
         c.send(batch.toByteArray());
         for (int i = 0; i < 500; i++) {
-            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo(OK);
             assertThat(c.readReply()).isEqualTo("$" + ("v" + i).length() + "\r\nv" + i + "\r\n");
         }
-        assertThat(raw().call("GET", "{hot}counter")).isEqualTo("$-1\r\n");
+        assertThat(raw().call("GET", "{hot}counter")).isEqualTo(NIL);
     }
 
     @Test
@@ -93,13 +99,13 @@ class PipelineOrderTest extends FerriteTest {
         c.send(batch.toByteArray());
         for (int i = 0; i < n; i++) {
             String v = "" + i;
-            String prev = i == 0 ? "$-1\r\n" : "$" + ("" + (i - 1)).length() + "\r\n" + (i - 1) + "\r\n";
+            String prev = i == 0 ? NIL : "$" + ("" + (i - 1)).length() + "\r\n" + (i - 1) + "\r\n";
             String bulk = "$" + v.length() + "\r\n" + v + "\r\n";
-            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo(OK);
             assertThat(c.readReply()).isEqualTo("*4\r\n" + bulk + bulk + bulk + prev);
-            assertThat(c.readReply()).isEqualTo(i == 0 ? ":1\r\n" : ":2\r\n");
-            assertThat(c.readReply()).isEqualTo("+OK\r\n");
-            assertThat(c.readReply()).isEqualTo("-ERR no such key\r\n");
+            assertThat(c.readReply()).isEqualTo(i == 0 ? ONE : integer(2));
+            assertThat(c.readReply()).isEqualTo(OK);
+            assertThat(c.readReply()).isEqualTo(NO_SUCH_KEY);
             if (i % 7 == 0) {
                 assertThat(c.readReply()).isEqualTo(":" + (i + 1) + "\r\n");
             }
@@ -111,10 +117,10 @@ class PipelineOrderTest extends FerriteTest {
     void inlineAndMultibulkMix() {
         RawClient c = raw();
         c.send("SET a 1\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\nINCR a\r\n  \r\nget    a\n");
-        assertThat(c.readReply()).isEqualTo("+OK\r\n");
-        assertThat(c.readReply()).isEqualTo("$1\r\n1\r\n");
-        assertThat(c.readReply()).isEqualTo(":2\r\n");
-        assertThat(c.readReply()).isEqualTo("$1\r\n2\r\n");
+        assertThat(c.readReply()).isEqualTo(OK);
+        assertThat(c.readReply()).isEqualTo(bulk("1"));
+        assertThat(c.readReply()).isEqualTo(integer(2));
+        assertThat(c.readReply()).isEqualTo(bulk("2"));
     }
 
     /**

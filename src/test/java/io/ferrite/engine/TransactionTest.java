@@ -7,6 +7,13 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.NIL_ARRAY;
+import static io.ferrite.testing.Replies.NOT_INTEGER;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.arity;
+import static io.ferrite.testing.Replies.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** MULTI/EXEC/WATCH semantics over keys on several shards, compared with Redis's replies. */
@@ -14,7 +21,7 @@ class TransactionTest extends FerriteTest {
     @Test
     void execRunsQueuedCommandsAcrossShardsInOrder() {
         RawClient c = raw();
-        assertThat(c.call("MULTI")).isEqualTo("+OK\r\n");
+        assertThat(c.call("MULTI")).isEqualTo(OK);
         assertThat(c.call("SET", "a", "1")).isEqualTo("+QUEUED\r\n");
         assertThat(c.call("INCR", "b")).isEqualTo("+QUEUED\r\n");
         assertThat(c.call("MSET", "c", "x", "d", "y")).isEqualTo("+QUEUED\r\n");
@@ -22,7 +29,7 @@ class TransactionTest extends FerriteTest {
         assertThat(c.call("INCR", "c")).isEqualTo("+QUEUED\r\n");
         assertThat(c.call("MGET", "a", "b", "c", "d", "e")).isEqualTo("+QUEUED\r\n");
         assertThat(c.call("EXEC")).isEqualTo("*6\r\n+OK\r\n:1\r\n+OK\r\n+OK\r\n"
-            + "-ERR value is not an integer or out of range\r\n"
+            + NOT_INTEGER
             + "*5\r\n$-1\r\n$1\r\n1\r\n$1\r\nx\r\n$1\r\ny\r\n$1\r\n1\r\n");
     }
 
@@ -30,11 +37,11 @@ class TransactionTest extends FerriteTest {
     void queueTimeErrorAbortsExec() {
         RawClient c = raw();
         c.call("MULTI");
-        assertThat(c.call("SET", "a")).isEqualTo("-ERR wrong number of arguments for 'set' command\r\n");
+        assertThat(c.call("SET", "a")).isEqualTo(arity("set"));
         assertThat(c.call("NOSUCH")).startsWith("-ERR unknown command 'NOSUCH'");
         assertThat(c.call("SET", "a", "1")).isEqualTo("+QUEUED\r\n");
         assertThat(c.call("EXEC")).isEqualTo("-EXECABORT Transaction discarded because of previous errors.\r\n");
-        assertThat(c.call("GET", "a")).isEqualTo("$-1\r\n");
+        assertThat(c.call("GET", "a")).isEqualTo(NIL);
         assertThat(c.call("EXEC", "x")).isEqualTo(
             "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
     }
@@ -44,12 +51,12 @@ class TransactionTest extends FerriteTest {
         RawClient c = raw();
         RawClient other = raw();
         c.call("SET", "w1", "1");
-        assertThat(c.call("WATCH", "w1", "w2", "w3")).isEqualTo("+OK\r\n");
+        assertThat(c.call("WATCH", "w1", "w2", "w3")).isEqualTo(OK);
         other.call("SET", "w3", "changed");
         c.call("MULTI");
         c.call("SET", "w1", "2");
-        assertThat(c.call("EXEC")).isEqualTo("*-1\r\n");
-        assertThat(c.call("GET", "w1")).isEqualTo("$1\r\n1\r\n");
+        assertThat(c.call("EXEC")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("GET", "w1")).isEqualTo(bulk("1"));
         // the failed EXEC unwatched everything
         c.call("MULTI");
         c.call("SET", "w1", "3");
@@ -71,14 +78,14 @@ class TransactionTest extends FerriteTest {
         other.call("FLUSHALL");
         c.call("MULTI");
         c.call("PING");
-        assertThat(c.call("EXEC")).isEqualTo("*-1\r\n");
+        assertThat(c.call("EXEC")).isEqualTo(NIL_ARRAY);
 
         c.call("SET", "k", "v");
         c.call("WATCH", "k");
         other.call("SWAPDB", "0", "1");
         c.call("MULTI");
         c.call("PING");
-        assertThat(c.call("EXEC")).isEqualTo("*-1\r\n");
+        assertThat(c.call("EXEC")).isEqualTo(NIL_ARRAY);
     }
 
     @Test
@@ -89,7 +96,7 @@ class TransactionTest extends FerriteTest {
         Thread.sleep(200);
         c.call("MULTI");
         c.call("PING");
-        assertThat(c.call("EXEC")).isEqualTo("*-1\r\n");
+        assertThat(c.call("EXEC")).isEqualTo(NIL_ARRAY);
     }
 
     @Test
@@ -101,8 +108,8 @@ class TransactionTest extends FerriteTest {
         assertThat(c.call("MULTI")).isEqualTo("-ERR MULTI calls can not be nested\r\n");
         assertThat(c.call("WATCH", "x")).isEqualTo("-ERR WATCH inside MULTI is not allowed\r\n");
         c.call("SET", "x", "1");
-        assertThat(c.call("DISCARD")).isEqualTo("+OK\r\n");
-        assertThat(c.call("GET", "x")).isEqualTo("$-1\r\n");
+        assertThat(c.call("DISCARD")).isEqualTo(OK);
+        assertThat(c.call("GET", "x")).isEqualTo(NIL);
     }
 
     @Test
@@ -138,13 +145,13 @@ class TransactionTest extends FerriteTest {
         a.send(RawClient.encode("EXEC"));
         a.close();
         awaitGone(id);
-        assertThat(writer.call("SET", watched, "changed")).isEqualTo("+OK\r\n");
+        assertThat(writer.call("SET", watched, "changed")).isEqualTo(OK);
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         Thread.sleep(200);
-        assertThat(writer.call("GET", watched)).isEqualTo("$7\r\nchanged\r\n");
+        assertThat(writer.call("GET", watched)).isEqualTo(bulk("changed"));
         if (shards > 1) {
             // (one shard serves every connection: there the EXEC has run before the write)
-            assertThat(writer.call("GET", first)).isEqualTo("$-1\r\n");
+            assertThat(writer.call("GET", first)).isEqualTo(NIL);
         }
         awaitNoWatchedKeys();
     }
@@ -183,14 +190,14 @@ class TransactionTest extends FerriteTest {
         assertThat(c.call("EXEC")).isEqualTo("*10\r\n+OK\r\n+OK\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n:1\r\n:1\r\n"
             + "+OK\r\n+OK\r\n*2\r\n$-1\r\n$1\r\n2\r\n-ERR DB index is out of range\r\n*2\r\n$-1\r\n$1\r\n2\r\n");
         assertThat(c.call("CLIENT", "INFO")).contains(" db=7 ");
-        assertThat(c.call("SELECT", "0")).isEqualTo("+OK\r\n");
-        assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
+        assertThat(c.call("SELECT", "0")).isEqualTo(OK);
+        assertThat(c.call("DBSIZE")).isEqualTo(ZERO);
         c.call("SELECT", "3");
-        assertThat(c.call("DBSIZE")).isEqualTo(":0\r\n");
+        assertThat(c.call("DBSIZE")).isEqualTo(ZERO);
         c.call("SELECT", "5");
-        assertThat(c.call("GET", a)).isEqualTo("$1\r\n1\r\n");
+        assertThat(c.call("GET", a)).isEqualTo(bulk("1"));
         c.call("SELECT", "6");
-        assertThat(c.call("GET", a)).isEqualTo("$1\r\n2\r\n");
+        assertThat(c.call("GET", a)).isEqualTo(bulk("2"));
         c.call("SELECT", "7");
         assertThat(c.call("MGET", a, b)).isEqualTo("*2\r\n$-1\r\n$1\r\n2\r\n");
         c.call("FLUSHALL");
@@ -208,7 +215,7 @@ class TransactionTest extends FerriteTest {
         c.call("SET", "x", "foo", "PX", "1");
         Thread.sleep(5);
         c.call("WATCH", "x");
-        assertThat(c.call("EXISTS", "x")).isEqualTo(":0\r\n");
+        assertThat(c.call("EXISTS", "x")).isEqualTo(ZERO);
         assertThat(execPing(c)).isEqualTo(pong);
 
         c.call("SET", "x", "foo", "PX", "1");
@@ -238,8 +245,8 @@ class TransactionTest extends FerriteTest {
         c.call("SET", "x", "foo", "PX", "30");
         c.call("WATCH", "x");
         Thread.sleep(50);
-        assertThat(c.call("EXISTS", "x")).isEqualTo(":0\r\n");
-        assertThat(execPing(c)).isEqualTo("*-1\r\n");
+        assertThat(c.call("EXISTS", "x")).isEqualTo(ZERO);
+        assertThat(execPing(c)).isEqualTo(NIL_ARRAY);
         c.call("FLUSHALL");
     }
 

@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -64,13 +69,13 @@ class QueryBufferLimitTest extends FerriteTest {
                 qbuf = qbufOf(admin, id)[0];
             }
             assertThat(qbuf).isBetween(2_000_000L, 2_200_000L);
-            assertThat(admin.call("EXISTS", "k0")).isEqualTo(":0\r\n");
+            assertThat(admin.call("EXISTS", "k0")).isEqualTo(ZERO);
             // 3 MB more passes the 4 MB limit: closed, nothing it queued ever runs
             sendUntilClosed(blocked, pipelinedSets("m", 3072, 1000));
             assertThat(blocked.closedBeforeTimeout()).isTrue();
-            assertThat(admin.call("LPUSH", "queue", "x")).isEqualTo(":1\r\n");
-            assertThat(admin.call("EXISTS", "k0", "k2047", "m0")).isEqualTo(":0\r\n");
-            assertThat(admin.call("CLIENT", "LIST", "ID", id)).isEqualTo("$0\r\n\r\n");
+            assertThat(admin.call("LPUSH", "queue", "x")).isEqualTo(ONE);
+            assertThat(admin.call("EXISTS", "k0", "k2047", "m0")).isEqualTo(ZERO);
+            assertThat(admin.call("CLIENT", "LIST", "ID", id)).isEqualTo(bulk(""));
             assertThat(admin.call("PING")).isEqualTo("+PONG\r\n");
         }
     }
@@ -81,14 +86,14 @@ class QueryBufferLimitTest extends FerriteTest {
              RawClient admin = new RawClient("127.0.0.1", s.respPort());
              RawClient other = new RawClient("127.0.0.1", s.respPort());
              RawClient blocked = new RawClient("127.0.0.1", s.respPort())) {
-            assertThat(admin.call("CONFIG", "SET", "client-query-buffer-limit", "1mb")).isEqualTo("+OK\r\n");
+            assertThat(admin.call("CONFIG", "SET", "client-query-buffer-limit", "1mb")).isEqualTo(OK);
             String id = idOf(blocked);
             blocked.send(RawClient.encode("BLPOP", "queue", "0"));
             awaitBlocked(admin, id);
             sendUntilClosed(blocked, pipelinedSets("k", 4096, 1000));
             assertThat(blocked.closedBeforeTimeout()).isTrue();
-            assertThat(other.call("SET", "a", "1")).isEqualTo("+OK\r\n");
-            assertThat(other.call("EXISTS", "k0")).isEqualTo(":0\r\n");
+            assertThat(other.call("SET", "a", "1")).isEqualTo(OK);
+            assertThat(other.call("EXISTS", "k0")).isEqualTo(ZERO);
         }
     }
 
@@ -119,9 +124,9 @@ class QueryBufferLimitTest extends FerriteTest {
             // 8 MB of SETs over every shard in one go: the server reads them as fast as it runs them
             Thread writer = Thread.ofPlatform().start(() -> c.send(pipelinedSets("p", 8192, 1000)));
             for (int i = 0; i < 8192; i++) {
-                assertThat(c.readReply()).isEqualTo("+OK\r\n");
+                assertThat(c.readReply()).isEqualTo(OK);
             }
-            assertThat(c.call("EXISTS", "p0", "p8191")).isEqualTo(":2\r\n");
+            assertThat(c.call("EXISTS", "p0", "p8191")).isEqualTo(integer(2));
             assertThat(writer.isAlive()).isFalse();
         }
     }
@@ -136,13 +141,13 @@ class QueryBufferLimitTest extends FerriteTest {
         long[] small = qbufOf(admin, id);
         assertThat(small[0]).isZero();
         assertThat(small[0] + small[1]).isBetween(16_384L, 32_767L);
-        assertThat(c.call("SET", "x", "A".repeat(400_000))).isEqualTo("+OK\r\n");
+        assertThat(c.call("SET", "x", "A".repeat(400_000))).isEqualTo(OK);
         long big = qbufOf(admin, id)[1];
         assertThat(big).isGreaterThan(400_000);
         // a busy client's buffer shrinks back towards its recent peak
         long now = big;
         for (int i = 0; i < 300 && now >= big; i++) {
-            assertThat(c.call("SET", "x", "y")).isEqualTo("+OK\r\n");
+            assertThat(c.call("SET", "x", "y")).isEqualTo(OK);
             Thread.sleep(10);
             now = qbufOf(admin, id)[1];
         }

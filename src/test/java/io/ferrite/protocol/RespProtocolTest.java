@@ -9,6 +9,13 @@ import org.junit.jupiter.api.Test;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.arity;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Malformed and hostile requests get Redis's exact protocol errors, then the connection closes. */
@@ -58,7 +65,7 @@ class RespProtocolTest extends FerriteTest {
     @Test
     void unknownCommandAndArityErrors() {
         RawClient c = raw();
-        assertThat(c.call("GET")).isEqualTo("-ERR wrong number of arguments for 'get' command\r\n");
+        assertThat(c.call("GET")).isEqualTo(arity("get"));
         assertThat(c.call("NOPE", "a", "b")).isEqualTo("-ERR unknown command 'NOPE', with args beginning with: 'a' 'b' \r\n");
         assertThat(c.call("")).isEqualTo("-ERR unknown command '', with args beginning with: \r\n");
     }
@@ -67,9 +74,9 @@ class RespProtocolTest extends FerriteTest {
     void inlineQuotingLikeRedis() {
         RawClient c = raw();
         c.send("SET \"a b\" 'c \\'d'\r\nGET \"a b\"\r\nSET x \"\\x41\\n\"\r\nGET x\r\n");
-        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo(OK);
         assertThat(c.readReply()).isEqualTo("$4\r\nc 'd\r\n");
-        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo(OK);
         assertThat(c.readReply()).isEqualTo("$2\r\nA\n\r\n");
     }
 
@@ -77,8 +84,8 @@ class RespProtocolTest extends FerriteTest {
     void largeValuesArriveInPieces() {
         RawClient c = raw();
         String big = "v".repeat(3_000_000);
-        assertThat(c.call("SET", "big", big)).isEqualTo("+OK\r\n");
-        assertThat(c.call("STRLEN", "big")).isEqualTo(":3000000\r\n");
+        assertThat(c.call("SET", "big", big)).isEqualTo(OK);
+        assertThat(c.call("STRLEN", "big")).isEqualTo(integer(3000000));
     }
 
     @Test
@@ -90,8 +97,8 @@ class RespProtocolTest extends FerriteTest {
             assertThat(c.call("GET", "a")).isEqualTo("-NOAUTH Authentication required.\r\n");
             assertThat(c.call("NOPE")).startsWith("-ERR unknown command 'NOPE'");
             assertThat(c.call("AUTH", "wrong")).isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-            assertThat(c.call("AUTH", "secret")).isEqualTo("+OK\r\n");
-            assertThat(c.call("GET", "a")).isEqualTo("$-1\r\n");
+            assertThat(c.call("AUTH", "secret")).isEqualTo(OK);
+            assertThat(c.call("GET", "a")).isEqualTo(NIL);
             big.send("*1\r\n$16385\r\n");
             assertThat(big.readReply()).isEqualTo("-ERR Protocol error: unauthenticated bulk length\r\n");
             many.send("*11\r\n");
@@ -145,7 +152,7 @@ class RespProtocolTest extends FerriteTest {
              RawClient subscriber = new RawClient("127.0.0.1", s.respPort());
              RawClient resp3 = new RawClient("127.0.0.1", s.respPort());
              RawClient monitor = new RawClient("127.0.0.1", s.respPort())) {
-            assertThat(admin.call("CONFIG", "SET", "timeout", "1")).isEqualTo("+OK\r\n");
+            assertThat(admin.call("CONFIG", "SET", "timeout", "1")).isEqualTo(OK);
             assertThat(idle.call("PING")).isEqualTo("+PONG\r\n");
             String id = idOf(blocked);
             blocked.send(RawClient.encode("BLPOP", "list", "0"));
@@ -153,16 +160,16 @@ class RespProtocolTest extends FerriteTest {
             assertThat(subscriber.call("SUBSCRIBE", "ch")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
             assertThat(resp3.call("HELLO", "3")).startsWith("%7\r\n");
             assertThat(resp3.call("SUBSCRIBE", "ch")).isEqualTo(">3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
-            assertThat(monitor.call("MONITOR")).isEqualTo("+OK\r\n");
+            assertThat(monitor.call("MONITOR")).isEqualTo(OK);
             for (int i = 0; i < 7; i++) {
                 Thread.sleep(500);
                 assertThat(admin.call("PING")).isEqualTo("+PONG\r\n");
             }
             assertThat(idle.closedByServer()).isTrue();
-            assertThat(admin.call("RPUSH", "list", "v")).isEqualTo(":1\r\n");
-            assertThat(blocked.readReply()).isEqualTo("*2\r\n$4\r\nlist\r\n$1\r\nv\r\n");
-            assertThat(admin.call("PUBLISH", "ch", "m")).isEqualTo(":2\r\n");
-            assertThat(subscriber.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n");
+            assertThat(admin.call("RPUSH", "list", "v")).isEqualTo(ONE);
+            assertThat(blocked.readReply()).isEqualTo(bulks("list", "v"));
+            assertThat(admin.call("PUBLISH", "ch", "m")).isEqualTo(integer(2));
+            assertThat(subscriber.readReply()).isEqualTo(bulks("message", "ch", "m"));
             assertThat(resp3.readReply()).isEqualTo(">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$1\r\nm\r\n");
             String seen = monitor.readReply();
             for (int i = 0; i < 20 && !seen.contains("\"RPUSH\""); i++) {
@@ -184,7 +191,7 @@ class RespProtocolTest extends FerriteTest {
                 c.send("x");
             }
             c.send("\r\n");
-            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            assertThat(c.readReply()).isEqualTo(OK);
         }
     }
 
@@ -192,15 +199,15 @@ class RespProtocolTest extends FerriteTest {
     void quitRunsNothingPipelinedAfterIt() {
         RawClient c = raw();
         c.send("QUIT\r\nSET x 1\r\n" + new String(RawClient.encode("SET", "y", "z".repeat(1024))));
-        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo(OK);
         assertThat(c.closedBeforeTimeout()).isTrue();
-        assertThat(raw().call("EXISTS", "x", "y")).isEqualTo(":0\r\n");
+        assertThat(raw().call("EXISTS", "x", "y")).isEqualTo(ZERO);
     }
 
     @Test
     void quitRepliesThenCloses() {
         RawClient c = raw();
-        assertThat(c.call("QUIT")).isEqualTo("+OK\r\n");
+        assertThat(c.call("QUIT")).isEqualTo(OK);
         assertThat(c.closedByServer()).isTrue();
     }
 }

@@ -22,6 +22,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pub/sub through Lettuce (RESP2 and RESP3), Jedis and raw sockets, with 1 and 4 shards. */
@@ -201,12 +205,12 @@ class PubSubTest extends FerriteTest {
         RawClient s = raw();
         s.call("HELLO", "3");
         assertThat(s.call("SUBSCRIBE", "news")).isEqualTo(">3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n");
-        assertThat(s.call("SET", "k", "v")).isEqualTo("+OK\r\n");
+        assertThat(s.call("SET", "k", "v")).isEqualTo(OK);
         assertThat(redis.publish("news", "m1")).isEqualTo(1);
         // the push was sent before the next reply
         s.send(RawClient.encode("GET", "k"));
         assertThat(s.readReply()).isEqualTo(">3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nm1\r\n");
-        assertThat(s.readReply()).isEqualTo("$1\r\nv\r\n");
+        assertThat(s.readReply()).isEqualTo(bulk("v"));
         assertThat(s.call("PING")).isEqualTo("+PONG\r\n");
     }
 
@@ -217,11 +221,11 @@ class PubSubTest extends FerriteTest {
         assertThat(s.call("GET", "k")).isEqualTo("-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / "
             + "PING / QUIT / RESET are allowed in this context\r\n");
         assertThat(s.call("CLIENT", "ID")).startsWith("-ERR Can't execute 'client|id'");
-        assertThat(s.call("PING")).isEqualTo("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+        assertThat(s.call("PING")).isEqualTo(bulks("pong", ""));
         assertThat(redis.publish("xy", "hello")).isEqualTo(1);
-        assertThat(s.readReply()).isEqualTo("*4\r\n$8\r\npmessage\r\n$2\r\nx*\r\n$2\r\nxy\r\n$5\r\nhello\r\n");
+        assertThat(s.readReply()).isEqualTo(bulks("pmessage", "x*", "xy", "hello"));
         assertThat(s.call("RESET")).isEqualTo("+RESET\r\n");
-        assertThat(s.call("GET", "k")).isEqualTo("$-1\r\n");
+        assertThat(s.call("GET", "k")).isEqualTo(NIL);
     }
 
     @Test

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Client-side caching (CLIENT TRACKING) through Lettuce's map cache and raw RESP2/RESP3 connections. */
@@ -78,7 +81,7 @@ class ClientSideCachingTest extends FerriteTest {
     void resp3InvalidationPushes() {
         RawClient t = raw();
         t.call("HELLO", "3");
-        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo(OK);
         assertThat(t.call("GET", "k")).isEqualTo("_\r\n");
         assertThat(t.call("MGET", "a", "b", "{tag}x")).isEqualTo("*3\r\n_\r\n_\r\n_\r\n");
         redis.set("k", "1");
@@ -87,7 +90,7 @@ class ClientSideCachingTest extends FerriteTest {
         // forgotten after one invalidation until read again
         redis.set("{tag}x", "1");
         assertThat(t.readReply()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\n{tag}x\r\n");
-        assertThat(t.call("GET", "k")).isEqualTo("$1\r\n2\r\n");
+        assertThat(t.call("GET", "k")).isEqualTo(bulk("2"));
         redis.flushall();
         assertThat(t.readReply()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n_\r\n");
         assertThat(t.call("PING")).isEqualTo("+PONG\r\n");
@@ -99,7 +102,7 @@ class ClientSideCachingTest extends FerriteTest {
         t.call("HELLO", "3");
         t.call("CLIENT", "TRACKING", "on");
         redis.psetex("e", 500, "v");
-        assertThat(t.call("GET", "e")).isEqualTo("$1\r\nv\r\n");
+        assertThat(t.call("GET", "e")).isEqualTo(bulk("v"));
         // active expiry deletes it without anyone asking
         assertThat(t.readReply()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ne\r\n");
     }
@@ -110,7 +113,7 @@ class ClientSideCachingTest extends FerriteTest {
         String subId = idOf(sub);
         sub.call("SUBSCRIBE", "__redis__:invalidate");
         RawClient t = raw();
-        assertThat(t.call("CLIENT", "TRACKING", "on", "REDIRECT", subId)).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "on", "REDIRECT", subId)).isEqualTo(OK);
         assertThat(t.call("CLIENT", "GETREDIR")).isEqualTo(":" + subId + "\r\n");
         t.call("GET", "k");
         redis.set("k", "1");
@@ -143,22 +146,22 @@ class ClientSideCachingTest extends FerriteTest {
         RawClient t = raw();
         t.call("HELLO", "3");
         assertThat(t.call("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "user:", "PREFIX", "{tag}", "NOLOOP"))
-            .isEqualTo("+OK\r\n");
+            .isEqualTo(OK);
         redis.set("other", "x");
         redis.set("user:1", "x");
         assertThat(t.readReply()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\nuser:1\r\n");
         // its own writes are not reported back (NOLOOP)
-        assertThat(t.call("SET", "user:2", "x")).isEqualTo("+OK\r\n");
+        assertThat(t.call("SET", "user:2", "x")).isEqualTo(OK);
         redis.set("{tag}a", "x");
         assertThat(t.readReply()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$6\r\n{tag}a\r\n");
         // the keys one command changes under a prefix come in one message, as Redis gathers them per loop iteration
         redis.mset(Map.of("user:{u}1", "a", "user:{u}2", "b"));
         String batch = t.readReply();
-        assertThat(batch).startsWith(">2\r\n$10\r\ninvalidate\r\n*2\r\n").contains("$9\r\nuser:{u}1\r\n", "$9\r\nuser:{u}2\r\n");
+        assertThat(batch).startsWith(">2\r\n$10\r\ninvalidate\r\n*2\r\n").contains(bulk("user:{u}1"), bulk("user:{u}2"));
         assertThat(t.call("CLIENT", "TRACKINGINFO")).isEqualTo("%3\r\n$5\r\nflags\r\n~3\r\n$2\r\non\r\n$5\r\nbcast\r\n"
             + "$6\r\nnoloop\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*2\r\n$5\r\nuser:\r\n$5\r\n{tag}\r\n");
         assertThat(redis.info("stats")).contains("tracking_total_prefixes:2\r\n");
-        assertThat(t.call("CLIENT", "TRACKING", "off")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "off")).isEqualTo(OK);
         assertThat(redis.info("stats")).contains("tracking_total_prefixes:0\r\n");
         redis.set("user:3", "x");
         assertThat(t.call("PING")).isEqualTo("+PONG\r\n");
@@ -170,7 +173,7 @@ class ClientSideCachingTest extends FerriteTest {
         t.call("HELLO", "3");
         t.call("CLIENT", "TRACKING", "on", "OPTIN");
         t.call("GET", "k");
-        assertThat(t.call("CLIENT", "CACHING", "yes")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "CACHING", "yes")).isEqualTo(OK);
         t.call("GET", "j");
         t.call("GET", "k");
         redis.set("k", "1");
@@ -230,7 +233,7 @@ class ClientSideCachingTest extends FerriteTest {
         t.call("SUBSCRIBE", "__redis__:invalidate");
         redis.set("k", "1");
         // Redis sends pub/sub invalidations only to a redirect target
-        assertThat(t.call("PING")).isEqualTo("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+        assertThat(t.call("PING")).isEqualTo(bulks("pong", ""));
     }
 
     @Test
@@ -257,14 +260,14 @@ class ClientSideCachingTest extends FerriteTest {
         t.call("HELLO", "3");
         t.call("CLIENT", "TRACKING", "on", "OPTIN", "NOLOOP");
         // Redis's enableTracking: OPTIN, OPTOUT, NOLOOP and BCAST are set anew from the options given
-        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo(OK);
         assertThat(t.call("CLIENT", "TRACKINGINFO")).isEqualTo(
             "%3\r\n$5\r\nflags\r\n~1\r\n$2\r\non\r\n$8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*0\r\n");
         t.call("GET", "k");
         redis.set("k", "1");
         assertThat(t.readReply()).isEqualTo(invalidate("k"));
         // and OPTOUT may follow now that OPTIN is gone
-        assertThat(t.call("CLIENT", "TRACKING", "on", "OPTOUT")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "on", "OPTOUT")).isEqualTo(OK);
     }
 
     @Test
@@ -274,9 +277,9 @@ class ClientSideCachingTest extends FerriteTest {
         sub.call("SUBSCRIBE", "__redis__:invalidate");
         RawClient t = raw();
         t.call("CLIENT", "TRACKING", "on", "REDIRECT", subId);
-        assertThat(t.call("CLIENT", "TRACKING", "on", "OPTIN", "REDIRECT", subId)).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "on", "OPTIN", "REDIRECT", subId)).isEqualTo(OK);
         t.call("GET", "a");
-        assertThat(t.call("CLIENT", "CACHING", "yes")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "CACHING", "yes")).isEqualTo(OK);
         // CLIENT commands in between keep it; the first other command uses it up
         assertThat(t.call("CLIENT", "GETREDIR")).isEqualTo(":" + subId + "\r\n");
         t.call("GET", "b");
@@ -285,7 +288,7 @@ class ClientSideCachingTest extends FerriteTest {
         redis.set("c", "1");
         redis.set("b", "1");
         assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nb\r\n");
-        assertThat(sub.call("PING")).isEqualTo("*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+        assertThat(sub.call("PING")).isEqualTo(bulks("pong", ""));
     }
 
     @Test
@@ -296,7 +299,7 @@ class ClientSideCachingTest extends FerriteTest {
         t.call("HELLO", "3");
         t.call("CLIENT", "TRACKING", "on", "REDIRECT", id);
         t.call("GET", "k");
-        assertThat(target.call("QUIT")).isEqualTo("+OK\r\n");
+        assertThat(target.call("QUIT")).isEqualTo(OK);
         redis.set("k", "1");
         assertThat(t.readReply()).isEqualTo(">2\r\n$21\r\ntracking-redir-broken\r\n:" + id + "\r\n");
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.HashSet;
 import java.util.Set;
 
+import static io.ferrite.testing.Replies.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The tracking table stays bounded: tracking-table-max-keys, and readers that disconnect. */
@@ -139,7 +140,7 @@ class TrackingTableBoundsTest extends FerriteTest {
             t.call("HELLO", "3");
             t.call("CLIENT", "TRACKING", "on");
             assertThat(t.call("MGET", "1{tag}", "2{tag}")).isEqualTo("*2\r\n_\r\n_\r\n");
-            assertThat(t.call("MULTI")).isEqualTo("+OK\r\n");
+            assertThat(t.call("MULTI")).isEqualTo(OK);
             // Redis's regression test for #11715: the eviction is told before the queued command's reply
             redis.configSet(MAX, "1");
             // the eviction round runs on the shards after CONFIG SET replies: once it is done, the

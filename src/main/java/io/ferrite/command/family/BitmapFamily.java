@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -68,8 +69,7 @@ public final class BitmapFamily {
         }
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         int byteIdx = (int) (off >>> 3);
@@ -91,7 +91,7 @@ public final class BitmapFamily {
             c.ks.notify(Notify.STRING, "setbit", key);
         } else {
             // dbUnshareStringValue: the value becomes raw though it does not change
-            e.encoding = Encoding.RAW;
+            e.encoding(Encoding.RAW);
         }
         c.reply.integer(oldBit);
     }
@@ -101,13 +101,8 @@ public final class BitmapFamily {
         if (off < 0) {
             return;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] v = e.bytes();
@@ -120,13 +115,8 @@ public final class BitmapFamily {
     }
 
     static void bitcount(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] p = e.bytes();
@@ -256,8 +246,7 @@ public final class BitmapFamily {
             c.reply.integer(bit == 1 ? -1 : 0);
             return;
         }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         byte[] p = e.bytes();
@@ -354,21 +343,24 @@ public final class BitmapFamily {
         c.reply.integer(pos);
     }
 
+    /** BITOP's operations. */
+    private enum BitOp { AND, OR, XOR, NOT }
+
     static void bitop(Call c) {
-        int op;
+        BitOp op;
         if (c.argIs(1, "and")) {
-            op = 0;
+            op = BitOp.AND;
         } else if (c.argIs(1, "or")) {
-            op = 1;
+            op = BitOp.OR;
         } else if (c.argIs(1, "xor")) {
-            op = 2;
+            op = BitOp.XOR;
         } else if (c.argIs(1, "not")) {
-            op = 3;
+            op = BitOp.NOT;
         } else {
             c.reply.error(Errors.SYNTAX);
             return;
         }
-        if (op == 3 && c.argc() != 4) {
+        if (op == BitOp.NOT && c.argc() != 4) {
             c.reply.error("ERR BITOP NOT must be called with a single source key.");
             return;
         }
@@ -381,8 +373,7 @@ public final class BitmapFamily {
                 src[j] = Bytes.EMPTY;
                 continue;
             }
-            if (e.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             src[j] = e.bytes();
@@ -390,15 +381,13 @@ public final class BitmapFamily {
         }
         byte[] target = c.arg(2);
         if (maxLen == 0) {
-            if (c.ks.delete(target)) {
-                c.ks.notify(Notify.GENERIC, "del", target);
-            }
+            FamilyUtil.deleteTarget(c, target);
             c.reply.integer(0);
             return;
         }
         byte[] res = new byte[maxLen];
         byte[] first = src[0];
-        if (op == 3) {
+        if (op == BitOp.NOT) {
             for (int i = 0; i < maxLen; i++) {
                 res[i] = (byte) ~(i < first.length ? first[i] : 0);
             }
@@ -408,13 +397,13 @@ public final class BitmapFamily {
                 byte[] s = src[j];
                 int n = s.length;
                 switch (op) {
-                    case 0 -> {
+                    case AND -> {
                         for (int i = 0; i < n; i++) {
                             res[i] &= s[i];
                         }
                         Arrays.fill(res, n, maxLen, (byte) 0);
                     }
-                    case 1 -> {
+                    case OR -> {
                         for (int i = 0; i < n; i++) {
                             res[i] |= s[i];
                         }
@@ -434,38 +423,37 @@ public final class BitmapFamily {
 
     // BITFIELD
 
-    private static final int OP_GET = 0;
-    private static final int OP_SET = 1;
-    private static final int OP_INCRBY = 2;
-    private static final int WRAP = 0;
-    private static final int SAT = 1;
-    private static final int FAIL = 2;
+    /** A BITFIELD subcommand. */
+    private enum FieldOpcode { GET, SET, INCRBY }
 
-    private record FieldOp(int opcode, long offset, long value, int bits, boolean signed, int overflow) {
+    /** BITFIELD's OVERFLOW modes: wrap around, saturate, or fail (the field is left alone and the reply is nil). */
+    enum Overflow { WRAP, SAT, FAIL }
+
+    private record FieldOp(FieldOpcode opcode, long offset, long value, int bits, boolean signed, Overflow overflow) {
     }
 
     static void bitfield(Call c, boolean readOnlyCommand) {
         List<FieldOp> ops = new ArrayList<>();
-        int overflow = WRAP;
+        Overflow overflow = Overflow.WRAP;
         boolean readonly = true;
         long highestWrite = 0;
         for (int j = 2; j < c.argc(); j++) {
             int remaining = c.argc() - j - 1;
-            int opcode;
+            FieldOpcode opcode;
             if (c.argIs(j, "get") && remaining >= 2) {
-                opcode = OP_GET;
+                opcode = FieldOpcode.GET;
             } else if (c.argIs(j, "set") && remaining >= 3) {
-                opcode = OP_SET;
+                opcode = FieldOpcode.SET;
             } else if (c.argIs(j, "incrby") && remaining >= 3) {
-                opcode = OP_INCRBY;
+                opcode = FieldOpcode.INCRBY;
             } else if (c.argIs(j, "overflow") && remaining >= 1) {
                 j++;
                 if (c.argIs(j, "wrap")) {
-                    overflow = WRAP;
+                    overflow = Overflow.WRAP;
                 } else if (c.argIs(j, "sat")) {
-                    overflow = SAT;
+                    overflow = Overflow.SAT;
                 } else if (c.argIs(j, "fail")) {
-                    overflow = FAIL;
+                    overflow = Overflow.FAIL;
                 } else {
                     c.reply.error("ERR Invalid OVERFLOW type specified");
                     return;
@@ -501,7 +489,7 @@ public final class BitmapFamily {
                 return;
             }
             long value = 0;
-            if (opcode != OP_GET) {
+            if (opcode != FieldOpcode.GET) {
                 readonly = false;
                 if (Long.compareUnsigned(highestWrite, offset + bits - 1) < 0) {
                     highestWrite = offset + bits - 1;
@@ -513,7 +501,7 @@ public final class BitmapFamily {
                 value = v;
             }
             ops.add(new FieldOp(opcode, offset, value, bits, signed, overflow));
-            j += 3 - (opcode == OP_GET ? 1 : 0);
+            j += 3 - (opcode == FieldOpcode.GET ? 1 : 0);
         }
 
         byte[] key = c.arg(1);
@@ -523,8 +511,7 @@ public final class BitmapFamily {
         boolean grown = false;
         if (readonly) {
             e = c.ks.read(key);
-            if (e != null && e.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             buf = e == null ? null : e.bytes();
@@ -534,8 +521,7 @@ public final class BitmapFamily {
                 return;
             }
             e = c.ks.write(key);
-            if (e != null && e.type != ValueType.STRING) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             int need = (int) ((highestWrite >>> 3) + 1);
@@ -554,7 +540,7 @@ public final class BitmapFamily {
         // Redis counts a SET / INCRBY carried out as a change if it made or grew the string or changed the field
         long changes = 0;
         for (FieldOp op : ops) {
-            if (op.opcode == OP_GET) {
+            if (op.opcode == FieldOpcode.GET) {
                 long v = buf == null ? 0 : getField(buf, op.offset, op.bits);
                 c.reply.integer(op.signed ? signExtend(v, op.bits) : v);
                 continue;
@@ -566,7 +552,7 @@ public final class BitmapFamily {
             if (op.signed) {
                 long oldval = signExtend(oldRaw, op.bits);
                 long[] wrapped = new long[1];
-                if (op.opcode == OP_INCRBY) {
+                if (op.opcode == FieldOpcode.INCRBY) {
                     overflowed = signedOverflow(oldval, op.value, op.bits, op.overflow, wrapped);
                     newval = overflowed ? wrapped[0] : oldval + op.value;
                     retval = newval;
@@ -581,7 +567,7 @@ public final class BitmapFamily {
             } else {
                 long oldval = oldRaw;
                 long[] wrapped = new long[1];
-                if (op.opcode == OP_INCRBY) {
+                if (op.opcode == FieldOpcode.INCRBY) {
                     newval = oldval + op.value;
                     overflowed = unsignedOverflow(oldval, op.value, op.bits, op.overflow, wrapped);
                     if (overflowed) {
@@ -597,7 +583,7 @@ public final class BitmapFamily {
                     retval = oldval;
                 }
             }
-            if (overflowed && op.overflow == FAIL) {
+            if (overflowed && op.overflow == Overflow.FAIL) {
                 c.reply.nil();
                 continue;
             }
@@ -619,7 +605,7 @@ public final class BitmapFamily {
         } else if (changed || grown) {
             c.ks.replace(e, ValueType.STRING, buf, Encoding.RAW);
         } else {
-            e.encoding = Encoding.RAW;
+            e.encoding(Encoding.RAW);
         }
         if (changes > 0) {
             // the add or replace above counted one
@@ -661,21 +647,21 @@ public final class BitmapFamily {
     }
 
     /** Redis's checkUnsignedBitfieldOverflow. */
-    static boolean unsignedOverflow(long value, long incr, int bits, int owtype, long[] limit) {
+    static boolean unsignedOverflow(long value, long incr, int bits, Overflow owtype, long[] limit) {
         long max = (1L << bits) - 1; // bits <= 63
         long maxincr = max - value;
         long minincr = -value;
         if (Long.compareUnsigned(value, max) > 0 || (incr > 0 && incr > maxincr)) {
-            if (owtype == WRAP) {
+            if (owtype == Overflow.WRAP) {
                 limit[0] = (value + incr) & max;
-            } else if (owtype == SAT) {
+            } else if (owtype == Overflow.SAT) {
                 limit[0] = max;
             }
             return true;
         } else if (incr < 0 && incr < minincr) {
-            if (owtype == WRAP) {
+            if (owtype == Overflow.WRAP) {
                 limit[0] = (value + incr) & max;
-            } else if (owtype == SAT) {
+            } else if (owtype == Overflow.SAT) {
                 limit[0] = 0;
             }
             return true;
@@ -684,25 +670,25 @@ public final class BitmapFamily {
     }
 
     /** Redis's checkSignedBitfieldOverflow. */
-    static boolean signedOverflow(long value, long incr, int bits, int owtype, long[] limit) {
+    static boolean signedOverflow(long value, long incr, int bits, Overflow owtype, long[] limit) {
         long max = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
         long min = -max - 1;
         long maxincr = max - value;
         long minincr = min - value;
         if (value > max || (bits != 64 && incr > maxincr) || (value >= 0 && incr > 0 && incr > maxincr)) {
             if (limit != null) {
-                if (owtype == WRAP) {
+                if (owtype == Overflow.WRAP) {
                     limit[0] = wrapSigned(value, incr, bits);
-                } else if (owtype == SAT) {
+                } else if (owtype == Overflow.SAT) {
                     limit[0] = max;
                 }
             }
             return true;
         } else if (value < min || (bits != 64 && incr < minincr) || (value < 0 && incr < 0 && incr < minincr)) {
             if (limit != null) {
-                if (owtype == WRAP) {
+                if (owtype == Overflow.WRAP) {
                     limit[0] = wrapSigned(value, incr, bits);
-                } else if (owtype == SAT) {
+                } else if (owtype == Overflow.SAT) {
                     limit[0] = min;
                 }
             }

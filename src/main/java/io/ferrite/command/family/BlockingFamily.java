@@ -1,13 +1,13 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Blocking;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
 import io.ferrite.store.ValueType;
 
@@ -46,8 +46,7 @@ public final class BlockingFamily {
             if (e == null) {
                 continue;
             }
-            if (e.type != type) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, type)) {
                 return;
             }
             how.serve(c, key);
@@ -63,7 +62,7 @@ public final class BlockingFamily {
     /** The entry at {@code key} if it holds {@code type}, else null: a waiter on a key of another type keeps waiting. */
     private static Entry holding(Call c, byte[] key, ValueType type) {
         Entry e = c.ks.write(key);
-        return e != null && e.type == type ? e : null;
+        return e != null && e.type() == type ? e : null;
     }
 
     // ---------------------------------------------------------------- lists
@@ -85,7 +84,7 @@ public final class BlockingFamily {
     }
 
     static void blmpop(Call c) {
-        long[] a = ListFamily.mpopArgs(c, 2);
+        MultiPop<ListFamily.End> a = MultiPop.parse(c, 2, ListFamily::position);
         if (a == null) {
             return;
         }
@@ -93,9 +92,9 @@ public final class BlockingFamily {
         if (deadline < 0) {
             return;
         }
-        boolean head = a[1] == 1;
-        long count = a[2];
-        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + (int) a[0]), ValueType.LIST, deadline, (call, key) -> {
+        boolean head = a.end().head();
+        long count = a.count();
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + a.numkeys()), ValueType.LIST, deadline, (call, key) -> {
             Entry e = holding(call, key, ValueType.LIST);
             if (e == null) {
                 return false;
@@ -106,15 +105,15 @@ public final class BlockingFamily {
     }
 
     static void blmove(Call c) {
-        int from = ListFamily.position(c, 3);
-        if (from < 0) {
+        ListFamily.End from = ListFamily.position(c, 3);
+        if (from == null) {
             return;
         }
-        int to = ListFamily.position(c, 4);
-        if (to < 0) {
+        ListFamily.End to = ListFamily.position(c, 4);
+        if (to == null) {
             return;
         }
-        blmove(c, from == 1, to == 1, 5);
+        blmove(c, from.head(), to.head(), 5);
     }
 
     /** Redis's blmoveGenericCommand: LMOVE when the source exists, else block on the source alone. */
@@ -126,8 +125,7 @@ public final class BlockingFamily {
         byte[] src = c.arg(1);
         byte[] dst = c.arg(2);
         Entry e = c.ks.write(src);
-        if (e != null && e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.LIST)) {
             return;
         }
         if (e != null) {
@@ -177,7 +175,7 @@ public final class BlockingFamily {
     }
 
     static void bzmpop(Call c) {
-        long[] a = ZSetFamily.mpopArgs(c, 2);
+        MultiPop<ZSetFamily.End> a = MultiPop.parse(c, 2, ZSetFamily::end);
         if (a == null) {
             return;
         }
@@ -185,8 +183,8 @@ public final class BlockingFamily {
         if (deadline < 0) {
             return;
         }
-        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + (int) a[0]), ValueType.ZSET, deadline,
-            zpopFrom(a[1] == 1, a[2], true));
+        serveOrBlock(c, Arrays.copyOfRange(c.args, 3, 3 + a.numkeys()), ValueType.ZSET, deadline,
+            zpopFrom(a.end() == ZSetFamily.End.MAX, a.count(), true));
     }
 
     /** BZPOPMIN/BZPOPMAX reply [key, member, score]; BZMPOP [key, [[member, score] ...]]. */
@@ -217,9 +215,8 @@ public final class BlockingFamily {
                 + "'. Try CLIENT HELP.");
             return;
         }
-        Long id = Bytes.parseLongStrict(c.arg(2));
+        Long id = Args.longOrReply(c, 2);
         if (id == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         Session target = c.server.session(id);

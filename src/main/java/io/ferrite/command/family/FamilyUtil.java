@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -26,6 +27,21 @@ public final class FamilyUtil {
         c.ks.replace(e, type, value, encoding);
         if (e.hasExpiry()) {
             c.ks.expire(e, Entry.NO_EXPIRY);
+        }
+    }
+
+    /** A *STORE command's empty result: the destination goes, reported as "del" if it existed. */
+    static void deleteTarget(Call c, byte[] key) {
+        if (c.ks.delete(key)) {
+            c.ks.notify(Notify.GENERIC, "del", key);
+        }
+    }
+
+    /** A collection the command emptied goes with its key, reported as "del" (Redis never keeps an empty one). */
+    static void deleteIfEmpty(Call c, byte[] key, boolean empty) {
+        if (empty) {
+            c.ks.delete(key);
+            c.ks.notify(Notify.GENERIC, "del", key);
         }
     }
 

@@ -1,11 +1,14 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
-import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Bytes;
+import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.geo.GeoHash;
 import io.ferrite.store.geo.GeoSearch;
 import io.ferrite.store.geo.GeoShape;
@@ -14,7 +17,9 @@ import io.ferrite.store.zset.ZSetValue;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The geo commands (Redis 7.0 geo.c): points are sorted-set members whose scores are 52-bit
@@ -24,24 +29,27 @@ public final class GeoFamily {
     private GeoFamily() {
     }
 
-    // georadiusGeneric's flags
-    private static final int BY_COORDS = 1;
-    private static final int BY_MEMBER = 1 << 1;
-    private static final int NO_STORE = 1 << 2;
-    private static final int SEARCH = 1 << 3;
-    private static final int SEARCH_STORE = 1 << 4;
+    /** georadiusGeneric's flags: which of the six search commands runs. */
+    private enum Flag { BY_COORDS, BY_MEMBER, NO_STORE, SEARCH, SEARCH_STORE }
+
+    /** The order a search reply is sorted in (ASC or DESC by distance). */
+    private enum Sort { NONE, ASC, DESC }
 
     public static void register(CommandRegistry r) {
         r.add("geoadd", GeoFamily::geoadd);
         r.add("geodist", GeoFamily::geodist);
         r.add("geohash", GeoFamily::geohash);
         r.add("geopos", GeoFamily::geopos);
-        r.add("georadius", c -> search(c, 1, BY_COORDS));
-        r.add("georadius_ro", c -> search(c, 1, BY_COORDS | NO_STORE));
-        r.add("georadiusbymember", c -> search(c, 1, BY_MEMBER));
-        r.add("georadiusbymember_ro", c -> search(c, 1, BY_MEMBER | NO_STORE));
-        r.add("geosearch", c -> search(c, 1, SEARCH));
-        r.add("geosearchstore", c -> search(c, 2, SEARCH | SEARCH_STORE));
+        search(r, "georadius", 1, EnumSet.of(Flag.BY_COORDS));
+        search(r, "georadius_ro", 1, EnumSet.of(Flag.BY_COORDS, Flag.NO_STORE));
+        search(r, "georadiusbymember", 1, EnumSet.of(Flag.BY_MEMBER));
+        search(r, "georadiusbymember_ro", 1, EnumSet.of(Flag.BY_MEMBER, Flag.NO_STORE));
+        search(r, "geosearch", 1, EnumSet.of(Flag.SEARCH));
+        search(r, "geosearchstore", 2, EnumSet.of(Flag.SEARCH, Flag.SEARCH_STORE));
+    }
+
+    private static void search(CommandRegistry r, String name, int srcIdx, Set<Flag> flags) {
+        r.add(name, c -> search(c, srcIdx, flags));
     }
 
     // ---------------------------------------------------------------- argument helpers
@@ -50,9 +58,8 @@ public final class GeoFamily {
     private static double[] lonLat(Call c, int i) {
         double[] xy = new double[2];
         for (int k = 0; k < 2; k++) {
-            Double d = FloatParse.string2d(c.arg(i + k));
+            Double d = Args.doubleOrReply(c, i + k);
             if (d == null) {
-                c.reply.error(Errors.NOT_FLOAT);
                 return null;
             }
             xy[k] = d;
@@ -159,15 +166,10 @@ public final class GeoFamily {
             c.reply.error(Errors.SYNTAX);
             return;
         }
-        Object o = ZSetFamily.readZset(c, c.arg(1));
-        if (o == ZSetFamily.WRONG) {
+        ZSetValue z = ZSetFamily.readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
         double[] a = position(z, c.arg(2));
         double[] b = a == null ? null : position(z, c.arg(3));
         if (b == null) {
@@ -182,13 +184,14 @@ public final class GeoFamily {
      * missing), or null after replying WRONGTYPE.
      */
     private static double[][] positions(Call c) {
-        Object o = ZSetFamily.readZset(c, c.arg(1));
-        if (o == ZSetFamily.WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return null;
         }
+        ZSetValue z = Lookup.value(e);
         double[][] out = new double[c.argc() - 2][];
         for (int j = 2; j < c.argc(); j++) {
-            out[j - 2] = o == null ? null : position((ZSetValue) o, c.arg(j));
+            out[j - 2] = z == null ? null : position(z, c.arg(j));
         }
         return out;
     }
@@ -233,7 +236,7 @@ public final class GeoFamily {
         boolean withHash;
         boolean withCoord;
         boolean any;
-        int sort; // 0 none, 1 asc, 2 desc
+        Sort sort = Sort.NONE;
         long count;
         byte[] storeKey;
         boolean storeDist;
@@ -250,15 +253,15 @@ public final class GeoFamily {
     }
 
     /** Redis's georadiusGeneric, for all six search commands. */
-    static void search(Call c, int srcIdx, int flags) {
-        Object o = ZSetFamily.readZset(c, c.arg(srcIdx));
-        if (o == ZSetFamily.WRONG) {
+    static void search(Call c, int srcIdx, Set<Flag> flags) {
+        Entry e = c.ks.read(c.arg(srcIdx));
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
-        ZSetValue z = (ZSetValue) o;
+        ZSetValue z = Lookup.value(e);
         Request q = new Request();
         int base;
-        if ((flags & BY_COORDS) != 0) {
+        if (flags.contains(Flag.BY_COORDS)) {
             base = 6;
             double[] xy = lonLat(c, 2);
             if (xy == null || !radius(c, 4, q)) {
@@ -266,7 +269,7 @@ public final class GeoFamily {
             }
             q.lon = xy[0];
             q.lat = xy[1];
-        } else if ((flags & BY_MEMBER) != 0) {
+        } else if (flags.contains(Flag.BY_MEMBER)) {
             base = 5;
             // with no key Redis parses nothing more of the centre: the reply is empty anyway
             if (z != null) {
@@ -283,7 +286,7 @@ public final class GeoFamily {
             }
         } else {
             base = 2;
-            if ((flags & SEARCH_STORE) != 0) {
+            if (flags.contains(Flag.SEARCH_STORE)) {
                 base = 3;
                 q.storeKey = c.arg(1);
             }
@@ -292,15 +295,15 @@ public final class GeoFamily {
             return;
         }
         if (q.storeKey != null && (q.withDist || q.withHash || q.withCoord)) {
-            c.reply.error("ERR " + ((flags & SEARCH_STORE) != 0 ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
+            c.reply.error("ERR " + (flags.contains(Flag.SEARCH_STORE) ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
                 + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
             return;
         }
-        if ((flags & SEARCH) != 0 && !(q.fromMember || q.fromLonLat)) {
+        if (flags.contains(Flag.SEARCH) && !(q.fromMember || q.fromLonLat)) {
             c.reply.error("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + c.argString(0));
             return;
         }
-        if ((flags & SEARCH) != 0 && !(q.byRadius || q.byBox)) {
+        if (flags.contains(Flag.SEARCH) && !(q.byRadius || q.byBox)) {
             c.reply.error("ERR exactly one of BYRADIUS and BYBOX can be specified for " + c.argString(0));
             return;
         }
@@ -310,7 +313,7 @@ public final class GeoFamily {
         }
         if (z == null) {
             if (q.storeKey != null) {
-                ZSetFamily.deleteTarget(c, q.storeKey);
+                FamilyUtil.deleteTarget(c, q.storeKey);
                 c.reply.integer(0);
             } else {
                 c.reply.array(0);
@@ -318,8 +321,8 @@ public final class GeoFamily {
             return;
         }
         // COUNT means "the nearest N" unless ANY says any N will do
-        if (q.count != 0 && q.sort == 0 && !q.any) {
-            q.sort = 1;
+        if (q.count != 0 && q.sort == Sort.NONE && !q.any) {
+            q.sort = Sort.ASC;
         }
         GeoShape shape = q.byBox ? GeoShape.box(q.lon, q.lat, q.width, q.height, q.conversion)
             : GeoShape.circle(q.lon, q.lat, q.radius, q.conversion);
@@ -329,13 +332,13 @@ public final class GeoFamily {
             return;
         }
         int returned = (int) (q.count == 0 || found.size() < q.count ? found.size() : q.count);
-        if (q.sort != 0) {
-            found = sorted(found, returned, q.sort == 2);
+        if (q.sort != Sort.NONE) {
+            found = sorted(found, returned, q.sort == Sort.DESC);
         }
         if (q.storeKey == null) {
             reply(c, q, found, returned);
         } else {
-            store(c, q, found, returned, (flags & SEARCH) != 0 ? "geosearchstore" : "georadiusstore");
+            store(c, q, found, returned, flags.contains(Flag.SEARCH) ? "geosearchstore" : "georadiusstore");
         }
     }
 
@@ -400,9 +403,9 @@ public final class GeoFamily {
     }
 
     /** The optional arguments, in any order, each checked as Redis checks it while scanning. */
-    private static boolean options(Call c, int base, int flags, ZSetValue z, Request q) {
-        boolean search = (flags & SEARCH) != 0;
-        boolean storeAllowed = (flags & NO_STORE) == 0 && !search;
+    private static boolean options(Call c, int base, Set<Flag> flags, ZSetValue z, Request q) {
+        boolean search = flags.contains(Flag.SEARCH);
+        boolean storeAllowed = !flags.contains(Flag.NO_STORE) && !search;
         int remaining = c.argc() - base;
         for (int i = 0; i < remaining; i++) {
             int a = base + i;
@@ -415,13 +418,12 @@ public final class GeoFamily {
             } else if (c.argIs(a, "any")) {
                 q.any = true;
             } else if (c.argIs(a, "asc")) {
-                q.sort = 1;
+                q.sort = Sort.ASC;
             } else if (c.argIs(a, "desc")) {
-                q.sort = 2;
+                q.sort = Sort.DESC;
             } else if (c.argIs(a, "count") && i + 1 < remaining) {
-                Long n = Bytes.parseLongStrict(c.arg(a + 1));
+                Long n = Args.longOrReply(c, a + 1);
                 if (n == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return false;
                 }
                 if (n <= 0) {
@@ -434,7 +436,7 @@ public final class GeoFamily {
                 q.storeKey = c.arg(a + 1);
                 q.storeDist = c.argIs(a, "storedist");
                 i++;
-            } else if (c.argIs(a, "storedist") && search && (flags & SEARCH_STORE) != 0) {
+            } else if (c.argIs(a, "storedist") && search && flags.contains(Flag.SEARCH_STORE)) {
                 q.storeDist = true;
             } else if (c.argIs(a, "frommember") && i + 1 < remaining && search && !q.fromLonLat) {
                 if (z != null) {
@@ -503,7 +505,7 @@ public final class GeoFamily {
     /** STORE / STOREDIST / GEOSEARCHSTORE: the matches become a sorted set, replacing the key. */
     private static void store(Call c, Request q, List<GeoSearch.Point> found, int returned, String event) {
         if (returned == 0) {
-            ZSetFamily.deleteTarget(c, q.storeKey);
+            FamilyUtil.deleteTarget(c, q.storeKey);
             c.reply.integer(0);
             return;
         }

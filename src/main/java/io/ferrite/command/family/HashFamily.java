@@ -1,5 +1,7 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -46,7 +48,7 @@ public final class HashFamily {
     }
 
     private static HashValue hash(Entry e) {
-        return (HashValue) e.value;
+        return (HashValue) e.value();
     }
 
     /** A hash being written, with what is needed to account for the change afterwards. */
@@ -61,8 +63,7 @@ public final class HashFamily {
     /** Redis's hashTypeLookupWriteOrCreate: null after replying WRONGTYPE. */
     private static Target writeOrCreate(Call c, byte[] key) {
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.HASH) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.HASH)) {
             return null;
         }
         if (e == null) {
@@ -91,7 +92,7 @@ public final class HashFamily {
     }
 
     private static void done(Call c, Target t, String event) {
-        t.entry.encoding = t.hash.encoding();
+        t.entry.encoding(t.hash.encoding());
         c.ks.modified(t.entry, t.hash.memory() - t.before);
         c.ks.notify(Notify.HASH, event, t.entry.key);
     }
@@ -145,13 +146,8 @@ public final class HashFamily {
     }
 
     static void hdel(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.HASH, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.HASH) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         HashValue h = hash(e);
@@ -168,18 +164,14 @@ public final class HashFamily {
         if (deleted > 0) {
             c.ks.modified(e, h.memory() - before);
             c.ks.notify(Notify.HASH, "hdel", e.key);
-            if (h.size() == 0) {
-                c.ks.delete(e.key);
-                c.ks.notify(Notify.GENERIC, "del", e.key);
-            }
+            FamilyUtil.deleteIfEmpty(c, e.key, h.size() == 0);
         }
         c.reply.integer(deleted);
     }
 
     static void hincrby(Call c) {
-        Long incr = Bytes.parseLongStrict(c.arg(3));
+        Long incr = Args.longOrReply(c, 3);
         if (incr == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         Target t = writeOrCreate(c, c.arg(1));
@@ -245,21 +237,12 @@ public final class HashFamily {
     // ---------------------------------------------------------------- reads
 
     /** The hash at a key for reading: null after replying {@code missing} (or WRONGTYPE). */
-    private static HashValue readHash(Call c, Runnable missing) {
-        Entry e = c.ks.read(c.arg(1));
-        if (e == null) {
-            missing.run();
-            return null;
-        }
-        if (e.type != ValueType.HASH) {
-            c.reply.error(Errors.WRONGTYPE);
-            return null;
-        }
-        return hash(e);
+    private static HashValue readHash(Call c, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, c.arg(1), ValueType.HASH, missing));
     }
 
     static void hget(Call c) {
-        HashValue h = readHash(c, c.reply::nil);
+        HashValue h = readHash(c, Lookup.NIL);
         if (h != null) {
             c.reply.bulk(h.get(c.arg(2)));
         }
@@ -267,11 +250,10 @@ public final class HashFamily {
 
     static void hmget(Call c) {
         Entry e = c.ks.read(c.arg(1));
-        if (e != null && e.type != ValueType.HASH) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.HASH)) {
             return;
         }
-        HashValue h = e == null ? null : hash(e);
+        HashValue h = Lookup.value(e);
         c.reply.array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
             c.reply.bulk(h == null ? null : h.get(c.arg(i)));
@@ -279,21 +261,21 @@ public final class HashFamily {
     }
 
     static void hlen(Call c) {
-        HashValue h = readHash(c, () -> c.reply.integer(0));
+        HashValue h = readHash(c, Lookup.ZERO);
         if (h != null) {
             c.reply.integer(h.size());
         }
     }
 
     static void hstrlen(Call c) {
-        HashValue h = readHash(c, () -> c.reply.integer(0));
+        HashValue h = readHash(c, Lookup.ZERO);
         if (h != null) {
             c.reply.integer(Math.max(0, h.valueLength(c.arg(2))));
         }
     }
 
     static void hexists(Call c) {
-        HashValue h = readHash(c, () -> c.reply.integer(0));
+        HashValue h = readHash(c, Lookup.ZERO);
         if (h != null) {
             c.reply.integer(h.contains(c.arg(2)) ? 1 : 0);
         }
@@ -301,13 +283,7 @@ public final class HashFamily {
 
     static void getAll(Call c, boolean fields, boolean values) {
         boolean map = fields && values;
-        HashValue h = readHash(c, () -> {
-            if (map) {
-                c.reply.map(0);
-            } else {
-                c.reply.array(0);
-            }
-        });
+        HashValue h = readHash(c, map ? Lookup.EMPTY_MAP : Lookup.EMPTY_ARRAY);
         if (h == null) {
             return;
         }
@@ -330,9 +306,8 @@ public final class HashFamily {
 
     static void hrandfield(Call c) {
         if (c.argc() >= 3) {
-            Long l = Bytes.parseLongStrict(c.arg(2));
+            Long l = Args.longOrReply(c, 2);
             if (l == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
             if (l == Long.MIN_VALUE) {
@@ -353,7 +328,7 @@ public final class HashFamily {
             randomWithCount(c, l, withValues);
             return;
         }
-        HashValue h = readHash(c, c.reply::nil);
+        HashValue h = readHash(c, Lookup.NIL);
         if (h == null) {
             return;
         }
@@ -361,7 +336,7 @@ public final class HashFamily {
     }
 
     private static void randomWithCount(Call c, long l, boolean withValues) {
-        HashValue h = readHash(c, () -> c.reply.array(0));
+        HashValue h = readHash(c, Lookup.EMPTY_ARRAY);
         if (h == null) {
             return;
         }
@@ -451,11 +426,7 @@ public final class HashFamily {
             c.reply.error("ERR invalid cursor");
             return;
         }
-        HashValue h = readHash(c, () -> {
-            c.reply.array(2);
-            c.reply.bulk(Bytes.of("0"));
-            c.reply.array(0);
-        });
+        HashValue h = readHash(c, Lookup.EMPTY_SCAN);
         if (h == null) {
             return;
         }
@@ -464,9 +435,8 @@ public final class HashFamily {
         for (int i = 3; i < c.argc(); ) {
             int more = c.argc() - i;
             if (c.argIs(i, "count") && more >= 2) {
-                Long n = Bytes.parseLongStrict(c.arg(i + 1));
+                Long n = Args.longOrReply(c, i + 1);
                 if (n == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 if (n < 1) {

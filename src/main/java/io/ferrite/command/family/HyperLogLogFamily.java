@@ -1,9 +1,9 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
 import io.ferrite.store.MemoryEstimate;
@@ -37,8 +37,7 @@ public final class HyperLogLogFamily {
 
     /** isHLLObjectOrReply: false after replying when the key holds something that is not a HyperLogLog. */
     private static boolean isHll(Call c, Entry e) {
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return false;
         }
         if (!Hll.isValid(e.bytes())) {
@@ -71,7 +70,7 @@ public final class HyperLogLogFamily {
             }
             h = Hll.of(e.bytes());
             // dbUnshareStringValue: even an unchanged value becomes a raw string
-            e.encoding = Encoding.RAW;
+            e.encoding(Encoding.RAW);
         }
         long max = sparseMaxBytes(c);
         for (int i = 2; i < c.argc(); i++) {
@@ -122,7 +121,7 @@ public final class HyperLogLogFamily {
         if (!isHll(c, e)) {
             return;
         }
-        e.encoding = Encoding.RAW;
+        e.encoding(Encoding.RAW);
         if (Hll.cacheValid(e.bytes())) {
             c.reply.integer(Hll.cachedCardinality(e.bytes()));
             return;
@@ -198,7 +197,7 @@ public final class HyperLogLogFamily {
             return;
         }
         // dbUnshareStringValue
-        e.encoding = Encoding.RAW;
+        e.encoding(Encoding.RAW);
         switch (sub.toLowerCase(java.util.Locale.ROOT)) {
             case "getreg" -> {
                 if (!toDense(c, e)) {
@@ -242,7 +241,7 @@ public final class HyperLogLogFamily {
             c.reply.error(CORRUPT);
             return false;
         }
-        e.value = h.bytes();
+        e.value(h.bytes());
         c.ks.resized(e, MemoryEstimate.bytes(h.bytes().length) - MemoryEstimate.bytes(old.length));
         return true;
     }

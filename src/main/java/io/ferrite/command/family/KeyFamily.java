@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.LruClock;
@@ -20,7 +21,9 @@ import io.ferrite.store.ValueType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Generic key commands and database commands (Redis db.c, expire.c, object.c). */
@@ -28,7 +31,6 @@ public final class KeyFamily {
     private KeyFamily() {
     }
 
-    static final String INT_OUT_OF_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
     static final String LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. "
         + "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
     static final String LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. "
@@ -100,9 +102,9 @@ public final class KeyFamily {
             ks.read(key);
             return null;
         }
-        int lru = e.lru;
+        int lru = e.lru();
         ks.read(key);
-        e.lru = lru;
+        e.lru(lru);
         return e;
     }
 
@@ -111,33 +113,19 @@ public final class KeyFamily {
         return c.server.engine().shard(0).databases();
     }
 
-    /** Redis's getIntFromObjectOrReply(c, o, &id, NULL): null after replying the error. */
-    static Integer intArg(Call c, int i, String message) {
-        Long v = Bytes.parseLongStrict(c.arg(i));
-        if (v == null) {
-            c.reply.error(message != null ? message : Errors.NOT_INTEGER);
-            return null;
-        }
-        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            c.reply.error(message != null ? message : INT_OUT_OF_RANGE);
-            return null;
-        }
-        return v.intValue();
-    }
-
     /**
      * A copy of a value for COPY: strings are immutable byte[] once stored (every string command
      * replaces the array rather than writing into it), so the copy shares it. Each collection type
      * adds its deep copy here.
      */
     static Object copyValue(Entry e) {
-        if (e.type == ValueType.STRING) {
-            return e.value;
+        if (e.type() == ValueType.STRING) {
+            return e.value();
         }
-        if (e.value instanceof CollectionValue v) {
+        if (e.value() instanceof CollectionValue v) {
             return v.copy();
         }
-        throw new IllegalStateException("COPY of type " + e.type + " is not implemented");
+        throw new IllegalStateException("COPY of type " + e.type() + " is not implemented");
     }
 
     // ---------------------------------------------------------------- DEL EXISTS TYPE TOUCH
@@ -181,7 +169,7 @@ public final class KeyFamily {
 
     static void type(Call c) {
         Entry e = readNoTouch(c.ks, c.arg(1));
-        c.reply.simple(e == null ? "none" : e.type.redisName());
+        c.reply.simple(e == null ? "none" : e.type().redisName());
     }
 
     static void touch(Call c) {
@@ -196,39 +184,36 @@ public final class KeyFamily {
 
     // ---------------------------------------------------------------- expiry
 
-    private static final int EXPIRE_NX = 1;
-    private static final int EXPIRE_XX = 2;
-    private static final int EXPIRE_GT = 4;
-    private static final int EXPIRE_LT = 8;
+    /** EXPIRE's NX XX GT LT: when the new expiry may replace the current one. */
+    private enum Condition { NX, XX, GT, LT }
 
     /** EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT: Redis's expireGenericCommand. */
     static void expire(Call c, long basetime, boolean seconds) {
-        int flags = 0;
+        Set<Condition> only = c.argc() > 3 ? EnumSet.noneOf(Condition.class) : Set.of();
         for (int j = 3; j < c.argc(); j++) {
             if (c.argIs(j, "nx")) {
-                flags |= EXPIRE_NX;
+                only.add(Condition.NX);
             } else if (c.argIs(j, "xx")) {
-                flags |= EXPIRE_XX;
+                only.add(Condition.XX);
             } else if (c.argIs(j, "gt")) {
-                flags |= EXPIRE_GT;
+                only.add(Condition.GT);
             } else if (c.argIs(j, "lt")) {
-                flags |= EXPIRE_LT;
+                only.add(Condition.LT);
             } else {
                 c.reply.error("ERR Unsupported option " + c.argString(j));
                 return;
             }
         }
-        if ((flags & EXPIRE_NX) != 0 && (flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) != 0) {
+        if (only.contains(Condition.NX) && only.size() > 1) {
             c.reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");
             return;
         }
-        if ((flags & EXPIRE_GT) != 0 && (flags & EXPIRE_LT) != 0) {
+        if (only.contains(Condition.GT) && only.contains(Condition.LT)) {
             c.reply.error("ERR GT and LT options at the same time are not compatible");
             return;
         }
-        Long parsed = Bytes.parseLongStrict(c.arg(2));
+        Long parsed = Args.longOrReply(c, 2);
         if (parsed == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         long when = parsed;
@@ -250,21 +235,21 @@ public final class KeyFamily {
             c.reply.integer(0);
             return;
         }
-        if (flags != 0) {
+        if (!only.isEmpty()) {
             long current = e.expireAt();
-            if ((flags & EXPIRE_NX) != 0 && current != Entry.NO_EXPIRY) {
+            if (only.contains(Condition.NX) && current != Entry.NO_EXPIRY) {
                 c.reply.integer(0);
                 return;
             }
-            if ((flags & EXPIRE_XX) != 0 && current == Entry.NO_EXPIRY) {
+            if (only.contains(Condition.XX) && current == Entry.NO_EXPIRY) {
                 c.reply.integer(0);
                 return;
             }
-            if ((flags & EXPIRE_GT) != 0 && (when <= current || current == Entry.NO_EXPIRY)) {
+            if (only.contains(Condition.GT) && (when <= current || current == Entry.NO_EXPIRY)) {
                 c.reply.integer(0);
                 return;
             }
-            if ((flags & EXPIRE_LT) != 0 && current != Entry.NO_EXPIRY && when >= current) {
+            if (only.contains(Condition.LT) && current != Entry.NO_EXPIRY && when >= current) {
                 c.reply.integer(0);
                 return;
             }
@@ -339,13 +324,13 @@ public final class KeyFamily {
             }
             ks.delete(dst);
         }
-        ValueType type = o.type;
-        Object value = o.value;
-        Encoding encoding = o.encoding;
-        int lru = o.lru;
+        ValueType type = o.type();
+        Object value = o.value();
+        Encoding encoding = o.encoding();
+        int lru = o.lru();
         ks.delete(src);
         Entry n = ks.add(dst, type, value, encoding);
-        n.lru = lru;
+        n.lru(lru);
         if (expire != Entry.NO_EXPIRY) {
             ks.expire(n, expire);
         }
@@ -367,7 +352,7 @@ public final class KeyFamily {
             if (c.argIs(j, "replace")) {
                 replace = true;
             } else if (c.argIs(j, "db") && additional >= 1) {
-                Integer id = intArg(c, j + 1, null);
+                Integer id = Args.intOrReply(c, j + 1);
                 if (id == null) {
                     return;
                 }
@@ -406,7 +391,7 @@ public final class KeyFamily {
         if (delete) {
             dst.delete(newKey);
         }
-        Entry n = dst.add(newKey, o.type, value, o.encoding);
+        Entry n = dst.add(newKey, o.type(), value, o.encoding());
         if (expire != Entry.NO_EXPIRY) {
             dst.expire(n, expire);
         }
@@ -416,7 +401,7 @@ public final class KeyFamily {
 
     static void move(Call c) {
         Keyspace ks = c.ks;
-        Integer id = intArg(c, 2, null);
+        Integer id = Args.intOrReply(c, 2);
         if (id == null) {
             return;
         }
@@ -440,13 +425,13 @@ public final class KeyFamily {
             return;
         }
         long expire = o.expireAt();
-        ValueType type = o.type;
-        Object value = o.value;
-        Encoding encoding = o.encoding;
-        int lru = o.lru;
+        ValueType type = o.type();
+        Object value = o.value();
+        Encoding encoding = o.encoding();
+        int lru = o.lru();
         ks.delete(key);
         Entry n = dst.add(key, type, value, encoding);
-        n.lru = lru;
+        n.lru(lru);
         if (expire != Entry.NO_EXPIRY) {
             dst.expire(n, expire);
         }
@@ -468,7 +453,7 @@ public final class KeyFamily {
             c.reply.nil();
             return;
         }
-        c.reply.bulk(e.encoding.redisName());
+        c.reply.bulk(e.encoding().redisName());
     }
 
     static void objectFreq(Call c) {
@@ -482,7 +467,7 @@ public final class KeyFamily {
             return;
         }
         // the LFU counter lives in the low 8 bits, as in Redis's robj.lru under an LFU policy
-        c.reply.integer(e.lru & 0xFF);
+        c.reply.integer(e.lru() & 0xFF);
     }
 
     static void objectIdletime(Call c) {
@@ -495,7 +480,7 @@ public final class KeyFamily {
             c.reply.error(LFU_SELECTED);
             return;
         }
-        c.reply.integer(LruClock.idleMillis(e.lru, c.now()) / 1000);
+        c.reply.integer(LruClock.idleMillis(e.lru(), c.now()) / 1000);
     }
 
     static void objectRefcount(Call c) {
@@ -509,7 +494,7 @@ public final class KeyFamily {
 
     /** Strings Redis stores as one of its shared integer objects (0..9999, "int" encoding). */
     private static boolean isSharedInteger(Entry e) {
-        if (e.type != ValueType.STRING || e.encoding != Encoding.INT) {
+        if (e.type() != ValueType.STRING || e.encoding() != Encoding.INT) {
             return false;
         }
         Long v = Bytes.parseLongStrict(e.bytes());
@@ -689,7 +674,7 @@ public final class KeyFamily {
                     if (o.pattern != null && !Glob.match(o.pattern, e.key)) {
                         return;
                     }
-                    if (o.type != null && e.type != wanted) {
+                    if (o.type != null && e.type() != wanted) {
                         return;
                     }
                     part.keys.add(e.key);

@@ -1,5 +1,7 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
@@ -50,29 +52,35 @@ public final class ListFamily {
     }
 
     private static ListValue list(Entry e) {
-        return (ListValue) e.value;
+        return (ListValue) e.value();
     }
 
     /** Accounts a change made to a list in place and reports it as {@code event}, deleting the key if the list became empty. */
     private static void changed(Call c, Entry e, ListValue l, long memoryBefore, String event) {
         c.ks.modified(e, l.memory() - memoryBefore);
         c.ks.notify(Notify.LIST, event, e.key);
-        if (l.isEmpty()) {
-            c.ks.delete(e.key);
-            c.ks.notify(Notify.GENERIC, "del", e.key);
+        FamilyUtil.deleteIfEmpty(c, e.key, l.isEmpty());
+    }
+
+    /** A list's ends as LMOVE, BLMOVE, LMPOP and BLMPOP name them. */
+    enum End {
+        LEFT, RIGHT;
+
+        boolean head() {
+            return this == LEFT;
         }
     }
 
-    /** Redis's getListPositionFromObjectOrReply: 1 for LEFT, 0 for RIGHT, -1 after a syntax error. */
-    static int position(Call c, int i) {
+    /** Redis's getListPositionFromObjectOrReply: the end named by argument {@code i}, or null after a syntax error. */
+    static End position(Call c, int i) {
         if (c.argIs(i, "left")) {
-            return 1;
+            return End.LEFT;
         }
         if (c.argIs(i, "right")) {
-            return 0;
+            return End.RIGHT;
         }
         c.reply.error(Errors.SYNTAX);
-        return -1;
+        return null;
     }
 
     // ---------------------------------------------------------------- push and pop
@@ -80,8 +88,7 @@ public final class ListFamily {
     static void push(Call c, boolean head, boolean onlyExisting) {
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.LIST)) {
             return;
         }
         if (e == null) {
@@ -110,25 +117,14 @@ public final class ListFamily {
         boolean hasCount = c.argc() == 3;
         long count = 0;
         if (hasCount) {
-            // getPositiveLongFromObjectOrReply: its message covers a non-integer too
-            Long v = Bytes.parseLongStrict(c.arg(2));
-            if (v == null || v < 0) {
-                c.reply.error(OUT_OF_RANGE_POSITIVE);
+            Long v = Args.atLeastOrReply(c, 2, 0, OUT_OF_RANGE_POSITIVE);
+            if (v == null) {
                 return;
             }
             count = v;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, hasCount ? Lookup.NIL_ARRAY : Lookup.NIL);
         if (e == null) {
-            if (hasCount) {
-                c.reply.nilArray();
-            } else {
-                c.reply.nil();
-            }
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         if (hasCount && count == 0) {
@@ -153,62 +149,21 @@ public final class ListFamily {
         }
     }
 
-    /**
-     * LMPOP's and BLMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
-     * lmpopGenericCommand): {numkeys, where (1 LEFT, 0 RIGHT), count}, or null after the error reply.
-     */
-    static long[] mpopArgs(Call c, int numkeysIdx) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
-        if (numkeys == null || numkeys < 1) {
-            c.reply.error("ERR numkeys should be greater than 0");
-            return null;
-        }
-        long whereIdx = numkeysIdx + numkeys + 1;
-        if (whereIdx < 0 || whereIdx >= c.argc()) {
-            c.reply.error(Errors.SYNTAX);
-            return null;
-        }
-        int where = position(c, (int) whereIdx);
-        if (where < 0) {
-            return null;
-        }
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
-            int more = c.argc() - 1 - j;
-            if (count == -1 && c.argIs(j, "count") && more > 0) {
-                j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
-                if (v == null || v < 1) {
-                    c.reply.error("ERR count should be greater than 0");
-                    return null;
-                }
-                count = v;
-            } else {
-                c.reply.error(Errors.SYNTAX);
-                return null;
-            }
-        }
-        return new long[] {numkeys, where, count == -1 ? 1 : count};
-    }
-
     static void lmpop(Call c) {
-        long[] a = mpopArgs(c, 1);
+        MultiPop<End> a = MultiPop.parse(c, 1, ListFamily::position);
         if (a == null) {
             return;
         }
-        int where = (int) a[1];
-        long count = a[2];
-        for (int i = 2; i < 2 + a[0]; i++) {
+        for (int i = 2; i < 2 + a.numkeys(); i++) {
             byte[] key = c.arg(i);
             Entry e = c.ks.write(key);
             if (e == null) {
                 continue;
             }
-            if (e.type != ValueType.LIST) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, e, ValueType.LIST)) {
                 return;
             }
-            popManyWithKey(c, e, where == 1, count);
+            popManyWithKey(c, e, a.end().head(), a.count());
             return;
         }
         c.reply.nilArray();
@@ -217,30 +172,24 @@ public final class ListFamily {
     // ---------------------------------------------------------------- LMOVE RPOPLPUSH
 
     static void lmove(Call c) {
-        int from = position(c, 3);
-        if (from < 0) {
+        End from = position(c, 3);
+        if (from == null) {
             return;
         }
-        int to = position(c, 4);
-        if (to < 0) {
+        End to = position(c, 4);
+        if (to == null) {
             return;
         }
-        move(c, c.arg(1), c.arg(2), from == 1, to == 1);
+        move(c, c.arg(1), c.arg(2), from.head(), to.head());
     }
 
     static void move(Call c, byte[] src, byte[] dst, boolean fromHead, boolean toHead) {
-        Entry se = c.ks.write(src);
+        Entry se = Lookup.writeOrReply(c, src, ValueType.LIST, Lookup.NIL);
         if (se == null) {
-            c.reply.nil();
-            return;
-        }
-        if (se.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         Entry de = c.ks.write(dst);
-        if (de != null && de.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, de, ValueType.LIST)) {
             return;
         }
         ListValue sl = list(se);
@@ -271,34 +220,24 @@ public final class ListFamily {
     // ---------------------------------------------------------------- reads
 
     /** The list at a key for reading: null after replying {@code missing} (or WRONGTYPE). */
-    private static ListValue readList(Call c, Runnable missing) {
-        Entry e = c.ks.read(c.arg(1));
-        if (e == null) {
-            missing.run();
-            return null;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
-            return null;
-        }
-        return list(e);
+    private static ListValue readList(Call c, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, c.arg(1), ValueType.LIST, missing));
     }
 
     static void llen(Call c) {
-        ListValue l = readList(c, () -> c.reply.integer(0));
+        ListValue l = readList(c, Lookup.ZERO);
         if (l != null) {
             c.reply.integer(l.size());
         }
     }
 
     static void lindex(Call c) {
-        ListValue l = readList(c, c.reply::nil);
+        ListValue l = readList(c, Lookup.NIL);
         if (l == null) {
             return;
         }
-        Long index = Bytes.parseLongStrict(c.arg(2));
+        Long index = Args.longOrReply(c, 2);
         if (index == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         long i = index < 0 ? l.size() + index : index;
@@ -317,7 +256,7 @@ public final class ListFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        ListValue l = readList(c, () -> c.reply.array(0));
+        ListValue l = readList(c, Lookup.EMPTY_ARRAY);
         if (l == null) {
             return;
         }
@@ -355,9 +294,8 @@ public final class ListFamily {
             int more = c.argc() - 1 - j;
             if (c.argIs(j, "rank") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
+                Long v = Args.longOrReply(c, j);
                 if (v == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 if (v == 0) {
@@ -368,17 +306,15 @@ public final class ListFamily {
                 rank = v;
             } else if (c.argIs(j, "count") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
-                if (v == null || v < 0) {
-                    c.reply.error("ERR COUNT can't be negative");
+                Long v = Args.atLeastOrReply(c, j, 0, "ERR COUNT can't be negative");
+                if (v == null) {
                     return;
                 }
                 count = v;
             } else if (c.argIs(j, "maxlen") && more > 0) {
                 j++;
-                Long v = Bytes.parseLongStrict(c.arg(j));
-                if (v == null || v < 0) {
-                    c.reply.error("ERR MAXLEN can't be negative");
+                Long v = Args.atLeastOrReply(c, j, 0, "ERR MAXLEN can't be negative");
+                if (v == null) {
                     return;
                 }
                 maxlen = v;
@@ -391,17 +327,8 @@ public final class ListFamily {
             rank = -rank; // Long.MIN_VALUE stays negative, as in C: every match then qualifies
             fromHead = false;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.LIST, count != -1 ? Lookup.EMPTY_ARRAY : Lookup.NIL);
         if (e == null) {
-            if (count != -1) {
-                c.reply.array(0);
-            } else {
-                c.reply.nil();
-            }
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);
@@ -449,18 +376,12 @@ public final class ListFamily {
     // ---------------------------------------------------------------- changes in the middle
 
     static void lset(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.NO_SUCH_KEY);
         if (e == null) {
-            c.reply.error(Errors.NO_SUCH_KEY);
             return;
         }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
-            return;
-        }
-        Long index = Bytes.parseLongStrict(c.arg(2));
+        Long index = Args.longOrReply(c, 2);
         if (index == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         ListValue l = list(e);
@@ -485,13 +406,8 @@ public final class ListFamily {
             c.reply.error(Errors.SYNTAX);
             return;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);
@@ -509,18 +425,12 @@ public final class ListFamily {
     }
 
     static void lrem(Call c) {
-        Long toRemove = Bytes.parseLongStrict(c.arg(2));
+        Long toRemove = Args.longOrReply(c, 2);
         if (toRemove == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);
@@ -543,13 +453,8 @@ public final class ListFamily {
             c.reply.error(Errors.NOT_INTEGER);
             return;
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.OK);
         if (e == null) {
-            c.reply.ok();
-            return;
-        }
-        if (e.type != ValueType.LIST) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         ListValue l = list(e);

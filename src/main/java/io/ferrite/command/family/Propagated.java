@@ -52,15 +52,15 @@ final class Propagated {
     static void xclaim(Call c, byte[] key, byte[] group, StreamId id,
                        PendingEntry p, ConsumerGroup g) {
         if (c.propagating()) {
-            c.alsoPropagate(XCLAIM, key, group, p.consumer.name, ZERO, id.bytes(), TIME, number(p.deliveryTime),
-                RETRYCOUNT, number(p.deliveryCount), FORCE, JUSTID, LASTID, g.lastId.bytes());
+            c.alsoPropagate(XCLAIM, key, group, p.consumer().name, ZERO, id.bytes(), TIME, number(p.deliveryTime()),
+                RETRYCOUNT, number(p.deliveryCount()), FORCE, JUSTID, LASTID, g.lastId().bytes());
         }
     }
 
     /** Redis's streamPropagateGroupID: the group's last ID and entries-read counter. */
     static void groupId(Call c, byte[] key, ConsumerGroup g) {
         if (c.propagating()) {
-            c.alsoPropagate(XGROUP, SETID, key, g.name, g.lastId.bytes(), ENTRIESREAD, number(g.entriesRead));
+            c.alsoPropagate(XGROUP, SETID, key, g.name, g.lastId().bytes(), ENTRIESREAD, number(g.entriesRead()));
         }
     }
 

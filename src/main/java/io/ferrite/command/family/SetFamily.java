@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.store.Bytes;
 import io.ferrite.store.BytesKey;
 import io.ferrite.store.Entry;
 import io.ferrite.store.Glob;
@@ -48,34 +49,21 @@ public final class SetFamily {
 
     // ---------------------------------------------------------------- helpers
 
-    private static final Object WRONG = new Object();
-
     static long maxIntset(Call c) {
         return c.server.config().getLong("set-max-intset-entries");
     }
 
-    /** The set at key for reading: its value, null when absent, or {@link #WRONG} after replying WRONGTYPE. */
-    private static Object readSet(Call c, byte[] key) {
-        Entry e = c.ks.read(key);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return WRONG;
-        }
-        return e.value;
+    /** The set at key for reading: null after replying {@code missing} (or WRONGTYPE). */
+    private static SetValue readSet(Call c, byte[] key, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, key, ValueType.SET, missing));
     }
 
     /** Reports an in-place change and deletes the key when the set became empty. */
     private static void changed(Call c, Entry e, SetValue s, long before, String event) {
-        e.encoding = s.encoding();
+        e.encoding(s.encoding());
         c.ks.modified(e, s.memory() - before);
         c.ks.notify(Notify.SET, event, e.key);
-        if (s.size() == 0) {
-            c.ks.delete(e.key);
-            c.ks.notify(Notify.GENERIC, "del", e.key);
-        }
+        FamilyUtil.deleteIfEmpty(c, e.key, s.size() == 0);
     }
 
     /** Redis's setKey for a computed set: replaces any value at {@code key} (a "new" key only if absent), dropping its TTL. */
@@ -84,20 +72,12 @@ public final class SetFamily {
         c.ks.notify(Notify.SET, event, key);
     }
 
-    /** A store command's empty result: the destination goes, reported as "del" if it existed. */
-    private static void deleteTarget(Call c, byte[] key) {
-        if (c.ks.delete(key)) {
-            c.ks.notify(Notify.GENERIC, "del", key);
-        }
-    }
-
     // ---------------------------------------------------------------- commands
 
     static void sadd(Call c) {
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.SET)) {
             return;
         }
         long max = maxIntset(c);
@@ -112,7 +92,7 @@ public final class SetFamily {
             c.ks.add(key, ValueType.SET, s, s.encoding());
             c.ks.notify(Notify.SET, "sadd", key);
         } else {
-            SetValue s = (SetValue) e.value;
+            SetValue s = (SetValue) e.value();
             long before = s.memory();
             for (int i = 2; i < c.argc(); i++) {
                 if (s.add(c.arg(i), max)) {
@@ -127,16 +107,11 @@ public final class SetFamily {
     }
 
     static void srem(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.SET, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
             return;
         }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return;
-        }
-        SetValue s = (SetValue) e.value;
+        SetValue s = (SetValue) e.value();
         long before = s.memory();
         long removed = 0;
         for (int i = 2; i < c.argc(); i++) {
@@ -154,42 +129,36 @@ public final class SetFamily {
     }
 
     static void scard(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        SetValue s = readSet(c, c.arg(1), Lookup.ZERO);
+        if (s != null) {
+            c.reply.integer(s.size());
         }
-        c.reply.integer(o == null ? 0 : ((SetValue) o).size());
     }
 
     static void sismember(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        SetValue s = readSet(c, c.arg(1), Lookup.ZERO);
+        if (s != null) {
+            c.reply.integer(s.contains(c.arg(2)) ? 1 : 0);
         }
-        c.reply.integer(o != null && ((SetValue) o).contains(c.arg(2)) ? 1 : 0);
     }
 
     static void smismember(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.SET)) {
             return;
         }
+        SetValue s = Lookup.value(e);
         c.reply.array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            c.reply.integer(o != null && ((SetValue) o).contains(c.arg(i)) ? 1 : 0);
+            c.reply.integer(s != null && s.contains(c.arg(i)) ? 1 : 0);
         }
     }
 
     static void smembers(Call c) {
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
+        SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_SET);
+        if (s == null) {
             return;
         }
-        if (o == null) {
-            c.reply.set(0);
-            return;
-        }
-        SetValue s = (SetValue) o;
         c.reply.set(s.size());
         s.forEach(c.reply::bulk);
     }
@@ -204,16 +173,11 @@ public final class SetFamily {
             spopCount(c, key);
             return;
         }
-        Entry e = c.ks.write(key);
+        Entry e = Lookup.writeOrReply(c, key, ValueType.SET, Lookup.NIL);
         if (e == null) {
-            c.reply.nil();
             return;
         }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return;
-        }
-        SetValue s = (SetValue) e.value;
+        SetValue s = (SetValue) e.value();
         long before = s.memory();
         byte[] m = s.pop(ThreadLocalRandom.current());
         changed(c, e, s, before, "spop");
@@ -223,25 +187,19 @@ public final class SetFamily {
     }
 
     private static void spopCount(Call c, byte[] key) {
-        Long l = Bytes.parseLongStrict(c.arg(2));
-        if (l == null || l < 0) {
-            c.reply.error(POSITIVE);
+        Long l = Args.atLeastOrReply(c, 2, 0, POSITIVE);
+        if (l == null) {
             return;
         }
-        Entry e = c.ks.write(key);
+        Entry e = Lookup.writeOrReply(c, key, ValueType.SET, Lookup.EMPTY_SET);
         if (e == null) {
-            c.reply.set(0);
-            return;
-        }
-        if (e.type != ValueType.SET) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         if (l == 0) {
             c.reply.set(0);
             return;
         }
-        SetValue s = (SetValue) e.value;
+        SetValue s = (SetValue) e.value();
         if (l >= s.size()) {
             // Redis replies the whole set as SUNION of it would, then deletes the key
             SetValue copy = SetValue.intset();
@@ -278,21 +236,15 @@ public final class SetFamily {
             srandmemberCount(c);
             return;
         }
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        SetValue s = readSet(c, c.arg(1), Lookup.NIL);
+        if (s != null) {
+            c.reply.bulk(s.random(ThreadLocalRandom.current()));
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        c.reply.bulk(((SetValue) o).random(ThreadLocalRandom.current()));
     }
 
     private static void srandmemberCount(Call c) {
-        Long l = Bytes.parseLongStrict(c.arg(2));
+        Long l = Args.longOrReply(c, 2);
         if (l == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         if (l == Long.MIN_VALUE) {
@@ -301,15 +253,14 @@ public final class SetFamily {
         }
         boolean uniq = l >= 0;
         long count = Math.abs(l);
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
+        SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_ARRAY);
+        if (s == null) {
             return;
         }
-        if (o == null || count == 0) {
+        if (count == 0) {
             c.reply.array(0);
             return;
         }
-        SetValue s = (SetValue) o;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (!uniq || count == 1) {
             if (FamilyUtil.tooManyRandomPicks(c, count, false)) {
@@ -360,11 +311,10 @@ public final class SetFamily {
             c.reply.integer(0);
             return;
         }
-        if (src.type != ValueType.SET || (dst != null && dst.type != ValueType.SET)) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, src, ValueType.SET) || Lookup.wrongType(c, dst, ValueType.SET)) {
             return;
         }
-        SetValue s = (SetValue) src.value;
+        SetValue s = (SetValue) src.value();
         if (Arrays.equals(srcKey, dstKey)) {
             c.reply.integer(s.contains(m) ? 1 : 0);
             return;
@@ -382,7 +332,7 @@ public final class SetFamily {
             c.ks.add(dstKey, ValueType.SET, d, d.encoding());
             c.ks.notify(Notify.SET, "sadd", dstKey);
         } else {
-            SetValue d = (SetValue) dst.value;
+            SetValue d = (SetValue) dst.value();
             long dBefore = d.memory();
             if (d.add(m, max)) {
                 changed(c, dst, d, dBefore, "sadd");
@@ -395,11 +345,11 @@ public final class SetFamily {
     private static SetValue[] lookupSets(Call c, int from, int n) {
         SetValue[] sets = new SetValue[n];
         for (int j = 0; j < n; j++) {
-            Object o = readSet(c, c.arg(from + j));
-            if (o == WRONG) {
+            Entry e = c.ks.read(c.arg(from + j));
+            if (Lookup.wrongType(c, e, ValueType.SET)) {
                 return null;
             }
-            sets[j] = (SetValue) o;
+            sets[j] = Lookup.value(e);
         }
         return sets;
     }
@@ -418,7 +368,7 @@ public final class SetFamily {
         }
         if (empty) {
             if (dstKey != null) {
-                deleteTarget(c, dstKey);
+                FamilyUtil.deleteTarget(c, dstKey);
                 c.reply.integer(0);
             } else if (cardOnly) {
                 c.reply.integer(0);
@@ -469,15 +419,14 @@ public final class SetFamily {
         if (d.size() > 0) {
             store(c, dstKey, d, "sinterstore");
         } else {
-            deleteTarget(c, dstKey);
+            FamilyUtil.deleteTarget(c, dstKey);
         }
         c.reply.integer(d.size());
     }
 
     static void sintercard(Call c) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(1));
-        if (numkeys == null || numkeys < 1) {
-            c.reply.error(NUMKEYS);
+        Long numkeys = Args.atLeastOrReply(c, 1, 1, NUMKEYS);
+        if (numkeys == null) {
             return;
         }
         if (numkeys > c.argc() - 2) {
@@ -489,9 +438,8 @@ public final class SetFamily {
             int more = c.argc() - 1 - j;
             if (c.argIs(j, "limit") && more > 0) {
                 j++;
-                Long l = Bytes.parseLongStrict(c.arg(j));
-                if (l == null || l < 0) {
-                    c.reply.error(LIMIT_NEGATIVE);
+                Long l = Args.atLeastOrReply(c, j, 0, LIMIT_NEGATIVE);
+                if (l == null) {
                     return;
                 }
                 limit = l;
@@ -542,7 +490,7 @@ public final class SetFamily {
         if (d.size() > 0) {
             store(c, dstKey, d, diff ? "sdiffstore" : "sunionstore");
         } else {
-            deleteTarget(c, dstKey);
+            FamilyUtil.deleteTarget(c, dstKey);
         }
         c.reply.integer(d.size());
     }
@@ -553,19 +501,14 @@ public final class SetFamily {
             c.reply.error("ERR invalid cursor");
             return;
         }
-        Object o = readSet(c, c.arg(1));
-        if (o == WRONG) {
-            return;
-        }
-        if (o == null) {
-            emptyScan(c);
+        SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_SCAN);
+        if (s == null) {
             return;
         }
         ScanOptions opt = ScanOptions.parse(c, 3);
         if (opt == null) {
             return;
         }
-        SetValue s = (SetValue) o;
         List<byte[]> out = new ArrayList<>();
         long cur = cursor;
         long maxIterations = opt.count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : opt.count * 10;
@@ -583,12 +526,6 @@ public final class SetFamily {
         }
     }
 
-    static void emptyScan(Call c) {
-        c.reply.array(2);
-        c.reply.bulk(Bytes.of("0"));
-        c.reply.array(0);
-    }
-
     /** The options of SSCAN, HSCAN-like ZSCAN: COUNT and MATCH (TYPE is SCAN's only). */
     static final class ScanOptions {
         long count = 10;
@@ -600,9 +537,8 @@ public final class SetFamily {
             while (i < c.argc()) {
                 int j = c.argc() - i;
                 if (c.argIs(i, "count") && j >= 2) {
-                    Long n = Bytes.parseLongStrict(c.arg(i + 1));
+                    Long n = Args.longOrReply(c, i + 1);
                     if (n == null) {
-                        c.reply.error(Errors.NOT_INTEGER);
                         return null;
                     }
                     if (n < 1) {

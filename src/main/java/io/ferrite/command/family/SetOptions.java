@@ -12,26 +12,32 @@ import io.ferrite.store.Entry;
 final class SetOptions {
     enum Mode { SET, GETEX }
 
-    static final int NONE = 0;
-    static final int EX = 1;
-    static final int PX = 2;
-    static final int EXAT = 3;
-    static final int PXAT = 4;
+    /** Which of EX PX EXAT PXAT gave the expire time, or NONE. */
+    enum Unit {
+        NONE, EX, PX, EXAT, PXAT;
+
+        boolean seconds() {
+            return this == EX || this == EXAT;
+        }
+
+        boolean absolute() {
+            return this == EXAT || this == PXAT;
+        }
+    }
 
     boolean nx;
     boolean xx;
     boolean get;
     boolean keepTtl;
     boolean persist;
-    /** Which of EX PX EXAT PXAT was given, or {@link #NONE}. */
-    int unit = NONE;
+    Unit unit = Unit.NONE;
     /** The expire argument as given. */
     byte[] expire;
     /** Absolute Unix ms after {@link #resolveExpire}, or {@link Entry#NO_EXPIRY}. */
     long expireAt = Entry.NO_EXPIRY;
 
     boolean absolute() {
-        return unit == EXAT || unit == PXAT;
+        return unit.absolute();
     }
 
     /**
@@ -50,19 +56,19 @@ final class SetOptions {
         for (int j = from; j < c.argc(); j++) {
             byte[] opt = c.arg(j);
             boolean hasNext = j < c.argc() - 1;
-            int unit = o.unit;
+            Unit unit = o.unit;
             if (set && Bytes.is(opt, "nx") && !o.xx) {
                 o.nx = true;
             } else if (set && Bytes.is(opt, "xx") && !o.nx) {
                 o.xx = true;
             } else if (set && Bytes.is(opt, "get")) {
                 o.get = true;
-            } else if (set && Bytes.is(opt, "keepttl") && !o.persist && unit == NONE) {
+            } else if (set && Bytes.is(opt, "keepttl") && !o.persist && unit == Unit.NONE) {
                 o.keepTtl = true;
-            } else if (!set && Bytes.is(opt, "persist") && unit == NONE && !o.keepTtl) {
+            } else if (!set && Bytes.is(opt, "persist") && unit == Unit.NONE && !o.keepTtl) {
                 o.persist = true;
-            } else if (hasNext && !o.keepTtl && !o.persist && timeOption(opt) != NONE
-                && (unit == NONE || unit == timeOption(opt))) {
+            } else if (hasNext && !o.keepTtl && !o.persist && timeOption(opt) != Unit.NONE
+                && (unit == Unit.NONE || unit == timeOption(opt))) {
                 o.unit = timeOption(opt);
                 o.expire = c.arg(++j);
             } else {
@@ -73,25 +79,25 @@ final class SetOptions {
         return o;
     }
 
-    private static int timeOption(byte[] opt) {
+    private static Unit timeOption(byte[] opt) {
         if (Bytes.is(opt, "ex")) {
-            return EX;
+            return Unit.EX;
         }
         if (Bytes.is(opt, "px")) {
-            return PX;
+            return Unit.PX;
         }
         if (Bytes.is(opt, "exat")) {
-            return EXAT;
+            return Unit.EXAT;
         }
         if (Bytes.is(opt, "pxat")) {
-            return PXAT;
+            return Unit.PXAT;
         }
-        return NONE;
+        return Unit.NONE;
     }
 
     /** Sets {@link #expireAt} from the expire argument, if any; false after replying an error. */
     boolean resolveExpire(Call c, String command) {
-        if (unit == NONE) {
+        if (unit == Unit.NONE) {
             return true;
         }
         long at = expireAt(c, expire, unit, command);
@@ -106,14 +112,14 @@ final class SetOptions {
      * Redis's getExpireMillisecondsOrReply: the absolute expiry in Unix ms, or
      * {@link Entry#NO_EXPIRY} after replying the error.
      */
-    static long expireAt(Call c, byte[] arg, int unit, String command) {
+    static long expireAt(Call c, byte[] arg, Unit unit, String command) {
         Long parsed = Bytes.parseLongStrict(arg);
         if (parsed == null) {
             c.reply.error(Errors.NOT_INTEGER);
             return Entry.NO_EXPIRY;
         }
         long v = parsed;
-        boolean seconds = unit == EX || unit == EXAT;
+        boolean seconds = unit.seconds();
         if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
             c.reply.error(Errors.invalidExpire(command));
             return Entry.NO_EXPIRY;
@@ -121,7 +127,7 @@ final class SetOptions {
         if (seconds) {
             v *= 1000;
         }
-        if (unit == EX || unit == PX) {
+        if (unit == Unit.EX || unit == Unit.PX) {
             long now = c.now();
             if (v > Long.MAX_VALUE - now) {
                 c.reply.error(Errors.invalidExpire(command));

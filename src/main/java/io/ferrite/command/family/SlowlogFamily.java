@@ -1,12 +1,12 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.stats.SlowLog;
-import io.ferrite.store.Bytes;
 
 import java.util.Comparator;
 import java.util.List;
@@ -67,9 +67,8 @@ public final class SlowlogFamily {
             }
             long count = 10;
             if (c.argc() == 3) {
-                Long n = Bytes.parseLongStrict(c.arg(2));
-                if (n == null || n < -1) {
-                    c.reply.error("ERR count should be greater than or equal to -1");
+                Long n = Args.atLeastOrReply(c, 2, -1, "ERR count should be greater than or equal to -1");
+                if (n == null) {
                     return;
                 }
                 count = n;

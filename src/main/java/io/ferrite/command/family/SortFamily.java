@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Lookup;
+import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandKeys;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.engine.Notify;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -18,7 +19,9 @@ import io.ferrite.store.zset.ZSetValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * SORT and SORT_RO (Redis 7.0 sort.c). BY and GET patterns name keys that are not among the
@@ -163,17 +166,19 @@ public final class SortFamily {
 
     // ---------------------------------------------------------------- SORT
 
+    /** What SORT sorts; a missing key sorts as an empty list. */
+    private static final Set<ValueType> SORTABLE = EnumSet.of(ValueType.LIST, ValueType.SET, ValueType.ZSET);
+
     static void sort(Call c, boolean readOnly) {
         Options o = Options.parse(c, readOnly);
         if (o == null) {
             return;
         }
         Entry e = c.ks.read(c.arg(1));
-        ValueType type = e == null ? ValueType.LIST : e.type;
-        if (type != ValueType.SET && type != ValueType.LIST && type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, SORTABLE)) {
             return;
         }
+        ValueType type = e == null ? ValueType.LIST : e.type();
         // a set has no order of its own: stored without sorting, it is sorted ALPHA for a stable result
         if (o.dontSort && type == ValueType.SET && o.store != null) {
             o.dontSort = false;
@@ -184,9 +189,9 @@ public final class SortFamily {
             toSkiplist(c, e);
         }
         int size = e == null ? 0 : switch (type) {
-            case LIST -> (int) ((ListValue) e.value).size();
-            case SET -> ((SetValue) e.value).size();
-            default -> ((ZSetValue) e.value).size();
+            case LIST -> (int) ((ListValue) e.value()).size();
+            case SET -> ((SetValue) e.value()).size();
+            default -> ((ZSetValue) e.value()).size();
         };
         // LIMIT, clamped to the size as Redis 7.0 does (no overflow for huge values)
         long start = Math.min(Math.max(o.limitStart, 0), size);
@@ -292,19 +297,19 @@ public final class SortFamily {
             c.ks.add(o.store, ValueType.LIST, list, Encoding.QUICKLIST);
             c.ks.notify(Notify.LIST, "sortstore", o.store);
             c.ks.signalReady(o.store);
-        } else if (c.ks.delete(o.store)) {
-            c.ks.notify(Notify.GENERIC, "del", o.store);
+        } else {
+            FamilyUtil.deleteTarget(c, o.store);
         }
         c.reply.integer(outLen);
     }
 
     /** SORT converts a listpack sorted set to a skiplist for good, as Redis's zsetConvert does. */
     private static void toSkiplist(Call c, Entry e) {
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         if (z.isListpack()) {
             long before = z.memory();
             z.toSkiplist();
-            e.encoding = Encoding.SKIPLIST;
+            e.encoding(Encoding.SKIPLIST);
             c.ks.resized(e, z.memory() - before);
         }
     }
@@ -316,10 +321,10 @@ public final class SortFamily {
         }
         int[] n = {0};
         switch (type) {
-            case LIST -> ((ListValue) e.value).range(0, size, false,
+            case LIST -> ((ListValue) e.value()).range(0, size, false,
                 (b, off, len) -> v[n[0]++] = new Item(Arrays.copyOfRange(b, off, off + len)));
-            case SET -> ((SetValue) e.value).forEach(m -> v[n[0]++] = new Item(m));
-            default -> ((ZSetValue) e.value).forEach((m, s) -> v[n[0]++] = new Item(m));
+            case SET -> ((SetValue) e.value()).forEach(m -> v[n[0]++] = new Item(m));
+            default -> ((ZSetValue) e.value()).forEach((m, s) -> v[n[0]++] = new Item(m));
         }
         return v;
     }
@@ -333,11 +338,11 @@ public final class SortFamily {
         }
         int[] k = {0};
         if (type == ValueType.LIST) {
-            ((ListValue) e.value).range(desc ? size - start - 1 : start, n, desc,
+            ((ListValue) e.value()).range(desc ? size - start - 1 : start, n, desc,
                 (b, off, len) -> v[k[0]++] = new Item(Arrays.copyOfRange(b, off, off + len)));
         } else {
             long from = desc ? size - 1 - end : start;
-            ((ZSetValue) e.value).range(from, from + n - 1, desc, (m, s) -> v[k[0]++] = new Item(m));
+            ((ZSetValue) e.value()).range(from, from + n - 1, desc, (m, s) -> v[k[0]++] = new Item(m));
         }
         return v;
     }
@@ -375,10 +380,10 @@ public final class SortFamily {
      */
     private static Double score(byte[] v) {
         FloatParse.Result r = FloatParse.strtod(v, 0);
-        if (r.end != cStringLength(v) || r.range || Double.isNaN(r.value)) {
+        if (r.end() != cStringLength(v) || r.range() || Double.isNaN(r.value())) {
             return null;
         }
-        return r.value;
+        return r.value();
     }
 
     // ---------------------------------------------------------------- patterns
@@ -415,9 +420,9 @@ public final class SortFamily {
             return null;
         }
         if (field != null) {
-            return e.type == ValueType.HASH ? ((HashValue) e.value).get(field) : null;
+            return e.type() == ValueType.HASH ? ((HashValue) e.value()).get(field) : null;
         }
-        return e.type == ValueType.STRING ? e.bytes() : null;
+        return e.type() == ValueType.STRING ? e.bytes() : null;
     }
 
     /** Index of {@code b} in {@code s} from {@code from}, looking no further than the first NUL (strchr). */

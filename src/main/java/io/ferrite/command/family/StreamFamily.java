@@ -1,6 +1,7 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
@@ -39,35 +40,8 @@ public final class StreamFamily {
         StreamInfoCommands.register(r);
     }
 
-    static final Object WRONG = new Object();
-
-    /** The stream at {@code key}: the value, null when missing, or {@link #WRONG} after replying WRONGTYPE. */
-    static Object lookup(Call c, byte[] key, boolean write) {
-        Entry e = write ? c.ks.write(key) : c.ks.read(key);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != ValueType.STREAM) {
-            c.reply.error(Errors.WRONGTYPE);
-            return WRONG;
-        }
-        return e;
-    }
-
-    /**
-     * The stream at {@code key}, or null after replying WRONGTYPE or, when the key is missing,
-     * after {@code missing} has written the command's reply for that case.
-     */
-    static Entry existing(Call c, byte[] key, boolean write, Runnable missing) {
-        Object found = lookup(c, key, write);
-        if (found == null) {
-            missing.run();
-        }
-        return found instanceof Entry e ? e : null;
-    }
-
     static StreamValue stream(Entry e) {
-        return (StreamValue) e.value;
+        return (StreamValue) e.value();
     }
 
     static Entry create(Call c, byte[] key) {
@@ -254,11 +228,10 @@ public final class StreamFamily {
             return;
         }
         byte[] key = c.arg(1);
-        Object found = lookup(c, key, true);
-        if (found == WRONG) {
+        Entry e = c.ks.write(key);
+        if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
-        Entry e = (Entry) found;
         if (e == null) {
             if (a.noMkStream) {
                 c.reply.nil();
@@ -313,7 +286,7 @@ public final class StreamFamily {
         if (a == null) {
             return;
         }
-        Entry e = existing(c, c.arg(1), true, () -> c.reply.integer(0));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.STREAM, Lookup.ZERO);
         if (e == null) {
             return;
         }
@@ -356,7 +329,7 @@ public final class StreamFamily {
                 return;
             }
         }
-        Entry e = existing(c, c.arg(1), false, () -> c.reply.array(0));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STREAM, Lookup.EMPTY_ARRAY);
         if (e == null) {
             return;
         }
@@ -378,16 +351,16 @@ public final class StreamFamily {
     }
 
     static void xlen(Call c) {
-        Object found = lookup(c, c.arg(1), false);
-        if (found != WRONG) {
-            c.reply.integer(found == null ? 0 : stream((Entry) found).length());
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STREAM, Lookup.ZERO);
+        if (e != null) {
+            c.reply.integer(stream(e).length());
         }
     }
 
     // ---------------------------------------------------------------- XDEL XSETID
 
     static void xdel(Call c) {
-        Entry e = existing(c, c.arg(1), true, () -> c.reply.integer(0));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.STREAM, Lookup.ZERO);
         if (e == null) {
             return;
         }
@@ -446,7 +419,7 @@ public final class StreamFamily {
                 return;
             }
         }
-        Entry e = existing(c, c.arg(1), true, () -> c.reply.error(Errors.NO_SUCH_KEY));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.STREAM, Lookup.NO_SUCH_KEY);
         if (e == null) {
             return;
         }

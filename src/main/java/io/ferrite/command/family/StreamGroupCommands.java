@@ -1,12 +1,14 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.stream.Consumer;
 import io.ferrite.store.stream.ConsumerGroup;
 import io.ferrite.store.stream.PendingEntry;
@@ -67,18 +69,7 @@ final class StreamGroupCommands {
             + container + " HELP.");
     }
 
-    /** The key's stream for XGROUP: null after replying (wrong type, or missing and not to be created). */
-    private static Object xgroupStream(Call c, boolean mkStream) {
-        Object found = StreamFamily.lookup(c, c.arg(2), true);
-        if (found == StreamFamily.WRONG) {
-            return null;
-        }
-        if (found == null && !mkStream) {
-            c.reply.error(NEEDS_KEY);
-            return null;
-        }
-        return found == null ? StreamFamily.WRONG : found;
-    }
+    private static final Lookup.Missing NEEDS_KEY_REPLY = r -> r.error(NEEDS_KEY);
 
     /** The stream entry, its value and the consumer group a group command acts on. */
     private record GroupTarget(Entry entry, StreamValue stream, ConsumerGroup group) {
@@ -89,11 +80,10 @@ final class StreamGroupCommands {
      * after replying WRONGTYPE, the missing-key error or NOGROUP.
      */
     private static GroupTarget xgroupTarget(Call c) {
-        Object found = xgroupStream(c, false);
-        if (found == null) {
+        Entry e = Lookup.writeOrReply(c, c.arg(2), ValueType.STREAM, NEEDS_KEY_REPLY);
+        if (e == null) {
             return null;
         }
-        Entry e = (Entry) found;
         StreamValue s = StreamFamily.stream(e);
         ConsumerGroup g = s.group(c.arg(3));
         if (g == null) {
@@ -131,15 +121,18 @@ final class StreamGroupCommands {
                 return;
             }
         }
-        Object found = xgroupStream(c, mkStream);
-        if (found == null) {
+        Entry e = c.ks.write(c.arg(2));
+        if (Lookup.wrongType(c, e, ValueType.STREAM)) {
+            return;
+        }
+        if (e == null && !mkStream) {
+            c.reply.error(NEEDS_KEY);
             return;
         }
         if (c.argc() > 8) {
             subcommandSyntax(c, "XGROUP");
             return;
         }
-        Entry e = found == StreamFamily.WRONG ? null : (Entry) found;
         StreamId id;
         if (Bytes.equal(c.arg(4), DOLLAR)) {
             id = e == null ? StreamId.MIN : StreamFamily.stream(e).lastId();
@@ -195,19 +188,18 @@ final class StreamGroupCommands {
             }
             entriesRead = v;
         }
-        t.group().lastId = id;
-        t.group().entriesRead = entriesRead;
+        t.group().lastId(id);
+        t.group().entriesRead(entriesRead);
         c.ks.countChanges(1);
         c.reply.ok();
         c.ks.notify(Notify.STREAM, "xgroup-setid", c.arg(2));
     }
 
     static void destroy(Call c) {
-        Object found = xgroupStream(c, false);
-        if (found == null) {
+        Entry e = Lookup.writeOrReply(c, c.arg(2), ValueType.STREAM, NEEDS_KEY_REPLY);
+        if (e == null) {
             return;
         }
-        Entry e = (Entry) found;
         StreamValue s = StreamFamily.stream(e);
         long before = s.memory();
         if (!s.destroyGroup(c.arg(3))) {
@@ -260,11 +252,10 @@ final class StreamGroupCommands {
     // ---------------------------------------------------------------- XACK XPENDING
 
     static void xack(Call c) {
-        Object found = StreamFamily.lookup(c, c.arg(1), true);
-        if (found == StreamFamily.WRONG) {
+        Entry e = c.ks.write(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
-        Entry e = (Entry) found;
         ConsumerGroup g = e == null ? null : StreamFamily.stream(e).group(c.arg(2));
         if (g == null) {
             c.reply.integer(0);
@@ -342,11 +333,11 @@ final class StreamGroupCommands {
                 consumerName = c.arg(at + 3);
             }
         }
-        Object found = StreamFamily.lookup(c, c.arg(1), false);
-        if (found == StreamFamily.WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
-        ConsumerGroup g = found == null ? null : StreamFamily.stream((Entry) found).group(c.arg(2));
+        ConsumerGroup g = e == null ? null : StreamFamily.stream(e).group(c.arg(2));
         if (g == null) {
             c.reply.error(noGroup(c));
             return;
@@ -371,7 +362,7 @@ final class StreamGroupCommands {
                 if (out.size() >= count) {
                     break;
                 }
-                if (minIdle != 0 && now - pe.getValue().deliveryTime < minIdle) {
+                if (minIdle != 0 && now - pe.getValue().deliveryTime() < minIdle) {
                     continue;
                 }
                 out.add(pe);
@@ -382,9 +373,9 @@ final class StreamGroupCommands {
             PendingEntry p = pe.getValue();
             c.reply.array(4);
             StreamIds.reply(c, pe.getKey());
-            c.reply.bulk(p.consumer.name);
-            c.reply.integer(Math.max(0, now - p.deliveryTime));
-            c.reply.integer(p.deliveryCount);
+            c.reply.bulk(p.consumer().name);
+            c.reply.integer(Math.max(0, now - p.deliveryTime()));
+            c.reply.integer(p.deliveryCount());
         }
     }
 
@@ -433,7 +424,7 @@ final class StreamGroupCommands {
                     consumer = g.createConsumer(c.arg(3), c.now());
                     c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(1));
                 }
-                consumer.seenTime = c.now();
+                consumer.seenTime(c.now());
             }
             return consumer;
         }
@@ -444,12 +435,11 @@ final class StreamGroupCommands {
      * null after replying WRONGTYPE or NOGROUP.
      */
     private static GroupTarget claimTarget(Call c) {
-        Object found = StreamFamily.lookup(c, c.arg(1), true);
-        if (found == StreamFamily.WRONG) {
+        Entry e = c.ks.write(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return null;
         }
-        Entry e = (Entry) found;
-        StreamValue s = e == null ? null : StreamFamily.stream(e);
+        StreamValue s = Lookup.value(e);
         ConsumerGroup g = s == null ? null : s.group(c.arg(2));
         if (g == null) {
             c.reply.error(noGroup(c));
@@ -531,8 +521,8 @@ final class StreamGroupCommands {
         long before = s.memory();
         // a LASTID that moves the group on propagates unless an XCLAIM (which carries it) does
         boolean propagateLastId = false;
-        if (lastId.compareTo(g.lastId) > 0) {
-            g.lastId = lastId;
+        if (lastId.compareTo(g.lastId()) > 0) {
+            g.lastId(lastId);
             propagateLastId = true;
         }
         if (deliveryTime == -1 || deliveryTime < 0 || deliveryTime > now) {
@@ -561,15 +551,15 @@ final class StreamGroupCommands {
                 p = g.addPending(id, claimant.get(), now, 1);
                 created = true;
             }
-            if (!created && minIdle != 0 && now - p.deliveryTime < minIdle) {
+            if (!created && minIdle != 0 && now - p.deliveryTime() < minIdle) {
                 continue;
             }
             g.transfer(id, p, claimant.get());
-            p.deliveryTime = deliveryTime;
+            p.deliveryTime(deliveryTime);
             if (retryCount >= 0) {
-                p.deliveryCount = retryCount;
+                p.deliveryCount(retryCount);
             } else if (!justId) {
-                p.deliveryCount++;
+                p.countDelivery();
             }
             out.add(justId ? id : new StreamIds.Item(id, fv));
             Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);
@@ -658,13 +648,13 @@ final class StreamGroupCommands {
                 count--;
                 continue;
             }
-            if (minIdle != 0 && now - p.deliveryTime < minIdle) {
+            if (minIdle != 0 && now - p.deliveryTime() < minIdle) {
                 continue;
             }
             g.transfer(id, p, claimant.get());
-            p.deliveryTime = now;
+            p.deliveryTime(now);
             if (!justId) {
-                p.deliveryCount++;
+                p.countDelivery();
             }
             claimed.add(justId ? id : new StreamIds.Item(id, fv));
             Propagated.xclaim(c, c.arg(1), c.arg(2), id, p, g);

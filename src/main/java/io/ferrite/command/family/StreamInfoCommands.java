@@ -1,10 +1,11 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
-import io.ferrite.engine.command.Errors;
 import io.ferrite.store.Entry;
+import io.ferrite.store.ValueType;
 import io.ferrite.store.stream.Consumer;
 import io.ferrite.store.stream.ConsumerGroup;
 import io.ferrite.store.stream.PendingEntry;
@@ -40,7 +41,7 @@ final class StreamInfoCommands {
 
     /** The stream at argument 2, or null after replying "no such key" or WRONGTYPE. */
     private static StreamValue lookup(Call c) {
-        Entry e = StreamFamily.existing(c, c.arg(2), false, () -> c.reply.error(Errors.NO_SUCH_KEY));
+        Entry e = Lookup.readOrReply(c, c.arg(2), ValueType.STREAM, Lookup.NO_SUCH_KEY);
         return e == null ? null : StreamFamily.stream(e);
     }
 
@@ -57,7 +58,7 @@ final class StreamInfoCommands {
     }
 
     private static Long entriesRead(ConsumerGroup g) {
-        return g.entriesRead == ConsumerGroup.INVALID_ENTRIES_READ ? null : g.entriesRead;
+        return g.entriesRead() == ConsumerGroup.INVALID_ENTRIES_READ ? null : g.entriesRead();
     }
 
     static void consumers(Call c) {
@@ -79,7 +80,7 @@ final class StreamInfoCommands {
             field(c, "pending");
             c.reply.integer(consumer.pel.size());
             field(c, "idle");
-            c.reply.integer(Math.max(0, now - consumer.seenTime));
+            c.reply.integer(Math.max(0, now - consumer.seenTime()));
         }
     }
 
@@ -98,7 +99,7 @@ final class StreamInfoCommands {
             field(c, "pending");
             c.reply.integer(g.pel.size());
             field(c, "last-delivered-id");
-            StreamIds.reply(c, g.lastId);
+            StreamIds.reply(c, g.lastId());
             field(c, "entries-read");
             nullableLong(c, entriesRead(g));
             field(c, "lag");
@@ -183,10 +184,10 @@ final class StreamInfoCommands {
             c.reply.array(withOwner ? 4 : 3);
             StreamIds.reply(c, pe.getKey());
             if (withOwner) {
-                c.reply.bulk(pe.getValue().consumer.name);
+                c.reply.bulk(pe.getValue().consumer().name);
             }
-            c.reply.integer(pe.getValue().deliveryTime);
-            c.reply.integer(pe.getValue().deliveryCount);
+            c.reply.integer(pe.getValue().deliveryTime());
+            c.reply.integer(pe.getValue().deliveryCount());
         }
     }
 
@@ -195,7 +196,7 @@ final class StreamInfoCommands {
         field(c, "name");
         c.reply.bulk(g.name);
         field(c, "last-delivered-id");
-        StreamIds.reply(c, g.lastId);
+        StreamIds.reply(c, g.lastId());
         field(c, "entries-read");
         nullableLong(c, entriesRead(g));
         field(c, "lag");
@@ -211,7 +212,7 @@ final class StreamInfoCommands {
             field(c, "name");
             c.reply.bulk(consumer.name);
             field(c, "seen-time");
-            c.reply.integer(consumer.seenTime);
+            c.reply.integer(consumer.seenTime());
             field(c, "pel-count");
             c.reply.integer(consumer.pel.size());
             field(c, "pending");

@@ -2,6 +2,7 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.command.Lookup;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Blockable;
 import io.ferrite.engine.command.Call;
@@ -130,11 +131,11 @@ final class StreamReads {
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
             byte[] idArg = c.arg(r.streamsArg + r.streams + i);
-            Object found = StreamFamily.lookup(c, key, false);
-            if (found == StreamFamily.WRONG) {
+            Entry e = c.ks.read(key);
+            if (Lookup.wrongType(c, e, ValueType.STREAM)) {
                 return null;
             }
-            StreamValue s = found == null ? null : StreamFamily.stream((Entry) found);
+            StreamValue s = Lookup.value(e);
             if (group && (s == null || s.group(r.groupName) == null)) {
                 c.reply.error(noGroup(key, r.groupName));
                 return null;
@@ -188,7 +189,7 @@ final class StreamReads {
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
             Entry e = c.ks.read(key);
-            if (e == null || e.type != ValueType.STREAM) {
+            if (e == null || e.type() != ValueType.STREAM) {
                 continue;
             }
             StreamValue s = StreamFamily.stream(e);
@@ -233,7 +234,7 @@ final class StreamReads {
             return null;
         }
         boolean history = after != null;
-        if (!history && (s.length() == 0 || s.lastValidId().compareTo(g.lastId) <= 0)) {
+        if (!history && (s.length() == 0 || s.lastValidId().compareTo(g.lastId()) <= 0)) {
             return null;
         }
         long before = s.memory();
@@ -254,14 +255,14 @@ final class StreamReads {
                 Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
             }
         }
-        consumer.seenTime = c.now();
+        consumer.seenTime(c.now());
         return consumer;
     }
 
     /** Entries past the group's last ID: each moves the group on and, without NOACK, joins the PEL. */
     private static List<StreamIds.Item> deliverNew(Call c, ReadRequest r, byte[] key, StreamValue s, ConsumerGroup g,
                                                    Consumer consumer) {
-        List<StreamIds.Item> items = StreamFamily.range(s, g.lastId.next(), StreamId.MAX, false, r.count);
+        List<StreamIds.Item> items = StreamFamily.range(s, g.lastId().next(), StreamId.MAX, false, r.count);
         long now = c.now();
         for (StreamIds.Item it : items) {
             s.advanceGroup(g, it.id());
@@ -295,8 +296,8 @@ final class StreamReads {
             }
             byte[][] fv = s.get(pe.getKey());
             if (fv != null) {
-                pe.getValue().deliveryTime = c.now();
-                pe.getValue().deliveryCount++;
+                pe.getValue().deliveryTime(c.now());
+                pe.getValue().countDelivery();
             }
             items.add(new StreamIds.Item(pe.getKey(), fv));
         }
@@ -330,7 +331,7 @@ final class StreamReads {
                 i++;
             }
             Entry e = r.group ? call.ks.write(key) : call.ks.peek(key);
-            if (e == null || e.type != ValueType.STREAM) {
+            if (e == null || e.type() != ValueType.STREAM) {
                 if (!r.group) {
                     return false;
                 }
@@ -346,7 +347,7 @@ final class StreamReads {
                     call.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
                     return true;
                 }
-                after = g.lastId;
+                after = g.lastId();
             }
             if (s.lastId().compareTo(after) <= 0) {
                 return false;

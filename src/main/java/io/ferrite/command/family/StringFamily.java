@@ -1,6 +1,7 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Notify;
@@ -23,8 +24,8 @@ public final class StringFamily {
         r.add("get", StringFamily::get);
         r.add("set", StringFamily::set);
         r.add("setnx", StringFamily::setnx);
-        r.add("setex", c -> setWithExpire(c, SetOptions.EX, "setex"));
-        r.add("psetex", c -> setWithExpire(c, SetOptions.PX, "psetex"));
+        r.add("setex", c -> setWithExpire(c, SetOptions.Unit.EX, "setex"));
+        r.add("psetex", c -> setWithExpire(c, SetOptions.Unit.PX, "psetex"));
         r.add("getex", StringFamily::getex);
         r.add("getdel", StringFamily::getdel);
         r.add("getset", StringFamily::getset);
@@ -64,15 +65,10 @@ public final class StringFamily {
      */
     private static boolean getGeneric(Call c) {
         Entry e = c.ks.read(c.arg(1));
-        if (e == null) {
-            c.reply.nil();
-            return true;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return false;
         }
-        c.reply.bulk(e.bytes());
+        c.reply.bulk(e == null ? null : e.bytes());
         return true;
     }
 
@@ -139,7 +135,7 @@ public final class StringFamily {
         setGeneric(c, o, c.arg(1), c.arg(2), true);
     }
 
-    private static void setWithExpire(Call c, int unit, String name) {
+    private static void setWithExpire(Call c, SetOptions.Unit unit, String name) {
         SetOptions o = new SetOptions();
         o.unit = unit;
         o.expire = c.arg(2);
@@ -155,13 +151,8 @@ public final class StringFamily {
             return;
         }
         byte[] key = c.arg(1);
-        Entry e = c.ks.read(key);
+        Entry e = Lookup.readOrReply(c, key, ValueType.STRING, Lookup.NIL);
         if (e == null) {
-            c.reply.nil();
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         if (!o.resolveExpire(c, "getex")) {
@@ -172,7 +163,7 @@ public final class StringFamily {
             c.ks.delete(key);
             c.ks.notify(Notify.GENERIC, "del", key);
             Propagated.asExpiredDelete(c, key);
-        } else if (o.unit != SetOptions.NONE) {
+        } else if (o.unit != SetOptions.Unit.NONE) {
             c.ks.expire(e, o.expireAt);
             c.ks.notify(Notify.GENERIC, "expire", key);
             Propagated.asPexpireat(c, key, o.expireAt);
@@ -184,13 +175,8 @@ public final class StringFamily {
     }
 
     static void getdel(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.NIL);
         if (e == null) {
-            c.reply.nil();
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         c.reply.bulk(e.bytes());
@@ -212,7 +198,7 @@ public final class StringFamily {
         c.reply.array(c.argc() - 1);
         for (int i = 1; i < c.argc(); i++) {
             Entry e = c.ks.read(c.arg(i));
-            c.reply.bulk(e == null || e.type != ValueType.STRING ? null : e.bytes());
+            c.reply.bulk(e == null || e.type() != ValueType.STRING ? null : e.bytes());
         }
     }
 
@@ -244,14 +230,13 @@ public final class StringFamily {
         byte[] key = c.arg(1);
         byte[] add = c.arg(2);
         Entry e = c.ks.write(key);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
+            return;
+        }
         if (e == null) {
             c.ks.add(key, ValueType.STRING, add, Encoding.forNewString(add));
             c.ks.notify(Notify.STRING, "append", key);
             c.reply.integer(add.length);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] old = e.bytes();
@@ -266,12 +251,8 @@ public final class StringFamily {
     }
 
     static void strlen(Call c) {
-        Entry e = c.ks.read(c.arg(1));
-        if (e == null) {
-            c.reply.integer(0);
-        } else if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
-        } else {
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.ZERO);
+        if (e != null) {
             c.reply.integer(e.bytes().length);
         }
     }
@@ -285,13 +266,8 @@ public final class StringFamily {
         if (en == null) {
             return;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.EMPTY_BULK);
         if (e == null) {
-            c.reply.bulk(Bytes.EMPTY);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] v = e.bytes();
@@ -337,6 +313,9 @@ public final class StringFamily {
         byte[] key = c.arg(1);
         byte[] value = c.arg(3);
         Entry e = c.ks.write(key);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
+            return;
+        }
         if (e == null) {
             if (value.length == 0) {
                 c.reply.integer(0);
@@ -350,10 +329,6 @@ public final class StringFamily {
             c.ks.add(key, ValueType.STRING, v, Encoding.RAW);
             c.ks.notify(Notify.STRING, "setrange", key);
             c.reply.integer(v.length);
-            return;
-        }
-        if (e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
             return;
         }
         byte[] old = e.bytes();
@@ -389,8 +364,7 @@ public final class StringFamily {
     static void incrBy(Call c, long by) {
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         long current = 0;
@@ -421,8 +395,7 @@ public final class StringFamily {
     static void incrbyfloat(Call c) {
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.STRING) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         Numbers.LongDouble current = Numbers.LongDouble.ZERO;
@@ -460,7 +433,7 @@ public final class StringFamily {
     static void lcs(Call c) {
         Entry ea = c.ks.read(c.arg(1));
         Entry eb = c.ks.read(c.arg(2));
-        if ((ea != null && ea.type != ValueType.STRING) || (eb != null && eb.type != ValueType.STRING)) {
+        if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
             c.reply.error("ERR The specified keys must contain string values");
             return;
         }

@@ -1,5 +1,7 @@
 package io.ferrite.command.family;
 
+import io.ferrite.command.Args;
+import io.ferrite.command.Lookup;
 import io.ferrite.command.Numbers;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -17,10 +19,12 @@ import io.ferrite.store.zset.ZSetValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The sorted-set commands (Redis 7.0 t_zset.c), blocking pops excepted. */
@@ -43,33 +47,31 @@ public final class ZSetFamily {
         r.add("zrevrank", c -> zrank(c, true));
         r.add("zcount", ZSetFamily::zcount);
         r.add("zlexcount", ZSetFamily::zlexcount);
-        r.add("zrange", c -> zrange(c, 1, false, AUTO, DIR_AUTO));
-        r.add("zrangestore", c -> zrange(c, 2, true, AUTO, DIR_AUTO));
-        r.add("zrevrange", c -> zrange(c, 1, false, RANK, DIR_REV));
-        r.add("zrangebyscore", c -> zrange(c, 1, false, SCORE, DIR_FWD));
-        r.add("zrevrangebyscore", c -> zrange(c, 1, false, SCORE, DIR_REV));
-        r.add("zrangebylex", c -> zrange(c, 1, false, LEX, DIR_FWD));
-        r.add("zrevrangebylex", c -> zrange(c, 1, false, LEX, DIR_REV));
-        r.add("zremrangebyrank", c -> zremrange(c, RANK));
-        r.add("zremrangebyscore", c -> zremrange(c, SCORE));
-        r.add("zremrangebylex", c -> zremrange(c, LEX));
+        r.add("zrange", c -> zrange(c, 1, false, RangeBy.AUTO, Direction.AUTO));
+        r.add("zrangestore", c -> zrange(c, 2, true, RangeBy.AUTO, Direction.AUTO));
+        r.add("zrevrange", c -> zrange(c, 1, false, RangeBy.RANK, Direction.REVERSE));
+        r.add("zrangebyscore", c -> zrange(c, 1, false, RangeBy.SCORE, Direction.FORWARD));
+        r.add("zrevrangebyscore", c -> zrange(c, 1, false, RangeBy.SCORE, Direction.REVERSE));
+        r.add("zrangebylex", c -> zrange(c, 1, false, RangeBy.LEX, Direction.FORWARD));
+        r.add("zrevrangebylex", c -> zrange(c, 1, false, RangeBy.LEX, Direction.REVERSE));
+        r.add("zremrangebyrank", c -> zremrange(c, RangeBy.RANK));
+        r.add("zremrangebyscore", c -> zremrange(c, RangeBy.SCORE));
+        r.add("zremrangebylex", c -> zremrange(c, RangeBy.LEX));
         r.add("zpopmin", c -> zpopMinMax(c, false));
         r.add("zpopmax", c -> zpopMinMax(c, true));
         r.add("zmpop", ZSetFamily::zmpop);
         r.add("zrandmember", ZSetFamily::zrandmember);
-        r.add("zunion", c -> zsetop(c, null, 1, UNION, false));
-        r.add("zunionstore", c -> zsetop(c, c.arg(1), 2, UNION, false));
-        r.add("zinter", c -> zsetop(c, null, 1, INTER, false));
-        r.add("zinterstore", c -> zsetop(c, c.arg(1), 2, INTER, false));
-        r.add("zintercard", c -> zsetop(c, null, 1, INTER, true));
-        r.add("zdiff", c -> zsetop(c, null, 1, DIFF, false));
-        r.add("zdiffstore", c -> zsetop(c, c.arg(1), 2, DIFF, false));
+        r.add("zunion", c -> zsetop(c, null, 1, SetOp.UNION, false));
+        r.add("zunionstore", c -> zsetop(c, c.arg(1), 2, SetOp.UNION, false));
+        r.add("zinter", c -> zsetop(c, null, 1, SetOp.INTER, false));
+        r.add("zinterstore", c -> zsetop(c, c.arg(1), 2, SetOp.INTER, false));
+        r.add("zintercard", c -> zsetop(c, null, 1, SetOp.INTER, true));
+        r.add("zdiff", c -> zsetop(c, null, 1, SetOp.DIFF, false));
+        r.add("zdiffstore", c -> zsetop(c, c.arg(1), 2, SetOp.DIFF, false));
         r.add("zscan", ZSetFamily::zscan);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    static final Object WRONG = new Object();
 
     static long maxEntries(Call c) {
         return c.server.config().getLong("zset-max-listpack-entries");
@@ -84,51 +86,24 @@ public final class ZSetFamily {
         c.reply.dbl(d, Bytes.of(Numbers.g17(d)));
     }
 
-    static Object readZset(Call c, byte[] key) {
-        Entry e = c.ks.read(key);
-        if (e == null) {
-            return null;
-        }
-        if (e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return WRONG;
-        }
-        return e.value;
+    /** The sorted set at key for reading: null after replying {@code missing} (or WRONGTYPE). */
+    static ZSetValue readZset(Call c, byte[] key, Lookup.Missing missing) {
+        return Lookup.value(Lookup.readOrReply(c, key, ValueType.ZSET, missing));
     }
 
     /** An in-place change reported as {@code event} (none if null); an emptied set's key is deleted ("del"). */
     private static void changed(Call c, Entry e, ZSetValue z, long before, String event) {
-        e.encoding = z.encoding();
+        e.encoding(z.encoding());
         c.ks.modified(e, z.memory() - before);
         if (event != null) {
             c.ks.notify(Notify.ZSET, event, e.key);
         }
-        if (z.size() == 0) {
-            c.ks.delete(e.key);
-            c.ks.notify(Notify.GENERIC, "del", e.key);
-        }
+        FamilyUtil.deleteIfEmpty(c, e.key, z.size() == 0);
     }
 
     static void store(Call c, byte[] key, ZSetValue z, String event) {
         FamilyUtil.setKey(c, key, ValueType.ZSET, z, z.encoding());
         c.ks.notify(Notify.ZSET, event, key);
-    }
-
-    /** A store command's empty result: the destination goes, reported as "del" if it existed. */
-    static void deleteTarget(Call c, byte[] key) {
-        if (c.ks.delete(key)) {
-            c.ks.notify(Notify.GENERIC, "del", key);
-        }
-    }
-
-    /** getPositiveLongFromObjectOrReply with its default message. */
-    private static Long positive(Call c, int i, String msg) {
-        Long l = Bytes.parseLongStrict(c.arg(i));
-        if (l == null || l < 0) {
-            c.reply.error(msg);
-            return null;
-        }
-        return l;
     }
 
     // ---------------------------------------------------------------- ranges
@@ -171,9 +146,17 @@ public final class ZSetFamily {
 
     /** A parsed lex interval (zlexrangespec): '-' and '+' or '[' / '(' prefixed strings. */
     static final class LexRange {
-        // kinds: 0 inclusive, 1 exclusive, 2 minus infinity, 3 plus infinity
-        int minKind;
-        int maxKind;
+        /** What one end of the interval is: a member included or excluded, or an infinity. */
+        enum Bound {
+            INCLUSIVE, EXCLUSIVE, MINUS_INFINITY, PLUS_INFINITY;
+
+            boolean namesMember() {
+                return this == INCLUSIVE || this == EXCLUSIVE;
+            }
+        }
+
+        Bound minKind;
+        Bound maxKind;
         byte[] min;
         byte[] max;
 
@@ -181,45 +164,41 @@ public final class ZSetFamily {
             LexRange r = new LexRange();
             r.minKind = kind(min);
             r.maxKind = kind(max);
-            if (r.minKind < 0 || r.maxKind < 0) {
+            if (r.minKind == null || r.maxKind == null) {
                 return null;
             }
-            r.min = r.minKind < 2 ? Arrays.copyOfRange(min, 1, min.length) : null;
-            r.max = r.maxKind < 2 ? Arrays.copyOfRange(max, 1, max.length) : null;
+            r.min = r.minKind.namesMember() ? Arrays.copyOfRange(min, 1, min.length) : null;
+            r.max = r.maxKind.namesMember() ? Arrays.copyOfRange(max, 1, max.length) : null;
             return r;
         }
 
-        private static int kind(byte[] b) {
+        /** The bound {@code b} names, or null when it is not a valid range item. */
+        private static Bound kind(byte[] b) {
             if (b.length == 0) {
-                return -1;
+                return null;
             }
-            switch (b[0]) {
-                case '+':
-                    return b.length == 1 ? 3 : -1;
-                case '-':
-                    return b.length == 1 ? 2 : -1;
-                case '(':
-                    return 1;
-                case '[':
-                    return 0;
-                default:
-                    return -1;
-            }
+            return switch (b[0]) {
+                case '+' -> b.length == 1 ? Bound.PLUS_INFINITY : null;
+                case '-' -> b.length == 1 ? Bound.MINUS_INFINITY : null;
+                case '(' -> Bound.EXCLUSIVE;
+                case '[' -> Bound.INCLUSIVE;
+                default -> null;
+            };
         }
 
         long lo(ZSetValue z) {
             return switch (minKind) {
-                case 2 -> 0;
-                case 3 -> z.size();
-                default -> z.countLexBelow(min, minKind == 1);
+                case MINUS_INFINITY -> 0;
+                case PLUS_INFINITY -> z.size();
+                default -> z.countLexBelow(min, minKind == Bound.EXCLUSIVE);
             };
         }
 
         long hi(ZSetValue z) {
             return switch (maxKind) {
-                case 2 -> 0;
-                case 3 -> z.size();
-                default -> z.countLexBelow(max, maxKind == 0);
+                case MINUS_INFINITY -> 0;
+                case PLUS_INFINITY -> z.size();
+                default -> z.countLexBelow(max, maxKind == Bound.INCLUSIVE);
             };
         }
     }
@@ -274,17 +253,15 @@ public final class ZSetFamily {
         }
         double[] scores = new double[elements];
         for (int j = 0; j < elements; j++) {
-            Double d = FloatParse.string2d(c.arg(scoreIdx + j * 2));
+            Double d = Args.doubleOrReply(c, scoreIdx + j * 2);
             if (d == null) {
-                c.reply.error(Errors.NOT_FLOAT);
                 return;
             }
             scores[j] = d;
         }
         byte[] key = c.arg(1);
         Entry e = c.ks.write(key);
-        if (e != null && e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
         long maxEntries = maxEntries(c);
@@ -306,7 +283,7 @@ public final class ZSetFamily {
                 z = ZSetValue.listpack(Math.min(elements, (int) Math.min(maxEntries, 128)));
             }
         } else {
-            z = (ZSetValue) e.value;
+            z = (ZSetValue) e.value();
             before = z.memory();
         }
         long added = 0;
@@ -369,16 +346,11 @@ public final class ZSetFamily {
     // ---------------------------------------------------------------- simple reads and ZREM
 
     static void zrem(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.ZSET, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
             return;
         }
-        if (e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return;
-        }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         long before = z.memory();
         long deleted = 0;
         for (int i = 2; i < c.argc(); i++) {
@@ -396,19 +368,18 @@ public final class ZSetFamily {
     }
 
     static void zcard(Call c) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
+        if (z != null) {
+            c.reply.integer(z.size());
         }
-        c.reply.integer(o == null ? 0 : ((ZSetValue) o).size());
     }
 
     static void zscore(Call c) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        double s = o == null ? Double.NaN : ((ZSetValue) o).score(c.arg(2));
+        double s = z.score(c.arg(2));
         if (Double.isNaN(s)) {
             c.reply.nil();
         } else {
@@ -417,13 +388,14 @@ public final class ZSetFamily {
     }
 
     static void zmscore(Call c) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        Entry e = c.ks.read(c.arg(1));
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
+        ZSetValue z = Lookup.value(e);
         c.reply.array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            double s = o == null ? Double.NaN : ((ZSetValue) o).score(c.arg(i));
+            double s = z == null ? Double.NaN : z.score(c.arg(i));
             if (Double.isNaN(s)) {
                 c.reply.nil();
             } else {
@@ -433,15 +405,10 @@ public final class ZSetFamily {
     }
 
     static void zrank(Call c, boolean reverse) {
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
         long r = z.rank(c.arg(2));
         if (r < 0) {
             c.reply.nil();
@@ -456,16 +423,10 @@ public final class ZSetFamily {
             c.reply.error(MINMAX_FLOAT);
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
+        if (z != null) {
+            c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
         }
-        if (o == null) {
-            c.reply.integer(0);
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
-        c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
     }
 
     static void zlexcount(Call c) {
@@ -474,27 +435,19 @@ public final class ZSetFamily {
             c.reply.error(MINMAX_LEX);
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
+        ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
+        if (z != null) {
+            c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
         }
-        if (o == null) {
-            c.reply.integer(0);
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
-        c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
     }
 
     // ---------------------------------------------------------------- ZRANGE and friends
 
-    static final int AUTO = 0;
-    static final int RANK = 1;
-    static final int SCORE = 2;
-    static final int LEX = 3;
-    static final int DIR_AUTO = 0;
-    static final int DIR_FWD = 1;
-    static final int DIR_REV = 2;
+    /** Redis's zrange_type: what the interval of a ZRANGE-family command counts in (AUTO until its options say). */
+    enum RangeBy { AUTO, RANK, SCORE, LEX }
+
+    /** Redis's zrange_direction (AUTO until ZRANGE's REV option says). */
+    enum Direction { AUTO, FORWARD, REVERSE }
 
     /** Ascending ranks [from, to] visited forward or in reverse. */
     private record Span(long from, long to, boolean reverse) {
@@ -506,7 +459,7 @@ public final class ZSetFamily {
     }
 
     /** Redis's zrangeGenericCommand. */
-    static void zrange(Call c, int argStart, boolean store, int rangeType, int direction) {
+    static void zrange(Call c, int argStart, boolean store, RangeBy rangeType, Direction direction) {
         byte[] key = c.arg(argStart);
         int minIdx = argStart + 1;
         int maxIdx = argStart + 2;
@@ -518,46 +471,44 @@ public final class ZSetFamily {
             if (!store && c.argIs(j, "withscores")) {
                 withScores = true;
             } else if (c.argIs(j, "limit") && left >= 2) {
-                Long o = Bytes.parseLongStrict(c.arg(j + 1));
+                Long o = Args.longOrReply(c, j + 1);
                 if (o == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
-                Long l = Bytes.parseLongStrict(c.arg(j + 2));
+                Long l = Args.longOrReply(c, j + 2);
                 if (l == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 offset = o;
                 limit = l;
                 j += 2;
-            } else if (direction == DIR_AUTO && c.argIs(j, "rev")) {
-                direction = DIR_REV;
-            } else if (rangeType == AUTO && c.argIs(j, "bylex")) {
-                rangeType = LEX;
-            } else if (rangeType == AUTO && c.argIs(j, "byscore")) {
-                rangeType = SCORE;
+            } else if (direction == Direction.AUTO && c.argIs(j, "rev")) {
+                direction = Direction.REVERSE;
+            } else if (rangeType == RangeBy.AUTO && c.argIs(j, "bylex")) {
+                rangeType = RangeBy.LEX;
+            } else if (rangeType == RangeBy.AUTO && c.argIs(j, "byscore")) {
+                rangeType = RangeBy.SCORE;
             } else {
                 c.reply.error(Errors.SYNTAX);
                 return;
             }
         }
-        if (direction == DIR_AUTO) {
-            direction = DIR_FWD;
+        if (direction == Direction.AUTO) {
+            direction = Direction.FORWARD;
         }
-        if (rangeType == AUTO) {
-            rangeType = RANK;
+        if (rangeType == RangeBy.AUTO) {
+            rangeType = RangeBy.RANK;
         }
-        if (limit != -1 && rangeType == RANK) {
+        if (limit != -1 && rangeType == RangeBy.RANK) {
             c.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
             return;
         }
-        if (withScores && rangeType == LEX) {
+        if (withScores && rangeType == RangeBy.LEX) {
             c.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
             return;
         }
-        boolean reverse = direction == DIR_REV;
-        if (reverse && rangeType != RANK) {
+        boolean reverse = direction == Direction.REVERSE;
+        if (reverse && rangeType != RangeBy.RANK) {
             int t = maxIdx;
             maxIdx = minIdx;
             minIdx = t;
@@ -568,14 +519,12 @@ public final class ZSetFamily {
         LexRange lr = null;
         switch (rangeType) {
             case RANK -> {
-                Long a = Bytes.parseLongStrict(c.arg(minIdx));
+                Long a = Args.longOrReply(c, minIdx);
                 if (a == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
-                Long b = Bytes.parseLongStrict(c.arg(maxIdx));
+                Long b = Args.longOrReply(c, maxIdx);
                 if (b == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
                     return;
                 }
                 start = a;
@@ -596,23 +545,23 @@ public final class ZSetFamily {
                 }
             }
         }
-        Object o = readZset(c, key);
-        if (o == WRONG) {
+        Entry e = c.ks.read(key);
+        if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
         byte[] dst = store ? c.arg(1) : null;
-        if (o == null) {
+        if (e == null) {
             if (store) {
-                deleteTarget(c, dst);
+                FamilyUtil.deleteTarget(c, dst);
                 c.reply.integer(0);
             } else {
                 c.reply.array(0);
             }
             return;
         }
-        ZSetValue z = (ZSetValue) o;
+        ZSetValue z = (ZSetValue) e.value();
         Span span;
-        if (rangeType == RANK) {
+        if (rangeType == RangeBy.RANK) {
             span = rankSpan(z.size(), start, end, reverse);
         } else {
             long lo = sr != null ? sr.lo(z) : lr.lo(z);
@@ -622,7 +571,7 @@ public final class ZSetFamily {
         if (store) {
             long n = span.length();
             if (n == 0) {
-                deleteTarget(c, dst);
+                FamilyUtil.deleteTarget(c, dst);
                 c.reply.integer(0);
                 return;
             }
@@ -634,10 +583,10 @@ public final class ZSetFamily {
             c.reply.integer(d.size());
             return;
         }
-        emitRange(c, z, span, withScores || false, withScores);
+        emitRange(c, z, span, withScores);
     }
 
-    private static void emitRange(Call c, ZSetValue z, Span span, boolean unused, boolean withScores) {
+    private static void emitRange(Call c, ZSetValue z, Span span, boolean withScores) {
         long n = span.length();
         boolean nested = withScores && c.reply.resp3();
         c.reply.array((int) (withScores && !nested ? n * 2 : n));
@@ -695,25 +644,23 @@ public final class ZSetFamily {
 
     // ---------------------------------------------------------------- ZREMRANGEBY*
 
-    static void zremrange(Call c, int type) {
+    static void zremrange(Call c, RangeBy type) {
         long start = 0;
         long end = 0;
         ScoreRange sr = null;
         LexRange lr = null;
-        if (type == RANK) {
-            Long a = Bytes.parseLongStrict(c.arg(2));
+        if (type == RangeBy.RANK) {
+            Long a = Args.longOrReply(c, 2);
             if (a == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
-            Long b = Bytes.parseLongStrict(c.arg(3));
+            Long b = Args.longOrReply(c, 3);
             if (b == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
             start = a;
             end = b;
-        } else if (type == SCORE) {
+        } else if (type == RangeBy.SCORE) {
             sr = ScoreRange.parse(c.arg(2), c.arg(3));
             if (sr == null) {
                 c.reply.error(MINMAX_FLOAT);
@@ -726,19 +673,14 @@ public final class ZSetFamily {
                 return;
             }
         }
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.ZSET, Lookup.ZERO);
         if (e == null) {
-            c.reply.integer(0);
             return;
         }
-        if (e.type != ValueType.ZSET) {
-            c.reply.error(Errors.WRONGTYPE);
-            return;
-        }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         long from;
         long to;
-        if (type == RANK) {
+        if (type == RangeBy.RANK) {
             Span s = rankSpan(z.size(), start, end, false);
             from = s.from;
             to = s.to;
@@ -753,7 +695,7 @@ public final class ZSetFamily {
         long before = z.memory();
         long removed = z.removeRange(from, to);
         changed(c, e, z, before, removed == 0 ? null
-            : type == RANK ? "zremrangebyrank" : type == SCORE ? "zremrangebyscore" : "zremrangebylex");
+            : type == RangeBy.RANK ? "zremrangebyrank" : type == RangeBy.SCORE ? "zremrangebyscore" : "zremrangebylex");
         c.reply.integer(removed);
     }
 
@@ -766,7 +708,7 @@ public final class ZSetFamily {
         }
         long count = -1;
         if (c.argc() == 3) {
-            Long l = positive(c, 2, SetFamily.POSITIVE);
+            Long l = Args.atLeastOrReply(c, 2, 0, SetFamily.POSITIVE);
             if (l == null) {
                 return;
             }
@@ -791,8 +733,7 @@ public final class ZSetFamily {
             if (x == null) {
                 continue;
             }
-            if (x.type != ValueType.ZSET) {
-                c.reply.error(Errors.WRONGTYPE);
+            if (Lookup.wrongType(c, x, ValueType.ZSET)) {
                 return;
             }
             e = x;
@@ -813,7 +754,7 @@ public final class ZSetFamily {
         if (count == -1) {
             count = 1;
         }
-        ZSetValue z = (ZSetValue) e.value;
+        ZSetValue z = (ZSetValue) e.value();
         long n = Math.min(count, z.size());
         if (nested) {
             // ZMPOP and BZMPOP as ZPOPMIN/ZPOPMAX key with the number popped (Redis's genericZpopCommand)
@@ -850,62 +791,33 @@ public final class ZSetFamily {
     }
 
     static void zmpop(Call c) {
-        long[] a = mpopArgs(c, 1);
+        MultiPop<End> a = MultiPop.parse(c, 1, ZSetFamily::end);
         if (a != null) {
-            genericPop(c, 2, (int) a[0], a[1] == 1, true, a[2], true, true);
+            genericPop(c, 2, a.numkeys(), a.end() == End.MAX, true, a.count(), true, true);
         }
     }
 
-    /**
-     * ZMPOP's and BZMPOP's arguments from the numkeys at {@code numkeysIdx} (Redis's
-     * zmpopGenericCommand): {numkeys, where (1 MAX, 0 MIN), count}, or null after the error reply.
-     */
-    static long[] mpopArgs(Call c, int numkeysIdx) {
-        Long numkeys = Bytes.parseLongStrict(c.arg(numkeysIdx));
-        if (numkeys == null || numkeys < 1) {
-            c.reply.error("ERR numkeys should be greater than 0");
-            return null;
+    /** The ends ZMPOP and BZMPOP pop from: the lowest or the highest scores. */
+    enum End { MIN, MAX }
+
+    /** MIN or MAX at argument {@code i}, or null after a syntax error. */
+    static End end(Call c, int i) {
+        if (c.argIs(i, "min")) {
+            return End.MIN;
         }
-        long whereIdx = numkeysIdx + 1 + numkeys;
-        if (whereIdx < 0 || whereIdx >= c.argc()) {
-            c.reply.error(Errors.SYNTAX);
-            return null;
+        if (c.argIs(i, "max")) {
+            return End.MAX;
         }
-        boolean max;
-        if (c.argIs((int) whereIdx, "min")) {
-            max = false;
-        } else if (c.argIs((int) whereIdx, "max")) {
-            max = true;
-        } else {
-            c.reply.error(Errors.SYNTAX);
-            return null;
-        }
-        long count = -1;
-        for (int j = (int) whereIdx + 1; j < c.argc(); j++) {
-            int more = c.argc() - 1 - j;
-            if (count == -1 && c.argIs(j, "count") && more > 0) {
-                j++;
-                Long l = Bytes.parseLongStrict(c.arg(j));
-                if (l == null || l < 1) {
-                    c.reply.error("ERR count should be greater than 0");
-                    return null;
-                }
-                count = l;
-            } else {
-                c.reply.error(Errors.SYNTAX);
-                return null;
-            }
-        }
-        return new long[] {numkeys, max ? 1 : 0, count == -1 ? 1 : count};
+        c.reply.error(Errors.SYNTAX);
+        return null;
     }
 
     // ---------------------------------------------------------------- ZRANDMEMBER
 
     static void zrandmember(Call c) {
         if (c.argc() >= 3) {
-            Long l = Bytes.parseLongStrict(c.arg(2));
+            Long l = Args.longOrReply(c, 2);
             if (l == null) {
-                c.reply.error(Errors.NOT_INTEGER);
                 return;
             }
             if (l == Long.MIN_VALUE) {
@@ -926,30 +838,24 @@ public final class ZSetFamily {
             zrandmemberCount(c, l, withScores);
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.NIL);
+        if (z == null) {
             return;
         }
-        if (o == null) {
-            c.reply.nil();
-            return;
-        }
-        ZSetValue z = (ZSetValue) o;
         c.reply.bulk(z.memberAt(ThreadLocalRandom.current().nextInt(z.size())));
     }
 
     private static void zrandmemberCount(Call c, long l, boolean withScores) {
         boolean uniq = l >= 0;
         long count = Math.abs(l);
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
+        ZSetValue z = readZset(c, c.arg(1), Lookup.EMPTY_ARRAY);
+        if (z == null) {
             return;
         }
-        if (o == null || count == 0) {
+        if (count == 0) {
             c.reply.array(0);
             return;
         }
-        ZSetValue z = (ZSetValue) o;
         int size = z.size();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         boolean nested = withScores && c.reply.resp3();
@@ -1005,14 +911,14 @@ public final class ZSetFamily {
         }
     }
 
+
     // ---------------------------------------------------------------- ZUNION ZINTER ZDIFF
 
-    static final int UNION = 0;
-    static final int INTER = 1;
-    static final int DIFF = 2;
-    private static final int SUM = 0;
-    private static final int MIN = 1;
-    private static final int MAX = 2;
+    /** The set operation of ZUNION, ZINTER, ZDIFF and their STORE and CARD forms. */
+    enum SetOp { UNION, INTER, DIFF }
+
+    /** AGGREGATE: how the scores of a member found in several sets combine. */
+    private enum Aggregate { SUM, MIN, MAX }
 
     /** One input of a set operation: a sorted set, a set (scores 1) or nothing. */
     private static final class Src {
@@ -1049,22 +955,24 @@ public final class ZSetFamily {
         }
     }
 
-    private static double aggregate(double target, double val, int agg) {
-        if (agg == SUM) {
+    private static double aggregate(double target, double val, Aggregate agg) {
+        if (agg == Aggregate.SUM) {
             double r = target + val;
             return Double.isNaN(r) ? 0.0 : r;
         }
-        if (agg == MIN) {
+        if (agg == Aggregate.MIN) {
             return val < target ? val : target;
         }
         return val > target ? val : target;
     }
 
+    /** What ZUNION, ZINTER and ZDIFF read: sorted sets, and sets as if every score were 1. */
+    private static final Set<ValueType> SET_OP_INPUTS = EnumSet.of(ValueType.ZSET, ValueType.SET);
+
     /** Redis's zunionInterDiffGenericCommand. */
-    static void zsetop(Call c, byte[] dstKey, int numkeysIdx, int op, boolean cardOnly) {
-        Long setnumL = Bytes.parseLongStrict(c.arg(numkeysIdx));
+    static void zsetop(Call c, byte[] dstKey, int numkeysIdx, SetOp op, boolean cardOnly) {
+        Long setnumL = Args.longOrReply(c, numkeysIdx);
         if (setnumL == null) {
-            c.reply.error(Errors.NOT_INTEGER);
             return;
         }
         if (setnumL < 1) {
@@ -1081,20 +989,19 @@ public final class ZSetFamily {
         for (int i = 0; i < setnum; i++, j++) {
             Entry e = c.ks.read(c.arg(j));
             src[i] = new Src();
+            if (Lookup.wrongType(c, e, SET_OP_INPUTS)) {
+                return;
+            }
             if (e != null) {
-                if (e.type != ValueType.ZSET && e.type != ValueType.SET) {
-                    c.reply.error(Errors.WRONGTYPE);
-                    return;
-                }
-                src[i].value = e.value;
+                src[i].value = e.value();
             }
         }
-        int agg = SUM;
+        Aggregate agg = Aggregate.SUM;
         boolean withScores = false;
         long limit = 0;
         int remaining = c.argc() - j;
         while (remaining > 0) {
-            if (op != DIFF && !cardOnly && remaining >= setnum + 1 && c.argIs(j, "weights")) {
+            if (op != SetOp.DIFF && !cardOnly && remaining >= setnum + 1 && c.argIs(j, "weights")) {
                 j++;
                 remaining--;
                 for (int i = 0; i < setnum; i++, j++, remaining--) {
@@ -1105,15 +1012,15 @@ public final class ZSetFamily {
                     }
                     src[i].weight = w;
                 }
-            } else if (op != DIFF && !cardOnly && remaining >= 2 && c.argIs(j, "aggregate")) {
+            } else if (op != SetOp.DIFF && !cardOnly && remaining >= 2 && c.argIs(j, "aggregate")) {
                 j++;
                 remaining--;
                 if (c.argIs(j, "sum")) {
-                    agg = SUM;
+                    agg = Aggregate.SUM;
                 } else if (c.argIs(j, "min")) {
-                    agg = MIN;
+                    agg = Aggregate.MIN;
                 } else if (c.argIs(j, "max")) {
-                    agg = MAX;
+                    agg = Aggregate.MAX;
                 } else {
                     c.reply.error(Errors.SYNTAX);
                     return;
@@ -1127,9 +1034,8 @@ public final class ZSetFamily {
             } else if (cardOnly && remaining >= 2 && c.argIs(j, "limit")) {
                 j++;
                 remaining--;
-                Long l = Bytes.parseLongStrict(c.arg(j));
-                if (l == null || l < 0) {
-                    c.reply.error("ERR LIMIT can't be negative");
+                Long l = Args.atLeastOrReply(c, j, 0, "ERR LIMIT can't be negative");
+                if (l == null) {
                     return;
                 }
                 limit = l;
@@ -1140,15 +1046,15 @@ public final class ZSetFamily {
                 return;
             }
         }
-        if (op != DIFF) {
+        if (op != SetOp.DIFF) {
             Arrays.sort(src, Comparator.comparingInt(Src::size));
         }
         ZSetValue dst = ZSetValue.skiplist(16);
         long maxLen = 0;
         long card = 0;
-        if (op == INTER) {
+        if (op == SetOp.INTER) {
             if (src[0].size() > 0) {
-                final int aggF = agg;
+                final Aggregate aggF = agg;
                 final long limitF = limit;
                 List<Object[]> found = new ArrayList<>();
                 long[] cardinality = {0};
@@ -1190,14 +1096,14 @@ public final class ZSetFamily {
                     maxLen = Math.max(maxLen, m.length);
                 }
             }
-        } else if (op == UNION) {
+        } else if (op == SetOp.UNION) {
             Map<BytesKey, double[]> acc = new LinkedHashMap<>();
             Map<BytesKey, byte[]> keys = new HashMap<>();
             for (Src s : src) {
                 if (s.size() == 0) {
                     continue;
                 }
-                final int aggF = agg;
+                final Aggregate aggF = agg;
                 s.forEach((m, sc) -> {
                     double score = s.weight * sc;
                     if (Double.isNaN(score)) {
@@ -1237,16 +1143,16 @@ public final class ZSetFamily {
                 if (maxLen <= maxValue(c)) {
                     dst.maybeToListpack(maxEntries(c), maxValue(c));
                 }
-                store(c, dstKey, dst, op == UNION ? "zunionstore" : op == INTER ? "zinterstore" : "zdiffstore");
+                store(c, dstKey, dst, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore");
                 c.reply.integer(dst.size());
             } else {
-                deleteTarget(c, dstKey);
+                FamilyUtil.deleteTarget(c, dstKey);
                 c.reply.integer(0);
             }
         } else if (cardOnly) {
             c.reply.integer(card);
         } else {
-            emitRange(c, dst, new Span(0, dst.size() - 1, false), false, withScores);
+            emitRange(c, dst, new Span(0, dst.size() - 1, false), withScores);
         }
     }
 
@@ -1258,19 +1164,14 @@ public final class ZSetFamily {
             c.reply.error("ERR invalid cursor");
             return;
         }
-        Object o = readZset(c, c.arg(1));
-        if (o == WRONG) {
-            return;
-        }
-        if (o == null) {
-            SetFamily.emptyScan(c);
+        ZSetValue z = readZset(c, c.arg(1), Lookup.EMPTY_SCAN);
+        if (z == null) {
             return;
         }
         SetFamily.ScanOptions opt = SetFamily.ScanOptions.parse(c, 3);
         if (opt == null) {
             return;
         }
-        ZSetValue z = (ZSetValue) o;
         List<byte[]> out = new ArrayList<>();
         long cur = cursor;
         long maxIterations = opt.count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : opt.count * 10;

@@ -1,5 +1,6 @@
 package io.ferrite.store.hash;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.MemoryEstimate;
 
@@ -15,6 +16,7 @@ import java.util.Arrays;
  * {@link #scan} uses Redis's reverse-binary cursor, so an entry present for a whole scan is
  * reported at least once even if the table is resized between calls.
  */
+@ShardConfined
 public final class FieldTable {
     private static final int SELF = 48;
 

@@ -1,5 +1,6 @@
 package io.ferrite.store.hash;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.MemoryEstimate;
@@ -12,6 +13,7 @@ import java.util.Arrays;
  * insertion order. Large ones are a {@link FieldTable}. The switch happens at the thresholds the
  * commands apply (hash-max-listpack-entries / -value) and, as in Redis, never goes back.
  */
+@ShardConfined
 public final class HashValue implements CollectionValue {
     private static final int SELF = 32;
 

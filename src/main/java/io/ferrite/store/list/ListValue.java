@@ -1,5 +1,6 @@
 package io.ferrite.store.list;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.MemoryEstimate;
 
@@ -20,6 +21,7 @@ import java.util.List;
  * that nothing is ever packed beside, Redis's "plain" node: a huge element is then pushed, replaced
  * or popped without copying its neighbours.
  */
+@ShardConfined
 public final class ListValue implements CollectionValue {
     /** Object header, the buffer reference and three ints of a node. */
     private static final int NODE_OVERHEAD = 32;

@@ -1,5 +1,6 @@
 package io.ferrite.store.set;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.Bytes;
 
 import java.util.function.Consumer;
@@ -12,6 +13,7 @@ import java.util.random.RandomGenerator;
  * {@link #scan} uses Redis's reverse-binary cursor, so elements present for a whole scan are
  * returned at least once even across resizes.
  */
+@ShardConfined
 public final class ChainedTable<N extends ChainedTable.Node<N>> {
     /** A table entry: the key, its hash and the next node of the same bucket. */
     public abstract static class Node<N> {

@@ -1,5 +1,7 @@
 package io.ferrite.store.set;
 
+import io.ferrite.common.ShardConfined;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -9,6 +11,7 @@ import java.util.Arrays;
  * Redis's intset: a sorted array of distinct integers packed at the narrowest width that holds them
  * all (2, 4 or 8 bytes each), upgraded in place when a wider value arrives and never downgraded.
  */
+@ShardConfined
 public final class IntSet {
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

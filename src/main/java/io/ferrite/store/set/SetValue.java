@@ -1,5 +1,6 @@
 package io.ferrite.store.set;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.Encoding;
@@ -15,6 +16,7 @@ import java.util.random.RandomGenerator;
  * set-max-intset-entries of them, else a hash table of members (Redis 7.0 has no listpack sets).
  * Conversion is one-way, as in Redis.
  */
+@ShardConfined
 public final class SetValue implements CollectionValue {
     /** A hash-table member. */
     static final class Member extends ChainedTable.Node<Member> {

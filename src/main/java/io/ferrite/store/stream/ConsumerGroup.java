@@ -1,5 +1,7 @@
 package io.ferrite.store.stream;
 
+import io.ferrite.common.ShardConfined;
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,13 +11,14 @@ import java.util.TreeMap;
  * (for the lag in XINFO GROUPS), the pending entries list and the consumers, kept in name order as
  * Redis's radix tree keeps them.
  */
+@ShardConfined
 public final class ConsumerGroup {
     /** Redis's SCG_INVALID_ENTRIES_READ: the read counter is unknown. */
     public static final long INVALID_ENTRIES_READ = -1;
 
     public final byte[] name;
-    public StreamId lastId;
-    public long entriesRead;
+    private StreamId lastId;
+    private long entriesRead;
     public final TreeMap<StreamId, PendingEntry> pel = new TreeMap<>();
     public final TreeMap<byte[], Consumer> consumers = new TreeMap<>(Arrays::compareUnsigned);
     /** Kept up to date by every change below, so a stream's size is known without walking its groups. */
@@ -31,6 +34,24 @@ public final class ConsumerGroup {
         this.lastId = lastId;
         this.entriesRead = entriesRead;
         memory = GROUP + name.length;
+    }
+
+    /** The last ID delivered to the group (XGROUP SETID, XREADGROUP >). */
+    public StreamId lastId() {
+        return lastId;
+    }
+
+    public void lastId(StreamId id) {
+        lastId = id;
+    }
+
+    /** The logical count of entries the group has read, or {@link #INVALID_ENTRIES_READ}. */
+    public long entriesRead() {
+        return entriesRead;
+    }
+
+    public void entriesRead(long n) {
+        entriesRead = n;
     }
 
     public Consumer consumer(byte[] consumerName) {
@@ -65,10 +86,10 @@ public final class ConsumerGroup {
             pel.put(id, p);
             memory += PENDING;
         } else {
-            p.consumer.pel.remove(id);
-            p.consumer = c;
-            p.deliveryTime = now;
-            p.deliveryCount = 1;
+            p.consumer().pel.remove(id);
+            p.consumer(c);
+            p.deliveryTime(now);
+            p.deliveryCount(1);
         }
         c.pel.put(id, p);
     }
@@ -84,9 +105,9 @@ public final class ConsumerGroup {
 
     /** Moves an existing PEL entry to another consumer. */
     public void transfer(StreamId id, PendingEntry p, Consumer to) {
-        if (p.consumer != to) {
-            p.consumer.pel.remove(id);
-            p.consumer = to;
+        if (p.consumer() != to) {
+            p.consumer().pel.remove(id);
+            p.consumer(to);
             to.pel.put(id, p);
         }
     }
@@ -97,7 +118,7 @@ public final class ConsumerGroup {
         if (p == null) {
             return false;
         }
-        p.consumer.pel.remove(id);
+        p.consumer().pel.remove(id);
         memory -= PENDING;
         return true;
     }
@@ -105,9 +126,9 @@ public final class ConsumerGroup {
     ConsumerGroup copy() {
         ConsumerGroup g = new ConsumerGroup(name, lastId, entriesRead);
         for (Consumer c : consumers.values()) {
-            Consumer d = g.createConsumer(c.name, c.seenTime);
+            Consumer d = g.createConsumer(c.name, c.seenTime());
             for (Map.Entry<StreamId, PendingEntry> e : c.pel.entrySet()) {
-                g.addPending(e.getKey(), d, e.getValue().deliveryTime, e.getValue().deliveryCount);
+                g.addPending(e.getKey(), d, e.getValue().deliveryTime(), e.getValue().deliveryCount());
             }
         }
         return g;

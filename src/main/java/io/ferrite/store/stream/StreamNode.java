@@ -1,5 +1,7 @@
 package io.ferrite.store.stream;
 
+import io.ferrite.common.ShardConfined;
+
 import java.util.Arrays;
 
 /**
@@ -11,6 +13,7 @@ import java.util.Arrays;
  * as in Redis. {@link #lpBytes()} tracks the size Redis's listpack would have, so nodes split where
  * Redis's do.
  */
+@ShardConfined
 final class StreamNode {
     private static final int DELETED = 1;
     private static final int SAME_FIELDS = 2;

@@ -1,5 +1,6 @@
 package io.ferrite.store.stream;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.CollectionValue;
 
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
  * entries: the last ID ever generated, the largest deleted ID, the count of entries ever added and
  * the consumer groups.
  */
+@ShardConfined
 public final class StreamValue implements CollectionValue {
     /** Receives one entry of a range walk; returns false to stop. */
     public interface Visitor {
@@ -391,10 +393,10 @@ public final class StreamValue implements CollectionValue {
         if (entriesAdded == 0) {
             return 0L;
         }
-        if (g.entriesRead != ConsumerGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(g.lastId, null)) {
-            return entriesAdded - g.entriesRead;
+        if (g.entriesRead() != ConsumerGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(g.lastId(), null)) {
+            return entriesAdded - g.entriesRead();
         }
-        long read = estimateEntriesRead(g.lastId);
+        long read = estimateEntriesRead(g.lastId());
         return read == ConsumerGroup.INVALID_ENTRIES_READ ? null : entriesAdded - read;
     }
 
@@ -403,15 +405,15 @@ public final class StreamValue implements CollectionValue {
      * (streamReplyWithRange, for IDs above the group's last ID).
      */
     public void advanceGroup(ConsumerGroup g, StreamId id) {
-        if (id.compareTo(g.lastId) <= 0) {
+        if (id.compareTo(g.lastId()) <= 0) {
             return;
         }
-        if (g.entriesRead != ConsumerGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(id, null)) {
-            g.entriesRead++;
+        if (g.entriesRead() != ConsumerGroup.INVALID_ENTRIES_READ && !rangeHasTombstones(id, null)) {
+            g.entriesRead(g.entriesRead() + 1);
         } else if (entriesAdded != 0) {
-            g.entriesRead = estimateEntriesRead(id);
+            g.entriesRead(estimateEntriesRead(id));
         }
-        g.lastId = id;
+        g.lastId(id);
     }
 
     // ------------------------------------------------------------------ persistence

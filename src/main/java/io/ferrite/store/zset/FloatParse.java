@@ -13,11 +13,23 @@ public final class FloatParse {
 
     /** The result of one strtod call. */
     public static final class Result {
-        public double value;
+        private double value;
         /** Index just after the parsed text; the start index when nothing was converted. */
-        public int end;
+        private int end;
         /** errno == ERANGE: overflow to infinity, or underflow. */
-        public boolean range;
+        private boolean range;
+
+        public double value() {
+            return value;
+        }
+
+        public int end() {
+            return end;
+        }
+
+        public boolean range() {
+            return range;
+        }
     }
 
     static boolean space(int c) {

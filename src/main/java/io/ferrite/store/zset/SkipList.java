@@ -1,5 +1,6 @@
 package io.ferrite.store.zset;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.set.ChainedTable;
 
@@ -10,13 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * ranks are found in O(log n), and a backward link on level 0 for reverse walks. The nodes are also
  * the entries of the member-to-score dict kept beside it ({@link ChainedTable}).
  */
+@ShardConfined
 public final class SkipList {
     public static final int MAX_LEVEL = 32;
     private static final double P = 0.25;
 
     /** A skiplist node; also a dict entry keyed by its member. */
     public static final class Node extends ChainedTable.Node<Node> {
-        public double score;
+        double score;
         Node backward;
         final Node[] forward;
         final int[] span;

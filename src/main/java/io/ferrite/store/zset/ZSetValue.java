@@ -1,5 +1,6 @@
 package io.ferrite.store.zset;
 
+import io.ferrite.common.ShardConfined;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.Encoding;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  * the entries of a member-to-node hash table, as Redis pairs its zskiplist with a dict.
  * Positions everywhere are 0-based ranks in ascending order.
  */
+@ShardConfined
 public final class ZSetValue implements CollectionValue {
     /** Receives one element of a walk. */
     public interface Visitor {

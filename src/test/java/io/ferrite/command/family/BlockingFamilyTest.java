@@ -13,6 +13,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrite.testing.Replies.NIL_ARRAY;
+import static io.ferrite.testing.Replies.NOT_INTEGER;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.WRONGTYPE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * different shards (k1 on shard 3, k2 on 0, k3 on 1; c1 on 3, c2 on 0), so wake-ups cross shards.
  */
 class BlockingFamilyTest extends FerriteTest {
-    private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-
     /** Keys with blocked clients, summed over the shards (read on each shard's thread). */
     private int blockedKeys() throws Exception {
         int n = 0;
@@ -45,12 +53,12 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient b = blockOn(admin, "BLPOP", "k1", "k2", "k3", "0");
         assertThat(admin.call("INFO", "clients")).contains("blocked_clients:1\r\n");
         assertThat(admin.call("CLIENT", "LIST", "ID", idOf(admin))).contains(" flags=N ");
-        assertThat(admin.call("RPUSH", "k3", "x", "y")).isEqualTo(":2\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk3\r\n$1\r\nx\r\n");
-        assertThat(admin.call("LRANGE", "k3", "0", "-1")).isEqualTo("*1\r\n$1\r\ny\r\n");
+        assertThat(admin.call("RPUSH", "k3", "x", "y")).isEqualTo(integer(2));
+        assertThat(b.readReply()).isEqualTo(bulks("k3", "x"));
+        assertThat(admin.call("LRANGE", "k3", "0", "-1")).isEqualTo(bulks("y"));
         // served once: a later push to another of its keys stays in the list
-        assertThat(admin.call("RPUSH", "k1", "z")).isEqualTo(":1\r\n");
-        assertThat(b.call("LLEN", "k1")).isEqualTo(":1\r\n");
+        assertThat(admin.call("RPUSH", "k1", "z")).isEqualTo(ONE);
+        assertThat(b.call("LLEN", "k1")).isEqualTo(ONE);
         assertThat(admin.call("INFO", "clients")).contains("blocked_clients:0\r\n");
         awaitNoBlockedKeys();
     }
@@ -61,26 +69,26 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient first = blockOn(admin, "BRPOP", "q", "0");
         RawClient second = blockOn(admin, "BRPOP", "other", "q", "0");
         RawClient third = blockOn(admin, "BRPOP", "q", "0");
-        assertThat(admin.call("RPUSH", "q", "1", "2")).isEqualTo(":2\r\n");
-        assertThat(first.readReply()).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\n2\r\n");
-        assertThat(second.readReply()).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\n1\r\n");
-        assertThat(admin.call("EXISTS", "q")).isEqualTo(":0\r\n");
-        assertThat(admin.call("LPUSH", "q", "3")).isEqualTo(":1\r\n");
-        assertThat(third.readReply()).isEqualTo("*2\r\n$1\r\nq\r\n$1\r\n3\r\n");
+        assertThat(admin.call("RPUSH", "q", "1", "2")).isEqualTo(integer(2));
+        assertThat(first.readReply()).isEqualTo(bulks("q", "2"));
+        assertThat(second.readReply()).isEqualTo(bulks("q", "1"));
+        assertThat(admin.call("EXISTS", "q")).isEqualTo(ZERO);
+        assertThat(admin.call("LPUSH", "q", "3")).isEqualTo(ONE);
+        assertThat(third.readReply()).isEqualTo(bulks("q", "3"));
         awaitNoBlockedKeys();
     }
 
     @Test
     void fractionalTimeoutsReturnNull() {
         RawClient c = raw();
-        assertThat(c.call("BLPOP", "none", "k2", "0.05")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BRPOP", "none", "0.001")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BLMOVE", "none", "k2", "LEFT", "RIGHT", "0.01")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BRPOPLPUSH", "none", "k2", "0.01")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BLMPOP", "0.01", "2", "none", "k3", "LEFT")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BZPOPMIN", "none", "k1", "0.01")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BZPOPMAX", "none", "1e-7")).isEqualTo("*-1\r\n");
-        assertThat(c.call("BZMPOP", "0.01", "1", "none", "MAX", "COUNT", "2")).isEqualTo("*-1\r\n");
+        assertThat(c.call("BLPOP", "none", "k2", "0.05")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BRPOP", "none", "0.001")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BLMOVE", "none", "k2", "LEFT", "RIGHT", "0.01")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BRPOPLPUSH", "none", "k2", "0.01")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BLMPOP", "0.01", "2", "none", "k3", "LEFT")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BZPOPMIN", "none", "k1", "0.01")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BZPOPMAX", "none", "1e-7")).isEqualTo(NIL_ARRAY);
+        assertThat(c.call("BZMPOP", "0.01", "1", "none", "MAX", "COUNT", "2")).isEqualTo(NIL_ARRAY);
         c.call("HELLO", "3");
         assertThat(c.call("BLPOP", "none", "0.01")).isEqualTo("_\r\n");
         assertThat(c.call("INFO", "clients")).contains("blocked_clients:0\r\n");
@@ -95,13 +103,13 @@ class BlockingFamilyTest extends FerriteTest {
         assertThat(c.call("BLPOP", "k", "-1")).isEqualTo("-ERR timeout is negative\r\n");
         assertThat(c.call("BLPOP", "k", "1e300")).isEqualTo("-ERR timeout is negative\r\n");
         assertThat(c.call("BZPOPMIN", "k", "inf")).isEqualTo("-ERR timeout is negative\r\n");
-        assertThat(c.call("BLMOVE", "a", "b", "UP", "LEFT", "x")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(c.call("BLMOVE", "a", "b", "UP", "LEFT", "x")).isEqualTo(SYNTAX);
         assertThat(c.call("BLMOVE", "a", "b", "LEFT", "LEFT", "x"))
             .isEqualTo("-ERR timeout is not a float or out of range\r\n");
         assertThat(c.call("BLMPOP", "x", "0", "a", "LEFT")).isEqualTo("-ERR numkeys should be greater than 0\r\n");
         assertThat(c.call("BLMPOP", "x", "1", "a", "LEFT")).isEqualTo("-ERR timeout is not a float or out of range\r\n");
         assertThat(c.call("BZMPOP", "0", "1", "a", "MIN", "COUNT", "0")).isEqualTo("-ERR count should be greater than 0\r\n");
-        assertThat(c.call("SET", "s", "v")).isEqualTo("+OK\r\n");
+        assertThat(c.call("SET", "s", "v")).isEqualTo(OK);
         assertThat(c.call("BLPOP", "none", "s", "0")).isEqualTo(WRONGTYPE);
         assertThat(c.call("BZPOPMIN", "s", "0")).isEqualTo(WRONGTYPE);
         assertThat(c.call("BLMOVE", "s", "x", "LEFT", "LEFT", "0")).isEqualTo(WRONGTYPE);
@@ -111,15 +119,15 @@ class BlockingFamilyTest extends FerriteTest {
     void dataAlreadyPresentIsServedAtOnce() {
         RawClient c = raw();
         c.call("RPUSH", "k2", "a", "b", "c");
-        assertThat(c.call("BLPOP", "none", "k2", "0")).isEqualTo("*2\r\n$2\r\nk2\r\n$1\r\na\r\n");
+        assertThat(c.call("BLPOP", "none", "k2", "0")).isEqualTo(bulks("k2", "a"));
         assertThat(c.call("BLMPOP", "0", "2", "none", "k2", "RIGHT", "COUNT", "5"))
             .isEqualTo("*2\r\n$2\r\nk2\r\n*2\r\n$1\r\nc\r\n$1\r\nb\r\n");
         c.call("ZADD", "k3", "1", "a", "2", "b");
-        assertThat(c.call("BZPOPMAX", "k3", "0")).isEqualTo("*3\r\n$2\r\nk3\r\n$1\r\nb\r\n$1\r\n2\r\n");
+        assertThat(c.call("BZPOPMAX", "k3", "0")).isEqualTo(bulks("k3", "b", "2"));
         assertThat(c.call("BZMPOP", "0", "1", "k3", "MIN")).isEqualTo("*2\r\n$2\r\nk3\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n");
         c.call("RPUSH", "c1", "v");
-        assertThat(c.call("BRPOPLPUSH", "c1", "c2", "0")).isEqualTo("$1\r\nv\r\n");
-        assertThat(c.call("LRANGE", "c2", "0", "-1")).isEqualTo("*1\r\n$1\r\nv\r\n");
+        assertThat(c.call("BRPOPLPUSH", "c1", "c2", "0")).isEqualTo(bulk("v"));
+        assertThat(c.call("LRANGE", "c2", "0", "-1")).isEqualTo(bulks("v"));
     }
 
     @Test
@@ -137,7 +145,7 @@ class BlockingFamilyTest extends FerriteTest {
         admin.call("RPUSH", "k2", "z");
         // the waiter is served after EXEC, so LLEN inside still sees the element
         assertThat(admin.call("EXEC")).isEqualTo("*3\r\n:1\r\n:1\r\n:1\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk1\r\n$1\r\na\r\n");
+        assertThat(b.readReply()).isEqualTo(bulks("k1", "a"));
         awaitNoBlockedKeys();
     }
 
@@ -166,16 +174,16 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = blockOn(admin, "BLPOP", "k2", "0");
         admin.call("RPUSH", "k1", "v1");
-        assertThat(admin.call("LMOVE", "k1", "k2", "LEFT", "LEFT")).isEqualTo("$2\r\nv1\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk2\r\n$2\r\nv1\r\n");
+        assertThat(admin.call("LMOVE", "k1", "k2", "LEFT", "LEFT")).isEqualTo(bulk("v1"));
+        assertThat(b.readReply()).isEqualTo(bulks("k2", "v1"));
         b = blockOn(admin, "BLPOP", "{t}dst", "0");
         admin.call("RPUSH", "{t}tmp", "r");
-        assertThat(admin.call("RENAME", "{t}tmp", "{t}dst")).isEqualTo("+OK\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$6\r\n{t}dst\r\n$1\r\nr\r\n");
+        assertThat(admin.call("RENAME", "{t}tmp", "{t}dst")).isEqualTo(OK);
+        assertThat(b.readReply()).isEqualTo(bulks("{t}dst", "r"));
         RawClient z = blockOn(admin, "BZPOPMIN", "k3", "0");
         admin.call("ZADD", "k1", "3", "m");
-        assertThat(admin.call("ZUNIONSTORE", "k3", "1", "k1")).isEqualTo(":1\r\n");
-        assertThat(z.readReply()).isEqualTo("*3\r\n$2\r\nk3\r\n$1\r\nm\r\n$1\r\n3\r\n");
+        assertThat(admin.call("ZUNIONSTORE", "k3", "1", "k1")).isEqualTo(ONE);
+        assertThat(z.readReply()).isEqualTo(bulks("k3", "m", "3"));
         awaitNoBlockedKeys();
     }
 
@@ -184,16 +192,16 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient mover = blockOn(admin, "BLMOVE", "c1", "c2", "LEFT", "RIGHT", "0");
         RawClient popper = blockOn(admin, "BLPOP", "c2", "0");
-        assertThat(admin.call("RPUSH", "c1", "chain")).isEqualTo(":1\r\n");
-        assertThat(mover.readReply()).isEqualTo("$5\r\nchain\r\n");
-        assertThat(popper.readReply()).isEqualTo("*2\r\n$2\r\nc2\r\n$5\r\nchain\r\n");
-        assertThat(admin.call("EXISTS", "c1", "c2")).isEqualTo(":0\r\n");
+        assertThat(admin.call("RPUSH", "c1", "chain")).isEqualTo(ONE);
+        assertThat(mover.readReply()).isEqualTo(bulk("chain"));
+        assertThat(popper.readReply()).isEqualTo(bulks("c2", "chain"));
+        assertThat(admin.call("EXISTS", "c1", "c2")).isEqualTo(ZERO);
         // a wrong-typed destination is the waiter's answer; the element stays
         admin.call("SET", "k2", "s");
         RawClient w = blockOn(admin, "BRPOPLPUSH", "c1", "k2", "0");
         admin.call("RPUSH", "c1", "x");
         assertThat(w.readReply()).isEqualTo(WRONGTYPE);
-        assertThat(admin.call("LLEN", "c1")).isEqualTo(":1\r\n");
+        assertThat(admin.call("LLEN", "c1")).isEqualTo(ONE);
         awaitNoBlockedKeys();
     }
 
@@ -203,19 +211,19 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient b = raw();
         String id = idOf(b);
         admin.call("CONFIG", "RESETSTAT");
-        assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+        assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(ZERO);
         b.send(RawClient.encode("BZPOPMIN", "k1", "k2", "0"));
         awaitBlocked(admin, id);
         assertThat(admin.call("CLIENT", "LIST", "ID", id)).contains(" cmd=bzpopmin ");
         assertThat(admin.call("CLIENT", "UNBLOCK", id, "FOO")).isEqualTo("-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n");
-        assertThat(admin.call("CLIENT", "UNBLOCK", "x")).isEqualTo("-ERR value is not an integer or out of range\r\n");
-        assertThat(admin.call("CLIENT", "UNBLOCK", id, "ERROR")).isEqualTo(":1\r\n");
+        assertThat(admin.call("CLIENT", "UNBLOCK", "x")).isEqualTo(NOT_INTEGER);
+        assertThat(admin.call("CLIENT", "UNBLOCK", id, "ERROR")).isEqualTo(ONE);
         assertThat(b.readReply()).isEqualTo("-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
         b.send(RawClient.encode("BLMOVE", "k1", "k2", "LEFT", "LEFT", "0"));
         awaitBlocked(admin, id);
-        assertThat(admin.call("CLIENT", "UNBLOCK", id, "timeout")).isEqualTo(":1\r\n");
-        assertThat(b.readReply()).isEqualTo("*-1\r\n");
-        assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+        assertThat(admin.call("CLIENT", "UNBLOCK", id, "timeout")).isEqualTo(ONE);
+        assertThat(b.readReply()).isEqualTo(NIL_ARRAY);
+        assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(ZERO);
         // counted once when they blocked, and as failed when unblocked (Redis's updateStatsOnUnblock)
         String stats = "";
         for (int i = 0; i < 2000 && !stats.contains("cmdstat_blmove:calls=1,"); i++) {
@@ -239,8 +247,8 @@ class BlockingFamilyTest extends FerriteTest {
             Thread.sleep(5);
         }
         assertThat(admin.call("INFO", "clients")).contains("blocked_clients:0\r\n");
-        assertThat(admin.call("RPUSH", "k2", "kept")).isEqualTo(":1\r\n");
-        assertThat(admin.call("LLEN", "k2")).isEqualTo(":1\r\n");
+        assertThat(admin.call("RPUSH", "k2", "kept")).isEqualTo(ONE);
+        assertThat(admin.call("LLEN", "k2")).isEqualTo(ONE);
     }
 
     /**
@@ -293,9 +301,9 @@ class BlockingFamilyTest extends FerriteTest {
             RawClient.encode("PING"));
         b.send(burst);
         awaitBlocked(admin, id);
-        assertThat(admin.call("LPUSH", "k1", "a", "b")).isEqualTo(":2\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk1\r\n$1\r\nb\r\n");
-        assertThat(b.readReply()).isEqualTo(":1\r\n");
+        assertThat(admin.call("LPUSH", "k1", "a", "b")).isEqualTo(integer(2));
+        assertThat(b.readReply()).isEqualTo(bulks("k1", "b"));
+        assertThat(b.readReply()).isEqualTo(ONE);
         assertThat(b.readReply()).isEqualTo("+PONG\r\n");
     }
 
@@ -373,18 +381,18 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient admin = raw();
         RawClient b = raw();
         String id = idOf(b);
-        assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo(OK);
         try {
             b.send(RawClient.encode("LPUSH", "k1", "x"));
             awaitBlocked(admin, id);
             assertThat(admin.call("CLIENT", "LIST", "ID", id)).contains(" flags=b ").contains(" cmd=lpush ");
             assertThat(admin.call("INFO", "clients")).contains("blocked_clients:1\r\n");
             // Redis 7.0 crashes unblocking a postponed client; Ferrite leaves it postponed
-            assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(":0\r\n");
+            assertThat(admin.call("CLIENT", "UNBLOCK", id)).isEqualTo(ZERO);
         } finally {
             admin.call("CLIENT", "UNPAUSE");
         }
-        assertThat(b.readReply()).isEqualTo(":1\r\n");
+        assertThat(b.readReply()).isEqualTo(ONE);
         assertThat(admin.call("INFO", "clients")).contains("blocked_clients:0\r\n");
     }
 
@@ -395,8 +403,8 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient other = raw();
         other.call("SELECT", "1");
         other.call("RPUSH", "k1", "from1");
-        assertThat(admin.call("SWAPDB", "0", "1")).isEqualTo("+OK\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk1\r\n$5\r\nfrom1\r\n");
+        assertThat(admin.call("SWAPDB", "0", "1")).isEqualTo(OK);
+        assertThat(b.readReply()).isEqualTo(bulks("k1", "from1"));
         admin.call("SWAPDB", "0", "1");
         // a client of database 1 is not woken by database 0
         b.call("SELECT", "1");
@@ -405,9 +413,9 @@ class BlockingFamilyTest extends FerriteTest {
         awaitBlocked(admin, id);
         admin.call("RPUSH", "k2", "db0");
         other.call("RPUSH", "m", "moved");
-        assertThat(other.call("RENAME", "m", "k2")).isEqualTo("+OK\r\n");
-        assertThat(b.readReply()).isEqualTo("*2\r\n$2\r\nk2\r\n$5\r\nmoved\r\n");
-        assertThat(admin.call("LLEN", "k2")).isEqualTo(":1\r\n");
+        assertThat(other.call("RENAME", "m", "k2")).isEqualTo(OK);
+        assertThat(b.readReply()).isEqualTo(bulks("k2", "moved"));
+        assertThat(admin.call("LLEN", "k2")).isEqualTo(ONE);
         awaitNoBlockedKeys();
     }
 
@@ -417,14 +425,14 @@ class BlockingFamilyTest extends FerriteTest {
         RawClient one = blockOn(admin, "BRPOPLPUSH", "c1", "c2", "0");
         RawClient two = blockOn(admin, "BRPOPLPUSH", "c2", "c1", "0");
         admin.call("RPUSH", "c1", "foo");
-        assertThat(one.readReply()).isEqualTo("$3\r\nfoo\r\n");
-        assertThat(two.readReply()).isEqualTo("$3\r\nfoo\r\n");
-        assertThat(admin.call("LRANGE", "c1", "0", "-1")).isEqualTo("*1\r\n$3\r\nfoo\r\n");
-        assertThat(admin.call("EXISTS", "c2")).isEqualTo(":0\r\n");
+        assertThat(one.readReply()).isEqualTo(bulk("foo"));
+        assertThat(two.readReply()).isEqualTo(bulk("foo"));
+        assertThat(admin.call("LRANGE", "c1", "0", "-1")).isEqualTo(bulks("foo"));
+        assertThat(admin.call("EXISTS", "c2")).isEqualTo(ZERO);
         RawClient self = blockOn(admin, "BRPOPLPUSH", "k3", "k3", "0");
         admin.call("RPUSH", "k3", "a", "b", "c");
-        assertThat(self.readReply()).isEqualTo("$1\r\nc\r\n");
-        assertThat(admin.call("LRANGE", "k3", "0", "-1")).isEqualTo("*3\r\n$1\r\nc\r\n$1\r\na\r\n$1\r\nb\r\n");
+        assertThat(self.readReply()).isEqualTo(bulk("c"));
+        assertThat(admin.call("LRANGE", "k3", "0", "-1")).isEqualTo(bulks("c", "a", "b"));
         awaitNoBlockedKeys();
     }
 

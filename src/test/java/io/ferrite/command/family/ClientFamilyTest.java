@@ -6,6 +6,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientFamilyTest extends FerriteTest {
@@ -28,16 +35,16 @@ class ClientFamilyTest extends FerriteTest {
     @Test
     void setnameAndGetname() {
         RawClient r = raw();
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$-1\r\n");
-        assertThat(r.call("CLIENT", "SETNAME", "worker-1")).isEqualTo("+OK\r\n");
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$8\r\nworker-1\r\n");
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(NIL);
+        assertThat(r.call("CLIENT", "SETNAME", "worker-1")).isEqualTo(OK);
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(bulk("worker-1"));
         String bad = "-ERR Client names cannot contain spaces, newlines or special characters.\r\n";
         assertThat(r.call("CLIENT", "SETNAME", "a b")).isEqualTo(bad);
         assertThat(r.call("CLIENT", "SETNAME", "a\nb")).isEqualTo(bad);
         assertThat(r.call("CLIENT", "SETNAME", "é")).isEqualTo(bad);
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$8\r\nworker-1\r\n");
-        assertThat(r.call("CLIENT", "SETNAME", "")).isEqualTo("+OK\r\n");
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$-1\r\n");
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(bulk("worker-1"));
+        assertThat(r.call("CLIENT", "SETNAME", "")).isEqualTo(OK);
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(NIL);
         assertThat(redis.clientSetname("lettuce")).isEqualTo("OK");
         assertThat(redis.clientGetname()).isEqualTo("lettuce");
     }
@@ -83,14 +90,14 @@ class ClientFamilyTest extends FerriteTest {
         }
         assertThat(sawA && sawB).isTrue();
         assertThat(text(a.call("CLIENT", "LIST", "TYPE", "normal"))).contains("id=" + idb + " ");
-        assertThat(a.call("CLIENT", "LIST", "TYPE", "pubsub")).isEqualTo("$0\r\n\r\n");
-        assertThat(a.call("CLIENT", "LIST", "TYPE", "master")).isEqualTo("$0\r\n\r\n");
+        assertThat(a.call("CLIENT", "LIST", "TYPE", "pubsub")).isEqualTo(bulk(""));
+        assertThat(a.call("CLIENT", "LIST", "TYPE", "master")).isEqualTo(bulk(""));
         assertThat(a.call("CLIENT", "LIST", "TYPE", "foo")).isEqualTo("-ERR Unknown client type 'foo'\r\n");
         String only = text(a.call("CLIENT", "LIST", "ID", Long.toString(idb), "999999"));
         assertThat(only.split("\n")).hasSize(1);
         assertThat(only).startsWith("id=" + idb + " ");
         assertThat(a.call("CLIENT", "LIST", "ID", "x")).isEqualTo("-ERR Invalid client ID\r\n");
-        assertThat(a.call("CLIENT", "LIST", "foo")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(a.call("CLIENT", "LIST", "foo")).isEqualTo(SYNTAX);
     }
 
     @Test
@@ -110,26 +117,26 @@ class ClientFamilyTest extends FerriteTest {
         RawClient a = raw();
         RawClient b = raw();
         long idb = id(b);
-        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idb))).isEqualTo(":1\r\n");
+        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idb))).isEqualTo(ONE);
         assertThat(b.closedByServer()).isTrue();
-        assertThat(a.call("CLIENT", "LIST", "ID", Long.toString(idb))).isEqualTo("$0\r\n\r\n");
-        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idb))).isEqualTo(":0\r\n");
+        assertThat(a.call("CLIENT", "LIST", "ID", Long.toString(idb))).isEqualTo(bulk(""));
+        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(idb))).isEqualTo(ZERO);
 
         RawClient c = raw();
         String line = text(c.call("CLIENT", "INFO"));
         String addr = line.split(" ")[1].substring(5);
-        assertThat(a.call("CLIENT", "KILL", addr)).isEqualTo("+OK\r\n");
+        assertThat(a.call("CLIENT", "KILL", addr)).isEqualTo(OK);
         assertThat(c.closedByServer()).isTrue();
         assertThat(a.call("CLIENT", "KILL", addr)).isEqualTo("-ERR No such client\r\n");
-        assertThat(a.call("CLIENT", "KILL", "ADDR", addr)).isEqualTo(":0\r\n");
+        assertThat(a.call("CLIENT", "KILL", "ADDR", addr)).isEqualTo(ZERO);
     }
 
     @Test
     void killSkipsMeByDefault() {
         RawClient a = raw();
         long ida = id(a);
-        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(ida))).isEqualTo(":0\r\n");
-        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(ida), "SKIPME", "no")).isEqualTo(":1\r\n");
+        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(ida))).isEqualTo(ZERO);
+        assertThat(a.call("CLIENT", "KILL", "ID", Long.toString(ida), "SKIPME", "no")).isEqualTo(ONE);
         assertThat(a.closedByServer()).isTrue();
     }
 
@@ -140,11 +147,11 @@ class ClientFamilyTest extends FerriteTest {
         assertThat(a.call("CLIENT", "KILL", "ID", "x")).isEqualTo("-ERR client-id should be greater than 0\r\n");
         assertThat(a.call("CLIENT", "KILL", "TYPE", "foo")).isEqualTo("-ERR Unknown client type 'foo'\r\n");
         assertThat(a.call("CLIENT", "KILL", "USER", "foo")).isEqualTo("-ERR No such user 'foo'\r\n");
-        assertThat(a.call("CLIENT", "KILL", "SKIPME", "maybe")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(a.call("CLIENT", "KILL", "foo", "bar")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(a.call("CLIENT", "KILL", "ID", "1", "TYPE")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(a.call("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(":0\r\n");
-        assertThat(a.call("CLIENT", "KILL", "LADDR", "1.2.3.4:5")).isEqualTo(":0\r\n");
+        assertThat(a.call("CLIENT", "KILL", "SKIPME", "maybe")).isEqualTo(SYNTAX);
+        assertThat(a.call("CLIENT", "KILL", "foo", "bar")).isEqualTo(SYNTAX);
+        assertThat(a.call("CLIENT", "KILL", "ID", "1", "TYPE")).isEqualTo(SYNTAX);
+        assertThat(a.call("CLIENT", "KILL", "TYPE", "pubsub")).isEqualTo(ZERO);
+        assertThat(a.call("CLIENT", "KILL", "LADDR", "1.2.3.4:5")).isEqualTo(ZERO);
     }
 
     @Test
@@ -154,21 +161,21 @@ class ClientFamilyTest extends FerriteTest {
         r.send(RawClient.encode("SET", "a", "1"));
         r.send(RawClient.encode("GET", "a"));
         r.send(RawClient.encode("CLIENT", "REPLY", "SKIP"));
-        assertThat(r.call("CLIENT", "REPLY", "ON")).isEqualTo("+OK\r\n");
+        assertThat(r.call("CLIENT", "REPLY", "ON")).isEqualTo(OK);
         r.send(RawClient.encode("CLIENT", "REPLY", "SKIP"));
         r.send(RawClient.encode("GET", "a"));
-        assertThat(r.call("ECHO", "next")).isEqualTo("$4\r\nnext\r\n");
-        assertThat(r.call("CLIENT", "REPLY", "maybe")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("ECHO", "next")).isEqualTo(bulk("next"));
+        assertThat(r.call("CLIENT", "REPLY", "maybe")).isEqualTo(SYNTAX);
     }
 
     @Test
     void noEvictFlag() {
         RawClient r = raw();
-        assertThat(r.call("CLIENT", "NO-EVICT", "on")).isEqualTo("+OK\r\n");
+        assertThat(r.call("CLIENT", "NO-EVICT", "on")).isEqualTo(OK);
         assertThat(r.call("CLIENT", "INFO")).contains(" flags=e ");
-        assertThat(r.call("CLIENT", "NO-EVICT", "OFF")).isEqualTo("+OK\r\n");
+        assertThat(r.call("CLIENT", "NO-EVICT", "OFF")).isEqualTo(OK);
         assertThat(r.call("CLIENT", "INFO")).contains(" flags=N ");
-        assertThat(r.call("CLIENT", "NO-EVICT", "x")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("CLIENT", "NO-EVICT", "x")).isEqualTo(SYNTAX);
     }
 
     @Test
@@ -178,7 +185,7 @@ class ClientFamilyTest extends FerriteTest {
         assertThat(help).startsWith("*48\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n")
             .endsWith("+HELP\r\n+    Prints this help.\r\n");
         assertThat(r.call("CLIENT", "FOO")).isEqualTo("-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n");
-        assertThat(r.call("CLIENT", "GETREDIR")).isEqualTo(":-1\r\n");
+        assertThat(r.call("CLIENT", "GETREDIR")).isEqualTo(integer(-1));
         assertThat(r.call("CLIENT", "ID")).isEqualTo(":" + id(r) + "\r\n");
     }
 }

@@ -4,11 +4,15 @@ import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CLIENT REPLY ON / OFF / SKIP as Redis 7.0 applies them, pub/sub pushes included. */
 class ClientReplyTest extends FerriteTest {
-    private static final String PONG_MARK = "$4\r\nmark\r\n";
+    private static final String PONG_MARK = bulk("mark");
 
     /** Sends without reading: a command whose reply is expected to be dropped. */
     private static void silent(RawClient c, String... cmd) {
@@ -23,8 +27,8 @@ class ClientReplyTest extends FerriteTest {
         silent(c, "GET", "a");
         silent(c, "NOPE");
         silent(c, "CLIENT", "REPLY", "SKIP");
-        assertThat(c.call("CLIENT", "REPLY", "ON")).isEqualTo("+OK\r\n");
-        assertThat(c.call("GET", "a")).isEqualTo("$1\r\n1\r\n");
+        assertThat(c.call("CLIENT", "REPLY", "ON")).isEqualTo(OK);
+        assertThat(c.call("GET", "a")).isEqualTo(bulk("1"));
     }
 
     @Test
@@ -45,7 +49,7 @@ class ClientReplyTest extends FerriteTest {
         RawClient c = raw();
         silent(c, "CLIENT", "REPLY", "SKIP");
         // Redis's unit/introspection "CLIENT REPLY ON: unset SKIP flag"
-        assertThat(c.call("CLIENT", "REPLY", "ON")).isEqualTo("+OK\r\n");
+        assertThat(c.call("CLIENT", "REPLY", "ON")).isEqualTo(OK);
         assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
     }
 
@@ -54,7 +58,7 @@ class ClientReplyTest extends FerriteTest {
         RawClient c = raw();
         silent(c, "CLIENT", "REPLY", "SKIP");
         silent(c, "MSET", "a", "1", "b", "2", "c", "3", "d", "4");
-        assertThat(c.call("MGET", "a", "d")).isEqualTo("*2\r\n$1\r\n1\r\n$1\r\n4\r\n");
+        assertThat(c.call("MGET", "a", "d")).isEqualTo(bulks("1", "4"));
     }
 
     @Test
@@ -77,9 +81,9 @@ class ClientReplyTest extends FerriteTest {
         sub.send(RawClient.encode("PSUBSCRIBE", "c*"));
         assertThat(sub.readReply()).isEqualTo("*3\r\n$10\r\npsubscribe\r\n$2\r\nc*\r\n:2\r\n");
         silent(sub, "PING");
-        assertThat(pub.call("PUBLISH", "ch", "hi")).isEqualTo(":2\r\n");
-        assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
-        assertThat(sub.readReply()).isEqualTo("*4\r\n$8\r\npmessage\r\n$2\r\nc*\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+        assertThat(pub.call("PUBLISH", "ch", "hi")).isEqualTo(integer(2));
+        assertThat(sub.readReply()).isEqualTo(bulks("message", "ch", "hi"));
+        assertThat(sub.readReply()).isEqualTo(bulks("pmessage", "c*", "ch", "hi"));
         sub.send(RawClient.encode("UNSUBSCRIBE", "ch"));
         assertThat(sub.readReply()).isEqualTo("*3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:1\r\n");
         sub.send(RawClient.encode("PUNSUBSCRIBE", "c*"));
@@ -98,7 +102,7 @@ class ClientReplyTest extends FerriteTest {
         sub.send(RawClient.encode("PSUBSCRIBE", "ch*"));
         assertThat(sub.readReply()).isEqualTo(">3\r\n$10\r\npsubscribe\r\n$3\r\nch*\r\n:2\r\n");
         silent(sub, "SET", "k", "v");
-        assertThat(pub.call("PUBLISH", "channel", "hello")).isEqualTo(":2\r\n");
+        assertThat(pub.call("PUBLISH", "channel", "hello")).isEqualTo(integer(2));
         assertThat(sub.readReply()).isEqualTo(">3\r\n$7\r\nmessage\r\n$7\r\nchannel\r\n$5\r\nhello\r\n");
         assertThat(sub.readReply()).isEqualTo(">4\r\n$8\r\npmessage\r\n$3\r\nch*\r\n$7\r\nchannel\r\n$5\r\nhello\r\n");
         sub.send(RawClient.encode("UNSUBSCRIBE", "channel"));

@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static io.ferrite.testing.Replies.EMPTY_ARRAY;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.arity;
+import static io.ferrite.testing.Replies.bulks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ConfigFamilyTest extends FerriteTest {
@@ -24,10 +28,10 @@ class ConfigFamilyTest extends FerriteTest {
     @Test
     void getExactAndGlob() {
         RawClient r = raw();
-        assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+        assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo(bulks("timeout", "0"));
         // an exact name is echoed as the client spelled it, once
-        assertThat(r.call("CONFIG", "GET", "TIMEOUT", "timeout")).isEqualTo("*2\r\n$7\r\nTIMEOUT\r\n$1\r\n0\r\n");
-        assertThat(r.call("CONFIG", "GET", "nosuch")).isEqualTo("*0\r\n");
+        assertThat(r.call("CONFIG", "GET", "TIMEOUT", "timeout")).isEqualTo(bulks("TIMEOUT", "0"));
+        assertThat(r.call("CONFIG", "GET", "nosuch")).isEqualTo(EMPTY_ARRAY);
         Map<String, String> m = redis.configGet("*max*");
         assertThat(m).containsEntry("maxclients", "10000").doesNotContainKey("timeout");
         Map<String, String> two = redis.configGet("time*", "LOGLEV?L");
@@ -38,14 +42,14 @@ class ConfigFamilyTest extends FerriteTest {
             .doesNotContainKey("rdb-key-save-delay");
         r.call("HELLO", "3");
         assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
-        assertThat(r.call("CONFIG", "GET")).isEqualTo("-ERR wrong number of arguments for 'config|get' command\r\n");
+        assertThat(r.call("CONFIG", "GET")).isEqualTo(arity("config|get"));
     }
 
     @Test
     void setSeveralAtOnce() {
         RawClient r = raw();
         try {
-            assertThat(r.call("CONFIG", "SET", "timeout", "100", "maxclients", "500")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "timeout", "100", "maxclients", "500")).isEqualTo(OK);
             assertThat(redis.configGet("timeout")).containsEntry("timeout", "100");
             assertThat(redis.configGet("maxclients")).containsEntry("maxclients", "500");
             // all or nothing: timeout stays 100 when hz fails
@@ -71,7 +75,7 @@ class ConfigFamilyTest extends FerriteTest {
         assertThat(r.call("CONFIG", "SET", "port", "1")).isEqualTo(failed("port", "can't set immutable config"));
         // fixed at start-up in Ferrite: writing back the current value is a no-op, as in Redis
         assertThat(r.call("CONFIG", "SET", "port", Integer.toString(port()), "shards", Integer.toString(shards)))
-            .isEqualTo("+OK\r\n");
+            .isEqualTo(OK);
         assertThat(r.call("CONFIG", "SET", "memcached-port", "1")).isEqualTo(failed("memcached-port", "can't set immutable config"));
         assertThat(r.call("CONFIG", "SET", "dir", "/tmp")).isEqualTo(failed("dir", "can't set protected config"));
         assertThat(r.call("CONFIG", "SET", "loglevel", "bad"))
@@ -83,9 +87,9 @@ class ConfigFamilyTest extends FerriteTest {
         assertThat(r.call("CONFIG", "SET", "proto-max-bulk-len", "abc"))
             .isEqualTo(failed("proto-max-bulk-len", "argument must be a memory value"));
         assertThat(r.call("CONFIG", "SET", "save", "a")).isEqualTo(failed("save", "Invalid save parameters"));
-        assertThat(r.call("CONFIG", "SET", "timeout")).isEqualTo("-ERR wrong number of arguments for 'config|set' command\r\n");
+        assertThat(r.call("CONFIG", "SET", "timeout")).isEqualTo(arity("config|set"));
         assertThat(r.call("CONFIG", "SET", "timeout", "1", "hz"))
-            .isEqualTo("-ERR wrong number of arguments for 'config|set' command\r\n");
+            .isEqualTo(arity("config|set"));
         assertThat(redis.configGet("hz")).containsEntry("hz", "10");
     }
 
@@ -93,11 +97,11 @@ class ConfigFamilyTest extends FerriteTest {
     void setAppliesValues() {
         RawClient r = raw();
         try {
-            assertThat(r.call("CONFIG", "SET", "loglevel", "WARNING")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "loglevel", "WARNING")).isEqualTo(OK);
             assertThat(redis.configGet("loglevel")).containsEntry("loglevel", "warning");
-            assertThat(r.call("CONFIG", "SET", "proto-max-bulk-len", "2mb")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "proto-max-bulk-len", "2mb")).isEqualTo(OK);
             assertThat(redis.configGet("proto-max-bulk-len")).containsEntry("proto-max-bulk-len", "2097152");
-            assertThat(r.call("CONFIG", "SET", "hz", "1000")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "hz", "1000")).isEqualTo(OK);
             assertThat(redis.configGet("hz")).containsEntry("hz", "500");
         } finally {
             r.call("CONFIG", "SET", "loglevel", "notice", "proto-max-bulk-len", "512mb", "hz", "10");
@@ -119,7 +123,7 @@ class ConfigFamilyTest extends FerriteTest {
         r.call("GET", "nokey");
         r.call("FOO");
         assertThat(r.call("INFO", "errorstats")).contains("errorstat_ERR:count=");
-        assertThat(r.call("CONFIG", "RESETSTAT")).isEqualTo("+OK\r\n");
+        assertThat(r.call("CONFIG", "RESETSTAT")).isEqualTo(OK);
         assertThat(r.call("INFO", "errorstats")).isEqualTo("$14\r\n# Errorstats\r\n\r\n");
         assertThat(r.call("INFO", "stats")).contains("total_error_replies:0\r\n");
         Thread.sleep(100);
@@ -152,10 +156,10 @@ class ConfigFamilyTest extends FerriteTest {
         ServerConfig cfg = ServerConfig.defaults();
         cfg.load(file);
         try (Server s = Server.start(cfg); RawClient r = new RawClient("127.0.0.1", s.respPort())) {
-            assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo("*2\r\n$7\r\ntimeout\r\n$2\r\n20\r\n");
+            assertThat(r.call("CONFIG", "GET", "timeout")).isEqualTo(bulks("timeout", "20"));
             assertThat(r.call("CONFIG", "SET", "timeout", "30", "maxclients", "77", "loglevel", "warning"))
-                .isEqualTo("+OK\r\n");
-            assertThat(r.call("CONFIG", "REWRITE")).isEqualTo("+OK\r\n");
+                .isEqualTo(OK);
+            assertThat(r.call("CONFIG", "REWRITE")).isEqualTo(OK);
             List<String> lines = Files.readAllLines(file);
             assertThat(lines.get(0)).isEqualTo("# my config");
             assertThat(lines.get(1)).isEqualTo("bind 127.0.0.1");
@@ -197,7 +201,7 @@ class ConfigFamilyTest extends FerriteTest {
     void aliasesInGetAndSet() {
         RawClient r = raw();
         assertThat(r.call("CONFIG", "GET", "hash-max-ziplist-entries"))
-            .isEqualTo("*2\r\n$24\r\nhash-max-ziplist-entries\r\n$3\r\n512\r\n");
+            .isEqualTo(bulks("hash-max-ziplist-entries", "512"));
         assertThat(redis.configGet("*ziplist*")).containsOnlyKeys("list-max-ziplist-size", "hash-max-ziplist-entries",
             "hash-max-ziplist-value", "zset-max-ziplist-entries", "zset-max-ziplist-value");
         assertThat(redis.configGet("*max-*-entries")).containsOnlyKeys("hash-max-listpack-entries", "hash-max-ziplist-entries",
@@ -205,16 +209,16 @@ class ConfigFamilyTest extends FerriteTest {
         assertThat(redis.configGet("slave*")).containsKeys("slaveof", "slave-read-only", "slave-priority");
         // one spelling once, whatever its case
         assertThat(r.call("CONFIG", "GET", "HASH-MAX-ZIPLIST-ENTRIES", "hash-max-ziplist-entries"))
-            .isEqualTo("*2\r\n$24\r\nHASH-MAX-ZIPLIST-ENTRIES\r\n$3\r\n512\r\n");
+            .isEqualTo(bulks("HASH-MAX-ZIPLIST-ENTRIES", "512"));
         try {
             assertThat(r.call("CONFIG", "SET", "hash-max-ziplist-entries", "5", "hash-max-listpack-entries", "7"))
-                .isEqualTo("+OK\r\n");
+                .isEqualTo(OK);
             assertThat(redis.configGet("hash-max-ziplist-entries")).containsEntry("hash-max-ziplist-entries", "7");
             assertThat(r.call("CONFIG", "SET", "hash-max-ziplist-entries", "1", "HASH-max-ziplist-entries", "3"))
                 .isEqualTo(failed("HASH-max-ziplist-entries", "duplicate parameter"));
             assertThat(r.call("CONFIG", "SET", "hash-max-ziplist-entries", "abc"))
                 .isEqualTo(failed("hash-max-ziplist-entries", "argument couldn't be parsed into an integer"));
-            assertThat(r.call("CONFIG", "SET", "list-max-ziplist-size", "-3")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "list-max-ziplist-size", "-3")).isEqualTo(OK);
             assertThat(redis.configGet("list-max-listpack-size")).containsEntry("list-max-listpack-size", "-3");
             assertThat(r.call("CONFIG", "SET", "slaveof", "a 1")).isEqualTo(failed("slaveof", "can't set immutable config"));
         } finally {
@@ -231,8 +235,8 @@ class ConfigFamilyTest extends FerriteTest {
         assertThat(redis.configGet("oom-score-adj-values")).containsEntry("oom-score-adj-values", "0 200 800");
         assertThat(redis.configGet("client-output-buffer-limit")).containsKey("client-output-buffer-limit");
         // hidden ones answer to their exact name only
-        assertThat(r.call("CONFIG", "GET", "rdb-key-save-delay")).isEqualTo("*2\r\n$18\r\nrdb-key-save-delay\r\n$1\r\n0\r\n");
-        assertThat(r.call("CONFIG", "GET", "rdb-key-save-*")).isEqualTo("*0\r\n");
+        assertThat(r.call("CONFIG", "GET", "rdb-key-save-delay")).isEqualTo(bulks("rdb-key-save-delay", "0"));
+        assertThat(r.call("CONFIG", "GET", "rdb-key-save-*")).isEqualTo(EMPTY_ARRAY);
         try {
             assertThat(r.call("CONFIG", "SET", "maxmemory-policy", "bad")).isEqualTo(failed("maxmemory-policy",
                 "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl,"
@@ -250,7 +254,7 @@ class ConfigFamilyTest extends FerriteTest {
                 .isEqualTo(failed("enable-debug-command", "can't set immutable config"));
             assertThat(r.call("CONFIG", "SET", "dbfilename", "x.rdb")).isEqualTo(failed("dbfilename", "can't set protected config"));
             assertThat(r.call("CONFIG", "SET", "maxmemory", "1gb", "shutdown-on-sigint", "now save", "oom-score-adj", "relative"))
-                .isEqualTo("+OK\r\n");
+                .isEqualTo(OK);
             assertThat(redis.configGet("maxmemory")).containsEntry("maxmemory", "1073741824");
             assertThat(redis.configGet("shutdown-on-sigint")).containsEntry("shutdown-on-sigint", "save now");
             assertThat(redis.configGet("oom-score-adj")).containsEntry("oom-score-adj", "yes");
@@ -268,8 +272,8 @@ class ConfigFamilyTest extends FerriteTest {
                 .isEqualTo(failed("dir", "No such file or directory"));
             assertThat(r.call("CONFIG", "SET", "dbfilename", "a/b")).isEqualTo(failed("dbfilename", "dbfilename can't be a path, just a filename"));
             Files.createDirectory(dir.resolve("sub"));
-            assertThat(r.call("CONFIG", "SET", "dir", dir.toString())).isEqualTo("+OK\r\n");
-            assertThat(r.call("CONFIG", "SET", "dir", "sub")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CONFIG", "SET", "dir", dir.toString())).isEqualTo(OK);
+            assertThat(r.call("CONFIG", "SET", "dir", "sub")).isEqualTo(OK);
             String sub = dir.resolve("sub").toString();
             assertThat(r.call("CONFIG", "GET", "dir")).isEqualTo("*2\r\n$3\r\ndir\r\n$" + sub.length() + "\r\n" + sub + "\r\n");
         }

@@ -8,6 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.NOT_INTEGER;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ConnectionFamilyTest extends FerriteTest {
@@ -29,11 +35,11 @@ class ConnectionFamilyTest extends FerriteTest {
     void pingEchoSelect() {
         RawClient r = raw();
         assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
-        assertThat(r.call("PING", "hi")).isEqualTo("$2\r\nhi\r\n");
-        assertThat(r.call("ECHO", "x y")).isEqualTo("$3\r\nx y\r\n");
+        assertThat(r.call("PING", "hi")).isEqualTo(bulk("hi"));
+        assertThat(r.call("ECHO", "x y")).isEqualTo(bulk("x y"));
         assertThat(r.call("SELECT", "16")).isEqualTo("-ERR DB index is out of range\r\n");
-        assertThat(r.call("SELECT", "x")).isEqualTo("-ERR value is not an integer or out of range\r\n");
-        assertThat(r.call("SELECT", "3")).isEqualTo("+OK\r\n");
+        assertThat(r.call("SELECT", "x")).isEqualTo(NOT_INTEGER);
+        assertThat(r.call("SELECT", "3")).isEqualTo(OK);
         assertThat(r.call("CLIENT", "INFO")).contains(" db=3 ");
     }
 
@@ -45,7 +51,7 @@ class ConnectionFamilyTest extends FerriteTest {
         assertThat(r.call("HELLO", "3")).isEqualTo(helloMap('%', 3, id));
         assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("_\r\n");
         assertThat(r.call("HELLO", "2", "SETNAME", "conn1")).isEqualTo(helloMap('*', 2, id).replace("*7", "*14"));
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$5\r\nconn1\r\n");
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(bulk("conn1"));
     }
 
     @Test
@@ -61,7 +67,7 @@ class ConnectionFamilyTest extends FerriteTest {
         assertThat(r.call("HELLO", "3", "AUTH", "nobody", "x")).isEqualTo(WRONGPASS);
         // still RESP2: nothing switched
         assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$-1\r\n");
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(NIL);
     }
 
     @Test
@@ -69,9 +75,9 @@ class ConnectionFamilyTest extends FerriteTest {
         RawClient r = raw();
         assertThat(r.call("AUTH", "x")).isEqualTo("-ERR AUTH <password> called without any password configured "
             + "for the default user. Are you sure your configuration is correct?\r\n");
-        assertThat(r.call("AUTH", "default", "anything")).isEqualTo("+OK\r\n");
+        assertThat(r.call("AUTH", "default", "anything")).isEqualTo(OK);
         assertThat(r.call("AUTH", "someone", "x")).isEqualTo(WRONGPASS);
-        assertThat(r.call("AUTH", "a", "b", "c")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("AUTH", "a", "b", "c")).isEqualTo(SYNTAX);
     }
 
     @Test
@@ -84,11 +90,11 @@ class ConnectionFamilyTest extends FerriteTest {
         r.call("MULTI");
         r.call("SET", "k", "v");
         assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
-        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$-1\r\n");
+        assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(NIL);
         String info = r.call("CLIENT", "INFO");
         assertThat(info).contains(" db=0 ").contains(" multi=-1 ").contains(" resp=2\n").contains(" flags=e ");
         // the queued SET was discarded
-        assertThat(r.call("EXISTS", "k")).isEqualTo(":0\r\n");
+        assertThat(r.call("EXISTS", "k")).isEqualTo(ZERO);
         assertThat(r.call("EXEC")).isEqualTo("-ERR EXEC without MULTI\r\n");
     }
 
@@ -101,16 +107,16 @@ class ConnectionFamilyTest extends FerriteTest {
         r.call("SUBSCRIBE", "ch");
         assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
         assertThat(r.call("CLIENT", "INFO")).contains(" flags=N ").contains(" sub=0 ").contains(" redir=-1 ");
-        assertThat(other.call("PUBLISH", "ch", "m")).isEqualTo(":0\r\n");
+        assertThat(other.call("PUBLISH", "ch", "m")).isEqualTo(ZERO);
         // the WATCH is gone: a change to w no longer aborts a transaction
-        assertThat(other.call("SET", "w", "1")).isEqualTo("+OK\r\n");
+        assertThat(other.call("SET", "w", "1")).isEqualTo(OK);
         r.call("MULTI");
         r.call("PING");
         assertThat(r.call("EXEC")).isEqualTo("*1\r\n+PONG\r\n");
-        assertThat(r.call("MONITOR")).isEqualTo("+OK\r\n");
+        assertThat(r.call("MONITOR")).isEqualTo(OK);
         assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
         assertThat(other.call("PING")).isEqualTo("+PONG\r\n");
-        assertThat(r.call("GET", "w")).isEqualTo("$1\r\n1\r\n");
+        assertThat(r.call("GET", "w")).isEqualTo(bulk("1"));
         r.send(RawClient.encode("CLIENT", "REPLY", "OFF"));
         assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
         assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
@@ -119,7 +125,7 @@ class ConnectionFamilyTest extends FerriteTest {
     @Test
     void quitClosesAfterOk() {
         RawClient r = raw();
-        assertThat(r.call("QUIT")).isEqualTo("+OK\r\n");
+        assertThat(r.call("QUIT")).isEqualTo(OK);
         assertThat(r.closedByServer()).isTrue();
     }
 
@@ -135,14 +141,14 @@ class ConnectionFamilyTest extends FerriteTest {
             assertThat(r.call("AUTH", "other", "pw")).isEqualTo(WRONGPASS);
             assertThat(r.call("HELLO", "3", "AUTH", "default", "bad")).isEqualTo(WRONGPASS);
             assertThat(r.call("PING")).isEqualTo(NOAUTH);
-            assertThat(r.call("AUTH", "pw")).isEqualTo("+OK\r\n");
+            assertThat(r.call("AUTH", "pw")).isEqualTo(OK);
             assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
             assertThat(r.call("RESET")).isEqualTo("+RESET\r\n");
             assertThat(r.call("PING")).isEqualTo(NOAUTH);
             String hello = r.call("HELLO", "3", "AUTH", "default", "pw", "SETNAME", "me");
             assertThat(hello).startsWith("%7\r\n$6\r\nserver\r\n");
-            assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("$2\r\nme\r\n");
-            assertThat(r.call("AUTH", "default", "pw")).isEqualTo("+OK\r\n");
+            assertThat(r.call("CLIENT", "GETNAME")).isEqualTo(bulk("me"));
+            assertThat(r.call("AUTH", "default", "pw")).isEqualTo(OK);
         }
     }
 }

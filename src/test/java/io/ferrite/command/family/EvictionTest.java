@@ -10,6 +10,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** maxmemory's eviction policies (LRU, TTL, random): keys go before a command runs, as Redis's performEvictions. */
@@ -46,14 +51,14 @@ class EvictionTest extends FerriteTest {
         }
         r.send(b.toByteArray());
         for (int i = 0; i < n; i++) {
-            assertThat(r.readReply()).isEqualTo("+OK\r\n");
+            assertThat(r.readReply()).isEqualTo(OK);
         }
     }
 
     private long count(String prefix, int n) {
         long present = 0;
         for (int i = 0; i < n; i++) {
-            present += r.call("EXISTS", prefix + i).equals(":1\r\n") ? 1 : 0;
+            present += r.call("EXISTS", prefix + i).equals(ONE) ? 1 : 0;
         }
         return present;
     }
@@ -66,9 +71,9 @@ class EvictionTest extends FerriteTest {
             long used = info(r, "used_memory");
             long limit = used - 1_000_000;
             long evictedBefore = info(r, "evicted_keys");
-            assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", policy)).isEqualTo("+OK\r\n");
-            assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(limit))).isEqualTo("+OK\r\n");
-            assertThat(r.call("SET", "trigger", "1")).isEqualTo("+OK\r\n");
+            assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", policy)).isEqualTo(OK);
+            assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(limit))).isEqualTo(OK);
+            assertThat(r.call("SET", "trigger", "1")).isEqualTo(OK);
             long left = count("k", 2000);
             assertThat(left).as(policy).isBetween(1L, 1999L);
             assertThat(info(r, "evicted_keys") - evictedBefore).isEqualTo(2000 - left);
@@ -82,13 +87,13 @@ class EvictionTest extends FerriteTest {
         load("keep", 300);
         load("vol", 700, "EX", "1000");
         long used = info(r, "used_memory");
-        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-random")).isEqualTo("+OK\r\n");
-        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 300_000))).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-random")).isEqualTo(OK);
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 300_000))).isEqualTo(OK);
         assertThat(r.call("GET", "keep0")).startsWith("$1000\r\n");
         assertThat(count("keep", 300)).isEqualTo(300);
         assertThat(count("vol", 700)).isBetween(1L, 699L);
         // once only keys without a TTL are left, writes get Redis's OOM error
-        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo(OK);
         assertThat(r.call("SET", "more", "1")).isEqualTo("-OOM command not allowed when used memory > 'maxmemory'.\r\n");
         assertThat(count("vol", 700)).isZero();
         assertThat(count("keep", 300)).isEqualTo(300);
@@ -100,8 +105,8 @@ class EvictionTest extends FerriteTest {
         load("late", 200, "EX", "100000");
         long used = info(r, "used_memory");
         admin.call("CONFIG", "SET", "maxmemory-samples", "64");
-        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl")).isEqualTo("+OK\r\n");
-        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 100_000))).isEqualTo("+OK\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-ttl")).isEqualTo(OK);
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 100_000))).isEqualTo(OK);
         assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
         assertThat(count("soon", 200)).isLessThan(200);
         assertThat(count("late", 200)).isEqualTo(200);
@@ -111,17 +116,17 @@ class EvictionTest extends FerriteTest {
     void aTrackingClientHearsOfTheEvictedKeyBeforeTheReply() {
         RawClient t = raw(port);
         t.call("HELLO", "3");
-        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo("+OK\r\n");
+        assertThat(t.call("CLIENT", "TRACKING", "on")).isEqualTo(OK);
         long used = info(admin, "used_memory");
         admin.call("CONFIG", "SET", "maxmemory", Long.toString(used + 100 * 1024));
         admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-random");
         t.call("SETEX", "volatile-key", "10000", "x");
-        assertThat(t.call("GET", "volatile-key")).isEqualTo("$1\r\nx\r\n");
+        assertThat(t.call("GET", "volatile-key")).isEqualTo(bulk("x"));
         // about 200 kB: over the limit, so the next command evicts the one volatile key first
         t.call("SETBIT", "big-key", "1600000", "0");
         assertThat(t.call("GETBIT", "big-key", "0"))
             .isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$12\r\nvolatile-key\r\n");
-        assertThat(t.readReply()).isEqualTo(":0\r\n");
+        assertThat(t.readReply()).isEqualTo(ZERO);
         admin.call("CONFIG", "SET", "maxmemory", "0");
     }
 
@@ -133,8 +138,8 @@ class EvictionTest extends FerriteTest {
         assertThat(sub.call("PSUBSCRIBE", "*")).isEqualTo("*3\r\n$10\r\npsubscribe\r\n$1\r\n*\r\n:1\r\n");
         r.call("SET", "foo", "bar");
         // lowering maxmemory under the used memory evicts at once, as Redis's CONFIG SET does
-        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo("+OK\r\n");
-        assertThat(sub.readReply()).isEqualTo("*4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$22\r\n__keyevent@0__:evicted\r\n$3\r\nfoo\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo(OK);
+        assertThat(sub.readReply()).isEqualTo(bulks("pmessage", "*", "__keyevent@0__:evicted", "foo"));
         admin.call("CONFIG", "SET", "maxmemory", "0");
     }
 
@@ -146,7 +151,7 @@ class EvictionTest extends FerriteTest {
             long used = info(r, "used_memory");
             admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
             admin.call("CONFIG", "SET", "lazyfree-lazy-eviction", "yes");
-            assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 200_000))).isEqualTo("+OK\r\n");
+            assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(used - 200_000))).isEqualTo(OK);
             assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
             java.util.Set<String> gone = new java.util.HashSet<>();
             feed.drain(e -> {
@@ -156,7 +161,7 @@ class EvictionTest extends FerriteTest {
             });
             assertThat(gone).isNotEmpty().hasSize((int) info(r, "evicted_keys"));
             for (String k : gone) {
-                assertThat(r.call("EXISTS", k)).isEqualTo(":0\r\n");
+                assertThat(r.call("EXISTS", k)).isEqualTo(ZERO);
             }
         } finally {
             feed.close();

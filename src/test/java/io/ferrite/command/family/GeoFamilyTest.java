@@ -15,6 +15,11 @@ import redis.clients.jedis.resps.GeoRadiusResponse;
 
 import java.util.List;
 
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -88,7 +93,7 @@ class GeoFamilyTest extends FerriteTest {
             .isEqualTo("-ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options\r\n");
         assertThat(r.call("geosearch", "Sicily", "BYRADIUS", "1", "km", "ASC", "WITHDIST"))
             .isEqualTo("-ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch\r\n");
-        assertThat(r.call("GEOADD", "k", "NX", "XX", "1", "1", "a")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("GEOADD", "k", "NX", "XX", "1", "1", "a")).isEqualTo(SYNTAX);
         r.call("SET", "s", "x");
         assertThat(r.call("GEOPOS", "s", "a")).startsWith("-WRONGTYPE");
     }
@@ -98,11 +103,11 @@ class GeoFamilyTest extends FerriteTest {
         sicily();
         redis.set("{other}dst", "string");
         RawClient r = raw();
-        assertThat(r.call("GEORADIUS", "Sicily", "15", "37", "200", "km", "STOREDIST", "{other}dst")).isEqualTo(":2\r\n");
+        assertThat(r.call("GEORADIUS", "Sicily", "15", "37", "200", "km", "STOREDIST", "{other}dst")).isEqualTo(integer(2));
         assertThat(redis.type("{other}dst")).isEqualTo("zset");
-        assertThat(r.call("ZSCORE", "{other}dst", "Catania")).isEqualTo("$18\r\n56.441257870158204\r\n");
+        assertThat(r.call("ZSCORE", "{other}dst", "Catania")).isEqualTo(bulk("56.441257870158204"));
         assertThat(r.call("GEOSEARCHSTORE", "{other}dst", "Sicily", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "m"))
-            .isEqualTo(":0\r\n");
+            .isEqualTo(ZERO);
         assertThat(redis.exists("{other}dst")).isZero();
     }
 
@@ -117,6 +122,6 @@ class GeoFamilyTest extends FerriteTest {
         // 0.001 degrees of longitude at 48N is about 74 m: p147..p153
         assertThat(hits).containsExactlyInAnyOrder("p147", "p148", "p149", "p150", "p151", "p152", "p153");
         assertThat(r.call("GEOSEARCH", "big", "FROMMEMBER", "p150", "BYRADIUS", "10", "km", "COUNT", "1"))
-            .isEqualTo("*1\r\n$4\r\np150\r\n");
+            .isEqualTo(bulks("p150"));
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.ferrite.testing.Replies.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class InfoFamilyTest extends FerriteTest {
@@ -49,7 +50,7 @@ class InfoFamilyTest extends FerriteTest {
         String both = r.call("INFO", "keyspace", "SERVER");
         assertThat(headers(both)).containsExactly("Server", "Keyspace");
         assertThat(both).contains("\r\n\r\n# Keyspace\r\n");
-        assertThat(r.call("INFO", "foo")).isEqualTo("$0\r\n\r\n");
+        assertThat(r.call("INFO", "foo")).isEqualTo(bulk(""));
         assertThat(r.call("INFO", "cluster")).isEqualTo("$30\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n");
         r.call("HELLO", "3");
         assertThat(r.call("INFO", "cluster")).isEqualTo("=34\r\ntxt:# Cluster\r\ncluster_enabled:0\r\n\r\n");

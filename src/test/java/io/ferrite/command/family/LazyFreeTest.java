@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static io.ferrite.testing.Replies.ONE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** INFO's lazyfree fields count what Redis's background freeing would (unit/lazyfree), on a private server. */
@@ -26,7 +27,7 @@ class LazyFreeTest extends FerriteTest {
         r.call("CONFIG", "RESETSTAT");
         assertThat(info("lazyfree_pending_objects")).isZero();
         r.call("SADD", "small", "a", "b");
-        assertThat(r.call("UNLINK", "small")).isEqualTo(":1\r\n");
+        assertThat(r.call("UNLINK", "small")).isEqualTo(ONE);
         assertThat(info("lazyfreed_objects")).isZero();
         String[] members = new String[202];
         members[0] = "SADD";
@@ -36,10 +37,10 @@ class LazyFreeTest extends FerriteTest {
         }
         r.call(members);
         // DEL frees at once in Redis too (lazyfree-lazy-user-del no)
-        assertThat(r.call("DEL", "big")).isEqualTo(":1\r\n");
+        assertThat(r.call("DEL", "big")).isEqualTo(ONE);
         assertThat(info("lazyfreed_objects")).isZero();
         r.call(members);
-        assertThat(r.call("UNLINK", "big", "nosuch")).isEqualTo(":1\r\n");
+        assertThat(r.call("UNLINK", "big", "nosuch")).isEqualTo(ONE);
         assertThat(info("lazyfreed_objects")).isEqualTo(1);
     }
 

@@ -15,11 +15,21 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.EMPTY_ARRAY;
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.NIL_ARRAY;
+import static io.ferrite.testing.Replies.NO_SUCH_KEY;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.WRONGTYPE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.arity;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ListFamilyTest extends FerriteTest {
-    private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-
     private long usedMemory() {
         Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(redis.info("memory"));
         assertThat(m.find()).isTrue();
@@ -43,22 +53,22 @@ class ListFamilyTest extends FerriteTest {
     @Test
     void exactRepliesAndErrors() {
         RawClient r = raw();
-        assertThat(r.call("RPUSH", "l", "a", "b")).isEqualTo(":2\r\n");
-        assertThat(r.call("LPOP", "l", "0")).isEqualTo("*0\r\n");
-        assertThat(r.call("LPOP", "nokey", "1")).isEqualTo("*-1\r\n");
-        assertThat(r.call("LPOP", "nokey")).isEqualTo("$-1\r\n");
+        assertThat(r.call("RPUSH", "l", "a", "b")).isEqualTo(integer(2));
+        assertThat(r.call("LPOP", "l", "0")).isEqualTo(EMPTY_ARRAY);
+        assertThat(r.call("LPOP", "nokey", "1")).isEqualTo(NIL_ARRAY);
+        assertThat(r.call("LPOP", "nokey")).isEqualTo(NIL);
         assertThat(r.call("LPOP", "l", "-1")).isEqualTo("-ERR value is out of range, must be positive\r\n");
-        assertThat(r.call("LPOP", "l", "1", "2")).isEqualTo("-ERR wrong number of arguments for 'lpop' command\r\n");
-        assertThat(r.call("LSET", "nokey", "0", "x")).isEqualTo("-ERR no such key\r\n");
+        assertThat(r.call("LPOP", "l", "1", "2")).isEqualTo(arity("lpop"));
+        assertThat(r.call("LSET", "nokey", "0", "x")).isEqualTo(NO_SUCH_KEY);
         assertThat(r.call("LSET", "l", "5", "x")).isEqualTo("-ERR index out of range\r\n");
-        assertThat(r.call("LINSERT", "l", "MIDDLE", "a", "x")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("LINSERT", "l", "AFTER", "zz", "x")).isEqualTo(":-1\r\n");
+        assertThat(r.call("LINSERT", "l", "MIDDLE", "a", "x")).isEqualTo(SYNTAX);
+        assertThat(r.call("LINSERT", "l", "AFTER", "zz", "x")).isEqualTo(integer(-1));
         assertThat(r.call("LPOS", "l", "a", "RANK", "0")).startsWith("-ERR RANK can't be zero");
         assertThat(r.call("LMPOP", "0", "l", "LEFT")).isEqualTo("-ERR numkeys should be greater than 0\r\n");
         assertThat(r.call("LMPOP", "1", "l", "LEFT", "COUNT", "0")).isEqualTo("-ERR count should be greater than 0\r\n");
         assertThat(r.call("LMPOP", "1", "l", "RIGHT", "COUNT", "5")).isEqualTo("*2\r\n$1\r\nl\r\n*2\r\n$1\r\nb\r\n$1\r\na\r\n");
-        assertThat(r.call("EXISTS", "l")).isEqualTo(":0\r\n");
-        assertThat(r.call("SET", "s", "x")).isEqualTo("+OK\r\n");
+        assertThat(r.call("EXISTS", "l")).isEqualTo(ZERO);
+        assertThat(r.call("SET", "s", "x")).isEqualTo(OK);
         for (String[] cmd : new String[][] {{"LPUSH", "s", "a"}, {"RPOP", "s"}, {"LLEN", "s"}, {"LRANGE", "s", "0", "1"},
             {"LINDEX", "s", "0"}, {"LSET", "s", "0", "a"}, {"LREM", "s", "0", "a"}, {"LTRIM", "s", "0", "1"},
             {"LPOS", "s", "a"}, {"LMOVE", "s", "d", "LEFT", "LEFT"}, {"LINSERT", "s", "BEFORE", "a", "b"}}) {
@@ -73,8 +83,8 @@ class ListFamilyTest extends FerriteTest {
         assertThat(r.call("LPOP", "nokey")).isEqualTo("_\r\n");
         assertThat(r.call("LPOP", "nokey", "2")).isEqualTo("_\r\n");
         assertThat(r.call("LMPOP", "1", "nokey", "LEFT")).isEqualTo("_\r\n");
-        assertThat(r.call("RPUSH", "l", "a")).isEqualTo(":1\r\n");
-        assertThat(r.call("OBJECT", "ENCODING", "l")).isEqualTo("$9\r\nquicklist\r\n");
+        assertThat(r.call("RPUSH", "l", "a")).isEqualTo(ONE);
+        assertThat(r.call("OBJECT", "ENCODING", "l")).isEqualTo(bulk("quicklist"));
         assertThat(r.call("TYPE", "l")).isEqualTo("+list\r\n");
     }
 

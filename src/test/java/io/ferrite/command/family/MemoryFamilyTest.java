@@ -4,6 +4,10 @@ import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.NOT_INTEGER;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.arity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MemoryFamilyTest extends FerriteTest {
@@ -32,14 +36,14 @@ class MemoryFamilyTest extends FerriteTest {
     @Test
     void missingKeyIsNullAndArgumentsAreCheckedFirst() {
         RawClient r = raw();
-        assertThat(r.call("MEMORY", "USAGE", "nokey")).isEqualTo("$-1\r\n");
+        assertThat(r.call("MEMORY", "USAGE", "nokey")).isEqualTo(NIL);
         assertThat(r.call("MEMORY", "USAGE", "nokey", "SAMPLES", "x"))
-            .isEqualTo("-ERR value is not an integer or out of range\r\n");
-        assertThat(r.call("MEMORY", "USAGE", "nokey", "samples", "-1")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("MEMORY", "USAGE", "nokey", "SAMPLES")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("MEMORY", "USAGE", "nokey", "FOO", "1")).isEqualTo("-ERR syntax error\r\n");
+            .isEqualTo(NOT_INTEGER);
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "samples", "-1")).isEqualTo(SYNTAX);
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "SAMPLES")).isEqualTo(SYNTAX);
+        assertThat(r.call("MEMORY", "USAGE", "nokey", "FOO", "1")).isEqualTo(SYNTAX);
         assertThat(r.call("MEMORY", "USAGE"))
-            .isEqualTo("-ERR wrong number of arguments for 'memory|usage' command\r\n");
+            .isEqualTo(arity("memory|usage"));
     }
 
     @Test

@@ -4,6 +4,8 @@ import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** MONITOR's feed with Redis's line format, and what a monitoring connection may still do. */
@@ -13,7 +15,7 @@ class MonitorTest extends FerriteTest {
     @Test
     void feedsEveryCommandWithDbAndAddress() {
         RawClient m = raw();
-        assertThat(m.call("MONITOR")).isEqualTo("+OK\r\n");
+        assertThat(m.call("MONITOR")).isEqualTo(OK);
         RawClient c = raw();
         c.call("SET", "k", "a b\u0001\"\\");
         c.call("SELECT", "3");
@@ -52,7 +54,7 @@ class MonitorTest extends FerriteTest {
         assertThat(m.call("RESET")).isEqualTo("+RESET\r\n");
         assertThat(m.call("CLIENT", "INFO")).contains(" flags=N ");
         raw().call("SET", "k", "v");
-        assertThat(m.call("GET", "k")).isEqualTo("$1\r\nv\r\n");
+        assertThat(m.call("GET", "k")).isEqualTo(bulk("v"));
     }
 
     @Test

@@ -12,6 +12,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrite.testing.Replies.NO_SUCH_KEY;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.ZERO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +30,7 @@ class ServerFamilyTest extends FerriteTest {
         }
         r.call("SET", "n", "123");
         assertThat(r.call("DEBUG", "OBJECT", "n")).contains("refcount:2147483647 encoding:int serializedlength:2 ");
-        assertThat(r.call("DEBUG", "OBJECT", "nokey")).isEqualTo("-ERR no such key\r\n");
+        assertThat(r.call("DEBUG", "OBJECT", "nokey")).isEqualTo(NO_SUCH_KEY);
         assertThat(r.call("DEBUG", "OBJECT")).isEqualTo(
             "-ERR unknown subcommand or wrong number of arguments for 'OBJECT'. Try DEBUG HELP.\r\n");
     }
@@ -45,9 +49,9 @@ class ServerFamilyTest extends FerriteTest {
     void debugSleep() {
         RawClient r = raw();
         long t0 = System.nanoTime();
-        assertThat(r.call("DEBUG", "SLEEP", "0.2")).isEqualTo("+OK\r\n");
+        assertThat(r.call("DEBUG", "SLEEP", "0.2")).isEqualTo(OK);
         assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(190_000_000L);
-        assertThat(r.call("DEBUG", "SLEEP", "abc")).isEqualTo("+OK\r\n");
+        assertThat(r.call("DEBUG", "SLEEP", "abc")).isEqualTo(OK);
         assertThat(r.call("DEBUG", "SLEEP"))
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.\r\n");
         assertThat(r.call("DEBUG", "foo"))
@@ -61,7 +65,7 @@ class ServerFamilyTest extends FerriteTest {
         RawClient r = raw();
         // touching the key still expires it
         expiryStandsStillWhile(r, "SET-ACTIVE-EXPIRE", "0", "1",
-            () -> assertThat(r.call("EXISTS", "gone")).isEqualTo(":0\r\n"));
+            () -> assertThat(r.call("EXISTS", "gone")).isEqualTo(ZERO));
         r.call("SET", "gone2", "v", "PX", "1");
         awaitKeyspaceEmpty(r);
     }
@@ -70,13 +74,13 @@ class ServerFamilyTest extends FerriteTest {
     private static void expiryStandsStillWhile(RawClient r, String sub, String on, String off, Runnable meanwhile)
         throws InterruptedException {
         try {
-            assertThat(r.call("DEBUG", sub, on)).isEqualTo("+OK\r\n");
+            assertThat(r.call("DEBUG", sub, on)).isEqualTo(OK);
             r.call("SET", "gone", "v", "PX", "1");
             Thread.sleep(300);
             assertThat(r.call("INFO", "keyspace")).contains("db0:keys=1,expires=1");
             meanwhile.run();
         } finally {
-            assertThat(r.call("DEBUG", sub, off)).isEqualTo("+OK\r\n");
+            assertThat(r.call("DEBUG", sub, off)).isEqualTo(OK);
         }
     }
 
@@ -107,9 +111,9 @@ class ServerFamilyTest extends FerriteTest {
     @Test
     void shutdownErrors() {
         RawClient r = raw();
-        assertThat(r.call("SHUTDOWN", "foo")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("SHUTDOWN", "NOSAVE", "SAVE")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("SHUTDOWN", "ABORT", "NOW")).isEqualTo("-ERR syntax error\r\n");
+        assertThat(r.call("SHUTDOWN", "foo")).isEqualTo(SYNTAX);
+        assertThat(r.call("SHUTDOWN", "NOSAVE", "SAVE")).isEqualTo(SYNTAX);
+        assertThat(r.call("SHUTDOWN", "ABORT", "NOW")).isEqualTo(SYNTAX);
         assertThat(r.call("SHUTDOWN", "ABORT")).isEqualTo("-ERR No shutdown in progress.\r\n");
         assertThat(r.call("SHUTDOWN", "SAVE")).isEqualTo("-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
         r.call("MULTI");

@@ -14,11 +14,17 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.EMPTY_ARRAY;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.OUT_OF_RANGE;
+import static io.ferrite.testing.Replies.WRONGTYPE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SetFamilyTest extends FerriteTest {
-    private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-
     private long usedMemory() {
         Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(redis.info("memory"));
         assertThat(m.find()).isTrue();
@@ -40,13 +46,13 @@ class SetFamilyTest extends FerriteTest {
     @Test
     void intsetEncodingAndOrder() {
         RawClient r = raw();
-        assertThat(r.call("SADD", "i", "3", "-1", "70000", "2")).isEqualTo(":4\r\n");
-        assertThat(r.call("OBJECT", "ENCODING", "i")).isEqualTo("$6\r\nintset\r\n");
-        assertThat(r.call("SMEMBERS", "i")).isEqualTo("*4\r\n$2\r\n-1\r\n$1\r\n2\r\n$1\r\n3\r\n$5\r\n70000\r\n");
-        assertThat(r.call("SADD", "i", "x")).isEqualTo(":1\r\n");
-        assertThat(r.call("OBJECT", "ENCODING", "i")).isEqualTo("$9\r\nhashtable\r\n");
-        assertThat(r.call("SADD", "j", "01")).isEqualTo(":1\r\n");
-        assertThat(r.call("OBJECT", "ENCODING", "j")).isEqualTo("$9\r\nhashtable\r\n");
+        assertThat(r.call("SADD", "i", "3", "-1", "70000", "2")).isEqualTo(integer(4));
+        assertThat(r.call("OBJECT", "ENCODING", "i")).isEqualTo(bulk("intset"));
+        assertThat(r.call("SMEMBERS", "i")).isEqualTo(bulks("-1", "2", "3", "70000"));
+        assertThat(r.call("SADD", "i", "x")).isEqualTo(ONE);
+        assertThat(r.call("OBJECT", "ENCODING", "i")).isEqualTo(bulk("hashtable"));
+        assertThat(r.call("SADD", "j", "01")).isEqualTo(ONE);
+        assertThat(r.call("OBJECT", "ENCODING", "j")).isEqualTo(bulk("hashtable"));
     }
 
     @Test
@@ -69,11 +75,11 @@ class SetFamilyTest extends FerriteTest {
         assertThat(r.call("SADD", "str", "a")).isEqualTo(WRONGTYPE);
         assertThat(r.call("SINTER", "nosuch", "str")).isEqualTo(WRONGTYPE);
         r.call("SADD", "s", "a");
-        assertThat(r.call("SREM", "s", "a")).isEqualTo(":1\r\n");
-        assertThat(r.call("EXISTS", "s")).isEqualTo(":0\r\n");
+        assertThat(r.call("SREM", "s", "a")).isEqualTo(ONE);
+        assertThat(r.call("EXISTS", "s")).isEqualTo(ZERO);
         r.call("SADD", "p", "x");
-        assertThat(r.call("SPOP", "p")).isEqualTo("$1\r\nx\r\n");
-        assertThat(r.call("EXISTS", "p")).isEqualTo(":0\r\n");
+        assertThat(r.call("SPOP", "p")).isEqualTo(bulk("x"));
+        assertThat(r.call("EXISTS", "p")).isEqualTo(ZERO);
     }
 
     @Test
@@ -149,7 +155,7 @@ class SetFamilyTest extends FerriteTest {
         assertThat(r.call("SUNION", "s", "nosuch")).isEqualTo("~2\r\n$1\r\n1\r\n$1\r\n2\r\n");
         assertThat(r.call("SPOP", "nosuch")).isEqualTo("_\r\n");
         assertThat(r.call("SPOP", "nosuch", "2")).isEqualTo("~0\r\n");
-        assertThat(r.call("SRANDMEMBER", "nosuch", "2")).isEqualTo("*0\r\n");
+        assertThat(r.call("SRANDMEMBER", "nosuch", "2")).isEqualTo(EMPTY_ARRAY);
     }
 
     @Test
@@ -207,9 +213,9 @@ class SetFamilyTest extends FerriteTest {
         RawClient c = raw();
         c.call("SADD", "s", "a", "b", "1");
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
-            assertThat(c.call("SRANDMEMBER", "s", "-9223372036854775807")).isEqualTo("-ERR value is out of range\r\n");
-            assertThat(c.call("SRANDMEMBER", "s", "-67108865")).isEqualTo("-ERR value is out of range\r\n");
-            assertThat(c.call("SRANDMEMBER", "nokey", "-9223372036854775807")).isEqualTo("*0\r\n");
+            assertThat(c.call("SRANDMEMBER", "s", "-9223372036854775807")).isEqualTo(OUT_OF_RANGE);
+            assertThat(c.call("SRANDMEMBER", "s", "-67108865")).isEqualTo(OUT_OF_RANGE);
+            assertThat(c.call("SRANDMEMBER", "nokey", "-9223372036854775807")).isEqualTo(EMPTY_ARRAY);
             assertThat(c.call("SRANDMEMBER", "s", "9223372036854775807")).startsWith("*3\r\n");
         });
         assertThat(redis.srandmember("s", -1000)).hasSize(1000);

@@ -15,6 +15,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.NOT_INTEGER;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.SYNTAX;
+import static io.ferrite.testing.Replies.WRONGTYPE;
+import static io.ferrite.testing.Replies.ZERO;
+import static io.ferrite.testing.Replies.bulk;
+import static io.ferrite.testing.Replies.bulks;
+import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SortFamilyTest extends FerriteTest {
@@ -39,17 +47,17 @@ class SortFamilyTest extends FerriteTest {
     void nosortKeepsListAndSortedSetOrder() {
         RawClient r = raw();
         r.call("RPUSH", "l", "c", "a", "b");
-        assertThat(r.call("SORT", "l", "BY", "nosort")).isEqualTo("*3\r\n$1\r\nc\r\n$1\r\na\r\n$1\r\nb\r\n");
-        assertThat(r.call("SORT", "l", "BY", "nosort", "DESC", "LIMIT", "0", "2")).isEqualTo("*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+        assertThat(r.call("SORT", "l", "BY", "nosort")).isEqualTo(bulks("c", "a", "b"));
+        assertThat(r.call("SORT", "l", "BY", "nosort", "DESC", "LIMIT", "0", "2")).isEqualTo(bulks("b", "a"));
         r.call("ZADD", "z", "3", "x", "1", "y", "2", "w");
-        assertThat(r.call("OBJECT", "ENCODING", "z")).isEqualTo("$8\r\nlistpack\r\n");
-        assertThat(r.call("SORT", "z", "BY", "nosort", "LIMIT", "1", "5")).isEqualTo("*2\r\n$1\r\nw\r\n$1\r\nx\r\n");
-        assertThat(r.call("SORT", "z", "BY", "nosort", "DESC")).isEqualTo("*3\r\n$1\r\nx\r\n$1\r\nw\r\n$1\r\ny\r\n");
+        assertThat(r.call("OBJECT", "ENCODING", "z")).isEqualTo(bulk("listpack"));
+        assertThat(r.call("SORT", "z", "BY", "nosort", "LIMIT", "1", "5")).isEqualTo(bulks("w", "x"));
+        assertThat(r.call("SORT", "z", "BY", "nosort", "DESC")).isEqualTo(bulks("x", "w", "y"));
         // SORT converts a listpack sorted set for good, as Redis does
-        assertThat(r.call("OBJECT", "ENCODING", "z")).isEqualTo("$8\r\nskiplist\r\n");
+        assertThat(r.call("OBJECT", "ENCODING", "z")).isEqualTo(bulk("skiplist"));
         r.call("SADD", "s", "9", "1", "5");
         // a set without sorting: its own (intset: ascending) order, DESC or not
-        assertThat(r.call("SORT", "s", "BY", "nosort", "DESC")).isEqualTo("*3\r\n$1\r\n1\r\n$1\r\n5\r\n$1\r\n9\r\n");
+        assertThat(r.call("SORT", "s", "BY", "nosort", "DESC")).isEqualTo(bulks("1", "5", "9"));
     }
 
     @Test
@@ -88,21 +96,21 @@ class SortFamilyTest extends FerriteTest {
         r.call("RPUSH", "src", "b", "c", "a");
         for (String dst : new String[] {"d1", "d2", "d3", "{src}d"}) {
             r.call("SET", dst, "old", "EX", "100");
-            assertThat(r.call("SORT", "src", "ALPHA", "STORE", dst)).isEqualTo(":3\r\n");
+            assertThat(r.call("SORT", "src", "ALPHA", "STORE", dst)).isEqualTo(integer(3));
             assertThat(r.call("TYPE", dst)).isEqualTo("+list\r\n");
-            assertThat(r.call("TTL", dst)).isEqualTo(":-1\r\n");
-            assertThat(r.call("LRANGE", dst, "0", "-1")).isEqualTo("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
-            assertThat(r.call("OBJECT", "ENCODING", dst)).isEqualTo("$9\r\nquicklist\r\n");
+            assertThat(r.call("TTL", dst)).isEqualTo(integer(-1));
+            assertThat(r.call("LRANGE", dst, "0", "-1")).isEqualTo(bulks("a", "b", "c"));
+            assertThat(r.call("OBJECT", "ENCODING", dst)).isEqualTo(bulk("quicklist"));
         }
         r.call("MSET", "v_a", "1", "v_b", "2");
-        assertThat(r.call("SORT", "src", "ALPHA", "GET", "v_*", "GET", "#", "STORE", "d1")).isEqualTo(":6\r\n");
+        assertThat(r.call("SORT", "src", "ALPHA", "GET", "v_*", "GET", "#", "STORE", "d1")).isEqualTo(integer(6));
         assertThat(r.call("LRANGE", "d1", "0", "-1"))
-            .isEqualTo("*6\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$0\r\n\r\n$1\r\nc\r\n");
+            .isEqualTo(bulks("1", "a", "2", "b", "", "c"));
         // an empty result deletes the destination
-        assertThat(r.call("SORT", "nosuch", "STORE", "d2")).isEqualTo(":0\r\n");
-        assertThat(r.call("EXISTS", "d2")).isEqualTo(":0\r\n");
-        assertThat(r.call("SORT", "src", "ALPHA", "LIMIT", "5", "1", "STORE", "d3")).isEqualTo(":0\r\n");
-        assertThat(r.call("EXISTS", "d3")).isEqualTo(":0\r\n");
+        assertThat(r.call("SORT", "nosuch", "STORE", "d2")).isEqualTo(ZERO);
+        assertThat(r.call("EXISTS", "d2")).isEqualTo(ZERO);
+        assertThat(r.call("SORT", "src", "ALPHA", "LIMIT", "5", "1", "STORE", "d3")).isEqualTo(ZERO);
+        assertThat(r.call("EXISTS", "d3")).isEqualTo(ZERO);
     }
 
     @Test
@@ -112,13 +120,13 @@ class SortFamilyTest extends FerriteTest {
         r.call("SET", "str", "v");
         assertThat(r.call("SORT", "l")).isEqualTo("-ERR One or more scores can't be converted into double\r\n");
         assertThat(r.call("SORT", "l", "STORE", "d")).isEqualTo("-ERR One or more scores can't be converted into double\r\n");
-        assertThat(r.call("EXISTS", "d")).isEqualTo(":0\r\n");
-        assertThat(r.call("SORT", "str")).isEqualTo("-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
-        assertThat(r.call("SORT", "l", "LIMIT", "1")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("SORT", "l", "LIMIT", "x", "1")).isEqualTo("-ERR value is not an integer or out of range\r\n");
-        assertThat(r.call("SORT_RO", "l", "STORE", "d")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("SORT", "l", "BY")).isEqualTo("-ERR syntax error\r\n");
-        assertThat(r.call("SORT", "l", "ALPHA", "BY", "w_*", "GET", "#")).isEqualTo("*2\r\n$1\r\n1\r\n$1\r\nx\r\n");
+        assertThat(r.call("EXISTS", "d")).isEqualTo(ZERO);
+        assertThat(r.call("SORT", "str")).isEqualTo(WRONGTYPE);
+        assertThat(r.call("SORT", "l", "LIMIT", "1")).isEqualTo(SYNTAX);
+        assertThat(r.call("SORT", "l", "LIMIT", "x", "1")).isEqualTo(NOT_INTEGER);
+        assertThat(r.call("SORT_RO", "l", "STORE", "d")).isEqualTo(SYNTAX);
+        assertThat(r.call("SORT", "l", "BY")).isEqualTo(SYNTAX);
+        assertThat(r.call("SORT", "l", "ALPHA", "BY", "w_*", "GET", "#")).isEqualTo(bulks("1", "x"));
     }
 
     @Test
@@ -145,13 +153,13 @@ class SortFamilyTest extends FerriteTest {
             batch.writeBytes(RawClient.encode(c));
         }
         r.send(batch.toByteArray());
-        assertThat(r.readReply()).isEqualTo(":3\r\n");
-        assertThat(r.readReply()).isEqualTo("+OK\r\n");
-        assertThat(r.readReply()).isEqualTo("*3\r\n$1\r\n3\r\n$1\r\n2\r\n$1\r\n1\r\n");
-        assertThat(r.readReply()).isEqualTo("+OK\r\n");
-        assertThat(r.readReply()).isEqualTo("*3\r\n$1\r\n0\r\n$1\r\n7\r\n$1\r\n8\r\n");
-        assertThat(r.readReply()).isEqualTo("*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
-        assertThat(r.readReply()).isEqualTo("$1\r\n0\r\n");
+        assertThat(r.readReply()).isEqualTo(integer(3));
+        assertThat(r.readReply()).isEqualTo(OK);
+        assertThat(r.readReply()).isEqualTo(bulks("3", "2", "1"));
+        assertThat(r.readReply()).isEqualTo(OK);
+        assertThat(r.readReply()).isEqualTo(bulks("0", "7", "8"));
+        assertThat(r.readReply()).isEqualTo(bulks("1", "2", "3"));
+        assertThat(r.readReply()).isEqualTo(bulk("0"));
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.ferrite.testing.Replies.NIL_ARRAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,7 +76,7 @@ class StreamBlockingTest extends FerriteTest {
     @Test
     void timeoutRepliesNullAndMultiNeverBlocks() {
         RawClient c = raw();
-        assertThat(c.call("XREAD", "BLOCK", "30", "STREAMS", "k1", "$")).isEqualTo("*-1\r\n");
+        assertThat(c.call("XREAD", "BLOCK", "30", "STREAMS", "k1", "$")).isEqualTo(NIL_ARRAY);
         c.call("MULTI");
         c.call("XREAD", "BLOCK", "0", "STREAMS", "k1", "$");
         assertThat(c.call("EXEC")).isEqualTo("*1\r\n*-1\r\n");

@@ -27,6 +27,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.ferrite.testing.Replies.NIL;
+import static io.ferrite.testing.Replies.NIL_ARRAY;
+import static io.ferrite.testing.Replies.OK;
+import static io.ferrite.testing.Replies.ONE;
+import static io.ferrite.testing.Replies.WRONGTYPE;
+import static io.ferrite.testing.Replies.bulk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -125,23 +131,23 @@ class StreamFamilyTest extends FerriteTest {
     @Test
     void exactRepliesThroughRaw() {
         RawClient r = raw();
-        assertThat(r.call("XADD", "s", "NOMKSTREAM", "1-1", "a", "1")).isEqualTo("$-1\r\n");
-        assertThat(r.call("XADD", "s", "1-1", "a", "1")).isEqualTo("$3\r\n1-1\r\n");
+        assertThat(r.call("XADD", "s", "NOMKSTREAM", "1-1", "a", "1")).isEqualTo(NIL);
+        assertThat(r.call("XADD", "s", "1-1", "a", "1")).isEqualTo(bulk("1-1"));
         assertThat(r.call("XADD", "s", "1-1", "a", "1"))
             .isEqualTo("-ERR The ID specified in XADD is equal or smaller than the target stream top item\r\n");
         assertThat(r.call("XADD", "s", "0-0", "a", "1"))
             .isEqualTo("-ERR The ID specified in XADD must be greater than 0-0\r\n");
         assertThat(r.call("XRANGE", "s", "-", "+"))
             .isEqualTo("*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n");
-        assertThat(r.call("XRANGE", "s", "-", "+", "COUNT", "0")).isEqualTo("*-1\r\n");
-        assertThat(r.call("XREAD", "STREAMS", "s", "$")).isEqualTo("*-1\r\n");
+        assertThat(r.call("XRANGE", "s", "-", "+", "COUNT", "0")).isEqualTo(NIL_ARRAY);
+        assertThat(r.call("XREAD", "STREAMS", "s", "$")).isEqualTo(NIL_ARRAY);
         assertThat(r.call("XRANGE", "s", "(-", "+"))
             .isEqualTo("-ERR Invalid stream ID specified as stream command argument\r\n");
-        assertThat(r.call("XGROUP", "CREATE", "s", "g", "0")).isEqualTo("+OK\r\n");
+        assertThat(r.call("XGROUP", "CREATE", "s", "g", "0")).isEqualTo(OK);
         assertThat(r.call("XPENDING", "s", "g")).isEqualTo("*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n");
         assertThat(r.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"))
             .isEqualTo("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n");
-        assertThat(r.call("XDEL", "s", "1-1")).isEqualTo(":1\r\n");
+        assertThat(r.call("XDEL", "s", "1-1")).isEqualTo(ONE);
         assertThat(r.call("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "0"))
             .isEqualTo("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*-1\r\n");
         assertThat(r.call("XAUTOCLAIM", "s", "g", "d", "0", "0"))
@@ -210,7 +216,7 @@ class StreamFamilyTest extends FerriteTest {
     void wrongTypeIsRefused() {
         redis.set("str", "x");
         RawClient r = raw();
-        String wrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+        String wrongType = WRONGTYPE;
         assertThat(r.call("XADD", "str", "*", "a", "1")).isEqualTo(wrongType);
         assertThat(r.call("XLEN", "str")).isEqualTo(wrongType);
         assertThat(r.call("XREAD", "STREAMS", "str", "0")).isEqualTo(wrongType);

@@ -130,7 +130,7 @@ class StreamValueTest {
         Consumer b = g.createConsumer("b".getBytes(), 10);
         g.deliver(new StreamId(1, 0), a, 20);
         s.advanceGroup(g, new StreamId(1, 0));
-        assertThat(g.entriesRead).isEqualTo(1);
+        assertThat(g.entriesRead()).isEqualTo(1);
         assertThat(s.lag(g)).isEqualTo(1);
         g.deliver(new StreamId(1, 0), b, 30);
         assertThat(a.pel).isEmpty();
