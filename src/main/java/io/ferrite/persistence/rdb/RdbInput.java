@@ -145,10 +145,10 @@ public final class RdbInput {
                 byte[] text = readRaw(n);
                 // sscanf("%lg") as rdbLoadDoubleValue: the leading number, whatever follows
                 FloatParse.Result r = FloatParse.strtod(text, 0);
-                if (r.end == 0) {
+                if (r.end() == 0) {
                     throw corrupt("bad double value");
                 }
-                return r.value;
+                return r.value();
         }
     }
 

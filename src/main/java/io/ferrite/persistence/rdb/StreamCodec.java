@@ -43,18 +43,18 @@ final class StreamCodec {
         out.writeLen(s.groupCount());
         for (ConsumerGroup g : s.groups()) {
             out.writeString(g.name);
-            writeId(out, g.lastId);
-            out.writeLen(g.entriesRead);
+            writeId(out, g.lastId());
+            out.writeLen(g.entriesRead());
             out.writeLen(g.pel.size());
             for (Map.Entry<StreamId, PendingEntry> e : g.pel.entrySet()) {
                 out.writeRaw(idBytes(e.getKey()));
-                out.writeMillis(e.getValue().deliveryTime);
-                out.writeLen(e.getValue().deliveryCount);
+                out.writeMillis(e.getValue().deliveryTime());
+                out.writeLen(e.getValue().deliveryCount());
             }
             out.writeLen(g.consumers.size());
             for (Consumer c : g.consumers.values()) {
                 out.writeString(c.name);
-                out.writeMillis(c.seenTime);
+                out.writeMillis(c.seenTime());
                 out.writeLen(c.pel.size());
                 for (StreamId id : c.pel.keySet()) {
                     out.writeRaw(idBytes(id));

@@ -272,11 +272,11 @@ public final class ValueReader {
         for (int i = 0; i < pairs.size(); i += 2) {
             byte[] text = pairs.get(i + 1);
             FloatParse.Result r = FloatParse.strtod(text, 0);
-            if (r.end == 0 || Double.isNaN(r.value)) {
+            if (r.end() == 0 || Double.isNaN(r.value())) {
                 throw integrity(what);
             }
             // a listpack stays a listpack whatever its members' lengths, as in rdbLoadObject
-            if (!z.put(pairs.get(i), r.value, Long.MAX_VALUE, Long.MAX_VALUE)) {
+            if (!z.put(pairs.get(i), r.value(), Long.MAX_VALUE, Long.MAX_VALUE)) {
                 throw integrity(what);
             }
         }
