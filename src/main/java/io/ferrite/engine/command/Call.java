@@ -20,6 +20,8 @@ public final class Call {
     /** What a whole-keyspace command's {@code before} hands to its parts on the shards (RESET: the subscriptions it drops). */
     public Object shared;
     public Keyspace ks;
+    /** A protocol's own decoded request (memcached's), which its table's handlers read instead of {@link #args}. */
+    public Object request;
     /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
     public boolean track;
 
