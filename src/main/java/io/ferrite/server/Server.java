@@ -1,6 +1,7 @@
 package io.ferrite.server;
 
 import io.ferrite.command.family.Families;
+import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
 import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
@@ -14,7 +15,6 @@ import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.command.Host;
 import io.ferrite.protocol.memcached.McConnection;
-import io.ferrite.command.memcached.McContext;
 import io.ferrite.protocol.memcached.McDetector;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.ferrite.protocol.resp.RespLimits;

@@ -32,8 +32,10 @@ import java.util.Map;
  */
 public final class McCommands {
     private final McContext ctx;
-    private final Map<McRequest.Op, Command> byOp = new EnumMap<>(McRequest.Op.class);
     private final Map<McRequest.Op, byte[]> names = new EnumMap<>(McRequest.Op.class);
+    /** By operation (ordinal): its command, null for what the connection answers itself. Read per request. */
+    private final Command[] byOp = new Command[McRequest.Op.values().length];
+    private final byte[][] nameByOp = new byte[McRequest.Op.values().length][];
     private final CommandTable table;
 
     McCommands(McContext ctx, int firstId) {
@@ -57,8 +59,9 @@ public final class McCommands {
         r.add(name(McRequest.Op.NOOP), spec(1, null), Command.Kind.LOCAL, this::noop, null);
         r.add(name(McRequest.Op.MN), spec(1, null), Command.Kind.LOCAL, this::mn, null);
         table = r.build(firstId);
-        for (McRequest.Op op : names.keySet()) {
-            byOp.put(op, table.lookup(names.get(op)));
+        for (Map.Entry<McRequest.Op, byte[]> e : names.entrySet()) {
+            byOp[e.getKey().ordinal()] = table.lookup(e.getValue());
+            nameByOp[e.getKey().ordinal()] = e.getValue();
         }
     }
 
@@ -69,17 +72,18 @@ public final class McCommands {
 
     /** Whether r runs as a command (else the connection answers it itself: decoder errors, quit). */
     boolean runs(McRequest r) {
-        return byOp.containsKey(r.op);
+        return byOp[r.op.ordinal()] != null;
     }
 
     boolean keyed(McRequest r) {
-        Command c = byOp.get(r.op);
+        Command c = byOp[r.op.ordinal()];
         return c != null && c.kind() == Command.Kind.KEYED;
     }
 
     /** The call that runs r for {@code client}. */
     public Call call(McRequest r, Client client, Host host) {
-        byte[] name = names.get(r.op);
+        Command cmd = byOp[r.op.ordinal()];
+        byte[] name = nameByOp[r.op.ordinal()];
         byte[][] args;
         if (r.keys != null) {
             args = new byte[r.keys.length + 1][];
@@ -87,12 +91,12 @@ public final class McCommands {
             System.arraycopy(r.keys, 0, args, 1, r.keys.length);
         } else if (r.op == McRequest.Op.STATS) {
             args = new byte[][] {name, Bytes.of(McStats.group(r))};
-        } else if (byOp.get(r.op).kind() == Command.Kind.KEYED) {
+        } else if (cmd.kind() == Command.Kind.KEYED) {
             args = new byte[][] {name, r.key};
         } else {
             args = new byte[][] {name};
         }
-        Call call = new Call(byOp.get(r.op), args, client, host);
+        Call call = new Call(cmd, args, client, host);
         call.request = r;
         return call;
     }

@@ -274,8 +274,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
             throw new IllegalStateException("memcached request without a command: " + r.op);
         }
         Call call = ctx.call(r, client);
-        List<Call> calls = new ArrayList<>(1);
-        calls.add(call);
+        List<Call> calls = null;
         if (r.singleKey() && ctx.keyed(r)) {
             // pipelined keyed requests for the same shard join its run: one hop for all of them
             int shard = -1;
@@ -291,10 +290,14 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
                     break;
                 }
                 queue.poll();
+                if (calls == null) {
+                    calls = new ArrayList<>();
+                    calls.add(call);
+                }
                 calls.add(ctx.call(next, client));
             }
         }
-        return runner.run(this, calls);
+        return runner.run(this, calls != null ? calls : List.of(call));
     }
 
     // Session: what the engine needs of the connection
