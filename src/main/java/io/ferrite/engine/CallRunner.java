@@ -12,7 +12,7 @@ import java.util.List;
  * its memcache commands onto its table): the protocol has already checked and decoded its requests
  * into calls, so nothing of Redis's dispatch applies (no arity, AUTH, MULTI or CLIENT PAUSE), and
  * this only picks the strategy the Redis path would: inline on the connection's own shard,
- * {@link PipelineBatch} for a run of pipelined keyed calls (one hop per shard), {@link FanOut} (or
+ * {@link PipelineBatch} for a run of pipelined keyed calls on one shard (one hop), {@link FanOut} (or
  * {@link CrossShardRun} when atomic) for whole-keyspace calls. Every call is timed and counted by
  * {@link Invoker}, as Redis's are.
  */
