@@ -23,12 +23,17 @@ public final class Engine {
     private volatile java.util.function.IntSupplier notifyFlags = () -> 0;
     private final EffectFeed feed;
 
-    public Engine(EventLoopGroup loops, int databases, CommandTable commands) {
+    /** {@code others}: the tables of other protocols (memcached's), whose ids follow {@code commands}'; the shards count their calls too. */
+    public Engine(EventLoopGroup loops, int databases, CommandTable commands, CommandTable... others) {
         this.commands = commands;
+        int counters = commands.endId();
+        for (CommandTable t : others) {
+            counters = Math.max(counters, t.endId());
+        }
         this.feed = new EffectFeed(databases);
         java.util.List<Shard> list = new java.util.ArrayList<>();
         for (EventExecutor e : loops) {
-            Shard s = new Shard(this, list.size(), (EventLoop) e, databases, commands.size());
+            Shard s = new Shard(this, list.size(), (EventLoop) e, databases, counters);
             list.add(s);
             byLoop.put(e, s);
         }

@@ -38,7 +38,7 @@ final class Router {
             }
             case KEYED -> {
                 if (cmd.touchesUndeclaredKeys(call.args)) {
-                    holdEveryShard(session, call);
+                    holdEveryShard(engine, session, call);
                     return false;
                 }
                 Shard only = KeyRouting.singleShard(engine, cmd, call.args);
@@ -62,20 +62,25 @@ final class Router {
                 return false;
             }
             case ALL_SHARDS -> {
-                cmd.sharded().before(call);
-                if (cmd.sharded().atomic()) {
-                    holdEveryShard(session, call);
-                } else {
-                    new FanOut(engine, session, call).start();
-                }
+                wholeKeyspace(engine, session, call);
                 return false;
             }
             default -> throw new IllegalStateException(cmd.fullName());
         }
     }
 
+    /** A whole-keyspace command: every shard held for an atomic one ({@link AtomicRun}), else visited ({@link FanOut}). */
+    static void wholeKeyspace(Engine engine, Session session, Call call) {
+        call.command.sharded().before(call);
+        if (call.command.sharded().atomic()) {
+            holdEveryShard(engine, session, call);
+        } else {
+            new FanOut(engine, session, call).start();
+        }
+    }
+
     /** Runs one call atomically with every shard held: whole-keyspace commands and calls reaching undeclared keys. */
-    private void holdEveryShard(Session session, Call call) {
+    private static void holdEveryShard(Engine engine, Session session, Call call) {
         new AtomicRun(engine, session, List.of(call), List.of(new KeyRouting()), engine.shards(), false, Execution.NOTHING)
             .start();
     }

@@ -1,7 +1,9 @@
 package io.ferrite.server;
 
 import io.ferrite.command.family.Families;
+import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
+import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
@@ -13,7 +15,6 @@ import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.command.Host;
 import io.ferrite.protocol.memcached.McConnection;
-import io.ferrite.protocol.memcached.McContext;
 import io.ferrite.protocol.memcached.McDetector;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.ferrite.protocol.resp.RespLimits;
@@ -111,7 +112,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         Families.registerAll(registry);
         ServerCommands.registerAll(registry);
         CommandTable table = registry.build();
-        engine = new Engine(shards, config.getInt("databases"), table);
+        engine = new Engine(shards, config.getInt("databases"), table, memcached.commands(table.endId()));
         engine.notifyFlags(config::notifyFlags);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
@@ -169,12 +170,13 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         }, 100, 100, TimeUnit.MILLISECONDS);
         startMetrics();
         var mcInput = new McDetector.InputCounter(memcached);
+        var mcRunner = new CallRunner(engine);
         memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
             // memcached text, meta and binary (told apart by the first byte), on the same shards
             ch.pipeline().addLast("net-input", inputCounter);
             ch.pipeline().addLast("mc-input", mcInput);
             ch.pipeline().addLast("mc-detect", new McDetector(memcached));
-            ch.pipeline().addLast("mc-connection", new McConnection(memcached));
+            ch.pipeline().addLast("mc-connection", new McConnection(memcached, mcRunner));
         });
         respPort = listen("RESP", config.getInt("port"), ch -> {
             RespConnection conn = new RespConnection(Server.this);

@@ -1,11 +1,18 @@
 package io.ferrite.architecture;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.ferrite.common.ShardConfined;
+import io.ferrite.engine.CallRunner;
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Session;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,9 +64,23 @@ class LayeringTest {
             .layer("Server").definedBy("io.ferrite.server..")
             .whereLayer("Server").mayNotBeAccessedByAnyLayer()
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Server")
-            .whereLayer("Commands").mayOnlyBeAccessedByLayers("Server")
+            .whereLayer("Commands").mayOnlyBeAccessedByLayers("Protocol", "Server")
             .whereLayer("Engine").mayOnlyBeAccessedByLayers("Commands", "Protocol", "Server")
             .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Commands", "Server")
+            .check(classes);
+    }
+
+    /**
+     * The protocols hand their requests to the engine through its public entry only (a session, its
+     * client, calls of a command table, {@link CallRunner}), never to shards or keyspaces directly:
+     * so every request is timed, counted and run as the engine runs commands.
+     */
+    @Test
+    void protocolsReachTheEngineOnlyThroughItsEntry() {
+        noClasses().that().resideInAPackage("io.ferrite.protocol..")
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.ferrite.engine..")
+                .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(
+                    Session.class, Client.class, CallRunner.class, Call.class, Command.class, CommandTable.class))))
             .check(classes);
     }
 

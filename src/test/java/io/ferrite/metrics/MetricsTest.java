@@ -173,6 +173,44 @@ class MetricsTest {
         }
     }
 
+    /**
+     * memcached requests run through the engine like Redis commands: each is timed and counted per
+     * command (calls, duration, latency histogram), under memcached's own meters, and Redis's
+     * commandstats never see them.
+     */
+    @Test
+    void memcachedCommandsAreTimedAndCountedByTheEngine() throws Exception {
+        try (Socket mc = new Socket("127.0.0.1", server.memcachedPort())) {
+            mc.setSoTimeout(10_000);
+            OutputStream out = mc.getOutputStream();
+            // keyed (pipelined, so they run as one batch), a get over keys that 4 shards spread, whole-keyspace, local
+            String requests = "set k1 0 0 1\r\na\r\nset k2 0 0 1\r\nb\r\nset k3 0 0 1\r\nc\r\nget k1\r\n"
+                + "get k1 k2 k3 k4 k5 k6\r\nflush_all\r\nversion\r\nmn\r\n";
+            out.write(requests.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String want = "STORED\r\nSTORED\r\nSTORED\r\nVALUE k1 0 1\r\na\r\nEND\r\n"
+                + "VALUE k1 0 1\r\na\r\nVALUE k2 0 1\r\nb\r\nVALUE k3 0 1\r\nc\r\nEND\r\nOK\r\nVERSION 1.6.18\r\nMN\r\n";
+            byte[] got = mc.getInputStream().readNBytes(want.length());
+            assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo(want);
+            Scrape s = Scrape.of(server.metricsPort());
+            assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"set\"")).isEqualTo(3);
+            assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"get\"")).isEqualTo(2);
+            assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"flush_all\"")).isEqualTo(1);
+            assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"version\"")).isEqualTo(1);
+            assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"mn\"")).isEqualTo(1);
+            assertThat(s.value("ferrite_memcached_command_duration_seconds_total", "cmd=\"set\"")).isGreaterThanOrEqualTo(0);
+            assertThat(s.value("ferrite_memcached_command_latency_seconds_count", "cmd=\"set\"")).isEqualTo(3);
+            assertThat(s.value("ferrite_memcached_command_latency_seconds_count", "cmd=\"get\"")).isEqualTo(2);
+            // memcached's own counters are unchanged: cmd_get counts keys, as memcached's does
+            assertThat(s.value("ferrite_memcached_commands_total", "cmd=\"get\"")).isEqualTo(7);
+            // Redis's commands are not mixed with them
+            assertThat(s.text).doesNotContain("ferrite_command_calls_total{cmd=\"set\"}")
+                .doesNotContain("ferrite_command_calls_total{cmd=\"get\"}");
+            assertThat(raw.call("INFO", "commandstats")).doesNotContain("cmdstat_set:").doesNotContain("cmdstat_get:")
+                .doesNotContain("cmdstat_flush_all");
+        }
+    }
+
     @Test
     void disabledWithPortZero() {
         Server off = TestServers.start(shards, Map.of());

@@ -20,6 +20,8 @@ public final class Call {
     /** What a whole-keyspace command's {@code before} hands to its parts on the shards (RESET: the subscriptions it drops). */
     private Object shared;
     public Keyspace ks;
+    /** A protocol's own decoded request (memcached's), which its table's handlers read instead of {@link #args}. */
+    private Object request;
     /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
     private boolean track;
 
@@ -48,6 +50,15 @@ public final class Call {
 
     public Keyspace ks() {
         return ks;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T request() {
+        return (T) request;
+    }
+
+    public void request(Object decoded) {
+        request = decoded;
     }
 
     public Object shared() {

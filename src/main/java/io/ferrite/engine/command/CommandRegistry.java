@@ -106,8 +106,27 @@ public final class CommandRegistry {
         return spec.path("key_specs").isEmpty() ? Command.Kind.LOCAL : Command.Kind.KEYED;
     }
 
+    /**
+     * A command of a protocol's own table (memcached), described by {@code spec} in the shape of
+     * Redis's specs (arity, command_flags, key_specs) instead of by Redis's.
+     */
+    public void add(String name, JsonNode spec, Command.Kind kind, CommandHandler handler, ShardedCommand sharded) {
+        if (top.containsKey(name)) {
+            throw new IllegalArgumentException("command registered twice: " + name);
+        }
+        top.put(name, new Command(name, null, spec, kind, handler, sharded));
+    }
+
     public CommandTable build() {
+        return build(0);
+    }
+
+    /**
+     * A table whose command ids start at {@code firstId}: a second table (memcached's) numbers its
+     * commands after the first's, so both count into the same per-shard statistics without mixing.
+     */
+    public CommandTable build(int firstId) {
         List<Command> commands = new ArrayList<>(top.values());
-        return new CommandTable(commands);
+        return new CommandTable(commands, firstId);
     }
 }

@@ -16,7 +16,10 @@ public final class CommandTable {
     private final byte[][] names;
     private final List<Command> all;
 
-    CommandTable(List<Command> commands) {
+    private final int firstId;
+
+    CommandTable(List<Command> commands, int firstId) {
+        this.firstId = firstId;
         int cap = Integer.highestOneBit(Math.max(commands.size(), 8) * 4);
         slots = new Command[cap];
         names = new byte[cap][];
@@ -34,8 +37,8 @@ public final class CommandTable {
                 all.add(sub);
             }
         }
-        for (int id = 0; id < all.size(); id++) {
-            all.get(id).id = id;
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).id = firstId + i;
         }
     }
 
@@ -56,7 +59,7 @@ public final class CommandTable {
         return lookup(Bytes.of(name));
     }
 
-    /** Every command and subcommand; a command's id is its index here. */
+    /** Every command and subcommand; a command's id is its index here plus {@link #firstId}. */
     public List<Command> all() {
         return Collections.unmodifiableList(all);
     }
@@ -73,6 +76,16 @@ public final class CommandTable {
 
     public int size() {
         return all.size();
+    }
+
+    /** The id of this table's first command (0 for Redis's; memcached's follow Redis's). */
+    public int firstId() {
+        return firstId;
+    }
+
+    /** One past the largest id of this table: how many per-command counters its commands need. */
+    public int endId() {
+        return firstId + all.size();
     }
 
     private static int foldedHash(byte[] b) {

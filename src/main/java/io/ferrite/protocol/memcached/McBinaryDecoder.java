@@ -1,5 +1,8 @@
 package io.ferrite.protocol.memcached;
 
+import io.ferrite.command.memcached.McContext;
+import io.ferrite.command.memcached.McOps;
+import io.ferrite.command.memcached.McRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -151,7 +154,7 @@ final class McBinaryDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < 24 + extlen + keylen) {
                     return;
                 }
-                ctx.storeTooLarge.increment();
+                ctx.storeTooLarge();
                 in.skipBytes(24 + extlen);
                 byte[] key = new byte[keylen];
                 in.readBytes(key);

@@ -1,8 +1,18 @@
 package io.ferrite.protocol.memcached;
 
-import io.ferrite.engine.Shard;
-import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.command.memcached.McContext;
+import io.ferrite.command.memcached.McFailure;
+import io.ferrite.command.memcached.McOps;
+import io.ferrite.command.memcached.McPeer;
+import io.ferrite.command.memcached.McRequest;
+import io.ferrite.command.memcached.McStats;
+import io.ferrite.engine.CallRunner;
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Session;
+import io.ferrite.engine.command.Call;
+import io.ferrite.reply.Reply;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,15 +21,14 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
- * One memcached client connection: runs decoded requests in order on the shards owning their keys,
- * batching consecutive requests for one shard into one hop, and writes replies in request order.
+ * One memcached client connection: turns decoded requests into calls of memcached's command table
+ * and has the engine run them in order ({@link CallRunner}: inline on this loop's shard, a run of
+ * pipelined keyed requests for one shard in one hop, whole-keyspace requests on every shard), then
+ * writes the replies in request order.
  */
-public final class McConnection extends ChannelInboundHandlerAdapter {
+public final class McConnection extends ChannelInboundHandlerAdapter implements Session, McPeer {
     private static final int MAX_BATCH = 64;
     /**
      * Decoded requests waiting their turn. Past this many the connection stops reading until the queue has
@@ -35,6 +44,10 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
      */
     private static final int FLUSH_AT = 64 * 1024;
     private final McContext ctx;
+    private final CallRunner runner;
+    private Client client;
+    /** Writes into {@link #pending}; memcached's handlers write their raw replies into its buffer. */
+    private final Reply reply = new Reply(null, 2, message -> { });
     private final ArrayDeque<McRequest> queue = new ArrayDeque<>();
     private Channel channel;
     private ByteBuf pending;
@@ -46,41 +59,48 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
     private boolean queueFull;
     /** The last chunk of a multiget in progress, so its later chunks can see whether it failed. */
     private McRequest getChunk;
-    final long id;
-    long created = System.currentTimeMillis();
+    private final long id;
 
-    public McConnection(McContext ctx) {
+    public McConnection(McContext ctx, CallRunner runner) {
         this.ctx = ctx;
-        this.id = ctx.connIds.incrementAndGet();
+        this.runner = runner;
+        this.id = ctx.nextConnectionId();
     }
 
-    Channel channel() {
-        return channel;
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String address() {
+        return McStats.address(channel.remoteAddress());
+    }
+
+    @Override
+    public String listenAddress() {
+        return McStats.address(channel.localAddress());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext c) {
         channel = c.channel();
-        ctx.totalConnections.increment();
+        client = runner.client(id, address(), listenAddress(), channel.eventLoop(), ctx.database());
         counted = true;
-        int n = ctx.currConnections.incrementAndGet();
-        if (n > ctx.maxConnections()) {
-            ctx.rejectedConnections.increment();
+        if (!ctx.opened(this)) {
             closing = true;
             c.writeAndFlush(c.alloc().buffer().writeBytes(McOps.ascii("ERROR Too many open connections\r\n")))
                 .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.connections.put(id, this);
         c.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext c) {
         if (counted) {
-            ctx.currConnections.decrementAndGet();
+            ctx.closed(this);
         }
-        ctx.connections.remove(id);
         queue.clear();
         closing = true;
         if (pending != null) {
@@ -145,7 +165,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         if (pending != null && pending.isReadable()) {
             ByteBuf b = pending;
             pending = null;
-            ctx.bytesWritten.add(b.readableBytes());
+            ctx.bytesWritten(b.readableBytes());
             channel.writeAndFlush(b, channel.voidPromise());
         }
     }
@@ -187,7 +207,8 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void resume(ByteBuf out) {
+    @Override
+    public void resume(ByteBuf out) {
         waiting = false;
         if (closing) {
             out.release();
@@ -210,7 +231,7 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
         }
         ByteBuf b = pending;
         pending = null;
-        ctx.bytesWritten.add(b.readableBytes());
+        ctx.bytesWritten(b.readableBytes());
         channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -239,274 +260,92 @@ public final class McConnection extends ChannelInboundHandlerAdapter {
             case QUIT -> {
                 byte[] ok = null;
                 if (!r.quiet) {
-                    ByteBuf b = io.netty.buffer.Unpooled.buffer(24);
+                    ByteBuf b = Unpooled.buffer(24);
                     McOps.binHeader(b, r.opcode, 0, 0, 0, 0, r.opaque, 0);
                     ok = McBinaryDecoder.toBytes(b);
                 }
                 closeAfter(ok);
                 return true;
             }
-            case VERSION -> {
-                if (r.proto == McRequest.Proto.BINARY) {
-                    McOps.binHeader(pending, r.opcode, 0, 0, 0, McContext.VERSION.length(), r.opaque, 0);
-                    McOps.writeAscii(pending, McContext.VERSION);
-                } else {
-                    McOps.writeAscii(pending, "VERSION " + McContext.VERSION + "\r\n");
-                }
-                return true;
-            }
-            case NOOP -> {
-                McOps.binHeader(pending, r.opcode, 0, 0, 0, 0, r.opaque, 0);
-                return true;
-            }
-            case VERBOSITY -> {
-                ctx.verbosity = (int) r.delta;
-                McOps.text(pending, r, "OK\r\n");
-                return true;
-            }
-            case MN -> {
-                McOps.writeAscii(pending, "MN\r\n");
-                return true;
-            }
-            case FLUSH -> {
-                return flushAll(r);
-            }
-            case STATS -> {
-                return McStats.run(ctx, this, r);
-            }
             default -> {
             }
         }
-        if (r.keys != null) {
-            return multiGet(r);
+        if (!ctx.runs(r)) {
+            throw new IllegalStateException("memcached request without a command: " + r.op);
         }
-        return single(r);
-    }
-
-    /** Runs r on its shard; a handler that throws still leaves exactly one reply for r. */
-    private static void execute(McContext ctx, Shard s, McRequest r, ByteBuf out) {
-        s.beginCommand();
-        ShardKeyspace ks = s.memcached();
-        int mark = out.writerIndex();
-        try {
-            ctx.beforeRequest(r.key);
-            switch (r.proto) {
-                case TEXT -> McOps.runText(ctx, ks, r, out);
-                case BINARY -> McOps.runBinary(ctx, ks, r, out);
-                case META -> McMeta.run(ctx, ks, r, out);
-            }
-        } catch (Throwable t) {
-            out.writerIndex(mark);
-            McFailure.write(ctx, out, r, t);
-        }
-    }
-
-    private static final class Hop {
-        boolean returned;
-        boolean done;
-    }
-
-    private boolean single(McRequest r) {
-        Shard s = ctx.server.engine().shardOf(r.key);
-        List<McRequest> batch = null;
-        if (!s.loop.inEventLoop()) {
+        Call call = ctx.call(r, client);
+        List<Call> calls = null;
+        if (r.singleKey() && ctx.keyed(r)) {
+            // pipelined keyed requests for the same shard join its run: one hop for all of them
+            int shard = -1;
             for (int n = 0; n < MAX_BATCH; n++) {
                 McRequest next = queue.peek();
-                if (next == null || next.key == null || next.keys != null || next.continued || !keyed(next)
-                    || ctx.server.engine().shardOf(next.key) != s) {
+                if (next == null || !next.singleKey() || next.continued || !ctx.keyed(next)) {
+                    break;
+                }
+                if (shard < 0) {
+                    shard = runner.shardOf(r.key);
+                }
+                if (runner.shardOf(next.key) != shard) {
                     break;
                 }
                 queue.poll();
-                if (batch == null) {
-                    batch = new ArrayList<>();
+                if (calls == null) {
+                    calls = new ArrayList<>();
+                    calls.add(call);
                 }
-                batch.add(next);
+                calls.add(ctx.call(next, client));
             }
         }
-        List<McRequest> more = batch;
-        Hop h = new Hop();
-        Channel ch = channel;
-        s.run(() -> {
-            boolean sync = !h.returned && ch.eventLoop().inEventLoop();
-            ByteBuf out = sync ? pending : ch.alloc().ioBuffer(128);
-            execute(ctx, s, r, out);
-            if (more != null) {
-                for (McRequest m : more) {
-                    execute(ctx, s, m, out);
-                }
-            }
-            if (sync) {
-                h.done = true;
-            } else {
-                ch.eventLoop().execute(() -> resume(out));
-            }
-        });
-        h.returned = true;
-        return h.done;
+        return runner.run(this, calls != null ? calls : List.of(call));
     }
 
-    private static boolean keyed(McRequest r) {
-        return switch (r.op) {
-            case RAW, CLOSE, QUIT, VERSION, NOOP, VERBOSITY, MN, FLUSH, STATS -> false;
-            default -> true;
-        };
+    // Session: what the engine needs of the connection
+
+    @Override
+    public Client client() {
+        return client;
     }
 
-    private boolean multiGet(McRequest r) {
-        byte[][] keys = r.keys;
-        Shard first = ctx.server.engine().shardOf(keys[0]);
-        boolean one = true;
-        for (byte[] k : keys) {
-            if (ctx.server.engine().shardOf(k) != first) {
-                one = false;
-                break;
-            }
-        }
-        if (one) {
-            McRequest copy = r;
-            copy.key = keys[0];
-            return singleKeys(copy, first);
-        }
-        byte[][] parts = new byte[keys.length][];
-        Throwable[] failure = new Throwable[all()];
-        fanOut(r, s -> {
-            ByteBuf tmp = io.netty.buffer.Unpooled.buffer();
-            try {
-                for (int i = 0; i < keys.length; i++) {
-                    if (ctx.server.engine().shardOf(keys[i]) == s) {
-                        tmp.clear();
-                        ctx.beforeRequest(keys[i]);
-                        McOps.getOne(ctx, s.memcached(), r, keys[i], tmp);
-                        parts[i] = McBinaryDecoder.toBytes(tmp.retain());
-                    }
-                }
-            } catch (Throwable t) {
-                failure[s.id] = t;
-            } finally {
-                tmp.release();
-            }
-            return null;
-        }, results -> {
-            ByteBuf out = channel.alloc().ioBuffer();
-            for (Throwable t : failure) {
-                if (t != null) {
-                    // memcached answers a get that failed part-way with the error alone
-                    McFailure.write(ctx, out, r, t);
-                    return out;
-                }
-            }
-            for (byte[] p : parts) {
-                out.writeBytes(p);
-            }
-            if (!r.more) {
-                out.writeBytes(McOps.END);
-            }
-            return out;
-        });
-        return false;
-    }
-
-    private boolean singleKeys(McRequest r, Shard s) {
-        return single(r);
-    }
-
-    /**
-     * Runs work on every shard (any order), then finish on this connection's thread; the reply follows.
-     * When work throws on a shard (or finish throws), r is answered with {@link McFailure}'s error instead.
-     */
-    void fanOut(McRequest r, Function<Shard, Object> work, Function<Object[], ByteBuf> finish) {
-        Shard[] all = ctx.server.engine().shards();
-        Object[] results = new Object[all.length];
-        AtomicInteger left = new AtomicInteger(all.length);
-        Channel ch = channel;
-        for (int i = 0; i < all.length; i++) {
-            Shard s = all[i];
-            int idx = i;
-            s.run(() -> {
-                s.beginCommand();
-                try {
-                    results[idx] = work.apply(s);
-                } catch (Throwable t) {
-                    results[idx] = t;
-                }
-                if (left.decrementAndGet() == 0) {
-                    ch.eventLoop().execute(() -> resume(finish(r, finish, results)));
-                }
-            });
-        }
-    }
-
-    private ByteBuf finish(McRequest r, Function<Object[], ByteBuf> finish, Object[] results) {
-        Throwable failed = null;
-        for (Object o : results) {
-            if (o instanceof Throwable t) {
-                failed = t;
-            }
-        }
-        if (failed == null) {
-            try {
-                return finish.apply(results);
-            } catch (Throwable t) {
-                failed = t;
-            }
-        }
-        ByteBuf out = channel.alloc().ioBuffer(64);
-        McFailure.write(ctx, out, r, failed);
-        return out;
-    }
-
-    private int all() {
-        return ctx.server.engine().shardCount();
-    }
-
-    ByteBuf alloc() {
-        return channel.alloc().ioBuffer();
-    }
-
-    private boolean flushAll(McRequest r) {
-        ctx.cmdFlush.increment();
-        long nowSec = System.currentTimeMillis() / 1000;
-        long delay = r.hasArg ? r.exptime : 0;
-        if (delay > 0) {
-            long realtime = delay > McOps.REALTIME_MAXDELTA ? delay : nowSec + delay;
-            if (realtime - 1 > nowSec) {
-                ctx.oldestLive = realtime - 1;
-                writeFlushReply(pending, r);
-                return true;
-            }
-        }
-        ctx.oldestLive = 0;
-        ctx.nextCas(); // memcached takes a CAS id for oldest_cas
-        fanOut(r, s -> s.memcached().flush(), results -> {
-            ByteBuf out = channel.alloc().ioBuffer(32);
-            writeFlushReply(out, r);
-            return out;
-        });
-        return false;
-    }
-
-    private static void writeFlushReply(ByteBuf out, McRequest r) {
-        if (r.proto == McRequest.Proto.BINARY) {
-            if (!r.quiet) {
-                McOps.binHeader(out, r.opcode, 0, 0, 0, 0, r.opaque, 0);
-            }
-        } else {
-            McOps.text(out, r, "OK\r\n");
-        }
-    }
-
-    /** For stats conns. */
-    String describe() {
-        return McStats.address(channel.remoteAddress());
-    }
-
-    boolean appendTo(Consumer<ByteBuf> w) {
-        w.accept(pending);
-        return true;
-    }
-
-    ByteBuf pending() {
+    @Override
+    public Reply reply() {
         ensureBuffer();
-        return pending;
+        reply.retarget(pending, 2);
+        return reply;
+    }
+
+    @Override
+    public ByteBuf newBuffer() {
+        return channel.alloc().ioBuffer(128);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    /** The engine postpones only Redis requests (CLIENT PAUSE, eviction), which never come from here. */
+    @Override
+    public void postpone(byte[][] args, long delayMillis) {
+        throw new UnsupportedOperationException("memcached requests are never postponed");
+    }
+
+    @Override
+    public void wake() {
+    }
+
+    /** No Redis request waits here for the engine's squashing: memcached's batches come whole to {@link CallRunner#run}. */
+    @Override
+    public byte[][] peekRequest() {
+        return null;
+    }
+
+    @Override
+    public void takeRequest() {
     }
 }

@@ -1,5 +1,6 @@
 package io.ferrite.protocol.memcached;
 
+import io.ferrite.command.memcached.McContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -36,7 +37,7 @@ public final class McDetector extends ByteToMessageDecoder {
         @Override
         public void channelRead(ChannelHandlerContext c, Object msg) {
             if (msg instanceof ByteBuf b) {
-                ctx.bytesRead.add(b.readableBytes());
+                ctx.bytesRead(b.readableBytes());
             }
             c.fireChannelRead(msg);
         }

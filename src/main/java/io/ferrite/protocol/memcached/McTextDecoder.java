@@ -1,5 +1,9 @@
 package io.ferrite.protocol.memcached;
 
+import io.ferrite.command.memcached.McContext;
+import io.ferrite.command.memcached.McMeta;
+import io.ferrite.command.memcached.McNumbers;
+import io.ferrite.command.memcached.McRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -10,7 +14,7 @@ import java.util.List;
 
 /** memcached 1.6.18's text and meta protocol: lines, then data blocks for storage commands. */
 final class McTextDecoder extends ByteToMessageDecoder {
-    static final int KEY_MAX = 250;
+    static final int KEY_MAX = McRequest.KEY_MAX;
     private static final int MAX_TOKENS = 24;
     private static final int MAX_VERBOSITY = 2;
     /** memcached's try_read_command_ascii: a line still without '\n' after this many bytes must be a multiget. */
@@ -276,8 +280,8 @@ final class McTextDecoder extends ByteToMessageDecoder {
         }
     }
 
-    static final byte[] NEEDS_DATA = new byte[0];
-    static final byte[] SWALLOW = new byte[0];
+    static final byte[] NEEDS_DATA = McRequest.NEEDS_DATA;
+    static final byte[] SWALLOW = McRequest.SWALLOW;
 
     private static boolean startsWith(ByteBuf in, int p, String s) {
         if (in.writerIndex() - p < s.length()) {
@@ -514,7 +518,7 @@ final class McTextDecoder extends ByteToMessageDecoder {
             if (ratio == null) {
                 return noreplyAware(r, error());
             }
-            ctx.slabAutomoveRatio = ratio;
+            ctx.slabAutomoveRatio(ratio);
         } else {
             Long level = McNumbers.u32(tok.get(2));
             if (level == null) {
@@ -523,7 +527,7 @@ final class McTextDecoder extends ByteToMessageDecoder {
             if (level > 2) {
                 return noreplyAware(r, error());
             }
-            ctx.slabAutomove = level.intValue();
+            ctx.slabAutomove(level.intValue());
         }
         return noreplyAware(r, McRequest.raw("OK\r\n"));
     }
@@ -605,7 +609,7 @@ final class McTextDecoder extends ByteToMessageDecoder {
         r.flags = (int) (long) flags;
         r.exptime = exp;
         if (!ctx.sizeOk(r.key.length, vlen)) {
-            ctx.storeTooLarge.increment();
+            ctx.storeTooLarge();
             McRequest e = new McRequest();
             e.op = McRequest.Op.RAW;
             e.raw = r.noreply ? new byte[0] : "SERVER_ERROR object too large for cache\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -4,6 +4,7 @@ import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardStats;
 import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandTable;
 import io.ferrite.stats.LatencyHistogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -25,9 +26,16 @@ final class CommandLatencyCollector implements MultiCollector {
     private static final double[] BOUNDS = bounds();
 
     private final Engine engine;
+    private final CommandTable table;
+    private final String name;
+    private final String help;
 
-    CommandLatencyCollector(Engine engine) {
+    /** The histograms of {@code table}'s commands (Redis's, or memcached's under a name of their own). */
+    CommandLatencyCollector(Engine engine, CommandTable table, String name, String help) {
         this.engine = engine;
+        this.table = table;
+        this.name = name;
+        this.help = help;
     }
 
     private static double[] bounds() {
@@ -41,10 +49,9 @@ final class CommandLatencyCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        HistogramSnapshot.Builder h = HistogramSnapshot.builder().name(NAME)
-            .help("Command execution time on its shard (latency-tracking), by command");
+        HistogramSnapshot.Builder h = HistogramSnapshot.builder().name(name).help(help);
         Shard[] shards = engine.shards();
-        for (Command cmd : engine.commands().all()) {
+        for (Command cmd : table.all()) {
             LatencyHistogram.Merged m = ShardStats.latency(shards, cmd.id());
             if (m == null || m.count() == 0) {
                 continue;

@@ -1,6 +1,7 @@
 package io.ferrite.server.metrics;
 
 import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.ServerStats;
@@ -115,7 +116,10 @@ public final class FerriteMeters implements AutoCloseable {
         new UptimeMetrics().bindTo(r);
         new FileDescriptorMetrics().bindTo(r);
 
-        registry.getPrometheusRegistry().register(new CommandLatencyCollector(engine));
+        registry.getPrometheusRegistry().register(new CommandLatencyCollector(engine, engine.commands(),
+            CommandLatencyCollector.NAME, "Command execution time on its shard (latency-tracking), by command"));
+        registry.getPrometheusRegistry().register(new CommandLatencyCollector(engine, mc.commands(),
+            "ferrite_memcached_command_latency_seconds", "memcached command execution time on its shard (latency-tracking), by command"));
     }
 
     /**
@@ -143,10 +147,29 @@ public final class FerriteMeters implements AutoCloseable {
         return registry;
     }
 
-    /** Registers the meters of commands and error codes seen since the last scrape. */
+    /**
+     * Registers the meters of commands and error codes seen since the last scrape. memcached's
+     * commands, timed and counted by the engine like Redis's, get meters of their own names
+     * (ferrite_memcached_command_*), so that a memcached get never adds to Redis's GET.
+     */
     public synchronized void refresh() {
+        registerCalled(server.engine().commands(), "ferrite_command");
+        registerCalled(server.memcached().commands(), "ferrite_memcached_command");
+        for (Map.Entry<String, LongAdder> e : server.stats().errorsByCode.entrySet()) {
+            if (errorCodesRegistered.add(e.getKey())) {
+                String code = e.getKey();
+                counter("ferrite_errors", "Error replies by error code (INFO errorstats)",
+                    () -> {
+                        LongAdder now = server.stats().errorsByCode.get(code);
+                        return now == null ? 0 : now.sum();
+                    }, Tags.of("err", code));
+            }
+        }
+    }
+
+    private void registerCalled(CommandTable table, String prefix) {
         Shard[] shards = server.engine().shards();
-        for (Command cmd : server.engine().commands().all()) {
+        for (Command cmd : table.all()) {
             int id = cmd.id();
             if (commandsRegistered.contains(id)) {
                 continue;
@@ -160,26 +183,16 @@ public final class FerriteMeters implements AutoCloseable {
             }
             commandsRegistered.add(id);
             Tags tag = Tags.of("cmd", cmd.fullName());
-            counter("ferrite_command_calls", "Calls of the command (INFO commandstats calls)",
+            counter(prefix + "_calls", "Calls of the command (INFO commandstats calls)",
                 () -> sumShards(s -> s.stats.calls(id)), tag);
-            counter("ferrite_command_failed_calls", "Calls that replied with an error (failed_calls)",
+            counter(prefix + "_failed_calls", "Calls that replied with an error (failed_calls)",
                 () -> sumShards(s -> s.stats.failed(id)), tag);
-            counter("ferrite_command_rejected_calls", "Calls refused before running: arity, auth ... (rejected_calls)",
+            counter(prefix + "_rejected_calls", "Calls refused before running: arity, auth ... (rejected_calls)",
                 () -> sumShards(s -> s.stats.rejected(id)), tag);
             LongSupplier micros = () -> sumShards(s -> s.stats.micros(id));
             suppliers.add(micros);
-            FunctionCounter.builder("ferrite_command_duration_seconds", micros, m -> m.getAsLong() / 1e6)
+            FunctionCounter.builder(prefix + "_duration_seconds", micros, m -> m.getAsLong() / 1e6)
                 .description("Total execution time of the command (INFO commandstats usec)").tags(tag).register(registry);
-        }
-        for (Map.Entry<String, LongAdder> e : server.stats().errorsByCode.entrySet()) {
-            if (errorCodesRegistered.add(e.getKey())) {
-                String code = e.getKey();
-                counter("ferrite_errors", "Error replies by error code (INFO errorstats)",
-                    () -> {
-                        LongAdder now = server.stats().errorsByCode.get(code);
-                        return now == null ? 0 : now.sum();
-                    }, Tags.of("err", code));
-            }
         }
     }
 

@@ -1,8 +1,8 @@
 package io.ferrite.server.metrics;
 
+import io.ferrite.command.memcached.McContext;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.command.Settings;
-import io.ferrite.protocol.memcached.McContext;
 import io.ferrite.server.ServerStats;
 
 /** Where the Prometheus meters read their figures: the server, seen only as what they measure. */

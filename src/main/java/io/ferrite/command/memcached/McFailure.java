@@ -1,4 +1,4 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 import io.ferrite.common.Log;
 import io.netty.buffer.ByteBuf;
@@ -10,7 +10,7 @@ import io.netty.buffer.ByteBuf;
  * object" ...), anything else "SERVER_ERROR internal error"; binary clients get status 0x82 with the
  * same text without the prefix, as memcached's out_of_memory() sends it.
  */
-final class McFailure {
+public final class McFailure {
     private McFailure() {
     }
 
@@ -26,7 +26,7 @@ final class McFailure {
     }
 
     /** Writes the error reply for r; text noreply requests stay silent, as memcached's out_string is. */
-    static void write(McContext ctx, ByteBuf out, McRequest r, Throwable t) {
+    public static void write(McContext ctx, ByteBuf out, McRequest r, Throwable t) {
         Log.warning("memcached " + r.op + " failed: " + t);
         r.failed = true;
         String m = message(r, t);

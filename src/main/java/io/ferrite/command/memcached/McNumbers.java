@@ -1,11 +1,11 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 /** memcached's safe_strto* helpers, emulated on bytes (C strtoull/strtol semantics). */
-final class McNumbers {
+public final class McNumbers {
     private McNumbers() {
     }
 
-    static boolean space(int c) {
+    public static boolean space(int c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == 0x0c;
     }
 
@@ -14,7 +14,7 @@ final class McNumbers {
 
 
     /** strtoull over b[from, to): returns the value; sets 'ok' via return array. null = fail. */
-    static long[] strtoull(byte[] b, int from, int to, boolean signedRange) {
+    public static long[] strtoull(byte[] b, int from, int to, boolean signedRange) {
         int i = from;
         while (i < to && space(b[i])) {
             i++;
@@ -71,11 +71,11 @@ final class McNumbers {
     }
 
     /** safe_strtoull: null when memcached would refuse. */
-    static Long u64(byte[] b) {
+    public static Long u64(byte[] b) {
         return u64(b, 0, b.length);
     }
 
-    static Long u64(byte[] b, int from, int to) {
+    public static Long u64(byte[] b, int from, int to) {
         long[] r = strtoull(b, from, to, false);
         if (r == null) {
             return null;
@@ -87,25 +87,25 @@ final class McNumbers {
     }
 
     /** safe_strtoul into uint32 (truncating, as on 64-bit Linux). */
-    static Long u32(byte[] b) {
+    public static Long u32(byte[] b) {
         Long v = u64(b);
         return v == null ? null : v & 0xffffffffL;
     }
 
     /** safe_strtol into int32 (truncating). */
-    static Long i32(byte[] b) {
+    public static Long i32(byte[] b) {
         long[] r = strtoull(b, 0, b.length, true);
         return r == null ? null : (long) (int) r[0];
     }
 
     /** Plain strtol-into-long for 64-bit signed tokens (meta). */
-    static Long i64(byte[] b) {
+    public static Long i64(byte[] b) {
         long[] r = strtoull(b, 0, b.length, true);
         return r == null ? null : r[0];
     }
 
     /** safe_strtod: a decimal number followed by a space or the end; null when memcached would refuse. */
-    static Double f64(byte[] b) {
+    public static Double f64(byte[] b) {
         String t = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading();
         java.util.regex.Matcher m = java.util.regex.Pattern
             .compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?").matcher(t);

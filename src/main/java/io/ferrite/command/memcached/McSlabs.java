@@ -1,4 +1,4 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 /**
  * memcached 1.6.18's slab classes with its default settings (-n 48, -f 1.25, 1 MB pages, 512 KB largest

@@ -1,4 +1,4 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 import io.ferrite.store.MemoryEstimate;
 

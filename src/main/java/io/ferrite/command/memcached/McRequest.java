@@ -1,10 +1,10 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 /** One decoded memcached request, text, meta or binary. */
-final class McRequest {
-    enum Proto { TEXT, META, BINARY }
+public final class McRequest {
+    public enum Proto { TEXT, META, BINARY }
 
-    enum Op {
+    public enum Op {
         GET, GETS, GAT, GATS, SET, ADD, REPLACE, APPEND, PREPEND, CAS, DELETE, INCR, DECR, TOUCH,
         FLUSH, VERSION, VERBOSITY, QUIT, STATS, NOOP,
         MG, MS, MD, MA, ME, MN,
@@ -14,62 +14,69 @@ final class McRequest {
         CLOSE
     }
 
-    Proto proto = Proto.TEXT;
-    Op op;
-    byte[] key;
-    byte[][] keys;
-    /** A chunk of a multiget that more chunks follow: its reply has no END. */
-    boolean more;
-    /** A chunk of a multiget after its first: dropped when an earlier chunk failed. */
-    boolean continued;
-    /** Its handler threw; set on the shard thread, read by the connection after the reply came back. */
-    volatile boolean failed;
-    byte[] value;
-    int flags;
-    long exptime;
-    long cas;
-    long delta;
-    long initial;
-    boolean noreply;
-    byte[] raw;
-    /** stats argument, flush delay presence. */
-    String arg;
-    /** The word after the stats group ("stats detail on"). */
-    String arg2;
-    boolean hasArg;
-    // binary
-    int opcode;
-    int opaque;
-    boolean quiet;
-    boolean returnKey;
-    // meta
-    byte[][] metaFlags;
-    McMeta.Flags meta;
-    /** The key as the client sent it (base64 form for meta b). */
-    byte[] wireKey;
+    /** memcached's KEY_MAX_LENGTH. */
+    public static final int KEY_MAX = 250;
+    /** {@link #value} of a storage request whose data block the decoder still has to read. */
+    public static final byte[] NEEDS_DATA = new byte[0];
+    /** {@link #value} of a refused storage request whose data block the decoder reads and drops. */
+    public static final byte[] SWALLOW = new byte[0];
 
-    static McRequest raw(String s) {
+    public Proto proto = Proto.TEXT;
+    public Op op;
+    public byte[] key;
+    public byte[][] keys;
+    /** A chunk of a multiget that more chunks follow: its reply has no END. */
+    public boolean more;
+    /** A chunk of a multiget after its first: dropped when an earlier chunk failed. */
+    public boolean continued;
+    /** Its handler threw; set on the shard thread, read by the connection after the reply came back. */
+    public volatile boolean failed;
+    public byte[] value;
+    public int flags;
+    public long exptime;
+    public long cas;
+    public long delta;
+    public long initial;
+    public boolean noreply;
+    public byte[] raw;
+    /** stats argument, flush delay presence. */
+    public String arg;
+    /** The word after the stats group ("stats detail on"). */
+    public String arg2;
+    public boolean hasArg;
+    // binary
+    public int opcode;
+    public int opaque;
+    public boolean quiet;
+    public boolean returnKey;
+    // meta
+    public byte[][] metaFlags;
+    public McMeta.Flags meta;
+    /** The key as the client sent it (base64 form for meta b). */
+    public byte[] wireKey;
+
+    public static McRequest raw(String s) {
         McRequest r = new McRequest();
         r.op = Op.RAW;
         r.raw = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         return r;
     }
 
-    static McRequest raw(byte[] b) {
+    public static McRequest raw(byte[] b) {
         McRequest r = new McRequest();
         r.op = Op.RAW;
         r.raw = b;
         return r;
     }
 
-    static McRequest close(byte[] b) {
+    public static McRequest close(byte[] b) {
         McRequest r = new McRequest();
         r.op = Op.CLOSE;
         r.raw = b;
         return r;
     }
 
-    boolean singleKey() {
+    public boolean singleKey() {
         return key != null && keys == null;
     }
 }

@@ -1,4 +1,4 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.store.Entry;
@@ -12,7 +12,7 @@ import java.util.List;
  * known flag (one shared pre-parse), return flags are written in the order the client sent them, and
  * flags that change the item (T, N) act at their place in that order.
  */
-final class McMeta {
+public final class McMeta {
     /** memcached's MFLAG_MAX_OPT_LENGTH: at most this many tokens (counting the end marker). */
     private static final int MAX_OPT_TOKENS = 20;
     private static final int MAX_OPAQUE = 32;
@@ -49,12 +49,12 @@ final class McMeta {
 
     /** An error after which the data block of an ms is swallowed. */
     private static McRequest swallowing(McRequest e, long vlen) {
-        e.value = McTextDecoder.SWALLOW;
+        e.value = McRequest.SWALLOW;
         e.initial = vlen + 2;
         return e;
     }
 
-    static McRequest parse(byte c, List<byte[]> tok, int ntokens, McContext ctx) {
+    public static McRequest parse(byte c, List<byte[]> tok, int ntokens, McContext ctx) {
         McRequest r = new McRequest();
         r.proto = McRequest.Proto.META;
         switch (c) {
@@ -77,7 +77,7 @@ final class McMeta {
             return err("ERROR");
         }
         byte[] key = tok.get(1);
-        if (key.length > McTextDecoder.KEY_MAX) {
+        if (key.length > McRequest.KEY_MAX) {
             return err("CLIENT_ERROR bad command line format");
         }
         if (r.op == McRequest.Op.MS && ntokens == 3) {
@@ -133,7 +133,7 @@ final class McMeta {
                 r.raw = McOps.ascii("SERVER_ERROR object too large for cache\r\n");
                 return swallowing(r, vlen);
             }
-            r.value = McTextDecoder.NEEDS_DATA;
+            r.value = McRequest.NEEDS_DATA;
         }
         if (r.op == McRequest.Op.MA) {
             switch (f.mode) {
@@ -150,7 +150,7 @@ final class McMeta {
     /** me: only "b" as the first flag means anything; other tokens are ignored, as 1.6.18 does. */
     private static McRequest parseMe(McRequest r, List<byte[]> tok, int ntokens) {
         r.op = McRequest.Op.ME;
-        if (ntokens < 3 || tok.get(1).length > McTextDecoder.KEY_MAX) {
+        if (ntokens < 3 || tok.get(1).length > McRequest.KEY_MAX) {
             return err("CLIENT_ERROR bad command line format");
         }
         r.key = tok.get(1);

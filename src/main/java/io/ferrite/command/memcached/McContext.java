@@ -1,6 +1,9 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
+import io.ferrite.engine.Client;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.command.Host;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +47,7 @@ public final class McContext {
     final LongAdder storeTooLarge = new LongAdder();
     final LongAdder storeNoMemory = new LongAdder();
     final AtomicLong connIds = new AtomicLong(100);
-    final java.util.Map<Long, McConnection> connections = new java.util.concurrent.ConcurrentHashMap<>();
+    final java.util.Map<Long, McPeer> connections = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int verbosity;
     /** slabs automove: kept and reported, Ferrite has no slab classes to move pages between. */
     volatile int slabAutomove = 1;
@@ -54,8 +57,85 @@ public final class McContext {
     /** Test hook run on the shard before each keyed request (see {@link #onRequest}). */
     private volatile java.util.function.Consumer<byte[]> requestHook = k -> { };
 
+    private McCommands commands;
+
     public McContext(Host server) {
         this.server = server;
+    }
+
+    /** Builds memcached's command table, its ids from {@code firstId} on (after Redis's); once, before the engine starts. */
+    public CommandTable commands(int firstId) {
+        commands = new McCommands(this, firstId);
+        return commands.table();
+    }
+
+    /** memcached's command table. */
+    public CommandTable commands() {
+        return commands.table();
+    }
+
+    /** Whether r runs as a command of the table (else its connection answers it: decoder errors, quit). */
+    public boolean runs(McRequest r) {
+        return commands.runs(r);
+    }
+
+    /** Whether r runs on the shard of its key (so it may join a batch of pipelined keyed requests). */
+    public boolean keyed(McRequest r) {
+        return commands.keyed(r);
+    }
+
+    /** The call that runs r for {@code client}. */
+    public Call call(McRequest r, Client client) {
+        return commands.call(r, client, server);
+    }
+
+    /** The database memcached's items live in: the one past the numbered databases RESP clients see. */
+    public int database() {
+        return server.engine().shard(0).databases();
+    }
+
+    public long nextConnectionId() {
+        return connIds.incrementAndGet();
+    }
+
+    /** A connection opened; false (counted as rejected) when it is over memcached-max-connections. */
+    public boolean opened(McPeer peer) {
+        totalConnections.increment();
+        int n = currConnections.incrementAndGet();
+        if (n > maxConnections()) {
+            rejectedConnections.increment();
+            return false;
+        }
+        connections.put(peer.id(), peer);
+        return true;
+    }
+
+    /** A connection {@link #opened} closed. */
+    public void closed(McPeer peer) {
+        currConnections.decrementAndGet();
+        connections.remove(peer.id());
+    }
+
+    public void bytesRead(long n) {
+        bytesRead.add(n);
+    }
+
+    public void bytesWritten(long n) {
+        bytesWritten.add(n);
+    }
+
+    /** A storage request refused by its size before it ran (memcached's store_too_large). */
+    public void storeTooLarge() {
+        storeTooLarge.increment();
+    }
+
+    /** "slabs automove": kept and reported only (Ferrite has no slab pages to move). */
+    public void slabAutomove(int level) {
+        slabAutomove = level;
+    }
+
+    public void slabAutomoveRatio(double ratio) {
+        slabAutomoveRatio = ratio;
     }
 
     /** Current memcached connections (memcached's curr_connections). */
@@ -103,12 +183,12 @@ public final class McContext {
         return server.config().getLong("item-size-max");
     }
 
-    int maxConnections() {
+    public int maxConnections() {
         return server.config().getInt("memcached-max-connections");
     }
 
     /** memcached's item_size_ok: header (48) + CAS (8) + key + NUL + value + CRLF within item_size_max. */
-    boolean sizeOk(int nkey, long vlen) {
+    public boolean sizeOk(int nkey, long vlen) {
         return 48 + 8 + nkey + 1 + vlen + 2 <= itemSizeMax();
     }
 

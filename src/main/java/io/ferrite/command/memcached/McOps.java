@@ -1,4 +1,4 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.store.Encoding;
@@ -9,14 +9,14 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /** The item operations, run on the owning shard's thread, writing text or binary replies. */
-final class McOps {
+public final class McOps {
     static final long EXPIRED = -2;
     static final int REALTIME_MAXDELTA = 60 * 60 * 24 * 30;
 
     private McOps() {
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -222,7 +222,7 @@ final class McOps {
         out.writeBytes(CRLF).writeBytes(it.data).writeBytes(CRLF);
     }
 
-    static void writeAscii(ByteBuf out, String s) {
+    public static void writeAscii(ByteBuf out, String s) {
         for (int i = 0; i < s.length(); i++) {
             out.writeByte(s.charAt(i));
         }
@@ -353,17 +353,17 @@ final class McOps {
 
     // ---------------------------------------------------------------- binary protocol
 
-    static final int ST_OK = 0;
-    static final int ST_NOT_FOUND = 1;
-    static final int ST_EXISTS = 2;
-    static final int ST_TOO_LARGE = 3;
-    static final int ST_EINVAL = 4;
-    static final int ST_NOT_STORED = 5;
-    static final int ST_DELTA_BADVAL = 6;
-    static final int ST_UNKNOWN = 0x81;
-    static final int ST_ENOMEM = 0x82;
+    public static final int ST_OK = 0;
+    public static final int ST_NOT_FOUND = 1;
+    public static final int ST_EXISTS = 2;
+    public static final int ST_TOO_LARGE = 3;
+    public static final int ST_EINVAL = 4;
+    public static final int ST_NOT_STORED = 5;
+    public static final int ST_DELTA_BADVAL = 6;
+    public static final int ST_UNKNOWN = 0x81;
+    public static final int ST_ENOMEM = 0x82;
 
-    static void binHeader(ByteBuf out, int opcode, int keylen, int extlen, int status, int bodylen, int opaque, long cas) {
+    public static void binHeader(ByteBuf out, int opcode, int keylen, int extlen, int status, int bodylen, int opaque, long cas) {
         out.writeByte(0x81).writeByte(opcode).writeShort(keylen).writeByte(extlen).writeByte(0).writeShort(status)
             .writeInt(bodylen).writeInt(opaque).writeLong(cas);
     }
@@ -382,7 +382,7 @@ final class McOps {
         };
     }
 
-    static void binError(ByteBuf out, int opcode, int opaque, int status) {
+    public static void binError(ByteBuf out, int opcode, int opaque, int status) {
         byte[] m = ascii(binMessage(status));
         binHeader(out, opcode, 0, 0, status, m.length, opaque, 0);
         out.writeBytes(m);

@@ -1,6 +1,6 @@
-package io.ferrite.protocol.memcached;
+package io.ferrite.command.memcached;
 
-import io.ferrite.engine.Shard;
+import io.ferrite.engine.ShardKeyspace;
 import io.netty.buffer.ByteBuf;
 
 import java.net.InetSocketAddress;
@@ -10,106 +10,116 @@ import java.util.List;
 import java.util.Map;
 
 /** stats, stats settings/items/slabs/conns/reset, in text and binary form, with memcached's field names. */
-final class McStats {
+public final class McStats {
     private McStats() {
     }
 
-    static String address(java.net.SocketAddress a) {
+    public static String address(java.net.SocketAddress a) {
         if (a instanceof InetSocketAddress i) {
             return i.getAddress().getHostAddress() + ":" + i.getPort();
         }
         return String.valueOf(a);
     }
 
-    static boolean run(McContext ctx, McConnection conn, McRequest r) {
-        boolean binary = r.proto == McRequest.Proto.BINARY;
+    /**
+     * The group a stats request asks for; memcached's binary stat compares only the first bytes of
+     * reset, settings and detail. Words after the group are ignored, as memcached does.
+     */
+    static String group(McRequest r) {
         String group = r.hasArg ? r.arg : "";
-        if (binary) {
-            // memcached's binary stat compares only the first bytes of reset, settings and detail
+        if (r.proto == McRequest.Proto.BINARY) {
             for (String prefixed : new String[] {"reset", "settings", "detail"}) {
                 if (group.startsWith(prefixed)) {
-                    if (prefixed.equals("detail")) {
-                        return binaryDetail(ctx, conn, r, group.substring(prefixed.length()));
-                    }
-                    group = prefixed;
+                    return prefixed;
                 }
             }
-        } else if (group.equals("detail")) {
-            textDetail(ctx, conn, r.arg2 == null ? "" : r.arg2);
-            return true;
         }
-        // words after the group are ignored, as memcached does
+        return group;
+    }
+
+    /** The groups that count items, which need a look at every shard. */
+    static boolean everyShard(String group) {
+        return group.isEmpty() || group.equals("items") || group.equals("slabs");
+    }
+
+    /** A group answered without the shards, on the connection's own thread. */
+    static void local(McContext ctx, McRequest r, ByteBuf out) {
+        boolean binary = r.proto == McRequest.Proto.BINARY;
+        String group = group(r);
+        if (group.equals("detail")) {
+            if (binary) {
+                binaryDetail(ctx, out, r, r.arg.substring("detail".length()));
+            } else {
+                textDetail(ctx, out, r.arg2 == null ? "" : r.arg2);
+            }
+            return;
+        }
         switch (group) {
-            case "" -> {
-                // items and bytes need a look at every shard
-                conn.fanOut(r, s -> {
-                    long[] v = new long[4];
-                    s.memcached().forEachLive(e -> {
-                        v[0]++;
-                        v[1] += ((McItem) e.value).memory() + e.key.length;
-                    });
-                    for (long[] c : ctx.reclaims(s)) {
-                        v[2] += c[McContext.RECLAIMED];
-                        v[3] += c[McContext.UNFETCHED];
-                    }
-                    return v;
-                }, results -> {
-                    long[] sum = new long[4];
-                    for (Object o : results) {
-                        if (o instanceof long[] v) {
-                            for (int i = 0; i < sum.length; i++) {
-                                sum[i] += v[i];
-                            }
-                        }
-                    }
-                    ByteBuf out = conn.alloc();
-                    write(out, r, general(ctx, sum[0], sum[1], sum[2], sum[3]));
-                    return out;
-                });
-                return false;
-            }
-            case "settings" -> write(conn.pending(), r, settings(ctx));
-            case "items", "slabs" -> {
-                boolean items = group.equals("items");
-                conn.fanOut(r, s -> classTotals(ctx, s), results -> {
-                    long[][] t = sumClasses(results);
-                    ByteBuf out = conn.alloc();
-                    write(out, r, items ? itemsStats(t) : slabsStats(t));
-                    return out;
-                });
-                return false;
-            }
+            case "settings" -> write(out, r, settings(ctx));
             case "conns" -> {
                 Map<String, String> m = new LinkedHashMap<>();
-                for (McConnection c : ctx.connections.values()) {
-                    m.put(c.id + ":addr", "tcp:" + c.describe());
-                    m.put(c.id + ":listen_addr", "tcp:" + address(c.channel().localAddress()));
-                    m.put(c.id + ":state", "conn_parse_cmd");
-                    m.put(c.id + ":secs_since_last_cmd", "0");
+                for (McPeer c : ctx.connections.values()) {
+                    m.put(c.id() + ":addr", "tcp:" + c.address());
+                    m.put(c.id() + ":listen_addr", "tcp:" + c.listenAddress());
+                    m.put(c.id() + ":state", "conn_parse_cmd");
+                    m.put(c.id() + ":secs_since_last_cmd", "0");
                 }
-                write(conn.pending(), r, m);
+                write(out, r, m);
             }
             case "sizes" -> {
                 // Ferrite keeps no item size histogram: reported as memcached reports it switched off
-                write(conn.pending(), r, Map.of("sizes_status", "disabled"));
+                write(out, r, Map.of("sizes_status", "disabled"));
             }
             case "reset" -> {
                 ctx.resetStats();
                 if (binary) {
-                    write(conn.pending(), r, Map.of());
+                    write(out, r, Map.of());
                 } else {
-                    McOps.writeAscii(conn.pending(), "RESET\r\n");
+                    McOps.writeAscii(out, "RESET\r\n");
                 }
             }
             default -> {
                 if (binary) {
-                    McOps.binError(conn.pending(), r.opcode, r.opaque, McOps.ST_NOT_FOUND);
+                    McOps.binError(out, r.opcode, r.opaque, McOps.ST_NOT_FOUND);
                 } else {
-                    McOps.writeAscii(conn.pending(), "ERROR\r\n");
+                    McOps.writeAscii(out, "ERROR\r\n");
                 }
             }
         }
-        return true;
+    }
+
+    /** One shard's part of an {@link #everyShard} group. */
+    static Object onShard(McContext ctx, String group, ShardKeyspace ks) {
+        if (!group.isEmpty()) {
+            return classTotals(ctx, ks);
+        }
+        long[] v = new long[4];
+        ks.forEachLive(e -> {
+            v[0]++;
+            v[1] += ((McItem) e.value).memory() + e.key.length;
+        });
+        for (long[] c : ctx.reclaims(ks.shard())) {
+            v[2] += c[McContext.RECLAIMED];
+            v[3] += c[McContext.UNFETCHED];
+        }
+        return v;
+    }
+
+    /** The reply of an {@link #everyShard} group from the shards' parts. */
+    static void combine(McContext ctx, McRequest r, String group, List<Object> parts, ByteBuf out) {
+        if (!group.isEmpty()) {
+            long[][] t = sumClasses(parts);
+            write(out, r, group.equals("items") ? itemsStats(t) : slabsStats(t));
+            return;
+        }
+        long[] sum = new long[4];
+        for (Object o : parts) {
+            long[] v = (long[]) o;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += v[i];
+            }
+        }
+        write(out, r, general(ctx, sum[0], sum[1], sum[2], sum[3]));
     }
 
     private static final int COUNT = 0;
@@ -119,14 +129,14 @@ final class McStats {
     private static final int UNFETCHED = 4;
 
     /** Per slab class on one shard: items, their memcached sizes, the oldest last access (Unix seconds). */
-    private static Object classTotals(McContext ctx, Shard s) {
+    private static Object classTotals(McContext ctx, ShardKeyspace ks) {
         long[][] t = new long[McSlabs.classes() + 1][5];
-        long[][] reclaims = ctx.reclaims(s);
+        long[][] reclaims = ctx.reclaims(ks.shard());
         for (int c = 1; c < t.length; c++) {
             t[c][RECLAIMED] = reclaims[c][McContext.RECLAIMED];
             t[c][UNFETCHED] = reclaims[c][McContext.UNFETCHED];
         }
-        s.memcached().forEachLive(e -> {
+        ks.forEachLive(e -> {
             McItem it = (McItem) e.value;
             long size = McSlabs.itemSize(e.key.length, it);
             long[] c = t[McSlabs.classOf(size)];
@@ -137,7 +147,7 @@ final class McStats {
         return t;
     }
 
-    private static long[][] sumClasses(Object[] results) {
+    private static long[][] sumClasses(List<Object> results) {
         long[][] sum = new long[McSlabs.classes() + 1][5];
         for (Object o : results) {
             long[][] t = (long[][]) o;
@@ -218,8 +228,7 @@ final class McStats {
     }
 
     /** Text "stats detail on|off|dump". */
-    private static void textDetail(McContext ctx, McConnection conn, String sub) {
-        ByteBuf out = conn.pending();
+    private static void textDetail(McContext ctx, ByteBuf out, String sub) {
         switch (sub) {
             case "on", "off" -> {
                 ctx.prefixStats.enable(sub.equals("on"));
@@ -234,8 +243,7 @@ final class McStats {
      * Binary stat "detail on|off|dump": on and off answer the empty end-of-stats packet, dump one stat
      * named "detailed" holding the text dump, anything else Not found (as memcached 1.6.18 does).
      */
-    private static boolean binaryDetail(McContext ctx, McConnection conn, McRequest r, String rest) {
-        ByteBuf out = conn.pending();
+    private static void binaryDetail(McContext ctx, ByteBuf out, McRequest r, String rest) {
         if (rest.startsWith(" dump")) {
             byte[] k = McOps.ascii("detailed");
             byte[] v = ctx.prefixStats.dump();
@@ -248,7 +256,6 @@ final class McStats {
         } else {
             McOps.binError(out, r.opcode, r.opaque, McOps.ST_NOT_FOUND);
         }
-        return true;
     }
 
     static void write(ByteBuf out, McRequest r, Map<String, String> m) {
