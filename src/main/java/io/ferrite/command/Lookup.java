@@ -64,7 +64,7 @@ public final class Lookup {
         return false;
     }
 
-    /** checkType for a command that takes several types (SORT, ZUNIONSTORE's sets): as {@link #wrongType(Call, Entry, ValueType)}. */
+    /** checkType for a command that takes several types (SORT; ZUNION's sets and sorted sets). */
     public static boolean wrongType(Call c, Entry e, Set<ValueType> accepted) {
         if (e != null && !accepted.contains(e.type())) {
             c.reply.error(Errors.WRONGTYPE);
