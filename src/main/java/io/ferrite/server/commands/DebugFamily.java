@@ -11,7 +11,14 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.server.Directive;
+import io.ferrite.engine.Shard;
+import io.ferrite.persistence.snapshot.RdbFile;
+import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.persistence.snapshot.ShardReload;
+import io.ferrite.persistence.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
+import io.ferrite.server.Version;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -214,10 +221,14 @@ public final class DebugFamily {
     static final class Everywhere implements ShardedCommand {
         private final Digests digests = new Digests();
         private final Populate populate = new Populate();
+        private final Reload reload = new Reload();
 
         private ShardedCommand form(byte[][] args) {
             if (digests.handles(args)) {
                 return digests;
+            }
+            if (reload.handles(args)) {
+                return reload;
             }
             return populate.handles(args) ? populate : null;
         }
@@ -294,6 +305,42 @@ public final class DebugFamily {
             } else {
                 call.reply.ok();
             }
+        }
+    }
+
+    /**
+     * DEBUG RELOAD: save, empty, load, with every shard held. Each shard serialises its keys, empties
+     * its databases and loads its keys back from what it wrote (the slot map sends every key of a
+     * shard's part back to it, so this is loading the file); the parts are then written as the file.
+     */
+    static final class Reload implements ShardedCommand {
+        @Override
+        public boolean handles(byte[][] args) {
+            return args.length == 2 && Bytes.is(args[1], "reload");
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            Shard shard = ((ShardKeyspace) ks).shard();
+            Server server = Server.of(call);
+            ShardPart part = ShardSerializer.serialise(shard, server.rdb().limits());
+            try {
+                ShardReload.reload(shard, part, server.rdb().limits(), new RdbFile.Aux(Version.REDIS, 0, 0));
+            } catch (RdbLoadException e) {
+                Log.warning(e.getMessage());
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return new PersistenceFamily.Serialised(part, shard.stats.dirty);
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            if (!PersistenceFamily.writeParts(call, parts)) {
+                call.reply.error("ERR Error trying to save the DB");
+                return;
+            }
+            Log.warning("DB reloaded by DEBUG RELOAD");
+            call.reply.ok();
         }
     }
 

@@ -1,0 +1,31 @@
+package io.ferrite.persistence.snapshot;
+
+import io.ferrite.engine.Shard;
+import io.ferrite.persistence.rdb.Limits;
+
+import java.util.List;
+
+/**
+ * DEBUG RELOAD's part on one shard, on its thread, with every shard held: the shard's numbered
+ * databases are emptied and its keys read back from the part it just serialised. The slot map
+ * gives every key of the part to this shard, so reloading the parts one per shard is loading the
+ * file they make. The changes loading counts are taken back, as Redis's load leaves server.dirty
+ * alone (and the reload does not propagate).
+ */
+public final class ShardReload {
+    private ShardReload() {
+    }
+
+    public static RdbLoader.Result reload(Shard shard, ShardPart part, Limits limits, RdbFile.Aux aux)
+            throws RdbLoadException {
+        long dirtyBefore = shard.stats.dirty;
+        for (int db = 0; db < shard.databases(); db++) {
+            shard.view(db).flush();
+        }
+        byte[] file = RdbFile.assemble(aux, List.of(part), true);
+        RdbLoader.Result r = RdbLoader.load(file, limits, shard.view(0).now(), shard.databases(), true,
+            (db, key, value, expireAt) -> ShardLoad.add(shard, db, key, value, expireAt, false));
+        shard.view(0).countChanges(dirtyBefore - shard.stats.dirty);
+        return r;
+    }
+}
