@@ -72,6 +72,10 @@ public final class Main {
             boolean signalled = !server.isClosed();
             if (signalled) {
                 Log.warning("Received SIGTERM scheduling shutdown...");
+                if (server.rdb().savePointsSet()) {
+                    // Redis saves on SIGTERM when save points are set; a JVM exiting cannot refuse to
+                    server.rdb().saveWithLog();
+                }
                 closeWithin(server, CLOSE_WAIT_MILLIS);
             }
             if (pidFile != null) {

@@ -87,6 +87,14 @@ public final class RdbPersistence {
         }
     }
 
+    /** The SIGTERM path's save, logged as Redis's prepareForShutdown logs it. */
+    void saveWithLog() {
+        Log.notice("Saving the final RDB snapshot before exiting.");
+        if (!saveFromOutside()) {
+            Log.warning("Error trying to save the DB, can't exit.");
+        }
+    }
+
     /**
      * Redis's loadDataFromDisk: with appendonly no and dir/dbfilename present, every key is loaded
      * before a connection is accepted. A file that cannot be loaded stops the server.

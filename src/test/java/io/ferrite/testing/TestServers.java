@@ -50,6 +50,8 @@ public final class TestServers {
         cfg.set("metrics-port", "0");
         // DEBUG is refused by default, as in Redis; the tests use it as Redis's own suite does
         cfg.set("enable-debug-command", "yes");
+        // no save points: an in-process server must never write dump.rdb into the working directory on SHUTDOWN
+        cfg.set("save", "");
         directives.forEach(cfg::set);
         return Server.start(cfg);
     }
