@@ -3,7 +3,7 @@ package io.ferrite.server;
 import io.ferrite.common.Log;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
-import io.ferrite.persistence.snapshot.EngineLoad;
+import io.ferrite.server.snapshot.EngineLoad;
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;

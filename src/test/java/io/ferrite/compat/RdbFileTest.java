@@ -3,6 +3,7 @@ package io.ferrite.compat;
 import io.ferrite.server.Server;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
 import io.ferrite.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +129,24 @@ class RdbFileTest extends FerriteTest {
         } finally {
             again.close();
         }
+    }
+
+    @Test
+    void aFailedSaveAnswersErrAndKeepsTheServerUp() throws Exception {
+        Path gone = Files.createDirectory(dir.resolve("gone"));
+        Server s = TestServers.start(shards, Map.of("dir", gone.toString()));
+        Files.delete(gone);
+        try (RawClient r = new RawClient("127.0.0.1", s.respPort())) {
+            r.call("SET", "k", "v");
+            assertThat(r.call("SAVE")).isEqualTo("-ERR\r\n");
+            assertThat(r.call("DEBUG", "RELOAD")).isEqualTo("-ERR\r\n");
+            assertThat(r.call("SHUTDOWN", "SAVE")).isEqualTo("-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
+            assertThat(r.call("GET", "k")).isEqualTo("$1\r\nv\r\n");
+            assertThat(r.call("INFO", "persistence")).contains("rdb_saves:0\r\n", "rdb_last_bgsave_status:ok\r\n");
+            r.send(RawClient.encode("SHUTDOWN", "SAVE", "FORCE"));
+            assertThat(r.closedByServer()).isTrue();
+        }
+        waitClosed(s);
     }
 
     private static void waitClosed(Server s) throws InterruptedException {

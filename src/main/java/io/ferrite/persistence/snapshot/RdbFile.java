@@ -28,7 +28,7 @@ public final class RdbFile {
     static final int OPCODE_FREQ = 249;
     static final int OPCODE_AUX = 250;
     static final int OPCODE_RESIZEDB = 251;
-    static final int OPCODE_EXPIRETIME_MS = 252;
+    public static final int OPCODE_EXPIRETIME_MS = 252;
     static final int OPCODE_EXPIRETIME = 253;
     static final int OPCODE_SELECTDB = 254;
     static final int OPCODE_EOF = 255;

@@ -15,8 +15,8 @@ import io.ferrite.engine.Shard;
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.ShardPart;
-import io.ferrite.persistence.snapshot.ShardReload;
-import io.ferrite.persistence.snapshot.ShardSerializer;
+import io.ferrite.server.snapshot.ShardReload;
+import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
 import io.ferrite.server.Version;
 import io.ferrite.store.Bytes;
@@ -336,7 +336,7 @@ public final class DebugFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             if (!PersistenceFamily.writeParts(call, parts)) {
-                call.reply.error("ERR Error trying to save the DB");
+                call.reply.error("ERR");
                 return;
             }
             Log.warning("DB reloaded by DEBUG RELOAD");

@@ -7,7 +7,7 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.persistence.snapshot.ShardPart;
-import io.ferrite.persistence.snapshot.ShardSerializer;
+import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
 
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.command.ShardedCommand;
-import io.ferrite.persistence.snapshot.ShardSerializer;
+import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.store.Bytes;
 
 import java.util.List;

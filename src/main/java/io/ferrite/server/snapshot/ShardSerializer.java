@@ -1,5 +1,7 @@
-package io.ferrite.persistence.snapshot;
+package io.ferrite.server.snapshot;
 
+import io.ferrite.persistence.snapshot.RdbFile;
+import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.rdb.RdbOutput;

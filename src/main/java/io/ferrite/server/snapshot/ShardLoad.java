@@ -1,5 +1,6 @@
-package io.ferrite.persistence.snapshot;
+package io.ferrite.server.snapshot;
 
+import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.persistence.rdb.LoadedValue;

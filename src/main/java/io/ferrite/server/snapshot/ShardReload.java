@@ -1,5 +1,9 @@
-package io.ferrite.persistence.snapshot;
+package io.ferrite.server.snapshot;
 
+import io.ferrite.persistence.snapshot.RdbFile;
+import io.ferrite.persistence.snapshot.RdbLoader;
+import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
 
