@@ -123,6 +123,11 @@ public final class Main {
                 // what Ferrite does anyway: nothing to warn about
                 continue;
             }
+            if (name.equals("save")) {
+                Log.warning("WARNING: save points make SHUTDOWN and SIGTERM save the dataset, but no background save"
+                    + " runs when they are reached (BGSAVE does not exist yet in Ferrite); use SAVE");
+                continue;
+            }
             Log.warning("WARNING: the directive '" + name + "' is accepted for compatibility with Redis 7.0 but has no effect in Ferrite"
                 + (value == null ? "" : " (value '" + value + "')"));
         }

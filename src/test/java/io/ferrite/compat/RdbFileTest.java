@@ -101,7 +101,24 @@ class RdbFileTest extends FerriteTest {
             j.del("only-in-0");
             assertThat(j.info("persistence")).contains("rdb_changes_since_last_save:2\r\n");
             assertThat(Files.exists(dir.resolve("dump.rdb"))).isTrue();
+            // NOSAVE loads the file as it is: the two changes since are gone
+            assertThat(j.sendCommand(() -> b("DEBUG"), b("RELOAD"), b("NOSAVE"))).isEqualTo(b("OK"));
+            assertThat(digest(j)).isEqualTo(before);
+            j.set("only-in-0", "changed");
+            j.set("extra", "x");
+            // MERGE NOFLUSH: the file's keys win, keys it does not have stay
+            assertThat(j.sendCommand(() -> b("DEBUG"), b("RELOAD"), b("NOSAVE"), b("NOFLUSH"), b("MERGE"))).isEqualTo(b("OK"));
+            assertThat(j.get("only-in-0")).isEqualTo("v");
+            assertThat(j.get("extra")).isEqualTo("x");
+            assertThat(raw(s).call("DEBUG", "RELOAD", "NOSAVE", "NOFLUSH")).isEqualTo(
+                "-ERR Error trying to load the RDB dump, check server logs.\r\n");
+            assertThat(raw(s).call("DEBUG", "RELOAD", "NOW")).isEqualTo(
+                "-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.\r\n");
         }
+    }
+
+    private RawClient raw(Server s) {
+        return raw(s.respPort());
     }
 
     @Test

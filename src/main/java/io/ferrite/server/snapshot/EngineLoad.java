@@ -6,7 +6,6 @@ import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
-import io.ferrite.persistence.rdb.LoadedValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,29 +18,17 @@ import java.util.concurrent.ExecutionException;
  * keys on its own thread.
  */
 public final class EngineLoad {
-    private record Pending(int db, byte[] key, LoadedValue value, long expireAt) {
-    }
-
     private EngineLoad() {
     }
 
     public static RdbLoader.Result load(Engine engine, byte[] file, Limits limits) throws RdbLoadException {
-        Shard[] shards = engine.shards();
-        List<List<Pending>> perShard = new ArrayList<>();
-        for (int i = 0; i < shards.length; i++) {
-            perShard.add(new ArrayList<>());
-        }
-        RdbLoader.Result r = RdbLoader.load(file, limits, System.currentTimeMillis(), shards[0].databases(), false,
-            (db, key, value, expireAt) -> perShard.get(engine.shardOf(key).id).add(new Pending(db, key, value, expireAt)));
+        FileKeys keys = FileKeys.read(engine, file, limits);
         List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (Shard s : shards) {
+        for (Shard s : engine.shards()) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            List<Pending> mine = perShard.get(s.id);
             s.run(() -> {
                 try {
-                    for (Pending p : mine) {
-                        ShardLoad.add(s, p.db(), p.key(), p.value(), p.expireAt(), false);
-                    }
+                    keys.addTo(s, false);
                     f.complete(null);
                 } catch (Throwable e) {
                     f.completeExceptionally(e);
@@ -62,7 +49,7 @@ public final class EngineLoad {
                 throw new RdbLoadException("Internal error loading the DB: " + e.getCause());
             }
         }
-        return r;
+        return keys.result;
     }
 
     /**

@@ -20,16 +20,35 @@ public final class ShardReload {
     private ShardReload() {
     }
 
-    public static RdbLoader.Result reload(Shard shard, ShardPart part, Limits limits, RdbFile.Aux aux)
+    public static RdbLoader.Result reload(Shard shard, ShardPart part, Limits limits, boolean flush, boolean merge)
             throws RdbLoadException {
         long dirtyBefore = shard.stats.dirty;
+        if (flush) {
+            flush(shard);
+        }
+        byte[] file = RdbFile.assemble(new RdbFile.Aux("", 0, 0), List.of(part), true);
+        RdbLoader.Result r = RdbLoader.load(file, limits, shard.view(0).now(), shard.databases(), true,
+            (db, key, value, expireAt) -> ShardLoad.add(shard, db, key, value, expireAt, merge));
+        shard.view(0).countChanges(dirtyBefore - shard.stats.dirty);
+        return r;
+    }
+
+    /** DEBUG RELOAD NOSAVE's part: the shard's keys of a file read beforehand, the changes taken back likewise. */
+    public static void load(Shard shard, FileKeys keys, boolean flush, boolean merge) throws RdbLoadException {
+        long dirtyBefore = shard.stats.dirty;
+        if (flush) {
+            flush(shard);
+        }
+        try {
+            keys.addTo(shard, merge);
+        } finally {
+            shard.view(0).countChanges(dirtyBefore - shard.stats.dirty);
+        }
+    }
+
+    private static void flush(Shard shard) {
         for (int db = 0; db < shard.databases(); db++) {
             shard.view(db).flush();
         }
-        byte[] file = RdbFile.assemble(aux, List.of(part), true);
-        RdbLoader.Result r = RdbLoader.load(file, limits, shard.view(0).now(), shard.databases(), true,
-            (db, key, value, expireAt) -> ShardLoad.add(shard, db, key, value, expireAt, false));
-        shard.view(0).countChanges(dirtyBefore - shard.stats.dirty);
-        return r;
     }
 }
