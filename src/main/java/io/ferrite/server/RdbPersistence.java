@@ -104,16 +104,22 @@ public final class RdbPersistence {
             return;
         }
         Path f = file();
+        if (!Files.exists(f)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        // the banner with the PID comes once the ports are bound, after the load: a supervisor
+        // waiting for " PID: n" (Redis's test suite) learns here that this process is the server
+        Log.notice("Loading " + f.getFileName() + " before accepting connections, PID: " + ProcessHandle.current().pid());
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(f);
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            Log.warning("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
-            throw new IllegalStateException("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
+            String why = e instanceof java.nio.file.AccessDeniedException ? "Permission denied" : e.getMessage();
+            throw new IllegalStateException("Fatal error loading the DB: " + why + ". Exiting.");
         }
-        long t0 = System.nanoTime();
         try {
             RdbLoader.Result r = EngineLoad.load(server.engine(), bytes, limits());
             state.loaded(r, dirtyNow());

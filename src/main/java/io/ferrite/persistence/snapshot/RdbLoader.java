@@ -233,8 +233,8 @@ public final class RdbLoader {
         }
         long got = Crc64.of(buf, 0, end);
         if (got != expected) {
-            throw new RdbLoadException(String.format("Wrong RDB checksum expected: (%016x) got (%016x). Aborting now.",
-                expected, got));
+            Log.warning(String.format("Wrong RDB checksum expected: (%016x) got (%016x). Aborting now.", expected, got));
+            throw new RdbLoadException("Internal error in RDB reading offset 0 -> RDB CRC error");
         }
     }
 }
