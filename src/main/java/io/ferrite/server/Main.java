@@ -72,6 +72,10 @@ public final class Main {
             boolean signalled = !server.isClosed();
             if (signalled) {
                 Log.warning("Received SIGTERM scheduling shutdown...");
+                if (server.rdb().savePointsSet()) {
+                    // Redis saves on SIGTERM when save points are set; a JVM exiting cannot refuse to
+                    server.rdb().saveWithLog();
+                }
                 closeWithin(server, CLOSE_WAIT_MILLIS);
             }
             if (pidFile != null) {
@@ -117,6 +121,11 @@ public final class Main {
             String value = config.get(name);
             if (name.equals("save") && value.isEmpty() || name.equals("appendonly") && value.equals("no")) {
                 // what Ferrite does anyway: nothing to warn about
+                continue;
+            }
+            if (name.equals("save")) {
+                Log.warning("WARNING: save points make SHUTDOWN and SIGTERM save the dataset, but no background save"
+                    + " runs when they are reached (BGSAVE does not exist yet in Ferrite); use SAVE");
                 continue;
             }
             Log.warning("WARNING: the directive '" + name + "' is accepted for compatibility with Redis 7.0 but has no effect in Ferrite"

@@ -61,6 +61,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private volatile boolean cronPaused;
     private final Engine engine;
     private final Dispatcher dispatcher;
+    private final RdbPersistence rdb;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -120,6 +121,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         applyEviction();
         dispatcher = new Dispatcher(this, engine);
+        rdb = new RdbPersistence(this, engine.shardCount());
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -146,6 +148,8 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     public static Server start(ServerConfig config) {
         Server s = new Server(config);
         try {
+            // Redis loads the dataset before it accepts a connection
+            s.rdb.loadAtStartup();
             s.bind();
         } catch (RuntimeException e) {
             s.close();
@@ -359,6 +363,10 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     /** INFO's blocked_clients: clients in a blocking command plus those CLIENT PAUSE holds back. */
     public long blockedClients() {
         return engine.blockedClients() + dispatcher().clientPause().postponedCount();
+    }
+
+    public RdbPersistence rdb() {
+        return rdb;
     }
 
     public Dispatcher dispatcher() {

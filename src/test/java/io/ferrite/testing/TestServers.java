@@ -50,8 +50,22 @@ public final class TestServers {
         cfg.set("metrics-port", "0");
         // DEBUG is refused by default, as in Redis; the tests use it as Redis's own suite does
         cfg.set("enable-debug-command", "yes");
+        // no save points, and a directory of its own: an in-process server never loads or writes the
+        // working directory's dump.rdb (DEBUG RELOAD, SAVE and SHUTDOWN write there)
+        cfg.set("save", "");
+        cfg.set("dir", freshDir());
         directives.forEach(cfg::set);
         return Server.start(cfg);
+    }
+
+    private static String freshDir() {
+        try {
+            java.nio.file.Path d = java.nio.file.Files.createTempDirectory("ferrite-test-");
+            d.toFile().deleteOnExit();
+            return d.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static int freePort() {

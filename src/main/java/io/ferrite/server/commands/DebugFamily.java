@@ -12,6 +12,12 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.server.Directive;
+import io.ferrite.engine.Shard;
+import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.server.snapshot.FileKeys;
+import io.ferrite.server.snapshot.ShardReload;
+import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.Encoding;
@@ -53,6 +59,19 @@ public final class DebugFamily {
         "    Reply with a test value of the specified type. <type> can be: string,",
         "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
         "    true, false.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, but",
+        "      conflicting keys will generate an exception and kill the server.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+        "      file to the database.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -220,10 +239,14 @@ public final class DebugFamily {
     static final class Everywhere implements ShardedCommand {
         private final Digests digests = new Digests();
         private final Populate populate = new Populate();
+        private final Reload reload = new Reload();
 
         private ShardedCommand form(byte[][] args) {
             if (digests.handles(args)) {
                 return digests;
+            }
+            if (reload.handles(args)) {
+                return reload;
             }
             return populate.handles(args) ? populate : null;
         }
@@ -231,6 +254,11 @@ public final class DebugFamily {
         @Override
         public boolean handles(byte[][] args) {
             return form(args) != null;
+        }
+
+        @Override
+        public void before(Call call) {
+            form(call.args).before(call);
         }
 
         @Override
@@ -300,6 +328,105 @@ public final class DebugFamily {
             } else {
                 call.reply.ok();
             }
+        }
+    }
+
+    /**
+     * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load, with every shard held. Saving,
+     * each shard serialises its keys, empties its databases and loads its keys back from what it
+     * wrote (the slot map sends every key of a shard's part back to it, so this is loading the file
+     * the parts make), and the parts are written as the file. With NOSAVE the existing file is read
+     * first, on the client's thread, and each shard adds its own keys of it. Redis kills itself on a
+     * key loaded twice without MERGE; here the reload stops and answers an error.
+     */
+    static final class Reload implements ShardedCommand {
+        private static final String LOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
+
+        record Options(boolean save, boolean flush, boolean merge) {
+        }
+
+        /** The options, or null when one is not RELOAD's. */
+        static Options options(byte[][] args) {
+            boolean save = true;
+            boolean flush = true;
+            boolean merge = false;
+            for (int j = 2; j < args.length; j++) {
+                if (Bytes.is(args[j], "merge")) {
+                    merge = true;
+                } else if (Bytes.is(args[j], "noflush")) {
+                    flush = false;
+                } else if (Bytes.is(args[j], "nosave")) {
+                    save = false;
+                } else {
+                    return null;
+                }
+            }
+            return new Options(save, flush, merge);
+        }
+
+        @Override
+        public boolean handles(byte[][] args) {
+            return args.length >= 2 && Bytes.is(args[1], "reload");
+        }
+
+        @Override
+        public void before(Call call) {
+            Options o = options(call.args);
+            if (o == null || o.save() || call.shared() != null) {
+                return;
+            }
+            Server server = Server.of(call);
+            try {
+                call.share(FileKeys.read(server.engine(), server.rdb().file(), server.rdb().limits()));
+            } catch (RdbLoadException e) {
+                Log.warning(e.getMessage());
+                call.share(LOAD_FAILED);
+            }
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            Options o = options(call.args);
+            if (o == null) {
+                return Boolean.FALSE;
+            }
+            Shard shard = ((ShardKeyspace) ks).shard();
+            Server server = Server.of(call);
+            try {
+                if (o.save()) {
+                    ShardPart part = ShardSerializer.serialise(shard, server.rdb().limits());
+                    ShardReload.reload(shard, part, server.rdb().limits(), o.flush(), o.merge());
+                    return new PersistenceFamily.Serialised(part, shard.stats.dirty());
+                }
+                if (!(call.shared() instanceof FileKeys keys)) {
+                    return LOAD_FAILED;
+                }
+                ShardReload.load(shard, keys, o.flush(), o.merge());
+                return Boolean.TRUE;
+            } catch (RdbLoadException e) {
+                Log.warning(e.getMessage());
+                return LOAD_FAILED;
+            }
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            Options o = options(call.args);
+            if (o == null) {
+                call.reply.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                return;
+            }
+            if (parts.contains(LOAD_FAILED)) {
+                call.reply.error(LOAD_FAILED);
+                return;
+            }
+            if (o.save() && !PersistenceFamily.writeParts(call, parts)) {
+                // rdbSave failed: Redis answers its bare shared.err
+                call.reply.error("ERR");
+                return;
+            }
+            Log.warning("DB reloaded by DEBUG RELOAD");
+            call.reply.ok();
         }
     }
 

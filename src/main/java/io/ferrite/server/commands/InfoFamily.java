@@ -193,18 +193,20 @@ public final class InfoFamily {
         return String.format(Locale.ROOT, "%.2f%%", whole <= 0 ? 0.0 : part * 100.0 / whole);
     }
 
-    /** No RDB or AOF exists yet: all that is true is that nothing is loading or being written. */
+    /** RDB figures of SAVE and the start-up load; no background save or AOF exists yet. */
     private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
         field(out, "loading", 0);
         field(out, "async_loading", 0);
-        long dirty = 0;
-        for (Shard s : server.engine().shards()) {
-            dirty += s.stats.dirty();
-        }
-        // nothing saves yet: every change since start-up is unsaved
-        field(out, "rdb_changes_since_last_save", dirty);
+        var rdb = server.rdb();
+        field(out, "rdb_changes_since_last_save", rdb.state().changesSince(rdb.dirtyNow()));
         field(out, "rdb_bgsave_in_progress", 0);
+        field(out, "rdb_last_save_time", rdb.state().lastSaveSeconds());
+        // SAVE's outcome is not a background save's: BGSAVE's status stays ok, as in Redis
+        field(out, "rdb_last_bgsave_status", "ok");
+        field(out, "rdb_saves", rdb.state().saves());
+        field(out, "rdb_last_load_keys_expired", rdb.state().lastLoadExpired());
+        field(out, "rdb_last_load_keys_loaded", rdb.state().lastLoadLoaded());
         field(out, "aof_enabled", 0);
         field(out, "aof_rewrite_in_progress", 0);
         field(out, "aof_rewrite_scheduled", 0);

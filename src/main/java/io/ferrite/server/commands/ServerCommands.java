@@ -15,5 +15,6 @@ public final class ServerCommands {
         InfoFamily.register(r);
         DebugFamily.register(r);
         MonitorFamily.register(r);
+        PersistenceFamily.register(r);
     }
 }

@@ -5,17 +5,25 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
 import io.ferrite.common.Log;
+import io.ferrite.engine.Keyspace;
+import io.ferrite.engine.Shard;
+import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.engine.command.ShardedCommand;
+import io.ferrite.server.snapshot.ShardSerializer;
+import io.ferrite.store.Bytes;
+
+import java.util.List;
 
 import java.time.Instant;
 
-/** TIME and SHUTDOWN. */
+/** TIME and SHUTDOWN (saving first when asked to or when save points are set, as Redis). */
 public final class ServerFamily {
     private ServerFamily() {
     }
 
     public static void register(CommandRegistry r) {
         r.add("time", ServerFamily::time);
-        r.add("shutdown", ServerFamily::shutdown);
+        r.add("shutdown", ServerFamily::shutdown, new SavingShutdown());
     }
 
     static void time(Call c) {
@@ -25,12 +33,16 @@ public final class ServerFamily {
         c.reply.bulkLong(now.getNano() / 1000);
     }
 
-    /**
-     * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. Shutting down is immediate (there is nothing to
-     * save or wait for), so ABORT never finds one in progress. SAVE is refused without FORCE, since
-     * Ferrite cannot persist the dataset.
-     */
-    static void shutdown(Call c) {
+    /** SHUTDOWN's options, once checked. */
+    record Options(boolean nosave, boolean save, boolean now, boolean force, boolean abort) {
+        /** Redis's prepareForShutdown saves with SAVE, or without NOSAVE when save points are set. */
+        boolean saves(Server server) {
+            return save || !nosave && server.rdb().savePointsSet();
+        }
+    }
+
+    /** The options of SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], or null when they are a syntax error. */
+    static Options options(Call c) {
         boolean nosave = false;
         boolean save = false;
         boolean now = false;
@@ -48,26 +60,86 @@ public final class ServerFamily {
             } else if (c.argIs(i, "abort")) {
                 abort = true;
             } else {
-                c.reply.error(Errors.SYNTAX);
-                return;
+                return null;
             }
         }
         if (abort && (nosave || save || now || force) || nosave && save) {
+            return null;
+        }
+        return new Options(nosave, save, now, force, abort);
+    }
+
+    /**
+     * SHUTDOWN without a save (NOSAVE, ABORT, or no save points): shutting down is immediate, so
+     * ABORT never finds one in progress. The forms that may save run with every shard held
+     * ({@link SavingShutdown}).
+     */
+    static void shutdown(Call c) {
+        Options o = options(c);
+        if (o == null) {
             c.reply.error(Errors.SYNTAX);
             return;
         }
-        if (abort) {
+        if (o.abort()) {
             c.reply.error("ERR No shutdown in progress.");
             return;
         }
-        if (save && !force) {
-            Log.warning("Error trying to save the DB, can't exit: Ferrite has no persistence.");
-            Log.warning("Errors trying to shut down the server. Check the logs for more information.");
-            c.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
-            return;
-        }
+        exit(c);
+    }
+
+    private static void exit(Call c) {
         // no reply: the connection closes with the server
         c.client.closeAfterReply(true);
         Server.of(c).shutdown();
+    }
+
+    /**
+     * SHUTDOWN [SAVE] [NOW] [FORCE]: with SAVE, or with save points set, every shard serialises its
+     * keys and the file is written before the server stops; a failed save keeps the server up
+     * unless FORCE, as Redis's prepareForShutdown.
+     */
+    static final class SavingShutdown implements ShardedCommand {
+        @Override
+        public boolean handles(byte[][] args) {
+            for (int i = 1; i < args.length; i++) {
+                if (Bytes.is(args[i], "nosave") || Bytes.is(args[i], "abort")) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            Options o = options(call);
+            if (o == null || !o.saves(Server.of(call))) {
+                return null;
+            }
+            Shard shard = ((ShardKeyspace) ks).shard();
+            return new PersistenceFamily.Serialised(ShardSerializer.serialise(shard, Server.of(call).rdb().limits()),
+                shard.stats.dirty());
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            Options o = options(call);
+            if (o == null) {
+                call.reply.error(Errors.SYNTAX);
+                return;
+            }
+            if (parts.get(0) != null) {
+                Log.notice("Saving the final RDB snapshot before exiting.");
+                if (!PersistenceFamily.writeParts(call, parts)) {
+                    if (!o.force()) {
+                        Log.warning("Error trying to save the DB, can't exit.");
+                        Log.warning("Errors trying to shut down the server. Check the logs for more information.");
+                        call.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                        return;
+                    }
+                    Log.warning("Error trying to save the DB. Exit anyway.");
+                }
+            }
+            exit(call);
+        }
     }
 }

@@ -1,0 +1,133 @@
+package io.ferrite.persistence.snapshot;
+
+import io.ferrite.common.Log;
+import io.ferrite.persistence.rdb.Crc64;
+import io.ferrite.persistence.rdb.RdbOutput;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * A whole RDB file as Redis 7.0's rdbSaveRio lays it out: "REDIS0010", the AUX fields of
+ * rdbSaveInfoAuxFields, then for each non-empty database SELECTDB and RESIZEDB followed by every
+ * shard's keys of that database, EOF and the CRC-64 of all that (zero with {@code rdbchecksum no}).
+ * Written as rdbSave does: to a temp file, flushed to disk, renamed over the target.
+ */
+public final class RdbFile {
+    static final int OPCODE_FUNCTION = 245;
+    static final int OPCODE_FUNCTION_PRE_GA = 246;
+    static final int OPCODE_MODULE_AUX = 247;
+    static final int OPCODE_IDLE = 248;
+    static final int OPCODE_FREQ = 249;
+    static final int OPCODE_AUX = 250;
+    static final int OPCODE_RESIZEDB = 251;
+    public static final int OPCODE_EXPIRETIME_MS = 252;
+    static final int OPCODE_EXPIRETIME = 253;
+    static final int OPCODE_SELECTDB = 254;
+    static final int OPCODE_EOF = 255;
+
+    static final byte[] MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 10;
+
+    /** What the AUX fields say about the server that wrote the file. */
+    public record Aux(String redisVersion, long ctimeSeconds, long usedMemory) {
+    }
+
+    private RdbFile() {
+    }
+
+    /** The file's bytes: every shard's part, in shard order, under one SELECTDB per database. */
+    public static byte[] assemble(Aux aux, List<ShardPart> parts, boolean checksum) {
+        RdbOutput out = new RdbOutput(4096);
+        out.writeRaw(String.format("REDIS%04d", VERSION).getBytes(StandardCharsets.US_ASCII));
+        auxField(out, "redis-ver", aux.redisVersion());
+        auxField(out, "redis-bits", "64");
+        auxField(out, "ctime", Long.toString(aux.ctimeSeconds()));
+        auxField(out, "used-mem", Long.toString(aux.usedMemory()));
+        // a master without replicas writes no repl-* fields (rdbPopulateSaveInfo gives none)
+        auxField(out, "aof-base", "0");
+        int databases = parts.isEmpty() ? 0 : parts.get(0).records().length;
+        for (int db = 0; db < databases; db++) {
+            long keys = 0;
+            long expires = 0;
+            for (ShardPart p : parts) {
+                keys += p.keys()[db];
+                expires += p.expires()[db];
+            }
+            if (keys == 0) {
+                continue;
+            }
+            out.writeByte(OPCODE_SELECTDB);
+            out.writeLen(db);
+            out.writeByte(OPCODE_RESIZEDB);
+            out.writeLen(keys);
+            out.writeLen(expires);
+            for (ShardPart p : parts) {
+                if (p.records()[db] != null) {
+                    out.writeRaw(p.records()[db]);
+                }
+            }
+        }
+        out.writeByte(OPCODE_EOF);
+        byte[] body = out.toByteArray();
+        long crc = checksum ? Crc64.of(body, 0, body.length) : 0;
+        out.writeLittleEndian(crc, 8);
+        return out.toByteArray();
+    }
+
+    /** rdbSaveAuxFieldStrStr / StrInt: both are strings, numbers taking the integer encodings. */
+    private static void auxField(RdbOutput out, String key, String value) {
+        out.writeByte(OPCODE_AUX);
+        out.writeString(key.getBytes(StandardCharsets.US_ASCII));
+        out.writeString(value.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * rdbSave: the bytes go to temp-PID.rdb in {@code target}'s directory, are forced to disk, and
+     * the temp file is renamed over {@code target}, so a crash leaves the old file or the new one,
+     * never half of one. Failures are logged with Redis's words and rethrown.
+     */
+    public static void write(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            Log.warning("Failed opening the temp RDB file " + temp.getFileName() + " (in server root dir " + dir
+                + ") for saving: " + e.getMessage());
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Log.warning("Error moving temp DB file " + temp.getFileName() + " on the final destination "
+                + target.getFileName() + " (in server root dir " + dir + "): " + e.getMessage());
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        forceDirectory(dir);
+        Log.notice("DB saved on disk");
+    }
+
+    /** fsync of the directory, so the rename itself survives a crash (where the platform allows it). */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every file system lets a directory be opened for this; the rename is still done
+        }
+    }
+}

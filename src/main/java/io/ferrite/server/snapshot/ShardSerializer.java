@@ -1,0 +1,58 @@
+package io.ferrite.server.snapshot;
+
+import io.ferrite.persistence.snapshot.RdbFile;
+import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.engine.Shard;
+import io.ferrite.persistence.rdb.Limits;
+import io.ferrite.persistence.rdb.RdbOutput;
+import io.ferrite.persistence.rdb.ValueWriter;
+import io.ferrite.store.Entry;
+
+/**
+ * Serialises a shard's numbered databases on the shard's own thread, as Redis's rdbSaveDb writes
+ * each key (rdbSaveKeyValuePair): EXPIRETIME_MS when the key has a TTL, then the type byte, the
+ * key and the value. Keys stored but already logically expired are written too, as Redis writes
+ * every key its dict holds; the loader drops them. memcached's namespace is not saved.
+ */
+public final class ShardSerializer {
+    private ShardSerializer() {
+    }
+
+    public static ShardPart serialise(Shard shard, Limits limits) {
+        int databases = shard.databases();
+        byte[][] records = new byte[databases][];
+        long[] keys = new long[databases];
+        long[] expires = new long[databases];
+        for (int db = 0; db < databases; db++) {
+            if (shard.keys(db) == 0) {
+                continue;
+            }
+            RdbOutput out = new RdbOutput(1024);
+            int index = db;
+            shard.view(db).forEachStored(e -> {
+                if (e.hasExpiry()) {
+                    out.writeByte(RdbFile.OPCODE_EXPIRETIME_MS);
+                    out.writeMillis(e.expireAt());
+                    expires[index]++;
+                }
+                writeKey(out, e, limits);
+                keys[index]++;
+            });
+            records[db] = out.toByteArray();
+        }
+        return new ShardPart(records, keys, expires);
+    }
+
+    /**
+     * The type byte, the key, the value. ValueWriter writes a value as DUMP carries it (type byte
+     * then body), so the value is written aside and its type byte moved in front of the key.
+     */
+    private static void writeKey(RdbOutput out, Entry e, Limits limits) {
+        RdbOutput value = new RdbOutput(64);
+        ValueWriter.write(value, e.type, e.value, limits);
+        byte[] v = value.toByteArray();
+        out.writeByte(v[0]);
+        out.writeString(e.key);
+        out.writeRaw(v, 1, v.length - 1);
+    }
+}
