@@ -20,7 +20,7 @@ public final class Args {
     public static Long longOrReply(Call c, int i) {
         Long v = Bytes.parseLongStrict(c.arg(i));
         if (v == null) {
-            c.reply.error(Errors.NOT_INTEGER);
+            c.reply().error(Errors.NOT_INTEGER);
         }
         return v;
     }
@@ -32,7 +32,7 @@ public final class Args {
             return null;
         }
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            c.reply.error(INT_OUT_OF_RANGE);
+            c.reply().error(INT_OUT_OF_RANGE);
             return null;
         }
         return v.intValue();
@@ -46,7 +46,7 @@ public final class Args {
     public static Long atLeastOrReply(Call c, int i, long min, String error) {
         Long v = Bytes.parseLongStrict(c.arg(i));
         if (v == null || v < min) {
-            c.reply.error(error);
+            c.reply().error(error);
             return null;
         }
         return v;
@@ -59,7 +59,7 @@ public final class Args {
     public static Double doubleOrReply(Call c, int i) {
         Double d = FloatParse.string2d(c.arg(i));
         if (d == null) {
-            c.reply.error(Errors.NOT_FLOAT);
+            c.reply().error(Errors.NOT_FLOAT);
         }
         return d;
     }

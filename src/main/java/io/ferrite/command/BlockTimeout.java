@@ -27,20 +27,20 @@ public final class BlockTimeout {
         if (seconds) {
             Numbers.LongDouble v = Numbers.parseLongDouble(c.arg(arg));
             if (v == null) {
-                c.reply.error("ERR timeout is not a float or out of range");
+                c.reply().error("ERR timeout is not a float or out of range");
                 return -1;
             }
             ms = millis(v);
         } else {
             Long v = Bytes.parseLongStrict(c.arg(arg));
             if (v == null) {
-                c.reply.error("ERR timeout is not an integer or out of range");
+                c.reply().error("ERR timeout is not an integer or out of range");
                 return -1;
             }
             ms = v;
         }
         if (ms < 0) {
-            c.reply.error("ERR timeout is negative");
+            c.reply().error("ERR timeout is negative");
             return -1;
         }
         if (ms == 0) {

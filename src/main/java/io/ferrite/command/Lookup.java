@@ -58,7 +58,7 @@ public final class Lookup {
      */
     public static boolean wrongType(Call c, Entry e, ValueType type) {
         if (e != null && e.type() != type) {
-            c.reply.error(Errors.WRONGTYPE);
+            c.reply().error(Errors.WRONGTYPE);
             return true;
         }
         return false;
@@ -67,7 +67,7 @@ public final class Lookup {
     /** checkType for a command that takes several types (SORT; ZUNION's sets and sorted sets). */
     public static boolean wrongType(Call c, Entry e, Set<ValueType> accepted) {
         if (e != null && !accepted.contains(e.type())) {
-            c.reply.error(Errors.WRONGTYPE);
+            c.reply().error(Errors.WRONGTYPE);
             return true;
         }
         return false;
@@ -78,17 +78,17 @@ public final class Lookup {
      * after replying {@code missing} (no such key) or WRONGTYPE.
      */
     public static Entry readOrReply(Call c, byte[] key, ValueType type, Missing missing) {
-        return orReply(c, c.ks.read(key), type, missing);
+        return orReply(c, c.ks().read(key), type, missing);
     }
 
     /** lookupKeyWriteOrReply + checkType, for a command about to change the key; as {@link #readOrReply}. */
     public static Entry writeOrReply(Call c, byte[] key, ValueType type, Missing missing) {
-        return orReply(c, c.ks.write(key), type, missing);
+        return orReply(c, c.ks().write(key), type, missing);
     }
 
     private static Entry orReply(Call c, Entry e, ValueType type, Missing missing) {
         if (e == null) {
-            missing.reply(c.reply);
+            missing.reply(c.reply());
             return null;
         }
         return wrongType(c, e, type) ? null : e;

@@ -163,7 +163,7 @@ final class AtomicRun extends Execution {
         Call call = calls.get(next);
         KeyRouting route = routes.get(next);
         next++;
-        call.reply = reply;
+        call.reply(reply);
         call.denyBlocking(exec);
         call.effects(group);
         Command cmd = call.command;
@@ -179,7 +179,7 @@ final class AtomicRun extends Execution {
                 } else if (route.single != null) {
                     Shard s = route.single;
                     s.runHeld(this, guard(() -> {
-                        call.ks = s.view(client.db);
+                        call.ks(s.view(client.db));
                         call(call, s, System.nanoTime());
                         session.execute(guard(this::step));
                     }));
@@ -197,7 +197,7 @@ final class AtomicRun extends Execution {
 
     /** A call with no keys of its own (or none it needs) runs on the client's home shard. */
     private void runHome(Call call) {
-        call.ks = client.home.view(client.db);
+        call.ks(client.home.view(client.db));
         call(call, client.home, System.nanoTime());
     }
 
@@ -225,7 +225,7 @@ final class AtomicRun extends Execution {
             s.now = now;
         }
         Shard home = client.home;
-        call.ks = new AnyKeyKeyspace(engine, client.db, now);
+        call.ks(new AnyKeyKeyspace(engine, client.db, now));
         callGathered(call, home);
         step();
     }
@@ -257,11 +257,11 @@ final class AtomicRun extends Execution {
                 moved.forEach((k, e) -> slots.put(k, new StagedKeyspace.Slot(owner, e)));
             }
             Shard home = client.home;
-            call.ks = new StagedKeyspace(slots, client.db, System.currentTimeMillis(), home.stats, engine.feed());
+            call.ks(new StagedKeyspace(slots, client.db, System.currentTimeMillis(), home.stats, engine.feed()));
             try {
                 callGathered(call, home);
             } finally {
-                ((StagedKeyspace) call.ks).publishEvents(home);
+                ((StagedKeyspace) call.ks()).publishEvents(home);
                 for (Shard owner : owners) {
                     List<Map.Entry<BytesKey, StagedKeyspace.Slot>> mine = new ArrayList<>();
                     for (Map.Entry<BytesKey, StagedKeyspace.Slot> e : slots.entrySet()) {

@@ -126,8 +126,8 @@ final class BlockedClient {
     /** Claimed, on {@code s}'s thread: offers {@code key} to the command against {@code s}'s own data. */
     void serveOn(Shard s, BytesKey key) {
         ByteBuf out = session.newBuffer();
-        call.reply = new Reply(out, client.resp, session.reply().listener());
-        call.ks = s.view(key.db());
+        call.reply(new Reply(out, client.resp, session.reply().listener()));
+        call.ks(s.view(key.db()));
         offer(key.bytes(), out);
     }
 
@@ -141,7 +141,7 @@ final class BlockedClient {
         new StagedChain(engine, session, call, route, this, key).start();
     }
 
-    /** Runs the serve step with {@code call.ks} and {@code call.reply} (writing to {@code out}) set; ends or lets go. */
+    /** Runs the serve step with {@code call.ks()} and {@code call.reply()} (writing to {@code out}) set; ends or lets go. */
     void offer(byte[] key, ByteBuf out) {
         if (client.gone) {
             // never pop an element for a client that is gone
@@ -211,14 +211,14 @@ final class BlockedClient {
         ByteBuf out = served;
         if (out == null) {
             out = session.newBuffer();
-            call.reply = new Reply(out, client.resp, session.reply().listener());
+            call.reply(new Reply(out, client.resp, session.reply().listener()));
             if (why == End.UNBLOCK_ERROR) {
-                call.reply.error(UNBLOCKED);
+                call.reply().error(UNBLOCKED);
             } else {
                 how.timedOut(call);
             }
         }
-        boolean failed = why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply.errorCount() > 0;
+        boolean failed = why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply().errorCount() > 0;
         Shard home = client.home;
         home.loop.execute(() -> Execution.unblocked(call, home, failed));
         ByteBuf reply = out;

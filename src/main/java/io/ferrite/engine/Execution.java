@@ -150,14 +150,14 @@ abstract class Execution {
     static volatile Predicate<Call> faultForTests;
 
     /**
-     * Runs a call on {@code shard}'s thread against the shard's own data ({@code call.ks} and
-     * {@code call.reply} set), starting at monotonic time {@code t0}; returns when it ended. A batch
+     * Runs a call on {@code shard}'s thread against the shard's own data ({@code call.ks()} and
+     * {@code call.reply()} set), starting at monotonic time {@code t0}; returns when it ended. A batch
      * passes one command's end as the next one's start, so a command costs one clock read, not
      * three (its wall clock comes from the same reading, see {@link Shard#beginCommandAt}).
      */
     static long call(Call call, Shard shard, long t0) {
         shard.beginCommandAt(t0);
-        int errorsBefore = call.reply.errorCount();
+        int errorsBefore = call.reply().errorCount();
         shard.writer = call.client;
         guarded(call);
         shard.writer = null;
@@ -171,13 +171,13 @@ abstract class Execution {
     }
 
     /**
-     * Runs a call against entries gathered from several held shards ({@code call.ks} set), on
+     * Runs a call against entries gathered from several held shards ({@code call.ks()} set), on
      * whichever thread holds them; counted on {@code counted}. Tracked keys are remembered when
      * the entries go back ({@link #remember}).
      */
     static void callGathered(Call call, Shard counted) {
         long t0 = System.nanoTime();
-        int errorsBefore = call.reply.errorCount();
+        int errorsBefore = call.reply().errorCount();
         try {
             guarded(call);
         } finally {
@@ -199,7 +199,7 @@ abstract class Execution {
     /** Combines the shards' parts into the reply, propagates a write that succeeded, and counts the call on {@code counted}. */
     static void combined(Call call, Shard counted, Object[] parts) {
         long t0 = System.nanoTime();
-        int errorsBefore = call.reply.errorCount();
+        int errorsBefore = call.reply().errorCount();
         combine(call, parts);
         Propagation.afterCombined(call, counted.engine.feed(), errorsBefore);
         record(call, counted, t0, System.nanoTime(), errorsBefore);
@@ -208,7 +208,7 @@ abstract class Execution {
     private static void combine(Call call, Object[] parts) {
         for (Object p : parts) {
             if (p instanceof Throwable) {
-                call.reply.error(internalError(call));
+                call.reply().error(internalError(call));
                 return;
             }
         }
@@ -220,7 +220,7 @@ abstract class Execution {
     }
 
     /**
-     * A blocked call offered {@code key} ({@code call.ks} and {@code call.reply} set): true when it
+     * A blocked call offered {@code key} ({@code call.ks()} and {@code call.reply()} set): true when it
      * took it and replied. Served later, it propagates as Redis propagates it then (BLPOP as LPOP).
      */
     static boolean serve(Call call, Blockable how, byte[] key) {
@@ -293,7 +293,7 @@ abstract class Execution {
         s.calls[id]++;
         s.micros[id] += nanos / 1000;
         s.commandsProcessed++;
-        if (call.reply.errorCount() > errorsBefore) {
+        if (call.reply().errorCount() > errorsBefore) {
             s.failed[id]++;
         }
         call.server.observer().afterCall(call, s, nanos);
@@ -302,7 +302,7 @@ abstract class Execution {
     /** Logs a failure of {@code call} and answers it with Redis-like "-ERR internal error ...". */
     static void failed(Call call, Throwable e) {
         logFailure(call, e);
-        call.reply.error(internalError(call));
+        call.reply().error(internalError(call));
     }
 
     private static void logFailure(Call call, Throwable e) {

@@ -22,7 +22,7 @@ final class FanOut extends Execution {
 
     @Override
     void start() {
-        call.reply = reply();
+        call.reply(reply());
         int db = client.db;
         Shard[] all = engine.shards();
         for (int i = 0; i < all.length; i++) {

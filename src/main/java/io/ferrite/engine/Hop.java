@@ -18,7 +18,7 @@ final class Hop extends Execution implements Runnable {
         this.target = target;
         this.db = client.db;
         // allocated here, on the connection's thread, which also frees it: the pool's thread cache serves both
-        call.reply = reply();
+        call.reply(reply());
     }
 
     @Override
@@ -29,7 +29,7 @@ final class Hop extends Execution implements Runnable {
     /** On the target's thread. */
     @Override
     public void run() {
-        call.ks = target.view(db);
+        call.ks(target.view(db));
         try {
             call(call, target, System.nanoTime());
         } catch (Throwable e) {

@@ -39,8 +39,8 @@ final class Inline {
     }
 
     private static void prepare(Session session, Call call, Shard home) {
-        call.reply = session.reply();
-        call.ks = home.view(session.client().db);
+        call.reply(session.reply());
+        call.ks(home.view(session.client().db));
     }
 
     private static long call(Call call, Shard home, long t0) {

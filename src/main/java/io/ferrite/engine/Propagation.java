@@ -27,7 +27,7 @@ final class Propagation {
 
     /** Before the handler; null (and nothing to do after) when nobody subscribes to the feed. */
     static Propagation begin(Call call) {
-        Keyspace ks = call.ks;
+        Keyspace ks = call.ks();
         EffectFeed feed = ks == null ? null : ks.feed();
         if (feed == null || !feed.active()) {
             call.effects(null);
@@ -44,8 +44,8 @@ final class Propagation {
     void end(Call call) {
         unit.feed().exit(outer);
         byte[][] propagated = call.propagated();
-        if (propagated != null && call.ks.dirty() != dirtyBefore) {
-            unit.add(call.ks.index(), propagated);
+        if (propagated != null && call.ks().dirty() != dirtyBefore) {
+            unit.add(call.ks().index(), propagated);
         }
         if (owned) {
             call.effects(null);
@@ -59,7 +59,7 @@ final class Propagation {
      */
     static void afterCombined(Call call, EffectFeed feed, int errorsBefore) {
         if (feed == null || !feed.active() || !call.command.has(CommandFlag.WRITE)
-            || call.reply.errorCount() > errorsBefore) {
+            || call.reply().errorCount() > errorsBefore) {
             return;
         }
         Effects unit = call.effects() != null ? call.effects() : feed.unit(false);

@@ -139,8 +139,8 @@ final class ShardBatch extends Execution {
         for (int i = 0; i < calls.size(); i++) {
             if (owners.get(i) == s) {
                 Call c = calls.get(i);
-                c.reply = reply;
-                c.ks = s.view(db);
+                c.reply(reply);
+                c.ks(s.view(db));
                 try {
                     t = call(c, s, t);
                 } catch (Throwable e) {

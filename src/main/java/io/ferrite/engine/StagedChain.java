@@ -65,7 +65,7 @@ final class StagedChain extends Execution {
         }
         Reply reply = reply();
         for (Call c : calls) {
-            c.reply = reply;
+            c.reply(reply);
         }
     }
 
@@ -96,7 +96,7 @@ final class StagedChain extends Execution {
     private void abortAt(int i, Throwable t) {
         Log.warning("Internal error gathering keys for a cross-shard command: " + t);
         for (Call call : calls) {
-            call.reply.error(internalError(call));
+            call.reply().error(internalError(call));
         }
         for (int j = 0; j <= i; j++) {
             giveBack(j, null);
@@ -116,7 +116,7 @@ final class StagedChain extends Execution {
             StagedKeyspace ks = new StagedKeyspace(slots, db, last.now, last.stats, engine.feed());
             for (Call call : calls) {
                 last.stats.crossShardOps++;
-                call.ks = ks;
+                call.ks(ks);
                 if (serving != null) {
                     serving.offer(readyKey.bytes(), out());
                     answered++;
@@ -134,7 +134,7 @@ final class StagedChain extends Execution {
             // outside the handlers (which are guarded): the holds must still end and every call be answered
             Log.warning("Internal error in a cross-shard command: " + t);
             for (int k = answered; k < calls.size() && serving == null; k++) {
-                calls.get(k).reply.error(internalError(calls.get(k)));
+                calls.get(k).reply().error(internalError(calls.get(k)));
             }
         }
         for (int i = 0; i < shards.length; i++) {

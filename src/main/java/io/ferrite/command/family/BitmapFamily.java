@@ -42,7 +42,7 @@ public final class BitmapFamily {
         int hash = (bits > 0 && p.length > 0 && p[0] == '#') ? 1 : 0;
         Long v = Bytes.parseLongStrict(p, hash, p.length - hash);
         if (v == null) {
-            c.reply.error(Errors.BIT_OFFSET);
+            c.reply().error(Errors.BIT_OFFSET);
             return -1;
         }
         long off = v;
@@ -51,7 +51,7 @@ public final class BitmapFamily {
         }
         if (off < 0 || (off >> 3) >= c.server.config().getLong("proto-max-bulk-len")
             || (off >> 3) >= Integer.MAX_VALUE - 16) {
-            c.reply.error(Errors.BIT_OFFSET);
+            c.reply().error(Errors.BIT_OFFSET);
             return -1;
         }
         return off;
@@ -64,11 +64,11 @@ public final class BitmapFamily {
         }
         Long on = Bytes.parseLongStrict(c.arg(3));
         if (on == null || (on & ~1L) != 0) {
-            c.reply.error(Errors.BIT_VALUE);
+            c.reply().error(Errors.BIT_VALUE);
             return;
         }
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
@@ -77,9 +77,9 @@ public final class BitmapFamily {
         if (e == null) {
             byte[] v = new byte[byteIdx + 1];
             v[byteIdx] = (byte) (on << shift);
-            c.ks.add(key, ValueType.STRING, v, Encoding.RAW);
-            c.ks.notify(Notify.STRING, "setbit", key);
-            c.reply.integer(0);
+            c.ks().add(key, ValueType.STRING, v, Encoding.RAW);
+            c.ks().notify(Notify.STRING, "setbit", key);
+            c.reply().integer(0);
             return;
         }
         byte[] old = e.bytes();
@@ -87,13 +87,13 @@ public final class BitmapFamily {
         if (byteIdx >= old.length || oldBit != on) {
             byte[] v = Arrays.copyOf(old, Math.max(old.length, byteIdx + 1));
             v[byteIdx] = (byte) ((v[byteIdx] & ~(1 << shift)) | (on << shift));
-            c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
-            c.ks.notify(Notify.STRING, "setbit", key);
+            c.ks().replace(e, ValueType.STRING, v, Encoding.RAW);
+            c.ks().notify(Notify.STRING, "setbit", key);
         } else {
             // dbUnshareStringValue: the value becomes raw though it does not change
             e.encoding(Encoding.RAW);
         }
-        c.reply.integer(oldBit);
+        c.reply().integer(oldBit);
     }
 
     static void getbit(Call c) {
@@ -111,7 +111,7 @@ public final class BitmapFamily {
         if (byteIdx < v.length) {
             bit = (v[(int) byteIdx] >> (7 - (int) (off & 7))) & 1;
         }
-        c.reply.integer(bit);
+        c.reply().integer(bit);
     }
 
     static void bitcount(Call c) {
@@ -138,7 +138,7 @@ public final class BitmapFamily {
             start = s;
             end = en;
             if (start < 0 && end < 0 && start > end) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             boolean isBit = false;
@@ -146,7 +146,7 @@ public final class BitmapFamily {
                 if (c.argIs(4, "bit")) {
                     isBit = true;
                 } else if (!c.argIs(4, "byte")) {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
             }
@@ -178,11 +178,11 @@ public final class BitmapFamily {
             start = 0;
             end = strlen - 1;
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         if (start > end) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         long count = popcount(p, (int) start, (int) end);
@@ -192,7 +192,7 @@ public final class BitmapFamily {
         if (lastMask != 0) {
             count -= Integer.bitCount(p[(int) end] & lastMask);
         }
-        c.reply.integer(count);
+        c.reply().integer(count);
     }
 
     private static long popcount(byte[] p, int from, int to) {
@@ -237,13 +237,13 @@ public final class BitmapFamily {
         }
         long bitL = bitArg;
         if (bitL != 0 && bitL != 1) {
-            c.reply.error("ERR The bit argument must be 1 or 0.");
+            c.reply().error("ERR The bit argument must be 1 or 0.");
             return;
         }
         int bit = (int) bitL;
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (e == null) {
-            c.reply.integer(bit == 1 ? -1 : 0);
+            c.reply().integer(bit == 1 ? -1 : 0);
             return;
         }
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
@@ -268,7 +268,7 @@ public final class BitmapFamily {
                 if (c.argIs(5, "bit")) {
                     isBit = true;
                 } else if (!c.argIs(5, "byte")) {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
             }
@@ -310,11 +310,11 @@ public final class BitmapFamily {
             start = 0;
             end = strlen - 1;
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         if (start > end) {
-            c.reply.integer(-1);
+            c.reply().integer(-1);
             return;
         }
         long bytes = end - start + 1;
@@ -334,13 +334,13 @@ public final class BitmapFamily {
             pos = redisBitpos(p, (int) start, (int) bytes, bit);
         }
         if (endGiven && bit == 0 && pos == bytes << 3) {
-            c.reply.integer(-1);
+            c.reply().integer(-1);
             return;
         }
         if (pos != -1) {
             pos += start << 3;
         }
-        c.reply.integer(pos);
+        c.reply().integer(pos);
     }
 
     /** BITOP's operations. */
@@ -357,18 +357,18 @@ public final class BitmapFamily {
         } else if (c.argIs(1, "not")) {
             op = BitOp.NOT;
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         if (op == BitOp.NOT && c.argc() != 4) {
-            c.reply.error("ERR BITOP NOT must be called with a single source key.");
+            c.reply().error("ERR BITOP NOT must be called with a single source key.");
             return;
         }
         int numKeys = c.argc() - 3;
         byte[][] src = new byte[numKeys][];
         int maxLen = 0;
         for (int j = 0; j < numKeys; j++) {
-            Entry e = c.ks.read(c.arg(j + 3));
+            Entry e = c.ks().read(c.arg(j + 3));
             if (e == null) {
                 src[j] = Bytes.EMPTY;
                 continue;
@@ -382,7 +382,7 @@ public final class BitmapFamily {
         byte[] target = c.arg(2);
         if (maxLen == 0) {
             FamilyUtil.deleteTarget(c, target);
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         byte[] res = new byte[maxLen];
@@ -416,9 +416,9 @@ public final class BitmapFamily {
                 }
             }
         }
-        c.ks.setString(target, res, Encoding.RAW, false);
-        c.ks.notify(Notify.STRING, "set", target);
-        c.reply.integer(maxLen);
+        c.ks().setString(target, res, Encoding.RAW, false);
+        c.ks().notify(Notify.STRING, "set", target);
+        c.reply().integer(maxLen);
     }
 
     // BITFIELD
@@ -455,12 +455,12 @@ public final class BitmapFamily {
                 } else if (c.argIs(j, "fail")) {
                     overflow = Overflow.FAIL;
                 } else {
-                    c.reply.error("ERR Invalid OVERFLOW type specified");
+                    c.reply().error("ERR Invalid OVERFLOW type specified");
                     return;
                 }
                 continue;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
             byte[] type = c.arg(j + 1);
@@ -470,7 +470,7 @@ public final class BitmapFamily {
             } else if (type.length > 0 && type[0] == 'u') {
                 signed = false;
             } else {
-                c.reply.error(BITFIELD_TYPE);
+                c.reply().error(BITFIELD_TYPE);
                 return;
             }
             // strlen(p+1): C stops at the first NUL
@@ -480,7 +480,7 @@ public final class BitmapFamily {
             }
             Long bitsL = Bytes.parseLongStrict(type, 1, typeEnd - 1);
             if (bitsL == null || bitsL < 1 || (signed && bitsL > 64) || (!signed && bitsL > 63)) {
-                c.reply.error(BITFIELD_TYPE);
+                c.reply().error(BITFIELD_TYPE);
                 return;
             }
             int bits = (int) (long) bitsL;
@@ -510,17 +510,17 @@ public final class BitmapFamily {
         boolean created = false;
         boolean grown = false;
         if (readonly) {
-            e = c.ks.read(key);
+            e = c.ks().read(key);
             if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
             buf = e == null ? null : e.bytes();
         } else {
             if (readOnlyCommand) {
-                c.reply.error("ERR BITFIELD_RO only supports the GET subcommand");
+                c.reply().error("ERR BITFIELD_RO only supports the GET subcommand");
                 return;
             }
-            e = c.ks.write(key);
+            e = c.ks().write(key);
             if (Lookup.wrongType(c, e, ValueType.STRING)) {
                 return;
             }
@@ -535,14 +535,14 @@ public final class BitmapFamily {
             }
         }
 
-        c.reply.array(ops.size());
+        c.reply().array(ops.size());
         boolean changed = false;
         // Redis counts a SET / INCRBY carried out as a change if it made or grew the string or changed the field
         long changes = 0;
         for (FieldOp op : ops) {
             if (op.opcode == FieldOpcode.GET) {
                 long v = buf == null ? 0 : getField(buf, op.offset, op.bits);
-                c.reply.integer(op.signed ? signExtend(v, op.bits) : v);
+                c.reply().integer(op.signed ? signExtend(v, op.bits) : v);
                 continue;
             }
             long oldRaw = getField(buf, op.offset, op.bits);
@@ -584,10 +584,10 @@ public final class BitmapFamily {
                 }
             }
             if (overflowed && op.overflow == Overflow.FAIL) {
-                c.reply.nil();
+                c.reply().nil();
                 continue;
             }
-            c.reply.integer(retval);
+            c.reply().integer(retval);
             setField(buf, op.offset, op.bits, newval);
             long mask = op.bits == 64 ? -1L : (1L << op.bits) - 1;
             boolean fieldChanged = (newval & mask) != oldRaw;
@@ -601,16 +601,16 @@ public final class BitmapFamily {
             return;
         }
         if (created) {
-            c.ks.add(key, ValueType.STRING, buf, Encoding.RAW);
+            c.ks().add(key, ValueType.STRING, buf, Encoding.RAW);
         } else if (changed || grown) {
-            c.ks.replace(e, ValueType.STRING, buf, Encoding.RAW);
+            c.ks().replace(e, ValueType.STRING, buf, Encoding.RAW);
         } else {
             e.encoding(Encoding.RAW);
         }
         if (changes > 0) {
             // the add or replace above counted one
-            c.ks.countChanges(changes - 1);
-            c.ks.notify(Notify.STRING, "setbit", key);
+            c.ks().countChanges(changes - 1);
+            c.ks().notify(Notify.STRING, "setbit", key);
         }
     }
 

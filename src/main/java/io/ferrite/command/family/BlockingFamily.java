@@ -42,7 +42,7 @@ public final class BlockingFamily {
      */
     private static void serveOrBlock(Call c, byte[][] keys, ValueType type, long deadline, Blockable how) {
         for (byte[] key : keys) {
-            Entry e = c.ks.write(key);
+            Entry e = c.ks().write(key);
             if (e == null) {
                 continue;
             }
@@ -53,7 +53,7 @@ public final class BlockingFamily {
             return;
         }
         if (!c.mayBlock()) {
-            c.reply.nilArray();
+            c.reply().nilArray();
             return;
         }
         c.block(keys, deadline, how);
@@ -61,7 +61,7 @@ public final class BlockingFamily {
 
     /** The entry at {@code key} if it holds {@code type}, else null: a waiter on a key of another type keeps waiting. */
     private static Entry holding(Call c, byte[] key, ValueType type) {
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         return e != null && e.type() == type ? e : null;
     }
 
@@ -124,7 +124,7 @@ public final class BlockingFamily {
         }
         byte[] src = c.arg(1);
         byte[] dst = c.arg(2);
-        Entry e = c.ks.write(src);
+        Entry e = c.ks().write(src);
         if (Lookup.wrongType(c, e, ValueType.LIST)) {
             return;
         }
@@ -132,7 +132,7 @@ public final class BlockingFamily {
             ListFamily.move(c, src, dst, fromHead, toHead);
             asMove(c, timeoutArg);
         } else if (!c.mayBlock()) {
-            c.reply.nil();
+            c.reply().nil();
         } else {
             c.block(new byte[][] {src}, deadline, new Blockable() {
                 @Override
@@ -207,11 +207,11 @@ public final class BlockingFamily {
             if (c.argIs(3, "error")) {
                 error = true;
             } else if (!c.argIs(3, "timeout")) {
-                c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                c.reply().error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
                 return;
             }
         } else if (c.argc() != 3) {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+            c.reply().error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try CLIENT HELP.");
             return;
         }
@@ -220,6 +220,6 @@ public final class BlockingFamily {
             return;
         }
         Session target = c.server.session(id);
-        c.reply.integer(target != null && Blocking.unblock(target.client(), error) ? 1 : 0);
+        c.reply().integer(target != null && Blocking.unblock(target.client(), error) ? 1 : 0);
     }
 }

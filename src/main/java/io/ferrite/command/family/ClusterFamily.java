@@ -29,6 +29,6 @@ public final class ClusterFamily {
     }
 
     private static void disabled(Call c) {
-        c.reply.error(DISABLED);
+        c.reply().error(DISABLED);
     }
 }

@@ -57,12 +57,12 @@ public final class DumpFamily {
     }
 
     static void dump(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (e == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
-        c.reply.bulk(DumpPayload.create(e.type, e.value, limits(c)));
+        c.reply().bulk(DumpPayload.create(e.type, e.value, limits(c)));
     }
 
     /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency], checked in Redis's order. */
@@ -80,47 +80,47 @@ public final class DumpFamily {
             } else if (c.argIs(j, "idletime") && additional >= 1 && freq == -1) {
                 Long v = Bytes.parseLongStrict(c.arg(++j));
                 if (v == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
+                    c.reply().error(Errors.NOT_INTEGER);
                     return;
                 }
                 if (v < 0) {
-                    c.reply.error("ERR Invalid IDLETIME value, must be >= 0");
+                    c.reply().error("ERR Invalid IDLETIME value, must be >= 0");
                     return;
                 }
                 idle = v;
             } else if (c.argIs(j, "freq") && additional >= 1 && idle == -1) {
                 Long v = Bytes.parseLongStrict(c.arg(++j));
                 if (v == null) {
-                    c.reply.error(Errors.NOT_INTEGER);
+                    c.reply().error(Errors.NOT_INTEGER);
                     return;
                 }
                 if (v < 0 || v > 255) {
-                    c.reply.error("ERR Invalid FREQ value, must be >= 0 and <= 255");
+                    c.reply().error("ERR Invalid FREQ value, must be >= 0 and <= 255");
                     return;
                 }
                 freq = v;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
         byte[] key = c.arg(1);
-        if (!replace && c.ks.write(key) != null) {
-            c.reply.error(BUSYKEY);
+        if (!replace && c.ks().write(key) != null) {
+            c.reply().error(BUSYKEY);
             return;
         }
         Long ttlArg = Bytes.parseLongStrict(c.arg(2));
         if (ttlArg == null) {
-            c.reply.error(Errors.NOT_INTEGER);
+            c.reply().error(Errors.NOT_INTEGER);
             return;
         }
         if (ttlArg < 0) {
-            c.reply.error("ERR Invalid TTL value, must be >= 0");
+            c.reply().error("ERR Invalid TTL value, must be >= 0");
             return;
         }
         byte[] payload = c.arg(3);
         if (!DumpPayload.verify(payload, skipChecksumValidation)) {
-            c.reply.error(BAD_PAYLOAD);
+            c.reply().error(BAD_PAYLOAD);
             return;
         }
         LoadedValue v;
@@ -129,26 +129,26 @@ public final class DumpFamily {
         } catch (RdbFormatException ex) {
             // rdbReportError in a RESTORE: the reason goes to the log at verbose level, the client gets the generic error
             Log.verbose("Internal error in RDB reading -> " + ex.getMessage());
-            c.reply.error(BAD_FORMAT);
+            c.reply().error(BAD_FORMAT);
             return;
         }
-        boolean deleted = replace && c.ks.write(key) != null && c.ks.delete(key);
+        boolean deleted = replace && c.ks().write(key) != null && c.ks().delete(key);
         long ttl = ttlArg;
         if (ttl != 0 && !absttl) {
             ttl += c.now();
         }
-        if (ttl != 0 && ttl <= c.ks.now()) {
+        if (ttl != 0 && ttl <= c.ks().now()) {
             // already expired: the key is gone, as if restored and expired at once
             if (deleted) {
-                c.ks.notify(Notify.GENERIC, "del", key);
+                c.ks().notify(Notify.GENERIC, "del", key);
                 Propagated.as(c, DEL, key);
             }
-            c.reply.ok();
+            c.reply().ok();
             return;
         }
-        Entry e = c.ks.add(key, v.type(), v.value(), v.encoding());
+        Entry e = c.ks().add(key, v.type(), v.value(), v.encoding());
         if (ttl != 0) {
-            c.ks.expire(e, ttl);
+            c.ks().expire(e, ttl);
             if (!absttl) {
                 // a relative TTL propagates as the absolute time it became, flagged ABSTTL
                 byte[][] argv = Arrays.copyOf(c.args, c.argc() + 1);
@@ -166,7 +166,7 @@ public final class DumpFamily {
             }
             e.lru = (int) (at & LruClock.MAX);
         }
-        c.ks.notify(Notify.GENERIC, "restore", key);
-        c.reply.ok();
+        c.ks().notify(Notify.GENERIC, "restore", key);
+        c.reply().ok();
     }
 }

@@ -19,29 +19,29 @@ public final class FamilyUtil {
      * key) or overwrites it in place, dropping any TTL either way.
      */
     static void setKey(Call c, byte[] key, ValueType type, Object value, Encoding encoding) {
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (e == null) {
-            c.ks.add(key, type, value, encoding);
+            c.ks().add(key, type, value, encoding);
             return;
         }
-        c.ks.replace(e, type, value, encoding);
+        c.ks().replace(e, type, value, encoding);
         if (e.hasExpiry()) {
-            c.ks.expire(e, Entry.NO_EXPIRY);
+            c.ks().expire(e, Entry.NO_EXPIRY);
         }
     }
 
     /** A *STORE command's empty result: the destination goes, reported as "del" if it existed. */
     static void deleteTarget(Call c, byte[] key) {
-        if (c.ks.delete(key)) {
-            c.ks.notify(Notify.GENERIC, "del", key);
+        if (c.ks().delete(key)) {
+            c.ks().notify(Notify.GENERIC, "del", key);
         }
     }
 
     /** A collection the command emptied goes with its key, reported as "del" (Redis never keeps an empty one). */
     static void deleteIfEmpty(Call c, byte[] key, boolean empty) {
         if (empty) {
-            c.ks.delete(key);
-            c.ks.notify(Notify.GENERIC, "del", key);
+            c.ks().delete(key);
+            c.ks().notify(Notify.GENERIC, "del", key);
         }
     }
 
@@ -57,7 +57,7 @@ public final class FamilyUtil {
     /** True, after replying the range error, when {@code count} repeated picks exceed {@link #MAX_RANDOM_PICKS}. */
     static boolean tooManyRandomPicks(Call c, long count, boolean pairs) {
         if (count > (pairs ? MAX_RANDOM_PICKS / 2 : MAX_RANDOM_PICKS)) {
-            c.reply.error("ERR value is out of range");
+            c.reply().error("ERR value is out of range");
             return true;
         }
         return false;
@@ -65,9 +65,9 @@ public final class FamilyUtil {
 
     /** Redis's addReplyHelp: the lines as status replies in one array. */
     public static void help(Call c, String[] lines) {
-        c.reply.array(lines.length);
+        c.reply().array(lines.length);
         for (String l : lines) {
-            c.reply.simple(l);
+            c.reply().simple(l);
         }
     }
 

@@ -65,7 +65,7 @@ public final class GeoFamily {
             xy[k] = d;
         }
         if (!GeoHash.valid(xy[0], xy[1])) {
-            c.reply.error("ERR invalid longitude,latitude pair " + Numbers.fixed(xy[0], 6) + ","
+            c.reply().error("ERR invalid longitude,latitude pair " + Numbers.fixed(xy[0], 6) + ","
                 + Numbers.fixed(xy[1], 6));
             return null;
         }
@@ -83,7 +83,7 @@ public final class GeoFamily {
         } else if (c.argIs(i, "mi")) {
             return 1609.34;
         }
-        c.reply.error("ERR unsupported unit provided. please use M, KM, FT, MI");
+        c.reply().error("ERR unsupported unit provided. please use M, KM, FT, MI");
         return -1;
     }
 
@@ -91,7 +91,7 @@ public final class GeoFamily {
     private static Double size(Call c, int i, String what) {
         Double d = FloatParse.string2d(c.arg(i));
         if (d == null) {
-            c.reply.error("ERR need numeric " + what);
+            c.reply().error("ERR need numeric " + what);
         }
         return d;
     }
@@ -104,12 +104,12 @@ public final class GeoFamily {
 
     /** addReplyDoubleDistance: "%.4f", a bulk string in every protocol. */
     private static void distance(Call c, double d) {
-        c.reply.bulk(Bytes.of(Numbers.fixed(d, 4)));
+        c.reply().bulk(Bytes.of(Numbers.fixed(d, 4)));
     }
 
     /** addReplyHumanLongDouble: a bulk string in RESP2, a double in RESP3. */
     private static void coordinate(Call c, double d) {
-        c.reply.dbl(d, Numbers.formatHuman(d));
+        c.reply().dbl(d, Numbers.formatHuman(d));
     }
 
     // ---------------------------------------------------------------- GEOADD
@@ -130,7 +130,7 @@ public final class GeoFamily {
             lonIdx++;
         }
         if ((c.argc() - lonIdx) % 3 != 0 || (xx && nx)) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         int elements = (c.argc() - lonIdx) / 3;
@@ -146,8 +146,8 @@ public final class GeoFamily {
             argv[lonIdx + i * 2 + 1] = c.arg(lonIdx + i * 3 + 2);
         }
         Call zadd = new Call(c.command, argv, c.client, c.server);
-        zadd.reply = c.reply;
-        zadd.ks = c.ks;
+        zadd.reply(c.reply());
+        zadd.ks(c.ks());
         ZSetFamily.zadd(zadd, false);
         // Redis's geoaddCommand runs ZADD in its place, so the ZADD is what propagates
         Propagated.as(c, argv);
@@ -163,7 +163,7 @@ public final class GeoFamily {
                 return;
             }
         } else if (c.argc() > 5) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         ZSetValue z = ZSetFamily.readZset(c, c.arg(1), Lookup.NIL);
@@ -173,7 +173,7 @@ public final class GeoFamily {
         double[] a = position(z, c.arg(2));
         double[] b = a == null ? null : position(z, c.arg(3));
         if (b == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
         distance(c, GeoShape.distance(a[0], a[1], b[0], b[1]) / toMeter);
@@ -184,7 +184,7 @@ public final class GeoFamily {
      * missing), or null after replying WRONGTYPE.
      */
     private static double[][] positions(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return null;
         }
@@ -201,12 +201,12 @@ public final class GeoFamily {
         if (xys == null) {
             return;
         }
-        c.reply.array(xys.length);
+        c.reply().array(xys.length);
         for (double[] xy : xys) {
             if (xy == null) {
-                c.reply.nil();
+                c.reply().nil();
             } else {
-                c.reply.bulk(GeoHash.base32(xy[0], xy[1]));
+                c.reply().bulk(GeoHash.base32(xy[0], xy[1]));
             }
         }
     }
@@ -216,12 +216,12 @@ public final class GeoFamily {
         if (xys == null) {
             return;
         }
-        c.reply.array(xys.length);
+        c.reply().array(xys.length);
         for (double[] xy : xys) {
             if (xy == null) {
-                c.reply.nilArray();
+                c.reply().nilArray();
             } else {
-                c.reply.array(2);
+                c.reply().array(2);
                 coordinate(c, xy[0]);
                 coordinate(c, xy[1]);
             }
@@ -254,7 +254,7 @@ public final class GeoFamily {
 
     /** Redis's georadiusGeneric, for all six search commands. */
     static void search(Call c, int srcIdx, Set<Flag> flags) {
-        Entry e = c.ks.read(c.arg(srcIdx));
+        Entry e = c.ks().read(c.arg(srcIdx));
         if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
@@ -275,7 +275,7 @@ public final class GeoFamily {
             if (z != null) {
                 double[] xy = position(z, c.arg(2));
                 if (xy == null) {
-                    c.reply.error("ERR could not decode requested zset member");
+                    c.reply().error("ERR could not decode requested zset member");
                     return;
                 }
                 if (!radius(c, 3, q)) {
@@ -295,28 +295,28 @@ public final class GeoFamily {
             return;
         }
         if (q.storeKey != null && (q.withDist || q.withHash || q.withCoord)) {
-            c.reply.error("ERR " + (flags.contains(Flag.SEARCH_STORE) ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
+            c.reply().error("ERR " + (flags.contains(Flag.SEARCH_STORE) ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
                 + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
             return;
         }
         if (flags.contains(Flag.SEARCH) && !(q.fromMember || q.fromLonLat)) {
-            c.reply.error("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + c.argString(0));
+            c.reply().error("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + c.argString(0));
             return;
         }
         if (flags.contains(Flag.SEARCH) && !(q.byRadius || q.byBox)) {
-            c.reply.error("ERR exactly one of BYRADIUS and BYBOX can be specified for " + c.argString(0));
+            c.reply().error("ERR exactly one of BYRADIUS and BYBOX can be specified for " + c.argString(0));
             return;
         }
         if (q.any && q.count == 0) {
-            c.reply.error("ERR the ANY argument requires COUNT argument");
+            c.reply().error("ERR the ANY argument requires COUNT argument");
             return;
         }
         if (z == null) {
             if (q.storeKey != null) {
                 FamilyUtil.deleteTarget(c, q.storeKey);
-                c.reply.integer(0);
+                c.reply().integer(0);
             } else {
-                c.reply.array(0);
+                c.reply().array(0);
             }
             return;
         }
@@ -328,7 +328,7 @@ public final class GeoFamily {
             : GeoShape.circle(q.lon, q.lat, q.radius, q.conversion);
         List<GeoSearch.Point> found = GeoSearch.search(z, shape, q.any ? q.count : 0);
         if (found.isEmpty() && q.storeKey == null) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
         int returned = (int) (q.count == 0 || found.size() < q.count ? found.size() : q.count);
@@ -366,7 +366,7 @@ public final class GeoFamily {
             return false;
         }
         if (d < 0) {
-            c.reply.error("ERR radius cannot be negative");
+            c.reply().error("ERR radius cannot be negative");
             return false;
         }
         double u = unit(c, i + 1);
@@ -389,7 +389,7 @@ public final class GeoFamily {
             return false;
         }
         if (h < 0 || w < 0) {
-            c.reply.error("ERR height or width cannot be negative");
+            c.reply().error("ERR height or width cannot be negative");
             return false;
         }
         double u = unit(c, i + 2);
@@ -427,7 +427,7 @@ public final class GeoFamily {
                     return false;
                 }
                 if (n <= 0) {
-                    c.reply.error("ERR COUNT must be > 0");
+                    c.reply().error("ERR COUNT must be > 0");
                     return false;
                 }
                 q.count = n;
@@ -442,7 +442,7 @@ public final class GeoFamily {
                 if (z != null) {
                     double[] xy = position(z, c.arg(a + 1));
                     if (xy == null) {
-                        c.reply.error("ERR could not decode requested zset member");
+                        c.reply().error("ERR could not decode requested zset member");
                         return false;
                     }
                     q.lon = xy[0];
@@ -472,7 +472,7 @@ public final class GeoFamily {
                 q.byBox = true;
                 i += 3;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return false;
             }
         }
@@ -481,21 +481,21 @@ public final class GeoFamily {
 
     private static void reply(Call c, Request q, List<GeoSearch.Point> found, int returned) {
         int options = (q.withDist ? 1 : 0) + (q.withCoord ? 1 : 0) + (q.withHash ? 1 : 0);
-        c.reply.array(returned);
+        c.reply().array(returned);
         for (int i = 0; i < returned; i++) {
             GeoSearch.Point p = found.get(i);
             if (options > 0) {
-                c.reply.array(options + 1);
+                c.reply().array(options + 1);
             }
-            c.reply.bulk(p.member());
+            c.reply().bulk(p.member());
             if (q.withDist) {
                 distance(c, p.dist() / q.conversion);
             }
             if (q.withHash) {
-                c.reply.integer((long) p.score());
+                c.reply().integer((long) p.score());
             }
             if (q.withCoord) {
-                c.reply.array(2);
+                c.reply().array(2);
                 coordinate(c, p.lon());
                 coordinate(c, p.lat());
             }
@@ -506,7 +506,7 @@ public final class GeoFamily {
     private static void store(Call c, Request q, List<GeoSearch.Point> found, int returned, String event) {
         if (returned == 0) {
             FamilyUtil.deleteTarget(c, q.storeKey);
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         ZSetValue dst = ZSetValue.skiplist(returned);
@@ -516,7 +516,7 @@ public final class GeoFamily {
         }
         dst.maybeToListpack(ZSetFamily.maxEntries(c), ZSetFamily.maxValue(c));
         ZSetFamily.store(c, q.storeKey, dst, event);
-        c.reply.integer(returned);
+        c.reply().integer(returned);
     }
 
 }

@@ -62,12 +62,12 @@ public final class HashFamily {
 
     /** Redis's hashTypeLookupWriteOrCreate: null after replying WRONGTYPE. */
     private static Target writeOrCreate(Call c, byte[] key) {
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.HASH)) {
             return null;
         }
         if (e == null) {
-            e = c.ks.add(key, ValueType.HASH, new HashValue(), Encoding.LISTPACK);
+            e = c.ks().add(key, ValueType.HASH, new HashValue(), Encoding.LISTPACK);
         }
         Target t = new Target();
         t.entry = e;
@@ -93,15 +93,15 @@ public final class HashFamily {
 
     private static void done(Call c, Target t, String event) {
         t.entry.encoding(t.hash.encoding());
-        c.ks.modified(t.entry, t.hash.memory() - t.before);
-        c.ks.notify(Notify.HASH, event, t.entry.key);
+        c.ks().modified(t.entry, t.hash.memory() - t.before);
+        c.ks().notify(Notify.HASH, event, t.entry.key);
     }
 
     // ---------------------------------------------------------------- writes
 
     static void hset(Call c, boolean hmset) {
         if (c.argc() % 2 == 1) {
-            c.reply.error("ERR wrong number of arguments for '" + (hmset ? "hmset" : "hset") + "' command");
+            c.reply().error("ERR wrong number of arguments for '" + (hmset ? "hmset" : "hset") + "' command");
             return;
         }
         Target t = writeOrCreate(c, c.arg(1));
@@ -125,9 +125,9 @@ public final class HashFamily {
         }
         done(c, t, "hset");
         if (hmset) {
-            c.reply.ok();
+            c.reply().ok();
         } else {
-            c.reply.integer(created);
+            c.reply().integer(created);
         }
     }
 
@@ -137,12 +137,12 @@ public final class HashFamily {
             return;
         }
         if (t.hash.contains(c.arg(2))) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         set(t, c.arg(2), c.arg(3));
         done(c, t, "hset");
-        c.reply.integer(1);
+        c.reply().integer(1);
     }
 
     static void hdel(Call c) {
@@ -162,11 +162,11 @@ public final class HashFamily {
             }
         }
         if (deleted > 0) {
-            c.ks.modified(e, h.memory() - before);
-            c.ks.notify(Notify.HASH, "hdel", e.key);
+            c.ks().modified(e, h.memory() - before);
+            c.ks().notify(Notify.HASH, "hdel", e.key);
             FamilyUtil.deleteIfEmpty(c, e.key, h.size() == 0);
         }
-        c.reply.integer(deleted);
+        c.reply().integer(deleted);
     }
 
     static void hincrby(Call c) {
@@ -183,30 +183,30 @@ public final class HashFamily {
         if (cur != null) {
             Long v = Bytes.parseLongStrict(cur);
             if (v == null) {
-                c.reply.error("ERR hash value is not an integer");
+                c.reply().error("ERR hash value is not an integer");
                 return;
             }
             value = v;
         }
         long by = incr;
         if ((by < 0 && value < 0 && by < Long.MIN_VALUE - value) || (by > 0 && value > 0 && by > Long.MAX_VALUE - value)) {
-            c.reply.error(Errors.OVERFLOW);
+            c.reply().error(Errors.OVERFLOW);
             return;
         }
         value += by;
         set(t, c.arg(2), Bytes.fromLong(value));
         done(c, t, "hincrby");
-        c.reply.integer(value);
+        c.reply().integer(value);
     }
 
     static void hincrbyfloat(Call c) {
         Numbers.LongDouble incr = Numbers.parseLongDouble(c.arg(3));
         if (incr == null) {
-            c.reply.error(Errors.NOT_FLOAT);
+            c.reply().error(Errors.NOT_FLOAT);
             return;
         }
         if (incr.isInfinite()) {
-            c.reply.error("ERR value is NaN or Infinity");
+            c.reply().error("ERR value is NaN or Infinity");
             return;
         }
         Target t = writeOrCreate(c, c.arg(1));
@@ -218,20 +218,20 @@ public final class HashFamily {
         if (cur != null) {
             value = Numbers.parseLongDouble(cur);
             if (value == null) {
-                c.reply.error("ERR hash value is not a float");
+                c.reply().error("ERR hash value is not a float");
                 return;
             }
         }
         Numbers.LongDouble sum = Numbers.add(value, incr);
         if (sum == null || sum.isInfinite()) {
-            c.reply.error("ERR increment would produce NaN or Infinity");
+            c.reply().error("ERR increment would produce NaN or Infinity");
             return;
         }
         byte[] formatted = Numbers.formatHuman(sum);
         set(t, c.arg(2), formatted);
         done(c, t, "hincrbyfloat");
         Propagated.as(c, Propagated.HSET, c.arg(1), c.arg(2), formatted);
-        c.reply.bulk(formatted);
+        c.reply().bulk(formatted);
     }
 
     // ---------------------------------------------------------------- reads
@@ -244,40 +244,40 @@ public final class HashFamily {
     static void hget(Call c) {
         HashValue h = readHash(c, Lookup.NIL);
         if (h != null) {
-            c.reply.bulk(h.get(c.arg(2)));
+            c.reply().bulk(h.get(c.arg(2)));
         }
     }
 
     static void hmget(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.HASH)) {
             return;
         }
         HashValue h = Lookup.value(e);
-        c.reply.array(c.argc() - 2);
+        c.reply().array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            c.reply.bulk(h == null ? null : h.get(c.arg(i)));
+            c.reply().bulk(h == null ? null : h.get(c.arg(i)));
         }
     }
 
     static void hlen(Call c) {
         HashValue h = readHash(c, Lookup.ZERO);
         if (h != null) {
-            c.reply.integer(h.size());
+            c.reply().integer(h.size());
         }
     }
 
     static void hstrlen(Call c) {
         HashValue h = readHash(c, Lookup.ZERO);
         if (h != null) {
-            c.reply.integer(Math.max(0, h.valueLength(c.arg(2))));
+            c.reply().integer(Math.max(0, h.valueLength(c.arg(2))));
         }
     }
 
     static void hexists(Call c) {
         HashValue h = readHash(c, Lookup.ZERO);
         if (h != null) {
-            c.reply.integer(h.contains(c.arg(2)) ? 1 : 0);
+            c.reply().integer(h.contains(c.arg(2)) ? 1 : 0);
         }
     }
 
@@ -288,16 +288,16 @@ public final class HashFamily {
             return;
         }
         if (map) {
-            c.reply.map(h.size());
+            c.reply().map(h.size());
         } else {
-            c.reply.array(h.size());
+            c.reply().array(h.size());
         }
         h.forEach((fb, fo, fl, vb, vo, vl) -> {
             if (fields) {
-                c.reply.bulk(fb, fo, fl);
+                c.reply().bulk(fb, fo, fl);
             }
             if (values) {
-                c.reply.bulk(vb, vo, vl);
+                c.reply().bulk(vb, vo, vl);
             }
         });
     }
@@ -311,17 +311,17 @@ public final class HashFamily {
                 return;
             }
             if (l == Long.MIN_VALUE) {
-                c.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+                c.reply().error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
                 return;
             }
             boolean withValues = false;
             if (c.argc() > 4 || (c.argc() == 4 && !c.argIs(3, "withvalues"))) {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             } else if (c.argc() == 4) {
                 withValues = true;
                 if (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2) {
-                    c.reply.error("ERR value is out of range");
+                    c.reply().error("ERR value is out of range");
                     return;
                 }
             }
@@ -332,7 +332,7 @@ public final class HashFamily {
         if (h == null) {
             return;
         }
-        c.reply.bulk(h.fieldAtPos(h.posOf(ThreadLocalRandom.current().nextInt(h.size()))));
+        c.reply().bulk(h.fieldAtPos(h.posOf(ThreadLocalRandom.current().nextInt(h.size()))));
     }
 
     private static void randomWithCount(Call c, long l, boolean withValues) {
@@ -343,10 +343,10 @@ public final class HashFamily {
         boolean uniq = l >= 0;
         long count = uniq ? l : -l;
         if (count == 0) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
-        boolean resp3 = c.reply.resp3();
+        boolean resp3 = c.reply().resp3();
         int size = h.size();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         if (!uniq || count == 1) {
@@ -355,7 +355,7 @@ public final class HashFamily {
             }
             // a table's positions are its indexes: no need to list them
             int[] pos = h.isListpack() ? h.pairOffsets() : null;
-            c.reply.array(withValues && !resp3 ? (int) (count * 2) : (int) count);
+            c.reply().array(withValues && !resp3 ? (int) (count * 2) : (int) count);
             for (long i = 0; i < count; i++) {
                 int k = rnd.nextInt(size);
                 replyPair(c, h, pos == null ? k : pos[k], withValues, resp3);
@@ -402,7 +402,7 @@ public final class HashFamily {
                 }
             }
         }
-        c.reply.array(withValues && !resp3 ? n * 2 : n);
+        c.reply().array(withValues && !resp3 ? n * 2 : n);
         for (int i = 0; i < n; i++) {
             replyPair(c, h, chosen[i], withValues, resp3);
         }
@@ -410,11 +410,11 @@ public final class HashFamily {
 
     private static void replyPair(Call c, HashValue h, int pos, boolean withValues, boolean resp3) {
         if (withValues && resp3) {
-            c.reply.array(2);
+            c.reply().array(2);
         }
-        c.reply.bulk(h.fieldAtPos(pos));
+        c.reply().bulk(h.fieldAtPos(pos));
         if (withValues) {
-            c.reply.bulk(h.valueAtPos(pos));
+            c.reply().bulk(h.valueAtPos(pos));
         }
     }
 
@@ -423,7 +423,7 @@ public final class HashFamily {
     static void hscan(Call c) {
         Long cursor = KeyFamily.Scan.parseCursor(c.arg(2));
         if (cursor == null) {
-            c.reply.error("ERR invalid cursor");
+            c.reply().error("ERR invalid cursor");
             return;
         }
         HashValue h = readHash(c, Lookup.EMPTY_SCAN);
@@ -440,7 +440,7 @@ public final class HashFamily {
                     return;
                 }
                 if (n < 1) {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
                 count = n;
@@ -450,7 +450,7 @@ public final class HashFamily {
                 pattern = Glob.matchesAll(p) ? null : p;
                 i += 2;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -484,11 +484,11 @@ public final class HashFamily {
             }
             n = w;
         }
-        c.reply.array(2);
-        c.reply.bulk(Bytes.of(Long.toUnsignedString(next)));
-        c.reply.array(n);
+        c.reply().array(2);
+        c.reply().bulk(Bytes.of(Long.toUnsignedString(next)));
+        c.reply().array(n);
         for (int i = 0; i < n; i++) {
-            c.reply.bulk(items.get(i));
+            c.reply().bulk(items.get(i));
         }
     }
 }

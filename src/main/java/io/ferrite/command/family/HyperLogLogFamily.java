@@ -41,7 +41,7 @@ public final class HyperLogLogFamily {
             return false;
         }
         if (!Hll.isValid(e.bytes())) {
-            c.reply.error(NOT_HLL);
+            c.reply().error(NOT_HLL);
             return false;
         }
         return true;
@@ -50,15 +50,15 @@ public final class HyperLogLogFamily {
     /** Stores a changed HyperLogLog: Redis edits its raw string in place, so the encoding is raw. */
     private static void store(Call c, byte[] key, Entry e, Hll h) {
         if (e == null) {
-            c.ks.add(key, ValueType.STRING, h.bytes(), Encoding.RAW);
+            c.ks().add(key, ValueType.STRING, h.bytes(), Encoding.RAW);
         } else {
-            c.ks.replace(e, ValueType.STRING, h.bytes(), Encoding.RAW);
+            c.ks().replace(e, ValueType.STRING, h.bytes(), Encoding.RAW);
         }
     }
 
     static void pfadd(Call c) {
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         Hll h;
         int updated = 0;
         if (e == null) {
@@ -80,7 +80,7 @@ public final class HyperLogLogFamily {
                 if (updated > 0) {
                     store(c, key, e, h);
                 }
-                c.reply.error(CORRUPT);
+                c.reply().error(CORRUPT);
                 return;
             }
             updated += r;
@@ -88,9 +88,9 @@ public final class HyperLogLogFamily {
         if (updated > 0) {
             h.invalidateCache();
             store(c, key, e, h);
-            c.ks.notify(Notify.STRING, "pfadd", key);
+            c.ks().notify(Notify.STRING, "pfadd", key);
         }
-        c.reply.integer(updated > 0 ? 1 : 0);
+        c.reply().integer(updated > 0 ? 1 : 0);
     }
 
     static void pfcount(Call c) {
@@ -98,7 +98,7 @@ public final class HyperLogLogFamily {
             // the union: merge every register into one byte per register, estimate that
             byte[] max = new byte[Hll.REGISTERS];
             for (int i = 1; i < c.argc(); i++) {
-                Entry e = c.ks.read(c.arg(i));
+                Entry e = c.ks().read(c.arg(i));
                 if (e == null) {
                     continue;
                 }
@@ -106,16 +106,16 @@ public final class HyperLogLogFamily {
                     return;
                 }
                 if (!Hll.mergeInto(e.bytes(), max)) {
-                    c.reply.error(CORRUPT);
+                    c.reply().error(CORRUPT);
                     return;
                 }
             }
-            c.reply.integer(Hll.countRegisters(max));
+            c.reply().integer(Hll.countRegisters(max));
             return;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (e == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         if (!isHll(c, e)) {
@@ -123,26 +123,26 @@ public final class HyperLogLogFamily {
         }
         e.encoding(Encoding.RAW);
         if (Hll.cacheValid(e.bytes())) {
-            c.reply.integer(Hll.cachedCardinality(e.bytes()));
+            c.reply().integer(Hll.cachedCardinality(e.bytes()));
             return;
         }
         long card = Hll.count(e.bytes());
         if (card < 0) {
-            c.reply.error(CORRUPT);
+            c.reply().error(CORRUPT);
             return;
         }
         // a read-only command that rewrites the cache in the value, as Redis (which signals the key)
         Hll h = Hll.of(e.bytes());
         h.cacheCardinality(card);
-        c.ks.replace(e, ValueType.STRING, h.bytes(), Encoding.RAW);
-        c.reply.integer(card);
+        c.ks().replace(e, ValueType.STRING, h.bytes(), Encoding.RAW);
+        c.reply().integer(card);
     }
 
     static void pfmerge(Call c) {
         byte[] max = new byte[Hll.REGISTERS];
         boolean dense = false;
         for (int i = 1; i < c.argc(); i++) {
-            Entry e = c.ks.read(c.arg(i));
+            Entry e = c.ks().read(c.arg(i));
             if (e == null) {
                 continue;
             }
@@ -151,15 +151,15 @@ public final class HyperLogLogFamily {
             }
             dense |= Hll.isDense(e.bytes());
             if (!Hll.mergeInto(e.bytes(), max)) {
-                c.reply.error(CORRUPT);
+                c.reply().error(CORRUPT);
                 return;
             }
         }
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         Hll h = e == null ? Hll.empty() : Hll.of(e.bytes());
         if (dense && !h.toDense()) {
-            c.reply.error(CORRUPT);
+            c.reply().error(CORRUPT);
             return;
         }
         long sparseMax = sparseMaxBytes(c);
@@ -171,26 +171,26 @@ public final class HyperLogLogFamily {
         h.invalidateCache();
         store(c, key, e, h);
         // Redis 7.0 reports a merge as a mass add: the event is "pfadd"
-        c.ks.notify(Notify.STRING, "pfadd", key);
-        c.reply.ok();
+        c.ks().notify(Notify.STRING, "pfadd", key);
+        c.reply().ok();
     }
 
     /** PFSELFTEST: Redis's self-test of the register and estimator code (see {@link HllSelfTest}). */
     static void pfselftest(Call c) {
         String failed = HllSelfTest.run(sparseMaxBytes(c));
         if (failed == null) {
-            c.reply.ok();
+            c.reply().ok();
         } else {
-            c.reply.error(failed);
+            c.reply().error(failed);
         }
     }
 
     /** PFDEBUG GETREG | DECODE | ENCODING | TODENSE key. */
     static void pfdebug(Call c) {
         String sub = c.argString(1);
-        Entry e = c.ks.write(c.arg(2));
+        Entry e = c.ks().write(c.arg(2));
         if (e == null) {
-            c.reply.error("ERR The specified key does not exist");
+            c.reply().error("ERR The specified key does not exist");
             return;
         }
         if (!isHll(c, e)) {
@@ -204,26 +204,26 @@ public final class HyperLogLogFamily {
                     return;
                 }
                 int[] regs = Hll.registers(e.bytes());
-                c.reply.array(regs.length);
+                c.reply().array(regs.length);
                 for (int r : regs) {
-                    c.reply.integer(r);
+                    c.reply().integer(r);
                 }
             }
             case "decode" -> {
                 if (Hll.isDense(e.bytes())) {
-                    c.reply.error("ERR HLL encoding is not sparse");
+                    c.reply().error("ERR HLL encoding is not sparse");
                     return;
                 }
-                c.reply.bulk(Hll.decodeSparse(e.bytes()));
+                c.reply().bulk(Hll.decodeSparse(e.bytes()));
             }
-            case "encoding" -> c.reply.simple(Hll.isDense(e.bytes()) ? "dense" : "sparse");
+            case "encoding" -> c.reply().simple(Hll.isDense(e.bytes()) ? "dense" : "sparse");
             case "todense" -> {
                 boolean sparse = !Hll.isDense(e.bytes());
                 if (toDense(c, e)) {
-                    c.reply.integer(sparse ? 1 : 0);
+                    c.reply().integer(sparse ? 1 : 0);
                 }
             }
-            default -> c.reply.error("ERR Unknown PFDEBUG subcommand '" + sub + "'");
+            default -> c.reply().error("ERR Unknown PFDEBUG subcommand '" + sub + "'");
         }
     }
 
@@ -238,11 +238,11 @@ public final class HyperLogLogFamily {
         }
         Hll h = Hll.of(old);
         if (!h.toDense()) {
-            c.reply.error(CORRUPT);
+            c.reply().error(CORRUPT);
             return false;
         }
         e.value(h.bytes());
-        c.ks.resized(e, MemoryEstimate.bytes(h.bytes().length) - MemoryEstimate.bytes(old.length));
+        c.ks().resized(e, MemoryEstimate.bytes(h.bytes().length) - MemoryEstimate.bytes(old.length));
         return true;
     }
 }

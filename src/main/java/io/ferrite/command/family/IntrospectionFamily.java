@@ -61,7 +61,7 @@ public final class IntrospectionFamily {
 
     public static void register(CommandRegistry r) {
         r.add("command", c -> info(c, all(c)));
-        r.add("command|count", c -> c.reply.integer(table(c).topLevel().size()));
+        r.add("command|count", c -> c.reply().integer(table(c).topLevel().size()));
         r.add("command|info", IntrospectionFamily::commandInfo);
         r.add("command|docs", IntrospectionFamily::commandDocs);
         r.add("command|getkeys", c -> getKeys(c, false));
@@ -92,9 +92,9 @@ public final class IntrospectionFamily {
     }
 
     private static void info(Call c, List<Command> commands) {
-        c.reply.array(commands.size());
+        c.reply().array(commands.size());
         for (Command cmd : commands) {
-            commandInfo(c.reply, cmd);
+            commandInfo(c.reply(), cmd);
         }
     }
 
@@ -103,9 +103,9 @@ public final class IntrospectionFamily {
             info(c, all(c));
             return;
         }
-        c.reply.array(c.argc() - 2);
+        c.reply().array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            commandInfo(c.reply, lookup(table(c), c.argString(i)));
+            commandInfo(c.reply(), lookup(table(c), c.argString(i)));
         }
     }
 
@@ -362,10 +362,10 @@ public final class IntrospectionFamily {
                 }
             }
         }
-        c.reply.map(chosen.size());
+        c.reply().map(chosen.size());
         for (Command cmd : chosen) {
-            c.reply.bulk(cmd.fullName());
-            docs(c.reply, cmd);
+            c.reply().bulk(cmd.fullName());
+            docs(c.reply(), cmd);
         }
     }
 
@@ -488,7 +488,7 @@ public final class IntrospectionFamily {
             cmd = cmd.subcommands().get(Bytes.str(Bytes.lower(argv[1])));
         }
         if (cmd == null) {
-            c.reply.error("ERR Invalid command specified");
+            c.reply().error("ERR Invalid command specified");
             return;
         }
         JsonNode specs = cmd.spec().path("key_specs");
@@ -497,11 +497,11 @@ public final class IntrospectionFamily {
             hasKeys |= !hasKeyFlag(ks, "NOT_KEY");
         }
         if (!hasKeys && !cmd.spec().has("get_keys_function")) {
-            c.reply.error("ERR The command has no key arguments");
+            c.reply().error("ERR The command has no key arguments");
             return;
         }
         if (cmd.arity() > 0 && cmd.arity() != argc || argc < -cmd.arity()) {
-            c.reply.error("ERR Invalid number of arguments specified for command");
+            c.reply().error("ERR Invalid number of arguments specified for command");
             return;
         }
         List<int[]> found = new ArrayList<>();
@@ -518,18 +518,18 @@ public final class IntrospectionFamily {
         }
         if (!ok || found.isEmpty()) {
             if (cmd.has(CommandFlag.NO_MANDATORY_KEYS)) {
-                c.reply.array(0);
+                c.reply().array(0);
             } else {
-                c.reply.error("ERR Invalid arguments specified for command");
+                c.reply().error("ERR Invalid arguments specified for command");
             }
             return;
         }
-        c.reply.array(found.size());
+        c.reply().array(found.size());
         for (int[] f : found) {
             if (withFlags) {
-                c.reply.array(2);
+                c.reply().array(2);
             }
-            c.reply.bulk(argv[f[0]]);
+            c.reply().bulk(argv[f[0]]);
             if (withFlags) {
                 List<String> names = keyFlagNames(specs.get(f[1]));
                 if (cmd.fullName().equals("set")) {
@@ -540,8 +540,8 @@ public final class IntrospectionFamily {
                     }
                     names = get ? List.of("RW", "access", "update") : List.of("OW", "update");
                 }
-                c.reply.set(names.size());
-                names.forEach(c.reply::simple);
+                c.reply().set(names.size());
+                names.forEach(c.reply()::simple);
             }
         }
     }
@@ -556,14 +556,14 @@ public final class IntrospectionFamily {
             if (c.argIs(i, "filterby") && more == 2) {
                 String t = c.argString(i + 1).toLowerCase(Locale.ROOT);
                 if (!t.equals("module") && !t.equals("aclcat") && !t.equals("pattern")) {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
                 type = t;
                 arg = c.arg(i + 2);
                 i += 2;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -573,8 +573,8 @@ public final class IntrospectionFamily {
                 names.add(cmd.fullName());
             }
         }
-        c.reply.array(names.size());
-        names.forEach(c.reply::bulk);
+        c.reply().array(names.size());
+        names.forEach(c.reply()::bulk);
     }
 
     private static boolean matches(Command cmd, String type, byte[] arg) {

@@ -134,52 +134,52 @@ public final class KeyFamily {
     static void unlink(Call c) {
         long n = 0;
         for (int i = 1; i < c.argc(); i++) {
-            Entry e = c.ks.peek(c.arg(i));
-            if (e != null && c.ks.delete(c.arg(i))) {
+            Entry e = c.ks().peek(c.arg(i));
+            if (e != null && c.ks().delete(c.arg(i))) {
                 if (FreeEffort.of(e) > FreeEffort.LAZYFREE_THRESHOLD) {
-                    c.ks.lazyFreed(c.arg(i), 1);
+                    c.ks().lazyFreed(c.arg(i), 1);
                 }
-                c.ks.notify(Notify.GENERIC, "del", c.arg(i));
+                c.ks().notify(Notify.GENERIC, "del", c.arg(i));
                 n++;
             }
         }
-        c.reply.integer(n);
+        c.reply().integer(n);
     }
 
     static void del(Call c) {
         long n = 0;
         for (int i = 1; i < c.argc(); i++) {
-            if (c.ks.delete(c.arg(i))) {
-                c.ks.notify(Notify.GENERIC, "del", c.arg(i));
+            if (c.ks().delete(c.arg(i))) {
+                c.ks().notify(Notify.GENERIC, "del", c.arg(i));
                 n++;
             }
         }
-        c.reply.integer(n);
+        c.reply().integer(n);
     }
 
     static void exists(Call c) {
         long n = 0;
         for (int i = 1; i < c.argc(); i++) {
-            if (readNoTouch(c.ks, c.arg(i)) != null) {
+            if (readNoTouch(c.ks(), c.arg(i)) != null) {
                 n++;
             }
         }
-        c.reply.integer(n);
+        c.reply().integer(n);
     }
 
     static void type(Call c) {
-        Entry e = readNoTouch(c.ks, c.arg(1));
-        c.reply.simple(e == null ? "none" : e.type().redisName());
+        Entry e = readNoTouch(c.ks(), c.arg(1));
+        c.reply().simple(e == null ? "none" : e.type().redisName());
     }
 
     static void touch(Call c) {
         long n = 0;
         for (int i = 1; i < c.argc(); i++) {
-            if (c.ks.read(c.arg(i)) != null) {
+            if (c.ks().read(c.arg(i)) != null) {
                 n++;
             }
         }
-        c.reply.integer(n);
+        c.reply().integer(n);
     }
 
     // ---------------------------------------------------------------- expiry
@@ -200,16 +200,16 @@ public final class KeyFamily {
             } else if (c.argIs(j, "lt")) {
                 only.add(Condition.LT);
             } else {
-                c.reply.error("ERR Unsupported option " + c.argString(j));
+                c.reply().error("ERR Unsupported option " + c.argString(j));
                 return;
             }
         }
         if (only.contains(Condition.NX) && only.size() > 1) {
-            c.reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");
+            c.reply().error("ERR NX and XX, GT or LT options at the same time are not compatible");
             return;
         }
         if (only.contains(Condition.GT) && only.contains(Condition.LT)) {
-            c.reply.error("ERR GT and LT options at the same time are not compatible");
+            c.reply().error("ERR GT and LT options at the same time are not compatible");
             return;
         }
         Long parsed = Args.longOrReply(c, 2);
@@ -219,82 +219,82 @@ public final class KeyFamily {
         long when = parsed;
         if (seconds) {
             if (when > Long.MAX_VALUE / 1000 || when < Long.MIN_VALUE / 1000) {
-                c.reply.error(Errors.invalidExpire(c.command.fullName()));
+                c.reply().error(Errors.invalidExpire(c.command.fullName()));
                 return;
             }
             when *= 1000;
         }
         if (when > Long.MAX_VALUE - basetime) {
-            c.reply.error(Errors.invalidExpire(c.command.fullName()));
+            c.reply().error(Errors.invalidExpire(c.command.fullName()));
             return;
         }
         when += basetime;
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (e == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         if (!only.isEmpty()) {
             long current = e.expireAt();
             if (only.contains(Condition.NX) && current != Entry.NO_EXPIRY) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             if (only.contains(Condition.XX) && current == Entry.NO_EXPIRY) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             if (only.contains(Condition.GT) && (when <= current || current == Entry.NO_EXPIRY)) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             if (only.contains(Condition.LT) && current != Entry.NO_EXPIRY && when >= current) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
         }
-        if (when <= c.ks.now()) {
-            c.ks.delete(key);
-            c.ks.notify(Notify.GENERIC, "del", key);
+        if (when <= c.ks().now()) {
+            c.ks().delete(key);
+            c.ks().notify(Notify.GENERIC, "del", key);
             Propagated.asExpiredDelete(c, key);
         } else {
-            c.ks.expire(e, when);
-            c.ks.notify(Notify.GENERIC, "expire", key);
+            c.ks().expire(e, when);
+            c.ks().notify(Notify.GENERIC, "expire", key);
             if (basetime != 0 || seconds) {
                 Propagated.asPexpireat(c, key, when);
             }
         }
-        c.reply.integer(1);
+        c.reply().integer(1);
     }
 
     /** TTL, PTTL, EXPIRETIME, PEXPIRETIME: Redis's ttlGenericCommand. */
     static void ttl(Call c, boolean millis, boolean absolute) {
-        Entry e = readNoTouch(c.ks, c.arg(1));
+        Entry e = readNoTouch(c.ks(), c.arg(1));
         if (e == null) {
-            c.reply.integer(-2);
+            c.reply().integer(-2);
             return;
         }
         if (!e.hasExpiry()) {
-            c.reply.integer(-1);
+            c.reply().integer(-1);
             return;
         }
-        long ttl = absolute ? e.expireAt() : e.expireAt() - c.ks.now();
+        long ttl = absolute ? e.expireAt() : e.expireAt() - c.ks().now();
         if (ttl < 0) {
             ttl = 0;
         }
-        c.reply.integer(millis ? ttl : (ttl + 500) / 1000);
+        c.reply().integer(millis ? ttl : (ttl + 500) / 1000);
     }
 
     static void persist(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = c.ks().write(c.arg(1));
         if (e == null || !e.hasExpiry()) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
-        c.ks.expire(e, Entry.NO_EXPIRY);
-        c.ks.notify(Notify.GENERIC, "persist", c.arg(1));
-        c.reply.integer(1);
+        c.ks().expire(e, Entry.NO_EXPIRY);
+        c.ks().notify(Notify.GENERIC, "persist", c.arg(1));
+        c.reply().integer(1);
     }
 
     // ---------------------------------------------------------------- RENAME COPY MOVE
@@ -302,24 +302,24 @@ public final class KeyFamily {
     static void rename(Call c, boolean nx) {
         byte[] src = c.arg(1);
         byte[] dst = c.arg(2);
-        Keyspace ks = c.ks;
+        Keyspace ks = c.ks();
         Entry o = ks.write(src);
         if (o == null) {
-            c.reply.error(Errors.NO_SUCH_KEY);
+            c.reply().error(Errors.NO_SUCH_KEY);
             return;
         }
         if (Arrays.equals(src, dst)) {
             if (nx) {
-                c.reply.integer(0);
+                c.reply().integer(0);
             } else {
-                c.reply.ok();
+                c.reply().ok();
             }
             return;
         }
         long expire = o.expireAt();
         if (ks.write(dst) != null) {
             if (nx) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             ks.delete(dst);
@@ -337,14 +337,14 @@ public final class KeyFamily {
         ks.notify(Notify.GENERIC, "rename_from", src);
         ks.notify(Notify.GENERIC, "rename_to", dst);
         if (nx) {
-            c.reply.integer(1);
+            c.reply().integer(1);
         } else {
-            c.reply.ok();
+            c.reply().ok();
         }
     }
 
     static void copy(Call c) {
-        Keyspace ks = c.ks;
+        Keyspace ks = c.ks();
         Keyspace dst = ks;
         boolean replace = false;
         for (int j = 3; j < c.argc(); j++) {
@@ -357,32 +357,32 @@ public final class KeyFamily {
                     return;
                 }
                 if (id < 0 || id >= databases(c)) {
-                    c.reply.error(Errors.DB_INDEX);
+                    c.reply().error(Errors.DB_INDEX);
                     return;
                 }
                 dst = id == ks.index() ? ks : ks.other(id);
                 j++;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
         byte[] key = c.arg(1);
         byte[] newKey = c.arg(2);
         if (dst.index() == ks.index() && Arrays.equals(key, newKey)) {
-            c.reply.error(Errors.SAME_OBJECT);
+            c.reply().error(Errors.SAME_OBJECT);
             return;
         }
         Entry o = ks.read(key);
         if (o == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         long expire = o.expireAt();
         boolean delete = false;
         if (dst.write(newKey) != null) {
             if (!replace) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             delete = true;
@@ -396,32 +396,32 @@ public final class KeyFamily {
             dst.expire(n, expire);
         }
         dst.notify(Notify.GENERIC, "copy_to", newKey);
-        c.reply.integer(1);
+        c.reply().integer(1);
     }
 
     static void move(Call c) {
-        Keyspace ks = c.ks;
+        Keyspace ks = c.ks();
         Integer id = Args.intOrReply(c, 2);
         if (id == null) {
             return;
         }
         if (id < 0 || id >= databases(c)) {
-            c.reply.error(Errors.DB_INDEX);
+            c.reply().error(Errors.DB_INDEX);
             return;
         }
         if (id == ks.index()) {
-            c.reply.error(Errors.SAME_OBJECT);
+            c.reply().error(Errors.SAME_OBJECT);
             return;
         }
         byte[] key = c.arg(1);
         Entry o = ks.write(key);
         if (o == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         Keyspace dst = ks.other(id);
         if (dst.write(key) != null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         long expire = o.expireAt();
@@ -437,7 +437,7 @@ public final class KeyFamily {
         }
         ks.notify(Notify.GENERIC, "move_from", key);
         dst.notify(Notify.GENERIC, "move_to", key);
-        c.reply.integer(1);
+        c.reply().integer(1);
     }
 
     // ---------------------------------------------------------------- OBJECT
@@ -448,48 +448,48 @@ public final class KeyFamily {
     }
 
     static void objectEncoding(Call c) {
-        Entry e = readNoTouch(c.ks, c.arg(2));
+        Entry e = readNoTouch(c.ks(), c.arg(2));
         if (e == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
-        c.reply.bulk(e.encoding().redisName());
+        c.reply().bulk(e.encoding().redisName());
     }
 
     static void objectFreq(Call c) {
-        Entry e = readNoTouch(c.ks, c.arg(2));
+        Entry e = readNoTouch(c.ks(), c.arg(2));
         if (e == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
         if (!lfuPolicy(c)) {
-            c.reply.error(LFU_NOT_SELECTED);
+            c.reply().error(LFU_NOT_SELECTED);
             return;
         }
         // the LFU counter lives in the low 8 bits, as in Redis's robj.lru under an LFU policy
-        c.reply.integer(e.lru() & 0xFF);
+        c.reply().integer(e.lru() & 0xFF);
     }
 
     static void objectIdletime(Call c) {
-        Entry e = readNoTouch(c.ks, c.arg(2));
+        Entry e = readNoTouch(c.ks(), c.arg(2));
         if (e == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
         if (lfuPolicy(c)) {
-            c.reply.error(LFU_SELECTED);
+            c.reply().error(LFU_SELECTED);
             return;
         }
-        c.reply.integer(LruClock.idleMillis(e.lru(), c.now()) / 1000);
+        c.reply().integer(LruClock.idleMillis(e.lru(), c.now()) / 1000);
     }
 
     static void objectRefcount(Call c) {
-        Entry e = readNoTouch(c.ks, c.arg(2));
+        Entry e = readNoTouch(c.ks(), c.arg(2));
         if (e == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
-        c.reply.integer(isSharedInteger(e) ? SHARED_REFCOUNT : 1);
+        c.reply().integer(isSharedInteger(e) ? SHARED_REFCOUNT : 1);
     }
 
     /** Strings Redis stores as one of its shared integer objects (0..9999, "int" encoding). */
@@ -502,9 +502,9 @@ public final class KeyFamily {
     }
 
     static void objectHelp(Call c) {
-        c.reply.array(OBJECT_HELP.length);
+        c.reply().array(OBJECT_HELP.length);
         for (String line : OBJECT_HELP) {
-            c.reply.simple(line);
+            c.reply().simple(line);
         }
     }
 
@@ -531,10 +531,10 @@ public final class KeyFamily {
             for (Object p : parts) {
                 n += ((List<?>) p).size();
             }
-            call.reply.array(n);
+            call.reply().array(n);
             for (Object p : parts) {
                 for (Object k : (List<?>) p) {
-                    call.reply.bulk((byte[]) k);
+                    call.reply().bulk((byte[]) k);
                 }
             }
         }
@@ -606,7 +606,7 @@ public final class KeyFamily {
             Long cursor = parseCursor(c.arg(1));
             if (cursor == null) {
                 if (reply) {
-                    c.reply.error("ERR invalid cursor");
+                    c.reply().error("ERR invalid cursor");
                 }
                 return null;
             }
@@ -618,13 +618,13 @@ public final class KeyFamily {
                     Long n = Bytes.parseLongStrict(c.arg(i + 1));
                     if (n == null) {
                         if (reply) {
-                            c.reply.error(Errors.NOT_INTEGER);
+                            c.reply().error(Errors.NOT_INTEGER);
                         }
                         return null;
                     }
                     if (n < 1) {
                         if (reply) {
-                            c.reply.error(Errors.SYNTAX);
+                            c.reply().error(Errors.SYNTAX);
                         }
                         return null;
                     }
@@ -639,7 +639,7 @@ public final class KeyFamily {
                     i += 2;
                 } else {
                     if (reply) {
-                        c.reply.error(Errors.SYNTAX);
+                        c.reply().error(Errors.SYNTAX);
                     }
                     return null;
                 }
@@ -710,11 +710,11 @@ public final class KeyFamily {
                     }
                 }
             }
-            call.reply.array(2);
-            call.reply.bulk(Long.toUnsignedString(next));
-            call.reply.array(keys.size());
+            call.reply().array(2);
+            call.reply().bulk(Long.toUnsignedString(next));
+            call.reply().array(keys.size());
             for (byte[] k : keys) {
-                call.reply.bulk(k);
+                call.reply().bulk(k);
             }
         }
     }
@@ -745,11 +745,11 @@ public final class KeyFamily {
                 // a shard that found a live key has at least one; only empty shards sum to 0
                 for (Object p : parts) {
                     if (p != null) {
-                        call.reply.bulk((byte[]) ((Object[]) p)[1]);
+                        call.reply().bulk((byte[]) ((Object[]) p)[1]);
                         return;
                     }
                 }
-                call.reply.nil();
+                call.reply().nil();
                 return;
             }
             long pick = ThreadLocalRandom.current().nextLong(total);
@@ -760,11 +760,11 @@ public final class KeyFamily {
                 Object[] part = (Object[]) p;
                 pick -= (Long) part[0];
                 if (pick < 0) {
-                    call.reply.bulk((byte[]) part[1]);
+                    call.reply().bulk((byte[]) part[1]);
                     return;
                 }
             }
-            call.reply.nil();
+            call.reply().nil();
         }
     }
 
@@ -780,7 +780,7 @@ public final class KeyFamily {
             for (Object p : parts) {
                 n += (Long) p;
             }
-            call.reply.integer(n);
+            call.reply().integer(n);
         }
     }
 
@@ -821,14 +821,14 @@ public final class KeyFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             if (!validArgs(call)) {
-                call.reply.error(Errors.SYNTAX);
+                call.reply().error(Errors.SYNTAX);
                 return;
             }
             // every tracking client drops its whole cache (Redis's trackingInvalidateKeysOnFlush)
             List<Client> clients = new java.util.ArrayList<>();
             call.server.sessions().forEach(rc -> clients.add(rc.client()));
             TrackingTable.flushed(clients, call.server.engine().sessions());
-            call.reply.ok();
+            call.reply().ok();
         }
     }
 
@@ -839,20 +839,20 @@ public final class KeyFamily {
             Long a = Bytes.parseLongStrict(c.arg(1));
             if (a == null || a < Integer.MIN_VALUE || a > Integer.MAX_VALUE) {
                 if (reply) {
-                    c.reply.error("ERR invalid first DB index");
+                    c.reply().error("ERR invalid first DB index");
                 }
                 return null;
             }
             Long b = Bytes.parseLongStrict(c.arg(2));
             if (b == null || b < Integer.MIN_VALUE || b > Integer.MAX_VALUE) {
                 if (reply) {
-                    c.reply.error("ERR invalid second DB index");
+                    c.reply().error("ERR invalid second DB index");
                 }
                 return null;
             }
             if (a < 0 || a >= databases || b < 0 || b >= databases) {
                 if (reply) {
-                    c.reply.error(Errors.DB_INDEX);
+                    c.reply().error(Errors.DB_INDEX);
                 }
                 return null;
             }
@@ -872,7 +872,7 @@ public final class KeyFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             if (parse(call, databases(call), true) != null) {
-                call.reply.ok();
+                call.reply().ok();
             }
         }
     }

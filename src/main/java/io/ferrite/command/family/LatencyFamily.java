@@ -53,14 +53,14 @@ public final class LatencyFamily {
         r.addSharded("latency|latest", new EventsCommand() {
             @Override
             void reply(Call c, Map<String, Merged> events) {
-                c.reply.array(events.size());
+                c.reply().array(events.size());
                 events.forEach((name, m) -> {
                     long[] last = m.samples.get(m.samples.size() - 1);
-                    c.reply.array(4);
-                    c.reply.bulk(name);
-                    c.reply.integer(last[0]);
-                    c.reply.integer(last[1]);
-                    c.reply.integer(m.max);
+                    c.reply().array(4);
+                    c.reply().bulk(name);
+                    c.reply().integer(last[0]);
+                    c.reply().integer(last[1]);
+                    c.reply().integer(m.max);
                 });
             }
         });
@@ -69,14 +69,14 @@ public final class LatencyFamily {
             void reply(Call c, Map<String, Merged> events) {
                 Merged m = events.get(c.argString(2));
                 if (m == null) {
-                    c.reply.array(0);
+                    c.reply().array(0);
                     return;
                 }
-                c.reply.array(m.samples.size());
+                c.reply().array(m.samples.size());
                 for (long[] s : m.samples) {
-                    c.reply.array(2);
-                    c.reply.integer(s[0]);
-                    c.reply.integer(s[1]);
+                    c.reply().array(2);
+                    c.reply().integer(s[0]);
+                    c.reply().integer(s[1]);
                 }
             }
         });
@@ -86,10 +86,10 @@ public final class LatencyFamily {
                 String event = c.argString(2);
                 Merged m = events.get(event);
                 if (m == null) {
-                    c.reply.error("ERR No samples available for event '" + event + "'");
+                    c.reply().error("ERR No samples available for event '" + event + "'");
                     return;
                 }
-                c.reply.verbatim(LatencyReport.graph(event, m.samples, m.max, System.currentTimeMillis() / 1000));
+                c.reply().verbatim(LatencyReport.graph(event, m.samples, m.max, System.currentTimeMillis() / 1000));
             }
         });
         r.addSharded("latency|doctor", new EventsCommand() {
@@ -98,7 +98,7 @@ public final class LatencyFamily {
                 Map<String, LatencyReport.Event> in = new LinkedHashMap<>();
                 events.forEach((name, m) -> in.put(name, new LatencyReport.Event(m.samples, m.max)));
                 var obs = c.server.observer();
-                c.reply.verbatim(LatencyReport.doctor(in, obs.latencyThreshold(), obs.slowerThan(),
+                c.reply().verbatim(LatencyReport.doctor(in, obs.latencyThreshold(), obs.slowerThan(),
                     c.server.config().getInt("hz"), System.currentTimeMillis() / 1000));
             }
         });
@@ -184,7 +184,7 @@ public final class LatencyFamily {
         @Override
         public void reply(Call c, List<Object> parts) {
             List<String> gone = FamilyUtil.joined(parts);
-            c.reply.integer(new java.util.HashSet<>(gone).size());
+            c.reply().integer(new java.util.HashSet<>(gone).size());
         }
 
         @Override
@@ -257,14 +257,14 @@ public final class LatencyFamily {
                     order.add(cmd);
                 }
             }
-            c.reply.map(order.size());
+            c.reply().map(order.size());
             for (Command cmd : order) {
                 LatencyHistogram.Merged m = sum.get(cmd.id());
-                c.reply.bulk(cmd.fullName());
-                c.reply.map(2);
-                c.reply.bulk("calls");
-                c.reply.integer(m.count());
-                c.reply.bulk("histogram_usec");
+                c.reply().bulk(cmd.fullName());
+                c.reply().map(2);
+                c.reply().bulk("calls");
+                c.reply().integer(m.count());
+                c.reply().bulk("histogram_usec");
                 List<long[]> steps = new ArrayList<>();
                 long prev = 0;
                 for (int k = 10; prev < m.count() && k <= 40; k++) {
@@ -274,10 +274,10 @@ public final class LatencyFamily {
                     }
                     prev = atMost;
                 }
-                c.reply.map(steps.size());
+                c.reply().map(steps.size());
                 for (long[] s : steps) {
-                    c.reply.integer(s[0]);
-                    c.reply.integer(s[1]);
+                    c.reply().integer(s[0]);
+                    c.reply().integer(s[1]);
                 }
             }
         }

@@ -57,8 +57,8 @@ public final class ListFamily {
 
     /** Accounts a change made to a list in place and reports it as {@code event}, deleting the key if the list became empty. */
     private static void changed(Call c, Entry e, ListValue l, long memoryBefore, String event) {
-        c.ks.modified(e, l.memory() - memoryBefore);
-        c.ks.notify(Notify.LIST, event, e.key);
+        c.ks().modified(e, l.memory() - memoryBefore);
+        c.ks().notify(Notify.LIST, event, e.key);
         FamilyUtil.deleteIfEmpty(c, e.key, l.isEmpty());
     }
 
@@ -79,7 +79,7 @@ public final class ListFamily {
         if (c.argIs(i, "right")) {
             return End.RIGHT;
         }
-        c.reply.error(Errors.SYNTAX);
+        c.reply().error(Errors.SYNTAX);
         return null;
     }
 
@@ -87,31 +87,31 @@ public final class ListFamily {
 
     static void push(Call c, boolean head, boolean onlyExisting) {
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.LIST)) {
             return;
         }
         if (e == null) {
             if (onlyExisting) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
-            e = c.ks.add(key, ValueType.LIST, new ListValue(), Encoding.QUICKLIST);
+            e = c.ks().add(key, ValueType.LIST, new ListValue(), Encoding.QUICKLIST);
         }
         ListValue l = list(e);
         long before = l.memory();
         int fill = fill(c);
-        c.ks.signalReady(key);
+        c.ks().signalReady(key);
         for (int i = 2; i < c.argc(); i++) {
             l.push(c.arg(i), head, fill);
         }
         changed(c, e, l, before, head ? "lpush" : "rpush");
-        c.reply.integer(l.size());
+        c.reply().integer(l.size());
     }
 
     static void pop(Call c, boolean head) {
         if (c.argc() > 3) {
-            c.reply.error("ERR wrong number of arguments for '" + (head ? "lpop" : "rpop") + "' command");
+            c.reply().error("ERR wrong number of arguments for '" + (head ? "lpop" : "rpop") + "' command");
             return;
         }
         boolean hasCount = c.argc() == 3;
@@ -128,13 +128,13 @@ public final class ListFamily {
             return;
         }
         if (hasCount && count == 0) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
         ListValue l = list(e);
         long before = l.memory();
         if (!hasCount) {
-            c.reply.bulk(l.pop(head));
+            c.reply().bulk(l.pop(head));
         } else {
             popMany(c, l, head, count);
         }
@@ -143,9 +143,9 @@ public final class ListFamily {
 
     private static void popMany(Call c, ListValue l, boolean head, long count) {
         long n = Math.min(count, l.size());
-        c.reply.array((int) n);
+        c.reply().array((int) n);
         for (long i = 0; i < n; i++) {
-            c.reply.bulk(l.pop(head));
+            c.reply().bulk(l.pop(head));
         }
     }
 
@@ -156,7 +156,7 @@ public final class ListFamily {
         }
         for (int i = 2; i < 2 + a.numkeys(); i++) {
             byte[] key = c.arg(i);
-            Entry e = c.ks.write(key);
+            Entry e = c.ks().write(key);
             if (e == null) {
                 continue;
             }
@@ -166,7 +166,7 @@ public final class ListFamily {
             popManyWithKey(c, e, a.end().head(), a.count());
             return;
         }
-        c.reply.nilArray();
+        c.reply().nilArray();
     }
 
     // ---------------------------------------------------------------- LMOVE RPOPLPUSH
@@ -188,7 +188,7 @@ public final class ListFamily {
         if (se == null) {
             return;
         }
-        Entry de = c.ks.write(dst);
+        Entry de = c.ks().write(dst);
         if (Lookup.wrongType(c, de, ValueType.LIST)) {
             return;
         }
@@ -199,22 +199,22 @@ public final class ListFamily {
             byte[] v = sl.pop(fromHead);
             sl.push(v, toHead, fill);
             // Redis reports the push, then the pop, of the same key
-            c.ks.notify(Notify.LIST, toHead ? "lpush" : "rpush", src);
+            c.ks().notify(Notify.LIST, toHead ? "lpush" : "rpush", src);
             changed(c, se, sl, before, fromHead ? "lpop" : "rpop");
-            c.reply.bulk(v);
+            c.reply().bulk(v);
             return;
         }
         long sBefore = sl.memory();
         byte[] v = sl.pop(fromHead);
         if (de == null) {
-            de = c.ks.add(dst, ValueType.LIST, new ListValue(), Encoding.QUICKLIST);
+            de = c.ks().add(dst, ValueType.LIST, new ListValue(), Encoding.QUICKLIST);
         }
         ListValue dl = list(de);
         long dBefore = dl.memory();
         dl.push(v, toHead, fill);
         changed(c, de, dl, dBefore, toHead ? "lpush" : "rpush");
         changed(c, se, sl, sBefore, fromHead ? "lpop" : "rpop");
-        c.reply.bulk(v);
+        c.reply().bulk(v);
     }
 
     // ---------------------------------------------------------------- reads
@@ -227,7 +227,7 @@ public final class ListFamily {
     static void llen(Call c) {
         ListValue l = readList(c, Lookup.ZERO);
         if (l != null) {
-            c.reply.integer(l.size());
+            c.reply().integer(l.size());
         }
     }
 
@@ -242,18 +242,18 @@ public final class ListFamily {
         }
         long i = index < 0 ? l.size() + index : index;
         if (i < 0 || i >= l.size()) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
         ListValue.Iter it = l.at(i);
-        c.reply.bulk(it.buf(), it.dataOff(), it.len());
+        c.reply().bulk(it.buf(), it.dataOff(), it.len());
     }
 
     static void lrange(Call c) {
         Long start = Bytes.parseLongStrict(c.arg(2));
         Long end = start == null ? null : Bytes.parseLongStrict(c.arg(3));
         if (end == null) {
-            c.reply.error(Errors.NOT_INTEGER);
+            c.reply().error(Errors.NOT_INTEGER);
             return;
         }
         ListValue l = readList(c, Lookup.EMPTY_ARRAY);
@@ -273,15 +273,15 @@ public final class ListFamily {
             s = 0;
         }
         if (s > en || s >= llen) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
         if (en >= llen) {
             en = llen - 1;
         }
         long n = en - s + 1;
-        c.reply.array((int) n);
-        l.range(s, n, false, c.reply::bulk);
+        c.reply().array((int) n);
+        l.range(s, n, false, c.reply()::bulk);
     }
 
     static void lpos(Call c) {
@@ -299,7 +299,7 @@ public final class ListFamily {
                     return;
                 }
                 if (v == 0) {
-                    c.reply.error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                    c.reply().error("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
                         + "or use negative to start from the end of the list");
                     return;
                 }
@@ -319,7 +319,7 @@ public final class ListFamily {
                 }
                 maxlen = v;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -362,14 +362,14 @@ public final class ListFamily {
             it.move(fromHead);
         }
         if (found != null) {
-            c.reply.array(nfound);
+            c.reply().array(nfound);
             for (int i = 0; i < nfound; i++) {
-                c.reply.integer(found[i]);
+                c.reply().integer(found[i]);
             }
         } else if (matchIndex != -1) {
-            c.reply.integer(matchIndex);
+            c.reply().integer(matchIndex);
         } else {
-            c.reply.nil();
+            c.reply().nil();
         }
     }
 
@@ -387,13 +387,13 @@ public final class ListFamily {
         ListValue l = list(e);
         long i = index < 0 ? l.size() + index : index;
         if (i < 0 || i >= l.size()) {
-            c.reply.error(INDEX_OUT_OF_RANGE);
+            c.reply().error(INDEX_OUT_OF_RANGE);
             return;
         }
         long before = l.memory();
         l.set(l.at(i), c.arg(3), fill(c));
         changed(c, e, l, before, "lset");
-        c.reply.ok();
+        c.reply().ok();
     }
 
     static void linsert(Call c) {
@@ -403,7 +403,7 @@ public final class ListFamily {
         } else if (c.argIs(2, "before")) {
             after = false;
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.ZERO);
@@ -417,11 +417,11 @@ public final class ListFamily {
                 long before = l.memory();
                 l.insert(it, after, c.arg(4), fill(c));
                 changed(c, e, l, before, "linsert");
-                c.reply.integer(l.size());
+                c.reply().integer(l.size());
                 return;
             }
         }
-        c.reply.integer(-1);
+        c.reply().integer(-1);
     }
 
     static void lrem(Call c) {
@@ -443,14 +443,14 @@ public final class ListFamily {
         if (removed > 0) {
             changed(c, e, l, before, "lrem");
         }
-        c.reply.integer(removed);
+        c.reply().integer(removed);
     }
 
     static void ltrim(Call c) {
         Long start = Bytes.parseLongStrict(c.arg(2));
         Long end = start == null ? null : Bytes.parseLongStrict(c.arg(3));
         if (end == null) {
-            c.reply.error(Errors.NOT_INTEGER);
+            c.reply().error(Errors.NOT_INTEGER);
             return;
         }
         Entry e = Lookup.writeOrReply(c, c.arg(1), ValueType.LIST, Lookup.OK);
@@ -486,7 +486,7 @@ public final class ListFamily {
         l.removeHead(ltrim);
         l.removeTail(rtrim);
         changed(c, e, l, before, "ltrim"); // Redis signals the key even when nothing was trimmed
-        c.reply.ok();
+        c.reply().ok();
     }
 
     // ---------------------------------------------------------------- pops for the blocking commands
@@ -495,9 +495,9 @@ public final class ListFamily {
     static void popWithKey(Call c, Entry e, boolean head) {
         ListValue l = list(e);
         long before = l.memory();
-        c.reply.array(2);
-        c.reply.bulk(e.key);
-        c.reply.bulk(l.pop(head));
+        c.reply().array(2);
+        c.reply().bulk(e.key);
+        c.reply().bulk(l.pop(head));
         changed(c, e, l, before, head ? "lpop" : "rpop");
     }
 
@@ -507,8 +507,8 @@ public final class ListFamily {
         long before = l.memory();
         // LMPOP and BLMPOP as LPOP/RPOP key with the number popped (Redis's listPopRangeAndReplyWithKey)
         Propagated.as(c, head ? Propagated.LPOP : Propagated.RPOP, e.key, Propagated.number(Math.min(count, l.size())));
-        c.reply.array(2);
-        c.reply.bulk(e.key);
+        c.reply().array(2);
+        c.reply().bulk(e.key);
         popMany(c, l, head, count);
         changed(c, e, l, before, head ? "lpop" : "rpop");
     }

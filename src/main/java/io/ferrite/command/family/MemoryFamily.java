@@ -32,9 +32,9 @@ public final class MemoryFamily {
     public static void register(CommandRegistry r) {
         r.add("memory|usage", MemoryFamily::usage);
         // Redis's answer for an allocator without a statistics report (libc)
-        r.add("memory|malloc-stats", c -> c.reply.bulk("Stats not supported for the current allocator"));
+        r.add("memory|malloc-stats", c -> c.reply().bulk("Stats not supported for the current allocator"));
         // as with libc, there are no allocator pages to purge: the collector returns memory itself
-        r.add("memory|purge", c -> c.reply.ok());
+        r.add("memory|purge", c -> c.reply().ok());
         r.add("memory|help", c -> FamilyUtil.help(c, HELP));
     }
 
@@ -52,20 +52,20 @@ public final class MemoryFamily {
                     return;
                 }
                 if (samples < 0) {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
                 j++;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
-        Entry e = c.ks.peek(c.arg(2));
+        Entry e = c.ks().peek(c.arg(2));
         if (e == null) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
-        c.reply.integer(MemoryEstimate.entry(e));
+        c.reply().integer(MemoryEstimate.entry(e));
     }
 }

@@ -23,7 +23,7 @@ record MultiPop<E>(int numkeys, E end, long count) {
         }
         long whereIdx = numkeysIdx + 1 + numkeys;
         if (whereIdx < 0 || whereIdx >= c.argc()) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return null;
         }
         E end = ends.parse(c, (int) whereIdx);
@@ -41,7 +41,7 @@ record MultiPop<E>(int numkeys, E end, long count) {
                 }
                 count = v;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return null;
             }
         }

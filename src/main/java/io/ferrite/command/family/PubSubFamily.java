@@ -51,8 +51,8 @@ public final class PubSubFamily {
         r.addSharded("ssubscribe", new Subscribing(Kind.SHARD, true));
         r.addSharded("sunsubscribe", new Subscribing(Kind.SHARD, false));
         // the channel is not a key, but it picks the shard: route PUBLISH as SPUBLISH is routed
-        r.addRoutedLike("publish", "spublish", c -> c.reply.integer(shard(c).pubsub.publish(c.arg(1), c.arg(2))));
-        r.add("spublish", c -> c.reply.integer(shard(c).pubsub.publishShard(c.arg(1), c.arg(2))));
+        r.addRoutedLike("publish", "spublish", c -> c.reply().integer(shard(c).pubsub.publish(c.arg(1), c.arg(2))));
+        r.add("spublish", c -> c.reply().integer(shard(c).pubsub.publishShard(c.arg(1), c.arg(2))));
         r.addSharded("pubsub|channels", new Channels(false));
         r.addSharded("pubsub|shardchannels", new Channels(true));
         r.addSharded("pubsub|numsub", new NumSub(false));
@@ -66,7 +66,7 @@ public final class PubSubFamily {
             @Override
             public void reply(Call call, List<Object> parts) {
                 // every shard holds every pattern
-                call.reply.integer((Integer) parts.get(0));
+                call.reply().integer((Integer) parts.get(0));
             }
 
             @Override
@@ -126,10 +126,10 @@ public final class PubSubFamily {
         public void reply(Call call, List<Object> parts) {
             call.client.repliedWithPushes(true);
             for (Subscriptions.Confirmation c : call.client.subscriptions.planned()) {
-                call.reply.push(3);
-                call.reply.bulk(c.kind());
-                call.reply.bulk(c.channel());
-                call.reply.integer(c.count());
+                call.reply().push(3);
+                call.reply().bulk(c.kind());
+                call.reply().bulk(c.channel());
+                call.reply().integer(c.count());
             }
         }
 
@@ -152,7 +152,7 @@ public final class PubSubFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             if (call.argc() > 3) {
-                call.reply.error("ERR unknown subcommand or wrong number of arguments for '" + call.argString(1)
+                call.reply().error("ERR unknown subcommand or wrong number of arguments for '" + call.argString(1)
                     + "'. Try PUBSUB HELP.");
                 return;
             }
@@ -162,8 +162,8 @@ public final class PubSubFamily {
                 List<byte[]> l = (List<byte[]>) p;
                 all.addAll(l);
             }
-            call.reply.array(all.size());
-            all.forEach(call.reply::bulk);
+            call.reply().array(all.size());
+            all.forEach(call.reply()::bulk);
         }
 
         @Override
@@ -186,14 +186,14 @@ public final class PubSubFamily {
 
         @Override
         public void reply(Call call, List<Object> parts) {
-            call.reply.array((call.argc() - 2) * 2);
+            call.reply().array((call.argc() - 2) * 2);
             for (int i = 2; i < call.argc(); i++) {
                 int n = 0;
                 for (Object p : parts) {
                     n += ((int[]) p)[i - 2];
                 }
-                call.reply.bulk(call.arg(i));
-                call.reply.integer(n);
+                call.reply().bulk(call.arg(i));
+                call.reply().integer(n);
             }
         }
 

@@ -61,22 +61,22 @@ public final class SetFamily {
     /** Reports an in-place change and deletes the key when the set became empty. */
     private static void changed(Call c, Entry e, SetValue s, long before, String event) {
         e.encoding(s.encoding());
-        c.ks.modified(e, s.memory() - before);
-        c.ks.notify(Notify.SET, event, e.key);
+        c.ks().modified(e, s.memory() - before);
+        c.ks().notify(Notify.SET, event, e.key);
         FamilyUtil.deleteIfEmpty(c, e.key, s.size() == 0);
     }
 
     /** Redis's setKey for a computed set: replaces any value at {@code key} (a "new" key only if absent), dropping its TTL. */
     private static void store(Call c, byte[] key, SetValue s, String event) {
         FamilyUtil.setKey(c, key, ValueType.SET, s, s.encoding());
-        c.ks.notify(Notify.SET, event, key);
+        c.ks().notify(Notify.SET, event, key);
     }
 
     // ---------------------------------------------------------------- commands
 
     static void sadd(Call c) {
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.SET)) {
             return;
         }
@@ -89,8 +89,8 @@ public final class SetFamily {
                     added++;
                 }
             }
-            c.ks.add(key, ValueType.SET, s, s.encoding());
-            c.ks.notify(Notify.SET, "sadd", key);
+            c.ks().add(key, ValueType.SET, s, s.encoding());
+            c.ks().notify(Notify.SET, "sadd", key);
         } else {
             SetValue s = (SetValue) e.value();
             long before = s.memory();
@@ -103,7 +103,7 @@ public final class SetFamily {
                 changed(c, e, s, before, "sadd");
             }
         }
-        c.reply.integer(added);
+        c.reply().integer(added);
     }
 
     static void srem(Call c) {
@@ -125,32 +125,32 @@ public final class SetFamily {
         if (removed > 0) {
             changed(c, e, s, before, "srem");
         }
-        c.reply.integer(removed);
+        c.reply().integer(removed);
     }
 
     static void scard(Call c) {
         SetValue s = readSet(c, c.arg(1), Lookup.ZERO);
         if (s != null) {
-            c.reply.integer(s.size());
+            c.reply().integer(s.size());
         }
     }
 
     static void sismember(Call c) {
         SetValue s = readSet(c, c.arg(1), Lookup.ZERO);
         if (s != null) {
-            c.reply.integer(s.contains(c.arg(2)) ? 1 : 0);
+            c.reply().integer(s.contains(c.arg(2)) ? 1 : 0);
         }
     }
 
     static void smismember(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.SET)) {
             return;
         }
         SetValue s = Lookup.value(e);
-        c.reply.array(c.argc() - 2);
+        c.reply().array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
-            c.reply.integer(s != null && s.contains(c.arg(i)) ? 1 : 0);
+            c.reply().integer(s != null && s.contains(c.arg(i)) ? 1 : 0);
         }
     }
 
@@ -159,13 +159,13 @@ public final class SetFamily {
         if (s == null) {
             return;
         }
-        c.reply.set(s.size());
-        s.forEach(c.reply::bulk);
+        c.reply().set(s.size());
+        s.forEach(c.reply()::bulk);
     }
 
     static void spop(Call c) {
         if (c.argc() > 3) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         byte[] key = c.arg(1);
@@ -183,7 +183,7 @@ public final class SetFamily {
         changed(c, e, s, before, "spop");
         // the member chosen at random, so that replicas remove the same one
         Propagated.as(c, Propagated.SREM, key, m);
-        c.reply.bulk(m);
+        c.reply().bulk(m);
     }
 
     private static void spopCount(Call c, byte[] key) {
@@ -196,7 +196,7 @@ public final class SetFamily {
             return;
         }
         if (l == 0) {
-            c.reply.set(0);
+            c.reply().set(0);
             return;
         }
         SetValue s = (SetValue) e.value();
@@ -205,21 +205,21 @@ public final class SetFamily {
             SetValue copy = SetValue.intset();
             long max = maxIntset(c);
             s.forEach(m -> copy.add(m, max));
-            c.ks.delete(key);
-            c.ks.notify(Notify.SET, "spop", key);
-            c.ks.notify(Notify.GENERIC, "del", key);
+            c.ks().delete(key);
+            c.ks().notify(Notify.SET, "spop", key);
+            c.ks().notify(Notify.GENERIC, "del", key);
             Propagated.as(c, Propagated.DEL, key);
-            c.reply.set(copy.size());
-            copy.forEach(c.reply::bulk);
+            c.reply().set(copy.size());
+            copy.forEach(c.reply()::bulk);
             return;
         }
         long before = s.memory();
         int count = l.intValue();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        c.reply.set(count);
+        c.reply().set(count);
         for (int i = 0; i < count; i++) {
             byte[] m = s.pop(rnd);
-            c.reply.bulk(m);
+            c.reply().bulk(m);
             // Redis 7.0 propagates one SREM per member (a unit of several, so wrapped in MULTI/EXEC)
             c.alsoPropagate(Propagated.SREM, key, m);
         }
@@ -229,7 +229,7 @@ public final class SetFamily {
 
     static void srandmember(Call c) {
         if (c.argc() > 3) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         if (c.argc() == 3) {
@@ -238,7 +238,7 @@ public final class SetFamily {
         }
         SetValue s = readSet(c, c.arg(1), Lookup.NIL);
         if (s != null) {
-            c.reply.bulk(s.random(ThreadLocalRandom.current()));
+            c.reply().bulk(s.random(ThreadLocalRandom.current()));
         }
     }
 
@@ -248,7 +248,7 @@ public final class SetFamily {
             return;
         }
         if (l == Long.MIN_VALUE) {
-            c.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            c.reply().error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
             return;
         }
         boolean uniq = l >= 0;
@@ -258,7 +258,7 @@ public final class SetFamily {
             return;
         }
         if (count == 0) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -266,26 +266,26 @@ public final class SetFamily {
             if (FamilyUtil.tooManyRandomPicks(c, count, false)) {
                 return;
             }
-            c.reply.array((int) count);
+            c.reply().array((int) count);
             for (long i = 0; i < count; i++) {
-                c.reply.bulk(s.random(rnd));
+                c.reply().bulk(s.random(rnd));
             }
             return;
         }
         int size = s.size();
         if (count >= size) {
-            c.reply.array(size);
-            s.forEach(c.reply::bulk);
+            c.reply().array(size);
+            s.forEach(c.reply()::bulk);
             return;
         }
-        c.reply.array((int) count);
+        c.reply().array((int) count);
         if (count * 3 < size) {
             // few of many: sample until enough distinct members
             java.util.HashSet<BytesKey> picked = new java.util.HashSet<>();
             while (picked.size() < count) {
                 byte[] m = s.random(rnd);
                 if (picked.add(new BytesKey(0, m))) {
-                    c.reply.bulk(m);
+                    c.reply().bulk(m);
                 }
             }
             return;
@@ -297,7 +297,7 @@ public final class SetFamily {
             byte[] t = all.get(i);
             all.set(i, all.get(j));
             all.set(j, t);
-            c.reply.bulk(all.get(i));
+            c.reply().bulk(all.get(i));
         }
     }
 
@@ -305,10 +305,10 @@ public final class SetFamily {
         byte[] srcKey = c.arg(1);
         byte[] dstKey = c.arg(2);
         byte[] m = c.arg(3);
-        Entry src = c.ks.write(srcKey);
-        Entry dst = c.ks.write(dstKey);
+        Entry src = c.ks().write(srcKey);
+        Entry dst = c.ks().write(dstKey);
         if (src == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         if (Lookup.wrongType(c, src, ValueType.SET) || Lookup.wrongType(c, dst, ValueType.SET)) {
@@ -316,12 +316,12 @@ public final class SetFamily {
         }
         SetValue s = (SetValue) src.value();
         if (Arrays.equals(srcKey, dstKey)) {
-            c.reply.integer(s.contains(m) ? 1 : 0);
+            c.reply().integer(s.contains(m) ? 1 : 0);
             return;
         }
         long before = s.memory();
         if (!s.remove(m)) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         changed(c, src, s, before, "srem");
@@ -329,8 +329,8 @@ public final class SetFamily {
         if (dst == null) {
             SetValue d = SetValue.createFor(m, 1);
             d.add(m, max);
-            c.ks.add(dstKey, ValueType.SET, d, d.encoding());
-            c.ks.notify(Notify.SET, "sadd", dstKey);
+            c.ks().add(dstKey, ValueType.SET, d, d.encoding());
+            c.ks().notify(Notify.SET, "sadd", dstKey);
         } else {
             SetValue d = (SetValue) dst.value();
             long dBefore = d.memory();
@@ -338,14 +338,14 @@ public final class SetFamily {
                 changed(c, dst, d, dBefore, "sadd");
             }
         }
-        c.reply.integer(1);
+        c.reply().integer(1);
     }
 
     /** Looks up the sets of args[from, from+n); null after replying WRONGTYPE (every key is checked). */
     private static SetValue[] lookupSets(Call c, int from, int n) {
         SetValue[] sets = new SetValue[n];
         for (int j = 0; j < n; j++) {
-            Entry e = c.ks.read(c.arg(from + j));
+            Entry e = c.ks().read(c.arg(from + j));
             if (Lookup.wrongType(c, e, ValueType.SET)) {
                 return null;
             }
@@ -369,11 +369,11 @@ public final class SetFamily {
         if (empty) {
             if (dstKey != null) {
                 FamilyUtil.deleteTarget(c, dstKey);
-                c.reply.integer(0);
+                c.reply().integer(0);
             } else if (cardOnly) {
-                c.reply.integer(0);
+                c.reply().integer(0);
             } else {
-                c.reply.set(0);
+                c.reply().set(0);
             }
             return;
         }
@@ -401,13 +401,13 @@ public final class SetFamily {
             }
         });
         if (cardOnly) {
-            c.reply.integer(card[0]);
+            c.reply().integer(card[0]);
             return;
         }
         if (dstKey == null) {
-            c.reply.set(result.size());
+            c.reply().set(result.size());
             for (byte[] m : result) {
-                c.reply.bulk(m);
+                c.reply().bulk(m);
             }
             return;
         }
@@ -421,7 +421,7 @@ public final class SetFamily {
         } else {
             FamilyUtil.deleteTarget(c, dstKey);
         }
-        c.reply.integer(d.size());
+        c.reply().integer(d.size());
     }
 
     static void sintercard(Call c) {
@@ -430,7 +430,7 @@ public final class SetFamily {
             return;
         }
         if (numkeys > c.argc() - 2) {
-            c.reply.error("ERR Number of keys can't be greater than number of args");
+            c.reply().error("ERR Number of keys can't be greater than number of args");
             return;
         }
         long limit = 0;
@@ -444,7 +444,7 @@ public final class SetFamily {
                 }
                 limit = l;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -483,8 +483,8 @@ public final class SetFamily {
             });
         }
         if (dstKey == null) {
-            c.reply.set(d.size());
-            d.forEach(c.reply::bulk);
+            c.reply().set(d.size());
+            d.forEach(c.reply()::bulk);
             return;
         }
         if (d.size() > 0) {
@@ -492,13 +492,13 @@ public final class SetFamily {
         } else {
             FamilyUtil.deleteTarget(c, dstKey);
         }
-        c.reply.integer(d.size());
+        c.reply().integer(d.size());
     }
 
     static void sscan(Call c) {
         Long cursor = KeyFamily.Scan.parseCursor(c.arg(2));
         if (cursor == null) {
-            c.reply.error("ERR invalid cursor");
+            c.reply().error("ERR invalid cursor");
             return;
         }
         SetValue s = readSet(c, c.arg(1), Lookup.EMPTY_SCAN);
@@ -518,11 +518,11 @@ public final class SetFamily {
         if (opt.pattern != null) {
             out.removeIf(m -> !Glob.match(opt.pattern, m));
         }
-        c.reply.array(2);
-        c.reply.bulk(Long.toUnsignedString(cur));
-        c.reply.array(out.size());
+        c.reply().array(2);
+        c.reply().bulk(Long.toUnsignedString(cur));
+        c.reply().array(out.size());
         for (byte[] m : out) {
-            c.reply.bulk(m);
+            c.reply().bulk(m);
         }
     }
 
@@ -542,7 +542,7 @@ public final class SetFamily {
                         return null;
                     }
                     if (n < 1) {
-                        c.reply.error(Errors.SYNTAX);
+                        c.reply().error(Errors.SYNTAX);
                         return null;
                     }
                     o.count = n;
@@ -552,7 +552,7 @@ public final class SetFamily {
                     o.pattern = p.length == 1 && p[0] == '*' ? null : p;
                     i += 2;
                 } else {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return null;
                 }
             }

@@ -72,7 +72,7 @@ final class SetOptions {
                 o.unit = timeOption(opt);
                 o.expire = c.arg(++j);
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return null;
             }
         }
@@ -115,13 +115,13 @@ final class SetOptions {
     static long expireAt(Call c, byte[] arg, Unit unit, String command) {
         Long parsed = Bytes.parseLongStrict(arg);
         if (parsed == null) {
-            c.reply.error(Errors.NOT_INTEGER);
+            c.reply().error(Errors.NOT_INTEGER);
             return Entry.NO_EXPIRY;
         }
         long v = parsed;
         boolean seconds = unit.seconds();
         if (v <= 0 || (seconds && v > Long.MAX_VALUE / 1000)) {
-            c.reply.error(Errors.invalidExpire(command));
+            c.reply().error(Errors.invalidExpire(command));
             return Entry.NO_EXPIRY;
         }
         if (seconds) {
@@ -130,7 +130,7 @@ final class SetOptions {
         if (unit == Unit.EX || unit == Unit.PX) {
             long now = c.now();
             if (v > Long.MAX_VALUE - now) {
-                c.reply.error(Errors.invalidExpire(command));
+                c.reply().error(Errors.invalidExpire(command));
                 return Entry.NO_EXPIRY;
             }
             v += now;

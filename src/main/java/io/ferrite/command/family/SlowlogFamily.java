@@ -61,7 +61,7 @@ public final class SlowlogFamily {
         public void reply(Call c, List<Object> parts) {
             if (c.argc() > 3) {
                 // Redis's addReplySubcommandSyntaxError, naming the subcommand as the client spelled it
-                c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                c.reply().error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                     + "'. Try SLOWLOG HELP.");
                 return;
             }
@@ -80,19 +80,19 @@ public final class SlowlogFamily {
             if (count >= 0) {
                 keep = Math.min(keep, count);
             }
-            c.reply.array((int) keep);
+            c.reply().array((int) keep);
             for (int i = 0; i < keep; i++) {
                 SlowLog.Entry e = all.get(i);
-                c.reply.array(6);
-                c.reply.integer(e.id());
-                c.reply.integer(e.timestamp());
-                c.reply.integer(e.durationMicros());
-                c.reply.array(e.args().length);
+                c.reply().array(6);
+                c.reply().integer(e.id());
+                c.reply().integer(e.timestamp());
+                c.reply().integer(e.durationMicros());
+                c.reply().array(e.args().length);
                 for (byte[] a : e.args()) {
-                    c.reply.bulk(a);
+                    c.reply().bulk(a);
                 }
-                c.reply.bulk(e.addr());
-                c.reply.bulk(e.name());
+                c.reply().bulk(e.addr());
+                c.reply().bulk(e.name());
             }
         }
 
@@ -114,7 +114,7 @@ public final class SlowlogFamily {
             for (Object p : parts) {
                 n += (Long) p;
             }
-            c.reply.integer(Math.min(n, maxLen(c)));
+            c.reply().integer(Math.min(n, maxLen(c)));
         }
 
         @Override

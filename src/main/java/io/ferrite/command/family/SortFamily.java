@@ -128,7 +128,7 @@ public final class SortFamily {
                     Long start = Bytes.parseLongStrict(c.arg(j + 1));
                     Long count = start == null ? null : Bytes.parseLongStrict(c.arg(j + 2));
                     if (count == null) {
-                        c.reply.error(Errors.NOT_INTEGER);
+                        c.reply().error(Errors.NOT_INTEGER);
                         return null;
                     }
                     o.limitStart = start;
@@ -145,7 +145,7 @@ public final class SortFamily {
                 } else if (c.argIs(j, "get") && left >= 1) {
                     o.gets.add(c.arg(++j));
                 } else {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return null;
                 }
             }
@@ -174,7 +174,7 @@ public final class SortFamily {
         if (o == null) {
             return;
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, SORTABLE)) {
             return;
         }
@@ -220,16 +220,16 @@ public final class SortFamily {
         }
         long outLen = (o.gets.isEmpty() ? 1 : o.gets.size()) * (end - start + 1);
         if (!converted) {
-            c.reply.error(NOT_DOUBLE);
+            c.reply().error(NOT_DOUBLE);
         } else if (o.store == null) {
-            c.reply.array((int) outLen);
+            c.reply().array((int) outLen);
             for (long j = start; j <= end; j++) {
                 Item it = vector[(int) j];
                 if (o.gets.isEmpty()) {
-                    c.reply.bulk(it.obj);
+                    c.reply().bulk(it.obj);
                 }
                 for (byte[] pattern : o.gets) {
-                    c.reply.bulk(lookupByPattern(c, pattern, it.obj));
+                    c.reply().bulk(lookupByPattern(c, pattern, it.obj));
                 }
             }
         } else {
@@ -293,14 +293,14 @@ public final class SortFamily {
             }
         }
         if (outLen > 0) {
-            c.ks.delete(o.store);
-            c.ks.add(o.store, ValueType.LIST, list, Encoding.QUICKLIST);
-            c.ks.notify(Notify.LIST, "sortstore", o.store);
-            c.ks.signalReady(o.store);
+            c.ks().delete(o.store);
+            c.ks().add(o.store, ValueType.LIST, list, Encoding.QUICKLIST);
+            c.ks().notify(Notify.LIST, "sortstore", o.store);
+            c.ks().signalReady(o.store);
         } else {
             FamilyUtil.deleteTarget(c, o.store);
         }
-        c.reply.integer(outLen);
+        c.reply().integer(outLen);
     }
 
     /** SORT converts a listpack sorted set to a skiplist for good, as Redis's zsetConvert does. */
@@ -310,7 +310,7 @@ public final class SortFamily {
             long before = z.memory();
             z.toSkiplist();
             e.encoding(Encoding.SKIPLIST);
-            c.ks.resized(e, z.memory() - before);
+            c.ks().resized(e, z.memory() - before);
         }
     }
 
@@ -415,7 +415,7 @@ public final class SortFamily {
         System.arraycopy(pattern, 0, key, 0, star);
         System.arraycopy(element, 0, key, star, element.length);
         System.arraycopy(pattern, star + 1, key, star + element.length, postfix);
-        Entry e = c.ks.read(key);
+        Entry e = c.ks().read(key);
         if (e == null) {
             return null;
         }

@@ -45,12 +45,12 @@ public final class StreamFamily {
     }
 
     static Entry create(Call c, byte[] key) {
-        return c.ks.add(key, ValueType.STREAM, new StreamValue(), Encoding.STREAM);
+        return c.ks().add(key, ValueType.STREAM, new StreamValue(), Encoding.STREAM);
     }
 
     /** Accounts a change to a stream's entries: WATCH sees it (signalModifiedKey). */
     static void changed(Call c, Entry e, long memoryBefore) {
-        c.ks.modified(e, stream(e).memory() - memoryBefore);
+        c.ks().modified(e, stream(e).memory() - memoryBefore);
     }
 
     /**
@@ -58,7 +58,7 @@ public final class StreamFamily {
      * does not signal to WATCH.
      */
     static void regrouped(Call c, Entry e, long memoryBefore) {
-        c.ks.resized(e, stream(e).memory() - memoryBefore);
+        c.ks().resized(e, stream(e).memory() - memoryBefore);
     }
 
     // ---------------------------------------------------------------- XADD XTRIM
@@ -125,7 +125,7 @@ public final class StreamFamily {
                 break;
             } else if ((Bytes.is(opt, "maxlen") || Bytes.is(opt, "minid")) && more > 0) {
                 if (a.trims()) {
-                    c.reply.error(BOTH_STRATEGIES);
+                    c.reply().error(BOTH_STRATEGIES);
                     return null;
                 }
                 boolean isMaxLen = Bytes.is(opt, "maxlen");
@@ -144,7 +144,7 @@ public final class StreamFamily {
                         return null;
                     }
                     if (v < 0) {
-                        c.reply.error("ERR The MAXLEN argument must be >= 0.");
+                        c.reply().error("ERR The MAXLEN argument must be >= 0.");
                         return null;
                     }
                     a.maxLen = true;
@@ -164,7 +164,7 @@ public final class StreamFamily {
                     return null;
                 }
                 if (v < 0) {
-                    c.reply.error("ERR The LIMIT argument must be >= 0.");
+                    c.reply().error("ERR The LIMIT argument must be >= 0.");
                     return null;
                 }
                 a.limit = v;
@@ -182,22 +182,22 @@ public final class StreamFamily {
                 a.idGiven = true;
                 break;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return null;
             }
         }
         a.idPos = i;
         if (a.limit != 0 && !a.trims()) {
-            c.reply.error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+            c.reply().error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
             return null;
         }
         if (!xadd && !a.trims()) {
-            c.reply.error("ERR syntax error, XTRIM must be called with a trimming strategy");
+            c.reply().error("ERR syntax error, XTRIM must be called with a trimming strategy");
             return null;
         }
         if (limitGiven) {
             if (!a.approx) {
-                c.reply.error("ERR syntax error, LIMIT cannot be used without the special ~ option");
+                c.reply().error("ERR syntax error, LIMIT cannot be used without the special ~ option");
                 return null;
             }
         } else if (a.approx) {
@@ -220,28 +220,28 @@ public final class StreamFamily {
         int fieldPos = a.idPos + 1;
         int fields = c.argc() - fieldPos;
         if (fields < 2 || fields % 2 == 1) {
-            c.reply.error("ERR wrong number of arguments for 'xadd' command");
+            c.reply().error("ERR wrong number of arguments for 'xadd' command");
             return;
         }
         if (a.idGiven && a.seqGiven && a.id.isZero()) {
-            c.reply.error("ERR The ID specified in XADD must be greater than 0-0");
+            c.reply().error("ERR The ID specified in XADD must be greater than 0-0");
             return;
         }
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
         if (e == null) {
             if (a.noMkStream) {
-                c.reply.nil();
+                c.reply().nil();
                 return;
             }
             e = create(c, key);
         }
         StreamValue s = stream(e);
         if (s.lastId().equals(StreamId.MAX)) {
-            c.reply.error("ERR The stream has exhausted the last possible ID, unable to add more items");
+            c.reply().error("ERR The stream has exhausted the last possible ID, unable to add more items");
             return;
         }
         StreamId id;
@@ -254,11 +254,11 @@ public final class StreamFamily {
         }
         if (id == null) {
             // Redis 7.0 reports an exhausted sequence this way
-            c.reply.error("ERR Elements are too large to be stored");
+            c.reply().error("ERR Elements are too large to be stored");
             return;
         }
         if (id.compareTo(s.lastId()) <= 0) {
-            c.reply.error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+            c.reply().error("ERR The ID specified in XADD is equal or smaller than the target stream top item");
             return;
         }
         long before = s.memory();
@@ -266,9 +266,9 @@ public final class StreamFamily {
         s.append(id, fv, c.server.config().getLong("stream-node-max-bytes"),
             c.server.config().getLong("stream-node-max-entries"));
         StreamIds.reply(c, id);
-        c.ks.notify(Notify.STREAM, "xadd", key);
+        c.ks().notify(Notify.STREAM, "xadd", key);
         if (a.trims() && a.apply(s) > 0) {
-            c.ks.notify(Notify.STREAM, "xtrim", key);
+            c.ks().notify(Notify.STREAM, "xtrim", key);
         }
         if (c.propagating() && (!a.idGiven || !a.seqGiven || a.approx)) {
             // the ID generated (for * or ms-*), and exact trimming for approximate (Redis's xaddCommand)
@@ -278,7 +278,7 @@ public final class StreamFamily {
             c.propagateAs(argv);
         }
         changed(c, e, before);
-        c.ks.signalReady(key);
+        c.ks().signalReady(key);
     }
 
     static void xtrim(Call c) {
@@ -294,7 +294,7 @@ public final class StreamFamily {
         long before = s.memory();
         long removed = a.apply(s);
         if (removed > 0) {
-            c.ks.notify(Notify.STREAM, "xtrim", e.key);
+            c.ks().notify(Notify.STREAM, "xtrim", e.key);
             changed(c, e, before);
             if (c.propagating() && a.approx) {
                 byte[][] argv = c.args.clone();
@@ -302,7 +302,7 @@ public final class StreamFamily {
                 c.propagateAs(argv);
             }
         }
-        c.reply.integer(removed);
+        c.reply().integer(removed);
     }
 
     // ---------------------------------------------------------------- XRANGE XREVRANGE XLEN
@@ -325,7 +325,7 @@ public final class StreamFamily {
                 }
                 count = Math.max(0, v);
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -334,7 +334,7 @@ public final class StreamFamily {
             return;
         }
         if (count == 0) {
-            c.reply.nilArray();
+            c.reply().nilArray();
             return;
         }
         StreamIds.replyItems(c, range(stream(e), start, end, rev, count));
@@ -353,7 +353,7 @@ public final class StreamFamily {
     static void xlen(Call c) {
         Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STREAM, Lookup.ZERO);
         if (e != null) {
-            c.reply.integer(stream(e).length());
+            c.reply().integer(stream(e).length());
         }
     }
 
@@ -380,10 +380,10 @@ public final class StreamFamily {
             }
         }
         if (deleted > 0) {
-            c.ks.notify(Notify.STREAM, "xdel", e.key);
+            c.ks().notify(Notify.STREAM, "xdel", e.key);
             changed(c, e, before);
         }
-        c.reply.integer(deleted);
+        c.reply().integer(deleted);
     }
 
     static void xsetid(Call c) {
@@ -401,7 +401,7 @@ public final class StreamFamily {
                     return;
                 }
                 if (v < 0) {
-                    c.reply.error("ERR entries_added must be positive");
+                    c.reply().error("ERR entries_added must be positive");
                     return;
                 }
                 entriesAdded = v;
@@ -411,11 +411,11 @@ public final class StreamFamily {
                     return;
                 }
                 if (id.compareTo(maxDeleted) < 0) {
-                    c.reply.error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+                    c.reply().error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
                     return;
                 }
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -426,11 +426,11 @@ public final class StreamFamily {
         StreamValue s = stream(e);
         if (s.length() > 0) {
             if (id.compareTo(s.lastValidId()) < 0) {
-                c.reply.error("ERR The ID specified in XSETID is smaller than the target stream top item");
+                c.reply().error("ERR The ID specified in XSETID is smaller than the target stream top item");
                 return;
             }
             if (entriesAdded != -1 && s.length() > entriesAdded) {
-                c.reply.error("ERR The entries_added specified in XSETID is smaller than the target stream length");
+                c.reply().error("ERR The entries_added specified in XSETID is smaller than the target stream length");
                 return;
             }
         }
@@ -442,7 +442,7 @@ public final class StreamFamily {
             s.maxDeletedId(maxDeleted);
         }
         // Redis 7.0 does not signal XSETID to WATCH, and the size does not change
-        c.ks.notify(Notify.STREAM, "xsetid", e.key);
-        c.reply.ok();
+        c.ks().notify(Notify.STREAM, "xsetid", e.key);
+        c.reply().ok();
     }
 }

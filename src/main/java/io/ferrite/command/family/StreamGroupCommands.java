@@ -65,7 +65,7 @@ final class StreamGroupCommands {
 
     /** addReplySubcommandSyntaxError. */
     static void subcommandSyntax(Call c, String container) {
-        c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1) + "'. Try "
+        c.reply().error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1) + "'. Try "
             + container + " HELP.");
     }
 
@@ -87,7 +87,7 @@ final class StreamGroupCommands {
         StreamValue s = StreamFamily.stream(e);
         ConsumerGroup g = s.group(c.arg(3));
         if (g == null) {
-            c.reply.error(noSuchGroup(c));
+            c.reply().error(noSuchGroup(c));
             return null;
         }
         return new GroupTarget(e, s, g);
@@ -96,7 +96,7 @@ final class StreamGroupCommands {
     private static Long entriesRead(Call c, int i) {
         Long v = Args.longOrReply(c, i);
         if (v != null && v < 0 && v != ConsumerGroup.INVALID_ENTRIES_READ) {
-            c.reply.error(ENTRIES_READ);
+            c.reply().error(ENTRIES_READ);
             return null;
         }
         return v;
@@ -121,12 +121,12 @@ final class StreamGroupCommands {
                 return;
             }
         }
-        Entry e = c.ks.write(c.arg(2));
+        Entry e = c.ks().write(c.arg(2));
         if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
         if (e == null && !mkStream) {
-            c.reply.error(NEEDS_KEY);
+            c.reply().error(NEEDS_KEY);
             return;
         }
         if (c.argc() > 8) {
@@ -148,14 +148,14 @@ final class StreamGroupCommands {
         StreamValue s = StreamFamily.stream(e);
         long before = s.memory();
         if (s.createGroup(c.arg(3), id, entriesRead) == null) {
-            c.reply.error("BUSYGROUP Consumer Group name already exists");
+            c.reply().error("BUSYGROUP Consumer Group name already exists");
             return;
         }
         StreamFamily.regrouped(c, e, before);
         // a change Redis counts (server.dirty) though WATCH does not see it: it propagates
-        c.ks.countChanges(1);
-        c.reply.ok();
-        c.ks.notify(Notify.STREAM, "xgroup-create", c.arg(2));
+        c.ks().countChanges(1);
+        c.reply().ok();
+        c.ks().notify(Notify.STREAM, "xgroup-create", c.arg(2));
     }
 
     static void setId(Call c) {
@@ -190,9 +190,9 @@ final class StreamGroupCommands {
         }
         t.group().lastId(id);
         t.group().entriesRead(entriesRead);
-        c.ks.countChanges(1);
-        c.reply.ok();
-        c.ks.notify(Notify.STREAM, "xgroup-setid", c.arg(2));
+        c.ks().countChanges(1);
+        c.reply().ok();
+        c.ks().notify(Notify.STREAM, "xgroup-setid", c.arg(2));
     }
 
     static void destroy(Call c) {
@@ -203,15 +203,15 @@ final class StreamGroupCommands {
         StreamValue s = StreamFamily.stream(e);
         long before = s.memory();
         if (!s.destroyGroup(c.arg(3))) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         StreamFamily.regrouped(c, e, before);
-        c.ks.countChanges(1);
-        c.reply.integer(1);
-        c.ks.notify(Notify.STREAM, "xgroup-destroy", c.arg(2));
+        c.ks().countChanges(1);
+        c.reply().integer(1);
+        c.ks().notify(Notify.STREAM, "xgroup-destroy", c.arg(2));
         // readers blocked on the group must learn it is gone (signalDeletedKeyAsReady)
-        c.ks.signalReady(c.arg(2));
+        c.ks().signalReady(c.arg(2));
     }
 
     static void createConsumer(Call c) {
@@ -221,13 +221,13 @@ final class StreamGroupCommands {
         }
         long before = t.stream().memory();
         if (t.group().createConsumer(c.arg(4), c.now()) == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         StreamFamily.regrouped(c, t.entry(), before);
-        c.ks.countChanges(1);
-        c.reply.integer(1);
-        c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(2));
+        c.ks().countChanges(1);
+        c.reply().integer(1);
+        c.ks().notify(Notify.STREAM, "xgroup-createconsumer", c.arg(2));
     }
 
     static void delConsumer(Call c) {
@@ -237,28 +237,28 @@ final class StreamGroupCommands {
         }
         Consumer consumer = t.group().consumer(c.arg(4));
         if (consumer == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         long before = t.stream().memory();
         int pending = consumer.pel.size();
         t.group().deleteConsumer(consumer);
         StreamFamily.regrouped(c, t.entry(), before);
-        c.ks.countChanges(1);
-        c.reply.integer(pending);
-        c.ks.notify(Notify.STREAM, "xgroup-delconsumer", c.arg(2));
+        c.ks().countChanges(1);
+        c.reply().integer(pending);
+        c.ks().notify(Notify.STREAM, "xgroup-delconsumer", c.arg(2));
     }
 
     // ---------------------------------------------------------------- XACK XPENDING
 
     static void xack(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = c.ks().write(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
         ConsumerGroup g = e == null ? null : StreamFamily.stream(e).group(c.arg(2));
         if (g == null) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         StreamId[] ids = new StreamId[c.argc() - 3];
@@ -277,9 +277,9 @@ final class StreamGroupCommands {
         }
         if (acked > 0) {
             StreamFamily.regrouped(c, e, before);
-            c.ks.countChanges(acked);
+            c.ks().countChanges(acked);
         }
-        c.reply.integer(acked);
+        c.reply().integer(acked);
     }
 
     /** NOGROUP for a command naming the key in argument 2 and the group in argument 3 (XGROUP, XINFO). */
@@ -294,7 +294,7 @@ final class StreamGroupCommands {
     static void xpending(Call c) {
         boolean summary = c.argc() == 3;
         if (!summary && (c.argc() < 6 || c.argc() > 9)) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         StreamId start = null;
@@ -311,7 +311,7 @@ final class StreamGroupCommands {
                 }
                 minIdle = v;
                 if (c.argc() < 8) {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
                 at += 2;
@@ -333,13 +333,13 @@ final class StreamGroupCommands {
                 consumerName = c.arg(at + 3);
             }
         }
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return;
         }
         ConsumerGroup g = e == null ? null : StreamFamily.stream(e).group(c.arg(2));
         if (g == null) {
-            c.reply.error(noGroup(c));
+            c.reply().error(noGroup(c));
             return;
         }
         if (summary) {
@@ -350,7 +350,7 @@ final class StreamGroupCommands {
         if (consumerName != null) {
             Consumer consumer = g.consumer(consumerName);
             if (consumer == null) {
-                c.reply.array(0);
+                c.reply().array(0);
                 return;
             }
             pel = consumer.pel;
@@ -368,24 +368,24 @@ final class StreamGroupCommands {
                 out.add(pe);
             }
         }
-        c.reply.array(out.size());
+        c.reply().array(out.size());
         for (Map.Entry<StreamId, PendingEntry> pe : out) {
             PendingEntry p = pe.getValue();
-            c.reply.array(4);
+            c.reply().array(4);
             StreamIds.reply(c, pe.getKey());
-            c.reply.bulk(p.consumer().name);
-            c.reply.integer(Math.max(0, now - p.deliveryTime()));
-            c.reply.integer(p.deliveryCount());
+            c.reply().bulk(p.consumer().name);
+            c.reply().integer(Math.max(0, now - p.deliveryTime()));
+            c.reply().integer(p.deliveryCount());
         }
     }
 
     private static void pendingSummary(Call c, ConsumerGroup g) {
-        c.reply.array(4);
-        c.reply.integer(g.pel.size());
+        c.reply().array(4);
+        c.reply().integer(g.pel.size());
         if (g.pel.isEmpty()) {
-            c.reply.nil();
-            c.reply.nil();
-            c.reply.nilArray();
+            c.reply().nil();
+            c.reply().nil();
+            c.reply().nilArray();
             return;
         }
         StreamIds.reply(c, g.pel.firstKey());
@@ -396,11 +396,11 @@ final class StreamGroupCommands {
                 owners.add(consumer);
             }
         }
-        c.reply.array(owners.size());
+        c.reply().array(owners.size());
         for (Consumer consumer : owners) {
-            c.reply.array(2);
-            c.reply.bulk(consumer.name);
-            c.reply.bulkLong(consumer.pel.size());
+            c.reply().array(2);
+            c.reply().bulk(consumer.name);
+            c.reply().bulkLong(consumer.pel.size());
         }
     }
 
@@ -422,7 +422,7 @@ final class StreamGroupCommands {
                 consumer = g.consumer(c.arg(3));
                 if (consumer == null) {
                     consumer = g.createConsumer(c.arg(3), c.now());
-                    c.ks.notify(Notify.STREAM, "xgroup-createconsumer", c.arg(1));
+                    c.ks().notify(Notify.STREAM, "xgroup-createconsumer", c.arg(1));
                 }
                 consumer.seenTime(c.now());
             }
@@ -435,14 +435,14 @@ final class StreamGroupCommands {
      * null after replying WRONGTYPE or NOGROUP.
      */
     private static GroupTarget claimTarget(Call c) {
-        Entry e = c.ks.write(c.arg(1));
+        Entry e = c.ks().write(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.STREAM)) {
             return null;
         }
         StreamValue s = Lookup.value(e);
         ConsumerGroup g = s == null ? null : s.group(c.arg(2));
         if (g == null) {
-            c.reply.error(noGroup(c));
+            c.reply().error(noGroup(c));
             return null;
         }
         return new GroupTarget(e, s, g);
@@ -451,7 +451,7 @@ final class StreamGroupCommands {
     private static Long longOption(Call c, int i, String message) {
         Long v = Bytes.parseLongStrict(c.arg(i));
         if (v == null) {
-            c.reply.error("ERR " + message);
+            c.reply().error("ERR " + message);
         }
         return v;
     }
@@ -514,7 +514,7 @@ final class StreamGroupCommands {
                     return;
                 }
             } else {
-                c.reply.error("ERR Unrecognized XCLAIM option '" + c.argString(j) + "'");
+                c.reply().error("ERR Unrecognized XCLAIM option '" + c.argString(j) + "'");
                 return;
             }
         }
@@ -576,7 +576,7 @@ final class StreamGroupCommands {
 
     /** Claimed entries: IDs alone (JUSTID) or whole entries. */
     private static void replyClaimed(Call c, List<Object> claimed) {
-        c.reply.array(claimed.size());
+        c.reply().array(claimed.size());
         for (Object o : claimed) {
             if (o instanceof StreamId id) {
                 StreamIds.reply(c, id);
@@ -603,14 +603,14 @@ final class StreamGroupCommands {
             if (c.argIs(j, "count") && j + 1 < c.argc()) {
                 Long v = Bytes.parseLongStrict(c.arg(++j));
                 if (v == null || v < 1 || v > Long.MAX_VALUE / 16) {
-                    c.reply.error("ERR COUNT must be > 0");
+                    c.reply().error("ERR COUNT must be > 0");
                     return;
                 }
                 count = v;
             } else if (c.argIs(j, "justid")) {
                 justId = true;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -665,10 +665,10 @@ final class StreamGroupCommands {
             g.acknowledge(id);
         }
         StreamFamily.regrouped(c, e, before);
-        c.reply.array(3);
+        c.reply().array(3);
         StreamIds.reply(c, cursor);
         replyClaimed(c, claimed);
-        c.reply.array(deleted.size());
+        c.reply().array(deleted.size());
         for (StreamId id : deleted) {
             StreamIds.reply(c, id);
         }

@@ -29,7 +29,7 @@ final class StreamIds {
     static StreamId parse(Call c, byte[] arg, long missingSeq, boolean strict, boolean[] seqGiven) {
         StreamId id = parse(arg, missingSeq, strict, seqGiven);
         if (id == null) {
-            c.reply.error(INVALID);
+            c.reply().error(INVALID);
         }
         return id;
     }
@@ -133,31 +133,31 @@ final class StreamIds {
         }
         StreamId moved = start ? id.next() : id.previous();
         if (moved == null) {
-            c.reply.error(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
+            c.reply().error(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
         }
         return moved;
     }
 
     static void reply(Call c, StreamId id) {
-        c.reply.bulk(id.bytes());
+        c.reply().bulk(id.bytes());
     }
 
     /** One entry as [id, [field, value, ...]], or [id, nil] for a deleted one. */
     static void replyItem(Call c, StreamId id, byte[][] fv) {
-        c.reply.array(2);
+        c.reply().array(2);
         reply(c, id);
         if (fv == null) {
-            c.reply.nilArray();
+            c.reply().nilArray();
             return;
         }
-        c.reply.array(fv.length);
+        c.reply().array(fv.length);
         for (byte[] b : fv) {
-            c.reply.bulk(b);
+            c.reply().bulk(b);
         }
     }
 
     static void replyItems(Call c, List<Item> items) {
-        c.reply.array(items.size());
+        c.reply().array(items.size());
         for (Item i : items) {
             replyItem(c, i.id(), i.fieldsValues());
         }

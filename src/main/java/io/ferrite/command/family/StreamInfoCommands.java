@@ -46,14 +46,14 @@ final class StreamInfoCommands {
     }
 
     private static void field(Call c, String name) {
-        c.reply.bulk(name);
+        c.reply().bulk(name);
     }
 
     private static void nullableLong(Call c, Long v) {
         if (v == null) {
-            c.reply.nil();
+            c.reply().nil();
         } else {
-            c.reply.integer(v);
+            c.reply().integer(v);
         }
     }
 
@@ -68,19 +68,19 @@ final class StreamInfoCommands {
         }
         ConsumerGroup g = s.group(c.arg(3));
         if (g == null) {
-            c.reply.error(StreamGroupCommands.noSuchGroup(c));
+            c.reply().error(StreamGroupCommands.noSuchGroup(c));
             return;
         }
         long now = c.now();
-        c.reply.array(g.consumers.size());
+        c.reply().array(g.consumers.size());
         for (Consumer consumer : g.consumers.values()) {
-            c.reply.map(3);
+            c.reply().map(3);
             field(c, "name");
-            c.reply.bulk(consumer.name);
+            c.reply().bulk(consumer.name);
             field(c, "pending");
-            c.reply.integer(consumer.pel.size());
+            c.reply().integer(consumer.pel.size());
             field(c, "idle");
-            c.reply.integer(Math.max(0, now - consumer.seenTime()));
+            c.reply().integer(Math.max(0, now - consumer.seenTime()));
         }
     }
 
@@ -89,15 +89,15 @@ final class StreamInfoCommands {
         if (s == null) {
             return;
         }
-        c.reply.array(s.groupCount());
+        c.reply().array(s.groupCount());
         for (ConsumerGroup g : s.groups()) {
-            c.reply.map(6);
+            c.reply().map(6);
             field(c, "name");
-            c.reply.bulk(g.name);
+            c.reply().bulk(g.name);
             field(c, "consumers");
-            c.reply.integer(g.consumers.size());
+            c.reply().integer(g.consumers.size());
             field(c, "pending");
-            c.reply.integer(g.pel.size());
+            c.reply().integer(g.pel.size());
             field(c, "last-delivered-id");
             StreamIds.reply(c, g.lastId());
             field(c, "entries-read");
@@ -128,24 +128,24 @@ final class StreamInfoCommands {
         if (s == null) {
             return;
         }
-        c.reply.map(full ? 9 : 10);
+        c.reply().map(full ? 9 : 10);
         field(c, "length");
-        c.reply.integer(s.length());
+        c.reply().integer(s.length());
         field(c, "radix-tree-keys");
-        c.reply.integer(s.nodeCount());
+        c.reply().integer(s.nodeCount());
         field(c, "radix-tree-nodes");
-        c.reply.integer(s.radixTreeNodes());
+        c.reply().integer(s.radixTreeNodes());
         field(c, "last-generated-id");
         StreamIds.reply(c, s.lastId());
         field(c, "max-deleted-entry-id");
         StreamIds.reply(c, s.maxDeletedId());
         field(c, "entries-added");
-        c.reply.integer(s.entriesAdded());
+        c.reply().integer(s.entriesAdded());
         field(c, "recorded-first-entry-id");
         StreamIds.reply(c, s.firstId());
         if (!full) {
             field(c, "groups");
-            c.reply.integer(s.groupCount());
+            c.reply().integer(s.groupCount());
             field(c, "first-entry");
             edge(c, s, false);
             field(c, "last-entry");
@@ -155,7 +155,7 @@ final class StreamInfoCommands {
         field(c, "entries");
         StreamIds.replyItems(c, StreamFamily.range(s, StreamId.MIN, StreamId.MAX, false, count));
         field(c, "groups");
-        c.reply.array(s.groupCount());
+        c.reply().array(s.groupCount());
         for (ConsumerGroup g : s.groups()) {
             fullGroup(c, s, g, count);
         }
@@ -164,7 +164,7 @@ final class StreamInfoCommands {
     private static void edge(Call c, StreamValue s, boolean last) {
         List<StreamIds.Item> one = StreamFamily.range(s, StreamId.MIN, StreamId.MAX, last, 1);
         if (one.isEmpty()) {
-            c.reply.nil();
+            c.reply().nil();
         } else {
             StreamIds.replyItem(c, one.get(0).id(), one.get(0).fieldsValues());
         }
@@ -176,25 +176,25 @@ final class StreamInfoCommands {
      */
     private static void fullPending(Call c, Map<StreamId, PendingEntry> pel, long count, boolean withOwner) {
         int n = count == 0 ? pel.size() : (int) Math.min(pel.size(), count);
-        c.reply.array(n);
+        c.reply().array(n);
         for (Map.Entry<StreamId, PendingEntry> pe : pel.entrySet()) {
             if (n-- == 0) {
                 break;
             }
-            c.reply.array(withOwner ? 4 : 3);
+            c.reply().array(withOwner ? 4 : 3);
             StreamIds.reply(c, pe.getKey());
             if (withOwner) {
-                c.reply.bulk(pe.getValue().consumer().name);
+                c.reply().bulk(pe.getValue().consumer().name);
             }
-            c.reply.integer(pe.getValue().deliveryTime());
-            c.reply.integer(pe.getValue().deliveryCount());
+            c.reply().integer(pe.getValue().deliveryTime());
+            c.reply().integer(pe.getValue().deliveryCount());
         }
     }
 
     private static void fullGroup(Call c, StreamValue s, ConsumerGroup g, long count) {
-        c.reply.map(7);
+        c.reply().map(7);
         field(c, "name");
-        c.reply.bulk(g.name);
+        c.reply().bulk(g.name);
         field(c, "last-delivered-id");
         StreamIds.reply(c, g.lastId());
         field(c, "entries-read");
@@ -202,19 +202,19 @@ final class StreamInfoCommands {
         field(c, "lag");
         nullableLong(c, s.lag(g));
         field(c, "pel-count");
-        c.reply.integer(g.pel.size());
+        c.reply().integer(g.pel.size());
         field(c, "pending");
         fullPending(c, g.pel, count, true);
         field(c, "consumers");
-        c.reply.array(g.consumers.size());
+        c.reply().array(g.consumers.size());
         for (Consumer consumer : g.consumers.values()) {
-            c.reply.map(4);
+            c.reply().map(4);
             field(c, "name");
-            c.reply.bulk(consumer.name);
+            c.reply().bulk(consumer.name);
             field(c, "seen-time");
-            c.reply.integer(consumer.seenTime());
+            c.reply().integer(consumer.seenTime());
             field(c, "pel-count");
-            c.reply.integer(consumer.pel.size());
+            c.reply().integer(consumer.pel.size());
             field(c, "pending");
             fullPending(c, consumer.pel, count, false);
         }

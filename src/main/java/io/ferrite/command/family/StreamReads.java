@@ -62,7 +62,7 @@ final class StreamReads {
         }
         if (r.deadline < 0 || !c.mayBlock()) {
             // no BLOCK, or inside MULTI/EXEC: answered as a timeout
-            c.reply.nilArray();
+            c.reply().nilArray();
             return;
         }
         byte[][] keys = new byte[r.streams][];
@@ -94,7 +94,7 @@ final class StreamReads {
                 r.streamsArg = i + 1;
                 int n = c.argc() - r.streamsArg;
                 if (n % 2 != 0) {
-                    c.reply.error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
+                    c.reply().error("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
                         + "specified.");
                     return null;
                 }
@@ -102,7 +102,7 @@ final class StreamReads {
                 break;
             } else if (c.argIs(i, "group") && more >= 2) {
                 if (!group) {
-                    c.reply.error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+                    c.reply().error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
                     return null;
                 }
                 r.groupName = c.arg(i + 1);
@@ -110,39 +110,39 @@ final class StreamReads {
                 i += 2;
             } else if (c.argIs(i, "noack")) {
                 if (!group) {
-                    c.reply.error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+                    c.reply().error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
                     return null;
                 }
                 r.noAck = true;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return null;
             }
         }
         if (r.streamsArg == 0) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return null;
         }
         if (group && r.groupName == null) {
-            c.reply.error("ERR Missing GROUP option for XREADGROUP");
+            c.reply().error("ERR Missing GROUP option for XREADGROUP");
             return null;
         }
         r.after = new StreamId[r.streams];
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
             byte[] idArg = c.arg(r.streamsArg + r.streams + i);
-            Entry e = c.ks.read(key);
+            Entry e = c.ks().read(key);
             if (Lookup.wrongType(c, e, ValueType.STREAM)) {
                 return null;
             }
             StreamValue s = Lookup.value(e);
             if (group && (s == null || s.group(r.groupName) == null)) {
-                c.reply.error(noGroup(key, r.groupName));
+                c.reply().error(noGroup(key, r.groupName));
                 return null;
             }
             if (Bytes.equal(idArg, DOLLAR)) {
                 if (group) {
-                    c.reply.error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
+                    c.reply().error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
                         + "history of this consumer by specifying a proper ID, or use the > ID to get new messages. "
                         + "The $ ID would just return an empty result set.");
                     return null;
@@ -150,7 +150,7 @@ final class StreamReads {
                 r.after[i] = s == null ? StreamId.MIN : s.lastId();
             } else if (Bytes.equal(idArg, GREATER)) {
                 if (!group) {
-                    c.reply.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP "
+                    c.reply().error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP "
                         + "<group> <consumer> option.");
                     return null;
                 }
@@ -188,7 +188,7 @@ final class StreamReads {
         List<Served> served = new ArrayList<>();
         for (int i = 0; i < r.streams; i++) {
             byte[] key = r.key(c, i);
-            Entry e = c.ks.read(key);
+            Entry e = c.ks().read(key);
             if (e == null || e.type() != ValueType.STREAM) {
                 continue;
             }
@@ -207,16 +207,16 @@ final class StreamReads {
 
     /** The reply: per stream its name and entries, as an array of pairs, or a map in RESP3. */
     private static void write(Call c, List<Served> served) {
-        if (c.reply.resp3()) {
-            c.reply.map(served.size());
+        if (c.reply().resp3()) {
+            c.reply().map(served.size());
         } else {
-            c.reply.array(served.size());
+            c.reply().array(served.size());
         }
         for (Served sv : served) {
-            if (!c.reply.resp3()) {
-                c.reply.array(2);
+            if (!c.reply().resp3()) {
+                c.reply().array(2);
             }
-            c.reply.bulk(sv.key());
+            c.reply().bulk(sv.key());
             StreamIds.replyItems(c, sv.items());
         }
     }
@@ -249,7 +249,7 @@ final class StreamReads {
         Consumer consumer = g.consumer(r.consumerName);
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
-            c.ks.notify(Notify.STREAM, "xgroup-createconsumer", key);
+            c.ks().notify(Notify.STREAM, "xgroup-createconsumer", key);
             if (propagate && r.noAck) {
                 // with NOACK no XCLAIM follows to create it on a replica (Redis 7.0 propagates the creation then only)
                 Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
@@ -330,12 +330,12 @@ final class StreamReads {
             while (i < keys.length && !Bytes.equal(keys[i], key)) {
                 i++;
             }
-            Entry e = r.group ? call.ks.write(key) : call.ks.peek(key);
+            Entry e = r.group ? call.ks().write(key) : call.ks().peek(key);
             if (e == null || e.type() != ValueType.STREAM) {
                 if (!r.group) {
                     return false;
                 }
-                call.reply.error("UNBLOCKED the stream key no longer exists");
+                call.reply().error("UNBLOCKED the stream key no longer exists");
                 return true;
             }
             StreamValue s = StreamFamily.stream(e);
@@ -344,7 +344,7 @@ final class StreamReads {
             if (r.group) {
                 g = s.group(r.groupName);
                 if (g == null) {
-                    call.reply.error("NOGROUP the consumer group this client was blocked on no longer exists");
+                    call.reply().error("NOGROUP the consumer group this client was blocked on no longer exists");
                     return true;
                 }
                 after = g.lastId();

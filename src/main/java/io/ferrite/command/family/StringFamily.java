@@ -54,7 +54,7 @@ public final class StringFamily {
     static boolean checkStringLength(Call c, long current, long added) {
         long total = current + added;
         if (total < current || total > maxStringLength(c)) {
-            c.reply.error(Errors.STRING_TOO_LONG);
+            c.reply().error(Errors.STRING_TOO_LONG);
             return false;
         }
         return true;
@@ -64,11 +64,11 @@ public final class StringFamily {
      * Redis's getGenericCommand: replies the value (or nil); false after replying WRONGTYPE.
      */
     private static boolean getGeneric(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return false;
         }
-        c.reply.bulk(e == null ? null : e.bytes());
+        c.reply().bulk(e == null ? null : e.bytes());
         return true;
     }
 
@@ -86,7 +86,7 @@ public final class StringFamily {
 
     /** Redis's setGenericCommand; {@code integerReply} is SETNX's 1/0 instead of OK/nil. */
     private static void setGeneric(Call c, SetOptions o, byte[] key, byte[] value, boolean integerReply) {
-        Keyspace ks = c.ks;
+        Keyspace ks = c.ks();
         if (o.get && !getGeneric(c)) {
             return;
         }
@@ -95,9 +95,9 @@ public final class StringFamily {
         if ((o.nx && found) || (o.xx && !found)) {
             if (!o.get) {
                 if (integerReply) {
-                    c.reply.integer(0);
+                    c.reply().integer(0);
                 } else {
-                    c.reply.nil();
+                    c.reply().nil();
                 }
             }
             return;
@@ -122,9 +122,9 @@ public final class StringFamily {
         }
         if (!o.get) {
             if (integerReply) {
-                c.reply.integer(1);
+                c.reply().integer(1);
             } else {
-                c.reply.ok();
+                c.reply().ok();
             }
         }
     }
@@ -158,18 +158,18 @@ public final class StringFamily {
         if (!o.resolveExpire(c, "getex")) {
             return;
         }
-        c.reply.bulk(e.bytes());
+        c.reply().bulk(e.bytes());
         if (o.absolute() && o.expireAt <= c.now()) {
-            c.ks.delete(key);
-            c.ks.notify(Notify.GENERIC, "del", key);
+            c.ks().delete(key);
+            c.ks().notify(Notify.GENERIC, "del", key);
             Propagated.asExpiredDelete(c, key);
         } else if (o.unit != SetOptions.Unit.NONE) {
-            c.ks.expire(e, o.expireAt);
-            c.ks.notify(Notify.GENERIC, "expire", key);
+            c.ks().expire(e, o.expireAt);
+            c.ks().notify(Notify.GENERIC, "expire", key);
             Propagated.asPexpireat(c, key, o.expireAt);
         } else if (o.persist && e.hasExpiry()) {
-            c.ks.expire(e, Entry.NO_EXPIRY);
-            c.ks.notify(Notify.GENERIC, "persist", key);
+            c.ks().expire(e, Entry.NO_EXPIRY);
+            c.ks().notify(Notify.GENERIC, "persist", key);
             Propagated.as(c, Propagated.PERSIST, key);
         }
     }
@@ -179,9 +179,9 @@ public final class StringFamily {
         if (e == null) {
             return;
         }
-        c.reply.bulk(e.bytes());
-        c.ks.delete(c.arg(1));
-        c.ks.notify(Notify.GENERIC, "del", c.arg(1));
+        c.reply().bulk(e.bytes());
+        c.ks().delete(c.arg(1));
+        c.ks().notify(Notify.GENERIC, "del", c.arg(1));
         Propagated.as(c, Propagated.DEL, c.arg(1));
     }
 
@@ -190,53 +190,53 @@ public final class StringFamily {
             return;
         }
         byte[] value = c.arg(2);
-        c.ks.setString(c.arg(1), value, Encoding.forNewString(value), false);
-        c.ks.notify(Notify.STRING, "set", c.arg(1));
+        c.ks().setString(c.arg(1), value, Encoding.forNewString(value), false);
+        c.ks().notify(Notify.STRING, "set", c.arg(1));
     }
 
     static void mget(Call c) {
-        c.reply.array(c.argc() - 1);
+        c.reply().array(c.argc() - 1);
         for (int i = 1; i < c.argc(); i++) {
-            Entry e = c.ks.read(c.arg(i));
-            c.reply.bulk(e == null || e.type() != ValueType.STRING ? null : e.bytes());
+            Entry e = c.ks().read(c.arg(i));
+            c.reply().bulk(e == null || e.type() != ValueType.STRING ? null : e.bytes());
         }
     }
 
     static void mset(Call c, boolean nx) {
         if (c.argc() % 2 == 0) {
-            c.reply.error("ERR wrong number of arguments for '" + (nx ? "msetnx" : "mset") + "' command");
+            c.reply().error("ERR wrong number of arguments for '" + (nx ? "msetnx" : "mset") + "' command");
             return;
         }
         if (nx) {
             for (int i = 1; i < c.argc(); i += 2) {
-                if (c.ks.write(c.arg(i)) != null) {
-                    c.reply.integer(0);
+                if (c.ks().write(c.arg(i)) != null) {
+                    c.reply().integer(0);
                     return;
                 }
             }
         }
         for (int i = 1; i < c.argc(); i += 2) {
-            c.ks.setString(c.arg(i), c.arg(i + 1), Encoding.forNewString(c.arg(i + 1)), false);
-            c.ks.notify(Notify.STRING, "set", c.arg(i));
+            c.ks().setString(c.arg(i), c.arg(i + 1), Encoding.forNewString(c.arg(i + 1)), false);
+            c.ks().notify(Notify.STRING, "set", c.arg(i));
         }
         if (nx) {
-            c.reply.integer(1);
+            c.reply().integer(1);
         } else {
-            c.reply.ok();
+            c.reply().ok();
         }
     }
 
     static void append(Call c) {
         byte[] key = c.arg(1);
         byte[] add = c.arg(2);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         if (e == null) {
-            c.ks.add(key, ValueType.STRING, add, Encoding.forNewString(add));
-            c.ks.notify(Notify.STRING, "append", key);
-            c.reply.integer(add.length);
+            c.ks().add(key, ValueType.STRING, add, Encoding.forNewString(add));
+            c.ks().notify(Notify.STRING, "append", key);
+            c.reply().integer(add.length);
             return;
         }
         byte[] old = e.bytes();
@@ -245,15 +245,15 @@ public final class StringFamily {
         }
         byte[] v = Arrays.copyOf(old, old.length + add.length);
         System.arraycopy(add, 0, v, old.length, add.length);
-        c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
-        c.ks.notify(Notify.STRING, "append", key);
-        c.reply.integer(v.length);
+        c.ks().replace(e, ValueType.STRING, v, Encoding.RAW);
+        c.ks().notify(Notify.STRING, "append", key);
+        c.reply().integer(v.length);
     }
 
     static void strlen(Call c) {
         Entry e = Lookup.readOrReply(c, c.arg(1), ValueType.STRING, Lookup.ZERO);
         if (e != null) {
-            c.reply.integer(e.bytes().length);
+            c.reply().integer(e.bytes().length);
         }
     }
 
@@ -275,7 +275,7 @@ public final class StringFamily {
         long start = s;
         long end = en;
         if (start < 0 && end < 0 && start > end) {
-            c.reply.bulk(Bytes.EMPTY);
+            c.reply().bulk(Bytes.EMPTY);
             return;
         }
         if (start < 0) {
@@ -294,9 +294,9 @@ public final class StringFamily {
             end = len - 1;
         }
         if (start > end || len == 0) {
-            c.reply.bulk(Bytes.EMPTY);
+            c.reply().bulk(Bytes.EMPTY);
         } else {
-            c.reply.bulk(v, (int) start, (int) (end - start + 1));
+            c.reply().bulk(v, (int) start, (int) (end - start + 1));
         }
     }
 
@@ -307,18 +307,18 @@ public final class StringFamily {
         }
         long offset = off;
         if (offset < 0) {
-            c.reply.error(Errors.OFFSET);
+            c.reply().error(Errors.OFFSET);
             return;
         }
         byte[] key = c.arg(1);
         byte[] value = c.arg(3);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
         if (e == null) {
             if (value.length == 0) {
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             if (!checkStringLength(c, offset, value.length)) {
@@ -326,14 +326,14 @@ public final class StringFamily {
             }
             byte[] v = new byte[(int) offset + value.length];
             System.arraycopy(value, 0, v, (int) offset, value.length);
-            c.ks.add(key, ValueType.STRING, v, Encoding.RAW);
-            c.ks.notify(Notify.STRING, "setrange", key);
-            c.reply.integer(v.length);
+            c.ks().add(key, ValueType.STRING, v, Encoding.RAW);
+            c.ks().notify(Notify.STRING, "setrange", key);
+            c.reply().integer(v.length);
             return;
         }
         byte[] old = e.bytes();
         if (value.length == 0) {
-            c.reply.integer(old.length);
+            c.reply().integer(old.length);
             return;
         }
         if (!checkStringLength(c, offset, value.length)) {
@@ -341,9 +341,9 @@ public final class StringFamily {
         }
         byte[] v = Arrays.copyOf(old, (int) Math.max(old.length, offset + value.length));
         System.arraycopy(value, 0, v, (int) offset, value.length);
-        c.ks.replace(e, ValueType.STRING, v, Encoding.RAW);
-        c.ks.notify(Notify.STRING, "setrange", key);
-        c.reply.integer(v.length);
+        c.ks().replace(e, ValueType.STRING, v, Encoding.RAW);
+        c.ks().notify(Notify.STRING, "setrange", key);
+        c.reply().integer(v.length);
     }
 
     private static void incrByArg(Call c, boolean negate) {
@@ -353,7 +353,7 @@ public final class StringFamily {
         }
         if (negate) {
             if (by == Long.MIN_VALUE) {
-                c.reply.error("ERR decrement would overflow");
+                c.reply().error("ERR decrement would overflow");
                 return;
             }
             by = -by;
@@ -363,7 +363,7 @@ public final class StringFamily {
 
     static void incrBy(Call c, long by) {
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
@@ -371,30 +371,30 @@ public final class StringFamily {
         if (e != null) {
             Long v = Bytes.parseLongStrict(e.bytes());
             if (v == null) {
-                c.reply.error(Errors.NOT_INTEGER);
+                c.reply().error(Errors.NOT_INTEGER);
                 return;
             }
             current = v;
         }
         if ((by < 0 && current < 0 && by < Long.MIN_VALUE - current)
             || (by > 0 && current > 0 && by > Long.MAX_VALUE - current)) {
-            c.reply.error(Errors.OVERFLOW);
+            c.reply().error(Errors.OVERFLOW);
             return;
         }
         long result = current + by;
         byte[] value = Bytes.fromLong(result);
         if (e == null) {
-            c.ks.add(key, ValueType.STRING, value, Encoding.INT);
+            c.ks().add(key, ValueType.STRING, value, Encoding.INT);
         } else {
-            c.ks.replace(e, ValueType.STRING, value, Encoding.INT);
+            c.ks().replace(e, ValueType.STRING, value, Encoding.INT);
         }
-        c.ks.notify(Notify.STRING, "incrby", key);
-        c.reply.integer(result);
+        c.ks().notify(Notify.STRING, "incrby", key);
+        c.reply().integer(result);
     }
 
     static void incrbyfloat(Call c) {
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.STRING)) {
             return;
         }
@@ -402,39 +402,39 @@ public final class StringFamily {
         if (e != null) {
             current = Numbers.parseLongDouble(e.bytes());
             if (current == null) {
-                c.reply.error(Errors.NOT_FLOAT);
+                c.reply().error(Errors.NOT_FLOAT);
                 return;
             }
         }
         Numbers.LongDouble incr = Numbers.parseLongDouble(c.arg(2));
         if (incr == null) {
-            c.reply.error(Errors.NOT_FLOAT);
+            c.reply().error(Errors.NOT_FLOAT);
             return;
         }
         Numbers.LongDouble sum = Numbers.add(current, incr);
         if (sum == null || sum.isInfinite()) {
-            c.reply.error("ERR increment would produce NaN or Infinity");
+            c.reply().error("ERR increment would produce NaN or Infinity");
             return;
         }
         byte[] value = Numbers.formatHuman(sum);
         // createStringObject: embstr when short, never int
         Encoding enc = value.length <= Encoding.EMBSTR_LIMIT ? Encoding.EMBSTR : Encoding.RAW;
         if (e == null) {
-            c.ks.add(key, ValueType.STRING, value, enc);
+            c.ks().add(key, ValueType.STRING, value, enc);
         } else {
-            c.ks.replace(e, ValueType.STRING, value, enc);
+            c.ks().replace(e, ValueType.STRING, value, enc);
         }
-        c.ks.notify(Notify.STRING, "incrbyfloat", key);
+        c.ks().notify(Notify.STRING, "incrbyfloat", key);
         // the result, not the increment: float formatting must not differ between master and replica
         Propagated.as(c, Propagated.SET, key, value, Propagated.KEEPTTL);
-        c.reply.bulk(value);
+        c.reply().bulk(value);
     }
 
     static void lcs(Call c) {
-        Entry ea = c.ks.read(c.arg(1));
-        Entry eb = c.ks.read(c.arg(2));
+        Entry ea = c.ks().read(c.arg(1));
+        Entry eb = c.ks().read(c.arg(2));
         if ((ea != null && ea.type() != ValueType.STRING) || (eb != null && eb.type() != ValueType.STRING)) {
-            c.reply.error("ERR The specified keys must contain string values");
+            c.reply().error("ERR The specified keys must contain string values");
             return;
         }
         byte[] a = ea == null ? Bytes.EMPTY : ea.bytes();
@@ -459,19 +459,19 @@ public final class StringFamily {
                 minMatchLen = Math.max(0, v);
                 j++;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
         if (getIdx && getLen) {
-            c.reply.error("ERR If you want both the length and indexes, please just use IDX.");
+            c.reply().error("ERR If you want both the length and indexes, please just use IDX.");
             return;
         }
         int alen = a.length;
         int blen = b.length;
         long cells = (long) (alen + 1) * (blen + 1);
         if (cells * 4 > c.server.config().getLong("proto-max-bulk-len")) {
-            c.reply.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+            c.reply().error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
             return;
         }
         int[] lcs;
@@ -481,7 +481,7 @@ public final class StringFamily {
             }
             lcs = new int[(int) cells];
         } catch (OutOfMemoryError oom) {
-            c.reply.error("ERR Insufficient memory, failed allocating transient memory for LCS");
+            c.reply().error("ERR Insufficient memory, failed allocating transient memory for LCS");
             return;
         }
         int w = blen + 1;
@@ -502,7 +502,7 @@ public final class StringFamily {
         int total = lcs[alen * w + blen];
         boolean computeLcs = getIdx || !getLen;
         if (!computeLcs) {
-            c.reply.integer(total);
+            c.reply().integer(total);
             return;
         }
         byte[] result = new byte[total];
@@ -557,26 +557,26 @@ public final class StringFamily {
             }
         }
         if (!getIdx) {
-            c.reply.bulk(result);
+            c.reply().bulk(result);
             return;
         }
-        c.reply.map(2);
-        c.reply.bulk(MATCHES);
-        c.reply.array(ranges.size());
+        c.reply().map(2);
+        c.reply().bulk(MATCHES);
+        c.reply().array(ranges.size());
         for (long[] r : ranges) {
-            c.reply.array(withMatchLen ? 3 : 2);
-            c.reply.array(2);
-            c.reply.integer(r[0]);
-            c.reply.integer(r[1]);
-            c.reply.array(2);
-            c.reply.integer(r[2]);
-            c.reply.integer(r[3]);
+            c.reply().array(withMatchLen ? 3 : 2);
+            c.reply().array(2);
+            c.reply().integer(r[0]);
+            c.reply().integer(r[1]);
+            c.reply().array(2);
+            c.reply().integer(r[2]);
+            c.reply().integer(r[3]);
             if (withMatchLen) {
-                c.reply.integer(r[4]);
+                c.reply().integer(r[4]);
             }
         }
-        c.reply.bulk(LEN);
-        c.reply.integer(total);
+        c.reply().bulk(LEN);
+        c.reply().integer(total);
     }
 
     private static final byte[] MATCHES = Bytes.of("matches");

@@ -83,7 +83,7 @@ public final class ZSetFamily {
 
     /** addReplyDouble: "%.17g" ("inf"/"-inf"), a bulk string in RESP2 and a double in RESP3. */
     static void dbl(Call c, double d) {
-        c.reply.dbl(d, Bytes.of(Numbers.g17(d)));
+        c.reply().dbl(d, Bytes.of(Numbers.g17(d)));
     }
 
     /** The sorted set at key for reading: null after replying {@code missing} (or WRONGTYPE). */
@@ -94,16 +94,16 @@ public final class ZSetFamily {
     /** An in-place change reported as {@code event} (none if null); an emptied set's key is deleted ("del"). */
     private static void changed(Call c, Entry e, ZSetValue z, long before, String event) {
         e.encoding(z.encoding());
-        c.ks.modified(e, z.memory() - before);
+        c.ks().modified(e, z.memory() - before);
         if (event != null) {
-            c.ks.notify(Notify.ZSET, event, e.key);
+            c.ks().notify(Notify.ZSET, event, e.key);
         }
         FamilyUtil.deleteIfEmpty(c, e.key, z.size() == 0);
     }
 
     static void store(Call c, byte[] key, ZSetValue z, String event) {
         FamilyUtil.setKey(c, key, ValueType.ZSET, z, z.encoding());
-        c.ks.notify(Notify.ZSET, event, key);
+        c.ks().notify(Notify.ZSET, event, key);
     }
 
     // ---------------------------------------------------------------- ranges
@@ -235,20 +235,20 @@ public final class ZSetFamily {
         }
         int elements = c.argc() - scoreIdx;
         if (elements % 2 != 0 || elements == 0) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         elements /= 2;
         if (nx && xx) {
-            c.reply.error("ERR XX and NX options at the same time are not compatible");
+            c.reply().error("ERR XX and NX options at the same time are not compatible");
             return;
         }
         if ((gt && nx) || (lt && nx) || (gt && lt)) {
-            c.reply.error("ERR GT, LT, and/or NX options at the same time are not compatible");
+            c.reply().error("ERR GT, LT, and/or NX options at the same time are not compatible");
             return;
         }
         if (incr && elements > 1) {
-            c.reply.error("ERR INCR option supports a single increment-element pair");
+            c.reply().error("ERR INCR option supports a single increment-element pair");
             return;
         }
         double[] scores = new double[elements];
@@ -260,7 +260,7 @@ public final class ZSetFamily {
             scores[j] = d;
         }
         byte[] key = c.arg(1);
-        Entry e = c.ks.write(key);
+        Entry e = c.ks().write(key);
         if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
@@ -271,9 +271,9 @@ public final class ZSetFamily {
         if (e == null) {
             if (xx) {
                 if (incr) {
-                    c.reply.nil();
+                    c.reply().nil();
                 } else {
-                    c.reply.integer(0);
+                    c.reply().integer(0);
                 }
                 return;
             }
@@ -322,24 +322,24 @@ public final class ZSetFamily {
         }
         if (e == null) {
             if (z.size() > 0) {
-                c.ks.add(key, ValueType.ZSET, z, z.encoding());
-                c.ks.notify(Notify.ZSET, incr ? "zincr" : "zadd", key);
+                c.ks().add(key, ValueType.ZSET, z, z.encoding());
+                c.ks().notify(Notify.ZSET, incr ? "zincr" : "zadd", key);
             }
         } else if (added + updated > 0) {
             changed(c, e, z, before, incr ? "zincr" : "zadd");
         }
         if (error != null) {
-            c.reply.error(error);
+            c.reply().error(error);
             return;
         }
         if (incr) {
             if (processed > 0) {
                 dbl(c, score);
             } else {
-                c.reply.nil();
+                c.reply().nil();
             }
         } else {
-            c.reply.integer(ch ? added + updated : added);
+            c.reply().integer(ch ? added + updated : added);
         }
     }
 
@@ -364,13 +364,13 @@ public final class ZSetFamily {
         if (deleted > 0) {
             changed(c, e, z, before, "zrem");
         }
-        c.reply.integer(deleted);
+        c.reply().integer(deleted);
     }
 
     static void zcard(Call c) {
         ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
         if (z != null) {
-            c.reply.integer(z.size());
+            c.reply().integer(z.size());
         }
     }
 
@@ -381,23 +381,23 @@ public final class ZSetFamily {
         }
         double s = z.score(c.arg(2));
         if (Double.isNaN(s)) {
-            c.reply.nil();
+            c.reply().nil();
         } else {
             dbl(c, s);
         }
     }
 
     static void zmscore(Call c) {
-        Entry e = c.ks.read(c.arg(1));
+        Entry e = c.ks().read(c.arg(1));
         if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
         ZSetValue z = Lookup.value(e);
-        c.reply.array(c.argc() - 2);
+        c.reply().array(c.argc() - 2);
         for (int i = 2; i < c.argc(); i++) {
             double s = z == null ? Double.NaN : z.score(c.arg(i));
             if (Double.isNaN(s)) {
-                c.reply.nil();
+                c.reply().nil();
             } else {
                 dbl(c, s);
             }
@@ -411,33 +411,33 @@ public final class ZSetFamily {
         }
         long r = z.rank(c.arg(2));
         if (r < 0) {
-            c.reply.nil();
+            c.reply().nil();
             return;
         }
-        c.reply.integer(reverse ? z.size() - 1 - r : r);
+        c.reply().integer(reverse ? z.size() - 1 - r : r);
     }
 
     static void zcount(Call c) {
         ScoreRange range = ScoreRange.parse(c.arg(2), c.arg(3));
         if (range == null) {
-            c.reply.error(MINMAX_FLOAT);
+            c.reply().error(MINMAX_FLOAT);
             return;
         }
         ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
         if (z != null) {
-            c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
+            c.reply().integer(Math.max(0, range.hi(z) - range.lo(z)));
         }
     }
 
     static void zlexcount(Call c) {
         LexRange range = LexRange.parse(c.arg(2), c.arg(3));
         if (range == null) {
-            c.reply.error(MINMAX_LEX);
+            c.reply().error(MINMAX_LEX);
             return;
         }
         ZSetValue z = readZset(c, c.arg(1), Lookup.ZERO);
         if (z != null) {
-            c.reply.integer(Math.max(0, range.hi(z) - range.lo(z)));
+            c.reply().integer(Math.max(0, range.hi(z) - range.lo(z)));
         }
     }
 
@@ -489,7 +489,7 @@ public final class ZSetFamily {
             } else if (rangeType == RangeBy.AUTO && c.argIs(j, "byscore")) {
                 rangeType = RangeBy.SCORE;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -500,11 +500,11 @@ public final class ZSetFamily {
             rangeType = RangeBy.RANK;
         }
         if (limit != -1 && rangeType == RangeBy.RANK) {
-            c.reply.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+            c.reply().error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
             return;
         }
         if (withScores && rangeType == RangeBy.LEX) {
-            c.reply.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+            c.reply().error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
             return;
         }
         boolean reverse = direction == Direction.REVERSE;
@@ -533,19 +533,19 @@ public final class ZSetFamily {
             case SCORE -> {
                 sr = ScoreRange.parse(c.arg(minIdx), c.arg(maxIdx));
                 if (sr == null) {
-                    c.reply.error(MINMAX_FLOAT);
+                    c.reply().error(MINMAX_FLOAT);
                     return;
                 }
             }
             default -> {
                 lr = LexRange.parse(c.arg(minIdx), c.arg(maxIdx));
                 if (lr == null) {
-                    c.reply.error(MINMAX_LEX);
+                    c.reply().error(MINMAX_LEX);
                     return;
                 }
             }
         }
-        Entry e = c.ks.read(key);
+        Entry e = c.ks().read(key);
         if (Lookup.wrongType(c, e, ValueType.ZSET)) {
             return;
         }
@@ -553,9 +553,9 @@ public final class ZSetFamily {
         if (e == null) {
             if (store) {
                 FamilyUtil.deleteTarget(c, dst);
-                c.reply.integer(0);
+                c.reply().integer(0);
             } else {
-                c.reply.array(0);
+                c.reply().array(0);
             }
             return;
         }
@@ -572,7 +572,7 @@ public final class ZSetFamily {
             long n = span.length();
             if (n == 0) {
                 FamilyUtil.deleteTarget(c, dst);
-                c.reply.integer(0);
+                c.reply().integer(0);
                 return;
             }
             long maxEntries = maxEntries(c);
@@ -580,7 +580,7 @@ public final class ZSetFamily {
             ZSetValue d = n <= maxEntries ? ZSetValue.listpack((int) n) : ZSetValue.skiplist((int) n);
             z.range(span.from, span.to, span.reverse, (m, s) -> d.put(m, s, maxEntries, maxValue));
             store(c, dst, d, "zrangestore");
-            c.reply.integer(d.size());
+            c.reply().integer(d.size());
             return;
         }
         emitRange(c, z, span, withScores);
@@ -588,13 +588,13 @@ public final class ZSetFamily {
 
     private static void emitRange(Call c, ZSetValue z, Span span, boolean withScores) {
         long n = span.length();
-        boolean nested = withScores && c.reply.resp3();
-        c.reply.array((int) (withScores && !nested ? n * 2 : n));
+        boolean nested = withScores && c.reply().resp3();
+        c.reply().array((int) (withScores && !nested ? n * 2 : n));
         z.range(span.from, span.to, span.reverse, (m, s) -> {
             if (nested) {
-                c.reply.array(2);
+                c.reply().array(2);
             }
-            c.reply.bulk(m);
+            c.reply().bulk(m);
             if (withScores) {
                 dbl(c, s);
             }
@@ -663,13 +663,13 @@ public final class ZSetFamily {
         } else if (type == RangeBy.SCORE) {
             sr = ScoreRange.parse(c.arg(2), c.arg(3));
             if (sr == null) {
-                c.reply.error(MINMAX_FLOAT);
+                c.reply().error(MINMAX_FLOAT);
                 return;
             }
         } else {
             lr = LexRange.parse(c.arg(2), c.arg(3));
             if (lr == null) {
-                c.reply.error(MINMAX_LEX);
+                c.reply().error(MINMAX_LEX);
                 return;
             }
         }
@@ -689,21 +689,21 @@ public final class ZSetFamily {
             to = (sr != null ? sr.hi(z) : lr.hi(z)) - 1;
         }
         if (to < from) {
-            c.reply.integer(0);
+            c.reply().integer(0);
             return;
         }
         long before = z.memory();
         long removed = z.removeRange(from, to);
         changed(c, e, z, before, removed == 0 ? null
             : type == RangeBy.RANK ? "zremrangebyrank" : type == RangeBy.SCORE ? "zremrangebyscore" : "zremrangebylex");
-        c.reply.integer(removed);
+        c.reply().integer(removed);
     }
 
     // ---------------------------------------------------------------- pops
 
     static void zpopMinMax(Call c, boolean max) {
         if (c.argc() > 3) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         long count = -1;
@@ -714,7 +714,7 @@ public final class ZSetFamily {
             }
             count = l;
         }
-        boolean nested = c.reply.resp3() && count != -1;
+        boolean nested = c.reply().resp3() && count != -1;
         genericPop(c, 1, 1, max, false, count, nested, false);
     }
 
@@ -729,7 +729,7 @@ public final class ZSetFamily {
                            boolean nilWhenEmpty) {
         Entry e = null;
         for (byte[] key : keys) {
-            Entry x = c.ks.write(key);
+            Entry x = c.ks().write(key);
             if (x == null) {
                 continue;
             }
@@ -741,14 +741,14 @@ public final class ZSetFamily {
         }
         if (e == null) {
             if (nilWhenEmpty) {
-                c.reply.nilArray();
+                c.reply().nilArray();
             } else {
-                c.reply.array(0);
+                c.reply().array(0);
             }
             return;
         }
         if (count == 0) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
         if (count == -1) {
@@ -764,16 +764,16 @@ public final class ZSetFamily {
             Propagated.as(c, max ? Propagated.ZPOPMAX : Propagated.ZPOPMIN, e.key);
         }
         if (!nested && !emitKey) {
-            c.reply.array((int) (n * 2));
+            c.reply().array((int) (n * 2));
         } else if (nested && !emitKey) {
-            c.reply.array((int) n);
+            c.reply().array((int) n);
         } else if (!nested) {
-            c.reply.array((int) (n * 2 + 1));
-            c.reply.bulk(e.key);
+            c.reply().array((int) (n * 2 + 1));
+            c.reply().bulk(e.key);
         } else {
-            c.reply.array(2);
-            c.reply.bulk(e.key);
-            c.reply.array((int) n);
+            c.reply().array(2);
+            c.reply().bulk(e.key);
+            c.reply().array((int) n);
         }
         long before = z.memory();
         long size = z.size();
@@ -781,9 +781,9 @@ public final class ZSetFamily {
         long to = max ? size - 1 : n - 1;
         z.range(from, to, max, (m, s) -> {
             if (nested) {
-                c.reply.array(2);
+                c.reply().array(2);
             }
-            c.reply.bulk(m);
+            c.reply().bulk(m);
             dbl(c, s);
         });
         z.removeRange(from, to);
@@ -808,7 +808,7 @@ public final class ZSetFamily {
         if (c.argIs(i, "max")) {
             return End.MAX;
         }
-        c.reply.error(Errors.SYNTAX);
+        c.reply().error(Errors.SYNTAX);
         return null;
     }
 
@@ -821,17 +821,17 @@ public final class ZSetFamily {
                 return;
             }
             if (l == Long.MIN_VALUE) {
-                c.reply.error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+                c.reply().error("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
                 return;
             }
             boolean withScores = false;
             if (c.argc() > 4 || (c.argc() == 4 && !c.argIs(3, "withscores"))) {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             } else if (c.argc() == 4) {
                 withScores = true;
                 if (l < -Long.MAX_VALUE / 2 || l > Long.MAX_VALUE / 2) {
-                    c.reply.error("ERR value is out of range");
+                    c.reply().error("ERR value is out of range");
                     return;
                 }
             }
@@ -842,7 +842,7 @@ public final class ZSetFamily {
         if (z == null) {
             return;
         }
-        c.reply.bulk(z.memberAt(ThreadLocalRandom.current().nextInt(z.size())));
+        c.reply().bulk(z.memberAt(ThreadLocalRandom.current().nextInt(z.size())));
     }
 
     private static void zrandmemberCount(Call c, long l, boolean withScores) {
@@ -853,17 +853,17 @@ public final class ZSetFamily {
             return;
         }
         if (count == 0) {
-            c.reply.array(0);
+            c.reply().array(0);
             return;
         }
         int size = z.size();
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        boolean nested = withScores && c.reply.resp3();
+        boolean nested = withScores && c.reply().resp3();
         if (!uniq || count == 1) {
             if (FamilyUtil.tooManyRandomPicks(c, count, withScores)) {
                 return;
             }
-            c.reply.array((int) (withScores && !nested ? count * 2 : count));
+            c.reply().array((int) (withScores && !nested ? count * 2 : count));
             for (long i = 0; i < count; i++) {
                 int r = rnd.nextInt(size);
                 emitPair(c, z.memberAt(r), z.scoreAt(r), withScores, nested);
@@ -871,12 +871,12 @@ public final class ZSetFamily {
             return;
         }
         if (count >= size) {
-            c.reply.array(withScores && !nested ? size * 2 : size);
+            c.reply().array(withScores && !nested ? size * 2 : size);
             // Redis walks the whole set from the highest score down here
             z.range(0, size - 1, true, (m, s) -> emitPair(c, m, s, withScores, nested));
             return;
         }
-        c.reply.array((int) (withScores && !nested ? count * 2 : count));
+        c.reply().array((int) (withScores && !nested ? count * 2 : count));
         if (count * 3 < size) {
             // few of many: sample distinct ranks
             java.util.HashSet<Integer> picked = new java.util.HashSet<>();
@@ -903,9 +903,9 @@ public final class ZSetFamily {
 
     private static void emitPair(Call c, byte[] m, double s, boolean withScores, boolean nested) {
         if (nested) {
-            c.reply.array(2);
+            c.reply().array(2);
         }
-        c.reply.bulk(m);
+        c.reply().bulk(m);
         if (withScores) {
             dbl(c, s);
         }
@@ -976,18 +976,18 @@ public final class ZSetFamily {
             return;
         }
         if (setnumL < 1) {
-            c.reply.error("ERR at least 1 input key is needed for '" + c.command.name() + "' command");
+            c.reply().error("ERR at least 1 input key is needed for '" + c.command.name() + "' command");
             return;
         }
         if (setnumL > c.argc() - (numkeysIdx + 1)) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         int setnum = setnumL.intValue();
         Src[] src = new Src[setnum];
         int j = numkeysIdx + 1;
         for (int i = 0; i < setnum; i++, j++) {
-            Entry e = c.ks.read(c.arg(j));
+            Entry e = c.ks().read(c.arg(j));
             src[i] = new Src();
             if (Lookup.wrongType(c, e, SET_OP_INPUTS)) {
                 return;
@@ -1007,7 +1007,7 @@ public final class ZSetFamily {
                 for (int i = 0; i < setnum; i++, j++, remaining--) {
                     Double w = FloatParse.string2d(c.arg(j));
                     if (w == null) {
-                        c.reply.error("ERR weight value is not a float");
+                        c.reply().error("ERR weight value is not a float");
                         return;
                     }
                     src[i].weight = w;
@@ -1022,7 +1022,7 @@ public final class ZSetFamily {
                 } else if (c.argIs(j, "max")) {
                     agg = Aggregate.MAX;
                 } else {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
                 j++;
@@ -1042,7 +1042,7 @@ public final class ZSetFamily {
                 j++;
                 remaining--;
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
                 return;
             }
         }
@@ -1144,13 +1144,13 @@ public final class ZSetFamily {
                     dst.maybeToListpack(maxEntries(c), maxValue(c));
                 }
                 store(c, dstKey, dst, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore");
-                c.reply.integer(dst.size());
+                c.reply().integer(dst.size());
             } else {
                 FamilyUtil.deleteTarget(c, dstKey);
-                c.reply.integer(0);
+                c.reply().integer(0);
             }
         } else if (cardOnly) {
-            c.reply.integer(card);
+            c.reply().integer(card);
         } else {
             emitRange(c, dst, new Span(0, dst.size() - 1, false), withScores);
         }
@@ -1161,7 +1161,7 @@ public final class ZSetFamily {
     static void zscan(Call c) {
         Long cursor = KeyFamily.Scan.parseCursor(c.arg(2));
         if (cursor == null) {
-            c.reply.error("ERR invalid cursor");
+            c.reply().error("ERR invalid cursor");
             return;
         }
         ZSetValue z = readZset(c, c.arg(1), Lookup.EMPTY_SCAN);
@@ -1192,11 +1192,11 @@ public final class ZSetFamily {
             out.clear();
             out.addAll(kept);
         }
-        c.reply.array(2);
-        c.reply.bulk(Long.toUnsignedString(cur));
-        c.reply.array(out.size());
+        c.reply().array(2);
+        c.reply().bulk(Long.toUnsignedString(cur));
+        c.reply().array(out.size());
         for (byte[] m : out) {
-            c.reply.bulk(m);
+            c.reply().bulk(m);
         }
     }
 }

@@ -141,8 +141,8 @@ public final class McCommands {
         McRequest r = request(call);
         // memcached's items are no Redis data: nothing of theirs goes to the effects feed
         call.preventPropagation();
-        ShardKeyspace ks = (ShardKeyspace) call.ks;
-        ByteBuf out = call.reply.buffer();
+        ShardKeyspace ks = (ShardKeyspace) call.ks();
+        ByteBuf out = call.reply().buffer();
         int mark = out.writerIndex();
         try {
             ctx.beforeRequest(r.keys != null ? r.keys[0] : r.key);
@@ -159,7 +159,7 @@ public final class McCommands {
 
     private void version(Call call) {
         McRequest r = request(call);
-        ByteBuf out = call.reply.buffer();
+        ByteBuf out = call.reply().buffer();
         if (r.proto == McRequest.Proto.BINARY) {
             McOps.binHeader(out, r.opcode, 0, 0, 0, McContext.VERSION.length(), r.opaque, 0);
             McOps.writeAscii(out, McContext.VERSION);
@@ -170,22 +170,22 @@ public final class McCommands {
 
     private void noop(Call call) {
         McRequest r = request(call);
-        McOps.binHeader(call.reply.buffer(), r.opcode, 0, 0, 0, 0, r.opaque, 0);
+        McOps.binHeader(call.reply().buffer(), r.opcode, 0, 0, 0, 0, r.opaque, 0);
     }
 
     private void verbosity(Call call) {
         McRequest r = request(call);
         ctx.verbosity = (int) r.delta;
-        McOps.text(call.reply.buffer(), r, "OK\r\n");
+        McOps.text(call.reply().buffer(), r, "OK\r\n");
     }
 
     private void mn(Call call) {
-        McOps.writeAscii(call.reply.buffer(), "MN\r\n");
+        McOps.writeAscii(call.reply().buffer(), "MN\r\n");
     }
 
     private void stats(Call call) {
         McRequest r = request(call);
-        ByteBuf out = call.reply.buffer();
+        ByteBuf out = call.reply().buffer();
         int mark = out.writerIndex();
         try {
             McStats.local(ctx, r, out);
@@ -220,7 +220,7 @@ public final class McCommands {
         @Override
         public void reply(Call call, List<Object> parts) {
             McRequest r = request(call);
-            ByteBuf out = call.reply.buffer();
+            ByteBuf out = call.reply().buffer();
             int mark = out.writerIndex();
             Throwable failed = null;
             for (Object p : parts) {

@@ -13,7 +13,7 @@ package io.ferrite.engine.command;
 public interface Blockable {
     /**
      * Tries to serve the waiting call from {@code key}, which may now hold data: {@code call.ks()}
-     * holds the key (and {@link #alsoTouches} keys), {@code call.reply} is the waiting client's
+     * holds the key (and {@link #alsoTouches} keys), {@code call.reply()} is the waiting client's
      * reply. Returns true when it replied (served, or an error such as WRONGTYPE on BLMOVE's
      * destination): the client is unblocked. Returns false, having replied nothing, to keep
      * waiting (the key holds another type, or nothing this command wants).
@@ -22,7 +22,7 @@ public interface Blockable {
 
     /** The reply when the timeout passes or CLIENT UNBLOCK ... TIMEOUT: a null array, as Redis replies for lists, sorted sets and streams. */
     default void timedOut(Call call) {
-        call.reply.nilArray();
+        call.reply().nilArray();
     }
 
     /** Keys besides the ready one that {@link #serve} reads or writes (BLMOVE's destination): they are gathered with it, from any shard. */

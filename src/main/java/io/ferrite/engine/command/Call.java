@@ -16,10 +16,10 @@ public final class Call {
     public final Client client;
     /** The server running the call, as handlers may see it. */
     public final Host server;
-    public Reply reply;
+    private Reply reply;
     /** What a whole-keyspace command's {@code before} hands to its parts on the shards (RESET: the subscriptions it drops). */
     private Object shared;
-    public Keyspace ks;
+    private Keyspace ks;
     /** A protocol's own decoded request (memcached's), which its table's handlers read instead of {@link #args}. */
     private Object request;
     /** A tracking client's read-only command whose keys its shard remembers for invalidation (client-side caching). */
@@ -50,6 +50,20 @@ public final class Call {
 
     public Keyspace ks() {
         return ks;
+    }
+
+    /** Where the call runs: a shard's own keyspace, or entries gathered from several (set by the engine). */
+    public void ks(Keyspace keyspace) {
+        ks = keyspace;
+    }
+
+    public Reply reply() {
+        return reply;
+    }
+
+    /** Where the reply goes (set by the engine before the handler runs). */
+    public void reply(Reply writer) {
+        reply = writer;
     }
 
     @SuppressWarnings("unchecked")

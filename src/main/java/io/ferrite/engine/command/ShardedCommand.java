@@ -50,7 +50,7 @@ public interface ShardedCommand {
 
             @Override
             public void reply(Call call, List<Object> parts) {
-                call.reply.ok();
+                call.reply().ok();
             }
 
             @Override

@@ -45,9 +45,9 @@ public final class TrackingCommands {
         public void reply(Call c, List<Object> parts) {
             ClientTracking.Plan p = c.client.tracking.plan;
             if (p.error() != null) {
-                c.reply.error(p.error());
+                c.reply().error(p.error());
             } else {
-                c.reply.ok();
+                c.reply().ok();
             }
         }
 
@@ -230,24 +230,24 @@ public final class TrackingCommands {
     public static void caching(Call c) {
         ClientTracking t = c.client.tracking;
         if (!t.on) {
-            c.reply.error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+            c.reply().error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
                 + "OPTOUT mode enabled");
         } else if (c.argIs(2, "yes")) {
             if (t.optin) {
                 t.caching = true;
-                c.reply.ok();
+                c.reply().ok();
             } else {
-                c.reply.error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+                c.reply().error("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
             }
         } else if (c.argIs(2, "no")) {
             if (t.optout) {
                 t.caching = true;
-                c.reply.ok();
+                c.reply().ok();
             } else {
-                c.reply.error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+                c.reply().error("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
             }
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
         }
     }
 
@@ -281,20 +281,20 @@ public final class TrackingCommands {
                 flags.add("broken_redirect");
             }
         }
-        c.reply.map(3);
-        c.reply.bulk("flags");
-        c.reply.set(flags.size());
-        flags.forEach(c.reply::bulk);
-        c.reply.bulk("redirect");
-        c.reply.integer(t.on ? t.redirect : -1);
-        c.reply.bulk("prefixes");
-        c.reply.array(t.prefixes.size());
-        t.prefixes.forEach(p -> c.reply.bulk(p.bytes()));
+        c.reply().map(3);
+        c.reply().bulk("flags");
+        c.reply().set(flags.size());
+        flags.forEach(c.reply()::bulk);
+        c.reply().bulk("redirect");
+        c.reply().integer(t.on ? t.redirect : -1);
+        c.reply().bulk("prefixes");
+        c.reply().array(t.prefixes.size());
+        t.prefixes.forEach(p -> c.reply().bulk(p.bytes()));
     }
 
     /** CLIENT GETREDIR: the redirect target, 0 when tracking without one, -1 when not tracking. */
     public static void getRedir(Call c) {
         ClientTracking t = c.client.tracking;
-        c.reply.integer(t.on ? t.redirect : -1);
+        c.reply().integer(t.on ? t.redirect : -1);
     }
 }

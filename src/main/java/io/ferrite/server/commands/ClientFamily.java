@@ -78,33 +78,33 @@ public final class ClientFamily {
     }
 
     public static void register(CommandRegistry r) {
-        r.add("client|id", c -> c.reply.integer(c.client.id));
+        r.add("client|id", c -> c.reply().integer(c.client.id));
         r.add("client|setname", c -> {
             if (setName(c, c.arg(2))) {
-                c.reply.ok();
+                c.reply().ok();
             }
         });
         r.add("client|getname", c -> {
             String n = c.client.name();
             if (n.isEmpty()) {
-                c.reply.nil();
+                c.reply().nil();
             } else {
-                c.reply.bulk(n);
+                c.reply().bulk(n);
             }
         });
         r.add("client|list", ClientFamily::list);
-        r.add("client|info", c -> c.reply.verbatim(info(c, connectionOf(Server.of(c), c.client)) + "\n"));
+        r.add("client|info", c -> c.reply().verbatim(info(c, connectionOf(Server.of(c), c.client)) + "\n"));
         r.add("client|kill", ClientFamily::kill);
         r.add("client|reply", ClientFamily::replyMode);
         r.add("client|no-evict", c -> {
             if (c.argIs(2, "on")) {
                 c.client.noEvict(true);
-                c.reply.ok();
+                c.reply().ok();
             } else if (c.argIs(2, "off")) {
                 c.client.noEvict(false);
-                c.reply.ok();
+                c.reply().ok();
             } else {
-                c.reply.error(Errors.SYNTAX);
+                c.reply().error(Errors.SYNTAX);
             }
         });
         r.add("client|getredir", TrackingCommands::getRedir);
@@ -118,7 +118,7 @@ public final class ClientFamily {
     static boolean setName(Call c, byte[] name) {
         for (byte b : name) {
             if (b < '!' || b > '~') {
-                c.reply.error(BAD_NAME);
+                c.reply().error(BAD_NAME);
                 return false;
             }
         }
@@ -163,7 +163,7 @@ public final class ClientFamily {
         if (c.argc() == 4 && c.argIs(2, "type")) {
             type = typeByName(c.argString(3));
             if (type == null) {
-                c.reply.error("ERR Unknown client type '" + c.argString(3) + "'");
+                c.reply().error("ERR Unknown client type '" + c.argString(3) + "'");
                 return;
             }
         } else if (c.argc() > 3 && c.argIs(2, "id")) {
@@ -171,7 +171,7 @@ public final class ClientFamily {
             for (int j = 3; j < c.argc(); j++) {
                 Long id = Bytes.parseLongStrict(c.arg(j));
                 if (id == null) {
-                    c.reply.error("ERR Invalid client ID");
+                    c.reply().error("ERR Invalid client ID");
                     return;
                 }
                 RespConnection rc = Server.of(c).client(id);
@@ -180,7 +180,7 @@ public final class ClientFamily {
                 }
             }
         } else if (c.argc() != 2) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         if (chosen == null) {
@@ -191,7 +191,7 @@ public final class ClientFamily {
         for (RespConnection rc : chosen) {
             sb.append(info(c, rc)).append('\n');
         }
-        c.reply.verbatim(sb.toString());
+        c.reply().verbatim(sb.toString());
     }
 
     /** One CLIENT LIST line, fields in Redis 7.0's order (catClientInfoString). */
@@ -219,14 +219,14 @@ public final class ClientFamily {
                 if (c.argIs(i, "id") && more) {
                     Long v = Bytes.parseLongStrict(c.arg(i + 1));
                     if (v == null || v < 1) {
-                        c.reply.error("ERR client-id should be greater than 0");
+                        c.reply().error("ERR client-id should be greater than 0");
                         return;
                     }
                     id = v;
                 } else if (c.argIs(i, "type") && more) {
                     type = typeByName(c.argString(i + 1));
                     if (type == null) {
-                        c.reply.error("ERR Unknown client type '" + c.argString(i + 1) + "'");
+                        c.reply().error("ERR Unknown client type '" + c.argString(i + 1) + "'");
                         return;
                     }
                 } else if (c.argIs(i, "addr") && more) {
@@ -235,7 +235,7 @@ public final class ClientFamily {
                     laddr = c.argString(i + 1);
                 } else if (c.argIs(i, "user") && more) {
                     if (!c.argString(i + 1).equals("default")) {
-                        c.reply.error("ERR No such user '" + c.argString(i + 1) + "'");
+                        c.reply().error("ERR No such user '" + c.argString(i + 1) + "'");
                         return;
                     }
                 } else if (c.argIs(i, "skipme") && more) {
@@ -244,16 +244,16 @@ public final class ClientFamily {
                     } else if (c.argIs(i + 1, "no")) {
                         skipme = false;
                     } else {
-                        c.reply.error(Errors.SYNTAX);
+                        c.reply().error(Errors.SYNTAX);
                         return;
                     }
                 } else {
-                    c.reply.error(Errors.SYNTAX);
+                    c.reply().error(Errors.SYNTAX);
                     return;
                 }
             }
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         int killed = 0;
@@ -277,12 +277,12 @@ public final class ClientFamily {
         }
         if (c.argc() == 3) {
             if (killed == 0) {
-                c.reply.error("ERR No such client");
+                c.reply().error("ERR No such client");
             } else {
-                c.reply.ok();
+                c.reply().ok();
             }
         } else {
-            c.reply.integer(killed);
+            c.reply().integer(killed);
         }
         if (closeSelf) {
             c.client.closeAfterReply(true);
@@ -293,7 +293,7 @@ public final class ClientFamily {
         Client cl = c.client;
         if (c.argIs(2, "on")) {
             cl.replyMode(Client.ReplyMode.ON);
-            c.reply.ok();
+            c.reply().ok();
         } else if (c.argIs(2, "off")) {
             cl.replyMode(Client.ReplyMode.OFF);
         } else if (c.argIs(2, "skip")) {
@@ -301,7 +301,7 @@ public final class ClientFamily {
                 cl.replyMode(Client.ReplyMode.SKIP_NEXT);
             }
         } else {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
         }
     }
 }

@@ -82,16 +82,16 @@ public final class ConfigFamily {
                 }
             }
         }
-        c.reply.map(matches.size());
+        c.reply().map(matches.size());
         matches.forEach((k, v) -> {
-            c.reply.bulk(k);
-            c.reply.bulk(v);
+            c.reply().bulk(k);
+            c.reply().bulk(v);
         });
     }
 
     static void set(Call c) {
         if (c.argc() < 4 || c.argc() % 2 != 0) {
-            c.reply.error("ERR wrong number of arguments for 'config|set' command");
+            c.reply().error("ERR wrong number of arguments for 'config|set' command");
             return;
         }
         ServerConfig cfg = Server.of(c).config();
@@ -141,11 +141,11 @@ public final class ConfigFamily {
             values.add(c.argString(i + 1));
         }
         if (unknown != null) {
-            c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");
+            c.reply().error("ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");
             return;
         }
         if (errStr != null) {
-            c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + errArg + "') - " + errStr);
+            c.reply().error("ERR CONFIG SET failed (possibly related to argument '" + errArg + "') - " + errStr);
             return;
         }
         Map<String, String> old = new LinkedHashMap<>();
@@ -157,14 +157,14 @@ public final class ConfigFamily {
             } catch (IllegalArgumentException e) {
                 // all or nothing: put back what was already set
                 old.forEach(cfg::set);
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - " + e.getMessage());
+                c.reply().error("ERR CONFIG SET failed (possibly related to argument '" + names.get(i) + "') - " + e.getMessage());
                 return;
             }
         }
         for (Directive d : targets) {
             apply(Server.of(c), d.name());
         }
-        c.reply.ok();
+        c.reply().ok();
     }
 
     /**
@@ -214,7 +214,7 @@ public final class ConfigFamily {
 
     static void rewrite(Call c) {
         if (Server.of(c).config().file() == null) {
-            c.reply.error("ERR The server is running without a config file");
+            c.reply().error("ERR The server is running without a config file");
             return;
         }
         try {
@@ -222,10 +222,10 @@ public final class ConfigFamily {
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             Log.warning("CONFIG REWRITE failed: " + reason);
-            c.reply.error("ERR Rewriting config file: " + reason);
+            c.reply().error("ERR Rewriting config file: " + reason);
             return;
         }
         Log.notice("CONFIG REWRITE executed with success.");
-        c.reply.ok();
+        c.reply().ok();
     }
 }

@@ -30,7 +30,7 @@ public final class ConnectionFamily {
 
     public static void register(CommandRegistry r) {
         r.add("ping", ConnectionFamily::ping);
-        r.add("echo", c -> c.reply.bulk(c.arg(1)));
+        r.add("echo", c -> c.reply().bulk(c.arg(1)));
         r.add("quit", ConnectionFamily::quit);
         r.add("select", ConnectionFamily::select);
         r.addSharded("reset", new Reset());
@@ -40,36 +40,36 @@ public final class ConnectionFamily {
 
     static void ping(Call c) {
         if (c.argc() > 2) {
-            c.reply.error("ERR wrong number of arguments for 'ping' command");
+            c.reply().error("ERR wrong number of arguments for 'ping' command");
         } else if (c.client.resp() == 2 && c.client.subscriptions.active()) {
             // a RESP2 subscriber gets PING's answer in the shape of a message
-            c.reply.array(2);
-            c.reply.bulk("pong");
-            c.reply.bulk(c.argc() == 2 ? c.arg(1) : Bytes.EMPTY);
+            c.reply().array(2);
+            c.reply().bulk("pong");
+            c.reply().bulk(c.argc() == 2 ? c.arg(1) : Bytes.EMPTY);
         } else if (c.argc() == 2) {
-            c.reply.bulk(c.arg(1));
+            c.reply().bulk(c.arg(1));
         } else {
-            c.reply.simple("PONG");
+            c.reply().simple("PONG");
         }
     }
 
     static void quit(Call c) {
-        c.reply.ok();
+        c.reply().ok();
         c.client.closeAfterReply(true);
     }
 
     static void select(Call c) {
         Long db = Bytes.parseLongStrict(c.arg(1));
         if (db == null || db > Integer.MAX_VALUE || db < Integer.MIN_VALUE) {
-            c.reply.error(Errors.NOT_INTEGER);
+            c.reply().error(Errors.NOT_INTEGER);
             return;
         }
         if (db < 0 || db >= Server.of(c).config().getInt("databases")) {
-            c.reply.error(Errors.DB_INDEX);
+            c.reply().error(Errors.DB_INDEX);
             return;
         }
         c.client.db(db.intValue());
-        c.reply.ok();
+        c.reply().ok();
     }
 
     /**
@@ -108,7 +108,7 @@ public final class ConnectionFamily {
         Client cl = c.client;
         cl.db(0);
         cl.resp(2);
-        c.reply.protocol(2);
+        c.reply().protocol(2);
         cl.authenticated(!Server.of(c).authRequired());
         cl.name("");
         if (cl.replyMode() != Client.ReplyMode.SKIP) {
@@ -116,7 +116,7 @@ public final class ConnectionFamily {
             cl.replyMode(Client.ReplyMode.ON);
         }
         Server.of(c).observer().monitors().remove(cl);
-        c.reply.simple("RESET");
+        c.reply().simple("RESET");
     }
 
     /** Whether {@code user}/{@code pass} authenticate: only the default user exists; it has no password when requirepass is empty. */
@@ -130,14 +130,14 @@ public final class ConnectionFamily {
 
     static void auth(Call c) {
         if (c.argc() > 3) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         byte[] user;
         byte[] pass;
         if (c.argc() == 2) {
             if (!Server.of(c).authRequired()) {
-                c.reply.error(AUTH_NOPASS);
+                c.reply().error(AUTH_NOPASS);
                 return;
             }
             user = Bytes.of("default");
@@ -148,9 +148,9 @@ public final class ConnectionFamily {
         }
         if (checkPassword(c, user, pass)) {
             c.client.authenticated(true);
-            c.reply.ok();
+            c.reply().ok();
         } else {
-            c.reply.error(WRONGPASS);
+            c.reply().error(WRONGPASS);
         }
     }
 
@@ -160,12 +160,12 @@ public final class ConnectionFamily {
         if (c.argc() >= 2) {
             Long v = Bytes.parseLongStrict(c.arg(next++));
             if (v == null) {
-                c.reply.error("ERR Protocol version is not an integer or out of range");
+                c.reply().error("ERR Protocol version is not an integer or out of range");
                 return;
             }
             ver = v;
             if (ver < 2 || ver > 3) {
-                c.reply.error("NOPROTO unsupported protocol version");
+                c.reply().error("NOPROTO unsupported protocol version");
                 return;
             }
         }
@@ -173,7 +173,7 @@ public final class ConnectionFamily {
             int more = c.argc() - 1 - j;
             if (c.argIs(j, "auth") && more >= 2) {
                 if (!checkPassword(c, c.arg(j + 1), c.arg(j + 2))) {
-                    c.reply.error(WRONGPASS);
+                    c.reply().error(WRONGPASS);
                     return;
                 }
                 c.client.authenticated(true);
@@ -184,32 +184,32 @@ public final class ConnectionFamily {
                 }
                 j++;
             } else {
-                c.reply.error("ERR Syntax error in HELLO option '" + c.argString(j) + "'");
+                c.reply().error("ERR Syntax error in HELLO option '" + c.argString(j) + "'");
                 return;
             }
         }
         if (!c.client.authenticated() && Server.of(c).authRequired()) {
-            c.reply.error(HELLO_NOAUTH);
+            c.reply().error(HELLO_NOAUTH);
             return;
         }
         if (ver != 0) {
             c.client.resp((int) ver);
-            c.reply.protocol((int) ver);
+            c.reply().protocol((int) ver);
         }
-        c.reply.map(7);
-        c.reply.bulk("server");
-        c.reply.bulk("redis");
-        c.reply.bulk("version");
-        c.reply.bulk(Version.REDIS);
-        c.reply.bulk("proto");
-        c.reply.integer(c.client.resp());
-        c.reply.bulk("id");
-        c.reply.integer(c.client.id);
-        c.reply.bulk("mode");
-        c.reply.bulk("standalone");
-        c.reply.bulk("role");
-        c.reply.bulk("master");
-        c.reply.bulk("modules");
-        c.reply.array(0);
+        c.reply().map(7);
+        c.reply().bulk("server");
+        c.reply().bulk("redis");
+        c.reply().bulk("version");
+        c.reply().bulk(Version.REDIS);
+        c.reply().bulk("proto");
+        c.reply().integer(c.client.resp());
+        c.reply().bulk("id");
+        c.reply().integer(c.client.id);
+        c.reply().bulk("mode");
+        c.reply().bulk("standalone");
+        c.reply().bulk("role");
+        c.reply().bulk("master");
+        c.reply().bulk("modules");
+        c.reply().array(0);
     }
 }

@@ -111,30 +111,30 @@ public final class DebugFamily {
                     Thread.currentThread().interrupt();
                 }
             }
-            c.reply.ok();
+            c.reply().ok();
         } else if (c.argIs(1, "object") && c.argc() == 3) {
             object(c);
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
             Server.of(c).activeExpiry(atoi(c.argString(2)) != 0);
-            c.reply.ok();
+            c.reply().ok();
         } else if (c.argIs(1, "stringmatch-test") && c.argc() == 2) {
             stringMatchFuzz();
-            c.reply.simple("Apparently Redis did not crash: test passed");
+            c.reply().simple("Apparently Redis did not crash: test passed");
         } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
             Server.of(c).pauseCron(atoi(c.argString(2)) != 0);
-            c.reply.ok();
+            c.reply().ok();
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);
         } else if (c.argIs(1, "set-skip-checksum-validation") && c.argc() == 3) {
             DumpFamily.skipChecksumValidation(atoi(c.argString(2)) != 0);
-            c.reply.ok();
+            c.reply().ok();
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc() == 3) {
             quicklistPackedThreshold(c);
         } else if (c.argIs(1, "log") && c.argc() == 3) {
             Log.warning("DEBUG LOG: " + c.argString(2));
-            c.reply.ok();
+            c.reply().ok();
         } else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+            c.reply().error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
                 + "'. Try DEBUG HELP.");
         }
     }
@@ -172,65 +172,65 @@ public final class DebugFamily {
             sz = -1;
         }
         if (sz < 0 || !ListValue.setPackedThreshold(sz)) {
-            c.reply.error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+            c.reply().error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
             return;
         }
-        c.reply.ok();
+        c.reply().ok();
     }
 
     /** DEBUG PROTOCOL: one test value of each RESP3 type, downgraded for RESP2 as Redis's addReply* functions do. */
     static void protocol(Call c) {
         String type = c.argString(2).toLowerCase(Locale.ROOT);
         switch (type) {
-            case "string" -> c.reply.bulk("Hello World");
-            case "integer" -> c.reply.integer(12345);
-            case "double" -> c.reply.dbl(3.141, Numbers.g17(3.141)
+            case "string" -> c.reply().bulk("Hello World");
+            case "integer" -> c.reply().integer(12345);
+            case "double" -> c.reply().dbl(3.141, Numbers.g17(3.141)
                 .getBytes(StandardCharsets.US_ASCII));
-            case "bignum" -> c.reply.bignum("1234567999999999999999999999999999999");
-            case "null" -> c.reply.nil();
+            case "bignum" -> c.reply().bignum("1234567999999999999999999999999999999");
+            case "null" -> c.reply().nil();
             case "array", "set" -> {
                 if (type.equals("array")) {
-                    c.reply.array(3);
+                    c.reply().array(3);
                 } else {
-                    c.reply.set(3);
+                    c.reply().set(3);
                 }
                 for (int j = 0; j < 3; j++) {
-                    c.reply.integer(j);
+                    c.reply().integer(j);
                 }
             }
             case "map" -> {
-                c.reply.map(3);
+                c.reply().map(3);
                 for (int j = 0; j < 3; j++) {
-                    c.reply.integer(j);
-                    c.reply.bool(j == 1);
+                    c.reply().integer(j);
+                    c.reply().bool(j == 1);
                 }
             }
             case "attrib" -> {
-                if (c.reply.resp3()) {
-                    c.reply.attribute(1);
-                    c.reply.bulk("key-popularity");
-                    c.reply.array(2);
-                    c.reply.bulk("key:123");
-                    c.reply.integer(90);
+                if (c.reply().resp3()) {
+                    c.reply().attribute(1);
+                    c.reply().bulk("key-popularity");
+                    c.reply().array(2);
+                    c.reply().bulk("key:123");
+                    c.reply().integer(90);
                 }
                 // an attribute is not a reply: a real one follows it
-                c.reply.bulk("Some real reply following the attribute");
+                c.reply().bulk("Some real reply following the attribute");
             }
             case "push" -> {
-                if (!c.reply.resp3()) {
-                    c.reply.error("ERR RESP2 is not supported by this command");
+                if (!c.reply().resp3()) {
+                    c.reply().error("ERR RESP2 is not supported by this command");
                     return;
                 }
-                c.reply.push(2);
-                c.reply.bulk("server-cpu-usage");
-                c.reply.integer(42);
+                c.reply().push(2);
+                c.reply().bulk("server-cpu-usage");
+                c.reply().integer(42);
                 // a push is not the command's reply: a real one follows it
-                c.reply.bulk("Some real reply following the push reply");
+                c.reply().bulk("Some real reply following the push reply");
             }
-            case "verbatim" -> c.reply.verbatim("This is a verbatim\nstring");
-            case "true" -> c.reply.bool(true);
-            case "false" -> c.reply.bool(false);
-            default -> c.reply.error("ERR Wrong protocol type name. Please use one of the following: "
+            case "verbatim" -> c.reply().verbatim("This is a verbatim\nstring");
+            case "true" -> c.reply().bool(true);
+            case "false" -> c.reply().bool(false);
+            default -> c.reply().error("ERR Wrong protocol type name. Please use one of the following: "
                 + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
         }
     }
@@ -324,9 +324,9 @@ public final class DebugFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             if (positive(call, 2) < 0 || (call.argc() == 5 && positive(call, 4) < 0)) {
-                call.reply.error(NOT_POSITIVE);
+                call.reply().error(NOT_POSITIVE);
             } else {
-                call.reply.ok();
+                call.reply().ok();
             }
         }
     }
@@ -413,20 +413,20 @@ public final class DebugFamily {
         public void reply(Call call, List<Object> parts) {
             Options o = options(call.args);
             if (o == null) {
-                call.reply.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+                call.reply().error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
                 return;
             }
             if (parts.contains(LOAD_FAILED)) {
-                call.reply.error(LOAD_FAILED);
+                call.reply().error(LOAD_FAILED);
                 return;
             }
             if (o.save() && !PersistenceFamily.writeParts(call, parts)) {
                 // rdbSave failed: Redis answers its bare shared.err
-                call.reply.error("ERR");
+                call.reply().error("ERR");
                 return;
             }
             Log.warning("DB reloaded by DEBUG RELOAD");
-            call.reply.ok();
+            call.reply().ok();
         }
     }
 
@@ -487,9 +487,9 @@ public final class DebugFamily {
                 }
             }
             if (call.argIs(1, "digest-value")) {
-                call.reply.array(n);
+                call.reply().array(n);
                 for (byte[] v : combined) {
-                    call.reply.simple(Digest.hex(v));
+                    call.reply().simple(Digest.hex(v));
                 }
                 return;
             }
@@ -501,19 +501,19 @@ public final class DebugFamily {
                     Digest.xorInto(dataset, combined[db]);
                 }
             }
-            call.reply.simple(Digest.hex(dataset));
+            call.reply().simple(Digest.hex(dataset));
         }
     }
 
     /** DEBUG OBJECT: the key's object header as Redis prints it; the dispatcher runs it on the key's shard. */
     static void object(Call c) {
-        Entry e = c.ks.peek(c.arg(2));
+        Entry e = c.ks().peek(c.arg(2));
         if (e == null) {
-            c.reply.error("ERR no such key");
+            c.reply().error("ERR no such key");
             return;
         }
         long refcount = e.encoding == Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
-        c.reply.simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value)) + " refcount:" + refcount
+        c.reply().simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value)) + " refcount:" + refcount
             + " encoding:" + e.encoding.redisName() + " serializedlength:" + serializedLength(e)
             + " lru:" + e.lru + " lru_seconds_idle:" + LruClock.idleMillis(e.lru, c.now()) / 1000);
     }

@@ -62,7 +62,7 @@ public final class InfoFamily {
                 default -> wanted.add(s);
             }
         }
-        c.reply.verbatim(text(Server.of(c), wanted));
+        c.reply().verbatim(text(Server.of(c), wanted));
     }
 
     /** The INFO text for the given (lower-case) section names. */

@@ -21,11 +21,11 @@ public final class MonitorFamily {
             RespConnection conn = Server.of(c).client(c.client.id);
             // inside MULTI/EXEC Redis's CLIENT_DENY_BLOCKING refuses it
             if (conn == null || !c.mayBlock()) {
-                c.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+                c.reply().error("ERR MONITOR isn't allowed for DENY BLOCKING client");
                 return;
             }
             Server.of(c).observer().monitors().add(conn);
-            c.reply.ok();
+            c.reply().ok();
         });
     }
 }

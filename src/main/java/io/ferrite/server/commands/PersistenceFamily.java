@@ -24,7 +24,7 @@ public final class PersistenceFamily {
 
     public static void register(CommandRegistry r) {
         r.addSharded("save", new Save());
-        r.add("lastsave", c -> c.reply.integer(Server.of(c).rdb().state().lastSaveSeconds()));
+        r.add("lastsave", c -> c.reply().integer(Server.of(c).rdb().state().lastSaveSeconds()));
     }
 
     /** A shard's keys and its change counter at the moment they were serialised. */
@@ -53,10 +53,10 @@ public final class PersistenceFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             if (writeParts(call, parts)) {
-                call.reply.ok();
+                call.reply().ok();
             } else {
                 // rdbSave failed: Redis answers its bare shared.err, the reason is in the log
-                call.reply.error("ERR");
+                call.reply().error("ERR");
             }
         }
     }

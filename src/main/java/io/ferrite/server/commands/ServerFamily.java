@@ -28,9 +28,9 @@ public final class ServerFamily {
 
     static void time(Call c) {
         Instant now = Instant.now();
-        c.reply.array(2);
-        c.reply.bulkLong(now.getEpochSecond());
-        c.reply.bulkLong(now.getNano() / 1000);
+        c.reply().array(2);
+        c.reply().bulkLong(now.getEpochSecond());
+        c.reply().bulkLong(now.getNano() / 1000);
     }
 
     /** SHUTDOWN's options, once checked. */
@@ -77,11 +77,11 @@ public final class ServerFamily {
     static void shutdown(Call c) {
         Options o = options(c);
         if (o == null) {
-            c.reply.error(Errors.SYNTAX);
+            c.reply().error(Errors.SYNTAX);
             return;
         }
         if (o.abort()) {
-            c.reply.error("ERR No shutdown in progress.");
+            c.reply().error("ERR No shutdown in progress.");
             return;
         }
         exit(c);
@@ -124,7 +124,7 @@ public final class ServerFamily {
         public void reply(Call call, List<Object> parts) {
             Options o = options(call);
             if (o == null) {
-                call.reply.error(Errors.SYNTAX);
+                call.reply().error(Errors.SYNTAX);
                 return;
             }
             if (parts.get(0) != null) {
@@ -133,7 +133,7 @@ public final class ServerFamily {
                     if (!o.force()) {
                         Log.warning("Error trying to save the DB, can't exit.");
                         Log.warning("Errors trying to shut down the server. Check the logs for more information.");
-                        call.reply.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                        call.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
                         return;
                     }
                     Log.warning("Error trying to save the DB. Exit anyway.");

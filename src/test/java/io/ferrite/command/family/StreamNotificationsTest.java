@@ -140,8 +140,8 @@ class StreamNotificationsTest {
         }
         Call call = new Call(cmd, args, null, server);
         var out = Unpooled.buffer();
-        call.reply = new Reply(out, 2, null);
-        call.ks = ks;
+        call.reply(new Reply(out, 2, null));
+        call.ks(ks);
         cmd.handler().execute(call);
         return out.toString(StandardCharsets.UTF_8);
     }
