@@ -30,7 +30,7 @@ class ExporterParityTest {
     static final Set<String> ABSENT_FEATURES = Set.of(
         // RDB and AOF persistence
         "redis_rdb_current_bgsave_duration_sec", "redis_rdb_last_bgsave_duration_sec",
-        "redis_rdb_last_bgsave_status", "redis_rdb_last_cow_size_bytes", "redis_rdb_last_save_timestamp_seconds",
+        "redis_rdb_last_cow_size_bytes",
         "redis_aof_current_rewrite_duration_sec", "redis_aof_last_bgrewrite_status", "redis_aof_last_cow_size_bytes",
         "redis_aof_last_rewrite_duration_sec", "redis_aof_last_write_status", "redis_latest_fork_seconds",
         "redis_module_fork_in_progress", "redis_module_fork_last_cow_size",
