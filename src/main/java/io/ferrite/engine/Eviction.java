@@ -121,6 +121,6 @@ public final class Eviction {
         if (policy == Policy.VOLATILE_TTL) {
             return a.expireAt() < b.expireAt();
         }
-        return LruClock.idleMillis(a.lru, now) > LruClock.idleMillis(b.lru, now);
+        return LruClock.idleMillis(a.lru(), now) > LruClock.idleMillis(b.lru(), now);
     }
 }

@@ -108,7 +108,7 @@ public final class ShardKeyspace implements Keyspace {
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             shard.stats.keyspaceHits++;
-            e.lru = LruClock.at(shard.now);
+            e.lru(LruClock.at(shard.now));
         }
         return e;
     }
@@ -122,7 +122,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry write(byte[] key) {
         Entry e = live(key);
         if (e != null) {
-            e.lru = LruClock.at(shard.now);
+            e.lru(LruClock.at(shard.now));
         }
         return e;
     }
@@ -131,7 +131,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
-        e.lru = LruClock.at(shard.now);
+        e.lru(LruClock.at(shard.now));
         shard.stats.dirty++;
         touched(key);
         notify(Notify.NEW, "new", key);
@@ -157,7 +157,7 @@ public final class ShardKeyspace implements Keyspace {
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
-        e.lru = LruClock.at(shard.now);
+        e.lru(LruClock.at(shard.now));
         shard.stats.dirty++;
         touched(key);
         return e;
@@ -228,7 +228,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Redis's dbGenericDelete and dbOverwrite signal a stream that goes away, for XREADGROUP's waiters. */
     private void signalIfStream(Entry e) {
-        if (e.type == ValueType.STREAM) {
+        if (e.type() == ValueType.STREAM) {
             shard.blocks.signal(index, e.key);
         }
     }

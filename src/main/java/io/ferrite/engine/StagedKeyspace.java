@@ -103,7 +103,7 @@ final class StagedKeyspace implements Keyspace {
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             stats.keyspaceHits++;
-            e.lru = LruClock.at(now);
+            e.lru(LruClock.at(now));
         }
         return e;
     }
@@ -122,10 +122,8 @@ final class StagedKeyspace implements Keyspace {
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         Slot s = slot(key);
         Entry e = Entry.detached(key);
-        e.type = type;
-        e.value = value;
-        e.encoding = encoding;
-        e.lru = LruClock.at(now);
+        e.set(type, value, encoding);
+        e.lru(LruClock.at(now));
         s.entry = e;
         s.changed = true;
         stats.dirty++;
@@ -135,9 +133,7 @@ final class StagedKeyspace implements Keyspace {
 
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
-        e.type = type;
-        e.value = value;
-        e.encoding = encoding;
+        e.set(type, value, encoding);
         slot(e.key).changed = true;
         stats.dirty++;
     }

@@ -16,16 +16,16 @@ public final class Entry {
     Entry next;
 
     /** byte[] for strings; type-specific objects for collections. */
-    public Object value;
-    public ValueType type;
-    public Encoding encoding;
+    private Object value;
+    private ValueType type;
+    private Encoding encoding;
 
     /** Absolute Unix time in milliseconds, or {@link #NO_EXPIRY}. */
     long expireAt = NO_EXPIRY;
     /** Position in the database's {@link ExpireIndex}, so removal is O(1). */
     int expireSlot = -1;
     /** Redis's 24-bit LRU clock in seconds, or the LFU counter and decay time when LFU is on. */
-    public int lru;
+    private int lru;
 
     Entry(byte[] key, int hash) {
         this.key = key;

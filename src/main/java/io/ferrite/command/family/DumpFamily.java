@@ -62,7 +62,7 @@ public final class DumpFamily {
             c.reply().nil();
             return;
         }
-        c.reply().bulk(DumpPayload.create(e.type, e.value, limits(c)));
+        c.reply().bulk(DumpPayload.create(e.type(), e.value(), limits(c)));
     }
 
     /** RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency], checked in Redis's order. */
@@ -164,7 +164,7 @@ public final class DumpFamily {
             if (at < 0) {
                 at += LruClock.MAX;
             }
-            e.lru = (int) (at & LruClock.MAX);
+            e.lru((int) (at & LruClock.MAX));
         }
         c.ks().notify(Notify.GENERIC, "restore", key);
         c.reply().ok();

@@ -221,7 +221,7 @@ public final class McContext {
         long[][] counts = new long[McSlabs.classes() + 1][2];
         reclaims.put(shard.id, counts);
         shard.onMemcachedReclaimed(e -> {
-            McItem it = (McItem) e.value;
+            McItem it = (McItem) e.value();
             long[] c = counts[McSlabs.classOf(McSlabs.itemSize(e.key.length, it))];
             c[RECLAIMED]++;
             if (!it.fetched) {

@@ -45,7 +45,7 @@ public final class McOps {
         if (e == null) {
             return null;
         }
-        McItem it = (McItem) e.value;
+        McItem it = (McItem) e.value();
         long ol = ctx.oldestLive;
         if (ol != 0 && ol <= ks.now() / 1000 && it.time <= ol) {
             ks.delete(key);

@@ -96,7 +96,7 @@ public final class McStats {
         long[] v = new long[4];
         ks.forEachLive(e -> {
             v[0]++;
-            v[1] += ((McItem) e.value).memory() + e.key.length;
+            v[1] += ((McItem) e.value()).memory() + e.key.length;
         });
         for (long[] c : ctx.reclaims(ks.shard())) {
             v[2] += c[McContext.RECLAIMED];
@@ -137,7 +137,7 @@ public final class McStats {
             t[c][UNFETCHED] = reclaims[c][McContext.UNFETCHED];
         }
         ks.forEachLive(e -> {
-            McItem it = (McItem) e.value;
+            McItem it = (McItem) e.value();
             long size = McSlabs.itemSize(e.key.length, it);
             long[] c = t[McSlabs.classOf(size)];
             c[OLDEST] = c[COUNT] == 0 ? it.lastAccess : Math.min(c[OLDEST], it.lastAccess);

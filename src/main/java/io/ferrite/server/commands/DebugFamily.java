@@ -512,10 +512,10 @@ public final class DebugFamily {
             c.reply().error("ERR no such key");
             return;
         }
-        long refcount = e.encoding == Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
-        c.reply().simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value)) + " refcount:" + refcount
-            + " encoding:" + e.encoding.redisName() + " serializedlength:" + serializedLength(e)
-            + " lru:" + e.lru + " lru_seconds_idle:" + LruClock.idleMillis(e.lru, c.now()) / 1000);
+        long refcount = e.encoding() == Encoding.INT && isSharedInteger(e.bytes()) ? Integer.MAX_VALUE : 1;
+        c.reply().simple("Value at:0x" + Long.toHexString(System.identityHashCode(e.value())) + " refcount:" + refcount
+            + " encoding:" + e.encoding().redisName() + " serializedlength:" + serializedLength(e)
+            + " lru:" + e.lru() + " lru_seconds_idle:" + LruClock.idleMillis(e.lru(), c.now()) / 1000);
     }
 
     private static boolean isSharedInteger(byte[] v) {
@@ -529,8 +529,8 @@ public final class DebugFamily {
      * elements' sizes is not tracked, so the estimated memory is shown instead.
      */
     static long serializedLength(Entry e) {
-        if (!(e.value instanceof byte[] b)) {
-            return e.value instanceof MemoryEstimate.Sized s ? s.memory() : 0;
+        if (!(e.value() instanceof byte[] b)) {
+            return e.value() instanceof MemoryEstimate.Sized s ? s.memory() : 0;
         }
         Long n = b.length <= 11 ? Bytes.parseLongStrict(b) : null;
         if (n != null) {

@@ -49,7 +49,7 @@ public final class ShardSerializer {
      */
     private static void writeKey(RdbOutput out, Entry e, Limits limits) {
         RdbOutput value = new RdbOutput(64);
-        ValueWriter.write(value, e.type, e.value, limits);
+        ValueWriter.write(value, e.type(), e.value(), limits);
         byte[] v = value.toByteArray();
         out.writeByte(v[0]);
         out.writeString(e.key);

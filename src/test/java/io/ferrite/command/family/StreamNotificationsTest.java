@@ -63,18 +63,14 @@ class StreamNotificationsTest {
         @Override
         public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
             Entry e = Entry.detached(key);
-            e.type = type;
-            e.value = value;
-            e.encoding = encoding;
+            e.set(type, value, encoding);
             data.put(new BytesKey(0, key), e);
             return e;
         }
 
         @Override
         public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
-            e.type = type;
-            e.value = value;
-            e.encoding = encoding;
+            e.set(type, value, encoding);
         }
 
         @Override
