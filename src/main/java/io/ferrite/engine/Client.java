@@ -152,13 +152,13 @@ public final class Client {
         if (isBlocked()) {
             f.append('b');
         }
-        if (tracking.on) {
+        if (tracking.on()) {
             f.append('t');
         }
-        if (tracking.brokenRedirect) {
+        if (tracking.brokenRedirect()) {
             f.append('R');
         }
-        if (tracking.bcast) {
+        if (tracking.bcast()) {
             f.append('B');
         }
         if (casDirty && !watched.isEmpty()) {

@@ -160,7 +160,7 @@ final class Transactions {
             everywhere |= q.command().kindFor(q.args()) == Command.Kind.ALL_SHARDS || q.command().touchesUndeclaredKeys(q.args());
         }
         // CLIENT CACHING covered the whole transaction; it ends with EXEC
-        client.tracking.caching = false;
+        client.tracking.caching(false);
         for (Client.WatchedKey w : client.watched) {
             all.shardIds.add(w.shard().id);
         }

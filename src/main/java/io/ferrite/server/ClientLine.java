@@ -61,7 +61,7 @@ public final class ClientLine {
             + " events=r"
             + " cmd=" + cl.lastCommand()
             + " user=default"
-            + " redir=" + (cl.tracking.on ? cl.tracking.redirect : -1)
+            + " redir=" + (cl.tracking.on() ? cl.tracking.redirect() : -1)
             + " resp=" + cl.resp();
     }
 

@@ -419,7 +419,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     private void maybeMigrate() {
         Shard to = streakShard;
-        if (!server.connectionsMayMove() || client.subscriptions.active() || client.tracking.on || streak < MIGRATE_AFTER || to == null || to == client.home() || migrating || waiting || closing
+        if (!server.connectionsMayMove() || client.subscriptions.active() || client.tracking.on() || streak < MIGRATE_AFTER || to == null || to == client.home() || migrating || waiting || closing
             || !requests.isEmpty() || (pending != null && pending.isReadable()) || client.inMulti()
             || client.watching() || !channel.isActive() || !outboundEmpty()) {
             return;

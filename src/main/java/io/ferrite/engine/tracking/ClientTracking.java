@@ -8,20 +8,20 @@ import java.util.TreeSet;
  * loop, read by the shards that remember its keys and invalidate them.
  */
 public final class ClientTracking {
-    public volatile boolean on;
-    public volatile boolean bcast;
-    public volatile boolean optin;
-    public volatile boolean optout;
-    public volatile boolean noloop;
+    volatile boolean on;
+    volatile boolean bcast;
+    volatile boolean optin;
+    volatile boolean optout;
+    volatile boolean noloop;
     /** The client invalidations go to instead (REDIRECT); 0 for none. */
-    public volatile long redirect;
-    public volatile boolean brokenRedirect;
+    volatile long redirect;
+    volatile boolean brokenRedirect;
     /** Tracking was ever on: the shards may remember keys for this client. */
     volatile boolean everOn;
     /** The connection has closed: no shard remembers keys for it any more. */
     volatile boolean gone;
     /** CLIENT CACHING yes/no: applies to the commands up to the next one that is not a CLIENT command. */
-    public volatile boolean caching;
+    volatile boolean caching;
     /** BCAST prefixes, in Redis's (sorted) order. */
     public final TreeSet<Prefix> prefixes = new TreeSet<>();
     /** The in-flight CLIENT TRACKING's outcome, decided on the client's loop before the shards change. */
@@ -47,6 +47,28 @@ public final class ClientTracking {
 
     /** What the shards must do for a CLIENT TRACKING call: error, or prefixes to add or drop. */
     record Plan(String error, List<byte[]> addPrefixes, List<byte[]> dropPrefixes) {
+    }
+
+    public boolean on() {
+        return on;
+    }
+
+    public boolean bcast() {
+        return bcast;
+    }
+
+    public boolean brokenRedirect() {
+        return brokenRedirect;
+    }
+
+    /** The client invalidations go to instead (REDIRECT); 0 for none. */
+    public long redirect() {
+        return redirect;
+    }
+
+    /** CLIENT CACHING's choice ends with the transaction it covered. */
+    public void caching(boolean value) {
+        caching = value;
     }
 
     /** Whether the keys of a read-only command now running should be remembered (trackingRememberKeys). */

@@ -144,7 +144,7 @@ public final class InfoFamily {
         field(out, "client_recent_max_input_buffer", server.recentMaxInputBuffer());
         field(out, "client_recent_max_output_buffer", server.recentMaxOutputBuffer());
         field(out, "blocked_clients", server.blockedClients());
-        field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on).count());
+        field(out, "tracking_clients", server.clients().stream().filter(rc -> rc.client().tracking.on()).count());
     }
 
 
