@@ -78,6 +78,14 @@ public final class Reply {
         return errorCount;
     }
 
+    /**
+     * An error reply another protocol wrote in its own words (memcached's CLIENT_ERROR ...): it
+     * counts for the call's failed_calls, but is not Redis's and stays out of its errorstats.
+     */
+    public void countForeignError() {
+        errorCount++;
+    }
+
     public void resetErrorCount() {
         errorCount = 0;
     }

@@ -185,11 +185,13 @@ class MetricsTest {
             OutputStream out = mc.getOutputStream();
             // keyed (pipelined, so they run as one batch), a get over keys that 4 shards spread, whole-keyspace, local
             String requests = "set k1 0 0 1\r\na\r\nset k2 0 0 1\r\nb\r\nset k3 0 0 1\r\nc\r\nget k1\r\n"
-                + "get k1 k2 k3 k4 k5 k6\r\nflush_all\r\nversion\r\nmn\r\n";
+                + "get k1 k2 k3 k4 k5 k6\r\nincr k1 1\r\nincr nokey 1\r\nflush_all\r\nversion\r\nmn\r\n";
             out.write(requests.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String want = "STORED\r\nSTORED\r\nSTORED\r\nVALUE k1 0 1\r\na\r\nEND\r\n"
-                + "VALUE k1 0 1\r\na\r\nVALUE k2 0 1\r\nb\r\nVALUE k3 0 1\r\nc\r\nEND\r\nOK\r\nVERSION 1.6.18\r\nMN\r\n";
+                + "VALUE k1 0 1\r\na\r\nVALUE k2 0 1\r\nb\r\nVALUE k3 0 1\r\nc\r\nEND\r\n"
+                + "CLIENT_ERROR cannot increment or decrement non-numeric value\r\nNOT_FOUND\r\n"
+                + "OK\r\nVERSION 1.6.18\r\nMN\r\n";
             byte[] got = mc.getInputStream().readNBytes(want.length());
             assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo(want);
             Scrape s = Scrape.of(server.metricsPort());
@@ -199,6 +201,10 @@ class MetricsTest {
             assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"version\"")).isEqualTo(1);
             assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"mn\"")).isEqualTo(1);
             assertThat(s.value("ferrite_memcached_command_duration_seconds_total", "cmd=\"set\"")).isGreaterThanOrEqualTo(0);
+            // an error reply counts as a failed call, as in Redis; a miss does not
+            assertThat(s.value("ferrite_memcached_command_calls_total", "cmd=\"incr\"")).isEqualTo(2);
+            assertThat(s.value("ferrite_memcached_command_failed_calls_total", "cmd=\"incr\"")).isEqualTo(1);
+            assertThat(s.value("ferrite_memcached_command_failed_calls_total", "cmd=\"set\"")).isEqualTo(0);
             assertThat(s.value("ferrite_memcached_command_latency_seconds_count", "cmd=\"set\"")).isEqualTo(3);
             assertThat(s.value("ferrite_memcached_command_latency_seconds_count", "cmd=\"get\"")).isEqualTo(2);
             // memcached's own counters are unchanged: cmd_get counts keys, as memcached's does

@@ -155,6 +155,9 @@ public final class McCommands {
             out.writerIndex(mark);
             McFailure.write(ctx, out, r, t);
         }
+        if (McErrors.isError(r, out, mark)) {
+            call.reply().countForeignError();
+        }
     }
 
     private void version(Call call) {
@@ -192,6 +195,7 @@ public final class McCommands {
         } catch (Throwable t) {
             out.writerIndex(mark);
             McFailure.write(ctx, out, r, t);
+            call.reply().countForeignError();
         }
     }
 
@@ -239,6 +243,7 @@ public final class McCommands {
             // memcached answers a request that failed part-way with the error alone
             out.writerIndex(mark);
             McFailure.write(ctx, out, r, failed);
+            call.reply().countForeignError();
         }
 
         @Override
