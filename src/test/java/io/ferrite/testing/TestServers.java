@@ -35,13 +35,36 @@ public final class TestServers {
         return SERVERS.computeIfAbsent(shards, n -> start(n, Map.of()));
     }
 
-    /** A private server with extra directives; the caller closes it. */
     /** A private server with its memcached listener on a free port. */
     public static Server startWithMemcached(int shards) {
         return start(shards, Map.of("memcached-port", Integer.toString(freePort())));
     }
 
+    /**
+     * A private server with extra directives; the caller closes it. A port found free can be taken
+     * by another socket (a client's outgoing connection gets one from the same range) before the
+     * server binds it: then the server starts again on ports found afresh, any "-port" directive
+     * the caller chose included (callers read the ports from the server).
+     */
     public static Server start(int shards, Map<String, String> directives) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(shards, attempt == 1 ? directives : freshPorts(directives));
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> freshPorts(Map<String, String> directives) {
+        Map<String, String> again = new java.util.HashMap<>(directives);
+        again.replaceAll((k, v) -> k.endsWith("-port") && !v.equals("0") ? Integer.toString(freePort()) : v);
+        return again;
+    }
+
+    private static Server startOnce(int shards, Map<String, String> directives) {
         ServerConfig cfg = ServerConfig.defaults();
         cfg.set("bind", "127.0.0.1");
         cfg.set("port", Integer.toString(freePort()));
