@@ -47,11 +47,13 @@ public final class ServerConfig implements Settings {
         add(Directive.choice("enable-debug-command", "no", false, "no", "yes", "local"));
         // no MODULE command exists, so this one only keeps redis.conf loading
         add(Directive.choice("enable-module-command", "no", false, "no", "yes", "local").with(Flag.INERT));
-        // persistence is not there yet: accepted, validated and shown, but nothing is saved or loaded
+        // the RDB file SAVE and SHUTDOWN write and start-up loads, in dir
         add(Directive.string("dbfilename", "dump.rdb", true,
             v -> v.contains("/") ? "dbfilename can't be a path, just a filename" : null).with(Flag.PROTECTED));
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, ServerConfig::checkSave,
             v -> String.join(" ", v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.INERT));
+        add(Directive.bool("rdbcompression", true, true));
+        add(Directive.bool("rdbchecksum", true, false));
         add(Directive.bool("appendonly", false, true).with(Flag.INERT));
         add(Directive.string("appendfilename", "appendonly.aof", false,
             v -> v.isEmpty() ? "appendfilename can't be empty"

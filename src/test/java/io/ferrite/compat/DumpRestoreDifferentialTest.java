@@ -114,6 +114,41 @@ class DumpRestoreDifferentialTest extends FerriteTest {
     }
 
     /**
+     * With rdbcompression no, nothing is LZF-compressed, so the payloads of values whose encodings
+     * match are Redis's bytes exactly, compressible strings and list nodes included.
+     */
+    @Test
+    void withoutCompressionPayloadsAreRedisBytes() {
+        Jedis f = jedis();
+        try (Jedis r = new Jedis("127.0.0.1", reference.port, 10_000)) {
+            r.flushAll();
+            String text = "abc".repeat(400);
+            for (Jedis j : List.of(f, r)) {
+                j.configSet("rdbcompression", "no");
+                j.set("s", text);
+                for (int i = 0; i < 50; i++) {
+                    j.rpush("l", text.substring(i));
+                }
+            }
+            try {
+                for (String k : List.of("s", "l")) {
+                    byte[] mine = f.dump(b(k));
+                    assertThat(mine).as(k).isEqualTo(r.dump(b(k)));
+                    // and longer than the compressed payload DUMP gives by default
+                    f.configSet("rdbcompression", "yes");
+                    assertThat(mine.length).as(k).isGreaterThan(f.dump(b(k)).length);
+                    f.configSet("rdbcompression", "no");
+                }
+            } finally {
+                f.configSet("rdbcompression", "yes");
+                r.configSet("rdbcompression", "yes");
+                r.flushAll();
+                f.del("s", "l");
+            }
+        }
+    }
+
+    /**
      * Plain quicklist nodes (an element at or over DEBUG QUICKLIST-PACKED-THRESHOLD gets a node of
      * its own) and count-limited nodes (a positive list-max-listpack-size): Redis's layout, node for node.
      */

@@ -53,7 +53,8 @@ public final class DumpFamily {
             c.server.config().getLong("hash-max-listpack-value"),
             c.server.config().getLong("set-max-intset-entries"),
             c.server.config().getLong("zset-max-listpack-entries"),
-            c.server.config().getLong("zset-max-listpack-value"));
+            c.server.config().getLong("zset-max-listpack-value"),
+            c.server.config().getBool("rdbcompression"));
     }
 
     static void dump(Call c) {

@@ -8,6 +8,8 @@ public interface Settings {
 
     long getLong(String name);
 
+    boolean getBool(String name);
+
     /** Whether a protected setting ({@code enable-debug-command} ...) allows a client at {@code clientAddr}. */
     boolean allows(String setting, String clientAddr);
 }

@@ -14,7 +14,7 @@ public final class DumpPayload {
     }
 
     public static byte[] create(ValueType type, Object value, Limits limits) {
-        RdbOutput out = new RdbOutput(64);
+        RdbOutput out = limits.output(64);
         ValueWriter.write(out, type, value, limits);
         out.writeLittleEndian(RdbType.VERSION, 2);
         out.writeLittleEndian(Crc64.of(out.array(), 0, out.length()), 8);

@@ -6,7 +6,12 @@ package io.ferrite.persistence.rdb;
  * encoding the way Redis's rdbLoadObject does from the same settings.
  */
 public record Limits(int listFill, long hashMaxEntries, long hashMaxValue, long setMaxIntsetEntries,
-                     long zsetMaxEntries, long zsetMaxValue) {
+                     long zsetMaxEntries, long zsetMaxValue, boolean compress) {
     /** Redis 7.0's defaults. */
-    public static final Limits DEFAULTS = new Limits(-2, 128, 64, 512, 128, 64);
+    public static final Limits DEFAULTS = new Limits(-2, 128, 64, 512, 128, 64, true);
+
+    /** Fresh output for a value or a file, LZF-compressing its strings unless {@code rdbcompression no}. */
+    public RdbOutput output(int capacity) {
+        return new RdbOutput(capacity, compress);
+    }
 }

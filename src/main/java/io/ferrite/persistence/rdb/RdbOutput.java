@@ -12,9 +12,21 @@ import java.util.Arrays;
 public final class RdbOutput {
     private byte[] buf;
     private int len;
+    /** rdbcompression: strings over 20 bytes go out as LZF blocks when that saves space. */
+    private boolean compress = true;
+
+    public RdbOutput(int capacity, boolean compress) {
+        this(capacity);
+        this.compress = compress;
+    }
 
     public RdbOutput(int capacity) {
         buf = new byte[Math.max(16, capacity)];
+    }
+
+    /** Another output under the same settings, for a part written aside (a list's nodes). */
+    public RdbOutput sibling(int capacity) {
+        return new RdbOutput(capacity, compress);
     }
 
     public int length() {
@@ -94,7 +106,7 @@ public final class RdbOutput {
                 return;
             }
         }
-        if (n >= Lzf.MIN_LENGTH) {
+        if (compress && n >= Lzf.MIN_LENGTH) {
             byte[] c = Lzf.compress(s, off, n);
             if (c != null) {
                 writeByte(0xC0 | RdbType.ENC_LZF);

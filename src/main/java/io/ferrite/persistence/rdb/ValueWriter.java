@@ -48,7 +48,7 @@ public final class ValueWriter {
      */
     private static void writeList(RdbOutput out, ListValue list, int fill) {
         int clamped = Math.max(-5, Math.min(fill, (1 << 15) - 1));
-        RdbOutput nodes = new RdbOutput(64);
+        RdbOutput nodes = out.sibling(64);
         int[] count = {0};
         Listpack.Builder[] cur = {null};
         list.range(0, list.size(), false, (buf, off, len) -> {

@@ -27,7 +27,7 @@ public final class ShardSerializer {
             if (shard.keys(db) == 0) {
                 continue;
             }
-            RdbOutput out = new RdbOutput(1024);
+            RdbOutput out = limits.output(1024);
             int index = db;
             shard.view(db).forEachStored(e -> {
                 if (e.hasExpiry()) {
@@ -48,7 +48,7 @@ public final class ShardSerializer {
      * then body), so the value is written aside and its type byte moved in front of the key.
      */
     private static void writeKey(RdbOutput out, Entry e, Limits limits) {
-        RdbOutput value = new RdbOutput(64);
+        RdbOutput value = limits.output(64);
         ValueWriter.write(value, e.type(), e.value(), limits);
         byte[] v = value.toByteArray();
         out.writeByte(v[0]);
