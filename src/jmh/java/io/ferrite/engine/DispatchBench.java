@@ -139,23 +139,5 @@ public class DispatchBench {
         @Override
         public void close() {
         }
-
-        @Override
-        public void postpone(byte[][] args, long delayMillis) {
-            throw new IllegalStateException("postponed");
-        }
-
-        @Override
-        public void wake() {
-        }
-
-        @Override
-        public byte[][] peekRequest() {
-            return null;
-        }
-
-        @Override
-        public void takeRequest() {
-        }
     }
 }

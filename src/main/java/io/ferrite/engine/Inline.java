@@ -17,7 +17,7 @@ final class Inline {
     static boolean run(Engine engine, Session session, Call call) {
         Shard home = session.client().home;
         prepare(session, call, home);
-        call(call, home, System.nanoTime());
+        Execution.call(call, home, System.nanoTime());
         return !Blocking.blockedHere(engine, session, call, home);
     }
 
@@ -25,7 +25,7 @@ final class Inline {
     static void runLocal(Session session, Call call) {
         Shard home = session.client().home;
         prepare(session, call, home);
-        call(call, home, System.nanoTime());
+        Execution.call(call, home, System.nanoTime());
     }
 
     /** Runs squashed calls here, in request order, each one's end the next one's start. */
@@ -34,16 +34,12 @@ final class Inline {
         long t = System.nanoTime();
         for (Call c : calls) {
             prepare(session, c, home);
-            t = call(c, home, t);
+            t = Execution.call(c, home, t);
         }
     }
 
     private static void prepare(Session session, Call call, Shard home) {
         call.reply(session.reply());
         call.ks(home.view(session.client().db));
-    }
-
-    private static long call(Call call, Shard home, long t0) {
-        return Execution.call(call, home, t0);
     }
 }

@@ -22,11 +22,20 @@ public interface Session {
 
     void close();
 
+    /*
+     * The request queue the dispatcher works on (pauses, eviction waits, squashing). A session whose
+     * protocol hands the engine whole runs of calls (memcached, through CallRunner) has none: it is
+     * never postponed and nothing waits in it to be squashed.
+     */
+
     /** Puts {@code args} back at the head of the queue and stops processing until {@link #wake} or {@code delayMillis} pass. */
-    void postpone(byte[][] args, long delayMillis);
+    default void postpone(byte[][] args, long delayMillis) {
+        throw new UnsupportedOperationException("this session has no request queue to postpone");
+    }
 
     /** Resumes a postponed connection (CLIENT UNPAUSE, or the pause ran out). */
-    void wake();
+    default void wake() {
+    }
 
     /** Told which shard a request that could not run inline went to (connection migration). */
     default void hopped(Shard target) {
@@ -37,8 +46,11 @@ public interface Session {
     }
 
     /** The next request waiting behind the current one, without taking it; null if none. */
-    byte[][] peekRequest();
+    default byte[][] peekRequest() {
+        return null;
+    }
 
     /** Takes the request {@link #peekRequest} returned. */
-    void takeRequest();
+    default void takeRequest() {
+    }
 }

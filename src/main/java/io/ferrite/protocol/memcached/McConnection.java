@@ -328,24 +328,4 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
     public void close() {
         channel.close();
     }
-
-    /** The engine postpones only Redis requests (CLIENT PAUSE, eviction), which never come from here. */
-    @Override
-    public void postpone(byte[][] args, long delayMillis) {
-        throw new UnsupportedOperationException("memcached requests are never postponed");
-    }
-
-    @Override
-    public void wake() {
-    }
-
-    /** No Redis request waits here for the engine's squashing: memcached's batches come whole to {@link CallRunner#run}. */
-    @Override
-    public byte[][] peekRequest() {
-        return null;
-    }
-
-    @Override
-    public void takeRequest() {
-    }
 }
