@@ -106,6 +106,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, OOM);
             return true;
         }
+        String diskError = server.writesDeniedBecause();
+        if (diskError != null && (writes(cmd, client) || cmd.fullName().equals("ping"))) {
+            reject(reply, cmd, client, diskError);
+            return true;
+        }
         if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
             reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -139,6 +144,21 @@ public final class Dispatcher {
         Call call = new Call(cmd, args, client, server);
         call.track(Tracking.tracks(client, cmd));
         return router.run(session, call);
+    }
+
+    /** Redis's is_write_command: a write command, or an EXEC whose queue holds one. */
+    private static boolean writes(Command cmd, Client client) {
+        if (cmd.has(CommandFlag.WRITE)) {
+            return true;
+        }
+        if (cmd.fullName().equals("exec")) {
+            for (Client.QueuedCommand q : client.queued) {
+                if (q.command().has(CommandFlag.WRITE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A safety net only: the eviction run wakes the request as soon as it ends. */

@@ -71,10 +71,11 @@ final class Router {
 
     /** A whole-keyspace command: every shard held for an atomic one ({@link AtomicRun}), else visited ({@link FanOut}). */
     static void wholeKeyspace(Engine engine, Session session, Call call) {
-        call.command.sharded().before(call);
         if (call.command.sharded().atomic()) {
+            // AtomicRun runs before() itself, as it does for the commands of an EXEC
             holdEveryShard(engine, session, call);
         } else {
+            call.command.sharded().before(call);
             new FanOut(engine, session, call).start();
         }
     }

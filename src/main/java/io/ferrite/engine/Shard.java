@@ -28,6 +28,8 @@ public final class Shard {
     public final ShardStats stats;
     @ShardConfined
     final Db[] dbs;
+    /** The snapshot in progress on this shard, or null (see SnapshotCapture). */
+    SnapshotCapture capture;
     private final ShardKeyspace[] views;
     final WatchTable watches = new WatchTable();
     /** This shard's channels and its replica of every pattern subscription. */
@@ -172,6 +174,19 @@ public final class Shard {
     /** True when work for this shard may run right now on its own thread. */
     boolean free() {
         return holder == null && chains == 0 && parked.isEmpty();
+    }
+
+    /**
+     * Runs {@code task} on this shard's thread as a task of its own, after the work queued now:
+     * for long work done in steps (a snapshot's walk), so clients are served in between.
+     */
+    public void runLater(Runnable task) {
+        loop.execute(() -> runOrPark(task));
+    }
+
+    /** As {@link #runLater}, once {@code nanos} have passed. */
+    public void runAfter(long nanos, Runnable task) {
+        loop.schedule(() -> runOrPark(task), nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} on this shard's thread after any work that arrived before it. */
@@ -408,5 +423,44 @@ public final class Shard {
 
     Db db(int index) {
         return dbs[index];
+    }
+
+    /** The mark a snapshot starting now gives its cut: the other of the two generations. */
+    public int nextSnapshotMark() {
+        return dbs[0].mark() ^ 1;
+    }
+
+    /**
+     * A snapshot's cut on this shard, taken on its thread (every shard held at once for one cut):
+     * every database's mark flips, so what is stored now is the cut, and {@code c} is told of
+     * every change to it from here on. Returns the numbered databases (the memcached namespace is
+     * not saved), which the snapshot walks even if SWAPDB later moves them.
+     */
+    public Db[] beginSnapshot(SnapshotCapture c) {
+        assert ownedByCaller();
+        if (capture != null) {
+            throw new IllegalStateException("a snapshot is already in progress on shard " + id);
+        }
+        for (Db d : dbs) {
+            d.mark(c.mark());
+        }
+        capture = c;
+        return java.util.Arrays.copyOf(dbs, databases());
+    }
+
+    /** FLUSHALL gives up a snapshot in progress, as Redis's kills its saving child. */
+    public void abortSnapshot() {
+        assert ownedByCaller();
+        if (capture != null) {
+            capture.abort();
+        }
+    }
+
+    /** The snapshot has walked every entry of its cut. */
+    public void endSnapshot(SnapshotCapture c) {
+        assert ownedByCaller();
+        if (capture == c) {
+            capture = null;
+        }
     }
 }

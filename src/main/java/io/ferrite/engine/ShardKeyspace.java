@@ -30,6 +30,23 @@ public final class ShardKeyspace implements Keyspace {
         return shard;
     }
 
+    /**
+     * Saves an entry of a snapshot's cut before it changes or goes away (see SnapshotCapture):
+     * every path that modifies or removes an existing entry passes here first.
+     */
+    private void preserve(Entry e) {
+        SnapshotCapture capture = shard.capture;
+        if (capture != null && capture.unsaved(e)) {
+            capture.preserve(db(), e);
+        }
+    }
+
+    /** With assertions on: an entry changed in place was handed out for writing, so the snapshot saw it first. */
+    private boolean preservedBefore(Entry e) {
+        SnapshotCapture capture = shard.capture;
+        return capture == null || !capture.unsaved(e) || index == shard.databases();
+    }
+
     @Override
     public int index() {
         return index;
@@ -59,6 +76,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Removes an entry for maxmemory (Redis's eviction): a modification with an "evicted" event. */
     void evict(Entry e) {
+        preserve(e);
         signalIfStream(e);
         db().remove(e);
         shard.stats.evictedKeys++;
@@ -69,6 +87,7 @@ public final class ShardKeyspace implements Keyspace {
 
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
+        preserve(e);
         signalIfStream(e);
         db().remove(e);
         shard.stats.expiredKeys++;
@@ -122,6 +141,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry write(byte[] key) {
         Entry e = live(key);
         if (e != null) {
+            preserve(e);
             e.lru(LruClock.at(shard.now));
         }
         return e;
@@ -140,6 +160,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void replace(Entry e, ValueType type, Object value, Encoding encoding) {
+        preserve(e);
         signalIfStream(e);
         db().replaceValue(e, type, value, encoding);
         shard.stats.dirty++;
@@ -152,6 +173,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return add(key, ValueType.STRING, value, encoding);
         }
+        preserve(e);
         signalIfStream(e);
         db().replaceValue(e, ValueType.STRING, value, encoding);
         if (!keepTtl && e.hasExpiry()) {
@@ -169,6 +191,7 @@ public final class ShardKeyspace implements Keyspace {
         if (e == null) {
             return false;
         }
+        preserve(e);
         signalIfStream(e);
         db().remove(e);
         shard.stats.dirty++;
@@ -183,6 +206,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void expire(Entry e, long at) {
+        preserve(e);
         db().setExpire(e, at);
         shard.stats.dirty++;
         touched(e.key);
@@ -190,6 +214,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public void modified(Entry e, long memoryDelta) {
+        assert preservedBefore(e) : "key changed without a write lookup during a snapshot";
         db().adjustMemory(memoryDelta);
         shard.stats.dirty++;
         touched(e.key);
@@ -339,6 +364,7 @@ public final class ShardKeyspace implements Keyspace {
     Entry detach(byte[] key) {
         Entry e = live(key);
         if (e != null) {
+            preserve(e);
             db().remove(e);
         }
         return e;
@@ -354,6 +380,7 @@ public final class ShardKeyspace implements Keyspace {
             // an expired entry left in place while clients were paused gives way to the new one
             Entry stale = db().find(key);
             if (stale != null) {
+                preserve(stale);
                 db().remove(stale);
             }
             db().attach(e);

@@ -1,6 +1,7 @@
 package io.ferrite.server;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Cut;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.server.snapshot.EngineLoad;
@@ -9,6 +10,8 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.SaveState;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.server.snapshot.ShardSnapshot;
+import io.ferrite.server.snapshot.SnapshotFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The server's side of RDB snapshots: where the file is (dir and dbfilename), the settings it is
@@ -24,6 +28,8 @@ import java.util.Locale;
 public final class RdbPersistence {
     private final Server server;
     private final SaveState state;
+    /** The background save in progress, or null: claimed before its cut, so only one runs. */
+    private final AtomicReference<SnapshotFile> background = new AtomicReference<>();
 
     RdbPersistence(Server server, int shards) {
         this.server = server;
@@ -75,6 +81,119 @@ public final class RdbPersistence {
         state.saved(dirty);
         return true;
     }
+
+    /**
+     * The first step of a background save, on any thread: its file, or null when one is already
+     * in progress. Every shard must then take its cut ({@link #cutOn}) while all are held, and
+     * {@link #started} follows once they have.
+     */
+    public SnapshotFile claimBackground() {
+        SnapshotFile f = new SnapshotFile(file(), server.engine().shardCount(), server.config().getInt("databases"),
+            new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, server.engine().usedMemory()),
+            server.config().getBool("rdbchecksum"));
+        return background.compareAndSet(null, f) ? f : null;
+    }
+
+    /** A shard's cut of the save {@code f}, on its thread while every shard is held; its change counter then. */
+    public long cutOn(Shard shard, SnapshotFile f) {
+        ShardSnapshot.begin(shard, f, limits(), Math.max(0, server.config().getLong("rdb-key-save-delay")));
+        return shard.stats.dirty();
+    }
+
+    /** Every shard has taken its cut: the file is written from here on, and the save's end is recorded. */
+    public void started(SnapshotFile f, long[] dirtyAtCut) {
+        state.bgsaveStarted();
+        Log.notice("Background saving started");
+        f.done().thenAccept(ok -> {
+            if (ok) {
+                Log.notice("Background saving terminated with success");
+            } else if (f.aborted()) {
+                Log.notice("Background saving terminated by signal 10");
+            } else {
+                Log.warning("Background saving error");
+            }
+            state.bgsaveEnded(ok, f.aborted(), dirtyAtCut);
+            background.compareAndSet(f, null);
+        });
+        f.start();
+    }
+
+    /** Whether a background save is in progress (from its claim to the end of its file). */
+    public boolean backgroundInProgress() {
+        return background.get() != null;
+    }
+
+    /** Keys of the cut and keys saved so far of the save in progress, or zeros. */
+    public long[] backgroundProgress() {
+        SnapshotFile f = background.get();
+        return f == null ? new long[2] : new long[] {f.keysTotal(), f.keysProcessed()};
+    }
+
+    /** Starts a background save from no client (a save point): true when one was started. */
+    public boolean backgroundSave() {
+        SnapshotFile f = claimBackground();
+        if (f == null) {
+            return false;
+        }
+        Shard[] shards = server.engine().shards();
+        long[] dirty = new long[shards.length];
+        Cut.take(server.engine(), s -> dirty[s.id] = cutOn(s, f), () -> started(f, dirty));
+        return true;
+    }
+
+    /** SHUTDOWN and the server closing: a background save in progress stops and its temp file goes. */
+    public void abortBackground() {
+        SnapshotFile f = background.get();
+        if (f != null) {
+            f.abort();
+        }
+    }
+
+    /**
+     * Redis's serverCron save points: a background save when, for one "seconds changes" pair of
+     * the save directive, that many changes were made and that many seconds passed since the
+     * last save; after a failed one, not again for 5 seconds (CONFIG_BGSAVE_RETRY_DELAY).
+     */
+    void cron() {
+        if (backgroundInProgress()) {
+            return;
+        }
+        String[] points = server.config().get("save").trim().split("\\s+");
+        long now = System.currentTimeMillis() / 1000;
+        long changes = state.changesSince(dirtyNow());
+        for (int i = 0; i + 1 < points.length; i += 2) {
+            long seconds;
+            long needed;
+            try {
+                seconds = Long.parseLong(points[i]);
+                needed = Long.parseLong(points[i + 1]);
+            } catch (NumberFormatException e) {
+                return;
+            }
+            if (changes >= needed && now - state.lastSaveSeconds() > seconds
+                    && (now - state.lastBgsaveTrySeconds() > 5 || state.lastBgsaveOk())) {
+                Log.notice(changes + " changes in " + seconds + " seconds. Saving...");
+                backgroundSave();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Redis's writeCommandsDeniedByDiskError for RDB: with save points set and
+     * stop-writes-on-bgsave-error yes, a failed background save stops writes until one succeeds.
+     */
+    String writesDeniedBecause() {
+        if (!state.lastBgsaveOk() && savePointsSet() && server.config().getBool("stop-writes-on-bgsave-error")) {
+            return MISCONF;
+        }
+        return null;
+    }
+
+    static final String MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to"
+        + " persist to disk. Commands that may modify the data set are disabled, because this instance is configured"
+        + " to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please"
+        + " check the Redis logs for details about the RDB error.";
 
     /** SHUTDOWN's and SIGTERM's save, from a thread that is no shard's. */
     public boolean saveFromOutside() {

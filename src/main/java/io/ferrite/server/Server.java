@@ -167,6 +167,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
+        engine.shard(0).loop.scheduleAtFixedRate(rdb::cron, 1, 1, TimeUnit.SECONDS);
         engine.shard(0).loop.scheduleAtFixedRate(() -> {
             if (!cronPaused) {
                 instantaneous.tick();
@@ -422,6 +423,11 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     }
 
     @Override
+    public String writesDeniedBecause() {
+        return rdb.writesDeniedBecause();
+    }
+
+    @Override
     public RespConnection session(long id) {
         return clients.get(id);
     }
@@ -454,6 +460,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
             return;
         }
         closed = true;
+        rdb.abortBackground();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
         }

@@ -11,9 +11,11 @@ import java.util.random.RandomGenerator;
  */
 @ShardConfined
 public final class Db {
-    private final KeyTable table = new KeyTable();
+    private KeyTable table = new KeyTable();
     private final ExpireIndex expires = new ExpireIndex();
     private long memory;
+    /** The snapshot mark new entries get: the current generation's (see {@link Entry#snapshotMark}). */
+    private int mark;
 
     public int size() {
         return table.size();
@@ -33,6 +35,7 @@ public final class Db {
 
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         Entry e = table.add(key);
+        e.snapshotMark(mark);
         e.set(type, value, encoding);
         memory += MemoryEstimate.entry(e);
         return e;
@@ -57,6 +60,7 @@ public final class Db {
 
     /** Links back an entry detached by {@link #remove} (possibly on another shard's database). */
     public void attach(Entry e) {
+        e.snapshotMark(mark);
         table.attach(e);
         if (e.expireAt != Entry.NO_EXPIRY) {
             expires.add(e);
@@ -101,8 +105,26 @@ public final class Db {
         table.forEach(visitor);
     }
 
+    /** The generation entries added from now on belong to; a snapshot's cut flips it. */
+    public int mark() {
+        return mark;
+    }
+
+    public void mark(int generation) {
+        mark = generation;
+    }
+
+    /**
+     * The key table as it is now, for a snapshot to walk: {@link #clear} gives the database a new
+     * table rather than emptying this one, so a snapshot walking it after a FLUSHDB still finds
+     * the keys of its cut, which nothing else can reach or change any more.
+     */
+    public KeyTable table() {
+        return table;
+    }
+
     public void clear() {
-        table.clear();
+        table = new KeyTable();
         expires.clear();
         memory = 0;
     }

@@ -24,8 +24,13 @@ public final class Entry {
     long expireAt = NO_EXPIRY;
     /** Position in the database's {@link ExpireIndex}, so removal is O(1). */
     int expireSlot = -1;
-    /** Redis's 24-bit LRU clock in seconds, or the LFU counter and decay time when LFU is on. */
+    /**
+     * Redis's 24-bit LRU clock in seconds, or the LFU counter and decay time when LFU is on, in
+     * the low bits; the top bit is the snapshot mark (see {@link #snapshotMark}), kept here
+     * rather than in a field of its own because an entry's size is what every key pays.
+     */
     private int lru;
+    private static final int MARK = 1 << 31;
 
     Entry(byte[] key, int hash) {
         this.key = key;
@@ -92,10 +97,24 @@ public final class Entry {
 
     /** The LRU clock, or the LFU counter and decay time when an LFU policy is on. */
     public int lru() {
-        return lru;
+        return lru & ~MARK;
     }
 
     public void lru(int clock) {
-        lru = clock;
+        lru = (lru & MARK) | (clock & ~MARK);
+    }
+
+    /**
+     * Which snapshot generation this entry was last saved for (0 or 1). A fork-less snapshot
+     * flips its databases' mark at the cut; an entry whose mark differs still holds its value of
+     * the cut and must be saved before it changes (Dragonfly's bucket versions, per entry). Two
+     * values suffice because every snapshot visits every entry before the next one starts.
+     */
+    public int snapshotMark() {
+        return lru >>> 31;
+    }
+
+    public void snapshotMark(int mark) {
+        lru = (lru & ~MARK) | (mark << 31);
     }
 }

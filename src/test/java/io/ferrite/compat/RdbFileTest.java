@@ -238,7 +238,7 @@ class RdbFileTest extends FerriteTest {
         }
     }
 
-    private static Path redisServer() {
+    static Path redisServer() {
         Path exe = RedisProcess.findExecutable();
         if (exe == null) {
             String msg = "redis-server not found: the RDB comparison needs a real Redis 7.0";
@@ -251,7 +251,7 @@ class RdbFileTest extends FerriteTest {
     }
 
     /** A real redis-server on a file of the test's choosing. */
-    private static final class Redis implements AutoCloseable {
+    static final class Redis implements AutoCloseable {
         final int port;
         private final Process process;
 

@@ -805,6 +805,8 @@ public final class KeyFamily {
             ShardKeyspace s = (ShardKeyspace) ks;
             long flushed = 0;
             if (all) {
+                // Redis's flushAllDataAndResetRDB kills a saving child: its file would be stale at once
+                s.shard().abortSnapshot();
                 for (int db = 0; db < s.shard().databases(); db++) {
                     flushed += s.shard().view(db).flush();
                 }

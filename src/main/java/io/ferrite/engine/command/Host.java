@@ -24,4 +24,12 @@ public interface Host {
 
     /** A connected RESP client by id, or null. */
     Session session(long id);
+
+    /**
+     * Redis's writeCommandsDeniedByDiskError: the -MISCONF error write commands (and PING) get
+     * while persistence is failing, or null when writes are accepted.
+     */
+    default String writesDeniedBecause() {
+        return null;
+    }
 }

@@ -31,7 +31,7 @@ public final class RdbFile {
     public static final int OPCODE_EXPIRETIME_MS = 252;
     static final int OPCODE_EXPIRETIME = 253;
     static final int OPCODE_SELECTDB = 254;
-    static final int OPCODE_EOF = 255;
+    public static final int OPCODE_EOF = 255;
 
     static final byte[] MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 10;
@@ -46,13 +46,7 @@ public final class RdbFile {
     /** The file's bytes: every shard's part, in shard order, under one SELECTDB per database. */
     public static byte[] assemble(Aux aux, List<ShardPart> parts, boolean checksum) {
         RdbOutput out = new RdbOutput(4096);
-        out.writeRaw(String.format("REDIS%04d", VERSION).getBytes(StandardCharsets.US_ASCII));
-        auxField(out, "redis-ver", aux.redisVersion());
-        auxField(out, "redis-bits", "64");
-        auxField(out, "ctime", Long.toString(aux.ctimeSeconds()));
-        auxField(out, "used-mem", Long.toString(aux.usedMemory()));
-        // a master without replicas writes no repl-* fields (rdbPopulateSaveInfo gives none)
-        auxField(out, "aof-base", "0");
+        header(out, aux);
         int databases = parts.isEmpty() ? 0 : parts.get(0).records().length;
         for (int db = 0; db < databases; db++) {
             long keys = 0;
@@ -64,11 +58,8 @@ public final class RdbFile {
             if (keys == 0) {
                 continue;
             }
-            out.writeByte(OPCODE_SELECTDB);
-            out.writeLen(db);
-            out.writeByte(OPCODE_RESIZEDB);
-            out.writeLen(keys);
-            out.writeLen(expires);
+            selectDb(out, db);
+            resizeDb(out, keys, expires);
             for (ShardPart p : parts) {
                 if (p.records()[db] != null) {
                     out.writeRaw(p.records()[db]);
@@ -80,6 +71,30 @@ public final class RdbFile {
         long crc = checksum ? Crc64.of(body, 0, body.length) : 0;
         out.writeLittleEndian(crc, 8);
         return out.toByteArray();
+    }
+
+    /** The magic, the version and rdbSaveInfoAuxFields' AUX fields. */
+    public static void header(RdbOutput out, Aux aux) {
+        out.writeRaw(String.format("REDIS%04d", VERSION).getBytes(StandardCharsets.US_ASCII));
+        auxField(out, "redis-ver", aux.redisVersion());
+        auxField(out, "redis-bits", "64");
+        auxField(out, "ctime", Long.toString(aux.ctimeSeconds()));
+        auxField(out, "used-mem", Long.toString(aux.usedMemory()));
+        // a master without replicas writes no repl-* fields (rdbPopulateSaveInfo gives none)
+        auxField(out, "aof-base", "0");
+    }
+
+    /** SELECTDB: the keys that follow are of database {@code db} (it may come more than once per database). */
+    public static void selectDb(RdbOutput out, int db) {
+        out.writeByte(OPCODE_SELECTDB);
+        out.writeLen(db);
+    }
+
+    /** RESIZEDB: how many keys, and of them with a TTL, the database holds (a sizing hint to the loader). */
+    public static void resizeDb(RdbOutput out, long keys, long expires) {
+        out.writeByte(OPCODE_RESIZEDB);
+        out.writeLen(keys);
+        out.writeLen(expires);
     }
 
     /** rdbSaveAuxFieldStrStr / StrInt: both are strings, numbers taking the integer encodings. */
@@ -95,8 +110,7 @@ public final class RdbFile {
      * never half of one. Failures are logged with Redis's words and rethrown.
      */
     public static void write(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        Path temp = tempFor(target);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -105,17 +119,35 @@ public final class RdbFile {
             }
             ch.force(true);
         } catch (IOException e) {
-            Log.warning("Failed opening the temp RDB file " + temp.getFileName() + " (in server root dir " + dir
-                + ") for saving: " + e.getMessage());
-            Files.deleteIfExists(temp);
+            Log.warning("Failed opening the temp RDB file " + temp.getFileName() + " (in server root dir "
+                + temp.getParent() + ") for saving: " + e.getMessage());
+            removeTemp(temp);
             throw e;
         }
+        commit(temp, target);
+    }
+
+    /** Where a save of {@code target} is written before it replaces it: temp-PID.rdb beside it. */
+    public static Path tempFor(Path target) {
+        return target.toAbsolutePath().getParent().resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+    }
+
+    /** Removes a failed save's temp file, as Redis unlinks it (only a file: a directory in its way stays). */
+    public static void removeTemp(Path temp) throws IOException {
+        if (Files.isRegularFile(temp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Renames a complete temp file (already forced to disk) over {@code target} and syncs the directory. */
+    public static void commit(Path temp, Path target) throws IOException {
+        Path dir = temp.getParent();
         try {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Log.warning("Error moving temp DB file " + temp.getFileName() + " on the final destination "
                 + target.getFileName() + " (in server root dir " + dir + "): " + e.getMessage());
-            Files.deleteIfExists(temp);
+            removeTemp(temp);
             throw e;
         }
         forceDirectory(dir);

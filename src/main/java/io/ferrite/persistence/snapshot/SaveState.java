@@ -14,6 +14,12 @@ public final class SaveState {
     private volatile long saves;
     private volatile long lastLoadLoaded;
     private volatile long lastLoadExpired;
+    /** When the background save in progress started (ms), or 0. */
+    private volatile long bgsaveStartedMillis;
+    private volatile boolean lastBgsaveOk = true;
+    private volatile long lastBgsaveSeconds = -1;
+    /** When the last background save was tried (seconds), for the save points' retry delay. */
+    private volatile long lastBgsaveTrySeconds;
 
     public SaveState(int shards) {
         dirtyAtSave = new AtomicLongArray(shards);
@@ -51,6 +57,50 @@ public final class SaveState {
         }
         lastLoadLoaded = r.keysLoaded();
         lastLoadExpired = r.keysExpired();
+    }
+
+    public boolean bgsaveInProgress() {
+        return bgsaveStartedMillis != 0;
+    }
+
+    /** rdb_current_bgsave_time_sec: -1 when none runs. */
+    public long currentBgsaveSeconds() {
+        long t = bgsaveStartedMillis;
+        return t == 0 ? -1 : (System.currentTimeMillis() - t) / 1000;
+    }
+
+    public boolean lastBgsaveOk() {
+        return lastBgsaveOk;
+    }
+
+    public long lastBgsaveSeconds() {
+        return lastBgsaveSeconds;
+    }
+
+    public long lastBgsaveTrySeconds() {
+        return lastBgsaveTrySeconds;
+    }
+
+    /** A background save has taken its cut. */
+    public void bgsaveStarted() {
+        bgsaveStartedMillis = System.currentTimeMillis();
+        lastBgsaveTrySeconds = bgsaveStartedMillis / 1000;
+    }
+
+    /**
+     * A background save ended: saved with each shard's counter at the cut in {@code dirtyAtCut},
+     * failed, or aborted (FLUSHALL, SHUTDOWN), which Redis does not count as a failure.
+     */
+    public void bgsaveEnded(boolean ok, boolean aborted, long[] dirtyAtCut) {
+        long started = bgsaveStartedMillis;
+        lastBgsaveSeconds = (System.currentTimeMillis() - started) / 1000;
+        if (ok) {
+            saved(dirtyAtCut);
+        }
+        if (!aborted) {
+            lastBgsaveOk = ok;
+        }
+        bgsaveStartedMillis = 0;
     }
 
     /** Changes since the last save given each shard's counter now. */

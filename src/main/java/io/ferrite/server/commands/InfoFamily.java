@@ -193,23 +193,46 @@ public final class InfoFamily {
         return String.format(Locale.ROOT, "%.2f%%", whole <= 0 ? 0.0 : part * 100.0 / whole);
     }
 
-    /** RDB figures of SAVE and the start-up load; no background save or AOF exists yet. */
+    /**
+     * RDB figures of SAVE, BGSAVE and the start-up load. There is no forked child, so the
+     * copy-on-write figures are 0; a background save's progress is its keys of the cut and those
+     * written so far.
+     */
     private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
         field(out, "loading", 0);
         field(out, "async_loading", 0);
         var rdb = server.rdb();
-        field(out, "rdb_changes_since_last_save", rdb.state().changesSince(rdb.dirtyNow()));
-        field(out, "rdb_bgsave_in_progress", 0);
-        field(out, "rdb_last_save_time", rdb.state().lastSaveSeconds());
-        // SAVE's outcome is not a background save's: BGSAVE's status stays ok, as in Redis
-        field(out, "rdb_last_bgsave_status", "ok");
-        field(out, "rdb_saves", rdb.state().saves());
-        field(out, "rdb_last_load_keys_expired", rdb.state().lastLoadExpired());
-        field(out, "rdb_last_load_keys_loaded", rdb.state().lastLoadLoaded());
+        var state = rdb.state();
+        long[] progress = rdb.backgroundProgress();
+        field(out, "current_cow_peak", 0);
+        field(out, "current_cow_size", 0);
+        field(out, "current_cow_size_age", 0);
+        field(out, "current_fork_perc", "0.00");
+        field(out, "current_save_keys_processed", progress[1]);
+        field(out, "current_save_keys_total", progress[0]);
+        field(out, "rdb_changes_since_last_save", state.changesSince(rdb.dirtyNow()));
+        field(out, "rdb_bgsave_in_progress", rdb.backgroundInProgress() ? 1 : 0);
+        field(out, "rdb_last_save_time", state.lastSaveSeconds());
+        field(out, "rdb_last_bgsave_status", state.lastBgsaveOk() ? "ok" : "err");
+        field(out, "rdb_last_bgsave_time_sec", state.lastBgsaveSeconds());
+        field(out, "rdb_current_bgsave_time_sec", state.currentBgsaveSeconds());
+        field(out, "rdb_saves", state.saves());
+        field(out, "rdb_last_cow_size", 0);
+        field(out, "rdb_last_load_keys_expired", state.lastLoadExpired());
+        field(out, "rdb_last_load_keys_loaded", state.lastLoadLoaded());
         field(out, "aof_enabled", 0);
         field(out, "aof_rewrite_in_progress", 0);
         field(out, "aof_rewrite_scheduled", 0);
+        field(out, "aof_last_rewrite_time_sec", -1);
+        field(out, "aof_current_rewrite_time_sec", -1);
+        field(out, "aof_last_bgrewrite_status", "ok");
+        field(out, "aof_rewrites", 0);
+        field(out, "aof_rewrites_consecutive_failures", 0);
+        field(out, "aof_last_write_status", "ok");
+        field(out, "aof_last_cow_size", 0);
+        field(out, "module_fork_in_progress", 0);
+        field(out, "module_fork_last_cow_size", 0);
     }
 
     /** A master with no replicas and no replication backlog (replication does not exist yet). */

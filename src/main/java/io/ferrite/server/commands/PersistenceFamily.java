@@ -8,15 +8,16 @@ import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.snapshot.ShardSerializer;
+import io.ferrite.server.snapshot.SnapshotFile;
 import io.ferrite.server.Server;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SAVE and LASTSAVE. SAVE blocks the whole server in Redis; here it holds every shard, each shard
- * serialises its own keys on its own thread, and the parts become one file in shard order. BGSAVE
- * (a fork-less point-in-time snapshot while writes go on) is not there yet, so it stays unknown.
+ * SAVE, BGSAVE and LASTSAVE. SAVE blocks the whole server in Redis; here it holds every shard,
+ * each shard serialises its own keys on its own thread, and the parts become one file in shard
+ * order. BGSAVE takes the same cut but writes the file while clients go on.
  */
 public final class PersistenceFamily {
     private PersistenceFamily() {
@@ -24,6 +25,7 @@ public final class PersistenceFamily {
 
     public static void register(CommandRegistry r) {
         r.addSharded("save", new Save());
+        r.addSharded("bgsave", new BgSave());
         r.add("lastsave", c -> c.reply().integer(Server.of(c).rdb().state().lastSaveSeconds()));
     }
 
@@ -43,15 +45,61 @@ public final class PersistenceFamily {
         return Server.of(call).rdb().write(ps, dirty);
     }
 
+    static final String IN_PROGRESS = "ERR Background save already in progress";
+
+    /**
+     * BGSAVE [SCHEDULE] without fork: the command holds every shard, which is the cut; each shard
+     * starts its snapshot there (ShardSnapshot), and the file is written while clients go on.
+     */
+    static final class BgSave implements ShardedCommand {
+        @Override
+        public void before(Call call) {
+            boolean syntaxOk = call.argc() == 1 || call.argc() == 2 && call.argIs(1, "schedule");
+            call.share(syntaxOk ? Server.of(call).rdb().claimBackground() : null);
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            SnapshotFile f = (SnapshotFile) call.shared();
+            if (f == null) {
+                return null;
+            }
+            return Server.of(call).rdb().cutOn(((ShardKeyspace) ks).shard(), f);
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            SnapshotFile f = (SnapshotFile) call.shared();
+            if (f == null) {
+                boolean syntaxOk = call.argc() == 1 || call.argc() == 2 && call.argIs(1, "schedule");
+                call.reply().error(syntaxOk ? IN_PROGRESS : "ERR syntax error");
+                return;
+            }
+            long[] dirty = new long[parts.size()];
+            for (int i = 0; i < dirty.length; i++) {
+                dirty[i] = (Long) parts.get(i);
+            }
+            Server.of(call).rdb().started(f, dirty);
+            call.reply().simple("Background saving started");
+        }
+    }
+
     static final class Save implements ShardedCommand {
         @Override
         public Object onShard(Call call, Keyspace ks) {
+            if (Server.of(call).rdb().backgroundInProgress()) {
+                return null;
+            }
             Shard shard = ((ShardKeyspace) ks).shard();
             return new Serialised(ShardSerializer.serialise(shard, Server.of(call).rdb().limits()), shard.stats.dirty());
         }
 
         @Override
         public void reply(Call call, List<Object> parts) {
+            if (parts.get(0) == null) {
+                call.reply().error(IN_PROGRESS);
+                return;
+            }
             if (writeParts(call, parts)) {
                 call.reply().ok();
             } else {

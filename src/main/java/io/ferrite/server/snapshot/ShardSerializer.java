@@ -30,17 +30,25 @@ public final class ShardSerializer {
             RdbOutput out = limits.output(1024);
             int index = db;
             shard.view(db).forEachStored(e -> {
-                if (e.hasExpiry()) {
-                    out.writeByte(RdbFile.OPCODE_EXPIRETIME_MS);
-                    out.writeMillis(e.expireAt());
+                if (writeRecord(out, e, limits)) {
                     expires[index]++;
                 }
-                writeKey(out, e, limits);
                 keys[index]++;
             });
             records[db] = out.toByteArray();
         }
         return new ShardPart(records, keys, expires);
+    }
+
+    /** One key as rdbSaveKeyValuePair writes it; true when it has a TTL. */
+    static boolean writeRecord(RdbOutput out, Entry e, Limits limits) {
+        boolean ttl = e.hasExpiry();
+        if (ttl) {
+            out.writeByte(RdbFile.OPCODE_EXPIRETIME_MS);
+            out.writeMillis(e.expireAt());
+        }
+        writeKey(out, e, limits);
+        return ttl;
     }
 
     /**

@@ -1,0 +1,144 @@
+package io.ferrite.server.snapshot;
+
+import io.ferrite.common.ShardConfined;
+import io.ferrite.engine.Shard;
+import io.ferrite.engine.SnapshotCapture;
+import io.ferrite.persistence.rdb.Limits;
+import io.ferrite.persistence.rdb.RdbOutput;
+import io.ferrite.store.Db;
+import io.ferrite.store.Entry;
+import io.ferrite.store.KeyTable;
+
+/**
+ * One shard's part of a background save, without fork (Dragonfly's snapshot, per entry rather
+ * than per bucket): at the cut every database's mark flips; then the shard walks its tables a
+ * step at a time on its own thread, between client commands, saving each entry whose mark is
+ * still the old one and setting it. Whatever is about to change or go away first is saved by
+ * {@link #preserve}, so the file holds every key as it was at the cut.
+ * <p>
+ * The walk uses SCAN's reverse-binary cursor, which returns every entry present from the start to
+ * the end of the walk at least once however the table grows or shrinks in between (the rehash
+ * trap of Dragonfly#8153); the marks make "at least once" exactly once. Entries removed before
+ * the walk reaches them were preserved on the way out; entries added after the cut carry the new
+ * mark. FLUSHDB gives a database a new table, so the walk finishes the old one untouched. SWAPDB
+ * moves databases, not entries: the walk keeps the databases of the cut, by identity.
+ */
+@ShardConfined
+public final class ShardSnapshot extends SnapshotCapture {
+    /** Buckets visited per step at most, so a step is short even over a sparse table. */
+    private static final int BUCKETS_PER_STEP = 4096;
+
+    private final Shard shard;
+    private final SnapshotFile file;
+    private final Limits limits;
+    /** rdb-key-save-delay: microseconds per key saved by the walk, to slow it down for tests. */
+    private final long keyDelayMicros;
+    private int walked;
+    private final Db[] dbs;
+    private final KeyTable[] tables;
+    private int db;
+    private long cursor;
+    private RdbOutput chunk;
+    private int chunkDb = -1;
+    private int chunkKeys;
+
+    private ShardSnapshot(Shard shard, SnapshotFile file, Limits limits, long keyDelayMicros) {
+        super(shard.nextSnapshotMark());
+        this.shard = shard;
+        this.file = file;
+        this.limits = limits;
+        this.keyDelayMicros = keyDelayMicros;
+        this.dbs = shard.beginSnapshot(this);
+        this.tables = new KeyTable[dbs.length];
+        for (int i = 0; i < dbs.length; i++) {
+            tables[i] = dbs[i].table();
+            file.cut(i, dbs[i].size(), dbs[i].expiresCount());
+        }
+    }
+
+    /** The cut on {@code shard}, on its thread while every shard is held; the walk starts once holds end. */
+    public static void begin(Shard shard, SnapshotFile file, Limits limits, long keyDelayMicros) {
+        ShardSnapshot s = new ShardSnapshot(shard, file, limits, keyDelayMicros);
+        shard.runLater(s::step);
+    }
+
+    @Override
+    protected void preserve(Db d, Entry e) {
+        for (int i = 0; i < dbs.length; i++) {
+            if (dbs[i] == d) {
+                save(i, e);
+                if (chunk.length() >= SnapshotFile.CHUNK) {
+                    handOver();
+                }
+                return;
+            }
+        }
+        // the memcached namespace is not saved
+        e.snapshotMark(mark());
+    }
+
+    @Override
+    protected void abort() {
+        file.abort();
+    }
+
+    private void save(int index, Entry e) {
+        if (chunkDb != index) {
+            handOver();
+            chunkDb = index;
+        }
+        if (chunk == null) {
+            chunk = limits.output(SnapshotFile.CHUNK + 1024);
+        }
+        if (!file.failed()) {
+            ShardSerializer.writeRecord(chunk, e, limits);
+            chunkKeys++;
+        }
+        e.snapshotMark(mark());
+    }
+
+    private void handOver() {
+        if (chunk != null && chunk.length() > 0) {
+            file.offer(chunkDb, chunk, chunkKeys);
+        }
+        chunk = null;
+        chunkKeys = 0;
+    }
+
+    /** One step of the walk: some buckets, then the chunk goes to the file and the next step is queued. */
+    private void step() {
+        int buckets = 0;
+        walked = 0;
+        while (db < dbs.length && buckets < BUCKETS_PER_STEP
+                && (chunk == null || chunk.length() < SnapshotFile.CHUNK) && (keyDelayMicros <= 0 || walked == 0)) {
+            int index = db;
+            if (file.failed() && dbs[index].table() != tables[index]) {
+                // flushed since the cut: nothing reaches the old table's entries any more
+                db++;
+                cursor = 0;
+                continue;
+            }
+            cursor = tables[index].scan(cursor, e -> {
+                if (unsaved(e)) {
+                    save(index, e);
+                    walked++;
+                }
+            });
+            buckets++;
+            if (cursor == 0) {
+                db++;
+            }
+        }
+        handOver();
+        if (db >= dbs.length) {
+            shard.endSnapshot(this);
+            file.shardDone();
+            return;
+        }
+        if (keyDelayMicros > 0) {
+            shard.runAfter(walked * keyDelayMicros * 1000, this::step);
+            return;
+        }
+        file.whenRoom(() -> shard.runLater(this::step));
+    }
+}

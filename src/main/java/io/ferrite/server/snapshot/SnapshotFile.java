@@ -1,0 +1,282 @@
+package io.ferrite.server.snapshot;
+
+import io.ferrite.common.Log;
+import io.ferrite.persistence.rdb.Crc64;
+import io.ferrite.persistence.rdb.RdbOutput;
+import io.ferrite.persistence.snapshot.RdbFile;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The file a background save streams into. Shards hand it chunks of whole keys of one database
+ * each ({@link #offer}); a thread of its own writes them as they come, giving SELECTDB whenever
+ * the database changes and RESIZEDB the first time, keeps the CRC-64 running, and at the end
+ * writes EOF and the checksum, forces the file to disk and renames it over the target. The
+ * chunks waiting to be written are bounded ({@link #LIMIT}): a shard whose walk finds the queue
+ * full waits ({@link #whenRoom}) and the writer resumes it once half the room is free. Chunks
+ * preserved before a write are queued whatever the backlog (a client's write is never delayed),
+ * so the bound holds up to what clients write during the save.
+ */
+public final class SnapshotFile {
+    /** Bytes a shard gathers before handing a chunk over. */
+    static final int CHUNK = 64 * 1024;
+    /** Bytes queued for the writer past which walks wait. */
+    static final long LIMIT = 8L * 1024 * 1024;
+    private static final int WRITE_BUFFER = 1024 * 1024;
+
+    private record Chunk(int db, byte[] bytes) {
+    }
+
+    private final Path target;
+    private final Path temp;
+    private final int shards;
+    private final boolean checksum;
+    private final RdbFile.Aux aux;
+    private final long[] keysAtCut;
+    private final long[] expiresAtCut;
+    private final AtomicLongArray keysCut;
+    private final AtomicLongArray expiresCut;
+    private final ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicInteger shardsDone = new AtomicInteger();
+    private final CompletableFuture<Boolean> done = new CompletableFuture<>();
+    private final AtomicLong keysWritten = new AtomicLong();
+    private volatile boolean failed;
+    private volatile boolean aborted;
+    private volatile Thread writer;
+
+    public SnapshotFile(Path target, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
+        this.target = target;
+        this.temp = RdbFile.tempFor(target);
+        this.shards = shards;
+        this.checksum = checksum;
+        this.aux = aux;
+        this.keysAtCut = new long[databases];
+        this.expiresAtCut = new long[databases];
+        this.keysCut = new AtomicLongArray(databases);
+        this.expiresCut = new AtomicLongArray(databases);
+    }
+
+    /** True once the save has failed: walks go on marking entries but stop producing bytes. */
+    public boolean failed() {
+        return failed;
+    }
+
+    /** Completes with true when the file is in place, false when the save failed. */
+    public CompletableFuture<Boolean> done() {
+        return done;
+    }
+
+    /** Whether the save was given up on purpose (FLUSHALL, SHUTDOWN) rather than failed. */
+    public boolean aborted() {
+        return aborted;
+    }
+
+    /** Keys handed over so far (INFO's current_save_keys_processed). */
+    public long keysProcessed() {
+        return keysWritten.get();
+    }
+
+    /** A shard's database sizes at the cut, for RESIZEDB: all are given before {@link #start}. */
+    void cut(int db, long keys, long expires) {
+        keysCut.addAndGet(db, keys);
+        expiresCut.addAndGet(db, expires);
+    }
+
+    /** Keys of the cut in all (INFO's current_save_keys_total). */
+    public long keysTotal() {
+        long n = 0;
+        for (int i = 0; i < keysCut.length(); i++) {
+            n += keysCut.get(i);
+        }
+        return n;
+    }
+
+    /** From a shard's thread: whole keys of database {@code db}. */
+    void offer(int db, RdbOutput out, int keys) {
+        if (failed || out.length() == 0) {
+            return;
+        }
+        byte[] b = out.toByteArray();
+        pending.addAndGet(b.length);
+        keysWritten.addAndGet(keys);
+        queue.add(new Chunk(db, b));
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** Runs {@code walk} now if the queue has room, else once the writer has drained half of it. */
+    void whenRoom(Runnable walk) {
+        if (pending.get() < LIMIT || failed) {
+            walk.run();
+            return;
+        }
+        waiting.add(walk);
+        // the writer may have drained everything between the check and the add
+        if (pending.get() < LIMIT / 2) {
+            resumeWaiting();
+        }
+    }
+
+    /** A shard has walked its whole cut. */
+    void shardDone() {
+        shardsDone.incrementAndGet();
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /** Starts the writing thread; every shard's cut has been taken. */
+    public void start() {
+        for (int i = 0; i < keysAtCut.length; i++) {
+            keysAtCut[i] = keysCut.get(i);
+            expiresAtCut[i] = expiresCut.get(i);
+        }
+        Thread t = new Thread(this::write, "ferrite-bgsave");
+        t.setDaemon(true);
+        writer = t;
+        t.start();
+    }
+
+    /** Stops the save (SHUTDOWN, or the server closing): the temp file goes, the future completes with false. */
+    public void abort() {
+        aborted = true;
+        failed = true;
+        Thread w = writer;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private void write() {
+        boolean ok = false;
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            Writer w = new Writer(ch);
+            RdbOutput head = new RdbOutput(256);
+            RdbFile.header(head, aux);
+            w.put(head);
+            boolean[] resized = new boolean[keysAtCut.length];
+            int db = -1;
+            while (!failed) {
+                Chunk c = queue.poll();
+                if (c == null) {
+                    if (shardsDone.get() == shards && queue.isEmpty()) {
+                        break;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    continue;
+                }
+                if (c.db() != db) {
+                    db = c.db();
+                    RdbOutput op = new RdbOutput(32);
+                    RdbFile.selectDb(op, db);
+                    if (!resized[db]) {
+                        resized[db] = true;
+                        RdbFile.resizeDb(op, keysAtCut[db], expiresAtCut[db]);
+                    }
+                    w.put(op);
+                }
+                w.put(c.bytes(), c.bytes().length);
+                if (pending.addAndGet(-c.bytes().length) < LIMIT / 2) {
+                    resumeWaiting();
+                }
+            }
+            if (!failed) {
+                w.put(new byte[] {(byte) RdbFile.OPCODE_EOF}, 1);
+                RdbOutput crc = new RdbOutput(8);
+                crc.writeLittleEndian(checksum ? w.crc : 0, 8);
+                w.putUnchecked(crc);
+                w.flush();
+                ch.force(true);
+                ok = true;
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.warning("Write error saving DB on disk: " + e.getMessage());
+        }
+        try {
+            if (ok) {
+                RdbFile.commit(temp, target);
+            } else {
+                RdbFile.removeTemp(temp);
+            }
+        } catch (IOException e) {
+            ok = false;
+        }
+        if (!ok) {
+            failed = true;
+            resumeWaiting();
+        }
+        done.complete(ok);
+    }
+
+    private void resumeWaiting() {
+        Runnable r;
+        while ((r = waiting.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** Buffered writes to the channel with the running checksum. */
+    private final class Writer {
+        private final FileChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER);
+        long crc;
+
+        Writer(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        void put(RdbOutput out) throws IOException {
+            byte[] b = out.toByteArray();
+            put(b, b.length);
+        }
+
+        void put(byte[] b, int n) throws IOException {
+            if (checksum) {
+                crc = Crc64.update(crc, b, 0, n);
+            }
+            append(b, n);
+        }
+
+        void putUnchecked(RdbOutput out) throws IOException {
+            byte[] b = out.toByteArray();
+            append(b, b.length);
+        }
+
+        private void append(byte[] b, int n) throws IOException {
+            int off = 0;
+            while (off < n) {
+                int k = Math.min(buf.remaining(), n - off);
+                buf.put(b, off, k);
+                off += k;
+                if (!buf.hasRemaining()) {
+                    flush();
+                }
+            }
+        }
+
+        void flush() throws IOException {
+            buf.flip();
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            buf.clear();
+        }
+    }
+}
