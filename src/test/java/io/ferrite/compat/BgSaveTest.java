@@ -3,6 +3,7 @@ package io.ferrite.compat;
 import io.ferrite.server.Server;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
 import io.ferrite.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +139,88 @@ class BgSaveTest extends FerriteTest {
         try (RdbFileTest.Redis r = RdbFileTest.Redis.start(exe, dir, "dump.rdb");
              Jedis j = new Jedis("127.0.0.1", r.port, 30_000)) {
             assertThat(digest(j)).isEqualTo(atBgsave);
+        }
+    }
+
+    /**
+     * Write commands of every family, each on keys of the cut not yet saved: any path that changed
+     * an entry without saving it first would trip the keyspace's assertion (an error reply here)
+     * or change the file's digest.
+     */
+    private static final String[][] WRITES = {
+        {"SET", "$s", "v"}, {"APPEND", "$s", "x"}, {"INCR", "$s"}, {"INCRBYFLOAT", "$s", "1.5"}, {"DECRBY", "$s", "3"},
+        {"SETRANGE", "$s", "1", "zz"}, {"SETBIT", "$s", "3", "1"}, {"BITFIELD", "$s", "INCRBY", "u8", "0", "5"},
+        {"GETDEL", "$s"}, {"GETEX", "$s", "EX", "100"}, {"GETSET", "$s", "n"}, {"SETEX", "$s", "100", "v"},
+        {"PFADD", "$p", "c"}, {"PFMERGE", "$p", "$p"}, {"EXPIRE", "$s", "100"}, {"PEXPIREAT", "$s", "99999999999999"}, {"PERSIST", "$e"},
+        {"DEL", "$s"}, {"UNLINK", "$s"}, {"RENAME", "$s", "elsewhere"}, {"RENAMENX", "$s", "$l"},
+        {"MOVE", "$s", "5"}, {"COPY", "$l", "$s", "REPLACE"}, {"MSET", "$s", "1", "$e", "2"},
+        {"LPUSH", "$l", "n"}, {"RPUSHX", "$l", "n"}, {"LPOP", "$l"}, {"RPOP", "$l", "2"}, {"LSET", "$l", "0", "n"},
+        {"LINSERT", "$l", "BEFORE", "b", "n"}, {"LREM", "$l", "0", "a"}, {"LTRIM", "$l", "1", "-1"},
+        {"LMOVE", "$l", "$l", "LEFT", "RIGHT"}, {"RPOPLPUSH", "$l", "other"}, {"BLPOP", "$l", "0"},
+        {"LMPOP", "1", "$l", "LEFT"},
+        {"SADD", "$t", "9"}, {"SREM", "$t", "1"}, {"SPOP", "$t"}, {"SMOVE", "$t", "$m", "2"},
+        {"SINTERSTORE", "$t", "$t", "$m"}, {"SDIFFSTORE", "$m", "$m", "$t"},
+        {"HSET", "$h", "f", "n"}, {"HDEL", "$h", "f"}, {"HINCRBY", "$h", "g", "2"}, {"HINCRBYFLOAT", "$h", "g", "0.5"},
+        {"HSETNX", "$h", "new", "v"},
+        {"ZADD", "$z", "9", "n"}, {"ZINCRBY", "$z", "2", "a"}, {"ZREM", "$z", "b"}, {"ZPOPMIN", "$z"},
+        {"BZPOPMAX", "$z", "0"}, {"ZREMRANGEBYSCORE", "$z", "0", "1"}, {"ZREMRANGEBYRANK", "$z", "0", "0"},
+        {"ZUNIONSTORE", "$z", "2", "$z", "$z"}, {"ZRANGESTORE", "$z", "$z", "0", "0"}, {"ZMPOP", "1", "$z", "MIN"},
+        {"GEOADD", "$z", "13.36", "38.11", "palermo"},
+        {"XADD", "$x", "*", "f", "v"}, {"XDEL", "$x", "1-1"}, {"XTRIM", "$x", "MAXLEN", "1"}, {"XSETID", "$x", "99-0"},
+        {"XGROUP", "CREATE", "$x", "g2", "0"}, {"XGROUP", "DESTROY", "$x", "g"}, {"XGROUP", "SETID", "$x", "g", "0"},
+        {"XGROUP", "CREATECONSUMER", "$x", "g", "c2"}, {"XGROUP", "DELCONSUMER", "$x", "g", "c"},
+        {"XREADGROUP", "GROUP", "g", "c", "STREAMS", "$x", ">"}, {"XACK", "$x", "g", "1-1"},
+        {"XCLAIM", "$x", "g", "d", "0", "1-1"}, {"XAUTOCLAIM", "$x", "g", "d", "0", "0"},
+        {"SORT", "$l", "ALPHA", "STORE", "$l"}, {"SWAPDB", "0", "6"}, {"FLUSHDB"},
+    };
+
+    private static void prepare(RawClient r, int i) {
+        r.call("SET", "s" + i, "12");
+        r.call("SET", "e" + i, "12", "EX", "1000");
+        r.call("RPUSH", "l" + i, "a", "b", "c");
+        r.call("PFADD", "p" + i, "a", "b");
+        r.call("SADD", "t" + i, "1", "2", "3");
+        r.call("SADD", "m" + i, "a", "b", "2");
+        r.call("HSET", "h" + i, "f", "1", "g", "2");
+        r.call("ZADD", "z" + i, "1", "a", "2", "b", "3", "c");
+        r.call("XADD", "x" + i, "1-1", "f", "v");
+        r.call("XADD", "x" + i, "2-1", "f", "w");
+        r.call("XGROUP", "CREATE", "x" + i, "g", "0");
+        r.call("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "x" + i, ">");
+    }
+
+    @Test
+    void everyKindOfWriteSavesTheKeyFirst() throws Exception {
+        Server s = ownServer(Map.of("dir", dir.toString(), "rdb-key-save-delay", "1000"));
+        String atBgsave;
+        try (RawClient r = raw(s.respPort()); Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
+            for (int i = 0; i <= WRITES.length; i++) {
+                prepare(r, i);
+            }
+            byte[] dump = j.dump("s0");
+            atBgsave = digest(j);
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            for (int i = 0; i < WRITES.length; i++) {
+                String[] c = WRITES[i].clone();
+                for (int a = 1; a < c.length; a++) {
+                    if (c[a].startsWith("$")) {
+                        c[a] = c[a].substring(1) + i;
+                    }
+                }
+                assertThat(r.call(c)).as(String.join(" ", c)).doesNotStartWith("-");
+            }
+            assertThat(j.sendCommand(() -> b("RESTORE"), b("s" + WRITES.length), b("0"), dump, b("REPLACE")))
+                .isEqualTo(b("OK"));
+            j.configSet("rdb-key-save-delay", "0");
+            waitUntil(() -> bgsaveDone(j), "the background save");
+        } finally {
+            s.close();
+        }
+        Server reader = TestServers.start(2, Map.of("dir", dir.toString()));
+        try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 30_000)) {
+            assertThat(digest(j)).isEqualTo(atBgsave);
+        } finally {
+            reader.close();
         }
     }
 
