@@ -112,7 +112,7 @@ public final class RdbPersistence {
             } else {
                 Log.warning("Background saving error");
             }
-            state.bgsaveEnded(ok, f.aborted(), dirtyAtCut);
+            state.bgsaveEnded(ok, f.aborted(), dirtyAtCut, f.preservedBytes());
             background.compareAndSet(f, null);
         });
         f.start();
@@ -123,10 +123,9 @@ public final class RdbPersistence {
         return background.get() != null;
     }
 
-    /** Keys of the cut and keys saved so far of the save in progress, or zeros. */
-    public long[] backgroundProgress() {
-        SnapshotFile f = background.get();
-        return f == null ? new long[2] : new long[] {f.keysTotal(), f.keysProcessed()};
+    /** The background save in progress (for its figures in INFO), or null. */
+    public SnapshotFile background() {
+        return background.get();
     }
 
     /** Starts a background save from no client (a save point): true when one was started. */

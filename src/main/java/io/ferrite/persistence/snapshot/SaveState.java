@@ -20,6 +20,7 @@ public final class SaveState {
     private volatile long lastBgsaveSeconds = -1;
     /** When the last background save was tried (seconds), for the save points' retry delay. */
     private volatile long lastBgsaveTrySeconds;
+    private volatile long lastPreservedBytes;
 
     public SaveState(int shards) {
         dirtyAtSave = new AtomicLongArray(shards);
@@ -77,6 +78,11 @@ public final class SaveState {
         return lastBgsaveSeconds;
     }
 
+    /** Bytes the last background save saved ahead of its walk (INFO's rdb_last_cow_size). */
+    public long lastPreservedBytes() {
+        return lastPreservedBytes;
+    }
+
     public long lastBgsaveTrySeconds() {
         return lastBgsaveTrySeconds;
     }
@@ -91,8 +97,9 @@ public final class SaveState {
      * A background save ended: saved with each shard's counter at the cut in {@code dirtyAtCut},
      * failed, or aborted (FLUSHALL, SHUTDOWN), which Redis does not count as a failure.
      */
-    public void bgsaveEnded(boolean ok, boolean aborted, long[] dirtyAtCut) {
+    public void bgsaveEnded(boolean ok, boolean aborted, long[] dirtyAtCut, long preservedBytes) {
         long started = bgsaveStartedMillis;
+        lastPreservedBytes = preservedBytes;
         lastBgsaveSeconds = (System.currentTimeMillis() - started) / 1000;
         if (ok) {
             saved(dirtyAtCut);

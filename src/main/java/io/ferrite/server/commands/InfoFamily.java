@@ -194,9 +194,9 @@ public final class InfoFamily {
     }
 
     /**
-     * RDB figures of SAVE, BGSAVE and the start-up load. There is no forked child, so the
-     * copy-on-write figures are 0; a background save's progress is its keys of the cut and those
-     * written so far.
+     * RDB figures of SAVE, BGSAVE and the start-up load. There is no forked child: the
+     * copy-on-write figures are the bytes a background save wrote ahead of its walk because
+     * clients were changing those keys, its progress the keys of the cut and those written.
      */
     private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
@@ -204,13 +204,16 @@ public final class InfoFamily {
         field(out, "async_loading", 0);
         var rdb = server.rdb();
         var state = rdb.state();
-        long[] progress = rdb.backgroundProgress();
-        field(out, "current_cow_peak", 0);
-        field(out, "current_cow_size", 0);
-        field(out, "current_cow_size_age", 0);
-        field(out, "current_fork_perc", "0.00");
-        field(out, "current_save_keys_processed", progress[1]);
-        field(out, "current_save_keys_total", progress[0]);
+        var bg = rdb.background();
+        long total = bg == null ? 0 : bg.keysTotal();
+        long processed = bg == null ? 0 : bg.keysProcessed();
+        long cow = bg == null ? 0 : bg.preservedBytes();
+        field(out, "current_cow_peak", cow);
+        field(out, "current_cow_size", cow);
+        field(out, "current_cow_size_age", bg == null ? 0 : (System.currentTimeMillis() - bg.preservedAtMillis()) / 1000);
+        field(out, "current_fork_perc", String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : processed * 100.0 / total));
+        field(out, "current_save_keys_processed", processed);
+        field(out, "current_save_keys_total", total);
         field(out, "rdb_changes_since_last_save", state.changesSince(rdb.dirtyNow()));
         field(out, "rdb_bgsave_in_progress", rdb.backgroundInProgress() ? 1 : 0);
         field(out, "rdb_last_save_time", state.lastSaveSeconds());
@@ -218,7 +221,7 @@ public final class InfoFamily {
         field(out, "rdb_last_bgsave_time_sec", state.lastBgsaveSeconds());
         field(out, "rdb_current_bgsave_time_sec", state.currentBgsaveSeconds());
         field(out, "rdb_saves", state.saves());
-        field(out, "rdb_last_cow_size", 0);
+        field(out, "rdb_last_cow_size", state.lastPreservedBytes());
         field(out, "rdb_last_load_keys_expired", state.lastLoadExpired());
         field(out, "rdb_last_load_keys_loaded", state.lastLoadLoaded());
         field(out, "aof_enabled", 0);

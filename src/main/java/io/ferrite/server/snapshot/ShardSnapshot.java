@@ -66,7 +66,9 @@ public final class ShardSnapshot extends SnapshotCapture {
     protected void preserve(Db d, Entry e) {
         for (int i = 0; i < dbs.length; i++) {
             if (dbs[i] == d) {
+                int before = chunk == null || chunkDb != i ? 0 : chunk.length();
                 save(i, e);
+                file.preserved(chunk.length() - before);
                 if (chunk.length() >= SnapshotFile.CHUNK) {
                     handOver();
                 }

@@ -53,6 +53,9 @@ public final class SnapshotFile {
     private final AtomicInteger shardsDone = new AtomicInteger();
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
     private final AtomicLong keysWritten = new AtomicLong();
+    /** Bytes of keys saved ahead of the walk because a client was about to change them. */
+    private final AtomicLong preserved = new AtomicLong();
+    private volatile long preservedAtMillis = System.currentTimeMillis();
     private volatile boolean failed;
     private volatile boolean aborted;
     private volatile Thread writer;
@@ -82,6 +85,25 @@ public final class SnapshotFile {
     /** Whether the save was given up on purpose (FLUSHALL, SHUTDOWN) rather than failed. */
     public boolean aborted() {
         return aborted;
+    }
+
+    /**
+     * Bytes of keys saved ahead of the walk because a client was about to change them: what a
+     * forking Redis pays as copy-on-write (INFO's current_cow_size), paid here as bytes queued
+     * early rather than as duplicated pages.
+     */
+    public long preservedBytes() {
+        return preserved.get();
+    }
+
+    /** When {@link #preservedBytes} last grew (INFO's current_cow_size_age). */
+    public long preservedAtMillis() {
+        return preservedAtMillis;
+    }
+
+    void preserved(long bytes) {
+        preserved.addAndGet(bytes);
+        preservedAtMillis = System.currentTimeMillis();
     }
 
     /** Keys handed over so far (INFO's current_save_keys_processed). */
