@@ -8,6 +8,7 @@ import io.ferrite.persistence.rdb.RdbOutput;
 import io.ferrite.store.Db;
 import io.ferrite.store.Entry;
 import io.ferrite.store.KeyTable;
+import io.ferrite.store.MemoryEstimate;
 
 /**
  * One shard's part of a background save, without fork (Dragonfly's snapshot, per entry rather
@@ -66,9 +67,9 @@ public final class ShardSnapshot extends SnapshotCapture {
     protected void preserve(Db d, Entry e) {
         for (int i = 0; i < dbs.length; i++) {
             if (dbs[i] == d) {
-                int before = chunk == null || chunkDb != i ? 0 : chunk.length();
+                // what a fork would have copied: the memory of the value about to change
+                file.preserved(MemoryEstimate.entry(e));
                 save(i, e);
-                file.preserved(chunk.length() - before);
                 if (chunk.length() >= SnapshotFile.CHUNK) {
                     handOver();
                 }

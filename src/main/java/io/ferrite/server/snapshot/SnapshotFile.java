@@ -53,7 +53,7 @@ public final class SnapshotFile {
     private final AtomicInteger shardsDone = new AtomicInteger();
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
     private final AtomicLong keysWritten = new AtomicLong();
-    /** Bytes of keys saved ahead of the walk because a client was about to change them. */
+    /** Memory of the keys saved ahead of the walk because a client was about to change them. */
     private final AtomicLong preserved = new AtomicLong();
     private volatile long preservedAtMillis = System.currentTimeMillis();
     private volatile boolean failed;
@@ -88,9 +88,9 @@ public final class SnapshotFile {
     }
 
     /**
-     * Bytes of keys saved ahead of the walk because a client was about to change them: what a
-     * forking Redis pays as copy-on-write (INFO's current_cow_size), paid here as bytes queued
-     * early rather than as duplicated pages.
+     * Memory of the keys saved ahead of the walk because a client was about to change them: what
+     * a forking Redis pays as copy-on-write (INFO's current_cow_size), paid here as records
+     * queued early rather than as duplicated pages.
      */
     public long preservedBytes() {
         return preserved.get();
