@@ -253,6 +253,25 @@ class BgSaveTest extends FerriteTest {
     }
 
     @Test
+    void underAnLruPolicyIdleTimesAreSavedAsRedisSavesThem() throws Exception {
+        Server s = ownServer(Map.of("dir", dir.toString(), "maxmemory-policy", "allkeys-lru"));
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
+            j.set("k", "v");
+            byte[] dump = j.dump("k");
+            assertThat(j.sendCommand(() -> b("RESTORE"), b("idle"), b("0"), dump, b("IDLETIME"), b("5000")))
+                .isEqualTo(b("OK"));
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            waitUntil(() -> bgsaveDone(j), "the background save");
+        }
+        Path exe = RdbFileTest.redisServer();
+        try (RdbFileTest.Redis r = RdbFileTest.Redis.start(exe, dir, "dump.rdb");
+             Jedis j = new Jedis("127.0.0.1", r.port, 30_000)) {
+            assertThat(j.objectIdletime("idle")).isBetween(5000L, 5100L);
+            assertThat(j.objectIdletime("k")).isLessThan(100L);
+        }
+    }
+
+    @Test
     void aSavePointStartsABackgroundSave() throws Exception {
         Server s = ownServer(Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {

@@ -24,7 +24,7 @@ public final class RdbFile {
     static final int OPCODE_FUNCTION = 245;
     static final int OPCODE_FUNCTION_PRE_GA = 246;
     static final int OPCODE_MODULE_AUX = 247;
-    static final int OPCODE_IDLE = 248;
+    public static final int OPCODE_IDLE = 248;
     static final int OPCODE_FREQ = 249;
     static final int OPCODE_AUX = 250;
     static final int OPCODE_RESIZEDB = 251;

@@ -2,6 +2,8 @@ package io.ferrite.server.snapshot;
 
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.engine.Eviction;
+import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.rdb.RdbOutput;
@@ -29,8 +31,9 @@ public final class ShardSerializer {
             }
             RdbOutput out = limits.output(1024);
             int index = db;
+            long idleNow = idleClock(shard);
             shard.view(db).forEachStored(e -> {
-                if (writeRecord(out, e, limits)) {
+                if (writeRecord(out, e, limits, idleNow)) {
                     expires[index]++;
                 }
                 keys[index]++;
@@ -40,12 +43,25 @@ public final class ShardSerializer {
         return new ShardPart(records, keys, expires);
     }
 
-    /** One key as rdbSaveKeyValuePair writes it; true when it has a TTL. */
-    static boolean writeRecord(RdbOutput out, Entry e, Limits limits) {
+    /**
+     * The time keys' idle times are measured from when an LRU policy is on (rdbSaveKeyValuePair
+     * saves them only then, so a restart keeps the eviction order), else -1.
+     */
+    static long idleClock(Shard shard) {
+        Eviction.Policy p = shard.engine.evictionPolicy();
+        return p == Eviction.Policy.ALLKEYS_LRU || p == Eviction.Policy.VOLATILE_LRU ? System.currentTimeMillis() : -1;
+    }
+
+    /** One key as rdbSaveKeyValuePair writes it; true when it has a TTL. {@code idleNow}: see {@link #idleClock}. */
+    static boolean writeRecord(RdbOutput out, Entry e, Limits limits, long idleNow) {
         boolean ttl = e.hasExpiry();
         if (ttl) {
             out.writeByte(RdbFile.OPCODE_EXPIRETIME_MS);
             out.writeMillis(e.expireAt());
+        }
+        if (idleNow >= 0) {
+            out.writeByte(RdbFile.OPCODE_IDLE);
+            out.writeLen(LruClock.idleMillis(e.lru(), idleNow) / 1000);
         }
         writeKey(out, e, limits);
         return ttl;

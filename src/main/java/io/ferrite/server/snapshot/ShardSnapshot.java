@@ -35,6 +35,8 @@ public final class ShardSnapshot extends SnapshotCapture {
     /** rdb-key-save-delay: microseconds per key saved by the walk, to slow it down for tests. */
     private final long keyDelayMicros;
     private int walked;
+    /** Idle times are saved as of the cut (see ShardSerializer#idleClock). */
+    private final long idleNow;
     private final Db[] dbs;
     private final KeyTable[] tables;
     private int db;
@@ -49,6 +51,7 @@ public final class ShardSnapshot extends SnapshotCapture {
         this.file = file;
         this.limits = limits;
         this.keyDelayMicros = keyDelayMicros;
+        this.idleNow = ShardSerializer.idleClock(shard);
         this.dbs = shard.beginSnapshot(this);
         this.tables = new KeyTable[dbs.length];
         for (int i = 0; i < dbs.length; i++) {
@@ -94,7 +97,7 @@ public final class ShardSnapshot extends SnapshotCapture {
             chunk = limits.output(SnapshotFile.CHUNK + 1024);
         }
         if (!file.failed()) {
-            ShardSerializer.writeRecord(chunk, e, limits);
+            ShardSerializer.writeRecord(chunk, e, limits, idleNow);
             chunkKeys++;
         }
         e.snapshotMark(mark());
