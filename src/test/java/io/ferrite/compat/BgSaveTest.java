@@ -227,6 +227,68 @@ class BgSaveTest extends FerriteTest {
         }
     }
 
+    /**
+     * Values of several megabytes, on four shards at once: each goes to the file in pieces
+     * (never whole in memory), and the pieces of one reach the file together.
+     */
+    @Test
+    void hugeValuesGoToTheFileInPieces() throws Exception {
+        Server s = TestServers.start(4, Map.of("dir", dir.toString()));
+        String atBgsave;
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 60_000)) {
+            var p = j.pipelined();
+            for (int k = 0; k < 4; k++) {
+                for (int i = 0; i < 100_000; i += 1000) {
+                    String[] elements = new String[1000];
+                    String[] pairs = new String[2000];
+                    Map<String, Double> scores = new java.util.HashMap<>();
+                    for (int e = 0; e < 1000; e++) {
+                        elements[e] = "element-number-" + (i + e);
+                        pairs[2 * e] = "field-" + (i + e);
+                        pairs[2 * e + 1] = "value-" + (i + e);
+                        scores.put("member-" + (i + e), (i + e) / 3.0);
+                    }
+                    p.rpush("list" + k, elements);
+                    p.sadd("set" + k, elements);
+                    p.hset("hash" + k, toMap(pairs));
+                    p.zadd("zset" + k, scores);
+                }
+                p.setrange("string" + k, 3_000_000, "end");
+            }
+            p.sync();
+            atBgsave = digest(j);
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            // a write to a huge key not yet saved saves it first, from the client's path
+            for (int k = 3; k >= 0; k--) {
+                j.rpush("list" + k, "after");
+                j.hset("hash" + k, "field-1", "changed");
+            }
+            waitUntil(() -> bgsaveDone(j), "the background save");
+            assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n");
+        } finally {
+            s.close();
+        }
+        Server reader = TestServers.start(2, Map.of("dir", dir.toString()));
+        try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 60_000)) {
+            assertThat(digest(j)).isEqualTo(atBgsave);
+        } finally {
+            reader.close();
+        }
+        Path exe = RdbFileTest.redisServer();
+        try (RdbFileTest.Redis r = RdbFileTest.Redis.start(exe, dir, "dump.rdb");
+             Jedis j = new Jedis("127.0.0.1", r.port, 60_000)) {
+            assertThat(digest(j)).isEqualTo(atBgsave);
+        }
+    }
+
+    private static Map<String, String> toMap(String[] pairs) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
     @Test
     void aSecondBgsaveOrASaveWaitsForTheFirstAndFlushallGivesItUp() throws Exception {
         Server s = ownServer(Map.of("dir", dir.toString(), "rdb-key-save-delay", "1000"));

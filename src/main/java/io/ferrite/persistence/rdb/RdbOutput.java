@@ -14,6 +14,14 @@ public final class RdbOutput {
     private int len;
     /** rdbcompression: strings over 20 bytes go out as LZF blocks when that saves space. */
     private boolean compress = true;
+    /** Where the bytes go once {@link #spillAt} are buffered (a snapshot's file), or null to keep them all. */
+    private Spill spill;
+    private int spillAt;
+
+    /** Receives a full buffer's bytes: they are valid only during the call. */
+    public interface Spill {
+        void spill(byte[] b, int off, int len);
+    }
 
     public RdbOutput(int capacity, boolean compress) {
         this(capacity);
@@ -24,9 +32,14 @@ public final class RdbOutput {
         buf = new byte[Math.max(16, capacity)];
     }
 
-    /** Another output under the same settings, for a part written aside (a list's nodes). */
-    public RdbOutput sibling(int capacity) {
-        return new RdbOutput(capacity, compress);
+    /**
+     * From now on, whenever writing would take the buffer past {@code at} bytes, what it holds
+     * goes to {@code to} first, so one huge value never sits whole in memory. Only for outputs
+     * nothing reads back from (nothing but {@link #toByteArray} of what is left).
+     */
+    public void spillTo(Spill to, int at) {
+        spill = to;
+        spillAt = at;
     }
 
     public int length() {
@@ -38,11 +51,15 @@ public final class RdbOutput {
     }
 
     /** The bytes written so far, shared (valid up to {@link #length()}). */
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
     private void ensure(int extra) {
+        if (spill != null && len + extra > spillAt && len > 0) {
+            spill.spill(buf, 0, len);
+            len = 0;
+        }
         if (len + extra > buf.length) {
             long want = Math.max((long) len + extra, (long) buf.length * 2);
             buf = Arrays.copyOf(buf, (int) Math.min(want, Integer.MAX_VALUE - 16));
@@ -55,6 +72,14 @@ public final class RdbOutput {
     }
 
     public void writeRaw(byte[] b, int off, int n) {
+        if (spill != null && n > spillAt) {
+            // a huge string: handed on a buffer's worth at a time, never copied whole
+            ensure(spillAt);
+            for (int i = 0; i < n; i += spillAt) {
+                spill.spill(b, off + i, Math.min(spillAt, n - i));
+            }
+            return;
+        }
         ensure(n);
         System.arraycopy(b, off, buf, len, n);
         len += n;

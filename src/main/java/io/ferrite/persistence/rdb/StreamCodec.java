@@ -28,8 +28,8 @@ final class StreamCodec {
     private StreamCodec() {
     }
 
-    static void write(RdbOutput out, StreamValue s) {
-        out.writeByte(RdbType.STREAM_LISTPACKS_2);
+    static void write(RdbOutput out, StreamValue s, byte[] key) {
+        ValueWriter.head(out, RdbType.STREAM_LISTPACKS_2, key);
         out.writeLen(s.nodeCount());
         s.forEachNode((master, masterFields, live, deleted, entries) -> {
             out.writeString(idBytes(master));

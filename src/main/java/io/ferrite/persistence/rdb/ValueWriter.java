@@ -25,18 +25,35 @@ public final class ValueWriter {
     private ValueWriter() {
     }
 
-    /** The type byte then the value. */
+    /** The type byte then the value (DUMP's payload). */
     public static void write(RdbOutput out, ValueType type, Object value, Limits limits) {
+        write(out, type, value, limits, null);
+    }
+
+    /**
+     * The type byte, then {@code key} when given (an RDB file's key record), then the value,
+     * written straight into {@code out}: nothing of the value's size is built aside, so an output
+     * that spills as it fills (a snapshot's) holds a huge value a piece at a time.
+     */
+    public static void write(RdbOutput out, ValueType type, Object value, Limits limits, byte[] key) {
         switch (type) {
             case STRING -> {
-                out.writeByte(RdbType.STRING);
+                head(out, RdbType.STRING, key);
                 out.writeString((byte[]) value);
             }
-            case LIST -> writeList(out, (ListValue) value, limits.listFill());
-            case SET -> writeSet(out, (SetValue) value);
-            case HASH -> writeHash(out, (HashValue) value);
-            case ZSET -> writeZSet(out, (ZSetValue) value);
-            case STREAM -> StreamCodec.write(out, (StreamValue) value);
+            case LIST -> writeList(out, (ListValue) value, limits.listFill(), key);
+            case SET -> writeSet(out, (SetValue) value, key);
+            case HASH -> writeHash(out, (HashValue) value, key);
+            case ZSET -> writeZSet(out, (ZSetValue) value, key);
+            case STREAM -> StreamCodec.write(out, (StreamValue) value, key);
+        }
+    }
+
+    /** The type byte, and the key of a file's record. */
+    static void head(RdbOutput out, int type, byte[] key) {
+        out.writeByte(type);
+        if (key != null) {
+            out.writeString(key);
         }
     }
 
@@ -46,33 +63,41 @@ public final class ValueWriter {
      * bytes Redis dumps. Ferrite's own nodes are sized by its element format, not Redis's
      * listpack, so they are regrouped here rather than written as they are.
      */
-    private static void writeList(RdbOutput out, ListValue list, int fill) {
+    private static void writeList(RdbOutput out, ListValue list, int fill, byte[] key) {
         int clamped = Math.max(-5, Math.min(fill, (1 << 15) - 1));
-        RdbOutput nodes = out.sibling(64);
+        // the node count comes first: one pass counts the nodes, a second writes them
+        int nodes = listNodes(list, clamped, null);
+        head(out, RdbType.LIST_QUICKLIST_2, key);
+        out.writeLen(nodes);
+        listNodes(list, clamped, out);
+    }
+
+    /** Groups the elements into nodes, writing them to {@code out} unless it is null; returns how many. */
+    private static int listNodes(ListValue list, int fill, RdbOutput out) {
         int[] count = {0};
         Listpack.Builder[] cur = {null};
         list.range(0, list.size(), false, (buf, off, len) -> {
             if (ListValue.isLarge(len)) {
-                flush(nodes, cur, count);
-                nodes.writeLen(RdbType.NODE_PLAIN);
-                nodes.writeString(buf, off, len);
+                flush(out, cur, count);
+                if (out != null) {
+                    out.writeLen(RdbType.NODE_PLAIN);
+                    out.writeString(buf, off, len);
+                }
                 count[0]++;
                 return;
             }
             byte[] e = new byte[len];
             System.arraycopy(buf, off, e, 0, len);
-            if (cur[0] != null && !allowInsert(cur[0], clamped, len)) {
-                flush(nodes, cur, count);
+            if (cur[0] != null && !allowInsert(cur[0], fill, len)) {
+                flush(out, cur, count);
             }
             if (cur[0] == null) {
                 cur[0] = new Listpack.Builder();
             }
             cur[0].add(e);
         });
-        flush(nodes, cur, count);
-        out.writeByte(RdbType.LIST_QUICKLIST_2);
-        out.writeLen(count[0]);
-        out.writeRaw(nodes.array(), 0, nodes.length());
+        flush(out, cur, count);
+        return count[0];
     }
 
     private static boolean allowInsert(Listpack.Builder node, int fill, int len) {
@@ -90,14 +115,16 @@ public final class ValueWriter {
 
     private static void flush(RdbOutput nodes, Listpack.Builder[] cur, int[] count) {
         if (cur[0] != null) {
-            nodes.writeLen(RdbType.NODE_PACKED);
-            nodes.writeString(cur[0].build());
+            if (nodes != null) {
+                nodes.writeLen(RdbType.NODE_PACKED);
+                nodes.writeString(cur[0].build());
+            }
             cur[0] = null;
             count[0]++;
         }
     }
 
-    private static void writeSet(RdbOutput out, SetValue set) {
+    private static void writeSet(RdbOutput out, SetValue set, byte[] key) {
         IntSet ints = set.intSet();
         if (ints != null) {
             // intset.c's layout: encoding (bytes per element) and length as 32-bit little-endian, then the elements
@@ -108,27 +135,27 @@ public final class ValueWriter {
             for (int i = 0; i < ints.size(); i++) {
                 blob.writeLittleEndian(ints.get(i), width);
             }
-            out.writeByte(RdbType.SET_INTSET);
+            head(out, RdbType.SET_INTSET, key);
             out.writeString(blob.array(), 0, blob.length());
             return;
         }
-        out.writeByte(RdbType.SET);
+        head(out, RdbType.SET, key);
         out.writeLen(set.size());
         set.forEach(out::writeString);
     }
 
-    private static void writeHash(RdbOutput out, HashValue hash) {
+    private static void writeHash(RdbOutput out, HashValue hash, byte[] key) {
         if (hash.isListpack()) {
             Listpack.Builder lp = new Listpack.Builder();
             hash.forEach((fb, fo, fl, vb, vo, vl) -> {
                 lp.add(slice(fb, fo, fl));
                 lp.add(slice(vb, vo, vl));
             });
-            out.writeByte(RdbType.HASH_LISTPACK);
+            head(out, RdbType.HASH_LISTPACK, key);
             out.writeString(lp.build());
             return;
         }
-        out.writeByte(RdbType.HASH);
+        head(out, RdbType.HASH, key);
         out.writeLen(hash.size());
         hash.forEach((fb, fo, fl, vb, vo, vl) -> {
             out.writeString(fb, fo, fl);
@@ -136,18 +163,18 @@ public final class ValueWriter {
         });
     }
 
-    private static void writeZSet(RdbOutput out, ZSetValue z) {
+    private static void writeZSet(RdbOutput out, ZSetValue z, byte[] key) {
         if (z.isListpack()) {
             Listpack.Builder lp = new Listpack.Builder();
             z.forEach((m, score) -> {
                 lp.add(m);
                 lp.add(ScoreText.d2string(score));
             });
-            out.writeByte(RdbType.ZSET_LISTPACK);
+            head(out, RdbType.ZSET_LISTPACK, key);
             out.writeString(lp.build());
             return;
         }
-        out.writeByte(RdbType.ZSET_2);
+        head(out, RdbType.ZSET_2, key);
         out.writeLen(z.size());
         z.range(0, z.size() - 1, true, (m, score) -> {
             out.writeString(m);

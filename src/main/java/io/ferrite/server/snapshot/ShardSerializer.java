@@ -67,16 +67,8 @@ public final class ShardSerializer {
         return ttl;
     }
 
-    /**
-     * The type byte, the key, the value. ValueWriter writes a value as DUMP carries it (type byte
-     * then body), so the value is written aside and its type byte moved in front of the key.
-     */
+    /** The type byte, the key, the value. */
     private static void writeKey(RdbOutput out, Entry e, Limits limits) {
-        RdbOutput value = limits.output(64);
-        ValueWriter.write(value, e.type(), e.value(), limits);
-        byte[] v = value.toByteArray();
-        out.writeByte(v[0]);
-        out.writeString(e.key);
-        out.writeRaw(v, 1, v.length - 1);
+        ValueWriter.write(out, e.type(), e.value(), limits, e.key);
     }
 }

@@ -95,6 +95,9 @@ public final class ShardSnapshot extends SnapshotCapture {
         }
         if (chunk == null) {
             chunk = limits.output(SnapshotFile.CHUNK + 1024);
+            int db = index;
+            // a record past SPILL bytes (a huge value) goes to the file a piece at a time
+            chunk.spillTo((b, off, len) -> file.offer(shard.id, db, b, off, len, 0, false), SnapshotFile.SPILL);
         }
         if (!file.failed()) {
             ShardSerializer.writeRecord(chunk, e, limits, idleNow);
@@ -105,7 +108,7 @@ public final class ShardSnapshot extends SnapshotCapture {
 
     private void handOver() {
         if (chunk != null && chunk.length() > 0) {
-            file.offer(chunkDb, chunk, chunkKeys);
+            file.offer(shard.id, chunkDb, chunk.array(), 0, chunk.length(), chunkKeys, true);
         }
         chunk = null;
         chunkKeys = 0;

@@ -31,11 +31,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class SnapshotFile {
     /** Bytes a shard gathers before handing a chunk over. */
     static final int CHUNK = 64 * 1024;
+    /** Bytes of one record past which it goes to the file in pieces (Dragonfly#2585: huge values). */
+    static final int SPILL = 1024 * 1024;
     /** Bytes queued for the writer past which walks wait. */
     static final long LIMIT = 8L * 1024 * 1024;
     private static final int WRITE_BUFFER = 1024 * 1024;
 
-    private record Chunk(int db, byte[] bytes) {
+    /** A shard's bytes of one database; {@code boundary} false when a key's record goes on in the next. */
+    private record Chunk(int db, byte[] bytes, boolean boundary) {
     }
 
     private final Path target;
@@ -47,7 +50,8 @@ public final class SnapshotFile {
     private final long[] expiresAtCut;
     private final AtomicLongArray keysCut;
     private final AtomicLongArray expiresCut;
-    private final ConcurrentLinkedQueue<Chunk> queue = new ConcurrentLinkedQueue<>();
+    /** One queue per shard: a record split across chunks must reach the file without another shard's bytes inside. */
+    private final ConcurrentLinkedQueue<Chunk>[] queues;
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicInteger shardsDone = new AtomicInteger();
@@ -70,6 +74,12 @@ public final class SnapshotFile {
         this.expiresAtCut = new long[databases];
         this.keysCut = new AtomicLongArray(databases);
         this.expiresCut = new AtomicLongArray(databases);
+        @SuppressWarnings("unchecked")
+        ConcurrentLinkedQueue<Chunk>[] q = new ConcurrentLinkedQueue[shards];
+        for (int i = 0; i < shards; i++) {
+            q[i] = new ConcurrentLinkedQueue<>();
+        }
+        this.queues = q;
     }
 
     /** True once the save has failed: walks go on marking entries but stop producing bytes. */
@@ -126,15 +136,18 @@ public final class SnapshotFile {
         return n;
     }
 
-    /** From a shard's thread: whole keys of database {@code db}. */
-    void offer(int db, RdbOutput out, int keys) {
-        if (failed || out.length() == 0) {
+    /**
+     * From shard {@code shard}'s thread: bytes of database {@code db}, {@code keys} keys ending
+     * there; {@code boundary} false when the last key's record goes on in the shard's next chunk.
+     */
+    void offer(int shard, int db, byte[] b, int off, int len, int keys, boolean boundary) {
+        if (failed || len == 0) {
             return;
         }
-        byte[] b = out.toByteArray();
-        pending.addAndGet(b.length);
+        byte[] copy = java.util.Arrays.copyOfRange(b, off, off + len);
+        pending.addAndGet(len);
         keysWritten.addAndGet(keys);
-        queue.add(new Chunk(db, b));
+        queues[shard].add(new Chunk(db, copy, boundary));
         Thread w = writer;
         if (w != null) {
             LockSupport.unpark(w);
@@ -194,30 +207,35 @@ public final class SnapshotFile {
             RdbFile.header(head, aux);
             w.put(head);
             boolean[] resized = new boolean[keysAtCut.length];
-            int db = -1;
+            int[] db = {-1};
+            int shard = 0;
+            int idle = 0;
             while (!failed) {
-                Chunk c = queue.poll();
+                Chunk c = queues[shard].poll();
                 if (c == null) {
-                    if (shardsDone.get() == shards && queue.isEmpty()) {
-                        break;
+                    if (++idle >= queues.length) {
+                        if (shardsDone.get() == shards && allEmpty()) {
+                            break;
+                        }
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                        idle = 0;
                     }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                    shard = (shard + 1) % queues.length;
                     continue;
                 }
-                if (c.db() != db) {
-                    db = c.db();
-                    RdbOutput op = new RdbOutput(32);
-                    RdbFile.selectDb(op, db);
-                    if (!resized[db]) {
-                        resized[db] = true;
-                        RdbFile.resizeDb(op, keysAtCut[db], expiresAtCut[db]);
+                idle = 0;
+                write(w, c, db, resized);
+                // the rest of a split record comes from this shard before any other's bytes
+                while (!c.boundary() && !failed) {
+                    Chunk next = queues[shard].poll();
+                    if (next == null) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                        continue;
                     }
-                    w.put(op);
+                    c = next;
+                    write(w, c, db, resized);
                 }
-                w.put(c.bytes(), c.bytes().length);
-                if (pending.addAndGet(-c.bytes().length) < LIMIT / 2) {
-                    resumeWaiting();
-                }
+                shard = (shard + 1) % queues.length;
             }
             if (!failed) {
                 w.put(new byte[] {(byte) RdbFile.OPCODE_EOF}, 1);
@@ -245,6 +263,33 @@ public final class SnapshotFile {
             resumeWaiting();
         }
         done.complete(ok);
+    }
+
+    private boolean allEmpty() {
+        for (ConcurrentLinkedQueue<Chunk> q : queues) {
+            if (!q.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A chunk into the file, after SELECTDB (and the first time RESIZEDB) when its database is not the last one's. */
+    private void write(Writer w, Chunk c, int[] db, boolean[] resized) throws IOException {
+        if (c.db() != db[0]) {
+            db[0] = c.db();
+            RdbOutput op = new RdbOutput(32);
+            RdbFile.selectDb(op, db[0]);
+            if (!resized[db[0]]) {
+                resized[db[0]] = true;
+                RdbFile.resizeDb(op, keysAtCut[db[0]], expiresAtCut[db[0]]);
+            }
+            w.put(op);
+        }
+        w.put(c.bytes(), c.bytes().length);
+        if (pending.addAndGet(-c.bytes().length) < LIMIT / 2) {
+            resumeWaiting();
+        }
     }
 
     private void resumeWaiting() {
