@@ -118,6 +118,27 @@ public final class RdbPersistence {
         f.start();
     }
 
+    /**
+     * SAVE's end, on the client's thread once every shard has handed over its keys: waits for
+     * the writer to finish the file (no shard is needed for that); true when saved.
+     */
+    public boolean savedInForeground(SnapshotFile f, long[] dirty) {
+        boolean ok;
+        try {
+            ok = f.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ok = false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            ok = false;
+        }
+        if (ok) {
+            state.saved(dirty);
+        }
+        background.compareAndSet(f, null);
+        return ok;
+    }
+
     /** Whether a background save is in progress (from its claim to the end of its file). */
     public boolean backgroundInProgress() {
         return background.get() != null;

@@ -7,7 +7,7 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.persistence.snapshot.ShardPart;
-import io.ferrite.server.snapshot.ShardSerializer;
+import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
 import io.ferrite.server.Server;
 
@@ -84,23 +84,44 @@ public final class PersistenceFamily {
         }
     }
 
+    /**
+     * SAVE: every shard held, each writes its whole cut on its own thread to the file the writer
+     * thread streams out (bounded memory, as BGSAVE), then OK once the file is in place.
+     */
     static final class Save implements ShardedCommand {
         @Override
+        public void before(Call call) {
+            SnapshotFile f = Server.of(call).rdb().claimBackground();
+            if (f != null) {
+                f.start();
+            }
+            call.share(f);
+        }
+
+        @Override
         public Object onShard(Call call, Keyspace ks) {
-            if (Server.of(call).rdb().backgroundInProgress()) {
+            SnapshotFile f = (SnapshotFile) call.shared();
+            if (f == null) {
                 return null;
             }
             Shard shard = ((ShardKeyspace) ks).shard();
-            return new Serialised(ShardSerializer.serialise(shard, Server.of(call).rdb().limits()), shard.stats.dirty());
+            long dirty = shard.stats.dirty();
+            ShardSnapshot.saveNow(shard, f, Server.of(call).rdb().limits());
+            return dirty;
         }
 
         @Override
         public void reply(Call call, List<Object> parts) {
-            if (parts.get(0) == null) {
+            SnapshotFile f = (SnapshotFile) call.shared();
+            if (f == null) {
                 call.reply().error(IN_PROGRESS);
                 return;
             }
-            if (writeParts(call, parts)) {
+            long[] dirty = new long[parts.size()];
+            for (int i = 0; i < dirty.length; i++) {
+                dirty[i] = (Long) parts.get(i);
+            }
+            if (Server.of(call).rdb().savedInForeground(f, dirty)) {
                 call.reply().ok();
             } else {
                 // rdbSave failed: Redis answers its bare shared.err, the reason is in the log

@@ -58,6 +58,7 @@ public final class ShardSnapshot extends SnapshotCapture {
             tables[i] = dbs[i].table();
             file.cut(i, dbs[i].size(), dbs[i].expiresCount());
         }
+        file.cutTaken();
     }
 
     /** The cut on {@code shard}, on its thread while every shard is held; the walk starts once holds end. */
@@ -114,8 +115,39 @@ public final class ShardSnapshot extends SnapshotCapture {
         chunkKeys = 0;
     }
 
+    /**
+     * SAVE's part on {@code shard}, on its thread while every shard is held: the cut, then the
+     * whole walk at once, waiting for the writer whenever its queue is full. Nothing changes the
+     * data meanwhile, so the file is the moment of SAVE, and only the queue's bound is held in memory.
+     */
+    public static void saveNow(Shard shard, SnapshotFile file, Limits limits) {
+        ShardSnapshot s = new ShardSnapshot(shard, file, limits, 0);
+        while (!s.walk()) {
+            file.awaitRoom();
+        }
+        s.finish();
+    }
+
     /** One step of the walk: some buckets, then the chunk goes to the file and the next step is queued. */
     private void step() {
+        if (walk()) {
+            finish();
+            return;
+        }
+        if (keyDelayMicros > 0) {
+            shard.runAfter(walked * keyDelayMicros * 1000, this::step);
+            return;
+        }
+        file.whenRoom(() -> shard.runLater(this::step));
+    }
+
+    private void finish() {
+        shard.endSnapshot(this);
+        file.shardDone();
+    }
+
+    /** Walks some buckets and hands the chunk over; true once every database of the cut is walked. */
+    private boolean walk() {
         int buckets = 0;
         walked = 0;
         while (db < dbs.length && buckets < BUCKETS_PER_STEP
@@ -139,15 +171,6 @@ public final class ShardSnapshot extends SnapshotCapture {
             }
         }
         handOver();
-        if (db >= dbs.length) {
-            shard.endSnapshot(this);
-            file.shardDone();
-            return;
-        }
-        if (keyDelayMicros > 0) {
-            shard.runAfter(walked * keyDelayMicros * 1000, this::step);
-            return;
-        }
-        file.whenRoom(() -> shard.runLater(this::step));
+        return db >= dbs.length;
     }
 }

@@ -55,6 +55,7 @@ public final class SnapshotFile {
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicInteger shardsDone = new AtomicInteger();
+    private final AtomicInteger cutsTaken = new AtomicInteger();
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
     private final AtomicLong keysWritten = new AtomicLong();
     /** Memory of the keys saved ahead of the walk because a client was about to change them. */
@@ -127,6 +128,27 @@ public final class SnapshotFile {
         expiresCut.addAndGet(db, expires);
     }
 
+    /** A shard has taken its cut (every database given to {@link #cut}); the writer waits for all. */
+    void cutTaken() {
+        cutsTaken.incrementAndGet();
+    }
+
+    /** From a shard's thread that may block (SAVE): returns once the queue has room or the save failed. */
+    void awaitRoom() {
+        if (pending.get() < LIMIT || failed) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
+        whenRoom(() -> {
+            resumed.set(true);
+            LockSupport.unpark(me);
+        });
+        while (!resumed.get() && !failed) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
     /** Keys of the cut in all (INFO's current_save_keys_total). */
     public long keysTotal() {
         long n = 0;
@@ -176,12 +198,8 @@ public final class SnapshotFile {
         }
     }
 
-    /** Starts the writing thread; every shard's cut has been taken. */
+    /** Starts the writing thread; it writes nothing past the header before every shard's cut is taken. */
     public void start() {
-        for (int i = 0; i < keysAtCut.length; i++) {
-            keysAtCut[i] = keysCut.get(i);
-            expiresAtCut[i] = expiresCut.get(i);
-        }
         Thread t = new Thread(this::write, "ferrite-bgsave");
         t.setDaemon(true);
         writer = t;
@@ -206,6 +224,14 @@ public final class SnapshotFile {
             RdbOutput head = new RdbOutput(256);
             RdbFile.header(head, aux);
             w.put(head);
+            // RESIZEDB gives the sizes at the cut, so the cut must be complete before a key goes out
+            while (cutsTaken.get() < shards && !failed) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            for (int i = 0; i < keysAtCut.length; i++) {
+                keysAtCut[i] = keysCut.get(i);
+                expiresAtCut[i] = expiresCut.get(i);
+            }
             boolean[] resized = new boolean[keysAtCut.length];
             int[] db = {-1};
             int shard = 0;
