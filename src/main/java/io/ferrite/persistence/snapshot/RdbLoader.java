@@ -32,6 +32,7 @@ public final class RdbLoader {
     private final byte[] buf;
     private int pos;
     private final boolean quiet;
+    private long emptySkipped;
 
     private RdbLoader(byte[] buf, boolean quiet) {
         this.buf = buf;
@@ -168,7 +169,12 @@ public final class RdbLoader {
             }
             byte[] key = readString();
             LoadedValue value = readValue(type, limits);
-            if (expireAt != -1 && expireAt < now) {
+            if (value == null) {
+                // a value holding nothing (older versions wrote some): skipped, as rdbLoadRio does
+                if (emptySkipped++ < 10 && !quiet) {
+                    Log.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.ISO_8859_1));
+                }
+            } else if (expireAt != -1 && expireAt < now) {
                 expired++;
             } else {
                 sink.key(db, key, value, expireAt);
