@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.OutsideWork;
 import io.ferrite.engine.pubsub.OutOfBand;
@@ -66,7 +67,7 @@ final class OutsideWait {
                 work.start(() -> session.execute(OutsideWait.this::secondStep));
             } catch (Throwable e) {
                 // the work could not even start: the second step still answers, from what the work recorded
-                io.ferrite.common.Log.warning("Internal error starting outside work of '" + call.command.fullName() + "': " + e);
+                Log.warning("Internal error starting outside work of '" + call.command.fullName() + "': " + e);
                 session.execute(OutsideWait.this::secondStep);
             }
         }

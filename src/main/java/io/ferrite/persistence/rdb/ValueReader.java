@@ -272,9 +272,10 @@ public final class ValueReader {
         }
         for (int i = 0; i < pairs.size(); i += 2) {
             if (!h.set(pairs.get(i), pairs.get(i + 1))) {
-                // Redis's pair validation looks for duplicates as part of the integrity check; the
-                // log line names the cause as Redis's conversion of such a listpack does
-                throw RdbInput.corrupt(what + " integrity check failed: listpack with dup elements");
+                // Redis's pair validation looks for duplicates as part of the integrity check; for a
+                // listpack the log line names the cause as Redis's conversion of such a listpack does
+                throw what.endsWith("listpack") ? RdbInput.corrupt(what + " integrity check failed: listpack with dup elements")
+                    : integrity(what);
             }
         }
         return new LoadedValue(ValueType.HASH, h, h.encoding());

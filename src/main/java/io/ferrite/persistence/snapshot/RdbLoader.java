@@ -25,8 +25,8 @@ public final class RdbLoader {
         void key(int db, byte[] key, LoadedValue value, long expireAt) throws RdbLoadException;
     }
 
-    /** What was loaded: the figures of Redis's "Done loading RDB" line. */
-    public record Result(long keysLoaded, long keysExpired) {
+    /** What was loaded: the figures of Redis's "Done loading RDB" line (empty keys: values holding nothing, skipped). */
+    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped) {
     }
 
     private final byte[] buf;
@@ -140,7 +140,7 @@ public final class RdbLoader {
                 }
                 case RdbFile.OPCODE_EOF -> {
                     checkCrc(version);
-                    return new Result(loaded, expired);
+                    return new Result(loaded, expired, emptySkipped);
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
                     long id = readLen();
