@@ -56,13 +56,13 @@ public final class MigrateLinks {
         public long lastDb = -1;
         private volatile long lastUseSeconds;
         private final AtomicBoolean busy = new AtomicBoolean(true);
-        private final boolean cached;
+        /** False for a link opened while another to the same target was cached and in use: closed after its one use. */
+        private boolean cached;
         /** Where the reply lines go; set by the MIGRATE using the link, on the channel's loop. */
         private LineListener listener;
 
-        Link(Channel channel, boolean cached) {
+        Link(Channel channel) {
             this.channel = channel;
-            this.cached = cached;
             lastUseSeconds = nowSeconds();
         }
 
@@ -173,15 +173,12 @@ public final class MigrateLinks {
                 done.failed(r.cause() instanceof java.net.ConnectException && !(r.cause() instanceof ConnectTimeoutException));
                 return;
             }
-            boolean cache = !links.containsKey(name);
-            Link l = new Link(f.channel(), cache);
+            Link l = new Link(f.channel());
             made[0] = l;
-            if (cache) {
-                if (links.size() >= MAX_LINKS) {
-                    dropOne();
-                }
-                links.put(name, l);
+            if (links.size() >= MAX_LINKS) {
+                dropOne();
             }
+            l.cached = links.putIfAbsent(name, l) == null;
             done.connected(l);
         });
     }

@@ -316,6 +316,46 @@ class MigrateTest extends FerriteTest {
     }
 
     /**
+     * Clients migrating to one target at once: each MIGRATE has a connection to itself while it
+     * runs (the cached one, or one opened for it and closed after), so no reply goes to the wrong one.
+     */
+    @Test
+    void concurrentMigratesToOneTargetEachGetTheirReplies() throws Exception {
+        Server own = ownServer(Map.of());
+        String port = Integer.toString(redisTarget.port);
+        int clients = 6;
+        int perClient = 25;
+        try (Jedis t = new Jedis("127.0.0.1", redisTarget.port, 10_000)) {
+            t.flushAll();
+            List<Thread> threads = new ArrayList<>();
+            List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int id = c;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (RawClient r = new RawClient("127.0.0.1", own.respPort())) {
+                        for (int i = 0; i < perClient; i++) {
+                            String k = "c" + id + ":" + i;
+                            r.call("SET", k, k);
+                            String reply = r.call("MIGRATE", "127.0.0.1", port, k, "0", "5000");
+                            if (!reply.equals(Replies.OK)) {
+                                wrong.add(k + " " + reply);
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            assertThat(wrong).isEmpty();
+            assertThat(t.dbSize()).isEqualTo((long) clients * perClient);
+            assertThat(t.get("c3:7")).isEqualTo("c3:7");
+            assertThat(raw(own.respPort()).call("DBSIZE")).isEqualTo(":0\r\n");
+            assertThat(raw(own.respPort()).call("INFO", "stats")).contains("migrate_cached_sockets:1\r\n");
+        }
+    }
+
+    /**
      * A key written after it was dumped and before the target acknowledged it keeps the newer
      * value: the write was acknowledged, the target holds only the older one. A key left alone
      * meanwhile is deleted as usual.
