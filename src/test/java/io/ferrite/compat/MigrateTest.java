@@ -303,6 +303,20 @@ class MigrateTest extends FerriteTest {
         }
     }
 
+    /**
+     * Inside MULTI a shard runs the transaction and may not wait for the network: MIGRATE is
+     * refused there (Redis runs it, blocking its one thread), and the key stays.
+     */
+    @Test
+    void refusedInsideATransaction() {
+        RawClient c = raw();
+        c.call("SET", "k", "v");
+        c.call("MULTI");
+        assertThat(c.call("MIGRATE", "127.0.0.1", Integer.toString(redisTarget.port), "k", "0", "5000")).isEqualTo("+QUEUED\r\n");
+        assertThat(c.call("EXEC")).isEqualTo("*1\r\n-ERR MIGRATE is not allowed inside MULTI or scripts\r\n");
+        assertThat(c.call("GET", "k")).isEqualTo("$1\r\nv\r\n");
+    }
+
     /** INFO counts the cached connection to a target. */
     @Test
     void cachesTheConnectionToATarget() {
