@@ -39,6 +39,8 @@ import java.util.function.Predicate;
  *                 or part() on every shard then combined() -> effects as one unit -> release -> resume
  *   FanOut      whole-keyspace reads (SCAN, DBSIZE ...): part() on every shard, no hold, combined()
  *   WatchRun    WATCH: each key's shard records it, OK once all have
+ *   OutsideWait a command waiting for work outside the engine (MIGRATE): a Hop or StagedChain
+ *                 runs its first step, the work runs with nothing held, a second one ends it
  *   BlockedClient, when data arrives: serve() on the key's shard, or a StagedChain serving it;
  *                 unblocked() when the wait ends
  * </pre>
@@ -287,6 +289,10 @@ abstract class Execution {
     }
 
     private static void record(Call call, Shard shard, long t0, long t1, int errorsBefore) {
+        if (call.awaitingOutside()) {
+            // the first step of a call that waits for outside work: counted once, when it ends
+            return;
+        }
         int id = call.command.id();
         long nanos = t1 - t0;
         ShardStats s = shard.stats;

@@ -27,6 +27,10 @@ final class Router {
     boolean run(Session session, Call call) {
         Client client = session.client();
         Command cmd = call.command;
+        if (cmd.awaitsOutside()) {
+            new OutsideWait(engine, session, call).start();
+            return false;
+        }
         switch (cmd.kindFor(call.args)) {
             case LOCAL -> {
                 if (DEBUG_OBJECT.test(call.args)) {

@@ -64,7 +64,7 @@ final class Squasher {
      * runs alone (the requests behind it wait until it is answered).
      */
     Batch joinSingleShard(Session session, Call call, Shard target) {
-        if (call.command.has(CommandFlag.BLOCKING) || session.peekRequest() == null) {
+        if (call.command.has(CommandFlag.BLOCKING) || call.command.awaitsOutside() || session.peekRequest() == null) {
             // nothing pipelined behind it (pipeline depth 1): no batch, and nothing allocated
             return null;
         }
@@ -126,7 +126,7 @@ final class Squasher {
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
-            || cmd.has(CommandFlag.BLOCKING)
+            || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside()
             || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, client) > 0) {
             return null;
         }

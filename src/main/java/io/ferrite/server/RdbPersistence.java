@@ -262,7 +262,12 @@ public final class RdbPersistence {
         try {
             RdbLoader.Result r = EngineLoad.load(server.engine(), bytes, limits());
             state.loaded(r, dirtyNow());
-            Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired() + ".");
+            if (r.emptyKeysSkipped() > 0) {
+                Log.warning("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired()
+                    + ", empty keys skipped: " + r.emptyKeysSkipped() + ".");
+            } else {
+                Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired() + ".");
+            }
             Log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds", (System.nanoTime() - t0) / 1e9));
         } catch (RdbLoadException e) {
             Log.warning(e.getMessage());

@@ -70,6 +70,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private final long startMillis = System.currentTimeMillis();
     private final String runId = randomRunId();
     private final boolean epoll = Epoll.isAvailable();
+    private final MigrateLinks migrateLinks = new MigrateLinks(epoll);
     private volatile int respPort;
     private volatile int memcachedPort;
     private final McContext memcached = new McContext(this);
@@ -167,7 +168,10 @@ public final class Server implements AutoCloseable, Host, MeterSources {
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
-        engine.shard(0).loop.scheduleAtFixedRate(rdb::cron, 1, 1, TimeUnit.SECONDS);
+        engine.shard(0).loop.scheduleAtFixedRate(() -> {
+            rdb.cron();
+            migrateLinks.closeIdle();
+        }, 1, 1, TimeUnit.SECONDS);
         engine.shard(0).loop.scheduleAtFixedRate(() -> {
             if (!cronPaused) {
                 instantaneous.tick();
@@ -388,6 +392,11 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         return runId;
     }
 
+    /** MIGRATE's cached connections to its targets. */
+    public MigrateLinks migrateLinks() {
+        return migrateLinks;
+    }
+
     public boolean epoll() {
         return epoll;
     }
@@ -470,6 +479,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }
+        migrateLinks.closeAll();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

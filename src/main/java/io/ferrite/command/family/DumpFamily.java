@@ -18,7 +18,7 @@ import java.util.Arrays;
 /**
  * DUMP and RESTORE (cluster.c's dumpCommand and restoreCommand): a value serialised in Redis 7.0's
  * RDB format with a version and CRC-64 footer, so payloads move between Ferrite and Redis both
- * ways. MIGRATE, which moves keys to another server with the same payloads, is not implemented.
+ * ways. MIGRATE (server.commands.MigrateFamily) moves keys to another server with the same payloads.
  */
 public final class DumpFamily {
     static final String BUSYKEY = "BUSYKEY Target key name already exists.";
@@ -47,7 +47,7 @@ public final class DumpFamily {
     }
 
     /** The encoding settings in force, which DUMP packs lists by and RESTORE picks encodings from. */
-    static Limits limits(Call c) {
+    public static Limits limits(Call c) {
         return new Limits(ListFamily.fill(c),
             c.server.config().getLong("hash-max-listpack-entries"),
             c.server.config().getLong("hash-max-listpack-value"),

@@ -182,6 +182,39 @@ public final class Call {
         propagationPrevented = true;
     }
 
+    // Waiting for work outside the engine (see OutsideWork)
+
+    /** Set by {@link #awaitOutside} on the first run; taken by the engine. */
+    private OutsideWork outside;
+    /** The work the first run handed over, on the second run; null on the first. */
+    private OutsideWork awaited;
+
+    /** On the first run of a command registered with {@link CommandRegistry#addAwaiting}: reply nothing, run again once {@code work} is done. */
+    public void awaitOutside(OutsideWork work) {
+        outside = work;
+    }
+
+    /** The engine takes over the work {@link #awaitOutside} handed over (null if none), to run the handler again after it. */
+    public OutsideWork takeOutsideWork() {
+        OutsideWork w = outside;
+        outside = null;
+        if (w != null) {
+            awaited = w;
+        }
+        return w;
+    }
+
+    /** On the second run: the work the first run handed over; null on the first run. */
+    @SuppressWarnings("unchecked")
+    public <T extends OutsideWork> T awaited() {
+        return (T) awaited;
+    }
+
+    /** True between {@link #awaitOutside} and the engine taking the work: the call has not ended yet. */
+    public boolean awaitingOutside() {
+        return outside != null;
+    }
+
     /** Blocks the client on {@code keys} until one is served by {@code how} or {@code deadline} (Unix ms, 0 = forever) passes; reply nothing. */
     public void block(byte[][] keys, long deadline, Blockable how) {
         blockRequest = new Blockable.Request(keys, deadline, how);

@@ -40,6 +40,8 @@ public final class Command {
     final ShardedCommand sharded;
     /** Key positions computed by code instead of the key specs, or null. */
     CommandKeys keys;
+    /** Runs in two steps around work outside the engine (see {@link OutsideWork}). */
+    boolean awaitsOutside;
     int id;
 
     Command(String name, Command parent, JsonNode spec, Kind kind, CommandHandler handler, ShardedCommand sharded) {
@@ -180,6 +182,11 @@ public final class Command {
 
     void addSubcommand(Command c) {
         subcommands.put(c.name, c);
+    }
+
+    /** True for a command whose handler may wait for work outside the engine between two runs (MIGRATE). */
+    public boolean awaitsOutside() {
+        return awaitsOutside;
     }
 
     public boolean hasSubcommands() {

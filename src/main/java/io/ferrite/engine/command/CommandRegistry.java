@@ -55,6 +55,15 @@ public final class CommandRegistry {
         top.get(name).keys = keys;
     }
 
+    /**
+     * A command that touches the keys its spec names and may wait, between two runs of its
+     * handler on them, for work outside the engine ({@link OutsideWork}: MIGRATE's network round trip).
+     */
+    public void addAwaiting(String name, CommandHandler handler) {
+        register(name, null, handler, null);
+        top.get(name).awaitsOutside = true;
+    }
+
     /** A command over the whole keyspace, run on every shard. */
     public void addSharded(String name, ShardedCommand sharded) {
         register(name, Command.Kind.ALL_SHARDS, null, sharded);

@@ -49,6 +49,11 @@ public final class DumpPayload {
     /** The value of a payload {@link #verify} accepted; the footer is not part of the value. */
     public static LoadedValue load(byte[] p, Limits limits) throws RdbFormatException {
         RdbInput in = new RdbInput(p, 0, p.length - FOOTER);
-        return ValueReader.read(in, limits);
+        LoadedValue v = ValueReader.read(in, limits);
+        if (v == null) {
+            // a file skips an empty value; RESTORE has nothing to store and fails as Redis does
+            throw RdbInput.corrupt("empty keys are not allowed");
+        }
+        return v;
     }
 }

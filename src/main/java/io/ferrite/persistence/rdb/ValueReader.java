@@ -22,7 +22,29 @@ public final class ValueReader {
     private ValueReader() {
     }
 
+    /**
+     * The value at {@code in}, or null when it is well formed but holds no element (Redis's
+     * RDB_LOAD_ERR_EMPTY_KEY, which older versions could write): a file then skips the key, as
+     * rdbLoadRio does, and RESTORE refuses it. Either way the value's bytes have been read.
+     */
     public static LoadedValue read(RdbInput in, Limits limits) throws RdbFormatException {
+        try {
+            return readValue(in, limits);
+        } catch (RdbFormatException e) {
+            if (e == EMPTY_KEY) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Thrown where a value turns out to hold nothing, once its bytes are read; {@link #read} returns
+     * null for it. One shared instance: the exception carries no stack trace.
+     */
+    private static final RdbFormatException EMPTY_KEY = new RdbFormatException("empty keys are not allowed");
+
+    private static LoadedValue readValue(RdbInput in, Limits limits) throws RdbFormatException {
         int type = in.readByte();
         return switch (type) {
             case RdbType.STRING -> {
@@ -35,7 +57,7 @@ public final class ValueReader {
             case RdbType.SET -> readPlainSet(in, limits);
             case RdbType.SET_INTSET -> readIntset(in.readString(), limits);
             case RdbType.HASH -> readPlainHash(in, limits);
-            case RdbType.HASH_ZIPMAP -> hashFromPairs(zipmap(in.readString()), limits, "Zipmap");
+            case RdbType.HASH_ZIPMAP -> hashFromZipmap(zipmap(in.readString()), limits);
             case RdbType.HASH_ZIPLIST -> hashFromPairs(ziplist(in.readString(), "Hash ziplist"), limits, "Hash ziplist");
             case RdbType.HASH_LISTPACK -> hashFromPairs(listpack(in.readString(), "Hash listpack"), limits, "Hash listpack");
             case RdbType.ZSET, RdbType.ZSET_2 -> readPlainZSet(in, type == RdbType.ZSET_2, limits);
@@ -80,7 +102,7 @@ public final class ValueReader {
     }
 
     private static RdbFormatException empty() {
-        return RdbInput.corrupt("empty keys are not allowed");
+        return EMPTY_KEY;
     }
 
     // ---------------------------------------------------------------- lists
@@ -171,7 +193,8 @@ public final class ValueReader {
             throw RdbInput.corrupt("Intset integrity check failed.");
         }
         if (count == 0) {
-            throw empty();
+            // intsetValidateIntegrity refuses an empty intset: a corrupt value, not an empty key
+            throw RdbInput.corrupt("Intset integrity check failed.");
         }
         SetValue s = SetValue.intset();
         int shift = 64 - 8 * (int) width;
@@ -216,6 +239,25 @@ public final class ValueReader {
         return new LoadedValue(ValueType.HASH, h, h.encoding());
     }
 
+    /**
+     * A zipmap hash, which Redis 7.0 rebuilds as a listpack: converted to a hash table when it has
+     * more fields than hash-max-listpack-entries, or (unlike the ziplist and listpack forms, which
+     * only count) a field or value longer than hash-max-listpack-value.
+     */
+    private static LoadedValue hashFromZipmap(List<byte[]> pairs, Limits limits) throws RdbFormatException {
+        LoadedValue v = hashFromPairs(pairs, limits, "Zipmap");
+        long longest = 0;
+        for (byte[] s : pairs) {
+            longest = Math.max(longest, s.length);
+        }
+        HashValue h = (HashValue) v.value();
+        if (h.isListpack() && longest > limits.hashMaxValue()) {
+            h.convertToTable();
+            return new LoadedValue(ValueType.HASH, h, h.encoding());
+        }
+        return v;
+    }
+
     /** A listpack, ziplist or zipmap of fields and values: kept packed unless over hash-max-listpack-entries. */
     private static LoadedValue hashFromPairs(List<byte[]> pairs, Limits limits, String what) throws RdbFormatException {
         if (pairs.size() % 2 != 0) {
@@ -230,8 +272,10 @@ public final class ValueReader {
         }
         for (int i = 0; i < pairs.size(); i += 2) {
             if (!h.set(pairs.get(i), pairs.get(i + 1))) {
-                // Redis's pair validation looks for duplicates as part of the integrity check
-                throw integrity(what);
+                // Redis's pair validation looks for duplicates as part of the integrity check; for a
+                // listpack the log line names the cause as Redis's conversion of such a listpack does
+                throw what.endsWith("listpack") ? RdbInput.corrupt(what + " integrity check failed: listpack with dup elements")
+                    : integrity(what);
             }
         }
         return new LoadedValue(ValueType.HASH, h, h.encoding());

@@ -178,7 +178,8 @@ final class Ziplist {
             out.add(v);
         }
         int declared = zm[0] & 0xFF;
-        if (declared < 254 && declared != out.size() / 2) {
+        // an empty zipmap is corrupt, and a count is exact unless it is ZIPMAP_BIGLEN (254)
+        if (out.isEmpty() || (declared != 254 && declared != out.size() / 2)) {
             throw RdbInput.corrupt("zipmap count wrong");
         }
         return out;

@@ -25,13 +25,14 @@ public final class RdbLoader {
         void key(int db, byte[] key, LoadedValue value, long expireAt) throws RdbLoadException;
     }
 
-    /** What was loaded: the figures of Redis's "Done loading RDB" line. */
-    public record Result(long keysLoaded, long keysExpired) {
+    /** What was loaded: the figures of Redis's "Done loading RDB" line (empty keys: values holding nothing, skipped). */
+    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped) {
     }
 
     private final byte[] buf;
     private int pos;
     private final boolean quiet;
+    private long emptySkipped;
 
     private RdbLoader(byte[] buf, boolean quiet) {
         this.buf = buf;
@@ -139,7 +140,7 @@ public final class RdbLoader {
                 }
                 case RdbFile.OPCODE_EOF -> {
                     checkCrc(version);
-                    return new Result(loaded, expired);
+                    return new Result(loaded, expired, emptySkipped);
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
                     long id = readLen();
@@ -168,7 +169,12 @@ public final class RdbLoader {
             }
             byte[] key = readString();
             LoadedValue value = readValue(type, limits);
-            if (expireAt != -1 && expireAt < now) {
+            if (value == null) {
+                // a value holding nothing (older versions wrote some): skipped, as rdbLoadRio does
+                if (emptySkipped++ < 10 && !quiet) {
+                    Log.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.ISO_8859_1));
+                }
+            } else if (expireAt != -1 && expireAt < now) {
                 expired++;
             } else {
                 sink.key(db, key, value, expireAt);

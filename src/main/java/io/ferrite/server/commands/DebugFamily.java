@@ -101,17 +101,6 @@ public final class DebugFamily {
     static void debug(Call c) {
         if (c.argIs(1, "help") && c.argc() == 2) {
             FamilyUtil.help(c, HELP);
-        } else if (c.argIs(1, "sleep") && c.argc() == 3) {
-            // strtod: a bad number sleeps 0; sleeping blocks this thread, as Redis blocks its only one
-            long micros = (long) (strtod(c.argString(2)) * 1_000_000);
-            if (micros > 0) {
-                try {
-                    Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            c.reply().ok();
         } else if (c.argIs(1, "object") && c.argc() == 3) {
             object(c);
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
@@ -240,8 +229,12 @@ public final class DebugFamily {
         private final Digests digests = new Digests();
         private final Populate populate = new Populate();
         private final Reload reload = new Reload();
+        private final Sleep sleep = new Sleep();
 
         private ShardedCommand form(byte[][] args) {
+            if (sleep.handles(args)) {
+                return sleep;
+            }
             if (digests.handles(args)) {
                 return digests;
             }
@@ -269,6 +262,37 @@ public final class DebugFamily {
         @Override
         public void reply(Call call, List<Object> parts) {
             form(call.args).reply(call, parts);
+        }
+    }
+
+    /**
+     * DEBUG SLEEP seconds: Redis's one thread sleeps, so nothing else runs meanwhile (tests use it
+     * to make a server stop answering). Here every shard is held while the client's thread sleeps:
+     * commands from other clients wait for it, as they would in Redis.
+     */
+    static final class Sleep implements ShardedCommand {
+        @Override
+        public boolean handles(byte[][] args) {
+            return args.length == 3 && Bytes.is(args[1], "sleep");
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            return Boolean.TRUE;
+        }
+
+        @Override
+        public void reply(Call call, List<Object> parts) {
+            // strtod: a bad number sleeps 0
+            long micros = (long) (strtod(call.argString(2)) * 1_000_000);
+            if (micros > 0) {
+                try {
+                    Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            call.reply().ok();
         }
     }
 

@@ -339,8 +339,7 @@ public final class InfoFamily {
         // every shard holds every pattern
         field(out, "pubsub_patterns", shards[0].pubsub.patternCount());
         field(out, "pubsubshard_channels", shardChannels);
-        // MIGRATE caches connections to its targets; Ferrite has no MIGRATE yet, so none are open
-        field(out, "migrate_cached_sockets", 0);
+        field(out, "migrate_cached_sockets", server.migrateLinks().size());
         long trackedKeys = 0;
         long trackedItems = 0;
         for (Shard s : shards) {

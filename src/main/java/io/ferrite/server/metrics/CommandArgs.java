@@ -12,7 +12,8 @@ public final class CommandArgs {
 
     /**
      * The arguments with secrets replaced by "(redacted)", as Redis's redactClientCommandArgument
-     * does in AUTH (every argument) and HELLO (the AUTH option's user name and password).
+     * does in AUTH (every argument), HELLO (the AUTH option's user name and password) and MIGRATE
+     * (the passwords and user name of AUTH and AUTH2, as far as its option parser reads).
      */
     static byte[][] redacted(Command cmd, byte[][] args) {
         String name = cmd.fullName();
@@ -40,7 +41,32 @@ public final class CommandArgs {
             }
             return out == null ? args : out;
         }
+        if (name.equals("migrate")) {
+            return migrateRedacted(args);
+        }
         return args;
+    }
+
+    /** migrateCommand's option loop: AUTH's password and AUTH2's user and password go; KEYS or an unknown option ends it. */
+    private static byte[][] migrateRedacted(byte[][] args) {
+        byte[][] out = null;
+        for (int j = 6; j < args.length; j++) {
+            int more = args.length - 1 - j;
+            if (Bytes.is(args[j], "copy") || Bytes.is(args[j], "replace")) {
+                continue;
+            }
+            if (Bytes.is(args[j], "auth") && more >= 1) {
+                out = out == null ? args.clone() : out;
+                out[++j] = REDACTED;
+            } else if (Bytes.is(args[j], "auth2") && more >= 2) {
+                out = out == null ? args.clone() : out;
+                out[++j] = REDACTED;
+                out[++j] = REDACTED;
+            } else {
+                break;
+            }
+        }
+        return out == null ? args : out;
     }
 
     /** Redis's sdscatrepr: a double-quoted string with \\ \" \n \r \t \a \b escaped and other non-printables as \xHH. */

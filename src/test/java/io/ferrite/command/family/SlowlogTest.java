@@ -125,6 +125,11 @@ class SlowlogTest extends FerriteTest {
         r.call("SLOWLOG", "RESET");
         r.call("AUTH", "nobody", "pw");
         assertThat(r.call("SLOWLOG", "GET", "1")).contains("$4\r\nAUTH\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n");
+        // MIGRATE's AUTH password and AUTH2's user and password (the key is missing: NOKEY, no connection)
+        r.call("MIGRATE", "127.0.0.1", "1", "nokey", "9", "5000", "COPY", "AUTH", "pw");
+        assertThat(r.call("SLOWLOG", "GET", "1")).contains("$4\r\nCOPY\r\n$4\r\nAUTH\r\n$10\r\n(redacted)\r\n");
+        r.call("MIGRATE", "127.0.0.1", "1", "nokey", "9", "5000", "AUTH2", "user", "pw");
+        assertThat(r.call("SLOWLOG", "GET", "1")).contains("$5\r\nAUTH2\r\n$10\r\n(redacted)\r\n$10\r\n(redacted)\r\n");
         r.call("MULTI");
         r.call("SET", "a", "1");
         r.call("EXEC");

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * RESTORE's parser under random and mutated payloads (fixed seed, so a failure replays): bit
+ * RESTORE's parser under random and mutated payloads (fixed seed, so a failure replays; a longer
+ * run with another seed from scripts/fuzz-loaders): bit
  * flips, truncations, bytes set to length prefixes that claim huge sizes, spliced garbage. Each
  * payload is given a correct checksum, so it reaches the parser. Every one must either load a value
  * that can be used (walked, copied, dumped and loaded again) or be refused as malformed; none may
@@ -155,35 +156,39 @@ class RestoreFuzzTest {
 
     @Test
     void mutatedAndRandomPayloadsLoadOrAreRefused() {
-        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-            Random rnd = new Random(SEED);
+        FuzzBudget budget = FuzzBudget.fromProperties(SEED);
+        assertTimeoutPreemptively(budget.timeLimit(Duration.ofSeconds(120)), () -> {
             int loaded = 0;
             int refused = 0;
-            for (byte[] seed : seeds()) {
-                for (int i = 0; i < MUTANTS_PER_SEED; i++) {
-                    if (tryLoad(mutate(seed, rnd))) {
+            while (budget.anotherRound()) {
+                Random rnd = new Random(budget.seedOf(budget.rounds() - 1));
+                for (byte[] seed : seeds()) {
+                    for (int i = 0; i < MUTANTS_PER_SEED; i++) {
+                        if (tryLoad(mutate(seed, rnd))) {
+                            loaded++;
+                        } else {
+                            refused++;
+                        }
+                    }
+                }
+                for (int i = 0; i < 5_000; i++) {
+                    byte[] junk = new byte[rnd.nextInt(64)];
+                    rnd.nextBytes(junk);
+                    if (junk.length > 0) {
+                        junk[0] = (byte) rnd.nextInt(20);
+                    }
+                    if (tryLoad(seal(junk))) {
                         loaded++;
                     } else {
                         refused++;
                     }
                 }
             }
-            for (int i = 0; i < 5_000; i++) {
-                byte[] junk = new byte[rnd.nextInt(64)];
-                rnd.nextBytes(junk);
-                if (junk.length > 0) {
-                    junk[0] = (byte) rnd.nextInt(20);
-                }
-                if (tryLoad(seal(junk))) {
-                    loaded++;
-                } else {
-                    refused++;
-                }
-            }
             // both outcomes occur: mutations that keep a value well formed, and ones that do not
             assertThat(loaded).isPositive();
             assertThat(refused).isPositive();
-            System.out.printf("RestoreFuzzTest: %d payloads, %d loaded, %d refused%n", loaded + refused, loaded, refused);
+            System.out.printf("RestoreFuzzTest: seed %d, %d rounds, %d payloads, %d loaded, %d refused%n",
+                budget.seed(), budget.rounds(), loaded + refused, loaded, refused);
         });
     }
 
