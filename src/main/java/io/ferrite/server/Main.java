@@ -55,7 +55,7 @@ public final class Main {
         }
         Server server;
         try {
-            server = Server.start(config);
+            server = Server.open(config);
         } catch (RuntimeException e) {
             Log.warning(e.getMessage());
             String m = String.valueOf(e.getMessage());
@@ -92,6 +92,15 @@ public final class Main {
             }
         }));
         startupBanner(config, server);
+        try {
+            // Redis's main: the banner and "Server initialized", then loadDataFromDisk with the
+            // listeners answering -LOADING, then "Ready to accept connections"
+            server.loadData();
+        } catch (RuntimeException e) {
+            Log.warning(e.getMessage());
+            System.exit(1);
+            return;
+        }
         Log.notice("Ready to accept connections");
     }
 

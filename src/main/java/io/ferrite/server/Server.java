@@ -3,6 +3,7 @@ package io.ferrite.server;
 import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
+import io.ferrite.persistence.snapshot.LoadProgress;
 import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
@@ -62,6 +63,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final RdbPersistence rdb;
+    private final LoadProgress loadProgress;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -122,6 +124,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         applyEviction();
         dispatcher = new Dispatcher(this, engine);
         rdb = new RdbPersistence(this, engine.shardCount());
+        loadProgress = new LoadProgress(rdb.state());
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -145,17 +148,50 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         return ioThreads == engine.shardCount();
     }
 
+    /** A server bound and with its data set loaded: {@link #open} then {@link #loadData}. */
     public static Server start(ServerConfig config) {
+        Server s = open(config);
+        s.loadData();
+        return s;
+    }
+
+    /**
+     * A server listening, its data set not loaded yet: as Redis's initServer binds before
+     * loadDataFromDisk, so that clients get -LOADING rather than a refused connection meanwhile.
+     */
+    public static Server open(ServerConfig config) {
         Server s = new Server(config);
         try {
-            // Redis loads the dataset before it accepts a connection
-            s.rdb.loadAtStartup();
             s.bind();
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
         return s;
+    }
+
+    /**
+     * Loads the RDB file (Redis's loadDataFromDisk) while the listeners serve; commands without
+     * the loading flag answer -LOADING until it ends. A file that cannot be loaded closes the
+     * server and throws.
+     */
+    public void loadData() {
+        try {
+            rdb.loadAtStartup();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The load in progress, if any, for INFO persistence and -LOADING. */
+    public LoadProgress loadProgress() {
+        return loadProgress;
+    }
+
+    @Override
+    public boolean loading() {
+        return loadProgress.loading();
     }
 
     private void bind() {

@@ -24,4 +24,9 @@ public interface Host {
 
     /** A connected RESP client by id, or null. */
     Session session(long id);
+
+    /** Whether the data set is being loaded: commands without the loading flag are refused meanwhile. */
+    default boolean loading() {
+        return false;
+    }
 }

@@ -23,7 +23,11 @@ public final class ValueReader {
     }
 
     public static LoadedValue read(RdbInput in, Limits limits) throws RdbFormatException {
-        int type = in.readByte();
+        return read(in, in.readByte(), limits);
+    }
+
+    /** The value after its type byte, read already (a file holds the key between the two). */
+    public static LoadedValue read(RdbInput in, int type, Limits limits) throws RdbFormatException {
         return switch (type) {
             case RdbType.STRING -> {
                 byte[] s = in.readString();

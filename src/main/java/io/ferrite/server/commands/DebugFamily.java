@@ -17,6 +17,7 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.snapshot.FileKeys;
 import io.ferrite.server.snapshot.ShardReload;
+import io.ferrite.server.snapshot.StartupLoad;
 import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
@@ -377,7 +378,8 @@ public final class DebugFamily {
             }
             Server server = Server.of(call);
             try {
-                call.share(FileKeys.read(server.engine(), server.rdb().file(), server.rdb().limits()));
+                call.share(FileKeys.read(server.engine(), server.rdb().file(), server.rdb().limits(),
+                    StartupLoad.lfuPolicy(server.config().get("maxmemory-policy"))));
             } catch (RdbLoadException e) {
                 Log.warning(e.getMessage());
                 call.share(LOAD_FAILED);

@@ -196,7 +196,7 @@ public final class InfoFamily {
     /** RDB figures of SAVE and the start-up load; no background save or AOF exists yet. */
     private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
-        field(out, "loading", 0);
+        field(out, "loading", server.loading() ? 1 : 0);
         field(out, "async_loading", 0);
         var rdb = server.rdb();
         field(out, "rdb_changes_since_last_save", rdb.state().changesSince(rdb.dirtyNow()));
@@ -210,6 +210,8 @@ public final class InfoFamily {
         field(out, "aof_enabled", 0);
         field(out, "aof_rewrite_in_progress", 0);
         field(out, "aof_rewrite_scheduled", 0);
+        // Redis ends the section with the loading_* fields while a load runs
+        server.loadProgress().appendInfo(out);
     }
 
     /** A master with no replicas and no replication backlog (replication does not exist yet). */
