@@ -67,12 +67,15 @@ public final class Main {
             return;
         }
         Path pidFile = writePidFile(config);
+        server.pidFile(pidFile);
         server.onShutdown(() -> System.exit(0));
+        SignalShutdown.install(server);
+        // the fallback for an exit SignalShutdown did not handle (its signals not taken over, SIGHUP)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean signalled = !server.isClosed();
             if (signalled) {
                 Log.warning("Received SIGTERM scheduling shutdown...");
-                if (server.rdb().savePointsSet()) {
+                if (server.rdb().savePointsSet() && !server.loading()) {
                     // Redis saves on SIGTERM when save points are set; a JVM exiting cannot refuse to
                     server.rdb().saveWithLog();
                 }

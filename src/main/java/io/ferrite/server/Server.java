@@ -40,7 +40,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -82,6 +85,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private MetricsEndpoint metricsEndpoint;
     private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
+    private volatile Path pidFile;
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
     private final io.netty.channel.ChannelInboundHandler inputCounter = new InputCounter();
 
@@ -508,15 +512,34 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         this.onShutdown = action;
     }
 
-    /** SHUTDOWN: closes the server on a thread of its own (never an event loop's), then runs {@link #onShutdown}. */
+    /** SHUTDOWN, once saved if asked: closes the server on a thread of its own (never an event loop's). */
     public void shutdown() {
-        Thread t = new Thread(() -> {
-            Log.warning("User requested shutdown...");
-            close();
-            Log.warning("Ferrite is now ready to exit, bye bye...");
-            onShutdown.run();
-        }, "ferrite-shutdown");
+        Thread t = new Thread(this::finishShutdown, "ferrite-shutdown");
         t.start();
+    }
+
+    /**
+     * The end of Redis's finishShutdown: the pid file removed, the listeners and shards stopped,
+     * the farewell Redis's supervisors wait for, then {@link #onShutdown} (Main exits the JVM).
+     */
+    public void finishShutdown() {
+        Path pid = pidFile;
+        if (pid != null) {
+            Log.notice("Removing the pid file.");
+            try {
+                Files.deleteIfExists(pid);
+            } catch (IOException e) {
+                Log.warning("Unable to remove the pid file " + pid + ": " + e.getMessage());
+            }
+        }
+        close();
+        Log.warning("Ferrite is now ready to exit, bye bye...");
+        onShutdown.run();
+    }
+
+    /** The pid file a shutdown removes (Main wrote it), or null. */
+    public void pidFile(Path file) {
+        this.pidFile = file;
     }
 
     public boolean isClosed() {
