@@ -139,6 +139,24 @@ class StartupLoadTest extends FerriteTest {
     }
 
     @Test
+    void debugReloadSetsTheLastLoadFigures() {
+        Server s = ownServer(Map.of("dir", dir.toString()));
+        try (RawClient r = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(r.call("DEBUG", "POPULATE", "10")).isEqualTo("+OK\r\n");
+            assertThat(r.call("DEBUG", "RELOAD")).isEqualTo("+OK\r\n");
+            assertThat(r.call("INFO", "persistence")).contains("rdb_last_load_keys_loaded:10\r\n",
+                "rdb_last_load_keys_expired:0\r\n");
+            assertThat(r.call("DEL", "key:0", "key:1", "key:2")).isEqualTo(":3\r\n");
+            assertThat(r.call("SAVE")).isEqualTo("+OK\r\n");
+            assertThat(r.call("DEBUG", "POPULATE", "5", "more")).isEqualTo("+OK\r\n");
+            // NOSAVE loads the file as it is: the 7 keys saved
+            assertThat(r.call("DEBUG", "RELOAD", "NOSAVE")).isEqualTo("+OK\r\n");
+            assertThat(r.call("INFO", "persistence")).contains("rdb_last_load_keys_loaded:7\r\n");
+            assertThat(r.call("DBSIZE")).isEqualTo(":7\r\n");
+        }
+    }
+
+    @Test
     void aDuplicatedKeyFromAShardStopsTheLoad() throws Exception {
         Path f = write(new GeneratedRdb(2000, 10, 0));
         Server s = ownServer(Map.of());
