@@ -104,6 +104,10 @@ public final class Main {
             System.exit(1);
             return;
         }
+        if (server.isClosed()) {
+            // SHUTDOWN or a signal during the load: the shutdown ends the process
+            return;
+        }
         Log.notice("Ready to accept connections");
     }
 

@@ -86,8 +86,9 @@ public final class StartupLoad {
     }
 
     /**
-     * loadDataFromDisk with an RDB file: no file, nothing to do (null); a file that cannot be read
-     * or loaded stops start-up with Redis's last words (an {@link IllegalStateException}).
+     * loadDataFromDisk with an RDB file: no file, or a server stopped meanwhile, nothing loaded
+     * (null); a file that cannot be read or loaded stops start-up with Redis's last words (an
+     * {@link IllegalStateException}).
      */
     public static RdbLoader.Result fromFile(Path file, Engine engine, Settings settings, LoadProgress progress,
             BooleanSupplier stopped) {
@@ -106,6 +107,10 @@ public final class StartupLoad {
             String why = e instanceof AccessDeniedException ? "Permission denied" : e.getMessage();
             throw new IllegalStateException("Fatal error loading the DB: " + why + ". Exiting.");
         } catch (RdbLoadException e) {
+            if (stopped.getAsBoolean()) {
+                // SHUTDOWN or a signal ended the server during the load: that is no failure of the file
+                return null;
+            }
             Log.warning(e.getMessage());
             throw new IllegalStateException("Terminating server after rdb file reading failure.");
         }
