@@ -104,9 +104,13 @@ public final class RdbPersistence {
         ServerConfig c = server.config();
         StartupLoad.Settings settings = new StartupLoad.Settings(limits(), StartupLoad.lfuPolicy(c.get("maxmemory-policy")),
             () -> c.getInt("key-load-delay"), c.getLong("loading-process-events-interval-bytes"));
-        RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
-        if (r != null) {
-            state.loaded(r, dirtyNow());
+        try {
+            RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
+            if (r != null) {
+                state.loaded(r, dirtyNow());
+            }
+        } finally {
+            server.loadProgress().stop();
         }
     }
 }

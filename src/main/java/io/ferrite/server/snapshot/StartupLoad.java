@@ -116,7 +116,11 @@ public final class StartupLoad {
         }
     }
 
-    /** Loads the file into the engine; returns once every shard added its keys. */
+    /**
+     * Loads the file into the engine; returns once every shard added its keys, the progress still
+     * showing the load (the caller ends it once the load's figures are recorded, so no client sees
+     * the data set loaded before they are).
+     */
     public RdbLoader.Result load(Path file) throws IOException, RdbLoadException {
         try (InputStream s = Files.newInputStream(file)) {
             long size = Files.size(file);
@@ -142,8 +146,9 @@ public final class StartupLoad {
                 awaitShards();
                 peakWindow = in.peakWindow();
                 return r;
-            } finally {
+            } catch (RdbLoadException | RuntimeException e) {
                 progress.stop();
+                throw e;
             }
         }
     }
