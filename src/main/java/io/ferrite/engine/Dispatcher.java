@@ -116,6 +116,10 @@ public final class Dispatcher {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
+        if (server.loading() && deniedWhileLoading(cmd, client)) {
+            reject(reply, cmd, client, LOADING);
+            return true;
+        }
         if (client.monitor && touchesKeyspace(cmd)) {
             // Redis treats a MONITOR client as a replica: it may not read or write keys
             reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");
@@ -185,6 +189,26 @@ public final class Dispatcher {
             return false;
         }
         return client.inMulti && !name.equals("discard") && !name.equals("quit") && !name.equals("reset");
+    }
+
+    static final String LOADING = "LOADING Redis is loading the dataset in memory";
+
+    /**
+     * Redis's processCommand while loading: a command without the loading flag is refused, and so
+     * is EXEC when a command it queued lacks it (queued before the load began).
+     */
+    private static boolean deniedWhileLoading(Command cmd, Client client) {
+        if (!cmd.has(CommandFlag.LOADING)) {
+            return true;
+        }
+        if (cmd.fullName().equals("exec")) {
+            for (Client.QueuedCommand q : client.queued) {
+                if (!q.command().has(CommandFlag.LOADING)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */

@@ -55,7 +55,7 @@ public final class Main {
         }
         Server server;
         try {
-            server = Server.start(config);
+            server = Server.open(config);
         } catch (RuntimeException e) {
             Log.warning(e.getMessage());
             String m = String.valueOf(e.getMessage());
@@ -67,12 +67,15 @@ public final class Main {
             return;
         }
         Path pidFile = writePidFile(config);
+        server.pidFile(pidFile);
         server.onShutdown(() -> System.exit(0));
+        SignalShutdown.install(server);
+        // the fallback for an exit SignalShutdown did not handle (its signals not taken over, SIGHUP)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean signalled = !server.isClosed();
             if (signalled) {
                 Log.warning("Received SIGTERM scheduling shutdown...");
-                if (server.rdb().savePointsSet()) {
+                if (server.rdb().savePointsSet() && !server.loading()) {
                     // Redis saves on SIGTERM when save points are set; a JVM exiting cannot refuse to
                     server.rdb().saveWithLog();
                 }
@@ -92,6 +95,19 @@ public final class Main {
             }
         }));
         startupBanner(config, server);
+        try {
+            // Redis's main: the banner and "Server initialized", then loadDataFromDisk with the
+            // listeners answering -LOADING, then "Ready to accept connections"
+            server.loadData();
+        } catch (RuntimeException e) {
+            Log.warning(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        if (server.isClosed()) {
+            // SHUTDOWN or a signal during the load: the shutdown ends the process
+            return;
+        }
         Log.notice("Ready to accept connections");
     }
 

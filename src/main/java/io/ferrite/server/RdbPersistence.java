@@ -5,6 +5,7 @@ import io.ferrite.engine.Cut;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.server.snapshot.EngineLoad;
+import io.ferrite.server.snapshot.StartupLoad;
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
@@ -14,11 +15,8 @@ import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -235,43 +233,23 @@ public final class RdbPersistence {
     }
 
     /**
-     * Redis's loadDataFromDisk: with appendonly no and dir/dbfilename present, every key is loaded
-     * before a connection is accepted. A file that cannot be loaded stops the server.
+     * Redis's loadDataFromDisk: with appendonly no, dir/dbfilename is loaded (see {@link StartupLoad})
+     * while the listeners answer -LOADING. A file that cannot be loaded stops the server.
      */
     void loadAtStartup() {
         if (server.config().getBool("appendonly")) {
             return;
         }
-        Path f = file();
-        if (!Files.exists(f)) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        // the banner with the PID comes once the ports are bound, after the load: a supervisor
-        // waiting for " PID: n" (Redis's test suite) learns here that this process is the server
-        Log.notice("Loading " + f.getFileName() + " before accepting connections, PID: " + ProcessHandle.current().pid());
-        byte[] bytes;
+        ServerConfig c = server.config();
+        StartupLoad.Settings settings = new StartupLoad.Settings(limits(), StartupLoad.lfuPolicy(c.get("maxmemory-policy")),
+            () -> c.getInt("key-load-delay"), c.getLong("loading-process-events-interval-bytes"));
         try {
-            bytes = Files.readAllBytes(f);
-        } catch (NoSuchFileException e) {
-            return;
-        } catch (IOException e) {
-            String why = e instanceof java.nio.file.AccessDeniedException ? "Permission denied" : e.getMessage();
-            throw new IllegalStateException("Fatal error loading the DB: " + why + ". Exiting.");
-        }
-        try {
-            RdbLoader.Result r = EngineLoad.load(server.engine(), bytes, limits());
-            state.loaded(r, dirtyNow());
-            if (r.emptyKeysSkipped() > 0) {
-                Log.warning("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired()
-                    + ", empty keys skipped: " + r.emptyKeysSkipped() + ".");
-            } else {
-                Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired() + ".");
+            RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
+            if (r != null) {
+                state.loaded(r, dirtyNow());
             }
-            Log.notice(String.format(Locale.ROOT, "DB loaded from disk: %.3f seconds", (System.nanoTime() - t0) / 1e9));
-        } catch (RdbLoadException e) {
-            Log.warning(e.getMessage());
-            throw new IllegalStateException("Terminating server after rdb file reading failure.");
+        } finally {
+            server.loadProgress().stop();
         }
     }
 }

@@ -230,7 +230,7 @@ final class RedisDirectives {
     }
 
     /** shutdown-on-sigint/-sigterm: flag words, printed in the table's order (config.c's configEnumGetName). */
-    private static Directive shutdownOnSignal(String name) {
+    static Directive shutdownOnSignal(String name) {
         String[] order = {"save", "nosave", "now", "force"};
         Function<String, String> check = v -> {
             String[] w = words(v);

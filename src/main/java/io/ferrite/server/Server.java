@@ -3,6 +3,7 @@ package io.ferrite.server;
 import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
+import io.ferrite.persistence.snapshot.LoadProgress;
 import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
@@ -39,7 +40,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -62,6 +66,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final RdbPersistence rdb;
+    private final LoadProgress loadProgress;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -81,6 +86,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private MetricsEndpoint metricsEndpoint;
     private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
+    private volatile Path pidFile;
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
     private final io.netty.channel.ChannelInboundHandler inputCounter = new InputCounter();
 
@@ -123,6 +129,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         applyEviction();
         dispatcher = new Dispatcher(this, engine);
         rdb = new RdbPersistence(this, engine.shardCount());
+        loadProgress = new LoadProgress(rdb.state());
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -146,17 +153,50 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         return ioThreads == engine.shardCount();
     }
 
+    /** A server bound and with its data set loaded: {@link #open} then {@link #loadData}. */
     public static Server start(ServerConfig config) {
+        Server s = open(config);
+        s.loadData();
+        return s;
+    }
+
+    /**
+     * A server listening, its data set not loaded yet: as Redis's initServer binds before
+     * loadDataFromDisk, so that clients get -LOADING rather than a refused connection meanwhile.
+     */
+    public static Server open(ServerConfig config) {
         Server s = new Server(config);
         try {
-            // Redis loads the dataset before it accepts a connection
-            s.rdb.loadAtStartup();
             s.bind();
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
         return s;
+    }
+
+    /**
+     * Loads the RDB file (Redis's loadDataFromDisk) while the listeners serve; commands without
+     * the loading flag answer -LOADING until it ends. A file that cannot be loaded closes the
+     * server and throws.
+     */
+    public void loadData() {
+        try {
+            rdb.loadAtStartup();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The load in progress, if any, for INFO persistence and -LOADING. */
+    public LoadProgress loadProgress() {
+        return loadProgress;
+    }
+
+    @Override
+    public boolean loading() {
+        return loadProgress.loading();
     }
 
     private void bind() {
@@ -489,15 +529,34 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         this.onShutdown = action;
     }
 
-    /** SHUTDOWN: closes the server on a thread of its own (never an event loop's), then runs {@link #onShutdown}. */
+    /** SHUTDOWN, once saved if asked: closes the server on a thread of its own (never an event loop's). */
     public void shutdown() {
-        Thread t = new Thread(() -> {
-            Log.warning("User requested shutdown...");
-            close();
-            Log.warning("Ferrite is now ready to exit, bye bye...");
-            onShutdown.run();
-        }, "ferrite-shutdown");
+        Thread t = new Thread(this::finishShutdown, "ferrite-shutdown");
         t.start();
+    }
+
+    /**
+     * The end of Redis's finishShutdown: the pid file removed, the listeners and shards stopped,
+     * the farewell Redis's supervisors wait for, then {@link #onShutdown} (Main exits the JVM).
+     */
+    public void finishShutdown() {
+        Path pid = pidFile;
+        if (pid != null) {
+            Log.notice("Removing the pid file.");
+            try {
+                Files.deleteIfExists(pid);
+            } catch (IOException e) {
+                Log.warning("Unable to remove the pid file " + pid + ": " + e.getMessage());
+            }
+        }
+        close();
+        Log.warning("Ferrite is now ready to exit, bye bye...");
+        onShutdown.run();
+    }
+
+    /** The pid file a shutdown removes (Main wrote it), or null. */
+    public void pidFile(Path file) {
+        this.pidFile = file;
     }
 
     public boolean isClosed() {

@@ -54,6 +54,13 @@ public final class ServerConfig implements Settings {
             v -> String.join(" ", v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.INERT));
         add(Directive.bool("rdbcompression", true, true));
         add(Directive.bool("rdbchecksum", true, false));
+        // loading at start-up: Redis's test knobs, a delay per key and how often progress is published
+        add(Directive.integer("key-load-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true).with(Flag.HIDDEN));
+        add(Directive.integer("loading-process-events-interval-bytes", 2 * 1024 * 1024, 1024, Integer.MAX_VALUE, true)
+            .with(Flag.HIDDEN));
+        // what SIGINT and SIGTERM do (save, nosave, now, force), as SHUTDOWN's options
+        add(RedisDirectives.shutdownOnSignal("shutdown-on-sigint"));
+        add(RedisDirectives.shutdownOnSignal("shutdown-on-sigterm"));
         add(Directive.bool("appendonly", false, true).with(Flag.INERT));
         add(Directive.string("appendfilename", "appendonly.aof", false,
             v -> v.isEmpty() ? "appendfilename can't be empty"

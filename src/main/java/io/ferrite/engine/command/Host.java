@@ -32,4 +32,9 @@ public interface Host {
     default String writesDeniedBecause() {
         return null;
     }
+
+    /** Whether the data set is being loaded: commands without the loading flag are refused meanwhile. */
+    default boolean loading() {
+        return false;
+    }
 }

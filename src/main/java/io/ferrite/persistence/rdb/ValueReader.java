@@ -28,8 +28,13 @@ public final class ValueReader {
      * rdbLoadRio does, and RESTORE refuses it. Either way the value's bytes have been read.
      */
     public static LoadedValue read(RdbInput in, Limits limits) throws RdbFormatException {
+        return read(in, in.readByte(), limits);
+    }
+
+    /** As {@link #read(RdbInput, Limits)}, after the type byte, read already (a file holds the key between the two). */
+    public static LoadedValue read(RdbInput in, int type, Limits limits) throws RdbFormatException {
         try {
-            return readValue(in, limits);
+            return readValue(in, type, limits);
         } catch (RdbFormatException e) {
             if (e == EMPTY_KEY) {
                 return null;
@@ -44,8 +49,7 @@ public final class ValueReader {
      */
     private static final RdbFormatException EMPTY_KEY = new RdbFormatException("empty keys are not allowed");
 
-    private static LoadedValue readValue(RdbInput in, Limits limits) throws RdbFormatException {
-        int type = in.readByte();
+    private static LoadedValue readValue(RdbInput in, int type, Limits limits) throws RdbFormatException {
         return switch (type) {
             case RdbType.STRING -> {
                 byte[] s = in.readString();

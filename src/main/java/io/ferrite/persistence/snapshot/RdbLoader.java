@@ -1,7 +1,6 @@
 package io.ferrite.persistence.snapshot;
 
 import io.ferrite.common.Log;
-import io.ferrite.persistence.rdb.Crc64;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.rdb.LoadedValue;
 import io.ferrite.persistence.rdb.RdbFormatException;
@@ -12,31 +11,47 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Reads a whole RDB file as Redis 7.0's rdbLoadRio does: signature and version (1 to 10), the
- * opcodes (AUX, SELECTDB, RESIZEDB, EXPIRETIME and EXPIRETIME_MS, IDLE and FREQ, EOF), each key
- * and its value through {@link ValueReader}, and the CRC-64 after EOF when the file carries one.
- * Keys whose expiry has passed are counted and skipped, as a master skips them. Any fault is an
+ * Reads an RDB file as Redis 7.0's rdbLoadRio does: signature and version (1 to 10), the opcodes
+ * (AUX, SELECTDB, RESIZEDB, EXPIRETIME and EXPIRETIME_MS, IDLE and FREQ, EOF), each key and its
+ * value through {@link ValueReader}, and the CRC-64 after EOF when the file carries one. Keys
+ * whose expiry has passed are counted and skipped, as a master skips them. Any fault is an
  * {@link RdbLoadException} carrying Redis's words for it; nothing is partly accepted, since the
  * caller gives the keys to the keyspace only as they come and refuses to start on a failure.
+ * <p>
+ * The input is read front to back once, so a file streams through {@link RdbInput}'s window: the
+ * loader holds one key at a time and hands it to the {@link Sink}.
  */
 public final class RdbLoader {
-    /** Receives each key to keep, in file order. */
+    /** Redis 7.0's value types of module data (RDB_TYPE_MODULE_PRE_GA, RDB_TYPE_MODULE_2). */
+    private static final int TYPE_MODULE_PRE_GA = 6;
+    private static final int TYPE_MODULE_2 = 7;
+    /** Redis's when_opcode of module AUX data (RDB_MODULE_OPCODE_UINT). */
+    private static final int MODULE_OPCODE_UINT = 2;
+    /** moduleTypeNameByID's alphabet: a module type id is nine of these, six bits each, then a 10-bit version. */
+    private static final String MODULE_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    /**
+     * Receives each key to keep, in file order, with what the file says of its last access: the
+     * LRU idle time in seconds (RDB_OPCODE_IDLE) and the LFU counter (RDB_OPCODE_FREQ), -1 when
+     * absent.
+     */
     public interface Sink {
-        void key(int db, byte[] key, LoadedValue value, long expireAt) throws RdbLoadException;
+        void key(int db, byte[] key, LoadedValue value, long expireAt, long lruIdle, int lfuFreq) throws RdbLoadException;
     }
 
     /** What was loaded: the figures of Redis's "Done loading RDB" line (empty keys: values holding nothing, skipped). */
     public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped) {
     }
 
-    private final byte[] buf;
-    private int pos;
+    private final RdbInput in;
     private final boolean quiet;
     private long emptySkipped;
+    private final LoadProgress progress;
 
-    private RdbLoader(byte[] buf, boolean quiet) {
-        this.buf = buf;
+    private RdbLoader(RdbInput in, boolean quiet, LoadProgress progress) {
+        this.in = in;
         this.quiet = quiet;
+        this.progress = progress;
     }
 
     /**
@@ -45,65 +60,40 @@ public final class RdbLoader {
      */
     public static Result load(byte[] file, Limits limits, long now, int databases, boolean quiet, Sink sink)
             throws RdbLoadException {
-        RdbLoader l = new RdbLoader(file, quiet);
+        return load(new RdbInput(file, 0, file.length), limits, now, databases, quiet, null, sink);
+    }
+
+    /** Loads the input, reporting keys and bytes to {@code progress} (may be null) as it goes. */
+    public static Result load(RdbInput in, Limits limits, long now, int databases, boolean quiet, LoadProgress progress,
+            Sink sink) throws RdbLoadException {
+        RdbLoader l = new RdbLoader(in, quiet, progress);
         try {
             return l.run(limits, now, databases, sink);
         } catch (RdbFormatException e) {
             if ("unexpected end of payload".equals(e.getMessage())) {
                 throw new RdbLoadException("Short read or OOM loading DB. Unrecoverable error, aborting now.");
             }
-            throw new RdbLoadException("Internal error in RDB reading offset " + l.pos + " -> " + e.getMessage());
+            throw corrupt(in, e.getMessage());
         }
     }
 
-    private RdbInput input() {
-        return new RdbInput(buf, pos, buf.length - pos);
-    }
-
-    private void advanceTo(RdbInput in) {
-        pos = buf.length - in.remaining();
-    }
-
-    private int readByte() throws RdbFormatException {
-        RdbInput in = input();
-        int b = in.readByte();
-        advanceTo(in);
-        return b;
-    }
-
-    private long readLen() throws RdbFormatException {
-        RdbInput in = input();
-        long n = in.readLen();
-        advanceTo(in);
-        return n;
-    }
-
-    private byte[] readString() throws RdbFormatException {
-        RdbInput in = input();
-        byte[] s = in.readString();
-        advanceTo(in);
-        return s;
-    }
-
-    private long readLittleEndian(int bytes) throws RdbFormatException {
-        RdbInput in = input();
-        long v = in.readLittleEndian(bytes);
-        advanceTo(in);
-        return v;
+    private static RdbLoadException corrupt(RdbInput in, String why) {
+        return new RdbLoadException("Internal error in RDB reading offset " + in.position() + " -> " + why);
     }
 
     private Result run(Limits limits, long now, int databases, Sink sink) throws RdbFormatException, RdbLoadException {
-        if (buf.length < 9) {
+        if (in.remaining() < 9) {
             throw new RdbFormatException("unexpected end of payload");
         }
+        byte[] header = in.readRaw(9);
         for (int i = 0; i < RdbFile.MAGIC.length; i++) {
-            if (buf[i] != RdbFile.MAGIC[i]) {
+            if (header[i] != RdbFile.MAGIC[i]) {
                 throw new RdbLoadException("Wrong signature trying to load DB from file");
             }
         }
         int version = 0;
         for (int i = 5; i < 9; i++) {
-            int d = buf[i] - '0';
+            int d = header[i] - '0';
             // atoi: the digits up to the first non-digit
             if (d < 0 || d > 9) {
                 break;
@@ -113,29 +103,29 @@ public final class RdbLoader {
         if (version < 1 || version > RdbFile.VERSION) {
             throw new RdbLoadException("Can't handle RDB format version " + version);
         }
-        pos = 9;
         int db = 0;
         long expireAt = -1;
+        long lruIdle = -1;
+        int lfuFreq = -1;
         long loaded = 0;
         long expired = 0;
         while (true) {
-            int type = readByte();
+            int type = in.readByte();
             switch (type) {
                 case RdbFile.OPCODE_EXPIRETIME -> {
-                    expireAt = readLittleEndian(4) * 1000;
+                    expireAt = in.readLittleEndian(4) * 1000;
                     continue;
                 }
                 case RdbFile.OPCODE_EXPIRETIME_MS -> {
-                    expireAt = readLittleEndian(8);
+                    expireAt = in.readLittleEndian(8);
                     continue;
                 }
                 case RdbFile.OPCODE_FREQ -> {
-                    // LFU counters are not kept: the byte is read and dropped
-                    readByte();
+                    lfuFreq = in.readByte();
                     continue;
                 }
                 case RdbFile.OPCODE_IDLE -> {
-                    readLen();
+                    lruIdle = in.readLen();
                     continue;
                 }
                 case RdbFile.OPCODE_EOF -> {
@@ -143,7 +133,7 @@ public final class RdbLoader {
                     return new Result(loaded, expired, emptySkipped);
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
-                    long id = readLen();
+                    long id = in.readLen();
                     if (id >= databases) {
                         throw new RdbLoadException("FATAL: Data file was created with a Redis server configured to handle"
                             + " more than " + databases + " databases. Exiting");
@@ -152,23 +142,26 @@ public final class RdbLoader {
                     continue;
                 }
                 case RdbFile.OPCODE_RESIZEDB -> {
-                    readLen();
-                    readLen();
+                    in.readLen();
+                    in.readLen();
                     continue;
                 }
                 case RdbFile.OPCODE_AUX -> {
-                    aux(readString(), readString(), now);
+                    aux(in.readString(), in.readString(), now);
                     continue;
                 }
-                case RdbFile.OPCODE_MODULE_AUX ->
-                    throw new RdbLoadException("The RDB file contains AUX module data I can't load: no matching module");
-                case RdbFile.OPCODE_FUNCTION, RdbFile.OPCODE_FUNCTION_PRE_GA ->
-                    throw new RdbLoadException("The RDB file contains functions, which Ferrite cannot load yet");
+                case RdbFile.OPCODE_MODULE_AUX -> moduleAux();
+                case RdbFile.OPCODE_FUNCTION_PRE_GA -> throw corrupt(in, "Pre-release function format not supported.");
+                case RdbFile.OPCODE_FUNCTION -> function();
                 default -> {
                 }
             }
-            byte[] key = readString();
-            LoadedValue value = readValue(type, limits);
+            byte[] key = in.readString();
+            if (type == TYPE_MODULE_PRE_GA || type == TYPE_MODULE_2) {
+                throw corrupt(in, "The RDB file contains module data I can't load: no matching module type '"
+                    + moduleName(in.readLen()) + "'");
+            }
+            LoadedValue value = ValueReader.read(in, type, limits);
             if (value == null) {
                 // a value holding nothing (older versions wrote some): skipped, as rdbLoadRio does
                 if (emptySkipped++ < 10 && !quiet) {
@@ -177,39 +170,75 @@ public final class RdbLoader {
             } else if (expireAt != -1 && expireAt < now) {
                 expired++;
             } else {
-                sink.key(db, key, value, expireAt);
+                sink.key(db, key, value, expireAt, lruIdle, lfuFreq);
                 loaded++;
             }
+            if (progress != null) {
+                progress.keyRead(in.position(), loaded, expired);
+            }
             expireAt = -1;
+            lruIdle = -1;
+            lfuFreq = -1;
         }
     }
 
     /**
-     * ValueReader reads a type byte then the value, as DUMP payloads hold them; in a file the key
-     * sits between the two. The byte just before the value (the key's last, already read) briefly
-     * holds the type, so the value is read where it lies without copying it.
+     * RDB_OPCODE_MODULE_AUX: with no module loaded, no module can claim the data, and Redis stops
+     * (it exits with this line); the id is read first so the line can name the module.
      */
-    private LoadedValue readValue(int type, Limits limits) throws RdbFormatException {
-        int at = pos - 1;
-        byte saved = buf[at];
-        buf[at] = (byte) type;
-        try {
-            RdbInput in = new RdbInput(buf, at, buf.length - at);
-            LoadedValue v = ValueReader.read(in, limits);
-            advanceTo(in);
-            return v;
-        } finally {
-            buf[at] = saved;
+    private void moduleAux() throws RdbFormatException, RdbLoadException {
+        long id = in.readLen();
+        in.readLen();
+        long whenOpcode = in.readLen();
+        if (whenOpcode != MODULE_OPCODE_UINT) {
+            throw new RdbFormatException("bad when_opcode");
         }
+        throw new RdbLoadException("The RDB file contains AUX module data I can't load: no matching module '"
+            + moduleName(id) + "'");
+    }
+
+    /**
+     * RDB_OPCODE_FUNCTION2: a library's code, whose first line names its engine ("#!lua name=lib").
+     * Ferrite has no function engine, so the library fails as it would in a Redis with none
+     * registered (functionsCreateWithLibraryCtx), and Redis stops the load on that failure.
+     */
+    private void function() throws RdbFormatException, RdbLoadException {
+        String code = new String(in.readString(), StandardCharsets.ISO_8859_1);
+        String why;
+        if (!code.startsWith("#!")) {
+            why = "Missing library metadata";
+        } else {
+            int end = 2;
+            while (end < code.length() && code.charAt(end) != ' ' && code.charAt(end) != '\n') {
+                end++;
+            }
+            why = "Engine '" + code.substring(2, end) + "' not found";
+        }
+        Log.warning("Failed loading library, " + why);
+        throw new RdbFormatException("unexpected end of payload");
+    }
+
+    /** moduleTypeNameByID: the nine characters of a module type id. */
+    static String moduleName(long id) {
+        char[] name = new char[9];
+        long v = id >>> 10;
+        for (int j = 8; j >= 0; j--) {
+            name[j] = MODULE_NAME_CHARS.charAt((int) (v & 63));
+            v >>>= 6;
+        }
+        return new String(name);
     }
 
     private void aux(byte[] key, byte[] value, long now) {
-        if (quiet) {
-            return;
-        }
         String k = new String(key, StandardCharsets.ISO_8859_1);
         String v = new String(value, StandardCharsets.ISO_8859_1);
         try {
+            if (k.equals("used-mem") && progress != null) {
+                progress.rdbUsedMemory(Long.parseLong(v));
+            }
+            if (quiet) {
+                return;
+            }
             switch (k) {
                 case "redis-ver" -> Log.notice("Loading RDB produced by version " + v);
                 case "ctime" -> {
@@ -231,13 +260,12 @@ public final class RdbLoader {
         if (version < 5) {
             return;
         }
-        int end = pos;
-        long expected = readLittleEndian(8);
+        long got = in.crcSoFar();
+        long expected = in.readLittleEndian(8);
         if (expected == 0) {
             Log.warning("RDB file was saved with checksum disabled: no check performed.");
             return;
         }
-        long got = Crc64.of(buf, 0, end);
         if (got != expected) {
             Log.warning(String.format("Wrong RDB checksum expected: (%016x) got (%016x). Aborting now.", expected, got));
             throw new RdbLoadException("Internal error in RDB reading offset 0 -> RDB CRC error");

@@ -110,6 +110,12 @@ public final class SaveState {
         bgsaveStartedMillis = 0;
     }
 
+    /** A load in progress has kept and dropped this many keys so far. */
+    public void loading(long loaded, long expired) {
+        lastLoadLoaded = loaded;
+        lastLoadExpired = expired;
+    }
+
     /** Changes since the last save given each shard's counter now. */
     public long changesSince(long[] dirty) {
         long n = 0;

@@ -14,9 +14,11 @@ import io.ferrite.engine.command.ShardedCommand;
 import io.ferrite.server.Directive;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.snapshot.FileKeys;
 import io.ferrite.server.snapshot.ShardReload;
+import io.ferrite.server.snapshot.StartupLoad;
 import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
@@ -30,6 +32,7 @@ import io.ferrite.store.list.ListValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Locale;
 
 /**
@@ -393,15 +396,26 @@ public final class DebugFamily {
             return args.length >= 2 && Bytes.is(args[1], "reload");
         }
 
+        /** What the shards reloaded, summed across them, for INFO's rdb_last_load_keys_* (as rdbLoad sets them). */
+        static final class Totals {
+            final AtomicLong loaded = new AtomicLong();
+            final AtomicLong expired = new AtomicLong();
+        }
+
         @Override
         public void before(Call call) {
             Options o = options(call.args);
-            if (o == null || o.save() || call.shared() != null) {
+            if (o == null || call.shared() != null) {
+                return;
+            }
+            if (o.save()) {
+                call.share(new Totals());
                 return;
             }
             Server server = Server.of(call);
             try {
-                call.share(FileKeys.read(server.engine(), server.rdb().file(), server.rdb().limits()));
+                call.share(FileKeys.read(server.engine(), server.rdb().file(), server.rdb().limits(),
+                    StartupLoad.lfuPolicy(server.config().get("maxmemory-policy"))));
             } catch (RdbLoadException e) {
                 Log.warning(e.getMessage());
                 call.share(LOAD_FAILED);
@@ -419,7 +433,11 @@ public final class DebugFamily {
             try {
                 if (o.save()) {
                     ShardPart part = ShardSerializer.serialise(shard, server.rdb().limits());
-                    ShardReload.reload(shard, part, server.rdb().limits(), o.flush(), o.merge());
+                    RdbLoader.Result r = ShardReload.reload(shard, part, server.rdb().limits(), o.flush(), o.merge());
+                    if (call.shared() instanceof Totals t) {
+                        t.loaded.addAndGet(r.keysLoaded());
+                        t.expired.addAndGet(r.keysExpired());
+                    }
                     return new PersistenceFamily.Serialised(part, shard.stats.dirty());
                 }
                 if (!(call.shared() instanceof FileKeys keys)) {
@@ -448,6 +466,12 @@ public final class DebugFamily {
                 // rdbSave failed: Redis answers its bare shared.err
                 call.reply().error("ERR");
                 return;
+            }
+            var state = Server.of(call).rdb().state();
+            if (call.shared() instanceof Totals t) {
+                state.loading(t.loaded.get(), t.expired.get());
+            } else if (call.shared() instanceof FileKeys keys) {
+                state.loading(keys.result.keysLoaded(), keys.result.keysExpired());
             }
             Log.warning("DB reloaded by DEBUG RELOAD");
             call.reply().ok();

@@ -200,7 +200,7 @@ public final class InfoFamily {
      */
     private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
-        field(out, "loading", 0);
+        field(out, "loading", server.loading() ? 1 : 0);
         field(out, "async_loading", 0);
         var rdb = server.rdb();
         var state = rdb.state();
@@ -236,6 +236,8 @@ public final class InfoFamily {
         field(out, "aof_last_cow_size", 0);
         field(out, "module_fork_in_progress", 0);
         field(out, "module_fork_last_cow_size", 0);
+        // Redis ends the section with the loading_* fields while a load runs
+        server.loadProgress().appendInfo(out);
     }
 
     /** A master with no replicas and no replication backlog (replication does not exist yet). */

@@ -35,9 +35,12 @@ public final class ServerFamily {
 
     /** SHUTDOWN's options, once checked. */
     record Options(boolean nosave, boolean save, boolean now, boolean force, boolean abort) {
-        /** Redis's prepareForShutdown saves with SAVE, or without NOSAVE when save points are set. */
+        /**
+         * Redis's prepareForShutdown saves with SAVE, or without NOSAVE when save points are set;
+         * never while the data set is loading, which would write a file of part of it.
+         */
         boolean saves(Server server) {
-            return save || !nosave && server.rdb().savePointsSet();
+            return !server.loading() && (save || !nosave && server.rdb().savePointsSet());
         }
     }
 
@@ -81,9 +84,11 @@ public final class ServerFamily {
             return;
         }
         if (o.abort()) {
+            // a shutdown waits only for lagging replicas, and there are none: none is ever in progress
             c.reply().error("ERR No shutdown in progress.");
             return;
         }
+        Log.warning("User requested shutdown...");
         exit(c);
     }
 
@@ -127,6 +132,7 @@ public final class ServerFamily {
                 call.reply().error(Errors.SYNTAX);
                 return;
             }
+            Log.warning("User requested shutdown...");
             if (parts.get(0) != null) {
                 Log.notice("Saving the final RDB snapshot before exiting.");
                 if (!PersistenceFamily.writeParts(call, parts)) {

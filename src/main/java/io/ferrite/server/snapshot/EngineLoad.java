@@ -1,6 +1,5 @@
 package io.ferrite.server.snapshot;
 
-import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.engine.Engine;
@@ -13,43 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Loads a whole RDB file into a running engine from a thread that is no shard's (start-up): the
- * file is read here, each key goes to the shard the slot map gives it, and every shard adds its
- * keys on its own thread.
+ * Every shard's part of a snapshot, from a thread that is no shard's (SHUTDOWN and SIGTERM's save);
+ * loading a file at start-up is {@link StartupLoad}'s.
  */
 public final class EngineLoad {
     private EngineLoad() {
-    }
-
-    public static RdbLoader.Result load(Engine engine, byte[] file, Limits limits) throws RdbLoadException {
-        FileKeys keys = FileKeys.read(engine, file, limits);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (Shard s : engine.shards()) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            s.run(() -> {
-                try {
-                    keys.addTo(s, false);
-                    f.complete(null);
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            });
-            done.add(f);
-        }
-        for (CompletableFuture<Void> f : done) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RdbLoadException("Interrupted while loading the DB");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RdbLoadException le) {
-                    throw le;
-                }
-                throw new RdbLoadException("Internal error loading the DB: " + e.getCause());
-            }
-        }
-        return keys.result;
     }
 
     /**

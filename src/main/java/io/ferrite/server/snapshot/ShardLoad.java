@@ -1,9 +1,9 @@
 package io.ferrite.server.snapshot;
 
-import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
-import io.ferrite.persistence.rdb.LoadedValue;
+import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.store.Entry;
 
 import java.nio.charset.StandardCharsets;
@@ -17,24 +17,46 @@ final class ShardLoad {
     private ShardLoad() {
     }
 
-    static void add(Shard shard, int db, byte[] key, LoadedValue v, long expireAt, boolean merge)
-            throws RdbLoadException {
-        ShardKeyspace ks = shard.view(db);
-        Entry old = ks.findStored(key);
+    static void add(Shard shard, LoadedKey k, boolean lfu, boolean merge) throws RdbLoadException {
+        ShardKeyspace ks = shard.view(k.db());
+        Entry old = ks.findStored(k.key());
+        Entry e;
         if (old != null) {
             if (!merge) {
-                throw new RdbLoadException("RDB has duplicated key '" + new String(key, StandardCharsets.ISO_8859_1)
-                    + "' in DB " + db);
+                throw new RdbLoadException("RDB has duplicated key '" + new String(k.key(), StandardCharsets.ISO_8859_1)
+                    + "' in DB " + k.db());
             }
-            ks.replace(old, v.type(), v.value(), v.encoding());
-            if (expireAt != -1 || old.hasExpiry()) {
-                ks.expire(old, expireAt == -1 ? Entry.NO_EXPIRY : expireAt);
+            ks.replace(old, k.value().type(), k.value().value(), k.value().encoding());
+            if (k.expireAt() != -1 || old.hasExpiry()) {
+                ks.expire(old, k.expireAt() == -1 ? Entry.NO_EXPIRY : k.expireAt());
             }
-            return;
+            e = old;
+        } else {
+            e = ks.add(k.key(), k.value().type(), k.value().value(), k.value().encoding());
+            if (k.expireAt() != -1) {
+                ks.expire(e, k.expireAt());
+            }
         }
-        Entry e = ks.add(key, v.type(), v.value(), v.encoding());
-        if (expireAt != -1) {
-            ks.expire(e, expireAt);
+        lastAccess(e, k, lfu, ks.now());
+    }
+
+    /**
+     * Redis's objectSetLRUOrLFU after rdbLoad adds a key: under an LFU policy the file's counter
+     * with the current minute as its decay time; otherwise the LRU clock set back by the idle
+     * seconds, on the wrapping 24-bit clock. What the policy does not use is dropped, as in Redis.
+     */
+    private static void lastAccess(Entry e, LoadedKey k, boolean lfu, long nowMillis) {
+        if (lfu) {
+            if (k.lfuFreq() >= 0) {
+                int minutes = (int) ((nowMillis / 60_000) & 0xFFFF);
+                e.lru(minutes << 8 | k.lfuFreq());
+            }
+        } else if (k.lruIdle() >= 0) {
+            long at = LruClock.at(nowMillis) - k.lruIdle();
+            if (at < 0) {
+                at += LruClock.MAX;
+            }
+            e.lru((int) (at & LruClock.MAX));
         }
     }
 }

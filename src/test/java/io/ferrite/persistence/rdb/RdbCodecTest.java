@@ -33,6 +33,20 @@ class RdbCodecTest {
     }
 
     @Test
+    void crc64EightBytesAtATimeAgreesWithTheBytewiseDefinition() {
+        java.util.Random rnd = new java.util.Random(42);
+        byte[] data = new byte[4096];
+        rnd.nextBytes(data);
+        for (int n = 0; n < 200; n++) {
+            int off = rnd.nextInt(64);
+            int len = rnd.nextInt(data.length - off);
+            long seed = rnd.nextLong();
+            assertThat(Crc64.update(seed, data, off, len)).isEqualTo(Crc64.updateBytewise(seed, data, off, len));
+        }
+        assertThat(Crc64.of(b("123456789123456789"), 0, 18)).isEqualTo(Crc64.updateBytewise(0, b("123456789123456789"), 0, 18));
+    }
+
+    @Test
     void listpackRoundTripsEveryIntegerWidthAndStringLength() throws Exception {
         List<byte[]> in = new ArrayList<>();
         for (long v : new long[] {0, 127, 128, -1, -4096, 4095, 4096, -32768, 32767, 40000, -8388608, 8388607,

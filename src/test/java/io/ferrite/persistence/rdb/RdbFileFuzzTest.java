@@ -241,7 +241,7 @@ class RdbFileFuzzTest {
 
     private static boolean load(byte[] file) {
         try {
-            RdbLoader.load(file, Limits.DEFAULTS, System.currentTimeMillis(), 16, true, (db, key, value, expireAt) -> {
+            RdbLoader.load(file, Limits.DEFAULTS, System.currentTimeMillis(), 16, true, (db, key, value, expireAt, lruIdle, lfuFreq) -> {
                 assertThat(value).isNotNull();
                 assertThat(db).isBetween(0, 15);
             });

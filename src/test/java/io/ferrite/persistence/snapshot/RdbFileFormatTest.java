@@ -47,7 +47,7 @@ class RdbFileFormatTest {
     private static List<Loaded> load(byte[] file, long now) throws RdbLoadException {
         List<Loaded> out = new ArrayList<>();
         RdbLoader.load(file, Limits.DEFAULTS, now, 16, true,
-            (db, key, v, at) -> out.add(new Loaded(db, new String(key, StandardCharsets.US_ASCII), at)));
+            (db, key, v, at, idle, freq) -> out.add(new Loaded(db, new String(key, StandardCharsets.US_ASCII), at)));
         return out;
     }
 
