@@ -57,6 +57,25 @@ public final class Client {
      */
     volatile boolean gone;
 
+    /**
+     * The feed number of the last effects this client's commands produced: under appendfsync
+     * always its replies leave only once the AOF has that entry on disk. Written by the thread
+     * running the client's command, before the reply is handed to the connection's thread.
+     */
+    private long effectsSeq;
+
+    /** A command of this client appended effects up to feed entry {@code seq} (0: none). */
+    public void producedEffects(long seq) {
+        if (seq > effectsSeq) {
+            effectsSeq = seq;
+        }
+    }
+
+    /** See {@link #producedEffects}: 0 when this client never changed anything while the feed was read. */
+    public long effectsSeq() {
+        return effectsSeq;
+    }
+
     // MULTI / EXEC
     boolean inMulti;
     /** The request at the head of the queue already had its eviction run (maxmemory): it now runs or is refused. */

@@ -106,6 +106,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, OOM);
             return true;
         }
+        String diskError = server.writesDenied();
+        if (diskError != null && (isWrite(cmd, client) || cmd.fullName().equals("ping"))) {
+            reject(reply, cmd, client, diskError);
+            return true;
+        }
         if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
             reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -165,6 +170,21 @@ public final class Dispatcher {
             return false;
         }
         return client.inMulti && !name.equals("discard") && !name.equals("quit") && !name.equals("reset");
+    }
+
+    /** Redis's is_write_command: a write, or an EXEC whose queue holds one. */
+    private static boolean isWrite(Command cmd, Client client) {
+        if (cmd.has(CommandFlag.WRITE)) {
+            return true;
+        }
+        if (cmd.fullName().equals("exec")) {
+            for (Client.QueuedCommand q : client.queued) {
+                if (q.command().has(CommandFlag.WRITE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */

@@ -43,7 +43,7 @@ public final class ShardKeyspace implements Keyspace {
     /** The entry if present and not logically expired; an expired one is deleted on the way (Redis's expireIfNeeded). */
     private Entry live(byte[] key) {
         Entry e = db().find(key);
-        if (e != null && e.hasExpiry() && e.expireAt() < shard.now) {
+        if (e != null && e.hasExpiry() && e.expireAt() < shard.now && !shard.engine.loading()) {
             expireUnlessPaused(e);
             return null;
         }

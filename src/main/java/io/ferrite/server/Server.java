@@ -18,6 +18,7 @@ import io.ferrite.protocol.memcached.McConnection;
 import io.ferrite.protocol.memcached.McDetector;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.ferrite.protocol.resp.RespLimits;
+import io.ferrite.server.aof.AofPersistence;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
@@ -62,6 +63,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private final Engine engine;
     private final Dispatcher dispatcher;
     private final RdbPersistence rdb;
+    private final AofPersistence aof;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -122,6 +124,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         applyEviction();
         dispatcher = new Dispatcher(this, engine);
         rdb = new RdbPersistence(this, engine.shardCount());
+        aof = new AofPersistence(this);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -150,6 +153,8 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         try {
             // Redis loads the dataset before it accepts a connection
             s.rdb.loadAtStartup();
+            // with appendonly yes the AOF is loaded instead of the RDB file, and opened for writing
+            s.aof.start();
             s.bind();
         } catch (RuntimeException e) {
             s.close();
@@ -369,6 +374,15 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         return rdb;
     }
 
+    public AofPersistence aof() {
+        return aof;
+    }
+
+    @Override
+    public String writesDenied() {
+        return aof.writesDenied();
+    }
+
     public Dispatcher dispatcher() {
         return dispatcher;
     }
@@ -465,6 +479,8 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         }
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // every effect of the commands that ran is written and fsynced before the process goes
+        aof.close();
     }
 
     /** What SHUTDOWN does once the server is closed (Main exits the JVM); nothing by default. */

@@ -24,4 +24,12 @@ public interface Host {
 
     /** A connected RESP client by id, or null. */
     Session session(long id);
+
+    /**
+     * Redis's writeCommandsDeniedByDiskError: the error refusing writes (and PING) while the disk
+     * has failed the server's files (the AOF's last write or fsync), null when writes are accepted.
+     */
+    default String writesDenied() {
+        return null;
+    }
 }

@@ -25,8 +25,11 @@ public final class RdbLoader {
         void key(int db, byte[] key, LoadedValue value, long expireAt) throws RdbLoadException;
     }
 
-    /** What was loaded: the figures of Redis's "Done loading RDB" line. */
-    public record Result(long keysLoaded, long keysExpired) {
+    /**
+     * What was loaded: the figures of Redis's "Done loading RDB" line, and where the file ended
+     * (an old append-only file's commands follow its RDB preamble).
+     */
+    public record Result(long keysLoaded, long keysExpired, long end) {
     }
 
     private final byte[] buf;
@@ -139,7 +142,7 @@ public final class RdbLoader {
                 }
                 case RdbFile.OPCODE_EOF -> {
                     checkCrc(version);
-                    return new Result(loaded, expired);
+                    return new Result(loaded, expired, pos);
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
                     long id = readLen();

@@ -207,9 +207,8 @@ public final class InfoFamily {
         field(out, "rdb_saves", rdb.state().saves());
         field(out, "rdb_last_load_keys_expired", rdb.state().lastLoadExpired());
         field(out, "rdb_last_load_keys_loaded", rdb.state().lastLoadLoaded());
-        field(out, "aof_enabled", 0);
-        field(out, "aof_rewrite_in_progress", 0);
-        field(out, "aof_rewrite_scheduled", 0);
+        server.aof().info(out);
+        server.aof().infoWhenOn(out);
     }
 
     /** A master with no replicas and no replication backlog (replication does not exist yet). */

@@ -16,5 +16,6 @@ public final class ServerCommands {
         DebugFamily.register(r);
         MonitorFamily.register(r);
         PersistenceFamily.register(r);
+        AofFamily.register(r);
     }
 }
