@@ -6,6 +6,7 @@ import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.pubsub.OutOfBand;
 import io.ferrite.engine.pubsub.PubSub;
 import io.ferrite.engine.tracking.TrackingCommands;
@@ -314,7 +315,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             return true;
         }
         long seq = client.effectsSeq();
-        io.ferrite.engine.feed.EffectFeed feed = server.engine().feed();
+        EffectFeed feed = server.engine().feed();
         if (seq == 0 || !feed.mustWaitFor(seq)) {
             return false;
         }

@@ -12,7 +12,7 @@ import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.Server;
 import io.ferrite.server.Version;
-import io.ferrite.server.snapshot.EngineLoad;
+import io.ferrite.server.snapshot.AofRewriteCommands;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -419,7 +419,7 @@ public final class AofPersistence {
             bytes = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
                 server.engine().usedMemory(), true), parts, config().getBool("rdbchecksum"));
         } else {
-            bytes = BaseCommands.of(parts, server, timestamps());
+            bytes = AofRewriteCommands.of(parts, server, timestamps());
         }
         try (FileChannel ch = AofWriter.open(target, true)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -1,5 +1,6 @@
 package io.ferrite.server.aof;
 
+import io.ferrite.common.Log;
 import io.ferrite.persistence.aof.AofLoadException;
 import io.ferrite.persistence.aof.AofLoader;
 import io.ferrite.persistence.snapshot.RdbLoadException;
@@ -7,13 +8,14 @@ import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.Server;
 import io.ferrite.server.snapshot.EngineLoad;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The loader's sink at start-up: an RDB base or preamble goes to the shards as the RDB load does,
- * commands go to the AOF client in batches (a batch ends after an EXEC too, so a transaction never
- * waits half-queued), run as Redis's fake client runs them, their replies ignored.
+ * commands go to the AOF client in batches, run as Redis's fake client runs them (a MULTI's state
+ * lasts from one batch to the next), their replies ignored.
  */
 final class AofReplay implements AofLoader.Sink {
     private static final int BATCH = 512;
@@ -32,11 +34,11 @@ final class AofReplay implements AofLoader.Sink {
         flush();
         try {
             RdbLoader.Result r = EngineLoad.load(server.engine(), file, server.rdb().limits());
-            io.ferrite.common.Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: "
+            Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: "
                 + r.keysExpired() + ".");
             return r.end();
         } catch (RdbLoadException e) {
-            io.ferrite.common.Log.warning(e.getMessage());
+            Log.warning(e.getMessage());
             throw new AofLoadException(e.getMessage());
         }
     }
@@ -56,7 +58,7 @@ final class AofReplay implements AofLoader.Sink {
 
     @Override
     public void discardMulti() {
-        batch.add(new byte[][] {BaseCommands.b("DISCARD")});
+        batch.add(new byte[][] {"DISCARD".getBytes(StandardCharsets.US_ASCII)});
         flush();
     }
 

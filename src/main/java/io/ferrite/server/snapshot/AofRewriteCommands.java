@@ -1,4 +1,4 @@
-package io.ferrite.server.aof;
+package io.ferrite.server.snapshot;
 
 import io.ferrite.persistence.aof.AofBuffer;
 import io.ferrite.persistence.rdb.LoadedValue;
@@ -26,14 +26,15 @@ import java.util.List;
  * most AOF_REWRITE_ITEMS_PER_CMD (64) elements each, and PEXPIREAT for a key with a TTL. The data
  * comes from the shards' parts at the cut, read back as values.
  */
-final class BaseCommands {
+public final class AofRewriteCommands {
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
     static final int ITEMS_PER_CMD = 64;
 
-    private BaseCommands() {
+    private AofRewriteCommands() {
     }
 
-    static byte[] of(List<ShardPart> parts, Server server, boolean timestamp) throws IOException {
+    /** The base file's bytes for the shards' parts at the cut. */
+    public static byte[] of(List<ShardPart> parts, Server server, boolean timestamp) throws IOException {
         AofBuffer out = new AofBuffer();
         if (timestamp) {
             out.timestamp(System.currentTimeMillis() / 1000);
@@ -84,7 +85,7 @@ final class BaseCommands {
                 });
                 batched(out, "HSET", key, items, 2);
             }
-            case STREAM -> StreamCommands.write(out, key, v.value());
+            case STREAM -> AofRewriteStreams.write(out, key, v.value());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.ferrite.server.aof;
+package io.ferrite.server.snapshot;
 
 import io.ferrite.persistence.aof.AofBuffer;
 import io.ferrite.store.stream.Consumer;
@@ -9,7 +9,7 @@ import io.ferrite.store.stream.StreamValue;
 
 import java.util.Map;
 
-import static io.ferrite.server.aof.BaseCommands.b;
+import static io.ferrite.server.snapshot.AofRewriteCommands.b;
 
 /**
  * A stream as Redis's rewriteStreamObject rebuilds it: an XADD per entry (an empty stream by the
@@ -19,8 +19,8 @@ import static io.ferrite.server.aof.BaseCommands.b;
  * delivery time and count. Groups, consumers and pending entries in name and ID order, as Redis's
  * radix trees give them.
  */
-final class StreamCommands {
-    private StreamCommands() {
+final class AofRewriteStreams {
+    private AofRewriteStreams() {
     }
 
     static void write(AofBuffer out, byte[] key, Object value) {
