@@ -1,6 +1,8 @@
 package io.ferrite.server.aof;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Session;
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.feed.FeedSubscription;
 import io.ferrite.persistence.aof.AofDirectory;
 import io.ferrite.persistence.aof.AofLoadException;
@@ -429,6 +431,63 @@ public final class AofPersistence {
             ch.force(true);
         }
         AofDirectory.forceDirectory(target.getParent());
+    }
+
+    // ------------------------------------------------------------------ DEBUG
+
+    public void flushSleepMicros(long micros) {
+        AofWriter w = writer;
+        if (w != null) {
+            w.flushSleepMicros(micros);
+        }
+    }
+
+    /**
+     * DEBUG LOADAOF: what is pending is written, the data set emptied and loaded again from the
+     * files the manifest on disk names (their commands are not written again), then the caller
+     * gets its OK. Off the caller's thread: the commands run through the dispatcher like any
+     * client's. A file that cannot be loaded ends the server, as in Redis.
+     */
+    public void debugLoadAof(Session caller) {
+        Thread t = new Thread(() -> {
+            EffectFeed feed = server.engine().feed();
+            AofWriter w = writer;
+            try {
+                if (w != null) {
+                    w.awaitWritten(feed.lastSeq());
+                    w.skipFrom(feed.lastSeq());
+                }
+                synchronized (this) {
+                    if (dir == null) {
+                        dir = directory();
+                    }
+                }
+                client().call("FLUSHALL");
+                AofManifest am = dir.loadManifest();
+                if (!config().getBool("aof-disable-auto-gc")) {
+                    am = dir.deleteHistory(am);
+                }
+                synchronized (this) {
+                    manifest = am;
+                }
+                load(am);
+                Log.notice("Append Only File loaded by DEBUG LOADAOF");
+            } catch (Exception e) {
+                Log.warning("DEBUG LOADAOF failed: " + e.getMessage());
+                fatal("DEBUG LOADAOF");
+                return;
+            } finally {
+                if (w != null) {
+                    w.skipEnds(feed.lastSeq());
+                }
+            }
+            caller.deliver((reply, client) -> {
+                reply.ok();
+                return true;
+            });
+        }, "ferrite-aof-debug-load");
+        t.setDaemon(true);
+        t.start();
     }
 
     // ------------------------------------------------------------------ CONFIG SET appendonly

@@ -52,13 +52,18 @@ final class AofWriter implements Runnable {
     /** The last feed entry taken into {@link #buffer} (or before the subscription, its start). */
     private long lastSeq;
     /** The last feed entry written to the file. */
-    private long writtenSeq;
+    private volatile long writtenSeq;
     private long fileSize;
     private long fsyncedSize;
     private long lastFsyncSecond;
     private long postponedSince;
     private long lastErrorLog;
     private volatile boolean stopping;
+    /** Entries numbered after the first and up to the second are not written (DEBUG LOADAOF's own replay). */
+    private volatile long skipAfter = Long.MAX_VALUE;
+    private volatile long skipUntil = Long.MAX_VALUE;
+    /** DEBUG AOF-FLUSH-SLEEP: a pause before each write, for tests that look at the file meanwhile. */
+    private volatile long flushSleepMicros;
     private volatile Rotation rotation;
 
     /** A rotation asked for at a cut: done once the writer has passed it. */
@@ -142,7 +147,9 @@ final class AofWriter implements Runnable {
                         flush(true);
                         rotate(r);
                     }
-                    buffer.command(e.db(), e.argv(), aof.timestamps() ? System.currentTimeMillis() / 1000 : 0);
+                    if (e.seq() <= skipAfter || e.seq() > skipUntil) {
+                        buffer.command(e.db(), e.argv(), aof.timestamps() ? System.currentTimeMillis() / 1000 : 0);
+                    }
                     lastSeq = e.seq();
                     if (buffer.length() >= WRITE_CHUNK) {
                         break;
@@ -245,8 +252,41 @@ final class AofWriter implements Runnable {
         }
     }
 
+    void flushSleepMicros(long micros) {
+        flushSleepMicros = micros;
+    }
+
+    /** Waits until every entry up to {@code seq} is written (and, under always, fsynced). */
+    void awaitWritten(long seq) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (writtenSeq < seq && lastSeq < seq && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        while (writtenSeq < lastSeq && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+    }
+
+    /** Entries after {@code after} are not written until {@link #skipEnds}. */
+    void skipFrom(long after) {
+        skipUntil = Long.MAX_VALUE;
+        skipAfter = after;
+    }
+
+    void skipEnds(long until) {
+        skipUntil = until;
+    }
+
     /** One write of the whole buffer; false (buffer kept, status err) when it failed. */
     private boolean write(AofPersistence.Fsync policy) {
+        long sleep = flushSleepMicros;
+        if (sleep > 0) {
+            try {
+                Thread.sleep(sleep / 1000, (int) (sleep % 1000) * 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         ByteBuffer b = buffer.view();
         int n = b.remaining();
         long before = fileSize;
