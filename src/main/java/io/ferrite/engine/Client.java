@@ -48,6 +48,12 @@ public final class Client {
     volatile boolean closeAfterReply;
     /** In MONITOR mode: sees every command the server runs (flag O). */
     volatile boolean monitor;
+    /** The server's own client loading the append-only file: it runs while every other client is told LOADING. */
+    volatile boolean loader;
+
+    public void markLoader() {
+        loader = true;
+    }
     volatile long totalInput;
     volatile long totalOutput;
 

@@ -91,6 +91,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
+        if (engine.loading() && !cmd.has(CommandFlag.LOADING) && !client.loader) {
+            // Redis's processCommand while the data set loads: only commands flagged loading run
+            reject(reply, cmd, client, "LOADING Redis is loading the dataset in memory");
+            return true;
+        }
         boolean overMemory = engine.overMaxMemory();
         if (client.evictedForRequest) {
             client.evictedForRequest = false;

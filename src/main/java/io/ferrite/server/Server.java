@@ -153,9 +153,15 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         try {
             // Redis loads the dataset before it accepts a connection
             s.rdb.loadAtStartup();
-            // with appendonly yes the AOF is loaded instead of the RDB file, and opened for writing
-            s.aof.start();
-            s.bind();
+            if (config.getBool("appendonly")) {
+                // as Redis: the AOF is loaded (instead of the RDB file) with the port already open, clients
+                // answered -LOADING meanwhile; then it is opened for writing
+                s.engine.loading(true);
+                s.bind();
+                s.aof.start();
+            } else {
+                s.bind();
+            }
         } catch (RuntimeException e) {
             s.close();
             throw e;

@@ -43,6 +43,7 @@ final class AofClient implements Session {
         this.client = new Client(ID, "", "", home, true);
         this.reply = new Reply(buf, 2, message -> { });
         client.session(this);
+        client.markLoader();
     }
 
     /** Runs {@code batch} in order and returns once every command has replied. */

@@ -111,14 +111,26 @@ public final class AofPersistence {
             return;
         }
         dir = directory();
+        try {
+            startLoading();
+        } finally {
+            server.engine().loading(false);
+        }
+        try {
+            openOnStart();
+        } catch (IOException e) {
+            throw new IllegalStateException("Can't open the append-only file: " + e.getMessage());
+        }
+    }
+
+    private void startLoading() {
         long t0 = System.nanoTime();
         try {
+            // the port is open: a supervisor waiting for " PID: n" (Redis's test suite) may connect now
+            Log.notice("Loading the append only file before serving clients, PID: " + ProcessHandle.current().pid());
             AofManifest am = dir.loadManifest();
             am = dir.upgradeIfNeeded(am);
             manifest = am;
-            if (!am.isEmpty()) {
-                Log.notice("Loading append only file before accepting connections, PID: " + ProcessHandle.current().pid());
-            }
             AofLoader.Result r = load(am);
             if (r.status() == AofLoader.Status.OK || r.status() == AofLoader.Status.TRUNCATED) {
                 Log.notice(String.format(Locale.ROOT, "DB loaded from append only file: %.3f seconds",
@@ -133,11 +145,6 @@ public final class AofPersistence {
             throw new IllegalStateException("Fatal error loading the append only file: " + e.getMessage());
         } catch (IOException e) {
             throw new IllegalStateException("Fatal error reading the append only file: " + e.getMessage());
-        }
-        try {
-            openOnStart();
-        } catch (IOException e) {
-            throw new IllegalStateException("Can't open the append-only file: " + e.getMessage());
         }
     }
 
