@@ -204,15 +204,23 @@ final class AofWriter implements Runnable {
     /** flushAppendOnlyFile: writes the buffer if there is one, then fsyncs as the policy says. */
     private void flush(boolean force) {
         AofPersistence.Fsync policy = aof.fsyncPolicy();
-        feed.syncedReplies(policy == AofPersistence.Fsync.ALWAYS);
+        // replies wait for this writer: under always until their effects are fsynced, otherwise until
+        // they are written (Redis writes the AOF buffer in beforeSleep, before any reply goes out)
+        feed.syncedReplies(true);
         long nowSecond = System.currentTimeMillis() / 1000;
-        if (!buffer.isEmpty()) {
+        if (buffer.isEmpty()) {
+            // every entry taken is written already, or was skipped (DEBUG LOADAOF's replay)
+            writtenSeq = Math.max(writtenSeq, lastSeq);
+        } else {
             if (policy == AofPersistence.Fsync.EVERYSEC && !force && pendingFsyncs.get() > 0) {
                 // an fsync is still running: postpone the write up to two seconds, as Redis does
                 if (postponedSince == 0) {
                     postponedSince = nowSecond;
+                    // Redis answers its clients meanwhile: the write waits, the replies do not
+                    feed.durable(lastSeq);
                     return;
                 } else if (nowSecond - postponedSince < 2) {
+                    feed.durable(lastSeq);
                     return;
                 }
                 aof.delayedFsync();
@@ -221,7 +229,12 @@ final class AofWriter implements Runnable {
             }
             postponedSince = 0;
             if (!write(policy)) {
+                // a failed write under everysec or no: the replies go, later writes get MISCONF
+                feed.durable(lastSeq);
                 return;
+            }
+            if (policy != AofPersistence.Fsync.ALWAYS) {
+                feed.durable(writtenSeq);
             }
         }
         if (fileSize == fsyncedSize) {
@@ -229,6 +242,8 @@ final class AofWriter implements Runnable {
             return;
         }
         if (aof.noFsyncNow()) {
+            // no-appendfsync-on-rewrite: Redis answers without the fsync while a rewrite runs
+            feed.durable(writtenSeq);
             return;
         }
         if (policy == AofPersistence.Fsync.ALWAYS) {
