@@ -40,6 +40,11 @@ public final class ShardKeyspace implements Keyspace {
         return shard.now;
     }
 
+    @Override
+    public boolean loading() {
+        return shard.engine.loading();
+    }
+
     /** The entry if present and not logically expired; an expired one is deleted on the way (Redis's expireIfNeeded). */
     private Entry live(byte[] key) {
         Entry e = db().find(key);

@@ -70,7 +70,7 @@ public final class AofLoader {
             if (!Files.exists(f)) {
                 // an AOF the manifest names but the disk does not have is fatal
                 Log.warning("The append log file " + i.name() + " doesn't exist: No such file or directory");
-                throw new AofLoadException("The append log file " + i.name() + " doesn't exist");
+                throw new AofLoadException("missing file " + i.name());
             }
             total += dir.size(i.name());
         }
@@ -95,7 +95,7 @@ public final class AofLoader {
             }
             if (s == Status.TRUNCATED && !lastFile) {
                 Log.warning("Fatal error: the truncated file is not the last file");
-                throw new AofLoadException("the truncated file is not the last file");
+                throw new AofLoadException("truncated file " + i.name() + " before the last one");
             }
             if (s == Status.TRUNCATED) {
                 last = Status.TRUNCATED;
@@ -112,7 +112,7 @@ public final class AofLoader {
             size = Files.size(path);
         } catch (IOException e) {
             Log.warning("Fatal error: can't open the append log file " + name + " for reading: " + e.getMessage());
-            throw new AofLoadException("can't open the append log file " + name);
+            throw new AofLoadException("cannot open " + name);
         }
         if (size == 0) {
             return Status.EMPTY;
@@ -142,7 +142,7 @@ public final class AofLoader {
             return commands(name, path, new BufferedInputStream(in, 1 << 16), size - start, start);
         } catch (IOException e) {
             Log.warning("Unrecoverable error reading the append only file " + name + ": " + e.getMessage());
-            throw new AofLoadException("Unrecoverable error reading the append only file " + name);
+            throw new AofLoadException("read error in " + name);
         }
     }
 
@@ -158,7 +158,7 @@ public final class AofLoader {
                 if (!sink.knows(argv[0])) {
                     Log.warning("Unknown command '" + new String(argv[0], StandardCharsets.ISO_8859_1)
                         + "' reading the append only file " + name);
-                    throw new AofLoadException("Unknown command reading the append only file " + name);
+                    throw new AofLoadException("unknown command in " + name);
                 }
                 if (is(argv[0], MULTI)) {
                     validBeforeMulti = validUpTo;
@@ -183,7 +183,7 @@ public final class AofLoader {
         } catch (AofCommandReader.FormatError f) {
             Log.warning("Bad file format reading the append only file " + name
                 + ": make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>");
-            throw new AofLoadException("Bad file format reading the append only file " + name);
+            throw new AofLoadException("bad format in " + name);
         }
     }
 
@@ -204,7 +204,7 @@ public final class AofLoader {
         Log.warning("Unexpected end of file reading the append only file " + name + ". You can: "
             + "1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. "
             + "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.");
-        throw new AofLoadException("Unexpected end of file reading the append only file " + name);
+        throw new AofLoadException("truncated " + name);
     }
 
     private static boolean is(byte[] a, byte[] lower) {

@@ -140,9 +140,10 @@ public final class AofPersistence {
             baseSize = r.baseSize();
         } catch (AofManifestException e) {
             e.report().forEach(Log::warning);
-            throw new IllegalStateException(e.getMessage());
+            // the reason is logged above in Redis's words (the suite counts those lines): not repeated here
+            throw new IllegalStateException("Exiting: the AOF manifest cannot be read (manifest error)");
         } catch (AofLoadException e) {
-            throw new IllegalStateException("Fatal error loading the append only file: " + e.getMessage());
+            throw new IllegalStateException("Exiting: the append only file cannot be loaded (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new IllegalStateException("Fatal error reading the append only file: " + e.getMessage());
         }
@@ -517,6 +518,18 @@ public final class AofPersistence {
             stopWriting();
             state = State.OFF;
             rewriteScheduled = false;
+        }
+    }
+
+    /** CONFIG SET aof-disable-auto-gc no: the history files go at once (Redis's updateAofAutoGCEnabled). */
+    public synchronized void autoGcChanged() {
+        if (config().getBool("aof-disable-auto-gc") || dir == null || manifest.history().isEmpty()) {
+            return;
+        }
+        try {
+            manifest = dir.deleteHistory(manifest);
+        } catch (IOException e) {
+            Log.warning("Failed to delete the AOF history files: " + e.getMessage());
         }
     }
 

@@ -194,6 +194,9 @@ public final class ConfigFamily {
         if (name.equals("appendonly")) {
             server.aof().appendonlyChanged();
         }
+        if (name.equals("aof-disable-auto-gc")) {
+            server.aof().autoGcChanged();
+        }
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
         }
