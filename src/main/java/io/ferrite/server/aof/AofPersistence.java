@@ -11,6 +11,7 @@ import io.ferrite.persistence.aof.AofManifest;
 import io.ferrite.persistence.aof.AofManifestException;
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.server.LoggedFailure;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.Server;
 import io.ferrite.server.Version;
@@ -141,9 +142,9 @@ public final class AofPersistence {
         } catch (AofManifestException e) {
             e.report().forEach(Log::warning);
             // the reason is logged above in Redis's words (the suite counts those lines): not repeated here
-            throw new IllegalStateException("Exiting: the AOF manifest cannot be read (manifest error)");
+            throw new LoggedFailure("Exiting: the AOF manifest cannot be read (manifest error)");
         } catch (AofLoadException e) {
-            throw new IllegalStateException("Exiting: the append only file cannot be loaded (" + e.getMessage() + ")");
+            throw new LoggedFailure("Exiting: the append only file cannot be loaded (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new IllegalStateException("Fatal error reading the append only file: " + e.getMessage());
         }
