@@ -309,7 +309,7 @@ final class AtomicRun extends Execution {
     /** The EXEC's effects go out while its shards are still held, so nothing another client does can come between. */
     private void commitEffects() {
         if (group != null) {
-            group.commit();
+            client.producedEffects(group.commit());
             group = null;
         }
     }

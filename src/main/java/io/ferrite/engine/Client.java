@@ -48,6 +48,12 @@ public final class Client {
     volatile boolean closeAfterReply;
     /** In MONITOR mode: sees every command the server runs (flag O). */
     volatile boolean monitor;
+    /** The server's own client loading the append-only file: it runs while every other client is told LOADING. */
+    volatile boolean loader;
+
+    public void markLoader() {
+        loader = true;
+    }
     volatile long totalInput;
     volatile long totalOutput;
 
@@ -56,6 +62,25 @@ public final class Client {
      * (or be served) for it, and replies of a WATCH still in flight are undone, not recorded.
      */
     volatile boolean gone;
+
+    /**
+     * The feed number of the last effects this client's commands produced: under appendfsync
+     * always its replies leave only once the AOF has that entry on disk. Written by the thread
+     * running the client's command, before the reply is handed to the connection's thread.
+     */
+    private long effectsSeq;
+
+    /** A command of this client appended effects up to feed entry {@code seq} (0: none). */
+    public void producedEffects(long seq) {
+        if (seq > effectsSeq) {
+            effectsSeq = seq;
+        }
+    }
+
+    /** See {@link #producedEffects}: 0 when this client never changed anything while the feed was read. */
+    public long effectsSeq() {
+        return effectsSeq;
+    }
 
     // MULTI / EXEC
     boolean inMulti;

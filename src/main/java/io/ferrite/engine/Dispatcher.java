@@ -116,7 +116,7 @@ public final class Dispatcher {
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return true;
         }
-        if (server.loading() && deniedWhileLoading(cmd, client)) {
+        if (server.loading() && !client.loader && deniedWhileLoading(cmd, client)) {
             reject(reply, cmd, client, LOADING);
             return true;
         }

@@ -190,6 +190,20 @@ public final class Engine {
         return blockedClients.get();
     }
 
+    /**
+     * Set while the append-only file is loaded: keys whose time has passed are not expired (Redis's
+     * keyIsExpired returns 0 while loading), so a later command of the file finds what the writer found.
+     */
+    private volatile boolean loading;
+
+    public void loading(boolean on) {
+        loading = on;
+    }
+
+    public boolean loading() {
+        return loading;
+    }
+
     /** CLIENT PAUSE's state: the dispatcher holds commands back by it, and expiry stands still while it lasts. */
     public ClientPause clientPause() {
         return clientPause;

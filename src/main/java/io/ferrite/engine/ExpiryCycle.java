@@ -65,7 +65,7 @@ public final class ExpiryCycle implements Runnable {
         shard.syncClock();
         // a held shard's entries may be out with a cross-shard command; try next period
         // nor while clients are paused: Redis keeps the dataset constant then
-        if (!enabled || paused || shard.held() || shard.engine.clientPause().active()) {
+        if (!enabled || paused || shard.held() || shard.engine.clientPause().active() || shard.engine.loading()) {
             return;
         }
         long start = System.nanoTime();

@@ -91,4 +91,13 @@ public interface Keyspace {
     default EffectFeed feed() {
         return null;
     }
+
+    /**
+     * Whether the data set is being loaded (the append-only file's commands): Redis's
+     * checkAlreadyExpired then sets a past expiry instead of deleting, so later commands of the
+     * file find the key as its writer did.
+     */
+    default boolean loading() {
+        return false;
+    }
 }

@@ -49,7 +49,10 @@ final class Propagation {
         }
         if (owned) {
             call.effects(null);
-            unit.commit();
+            long seq = unit.commit();
+            if (call.client != null) {
+                call.client.producedEffects(seq);
+            }
         }
     }
 
@@ -65,7 +68,7 @@ final class Propagation {
         Effects unit = call.effects() != null ? call.effects() : feed.unit(false);
         unit.add(call.client.db, call.args);
         if (unit != call.effects()) {
-            unit.commit();
+            call.client.producedEffects(unit.commit());
         }
     }
 }

@@ -57,10 +57,15 @@ public final class ShardKeyspace implements Keyspace {
         return shard.now;
     }
 
+    @Override
+    public boolean loading() {
+        return shard.engine.loading();
+    }
+
     /** The entry if present and not logically expired; an expired one is deleted on the way (Redis's expireIfNeeded). */
     private Entry live(byte[] key) {
         Entry e = db().find(key);
-        if (e != null && e.hasExpiry() && e.expireAt() < shard.now) {
+        if (e != null && e.hasExpiry() && e.expireAt() < shard.now && !shard.engine.loading()) {
             expireUnlessPaused(e);
             return null;
         }

@@ -57,7 +57,9 @@ public final class Main {
         try {
             server = Server.open(config);
         } catch (RuntimeException e) {
-            Log.warning(e.getMessage());
+            if (!(e instanceof LoggedFailure)) {
+                Log.warning(e.getMessage());
+            }
             String m = String.valueOf(e.getMessage());
             if (m.contains(" RESP TCP listening socket ") || m.contains("listening on RESP port")) {
                 // Redis's closing line for this case, which supervisors (its test suite) look for

@@ -213,6 +213,28 @@ public final class RdbPersistence {
         + " to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please"
         + " check the Redis logs for details about the RDB error.";
 
+    /** What a load reads files under: the encodings, the eviction policy, Redis's test knobs. */
+    private StartupLoad.Settings loadSettings() {
+        ServerConfig c = server.config();
+        return new StartupLoad.Settings(limits(), StartupLoad.lfuPolicy(c.get("maxmemory-policy")),
+            () -> c.getInt("key-load-delay"), c.getLong("loading-process-events-interval-bytes"));
+    }
+
+    /**
+     * Loads an RDB image held in memory (an append-only file's base or preamble) into the engine;
+     * its result's end is where the image ended in {@code rdb}.
+     */
+    public RdbLoader.Result loadImage(byte[] rdb) throws RdbLoadException {
+        try {
+            return new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
+                .load(new java.io.ByteArrayInputStream(rdb), rdb.length);
+        } catch (java.io.IOException e) {
+            throw new RdbLoadException("Error reading the RDB base: " + e.getMessage());
+        } finally {
+            server.loadProgress().stop();
+        }
+    }
+
     /** SHUTDOWN's and SIGTERM's save, from a thread that is no shard's. */
     public boolean saveFromOutside() {
         try {
@@ -240,9 +262,7 @@ public final class RdbPersistence {
         if (server.config().getBool("appendonly")) {
             return;
         }
-        ServerConfig c = server.config();
-        StartupLoad.Settings settings = new StartupLoad.Settings(limits(), StartupLoad.lfuPolicy(c.get("maxmemory-policy")),
-            () -> c.getInt("key-load-delay"), c.getLong("loading-process-events-interval-bytes"));
+        StartupLoad.Settings settings = loadSettings();
         try {
             RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
             if (r != null) {

@@ -6,6 +6,7 @@ import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.pubsub.OutOfBand;
 import io.ferrite.engine.pubsub.PubSub;
 import io.ferrite.engine.tracking.TrackingCommands;
@@ -252,6 +253,9 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             deferredError = null;
             client.closeAfterReply(true);
         }
+        if (client.closeAfterReply() && holdForDisk(this::drain)) {
+            return;
+        }
         if (client.closeAfterReply()) {
             closing = true;
             // gone for other clients from now, as Redis frees it once the reply is out (a REDIRECT to it is broken)
@@ -298,8 +302,36 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** Replies wait for the AOF (appendfsync always): they go once it has fsynced what they follow. */
+    private boolean awaitingDisk;
+
+    /**
+     * Whether the replies gathered must wait for the disk: under appendfsync always, a reply that
+     * follows this client's writes leaves only once the AOF has fsynced them (Redis writes replies
+     * after flushAppendOnlyFile in beforeSleep). The AOF's group commit wakes it.
+     */
+    private boolean holdForDisk(Runnable then) {
+        if (awaitingDisk) {
+            return true;
+        }
+        long seq = client.effectsSeq();
+        EffectFeed feed = server.engine().feed();
+        if (seq == 0 || !feed.mustWaitFor(seq)) {
+            return false;
+        }
+        awaitingDisk = true;
+        feed.whenDurable(seq, () -> channel.eventLoop().execute(() -> {
+            awaitingDisk = false;
+            then.run();
+        }));
+        return true;
+    }
+
     private void flush() {
         if (pending != null && pending.isReadable()) {
+            if (holdForDisk(this::flush)) {
+                return;
+            }
             ByteBuf b = pending;
             pending = null;
             countOut(b);

@@ -19,6 +19,7 @@ import io.ferrite.protocol.memcached.McConnection;
 import io.ferrite.protocol.memcached.McDetector;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.ferrite.protocol.resp.RespLimits;
+import io.ferrite.server.aof.AofPersistence;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
@@ -67,6 +68,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     private final Dispatcher dispatcher;
     private final RdbPersistence rdb;
     private final LoadProgress loadProgress;
+    private final AofPersistence aof;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -130,6 +132,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         dispatcher = new Dispatcher(this, engine);
         rdb = new RdbPersistence(this, engine.shardCount());
         loadProgress = new LoadProgress(rdb.state());
+        aof = new AofPersistence(this);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -182,7 +185,14 @@ public final class Server implements AutoCloseable, Host, MeterSources {
      */
     public void loadData() {
         try {
-            rdb.loadAtStartup();
+            if (config.getBool("appendonly")) {
+                // the AOF is loaded instead of the RDB file, through the dispatcher (a fake client),
+                // with no expiry meanwhile; then it is opened for writing
+                engine.loading(true);
+                aof.start();
+            } else {
+                rdb.loadAtStartup();
+            }
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -196,7 +206,7 @@ public final class Server implements AutoCloseable, Host, MeterSources {
 
     @Override
     public boolean loading() {
-        return loadProgress.loading();
+        return loadProgress.loading() || engine.loading();
     }
 
     private void bind() {
@@ -414,6 +424,10 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         return rdb;
     }
 
+    public AofPersistence aof() {
+        return aof;
+    }
+
     public Dispatcher dispatcher() {
         return dispatcher;
     }
@@ -473,7 +487,9 @@ public final class Server implements AutoCloseable, Host, MeterSources {
 
     @Override
     public String writesDeniedBecause() {
-        return rdb.writesDeniedBecause();
+        // Redis looks at the last BGSAVE first, then at the AOF's last write and fsync
+        String rdbError = rdb.writesDeniedBecause();
+        return rdbError != null ? rdbError : aof.writesDenied();
     }
 
     @Override
@@ -522,6 +538,8 @@ public final class Server implements AutoCloseable, Host, MeterSources {
         migrateLinks.closeAll();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // every effect of the commands that ran is written and fsynced before the process goes
+        aof.close();
     }
 
     /** What SHUTDOWN does once the server is closed (Main exits the JVM); nothing by default. */

@@ -61,10 +61,22 @@ public final class ServerConfig implements Settings {
         // what SIGINT and SIGTERM do (save, nosave, now, force), as SHUTDOWN's options
         add(RedisDirectives.shutdownOnSignal("shutdown-on-sigint"));
         add(RedisDirectives.shutdownOnSignal("shutdown-on-sigterm"));
-        add(Directive.bool("appendonly", false, true).with(Flag.INERT));
+        // the multi-part append-only file (server.aof)
+        add(Directive.bool("appendonly", false, true));
         add(Directive.string("appendfilename", "appendonly.aof", false,
             v -> v.isEmpty() ? "appendfilename can't be empty"
-                : v.contains("/") ? "appendfilename can't be a path, just a filename" : null).with(Flag.INERT));
+                : v.contains("/") ? "appendfilename can't be a path, just a filename" : null));
+        add(Directive.string("appenddirname", "appendonlydir", false,
+            v -> v.isEmpty() ? "appenddirname can't be empty"
+                : v.contains("/") ? "appenddirname can't be a path, just a dirname" : null));
+        add(Directive.choice("appendfsync", "everysec", true, "everysec", "always", "no"));
+        add(Directive.bool("no-appendfsync-on-rewrite", false, true));
+        add(Directive.bool("aof-load-truncated", true, true));
+        add(Directive.bool("aof-use-rdb-preamble", true, true));
+        add(Directive.bool("aof-timestamp-enabled", false, true));
+        add(Directive.bool("aof-disable-auto-gc", false, true));
+        add(Directive.integer("auto-aof-rewrite-percentage", 100, 0, Integer.MAX_VALUE, true));
+        add(Directive.memory("auto-aof-rewrite-min-size", 64L * 1024 * 1024, 0, Long.MAX_VALUE, true));
         add(Directive.string("requirepass", "", true));
         add(Directive.integer("maxclients", 10000, 1, 4294967295L, true));
         add(Directive.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true));

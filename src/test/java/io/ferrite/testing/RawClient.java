@@ -63,6 +63,15 @@ public final class RawClient implements AutoCloseable {
         return b.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Bytes of a reply already received and not read yet. */
+    public int available() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True when the server has closed the connection (reads EOF within the socket timeout). */
     public boolean closedByServer() {
         try {

@@ -130,6 +130,82 @@ public final class EffectFeed {
         }
     }
 
+    /**
+     * The number of the last entry appended. Exact while no shard can append (every shard held: a
+     * consistent cut); otherwise an instant's figure.
+     */
+    public long lastSeq() {
+        FeedEntry t = tail.get();
+        long seq;
+        while ((seq = t.seq) == FeedEntry.UNNUMBERED) {
+            Thread.onSpinWait();
+        }
+        return seq;
+    }
+
+    // ------------------------------------------------------------------ durability (appendfsync always)
+
+    /**
+     * Whether replies must wait until the effects they follow are on disk (appendfsync always):
+     * set by the AOF, read where replies leave. Off, nothing waits.
+     */
+    private volatile boolean syncedReplies;
+    /** The last feed entry the AOF has written and fsynced. */
+    private volatile long durable;
+    private final java.util.concurrent.ConcurrentLinkedQueue<DurableWaiter> waiters =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private record DurableWaiter(long seq, Runnable then) {
+    }
+
+    /** Turns the wait for durability on or off; off releases everything waiting. */
+    public void syncedReplies(boolean on) {
+        syncedReplies = on;
+        if (!on) {
+            runWaiters(Long.MAX_VALUE);
+        }
+    }
+
+    /** Whether a reply following effects up to entry {@code seq} must wait before it leaves. */
+    public boolean mustWaitFor(long seq) {
+        return seq > durable && syncedReplies;
+    }
+
+    /**
+     * Runs {@code then} (on the AOF's thread, or here) once entry {@code seq} is on disk, or the wait
+     * is turned off. The caller hands the work back to its own thread.
+     */
+    public void whenDurable(long seq, Runnable then) {
+        waiters.add(new DurableWaiter(seq, then));
+        // the AOF may have passed seq between the caller's check and the add: look again
+        if (!mustWaitFor(seq)) {
+            runWaiters(syncedReplies ? durable : Long.MAX_VALUE);
+        }
+    }
+
+    /** The AOF has written and fsynced every entry up to {@code seq}: replies waiting on them go. */
+    public void durable(long seq) {
+        if (seq > durable) {
+            durable = seq;
+        }
+        if (!waiters.isEmpty()) {
+            runWaiters(durable);
+        }
+    }
+
+    public long durableSeq() {
+        return durable;
+    }
+
+    private void runWaiters(long upTo) {
+        for (java.util.Iterator<DurableWaiter> it = waiters.iterator(); it.hasNext(); ) {
+            DurableWaiter w = it.next();
+            if (w.seq() <= upTo && waiters.remove(w)) {
+                w.then().run();
+            }
+        }
+    }
+
     /** The entry before the first one: numbered 0, never read. */
     private static FeedEntry origin() {
         FeedEntry e = new FeedEntry(FeedEntry.Kind.EXEC, 0, new byte[0][]);

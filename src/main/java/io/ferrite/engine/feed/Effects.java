@@ -49,22 +49,29 @@ public final class Effects {
         return count;
     }
 
-    /** Appends what was gathered (if anything) and empties the unit. */
-    public void commit() {
+    /**
+     * Appends what was gathered (if anything) and empties the unit; returns the feed number of the
+     * unit's last entry (0 when it held nothing), what a reply waits on under appendfsync always.
+     */
+    public long commit() {
         if (count == 0) {
-            return;
+            return 0;
         }
+        long seq;
         if (count == 1) {
             feed.append(first, last);
+            seq = last.seq;
         } else {
             FeedEntry multi = FeedEntry.multi(first.db());
             FeedEntry exec = FeedEntry.exec(last.db());
             multi.next = first;
             last.next = exec;
             feed.append(multi, exec);
+            seq = exec.seq;
         }
         first = null;
         last = null;
         count = 0;
+        return seq;
     }
 }

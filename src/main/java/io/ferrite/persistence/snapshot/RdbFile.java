@@ -36,8 +36,11 @@ public final class RdbFile {
     static final byte[] MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 10;
 
-    /** What the AUX fields say about the server that wrote the file. */
-    public record Aux(String redisVersion, long ctimeSeconds, long usedMemory) {
+    /** What the AUX fields say about the server that wrote the file; {@code aofBase} for an append-only file's base. */
+    public record Aux(String redisVersion, long ctimeSeconds, long usedMemory, boolean aofBase) {
+        public Aux(String redisVersion, long ctimeSeconds, long usedMemory) {
+            this(redisVersion, ctimeSeconds, usedMemory, false);
+        }
     }
 
     private RdbFile() {
@@ -81,7 +84,7 @@ public final class RdbFile {
         auxField(out, "ctime", Long.toString(aux.ctimeSeconds()));
         auxField(out, "used-mem", Long.toString(aux.usedMemory()));
         // a master without replicas writes no repl-* fields (rdbPopulateSaveInfo gives none)
-        auxField(out, "aof-base", "0");
+        auxField(out, "aof-base", aux.aofBase() ? "1" : "0");
     }
 
     /** SELECTDB: the keys that follow are of database {@code db} (it may come more than once per database). */

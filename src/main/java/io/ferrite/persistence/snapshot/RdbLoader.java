@@ -39,8 +39,12 @@ public final class RdbLoader {
         void key(int db, byte[] key, LoadedValue value, long expireAt, long lruIdle, int lfuFreq) throws RdbLoadException;
     }
 
-    /** What was loaded: the figures of Redis's "Done loading RDB" line (empty keys: values holding nothing, skipped). */
-    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped) {
+    /**
+     * What was loaded: the figures of Redis's "Done loading RDB" line (empty keys: values holding
+     * nothing, skipped), and where the file ended (an old append-only file's commands follow its
+     * RDB preamble).
+     */
+    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped, long end) {
     }
 
     private final RdbInput in;
@@ -130,7 +134,7 @@ public final class RdbLoader {
                 }
                 case RdbFile.OPCODE_EOF -> {
                     checkCrc(version);
-                    return new Result(loaded, expired, emptySkipped);
+                    return new Result(loaded, expired, emptySkipped, in.position());
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
                     long id = in.readLen();

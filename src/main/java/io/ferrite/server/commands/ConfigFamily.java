@@ -191,6 +191,12 @@ public final class ConfigFamily {
         if (name.equals("loglevel")) {
             Log.level(server.config().get("loglevel"));
         }
+        if (name.equals("appendonly")) {
+            server.aof().appendonlyChanged();
+        }
+        if (name.equals("aof-disable-auto-gc")) {
+            server.aof().autoGcChanged();
+        }
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
         }

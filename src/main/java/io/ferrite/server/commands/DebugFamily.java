@@ -122,6 +122,12 @@ public final class DebugFamily {
             c.reply().ok();
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc() == 3) {
             quicklistPackedThreshold(c);
+        } else if (c.argIs(1, "loadaof") && c.argc() == 2) {
+            // answered once the files are loaded, as the server's own client runs their commands
+            Server.of(c).aof().debugLoadAof(c.client.session());
+        } else if (c.argIs(1, "aof-flush-sleep") && c.argc() == 3) {
+            Server.of(c).aof().flushSleepMicros(atoi(c.argString(2)));
+            c.reply().ok();
         } else if (c.argIs(1, "log") && c.argc() == 3) {
             Log.warning("DEBUG LOG: " + c.argString(2));
             c.reply().ok();

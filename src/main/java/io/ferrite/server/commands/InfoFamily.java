@@ -224,18 +224,10 @@ public final class InfoFamily {
         field(out, "rdb_last_cow_size", state.lastPreservedBytes());
         field(out, "rdb_last_load_keys_expired", state.lastLoadExpired());
         field(out, "rdb_last_load_keys_loaded", state.lastLoadLoaded());
-        field(out, "aof_enabled", 0);
-        field(out, "aof_rewrite_in_progress", 0);
-        field(out, "aof_rewrite_scheduled", 0);
-        field(out, "aof_last_rewrite_time_sec", -1);
-        field(out, "aof_current_rewrite_time_sec", -1);
-        field(out, "aof_last_bgrewrite_status", "ok");
-        field(out, "aof_rewrites", 0);
-        field(out, "aof_rewrites_consecutive_failures", 0);
-        field(out, "aof_last_write_status", "ok");
-        field(out, "aof_last_cow_size", 0);
+        server.aof().info(out);
         field(out, "module_fork_in_progress", 0);
         field(out, "module_fork_last_cow_size", 0);
+        server.aof().infoWhenOn(out);
         // Redis ends the section with the loading_* fields while a load runs
         server.loadProgress().appendInfo(out);
     }

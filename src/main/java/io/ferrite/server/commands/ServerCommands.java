@@ -17,5 +17,6 @@ public final class ServerCommands {
         MonitorFamily.register(r);
         PersistenceFamily.register(r);
         MigrateFamily.register(r);
+        AofFamily.register(r);
     }
 }

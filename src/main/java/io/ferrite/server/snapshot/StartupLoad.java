@@ -128,33 +128,37 @@ public final class StartupLoad {
      */
     public RdbLoader.Result load(Path file) throws IOException, RdbLoadException {
         try (InputStream s = Files.newInputStream(file)) {
-            long size = Files.size(file);
-            RdbInput in = RdbInput.streaming(s, size, RdbInput.STREAM_WINDOW);
-            progress.start(size, settings.progressInterval());
-            try {
-                RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
-                    engine.shard(0).databases(), false, progress, (db, key, value, expireAt, idle, freq) -> {
-                        int shard = engine.shardOf(key).id;
-                        long at = in.position();
-                        open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));
-                        openBytes[shard] += at - lastPosition;
-                        lastPosition = at;
-                        if (openBytes[shard] >= BATCH_BYTES || open.get(shard).size() >= BATCH_KEYS) {
-                            send(shard);
-                        }
-                        logProgress(at, size);
-                        delay(settings.keyLoadDelay().getAsInt());
-                    });
-                for (int i = 0; i < open.size(); i++) {
-                    send(i);
-                }
-                awaitShards();
-                peakWindow = in.peakWindow();
-                return r;
-            } catch (RdbLoadException | RuntimeException e) {
-                progress.stop();
-                throw e;
+            return load(s, Files.size(file));
+        }
+    }
+
+    /** As {@link #load(Path)}, from {@code size} bytes of a stream (an append-only file's RDB base). */
+    public RdbLoader.Result load(InputStream s, long size) throws IOException, RdbLoadException {
+        RdbInput in = RdbInput.streaming(s, size, RdbInput.STREAM_WINDOW);
+        progress.start(size, settings.progressInterval());
+        try {
+            RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
+                engine.shard(0).databases(), false, progress, (db, key, value, expireAt, idle, freq) -> {
+                    int shard = engine.shardOf(key).id;
+                    long at = in.position();
+                    open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));
+                    openBytes[shard] += at - lastPosition;
+                    lastPosition = at;
+                    if (openBytes[shard] >= BATCH_BYTES || open.get(shard).size() >= BATCH_KEYS) {
+                        send(shard);
+                    }
+                    logProgress(at, size);
+                    delay(settings.keyLoadDelay().getAsInt());
+                });
+            for (int i = 0; i < open.size(); i++) {
+                send(i);
             }
+            awaitShards();
+            peakWindow = in.peakWindow();
+            return r;
+        } catch (RdbLoadException | RuntimeException e) {
+            progress.stop();
+            throw e;
         }
     }
 

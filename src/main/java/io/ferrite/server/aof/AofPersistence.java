@@ -1,0 +1,585 @@
+package io.ferrite.server.aof;
+
+import io.ferrite.common.Log;
+import io.ferrite.engine.Session;
+import io.ferrite.engine.feed.EffectFeed;
+import io.ferrite.engine.feed.FeedSubscription;
+import io.ferrite.persistence.aof.AofDirectory;
+import io.ferrite.persistence.aof.AofLoadException;
+import io.ferrite.persistence.aof.AofLoader;
+import io.ferrite.persistence.aof.AofManifest;
+import io.ferrite.persistence.aof.AofManifestException;
+import io.ferrite.persistence.snapshot.RdbFile;
+import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.server.LoggedFailure;
+import io.ferrite.server.ServerConfig;
+import io.ferrite.server.Server;
+import io.ferrite.server.Version;
+import io.ferrite.server.snapshot.AofRewriteCommands;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's append-only file, as Redis 7.0 keeps it (aof.c): loading it at start-up instead of
+ * the RDB file, the writer that appends the effects feed to the current incr file, BGREWRITEAOF
+ * (a new incr file from a consistent cut, the base written from the data at the cut, then the
+ * manifest swapped and the history deleted), automatic rewrites, CONFIG SET appendonly at run
+ * time, the disk-error state that refuses writes, and the figures of INFO persistence.
+ * <p>
+ * States as Redis's aof_state: OFF; ON (writing the incr file the manifest names); WAIT_REWRITE
+ * (appendonly just turned on: writes go to a temp incr file until the first rewrite gives a base).
+ * The manifest is changed only under this object's lock, never on a shard thread.
+ */
+public final class AofPersistence {
+    /** appendfsync. */
+    public enum Fsync { ALWAYS, EVERYSEC, NO }
+
+    enum State { OFF, ON, WAIT_REWRITE }
+
+    private final Server server;
+    private volatile State state = State.OFF;
+    private AofManifest manifest = AofManifest.empty();
+    private AofDirectory dir;
+    private AofWriter writer;
+    private AofClient internal;
+
+    // figures of INFO persistence
+    private volatile boolean rewriting;
+    private volatile boolean rewriteScheduled;
+    private volatile long rewriteStartSeconds = -1;
+    private volatile long lastRewriteSeconds = -1;
+    private volatile boolean lastRewriteOk = true;
+    private volatile long rewrites;
+    private volatile long consecutiveFailures;
+    private volatile String writeError;
+    private volatile String fsyncError;
+    private volatile long currentSize;
+    private volatile long baseSize;
+    private volatile long delayedFsyncs;
+    private volatile long lastAutoCheck;
+
+    /** What a fatal AOF error does (Redis exits); tests may replace it. */
+    static volatile java.util.function.Consumer<String> onFatal = why -> Runtime.getRuntime().halt(1);
+
+    public AofPersistence(Server server) {
+        this.server = server;
+    }
+
+    private ServerConfig config() {
+        return server.config();
+    }
+
+    private AofDirectory directory() {
+        ServerConfig c = config();
+        return new AofDirectory(c.resolve("x").toAbsolutePath().getParent(), c.get("appenddirname"), c.get("appendfilename"));
+    }
+
+    public boolean enabled() {
+        return state != State.OFF;
+    }
+
+    Fsync fsyncPolicy() {
+        return Fsync.valueOf(config().get("appendfsync").toUpperCase(Locale.ROOT));
+    }
+
+    boolean timestamps() {
+        return config().getBool("aof-timestamp-enabled");
+    }
+
+    /** no-appendfsync-on-rewrite: no fsync while a rewrite writes its base. */
+    boolean noFsyncNow() {
+        return rewriting && config().getBool("no-appendfsync-on-rewrite");
+    }
+
+    // ------------------------------------------------------------------ start-up
+
+    /**
+     * loadDataFromDisk with appendonly yes: the manifest's files (after the upgrade path for an old
+     * single file), commands run through the dispatcher as the AOF client; then the AOF is opened
+     * for writing (aofOpenIfNeededOnServerStart). Any failure stops the server.
+     */
+    public void start() {
+        if (!config().getBool("appendonly")) {
+            return;
+        }
+        dir = directory();
+        try {
+            startLoading();
+        } finally {
+            server.engine().loading(false);
+        }
+        try {
+            openOnStart();
+        } catch (IOException e) {
+            throw new IllegalStateException("Can't open the append-only file: " + e.getMessage());
+        }
+    }
+
+    private void startLoading() {
+        long t0 = System.nanoTime();
+        try {
+            // the port is open: a supervisor waiting for " PID: n" (Redis's test suite) may connect now
+            Log.notice("Loading the append only file before serving clients, PID: " + ProcessHandle.current().pid());
+            AofManifest am = dir.loadManifest();
+            am = dir.upgradeIfNeeded(am);
+            manifest = am;
+            AofLoader.Result r = load(am);
+            if (r.status() == AofLoader.Status.OK || r.status() == AofLoader.Status.TRUNCATED) {
+                Log.notice(String.format(Locale.ROOT, "DB loaded from append only file: %.3f seconds",
+                    (System.nanoTime() - t0) / 1e9));
+            }
+            currentSize = r.totalSize();
+            baseSize = r.baseSize();
+        } catch (AofManifestException e) {
+            e.report().forEach(Log::warning);
+            // the reason is logged above in Redis's words (the suite counts those lines): not repeated here
+            throw new LoggedFailure("Exiting: the AOF manifest cannot be read (manifest error)");
+        } catch (AofLoadException e) {
+            throw new LoggedFailure("Exiting: the append only file cannot be loaded (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new IllegalStateException("Fatal error reading the append only file: " + e.getMessage());
+        }
+    }
+
+    private AofLoader.Result load(AofManifest am) throws AofLoadException {
+        if (am.isEmpty()) {
+            return new AofLoader.Result(AofLoader.Status.NOT_EXIST, 0, 0);
+        }
+        AofReplay replay = new AofReplay(server, client());
+        server.engine().loading(true);
+        try {
+            AofLoader.Result r = new AofLoader(dir, config().getBool("aof-load-truncated"), replay).loadAll(am);
+            replay.finish();
+            return r;
+        } finally {
+            server.engine().loading(false);
+        }
+    }
+
+    private synchronized AofClient client() {
+        if (internal == null) {
+            internal = new AofClient(server);
+        }
+        return internal;
+    }
+
+    /** aofOpenIfNeededOnServerStart: a base from the data if the manifest has none, the last incr opened, the manifest written. */
+    private synchronized void openOnStart() throws IOException {
+        dir.createIfMissing();
+        if (manifest.base() == null && manifest.incrs().isEmpty()) {
+            AofManifest am = manifest.rewritten(dir.fileName(), config().getBool("aof-use-rdb-preamble"), 0);
+            Path base = dir.file(am.base().name());
+            writeBase(base, BaseAtCut.fromOutside(server));
+            manifest = am;
+            Log.notice("Creating AOF base file " + am.base().name() + " on server start");
+            baseSize = dir.size(am.base().name());
+        }
+        boolean existed = !manifest.incrs().isEmpty();
+        if (!existed) {
+            manifest = manifest.withNewIncr(dir.fileName());
+        }
+        String name = manifest.lastIncr().name();
+        FileChannel ch = AofWriter.open(dir.file(name), false);
+        dir.writeManifest(manifest);
+        currentSize = dir.totalSize(manifest);
+        Log.notice((existed ? "Opening" : "Creating") + " AOF incr file " + name + " on server start");
+        startWriter(ch, name, ch.size());
+        state = State.ON;
+    }
+
+    /** Subscribes to the feed and starts the writer; the subscription is the cut (no write runs while it is taken). */
+    private void startWriter(FileChannel ch, String name, long size) {
+        FeedSubscription sub = server.engine().feed().subscribe();
+        long start = server.engine().feed().lastSeq();
+        writer = new AofWriter(this, server.engine().feed(), sub, start, ch, name, size);
+        writer.start();
+    }
+
+    // ------------------------------------------------------------------ the writer's callbacks
+
+    /** The next incr file, opened and written into the manifest (openNewIncrAofForAppend). On the writer's thread. */
+    synchronized AofWriter.NewIncr openNextIncr() throws IOException {
+        AofManifest am = manifest.withNewIncr(dir.fileName());
+        String name = am.lastIncr().name();
+        FileChannel ch = AofWriter.open(dir.file(name), true);
+        try {
+            dir.writeManifest(am);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        manifest = am;
+        Log.notice("Creating AOF incr file " + name + " on background rewrite");
+        return new AofWriter.NewIncr(name, ch);
+    }
+
+    void grew(long bytes) {
+        currentSize += bytes;
+    }
+
+    void writeFailed(String reason) {
+        writeError = reason;
+    }
+
+    void writeSucceeded() {
+        if (writeError != null) {
+            Log.warning("AOF write error looks solved, Redis can write again.");
+            writeError = null;
+        }
+    }
+
+    void fsyncFailed(String reason) {
+        fsyncError = reason;
+    }
+
+    void fsyncSucceeded() {
+        fsyncError = null;
+    }
+
+    void delayedFsync() {
+        delayedFsyncs++;
+    }
+
+    void fatal(String why) {
+        onFatal.accept(why);
+    }
+
+    /** Redis's writeCommandsDeniedByDiskError for the AOF: its last write or background fsync failed. */
+    public String writesDenied() {
+        if (state == State.OFF) {
+            return null;
+        }
+        String e = writeError != null ? writeError : fsyncError;
+        return e == null ? null : "MISCONF Errors writing to the AOF file: " + e;
+    }
+
+    /** serverCron's automatic rewrite on growth, checked by the writer about ten times a second. */
+    void cron() {
+        long now = System.currentTimeMillis();
+        if (now - lastAutoCheck < 100) {
+            return;
+        }
+        lastAutoCheck = now;
+        if (state == State.WAIT_REWRITE && rewriteScheduled && !rewriting) {
+            triggerRewrite();
+            return;
+        }
+        long perc = config().getLong("auto-aof-rewrite-percentage");
+        if (state != State.ON || rewriting || perc == 0 || currentSize <= config().getLong("auto-aof-rewrite-min-size")) {
+            return;
+        }
+        long base = baseSize == 0 ? 1 : baseSize;
+        long growth = currentSize * 100 / base - 100;
+        if (growth >= perc && consecutiveFailures < 3) {
+            Log.notice("Starting automatic rewriting of AOF on " + growth + "% growth");
+            triggerRewrite();
+        }
+    }
+
+    /** Runs BGREWRITEAOF as the server's own client, off the caller's thread. */
+    private void triggerRewrite() {
+        rewriteScheduled = true;
+        Thread t = new Thread(() -> client().call("BGREWRITEAOF"), "ferrite-aof-trigger");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    // ------------------------------------------------------------------ BGREWRITEAOF
+
+    /** A rewrite in flight: its cut in the feed, and the rotation the writer does there. */
+    final class Rewrite {
+        final long cut;
+        final State stateAtCut;
+        final CompletableFuture<String> rotated;
+
+        Rewrite(long cut, State stateAtCut, CompletableFuture<String> rotated) {
+            this.cut = cut;
+            this.stateAtCut = stateAtCut;
+            this.rotated = rotated;
+        }
+    }
+
+    /**
+     * At the cut (every shard held, on the calling client's thread): refuses when a rewrite is in
+     * flight (null), else asks the writer to start a new incr file after the last entry so far, or
+     * (appendonly just turned on) starts writing the feed from here into the temp incr file. No
+     * file is touched here.
+     */
+    synchronized Rewrite beginAtCut() {
+        if (rewriting) {
+            return null;
+        }
+        long cut = server.engine().feed().lastSeq();
+        CompletableFuture<String> rotated = null;
+        State s = state;
+        if (s == State.ON) {
+            rotated = writer.rotateAt(cut);
+        } else if (s == State.WAIT_REWRITE && writer == null) {
+            try {
+                dir.createIfMissing();
+                String temp = dir.tempIncrName();
+                FileChannel ch = AofWriter.open(dir.file(temp), true);
+                startWriter(ch, temp, 0);
+            } catch (IOException e) {
+                Log.warning("Can't open the append-only file " + dir.tempIncrName() + ": " + e.getMessage());
+                lastRewriteOk = false;
+                return null;
+            }
+        }
+        rewriting = true;
+        rewriteScheduled = false;
+        rewrites++;
+        rewriteStartSeconds = System.currentTimeMillis() / 1000;
+        Log.notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
+        return new Rewrite(cut, s, rotated);
+    }
+
+    /** Whether a rewrite is in flight (BGREWRITEAOF answers "already in progress"). */
+    public boolean rewriting() {
+        return rewriting;
+    }
+
+    /** The shards' parts at the cut are in: the base is written off the shard threads, then the manifest swapped. */
+    void baseAtCut(Rewrite r, List<ShardPart> parts) {
+        Thread t = new Thread(() -> finish(r, parts), "ferrite-aof-rewrite");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void finish(Rewrite r, List<ShardPart> parts) {
+        if (dir == null) {
+            dir = directory();
+        }
+        String tempName = dir.tempBaseName();
+        Path temp = dir.file(tempName);
+        try {
+            dir.createIfMissing();
+            writeBase(temp, parts);
+            Log.notice("Successfully created the temporary AOF base file " + tempName);
+            Log.notice("Background AOF rewrite terminated with success");
+            if (r.rotated != null) {
+                r.rotated.get(60, TimeUnit.SECONDS);
+            }
+            swapIn(r, temp, tempName);
+            lastRewriteOk = true;
+            consecutiveFailures = 0;
+            Log.notice("Background AOF rewrite finished successfully");
+        } catch (Exception e) {
+            Log.warning("Background AOF rewrite terminated with error: " + e);
+            lastRewriteOk = false;
+            consecutiveFailures++;
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless: the manifest never names it
+            }
+        } finally {
+            lastRewriteSeconds = System.currentTimeMillis() / 1000 - rewriteStartSeconds;
+            rewriteStartSeconds = -1;
+            rewriting = false;
+            if (state == State.WAIT_REWRITE) {
+                rewriteScheduled = true;
+            }
+        }
+    }
+
+    /** backgroundRewriteDoneHandler: the new base renamed in, the older files become history, the manifest written, history deleted. */
+    private synchronized void swapIn(Rewrite r, Path temp, String tempName) throws IOException {
+        boolean preamble = config().getBool("aof-use-rdb-preamble");
+        State s = state;
+        // the incr file opened at the cut stays; with AOF off (or being turned on) every old incr goes
+        AofManifest am = manifest.rewritten(dir.fileName(), preamble, s == State.ON && r.stateAtCut == State.ON ? 1 : 0);
+        String baseName = am.base().name();
+        Files.move(temp, dir.file(baseName), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Log.notice("Successfully renamed the temporary AOF base file " + tempName + " into " + baseName);
+        if (s == State.WAIT_REWRITE && writer != null) {
+            AofManifest withIncr = am.withNewIncr(dir.fileName());
+            String incr = withIncr.lastIncr().name();
+            Files.move(dir.file(dir.tempIncrName()), dir.file(incr), StandardCopyOption.ATOMIC_MOVE);
+            writer.renamed(incr);
+            Log.notice("Successfully renamed the temporary AOF incr file " + dir.tempIncrName() + " into " + incr);
+            am = withIncr;
+        }
+        dir.writeManifest(am);
+        manifest = am;
+        if (s == State.WAIT_REWRITE) {
+            state = State.ON;
+        }
+        if (state != State.OFF) {
+            currentSize = dir.totalSize(am);
+            baseSize = currentSize;
+        }
+        if (!config().getBool("aof-disable-auto-gc")) {
+            manifest = dir.deleteHistory(manifest);
+        }
+    }
+
+    /** A base file: the RDB preamble (aof-base 1) or, with aof-use-rdb-preamble no, commands; written, fsynced. */
+    private void writeBase(Path target, List<ShardPart> parts) throws IOException {
+        byte[] bytes;
+        if (config().getBool("aof-use-rdb-preamble")) {
+            bytes = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
+                server.engine().usedMemory(), true), parts, config().getBool("rdbchecksum"));
+        } else {
+            bytes = AofRewriteCommands.of(parts, server, timestamps());
+        }
+        try (FileChannel ch = AofWriter.open(target, true)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        AofDirectory.forceDirectory(target.getParent());
+    }
+
+    // ------------------------------------------------------------------ DEBUG
+
+    public void flushSleepMicros(long micros) {
+        AofWriter w = writer;
+        if (w != null) {
+            w.flushSleepMicros(micros);
+        }
+    }
+
+    /**
+     * DEBUG LOADAOF: what is pending is written, the data set emptied and loaded again from the
+     * files the manifest on disk names (their commands are not written again), then the caller
+     * gets its OK. Off the caller's thread: the commands run through the dispatcher like any
+     * client's. A file that cannot be loaded ends the server, as in Redis.
+     */
+    public void debugLoadAof(Session caller) {
+        Thread t = new Thread(() -> {
+            EffectFeed feed = server.engine().feed();
+            AofWriter w = writer;
+            try {
+                if (w != null) {
+                    w.awaitWritten(feed.lastSeq());
+                    w.skipFrom(feed.lastSeq());
+                }
+                synchronized (this) {
+                    if (dir == null) {
+                        dir = directory();
+                    }
+                }
+                client().call("FLUSHALL");
+                AofManifest am = dir.loadManifest();
+                if (!config().getBool("aof-disable-auto-gc")) {
+                    am = dir.deleteHistory(am);
+                }
+                synchronized (this) {
+                    manifest = am;
+                }
+                load(am);
+                Log.notice("Append Only File loaded by DEBUG LOADAOF");
+            } catch (Exception e) {
+                Log.warning("DEBUG LOADAOF failed: " + e.getMessage());
+                fatal("DEBUG LOADAOF");
+                return;
+            } finally {
+                if (w != null) {
+                    w.skipEnds(feed.lastSeq());
+                }
+            }
+            caller.deliver((reply, client) -> {
+                reply.ok();
+                return true;
+            });
+        }, "ferrite-aof-debug-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    // ------------------------------------------------------------------ CONFIG SET appendonly
+
+    /** CONFIG SET appendonly: yes starts writing through a rewrite (startAppendOnly), no stops (stopAppendOnly). */
+    public synchronized void appendonlyChanged() {
+        boolean on = config().getBool("appendonly");
+        if (on && state == State.OFF) {
+            dir = directory();
+            try {
+                manifest = dir.loadManifest();
+            } catch (IOException | AofManifestException e) {
+                manifest = AofManifest.empty();
+            }
+            writeError = null;
+            fsyncError = null;
+            state = State.WAIT_REWRITE;
+            triggerRewrite();
+        } else if (!on && state != State.OFF) {
+            stopWriting();
+            state = State.OFF;
+            rewriteScheduled = false;
+        }
+    }
+
+    /** CONFIG SET aof-disable-auto-gc no: the history files go at once (Redis's updateAofAutoGCEnabled). */
+    public synchronized void autoGcChanged() {
+        if (config().getBool("aof-disable-auto-gc") || dir == null || manifest.history().isEmpty()) {
+            return;
+        }
+        try {
+            manifest = dir.deleteHistory(manifest);
+        } catch (IOException e) {
+            Log.warning("Failed to delete the AOF history files: " + e.getMessage());
+        }
+    }
+
+    private void stopWriting() {
+        AofWriter w = writer;
+        writer = null;
+        if (w != null) {
+            w.stop();
+        }
+        server.engine().feed().syncedReplies(false);
+    }
+
+    /** Server shutdown: everything appended so far is written and fsynced. */
+    public void close() {
+        stopWriting();
+    }
+
+    // ------------------------------------------------------------------ INFO persistence
+
+    /** The aof_* fields of INFO persistence, as Redis's genRedisInfoString prints them. */
+    public void info(StringBuilder out) {
+        field(out, "aof_enabled", state != State.OFF ? 1 : 0);
+        field(out, "aof_rewrite_in_progress", rewriting ? 1 : 0);
+        field(out, "aof_rewrite_scheduled", rewriteScheduled && !rewriting ? 1 : 0);
+        field(out, "aof_last_rewrite_time_sec", lastRewriteSeconds);
+        long start = rewriteStartSeconds;
+        field(out, "aof_current_rewrite_time_sec", rewriting && start >= 0 ? System.currentTimeMillis() / 1000 - start : -1);
+        field(out, "aof_last_bgrewrite_status", lastRewriteOk ? "ok" : "err");
+        field(out, "aof_rewrites", rewrites);
+        field(out, "aof_rewrites_consecutive_failures", consecutiveFailures);
+        field(out, "aof_last_write_status", writeError == null && fsyncError == null ? "ok" : "err");
+        field(out, "aof_last_cow_size", 0);
+    }
+
+    /** The fields Redis adds while appendonly is on. */
+    public void infoWhenOn(StringBuilder out) {
+        if (state == State.OFF) {
+            return;
+        }
+        AofWriter w = writer;
+        field(out, "aof_current_size", currentSize);
+        field(out, "aof_base_size", baseSize);
+        field(out, "aof_pending_rewrite", rewriteScheduled && !rewriting ? 1 : 0);
+        field(out, "aof_buffer_length", 0);
+        field(out, "aof_pending_bio_fsync", w == null ? 0 : w.pendingFsyncs());
+        field(out, "aof_delayed_fsync", delayedFsyncs);
+    }
+
+    private static void field(StringBuilder out, String name, Object value) {
+        out.append(name).append(':').append(value).append("\r\n");
+    }
+}
