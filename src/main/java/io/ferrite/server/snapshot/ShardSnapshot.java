@@ -134,7 +134,7 @@ public final class ShardSnapshot extends SnapshotCapture {
             finish();
             return;
         }
-        if (keyDelayMicros > 0) {
+        if (keyDelayMicros > 0 && !file.failed()) {
             shard.runAfter(walked * keyDelayMicros * 1000, this::step);
             return;
         }
@@ -151,7 +151,8 @@ public final class ShardSnapshot extends SnapshotCapture {
         int buckets = 0;
         walked = 0;
         while (db < dbs.length && buckets < BUCKETS_PER_STEP
-                && (chunk == null || chunk.length() < SnapshotFile.CHUNK) && (keyDelayMicros <= 0 || walked == 0)) {
+                && (chunk == null || chunk.length() < SnapshotFile.CHUNK)
+                && (keyDelayMicros <= 0 || walked == 0 || file.failed())) {
             int index = db;
             if (file.failed() && dbs[index].table() != tables[index]) {
                 // flushed since the cut: nothing reaches the old table's entries any more

@@ -288,6 +288,12 @@ public final class SnapshotFile {
             failed = true;
             resumeWaiting();
         }
+        // a failed save's walks still mark every entry of the cut (the next save relies on it):
+        // the save is over, and another may start, only once they have
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (shardsDone.get() < shards && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
         done.complete(ok);
     }
 
