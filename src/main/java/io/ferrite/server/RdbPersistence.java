@@ -28,6 +28,8 @@ public final class RdbPersistence {
     private final SaveState state;
     /** The background save in progress, or null: claimed before its cut, so only one runs. */
     private final AtomicReference<SnapshotFile> background = new AtomicReference<>();
+    /** BGSAVE SCHEDULE while an AOF rewrite runs: the save starts once it ends (rdb_bgsave_scheduled). */
+    private volatile boolean scheduled;
 
     RdbPersistence(Server server, int shards) {
         this.server = server;
@@ -137,6 +139,11 @@ public final class RdbPersistence {
         return ok;
     }
 
+    /** BGSAVE SCHEDULE: a background save as soon as no AOF rewrite runs. */
+    public void scheduleBackground() {
+        scheduled = true;
+    }
+
     /** Whether a background save is in progress (from its claim to the end of its file). */
     public boolean backgroundInProgress() {
         return background.get() != null;
@@ -173,7 +180,11 @@ public final class RdbPersistence {
      * last save; after a failed one, not again for 5 seconds (CONFIG_BGSAVE_RETRY_DELAY).
      */
     void cron() {
-        if (backgroundInProgress()) {
+        if (backgroundInProgress() || server.aof().rewriting()) {
+            return;
+        }
+        if (scheduled && backgroundSave()) {
+            scheduled = false;
             return;
         }
         String[] points = server.config().get("save").trim().split("\\s+");
@@ -233,6 +244,18 @@ public final class RdbPersistence {
         } finally {
             server.loadProgress().stop();
         }
+    }
+
+    /**
+     * Redis's flushAllDataAndResetRDB: with save points set, the emptied data set is saved at
+     * once, so the file does not bring back what FLUSHALL removed and the change counter is 0.
+     */
+    void afterFlushAll() {
+        if (!savePointsSet()) {
+            return;
+        }
+        long[] dirty = dirtyNow();
+        write(List.of(), dirty);
     }
 
     /** SHUTDOWN's and SIGTERM's save, from a thread that is no shard's. */

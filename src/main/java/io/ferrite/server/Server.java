@@ -486,6 +486,11 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     }
 
     @Override
+    public void flushedAll() {
+        rdb.afterFlushAll();
+    }
+
+    @Override
     public String writesDeniedBecause() {
         // Redis looks at the last BGSAVE first, then at the AOF's last write and fsync
         String rdbError = rdb.writesDeniedBecause();

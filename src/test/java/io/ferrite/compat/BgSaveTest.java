@@ -334,6 +334,31 @@ class BgSaveTest extends FerriteTest {
     }
 
     @Test
+    void flushallWithSavePointsSavesTheEmptyDataSet() throws Exception {
+        Server s = ownServer(Map.of("dir", dir.toString()));
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
+            j.set("key", "value");
+            assertThat(j.save()).isEqualTo("OK");
+            j.set("other", "value");
+            assertThat(j.flushAll()).isEqualTo("OK");
+            // no save points: the file still holds the key, and the flush counts as a change
+            assertThat(j.info("persistence")).doesNotContain("rdb_changes_since_last_save:0\r\n");
+            j.configSet("save", "3600 1 300 100 60 10000");
+            j.set("key", "value");
+            assertThat(j.flushAll()).isEqualTo("OK");
+            assertThat(j.info("persistence")).contains("rdb_changes_since_last_save:0\r\n");
+        } finally {
+            s.close();
+        }
+        Server reader = TestServers.start(2, Map.of("dir", dir.toString()));
+        try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 30_000)) {
+            assertThat(j.dbSize()).isZero();
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
     void aSavePointStartsABackgroundSave() throws Exception {
         Server s = ownServer(Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
@@ -350,7 +375,7 @@ class BgSaveTest extends FerriteTest {
     void aFailedBgsaveStopsWritesWhileSavePointsAreSet() throws Exception {
         Server s = ownServer(Map.of("dir", dir.toString(), "save", "3600 1"));
         // the temp file cannot be created where a directory of its name stands
-        Path blocker = dir.resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        Path blocker = dir.resolve("temp-" + ProcessHandle.current().pid() + "-bg.rdb");
         Files.createDirectory(blocker);
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
             j.set("x", "x");

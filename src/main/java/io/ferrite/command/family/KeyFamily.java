@@ -830,6 +830,9 @@ public final class KeyFamily {
             List<Client> clients = new java.util.ArrayList<>();
             call.server.sessions().forEach(rc -> clients.add(rc.client()));
             TrackingTable.flushed(clients, call.server.engine().sessions());
+            if (all) {
+                call.server.flushedAll();
+            }
             call.reply().ok();
         }
     }

@@ -33,6 +33,10 @@ public interface Host {
         return null;
     }
 
+    /** FLUSHALL has emptied every database (Redis's flushAllDataAndResetRDB then saves when save points are set). */
+    default void flushedAll() {
+    }
+
     /** Whether the data set is being loaded: commands without the loading flag are refused meanwhile. */
     default boolean loading() {
         return false;

@@ -132,7 +132,15 @@ public final class RdbFile {
 
     /** Where a save of {@code target} is written before it replaces it: temp-PID.rdb beside it. */
     public static Path tempFor(Path target) {
-        return target.toAbsolutePath().getParent().resolve("temp-" + ProcessHandle.current().pid() + ".rdb");
+        return tempFor(target, "");
+    }
+
+    /**
+     * As {@link #tempFor(Path)} with a tag after the PID, for a save that may overlap another (a
+     * background save given up by FLUSHALL still removing its file while FLUSHALL saves).
+     */
+    public static Path tempFor(Path target, String tag) {
+        return target.toAbsolutePath().getParent().resolve("temp-" + ProcessHandle.current().pid() + tag + ".rdb");
     }
 
     /** Removes a failed save's temp file, as Redis unlinks it (only a file: a directory in its way stays). */

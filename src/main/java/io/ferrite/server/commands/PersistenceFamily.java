@@ -55,7 +55,9 @@ public final class PersistenceFamily {
         @Override
         public void before(Call call) {
             boolean syntaxOk = call.argc() == 1 || call.argc() == 2 && call.argIs(1, "schedule");
-            call.share(syntaxOk ? Server.of(call).rdb().claimBackground() : null);
+            // while an AOF rewrite runs (Redis's other child), a BGSAVE waits its turn or is refused
+            boolean rewriting = Server.of(call).aof().rewriting();
+            call.share(syntaxOk && !rewriting ? Server.of(call).rdb().claimBackground() : null);
         }
 
         @Override
@@ -71,8 +73,18 @@ public final class PersistenceFamily {
         public void reply(Call call, List<Object> parts) {
             SnapshotFile f = (SnapshotFile) call.shared();
             if (f == null) {
-                boolean syntaxOk = call.argc() == 1 || call.argc() == 2 && call.argIs(1, "schedule");
-                call.reply().error(syntaxOk ? IN_PROGRESS : "ERR syntax error");
+                boolean schedule = call.argc() == 2 && call.argIs(1, "schedule");
+                if (call.argc() > 1 && !schedule) {
+                    call.reply().error("ERR syntax error");
+                } else if (Server.of(call).rdb().backgroundInProgress()) {
+                    call.reply().error(IN_PROGRESS);
+                } else if (schedule) {
+                    Server.of(call).rdb().scheduleBackground();
+                    call.reply().simple("Background saving scheduled");
+                } else {
+                    call.reply().error("ERR Another child process is active (AOF?): can't BGSAVE right now. Use"
+                        + " BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+                }
                 return;
             }
             long[] dirty = new long[parts.size()];

@@ -67,7 +67,7 @@ public final class SnapshotFile {
 
     public SnapshotFile(Path target, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
         this.target = target;
-        this.temp = RdbFile.tempFor(target);
+        this.temp = RdbFile.tempFor(target, "-bg");
         this.shards = shards;
         this.checksum = checksum;
         this.aux = aux;
