@@ -359,6 +359,33 @@ class BgSaveTest extends FerriteTest {
     }
 
     @Test
+    void aRewriteAskedForDuringBgsaveWaitsForItThenSnapshotsWhileClientsWrite() throws Exception {
+        Server s = ownServer(Map.of("dir", dir.toString(), "appendonly", "yes", "rdb-key-save-delay", "300"));
+        String last;
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
+            fill(j);
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            assertThat(j.bgrewriteaof()).isEqualTo("Background append only file rewriting scheduled");
+            assertThat(j.info("persistence")).contains("aof_rewrite_scheduled:1\r\n");
+            churn(j);
+            waitUntil(() -> bgsaveDone(j), "the background save");
+            waitUntil(() -> j.info("persistence").contains("aof_rewrites:1\r\n")
+                && j.info("persistence").contains("aof_rewrite_in_progress:0\r\n"), "the scheduled rewrite");
+            assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:ok\r\n");
+            j.set("after-the-rewrite", "x");
+            last = digest(j);
+        } finally {
+            s.close();
+        }
+        Server reader = TestServers.start(4, Map.of("dir", dir.toString(), "appendonly", "yes"));
+        try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 30_000)) {
+            assertThat(digest(j)).isEqualTo(last);
+        } finally {
+            reader.close();
+        }
+    }
+
+    @Test
     void aSavePointStartsABackgroundSave() throws Exception {
         Server s = ownServer(Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {

@@ -46,6 +46,11 @@ public final class RdbOutput {
         return len;
     }
 
+    /** Forgets what was written (the buffer is kept for what comes next). */
+    public void reset() {
+        len = 0;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, len);
     }

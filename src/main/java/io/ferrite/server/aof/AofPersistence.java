@@ -269,7 +269,8 @@ public final class AofPersistence {
             return;
         }
         lastAutoCheck = now;
-        if (state == State.WAIT_REWRITE && rewriteScheduled && !rewriting) {
+        if (rewriteScheduled && !rewriting && (state == State.WAIT_REWRITE || state == State.ON)
+                && !server.rdb().backgroundInProgress()) {
             triggerRewrite();
             return;
         }
@@ -283,6 +284,11 @@ public final class AofPersistence {
             Log.notice("Starting automatic rewriting of AOF on " + growth + "% growth");
             triggerRewrite();
         }
+    }
+
+    /** BGREWRITEAOF while a background save runs: the rewrite starts once it ends. */
+    public void scheduleRewrite() {
+        rewriteScheduled = true;
     }
 
     /** Runs BGREWRITEAOF as the server's own client, off the caller's thread. */
@@ -350,20 +356,48 @@ public final class AofPersistence {
 
     /** The shards' parts at the cut are in: the base is written off the shard threads, then the manifest swapped. */
     void baseAtCut(Rewrite r, List<ShardPart> parts) {
-        Thread t = new Thread(() -> finish(r, parts), "ferrite-aof-rewrite");
+        finishAside(r, temp -> writeBase(temp, parts));
+    }
+
+    /**
+     * The base is being written as an RDB file by the fork-less snapshot taken at the cut
+     * ({@code written} completes once it is in place at {@link #baseTemp}): then the manifest swapped.
+     */
+    void baseWhenWritten(Rewrite r, CompletableFuture<Boolean> written) {
+        finishAside(r, temp -> {
+            if (!written.get()) {
+                throw new IOException("the snapshot of the base failed");
+            }
+        });
+    }
+
+    /** Where the new base is written before it is renamed into the manifest (the directory made if missing). */
+    synchronized Path baseTemp() throws IOException {
+        if (dir == null) {
+            dir = directory();
+        }
+        dir.createIfMissing();
+        return dir.file(dir.tempBaseName());
+    }
+
+    /** Writes the base at its temp path. */
+    private interface BaseWriter {
+        void write(Path temp) throws Exception;
+    }
+
+    private void finishAside(Rewrite r, BaseWriter base) {
+        Thread t = new Thread(() -> finish(r, base), "ferrite-aof-rewrite");
         t.setDaemon(true);
         t.start();
     }
 
-    private void finish(Rewrite r, List<ShardPart> parts) {
-        if (dir == null) {
-            dir = directory();
-        }
-        String tempName = dir.tempBaseName();
-        Path temp = dir.file(tempName);
+    private void finish(Rewrite r, BaseWriter base) {
+        Path temp = null;
+        String tempName = null;
         try {
-            dir.createIfMissing();
-            writeBase(temp, parts);
+            temp = baseTemp();
+            tempName = temp.getFileName().toString();
+            base.write(temp);
             Log.notice("Successfully created the temporary AOF base file " + tempName);
             Log.notice("Background AOF rewrite terminated with success");
             if (r.rotated != null) {
@@ -378,7 +412,9 @@ public final class AofPersistence {
             lastRewriteOk = false;
             consecutiveFailures++;
             try {
-                Files.deleteIfExists(temp);
+                if (temp != null) {
+                    Files.deleteIfExists(temp);
+                }
             } catch (IOException ignored) {
                 // a leftover temp file is harmless: the manifest never names it
             }

@@ -116,16 +116,38 @@ public final class ShardSnapshot extends SnapshotCapture {
     }
 
     /**
-     * SAVE's part on {@code shard}, on its thread while every shard is held: the cut, then the
-     * whole walk at once, waiting for the writer whenever its queue is full. Nothing changes the
-     * data meanwhile, so the file is the moment of SAVE, and only the queue's bound is held in memory.
+     * SAVE's part on {@code shard}, on its thread while every shard is held: nothing can change
+     * meanwhile, so no marks are needed (a background save may be running and owns them); every
+     * stored key goes through the bounded queue, this thread waiting whenever it is full.
      */
     public static void saveNow(Shard shard, SnapshotFile file, Limits limits) {
-        ShardSnapshot s = new ShardSnapshot(shard, file, limits, 0);
-        while (!s.walk()) {
-            file.awaitRoom();
+        int databases = shard.databases();
+        for (int db = 0; db < databases; db++) {
+            file.cut(db, shard.keys(db), shard.expires(db));
         }
-        s.finish();
+        file.cutTaken();
+        long idleNow = ShardSerializer.idleClock(shard);
+        for (int db = 0; db < databases; db++) {
+            if (shard.keys(db) == 0) {
+                continue;
+            }
+            int index = db;
+            RdbOutput out = limits.output(SnapshotFile.CHUNK + 1024);
+            out.spillTo((b, off, len) -> file.offer(shard.id, index, b, off, len, 0, false), SnapshotFile.SPILL);
+            int[] keys = {0};
+            shard.view(db).forEachStored(e -> {
+                ShardSerializer.writeRecord(out, e, limits, idleNow);
+                keys[0]++;
+                if (out.length() >= SnapshotFile.CHUNK) {
+                    file.offer(shard.id, index, out.array(), 0, out.length(), keys[0], true);
+                    out.reset();
+                    keys[0] = 0;
+                    file.awaitRoom();
+                }
+            });
+            file.offer(shard.id, index, out.array(), 0, out.length(), keys[0], true);
+        }
+        file.shardDone();
     }
 
     /** One step of the walk: some buckets, then the chunk goes to the file and the next step is queued. */
