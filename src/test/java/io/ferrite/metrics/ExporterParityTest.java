@@ -28,12 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExporterParityTest {
     /** Families the exporter derives from INFO fields or commands of features Ferrite does not have yet. */
     static final Set<String> ABSENT_FEATURES = Set.of(
-        // RDB and AOF persistence
-        "redis_rdb_current_bgsave_duration_sec", "redis_rdb_last_bgsave_duration_sec",
-        "redis_rdb_last_cow_size_bytes",
-        "redis_aof_current_rewrite_duration_sec", "redis_aof_last_bgrewrite_status", "redis_aof_last_cow_size_bytes",
-        "redis_aof_last_rewrite_duration_sec", "redis_aof_last_write_status", "redis_latest_fork_seconds",
-        "redis_module_fork_in_progress", "redis_module_fork_last_cow_size",
+        // fork (snapshots are taken without one)
+        "redis_latest_fork_seconds",
         // replication
         "redis_repl_backlog_first_byte_offset", "redis_repl_backlog_history_bytes", "redis_replica_partial_resync_accepted",
         "redis_replica_partial_resync_denied", "redis_replica_resyncs_full", "redis_replication_backlog_bytes",
