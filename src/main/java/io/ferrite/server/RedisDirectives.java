@@ -68,7 +68,6 @@ final class RedisDirectives {
         l.add(Directive.bool("rdbcompression", true, true));
         l.add(Directive.bool("rdb-del-sync-files", false, true));
         l.add(Directive.bool("activerehashing", true, true));
-        l.add(Directive.bool("stop-writes-on-bgsave-error", true, true));
         l.add(Directive.bool("set-proc-title", true, false));
         l.add(Directive.bool("dynamic-hz", true, true));
         l.add(Directive.bool("lazyfree-lazy-eviction", false, true));
@@ -165,7 +164,6 @@ final class RedisDirectives {
         l.add(Directive.integer("cluster-announce-tls-port", 0, 0, 65535, true));
         l.add(Directive.integer("repl-timeout", 60, 1, INT_MAX, true));
         l.add(Directive.integer("repl-ping-replica-period", 10, 1, INT_MAX, true));
-        l.add(Directive.integer("rdb-key-save-delay", 0, INT_MIN, INT_MAX, true).with(Flag.HIDDEN));
         l.add(Directive.integer("key-load-delay", 0, INT_MIN, INT_MAX, true).with(Flag.HIDDEN));
         l.add(Directive.integer("active-expire-effort", 1, 1, 10, true));
         l.add(Directive.integer("min-replicas-to-write", 0, 0, INT_MAX, true));

@@ -51,7 +51,10 @@ public final class ServerConfig implements Settings {
         add(Directive.string("dbfilename", "dump.rdb", true,
             v -> v.contains("/") ? "dbfilename can't be a path, just a filename" : null).with(Flag.PROTECTED));
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, ServerConfig::checkSave,
-            v -> String.join(" ", v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.INERT));
+            v -> String.join(" ", v.trim().isEmpty() ? new String[0] : v.trim().split("\\s+"))).with(Flag.MULTI_ARG));
+        // background saves: writes refused after a failed one, and Redis's test knob slowing them
+        add(Directive.bool("stop-writes-on-bgsave-error", true, true));
+        add(Directive.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true).with(Flag.HIDDEN));
         add(Directive.bool("rdbcompression", true, true));
         add(Directive.bool("rdbchecksum", true, false));
         // loading at start-up: Redis's test knobs, a delay per key and how often progress is published
