@@ -7,6 +7,8 @@ BGSAVE (PSS from /proc/PID/smaps_rollup, summed over the server and its children
 Redis's copy-on-write counts once and shared pages are not counted twice), the write throughput
 while the snapshot runs against a window of the same length without one, and the BGSAVE time.
 Then both servers start on the file real Redis wrote and the load times they log are compared.
+Last, SET throughput with appendonly yes under appendfsync always and everysec (redis-benchmark,
+50 clients, random keys), each server on a fresh directory.
 Usage (from scripts/bench): bench_persistence.py JAVA JAR OUT [JVM flags...]
 Environment: PERSIST_KEYS (default "1000000 5000000"), PERSIST_VALUE (bytes, default 32),
 PERSIST_HEAP (Ferrite's -Xmx, default 6g).
@@ -29,15 +31,15 @@ HEAP = os.environ.get("PERSIST_HEAP", "6g")
 KEY_FORMAT = "key:%012d"  # redis-benchmark's __rand_int__ form, so the load overwrites these keys
 
 
-def start(server, workdir, log):
+def start(server, workdir, log, extra=("--appendonly", "no")):
     port = free_port()
     if server == "redis":
-        cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               "--daemonize", "no", "--dir", workdir, "--enable-debug-command", "yes"]
+        cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--daemonize", "no", "--dir", workdir, "--enable-debug-command", "yes"] + list(extra)
     else:
         cmd = [JAVA, "-Xmx" + HEAP, "-Xms" + HEAP] + JVM_FLAGS + [
             "-jar", JAR, "--port", str(port), "--memcached-port", "0", "--metrics-port", "0", "--save", "",
-            "--appendonly", "no", "--dir", workdir, "--enable-debug-command", "yes"]
+            "--dir", workdir, "--enable-debug-command", "yes"] + list(extra)
     p = subprocess.Popen(cmd, stdout=open(log, "a"), stderr=subprocess.STDOUT)
     return p, port, wait_ping(port, p, 600)
 
@@ -138,6 +140,21 @@ def load_seconds(server, rdb, workdir):
         stop(p)
 
 
+def aof_set_throughput(server, fsync):
+    d = tempfile.mkdtemp(prefix="bench-aof-%s-" % server)
+    p, port, c = start(server, d, os.path.join(OUT, "persistence-aof-%s.log" % server),
+                       ("--appendonly", "yes", "--appendfsync", fsync))
+    try:
+        out = subprocess.run(["redis-benchmark", "-p", str(port), "-t", "set", "-r", "100000", "-n",
+                              os.environ.get("PERSIST_AOF_REQUESTS", "200000"), "-c", "50", "-d", str(VALUE), "--csv"],
+                             capture_output=True, text=True, check=True).stdout
+        row = [l for l in out.splitlines() if l.startswith('"SET"')][0]
+        return float(row.split(",")[1].strip('"'))
+    finally:
+        stop(p)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def mb(b):
     return "%.0f MB" % (b / 1e6)
 
@@ -176,6 +193,14 @@ def main():
         row("load seconds (Redis's file)", loads["redis"][0], loads["ferrite"][0], lambda x: "%.2f" % x)
         lines.append("| %d | BGSAVE status / keys loaded | %s / %d | %s / %d | |"
                      % (n, r["status"], loads["redis"][1], f["status"], loads["ferrite"][1]))
+    for fsync in ("always", "everysec"):
+        # two rounds, alternating which server goes first; the better of each server's two
+        best = {"redis": 0.0, "ferrite": 0.0}
+        for order in (("redis", "ferrite"), ("ferrite", "redis")):
+            for server in order:
+                best[server] = max(best[server], aof_set_throughput(server, fsync))
+        lines.append("| - | SET ops/s, appendfsync %s | %.0f | %.0f | %.2f |"
+                     % (fsync, best["redis"], best["ferrite"], best["ferrite"] / best["redis"]))
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(OUT, "..", "bench-persistence.md"), "w") as fh:
