@@ -102,7 +102,10 @@ public final class Main {
             // listeners answering -LOADING, then "Ready to accept connections"
             server.loadData();
         } catch (RuntimeException e) {
-            Log.warning(e.getMessage());
+            // a failure the AOF already reported in Redis's words ends on that line (supervisors read the last one)
+            if (!(e instanceof LoggedFailure)) {
+                Log.warning(e.getMessage());
+            }
             System.exit(1);
             return;
         }
