@@ -152,6 +152,7 @@ public final class ShardSnapshot extends SnapshotCapture {
 
     /** One step of the walk: some buckets, then the chunk goes to the file and the next step is queued. */
     private void step() {
+        long t0 = System.nanoTime();
         if (walk()) {
             finish();
             return;
@@ -160,8 +161,18 @@ public final class ShardSnapshot extends SnapshotCapture {
             shard.runAfter(walked * keyDelayMicros * 1000, this::step);
             return;
         }
-        file.whenRoom(() -> shard.runLater(this::step));
+        // The next step is a scheduled task, never an immediate one: the event loop runs queued
+        // tasks back to back for up to its whole quantum before it polls the sockets again, so
+        // immediate steps would starve every client of the shard. While clients were served since
+        // the last step, the walk also leaves them twice its own time (a third of the thread at most).
+        long commands = shard.stats.commandsProcessed();
+        long pause = commands != commandsAtLastStep ? 2 * (System.nanoTime() - t0) : 1;
+        commandsAtLastStep = commands;
+        file.whenRoom(() -> shard.runAfter(pause, this::step));
     }
+
+    /** The shard's command count when the last step ended: a change means clients are being served. */
+    private long commandsAtLastStep;
 
     private void finish() {
         shard.endSnapshot(this);
