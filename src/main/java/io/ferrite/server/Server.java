@@ -19,7 +19,11 @@ import io.ferrite.protocol.memcached.McConnection;
 import io.ferrite.protocol.memcached.McDetector;
 import io.ferrite.protocol.resp.RespDecoder;
 import io.ferrite.protocol.resp.RespLimits;
+import io.ferrite.server.aof.AofHost;
 import io.ferrite.server.aof.AofPersistence;
+import io.ferrite.persistence.rdb.Limits;
+import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
@@ -57,7 +61,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable, Host, MeterSources {
+public final class Server implements AutoCloseable, Host, MeterSources, AofHost {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -483,6 +487,21 @@ public final class Server implements AutoCloseable, Host, MeterSources {
     @Override
     public Collection<RespConnection> sessions() {
         return clients.values();
+    }
+
+    @Override
+    public boolean snapshotting() {
+        return rdb.backgroundInProgress();
+    }
+
+    @Override
+    public Limits rdbLimits() {
+        return rdb.limits();
+    }
+
+    @Override
+    public RdbLoader.Result loadImage(byte[] image) throws RdbLoadException {
+        return rdb.loadImage(image);
     }
 
     @Override

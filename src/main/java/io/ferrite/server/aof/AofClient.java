@@ -4,7 +4,6 @@ import io.ferrite.engine.Client;
 import io.ferrite.engine.Session;
 import io.ferrite.engine.Shard;
 import io.ferrite.reply.Reply;
-import io.ferrite.server.Server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -27,7 +26,7 @@ final class AofClient implements Session {
     /** Redis's CLIENT_ID_AOF. */
     private static final long ID = Long.MAX_VALUE;
 
-    private final Server server;
+    private final AofHost server;
     private final Shard home;
     private final Client client;
     private final ByteBuf buf = Unpooled.buffer(256);
@@ -37,7 +36,7 @@ final class AofClient implements Session {
     private CompletableFuture<String> done;
     private final StringBuilder lastReply = new StringBuilder();
 
-    AofClient(Server server) {
+    AofClient(AofHost server) {
         this.server = server;
         this.home = server.engine().shard(0);
         this.client = new Client(ID, "", "", home, true);

@@ -13,9 +13,10 @@ import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.LoggedFailure;
 import io.ferrite.server.ServerConfig;
-import io.ferrite.server.Server;
 import io.ferrite.server.Version;
 import io.ferrite.server.snapshot.AofRewriteCommands;
+import io.ferrite.server.snapshot.EngineLoad;
+import io.ferrite.persistence.snapshot.RdbLoadException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ public final class AofPersistence {
 
     enum State { OFF, ON, WAIT_REWRITE }
 
-    private final Server server;
+    private final AofHost server;
     private volatile State state = State.OFF;
     private AofManifest manifest = AofManifest.empty();
     private AofDirectory dir;
@@ -70,7 +71,7 @@ public final class AofPersistence {
     /** What a fatal AOF error does (Redis exits); tests may replace it. */
     static volatile java.util.function.Consumer<String> onFatal = why -> Runtime.getRuntime().halt(1);
 
-    public AofPersistence(Server server) {
+    public AofPersistence(AofHost server) {
         this.server = server;
     }
 
@@ -173,12 +174,21 @@ public final class AofPersistence {
     }
 
     /** aofOpenIfNeededOnServerStart: a base from the data if the manifest has none, the last incr opened, the manifest written. */
+    /** The data as it is now, from a thread that is no shard's (start-up, before any client). */
+    private List<ShardPart> dataNow() throws IOException {
+        try {
+            return EngineLoad.serialiseAll(server.engine(), server.rdbLimits());
+        } catch (RdbLoadException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     private synchronized void openOnStart() throws IOException {
         dir.createIfMissing();
         if (manifest.base() == null && manifest.incrs().isEmpty()) {
             AofManifest am = manifest.rewritten(dir.fileName(), config().getBool("aof-use-rdb-preamble"), 0);
             Path base = dir.file(am.base().name());
-            writeBase(base, BaseAtCut.fromOutside(server));
+            writeBase(base, dataNow());
             manifest = am;
             Log.notice("Creating AOF base file " + am.base().name() + " on server start");
             baseSize = dir.size(am.base().name());
@@ -270,7 +280,7 @@ public final class AofPersistence {
         }
         lastAutoCheck = now;
         if (rewriteScheduled && !rewriting && (state == State.WAIT_REWRITE || state == State.ON)
-                && !server.rdb().backgroundInProgress()) {
+                && !server.snapshotting()) {
             triggerRewrite();
             return;
         }
@@ -466,7 +476,7 @@ public final class AofPersistence {
             bytes = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
                 server.engine().usedMemory(), true), parts, config().getBool("rdbchecksum"));
         } else {
-            bytes = AofRewriteCommands.of(parts, server, timestamps());
+            bytes = AofRewriteCommands.of(parts, server.rdbLimits(), server.engine().shard(0).databases(), timestamps());
         }
         try (FileChannel ch = AofWriter.open(target, true)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -5,7 +5,6 @@ import io.ferrite.persistence.aof.AofLoadException;
 import io.ferrite.persistence.aof.AofLoader;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
-import io.ferrite.server.Server;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,11 +18,11 @@ import java.util.List;
 final class AofReplay implements AofLoader.Sink {
     private static final int BATCH = 512;
 
-    private final Server server;
+    private final AofHost server;
     private final AofClient client;
     private final List<byte[][]> batch = new ArrayList<>();
 
-    AofReplay(Server server, AofClient client) {
+    AofReplay(AofHost server, AofClient client) {
         this.server = server;
         this.client = client;
     }
@@ -32,7 +31,7 @@ final class AofReplay implements AofLoader.Sink {
     public long rdb(byte[] file, String name) throws AofLoadException {
         flush();
         try {
-            RdbLoader.Result r = server.rdb().loadImage(file);
+            RdbLoader.Result r = server.loadImage(file);
             Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: "
                 + r.keysExpired() + ".");
             return r.end();

@@ -119,13 +119,4 @@ public final class BaseAtCut implements ShardedCommand {
         }
         call.reply().simple("Background append only file rewriting started");
     }
-
-    /** The data as it is now, from a thread that is no shard's (start-up, before any client). */
-    static List<ShardPart> fromOutside(Server server) throws IOException {
-        try {
-            return EngineLoad.serialiseAll(server.engine(), server.rdb().limits());
-        } catch (RdbLoadException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-    }
 }

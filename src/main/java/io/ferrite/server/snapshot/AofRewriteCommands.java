@@ -6,7 +6,7 @@ import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.ShardPart;
-import io.ferrite.server.Server;
+import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.server.Version;
 import io.ferrite.store.hash.HashValue;
 import io.ferrite.store.list.ListValue;
@@ -34,7 +34,7 @@ public final class AofRewriteCommands {
     }
 
     /** The base file's bytes for the shards' parts at the cut. */
-    public static byte[] of(List<ShardPart> parts, Server server, boolean timestamp) throws IOException {
+    public static byte[] of(List<ShardPart> parts, Limits limits, int databases, boolean timestamp) throws IOException {
         AofBuffer out = new AofBuffer();
         if (timestamp) {
             out.timestamp(System.currentTimeMillis() / 1000);
@@ -42,7 +42,7 @@ public final class AofRewriteCommands {
         byte[] rdb = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, 0, 0), parts, false);
         int[] selected = {-1};
         try {
-            RdbLoader.load(rdb, server.rdb().limits(), Long.MIN_VALUE, server.engine().shard(0).databases(), true,
+            RdbLoader.load(rdb, limits, Long.MIN_VALUE, databases, true,
                 (db, key, value, expireAt, idle, freq) -> {
                     if (db != selected[0]) {
                         out.command(new byte[][] {b("SELECT"), b(Integer.toString(db))});

@@ -1,0 +1,27 @@
+package io.ferrite.server.aof;
+
+import io.ferrite.engine.Dispatcher;
+import io.ferrite.engine.Engine;
+import io.ferrite.persistence.rdb.Limits;
+import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.RdbLoader;
+import io.ferrite.server.ServerConfig;
+
+/** What the append-only file needs of the server that owns it, so the AOF does not depend back on it. */
+public interface AofHost {
+    ServerConfig config();
+
+    Engine engine();
+
+    /** The one dispatcher every client's commands go through (the AOF's own client's too). */
+    Dispatcher dispatcher();
+
+    /** The encoding settings RDB images are written and read under. */
+    Limits rdbLimits();
+
+    /** Whether a background save is in progress (it owns the snapshot marks a rewrite's base needs). */
+    boolean snapshotting();
+
+    /** Loads an RDB image (an AOF's base or preamble) into the engine. */
+    RdbLoader.Result loadImage(byte[] rdb) throws RdbLoadException;
+}
