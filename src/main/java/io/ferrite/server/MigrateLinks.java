@@ -1,5 +1,7 @@
 package io.ferrite.server;
 
+import io.ferrite.common.CNumbers;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -135,7 +137,9 @@ public final class MigrateLinks {
 
     /** Connects to {@code host:port} from {@code loop} within {@code timeoutMillis}. Called and answered on {@code loop}. */
     public void connect(String host, String port, EventLoop loop, long timeoutMillis, Connected done) {
-        int p = atoi(port);
+        long v = CNumbers.atoll(port);
+        // beyond a port's range: a port no connect reaches
+        int p = v < 0 || v > 65535 ? 0 : (int) v;
         Thread.ofVirtual().name("ferrite-migrate-resolve").start(() -> {
             InetSocketAddress address;
             try {
@@ -210,26 +214,6 @@ public final class MigrateLinks {
 
     private static long nowSeconds() {
         return System.currentTimeMillis() / 1000;
-    }
-
-    /** The port as Redis's atoi reads it: leading digits, anything after them ignored, 0 if none. */
-    static int atoi(String s) {
-        int i = 0;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9' && v < 1_000_000) {
-            v = v * 10 + (s.charAt(i++) - '0');
-        }
-        v = neg ? -v : v;
-        // beyond a port's range: a port no connect reaches
-        return v < 0 || v > 65535 ? 0 : (int) v;
     }
 
     /** Hands each line to the link's current listener. */

@@ -1,6 +1,7 @@
 package io.ferrite.compat;
 
 import io.ferrite.server.Server;
+import io.ferrite.testing.Digests;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.TestServers;
@@ -31,10 +32,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class AofFileTest extends FerriteTest {
     @TempDir
     Path dir;
-
-    private static String digest(Jedis j) {
-        return new String((byte[]) j.sendCommand(() -> b("DEBUG"), b("DIGEST")), StandardCharsets.US_ASCII);
-    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -89,7 +86,7 @@ class AofFileTest extends FerriteTest {
                 j.bgrewriteaof();
                 awaitRewrite(j);
                 more(j);
-                before = digest(j);
+                before = Digests.of(j);
             } finally {
                 s.close();
             }
@@ -101,7 +98,7 @@ class AofFileTest extends FerriteTest {
             assertThat(p.exitValue()).as(out).isZero();
             assertThat(out).contains("All AOF files and manifest are valid");
             try (Redis r = Redis.start(exe, d, "yes"); Jedis j = new Jedis("127.0.0.1", r.port, 10_000)) {
-                assertThat(digest(j)).as("preamble %s; redis log: %s", preamble, r.log()).isEqualTo(before);
+                assertThat(Digests.of(j)).as("preamble %s; redis log: %s", preamble, r.log()).isEqualTo(before);
             }
         }
     }
@@ -117,13 +114,13 @@ class AofFileTest extends FerriteTest {
                 j.bgrewriteaof();
                 awaitRewrite(j);
                 more(j);
-                before = digest(j);
+                before = Digests.of(j);
             }
             String base = Files.readString(d.resolve("appendonlydir/appendonly.aof.manifest"));
             assertThat(base).contains(preamble.equals("yes") ? ".base.rdb" : ".base.aof");
             Server s = TestServers.start(shards, Map.of("dir", d.toString(), "appendonly", "yes"));
             try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 10_000)) {
-                assertThat(digest(j)).as("preamble %s", preamble).isEqualTo(before);
+                assertThat(Digests.of(j)).as("preamble %s", preamble).isEqualTo(before);
                 assertThat(j.pttl("str:raw")).isPositive();
             } finally {
                 s.close();

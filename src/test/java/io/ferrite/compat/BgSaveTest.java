@@ -1,6 +1,7 @@
 package io.ferrite.compat;
 
 import io.ferrite.server.Server;
+import io.ferrite.testing.Digests;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
@@ -31,10 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BgSaveTest extends FerriteTest {
     @TempDir
     Path dir;
-
-    private static String digest(Jedis j) {
-        return new String((byte[]) j.sendCommand(() -> b("DEBUG"), b("DIGEST")), StandardCharsets.US_ASCII);
-    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -110,23 +107,23 @@ class BgSaveTest extends FerriteTest {
         String atBgsave;
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
             fill(j);
-            atBgsave = digest(j);
+            atBgsave = Digests.of(j);
             assertThat(j.bgsave()).isEqualTo("Background saving started");
             assertThat(j.info("persistence")).contains("rdb_bgsave_in_progress:1\r\n");
             churn(j);
-            String changed = digest(j);
+            String changed = Digests.of(j);
             assertThat(changed).isNotEqualTo(atBgsave);
             j.configSet("rdb-key-save-delay", "0");
             waitUntil(() -> bgsaveDone(j), "the background save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n", "rdb_saves:1\r\n");
-            assertThat(digest(j)).isEqualTo(changed);
+            assertThat(Digests.of(j)).isEqualTo(changed);
             assertThat(Files.list(dir).map(f -> f.getFileName().toString())).containsExactly("dump.rdb");
         } finally {
             s.close();
         }
         Server reader = TestServers.start(shardCount == 1 ? 4 : 1, Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 30_000)) {
-            assertThat(digest(j)).isEqualTo(atBgsave);
+            assertThat(Digests.of(j)).isEqualTo(atBgsave);
         } finally {
             reader.close();
         }
@@ -138,7 +135,7 @@ class BgSaveTest extends FerriteTest {
         assertThat(out).contains("RDB looks OK");
         try (RdbFileTest.Redis r = RdbFileTest.Redis.start(exe, dir, "dump.rdb");
              Jedis j = new Jedis("127.0.0.1", r.port, 30_000)) {
-            assertThat(digest(j)).isEqualTo(atBgsave);
+            assertThat(Digests.of(j)).isEqualTo(atBgsave);
         }
     }
 
@@ -198,7 +195,7 @@ class BgSaveTest extends FerriteTest {
                 prepare(r, i);
             }
             byte[] dump = j.dump("s0");
-            atBgsave = digest(j);
+            atBgsave = Digests.of(j);
             assertThat(j.bgsave()).isEqualTo("Background saving started");
             for (int i = 0; i < WRITES.length; i++) {
                 String[] c = WRITES[i].clone();
@@ -221,7 +218,7 @@ class BgSaveTest extends FerriteTest {
         }
         Server reader = TestServers.start(2, Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 30_000)) {
-            assertThat(digest(j)).isEqualTo(atBgsave);
+            assertThat(Digests.of(j)).isEqualTo(atBgsave);
         } finally {
             reader.close();
         }
@@ -256,7 +253,7 @@ class BgSaveTest extends FerriteTest {
                 p.setrange("string" + k, 3_000_000, "end");
             }
             p.sync();
-            atBgsave = digest(j);
+            atBgsave = Digests.of(j);
             assertThat(j.bgsave()).isEqualTo("Background saving started");
             // a write to a huge key not yet saved saves it first, from the client's path
             for (int k = 3; k >= 0; k--) {
@@ -270,14 +267,14 @@ class BgSaveTest extends FerriteTest {
         }
         Server reader = TestServers.start(2, Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 60_000)) {
-            assertThat(digest(j)).isEqualTo(atBgsave);
+            assertThat(Digests.of(j)).isEqualTo(atBgsave);
         } finally {
             reader.close();
         }
         Path exe = RdbFileTest.redisServer();
         try (RdbFileTest.Redis r = RdbFileTest.Redis.start(exe, dir, "dump.rdb");
              Jedis j = new Jedis("127.0.0.1", r.port, 60_000)) {
-            assertThat(digest(j)).isEqualTo(atBgsave);
+            assertThat(Digests.of(j)).isEqualTo(atBgsave);
         }
     }
 
@@ -373,13 +370,13 @@ class BgSaveTest extends FerriteTest {
                 && j.info("persistence").contains("aof_rewrite_in_progress:0\r\n"), "the scheduled rewrite");
             assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:ok\r\n");
             j.set("after-the-rewrite", "x");
-            last = digest(j);
+            last = Digests.of(j);
         } finally {
             s.close();
         }
         Server reader = TestServers.start(4, Map.of("dir", dir.toString(), "appendonly", "yes"));
         try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 30_000)) {
-            assertThat(digest(j)).isEqualTo(last);
+            assertThat(Digests.of(j)).isEqualTo(last);
         } finally {
             reader.close();
         }

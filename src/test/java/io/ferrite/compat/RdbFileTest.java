@@ -1,6 +1,7 @@
 package io.ferrite.compat;
 
 import io.ferrite.server.Server;
+import io.ferrite.testing.Digests;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
@@ -33,10 +34,6 @@ class RdbFileTest extends FerriteTest {
     @TempDir
     Path dir;
 
-    private static String digest(Jedis j) {
-        return new String((byte[]) j.sendCommand(() -> b("DEBUG"), b("DIGEST")), StandardCharsets.US_ASCII);
-    }
-
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -64,7 +61,7 @@ class RdbFileTest extends FerriteTest {
         String before;
         try (Jedis j = new Jedis("127.0.0.1", writer.respPort(), 10_000)) {
             fill(j);
-            before = digest(j);
+            before = Digests.of(j);
             assertThat(j.save()).isEqualTo("OK");
             assertThat(j.info("persistence")).contains("rdb_changes_since_last_save:0\r\n", "rdb_saves:1\r\n");
             assertThat(j.lastsave()).isBetween(System.currentTimeMillis() / 1000 - 5, System.currentTimeMillis() / 1000 + 1);
@@ -73,7 +70,7 @@ class RdbFileTest extends FerriteTest {
         for (int n : new int[] {1, 4}) {
             Server reader = serverOn(dir, n);
             try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 10_000)) {
-                assertThat(digest(j)).as("at %d shards", n).isEqualTo(before);
+                assertThat(Digests.of(j)).as("at %d shards", n).isEqualTo(before);
                 assertThat(j.pttl("str:raw")).isBetween(3_500_000L, 3_600_000L);
                 j.select(9);
                 assertThat(j.pttl("str:raw")).isBetween(3_500_000L, 3_600_009L);
@@ -91,10 +88,10 @@ class RdbFileTest extends FerriteTest {
         Server s = ownServer(Map.of("dir", dir.toString()));
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 10_000)) {
             fill(j);
-            String before = digest(j);
+            String before = Digests.of(j);
             assertThat(j.info("persistence")).doesNotContain("rdb_changes_since_last_save:0\r\n");
             assertThat(j.sendCommand(() -> b("DEBUG"), b("RELOAD"))).isEqualTo(b("OK"));
-            assertThat(digest(j)).isEqualTo(before);
+            assertThat(Digests.of(j)).isEqualTo(before);
             assertThat(j.pttl("list:big")).isPositive();
             assertThat(j.info("persistence")).contains("rdb_changes_since_last_save:0\r\n");
             j.set("one", "more");
@@ -103,7 +100,7 @@ class RdbFileTest extends FerriteTest {
             assertThat(Files.exists(dir.resolve("dump.rdb"))).isTrue();
             // NOSAVE loads the file as it is: the two changes since are gone
             assertThat(j.sendCommand(() -> b("DEBUG"), b("RELOAD"), b("NOSAVE"))).isEqualTo(b("OK"));
-            assertThat(digest(j)).isEqualTo(before);
+            assertThat(Digests.of(j)).isEqualTo(before);
             j.set("only-in-0", "changed");
             j.set("extra", "x");
             // MERGE NOFLUSH: the file's keys win, keys it does not have stay
@@ -203,7 +200,7 @@ class RdbFileTest extends FerriteTest {
         String before;
         try (Jedis j = new Jedis("127.0.0.1", writer.respPort(), 10_000)) {
             fill(j);
-            before = digest(j);
+            before = Digests.of(j);
             j.save();
         }
         Path check = exe.resolveSibling("redis-check-rdb");
@@ -217,7 +214,7 @@ class RdbFileTest extends FerriteTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("RDB looks OK");
         try (Redis r = Redis.start(exe, dir, "ferrite.rdb"); Jedis j = new Jedis("127.0.0.1", r.port, 10_000)) {
-            assertThat(digest(j)).isEqualTo(before);
+            assertThat(Digests.of(j)).isEqualTo(before);
         }
     }
 
@@ -227,12 +224,12 @@ class RdbFileTest extends FerriteTest {
         String before;
         try (Redis r = Redis.start(exe, dir, "dump.rdb"); Jedis j = new Jedis("127.0.0.1", r.port, 10_000)) {
             fill(j);
-            before = digest(j);
+            before = Digests.of(j);
             assertThat(j.save()).isEqualTo("OK");
         }
         Server reader = serverOn(dir, shards);
         try (Jedis j = new Jedis("127.0.0.1", reader.respPort(), 10_000)) {
-            assertThat(digest(j)).isEqualTo(before);
+            assertThat(Digests.of(j)).isEqualTo(before);
         } finally {
             reader.close();
         }

@@ -3,6 +3,7 @@ package io.ferrite.server;
 import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.feed.FeedEntry;
 import io.ferrite.engine.feed.FeedSubscription;
+import io.ferrite.testing.Digests;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
@@ -33,10 +34,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AofTest extends FerriteTest {
     @TempDir
     Path dir;
-
-    private static String digest(Jedis j) {
-        return new String((byte[]) j.sendCommand(() -> b("DEBUG"), b("DIGEST")), StandardCharsets.US_ASCII);
-    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -91,7 +88,7 @@ class AofTest extends FerriteTest {
         String before;
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 10_000)) {
             fill(j);
-            before = digest(j);
+            before = Digests.of(j);
             assertThat(j.info("persistence")).contains("aof_enabled:1\r\n", "aof_last_write_status:ok\r\n",
                 "aof_rewrites:0\r\n", "aof_pending_bio_fsync:");
         } finally {
@@ -103,7 +100,7 @@ class AofTest extends FerriteTest {
         for (int n : new int[] {1, 4}) {
             Server again = TestServers.start(n, aof());
             try (Jedis j = new Jedis("127.0.0.1", again.respPort(), 10_000)) {
-                assertThat(digest(j)).as("at %d shards", n).isEqualTo(before);
+                assertThat(Digests.of(j)).as("at %d shards", n).isEqualTo(before);
                 assertThat(j.pttl("str:raw")).isBetween(3_000_000L, 3_600_000L);
             } finally {
                 again.close();
@@ -124,7 +121,7 @@ class AofTest extends FerriteTest {
                 assertThat(j.bgrewriteaof()).isEqualTo("Background append only file rewriting started");
                 awaitRewrites(j, 1);
                 j.set("after-rewrite", "1");
-                before = digest(j);
+                before = Digests.of(j);
                 assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:ok\r\n", "aof_rewrites_consecutive_failures:0\r\n");
             } finally {
                 s.close();
@@ -141,7 +138,7 @@ class AofTest extends FerriteTest {
             assertThat(new String(base, 0, 5, StandardCharsets.US_ASCII)).isEqualTo(preamble.equals("yes") ? "REDIS" : "#TS:1");
             Server again = TestServers.start(shards, cfg);
             try (Jedis j = new Jedis("127.0.0.1", again.respPort(), 10_000)) {
-                assertThat(digest(j)).as("preamble %s", preamble).isEqualTo(before);
+                assertThat(Digests.of(j)).as("preamble %s", preamble).isEqualTo(before);
             } finally {
                 again.close();
             }
@@ -212,7 +209,7 @@ class AofTest extends FerriteTest {
             assertThat(j.configSet("appendonly", "yes")).isEqualTo("OK");
             awaitRewrites(j, 1);
             j.set("written-after", "on");
-            before = digest(j);
+            before = Digests.of(j);
             assertThat(j.info("persistence")).contains("aof_enabled:1\r\n", "aof_current_size:");
         } finally {
             s.close();
@@ -220,7 +217,7 @@ class AofTest extends FerriteTest {
         assertThat(manifest()).isEqualTo("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
         Server again = TestServers.start(shards, aof());
         try (Jedis j = new Jedis("127.0.0.1", again.respPort(), 10_000)) {
-            assertThat(digest(j)).isEqualTo(before);
+            assertThat(Digests.of(j)).isEqualTo(before);
             assertThat(j.configSet("appendonly", "no")).isEqualTo("OK");
             assertThat(j.info("persistence")).contains("aof_enabled:0\r\n");
             long size = Files.size(aofDir().resolve("appendonly.aof.1.incr.aof"));

@@ -1,5 +1,7 @@
 package io.ferrite.persistence.aof;
 
+import io.ferrite.common.CNumbers;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -232,7 +234,7 @@ public final class AofManifest {
                         throw new AofManifestException("File can't be a path, just a filename", lineNo, line);
                     }
                 } else if (k.equalsIgnoreCase("seq")) {
-                    seq = atoll(v);
+                    seq = CNumbers.atoll(v);
                 } else if (k.equalsIgnoreCase("type")) {
                     type = v.isEmpty() ? 0 : v.charAt(0);
                 }
@@ -274,25 +276,6 @@ public final class AofManifest {
             b--;
         }
         return s.substring(a, b);
-    }
-
-    /** atoll: optional blanks and sign, then the digits up to the first other character. */
-    private static long atoll(String s) {
-        int i = 0;
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) {
-            v = v * 10 + (s.charAt(i) - '0');
-            i++;
-        }
-        return neg ? -v : v;
     }
 
     /** sdssplitargs: words separated by blanks, "double quoted" with C escapes, 'single quoted'; null when unbalanced. */

@@ -1,5 +1,7 @@
 package io.ferrite.server.commands;
 
+import io.ferrite.common.CNumbers;
+
 import io.ferrite.command.Digest;
 import io.ferrite.command.Numbers;
 import io.ferrite.command.family.DumpFamily;
@@ -107,18 +109,18 @@ public final class DebugFamily {
         } else if (c.argIs(1, "object") && c.argc() == 3) {
             object(c);
         } else if (c.argIs(1, "set-active-expire") && c.argc() == 3) {
-            Server.of(c).activeExpiry(atoi(c.argString(2)) != 0);
+            Server.of(c).activeExpiry(CNumbers.atoll(c.argString(2)) != 0);
             c.reply().ok();
         } else if (c.argIs(1, "stringmatch-test") && c.argc() == 2) {
             stringMatchFuzz();
             c.reply().simple("Apparently Redis did not crash: test passed");
         } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
-            Server.of(c).pauseCron(atoi(c.argString(2)) != 0);
+            Server.of(c).pauseCron(CNumbers.atoll(c.argString(2)) != 0);
             c.reply().ok();
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);
         } else if (c.argIs(1, "set-skip-checksum-validation") && c.argc() == 3) {
-            DumpFamily.skipChecksumValidation(atoi(c.argString(2)) != 0);
+            DumpFamily.skipChecksumValidation(CNumbers.atoll(c.argString(2)) != 0);
             c.reply().ok();
         } else if (c.argIs(1, "quicklist-packed-threshold") && c.argc() == 3) {
             quicklistPackedThreshold(c);
@@ -126,7 +128,7 @@ public final class DebugFamily {
             // answered once the files are loaded, as the server's own client runs their commands
             Server.of(c).aof().debugLoadAof(c.client.session());
         } else if (c.argIs(1, "aof-flush-sleep") && c.argc() == 3) {
-            Server.of(c).aof().flushSleepMicros(atoi(c.argString(2)));
+            Server.of(c).aof().flushSleepMicros(CNumbers.atoll(c.argString(2)));
             c.reply().ok();
         } else if (c.argIs(1, "log") && c.argc() == 3) {
             Log.warning("DEBUG LOG: " + c.argString(2));
@@ -617,19 +619,4 @@ public final class DebugFamily {
         }
     }
 
-    /** C's atoi: leading digits with an optional sign, 0 when there are none. */
-    static long atoi(String s) {
-        String t = s.stripLeading();
-        int i = 0;
-        boolean neg = false;
-        if (i < t.length() && (t.charAt(i) == '+' || t.charAt(i) == '-')) {
-            neg = t.charAt(i) == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i)) && v < Integer.MAX_VALUE) {
-            v = v * 10 + (t.charAt(i++) - '0');
-        }
-        return neg ? -v : v;
-    }
 }
