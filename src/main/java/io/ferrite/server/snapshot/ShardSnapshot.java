@@ -28,6 +28,8 @@ import io.ferrite.store.MemoryEstimate;
 public final class ShardSnapshot extends SnapshotCapture {
     /** Buckets visited per step at most, so a step is short even over a sparse table. */
     private static final int BUCKETS_PER_STEP = 4096;
+    /** How long a step of the walk may run (it is checked every 16 buckets). */
+    private static final long STEP_NANOS = 200_000;
 
     private final Shard shard;
     private final SnapshotFile file;
@@ -183,8 +185,11 @@ public final class ShardSnapshot extends SnapshotCapture {
     private boolean walk() {
         int buckets = 0;
         walked = 0;
+        // a step holds up every request of the shard: it ends after STEP_NANOS, whatever it has done
+        long deadline = System.nanoTime() + STEP_NANOS;
         while (db < dbs.length && buckets < BUCKETS_PER_STEP
                 && (chunk == null || chunk.length() < SnapshotFile.CHUNK)
+                && ((buckets & 15) != 0 || System.nanoTime() < deadline)
                 && (keyDelayMicros <= 0 || walked == 0 || file.failed())) {
             int index = db;
             if (file.failed() && dbs[index].table() != tables[index]) {
