@@ -74,7 +74,7 @@ public final class ShardSnapshot extends SnapshotCapture {
         for (int i = 0; i < dbs.length; i++) {
             if (dbs[i] == d) {
                 // what a fork would have copied: the memory of the value about to change
-                file.preserved(MemoryEstimate.entry(e));
+                file.preserved(shard.id, MemoryEstimate.entry(e), System.currentTimeMillis());
                 save(i, e);
                 if (chunk.length() >= SnapshotFile.CHUNK) {
                     handOver();

@@ -59,8 +59,13 @@ public final class SnapshotFile {
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
     private final AtomicLong keysWritten = new AtomicLong();
     /** Memory of the keys saved ahead of the walk because a client was about to change them. */
-    private final AtomicLong preserved = new AtomicLong();
-    private volatile long preservedAtMillis = System.currentTimeMillis();
+    /**
+     * Per shard, {@link #STRIDE} slots apart so no two shards write one cache line: the memory it
+     * saved ahead of its walk, and when it last did. Each slot has one writer, its shard.
+     */
+    private final AtomicLongArray preserved;
+    private static final int STRIDE = 16;
+    private final long startMillis = System.currentTimeMillis();
     private volatile boolean failed;
     private volatile boolean aborted;
     private volatile Thread writer;
@@ -81,6 +86,7 @@ public final class SnapshotFile {
             q[i] = new ConcurrentLinkedQueue<>();
         }
         this.queues = q;
+        this.preserved = new AtomicLongArray(shards * STRIDE);
     }
 
     /** True once the save has failed: walks go on marking entries but stop producing bytes. */
@@ -104,17 +110,27 @@ public final class SnapshotFile {
      * queued early rather than as duplicated pages.
      */
     public long preservedBytes() {
-        return preserved.get();
+        long n = 0;
+        for (int i = 0; i < shards; i++) {
+            n += preserved.get(i * STRIDE);
+        }
+        return n;
     }
 
     /** When {@link #preservedBytes} last grew (INFO's current_cow_size_age). */
     public long preservedAtMillis() {
-        return preservedAtMillis;
+        long at = startMillis;
+        for (int i = 0; i < shards; i++) {
+            at = Math.max(at, preserved.get(i * STRIDE + 1));
+        }
+        return at;
     }
 
-    void preserved(long bytes) {
-        preserved.addAndGet(bytes);
-        preservedAtMillis = System.currentTimeMillis();
+    /** From shard {@code shard}'s thread (or its holder's): {@code bytes} more saved ahead of its walk. */
+    void preserved(int shard, long bytes, long nowMillis) {
+        int slot = shard * STRIDE;
+        preserved.lazySet(slot, preserved.get(slot) + bytes);
+        preserved.lazySet(slot + 1, nowMillis);
     }
 
     /** Keys handed over so far (INFO's current_save_keys_processed). */
