@@ -4,7 +4,6 @@ import io.ferrite.common.Log;
 import io.ferrite.engine.Cut;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
-import io.ferrite.server.snapshot.EngineLoad;
 import io.ferrite.server.snapshot.StartupLoad;
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.RdbLoadException;
@@ -17,6 +16,10 @@ import io.ferrite.server.snapshot.SnapshotFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -129,7 +132,7 @@ public final class RdbPersistence {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ok = false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             ok = false;
         }
         if (ok) {
@@ -258,15 +261,50 @@ public final class RdbPersistence {
         write(List.of(), dirty);
     }
 
-    /** SHUTDOWN's and SIGTERM's save, from a thread that is no shard's. */
+    /**
+     * SHUTDOWN's save: a background save in progress is given up first, as Redis's
+     * prepareForShutdown kills its child, then a file of this save's own is claimed and its writer
+     * started; every shard then streams its keys into it ({@link ShardSnapshot#saveNow}) and
+     * {@link #savedInForeground} waits for the file. Null if the save could not be claimed.
+     */
+    public SnapshotFile claimForShutdown() {
+        SnapshotFile running = background.get();
+        if (running != null) {
+            Log.warning("There is a child saving an .rdb. Killing it!");
+            running.abort();
+            try {
+                running.done().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                Log.warning("The background save did not stop in time: " + e);
+            }
+            background.compareAndSet(running, null);
+        }
+        SnapshotFile f = claimBackground();
+        if (f != null) {
+            f.start();
+        }
+        return f;
+    }
+
+    /**
+     * SIGTERM's save, from a thread that is no shard's: every shard held at once (one instant, as
+     * SAVE), each streaming its keys through the bounded queue of the file's writer.
+     */
     public boolean saveFromOutside() {
-        try {
-            long[] dirty = dirtyNow();
-            return write(EngineLoad.serialiseAll(server.engine(), limits()), dirty);
-        } catch (RdbLoadException e) {
-            Log.warning(e.getMessage());
+        SnapshotFile f = claimForShutdown();
+        if (f == null) {
             return false;
         }
+        long[] dirty = new long[server.engine().shardCount()];
+        CompletableFuture<Void> cut = new CompletableFuture<>();
+        Cut.take(server.engine(), s -> {
+            dirty[s.id] = s.stats.dirty();
+            ShardSnapshot.saveNow(s, f, limits());
+        }, () -> cut.complete(null));
+        cut.join();
+        return savedInForeground(f, dirty);
     }
 
     /** The SIGTERM path's save, logged as Redis's prepareForShutdown logs it. */

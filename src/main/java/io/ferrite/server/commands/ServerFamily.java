@@ -9,7 +9,8 @@ import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.command.ShardedCommand;
-import io.ferrite.server.snapshot.ShardSerializer;
+import io.ferrite.server.snapshot.ShardSnapshot;
+import io.ferrite.server.snapshot.SnapshotFile;
 import io.ferrite.store.Bytes;
 
 import java.util.List;
@@ -99,9 +100,9 @@ public final class ServerFamily {
     }
 
     /**
-     * SHUTDOWN [SAVE] [NOW] [FORCE]: with SAVE, or with save points set, every shard serialises its
-     * keys and the file is written before the server stops; a failed save keeps the server up
-     * unless FORCE, as Redis's prepareForShutdown.
+     * SHUTDOWN [SAVE] [NOW] [FORCE]: with SAVE, or with save points set, every shard held streams
+     * its keys into the file (as SAVE) and the server stops once it is in place; a failed save
+     * keeps the server up unless FORCE, as Redis's prepareForShutdown.
      */
     static final class SavingShutdown implements ShardedCommand {
         @Override
@@ -115,14 +116,25 @@ public final class ServerFamily {
         }
 
         @Override
-        public Object onShard(Call call, Keyspace ks) {
+        public void before(Call call) {
             Options o = options(call);
-            if (o == null || !o.saves(Server.of(call))) {
+            if (o != null && o.saves(Server.of(call))) {
+                Log.warning("User requested shutdown...");
+                Log.notice("Saving the final RDB snapshot before exiting.");
+                call.share(Server.of(call).rdb().claimForShutdown());
+            }
+        }
+
+        @Override
+        public Object onShard(Call call, Keyspace ks) {
+            SnapshotFile f = (SnapshotFile) call.shared();
+            if (f == null) {
                 return null;
             }
             Shard shard = ((ShardKeyspace) ks).shard();
-            return new PersistenceFamily.Serialised(ShardSerializer.serialise(shard, Server.of(call).rdb().limits()),
-                shard.stats.dirty());
+            long dirty = shard.stats.dirty();
+            ShardSnapshot.saveNow(shard, f, Server.of(call).rdb().limits());
+            return dirty;
         }
 
         @Override
@@ -132,10 +144,8 @@ public final class ServerFamily {
                 call.reply().error(Errors.SYNTAX);
                 return;
             }
-            Log.warning("User requested shutdown...");
-            if (parts.get(0) != null) {
-                Log.notice("Saving the final RDB snapshot before exiting.");
-                if (!PersistenceFamily.writeParts(call, parts)) {
+            if (o.saves(Server.of(call))) {
+                if (!saved(call, parts)) {
                     if (!o.force()) {
                         Log.warning("Error trying to save the DB, can't exit.");
                         Log.warning("Errors trying to shut down the server. Check the logs for more information.");
@@ -144,8 +154,22 @@ public final class ServerFamily {
                     }
                     Log.warning("Error trying to save the DB. Exit anyway.");
                 }
+            } else {
+                Log.warning("User requested shutdown...");
             }
             exit(call);
+        }
+
+        private static boolean saved(Call call, List<Object> parts) {
+            SnapshotFile f = (SnapshotFile) call.shared();
+            if (f == null) {
+                return false;
+            }
+            long[] dirty = new long[parts.size()];
+            for (int i = 0; i < dirty.length; i++) {
+                dirty[i] = (Long) parts.get(i);
+            }
+            return Server.of(call).rdb().savedInForeground(f, dirty);
         }
     }
 }

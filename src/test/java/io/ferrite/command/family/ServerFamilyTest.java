@@ -138,4 +138,41 @@ class ServerFamilyTest extends FerriteTest {
             s.close();
         }
     }
+
+    /**
+     * SHUTDOWN SAVE while a slow BGSAVE runs gives the BGSAVE up (Redis kills its child) and
+     * streams every key into the file before the server stops: a server started on that file
+     * has the same digest.
+     */
+    @Test
+    void shutdownSaveDuringABackgroundSaveWritesTheWholeDataset(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Map<String, String> settings = Map.of("dir", dir.toString(), "save", "", "rdb-key-save-delay", "1000");
+        Server s = TestServers.start(shards, settings);
+        CountDownLatch done = new CountDownLatch(1);
+        s.onShutdown(done::countDown);
+        String digest;
+        try (RawClient r = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(r.call("DEBUG", "POPULATE", "3000", "k", "20")).isEqualTo(OK);
+            r.call("HSET", "h", "f", "v");
+            assertThat(r.call("BGSAVE")).isEqualTo("+Background saving started\r\n");
+            assertThat(r.call("INFO", "persistence")).contains("rdb_bgsave_in_progress:1");
+            digest = r.call("DEBUG", "DIGEST");
+            r.send(RawClient.encode("SHUTDOWN", "SAVE"));
+            assertThat(r.closedByServer()).isTrue();
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            s.close();
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no temp file left").containsExactly("dump.rdb");
+        }
+        Server again = TestServers.start(shards, Map.of("dir", dir.toString(), "save", ""));
+        try (RawClient r = new RawClient("127.0.0.1", again.respPort())) {
+            assertThat(r.call("DBSIZE")).isEqualTo(":3001\r\n");
+            assertThat(r.call("DEBUG", "DIGEST")).isEqualTo(digest);
+        } finally {
+            again.close();
+        }
+    }
 }
