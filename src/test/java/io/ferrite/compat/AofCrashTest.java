@@ -1,7 +1,7 @@
 package io.ferrite.compat;
 
+import io.ferrite.testing.FerriteProcess;
 import io.ferrite.testing.RawClient;
-import io.ferrite.testing.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,54 +51,25 @@ class AofCrashTest {
         Map<String, String> acked = new ConcurrentHashMap<>();
         long counterAcked = 0;
         for (int round = 0; round < rounds; round++) {
-            int port = TestServers.freePort();
-            Process p = start(port, round, fsync);
-            try {
-                awaitUp(p, port);
-                try (RawClient c = new RawClient("127.0.0.1", port)) {
+            try (FerriteProcess p = start(round, fsync)) {
+                try (RawClient c = new RawClient("127.0.0.1", p.port())) {
                     verify(c, acked, counterAcked, round);
                 }
-                counterAcked = load(p, port, round, acked, counterAcked);
-            } finally {
-                p.destroyForcibly();
-                assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                counterAcked = load(p.process(), p.port(), round, acked, counterAcked);
             }
         }
-        int port = TestServers.freePort();
-        Process last = start(port, rounds, fsync);
-        try {
-            awaitUp(last, port);
-            try (RawClient c = new RawClient("127.0.0.1", port)) {
-                verify(c, acked, counterAcked, rounds);
-            }
-        } finally {
-            last.destroyForcibly();
-            last.waitFor(10, TimeUnit.SECONDS);
+        try (FerriteProcess last = start(rounds, fsync); RawClient c = new RawClient("127.0.0.1", last.port())) {
+            verify(c, acked, counterAcked, rounds);
         }
         assertThat(acked.size()).as("acknowledged writes checked").isGreaterThan(rounds * 10);
         System.out.println("AOF crash test (appendfsync " + fsync + "): " + rounds + " kill -9 rounds, " + acked.size()
             + " acknowledged keys and " + counterAcked + " acknowledged INCRs, none lost");
     }
 
-    private Process start(int port, int round, String fsync) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"), "io.ferrite.server.Main",
-            "--port", String.valueOf(port), "--bind", "127.0.0.1", "--memcached-port", "0", "--metrics-port", "0",
-            "--dir", dir.toString(), "--appendonly", "yes", "--appendfsync", fsync, "--save", "",
-            "--shards", "2", "--auto-aof-rewrite-min-size", "4096", "--auto-aof-rewrite-percentage", "50"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("ferrite-" + round + ".log").toFile())).start();
-    }
-
-    private void awaitUp(Process p, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!RedisProcess.ping(port)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("Ferrite did not start:\n" + logs());
-            }
-            Thread.sleep(20);
-        }
+    private FerriteProcess start(int round, String fsync) throws Exception {
+        return FerriteProcess.start(dir, dir.resolve("ferrite-" + round + ".log"), "--appendonly", "yes",
+            "--appendfsync", fsync, "--save", "", "--shards", "2", "--auto-aof-rewrite-min-size", "4096",
+            "--auto-aof-rewrite-percentage", "50");
     }
 
     private String logs() throws Exception {

@@ -94,19 +94,9 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   static boolean ping(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      s.setSoTimeout(1000);
-      OutputStream out = s.getOutputStream();
-      out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] b = in.readNBytes(7);
-      return new String(b, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-    } catch (IOException e) {
-      return false;
-    }
+    return io.ferrite.testing.RawClient.answersPing(port);
   }
+
 
   @Override
   public void close() {

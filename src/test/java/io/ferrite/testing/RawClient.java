@@ -31,6 +31,18 @@ public final class RawClient implements AutoCloseable {
         return readReply();
     }
 
+    /** Whether something on loopback {@code port} answers PING with +PONG now. */
+    public static boolean answersPing(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            s.setSoTimeout(1000);
+            s.getOutputStream().write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readNBytes(7), StandardCharsets.US_ASCII).equals("+PONG\r\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static byte[] encode(String... args) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
