@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A disk that fills up under the append-only file, as Redis 7.0 meets it. The file-size limit of
+ * A disk that fills up under the append-only file or a background save, as Redis 7.0 meets it. The file-size limit of
  * the server's own process (prlimit's soft RLIMIT_FSIZE, which any user may set on a process of
  * theirs) makes the AOF's writes fail as a full disk does. With everysec the writes that follow get
  * -MISCONF while reads go on, INFO says aof_last_write_status:err, and once space is back the
@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer a write it could not persist. Either way, after a restart every acknowledged write is there
  * and the file loads.
  */
-class AofFullDiskTest {
+class FullDiskTest {
     private static final String MISCONF = "-MISCONF Errors writing to the AOF file: File too large\r\n";
 
     @TempDir
@@ -61,6 +61,45 @@ class AofFullDiskTest {
                 + " Exiting...");
         }
         assertAllThere(acked, "always", "run-2.log");
+    }
+
+    /**
+     * A background save that meets a full disk fails without touching the last good file: its temp
+     * file is removed, INFO says rdb_last_bgsave_status:err, and with save points set writes get
+     * Redis's -MISCONF until a save succeeds again.
+     */
+    @Test
+    void aBackgroundSaveOnAFullDiskLeavesTheLastFileAloneAndStopsWrites() throws Exception {
+        try (FerriteProcess f = FerriteProcess.start(dir, dir.resolve("rdb.log"), "--save", "3600 1", "--shards", "2",
+            "--enable-debug-command", "yes");
+             RawClient c = new RawClient("127.0.0.1", f.port())) {
+            assertThat(c.call("DEBUG", "POPULATE", "2000", "k", "100")).isEqualTo("+OK\r\n");
+            assertThat(c.call("SAVE")).isEqualTo("+OK\r\n");
+            byte[] good = Files.readAllBytes(dir.resolve("dump.rdb"));
+            assertThat(c.call("SET", "more", "x")).isEqualTo("+OK\r\n");
+            f.run("prlimit", "--pid", Long.toString(f.process().pid()), "--fsize=" + good.length / 2 + ":unlimited");
+            assertThat(c.call("BGSAVE")).isEqualTo("+Background saving started\r\n");
+            String info = "";
+            for (int i = 0; i < 200 && !info.contains("rdb_bgsave_in_progress:0"); i++) {
+                Thread.sleep(25);
+                info = c.call("INFO", "persistence");
+            }
+            assertThat(info).contains("rdb_bgsave_in_progress:0", "rdb_last_bgsave_status:err");
+            assertThat(c.call("SET", "refused", "x")).startsWith("-MISCONF Redis is configured to save RDB snapshots");
+            assertThat(c.call("GET", "more")).isEqualTo("$1\r\nx\r\n");
+            assertThat(Files.readAllBytes(dir.resolve("dump.rdb"))).as("the last good file").isEqualTo(good);
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("temp-"))).isEmpty();
+            }
+            f.run("prlimit", "--pid", Long.toString(f.process().pid()), "--fsize=unlimited:unlimited");
+            assertThat(c.call("BGSAVE")).isEqualTo("+Background saving started\r\n");
+            for (int i = 0; i < 200 && !info.contains("rdb_last_bgsave_status:ok"); i++) {
+                Thread.sleep(25);
+                info = c.call("INFO", "persistence");
+            }
+            assertThat(info).contains("rdb_last_bgsave_status:ok");
+            assertThat(c.call("SET", "accepted", "x")).isEqualTo("+OK\r\n");
+        }
     }
 
     private FerriteProcess start(String fsync, String log) throws Exception {
