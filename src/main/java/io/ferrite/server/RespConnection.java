@@ -316,7 +316,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         long seq = client.effectsSeq();
         EffectFeed feed = server.engine().feed();
-        if (seq == 0 || !feed.mustWaitFor(seq)) {
+        if (seq == 0 || !feed.mustWaitFor(seq) || feed.helpDurable(seq)) {
             return false;
         }
         awaitingDisk = true;

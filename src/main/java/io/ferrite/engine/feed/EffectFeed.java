@@ -166,6 +166,22 @@ public final class EffectFeed {
         }
     }
 
+    /** The AOF's offer to let a waiting thread do its work (see {@link #helpDurable}); null without one. */
+    private volatile java.util.function.LongPredicate helper;
+
+    public void helper(java.util.function.LongPredicate h) {
+        this.helper = h;
+    }
+
+    /**
+     * Before waiting for entry {@code seq}: the waiting thread writes (and under always fsyncs) the
+     * pending entries itself if no one else is; true when entry {@code seq} need no longer be waited for.
+     */
+    public boolean helpDurable(long seq) {
+        java.util.function.LongPredicate h = helper;
+        return h != null && h.test(seq);
+    }
+
     /** Whether a reply following effects up to entry {@code seq} must wait before it leaves. */
     public boolean mustWaitFor(long seq) {
         return seq > durable && syncedReplies;

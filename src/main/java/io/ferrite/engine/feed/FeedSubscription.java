@@ -11,7 +11,7 @@ package io.ferrite.engine.feed;
 public final class FeedSubscription implements AutoCloseable {
     private final EffectFeed feed;
     /** The last entry read (at first, the feed's tail when subscribing). */
-    private FeedEntry last;
+    private volatile FeedEntry last;
 
     FeedSubscription(EffectFeed feed, FeedEntry start) {
         this.feed = feed;
@@ -54,6 +54,29 @@ public final class FeedSubscription implements AutoCloseable {
                 }
             }
             return e;
+        } finally {
+            waiting = null;
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} until an entry is there to read, without taking it (the reader
+     * takes it with {@link #poll}, perhaps on another thread that shares the reading under a lock).
+     */
+    public void await(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        waiting = Thread.currentThread();
+        try {
+            while (last.next == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
         } finally {
             waiting = null;
         }

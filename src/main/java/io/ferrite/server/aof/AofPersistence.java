@@ -210,8 +210,10 @@ public final class AofPersistence {
     private void startWriter(FileChannel ch, String name, long size) {
         FeedSubscription sub = server.engine().feed().subscribe();
         long start = server.engine().feed().lastSeq();
-        writer = new AofWriter(this, server.engine().feed(), sub, start, ch, name, size);
-        writer.start();
+        AofWriter w = new AofWriter(this, server.engine().feed(), sub, start, ch, name, size);
+        writer = w;
+        w.start();
+        server.engine().feed().helper(w::help);
     }
 
     // ------------------------------------------------------------------ the writer's callbacks
@@ -583,6 +585,7 @@ public final class AofPersistence {
     private void stopWriting() {
         AofWriter w = writer;
         writer = null;
+        server.engine().feed().helper(null);
         if (w != null) {
             w.stop();
         }

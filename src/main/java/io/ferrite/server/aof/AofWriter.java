@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The thread that turns the effects feed into the incr file, as Redis's feedAppendOnlyFile and
@@ -46,6 +47,8 @@ final class AofWriter implements Runnable {
         return t;
     });
     private final AtomicInteger pendingFsyncs = new AtomicInteger();
+    /** Held by whichever thread does the writer's work: this one, or a client's helping ({@link #help}). */
+    private final ReentrantLock passLock = new ReentrantLock();
 
     private FileChannel channel;
     private String fileName;
@@ -140,35 +143,25 @@ final class AofWriter implements Runnable {
         try {
             while (true) {
                 boolean last = stopping;
-                FeedEntry e = sub.take(10, TimeUnit.MILLISECONDS);
-                while (e != null) {
-                    Rotation r = rotation;
-                    if (r != null && e.seq() > r.seq()) {
-                        flush(true);
-                        rotate(r);
-                    }
-                    if (e.seq() <= skipAfter || e.seq() > skipUntil) {
-                        buffer.command(e.db(), e.argv(), aof.timestamps() ? System.currentTimeMillis() / 1000 : 0);
-                    }
-                    lastSeq = e.seq();
-                    if (buffer.length() >= WRITE_CHUNK) {
-                        break;
-                    }
-                    e = sub.poll();
+                sub.await(10, TimeUnit.MILLISECONDS);
+                passLock.lock();
+                try {
+                    pass(last);
+                    aof.cron();
+                } finally {
+                    passLock.unlock();
                 }
-                Rotation r = rotation;
-                if (r != null && lastSeq >= r.seq()) {
-                    flush(true);
-                    rotate(r);
-                }
-                flush(last);
-                aof.cron();
                 if (last) {
                     break;
                 }
             }
-            flush(true);
-            fsyncNow();
+            passLock.lock();
+            try {
+                flush(true);
+                fsyncNow();
+            } finally {
+                passLock.unlock();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -178,6 +171,50 @@ final class AofWriter implements Runnable {
             sub.close();
             closeQuietly(channel);
         }
+    }
+
+    /**
+     * A thread whose reply waits for entry {@code seq} does the writer's work itself when no one
+     * else is doing it (flat combining), as Redis writes its AOF buffer on its own thread before
+     * replying: a reply then waits for no hand-off to this thread and back. True when entry
+     * {@code seq} no longer holds its reply back.
+     */
+    boolean help(long seq) {
+        if (stopping || !passLock.tryLock()) {
+            return false;
+        }
+        try {
+            pass(false);
+        } finally {
+            passLock.unlock();
+        }
+        return !feed.mustWaitFor(seq);
+    }
+
+    /** Takes every entry available (up to a write chunk), writes them and fsyncs as the policy says; under {@link #passLock}. */
+    private void pass(boolean last) {
+        FeedEntry e = sub.poll();
+        while (e != null) {
+            Rotation r = rotation;
+            if (r != null && e.seq() > r.seq()) {
+                flush(true);
+                rotate(r);
+            }
+            if (e.seq() <= skipAfter || e.seq() > skipUntil) {
+                buffer.command(e.db(), e.argv(), aof.timestamps() ? System.currentTimeMillis() / 1000 : 0);
+            }
+            lastSeq = e.seq();
+            if (buffer.length() >= WRITE_CHUNK) {
+                break;
+            }
+            e = sub.poll();
+        }
+        Rotation r = rotation;
+        if (r != null && lastSeq >= r.seq()) {
+            flush(true);
+            rotate(r);
+        }
+        flush(last);
     }
 
     private void rotate(Rotation r) {
