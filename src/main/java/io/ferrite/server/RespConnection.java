@@ -316,14 +316,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         long seq = client.effectsSeq();
         EffectFeed feed = server.engine().feed();
-        if (seq == 0 || !feed.mustWaitFor(seq) || feed.helpDurable(seq)) {
+        if (seq == 0 || !feed.mustWaitFor(seq)) {
             return false;
         }
         awaitingDisk = true;
-        feed.whenDurable(seq, () -> channel.eventLoop().execute(() -> {
+        HeldReplies.hold(channel.eventLoop(), feed, seq, () -> {
             awaitingDisk = false;
             then.run();
-        }));
+        });
         return true;
     }
 
