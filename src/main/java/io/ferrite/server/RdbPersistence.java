@@ -235,14 +235,15 @@ public final class RdbPersistence {
     }
 
     /**
-     * Loads an RDB image held in memory (an append-only file's base or preamble) into the engine;
-     * its result's end is where the image ended in {@code rdb}.
+     * Loads an append-only file's RDB base or preamble into the engine, streaming it from the
+     * file as the start-up load does; its result's end is where the RDB part ended in the file.
+     * Keys whose time has passed are kept, as Redis loads an AOF's base.
      */
-    public RdbLoader.Result loadImage(byte[] rdb) throws RdbLoadException {
+    public RdbLoader.Result loadBase(Path file) throws RdbLoadException {
         try {
             return new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
-                .load(new java.io.ByteArrayInputStream(rdb), rdb.length);
-        } catch (java.io.IOException e) {
+                .keepingExpired().load(file);
+        } catch (IOException e) {
             throw new RdbLoadException("Error reading the RDB base: " + e.getMessage());
         } finally {
             server.loadProgress().stop();

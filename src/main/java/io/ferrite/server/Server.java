@@ -500,8 +500,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
     }
 
     @Override
-    public RdbLoader.Result loadImage(byte[] image) throws RdbLoadException {
-        return rdb.loadImage(image);
+    public RdbLoader.Result loadBase(Path file) throws RdbLoadException {
+        return rdb.loadBase(file);
     }
 
     @Override

@@ -145,6 +145,40 @@ class AofTest extends FerriteTest {
         }
     }
 
+    /**
+     * A key of the RDB base whose time passed while the server was down is loaded all the same,
+     * as Redis loads an AOF's base, and then expires as any key does: its deletion reaches the
+     * incr file as a DEL (a load that dropped it would leave no trace of it in the AOF).
+     */
+    @Test
+    void aKeyOfTheBaseThatExpiredMeanwhileIsLoadedThenExpiresIntoTheIncrFile() throws Exception {
+        Server s = TestServers.start(shards, aof());
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 10_000)) {
+            j.set("short", "v");
+            j.pexpire("short", 300);
+            j.set("long", "v");
+            assertThat(j.bgrewriteaof()).isEqualTo("Background append only file rewriting started");
+            awaitRewrites(j, 1);
+        } finally {
+            s.close();
+        }
+        Thread.sleep(400);
+        Server again = TestServers.start(shards, aof());
+        try (Jedis j = new Jedis("127.0.0.1", again.respPort(), 10_000)) {
+            Path incr = aofDir().resolve("appendonly.aof.2.incr.aof");
+            String text = "";
+            for (int i = 0; i < 200 && !text.contains("short"); i++) {
+                Thread.sleep(20);
+                text = Files.readString(incr, StandardCharsets.ISO_8859_1);
+            }
+            assertThat(text).contains("*2\r\n$3\r\nDEL\r\n$5\r\nshort\r\n");
+            assertThat(j.exists("short")).isFalse();
+            assertThat(j.get("long")).isEqualTo("v");
+        } finally {
+            again.close();
+        }
+    }
+
     @Test
     void aTruncatedLastFileIsCutBackOrRefusedAndCorruptionAlwaysStopsStartUp() throws Exception {
         Server s = TestServers.start(shards, aof());

@@ -25,8 +25,8 @@ import java.util.Locale;
 public final class AofLoader {
     /** Where the loaded data goes. */
     public interface Sink {
-        /** Loads an RDB image ({@code file} from its start); returns the offset just after it. */
-        long rdb(byte[] file, String name) throws AofLoadException;
+        /** Loads the RDB at the start of {@code file}; returns the offset just after it. */
+        long rdb(Path file, String name) throws AofLoadException;
 
         /** Whether the server has a command of this name. */
         boolean knows(byte[] name);
@@ -124,9 +124,8 @@ public final class AofLoader {
             InputStream in;
             if (Arrays.equals(sig, RDB_SIGNATURE)) {
                 Log.notice(oldStyle ? "Reading RDB preamble from AOF file..." : "Reading RDB base file on AOF loading...");
-                byte[] all = Files.readAllBytes(path);
                 try {
-                    start = sink.rdb(all, name);
+                    start = sink.rdb(path, name);
                 } catch (AofLoadException e) {
                     Log.warning(oldStyle ? "Error reading the RDB preamble of the AOF file " + name + ", AOF loading aborted"
                         : "Error reading the RDB base file " + name + ", AOF loading aborted");
@@ -135,7 +134,9 @@ public final class AofLoader {
                 if (oldStyle) {
                     Log.notice("Reading the remaining AOF tail...");
                 }
-                in = new java.io.ByteArrayInputStream(all, (int) start, all.length - (int) start);
+                // the RDB part was streamed from a reader of its own: the tail is read from where it ended
+                raw.skipNBytes(start - RDB_SIGNATURE.length);
+                in = raw;
             } else {
                 in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(sig), raw);
             }

@@ -51,6 +51,8 @@ public final class RdbLoader {
     private final boolean quiet;
     private long emptySkipped;
     private final LoadProgress progress;
+    /** Keys whose time has passed are loaded all the same (an AOF's base, as rdbLoad with RDBFLAGS_AOF_PREAMBLE). */
+    private boolean keepExpired;
 
     private RdbLoader(RdbInput in, boolean quiet, LoadProgress progress) {
         this.in = in;
@@ -70,7 +72,17 @@ public final class RdbLoader {
     /** Loads the input, reporting keys and bytes to {@code progress} (may be null) as it goes. */
     public static Result load(RdbInput in, Limits limits, long now, int databases, boolean quiet, LoadProgress progress,
             Sink sink) throws RdbLoadException {
+        return load(in, limits, now, databases, quiet, progress, false, sink);
+    }
+
+    /**
+     * As above; with {@code keepExpired}, keys whose time has passed are loaded too, as Redis loads
+     * an append-only file's RDB base (they expire afterwards, and their deletion propagates).
+     */
+    public static Result load(RdbInput in, Limits limits, long now, int databases, boolean quiet, LoadProgress progress,
+            boolean keepExpired, Sink sink) throws RdbLoadException {
         RdbLoader l = new RdbLoader(in, quiet, progress);
+        l.keepExpired = keepExpired;
         try {
             return l.run(limits, now, databases, sink);
         } catch (RdbFormatException e) {
@@ -171,7 +183,7 @@ public final class RdbLoader {
                 if (emptySkipped++ < 10 && !quiet) {
                     Log.warning("rdbLoadObject skipping empty key: " + new String(key, StandardCharsets.ISO_8859_1));
                 }
-            } else if (expireAt != -1 && expireAt < now) {
+            } else if (expireAt != -1 && expireAt < now && !keepExpired) {
                 expired++;
             } else {
                 sink.key(db, key, value, expireAt, lruIdle, lfuFreq);

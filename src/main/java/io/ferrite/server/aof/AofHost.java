@@ -7,6 +7,8 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.ServerConfig;
 
+import java.nio.file.Path;
+
 /** What the append-only file needs of the server that owns it, so the AOF does not depend back on it. */
 public interface AofHost {
     ServerConfig config();
@@ -22,6 +24,6 @@ public interface AofHost {
     /** Whether a background save is in progress (it owns the snapshot marks a rewrite's base needs). */
     boolean snapshotting();
 
-    /** Loads an RDB image (an AOF's base or preamble) into the engine. */
-    RdbLoader.Result loadImage(byte[] rdb) throws RdbLoadException;
+    /** Loads an AOF's RDB base or preamble into the engine, streaming it from {@code file}. */
+    RdbLoader.Result loadBase(Path file) throws RdbLoadException;
 }

@@ -7,6 +7,7 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +29,10 @@ final class AofReplay implements AofLoader.Sink {
     }
 
     @Override
-    public long rdb(byte[] file, String name) throws AofLoadException {
+    public long rdb(Path file, String name) throws AofLoadException {
         flush();
         try {
-            RdbLoader.Result r = server.loadImage(file);
+            RdbLoader.Result r = server.loadBase(file);
             Log.notice("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: "
                 + r.keysExpired() + ".");
             return r.end();

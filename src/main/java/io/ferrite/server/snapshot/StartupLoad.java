@@ -74,6 +74,14 @@ public final class StartupLoad {
     private long lastPosition;
     private int loggedTenths;
 
+    /** Loads keys whose time has passed too (an append-only file's base); see RdbLoader#load. */
+    public StartupLoad keepingExpired() {
+        keepExpired = true;
+        return this;
+    }
+
+    private boolean keepExpired;
+
     public StartupLoad(Engine engine, Settings settings, LoadProgress progress, BooleanSupplier stopped) {
         this.engine = engine;
         this.settings = settings;
@@ -138,7 +146,7 @@ public final class StartupLoad {
         progress.start(size, settings.progressInterval());
         try {
             RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
-                engine.shard(0).databases(), false, progress, (db, key, value, expireAt, idle, freq) -> {
+                engine.shard(0).databases(), false, progress, keepExpired, (db, key, value, expireAt, idle, freq) -> {
                     int shard = engine.shardOf(key).id;
                     long at = in.position();
                     open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));
