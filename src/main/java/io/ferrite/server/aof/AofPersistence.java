@@ -18,8 +18,11 @@ import io.ferrite.server.snapshot.AofRewriteCommands;
 import io.ferrite.server.snapshot.EngineLoad;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -366,21 +369,44 @@ public final class AofPersistence {
         return rewriting;
     }
 
-    /** The shards' parts at the cut are in: the base is written off the shard threads, then the manifest swapped. */
-    void baseAtCut(Rewrite r, List<ShardPart> parts) {
-        finishAside(r, temp -> writeBase(temp, parts));
-    }
-
     /**
-     * The base is being written as an RDB file by the fork-less snapshot taken at the cut
-     * ({@code written} completes once it is in place at {@link #baseTemp}): then the manifest swapped.
+     * The fork-less snapshot taken at the cut is being written ({@code written} completes once it
+     * is in place): with the RDB preamble it is the base itself, at {@link #baseTemp}; without, it
+     * is an RDB file at {@code snapshot} that is then turned into the commands base, streaming.
+     * Then the manifest is swapped.
      */
-    void baseWhenWritten(Rewrite r, CompletableFuture<Boolean> written) {
+    void baseWhenWritten(Rewrite r, CompletableFuture<Boolean> written, Path snapshot) {
         finishAside(r, temp -> {
-            if (!written.get()) {
-                throw new IOException("the snapshot of the base failed");
+            try {
+                if (!written.get()) {
+                    throw new IOException("the snapshot of the base failed");
+                }
+                if (snapshot != null) {
+                    writeCommandsBase(snapshot, temp);
+                }
+            } finally {
+                if (snapshot != null) {
+                    Files.deleteIfExists(snapshot);
+                }
             }
         });
+    }
+
+    /** Where the snapshot of a commands base is written before it becomes commands. */
+    Path baseSnapshotTemp() throws IOException {
+        Path temp = baseTemp();
+        return temp.resolveSibling(temp.getFileName() + ".rdb");
+    }
+
+    private void writeCommandsBase(Path snapshot, Path target) throws IOException {
+        try (FileChannel ch = AofWriter.open(target, true);
+             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+            AofRewriteCommands.convert(snapshot, out, server.rdbLimits(), server.engine().shard(0).databases(),
+                timestamps());
+            out.flush();
+            ch.force(true);
+        }
+        AofDirectory.forceDirectory(target.getParent());
     }
 
     /** Where the new base is written before it is renamed into the manifest (the directory made if missing). */

@@ -1,15 +1,10 @@
 package io.ferrite.server.aof;
 
 import io.ferrite.engine.Keyspace;
-import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.ShardedCommand;
-import io.ferrite.persistence.snapshot.RdbLoadException;
-import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.Server;
-import io.ferrite.server.snapshot.EngineLoad;
-import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
 import io.ferrite.server.Version;
@@ -17,17 +12,16 @@ import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.common.Log;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * BGREWRITEAOF's base, produced at a consistent cut: the command holds every shard, and the first
  * part to run takes the cut in the effects feed while all are held, so the new incr file starts
- * exactly there. With the RDB preamble (the default) each shard then starts a fork-less snapshot
- * of its keys there (ShardSnapshot, as BGSAVE), written as the base while clients go on; without
- * it, each shard serialises its keys while held and the commands base is written off the shard
- * threads ({@link #reply}). A BGSAVE in progress owns the snapshot marks: the rewrite then waits
- * for it (Redis's "scheduled").
+ * exactly there. Each shard then starts a fork-less snapshot of its keys there (ShardSnapshot, as
+ * BGSAVE), written while clients go on: as the base itself with the RDB preamble (the default),
+ * else as an RDB file that is then turned into the commands base. A BGSAVE in progress owns the
+ * snapshot marks: the rewrite then waits for it (Redis's "scheduled").
  */
 public final class BaseAtCut implements ShardedCommand {
     /** The rewrite begun at the cut, once per call: the first shard to run its part begins it, all held by then. */
@@ -36,16 +30,21 @@ public final class BaseAtCut implements ShardedCommand {
         private boolean busy;
         private AofPersistence.Rewrite rewrite;
         private SnapshotFile snapshot;
+        /** Without the RDB preamble: where the snapshot goes before it becomes the commands base. */
+        private Path commandsFrom;
 
         synchronized AofPersistence.Rewrite take(Server server) {
             if (!taken) {
                 taken = true;
                 rewrite = server.aof().beginAtCut();
-                if (rewrite != null && server.config().getBool("aof-use-rdb-preamble")) {
+                if (rewrite != null) {
                     try {
-                        snapshot = new SnapshotFile(server.aof().baseTemp(), server.engine().shardCount(),
-                            server.config().getInt("databases"), new RdbFile.Aux(Version.REDIS,
-                                System.currentTimeMillis() / 1000, server.engine().usedMemory(), true),
+                        boolean preamble = server.config().getBool("aof-use-rdb-preamble");
+                        commandsFrom = preamble ? null : server.aof().baseSnapshotTemp();
+                        snapshot = new SnapshotFile(preamble ? server.aof().baseTemp() : commandsFrom,
+                            server.engine().shardCount(), server.config().getInt("databases"),
+                            new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
+                                server.engine().usedMemory(), true),
                             server.config().getBool("rdbchecksum"));
                     } catch (IOException e) {
                         Log.warning("Can't create the AOF directory: " + e.getMessage());
@@ -63,6 +62,10 @@ public final class BaseAtCut implements ShardedCommand {
         synchronized SnapshotFile snapshot() {
             return snapshot;
         }
+
+        synchronized Path commandsFrom() {
+            return commandsFrom;
+        }
     }
 
     @Override
@@ -79,13 +82,8 @@ public final class BaseAtCut implements ShardedCommand {
         if (cut.busy || cut.take(Server.of(call)) == null) {
             return Boolean.FALSE;
         }
-        Shard shard = ((ShardKeyspace) ks).shard();
-        SnapshotFile snapshot = cut.snapshot();
-        if (snapshot != null) {
-            ShardSnapshot.begin(shard, snapshot, Server.of(call).rdb().limits(), 0);
-            return Boolean.TRUE;
-        }
-        return ShardSerializer.serialise(shard, Server.of(call).rdb().limits());
+        ShardSnapshot.begin(((ShardKeyspace) ks).shard(), cut.snapshot(), Server.of(call).rdb().limits(), 0);
+        return Boolean.TRUE;
     }
 
     @Override
@@ -107,16 +105,8 @@ public final class BaseAtCut implements ShardedCommand {
             return;
         }
         SnapshotFile snapshot = cut.snapshot();
-        if (snapshot != null) {
-            snapshot.start();
-            aof.baseWhenWritten(r, snapshot.done());
-        } else {
-            List<ShardPart> ps = new ArrayList<>();
-            for (Object p : parts) {
-                ps.add((ShardPart) p);
-            }
-            aof.baseAtCut(r, ps);
-        }
+        snapshot.start();
+        aof.baseWhenWritten(r, snapshot.done(), cut.commandsFrom());
         call.reply().simple("Background append only file rewriting started");
     }
 }

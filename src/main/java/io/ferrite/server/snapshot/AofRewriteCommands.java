@@ -14,7 +14,15 @@ import io.ferrite.store.set.SetValue;
 import io.ferrite.store.zset.ScoreText;
 import io.ferrite.store.zset.ZSetValue;
 
+import io.ferrite.persistence.rdb.RdbInput;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +32,8 @@ import java.util.List;
  * A base file of commands (aof-use-rdb-preamble no), as Redis's rewriteAppendOnlyFileRio writes
  * one: per non-empty database a SELECT, then per key SET, or RPUSH / SADD / ZADD / HSET with at
  * most AOF_REWRITE_ITEMS_PER_CMD (64) elements each, and PEXPIREAT for a key with a TTL. The data
- * comes from the shards' parts at the cut, read back as values.
+ * comes from an RDB image of the data set (the fork-less snapshot BGREWRITEAOF takes at its cut),
+ * read back as values.
  */
 public final class AofRewriteCommands {
     /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
@@ -33,16 +42,39 @@ public final class AofRewriteCommands {
     private AofRewriteCommands() {
     }
 
-    /** The base file's bytes for the shards' parts at the cut. */
+    /** Bytes gathered before they go to the file. */
+    private static final int FLUSH_BYTES = 1 << 20;
+
+    /** The base file's bytes for the shards' parts (the base made at start-up, of a data set just loaded or empty). */
     public static byte[] of(List<ShardPart> parts, Limits limits, int databases, boolean timestamp) throws IOException {
+        byte[] rdb = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, 0, 0), parts, false);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(new RdbInput(rdb, 0, rdb.length), out, limits, databases, timestamp);
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes to {@code target} the commands of the RDB file {@code rdb} (BGREWRITEAOF's snapshot
+     * taken at the cut), streaming: what is held at a time is the reader's window, one value and
+     * a megabyte of commands.
+     */
+    public static void convert(Path rdb, OutputStream target, Limits limits, int databases, boolean timestamp)
+            throws IOException {
+        try (InputStream in = Files.newInputStream(rdb)) {
+            write(RdbInput.streaming(in, Files.size(rdb), RdbInput.STREAM_WINDOW), target, limits, databases, timestamp);
+        }
+    }
+
+    private static void write(RdbInput in, OutputStream target, Limits limits, int databases, boolean timestamp)
+            throws IOException {
         AofBuffer out = new AofBuffer();
         if (timestamp) {
             out.timestamp(System.currentTimeMillis() / 1000);
         }
-        byte[] rdb = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, 0, 0), parts, false);
         int[] selected = {-1};
         try {
-            RdbLoader.load(rdb, limits, Long.MIN_VALUE, databases, true,
+            // every key is kept, including those whose time passed: the base stands for the data set at the cut
+            RdbLoader.load(in, limits, System.currentTimeMillis(), databases, true, null, true,
                 (db, key, value, expireAt, idle, freq) -> {
                     if (db != selected[0]) {
                         out.command(new byte[][] {b("SELECT"), b(Integer.toString(db))});
@@ -52,11 +84,25 @@ public final class AofRewriteCommands {
                     if (expireAt != -1) {
                         out.command(new byte[][] {b("PEXPIREAT"), key, b(Long.toString(expireAt))});
                     }
+                    if (out.length() >= FLUSH_BYTES) {
+                        drain(out, target);
+                    }
                 });
         } catch (RdbLoadException e) {
             throw new IOException("rewriting the data set as commands: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        return out.toByteArray();
+        drain(out, target);
+    }
+
+    private static void drain(AofBuffer out, OutputStream target) {
+        try {
+            target.write(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.clear();
     }
 
     private static void key(AofBuffer out, byte[] key, LoadedValue v) {
