@@ -306,17 +306,22 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     private boolean awaitingDisk;
 
     /**
-     * Whether the replies gathered must wait for the disk: under appendfsync always, a reply that
-     * follows this client's writes leaves only once the AOF has fsynced them (Redis writes replies
-     * after flushAppendOnlyFile in beforeSleep). The AOF's group commit wakes it.
+     * Whether the replies gathered must wait for the disk: with the AOF on, a reply leaves only once
+     * every change it could reflect (this client's, or another's it read) is written, and under
+     * appendfsync always fsynced, as Redis writes replies after flushAppendOnlyFile in beforeSleep.
+     * So no client sees data a crash could still lose. The AOF's group commit wakes it.
      */
     private boolean holdForDisk(Runnable then) {
         if (awaitingDisk) {
             return true;
         }
-        long seq = client.effectsSeq();
         EffectFeed feed = server.engine().feed();
-        if (seq == 0 || !feed.mustWaitFor(seq)) {
+        if (!feed.repliesWait()) {
+            return false;
+        }
+        // every change this reply could reflect, the client's own or one it read, is in the feed by now
+        long seq = Math.max(client.effectsSeq(), feed.lastSeq());
+        if (!feed.mustWaitFor(seq)) {
             return false;
         }
         awaitingDisk = true;

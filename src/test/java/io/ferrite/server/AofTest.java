@@ -282,6 +282,21 @@ class AofTest extends FerriteTest {
             assertThat(c.readReply()).isEqualTo("+OK\r\n");
             // reads that follow no new effect of this client are not held
             assertThat(c.call("GET", "k")).isEqualTo("$1\r\nv\r\n");
+            // a reader that sees another client's change before it is durable waits for it too, as
+            // Redis sends every reply of an event-loop turn after that turn's AOF write
+            c.send(RawClient.encode("SET", "k2", "v2"));
+            do {
+                e = sub.take(10, TimeUnit.SECONDS);
+            } while (e != null && !new String(e.argv()[1], StandardCharsets.UTF_8).equals("k2"));
+            assertThat(e).isNotNull();
+            try (RawClient other = new RawClient("127.0.0.1", s.respPort())) {
+                other.send(RawClient.encode("GET", "k2"));
+                Thread.sleep(200);
+                assertThat(other.available()).isZero();
+                feed.durable(e.seq());
+                assertThat(other.readReply()).isEqualTo("$2\r\nv2\r\n");
+            }
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
             feed.syncedReplies(false);
         }
     }

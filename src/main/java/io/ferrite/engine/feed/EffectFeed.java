@@ -182,6 +182,11 @@ public final class EffectFeed {
         return h != null && h.test(seq);
     }
 
+    /** Whether replies wait for the AOF at all (it is on). */
+    public boolean repliesWait() {
+        return syncedReplies;
+    }
+
     /** Whether a reply following effects up to entry {@code seq} must wait before it leaves. */
     public boolean mustWaitFor(long seq) {
         return seq > durable && syncedReplies;
