@@ -159,6 +159,17 @@ public final class Engine {
         this.evictionSamples = samples;
     }
 
+    private volatile AccessTracking access = AccessTracking.LRU;
+
+    /** What entries' access fields hold (LRU clock or LFU counter), from maxmemory-policy and the lfu-* directives. */
+    public void access(AccessTracking tracking) {
+        this.access = tracking;
+    }
+
+    public AccessTracking access() {
+        return access;
+    }
+
     public Eviction.Policy evictionPolicy() {
         return evictionPolicy;
     }

@@ -14,11 +14,11 @@ import java.util.Locale;
  * policies sample {@code maxmemory-samples} keys per pick, as Redis does (without its pool).
  */
 public final class Eviction {
-    /** Redis's policies; the LFU ones need access counters Ferrite does not keep yet. */
+    /** Redis's eight policies. */
     public enum Policy {
-        NOEVICTION, ALLKEYS_LRU, VOLATILE_LRU, ALLKEYS_RANDOM, VOLATILE_RANDOM, VOLATILE_TTL;
+        NOEVICTION, ALLKEYS_LRU, VOLATILE_LRU, ALLKEYS_LFU, VOLATILE_LFU, ALLKEYS_RANDOM, VOLATILE_RANDOM, VOLATILE_TTL;
 
-        /** The policy a maxmemory-policy value names, or null for one not implemented (the LFU ones). */
+        /** The policy a maxmemory-policy value names, or null for none. */
         public static Policy of(String name) {
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -28,7 +28,12 @@ public final class Eviction {
         }
 
         boolean volatileOnly() {
-            return this == VOLATILE_LRU || this == VOLATILE_RANDOM || this == VOLATILE_TTL;
+            return this == VOLATILE_LRU || this == VOLATILE_LFU || this == VOLATILE_RANDOM || this == VOLATILE_TTL;
+        }
+
+        /** Whether entries keep LFU counters under this policy (MAXMEMORY_FLAG_LFU). */
+        public boolean lfu() {
+            return this == ALLKEYS_LFU || this == VOLATILE_LFU;
         }
     }
 
@@ -109,18 +114,18 @@ public final class Eviction {
             if (e == null) {
                 continue;
             }
-            if (best == null || better(policy, e, best, s.now)) {
+            if (best == null || better(policy, engine.access(), e, best, s.now)) {
                 best = e;
             }
         }
         return best;
     }
 
-    /** Whether {@code a} should go before {@code b}: the sooner expiry (TTL) or the longer idle (LRU). */
-    private static boolean better(Policy policy, Entry a, Entry b, long now) {
+    /** Whether {@code a} should go before {@code b}: the sooner expiry (TTL), the longer idle (LRU), the fewer accesses (LFU). */
+    private static boolean better(Policy policy, AccessTracking access, Entry a, Entry b, long now) {
         if (policy == Policy.VOLATILE_TTL) {
             return a.expireAt() < b.expireAt();
         }
-        return LruClock.idleMillis(a.lru(), now) > LruClock.idleMillis(b.lru(), now);
+        return access.evictionScore(a.lru(), now) > access.evictionScore(b.lru(), now);
     }
 }

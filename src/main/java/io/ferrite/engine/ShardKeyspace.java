@@ -124,6 +124,11 @@ public final class ShardKeyspace implements Keyspace {
         }
     }
 
+    /** A key looked up for a command: its LRU clock, or its LFU counter (Redis's lookupKey touching the object). */
+    private void accessed(Entry e) {
+        e.lru(shard.engine.access().accessed(e.lru(), shard.now, shard.random));
+    }
+
     @Override
     public Entry read(byte[] key) {
         Entry e = live(key);
@@ -132,7 +137,7 @@ public final class ShardKeyspace implements Keyspace {
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             shard.stats.keyspaceHits++;
-            e.lru(LruClock.at(shard.now));
+            accessed(e);
         }
         return e;
     }
@@ -147,7 +152,7 @@ public final class ShardKeyspace implements Keyspace {
         Entry e = live(key);
         if (e != null) {
             preserve(e);
-            e.lru(LruClock.at(shard.now));
+            accessed(e);
         }
         return e;
     }
@@ -156,7 +161,7 @@ public final class ShardKeyspace implements Keyspace {
     public Entry add(byte[] key, ValueType type, Object value, Encoding encoding) {
         signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
-        e.lru(LruClock.at(shard.now));
+        e.lru(shard.engine.access().created(shard.now));
         shard.stats.dirty++;
         touched(key);
         notify(Notify.NEW, "new", key);
@@ -184,7 +189,7 @@ public final class ShardKeyspace implements Keyspace {
         if (!keepTtl && e.hasExpiry()) {
             db().setExpire(e, Entry.NO_EXPIRY);
         }
-        e.lru(LruClock.at(shard.now));
+        accessed(e);
         shard.stats.dirty++;
         touched(key);
         return e;

@@ -103,7 +103,8 @@ final class StagedKeyspace implements Keyspace {
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
             stats.keyspaceHits++;
-            e.lru(LruClock.at(now));
+            Shard owner = slot(key).owner;
+            e.lru(owner.engine.access().accessed(e.lru(), now, owner.random));
         }
         return e;
     }
@@ -123,7 +124,7 @@ final class StagedKeyspace implements Keyspace {
         Slot s = slot(key);
         Entry e = Entry.detached(key);
         e.set(type, value, encoding);
-        e.lru(LruClock.at(now));
+        e.lru(s.owner.engine.access().created(now));
         s.entry = e;
         s.changed = true;
         stats.dirty++;

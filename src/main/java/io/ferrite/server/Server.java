@@ -4,6 +4,7 @@ import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
 import io.ferrite.persistence.snapshot.LoadProgress;
+import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
@@ -142,16 +143,13 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
             engine::usedMemory);
     }
 
-    /** maxmemory, maxmemory-policy and maxmemory-samples, as the engine applies them. */
+    /** maxmemory, maxmemory-policy, maxmemory-samples and the lfu-* directives, as the engine applies them. */
     public void applyEviction() {
         engine.maxMemory(config.getLong("maxmemory"));
         Eviction.Policy policy = Eviction.Policy.of(config.get("maxmemory-policy"));
-        if (policy == null) {
-            // only a config file can name an LFU policy here: CONFIG SET refuses them
-            Log.warning("WARNING: maxmemory-policy " + config.get("maxmemory-policy") + " needs LFU counters Ferrite"
-                + " does not keep yet: it behaves as noeviction");
-            policy = Eviction.Policy.NOEVICTION;
-        }
+        engine.access(policy.lfu()
+            ? AccessTracking.lfu(config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"))
+            : AccessTracking.LRU);
         engine.eviction(policy, config.getInt("maxmemory-samples"));
     }
 

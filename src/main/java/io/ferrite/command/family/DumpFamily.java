@@ -1,6 +1,7 @@
 package io.ferrite.command.family;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
@@ -158,9 +159,12 @@ public final class DumpFamily {
                 Propagated.as(c, argv);
             }
         }
-        if (idle >= 0) {
-            // objectSetLRUOrLFU: the access time idle seconds ago on the wrapping 24-bit clock; FREQ only
-            // matters under an LFU policy, which Ferrite does not offer, so it is accepted and ignored
+        boolean lfu = c.server != null && c.server.engine().access().lfu();
+        if (lfu && freq >= 0) {
+            // objectSetLRUOrLFU: under an LFU policy the counter given, decaying from this minute
+            e.lru(AccessTracking.withCounter((int) freq, c.now()));
+        } else if (!lfu && idle >= 0) {
+            // objectSetLRUOrLFU: the access time idle seconds ago on the wrapping 24-bit clock
             long at = LruClock.at(c.now()) - idle;
             if (at < 0) {
                 at += LruClock.MAX;

@@ -443,8 +443,7 @@ public final class KeyFamily {
     // ---------------------------------------------------------------- OBJECT
 
     private static boolean lfuPolicy(Call c) {
-        String policy = c.server == null ? null : c.server.config().get("maxmemory-policy");
-        return policy != null && policy.toLowerCase(java.util.Locale.ROOT).contains("lfu");
+        return c.server != null && c.server.engine().access().lfu();
     }
 
     static void objectEncoding(Call c) {
@@ -466,8 +465,8 @@ public final class KeyFamily {
             c.reply().error(LFU_NOT_SELECTED);
             return;
         }
-        // the LFU counter lives in the low 8 bits, as in Redis's robj.lru under an LFU policy
-        c.reply().integer(e.lru() & 0xFF);
+        // decayed as of now, as Redis's LFUDecrAndReturn
+        c.reply().integer(c.server.engine().access().counter(e.lru(), c.now()));
     }
 
     static void objectIdletime(Call c) {

@@ -25,7 +25,7 @@ public final class RdbFile {
     static final int OPCODE_FUNCTION_PRE_GA = 246;
     static final int OPCODE_MODULE_AUX = 247;
     public static final int OPCODE_IDLE = 248;
-    static final int OPCODE_FREQ = 249;
+    public static final int OPCODE_FREQ = 249;
     static final int OPCODE_AUX = 250;
     static final int OPCODE_RESIZEDB = 251;
     public static final int OPCODE_EXPIRETIME_MS = 252;

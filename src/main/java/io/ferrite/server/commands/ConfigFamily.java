@@ -120,12 +120,6 @@ public final class ConfigFamily {
                 errArg = given;
                 continue;
             }
-            if (unsupportedValue(d, c.argString(i + 1))) {
-                errStr = "Ferrite keeps no LFU counters yet: maxmemory-policy can be noeviction, allkeys-lru, volatile-lru,"
-                    + " allkeys-random, volatile-random or volatile-ttl";
-                errArg = given;
-                continue;
-            }
             if (d.has(Directive.Flag.PROTECTED) && !cfg.allows("enable-protected-configs", c.client.addr)) {
                 errStr = "can't set protected config";
                 errArg = given;
@@ -167,17 +161,6 @@ public final class ConfigFamily {
         c.reply().ok();
     }
 
-    /**
-     * Directives Ferrite accepts but whose other values it does not implement yet, with the one
-     * value it does: setting another at run time is refused rather than answered OK with no effect.
-     * (A config file may name them; start-up then warns.) maxmemory is enforced as noeviction only.
-     */
-    private static boolean unsupportedValue(Directive d, String value) {
-        // the LFU policies need access counters Ferrite does not keep yet; a malformed value gets the directive's own error
-        String v = value.trim();
-        return d.name().equals("maxmemory-policy") && (v.equalsIgnoreCase("allkeys-lfu") || v.equalsIgnoreCase("volatile-lfu"));
-    }
-
     private static boolean sameValue(ServerConfig cfg, Directive d, String value) {
         try {
             return d.normalizedEquals(cfg.get(d.name()), value);
@@ -200,7 +183,8 @@ public final class ConfigFamily {
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
         }
-        if (name.equals("maxmemory") || name.equals("maxmemory-policy") || name.equals("maxmemory-samples")) {
+        if (name.equals("maxmemory") || name.equals("maxmemory-policy") || name.equals("maxmemory-samples")
+                || name.equals("lfu-log-factor") || name.equals("lfu-decay-time")) {
             server.applyEviction();
             // as Redis's updateMaxmemory: a limit now below used memory evicts at once
             if (server.engine().mustEvict()) {

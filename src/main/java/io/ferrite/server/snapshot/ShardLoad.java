@@ -1,5 +1,6 @@
 package io.ferrite.server.snapshot;
 
+import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
@@ -48,8 +49,7 @@ final class ShardLoad {
     private static void lastAccess(Entry e, LoadedKey k, boolean lfu, long nowMillis) {
         if (lfu) {
             if (k.lfuFreq() >= 0) {
-                int minutes = (int) ((nowMillis / 60_000) & 0xFFFF);
-                e.lru(minutes << 8 | k.lfuFreq());
+                e.lru(AccessTracking.withCounter(k.lfuFreq(), nowMillis));
             }
         } else if (k.lruIdle() >= 0) {
             long at = LruClock.at(nowMillis) - k.lruIdle();

@@ -29,7 +29,8 @@ public final class ShardReload {
         byte[] file = RdbFile.assemble(new RdbFile.Aux("", 0, 0), List.of(part), true);
         RdbLoader.Result r = RdbLoader.load(file, limits, shard.view(0).now(), shard.databases(), true,
             (db, key, value, expireAt, idle, freq) ->
-                ShardLoad.add(shard, new LoadedKey(db, key, value, expireAt, idle, freq), false, merge));
+                ShardLoad.add(shard, new LoadedKey(db, key, value, expireAt, idle, freq), shard.engine.access().lfu(),
+                    merge));
         shard.view(0).countChanges(dirtyBefore - shard.stats.dirty());
         return r;
     }

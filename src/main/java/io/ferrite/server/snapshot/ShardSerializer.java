@@ -2,6 +2,7 @@ package io.ferrite.server.snapshot;
 
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.Eviction;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Shard;
@@ -31,7 +32,7 @@ public final class ShardSerializer {
             }
             RdbOutput out = limits.output(1024);
             int index = db;
-            long idleNow = idleClock(shard);
+            AccessSave idleNow = AccessSave.of(shard);
             shard.view(db).forEachStored(e -> {
                 if (writeRecord(out, e, limits, idleNow)) {
                     expires[index]++;
@@ -47,21 +48,34 @@ public final class ShardSerializer {
      * The time keys' idle times are measured from when an LRU policy is on (rdbSaveKeyValuePair
      * saves them only then, so a restart keeps the eviction order), else -1.
      */
-    static long idleClock(Shard shard) {
-        Eviction.Policy p = shard.engine.evictionPolicy();
-        return p == Eviction.Policy.ALLKEYS_LRU || p == Eviction.Policy.VOLATILE_LRU ? System.currentTimeMillis() : -1;
+    /**
+     * What a save writes of each key's access field, as rdbSaveKeyValuePair: its idle seconds under
+     * an LRU policy (IDLE), its decayed counter under an LFU policy (FREQ), nothing otherwise; both
+     * as of {@code now}, the save's cut.
+     */
+    record AccessSave(boolean idle, AccessTracking lfu, long now) {
+        static AccessSave of(Shard shard) {
+            Eviction.Policy p = shard.engine.evictionPolicy();
+            AccessTracking t = shard.engine.access();
+            return new AccessSave(p == Eviction.Policy.ALLKEYS_LRU || p == Eviction.Policy.VOLATILE_LRU,
+                p.lfu() && t.lfu() ? t : null, System.currentTimeMillis());
+        }
     }
 
-    /** One key as rdbSaveKeyValuePair writes it; true when it has a TTL. {@code idleNow}: see {@link #idleClock}. */
-    static boolean writeRecord(RdbOutput out, Entry e, Limits limits, long idleNow) {
+    /** One key as rdbSaveKeyValuePair writes it; true when it has a TTL. */
+    static boolean writeRecord(RdbOutput out, Entry e, Limits limits, AccessSave access) {
         boolean ttl = e.hasExpiry();
         if (ttl) {
             out.writeByte(RdbFile.OPCODE_EXPIRETIME_MS);
             out.writeMillis(e.expireAt());
         }
-        if (idleNow >= 0) {
+        if (access.idle()) {
             out.writeByte(RdbFile.OPCODE_IDLE);
-            out.writeLen(LruClock.idleMillis(e.lru(), idleNow) / 1000);
+            out.writeLen(LruClock.idleMillis(e.lru(), access.now()) / 1000);
+        }
+        if (access.lfu() != null) {
+            out.writeByte(RdbFile.OPCODE_FREQ);
+            out.writeByte(access.lfu().counter(e.lru(), access.now()));
         }
         writeKey(out, e, limits);
         return ttl;

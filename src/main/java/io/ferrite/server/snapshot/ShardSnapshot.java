@@ -37,8 +37,8 @@ public final class ShardSnapshot extends SnapshotCapture {
     /** rdb-key-save-delay: microseconds per key saved by the walk, to slow it down for tests. */
     private final long keyDelayMicros;
     private int walked;
-    /** Idle times are saved as of the cut (see ShardSerializer#idleClock). */
-    private final long idleNow;
+    /** Idle times and LFU counters are saved as of the cut. */
+    private final ShardSerializer.AccessSave idleNow;
     private final Db[] dbs;
     private final KeyTable[] tables;
     private int db;
@@ -53,7 +53,7 @@ public final class ShardSnapshot extends SnapshotCapture {
         this.file = file;
         this.limits = limits;
         this.keyDelayMicros = keyDelayMicros;
-        this.idleNow = ShardSerializer.idleClock(shard);
+        this.idleNow = ShardSerializer.AccessSave.of(shard);
         this.dbs = shard.beginSnapshot(this);
         this.tables = new KeyTable[dbs.length];
         for (int i = 0; i < dbs.length; i++) {
@@ -128,7 +128,7 @@ public final class ShardSnapshot extends SnapshotCapture {
             file.cut(db, shard.keys(db), shard.expires(db));
         }
         file.cutTaken();
-        long idleNow = ShardSerializer.idleClock(shard);
+        ShardSerializer.AccessSave idleNow = ShardSerializer.AccessSave.of(shard);
         for (int db = 0; db < databases; db++) {
             if (shard.keys(db) == 0) {
                 continue;

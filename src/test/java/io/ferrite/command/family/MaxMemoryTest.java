@@ -3,6 +3,8 @@ package io.ferrite.command.family;
 import io.ferrite.testing.FerriteTest;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.BeforeEach;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.RestoreParams;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -18,13 +20,15 @@ class MaxMemoryTest extends FerriteTest {
     private static final String OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
     private RawClient r;
     private RawClient admin;
+    private int port;
 
     @BeforeEach
     void start() {
-        int port = ownServer(Map.of()).respPort();
+        port = ownServer(Map.of()).respPort();
         r = raw(port);
         admin = raw(port);
         r.call("SET", "x", "value");
+        baselineUsed = Long.parseLong(admin.call("INFO", "memory").replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
     }
 
     @Test
@@ -74,23 +78,84 @@ class MaxMemoryTest extends FerriteTest {
     }
 
     @Test
-    void theLfuPoliciesAreRefused() {
-        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")).isEqualTo("-ERR CONFIG SET failed "
-            + "(possibly related to argument 'maxmemory-policy') - Ferrite keeps no LFU counters yet: maxmemory-policy can be"
-            + " noeviction, allkeys-lru, volatile-lru, allkeys-random, volatile-random or volatile-ttl\r\n");
-        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")).isEqualTo(OK);
+    void everyPolicyIsAcceptedAndABadOneRefused() {
+        for (String p : new String[] {"allkeys-lfu", "volatile-lfu", "allkeys-lru", "volatile-lru", "allkeys-random",
+                "volatile-random", "volatile-ttl", "noeviction"}) {
+            assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", p)).as(p).isEqualTo(OK);
+        }
         assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "bad")).startsWith("-ERR CONFIG SET failed "
             + "(possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following:");
-        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "noeviction")).isEqualTo(OK);
+    }
+
+    /**
+     * Under an LFU policy a new key starts at Redis's LFU_INIT_VAL (5) and, with lfu-log-factor 0,
+     * every lookup adds one (as real Redis 7.0.15 answers: 5, then 105 after 100 GETs, 106 after
+     * an overwrite); OBJECT IDLETIME is refused, and OBJECT FREQ once the policy is LRU again.
+     */
+    @Test
+    void lfuCountersGrowWithAccessesAsRedisCountsThem() {
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-log-factor", "0")).isEqualTo(OK);
+        assertThat(r.call("SET", "k", "v")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "FREQ", "k")).isEqualTo(":5\r\n");
+        for (int i = 0; i < 100; i++) {
+            r.call("GET", "k");
+        }
+        assertThat(r.call("OBJECT", "FREQ", "k")).isEqualTo(":105\r\n");
+        r.call("SET", "k", "v2");
+        assertThat(r.call("OBJECT", "FREQ", "k")).isEqualTo(":106\r\n");
+        assertThat(r.call("OBJECT", "IDLETIME", "k")).startsWith("-ERR An LFU maxmemory policy is selected, idle time not tracked.");
+        assertThat(r.call("DEBUG", "RELOAD")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "FREQ", "k")).as("the FREQ a save writes and a load reads").isEqualTo(":106\r\n");
+        String dump = r.call("DUMP", "k");
+        assertThat(r.call("OBJECT", "FREQ", "k")).isEqualTo(":107\r\n");
+        assertThat(dump).startsWith("$");
+        admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+        assertThat(r.call("OBJECT", "FREQ", "k")).startsWith("-ERR An LFU maxmemory policy is not selected");
     }
 
     @Test
-    void anLfuPolicyFromTheConfigFileBehavesAsNoeviction() {
-        RawClient c = raw(ownServer(Map.of("maxmemory-policy", "allkeys-lfu")).respPort());
-        c.call("SET", "kept", "1");
-        assertThat(c.call("CONFIG", "SET", "maxmemory", "1")).isEqualTo(OK);
-        assertThat(c.call("SET", "more", "1")).isEqualTo(OOM);
-        assertThat(c.call("EXISTS", "kept")).isEqualTo(ONE);
-        assertThat(c.call("CONFIG", "GET", "maxmemory-policy")).contains("allkeys-lfu");
+    void restoreWithFreqSetsTheCounterUnderAnLfuPolicy() {
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "volatile-lfu")).isEqualTo(OK);
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            j.set("src", "value");
+            byte[] payload = j.dump("src");
+            assertThat(j.restore("dst".getBytes(), 0, payload,
+                RestoreParams.restoreParams().frequency(100))).isEqualTo("OK");
+        }
+        assertThat(r.call("OBJECT", "FREQ", "dst")).isEqualTo(":100\r\n");
     }
+
+    /** allkeys-lfu evicts the keys used least: the often-read ones survive a limit that removes most keys. */
+    @Test
+    void allkeysLfuEvictsTheLeastUsedKeys() {
+        assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-log-factor", "0",
+            "maxmemory-samples", "10")).isEqualTo(OK);
+        for (int i = 0; i < 400; i++) {
+            r.call("SET", "cold:" + i, "x".repeat(100));
+        }
+        for (int i = 0; i < 20; i++) {
+            r.call("SET", "hot:" + i, "x".repeat(100));
+            for (int n = 0; n < 30; n++) {
+                r.call("GET", "hot:" + i);
+            }
+        }
+        long used = Long.parseLong(admin.call("INFO", "memory").replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+        // room for about a quarter of the keys
+        long limit = used - (used - baseline()) * 3 / 4;
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(limit))).isEqualTo(OK);
+        assertThat(r.call("SET", "trigger", "1")).isEqualTo(OK);
+        int dbsize = Integer.parseInt(r.call("DBSIZE").substring(1).strip());
+        assertThat(dbsize).as("keys left").isLessThan(300);
+        for (int i = 0; i < 20; i++) {
+            assertThat(r.call("EXISTS", "hot:" + i)).as("hot:" + i).isEqualTo(ONE);
+        }
+        admin.call("CONFIG", "SET", "maxmemory", "0");
+    }
+
+    /** used_memory of the same server with nothing in it but "x". */
+    private long baseline() {
+        return baselineUsed;
+    }
+
+    private long baselineUsed;
 }
