@@ -290,8 +290,11 @@ public final class RdbPersistence {
     }
 
     /**
-     * SIGTERM's save, from a thread that is no shard's: every shard held at once (one instant, as
-     * SAVE), each streaming its keys through the bounded queue of the file's writer.
+     * SIGTERM's save, from a thread that is no shard's: a cut across every shard, as BGSAVE takes
+     * it, then each shard walks its keys into the file between the commands it still serves,
+     * and this thread waits for the file. (A shard cannot write all its keys while the cut holds
+     * it: the file's writer waits for every shard's cut before a key goes out, and its queue is
+     * bounded.)
      */
     public boolean saveFromOutside() {
         SnapshotFile f = claimForShutdown();
@@ -300,10 +303,7 @@ public final class RdbPersistence {
         }
         long[] dirty = new long[server.engine().shardCount()];
         CompletableFuture<Void> cut = new CompletableFuture<>();
-        Cut.take(server.engine(), s -> {
-            dirty[s.id] = s.stats.dirty();
-            ShardSnapshot.saveNow(s, f, limits());
-        }, () -> cut.complete(null));
+        Cut.take(server.engine(), s -> dirty[s.id] = cutOn(s, f), () -> cut.complete(null));
         cut.join();
         return savedInForeground(f, dirty);
     }

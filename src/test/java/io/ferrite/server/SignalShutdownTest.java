@@ -88,11 +88,16 @@ class SignalShutdownTest {
     @Test
     void sigtermWithSaveSavesAndLogsInRedisOrder() throws Exception {
         Path dir = Files.createDirectory(tmp.resolve("data"));
-        Child c = start(dir, "--save", "", "--shutdown-on-sigterm", "save");
+        Child c = start(dir, "--save", "", "--shutdown-on-sigterm", "save", "--shards", "2",
+            "--enable-debug-command", "yes");
+        String digest;
         try {
             assertThat(tmp.resolve("ferrite.pid")).exists();
             try (RawClient r = new RawClient("127.0.0.1", c.port())) {
                 assertThat(r.call("SET", "k", "v")).isEqualTo("+OK\r\n");
+                // more than the file writer's bounded queue holds, so the save must stream
+                assertThat(r.call("DEBUG", "POPULATE", "12000", "big", "1000")).isEqualTo("+OK\r\n");
+                digest = r.call("DEBUG", "DIGEST");
             }
             signal(c, "TERM");
             assertThat(exitCode(c)).isZero();
@@ -105,9 +110,10 @@ class SignalShutdownTest {
             c.process().destroyForcibly();
         }
         // and the saved key is there on the next start
-        Child again = start(dir);
+        Child again = start(dir, "--enable-debug-command", "yes");
         try (RawClient r = new RawClient("127.0.0.1", again.port())) {
             assertThat(r.call("GET", "k")).isEqualTo("$1\r\nv\r\n");
+            assertThat(r.call("DEBUG", "DIGEST")).isEqualTo(digest);
             r.send(RawClient.encode("SHUTDOWN", "NOSAVE"));
             assertThat(r.closedByServer()).isTrue();
         } finally {
