@@ -204,6 +204,20 @@ public final class Engine {
         return loading;
     }
 
+    /**
+     * Set while this server replicates a master (Redis's masterhost != NULL): no active expiry, and
+     * a logically expired key is hidden from clients' reads but deleted only by the master's DEL.
+     */
+    private volatile boolean replica;
+
+    public void replica(boolean on) {
+        replica = on;
+    }
+
+    public boolean replica() {
+        return replica;
+    }
+
     /** CLIENT PAUSE's state: the dispatcher holds commands back by it, and expiry stands still while it lasts. */
     public ClientPause clientPause() {
         return clientPause;

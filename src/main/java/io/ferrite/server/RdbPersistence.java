@@ -247,6 +247,22 @@ public final class RdbPersistence {
     }
 
     /**
+     * [repl-replica] A replica's full sync (readSyncBulkPayload's rdbLoad with RDBFLAGS_REPLICATION):
+     * the master's file, loaded as at start-up (clients get -LOADING) but keeping the keys whose
+     * time has passed, since the master still has them and will send their DEL.
+     */
+    public RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException {
+        try {
+            RdbLoader.Result r = new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
+                .keepingExpired().load(file);
+            state.loaded(r, dirtyNow());
+            return r;
+        } finally {
+            server.loadProgress().stop();
+        }
+    }
+
+    /**
      * Redis's flushAllDataAndResetRDB: with save points set, the emptied data set is saved at
      * once, so the file does not bring back what FLUSHALL removed and the change counter is 0.
      */

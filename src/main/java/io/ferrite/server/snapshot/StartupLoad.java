@@ -69,6 +69,8 @@ public final class StartupLoad {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<List<LoadedKey>> open = new ArrayList<>();
     private final long[] openBytes;
+    /** A replica's load: keys whose time has passed are kept (see {@link #keepingExpired}). */
+    private boolean keepExpired;
     private int peakInFlight;
     private int peakWindow;
     private long lastPosition;
@@ -122,6 +124,15 @@ public final class StartupLoad {
     }
 
     /**
+     * Keeps the keys whose time has passed, as a replica's load does (Redis skips them only when
+     * iAmMaster): its master still has them and will send their DEL.
+     */
+    public StartupLoad keepingExpired() {
+        keepExpired = true;
+        return this;
+    }
+
+    /**
      * Loads the file into the engine; returns once every shard added its keys, the progress still
      * showing the load (the caller ends it once the load's figures are recorded, so no client sees
      * the data set loaded before they are).
@@ -137,7 +148,8 @@ public final class StartupLoad {
         RdbInput in = RdbInput.streaming(s, size, RdbInput.STREAM_WINDOW);
         progress.start(size, settings.progressInterval());
         try {
-            RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
+            long now = keepExpired ? RdbLoader.KEEP_EXPIRED : System.currentTimeMillis();
+            RdbLoader.Result r = RdbLoader.load(in, settings.limits(), now,
                 engine.shard(0).databases(), false, progress, (db, key, value, expireAt, idle, freq) -> {
                     int shard = engine.shardOf(key).id;
                     long at = in.position();
