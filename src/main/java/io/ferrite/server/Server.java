@@ -645,6 +645,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             ch.close().syncUninterruptibly();
         }
         migrateLinks.closeAll();
+        replica.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // every effect of the commands that ran is written and fsynced before the process goes

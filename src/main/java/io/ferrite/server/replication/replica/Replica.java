@@ -43,12 +43,35 @@ public final class Replica {
     private volatile long downSince;
     private volatile MasterLink link;
     private volatile Cached cached;
+    private volatile boolean closing;
     /** The master's replication id while connected. */
     private String masterReplid;
 
     public Replica(ReplicaHost host) {
         this.host = host;
         this.home = host.engine().shard(0);
+    }
+
+    /** The server is shutting down: the link closes and is not reconnected. */
+    public void close() {
+        closing = true;
+        MasterLink l = link;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    /**
+     * CLIENT KILL TYPE master: the master client's connection is closed, as any client's would
+     * be; the replica then caches the master and reconnects with a PSYNC. True when there was one.
+     */
+    public boolean killMasterClient() {
+        MasterLink l = link;
+        if (l == null || state != LinkState.CONNECTED) {
+            return false;
+        }
+        home.loop.execute(l::close);
+        return true;
     }
 
     /** Starts the once-a-second cron (connects, timeouts, ACKs). */
@@ -132,6 +155,9 @@ public final class Replica {
     // ---------------------------------------------------------------- the link
 
     private void connect() {
+        if (closing) {
+            return;
+        }
         MasterLink l = new MasterLink(this, host);
         link = l;
         state = LinkState.CONNECTING;
@@ -312,7 +338,7 @@ public final class Replica {
 
     /** Redis's replicationCron, the replica's part. */
     private void cron() {
-        if (masterHost == null) {
+        if (masterHost == null || closing) {
             return;
         }
         long timeoutMillis = host.config().getInt("repl-timeout") * 1000L;
