@@ -207,12 +207,17 @@ public final class Dispatcher {
      * is EXEC when a command it queued lacks it (queued before the load began).
      */
     private static boolean deniedWhileLoading(Command cmd, Client client) {
-        if (!cmd.has(CommandFlag.LOADING)) {
+        return lacks(cmd, client, CommandFlag.LOADING);
+    }
+
+    /** Whether {@code cmd}, or for EXEC a command it queued, lacks {@code flag} (Redis's cmd_inv_flags). */
+    private static boolean lacks(Command cmd, Client client, CommandFlag flag) {
+        if (!cmd.has(flag)) {
             return true;
         }
         if (cmd.fullName().equals("exec")) {
             for (Client.QueuedCommand q : client.queued) {
-                if (!q.command().has(CommandFlag.LOADING)) {
+                if (!q.command().has(flag)) {
                     return true;
                 }
             }
@@ -225,17 +230,7 @@ public final class Dispatcher {
 
     /** Redis's is_denystale_command: a command without the stale flag, or an EXEC queueing one. */
     private static boolean deniedWhileStale(Command cmd, Client client) {
-        if (!cmd.has(CommandFlag.STALE)) {
-            return true;
-        }
-        if (cmd.fullName().equals("exec")) {
-            for (Client.QueuedCommand q : client.queued) {
-                if (!q.command().has(CommandFlag.STALE)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return lacks(cmd, client, CommandFlag.STALE);
     }
 
     /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */
