@@ -28,6 +28,13 @@ public final class RdbPersistence {
     private final SaveState state;
     /** The background save in progress, or null: claimed before its cut, so only one runs. */
     private final AtomicReference<SnapshotFile> background = new AtomicReference<>();
+    /** [repl-replica] The replication AUX fields of the file loaded at start-up, or null. */
+    private volatile RdbLoader.ReplicationAux startupReplication;
+
+    public RdbLoader.ReplicationAux startupReplication() {
+        return startupReplication;
+    }
+
     /** BGSAVE SCHEDULE while an AOF rewrite runs: the save starts once it ends (rdb_bgsave_scheduled). */
     private volatile boolean scheduled;
 
@@ -306,6 +313,7 @@ public final class RdbPersistence {
             RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
             if (r != null) {
                 state.loaded(r, dirtyNow());
+                startupReplication = r.replication();
             }
         } finally {
             server.loadProgress().stop();

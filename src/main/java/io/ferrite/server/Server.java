@@ -196,6 +196,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
      * server and throws.
      */
     public void loadData() {
+        // [repl-replica] replicaof in the config: a replica from the start, so the load keeps expired keys
+        replica.configured(config.get("replicaof"));
         try {
             if (config.getBool("appendonly")) {
                 // the AOF is loaded instead of the RDB file, through the dispatcher (a fake client),
@@ -205,6 +207,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             } else {
                 rdb.loadAtStartup();
             }
+            replica.startFromConfig(rdb.startupReplication());
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -148,7 +148,8 @@ public final class StartupLoad {
         RdbInput in = RdbInput.streaming(s, size, RdbInput.STREAM_WINDOW);
         progress.start(size, settings.progressInterval());
         try {
-            long now = keepExpired ? RdbLoader.KEEP_EXPIRED : System.currentTimeMillis();
+            // a replica keeps them, as Redis's rdbLoad skips expired keys only when iAmMaster
+            long now = keepExpired || engine.replica() ? RdbLoader.KEEP_EXPIRED : System.currentTimeMillis();
             RdbLoader.Result r = RdbLoader.load(in, settings.limits(), now,
                 engine.shard(0).databases(), false, progress, (db, key, value, expireAt, idle, freq) -> {
                     int shard = engine.shardOf(key).id;

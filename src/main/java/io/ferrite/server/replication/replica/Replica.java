@@ -81,6 +81,39 @@ public final class Replica {
 
     // ---------------------------------------------------------------- REPLICAOF
 
+    /**
+     * The replicaof directive ("host port", or empty), before the data set is loaded: the server
+     * is a replica while it loads (Redis sets masterhost while reading its config).
+     */
+    public void configured(String replicaof) {
+        String[] w = replicaof.trim().split("\\s+");
+        if (w.length != 2) {
+            return;
+        }
+        masterHost = w[0];
+        masterPort = Integer.parseInt(w[1]);
+        host.engine().replica(true);
+    }
+
+    /**
+     * After the start-up load: a replica by config connects with the next cron, trying to
+     * continue from the replication id, offset and stream database the loaded RDB recorded
+     * (Redis's loadDataFromDisk then replicationCacheMasterUsingMyself); without them it asks
+     * for a full sync.
+     */
+    public void startFromConfig(RdbLoader.ReplicationAux aux) {
+        if (masterHost == null) {
+            return;
+        }
+        home.loop.execute(() -> {
+            if (aux != null && aux.replId() != null && aux.replOffset() != -1 && aux.streamDb() != -1) {
+                host.adopt(aux.replId(), aux.replOffset());
+                cached = new Cached(aux.replId(), aux.replOffset(), aux.streamDb());
+            }
+            state = LinkState.CONNECT;
+        });
+    }
+
     /** Whether REPLICAOF {@code host port} names the master already set (Redis compares the host case-insensitively). */
     public boolean alreadyReplicating(String host, int port) {
         String h = masterHost;

@@ -168,6 +168,40 @@ class ReplicaOfRedisTest {
     }
 
     @Test
+    void replicaByConfigContinuesFromTheReplicationInfoOfItsRdb() throws Exception {
+        try (Jedis p = primaryClient()) {
+            DumpDataset.load(p);
+            // a first replica gives the primary its backlog; a primary with one saves its replication info
+            Server first = replicaOfPrimary(1, Map.of());
+            try (Jedis r = client(first)) {
+                awaitInSync(p, r);
+            }
+            first.close();
+            writeLoad(p);
+            p.save();
+            Path saved = Path.of(p.configGet("dir").get("dir"), p.configGet("dbfilename").get("dbfilename"));
+            Path dir = java.nio.file.Files.createTempDirectory("ferrite-replica-");
+            java.nio.file.Files.copy(saved, dir.resolve("dump.rdb"));
+            // written after the save: the restarted replica gets them from the backlog
+            p.set("after:save", "1");
+            p.select(5);
+            p.lpush("after:save:db5", "x");
+            p.select(0);
+            String fullBefore = primaryStat(p, "sync_full");
+            String partialBefore = primaryStat(p, "sync_partial_ok");
+            Server ferrite = TestServers.start(4, Map.of("dir", dir.toString(), "dbfilename", "dump.rdb",
+                "replicaof", "127.0.0.1 " + primary.port));
+            replicas.add(ferrite);
+            try (Jedis r = client(ferrite)) {
+                awaitInSync(p, r);
+                assertEquals(fullBefore, primaryStat(p, "sync_full"), "no full sync");
+                assertEquals(Long.parseLong(partialBefore) + 1, Long.parseLong(primaryStat(p, "sync_partial_ok")));
+                assertEquals(Digests.of(p), Digests.of(r));
+            }
+        }
+    }
+
+    @Test
     void replicaRefusesClientWritesButAppliesTheMasters() {
         try (Jedis p = primaryClient()) {
             Server ferrite = replicaOfPrimary(1, Map.of());
