@@ -48,6 +48,8 @@ final class MasterClient implements Session {
     /** Bytes run but not counted yet (inside MULTI). */
     private final List<ByteBuf> uncounted = new ArrayList<>();
     private Pending current;
+    /** Queued commands the dispatcher took to run together with the current one. */
+    private final List<Pending> joined = new ArrayList<>();
     private boolean waiting;
     private boolean closed;
     /** Redis's reploff: the stream's offset up to the last command applied. */
@@ -78,10 +80,18 @@ final class MasterClient implements Session {
         return queue.size();
     }
 
-    /** On the home loop: queues a command and the bytes it took in the stream (owned from here). */
+    /** On the home loop: queues a command and the bytes it took in the stream (owned from here); {@link #run} runs it. */
     void submit(byte[][] args, ByteBuf raw) {
         queue.add(new Pending(args, raw));
-        if (queue.size() == 1 && !waiting) {
+    }
+
+    /**
+     * On the home loop: runs the queued commands unless one is in flight. Queuing a whole read's
+     * commands first lets the dispatcher squash runs of them into one hop per shard, as it does
+     * for a client's pipeline.
+     */
+    void run() {
+        if (!waiting) {
             drain();
         }
     }
@@ -116,8 +126,29 @@ final class MasterClient implements Session {
                 waiting = true;
                 return;
             }
-            applied(p);
+            appliedWithJoined();
         }
+    }
+
+    /** The current command ran, and the commands that joined its run (pipeline squashing) with it. */
+    private void appliedWithJoined() {
+        Pending p = current;
+        applied(p);
+        for (Pending j : joined) {
+            applied(j);
+        }
+        joined.clear();
+    }
+
+    @Override
+    public byte[][] peekRequest() {
+        Pending p = queue.peek();
+        return p == null ? null : p.args;
+    }
+
+    @Override
+    public void takeRequest() {
+        joined.add(queue.poll());
     }
 
     private static boolean isGetAck(byte[][] args) {
@@ -126,7 +157,9 @@ final class MasterClient implements Session {
 
     /** Redis's commandProcessed: the offset moves and the bytes go on, unless inside MULTI. */
     private void applied(Pending p) {
-        current = null;
+        if (p == current) {
+            current = null;
+        }
         if (closed) {
             p.raw.release();
             return;
@@ -161,7 +194,7 @@ final class MasterClient implements Session {
         out.release();
         waiting = false;
         if (current != null) {
-            applied(current);
+            appliedWithJoined();
         }
         drain();
     }

@@ -332,6 +332,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
                 }
                 master.submit(args, in.copy(start, in.readerIndex() - start));
             }
+            master.run();
             if (master.backlog() >= MAX_QUEUED) {
                 channel.config().setAutoRead(false);
             }

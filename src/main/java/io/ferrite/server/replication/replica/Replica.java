@@ -280,6 +280,7 @@ public final class Replica {
                 }
             });
         flusher.submit(new byte[][] {"FLUSHALL".getBytes(StandardCharsets.US_ASCII)}, Unpooled.EMPTY_BUFFER);
+        flusher.run();
     }
 
     private void load(MasterLink l, Path temp, String replid, long offset) {
