@@ -33,6 +33,11 @@ final class MasterClient implements Session {
 
         /** Every queued command ran. */
         void drained();
+
+        /** Whether the commands may still run (false once the server stopped following this master). */
+        default boolean applying() {
+            return true;
+        }
     }
 
     private record Pending(byte[][] args, ByteBuf raw) {
@@ -109,6 +114,10 @@ final class MasterClient implements Session {
 
     private void drain() {
         while (!waiting && !closed) {
+            if (!listener.applying()) {
+                stop();
+                return;
+            }
             Pending p = queue.poll();
             if (p == null) {
                 listener.drained();

@@ -342,8 +342,17 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
     }
 
     @Override
+    public boolean applying() {
+        return replica.applying(this);
+    }
+
+    @Override
     public void applied(ByteBuf raw) {
-        host.masterStream(raw);
+        if (replica.applying(this)) {
+            host.masterStream(raw);
+        } else {
+            raw.release();
+        }
     }
 
     @Override

@@ -152,8 +152,12 @@ public final class Replica {
         if (masterHost == null) {
             return;
         }
+        // as in Redis, the new history starts before REPLICAOF answers: the master client applies
+        // nothing from here on (see applying), and the link closes on its loop
         masterHost = null;
         host.engine().replica(false);
+        host.promoted();
+        Log.notice("MASTER MODE enabled (user request)");
         home.loop.execute(() -> {
             if (masterHost != null) {
                 return;
@@ -161,14 +165,17 @@ public final class Replica {
             MasterLink l = link;
             link = null;
             if (l != null) {
-                dropLink(l);
+                l.close();
             }
             cached = null;
-            host.promoted();
             state = LinkState.NONE;
             downSince = 0;
-            Log.notice("MASTER MODE enabled (user request)");
         });
+    }
+
+    /** Whether the master's commands are still applied: not once REPLICAOF NO ONE or another master was asked for. */
+    boolean applying(MasterLink l) {
+        return l == link && masterHost != null;
     }
 
     /** Closes a link that is no longer wanted, keeping its master's state for a PSYNC (replicationCacheMaster). */

@@ -33,7 +33,7 @@ public final class ReplicationIds {
     }
 
     /** A full sync: the master's id and offset, no secondary id (clearReplicationId2). */
-    public void adopt(String id, long at) {
+    public synchronized void adopt(String id, long at) {
         replid = id;
         offset = at;
         replid2 = NO_ID;
@@ -41,19 +41,19 @@ public final class ReplicationIds {
     }
 
     /** A partial resync under a new id: the old one stays valid up to the current offset + 1. */
-    public void changed(String id) {
+    public synchronized void changed(String id) {
         replid2 = replid;
         secondOffset = offset + 1;
         replid = id;
     }
 
     /** Bytes of the master's stream applied here. */
-    public void advance(long bytes) {
+    public synchronized void advance(long bytes) {
         offset += bytes;
     }
 
     /** Redis's shiftReplicationId on promotion: the old id becomes replid2, and a new history starts. */
-    public void shift() {
+    public synchronized void shift() {
         changed(newId());
     }
 

@@ -353,6 +353,26 @@ class ReplicaOfRedisTest {
                 p.rename("s" + i, "renamed" + i);
             }
         }
+        // pipelined: the stream then comes in large reads, whose commands the replica runs in batches
+        redis.clients.jedis.Pipeline pl = p.pipelined();
+        java.util.Random rnd = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            String k = "p" + rnd.nextInt(500);
+            String other = "p" + rnd.nextInt(500);
+            switch (rnd.nextInt(10)) {
+                case 0 -> pl.set(k, Integer.toString(i));
+                case 1 -> pl.append(k, "x");
+                case 2 -> pl.del(k, other);
+                case 3 -> pl.lpush("l" + k, Integer.toString(i));
+                case 4 -> pl.rpoplpush("l" + k, "l" + other);
+                case 5 -> pl.sadd("s" + k, Integer.toString(i % 50));
+                case 6 -> pl.sunionstore("s" + other, "s" + k, "s" + other);
+                case 7 -> pl.mset(k, "m" + i, other, "n" + i);
+                case 8 -> pl.pexpire(k, 100_000 + i);
+                default -> pl.incrBy("n" + k, i);
+            }
+        }
+        pl.sync();
         Transaction t = p.multi();
         t.incr("in:multi");
         t.lpush("in:multi:list", "x");
