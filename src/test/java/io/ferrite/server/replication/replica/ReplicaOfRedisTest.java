@@ -121,6 +121,47 @@ class ReplicaOfRedisTest {
     }
 
     @Test
+    void silentMasterTimesOutAndTheLinkResumesWithPartialResync() throws Exception {
+        try (Jedis p = primaryClient()) {
+            p.set("k", "v");
+            Server ferrite = replicaOfPrimary(1, Map.of("repl-timeout", "1"));
+            try (Jedis r = client(ferrite)) {
+                awaitInSync(p, r);
+                String partialBefore = primaryStat(p, "sync_partial_ok");
+                // the primary says nothing for longer than repl-timeout: the replica gives the link up
+                p.sendCommand(() -> "DEBUG".getBytes(), "SLEEP".getBytes(), "2.5".getBytes());
+                p.set("after:sleep", "1");
+                awaitInSync(p, r);
+                assertEquals(Long.parseLong(partialBefore) + 1, Long.parseLong(primaryStat(p, "sync_partial_ok")));
+                assertEquals("1", primaryStat(p, "sync_full"));
+                assertEquals(Digests.of(p), Digests.of(r));
+            }
+        }
+    }
+
+    @Test
+    void masterWithoutItsOwnMasterIsRetriedUntilItCanServe() throws Exception {
+        try (RedisProcess middle = RedisProcess.start(RedisProcess.findExecutable());
+             Jedis p = primaryClient(); Jedis m = new Jedis("127.0.0.1", middle.port, 10_000)) {
+            p.set("k", "v");
+            // a replica whose own master is unreachable answers PSYNC with -NOMASTERLINK
+            m.replicaof("127.0.0.1", TestServers.freePort());
+            Server ferrite = replicaOfPrimaryAt(1, middle.port);
+            try (Jedis r = client(ferrite)) {
+                Thread.sleep(1500);
+                assertEquals("down", field(r.info("replication"), "master_link_status"));
+                m.replicaof("127.0.0.1", primary.port);
+                await(() -> "up".equals(field(m.info("replication"), "master_link_status")), "the middle replica");
+                awaitInSync(m, r);
+                assertEquals(Digests.of(p), Digests.of(r), "a chained replica of the primary");
+                p.set("through:the:chain", "1");
+                await(() -> "1".equals(r.get("through:the:chain")), "the write through the chain");
+                assertEquals(Digests.of(p), Digests.of(r));
+            }
+        }
+    }
+
+    @Test
     void handshakeAuthenticatesAndAnnouncesAsConfigured() {
         try (Jedis p = primaryClient()) {
             p.set("k", "v");
@@ -308,6 +349,15 @@ class ReplicaOfRedisTest {
         replicas.add(s);
         try (Jedis r = client(s)) {
             assertEquals("OK", r.replicaof("127.0.0.1", primary.port));
+        }
+        return s;
+    }
+
+    private Server replicaOfPrimaryAt(int shards, int port) {
+        Server s = TestServers.start(shards, Map.of());
+        replicas.add(s);
+        try (Jedis r = client(s)) {
+            assertEquals("OK", r.replicaof("127.0.0.1", port));
         }
         return s;
     }
