@@ -259,9 +259,17 @@ public final class RdbPersistence {
      * time has passed, since the master still has them and will send their DEL.
      */
     public RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return loadFromMasterStream(in, java.nio.file.Files.size(file));
+        }
+    }
+
+    /** As {@link #loadFromMaster}, from a diskless sync's payload; {@code size} 0 when unknown (an EOF-marked one). */
+    public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
         try {
+            // with no length known, the input is bounded only by what the master sends
             RdbLoader.Result r = new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
-                .keepingExpired().load(file);
+                .keepingExpired().load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
             state.loaded(r, dirtyNow());
             return r;
         } finally {

@@ -560,6 +560,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
+    public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
+        return rdb.loadFromMasterStream(payload, size);
+    }
+
+    @Override
     public void fullSyncLoaded() {
         // Redis restarts the AOF after a sync (restartAOFAfterSYNC): a rewrite puts the new data set in it
         if (aof.enabled()) {

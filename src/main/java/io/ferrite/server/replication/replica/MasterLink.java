@@ -35,7 +35,9 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
     private final ArrayDeque<String> awaited = new ArrayDeque<>();
     private Channel channel;
     private Phase phase = Phase.CONNECTING;
-    private SyncTransfer transfer;
+    private Payload transfer;
+    /** Set while a load of this link's full sync runs: a close then waits for the load's end to be handled. */
+    private boolean loaderRunning;
     private MasterClient master;
     private boolean parsing;
     /** The master's replication id and offset from +FULLRESYNC (-1 for the offset: unknown, after SYNC). */
@@ -59,8 +61,12 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
         return readReploff;
     }
 
-    SyncTransfer transfer() {
+    Payload transfer() {
         return transfer;
+    }
+
+    void loaderRunning(boolean on) {
+        loaderRunning = on;
     }
 
     MasterClient master() {
@@ -113,6 +119,10 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
             while (phase != Phase.CLOSED) {
                 if (phase == Phase.BULK) {
                     if (!transfer.consume(in)) {
+                        if (transfer instanceof DisklessTransfer d && d.stalled()) {
+                            // the loader is behind: read again once it took a chunk
+                            channel.config().setAutoRead(false);
+                        }
                         break;
                     }
                     transferred();
@@ -284,22 +294,43 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
             close();
             return;
         }
-        transfer = SyncTransfer.open(host.config().resolve("."), line);
-        if (transfer.withMark()) {
-            Log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk");
+        boolean diskless = replica.disklessLoad();
+        String to = diskless ? "to parser" : "to disk";
+        if (diskless) {
+            DisklessTransfer d = DisklessTransfer.open(line, () -> channel.eventLoop().execute(this::loaderCaughtUp));
+            transfer = d;
+            replica.streaming(this, d, fullSyncReplid, fullSyncOffset);
         } else {
-            Log.notice("MASTER <-> REPLICA sync: receiving " + transfer.size() + " bytes from master to disk");
+            transfer = SyncTransfer.open(host.config().resolve("."), line);
+        }
+        if (transfer.withMark()) {
+            Log.notice("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF " + to);
+        } else {
+            Log.notice("MASTER <-> REPLICA sync: receiving " + transfer.size() + " bytes from master " + to);
         }
         phase = Phase.BULK;
     }
 
-    /** The whole RDB is on disk: reading stops while the replica loads it. */
+    /** A diskless load took a chunk after the link stopped reading for it. */
+    private void loaderCaughtUp() {
+        if (phase == Phase.BULK) {
+            channel.config().setAutoRead(true);
+            process();
+        }
+    }
+
+    /**
+     * The whole RDB arrived: reading stops while the replica loads it (from disk), or while the
+     * loader finishes what it was given (diskless).
+     */
     private void transferred() throws IOException {
-        Path file = transfer.finish();
         phase = Phase.LOADING;
         channel.config().setAutoRead(false);
         readReploff = fullSyncOffset;
-        replica.transferred(this, file, fullSyncReplid, fullSyncOffset);
+        if (transfer instanceof SyncTransfer t) {
+            Path file = t.finish();
+            replica.transferred(this, file, fullSyncReplid, fullSyncOffset);
+        }
     }
 
     // ---------------------------------------------------------------- the command stream
@@ -397,7 +428,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
             master.stop();
         }
         in.release();
-        replica.linkClosed(this, was == Phase.LOADING);
+        replica.linkClosed(this, was == Phase.LOADING || loaderRunning);
     }
 
     @Override

@@ -269,6 +269,12 @@ public final class Replica {
         }
         // Redis's replicationAttachToNewMaster: the old history is gone
         cached = null;
+        l.loaderRunning(true);
+        emptyThen(() -> load(l, temp, replid, offset));
+    }
+
+    /** Empties the data set (Redis's emptyData before a load) through the dispatcher, then runs {@code next} on this loop. */
+    private void emptyThen(Runnable next) {
         Log.notice("MASTER <-> REPLICA sync: Flushing old data");
         MasterClient flusher = new MasterClient(host.dispatcher(), home, host.newClientId(), "", 0, 0,
             new MasterClient.Listener() {
@@ -283,7 +289,7 @@ public final class Replica {
 
                 @Override
                 public void drained() {
-                    load(l, temp, replid, offset);
+                    next.run();
                 }
             });
         flusher.submit(new byte[][] {"FLUSHALL".getBytes(StandardCharsets.US_ASCII)}, Unpooled.EMPTY_BUFFER);
@@ -291,27 +297,88 @@ public final class Replica {
     }
 
     private void load(MasterLink l, Path temp, String replid, long offset) {
+        inLoader(l, replid, offset, () -> {
+            Path file = host.rdbFile();
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return host.loadFromMaster(file);
+        });
+    }
+
+    /**
+     * Redis's useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no key. (swapdb
+     * loads as on-empty-db does here: the old data set is emptied first rather than kept aside.)
+     */
+    boolean disklessLoad() {
+        String mode = host.config().get("repl-diskless-load");
+        if (mode.equals("swapdb")) {
+            return true;
+        }
+        if (!mode.equals("on-empty-db")) {
+            return false;
+        }
+        for (int db = 0; db < home.databases(); db++) {
+            if (host.engine().keys(db) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A diskless full sync begins (readSyncBulkPayload "to parser"): the data set is emptied and
+     * the loader reads the payload as the link receives it; the stream starts once both ended.
+     */
+    void streaming(MasterLink l, DisklessTransfer payload, String replid, long offset) {
+        if (l != link) {
+            return;
+        }
+        cached = null;
+        l.loaderRunning(true);
+        emptyThen(() -> inLoader(l, replid, offset, () -> {
+            RdbLoader.Result r = host.loadFromMasterStream(payload.input(), payload.size());
+            // the payload's end (the EOF mark) comes after the RDB's own end: wait for it
+            if (payload.input().read() != -1) {
+                throw new java.io.IOException("bytes after the RDB in the payload");
+            }
+            return r;
+        }));
+    }
+
+    /** What a load does on its own thread. */
+    private interface LoadStep {
+        RdbLoader.Result run() throws Exception;
+    }
+
+    private void inLoader(MasterLink l, String replid, long offset, LoadStep step) {
         Log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
+        l.loaderRunning(true);
         Thread.ofPlatform().name("ferrite-replica-load").daemon().start(() -> {
             RdbLoader.Result r = null;
             Exception failure = null;
             try {
-                Path file = host.rdbFile();
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                r = host.loadFromMaster(file);
+                r = step.run();
             } catch (Exception e) {
                 failure = e;
             }
             RdbLoader.Result loaded = r;
             Exception failed = failure;
-            home.loop.execute(() -> loaded(l, loaded, failed, replid, offset));
+            home.loop.execute(() -> {
+                l.loaderRunning(false);
+                loaded(l, loaded, failed, replid, offset);
+            });
         });
     }
 
     private void loaded(MasterLink l, RdbLoader.Result r, Exception failure, String replid, long offset) {
         if (failure != null) {
-            Log.warning("Failed trying to load the MASTER synchronization DB from disk: " + failure.getMessage());
+            boolean diskless = l.transfer() instanceof DisklessTransfer;
+            Log.warning("Failed trying to load the MASTER synchronization DB from " + (diskless ? "socket" : "disk")
+                + ": " + failure.getMessage());
             l.close();
+            if (diskless) {
+                // what was loaded is a part of a data set: Redis empties it
+                emptyThen(() -> { });
+            }
             if (l == link) {
                 linkDown();
             }
@@ -467,7 +534,7 @@ public final class Replica {
     }
 
     /** The full sync in progress, or null: its size, bytes read and last I/O, for INFO. */
-    SyncTransfer transfer() {
+    Payload transfer() {
         MasterLink l = link;
         return l == null ? null : l.transfer();
     }

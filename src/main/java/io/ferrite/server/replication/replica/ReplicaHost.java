@@ -8,6 +8,7 @@ import io.ferrite.server.ServerConfig;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
@@ -45,6 +46,12 @@ public interface ReplicaHost {
      * thread of the replica's own, never an event loop.
      */
     RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException;
+
+    /**
+     * As {@link #loadFromMaster}, from the payload as it arrives (repl-diskless-load); {@code size}
+     * is its length, 0 when unknown (an EOF-marked payload).
+     */
+    RdbLoader.Result loadFromMasterStream(InputStream payload, long size) throws IOException, RdbLoadException;
 
     /** A full sync was loaded (Redis restarts the AOF then, so the file holds the new data set). */
     void fullSyncLoaded();

@@ -24,7 +24,7 @@ public final class ReplicaInfo {
         field(out, "master_sync_in_progress", s == LinkState.TRANSFER ? 1 : 0);
         field(out, "slave_read_repl_offset", r.readOffset());
         field(out, "slave_repl_offset", r.processedOffset());
-        SyncTransfer t = r.transfer();
+        Payload t = r.transfer();
         if (s == LinkState.TRANSFER) {
             long size = t == null ? -1 : t.size();
             long read = t == null ? 0 : t.read();

@@ -17,7 +17,7 @@ import java.util.Arrays;
  * same mark (a master streaming its snapshot does not know the length ahead), written to a temp
  * file in dir, which then becomes the RDB file and is loaded.
  */
-final class SyncTransfer {
+final class SyncTransfer implements Payload {
     /** Redis's CONFIG_RUN_ID_SIZE: the EOF mark's length. */
     static final int MARK_LENGTH = 40;
 
@@ -25,7 +25,6 @@ final class SyncTransfer {
     private final FileChannel out;
     /** The EOF mark, or null when the length is known. */
     private final byte[] mark;
-    /** The payload's length; 0 with an EOF mark (INFO's master_sync_total_bytes shows that 0, as in Redis). */
     private final long size;
     private final byte[] lastBytes = new byte[MARK_LENGTH];
     private volatile long read;
@@ -60,20 +59,24 @@ final class SyncTransfer {
         return new SyncTransfer(temp, out, mark, size);
     }
 
-    boolean withMark() {
+    @Override
+    public boolean withMark() {
         return mark != null;
     }
 
-    long size() {
+    @Override
+    public long size() {
         return size;
     }
 
-    long read() {
+    @Override
+    public long read() {
         return read;
     }
 
     /** Writes what {@code in} holds of the payload; true once it ended. */
-    boolean consume(ByteBuf in) throws IOException {
+    @Override
+    public boolean consume(ByteBuf in) throws IOException {
         int n = mark != null ? in.readableBytes() : (int) Math.min(in.readableBytes(), size - read);
         if (n > 0) {
             ByteBuffer b = in.nioBuffer(in.readerIndex(), n);
@@ -110,7 +113,8 @@ final class SyncTransfer {
     }
 
     /** The transfer was given up: the temp file goes. */
-    void abort() {
+    @Override
+    public void abort() {
         try {
             out.close();
             Files.deleteIfExists(temp);

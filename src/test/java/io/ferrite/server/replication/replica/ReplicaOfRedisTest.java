@@ -59,22 +59,25 @@ class ReplicaOfRedisTest {
         }
     }
 
+    /** Shard counts, the primary's diskless sync (an EOF-marked payload) or not (a sized one), and the replica's repl-diskless-load. */
     static Stream<Arguments> shardsAndTransfer() {
-        return TestServers.shardCounts().stream().flatMap(n -> Stream.of(Arguments.of(n, true), Arguments.of(n, false)));
+        return TestServers.shardCounts().stream().flatMap(n -> Stream.of(
+            Arguments.of(n, true, "disabled"), Arguments.of(n, false, "disabled"),
+            Arguments.of(n, true, "swapdb"), Arguments.of(n, false, "on-empty-db")));
     }
 
-    @ParameterizedTest(name = "shards={0} diskless={1}")
+    @ParameterizedTest(name = "shards={0} diskless-sync={1} diskless-load={2}")
     @MethodSource("shardsAndTransfer")
-    void fullSyncThenStreamKeepsDigestsEqual(int shards, boolean diskless) {
+    void fullSyncThenStreamKeepsDigestsEqual(int shards, boolean disklessSync, String disklessLoad) {
         try (Jedis p = primaryClient()) {
-            p.configSet("repl-diskless-sync", diskless ? "yes" : "no");
+            p.configSet("repl-diskless-sync", disklessSync ? "yes" : "no");
             DumpDataset.load(p);
             p.sendCommand(() -> "DEBUG".getBytes(), "POPULATE".getBytes(), "2000".getBytes());
             p.set("ttl:long", "v", redis.clients.jedis.params.SetParams.setParams().px(100_000));
             p.select(3);
             p.hset("db3:hash", Map.of("f", "v", "g", "w"));
             p.select(0);
-            Server ferrite = replicaOfPrimary(shards, Map.of());
+            Server ferrite = replicaOfPrimary(shards, Map.of("repl-diskless-load", disklessLoad));
             try (Jedis r = client(ferrite)) {
                 awaitInSync(p, r);
                 assertEquals(Digests.of(p), Digests.of(r), "digest after the full sync");
