@@ -129,6 +129,8 @@ public final class Replica {
         masterHost = host;
         masterPort = port;
         this.host.engine().replica(true);
+        // CONFIG GET and CONFIG REWRITE show the master now followed (Redis's replicaof special config)
+        this.host.config().set("replicaof", host + " " + port);
         home.loop.execute(() -> setMaster(wasMaster));
     }
 
@@ -156,6 +158,7 @@ public final class Replica {
         // nothing from here on (see applying), and the link closes on its loop
         masterHost = null;
         host.engine().replica(false);
+        host.config().set("replicaof", "");
         host.promoted();
         Log.notice("MASTER MODE enabled (user request)");
         home.loop.execute(() -> {

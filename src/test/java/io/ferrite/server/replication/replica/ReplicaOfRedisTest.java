@@ -324,6 +324,7 @@ class ReplicaOfRedisTest {
                     error(() -> j.sendCommand(() -> "SLAVEOF".getBytes(), "127.0.0.1".getBytes())));
                 assertEquals("OK", j.replicaof("127.0.0.1", nobody));
                 assertEquals("OK Already connected to specified master", j.replicaof("127.0.0.1", nobody));
+                assertEquals("127.0.0.1 " + nobody, j.configGet("replicaof").get("replicaof"));
                 assertEquals("slave", field(j.info("replication"), "role"));
                 assertEquals("down", field(j.info("replication"), "master_link_status"));
                 j.configSet("replica-serve-stale-data", "no");
@@ -333,6 +334,7 @@ class ReplicaOfRedisTest {
                 assertNull(j.get("k"));
                 assertEquals("OK", j.slaveofNoOne());
                 assertEquals("master", field(j.info("replication"), "role"));
+                assertEquals("", j.configGet("replicaof").get("replicaof"));
             }
         }
     }
