@@ -246,6 +246,33 @@ class ReplicaOfRedisTest {
     }
 
     @Test
+    void aReplicasAppendOnlyFileHoldsTheSyncAndTheStream() throws Exception {
+        try (Jedis p = primaryClient()) {
+            DumpDataset.load(p);
+            Path dir = java.nio.file.Files.createTempDirectory("ferrite-replica-aof-");
+            Server ferrite = TestServers.start(4, Map.of("dir", dir.toString(), "appendonly", "yes"));
+            String digest;
+            try (Jedis r = client(ferrite)) {
+                r.replicaof("127.0.0.1", primary.port);
+                awaitInSync(p, r);
+                writeLoad(p);
+                awaitInSync(p, r);
+                digest = Digests.of(p);
+                assertEquals(digest, Digests.of(r));
+                // the full sync's data reach the file through the rewrite Redis restarts the AOF with
+                await(() -> "0".equals(field(r.info("persistence"), "aof_rewrite_in_progress"))
+                    && "0".equals(field(r.info("persistence"), "aof_rewrite_scheduled")), "the AOF rewrite");
+            }
+            ferrite.close();
+            Server restarted = TestServers.start(4, Map.of("dir", dir.toString(), "appendonly", "yes"));
+            replicas.add(restarted);
+            try (Jedis r = client(restarted)) {
+                assertEquals(digest, Digests.of(r), "the data set rebuilt from the replica's AOF");
+            }
+        }
+    }
+
+    @Test
     void replicaRefusesClientWritesButAppliesTheMasters() {
         try (Jedis p = primaryClient()) {
             Server ferrite = replicaOfPrimary(1, Map.of());
