@@ -1,5 +1,6 @@
 package io.ferrite.server.replication.replica;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Session;
@@ -53,6 +54,8 @@ final class MasterClient implements Session {
     /** Bytes run but not counted yet (inside MULTI). */
     private final List<ByteBuf> uncounted = new ArrayList<>();
     private Pending current;
+    /** The name of the last command run, for the log line of an error it caused. */
+    private volatile String lastCommand = "";
     /** Queued commands the dispatcher took to run together with the current one. */
     private final List<Pending> joined = new ArrayList<>();
     private boolean waiting;
@@ -66,7 +69,9 @@ final class MasterClient implements Session {
         this.listener = listener;
         this.reploff = reploff;
         this.client = new Client(id, addr, "", home, true);
-        this.reply = new Reply(buf, 2, message -> { });
+        // Redis logs what it would have answered its master with: the data sets may now differ
+        this.reply = new Reply(buf, 2, message -> Log.warning("== CRITICAL == This replica is sending an error to its master: '"
+            + message + "' after processing the command '" + lastCommand + "'"));
         client.session(this);
         client.markMaster();
         client.db(Math.max(0, db));
@@ -131,6 +136,7 @@ final class MasterClient implements Session {
             }
             buf.clear();
             reply.retarget(buf, 2);
+            lastCommand = new String(p.args[0], java.nio.charset.StandardCharsets.ISO_8859_1);
             if (!dispatcher.process(this, p.args)) {
                 waiting = true;
                 return;
