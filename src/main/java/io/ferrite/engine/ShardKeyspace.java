@@ -58,8 +58,8 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
-    public boolean loading() {
-        return shard.engine.loading();
+    public boolean keepsPastExpiries() {
+        return shard.engine.loading() || shard.engine.replica();
     }
 
     /** The entry if present and not logically expired; an expired one is deleted on the way (Redis's expireIfNeeded). */

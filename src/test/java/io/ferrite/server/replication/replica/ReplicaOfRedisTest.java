@@ -312,6 +312,11 @@ class ReplicaOfRedisTest {
                 awaitInSync(p, r);
                 assertEquals(1, r.dbSize(), "the master's DEL removed it");
                 assertEquals(Digests.of(p), Digests.of(r));
+                // a writable replica's own expiry in the past sets it, and waits for a DEL (checkAlreadyExpired)
+                r.configSet("replica-read-only", "no");
+                assertEquals(1, r.pexpire("stays", -1));
+                assertNull(r.get("stays"));
+                assertEquals(1, r.dbSize());
             }
         }
     }
