@@ -140,6 +140,9 @@ public final class Replica {
         if (l != null) {
             dropLink(l);
         }
+        if (state == LinkState.CONNECTED) {
+            downSince = System.currentTimeMillis() / 1000;
+        }
         if (wasMaster) {
             // Redis's replicationCacheMasterUsingMyself: our own history is what we try to continue
             cached = new Cached(host.replid(), host.replOffset(), 0);
@@ -441,7 +444,8 @@ public final class Replica {
         if (masterHost == null) {
             return;
         }
-        if (state == LinkState.CONNECTED || downSince == 0) {
+        if (state == LinkState.CONNECTED) {
+            // Redis's repl_down_since: set when a link that was up is lost (-1 in INFO while never up)
             downSince = System.currentTimeMillis() / 1000;
         }
         state = LinkState.CONNECT;

@@ -105,6 +105,8 @@ class ReplicaOfRedisTest {
                 // writes while the link is down reach the replica from the primary's backlog
                 p.set("while:down", "1");
                 p.incr("counter");
+                String down = field(r.info("replication"), "master_link_down_since_seconds");
+                assertTrue(down == null || Long.parseLong(down) >= 0, "down since the link was lost: " + down);
                 awaitInSync(p, r);
                 assertEquals(Long.parseLong(partialBefore) + 1, Long.parseLong(primaryStat(p, "sync_partial_ok")));
                 assertEquals("1", primaryStat(p, "sync_full"), "no second full sync");
@@ -175,6 +177,13 @@ class ReplicaOfRedisTest {
             try (Jedis r = client(ferrite)) {
                 awaitInSync(p, r);
                 assertEquals("ip=127.0.0.2,port=12345", field(p.info("replication"), "slave0").replaceAll(",state.*", ""));
+                assertEquals(Digests.of(p), Digests.of(r));
+            }
+            // AUTH <masteruser> <masterauth>, for an ACL user of the primary's
+            p.aclSetUser("repl", "on", ">userpass", "+@all", "~*");
+            Server second = replicaOfPrimary(4, Map.of("masteruser", "repl", "masterauth", "userpass"));
+            try (Jedis r = client(second)) {
+                awaitInSync(p, r);
                 assertEquals(Digests.of(p), Digests.of(r));
             }
         }
@@ -359,6 +368,8 @@ class ReplicaOfRedisTest {
                 assertEquals("127.0.0.1 " + nobody, j.configGet("replicaof").get("replicaof"));
                 assertEquals("slave", field(j.info("replication"), "role"));
                 assertEquals("down", field(j.info("replication"), "master_link_status"));
+                Thread.sleep(1200);
+                assertEquals("-1", field(j.info("replication"), "master_link_down_since_seconds"), "never up");
                 j.configSet("replica-serve-stale-data", "no");
                 assertEquals("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
                     error(() -> j.get("k")));
