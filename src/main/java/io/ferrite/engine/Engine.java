@@ -146,7 +146,15 @@ public final class Engine {
     /** Whether used_memory is over maxmemory: with noeviction, the point from which writes are refused. */
     public boolean overMaxMemory() {
         long max = maxMemory;
-        return max > 0 && usedMemory() > max;
+        // a replica with replica-ignore-maxmemory leaves memory to its master (Redis's isSafeToPerformEvictions)
+        return max > 0 && !(replica && replicaIgnoresMaxMemory.getAsBoolean()) && usedMemory() > max;
+    }
+
+    private volatile java.util.function.BooleanSupplier replicaIgnoresMaxMemory = () -> true;
+
+    /** replica-ignore-maxmemory; set by the server from its configuration. */
+    public void replicaIgnoresMaxMemory(java.util.function.BooleanSupplier ignores) {
+        this.replicaIgnoresMaxMemory = ignores;
     }
 
     private volatile long maxMemory;

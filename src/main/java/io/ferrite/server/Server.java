@@ -137,6 +137,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         engine.notifyFlags(config::notifyFlags);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
+        engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         applyEviction();

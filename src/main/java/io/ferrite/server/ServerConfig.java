@@ -129,7 +129,8 @@ public final class ServerConfig implements Settings {
         RedisDirectives.inert().forEach(d -> DIRECTIVES.putIfAbsent(d.name, d));
         // [repl-replica] table directives the replica side acts on: no start-up warning that they do nothing
         for (String live : List.of("replicaof", "masterauth", "masteruser", "replica-read-only", "replica-serve-stale-data",
-                "replica-announced", "replica-announce-ip", "replica-announce-port", "replica-priority", "repl-timeout")) {
+                "replica-announced", "replica-announce-ip", "replica-announce-port", "replica-priority", "repl-timeout",
+                "replica-ignore-maxmemory", "repl-diskless-load")) {
             DIRECTIVES.get(live).live();
         }
     }
