@@ -40,6 +40,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
     private boolean loaderRunning;
     private MasterClient master;
     private boolean parsing;
+    private boolean closeRequested;
     /** The master's replication id and offset from +FULLRESYNC (-1 for the offset: unknown, after SYNC). */
     private String fullSyncReplid;
     private long fullSyncOffset = -1;
@@ -81,8 +82,9 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
         return phase == Phase.CLOSED;
     }
 
-    /** Closes the connection; {@link Replica#linkClosed} follows. */
+    /** Closes the connection (at once, or as soon as a connect in progress ends); {@link Replica#linkClosed} follows. */
     void close() {
+        closeRequested = true;
         if (channel != null) {
             channel.close();
         }
@@ -93,8 +95,12 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (closeRequested || !replica.handshaking(this)) {
+            // REPLICAOF moved on while this link was connecting
+            ctx.close();
+            return;
+        }
         lastIoMillis = System.currentTimeMillis();
-        replica.handshaking(this);
         phase = Phase.PING_REPLY;
         send("PING");
     }
@@ -145,7 +151,9 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
             Log.warning("Error in the link with MASTER: " + e.getMessage());
             close();
         }
-        in.discardSomeReadBytes();
+        if (phase != Phase.CLOSED) {
+            in.discardSomeReadBytes();
+        }
     }
 
     /** A line without its newline (and carriage return), or null if none is complete. */

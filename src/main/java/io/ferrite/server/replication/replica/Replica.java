@@ -223,11 +223,14 @@ public final class Replica {
             });
     }
 
-    void handshaking(MasterLink l) {
-        if (l == link) {
-            Log.notice("Non blocking connect for SYNC fired the event.");
-            state = LinkState.HANDSHAKE;
+    /** The link connected: the handshake starts, unless the link is no longer wanted (false). */
+    boolean handshaking(MasterLink l) {
+        if (l != link) {
+            return false;
         }
+        Log.notice("Non blocking connect for SYNC fired the event.");
+        state = LinkState.HANDSHAKE;
+        return true;
     }
 
     /** PSYNC's arguments: the cached master's id and next offset, or "? -1" with none (a full sync then). */
