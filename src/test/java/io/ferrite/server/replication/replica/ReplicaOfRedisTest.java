@@ -167,6 +167,30 @@ class ReplicaOfRedisTest {
     }
 
     @Test
+    void replicaOfAnotherMasterFollowsTheNewOne() throws Exception {
+        try (RedisProcess other = RedisProcess.start(RedisProcess.findExecutable());
+             Jedis p = primaryClient(); Jedis o = new Jedis("127.0.0.1", other.port, 10_000)) {
+            o.configSet("repl-diskless-sync-delay", "0");
+            p.set("from", "first");
+            o.set("from", "second");
+            DumpDataset.load(o);
+            Server ferrite = replicaOfPrimary(4, Map.of());
+            try (Jedis r = client(ferrite)) {
+                awaitInSync(p, r);
+                // switched while connected, and again at once while the new link is still connecting
+                assertEquals("OK", r.replicaof("127.0.0.1", TestServers.freePort()));
+                assertEquals("OK", r.replicaof("127.0.0.1", other.port));
+                awaitInSync(o, r);
+                assertEquals("second", r.get("from"));
+                assertEquals(Digests.of(o), Digests.of(r));
+                o.incr("counter");
+                awaitInSync(o, r);
+                assertEquals(Digests.of(o), Digests.of(r));
+            }
+        }
+    }
+
+    @Test
     void handshakeAuthenticatesAndAnnouncesAsConfigured() {
         try (Jedis p = primaryClient()) {
             p.set("k", "v");
