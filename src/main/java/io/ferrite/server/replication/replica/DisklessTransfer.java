@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,53 +16,22 @@ import java.util.concurrent.TimeUnit;
  * loader never sees the mark, and the stream ends where it is found. When the queue is full the
  * link stops reading until the loader has taken a chunk ({@code wake}).
  */
-final class DisklessTransfer implements Payload {
+final class DisklessTransfer extends Payload {
     /** Chunks waiting for the loader: the memory a transfer may hold beyond the loader's window. */
     private static final int QUEUED_CHUNKS = 64;
     private static final byte[] END = new byte[0];
 
-    private final byte[] mark;
-    private final long size;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS + 1);
     private final Runnable wake;
     private byte[] held = new byte[0];
-    private volatile long read;
     private volatile boolean failed;
     private volatile boolean stalled;
     private boolean ended;
 
-    private DisklessTransfer(byte[] mark, long size, Runnable wake) {
-        this.mark = mark;
-        this.size = size;
-        this.wake = wake;
-    }
-
     /** A transfer for the bulk header line; {@code wake} runs (on the loader's thread) when a stalled link may read again. */
-    static DisklessTransfer open(String header, Runnable wake) {
-        if (header.startsWith("$EOF:") && header.length() >= 5 + SyncTransfer.MARK_LENGTH) {
-            return new DisklessTransfer(header.substring(5, 5 + SyncTransfer.MARK_LENGTH)
-                .getBytes(StandardCharsets.ISO_8859_1), 0, wake);
-        }
-        try {
-            return new DisklessTransfer(null, Long.parseLong(header.substring(1).trim()), wake);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad bulk length '" + header + "'");
-        }
-    }
-
-    @Override
-    public boolean withMark() {
-        return mark != null;
-    }
-
-    @Override
-    public long size() {
-        return size;
-    }
-
-    @Override
-    public long read() {
-        return read;
+    DisklessTransfer(String header, Runnable wake) {
+        super(header);
+        this.wake = wake;
     }
 
     /** Whether the link must stop reading until {@code wake} (the loader is behind). */
@@ -72,7 +40,7 @@ final class DisklessTransfer implements Payload {
     }
 
     @Override
-    public boolean consume(ByteBuf in) {
+    boolean consume(ByteBuf in) {
         if (ended) {
             return true;
         }
@@ -101,12 +69,12 @@ final class DisklessTransfer implements Payload {
         byte[] all = new byte[held.length + n];
         System.arraycopy(held, 0, all, 0, held.length);
         System.arraycopy(chunk, 0, all, held.length, n);
-        int keep = Math.min(all.length, SyncTransfer.MARK_LENGTH);
+        int keep = Math.min(all.length, MARK_LENGTH);
         if (all.length > keep) {
             queue.add(Arrays.copyOf(all, all.length - keep));
         }
         held = Arrays.copyOfRange(all, all.length - keep, all.length);
-        if (keep == SyncTransfer.MARK_LENGTH && Arrays.equals(held, mark)) {
+        if (keep == MARK_LENGTH && Arrays.equals(held, mark)) {
             end();
         }
         return ended;
@@ -118,7 +86,7 @@ final class DisklessTransfer implements Payload {
     }
 
     @Override
-    public void abort() {
+    void abort() {
         failed = true;
         queue.offer(END);
     }

@@ -247,7 +247,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
         }
         if (line.startsWith("+FULLRESYNC")) {
             String[] f = line.split(" ");
-            if (f.length >= 3 && f[1].length() == SyncTransfer.MARK_LENGTH) {
+            if (f.length >= 3 && f[1].length() == Payload.MARK_LENGTH) {
                 fullSyncReplid = f[1];
                 fullSyncOffset = Long.parseLong(f[2].trim());
                 Log.notice("Full resync from master: " + fullSyncReplid + ":" + fullSyncOffset);
@@ -259,7 +259,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
         }
         if (line.startsWith("+CONTINUE")) {
             Log.notice("Successful partial resynchronization with master.");
-            String id = line.length() >= 10 + SyncTransfer.MARK_LENGTH ? line.substring(10, 10 + SyncTransfer.MARK_LENGTH) : null;
+            String id = line.length() >= 10 + Payload.MARK_LENGTH ? line.substring(10, 10 + Payload.MARK_LENGTH) : null;
             Log.notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
             replica.continued(this, id);
             return;
@@ -305,7 +305,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
         boolean diskless = replica.disklessLoad();
         String to = diskless ? "to parser" : "to disk";
         if (diskless) {
-            DisklessTransfer d = DisklessTransfer.open(line, () -> channel.eventLoop().execute(this::loaderCaughtUp));
+            DisklessTransfer d = new DisklessTransfer(line, () -> channel.eventLoop().execute(this::loaderCaughtUp));
             transfer = d;
             replica.streaming(this, d, fullSyncReplid, fullSyncOffset);
         } else {

@@ -126,21 +126,24 @@ public final class Replica {
      */
     public void replicaOf(String host, int port) {
         boolean wasMaster = masterHost == null;
+        boolean wasConnected = state == LinkState.CONNECTED;
         masterHost = host;
         masterPort = port;
+        // as replicationSetMaster: the link is down from the moment REPLICAOF answers
+        state = LinkState.CONNECT;
         this.host.engine().replica(true);
         // CONFIG GET and CONFIG REWRITE show the master now followed (Redis's replicaof special config)
         this.host.config().set("replicaof", host + " " + port);
-        home.loop.execute(() -> setMaster(wasMaster));
+        home.loop.execute(() -> setMaster(wasMaster, wasConnected));
     }
 
-    private void setMaster(boolean wasMaster) {
+    private void setMaster(boolean wasMaster, boolean wasConnected) {
         MasterLink l = link;
         link = null;
         if (l != null) {
             dropLink(l);
         }
-        if (state == LinkState.CONNECTED) {
+        if (wasConnected) {
             downSince = System.currentTimeMillis() / 1000;
         }
         if (wasMaster) {

@@ -107,9 +107,7 @@ class ReplicaOfRedisTest {
                 p.incr("counter");
                 String down = field(r.info("replication"), "master_link_down_since_seconds");
                 assertTrue(down == null || Long.parseLong(down) >= 0, "down since the link was lost: " + down);
-                awaitInSync(p, r);
-                assertEquals(Long.parseLong(partialBefore) + 1, Long.parseLong(primaryStat(p, "sync_partial_ok")));
-                assertEquals("1", primaryStat(p, "sync_full"), "no second full sync");
+                assertResumedPartially(p, r, partialBefore, 1);
                 writeLoad(p);
                 awaitInSync(p, r);
                 assertEquals(Digests.of(p), Digests.of(r));
@@ -117,10 +115,7 @@ class ReplicaOfRedisTest {
                 assertEquals(1, r.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
                     .type(redis.clients.jedis.args.ClientType.MASTER)));
                 p.set("after:replica:kill", "1");
-                awaitInSync(p, r);
-                assertEquals(Long.parseLong(partialBefore) + 2, Long.parseLong(primaryStat(p, "sync_partial_ok")));
-                assertEquals("1", primaryStat(p, "sync_full"), "no second full sync");
-                assertEquals(Digests.of(p), Digests.of(r));
+                assertResumedPartially(p, r, partialBefore, 2);
             }
         }
     }
@@ -136,10 +131,7 @@ class ReplicaOfRedisTest {
                 // the primary says nothing for longer than repl-timeout: the replica gives the link up
                 p.sendCommand(() -> "DEBUG".getBytes(), "SLEEP".getBytes(), "2.5".getBytes());
                 p.set("after:sleep", "1");
-                awaitInSync(p, r);
-                assertEquals(Long.parseLong(partialBefore) + 1, Long.parseLong(primaryStat(p, "sync_partial_ok")));
-                assertEquals("1", primaryStat(p, "sync_full"));
-                assertEquals(Digests.of(p), Digests.of(r));
+                assertResumedPartially(p, r, partialBefore, 1);
             }
         }
     }
@@ -504,6 +496,14 @@ class ReplicaOfRedisTest {
         p.set("db7", "x");
         p.select(0);
         p.del("s2", "s3", "list0");
+    }
+
+    /** The replica caught up through {@code n} partial resyncs since {@code partialBefore}, and no second full sync. */
+    private static void assertResumedPartially(Jedis p, Jedis r, String partialBefore, int n) {
+        awaitInSync(p, r);
+        assertEquals(Long.parseLong(partialBefore) + n, Long.parseLong(primaryStat(p, "sync_partial_ok")));
+        assertEquals("1", primaryStat(p, "sync_full"), "no second full sync");
+        assertEquals(Digests.of(p), Digests.of(r));
     }
 
     private static String primaryStat(Jedis p, String name) {
