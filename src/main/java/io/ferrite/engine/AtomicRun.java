@@ -244,7 +244,7 @@ final class AtomicRun extends Execution {
             Map<BytesKey, Entry> moved = new HashMap<>();
             for (BytesKey k : byShard.get(s.id)) {
                 if (!moved.containsKey(k)) {
-                    moved.put(k, s.view(k.db()).detach(k.bytes()));
+                    moved.put(k, s.view(k.db()).detach(k.bytes(), call.client));
                 }
             }
             return moved;

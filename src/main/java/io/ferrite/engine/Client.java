@@ -54,6 +54,21 @@ public final class Client {
     public void markLoader() {
         loader = true;
     }
+
+    /**
+     * The replica's link to its master (Redis's CLIENT_MASTER): its commands are obeyed, never
+     * refused as read-only or stale, and the keys they touch count as present even when this
+     * replica's clock says they expired (the master's DEL comes in the stream).
+     */
+    volatile boolean master;
+
+    public void markMaster() {
+        master = true;
+    }
+
+    public boolean master() {
+        return master;
+    }
     volatile long totalInput;
     volatile long totalOutput;
 

@@ -91,7 +91,8 @@ public final class Dispatcher {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
             return true;
         }
-        boolean overMemory = engine.overMaxMemory();
+        // the master's commands are obeyed: a replica ignores maxmemory for them (replica-ignore-maxmemory)
+        boolean overMemory = !client.master && engine.overMaxMemory();
         if (client.evictedForRequest) {
             client.evictedForRequest = false;
         } else if (overMemory && engine.evictionPolicy() != Eviction.Policy.NOEVICTION) {
@@ -106,14 +107,22 @@ public final class Dispatcher {
             reject(reply, cmd, client, OOM);
             return true;
         }
-        String diskError = server.writesDeniedBecause();
+        String diskError = client.master ? null : server.writesDeniedBecause();
         if (diskError != null && (writes(cmd, client) || cmd.fullName().equals("ping"))) {
             reject(reply, cmd, client, diskError);
+            return true;
+        }
+        if (!client.master && server.readOnlyReplica() && writes(cmd, client)) {
+            reject(reply, cmd, client, READONLY);
             return true;
         }
         if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
             reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return true;
+        }
+        if (server.staleDataRefused() && !client.master && deniedWhileStale(cmd, client)) {
+            reject(reply, cmd, client, MASTERDOWN);
             return true;
         }
         if (server.loading() && !client.loader && deniedWhileLoading(cmd, client)) {
@@ -198,17 +207,30 @@ public final class Dispatcher {
      * is EXEC when a command it queued lacks it (queued before the load began).
      */
     private static boolean deniedWhileLoading(Command cmd, Client client) {
-        if (!cmd.has(CommandFlag.LOADING)) {
+        return lacks(cmd, client, CommandFlag.LOADING);
+    }
+
+    /** Whether {@code cmd}, or for EXEC a command it queued, lacks {@code flag} (Redis's cmd_inv_flags). */
+    private static boolean lacks(Command cmd, Client client, CommandFlag flag) {
+        if (!cmd.has(flag)) {
             return true;
         }
         if (cmd.fullName().equals("exec")) {
             for (Client.QueuedCommand q : client.queued) {
-                if (!q.command().has(CommandFlag.LOADING)) {
+                if (!q.command().has(flag)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    static final String READONLY = "READONLY You can't write against a read only replica.";
+    static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+    /** Redis's is_denystale_command: a command without the stale flag, or an EXEC queueing one. */
+    private static boolean deniedWhileStale(Command cmd, Client client) {
+        return lacks(cmd, client, CommandFlag.STALE);
     }
 
     /** What a RESP2 client may send while subscribed (Redis 7.0's processCommand). */

@@ -146,7 +146,15 @@ public final class Engine {
     /** Whether used_memory is over maxmemory: with noeviction, the point from which writes are refused. */
     public boolean overMaxMemory() {
         long max = maxMemory;
-        return max > 0 && usedMemory() > max;
+        // a replica with replica-ignore-maxmemory leaves memory to its master (Redis's isSafeToPerformEvictions)
+        return max > 0 && !(replica && replicaIgnoresMaxMemory.getAsBoolean()) && usedMemory() > max;
+    }
+
+    private volatile java.util.function.BooleanSupplier replicaIgnoresMaxMemory = () -> true;
+
+    /** replica-ignore-maxmemory; set by the server from its configuration. */
+    public void replicaIgnoresMaxMemory(java.util.function.BooleanSupplier ignores) {
+        this.replicaIgnoresMaxMemory = ignores;
     }
 
     private volatile long maxMemory;
@@ -213,6 +221,20 @@ public final class Engine {
 
     public boolean loading() {
         return loading;
+    }
+
+    /**
+     * Set while this server replicates a master (Redis's masterhost != NULL): no active expiry, and
+     * a logically expired key is hidden from clients' reads but deleted only by the master's DEL.
+     */
+    private volatile boolean replica;
+
+    public void replica(boolean on) {
+        replica = on;
+    }
+
+    public boolean replica() {
+        return replica;
     }
 
     /** CLIENT PAUSE's state: the dispatcher holds commands back by it, and expiry stands still while it lasts. */

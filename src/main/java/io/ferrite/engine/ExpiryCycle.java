@@ -65,7 +65,9 @@ public final class ExpiryCycle implements Runnable {
         shard.syncClock();
         // a held shard's entries may be out with a cross-shard command; try next period
         // nor while clients are paused: Redis keeps the dataset constant then
-        if (!enabled || paused || shard.held() || shard.engine.clientPause().active() || shard.engine.loading()) {
+        // nor on a replica: its keys go only when the master's DEL comes (Redis runs activeExpireCycle only if iAmMaster)
+        if (!enabled || paused || shard.held() || shard.engine.clientPause().active() || shard.engine.loading()
+                || shard.engine.replica()) {
             return;
         }
         long start = System.nanoTime();

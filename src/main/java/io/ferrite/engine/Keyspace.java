@@ -93,11 +93,12 @@ public interface Keyspace {
     }
 
     /**
-     * Whether the data set is being loaded (the append-only file's commands): Redis's
-     * checkAlreadyExpired then sets a past expiry instead of deleting, so later commands of the
-     * file find the key as its writer did.
+     * Redis's checkAlreadyExpired exemption: while the data set is loaded (the append-only file's
+     * commands), and on a replica, an expiry in the past is set rather than the key deleted, so
+     * later commands of the file find the key as its writer did, and a replica waits for its
+     * master's DEL.
      */
-    default boolean loading() {
+    default boolean keepsPastExpiries() {
         return false;
     }
 }

@@ -58,14 +58,37 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
-    public boolean loading() {
-        return shard.engine.loading();
+    public boolean keepsPastExpiries() {
+        return shard.engine.loading() || shard.engine.replica();
     }
 
     /** The entry if present and not logically expired; an expired one is deleted on the way (Redis's expireIfNeeded). */
     private Entry live(byte[] key) {
+        return live(key, true, shard.writer);
+    }
+
+    /** As {@link #live(byte[])} for a lookup that only reads: on a replica it deletes nothing. */
+    private Entry liveForRead(byte[] key) {
+        return live(key, false, shard.writer);
+    }
+
+    /**
+     * Redis 7.0's lookupKey and expireIfNeeded: a logically expired key is absent, and deleted
+     * on the way. On a replica the master's own commands still see it (its DEL comes in the
+     * stream, and deleting here would make the data sets differ), other clients' reads do not
+     * see it and delete nothing, and only a writable replica's own writes delete it.
+     */
+    private Entry live(byte[] key, boolean write, Client by) {
         Entry e = db().find(key);
         if (e != null && e.hasExpiry() && e.expireAt() < shard.now && !shard.engine.loading()) {
+            if (shard.engine.replica()) {
+                if (by != null && by.master()) {
+                    return e;
+                }
+                if (!write) {
+                    return null;
+                }
+            }
             expireUnlessPaused(e);
             return null;
         }
@@ -131,7 +154,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry read(byte[] key) {
-        Entry e = live(key);
+        Entry e = liveForRead(key);
         if (e == null) {
             shard.stats.keyspaceMisses++;
             notify(Notify.KEY_MISS, "keymiss", key);
@@ -144,7 +167,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry peek(byte[] key) {
-        return live(key);
+        return liveForRead(key);
     }
 
     @Override
@@ -294,7 +317,7 @@ public final class ShardKeyspace implements Keyspace {
         java.util.List<Entry> seen = new java.util.ArrayList<>();
         long next = db().scan(cursor, seen::add);
         for (Entry e : seen) {
-            if (live(e.key) != null) {
+            if (liveForRead(e.key) != null) {
                 visitor.accept(e);
             }
         }
@@ -310,7 +333,7 @@ public final class ShardKeyspace implements Keyspace {
                 visitor.accept(e);
             }
         });
-        if (!shard.engine.clientPause().active()) {
+        if (!shard.engine.clientPause().active() && !shard.engine.replica()) {
             // a scan that removes what has expired is memcached's LRU crawler: its items count as reclaimed
             expired.forEach(this::expireUnread);
         }
@@ -342,7 +365,9 @@ public final class ShardKeyspace implements Keyspace {
             if (!(e.hasExpiry() && e.expireAt() < shard.now)) {
                 return e;
             }
-            expireUnlessPaused(e);
+            if (!shard.engine.replica()) {
+                expireUnlessPaused(e);
+            }
         }
         return null;
     }
@@ -370,9 +395,13 @@ public final class ShardKeyspace implements Keyspace {
 
     // Detach and attach: moving entries to and from a cross-shard command
 
-    /** Removes a live key for a cross-shard command to work on; null if absent or expired. */
-    Entry detach(byte[] key) {
-        Entry e = live(key);
+    /**
+     * Removes a live key for a cross-shard command of {@code by} to work on; null if absent or
+     * expired. On a replica an expired key stays where it is ({@link #attach} replaces it if the
+     * command writes the key), as a read there deletes nothing.
+     */
+    Entry detach(byte[] key, Client by) {
+        Entry e = live(key, !shard.engine.replica(), by);
         if (e != null) {
             preserve(e);
             db().remove(e);

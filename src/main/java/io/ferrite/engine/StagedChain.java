@@ -80,7 +80,7 @@ final class StagedChain extends Execution {
         try {
             s.beginCommand();
             for (BytesKey k : keysByShard.get(i)) {
-                slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes())));
+                slots.put(k, new StagedKeyspace.Slot(s, s.view(k.db()).detach(k.bytes(), client)));
             }
             return true;
         } catch (Throwable t) {

@@ -88,6 +88,11 @@ public final class Directive {
         return new Directive(name, Type.CUSTOM, def, mutable, 0, 0, List.of(), validator, canonical);
     }
 
+    /** Drops the inert flag of a table directive the server now acts on; used only while the table is built. */
+    void live() {
+        flags.remove(Flag.INERT);
+    }
+
     /** Adds table flags; used only while the directive table is built. */
     Directive with(Flag... more) {
         flags.addAll(List.of(more));

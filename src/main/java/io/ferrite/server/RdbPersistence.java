@@ -31,6 +31,13 @@ public final class RdbPersistence {
     private final SaveState state;
     /** The background save in progress, or null: claimed before its cut, so only one runs. */
     private final AtomicReference<SnapshotFile> background = new AtomicReference<>();
+    /** [repl-replica] The replication AUX fields of the file loaded at start-up, or null. */
+    private volatile RdbLoader.ReplicationAux startupReplication;
+
+    public RdbLoader.ReplicationAux startupReplication() {
+        return startupReplication;
+    }
+
     /** BGSAVE SCHEDULE while an AOF rewrite runs: the save starts once it ends (rdb_bgsave_scheduled). */
     private volatile boolean scheduled;
 
@@ -251,6 +258,30 @@ public final class RdbPersistence {
     }
 
     /**
+     * [repl-replica] A replica's full sync (readSyncBulkPayload's rdbLoad with RDBFLAGS_REPLICATION):
+     * the master's file, loaded as at start-up (clients get -LOADING) but keeping the keys whose
+     * time has passed, since the master still has them and will send their DEL.
+     */
+    public RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return loadFromMasterStream(in, java.nio.file.Files.size(file));
+        }
+    }
+
+    /** As {@link #loadFromMaster}, from a diskless sync's payload; {@code size} 0 when unknown (an EOF-marked one). */
+    public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
+        try {
+            // with no length known, the input is bounded only by what the master sends
+            RdbLoader.Result r = new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
+                .keepingExpired().load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
+            state.loaded(r, dirtyNow());
+            return r;
+        } finally {
+            server.loadProgress().stop();
+        }
+    }
+
+    /**
      * Redis's flushAllDataAndResetRDB: with save points set, the emptied data set is saved at
      * once, so the file does not bring back what FLUSHALL removed and the change counter is 0.
      */
@@ -329,6 +360,7 @@ public final class RdbPersistence {
             RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
             if (r != null) {
                 state.loaded(r, dirtyNow());
+                startupReplication = r.replication();
             }
         } finally {
             server.loadProgress().stop();

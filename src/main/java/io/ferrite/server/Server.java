@@ -31,6 +31,10 @@ import io.ferrite.server.metrics.FerriteMeters;
 import io.ferrite.server.metrics.InstantaneousMetrics;
 import io.ferrite.server.metrics.MeterSources;
 import io.ferrite.server.metrics.MetricsEndpoint;
+import io.ferrite.server.replication.replica.Replica;
+import io.ferrite.server.replication.replica.ReplicaHost;
+import io.ferrite.server.replication.replica.ReplicationIds;
+import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -62,7 +66,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable, Host, MeterSources, AofHost {
+public final class Server implements AutoCloseable, Host, MeterSources, AofHost, ReplicaHost {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -74,6 +78,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
     private final RdbPersistence rdb;
     private final LoadProgress loadProgress;
     private final AofPersistence aof;
+    // [repl-replica] the replica role, and a stand-in for the primary side's replication ids until the merge
+    private final ReplicationIds replicationIds = new ReplicationIds();
+    private final Replica replica;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -131,6 +138,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
         engine.notifyFlags(config::notifyFlags);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
+        engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
         applyEviction();
@@ -138,6 +146,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
         rdb = new RdbPersistence(this, engine.shardCount());
         loadProgress = new LoadProgress(rdb.state());
         aof = new AofPersistence(this);
+        replica = new Replica(this);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -186,6 +195,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
      * server and throws.
      */
     public void loadData() {
+        // [repl-replica] replicaof in the config: a replica from the start, so the load keeps expired keys
+        replica.configured(config.get("replicaof"));
         try {
             if (config.getBool("appendonly")) {
                 // the AOF is loaded instead of the RDB file, through the dispatcher (a fake client),
@@ -195,6 +206,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
             } else {
                 rdb.loadAtStartup();
             }
+            replica.startFromConfig(rdb.startupReplication());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -230,6 +242,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
         startMetrics();
+        replica.start();
         var mcInput = new McDetector.InputCounter(memcached);
         var mcRunner = new CallRunner(engine);
         memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
@@ -519,6 +532,87 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
         return clients.get(id);
     }
 
+    // ---------------------------------------------------------------- [repl-replica] ReplicaHost
+
+    @Override
+    public Replica replica() {
+        return replica;
+    }
+
+    public ReplicationIds replicationIds() {
+        return replicationIds;
+    }
+
+    @Override
+    public long newClientId() {
+        return nextClientId();
+    }
+
+    @Override
+    public Path rdbFile() {
+        return rdb.file();
+    }
+
+    @Override
+    public RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException {
+        return rdb.loadFromMaster(file);
+    }
+
+    @Override
+    public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
+        return rdb.loadFromMasterStream(payload, size);
+    }
+
+    @Override
+    public void fullSyncLoaded() {
+        // Redis restarts the AOF after a sync (restartAOFAfterSYNC): a rewrite puts the new data set in it
+        if (aof.enabled()) {
+            aof.scheduleRewrite();
+        }
+    }
+
+    @Override
+    public String replid() {
+        return replicationIds.replid();
+    }
+
+    @Override
+    public long replOffset() {
+        return replicationIds.offset();
+    }
+
+    @Override
+    public void adopt(String replid, long offset) {
+        replicationIds.adopt(replid, offset);
+    }
+
+    @Override
+    public void replidChanged(String replid) {
+        replicationIds.changed(replid);
+    }
+
+    @Override
+    public void masterStream(ByteBuf bytes) {
+        // the primary side proxies these to this server's replicas; until then only the offset moves
+        replicationIds.advance(bytes.readableBytes());
+        bytes.release();
+    }
+
+    @Override
+    public void promoted() {
+        replicationIds.shift();
+    }
+
+    @Override
+    public boolean readOnlyReplica() {
+        return replica.isReplica() && config.getBool("replica-read-only");
+    }
+
+    @Override
+    public boolean staleDataRefused() {
+        return replica.isReplica() && !replica.linkUp() && !config.getBool("replica-serve-stale-data");
+    }
+
     /** The server a command it registered runs on (the commands about the server itself). */
     public static Server of(Call c) {
         return (Server) c.server;
@@ -558,6 +652,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
             ch.close().syncUninterruptibly();
         }
         migrateLinks.closeAll();
+        replica.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // every effect of the commands that ran is written and fsynced before the process goes

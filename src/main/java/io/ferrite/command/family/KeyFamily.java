@@ -254,7 +254,7 @@ public final class KeyFamily {
                 return;
             }
         }
-        if (when <= c.ks().now() && !c.ks().loading()) {
+        if (when <= c.ks().now() && !c.ks().keepsPastExpiries()) {
             c.ks().delete(key);
             c.ks().notify(Notify.GENERIC, "del", key);
             Propagated.asExpiredDelete(c, key);

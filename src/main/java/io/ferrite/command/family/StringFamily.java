@@ -159,7 +159,7 @@ public final class StringFamily {
             return;
         }
         c.reply().bulk(e.bytes());
-        if (o.absolute() && o.expireAt <= c.now() && !c.ks().loading()) {
+        if (o.absolute() && o.expireAt <= c.now() && !c.ks().keepsPastExpiries()) {
             c.ks().delete(key);
             c.ks().notify(Notify.GENERIC, "del", key);
             Propagated.asExpiredDelete(c, key);

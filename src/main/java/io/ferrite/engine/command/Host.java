@@ -37,6 +37,19 @@ public interface Host {
     default void flushedAll() {
     }
 
+    /** Whether clients' writes are refused with -READONLY: a replica with replica-read-only yes. */
+    default boolean readOnlyReplica() {
+        return false;
+    }
+
+    /**
+     * Whether commands without the stale flag are refused with -MASTERDOWN: a replica whose link
+     * to its master is not up, with replica-serve-stale-data no.
+     */
+    default boolean staleDataRefused() {
+        return false;
+    }
+
     /** Whether the data set is being loaded: commands without the loading flag are refused meanwhile. */
     default boolean loading() {
         return false;

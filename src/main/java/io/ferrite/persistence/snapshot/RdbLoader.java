@@ -44,8 +44,19 @@ public final class RdbLoader {
      * nothing, skipped), and where the file ended (an old append-only file's commands follow its
      * RDB preamble).
      */
-    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped, long end) {
+    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped, long end, ReplicationAux replication) {
     }
+
+    /**
+     * The AUX fields a master writes for its replicas (rdbPopulateSaveInfo): the database its
+     * stream had selected (-1: none), and its replication id and offset (null and -1 when absent).
+     */
+    public record ReplicationAux(int streamDb, String replId, long replOffset) {
+    }
+
+    private int replStreamDb = -1;
+    private String replId;
+    private long replOffset = -1;
 
     private final RdbInput in;
     private final boolean quiet;
@@ -146,7 +157,8 @@ public final class RdbLoader {
                 }
                 case RdbFile.OPCODE_EOF -> {
                     checkCrc(version);
-                    return new Result(loaded, expired, emptySkipped, in.position());
+                    return new Result(loaded, expired, emptySkipped, in.position(),
+                        new ReplicationAux(replStreamDb, replId, replOffset));
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
                     long id = in.readLen();
@@ -251,6 +263,13 @@ public final class RdbLoader {
         try {
             if (k.equals("used-mem") && progress != null) {
                 progress.rdbUsedMemory(Long.parseLong(v));
+            }
+            switch (k) {
+                case "repl-stream-db" -> replStreamDb = Integer.parseInt(v);
+                case "repl-id" -> replId = v;
+                case "repl-offset" -> replOffset = Long.parseLong(v);
+                default -> {
+                }
             }
             if (quiet) {
                 return;

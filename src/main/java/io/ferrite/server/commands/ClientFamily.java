@@ -275,6 +275,10 @@ public final class ClientFamily {
             }
             killed++;
         }
+        // [repl-replica] the master client is the replica's link, not a connection of the listeners
+        if (type == Type.MASTER && addr == null && laddr == null && id == 0 && Server.of(c).replica().killMasterClient()) {
+            killed++;
+        }
         if (c.argc() == 3) {
             if (killed == 0) {
                 c.reply().error("ERR No such client");

@@ -8,6 +8,8 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.server.Server;
+import io.ferrite.server.replication.replica.Replica;
+import io.ferrite.server.replication.replica.ReplicaInfo;
 import io.ferrite.server.ServerStats;
 import io.ferrite.server.Version;
 import io.ferrite.stats.Percentiles;
@@ -82,7 +84,7 @@ public final class InfoFamily {
                 case "memory" -> memory(server, out);
                 case "persistence" -> persistence(server, out);
                 case "stats" -> stats(server, out);
-                case "replication" -> replication(out);
+                case "replication" -> replication(server, out);
                 case "cpu" -> cpu(out);
                 case "modules" -> out.append("# Modules\r\n");
                 case "commandstats" -> commandstats(server, out);
@@ -233,13 +235,20 @@ public final class InfoFamily {
     }
 
     /** A master with no replicas and no replication backlog (replication does not exist yet). */
-    private static void replication(StringBuilder out) {
+    private static void replication(Server server, StringBuilder out) {
         out.append("# Replication\r\n");
-        field(out, "role", "master");
+        // [repl-replica] the replica's fields (ReplicaInfo) and the replication ids; the primary side rewires this at merge
+        Replica replica = server.replica();
+        field(out, "role", replica.isReplica() ? "slave" : "master");
+        if (replica.isReplica()) {
+            ReplicaInfo.append(out, replica, server.config());
+        }
         field(out, "connected_slaves", 0);
         field(out, "master_failover_state", "no-failover");
-        field(out, "master_repl_offset", 0);
-        field(out, "second_repl_offset", -1);
+        field(out, "master_replid", server.replid());
+        field(out, "master_replid2", server.replicationIds().replid2());
+        field(out, "master_repl_offset", server.replOffset());
+        field(out, "second_repl_offset", server.replicationIds().secondOffset());
         field(out, "repl_backlog_active", 0);
     }
 

@@ -1,6 +1,7 @@
 package io.ferrite.server.commands;
 
 import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.server.replication.replica.ReplicaCommands;
 
 /** The commands about the server itself: connections, clients, configuration, INFO, DEBUG, MONITOR, SHUTDOWN. */
 public final class ServerCommands {
@@ -18,5 +19,7 @@ public final class ServerCommands {
         PersistenceFamily.register(r);
         MigrateFamily.register(r);
         AofFamily.register(r);
+        // [repl-replica] REPLICAOF and SLAVEOF
+        ReplicaCommands.register(r);
     }
 }

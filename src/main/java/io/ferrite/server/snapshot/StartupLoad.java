@@ -145,8 +145,9 @@ public final class StartupLoad {
         RdbInput in = RdbInput.streaming(s, size, RdbInput.STREAM_WINDOW);
         progress.start(size, settings.progressInterval());
         try {
+            // a replica keeps them too, as Redis's rdbLoad skips expired keys only when iAmMaster
             RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
-                engine.shard(0).databases(), false, progress, keepExpired, (db, key, value, expireAt, idle, freq) -> {
+                engine.shard(0).databases(), false, progress, keepExpired || engine.replica(), (db, key, value, expireAt, idle, freq) -> {
                     int shard = engine.shardOf(key).id;
                     long at = in.position();
                     open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));

@@ -1,0 +1,85 @@
+package io.ferrite.server.replication.replica;
+
+import io.ferrite.engine.Dispatcher;
+import io.ferrite.engine.Engine;
+import io.ferrite.persistence.snapshot.RdbLoadException;
+import io.ferrite.persistence.snapshot.RdbLoader;
+import io.ferrite.server.ServerConfig;
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * What the replica side needs of the server it runs in (as {@link io.ferrite.server.aof.AofHost}
+ * for the AOF), so this package does not depend back on the server: the engine and dispatcher its
+ * master client runs commands through, loading a full sync, and the server's replication state
+ * (its replication ids and offset, which the primary side owns).
+ */
+public interface ReplicaHost {
+    ServerConfig config();
+
+    Engine engine();
+
+    /** The one dispatcher every client's commands go through, the master client's too. */
+    Dispatcher dispatcher();
+
+    /** This server's replica role (REPLICAOF's state), for the commands and INFO. */
+    Replica replica();
+
+    /** The RESP port this server listens on (REPLCONF listening-port unless replica-announce-port is set). */
+    int respPort();
+
+    /** Whether Netty's epoll transport is in use, for the link's channel. */
+    boolean epoll();
+
+    /** A new client id (the master client is a client like any other to CLIENT LIST and INFO). */
+    long newClientId();
+
+    /** Where the RDB file lives (dir/dbfilename): a disk-based full sync lands there, as in Redis. */
+    Path rdbFile();
+
+    /**
+     * Loads the RDB file a master sent, into a data set already emptied, while clients get
+     * -LOADING; keys whose time has passed are kept (the master will send their DEL). Called on a
+     * thread of the replica's own, never an event loop.
+     */
+    RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException;
+
+    /**
+     * As {@link #loadFromMaster}, from the payload as it arrives (repl-diskless-load); {@code size}
+     * is its length, 0 when unknown (an EOF-marked payload).
+     */
+    RdbLoader.Result loadFromMasterStream(InputStream payload, long size) throws IOException, RdbLoadException;
+
+    /** A full sync was loaded (Redis restarts the AOF then, so the file holds the new data set). */
+    void fullSyncLoaded();
+
+    // ---------------------------------------------------------------- replication state (the primary side's)
+
+    /** This server's current replication id (PSYNC's first argument when turning from master to replica). */
+    String replid();
+
+    /** This server's replication offset (master_repl_offset). */
+    long replOffset();
+
+    /** After a full sync: the master's replication id and the FULLRESYNC offset become this server's; replid2 is cleared. */
+    void adopt(String replid, long offset);
+
+    /**
+     * +CONTINUE named a new replication id (the master was failed over): the old id becomes
+     * replid2, valid up to the current offset + 1, and the new one this server's.
+     */
+    void replidChanged(String replid);
+
+    /**
+     * The raw bytes of commands the master client applied, in order: what this server's own
+     * replicas receive (Redis proxies the master's stream; a replica's own effects never enter its
+     * backlog). Counted into this server's offset. The callee owns {@code bytes}.
+     */
+    void masterStream(ByteBuf bytes);
+
+    /** REPLICAOF NO ONE: this server becomes a master; its replication id moves to replid2 and a new one is made. */
+    void promoted();
+}
