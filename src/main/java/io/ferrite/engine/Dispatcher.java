@@ -111,6 +111,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, diskError);
             return true;
         }
+        String noReplicas = server.replicasDenyWrites();
+        if (noReplicas != null && writes(cmd, client)) {
+            reject(reply, cmd, client, noReplicas);
+            return true;
+        }
         if (client.resp == 2 && client.subscriptions.active() && !SUBSCRIBER_COMMANDS.contains(cmd.fullName())) {
             reject(reply, cmd, client, "ERR Can't execute '" + cmd.fullName()
                 + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");

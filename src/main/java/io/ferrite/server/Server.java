@@ -25,6 +25,7 @@ import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
+import io.ferrite.server.replication.Replication;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
 import io.ferrite.server.metrics.InstantaneousMetrics;
@@ -73,6 +74,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
     private final RdbPersistence rdb;
     private final LoadProgress loadProgress;
     private final AofPersistence aof;
+    private final Replication replication;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
@@ -137,6 +139,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
         rdb = new RdbPersistence(this, engine.shardCount());
         loadProgress = new LoadProgress(rdb.state());
         aof = new AofPersistence(this);
+        replication = new Replication(config, engine, rdb, aof);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -231,6 +234,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
                 instantaneous.tick();
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+        replication.start();
         startMetrics();
         var mcInput = new McDetector.InputCounter(memcached);
         var mcRunner = new CallRunner(engine);
@@ -382,7 +386,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
                 continue;
             }
             if (timeout > 0 && now - cl.lastInteraction() > timeout * 1000L
-                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor()) {
+                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor() && !cl.replica()) {
                 Log.verbose("Closing idle client");
                 c.close();
             } else {
@@ -434,6 +438,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The master side of replication: the stream, the backlog, the replicas. */
+    public Replication replication() {
+        return replication;
     }
 
     @Override
@@ -517,6 +526,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
     }
 
     @Override
+    public String replicasDenyWrites() {
+        return replication.writesDenied();
+    }
+
+    @Override
     public RespConnection session(long id) {
         return clients.get(id);
     }
@@ -560,6 +574,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
             ch.close().syncUninterruptibly();
         }
         migrateLinks.closeAll();
+        replication.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // every effect of the commands that ran is written and fsynced before the process goes

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * INFO [section ...] with Redis 7.0's section names, field names and layout (server.c
  * genRedisInfoString). Only fields Ferrite can report truly are printed: persistence says only that
- * nothing is loading or being saved (RDB and AOF do not exist yet), replication only what is true
- * of a master without replicas or backlog, and fields of missing features (forks,
+ * nothing is loading or being saved (RDB and AOF do not exist yet), replication as the master
+ * side sees it (io.ferrite.server.replication), and fields of missing features (forks,
  * pub/sub, client-side caching) are left out.
  */
 public final class InfoFamily {
@@ -82,7 +82,7 @@ public final class InfoFamily {
                 case "memory" -> memory(server, out);
                 case "persistence" -> persistence(server, out);
                 case "stats" -> stats(server, out);
-                case "replication" -> replication(out);
+                case "replication" -> server.replication().info(out);
                 case "cpu" -> cpu(out);
                 case "modules" -> out.append("# Modules\r\n");
                 case "commandstats" -> commandstats(server, out);
@@ -232,17 +232,6 @@ public final class InfoFamily {
         server.loadProgress().appendInfo(out);
     }
 
-    /** A master with no replicas and no replication backlog (replication does not exist yet). */
-    private static void replication(StringBuilder out) {
-        out.append("# Replication\r\n");
-        field(out, "role", "master");
-        field(out, "connected_slaves", 0);
-        field(out, "master_failover_state", "no-failover");
-        field(out, "master_repl_offset", 0);
-        field(out, "second_repl_offset", -1);
-        field(out, "repl_backlog_active", 0);
-    }
-
     /** Resident set size from /proc/self/statm; the JVM's committed heap where that is not available. */
     private static long rss() {
         try {
@@ -315,6 +304,7 @@ public final class InfoFamily {
         field(out, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", inst.inputKbps()));
         field(out, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", inst.outputKbps()));
         field(out, "rejected_connections", st.rejectedConnections.sum());
+        server.replication().statsInfo(out);
         field(out, "expired_keys", expired);
         field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) stalePerc / shards.length));
         field(out, "expired_time_cap_reached_count", timeCap);

@@ -1,8 +1,9 @@
 package io.ferrite.server.commands;
 
 import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.server.replication.ReplicationCommands;
 
-/** The commands about the server itself: connections, clients, configuration, INFO, DEBUG, MONITOR, SHUTDOWN. */
+/** The commands about the server itself: connections, clients, configuration, INFO, DEBUG, MONITOR, SHUTDOWN, replication. */
 public final class ServerCommands {
     private ServerCommands() {
     }
@@ -18,5 +19,6 @@ public final class ServerCommands {
         PersistenceFamily.register(r);
         MigrateFamily.register(r);
         AofFamily.register(r);
+        ReplicationCommands.register(r);
     }
 }
