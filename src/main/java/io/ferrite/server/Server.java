@@ -25,6 +25,7 @@ import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
+import io.ferrite.replication.ReplicationLog;
 import io.ferrite.server.replication.Replication;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
@@ -81,7 +82,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
     private final ServerStats stats = new ServerStats();
     private final List<ExpiryCycle> expiryCycles = new ArrayList<>();
     private final long startMillis = System.currentTimeMillis();
-    private final String runId = randomRunId();
+    private final String runId = ReplicationLog.randomId();
     private final boolean epoll = Epoll.isAvailable();
     private final MigrateLinks migrateLinks = new MigrateLinks(epoll);
     private volatile int respPort;
@@ -618,14 +619,5 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
 
     public boolean isClosed() {
         return closed;
-    }
-
-    private static String randomRunId() {
-        StringBuilder sb = new StringBuilder();
-        java.security.SecureRandom r = new java.security.SecureRandom();
-        for (int i = 0; i < 40; i++) {
-            sb.append("0123456789abcdef".charAt(r.nextInt(16)));
-        }
-        return sb.toString();
     }
 }

@@ -50,6 +50,12 @@ final class ReplicaLink {
     long startOffset = -1;
     /** The last byte handed to the channel; pump only. */
     long sentOffset = -1;
+    /** Its full sync goes over the socket (diskless): no newlines while the RDB streams. */
+    volatile boolean diskless;
+    /** Online after a diskless sync: the stream starts with its first REPLCONF ACK (repl_start_cmd_stream_on_ack). */
+    volatile boolean awaitingAck;
+    /** When it started waiting for a full sync's snapshot (the diskless delay counts from there). */
+    volatile long waitingSinceMillis;
     /** When the output first went over the soft limit, -1 while under it; pump only. */
     long softSince = -1;
     /** Whether it is one of the pump's replicas (Redis's server.slaves); pump only. */
@@ -72,10 +78,10 @@ final class ReplicaLink {
         return "?";
     }
 
-    /** replicationGetSlaveName: ip:listening-port, or the client id when the port is unknown. */
+    /** replicationGetSlaveName: ip:listening-port, as Redis prints it while the port is unknown too. */
     String name() {
         int port = listeningPort;
-        return port != 0 ? ip() + ":" + port : "client id #" + client.id;
+        return ip() + ":" + (port != 0 ? Integer.toString(port) : "<unknown-replica-port>");
     }
 
     /** Bytes queued in the channel and not yet on the socket. */
@@ -89,5 +95,6 @@ final class ReplicaLink {
             ackOffset = offset;
         }
         ackMillis = nowMillis;
+        awaitingAck = false;
     }
 }

@@ -21,7 +21,7 @@ public final class Replication {
 
     public Replication(ServerConfig config, io.ferrite.engine.Engine engine, RdbPersistence rdb, AofPersistence aof) {
         this.config = config;
-        FullSyncs fullSyncs = new FullSyncs(rdb, aof, engine);
+        FullSyncs fullSyncs = new FullSyncs(config, rdb, aof, engine);
         this.pump = new ReplicationPump(config, engine, fullSyncs);
         fullSyncs.pump(pump);
     }

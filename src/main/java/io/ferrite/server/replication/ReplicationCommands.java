@@ -2,6 +2,7 @@ package io.ferrite.server.replication;
 
 import io.ferrite.command.Args;
 import io.ferrite.command.BlockTimeout;
+import io.ferrite.common.Log;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
@@ -54,6 +55,10 @@ public final class ReplicationCommands {
         if (psync) {
             Long o = Bytes.parseLongStrict(c.arg(2));
             if (o == null) {
+                ReplicaLink l = link(c);
+                String name = l != null ? l.name() : "client id #" + c.client.id;
+                Log.notice("Replica " + name + " asks for synchronization");
+                Log.warning("Replica " + name + " asks for synchronization but with a wrong offset");
                 c.reply().error("ERR value is not an integer or out of range");
                 return;
             }

@@ -339,8 +339,16 @@ public final class ReplicationPump implements Runnable {
         Backlog b = log.backlog();
         long keepFrom = Long.MAX_VALUE;
         for (ReplicaLink r : replicas) {
-            if (r.state == ReplicaLink.State.ONLINE) {
-                if (b != null && r.sentOffset < log.offset() && b.covers(r.sentOffset + 1)) {
+            if (r.state == ReplicaLink.State.ONLINE && r.awaitingAck) {
+                keepFrom = Math.min(keepFrom, r.sentOffset + 1);
+            } else if (r.state == ReplicaLink.State.ONLINE) {
+                if (b != null && r.sentOffset < log.offset()) {
+                    if (!b.covers(r.sentOffset + 1)) {
+                        // cannot happen while waiting replicas pin their start; if it did, the replica must resync
+                        Log.warning("Replica " + r.name() + " lost its place in the backlog: disconnecting it");
+                        close(r);
+                        continue;
+                    }
                     write(r, b.read(r.sentOffset + 1));
                     r.sentOffset = log.offset();
                 }
@@ -379,7 +387,7 @@ public final class ReplicationPump implements Runnable {
         long now = System.currentTimeMillis();
         for (ReplicaLink r : List.copyOf(replicas)) {
             long used = switch (r.state) {
-                case ONLINE -> r.outboundBytes();
+                case ONLINE -> r.awaitingAck ? log.offset() - r.sentOffset : r.outboundBytes();
                 case WAIT_BGSAVE_END, SEND_BULK -> log.offset() - r.startOffset;
                 case WAIT_BGSAVE_START -> 0;
             };
@@ -466,6 +474,7 @@ public final class ReplicationPump implements Runnable {
             link.prePsync = true;
         }
         syncFull.increment();
+        link.waitingSinceMillis = System.currentTimeMillis();
         link.state = ReplicaLink.State.WAIT_BGSAVE_START;
         add(link);
         if (replicas.size() == 1 && log.backlog() == null) {
@@ -568,6 +577,15 @@ public final class ReplicationPump implements Runnable {
         refreshGoodReplicas();
     }
 
+    /**
+     * A diskless sync's RDB reached the replica: it is online, and gets the stream once its first
+     * REPLCONF ACK says it loaded the data (so nothing follows the EOF mark on the wire before).
+     */
+    void onlineOnAck(ReplicaLink link) {
+        link.awaitingAck = true;
+        online(link);
+    }
+
     /** The replicas waiting for a snapshot to start (WAIT_BGSAVE_START). */
     List<ReplicaLink> waitingToStart() {
         List<ReplicaLink> out = new ArrayList<>();
@@ -597,7 +615,12 @@ public final class ReplicationPump implements Runnable {
         long timeoutMillis = config.getLong("repl-timeout") * 1000;
         for (ReplicaLink r : List.copyOf(replicas)) {
             switch (r.state) {
-                case WAIT_BGSAVE_START, WAIT_BGSAVE_END -> writeLine(r, "\n");
+                case WAIT_BGSAVE_START -> writeLine(r, "\n");
+                case WAIT_BGSAVE_END -> {
+                    if (!r.diskless) {
+                        writeLine(r, "\n");
+                    }
+                }
                 case ONLINE -> {
                     if (!r.prePsync && now - r.ackMillis > timeoutMillis) {
                         Log.warning("Disconnecting timedout replica (streaming sync): " + r.name());

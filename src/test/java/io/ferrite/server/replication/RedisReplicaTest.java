@@ -60,8 +60,11 @@ class RedisReplicaTest {
         }
     }
 
+    /** A master with the given directives; diskless syncs start at once unless they say otherwise. */
     private void startMaster(int shards, Map<String, String> directives) {
-        ferrite = TestServers.start(shards, directives);
+        Map<String, String> all = new java.util.HashMap<>(Map.of("repl-diskless-sync-delay", "0"));
+        all.putAll(directives);
+        ferrite = TestServers.start(shards, all);
         master = new Jedis("127.0.0.1", ferrite.respPort());
     }
 
@@ -97,6 +100,22 @@ class RedisReplicaTest {
     private void awaitSameData(Jedis r) throws InterruptedException {
         waitUntil(() -> Digests.of(master).equals(Digests.of(r)), "equal digests");
         assertThat(Digests.of(r)).isEqualTo(Digests.of(master)).isNotEqualTo("0".repeat(40));
+    }
+
+    /** A master of {@code shards} with every type in three databases, and a real replica synced from it. */
+    private Jedis syncedPair(int shards, Map<String, String> directives) throws Exception {
+        startMaster(shards, directives);
+        fill(master);
+        replica = startReplica();
+        Jedis r = new Jedis("127.0.0.1", replica.port);
+        awaitOnline(r);
+        awaitSameData(r);
+        return r;
+    }
+
+    private void killReplicaLinks() {
+        master.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+            redis.clients.jedis.args.ClientType.REPLICA));
     }
 
     private static void fill(Jedis j) {
@@ -148,20 +167,14 @@ class RedisReplicaTest {
     @ParameterizedTest(name = "shards={0}")
     @MethodSource("shardCounts")
     void fullSyncStreamAndPartialResync(int shards) throws Exception {
-        startMaster(shards, Map.of());
-        fill(master);
-        replica = startReplica();
-        try (Jedis r = new Jedis("127.0.0.1", replica.port)) {
-            awaitOnline(r);
-            awaitSameData(r);
+        try (Jedis r = syncedPair(shards, Map.of())) {
             assertThat(info(master, "sync_full")).isEqualTo("1");
 
             writeLoad(master, 1, 20_000);
             awaitSameData(r);
 
             // the link dies; writes go on meanwhile; the replica comes back and continues
-            master.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
-                redis.clients.jedis.args.ClientType.REPLICA));
+            killReplicaLinks();
             writeLoad(master, 2, 2_000);
             waitUntil(() -> "1".equals(info(master, "sync_partial_ok")), "a partial resync");
             awaitOnline(r);
@@ -180,13 +193,9 @@ class RedisReplicaTest {
     @ParameterizedTest(name = "shards={0}")
     @MethodSource("shardCounts")
     void aRestartedReplicaSyncsInFull(int shards) throws Exception {
-        startMaster(shards, Map.of());
-        fill(master);
-        replica = startReplica();
-        try (Jedis r = new Jedis("127.0.0.1", replica.port)) {
-            awaitOnline(r);
-            awaitSameData(r);
-        }
+        // disk-based this time: the RDB goes as $<length> and the file
+        syncedPair(shards, Map.of("repl-diskless-sync", "no")).close();
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of(ferrite.config().get("dir"), "dump.rdb"))).isTrue();
         replica.close();
         waitUntil(() -> "0".equals(info(master, "connected_slaves")), "the replica gone");
         writeLoad(master, 3, 5_000);
@@ -201,12 +210,7 @@ class RedisReplicaTest {
     @ParameterizedTest(name = "shards={0}")
     @MethodSource("shardCounts")
     void aReplicaBeyondTheBacklogSyncsInFull(int shards) throws Exception {
-        startMaster(shards, Map.of("repl-backlog-size", "16384"));
-        fill(master);
-        replica = startReplica();
-        try (Jedis r = new Jedis("127.0.0.1", replica.port)) {
-            awaitOnline(r);
-            awaitSameData(r);
+        try (Jedis r = syncedPair(shards, Map.of("repl-backlog-size", "16384"))) {
             // the replica stops; far more than the backlog is written; its link is cut
             signal("STOP");
             try {
@@ -218,8 +222,7 @@ class RedisReplicaTest {
                 }
                 p.sync();
                 writeLoad(master, 4, 2_000);
-                master.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
-                    redis.clients.jedis.args.ClientType.REPLICA));
+                killReplicaLinks();
             } finally {
                 signal("CONT");
             }
@@ -228,6 +231,34 @@ class RedisReplicaTest {
             awaitOnline(r);
             awaitSameData(r);
             assertThat(Long.parseLong(info(master, "repl_backlog_histlen"))).isLessThanOrEqualTo(16384 + 16384);
+        }
+    }
+
+    @ParameterizedTest(name = "shards={0}")
+    @MethodSource("shardCounts")
+    void twoReplicasShareOneSnapshot(int shards) throws Exception {
+        // diskless: the transfer waits until both are there; disk: the second joins the save in progress
+        for (Map<String, String> mode : List.of(
+                Map.of("repl-diskless-sync-delay", "60", "repl-diskless-sync-max-replicas", "2"),
+                Map.of("repl-diskless-sync", "no", "rdb-key-save-delay", "200"))) {
+            startMaster(shards, mode);
+            fill(master);
+            replica = startReplica();
+            try (RedisProcess second = startReplica();
+                 Jedis r1 = new Jedis("127.0.0.1", replica.port);
+                 Jedis r2 = new Jedis("127.0.0.1", second.port)) {
+                awaitOnline(r1);
+                awaitOnline(r2);
+                waitUntil(() -> String.valueOf(info(master, "slave1")).contains("state=online"), "both online");
+                writeLoad(master, 5, 3_000);
+                awaitSameData(r1);
+                awaitSameData(r2);
+                assertThat(info(master, "sync_full")).isEqualTo("2");
+            }
+            stop();
+            master = null;
+            replica = null;
+            ferrite = null;
         }
     }
 
