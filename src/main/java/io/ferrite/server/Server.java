@@ -27,6 +27,7 @@ import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.replication.ReplicationLog;
 import io.ferrite.server.replication.Replication;
+import io.ferrite.server.replication.ReplicationHost;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
 import io.ferrite.server.metrics.InstantaneousMetrics;
@@ -63,7 +64,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable, Host, MeterSources, AofHost {
+public final class Server implements AutoCloseable, Host, MeterSources, AofHost, ReplicationHost {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -442,8 +443,15 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
     }
 
     /** The master side of replication: the stream, the backlog, the replicas. */
+    @Override
     public Replication replication() {
         return replication;
+    }
+
+    @Override
+    public Channel channelOf(long clientId) {
+        RespConnection c = clients.get(clientId);
+        return c == null ? null : c.channel();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.ferrite.server.replication;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Cut;
+import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.server.RdbPersistence;
 import io.ferrite.server.ServerConfig;
@@ -35,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FullSyncs {
     /** A cut in the feed, taken for {@code sync}: the pump resolves it to a stream offset. */
-    record Cut(long seq, Sync sync) {
+    record CutAt(long seq, Sync sync) {
     }
 
     /** One background save feeding replicas. */
@@ -58,11 +60,11 @@ final class FullSyncs {
     private final ServerConfig config;
     private final RdbPersistence rdb;
     private final AofPersistence aof;
-    private final io.ferrite.engine.Engine engine;
+    private final Engine engine;
     private ReplicationPump pump;
     private Sync current;
 
-    FullSyncs(ServerConfig config, RdbPersistence rdb, AofPersistence aof, io.ferrite.engine.Engine engine) {
+    FullSyncs(ServerConfig config, RdbPersistence rdb, AofPersistence aof, Engine engine) {
         this.config = config;
         this.rdb = rdb;
         this.aof = aof;
@@ -161,7 +163,7 @@ final class FullSyncs {
         Log.notice("Starting BGSAVE for SYNC with target: " + (diskless ? "replicas sockets" : "disk"));
         Shard[] shards = engine.shards();
         long[] dirty = new long[shards.length];
-        io.ferrite.engine.Cut.take(engine, shard -> {
+        Cut.take(engine, shard -> {
             dirty[shard.id] = rdb.cutOn(shard, f);
             if (shard.id == shards.length - 1) {
                 // every shard is held: no entry can be appended, the last one is exactly the cut

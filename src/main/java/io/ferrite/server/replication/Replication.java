@@ -1,6 +1,7 @@
 package io.ferrite.server.replication;
 
 import io.ferrite.engine.Client;
+import io.ferrite.engine.Engine;
 import io.ferrite.server.RdbPersistence;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.aof.AofPersistence;
@@ -19,7 +20,7 @@ public final class Replication {
     private final ReplicationPump pump;
     private final ConcurrentHashMap<Long, ReplicaLink> links = new ConcurrentHashMap<>();
 
-    public Replication(ServerConfig config, io.ferrite.engine.Engine engine, RdbPersistence rdb, AofPersistence aof) {
+    public Replication(ServerConfig config, Engine engine, RdbPersistence rdb, AofPersistence aof) {
         this.config = config;
         FullSyncs fullSyncs = new FullSyncs(config, rdb, aof, engine);
         this.pump = new ReplicationPump(config, engine, fullSyncs);

@@ -7,9 +7,8 @@ import io.ferrite.engine.Client;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.OutsideWork;
-import io.ferrite.server.RespConnection;
-import io.ferrite.server.Server;
 import io.ferrite.store.Bytes;
+import io.netty.channel.Channel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,13 +35,13 @@ public final class ReplicationCommands {
     }
 
     private static Replication replication(Call c) {
-        return Server.of(c).replication();
+        return ((ReplicationHost) c.server).replication();
     }
 
     /** The link of the calling connection, or null for a client with no connection of its own (a script). */
     private static ReplicaLink link(Call c) {
-        RespConnection conn = Server.of(c).client(c.client.id);
-        return conn == null ? null : replication(c).link(c.client, conn.channel());
+        Channel ch = ((ReplicationHost) c.server).channelOf(c.client.id);
+        return ch == null ? null : replication(c).link(c.client, ch);
     }
 
     /** syncCommand: nothing is replied here; the pump writes +FULLRESYNC or +CONTINUE and the stream. */

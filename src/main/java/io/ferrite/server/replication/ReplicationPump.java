@@ -1,6 +1,7 @@
 package io.ferrite.server.replication;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Engine;
 import io.ferrite.engine.feed.FeedEntry;
 import io.ferrite.engine.feed.FeedSubscription;
 import io.ferrite.replication.Backlog;
@@ -46,13 +47,13 @@ public final class ReplicationPump implements Runnable {
     private static final int RING = 1 << 16;
 
     private final ServerConfig config;
-    private final io.ferrite.engine.Engine engine;
+    private final Engine engine;
     private final FullSyncs fullSyncs;
     private final ReplicationLog log;
     private final StreamEncoder encoder = new StreamEncoder();
     private final ByteBuf scratch = Unpooled.buffer(4096);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<FullSyncs.Cut> cuts = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FullSyncs.CutAt> cuts = new ConcurrentLinkedQueue<>();
     /** The attached replicas in attach order (server.slaves); pump only. */
     private final List<ReplicaLink> replicas = new ArrayList<>();
     /** The same list for readers on other threads (INFO, ROLE, WAIT in MULTI). */
@@ -87,7 +88,7 @@ public final class ReplicationPump implements Runnable {
                           long backlogSize, long backlogFirstByte, long backlogHistlen) {
     }
 
-    ReplicationPump(ServerConfig config, io.ferrite.engine.Engine engine, FullSyncs fullSyncs) {
+    ReplicationPump(ServerConfig config, Engine engine, FullSyncs fullSyncs) {
         this.config = config;
         this.engine = engine;
         this.fullSyncs = fullSyncs;
@@ -243,7 +244,7 @@ public final class ReplicationPump implements Runnable {
 
     /** From a shard thread while every shard is held: the cut of {@code sync} is at feed entry {@code seq}. */
     void cutTaken(long seq, FullSyncs.Sync sync) {
-        cuts.add(new FullSyncs.Cut(seq, sync));
+        cuts.add(new FullSyncs.CutAt(seq, sync));
     }
 
     // ------------------------------------------------------------------ the loop
@@ -325,7 +326,7 @@ public final class ReplicationPump implements Runnable {
     }
 
     private void resolveCuts() {
-        FullSyncs.Cut c;
+        FullSyncs.CutAt c;
         while ((c = cuts.peek()) != null && c.seq() <= processedSeq) {
             cuts.poll();
             fullSyncs.resolved(c.sync(), log.offset());

@@ -1,0 +1,11 @@
+package io.ferrite.server.replication;
+
+import io.netty.channel.Channel;
+
+/** What the replication commands need of the server they run on, so they do not depend back on it. */
+public interface ReplicationHost {
+    Replication replication();
+
+    /** The channel of a client's connection, or null for a client without one (a script, the AOF). */
+    Channel channelOf(long clientId);
+}
