@@ -5,6 +5,7 @@ import io.ferrite.engine.Engine;
 import io.ferrite.engine.feed.FeedEntry;
 import io.ferrite.engine.feed.FeedSubscription;
 import io.ferrite.replication.Backlog;
+import io.ferrite.replication.FeedOffsets;
 import io.ferrite.replication.PsyncDecision;
 import io.ferrite.replication.ReplicationLog;
 import io.ferrite.replication.StreamEncoder;
@@ -15,7 +16,6 @@ import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,8 +43,8 @@ public final class ReplicationPump implements Runnable {
     private static final int BATCH = 4096;
     /** How long the pump waits for an entry before it looks at its tasks and cron again. */
     private static final long IDLE_MILLIS = 10;
-    /** Recent feed numbers whose stream offset is remembered, for WAIT (a power of two). */
-    private static final int RING = 1 << 16;
+    /** Recent feed entries whose stream offset is remembered, for WAIT (a power of two). */
+    private static final int REMEMBERED = 1 << 16;
 
     private final ServerConfig config;
     private final Engine engine;
@@ -58,9 +58,19 @@ public final class ReplicationPump implements Runnable {
     private final List<ReplicaLink> replicas = new ArrayList<>();
     /** The same list for readers on other threads (INFO, ROLE, WAIT in MULTI). */
     private final CopyOnWriteArrayList<ReplicaLink> view = new CopyOnWriteArrayList<>();
-    private final List<AckWait> waits = new ArrayList<>();
-    /** Stream offset after each of the last RING feed entries, indexed by number. */
-    private final long[] offsets = new long[RING];
+    private final AckWaits waits = new AckWaits();
+    private final FeedOffsets offsets = new FeedOffsets(REMEMBERED);
+    private final AckWaits.Resolver resolver = new AckWaits.Resolver() {
+        @Override
+        public long offsetAfter(long seq) {
+            return offsets.offsetAfter(seq, log.offset());
+        }
+
+        @Override
+        public int acks(long offset) {
+            return countAcks(offset);
+        }
+    };
     private final Thread thread;
     private volatile boolean stopping;
     private volatile Figures figures;
@@ -70,11 +80,6 @@ public final class ReplicationPump implements Runnable {
     final LongAdder syncPartialErr = new LongAdder();
 
     private FeedSubscription sub;
-    /** The feed entry the subscription started after, and the offset then. */
-    private long startSeq;
-    private long startOffset;
-    /** The last feed entry taken into the stream (or skipped while following a master). */
-    private long processedSeq;
     private FeedEntry carried;
     /** This server replicates from a master: its own feed stays out of the backlog, the master's stream goes in. */
     private boolean following;
@@ -214,15 +219,9 @@ public final class ReplicationPump implements Runnable {
     /** WAIT: {@code done} gets the count once enough replicas acknowledged the client's last write, or at the deadline. */
     void await(long seq, long numReplicas, long deadlineMillis, java.util.function.LongConsumer done) {
         submit(() -> {
-            AckWait w = new AckWait(seq, numReplicas, deadlineMillis, done);
-            w.offset = offsetOf(seq);
-            int n = w.offset < 0 ? 0 : countAcks(w.offset);
-            if (w.offset >= 0 && n >= numReplicas) {
-                done.accept(n);
-                return;
+            if (waits.add(seq, numReplicas, deadlineMillis, done, resolver)) {
+                ackRequested = true;
             }
-            waits.add(w);
-            ackRequested = true;
         });
     }
 
@@ -312,13 +311,12 @@ public final class ReplicationPump implements Runnable {
             if (e == null) {
                 break;
             }
-            processedSeq = e.seq();
             if (!following) {
                 scratch.clear();
                 encoder.command(e.db(), e.argv(), scratch);
                 log.append(scratch);
             }
-            offsets[(int) (processedSeq & (RING - 1))] = log.offset();
+            offsets.record(e.seq(), log.offset());
             n++;
         }
         resolveCuts();
@@ -327,7 +325,7 @@ public final class ReplicationPump implements Runnable {
 
     private void resolveCuts() {
         FullSyncs.CutAt c;
-        while ((c = cuts.peek()) != null && c.seq() <= processedSeq) {
+        while ((c = cuts.peek()) != null && c.seq() <= offsets.last()) {
             cuts.poll();
             fullSyncs.resolved(c.sync(), log.offset());
             // the new replica's database is unknown: the next command selects again
@@ -410,36 +408,9 @@ public final class ReplicationPump implements Runnable {
     }
 
     private void processWaits() {
-        if (waits.isEmpty()) {
-            return;
+        if (!waits.isEmpty()) {
+            waits.check(resolver, System.currentTimeMillis());
         }
-        long now = System.currentTimeMillis();
-        for (Iterator<AckWait> it = waits.iterator(); it.hasNext(); ) {
-            AckWait w = it.next();
-            if (w.offset < 0) {
-                w.offset = offsetOf(w.seq);
-            }
-            int n = countAcks(w.offset < 0 ? log.offset() + 1 : w.offset);
-            if (n >= w.numReplicas || (w.deadlineMillis > 0 && now >= w.deadlineMillis)) {
-                it.remove();
-                w.done.accept(n);
-            }
-        }
-    }
-
-    /** The stream offset just after feed entry {@code seq} (a client's last write), or the current one when too old. */
-    private long offsetOf(long seq) {
-        if (seq == 0 || sub == null) {
-            return seq == 0 ? 0 : log.offset();
-        }
-        if (seq <= startSeq) {
-            return startOffset;
-        }
-        if (seq > processedSeq) {
-            // not in the stream yet: known once the pump has passed it
-            return -1;
-        }
-        return seq > processedSeq - RING ? offsets[(int) (seq & (RING - 1))] : log.offset();
     }
 
     // ------------------------------------------------------------------ replicas coming and going
@@ -535,9 +506,7 @@ public final class ReplicationPump implements Runnable {
             return;
         }
         sub = engine.feed().subscribe();
-        startSeq = sub.position();
-        processedSeq = startSeq;
-        startOffset = log.offset();
+        offsets.start(sub.position(), log.offset());
         encoder.forceSelect();
     }
 
@@ -546,6 +515,7 @@ public final class ReplicationPump implements Runnable {
             sub.close();
             sub = null;
             carried = null;
+            offsets.stop();
         }
     }
 
@@ -664,21 +634,5 @@ public final class ReplicationPump implements Runnable {
         Backlog b = log.backlog();
         figures = new Figures(log.replid(), log.replid2(), log.secondReplidOffset(), log.offset(), b != null,
             log.backlogSize(), b != null ? b.firstByteOffset() : 0, b != null ? b.histlen() : 0);
-    }
-
-    /** A client in WAIT. */
-    private static final class AckWait {
-        final long seq;
-        final long numReplicas;
-        final long deadlineMillis;
-        final java.util.function.LongConsumer done;
-        long offset;
-
-        AckWait(long seq, long numReplicas, long deadlineMillis, java.util.function.LongConsumer done) {
-            this.seq = seq;
-            this.numReplicas = numReplicas;
-            this.deadlineMillis = deadlineMillis;
-            this.done = done;
-        }
     }
 }
