@@ -80,6 +80,13 @@ public final class Replication {
         field(out, "sync_partial_err", pump.syncPartialErr.sum());
     }
 
+    /** CONFIG RESETSTAT: the sync counters start again from 0. */
+    public void resetStats() {
+        pump.syncFull.reset();
+        pump.syncPartialOk.reset();
+        pump.syncPartialErr.reset();
+    }
+
     /** The # Replication section of INFO for a master, field for field as Redis 7.0's genRedisInfoString. */
     public void info(StringBuilder out) {
         ReplicationPump.Figures f = pump.figures();

@@ -161,6 +161,13 @@ public final class ReplicationCommands {
             c.reply().integer(done.count);
             return;
         }
+        ReplicationPump pump = replication(c).pump();
+        if (pump.followingMaster()) {
+            c.reply().error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a"
+                + " replica is configured to be writable (which is not the default) writes to replicas are just local"
+                + " and are not propagated.");
+            return;
+        }
         Long num = Args.longOrReply(c, 1);
         if (num == null) {
             return;
@@ -169,7 +176,6 @@ public final class ReplicationCommands {
         if (deadline < 0) {
             return;
         }
-        ReplicationPump pump = replication(c).pump();
         if (!c.mayBlock()) {
             // inside MULTI Redis answers at once with what is acknowledged
             c.reply().integer(pump.countAcks(pump.offsetNow()));

@@ -82,7 +82,7 @@ public final class ReplicationPump implements Runnable {
     private FeedSubscription sub;
     private FeedEntry carried;
     /** This server replicates from a master: its own feed stays out of the backlog, the master's stream goes in. */
-    private boolean following;
+    private volatile boolean following;
     private boolean ackRequested;
     private long noReplicasSince = System.currentTimeMillis();
     private long lastCronMillis;
@@ -234,6 +234,11 @@ public final class ReplicationPump implements Runnable {
             }
         }
         return n;
+    }
+
+    /** Whether this server follows a master (WAIT is refused there), from any thread. */
+    boolean followingMaster() {
+        return following;
     }
 
     /** The current offset, from any thread (WAIT inside MULTI counts against it). */
