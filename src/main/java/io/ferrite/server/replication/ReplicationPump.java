@@ -370,12 +370,17 @@ public final class ReplicationPump implements Runnable {
 
     /** Writes buffers to a replica's channel, in order, from this thread. */
     void write(ReplicaLink r, List<ByteBuf> bufs) {
-        r.channel.eventLoop().execute(() -> {
-            for (ByteBuf buf : bufs) {
-                r.channel.write(buf, r.channel.voidPromise());
-            }
-            r.channel.flush();
-        });
+        try {
+            r.channel.eventLoop().execute(() -> {
+                for (ByteBuf buf : bufs) {
+                    r.channel.write(buf, r.channel.voidPromise());
+                }
+                r.channel.flush();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is closing: its loops take no more tasks
+            bufs.forEach(ByteBuf::release);
+        }
     }
 
     void writeLine(ReplicaLink r, String line) {
