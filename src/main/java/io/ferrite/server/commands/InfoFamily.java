@@ -173,8 +173,9 @@ public final class InfoFamily {
         field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
         field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(out, "mem_fragmentation_bytes", rss - used);
-        // no replication or AOF buffers yet: nothing is left out of the eviction's count
+        // the replication buffers are not counted in used_memory, so nothing is left out of the eviction's count
         field(out, "mem_not_counted_for_evict", 0);
+        server.replication().memoryInfo(out);
         Runtime rt = Runtime.getRuntime();
         field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
         field(out, "jvm_heap_max", rt.maxMemory());

@@ -146,7 +146,7 @@ final class FullSyncs {
         Sync s = new Sync(diskless);
         SnapshotFile f;
         if (diskless) {
-            f = new SnapshotFile(new SocketSink(s), engine.shardCount(), config.getInt("databases"),
+            f = new SnapshotFile(new SocketSink(s, config.getLong("repl-timeout") * 1000), engine.shardCount(), config.getInt("databases"),
                 new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, engine.usedMemory()),
                 config.getBool("rdbchecksum"));
             if (!rdb.claimBackground(f)) {

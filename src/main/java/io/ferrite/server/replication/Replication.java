@@ -17,11 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Replication {
     private final ServerConfig config;
+    private final Engine engine;
     private final ReplicationPump pump;
     private final ConcurrentHashMap<Long, ReplicaLink> links = new ConcurrentHashMap<>();
 
     public Replication(ServerConfig config, Engine engine, RdbPersistence rdb, AofPersistence aof) {
         this.config = config;
+        this.engine = engine;
         FullSyncs fullSyncs = new FullSyncs(config, rdb, aof, engine);
         this.pump = new ReplicationPump(config, engine, fullSyncs);
         fullSyncs.pump(pump);
@@ -80,6 +82,21 @@ public final class Replication {
         field(out, "sync_partial_err", pump.syncPartialErr.sum());
     }
 
+    /** How long a reader waits for the stream to take in the writes before its read. */
+    private static final long CATCH_UP_MILLIS = 1000;
+
+    /** The replication figures with every write made so far in the stream. */
+    ReplicationPump.Figures figuresNow() {
+        return pump.figuresAfter(engine.feed().lastSeq(), CATCH_UP_MILLIS);
+    }
+
+    /** mem_replication_backlog and mem_total_replication_buffers of INFO memory: the blocks, shared by the backlog and the replicas. */
+    public void memoryInfo(StringBuilder out) {
+        long mem = pump.figures().backlogMemory();
+        field(out, "mem_replication_backlog", mem);
+        field(out, "mem_total_replication_buffers", mem);
+    }
+
     /** CONFIG RESETSTAT: the sync counters start again from 0. */
     public void resetStats() {
         pump.syncFull.reset();
@@ -89,7 +106,7 @@ public final class Replication {
 
     /** The # Replication section of INFO for a master, field for field as Redis 7.0's genRedisInfoString. */
     public void info(StringBuilder out) {
-        ReplicationPump.Figures f = pump.figures();
+        ReplicationPump.Figures f = figuresNow();
         List<ReplicaLink> rs = replicas();
         out.append("# Replication\r\n");
         field(out, "role", "master");

@@ -210,12 +210,11 @@ public final class ReplicationCommands {
 
     /** roleCommand's master form: the online replicas with their address, port and acknowledged offset. */
     private static void role(Call c) {
-        ReplicationPump pump = replication(c).pump();
         List<ReplicaLink> online = replication(c).replicas().stream()
             .filter(r -> r.state == ReplicaLink.State.ONLINE).toList();
         c.reply().array(3);
         c.reply().bulk("master");
-        c.reply().integer(pump.figures().offset());
+        c.reply().integer(replication(c).figuresNow().offset());
         c.reply().array(online.size());
         for (ReplicaLink r : online) {
             c.reply().array(3);

@@ -74,7 +74,6 @@ public final class ReplicationPump implements Runnable {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile Figures figures;
-    private volatile int goodReplicas;
     final LongAdder syncFull = new LongAdder();
     final LongAdder syncPartialOk = new LongAdder();
     final LongAdder syncPartialErr = new LongAdder();
@@ -90,7 +89,7 @@ public final class ReplicationPump implements Runnable {
 
     /** Redis's replication fields at one instant, for INFO and ROLE on any thread. */
     public record Figures(String replid, String replid2, long secondReplidOffset, long offset, boolean backlogActive,
-                          long backlogSize, long backlogFirstByte, long backlogHistlen) {
+                          long backlogSize, long backlogFirstByte, long backlogHistlen, long backlogMemory, long feedSeq) {
     }
 
     ReplicationPump(ServerConfig config, Engine engine, FullSyncs fullSyncs) {
@@ -142,14 +141,43 @@ public final class ReplicationPump implements Runnable {
         return figures;
     }
 
+    /**
+     * The figures once the stream holds every feed entry up to {@code seq} (a reader's view of
+     * master_repl_offset includes the writes it could have seen, as in Redis, where propagation is
+     * synchronous), waiting up to {@code maxMillis} for the pump; the latest figures after that.
+     */
+    public Figures figuresAfter(long seq, long maxMillis) {
+        Figures f = figures;
+        if (f.feedSeq() >= seq || !f.backlogActive() || following) {
+            return f;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        LockSupport.unpark(thread);
+        while ((f = figures).feedSeq() < seq && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return f;
+    }
+
     /** The attached replicas, in attach order. */
     List<ReplicaLink> replicas() {
         return view;
     }
 
-    /** Replicas online whose last ACK is at most min-replicas-max-lag seconds old (repl_good_slaves_count). */
+    /**
+     * Replicas online whose last ACK is at most min-replicas-max-lag seconds old
+     * (repl_good_slaves_count), counted when asked, from any thread.
+     */
     int goodReplicas() {
-        return goodReplicas;
+        long maxLag = config.getLong("min-replicas-max-lag");
+        long now = System.currentTimeMillis() / 1000;
+        int good = 0;
+        for (ReplicaLink r : view) {
+            if (r.state == ReplicaLink.State.ONLINE && now - r.ackMillis / 1000 <= maxLag) {
+                good++;
+            }
+        }
+        return good;
     }
 
     // ------------------------------------------------------------------ for the replica side (the lead wires these)
@@ -346,6 +374,9 @@ public final class ReplicationPump implements Runnable {
             if (r.state == ReplicaLink.State.ONLINE && r.awaitingAck) {
                 keepFrom = Math.min(keepFrom, r.sentOffset + 1);
             } else if (r.state == ReplicaLink.State.ONLINE) {
+                // what a slow replica has not taken off its socket stays in the backlog too (its blocks are
+                // shared anyway): the history outgrows repl-backlog-size, as Redis's does, and serves a PSYNC
+                keepFrom = Math.min(keepFrom, r.sentOffset - r.outboundBytes() + 1);
                 if (b != null && r.sentOffset < log.offset()) {
                     if (!b.covers(r.sentOffset + 1)) {
                         // cannot happen while waiting replicas pin their start; if it did, the replica must resync
@@ -477,7 +508,6 @@ public final class ReplicationPump implements Runnable {
         link.sentOffset = psyncOffset - 1;
         Log.notice("Partial resynchronization request from " + link.name() + " accepted. Sending "
             + (log.offset() - psyncOffset + 1) + " bytes of backlog starting from offset " + psyncOffset + ".");
-        refreshGoodReplicas();
     }
 
     private void add(ReplicaLink link) {
@@ -497,7 +527,6 @@ public final class ReplicationPump implements Runnable {
         if (replicas.isEmpty()) {
             noReplicasSince = System.currentTimeMillis();
         }
-        refreshGoodReplicas();
     }
 
     private void disconnectAll() {
@@ -555,7 +584,6 @@ public final class ReplicationPump implements Runnable {
         link.ackMillis = System.currentTimeMillis();
         link.sentOffset = link.startOffset;
         Log.notice("Synchronization with replica " + link.name() + " succeeded");
-        refreshGoodReplicas();
     }
 
     /**
@@ -624,25 +652,13 @@ public final class ReplicationPump implements Runnable {
             log.resizeBacklog(config.getLong("repl-backlog-size"), Long.MAX_VALUE);
         }
         fullSyncs.cron();
-        refreshGoodReplicas();
         cronLoops++;
-    }
-
-    private void refreshGoodReplicas() {
-        long maxLag = config.getLong("min-replicas-max-lag");
-        long now = System.currentTimeMillis() / 1000;
-        int good = 0;
-        for (ReplicaLink r : replicas) {
-            if (r.state == ReplicaLink.State.ONLINE && now - r.ackMillis / 1000 <= maxLag) {
-                good++;
-            }
-        }
-        goodReplicas = good;
     }
 
     private void publish() {
         Backlog b = log.backlog();
         figures = new Figures(log.replid(), log.replid2(), log.secondReplidOffset(), log.offset(), b != null,
-            log.backlogSize(), b != null ? b.firstByteOffset() : 0, b != null ? b.histlen() : 0);
+            log.backlogSize(), b != null ? b.firstByteOffset() : 0, b != null ? b.histlen() : 0,
+            b != null ? b.memory() : 0, sub != null ? offsets.last() : 0);
     }
 }

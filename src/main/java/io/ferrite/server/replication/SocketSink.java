@@ -31,15 +31,19 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
     /** How long the writer waits for the pump to have sent +FULLRESYNC. */
     private static final long RESOLVE_SECONDS = 60;
 
-    private record Target(ReplicaLink link, AtomicLong inFlight) {
+    /** A replica of the transfer: bytes on their way to it, and when some last reached its socket. */
+    private record Target(ReplicaLink link, AtomicLong inFlight, AtomicLong progressMillis) {
     }
 
     private final FullSyncs.Sync sync;
+    /** repl-timeout: a replica that takes nothing for this long is dropped, so the others go on. */
+    private final long timeoutMillis;
     private final String mark = ReplicationLog.randomId();
     private final List<Target> targets = new ArrayList<>();
 
-    SocketSink(FullSyncs.Sync sync) {
+    SocketSink(FullSyncs.Sync sync, long timeoutMillis) {
         this.sync = sync;
+        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -52,7 +56,7 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
         }
         for (ReplicaLink l : sync.links) {
             if (l.state == ReplicaLink.State.WAIT_BGSAVE_END) {
-                targets.add(new Target(l, new AtomicLong()));
+                targets.add(new Target(l, new AtomicLong(), new AtomicLong(System.currentTimeMillis())));
             }
         }
         send(Unpooled.copiedBuffer("$EOF:" + mark + "\r\n", StandardCharsets.US_ASCII));
@@ -100,7 +104,10 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
             ByteBuf copy = buf.retainedDuplicate();
             int n = copy.readableBytes();
             t.inFlight().addAndGet(n);
-            ch.eventLoop().execute(() -> ch.writeAndFlush(copy).addListener(f -> t.inFlight().addAndGet(-n)));
+            ch.eventLoop().execute(() -> ch.writeAndFlush(copy).addListener(f -> {
+                t.inFlight().addAndGet(-n);
+                t.progressMillis().set(System.currentTimeMillis());
+            }));
         }
         buf.release();
         if (!any) {
@@ -112,11 +119,17 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
     private void awaitRoom() {
         while (true) {
             boolean full = false;
+            long now = System.currentTimeMillis();
             for (Target t : targets) {
-                if (t.link().channel.isActive() && t.inFlight().get() > HIGH) {
-                    full = true;
-                    break;
+                if (!t.link().channel.isActive() || t.inFlight().get() <= HIGH) {
+                    continue;
                 }
+                if (now - t.progressMillis().get() > timeoutMillis) {
+                    Log.warning("Disconnecting timedout replica (full sync): " + t.link().name());
+                    t.link().channel.close();
+                    continue;
+                }
+                full = true;
             }
             if (!full) {
                 return;
