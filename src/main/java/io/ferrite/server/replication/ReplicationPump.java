@@ -424,6 +424,9 @@ public final class ReplicationPump implements Runnable {
         if (l.hard() == 0 && l.soft() == 0) {
             return;
         }
+        // a hard limit below repl-backlog-size is raised to it (checkClientOutputBufferLimits): a replica
+        // could resync from the backlog and then be dropped at once, and its buffer is the backlog's memory
+        long hard = l.hard() > 0 ? Math.max(l.hard(), log.backlogSize()) : 0;
         long now = System.currentTimeMillis();
         for (ReplicaLink r : List.copyOf(replicas)) {
             long used = switch (r.state) {
@@ -431,7 +434,7 @@ public final class ReplicationPump implements Runnable {
                 case WAIT_BGSAVE_END, SEND_BULK -> log.offset() - r.startOffset;
                 case WAIT_BGSAVE_START -> 0;
             };
-            boolean over = l.hard() > 0 && used >= l.hard();
+            boolean over = hard > 0 && used >= hard;
             if (!over && l.soft() > 0 && used >= l.soft()) {
                 if (r.softSince < 0) {
                     r.softSince = now;
