@@ -83,7 +83,7 @@ public final class Replication {
     }
 
     /** How long a reader waits for the stream to take in the writes before its read. */
-    private static final long CATCH_UP_MILLIS = 1000;
+    private static final long CATCH_UP_MILLIS = 5000;
 
     /** The replication figures with every write made so far in the stream. */
     ReplicationPump.Figures figuresNow() {
