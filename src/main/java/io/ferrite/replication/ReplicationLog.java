@@ -126,9 +126,19 @@ public final class ReplicationLog implements AutoCloseable {
      * old id up to the next byte, so replicas of the old master can PSYNC with it; a new id starts.
      */
     public void promote() {
+        shiftTo(randomId());
+    }
+
+    /**
+     * The master this replica follows answered +CONTINUE with a new id (it was failed over): the
+     * current id stays valid up to the next byte as the second one, and {@code newReplid} is the id
+     * from now on, as a replica's slaveTryPartialResynchronization does.
+     */
+    public void shiftTo(String newReplid) {
+        requireId(newReplid);
         replid2 = replid;
         secondReplidOffset = offset + 1;
-        replid = randomId();
+        replid = newReplid;
     }
 
     /** The master's reply to {@code PSYNC replicaReplid psyncOffset} (the offset being the first byte it lacks). */

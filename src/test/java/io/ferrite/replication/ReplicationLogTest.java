@@ -107,6 +107,21 @@ class ReplicationLogTest {
     }
 
     @Test
+    void aFailedOverMastersNewIdShiftsTheOldOneToSecond() {
+        ReplicationLog log = new ReplicationLog(1 << 20);
+        String first = ReplicationLog.randomId();
+        log.adopt(first, 200);
+        append(log, 20);
+        String next = ReplicationLog.randomId();
+        log.shiftTo(next);
+        assertThat(log.replid()).isEqualTo(next);
+        assertThat(log.replid2()).isEqualTo(first);
+        assertThat(log.secondReplidOffset()).isEqualTo(221);
+        assertThat(log.decide(first, 221).partial()).isTrue();
+        assertThatThrownBy(() -> log.shiftTo("?")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void adoptStartsAnEmptyBacklogAtTheMastersOffset() {
         ReplicationLog log = new ReplicationLog(1 << 20);
         log.createBacklog();

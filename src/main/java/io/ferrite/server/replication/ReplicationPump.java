@@ -227,6 +227,27 @@ public final class ReplicationPump implements Runnable {
         });
     }
 
+    /** The master answered +CONTINUE with a new replication id: see {@link ReplicationLog#shiftTo}. */
+    public CompletableFuture<Void> replidChanged(String newReplid) {
+        return call(() -> log.shiftTo(newReplid));
+    }
+
+    /**
+     * The figures once every task handed to the pump so far has run (after {@link #adopt} or
+     * {@link #appendRaw} calls not waited for), waiting up to {@code maxMillis}; for a reader that
+     * needs the id and offset exactly, such as a replica caching its master when the link drops.
+     */
+    public Figures settled(long maxMillis) {
+        try {
+            call(() -> { }).get(maxMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Log.warning("Replication figures read before the pump caught up: " + e);
+        }
+        return figures;
+    }
+
     /** Whether this server follows a master: while it does, its own feed entries are not put in the backlog. */
     public CompletableFuture<Void> following(boolean on) {
         return call(() -> following = on);
