@@ -48,6 +48,8 @@ public final class Client {
     volatile boolean closeAfterReply;
     /** In MONITOR mode: sees every command the server runs (flag O). */
     volatile boolean monitor;
+    /** A replica of this server since its SYNC or PSYNC (flag S, class replica). */
+    volatile boolean replica;
     /** The server's own client loading the append-only file: it runs while every other client is told LOADING. */
     volatile boolean loader;
 
@@ -180,6 +182,9 @@ public final class Client {
     /** MULTI state flags for CLIENT LIST. */
     public String flags() {
         StringBuilder f = new StringBuilder();
+        if (replica && !monitor) {
+            f.append('S');
+        }
         if (monitor) {
             f.append('O');
         }
@@ -311,6 +316,14 @@ public final class Client {
 
     public boolean monitor() {
         return monitor;
+    }
+
+    public boolean replica() {
+        return replica;
+    }
+
+    public void replica(boolean value) {
+        replica = value;
     }
 
     public void monitor(boolean value) {

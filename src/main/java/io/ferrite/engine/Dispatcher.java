@@ -112,6 +112,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, diskError);
             return true;
         }
+        String noReplicas = server.replicasDenyWrites();
+        if (noReplicas != null && !client.master && writes(cmd, client)) {
+            reject(reply, cmd, client, noReplicas);
+            return true;
+        }
         if (!client.master && server.readOnlyReplica() && writes(cmd, client)) {
             reject(reply, cmd, client, READONLY);
             return true;

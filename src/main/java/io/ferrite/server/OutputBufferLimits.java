@@ -86,7 +86,7 @@ public final class OutputBufferLimits {
     private static volatile Parsed cached;
 
     /** The limits of one class from the current directive value (parsed once per change). */
-    static Limit of(ServerConfig config, String cls) {
+    public static Limit of(ServerConfig config, String cls) {
         String text = config.get("client-output-buffer-limit");
         Parsed p = cached;
         if (p == null || !text.equals(p.text())) {

@@ -104,6 +104,20 @@ public final class RdbPersistence {
         return background.compareAndSet(null, f) ? f : null;
     }
 
+    /**
+     * Claims the snapshot marks for {@code f}, a snapshot to another sink (a diskless full sync's
+     * replicas): false while another save is in progress. It is no save of the data set (LASTSAVE
+     * and the change counter stay), so it ends with {@link #releaseBackground}, not {@link #started}.
+     */
+    public boolean claimBackground(SnapshotFile f) {
+        return background.compareAndSet(null, f);
+    }
+
+    /** The snapshot {@code f} claimed with {@link #claimBackground(SnapshotFile)} has ended. */
+    public void releaseBackground(SnapshotFile f) {
+        background.compareAndSet(f, null);
+    }
+
     /** A shard's cut of the save {@code f}, on its thread while every shard is held; its change counter then. */
     public long cutOn(Shard shard, SnapshotFile f) {
         ShardSnapshot.begin(shard, f, limits(), Math.max(0, server.config().getLong("rdb-key-save-delay")));

@@ -26,14 +26,19 @@ import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
+import io.ferrite.replication.ReplicationLog;
+import io.ferrite.reply.Reply;
+import io.ferrite.server.replication.Replication;
+import io.ferrite.server.replication.ReplicationHost;
 import io.ferrite.server.metrics.CommandObserver;
 import io.ferrite.server.metrics.FerriteMeters;
 import io.ferrite.server.metrics.InstantaneousMetrics;
 import io.ferrite.server.metrics.MeterSources;
 import io.ferrite.server.metrics.MetricsEndpoint;
+import io.ferrite.server.replication.replica.LinkState;
 import io.ferrite.server.replication.replica.Replica;
 import io.ferrite.server.replication.replica.ReplicaHost;
-import io.ferrite.server.replication.replica.ReplicationIds;
+import io.ferrite.server.replication.replica.ReplicaInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -66,7 +71,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A running Ferrite: the shard event loops, the command table, the listeners and the registry of
  * connected clients. {@link #start} returns once every listener is bound.
  */
-public final class Server implements AutoCloseable, Host, MeterSources, AofHost, ReplicaHost {
+public final class Server implements AutoCloseable, Host, MeterSources, AofHost, ReplicationHost, ReplicaHost {
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
@@ -78,8 +83,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final RdbPersistence rdb;
     private final LoadProgress loadProgress;
     private final AofPersistence aof;
-    // [repl-replica] the replica role, and a stand-in for the primary side's replication ids until the merge
-    private final ReplicationIds replicationIds = new ReplicationIds();
+    private final Replication replication;
     private final Replica replica;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
@@ -87,7 +91,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final ServerStats stats = new ServerStats();
     private final List<ExpiryCycle> expiryCycles = new ArrayList<>();
     private final long startMillis = System.currentTimeMillis();
-    private final String runId = randomRunId();
+    private final String runId = ReplicationLog.randomId();
     private final boolean epoll = Epoll.isAvailable();
     private final MigrateLinks migrateLinks = new MigrateLinks(epoll);
     private volatile int respPort;
@@ -146,6 +150,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         rdb = new RdbPersistence(this, engine.shardCount());
         loadProgress = new LoadProgress(rdb.state());
         aof = new AofPersistence(this);
+        replication = new Replication(config, engine, rdb, aof);
         replica = new Replica(this);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
@@ -241,6 +246,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
                 instantaneous.tick();
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+        replication.start();
         startMetrics();
         replica.start();
         var mcInput = new McDetector.InputCounter(memcached);
@@ -393,7 +399,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
                 continue;
             }
             if (timeout > 0 && now - cl.lastInteraction() > timeout * 1000L
-                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor()) {
+                && !cl.isBlocked() && !cl.subscriptions.active() && !cl.monitor() && !cl.replica()) {
                 Log.verbose("Closing idle client");
                 c.close();
             } else {
@@ -445,6 +451,18 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The master side of replication: the stream, the backlog, the replicas. */
+    @Override
+    public Replication replication() {
+        return replication;
+    }
+
+    @Override
+    public Channel channelOf(long clientId) {
+        RespConnection c = clients.get(clientId);
+        return c == null ? null : c.channel();
     }
 
     @Override
@@ -528,6 +546,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
+    public String replicasDenyWrites() {
+        return replication.writesDenied();
+    }
+
+    @Override
     public RespConnection session(long id) {
         return clients.get(id);
     }
@@ -537,10 +560,6 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     @Override
     public Replica replica() {
         return replica;
-    }
-
-    public ReplicationIds replicationIds() {
-        return replicationIds;
     }
 
     @Override
@@ -571,36 +590,57 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
     }
 
+    /** How long a replica's reading of the replication figures waits for the pump to take in what it was given. */
+    private static final long SETTLE_MILLIS = 5_000;
+
     @Override
     public String replid() {
-        return replicationIds.replid();
+        return replication.pump().settled(SETTLE_MILLIS).replid();
     }
 
     @Override
     public long replOffset() {
-        return replicationIds.offset();
+        return replication.pump().settled(SETTLE_MILLIS).offset();
     }
 
     @Override
     public void adopt(String replid, long offset) {
-        replicationIds.adopt(replid, offset);
+        replication.pump().adopt(replid, offset).join();
     }
 
     @Override
     public void replidChanged(String replid) {
-        replicationIds.changed(replid);
+        replication.pump().replidChanged(replid).join();
     }
 
     @Override
     public void masterStream(ByteBuf bytes) {
-        // the primary side proxies these to this server's replicas; until then only the offset moves
-        replicationIds.advance(bytes.readableBytes());
-        bytes.release();
+        // proxied to this server's own replicas as received (the pump owns the bytes from here)
+        replication.pump().appendRaw(bytes);
+    }
+
+    @Override
+    public boolean replicaRole(Reply reply) {
+        if (!replica.isReplica()) {
+            return false;
+        }
+        ReplicaInfo.role(reply, replica);
+        return true;
+    }
+
+    @Override
+    public boolean masterLinkDown() {
+        return replica.isReplica() && replica.state() != LinkState.CONNECTED;
+    }
+
+    @Override
+    public void followMaster() {
+        replication.pump().following(true).join();
     }
 
     @Override
     public void promoted() {
-        replicationIds.shift();
+        replication.pump().promote().join();
     }
 
     @Override
@@ -653,6 +693,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
         migrateLinks.closeAll();
         replica.close();
+        replication.close();
         acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         shards.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // every effect of the commands that ran is written and fsynced before the process goes
@@ -696,14 +737,5 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
 
     public boolean isClosed() {
         return closed;
-    }
-
-    private static String randomRunId() {
-        StringBuilder sb = new StringBuilder();
-        java.security.SecureRandom r = new java.security.SecureRandom();
-        for (int i = 0; i < 40; i++) {
-            sb.append("0123456789abcdef".charAt(r.nextInt(16)));
-        }
-        return sb.toString();
     }
 }

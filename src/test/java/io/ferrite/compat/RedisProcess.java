@@ -58,13 +58,14 @@ public final class RedisProcess implements AutoCloseable {
     throw new IOException("no free port found");
   }
 
-  public static RedisProcess start(Path executable) throws IOException, InterruptedException {
+  /** A redis-server with the default test settings, then {@code extra} arguments (e.g. {@code --replicaof}). */
+  public static RedisProcess start(Path executable, String... extra) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
       Path dir = Files.createTempDirectory("ferrite-compat-redis-");
       Path log = dir.resolve("redis.log");
-      ProcessBuilder pb = new ProcessBuilder(List.of(
+      List<String> args = new java.util.ArrayList<>(List.of(
           executable.toString(),
           "--port", String.valueOf(port),
           "--bind", "127.0.0.1",
@@ -74,6 +75,8 @@ public final class RedisProcess implements AutoCloseable {
           "--enable-debug-command", "yes",
           "--dir", dir.toString(),
           "--logfile", ""));
+      args.addAll(List.of(extra));
+      ProcessBuilder pb = new ProcessBuilder(args);
       pb.redirectErrorStream(true);
       pb.redirectOutput(log.toFile());
       Process proc = pb.start();
@@ -91,6 +94,17 @@ public final class RedisProcess implements AutoCloseable {
       last = new IOException("redis-server did not come up on port " + port + ":\n" + out);
     }
     throw last;
+  }
+
+  /** The process id, for signals (SIGSTOP / SIGCONT) a test sends. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** The server's log so far. */
+  public String log() throws IOException {
+    Path log = dir.resolve("redis.log");
+    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
   }
 
   static boolean ping(int port) {

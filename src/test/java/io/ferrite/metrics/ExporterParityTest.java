@@ -30,9 +30,7 @@ class ExporterParityTest {
     static final Set<String> ABSENT_FEATURES = Set.of(
         // fork (snapshots are taken without one)
         "redis_latest_fork_seconds",
-        // replication
-        "redis_repl_backlog_first_byte_offset", "redis_repl_backlog_history_bytes", "redis_replica_partial_resync_accepted",
-        "redis_replica_partial_resync_denied", "redis_replica_resyncs_full", "redis_replication_backlog_bytes",
+        // replication: a replica's expiry tracking (the replica side), replica clients' memory apart from the shared buffer
         "redis_slave_expires_tracked_keys", "redis_mem_clients_slaves",
         // defragmentation, jemalloc
         "redis_active_defrag_running", "redis_defrag_hits", "redis_defrag_key_hits",

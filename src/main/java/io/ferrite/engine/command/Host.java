@@ -33,6 +33,14 @@ public interface Host {
         return null;
     }
 
+    /**
+     * Why writes are refused for lack of replicas (min-replicas-to-write: Redis's
+     * checkGoodReplicasStatus), or null.
+     */
+    default String replicasDenyWrites() {
+        return null;
+    }
+
     /** FLUSHALL has emptied every database (Redis's flushAllDataAndResetRDB then saves when save points are set). */
     default void flushedAll() {
     }

@@ -18,6 +18,18 @@ public final class FeedSubscription implements AutoCloseable {
         this.last = start;
     }
 
+    /**
+     * The number of the last entry read (at first, of the entry the subscription started after):
+     * every later entry this subscription returns is numbered after it.
+     */
+    public long position() {
+        long seq;
+        while ((seq = last.seq) == FeedEntry.UNNUMBERED) {
+            Thread.onSpinWait();
+        }
+        return seq;
+    }
+
     /** The next entry, or null if the writers have appended nothing more yet. */
     public FeedEntry poll() {
         FeedEntry n = last.next;

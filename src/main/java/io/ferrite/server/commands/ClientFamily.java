@@ -136,8 +136,11 @@ public final class ClientFamily {
         };
     }
 
-    /** Redis's getClientType: a subscribed client is of the pubsub class (no replicas or masters yet). */
+    /** Redis's getClientType: a replica (not MONITOR) is of the replica class, a subscribed client of the pubsub class. */
     private static Type classOf(Client cl) {
+        if (cl.replica() && !cl.monitor()) {
+            return Type.REPLICA;
+        }
         return cl.subscriptions.active() ? Type.PUBSUB : Type.NORMAL;
     }
 

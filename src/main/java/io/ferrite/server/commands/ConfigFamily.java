@@ -196,7 +196,10 @@ public final class ConfigFamily {
 
     /** Clears INFO's counters: the server-wide ones first, then each shard's on its own thread. */
     private static final ShardedCommand RESET_STAT = ShardedCommand.okAfterEveryShard(
-        c -> Server.of(c).stats().reset(),
+        c -> {
+            Server.of(c).stats().reset();
+            Server.of(c).replication().resetStats();
+        },
         ks -> {
             Shard s = ((ShardKeyspace) ks).shard();
             s.stats.reset();

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * INFO [section ...] with Redis 7.0's section names, field names and layout (server.c
  * genRedisInfoString). Only fields Ferrite can report truly are printed: persistence says only that
- * nothing is loading or being saved (RDB and AOF do not exist yet), replication only what is true
- * of a master without replicas or backlog, and fields of missing features (forks,
+ * nothing is loading or being saved (RDB and AOF do not exist yet), replication as the master
+ * side sees it (io.ferrite.server.replication), and fields of missing features (forks,
  * pub/sub, client-side caching) are left out.
  */
 public final class InfoFamily {
@@ -175,8 +175,9 @@ public final class InfoFamily {
         field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
         field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(out, "mem_fragmentation_bytes", rss - used);
-        // no replication or AOF buffers yet: nothing is left out of the eviction's count
+        // the replication buffers are not counted in used_memory, so nothing is left out of the eviction's count
         field(out, "mem_not_counted_for_evict", 0);
+        server.replication().memoryInfo(out);
         Runtime rt = Runtime.getRuntime();
         field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
         field(out, "jvm_heap_max", rt.maxMemory());
@@ -234,22 +235,10 @@ public final class InfoFamily {
         server.loadProgress().appendInfo(out);
     }
 
-    /** A master with no replicas and no replication backlog (replication does not exist yet). */
+    /** Redis's replication section: the replica's fields (ReplicaInfo) when following a master, then the primary side's. */
     private static void replication(Server server, StringBuilder out) {
-        out.append("# Replication\r\n");
-        // [repl-replica] the replica's fields (ReplicaInfo) and the replication ids; the primary side rewires this at merge
         Replica replica = server.replica();
-        field(out, "role", replica.isReplica() ? "slave" : "master");
-        if (replica.isReplica()) {
-            ReplicaInfo.append(out, replica, server.config());
-        }
-        field(out, "connected_slaves", 0);
-        field(out, "master_failover_state", "no-failover");
-        field(out, "master_replid", server.replid());
-        field(out, "master_replid2", server.replicationIds().replid2());
-        field(out, "master_repl_offset", server.replOffset());
-        field(out, "second_repl_offset", server.replicationIds().secondOffset());
-        field(out, "repl_backlog_active", 0);
+        server.replication().info(out, replica.isReplica() ? o -> ReplicaInfo.append(o, replica, server.config()) : null);
     }
 
     /** Resident set size from /proc/self/statm; the JVM's committed heap where that is not available. */
@@ -324,6 +313,7 @@ public final class InfoFamily {
         field(out, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", inst.inputKbps()));
         field(out, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", inst.outputKbps()));
         field(out, "rejected_connections", st.rejectedConnections.sum());
+        server.replication().statsInfo(out);
         field(out, "expired_keys", expired);
         field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) stalePerc / shards.length));
         field(out, "expired_time_cap_reached_count", timeCap);

@@ -1,9 +1,10 @@
 package io.ferrite.server.commands;
 
 import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.server.replication.ReplicationCommands;
 import io.ferrite.server.replication.replica.ReplicaCommands;
 
-/** The commands about the server itself: connections, clients, configuration, INFO, DEBUG, MONITOR, SHUTDOWN. */
+/** The commands about the server itself: connections, clients, configuration, INFO, DEBUG, MONITOR, SHUTDOWN, replication. */
 public final class ServerCommands {
     private ServerCommands() {
     }
@@ -19,7 +20,7 @@ public final class ServerCommands {
         PersistenceFamily.register(r);
         MigrateFamily.register(r);
         AofFamily.register(r);
-        // [repl-replica] REPLICAOF and SLAVEOF
+        ReplicationCommands.register(r);
         ReplicaCommands.register(r);
     }
 }

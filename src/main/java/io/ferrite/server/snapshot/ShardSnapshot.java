@@ -202,6 +202,10 @@ public final class ShardSnapshot extends SnapshotCapture {
                 if (unsaved(e)) {
                     save(index, e);
                     walked++;
+                } else if (keyDelayMicros > 0) {
+                    // rdb-key-save-delay slows the walk per key of the cut, as Redis's child sleeps per key it
+                    // writes: keys saved early because a client changed them take their time here too
+                    walked++;
                 }
             });
             buckets++;

@@ -8,6 +8,7 @@ import io.ferrite.persistence.snapshot.RdbFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +42,46 @@ public final class SnapshotFile {
     private record Chunk(int db, byte[] bytes, boolean boundary) {
     }
 
-    private final Path target;
-    private final Path temp;
+    /**
+     * Where the bytes go: a file written under a temp name and renamed over the target when
+     * complete (a save), or replicas' sockets (a diskless full sync, see io.ferrite.server.replication).
+     */
+    public interface Sink {
+        /** Opens the output, on the writer's thread before the first byte. */
+        WritableByteChannel open() throws IOException;
+
+        /** Every byte is written, the output still open: make it durable. */
+        default void complete(WritableByteChannel out) throws IOException {
+        }
+
+        /** After the output closed: keep it when {@code ok}, else discard it; throws when keeping fails. */
+        void close(boolean ok) throws IOException;
+    }
+
+    /** The file sink: a temp file beside the target, forced to disk and renamed over it. */
+    private record FileSink(Path target, Path temp) implements Sink {
+        @Override
+        public WritableByteChannel open() throws IOException {
+            return FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        @Override
+        public void complete(WritableByteChannel out) throws IOException {
+            ((FileChannel) out).force(true);
+        }
+
+        @Override
+        public void close(boolean ok) throws IOException {
+            if (ok) {
+                RdbFile.commit(temp, target);
+            } else {
+                RdbFile.removeTemp(temp);
+            }
+        }
+    }
+
+    private final Sink sink;
     private final int shards;
     private final boolean checksum;
     private final RdbFile.Aux aux;
@@ -71,8 +110,12 @@ public final class SnapshotFile {
     private volatile Thread writer;
 
     public SnapshotFile(Path target, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
-        this.target = target;
-        this.temp = RdbFile.tempFor(target, "-bg");
+        this(new FileSink(target, RdbFile.tempFor(target, "-bg")), shards, databases, aux, checksum);
+    }
+
+    /** A snapshot written to {@code sink} instead of a file. */
+    public SnapshotFile(Sink sink, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
+        this.sink = sink;
         this.shards = shards;
         this.checksum = checksum;
         this.aux = aux;
@@ -234,8 +277,7 @@ public final class SnapshotFile {
 
     private void write() {
         boolean ok = false;
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (WritableByteChannel ch = sink.open()) {
             Writer w = new Writer(ch);
             RdbOutput head = new RdbOutput(256);
             RdbFile.header(head, aux);
@@ -285,18 +327,14 @@ public final class SnapshotFile {
                 crc.writeLittleEndian(checksum ? w.crc : 0, 8);
                 w.putUnchecked(crc);
                 w.flush();
-                ch.force(true);
+                sink.complete(ch);
                 ok = true;
             }
         } catch (IOException | RuntimeException e) {
             Log.warning("Write error saving DB on disk: " + e.getMessage());
         }
         try {
-            if (ok) {
-                RdbFile.commit(temp, target);
-            } else {
-                RdbFile.removeTemp(temp);
-            }
+            sink.close(ok);
         } catch (IOException e) {
             ok = false;
         }
@@ -349,11 +387,11 @@ public final class SnapshotFile {
 
     /** Buffered writes to the channel with the running checksum. */
     private final class Writer {
-        private final FileChannel ch;
+        private final WritableByteChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(WRITE_BUFFER);
         long crc;
 
-        Writer(FileChannel ch) {
+        Writer(WritableByteChannel ch) {
             this.ch = ch;
         }
 

@@ -2,6 +2,7 @@ package io.ferrite.server.replication.replica;
 
 import io.ferrite.common.Log;
 import io.ferrite.persistence.snapshot.RdbLoader;
+import io.ferrite.replication.ReplicationLog;
 import io.ferrite.engine.Shard;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -132,6 +133,7 @@ public final class Replica {
         // as replicationSetMaster: the link is down from the moment REPLICAOF answers
         state = LinkState.CONNECT;
         this.host.engine().replica(true);
+        this.host.followMaster();
         // CONFIG GET and CONFIG REWRITE show the master now followed (Redis's replicaof special config)
         this.host.config().set("replicaof", host + " " + port);
         home.loop.execute(() -> setMaster(wasMaster, wasConnected));
@@ -403,7 +405,7 @@ public final class Replica {
             return;
         }
         masterReplid = replid;
-        host.adopt(replid == null ? ReplicationIds.newId() : replid, offset);
+        host.adopt(replid == null ? ReplicationLog.randomId() : replid, offset);
         int db = r.replication().streamDb();
         if (l.closed()) {
             // the link dropped while loading: what it had reached is cached for a PSYNC

@@ -80,6 +80,12 @@ public interface ReplicaHost {
      */
     void masterStream(ByteBuf bytes);
 
+    /**
+     * REPLICAOF host port: from now on this server's replication stream carries its master's
+     * bytes ({@link #masterStream}), never its own effects.
+     */
+    void followMaster();
+
     /** REPLICAOF NO ONE: this server becomes a master; its replication id moves to replid2 and a new one is made. */
     void promoted();
 }

@@ -1,0 +1,143 @@
+package io.ferrite.server.replication;
+
+import io.ferrite.engine.Client;
+import io.ferrite.engine.Engine;
+import io.ferrite.server.RdbPersistence;
+import io.ferrite.server.ServerConfig;
+import io.ferrite.server.aof.AofPersistence;
+import io.netty.channel.Channel;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The master side of replication for one server: the pump that makes the stream, the full syncs,
+ * and the connections that said they are replicas (REPLCONF, SYNC, PSYNC), by client id. What the
+ * server, INFO, and the replication commands reach.
+ */
+public final class Replication {
+    private final ServerConfig config;
+    private final Engine engine;
+    private final ReplicationPump pump;
+    private final ConcurrentHashMap<Long, ReplicaLink> links = new ConcurrentHashMap<>();
+
+    public Replication(ServerConfig config, Engine engine, RdbPersistence rdb, AofPersistence aof) {
+        this.config = config;
+        this.engine = engine;
+        FullSyncs fullSyncs = new FullSyncs(config, rdb, aof, engine);
+        this.pump = new ReplicationPump(config, engine, fullSyncs);
+        fullSyncs.pump(pump);
+    }
+
+    public void start() {
+        pump.start();
+    }
+
+    public void close() {
+        pump.stop();
+    }
+
+    /** The pump: the replica side drives it through adopt, appendRaw, promote and following. */
+    public ReplicationPump pump() {
+        return pump;
+    }
+
+    /** The link of a client's connection, made at its first REPLCONF or SYNC; forgotten when it closes. */
+    ReplicaLink link(Client client, Channel channel) {
+        return links.computeIfAbsent(client.id, id -> {
+            ReplicaLink l = new ReplicaLink(client, channel);
+            channel.closeFuture().addListener(f -> {
+                links.remove(id);
+                pump.closed(l);
+            });
+            return l;
+        });
+    }
+
+    /** The link of a client, or null. */
+    ReplicaLink existing(long clientId) {
+        return links.get(clientId);
+    }
+
+    List<ReplicaLink> replicas() {
+        return pump.replicas();
+    }
+
+    /**
+     * Redis's checkGoodReplicasStatus for a write: with min-replicas-to-write and
+     * min-replicas-max-lag set, too few replicas acknowledged lately refuse it.
+     */
+    public String writesDenied() {
+        int min = config.getInt("min-replicas-to-write");
+        if (min == 0 || config.getInt("min-replicas-max-lag") == 0 || pump.goodReplicas() >= min) {
+            return null;
+        }
+        return "NOREPLICAS Not enough good replicas to write.";
+    }
+
+    /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
+    public void statsInfo(StringBuilder out) {
+        field(out, "sync_full", pump.syncFull.sum());
+        field(out, "sync_partial_ok", pump.syncPartialOk.sum());
+        field(out, "sync_partial_err", pump.syncPartialErr.sum());
+    }
+
+    /** How long a reader waits for the stream to take in the writes before its read. */
+    private static final long CATCH_UP_MILLIS = 5000;
+
+    /** The replication figures with every write made so far in the stream. */
+    ReplicationPump.Figures figuresNow() {
+        return pump.figuresAfter(engine.feed().lastSeq(), CATCH_UP_MILLIS);
+    }
+
+    /** mem_replication_backlog and mem_total_replication_buffers of INFO memory: the blocks, shared by the backlog and the replicas. */
+    public void memoryInfo(StringBuilder out) {
+        long mem = pump.figures().backlogMemory();
+        field(out, "mem_replication_backlog", mem);
+        field(out, "mem_total_replication_buffers", mem);
+    }
+
+    /** CONFIG RESETSTAT: the sync counters start again from 0. */
+    public void resetStats() {
+        pump.syncFull.reset();
+        pump.syncPartialOk.reset();
+        pump.syncPartialErr.reset();
+    }
+
+    /** The # Replication section of INFO, field for field as Redis 7.0's genRedisInfoString; {@code replicaFields} (null on a master) adds a replica's own. */
+    public void info(StringBuilder out, java.util.function.Consumer<StringBuilder> replicaFields) {
+        ReplicationPump.Figures f = figuresNow();
+        List<ReplicaLink> rs = replicas();
+        out.append("# Replication\r\n");
+        field(out, "role", replicaFields != null ? "slave" : "master");
+        if (replicaFields != null) {
+            replicaFields.accept(out);
+        }
+        field(out, "connected_slaves", rs.size());
+        if (config.getInt("min-replicas-to-write") > 0 && config.getInt("min-replicas-max-lag") > 0) {
+            field(out, "min_slaves_good_slaves", pump.goodReplicas());
+        }
+        long now = System.currentTimeMillis() / 1000;
+        int i = 0;
+        for (ReplicaLink r : rs) {
+            ReplicaLink.State st = r.state;
+            long lag = st == ReplicaLink.State.ONLINE ? now - r.ackMillis / 1000 : 0;
+            out.append("slave").append(i++).append(":ip=").append(r.ip()).append(",port=").append(r.listeningPort)
+                .append(",state=").append(st.info).append(",offset=").append(r.ackOffset).append(",lag=").append(lag)
+                .append("\r\n");
+        }
+        field(out, "master_failover_state", "no-failover");
+        field(out, "master_replid", f.replid());
+        field(out, "master_replid2", f.replid2());
+        field(out, "master_repl_offset", f.offset());
+        field(out, "second_repl_offset", f.secondReplidOffset());
+        field(out, "repl_backlog_active", f.backlogActive() ? 1 : 0);
+        field(out, "repl_backlog_size", f.backlogSize());
+        field(out, "repl_backlog_first_byte_offset", f.backlogFirstByte());
+        field(out, "repl_backlog_histlen", f.backlogHistlen());
+    }
+
+    private static void field(StringBuilder out, String name, Object value) {
+        out.append(name).append(':').append(value).append("\r\n");
+    }
+}

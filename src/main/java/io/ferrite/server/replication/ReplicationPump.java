@@ -1,0 +1,688 @@
+package io.ferrite.server.replication;
+
+import io.ferrite.common.Log;
+import io.ferrite.engine.Engine;
+import io.ferrite.engine.feed.FeedEntry;
+import io.ferrite.engine.feed.FeedSubscription;
+import io.ferrite.replication.Backlog;
+import io.ferrite.replication.FeedOffsets;
+import io.ferrite.replication.PsyncDecision;
+import io.ferrite.replication.ReplicationLog;
+import io.ferrite.replication.StreamEncoder;
+import io.ferrite.server.OutputBufferLimits;
+import io.ferrite.server.ServerConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The master's replication thread: it owns the {@link ReplicationLog} (ids, offset, backlog) and
+ * the list of replicas, reads the effects feed, encodes each entry as the stream (SELECT when the
+ * database changes, as replicationFeedSlaves), appends it to the backlog and hands every online
+ * replica what it has not been given yet, as retained slices of the backlog's blocks. Other
+ * threads never touch that state: they hand the pump tasks ({@link #submit}), which it runs
+ * between two batches of the feed. Once a second it does what replicationCron does for a master:
+ * PINGs in the stream, newlines to replicas waiting for their RDB, timeouts, the backlog's TTL, and
+ * a full sync's snapshot when replicas wait for one.
+ * <p>
+ * A full sync's stream starts at the snapshot's cut: the cut's feed number is handed over while
+ * every shard is held ({@link #cutTaken}), and the pump, which sees entries in feed order, resolves
+ * it to the offset it has reached when every entry up to that number is in the stream.
+ */
+public final class ReplicationPump implements Runnable {
+    /** Feed entries encoded before the replicas are given the bytes and tasks run. */
+    private static final int BATCH = 4096;
+    /** How long the pump waits for an entry before it looks at its tasks and cron again. */
+    private static final long IDLE_MILLIS = 10;
+    /** Recent feed entries whose stream offset is remembered, for WAIT (a power of two). */
+    private static final int REMEMBERED = 1 << 16;
+
+    private final ServerConfig config;
+    private final Engine engine;
+    private final FullSyncs fullSyncs;
+    private final ReplicationLog log;
+    private final StreamEncoder encoder = new StreamEncoder();
+    private final ByteBuf scratch = Unpooled.buffer(4096);
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FullSyncs.CutAt> cuts = new ConcurrentLinkedQueue<>();
+    /** The attached replicas in attach order (server.slaves); pump only. */
+    private final List<ReplicaLink> replicas = new ArrayList<>();
+    /** The same list for readers on other threads (INFO, ROLE, WAIT in MULTI). */
+    private final CopyOnWriteArrayList<ReplicaLink> view = new CopyOnWriteArrayList<>();
+    private final AckWaits waits = new AckWaits();
+    private final FeedOffsets offsets = new FeedOffsets(REMEMBERED);
+    private final AckWaits.Resolver resolver = new AckWaits.Resolver() {
+        @Override
+        public long offsetAfter(long seq) {
+            return offsets.offsetAfter(seq, log.offset());
+        }
+
+        @Override
+        public int acks(long offset) {
+            return countAcks(offset);
+        }
+    };
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile Figures figures;
+    final LongAdder syncFull = new LongAdder();
+    final LongAdder syncPartialOk = new LongAdder();
+    final LongAdder syncPartialErr = new LongAdder();
+
+    private FeedSubscription sub;
+    private FeedEntry carried;
+    /** This server replicates from a master: its own feed stays out of the backlog, the master's stream goes in. */
+    private volatile boolean following;
+    private boolean ackRequested;
+    private long noReplicasSince = System.currentTimeMillis();
+    private long lastCronMillis;
+    private long cronLoops;
+
+    /** Redis's replication fields at one instant, for INFO and ROLE on any thread. */
+    public record Figures(String replid, String replid2, long secondReplidOffset, long offset, boolean backlogActive,
+                          long backlogSize, long backlogFirstByte, long backlogHistlen, long backlogMemory, long feedSeq) {
+    }
+
+    ReplicationPump(ServerConfig config, Engine engine, FullSyncs fullSyncs) {
+        this.config = config;
+        this.engine = engine;
+        this.fullSyncs = fullSyncs;
+        this.log = new ReplicationLog(config.getLong("repl-backlog-size"));
+        this.thread = new Thread(this, "ferrite-replication");
+        this.thread.setDaemon(true);
+        publish();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Stops the thread; the backlog's memory goes. */
+    void stop() {
+        stopping = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs {@code task} on the pump's thread, after the current batch. */
+    void submit(Runnable task) {
+        tasks.add(task);
+        LockSupport.unpark(thread);
+    }
+
+    private CompletableFuture<Void> call(Runnable task) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                task.run();
+                publish();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    public Figures figures() {
+        return figures;
+    }
+
+    /**
+     * The figures once the stream holds every feed entry up to {@code seq} (a reader's view of
+     * master_repl_offset includes the writes it could have seen, as in Redis, where propagation is
+     * synchronous), waiting up to {@code maxMillis} for the pump; the latest figures after that.
+     */
+    public Figures figuresAfter(long seq, long maxMillis) {
+        Figures f = figures;
+        if (f.feedSeq() >= seq || !f.backlogActive() || following) {
+            return f;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        LockSupport.unpark(thread);
+        while ((f = figures).feedSeq() < seq && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+        return f;
+    }
+
+    /** The attached replicas, in attach order. */
+    List<ReplicaLink> replicas() {
+        return view;
+    }
+
+    /**
+     * Replicas online whose last ACK is at most min-replicas-max-lag seconds old
+     * (repl_good_slaves_count), counted when asked, from any thread.
+     */
+    int goodReplicas() {
+        long maxLag = config.getLong("min-replicas-max-lag");
+        long now = System.currentTimeMillis() / 1000;
+        int good = 0;
+        for (ReplicaLink r : view) {
+            if (r.state == ReplicaLink.State.ONLINE && now - r.ackMillis / 1000 <= maxLag) {
+                good++;
+            }
+        }
+        return good;
+    }
+
+    // ------------------------------------------------------------------ for the replica side (the lead wires these)
+
+    /**
+     * After a full sync from a master: this server's history becomes the master's, {@code replid} at
+     * {@code offset}, with an empty backlog from there; sub-replicas are disconnected (they come back
+     * and resync against the new history), and the local feed stays out of the stream from now on
+     * (as {@link #following(boolean) following(true)}).
+     */
+    public CompletableFuture<Void> adopt(String replid, long offset) {
+        return call(() -> {
+            disconnectAll();
+            log.adopt(replid, offset);
+            following = true;
+            subscribe();
+        });
+    }
+
+    /**
+     * Appends bytes of the master's stream, as received, to the backlog; sub-replicas get them as
+     * they are (replicationFeedStreamFromMasterStream). Takes ownership of {@code bytes}.
+     */
+    public CompletableFuture<Void> appendRaw(ByteBuf bytes) {
+        return call(() -> {
+            try {
+                log.append(bytes);
+            } finally {
+                bytes.release();
+            }
+        });
+    }
+
+    /**
+     * This replica becomes a master (shiftReplicationId): the old id stays valid up to the next
+     * byte as the second id, a new id starts, local writes enter the stream again (after a SELECT),
+     * and sub-replicas are disconnected so they learn the new id (they continue with PSYNC).
+     */
+    public CompletableFuture<Void> promote() {
+        return call(() -> {
+            log.promote();
+            Log.warning("Setting secondary replication ID to " + log.replid2() + ", valid up to offset: "
+                + log.secondReplidOffset() + ". New replication ID is " + log.replid());
+            following = false;
+            encoder.forceSelect();
+            disconnectAll();
+        });
+    }
+
+    /** The master answered +CONTINUE with a new replication id: see {@link ReplicationLog#shiftTo}. */
+    public CompletableFuture<Void> replidChanged(String newReplid) {
+        return call(() -> log.shiftTo(newReplid));
+    }
+
+    /**
+     * The figures once every task handed to the pump so far has run (after {@link #adopt} or
+     * {@link #appendRaw} calls not waited for), waiting up to {@code maxMillis}; for a reader that
+     * needs the id and offset exactly, such as a replica caching its master when the link drops.
+     */
+    public Figures settled(long maxMillis) {
+        try {
+            call(() -> { }).get(maxMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Log.warning("Replication figures read before the pump caught up: " + e);
+        }
+        return figures;
+    }
+
+    /** Whether this server follows a master: while it does, its own feed entries are not put in the backlog. */
+    public CompletableFuture<Void> following(boolean on) {
+        return call(() -> following = on);
+    }
+
+    // ------------------------------------------------------------------ tasks from connections
+
+    /** SYNC or PSYNC from {@code link}'s connection (syncCommand). */
+    void sync(ReplicaLink link, String replid, long psyncOffset, boolean psync) {
+        submit(() -> attach(link, replid, psyncOffset, psync));
+    }
+
+    /** The connection closed. */
+    void closed(ReplicaLink link) {
+        submit(() -> detach(link));
+    }
+
+    /** WAIT: {@code done} gets the count once enough replicas acknowledged the client's last write, or at the deadline. */
+    void await(long seq, long numReplicas, long deadlineMillis, java.util.function.LongConsumer done) {
+        submit(() -> {
+            if (waits.add(seq, numReplicas, deadlineMillis, done, resolver)) {
+                ackRequested = true;
+            }
+        });
+    }
+
+    /** A count of replicas online that acknowledged at least {@code offset}, from any thread. */
+    int countAcks(long offset) {
+        int n = 0;
+        for (ReplicaLink r : view) {
+            if (r.state == ReplicaLink.State.ONLINE && r.ackOffset >= offset) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether this server follows a master (WAIT is refused there), from any thread. */
+    boolean followingMaster() {
+        return following;
+    }
+
+    /** The current offset, from any thread (WAIT inside MULTI counts against it). */
+    long offsetNow() {
+        return figures.offset();
+    }
+
+    /** From a shard thread while every shard is held: the cut of {@code sync} is at feed entry {@code seq}. */
+    void cutTaken(long seq, FullSyncs.Sync sync) {
+        cuts.add(new FullSyncs.CutAt(seq, sync));
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                runTasks();
+                cron();
+                if (sub == null) {
+                    processWaits();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS));
+                    continue;
+                }
+                int n = pumpFeed();
+                if (ackRequested) {
+                    ackRequested = false;
+                    if (!replicas.isEmpty()) {
+                        scratch.clear();
+                        encoder.getAck(scratch);
+                        log.append(scratch);
+                    }
+                }
+                afterBatch();
+                if (n == 0 && tasks.isEmpty() && sub != null) {
+                    carried = sub.take(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            Log.warning("The replication thread stopped on an internal error: " + t);
+        } finally {
+            if (sub != null) {
+                sub.close();
+            }
+            log.close();
+        }
+    }
+
+    private void runTasks() {
+        Runnable t;
+        boolean any = false;
+        while ((t = tasks.poll()) != null) {
+            any = true;
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                Log.warning("Replication task failed: " + e);
+            }
+        }
+        if (any) {
+            publish();
+        }
+    }
+
+    /** Encodes up to a batch of feed entries; resolves every cut the stream has reached, before the entry after it. */
+    private int pumpFeed() {
+        int n = 0;
+        while (n < BATCH) {
+            resolveCuts();
+            FeedEntry e = carried != null ? carried : sub.poll();
+            carried = null;
+            if (e == null) {
+                break;
+            }
+            if (!following) {
+                scratch.clear();
+                encoder.command(e.db(), e.argv(), scratch);
+                log.append(scratch);
+            }
+            offsets.record(e.seq(), log.offset());
+            n++;
+        }
+        resolveCuts();
+        return n;
+    }
+
+    private void resolveCuts() {
+        FullSyncs.CutAt c;
+        while ((c = cuts.peek()) != null && c.seq() <= offsets.last()) {
+            cuts.poll();
+            fullSyncs.resolved(c.sync(), log.offset());
+            // the new replica's database is unknown: the next command selects again
+            encoder.forceSelect();
+        }
+    }
+
+    /** The bytes go to the replicas online, limits are checked, the backlog trimmed, WAITs answered. */
+    private void afterBatch() {
+        Backlog b = log.backlog();
+        long keepFrom = Long.MAX_VALUE;
+        for (ReplicaLink r : replicas) {
+            if (r.state == ReplicaLink.State.ONLINE && r.awaitingAck) {
+                keepFrom = Math.min(keepFrom, r.sentOffset + 1);
+            } else if (r.state == ReplicaLink.State.ONLINE) {
+                // what a slow replica has not taken off its socket stays in the backlog too (its blocks are
+                // shared anyway): the history outgrows repl-backlog-size, as Redis's does, and serves a PSYNC
+                keepFrom = Math.min(keepFrom, r.sentOffset - r.outboundBytes() + 1);
+                if (b != null && r.sentOffset < log.offset()) {
+                    if (!b.covers(r.sentOffset + 1)) {
+                        // cannot happen while waiting replicas pin their start; if it did, the replica must resync
+                        Log.warning("Replica " + r.name() + " lost its place in the backlog: disconnecting it");
+                        close(r);
+                        continue;
+                    }
+                    write(r, b.read(r.sentOffset + 1));
+                    r.sentOffset = log.offset();
+                }
+            } else if (r.startOffset >= 0) {
+                keepFrom = Math.min(keepFrom, r.startOffset + 1);
+            }
+        }
+        enforceLimits();
+        if (b != null) {
+            b.trim(keepFrom);
+        }
+        processWaits();
+        publish();
+    }
+
+    /** Writes buffers to a replica's channel, in order, from this thread. */
+    void write(ReplicaLink r, List<ByteBuf> bufs) {
+        try {
+            r.channel.eventLoop().execute(() -> {
+                for (ByteBuf buf : bufs) {
+                    r.channel.write(buf, r.channel.voidPromise());
+                }
+                r.channel.flush();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the server is closing: its loops take no more tasks
+            bufs.forEach(ByteBuf::release);
+        }
+    }
+
+    void writeLine(ReplicaLink r, String line) {
+        write(r, List.of(Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII)));
+    }
+
+    /** client-output-buffer-limit replica: the stream not yet on the socket, or not yet sendable while the RDB is prepared. */
+    private void enforceLimits() {
+        OutputBufferLimits.Limit l = OutputBufferLimits.of(config, "slave");
+        if (l.hard() == 0 && l.soft() == 0) {
+            return;
+        }
+        // a hard limit below repl-backlog-size is raised to it (checkClientOutputBufferLimits): a replica
+        // could resync from the backlog and then be dropped at once, and its buffer is the backlog's memory
+        long hard = l.hard() > 0 ? Math.max(l.hard(), log.backlogSize()) : 0;
+        long now = System.currentTimeMillis();
+        for (ReplicaLink r : List.copyOf(replicas)) {
+            long used = switch (r.state) {
+                case ONLINE -> r.awaitingAck ? log.offset() - r.sentOffset : r.outboundBytes();
+                case WAIT_BGSAVE_END, SEND_BULK -> log.offset() - r.startOffset;
+                case WAIT_BGSAVE_START -> 0;
+            };
+            boolean over = hard > 0 && used >= hard;
+            if (!over && l.soft() > 0 && used >= l.soft()) {
+                if (r.softSince < 0) {
+                    r.softSince = now;
+                } else {
+                    over = now - r.softSince >= l.softSeconds() * 1000;
+                }
+            } else if (!over) {
+                r.softSince = -1;
+            }
+            if (over) {
+                Log.warning("Client " + r.name() + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+                close(r);
+            }
+        }
+    }
+
+    private void processWaits() {
+        if (!waits.isEmpty()) {
+            waits.check(resolver, System.currentTimeMillis());
+        }
+    }
+
+    // ------------------------------------------------------------------ replicas coming and going
+
+    private void attach(ReplicaLink link, String replid, long psyncOffset, boolean psync) {
+        if (link.attached || !link.channel.isActive()) {
+            return;
+        }
+        Log.notice("Replica " + link.name() + " asks for synchronization");
+        if (psync) {
+            PsyncDecision d = log.decide(replid, psyncOffset);
+            if (d.partial()) {
+                continueFrom(link, psyncOffset);
+                syncPartialOk.increment();
+                return;
+            }
+            if (d.forced()) {
+                Log.notice("Full resync requested by replica " + link.name());
+            } else {
+                syncPartialErr.increment();
+                if (d.log().equals("lack of backlog")) {
+                    Log.notice("Unable to partial resync with replica " + link.name()
+                        + " for lack of backlog (Replica request was: " + psyncOffset + ").");
+                    if (psyncOffset > log.offset()) {
+                        Log.warning("Warning: replica " + link.name()
+                            + " tried to PSYNC with an offset that is greater than the master replication offset.");
+                    }
+                } else {
+                    Log.notice(d.log());
+                }
+            }
+        } else {
+            link.prePsync = true;
+        }
+        syncFull.increment();
+        link.waitingSinceMillis = System.currentTimeMillis();
+        link.state = ReplicaLink.State.WAIT_BGSAVE_START;
+        add(link);
+        if (replicas.size() == 1 && log.backlog() == null) {
+            log.createBacklog();
+            subscribe();
+            Log.notice("Replication backlog created, my new replication IDs are '" + log.replid() + "' and '"
+                + log.replid2() + "'");
+        }
+        fullSyncs.waiting(link);
+    }
+
+    /** +CONTINUE: the replica is online from the byte it asked for (masterTryPartialResynchronization). */
+    private void continueFrom(ReplicaLink link, long psyncOffset) {
+        link.state = ReplicaLink.State.ONLINE;
+        link.ackMillis = System.currentTimeMillis();
+        add(link);
+        writeLine(link, link.capaPsync2 ? "+CONTINUE " + log.replid() + "\r\n" : "+CONTINUE\r\n");
+        link.sentOffset = psyncOffset - 1;
+        Log.notice("Partial resynchronization request from " + link.name() + " accepted. Sending "
+            + (log.offset() - psyncOffset + 1) + " bytes of backlog starting from offset " + psyncOffset + ".");
+    }
+
+    private void add(ReplicaLink link) {
+        link.attached = true;
+        replicas.add(link);
+        view.add(link);
+    }
+
+    private void detach(ReplicaLink link) {
+        if (!link.attached) {
+            return;
+        }
+        link.attached = false;
+        replicas.remove(link);
+        view.remove(link);
+        Log.notice("Connection with replica " + link.name() + " lost.");
+        if (replicas.isEmpty()) {
+            noReplicasSince = System.currentTimeMillis();
+        }
+    }
+
+    private void disconnectAll() {
+        for (ReplicaLink r : List.copyOf(replicas)) {
+            close(r);
+            detach(r);
+        }
+    }
+
+    void close(ReplicaLink r) {
+        r.channel.close();
+    }
+
+    private void subscribe() {
+        if (sub != null) {
+            return;
+        }
+        sub = engine.feed().subscribe();
+        offsets.start(sub.position(), log.offset());
+        encoder.forceSelect();
+    }
+
+    private void unsubscribe() {
+        if (sub != null) {
+            sub.close();
+            sub = null;
+            carried = null;
+            offsets.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ full syncs (called by FullSyncs on this thread)
+
+    /** The replica's stream starts after {@code offset}: +FULLRESYNC (replicationSetupSlaveForFullResync). */
+    void fullResync(ReplicaLink link, long offset) {
+        link.startOffset = offset;
+        link.state = ReplicaLink.State.WAIT_BGSAVE_END;
+        if (!link.prePsync) {
+            writeLine(link, "+FULLRESYNC " + log.replid() + " " + offset + "\r\n");
+        }
+    }
+
+    /** Whether a replica can still start its stream after {@code offset} (the bytes are in the backlog). */
+    boolean streamableFrom(long offset) {
+        Backlog b = log.backlog();
+        return b != null && b.covers(offset + 1);
+    }
+
+    /** The RDB reached the replica: it is online and gets the stream from its start (replicaPutOnline). */
+    void online(ReplicaLink link) {
+        if (!link.attached) {
+            return;
+        }
+        link.state = ReplicaLink.State.ONLINE;
+        link.ackMillis = System.currentTimeMillis();
+        link.sentOffset = link.startOffset;
+        Log.notice("Synchronization with replica " + link.name() + " succeeded");
+    }
+
+    /**
+     * A diskless sync's RDB reached the replica: it is online, and gets the stream once its first
+     * REPLCONF ACK says it loaded the data (so nothing follows the EOF mark on the wire before).
+     */
+    void onlineOnAck(ReplicaLink link) {
+        link.awaitingAck = true;
+        online(link);
+    }
+
+    /** The replicas waiting for a snapshot to start (WAIT_BGSAVE_START). */
+    List<ReplicaLink> waitingToStart() {
+        List<ReplicaLink> out = new ArrayList<>();
+        for (ReplicaLink r : replicas) {
+            if (r.state == ReplicaLink.State.WAIT_BGSAVE_START) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ cron
+
+    /** replicationCron, once a second. */
+    private void cron() {
+        long now = System.currentTimeMillis();
+        if (now - lastCronMillis < 1000) {
+            return;
+        }
+        lastCronMillis = now;
+        int period = Math.max(1, config.getInt("repl-ping-replica-period"));
+        if (cronLoops % period == 0 && !replicas.isEmpty() && log.backlog() != null) {
+            scratch.clear();
+            encoder.ping(scratch);
+            log.append(scratch);
+        }
+        long timeoutMillis = config.getLong("repl-timeout") * 1000;
+        for (ReplicaLink r : List.copyOf(replicas)) {
+            switch (r.state) {
+                case WAIT_BGSAVE_START -> writeLine(r, "\n");
+                case WAIT_BGSAVE_END -> {
+                    if (!r.diskless) {
+                        writeLine(r, "\n");
+                    }
+                }
+                case ONLINE -> {
+                    if (!r.prePsync && now - r.ackMillis > timeoutMillis) {
+                        Log.warning("Disconnecting timedout replica (streaming sync): " + r.name());
+                        close(r);
+                        detach(r);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        long ttl = config.getLong("repl-backlog-ttl");
+        if (replicas.isEmpty() && ttl > 0 && log.backlog() != null && !following
+                && now - noReplicasSince > ttl * 1000) {
+            log.freeBacklog();
+            unsubscribe();
+            Log.notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
+        }
+        if (log.backlog() != null && log.backlogSize() != Math.max(config.getLong("repl-backlog-size"), Backlog.MIN_SIZE)) {
+            log.resizeBacklog(config.getLong("repl-backlog-size"), Long.MAX_VALUE);
+        }
+        fullSyncs.cron();
+        cronLoops++;
+    }
+
+    private void publish() {
+        Backlog b = log.backlog();
+        figures = new Figures(log.replid(), log.replid2(), log.secondReplidOffset(), log.offset(), b != null,
+            log.backlogSize(), b != null ? b.firstByteOffset() : 0, b != null ? b.histlen() : 0,
+            b != null ? b.memory() : 0, sub != null ? offsets.last() : 0);
+    }
+}
