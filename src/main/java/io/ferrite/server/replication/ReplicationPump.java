@@ -640,7 +640,8 @@ public final class ReplicationPump implements Runnable {
         }
         lastCronMillis = now;
         int period = Math.max(1, config.getInt("repl-ping-replica-period"));
-        if (cronLoops % period == 0 && !replicas.isEmpty() && log.backlog() != null) {
+        // a replica's stream is its master's, bytes for bytes: it never adds PINGs of its own (replicationFeedSlaves)
+        if (cronLoops % period == 0 && !replicas.isEmpty() && log.backlog() != null && !following) {
             scratch.clear();
             encoder.ping(scratch);
             log.append(scratch);
