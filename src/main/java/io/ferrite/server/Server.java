@@ -222,6 +222,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost 
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
+        // the AOF's scheduled and automatic rewrites, checked at Redis's default hz
+        engine.shard(0).loop.scheduleAtFixedRate(aof::cron, 100, 100, TimeUnit.MILLISECONDS);
         engine.shard(0).loop.scheduleAtFixedRate(() -> {
             rdb.cron();
             migrateLinks.closeIdle();

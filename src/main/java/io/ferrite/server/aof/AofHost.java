@@ -6,10 +6,14 @@ import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.ServerConfig;
+import io.ferrite.server.ServerStats;
 
 /** What the append-only file needs of the server that owns it, so the AOF does not depend back on it. */
 public interface AofHost {
     ServerConfig config();
+
+    /** The server's counters (INFO stats). */
+    ServerStats stats();
 
     Engine engine();
 

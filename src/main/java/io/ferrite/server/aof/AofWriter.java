@@ -162,7 +162,6 @@ final class AofWriter implements Runnable {
                     rotate(r);
                 }
                 flush(last);
-                aof.cron();
                 if (last) {
                     break;
                 }

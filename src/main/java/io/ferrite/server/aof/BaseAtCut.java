@@ -5,10 +5,8 @@ import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.ShardedCommand;
-import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.Server;
-import io.ferrite.server.snapshot.EngineLoad;
 import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
@@ -27,37 +25,46 @@ import java.util.List;
  * of its keys there (ShardSnapshot, as BGSAVE), written as the base while clients go on; without
  * it, each shard serialises its keys while held and the commands base is written off the shard
  * threads ({@link #reply}). A BGSAVE in progress owns the snapshot marks: the rewrite then waits
- * for it (Redis's "scheduled").
+ * for it (Redis's "scheduled"). The rewrite is claimed before the cut, with the child process that
+ * stands for it ({@link AofPersistence#claim}), so it shows as Redis's forked child does.
  */
 public final class BaseAtCut implements ShardedCommand {
-    /** The rewrite begun at the cut, once per call: the first shard to run its part begins it, all held by then. */
+    /** The rewrite claimed for this call, begun at the cut by the first shard to run its part (all held by then). */
     private static final class Cut {
+        private final AofPersistence.Rewrite rewrite;
         private boolean taken;
-        private boolean busy;
-        private AofPersistence.Rewrite rewrite;
+        private boolean begun;
         private SnapshotFile snapshot;
 
-        synchronized AofPersistence.Rewrite take(Server server) {
+        Cut(AofPersistence.Rewrite rewrite) {
+            this.rewrite = rewrite;
+        }
+
+        synchronized boolean take(Server server) {
             if (!taken) {
                 taken = true;
-                rewrite = server.aof().beginAtCut();
-                if (rewrite != null && server.config().getBool("aof-use-rdb-preamble")) {
+                begun = rewrite != null && server.aof().beginAtCut(rewrite);
+                if (begun && server.config().getBool("aof-use-rdb-preamble")) {
                     try {
-                        snapshot = new SnapshotFile(server.aof().baseTemp(), server.engine().shardCount(),
-                            server.config().getInt("databases"), new RdbFile.Aux(Version.REDIS,
-                                System.currentTimeMillis() / 1000, server.engine().usedMemory(), true),
+                        AofPersistence aof = server.aof();
+                        snapshot = new SnapshotFile(aof.baseTemp(rewrite), aof.snapshotTemp(rewrite),
+                            server.engine().shardCount(), server.config().getInt("databases"),
+                            new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
+                                server.engine().usedMemory(), true),
                             server.config().getBool("rdbchecksum"));
+                        rewrite.writesBaseWith(snapshot);
                     } catch (IOException e) {
                         Log.warning("Can't create the AOF directory: " + e.getMessage());
-                        rewrite = null;
+                        // each shard serialises its part now instead, and writing the base fails or not
+                        snapshot = null;
                     }
                 }
             }
-            return rewrite;
+            return begun;
         }
 
-        synchronized AofPersistence.Rewrite rewrite() {
-            return rewrite;
+        synchronized boolean begun() {
+            return begun;
         }
 
         synchronized SnapshotFile snapshot() {
@@ -67,55 +74,63 @@ public final class BaseAtCut implements ShardedCommand {
 
     @Override
     public void before(Call call) {
-        Cut cut = new Cut();
-        // a background save's walk owns the snapshot marks until it ends
-        cut.busy = Server.of(call).rdb().backgroundInProgress();
-        call.share(cut);
+        Server server = Server.of(call);
+        // a background save's walk owns the snapshot marks until it ends: no rewrite may start before
+        boolean saveRunning = server.rdb().backgroundInProgress();
+        AofPersistence.Rewrite r = server.aof().claim(saveRunning);
+        call.share(new Cut(r));
     }
 
     @Override
     public Object onShard(Call call, Keyspace ks) {
         Cut cut = (Cut) call.shared();
-        if (cut.busy || cut.take(Server.of(call)) == null) {
+        Server server = Server.of(call);
+        if (!cut.take(server)) {
             return Boolean.FALSE;
         }
         Shard shard = ((ShardKeyspace) ks).shard();
         SnapshotFile snapshot = cut.snapshot();
         if (snapshot != null) {
-            ShardSnapshot.begin(shard, snapshot, Server.of(call).rdb().limits(), 0);
+            // rdb-key-save-delay slows the base as it slows Redis's rewriting child
+            ShardSnapshot.begin(shard, snapshot, server.rdb().limits(),
+                Math.max(0, server.config().getLong("rdb-key-save-delay")));
             return Boolean.TRUE;
         }
-        return ShardSerializer.serialise(shard, Server.of(call).rdb().limits());
+        return ShardSerializer.serialise(shard, server.rdb().limits());
     }
 
     @Override
     public void reply(Call call, List<Object> parts) {
-        AofPersistence aof = Server.of(call).aof();
+        Server server = Server.of(call);
+        AofPersistence aof = server.aof();
         Cut cut = (Cut) call.shared();
-        if (cut.busy) {
-            aof.scheduleRewrite();
-            call.reply().simple("Background append only file rewriting scheduled");
-            return;
-        }
-        AofPersistence.Rewrite r = cut.rewrite();
-        if (r == null) {
+        if (cut.rewrite == null) {
             if (aof.rewriting()) {
                 call.reply().error("ERR Background append only file rewriting already in progress");
+            } else if (server.rdb().backgroundInProgress()) {
+                aof.scheduleRewrite();
+                call.reply().simple("Background append only file rewriting scheduled");
             } else {
                 call.reply().error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
             }
             return;
         }
+        if (!cut.begun()) {
+            call.reply().error("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+            return;
+        }
         SnapshotFile snapshot = cut.snapshot();
         if (snapshot != null) {
             snapshot.start();
-            aof.baseWhenWritten(r, snapshot.done());
+            aof.baseWhenWritten(cut.rewrite, snapshot.done());
         } else {
             List<ShardPart> ps = new ArrayList<>();
             for (Object p : parts) {
-                ps.add((ShardPart) p);
+                if (p instanceof ShardPart part) {
+                    ps.add(part);
+                }
             }
-            aof.baseAtCut(r, ps);
+            aof.baseAtCut(cut.rewrite, ps);
         }
         call.reply().simple("Background append only file rewriting started");
     }
