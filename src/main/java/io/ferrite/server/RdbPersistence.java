@@ -53,7 +53,9 @@ public final class RdbPersistence {
         ServerConfig c = server.config();
         return new Limits(c.getInt("list-max-listpack-size"), c.getLong("hash-max-listpack-entries"),
             c.getLong("hash-max-listpack-value"), c.getLong("set-max-intset-entries"),
-            c.getLong("zset-max-listpack-entries"), c.getLong("zset-max-listpack-value"), c.getBool("rdbcompression"));
+            c.getLong("zset-max-listpack-entries"), c.getLong("zset-max-listpack-value"), c.getBool("rdbcompression"),
+            // files are loaded with every check only under "yes" ("clients" is RESTORE's)
+            c.get("sanitize-dump-payload").equals("yes"));
     }
 
     /** Whether the save points (the save directive) ask for a save on shutdown, as Redis's saveparamslen. */

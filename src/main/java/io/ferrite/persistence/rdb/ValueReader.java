@@ -68,7 +68,7 @@ public final class ValueReader {
             case RdbType.ZSET_ZIPLIST -> zsetFromPairs(ziplist(in.readString(), "Zset ziplist"), limits, "Zset ziplist");
             case RdbType.ZSET_LISTPACK -> zsetFromPairs(listpack(in.readString(), "Zset listpack"), limits, "Zset listpack");
             case RdbType.STREAM_LISTPACKS, RdbType.STREAM_LISTPACKS_2 ->
-                new LoadedValue(ValueType.STREAM, StreamCodec.read(in, type == RdbType.STREAM_LISTPACKS_2), Encoding.STREAM);
+                new LoadedValue(ValueType.STREAM, StreamCodec.read(in, type == RdbType.STREAM_LISTPACKS_2, limits.sanitize()), Encoding.STREAM);
             default -> throw RdbInput.corrupt("unknown or unsupported value type " + type);
         };
     }

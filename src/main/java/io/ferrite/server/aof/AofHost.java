@@ -26,6 +26,9 @@ public interface AofHost {
     /** Whether a background save is in progress (it owns the snapshot marks a rewrite's base needs). */
     boolean snapshotting();
 
+    /** The changes made so far no longer count as unsaved (rdb_changes_since_last_save starts from 0). */
+    void changesSaved();
+
     /** Loads an RDB image (an AOF's base or preamble) into the engine. */
     RdbLoader.Result loadImage(byte[] rdb) throws RdbLoadException;
 }

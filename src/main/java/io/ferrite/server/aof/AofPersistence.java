@@ -29,6 +29,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,6 +73,7 @@ public final class AofPersistence {
     /** The rewrite in flight from its claim to its end, or null (guarded by this). */
     private Rewrite current;
     private final RewriteLimit limit = new RewriteLimit();
+    private volatile ScheduledExecutorService cronThread;
 
     /** What a fatal AOF error does (Redis exits); tests may replace it. */
     static volatile java.util.function.Consumer<String> onFatal = why -> Runtime.getRuntime().halt(1);
@@ -277,11 +280,33 @@ public final class AofPersistence {
     }
 
     /**
+     * Runs {@link #cron} ten times a second (Redis's default hz) on a thread of its own: it takes
+     * this object's lock, which a start-up load holds while the shards serialise their data, so
+     * it must never wait on a shard's thread.
+     */
+    public void startCron() {
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "ferrite-aof-cron");
+            th.setDaemon(true);
+            return th;
+        });
+        t.scheduleWithFixedDelay(() -> {
+            try {
+                cron();
+            } catch (RuntimeException e) {
+                // a failed tick must not end the schedule (an executor drops a task that throws)
+                Log.warning("AOF cron: " + e);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        cronThread = t;
+    }
+
+    /**
      * serverCron's AOF part, about ten times a second: a rewrite scheduled while a background
      * save ran (or after a failed one while AOF is being turned on) starts once none runs, and
      * a rewrite starts on growth; both wait while repeated failures limit them ({@link RewriteLimit}).
      */
-    public synchronized void cron() {
+    synchronized void cron() {
         long now = System.currentTimeMillis();
         if (current != null || server.snapshotting()) {
             return;
@@ -661,7 +686,7 @@ public final class AofPersistence {
                         dir = directory();
                     }
                 }
-                client().call("FLUSHALL");
+                emptyData();
                 AofManifest am = dir.loadManifest();
                 if (!config().getBool("aof-disable-auto-gc")) {
                     am = dir.deleteHistory(am);
@@ -670,6 +695,8 @@ public final class AofPersistence {
                     manifest = am;
                 }
                 load(am);
+                // what was just loaded is on disk already (Redis sets server.dirty to 0 here)
+                server.changesSaved();
                 Log.notice("Append Only File loaded by DEBUG LOADAOF");
             } catch (Exception e) {
                 Log.warning("DEBUG LOADAOF failed: " + e.getMessage());
@@ -687,6 +714,20 @@ public final class AofPersistence {
         }, "ferrite-aof-debug-load");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Redis's emptyData for DEBUG LOADAOF: every database emptied, database by database, so a
+     * background save in progress goes on (FLUSHALL would give it up, as it kills Redis's child).
+     */
+    private void emptyData() {
+        AofClient c = client();
+        int databases = config().getInt("databases");
+        for (int db = 0; db < databases; db++) {
+            c.call("SELECT", Integer.toString(db));
+            c.call("FLUSHDB");
+        }
+        c.call("SELECT", "0");
     }
 
     // ------------------------------------------------------------------ CONFIG SET appendonly
@@ -758,6 +799,10 @@ public final class AofPersistence {
 
     /** Server shutdown: everything appended so far is written and fsynced; a rewrite in flight stops, its child ended. */
     public void close() {
+        ScheduledExecutorService t = cronThread;
+        if (t != null) {
+            t.shutdownNow();
+        }
         stopWriting();
         Rewrite r;
         synchronized (this) {

@@ -1,5 +1,6 @@
 package io.ferrite.store.stream;
 
+import io.ferrite.common.Panic;
 import io.ferrite.common.ShardConfined;
 import io.ferrite.store.CollectionValue;
 
@@ -32,6 +33,11 @@ public final class StreamValue implements CollectionValue {
     private StreamId maxDeletedId = StreamId.MIN;
     private long entriesAdded;
     private TreeMap<byte[], ConsumerGroup> groups;
+    /**
+     * What a stream loaded with sanitize-dump-payload no was found to break, or null: Redis keeps
+     * such a stream and trips an assertion when a command reads it; so does {@link #checkReadable}.
+     */
+    private String corruption;
 
     public long length() {
         return length;
@@ -532,6 +538,22 @@ public final class StreamValue implements CollectionValue {
             }
         }
         return m;
+    }
+
+    /** Loaded without sanitize-dump-payload and found to break {@code expected}. */
+    public void markCorrupt(String expected) {
+        corruption = expected;
+    }
+
+    /**
+     * Before a command reads the stream: one loaded corrupt ends the server as Redis's listpack
+     * code does when a command reaches the corrupt entries (an assertion). Redis only trips when
+     * the command's walk reaches them; every read does here.
+     */
+    public void checkReadable() {
+        if (corruption != null) {
+            Panic.assertionFailed("stream loaded with sanitize-dump-payload no", corruption);
+        }
     }
 
     @Override
