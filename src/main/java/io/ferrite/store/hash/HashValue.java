@@ -1,5 +1,6 @@
 package io.ferrite.store.hash;
 
+import io.ferrite.common.Panic;
 import io.ferrite.common.ShardConfined;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.Encoding;
@@ -22,6 +23,12 @@ public final class HashValue implements CollectionValue {
     private int lpUsed;
     private int lpPairs;
     private FieldTable table;
+
+    /**
+     * What a value loaded with sanitize-dump-payload no was found to break, or null: Redis keeps
+     * such a value and trips an assertion when a command reads it; so does {@link #checkReadable}.
+     */
+    private String corruption;
 
     public HashValue() {
         lp = new byte[0];
@@ -292,5 +299,17 @@ public final class HashValue implements CollectionValue {
     /** The table, for HSCAN over the hashtable encoding; null for a listpack. */
     public FieldTable table() {
         return table;
+    }
+
+    /** Loaded without sanitize-dump-payload and found to break {@code expected}. */
+    public void markCorrupt(String expected) {
+        corruption = expected;
+    }
+
+    /** Before a command reads the hash: one loaded corrupt ends the server, as Redis's listpack code does. */
+    public void checkReadable() {
+        if (corruption != null) {
+            Panic.assertionFailed("hash loaded with sanitize-dump-payload no", corruption);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ferrite.store.list;
 
+import io.ferrite.common.Panic;
 import io.ferrite.common.ShardConfined;
 import io.ferrite.store.CollectionValue;
 import io.ferrite.store.MemoryEstimate;
@@ -80,6 +81,12 @@ public final class ListValue implements CollectionValue {
     private long size;
     /** Sum over nodes of node overhead plus buffer footprint. */
     private long nodeBytes;
+
+    /**
+     * What a value loaded with sanitize-dump-payload no was found to break, or null: Redis keeps
+     * such a value and trips an assertion when a command reads it; so does {@link #checkReadable}.
+     */
+    private String corruption;
 
     public ListValue() {
     }
@@ -786,6 +793,18 @@ public final class ListValue implements CollectionValue {
         }
         if (total != size || bytes != nodeBytes) {
             throw new IllegalStateException("size " + size + " actual " + total + ", bytes " + nodeBytes + " actual " + bytes);
+        }
+    }
+
+    /** Loaded without sanitize-dump-payload and found to break {@code expected}. */
+    public void markCorrupt(String expected) {
+        corruption = expected;
+    }
+
+    /** Before a command reads the list: one loaded corrupt ends the server, as Redis's listpack code does. */
+    public void checkReadable() {
+        if (corruption != null) {
+            Panic.assertionFailed("list loaded with sanitize-dump-payload no", corruption);
         }
     }
 }
