@@ -73,6 +73,11 @@ public final class SnapshotFile {
     private final ConcurrentLinkedQueue<Runnable> onStop = new ConcurrentLinkedQueue<>();
     private volatile Thread writer;
 
+    /** A save of {@code target} written at temp-PID-bg.rdb beside it, PID being Ferrite's own. */
+    public SnapshotFile(Path target, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
+        this(target, RdbFile.tempFor(target, "-bg"), shards, databases, aux, checksum);
+    }
+
     /**
      * A save of {@code target}, written at {@code temp} (named as Redis names it after the
      * saving process, temp-PID.rdb) and renamed over the target once complete.

@@ -192,6 +192,51 @@ class RestoreFuzzTest {
         });
     }
 
+    /** Thrown instead of ending the JVM when a load under sanitize-dump-payload no panics. */
+    private static final class Panicked extends RuntimeException {
+        Panicked() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The same mutants under sanitize-dump-payload no: each loads (possibly kept corrupt, to end
+     * the server when read, and then still dumpable), is refused, or ends the server as Redis's
+     * assertion would; nothing else may happen.
+     */
+    @Test
+    void mutatedPayloadsUnsanitizedLoadAreRefusedOrEndTheServer() {
+        Limits trusting = new Limits(-2, 128, 64, 512, 128, 64, true, false);
+        java.util.function.Consumer<String> saved = io.ferrite.common.Panic.onPanic;
+        io.ferrite.common.Panic.onPanic = why -> {
+            throw new Panicked();
+        };
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+                Random rnd = new Random(SEED);
+                int[] outcomes = new int[3];
+                for (byte[] seed : seeds()) {
+                    for (int i = 0; i < MUTANTS_PER_SEED / 5; i++) {
+                        byte[] payload = mutate(seed, rnd);
+                        try {
+                            LoadedValue v = DumpPayload.load(payload, trusting);
+                            assertThat(DumpPayload.create(v.type(), v.value(), Limits.DEFAULTS)).isNotEmpty();
+                            outcomes[0]++;
+                        } catch (RdbFormatException e) {
+                            outcomes[1]++;
+                        } catch (Panicked e) {
+                            outcomes[2]++;
+                        }
+                    }
+                }
+                assertThat(outcomes[0]).isPositive();
+                assertThat(outcomes[1]).isPositive();
+            });
+        } finally {
+            io.ferrite.common.Panic.onPanic = saved;
+        }
+    }
+
     /** True when the payload loaded (and the value then survived use), false when it was refused. */
     private static boolean tryLoad(byte[] payload) {
         assertThat(DumpPayload.verify(payload)).isTrue();
