@@ -1,15 +1,14 @@
 package io.ferrite.persistence.rdb;
 
-import io.ferrite.common.Panic;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.hash.HashValue;
 import io.ferrite.store.list.ListValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrite.testing.CatchPanics;
+import io.ferrite.testing.CatchPanics.Panicked;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,30 +19,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * bad element is refused with "yes", and with "no" the value is kept until a command reads it,
  * which ends the server as Redis's listpack code does.
  */
+@ExtendWith(CatchPanics.class)
 class UnsanitizedListpackTest {
     private static final Limits CHECKED = new Limits(-2, 128, 64, 512, 128, 64, false, true);
     private static final Limits TRUSTING = new Limits(-2, 128, 64, 512, 128, 64, false, false);
 
-    private static final class Panicked extends RuntimeException {
-        Panicked(String why) {
-            super(why);
-        }
-    }
 
-    private Consumer<String> saved;
-
-    @BeforeEach
-    void catchPanics() {
-        saved = Panic.onPanic;
-        Panic.onPanic = why -> {
-            throw new Panicked(why);
-        };
-    }
-
-    @AfterEach
-    void restore() {
-        Panic.onPanic = saved;
-    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -1,18 +1,17 @@
 package io.ferrite.persistence.rdb;
 
-import io.ferrite.common.Panic;
 import io.ferrite.store.ValueType;
 import io.ferrite.store.stream.StreamId;
 import io.ferrite.store.stream.StreamValue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ferrite.testing.CatchPanics;
+import io.ferrite.testing.CatchPanics.Panicked;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,33 +23,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * before its first live entry, which the load walks to), and a bad later entry is kept until a
  * command reads the stream, which then ends the server.
  */
+@ExtendWith(CatchPanics.class)
 class UnsanitizedStreamTest {
     private static final Limits CHECKED = new Limits(-2, 128, 64, 512, 128, 64, false, true);
     private static final Limits TRUSTING = new Limits(-2, 128, 64, 512, 128, 64, false, false);
     private static final int V1 = RdbType.STREAM_LISTPACKS;
     private static final int V2 = RdbType.STREAM_LISTPACKS_2;
 
-    /** Thrown instead of ending the JVM when the code under test panics. */
-    private static final class Panicked extends RuntimeException {
-        Panicked(String why) {
-            super(why);
-        }
-    }
 
-    private Consumer<String> saved;
-
-    @BeforeEach
-    void catchPanics() {
-        saved = Panic.onPanic;
-        Panic.onPanic = why -> {
-            throw new Panicked(why);
-        };
-    }
-
-    @AfterEach
-    void restore() {
-        Panic.onPanic = saved;
-    }
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
