@@ -38,6 +38,8 @@ public final class RdbPersistence {
         return startupReplication;
     }
 
+    /** The process standing for the background save in progress (set with {@link #background}), or null. */
+    private volatile ChildStandIn child;
     /** BGSAVE SCHEDULE while an AOF rewrite runs: the save starts once it ends (rdb_bgsave_scheduled). */
     private volatile boolean scheduled;
 
@@ -60,7 +62,9 @@ public final class RdbPersistence {
         ServerConfig c = server.config();
         return new Limits(c.getInt("list-max-listpack-size"), c.getLong("hash-max-listpack-entries"),
             c.getLong("hash-max-listpack-value"), c.getLong("set-max-intset-entries"),
-            c.getLong("zset-max-listpack-entries"), c.getLong("zset-max-listpack-value"), c.getBool("rdbcompression"));
+            c.getLong("zset-max-listpack-entries"), c.getLong("zset-max-listpack-value"), c.getBool("rdbcompression"),
+            // files are loaded with every check only under "yes" ("clients" is RESTORE's)
+            c.get("sanitize-dump-payload").equals("yes"));
     }
 
     /** Whether the save points (the save directive) ask for a save on shutdown, as Redis's saveparamslen. */
@@ -95,13 +99,41 @@ public final class RdbPersistence {
     /**
      * The first step of a background save, on any thread: its file, or null when one is already
      * in progress. Every shard must then take its cut ({@link #cutOn}) while all are held, and
-     * {@link #started} follows once they have.
+     * {@link #started} follows once they have. A child process stands for the save from here
+     * (see {@link ChildStandIn}): its pid names the temp file, and killing it fails the save.
      */
     public SnapshotFile claimBackground() {
-        SnapshotFile f = new SnapshotFile(file(), server.engine().shardCount(), server.config().getInt("databases"),
+        if (background.get() != null) {
+            return null;
+        }
+        CompletableFuture<SnapshotFile> claimed = new CompletableFuture<>();
+        ChildStandIn child = ChildStandIn.start(signal -> claimed.thenAccept(f -> f.stop(signal)));
+        SnapshotFile f = newFile(RdbFile.tempFor(file(), ChildStandIn.pidOf(child)));
+        if (!background.compareAndSet(null, f)) {
+            if (child != null) {
+                child.end();
+            }
+            return null;
+        }
+        this.child = child;
+        claimed.complete(f);
+        return f;
+    }
+
+    /** SAVE's file: written by the server itself, so no child stands for it (Redis's rdbSave names it by its own pid). */
+    public SnapshotFile claimForeground() {
+        SnapshotFile f = newFile(RdbFile.tempFor(file(), "-bg"));
+        if (!background.compareAndSet(null, f)) {
+            return null;
+        }
+        child = null;
+        return f;
+    }
+
+    private SnapshotFile newFile(Path temp) {
+        return new SnapshotFile(file(), temp, server.engine().shardCount(), server.config().getInt("databases"),
             new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, server.engine().usedMemory()),
             server.config().getBool("rdbchecksum"));
-        return background.compareAndSet(null, f) ? f : null;
     }
 
     /**
@@ -124,15 +156,24 @@ public final class RdbPersistence {
         return shard.stats.dirty();
     }
 
-    /** Every shard has taken its cut: the file is written from here on, and the save's end is recorded. */
+    /**
+     * Every shard has taken its cut: the file is written from here on, and the save's end is
+     * recorded as Redis's backgroundSaveDoneHandlerDisk records its child's end.
+     */
     public void started(SnapshotFile f, long[] dirtyAtCut) {
+        ChildStandIn child = this.child;
         state.bgsaveStarted();
-        Log.notice("Background saving started");
+        server.stats().totalForks.increment();
+        Log.notice("Background saving started by pid " + ChildStandIn.pidOf(child));
         f.done().thenAccept(ok -> {
+            // the child is gone before the save is seen to end, as when Redis reaps it
+            if (child != null) {
+                child.end();
+            }
             if (ok) {
                 Log.notice("Background saving terminated with success");
-            } else if (f.aborted()) {
-                Log.notice("Background saving terminated by signal 10");
+            } else if (f.signal() != 0) {
+                Log.warning("Background saving terminated by signal " + f.signal());
             } else {
                 Log.warning("Background saving error");
             }
@@ -194,6 +235,11 @@ public final class RdbPersistence {
     public void abortBackground() {
         SnapshotFile f = background.get();
         if (f != null) {
+            // the server is going: its child goes now, not once the walks have ended
+            ChildStandIn c = child;
+            if (c != null) {
+                c.end();
+            }
             f.abort();
         }
     }
@@ -317,7 +363,7 @@ public final class RdbPersistence {
         SnapshotFile running = background.get();
         if (running != null) {
             Log.warning("There is a child saving an .rdb. Killing it!");
-            running.abort();
+            abortBackground();
             try {
                 running.done().get(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -327,7 +373,7 @@ public final class RdbPersistence {
             }
             background.compareAndSet(running, null);
         }
-        SnapshotFile f = claimBackground();
+        SnapshotFile f = claimForeground();
         if (f != null) {
             f.start();
         }

@@ -237,6 +237,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             shard.loop.execute(cycle::start);
         }
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
+        aof.startCron();
         engine.shard(0).loop.scheduleAtFixedRate(() -> {
             rdb.cron();
             migrateLinks.closeIdle();
@@ -516,6 +517,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     @Override
     public Collection<RespConnection> sessions() {
         return clients.values();
+    }
+
+    @Override
+    public void changesSaved() {
+        rdb.state().countFrom(rdb.dirtyNow());
     }
 
     @Override

@@ -56,6 +56,9 @@ public final class ServerConfig implements Settings {
         add(Directive.bool("stop-writes-on-bgsave-error", true, true));
         add(Directive.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true).with(Flag.HIDDEN));
         add(Directive.bool("rdbcompression", true, true));
+        // yes (Ferrite's default, never a crash on a hostile payload): every check on RESTORE payloads and RDB
+        // files; clients: on RESTORE only; no (Redis's default): Redis's shallow ones, a corrupt value ending the server when read
+        add(Directive.choice("sanitize-dump-payload", "yes", true, "no", "yes", "clients"));
         add(Directive.bool("rdbchecksum", true, false));
         // loading at start-up: Redis's test knobs, a delay per key and how often progress is published
         add(Directive.integer("key-load-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true).with(Flag.HIDDEN));

@@ -14,6 +14,8 @@ public final class ServerStats {
     public final LongAdder netInputBytes = new LongAdder();
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder totalErrorReplies = new LongAdder();
+    /** Background jobs started with a child standing for them (INFO total_forks: Redis forks for each). */
+    public final LongAdder totalForks = new LongAdder();
     public final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
 
     /** Counts an error reply under its code (the first word), as INFO errorstats does. */
@@ -30,6 +32,7 @@ public final class ServerStats {
         netInputBytes.reset();
         netOutputBytes.reset();
         totalErrorReplies.reset();
+        totalForks.reset();
         errorsByCode.clear();
     }
 }

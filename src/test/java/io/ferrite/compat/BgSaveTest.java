@@ -398,9 +398,10 @@ class BgSaveTest extends FerriteTest {
     @Test
     void aFailedBgsaveStopsWritesWhileSavePointsAreSet() throws Exception {
         Server s = ownServer(Map.of("dir", dir.toString(), "save", "3600 1"));
-        // the temp file cannot be created where a directory of its name stands
-        Path blocker = dir.resolve("temp-" + ProcessHandle.current().pid() + "-bg.rdb");
+        // the complete temp file cannot be renamed over a directory that holds a file
+        Path blocker = dir.resolve("dump.rdb");
         Files.createDirectory(blocker);
+        Files.createFile(blocker.resolve("inside"));
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
             j.set("x", "x");
             assertThat(j.bgsave()).isEqualTo("Background saving started");
@@ -417,6 +418,7 @@ class BgSaveTest extends FerriteTest {
             assertThat(j.set("x", "y")).isEqualTo("OK");
             j.configSet("stop-writes-on-bgsave-error", "yes");
             assertThat(raw(s.respPort()).call("SET", "x", "z")).isEqualTo(misconf);
+            Files.delete(blocker.resolve("inside"));
             Files.delete(blocker);
             assertThat(j.bgsave()).isEqualTo("Background saving started");
             waitUntil(() -> bgsaveDone(j), "the background save");

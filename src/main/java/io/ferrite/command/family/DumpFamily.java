@@ -55,7 +55,9 @@ public final class DumpFamily {
             c.server.config().getLong("set-max-intset-entries"),
             c.server.config().getLong("zset-max-listpack-entries"),
             c.server.config().getLong("zset-max-listpack-value"),
-            c.server.config().getBool("rdbcompression"));
+            c.server.config().getBool("rdbcompression"),
+            // RESTORE's payloads get every check under "yes" and "clients" (no client may skip it: no ACL yet)
+            !c.server.config().get("sanitize-dump-payload").equals("no"));
     }
 
     static void dump(Call c) {

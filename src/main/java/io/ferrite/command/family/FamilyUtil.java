@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.common.Panic;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.store.Encoding;
@@ -79,5 +80,15 @@ public final class FamilyUtil {
             all.addAll((List<T>) p);
         }
         return all;
+    }
+
+    /**
+     * Before a command reads a value loaded with sanitize-dump-payload no: one found corrupt
+     * ({@code corruption} not null) ends the server with Redis's assertion report.
+     */
+    static void readable(String corruption, String type) {
+        if (corruption != null) {
+            Panic.assertionFailed(type + " loaded with sanitize-dump-payload no", corruption);
+        }
     }
 }

@@ -47,8 +47,11 @@ public final class HashFamily {
         r.add("hscan", HashFamily::hscan);
     }
 
+    /** The hash a command reads or changes; one loaded corrupt with sanitize-dump-payload no ends the server here. */
     private static HashValue hash(Entry e) {
-        return (HashValue) e.value();
+        HashValue h = (HashValue) e.value();
+        FamilyUtil.readable(h.corruption(), "hash");
+        return h;
     }
 
     /** A hash being written, with what is needed to account for the change afterwards. */

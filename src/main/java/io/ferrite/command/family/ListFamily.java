@@ -51,8 +51,11 @@ public final class ListFamily {
         return (int) c.server.config().getLong("list-max-listpack-size");
     }
 
+    /** The list a command reads or changes; one loaded corrupt with sanitize-dump-payload no ends the server here. */
     private static ListValue list(Entry e) {
-        return (ListValue) e.value();
+        ListValue l = (ListValue) e.value();
+        FamilyUtil.readable(l.corruption(), "list");
+        return l;
     }
 
     /** Accounts a change made to a list in place and reports it as {@code event}, deleting the key if the list became empty. */

@@ -40,8 +40,11 @@ public final class StreamFamily {
         StreamInfoCommands.register(r);
     }
 
+    /** The stream a command reads or changes; one loaded corrupt with sanitize-dump-payload no ends the server here. */
     static StreamValue stream(Entry e) {
-        return (StreamValue) e.value();
+        StreamValue s = (StreamValue) e.value();
+        FamilyUtil.readable(s.corruption(), "stream");
+        return s;
     }
 
     static Entry create(Call c, byte[] key) {

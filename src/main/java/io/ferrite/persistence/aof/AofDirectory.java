@@ -51,9 +51,18 @@ public final class AofDirectory {
         return "temp-" + fileName + ".incr";
     }
 
-    /** The temp file a rewrite writes its base into (temp-rewriteaof-bg-PID.aof, here in the AOF dir so the rename stays on one file system). */
-    public String tempBaseName() {
-        return "temp-rewriteaof-bg-" + ProcessHandle.current().pid() + ".aof";
+    /**
+     * The temp file a rewrite's base is complete in before it is renamed into the manifest:
+     * temp-rewriteaof-bg-PID.aof after the process writing it, here in the AOF dir so the rename
+     * stays on one file system.
+     */
+    public String tempBaseName(long pid) {
+        return "temp-rewriteaof-bg-" + pid + ".aof";
+    }
+
+    /** The temp file a rewrite's base is written in until it is complete (Redis's child: temp-rewrite-PID.aof). */
+    public String tempRewriteName(long pid) {
+        return "temp-rewrite-" + pid + ".aof";
     }
 
     public void createIfMissing() throws IOException {

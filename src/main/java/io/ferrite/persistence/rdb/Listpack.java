@@ -147,14 +147,49 @@ final class Listpack {
      * should be, and the header's count (unless "unknown") is the number of elements.
      */
     static List<byte[]> read(byte[] lp) throws RdbFormatException {
+        checkHeader(lp);
+        int declared = (int) getLittleEndian(lp, 4, 2);
+        List<byte[]> out = new ArrayList<>(Math.min(declared, lp.length / 2));
+        decode(lp, out);
+        if (declared != COUNT_UNKNOWN && declared != out.size()) {
+            throw RdbInput.corrupt("listpack count wrong");
+        }
+        return out;
+    }
+
+    /** A listpack read with only Redis's shallow checks: its elements up to the first bad one, and whether all were sound. */
+    record Trusted(List<byte[]> elements, boolean sound) {
+    }
+
+    /**
+     * lpValidateIntegrity without deep validation (sanitize-dump-payload no): only the header's
+     * size and the end byte must be right (else the exception); the elements are then decoded up
+     * to the first that is not sound, which Redis would only find when a command reads it.
+     */
+    static Trusted readTrusting(byte[] lp) throws RdbFormatException {
+        checkHeader(lp);
+        int declared = (int) getLittleEndian(lp, 4, 2);
+        List<byte[]> out = new ArrayList<>(Math.min(declared, lp.length / 2));
+        try {
+            decode(lp, out);
+        } catch (RdbFormatException e) {
+            return new Trusted(out, false);
+        }
+        // the header's count is only checked by deep validation
+        return new Trusted(out, true);
+    }
+
+    private static void checkHeader(byte[] lp) throws RdbFormatException {
         if (lp.length < HEADER + 1) {
             throw RdbInput.corrupt("listpack too short");
         }
         if (getLittleEndian(lp, 0, 4) != lp.length || (lp[lp.length - 1] & 0xFF) != END) {
             throw RdbInput.corrupt("listpack header or end byte wrong");
         }
-        int declared = (int) getLittleEndian(lp, 4, 2);
-        List<byte[]> out = new ArrayList<>(Math.min(declared, lp.length / 2));
+    }
+
+    /** Appends each element to {@code out}; throws at the first one that is not sound. */
+    private static void decode(byte[] lp, List<byte[]> out) throws RdbFormatException {
         int p = HEADER;
         int last = lp.length - 1;
         while (p < last) {
@@ -214,10 +249,6 @@ final class Listpack {
             p = checkBacklen(lp, p, size, last);
             out.add(element);
         }
-        if (declared != COUNT_UNKNOWN && declared != out.size()) {
-            throw RdbInput.corrupt("listpack count wrong");
-        }
-        return out;
     }
 
     private static void check(int endExclusive, int last) throws RdbFormatException {

@@ -1,5 +1,6 @@
 package io.ferrite.persistence.rdb;
 
+import io.ferrite.common.Panic;
 import io.ferrite.store.Bytes;
 import io.ferrite.store.stream.Consumer;
 import io.ferrite.store.stream.ConsumerGroup;
@@ -130,25 +131,68 @@ final class StreamCodec {
 
     // ---------------------------------------------------------------- reading
 
-    static StreamValue read(RdbInput in, boolean v2) throws RdbFormatException {
+    /**
+     * A stream. With {@code sanitize} false (sanitize-dump-payload no) its listpacks get only the
+     * checks Redis's rdbLoadObject then makes: the header, and the first entry, which lpFirst
+     * asserts on (a bad one ends the server there, as in Redis). A corruption past that is what
+     * Redis finds only when a command reads the entries: the stream is kept, marked, and its first
+     * read ends the server ({@link StreamValue#corruption}). The rest of the payload (lengths,
+     * IDs, consumer groups) is checked either way.
+     */
+    static StreamValue read(RdbInput in, boolean v2, boolean sanitize) throws RdbFormatException {
         StreamValue s = new StreamValue();
         int nodes = in.readCount(2);
         StreamId previousLast = null;
+        String corrupt = null;
         for (int i = 0; i < nodes; i++) {
             byte[] key = in.readString();
             if (key.length != ID_BYTES) {
                 throw RdbInput.corrupt("Stream node key entry is not the size of a stream ID");
             }
             StreamId master = idFrom(key);
-            previousLast = readNode(s, master, ValueReader.listpack(in.readString(), "Stream listpack"), previousLast);
+            byte[] blob = in.readString();
+            if (sanitize) {
+                previousLast = readNode(s, master, ValueReader.listpack(blob, "Stream listpack"), previousLast);
+                continue;
+            }
+            Listpack.Trusted lp = trusted(blob);
+            if (corrupt != null) {
+                continue;
+            }
+            try {
+                previousLast = readNode(s, master, lp.elements(), previousLast);
+                if (!lp.sound()) {
+                    corrupt = "listpack entries sound";
+                }
+            } catch (RdbFormatException e) {
+                if (lp.sound()) {
+                    corrupt = "stream node consistent (" + e.getMessage() + ")";
+                    continue;
+                }
+                corrupt = "listpack entries sound";
+                if (!v2 && s.length() == 0 && !reachesFirstEntry(lp.elements())) {
+                    // a version 1 stream has no first ID: Redis's load walks to the first entry
+                    // (streamGetEdgeID) and trips on a bad element on the way
+                    Panic.assertionFailed("stream listpack (streamGetEdgeID)", "lpValidateNext(lp, &p, lpbytes)");
+                }
+            }
         }
         long length = in.readLen();
         StreamId last = readId(in);
-        if (length != s.length()) {
-            throw RdbInput.corrupt("Stream length inconsistent with its entries");
+        if (corrupt == null && length != s.length()) {
+            if (sanitize) {
+                throw RdbInput.corrupt("Stream length inconsistent with its entries");
+            }
+            corrupt = "stream length consistent with its entries";
         }
-        if (previousLast != null && previousLast.compareTo(last) > 0) {
-            throw RdbInput.corrupt("Stream last ID below its entries");
+        if (length > 0 && nodes == 0) {
+            throw RdbInput.corrupt("Stream length inconsistent with rax entries");
+        }
+        if (corrupt == null && previousLast != null && previousLast.compareTo(last) > 0) {
+            if (sanitize) {
+                throw RdbInput.corrupt("Stream last ID below its entries");
+            }
+            corrupt = "stream last ID not below its entries";
         }
         s.lastId(last);
         if (v2) {
@@ -162,7 +206,64 @@ final class StreamCodec {
         for (int g = 0; g < groups; g++) {
             readGroup(in, s, v2);
         }
+        if (corrupt != null) {
+            s.markCorrupt(corrupt);
+        }
         return s;
+    }
+
+    /**
+     * Whether the sound leading elements of a node hold all that streamGetEdgeID reads to find
+     * its first live entry: the master entry, then each entry's flags and ID, stepping onto the
+     * element after them (Redis's lpNext checks the element it lands on), deleted entries skipped.
+     */
+    private static boolean reachesFirstEntry(List<byte[]> lp) {
+        try {
+            int masterFields = Math.toIntExact(integer(lp.get(2)));
+            int i = 3 + masterFields + 1;
+            while (true) {
+                long flags = integer(lp.get(i));
+                boolean same = (flags & FLAG_SAME_FIELDS) != 0;
+                int fields = same ? masterFields : Math.toIntExact(integer(lp.get(i + 3)));
+                int landing = i + (same ? 3 : 4);
+                if ((flags & FLAG_DELETED) == 0) {
+                    return landing < lp.size();
+                }
+                // a deleted entry: its values (and fields), then its lp-count
+                i = landing + (same ? fields : 2 * fields) + 1;
+            }
+        } catch (IndexOutOfBoundsException | NumberFormatException | ArithmeticException e) {
+            return false;
+        }
+    }
+
+    private static long integer(byte[] element) {
+        Long v = Bytes.parseLongStrict(element);
+        if (v == null) {
+            throw new NumberFormatException();
+        }
+        return v;
+    }
+
+    /**
+     * A node's listpack under sanitize-dump-payload no: a bad header is refused ("integrity check
+     * failed"), an empty one too; a first entry that is not sound ends the server as lpFirst's
+     * assertion does.
+     */
+    private static Listpack.Trusted trusted(byte[] blob) throws RdbFormatException {
+        Listpack.Trusted lp;
+        try {
+            lp = Listpack.readTrusting(blob);
+        } catch (RdbFormatException e) {
+            throw RdbInput.corrupt("Stream listpack integrity check failed.");
+        }
+        if (lp.elements().isEmpty()) {
+            if (lp.sound()) {
+                throw RdbInput.corrupt("Empty listpack inside stream");
+            }
+            Panic.assertionFailed("stream listpack (lpFirst)", "lpValidateNext(lp, &p, lpbytes)");
+        }
+        return lp;
     }
 
     /** One node's listpack, checked as streamValidateListpackIntegrity does; returns its last ID. */

@@ -63,12 +63,14 @@ public final class ValueReader {
             case RdbType.HASH -> readPlainHash(in, limits);
             case RdbType.HASH_ZIPMAP -> hashFromZipmap(zipmap(in.readString()), limits);
             case RdbType.HASH_ZIPLIST -> hashFromPairs(ziplist(in.readString(), "Hash ziplist"), limits, "Hash ziplist");
-            case RdbType.HASH_LISTPACK -> hashFromPairs(listpack(in.readString(), "Hash listpack"), limits, "Hash listpack");
+            case RdbType.HASH_LISTPACK -> limits.sanitize()
+                ? hashFromPairs(listpack(in.readString(), "Hash listpack"), limits, "Hash listpack")
+                : hashTrusting(in.readString(), limits);
             case RdbType.ZSET, RdbType.ZSET_2 -> readPlainZSet(in, type == RdbType.ZSET_2, limits);
             case RdbType.ZSET_ZIPLIST -> zsetFromPairs(ziplist(in.readString(), "Zset ziplist"), limits, "Zset ziplist");
             case RdbType.ZSET_LISTPACK -> zsetFromPairs(listpack(in.readString(), "Zset listpack"), limits, "Zset listpack");
             case RdbType.STREAM_LISTPACKS, RdbType.STREAM_LISTPACKS_2 ->
-                new LoadedValue(ValueType.STREAM, StreamCodec.read(in, type == RdbType.STREAM_LISTPACKS_2), Encoding.STREAM);
+                new LoadedValue(ValueType.STREAM, StreamCodec.read(in, type == RdbType.STREAM_LISTPACKS_2, limits.sanitize()), Encoding.STREAM);
             default -> throw RdbInput.corrupt("unknown or unsupported value type " + type);
         };
     }
@@ -87,6 +89,38 @@ public final class ValueReader {
         } catch (RdbFormatException e) {
             throw integrity(what);
         }
+    }
+
+    /**
+     * A listpack under sanitize-dump-payload no: only the header is checked (lpValidateIntegrity
+     * without deep validation); its sound leading elements, and whether all were sound.
+     */
+    static Listpack.Trusted trusted(byte[] blob, String what) throws RdbFormatException {
+        try {
+            return Listpack.readTrusting(blob);
+        } catch (RdbFormatException e) {
+            throw integrity(what);
+        }
+    }
+
+    /**
+     * A listpack hash under sanitize-dump-payload no: a listpack whose elements are all sound gets
+     * the usual checks; one that is not is kept with its sound leading pairs, marked, so the first
+     * command that reads it ends the server, as Redis's lpFind or lpNext would trip on it.
+     */
+    private static LoadedValue hashTrusting(byte[] blob, Limits limits) throws RdbFormatException {
+        Listpack.Trusted t = trusted(blob, "Hash listpack");
+        if (t.sound()) {
+            return hashFromPairs(t.elements(), limits, "Hash listpack");
+        }
+        HashValue h = new HashValue();
+        List<byte[]> pairs = t.elements();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            h.set(pairs.get(i), pairs.get(i + 1));
+        }
+        // even with no sound pair left: Redis keeps the listpack, whose header claims entries
+        h.markCorrupt("listpack entries sound");
+        return new LoadedValue(ValueType.HASH, h, h.encoding());
     }
 
     private static List<byte[]> ziplist(byte[] blob, String what) throws RdbFormatException {
@@ -141,6 +175,8 @@ public final class ValueReader {
             throw empty();
         }
         ListValue l = new ListValue();
+        // sanitize-dump-payload no: a node whose elements are not all sound is kept, as Redis keeps it
+        boolean corrupt = false;
         for (int i = 0; i < nodes; i++) {
             long container = RdbType.NODE_PACKED;
             if (type == RdbType.LIST_QUICKLIST_2) {
@@ -157,12 +193,22 @@ public final class ValueReader {
                 l.pushTail(data, limits.listFill());
                 continue;
             }
-            List<byte[]> elements = type == RdbType.LIST_QUICKLIST_2 ? listpack(data, "Listpack") : ziplist(data, "Ziplist");
+            List<byte[]> elements;
+            if (type == RdbType.LIST_QUICKLIST_2 && !limits.sanitize()) {
+                Listpack.Trusted t = trusted(data, "Listpack");
+                elements = t.elements();
+                corrupt |= !t.sound();
+            } else {
+                elements = type == RdbType.LIST_QUICKLIST_2 ? listpack(data, "Listpack") : ziplist(data, "Ziplist");
+            }
             for (byte[] e : elements) {
                 l.pushTail(e, limits.listFill());
             }
         }
-        if (l.isEmpty()) {
+        if (corrupt) {
+            // even with no sound element left: Redis keeps the listpack, whose header claims entries
+            l.markCorrupt("listpack entries sound");
+        } else if (l.isEmpty()) {
             throw empty();
         }
         return new LoadedValue(ValueType.LIST, l, Encoding.QUICKLIST);

@@ -143,6 +143,11 @@ public final class RdbFile {
         return target.toAbsolutePath().getParent().resolve("temp-" + ProcessHandle.current().pid() + tag + ".rdb");
     }
 
+    /** Where a background save of {@code target} is written: temp-PID.rdb, after the process saving it. */
+    public static Path tempFor(Path target, long pid) {
+        return target.toAbsolutePath().getParent().resolve("temp-" + pid + ".rdb");
+    }
+
     /** Removes a failed save's temp file, as Redis unlinks it (only a file: a directory in its way stays). */
     public static void removeTemp(Path temp) throws IOException {
         if (Files.isRegularFile(temp, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

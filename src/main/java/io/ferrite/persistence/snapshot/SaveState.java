@@ -51,11 +51,16 @@ public final class SaveState {
         saves++;
     }
 
-    /** A load finished; from here on, changes are counted from {@code dirty[i]}. */
-    public void loaded(RdbLoader.Result r, long[] dirty) {
+    /** From here on, changes are counted from {@code dirty[i]} (what is in memory is on disk too). */
+    public void countFrom(long[] dirty) {
         for (int i = 0; i < dirty.length; i++) {
             dirtyAtSave.set(i, dirty[i]);
         }
+    }
+
+    /** A load finished; from here on, changes are counted from {@code dirty[i]}. */
+    public void loaded(RdbLoader.Result r, long[] dirty) {
+        countFrom(dirty);
         lastLoadLoaded = r.keysLoaded();
         lastLoadExpired = r.keysExpired();
     }

@@ -6,12 +6,16 @@ import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.ServerConfig;
+import io.ferrite.server.ServerStats;
 
 import java.nio.file.Path;
 
 /** What the append-only file needs of the server that owns it, so the AOF does not depend back on it. */
 public interface AofHost {
     ServerConfig config();
+
+    /** The server's counters (INFO stats). */
+    ServerStats stats();
 
     Engine engine();
 
@@ -23,6 +27,9 @@ public interface AofHost {
 
     /** Whether a background save is in progress (it owns the snapshot marks a rewrite's base needs). */
     boolean snapshotting();
+
+    /** The changes made so far no longer count as unsaved (rdb_changes_since_last_save starts from 0). */
+    void changesSaved();
 
     /** Loads an AOF's RDB base or preamble into the engine, streaming it from {@code file}. */
     RdbLoader.Result loadBase(Path file) throws RdbLoadException;

@@ -11,11 +11,13 @@ import io.ferrite.persistence.aof.AofManifest;
 import io.ferrite.persistence.aof.AofManifestException;
 import io.ferrite.persistence.snapshot.RdbFile;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.server.ChildStandIn;
 import io.ferrite.server.LoggedFailure;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.Version;
 import io.ferrite.server.snapshot.AofRewriteCommands;
 import io.ferrite.server.snapshot.EngineLoad;
+import io.ferrite.server.snapshot.SnapshotFile;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 
 import java.io.BufferedOutputStream;
@@ -30,6 +32,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,7 +73,10 @@ public final class AofPersistence {
     private volatile long currentSize;
     private volatile long baseSize;
     private volatile long delayedFsyncs;
-    private volatile long lastAutoCheck;
+    /** The rewrite in flight from its claim to its end, or null (guarded by this). */
+    private Rewrite current;
+    private final RewriteLimit limit = new RewriteLimit();
+    private volatile ScheduledExecutorService cronThread;
 
     /** What a fatal AOF error does (Redis exits); tests may replace it. */
     static volatile java.util.function.Consumer<String> onFatal = why -> Runtime.getRuntime().halt(1);
@@ -215,8 +222,11 @@ public final class AofPersistence {
         long start = server.engine().feed().lastSeq();
         AofWriter w = new AofWriter(this, server.engine().feed(), sub, start, ch, name, size);
         writer = w;
-        w.start();
         server.engine().feed().helper(w::help);
+        // from the subscription on, a reply waits for the effects it follows to be written: not only
+        // once the writer's first pass has run, or the first writes would be acknowledged unwritten
+        server.engine().feed().syncedReplies(true);
+        w.start();
     }
 
     // ------------------------------------------------------------------ the writer's callbacks
@@ -277,38 +287,74 @@ public final class AofPersistence {
         return e == null ? null : "MISCONF Errors writing to the AOF file: " + e;
     }
 
-    /** serverCron's automatic rewrite on growth, checked by the writer about ten times a second. */
-    void cron() {
+    /**
+     * Runs {@link #cron} ten times a second (Redis's default hz) on a thread of its own: it takes
+     * this object's lock, which a start-up load holds while the shards serialise their data, so
+     * it must never wait on a shard's thread.
+     */
+    public void startCron() {
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "ferrite-aof-cron");
+            th.setDaemon(true);
+            return th;
+        });
+        t.scheduleWithFixedDelay(() -> {
+            try {
+                cron();
+            } catch (RuntimeException e) {
+                // a failed tick must not end the schedule (an executor drops a task that throws)
+                Log.warning("AOF cron: " + e);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        cronThread = t;
+    }
+
+    /**
+     * serverCron's AOF part, about ten times a second: a rewrite scheduled while a background
+     * save ran (or after a failed one while AOF is being turned on) starts once none runs, and
+     * a rewrite starts on growth; both wait while repeated failures limit them ({@link RewriteLimit}).
+     */
+    synchronized void cron() {
         long now = System.currentTimeMillis();
-        if (now - lastAutoCheck < 100) {
+        if (current != null || server.snapshotting()) {
             return;
         }
-        lastAutoCheck = now;
-        if (rewriteScheduled && !rewriting && (state == State.WAIT_REWRITE || state == State.ON)
-                && !server.snapshotting()) {
+        if (rewriteScheduled && (state == State.WAIT_REWRITE || state == State.ON)
+                && !limit.limited(consecutiveFailures, now / 1000)) {
             triggerRewrite();
             return;
         }
         long perc = config().getLong("auto-aof-rewrite-percentage");
-        if (state != State.ON || rewriting || perc == 0 || currentSize <= config().getLong("auto-aof-rewrite-min-size")) {
+        if (state != State.ON || perc == 0 || currentSize <= config().getLong("auto-aof-rewrite-min-size")) {
             return;
         }
         long base = baseSize == 0 ? 1 : baseSize;
         long growth = currentSize * 100 / base - 100;
-        if (growth >= perc && consecutiveFailures < 3) {
+        if (growth >= perc && !limit.limited(consecutiveFailures, now / 1000)) {
             Log.notice("Starting automatic rewriting of AOF on " + growth + "% growth");
             triggerRewrite();
         }
     }
 
-    /** BGREWRITEAOF while a background save runs: the rewrite starts once it ends. */
+    /**
+     * BGREWRITEAOF while a background save runs: the rewrite starts once it ends. Asked for by a
+     * user, so it starts however many rewrites failed before (Redis resets the count here).
+     */
     public void scheduleRewrite() {
         rewriteScheduled = true;
+        consecutiveFailures = 0;
     }
 
-    /** Runs BGREWRITEAOF as the server's own client, off the caller's thread. */
-    private void triggerRewrite() {
-        rewriteScheduled = true;
+    /**
+     * A rewrite the server starts itself: it is claimed now (its child started, so INFO and pgrep
+     * show it at once, as after Redis's fork), then run as the server's own BGREWRITEAOF, off the
+     * caller's thread, which takes it over ({@link #claim}).
+     */
+    private synchronized void triggerRewrite() {
+        if (current != null) {
+            return;
+        }
+        startRewrite(false);
         Thread t = new Thread(() -> client().call("BGREWRITEAOF"), "ferrite-aof-trigger");
         t.setDaemon(true);
         t.start();
@@ -316,34 +362,111 @@ public final class AofPersistence {
 
     // ------------------------------------------------------------------ BGREWRITEAOF
 
-    /** A rewrite in flight: its cut in the feed, and the rotation the writer does there. */
+    /**
+     * A rewrite in flight, from its claim (where Redis forks) to its end: the child standing for
+     * it, what stopped it, and, from its cut, the cut in the feed and the rotation the writer does there.
+     */
     final class Rewrite {
-        final long cut;
-        final State stateAtCut;
-        final CompletableFuture<String> rotated;
+        private volatile ChildStandIn child;
+        /** Taken by the BGREWRITEAOF that runs it (one the server started waits for its own call). */
+        private boolean taken;
+        private volatile int signal;
+        private volatile SnapshotFile snapshot;
+        private volatile long cut;
+        private volatile State stateAtCut;
+        private volatile CompletableFuture<String> rotated;
 
-        Rewrite(long cut, State stateAtCut, CompletableFuture<String> rotated) {
-            this.cut = cut;
-            this.stateAtCut = stateAtCut;
-            this.rotated = rotated;
+        /** The process standing for the rewrite: its pid names the temp files. */
+        long pid() {
+            return ChildStandIn.pidOf(child);
+        }
+
+        /**
+         * Stops the rewrite: its child killed by {@code signal}, or {@link SnapshotFile#GIVEN_UP}
+         * when Ferrite gives it up (appendonly turned off), which is no failure.
+         */
+        void stop(int sig) {
+            if (signal == 0) {
+                signal = sig;
+            }
+            SnapshotFile f = snapshot;
+            if (f != null) {
+                f.stop(signal);
+            }
+        }
+
+        /** The snapshot writing the base: stopped at once if the rewrite already was. */
+        void writesBaseWith(SnapshotFile f) {
+            snapshot = f;
+            if (signal != 0) {
+                f.stop(signal);
+            }
         }
     }
 
     /**
-     * At the cut (every shard held, on the calling client's thread): refuses when a rewrite is in
-     * flight (null), else asks the writer to start a new incr file after the last entry so far, or
-     * (appendonly just turned on) starts writing the feed from here into the temp incr file. No
-     * file is touched here.
+     * BGREWRITEAOF's first step, on the caller's thread before its cut: the rewrite, its child
+     * started, or null when none may start (one is in flight, or {@code saveRunning}: a
+     * background save owns the snapshot marks). A rewrite the server started itself is handed
+     * to the first BGREWRITEAOF that asks (its own call), or given up if a save got in first.
      */
-    synchronized Rewrite beginAtCut() {
-        if (rewriting) {
+    synchronized Rewrite claim(boolean saveRunning) {
+        Rewrite r = current;
+        if (r != null && !r.taken) {
+            if (!saveRunning) {
+                r.taken = true;
+                return r;
+            }
+            end(r);
+            rewriteScheduled = true;
             return null;
         }
+        if (r != null || saveRunning) {
+            return null;
+        }
+        return startRewrite(true);
+    }
+
+    /** rewriteAppendOnlyFileBackground's parent side: the child started, the rewrite counted and logged. */
+    private Rewrite startRewrite(boolean taken) {
+        Rewrite r = new Rewrite();
+        r.taken = taken;
+        r.child = ChildStandIn.start(r::stop);
+        current = r;
+        rewriting = true;
+        rewriteScheduled = false;
+        rewrites++;
+        server.stats().totalForks.increment();
+        rewriteStartSeconds = System.currentTimeMillis() / 1000;
+        Log.notice("Background append only file rewriting started by pid " + r.pid());
+        return r;
+    }
+
+    /** The rewrite is over: its child ended first (as Redis reaps it), then a new rewrite may start. */
+    private synchronized void end(Rewrite r) {
+        ChildStandIn child = r.child;
+        if (child != null) {
+            child.end();
+        }
+        if (current == r) {
+            current = null;
+            lastRewriteSeconds = System.currentTimeMillis() / 1000 - rewriteStartSeconds;
+            rewriteStartSeconds = -1;
+            rewriting = false;
+        }
+    }
+
+    /**
+     * At the cut (every shard held, on a shard's thread): asks the writer to start a new incr
+     * file after the last entry so far (it stays in the manifest even if the rewrite fails, as
+     * in Redis), or (appendonly just turned on) starts writing the feed from here into the temp
+     * incr file. False, the rewrite ended, when that file cannot be opened.
+     */
+    synchronized boolean beginAtCut(Rewrite r) {
         long cut = server.engine().feed().lastSeq();
-        CompletableFuture<String> rotated = null;
         State s = state;
         if (s == State.ON) {
-            rotated = writer.rotateAt(cut);
+            r.rotated = writer.rotateAt(cut);
         } else if (s == State.WAIT_REWRITE && writer == null) {
             try {
                 dir.createIfMissing();
@@ -353,15 +476,13 @@ public final class AofPersistence {
             } catch (IOException e) {
                 Log.warning("Can't open the append-only file " + dir.tempIncrName() + ": " + e.getMessage());
                 lastRewriteOk = false;
-                return null;
+                end(r);
+                return false;
             }
         }
-        rewriting = true;
-        rewriteScheduled = false;
-        rewrites++;
-        rewriteStartSeconds = System.currentTimeMillis() / 1000;
-        Log.notice("Background append only file rewriting started by pid " + ProcessHandle.current().pid());
-        return new Rewrite(cut, s, rotated);
+        r.cut = cut;
+        r.stateAtCut = s;
+        return true;
     }
 
     /** Whether a rewrite is in flight (BGREWRITEAOF answers "already in progress"). */
@@ -392,9 +513,9 @@ public final class AofPersistence {
         });
     }
 
-    /** Where the snapshot of a commands base is written before it becomes commands. */
-    Path baseSnapshotTemp() throws IOException {
-        Path temp = baseTemp();
+    /** Where the snapshot of {@code r}'s commands base is written before it becomes commands. */
+    Path baseSnapshotTemp(Rewrite r) throws IOException {
+        Path temp = baseTemp(r);
         return temp.resolveSibling(temp.getFileName() + ".rdb");
     }
 
@@ -409,13 +530,26 @@ public final class AofPersistence {
         AofDirectory.forceDirectory(target.getParent());
     }
 
-    /** Where the new base is written before it is renamed into the manifest (the directory made if missing). */
-    synchronized Path baseTemp() throws IOException {
+    /**
+     * Where the new base of {@code r} is written before it is renamed into the manifest:
+     * temp-rewriteaof-bg-PID.aof after its child, as Redis's child names it (the directory made if missing).
+     */
+    synchronized Path baseTemp(Rewrite r) throws IOException {
+        createDir();
+        return dir.file(dir.tempBaseName(r.pid()));
+    }
+
+    /** Where the snapshot writing the base of {@code r} writes until it is complete (Redis's child: temp-rewrite-PID.aof). */
+    synchronized Path snapshotTemp(Rewrite r) throws IOException {
+        createDir();
+        return dir.file(dir.tempRewriteName(r.pid()));
+    }
+
+    private void createDir() throws IOException {
         if (dir == null) {
             dir = directory();
         }
         dir.createIfMissing();
-        return dir.file(dir.tempBaseName());
     }
 
     /** Writes the base at its temp path. */
@@ -429,40 +563,78 @@ public final class AofPersistence {
         t.start();
     }
 
+    /** The base written, then swapped in; or the failure handled as Redis's backgroundRewriteDoneHandler handles it. */
     private void finish(Rewrite r, BaseWriter base) {
         Path temp = null;
-        String tempName = null;
+        boolean ok = false;
         try {
-            temp = baseTemp();
-            tempName = temp.getFileName().toString();
+            temp = baseTemp(r);
+            String tempName = temp.getFileName().toString();
             base.write(temp);
+            if (r.signal != 0) {
+                throw new IOException("stopped by signal " + r.signal);
+            }
             Log.notice("Successfully created the temporary AOF base file " + tempName);
             Log.notice("Background AOF rewrite terminated with success");
             if (r.rotated != null) {
                 r.rotated.get(60, TimeUnit.SECONDS);
             }
             swapIn(r, temp, tempName);
+            ok = true;
             lastRewriteOk = true;
             consecutiveFailures = 0;
             Log.notice("Background AOF rewrite finished successfully");
         } catch (Exception e) {
-            Log.warning("Background AOF rewrite terminated with error: " + e);
-            lastRewriteOk = false;
-            consecutiveFailures++;
-            try {
-                if (temp != null) {
-                    Files.deleteIfExists(temp);
-                }
-            } catch (IOException ignored) {
-                // a leftover temp file is harmless: the manifest never names it
-            }
+            failed(r, e);
         } finally {
-            lastRewriteSeconds = System.currentTimeMillis() / 1000 - rewriteStartSeconds;
-            rewriteStartSeconds = -1;
-            rewriting = false;
-            if (state == State.WAIT_REWRITE) {
-                rewriteScheduled = true;
+            if (!ok) {
+                removeQuietly(temp);
             }
+            ended(r, ok);
+        }
+    }
+
+    /** A rewrite that did not complete: killed (its child died of a signal), given up, or failed. */
+    private void failed(Rewrite r, Exception e) {
+        int sig = r.signal;
+        if (sig == SnapshotFile.GIVEN_UP) {
+            // Ferrite stopped it (appendonly turned off or on again): no failure, as SIGUSR1 in Redis
+            return;
+        }
+        lastRewriteOk = false;
+        consecutiveFailures++;
+        if (sig != 0) {
+            Log.warning("Background AOF rewrite terminated by signal " + sig);
+        } else {
+            Log.warning("Background AOF rewrite terminated with error: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The end of every rewrite (backgroundRewriteDoneHandler's cleanup): the child ended, and
+     * while AOF is being turned on a failed rewrite's temp incr file goes, so the next one starts
+     * from its own cut, and that next one is scheduled.
+     */
+    private synchronized void ended(Rewrite r, boolean ok) {
+        if (!ok && state == State.WAIT_REWRITE) {
+            stopWriting();
+            String name = dir.tempIncrName();
+            Log.notice("Removing the temp incr aof file " + name + " in the background");
+            removeQuietly(dir.file(name));
+        }
+        end(r);
+        if (state == State.WAIT_REWRITE) {
+            rewriteScheduled = true;
+        }
+    }
+
+    private static void removeQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // a leftover temp file is harmless: the manifest never names it
         }
     }
 
@@ -545,7 +717,7 @@ public final class AofPersistence {
                         dir = directory();
                     }
                 }
-                client().call("FLUSHALL");
+                emptyData();
                 AofManifest am = dir.loadManifest();
                 if (!config().getBool("aof-disable-auto-gc")) {
                     am = dir.deleteHistory(am);
@@ -554,6 +726,8 @@ public final class AofPersistence {
                     manifest = am;
                 }
                 load(am);
+                // what was just loaded is on disk already (Redis sets server.dirty to 0 here)
+                server.changesSaved();
                 Log.notice("Append Only File loaded by DEBUG LOADAOF");
             } catch (Exception e) {
                 Log.warning("DEBUG LOADAOF failed: " + e.getMessage());
@@ -573,6 +747,20 @@ public final class AofPersistence {
         t.start();
     }
 
+    /**
+     * Redis's emptyData for DEBUG LOADAOF: every database emptied, database by database, so a
+     * background save in progress goes on (FLUSHALL would give it up, as it kills Redis's child).
+     */
+    private void emptyData() {
+        AofClient c = client();
+        int databases = config().getInt("databases");
+        for (int db = 0; db < databases; db++) {
+            c.call("SELECT", Integer.toString(db));
+            c.call("FLUSHDB");
+        }
+        c.call("SELECT", "0");
+    }
+
     // ------------------------------------------------------------------ CONFIG SET appendonly
 
     /** CONFIG SET appendonly: yes starts writing through a rewrite (startAppendOnly), no stops (stopAppendOnly). */
@@ -588,11 +776,34 @@ public final class AofPersistence {
             writeError = null;
             fsyncError = null;
             state = State.WAIT_REWRITE;
-            triggerRewrite();
+            Rewrite r = current;
+            if (server.snapshotting()) {
+                rewriteScheduled = true;
+                Log.warning("AOF was enabled but there is already another background operation. An AOF background"
+                    + " was scheduled to start when possible.");
+            } else if (r != null) {
+                // its base is not followed by the writes from its cut: a new rewrite starts once it has stopped
+                Log.warning("AOF was enabled but there is already an AOF rewriting in background. Stopping background"
+                    + " AOF and starting a rewrite now.");
+                r.stop(SnapshotFile.GIVEN_UP);
+                rewriteScheduled = true;
+            } else {
+                triggerRewrite();
+            }
         } else if (!on && state != State.OFF) {
             stopWriting();
             state = State.OFF;
             rewriteScheduled = false;
+            stopRewrite();
+        }
+    }
+
+    /** killAppendOnlyChild: a rewrite in flight is given up (no failure); its child ended. */
+    private void stopRewrite() {
+        Rewrite r = current;
+        if (r != null) {
+            Log.notice("Killing running AOF rewrite child: " + r.pid());
+            r.stop(SnapshotFile.GIVEN_UP);
         }
     }
 
@@ -618,9 +829,24 @@ public final class AofPersistence {
         server.engine().feed().syncedReplies(false);
     }
 
-    /** Server shutdown: everything appended so far is written and fsynced. */
+    /** Server shutdown: everything appended so far is written and fsynced; a rewrite in flight stops, its child ended. */
     public void close() {
+        ScheduledExecutorService t = cronThread;
+        if (t != null) {
+            t.shutdownNow();
+        }
         stopWriting();
+        Rewrite r;
+        synchronized (this) {
+            r = current;
+        }
+        if (r != null) {
+            r.stop(SnapshotFile.GIVEN_UP);
+            ChildStandIn child = r.child;
+            if (child != null) {
+                child.end();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ INFO persistence

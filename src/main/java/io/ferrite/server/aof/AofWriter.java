@@ -147,7 +147,6 @@ final class AofWriter implements Runnable {
                 passLock.lock();
                 try {
                     pass(last);
-                    aof.cron();
                 } finally {
                     passLock.unlock();
                 }

@@ -332,6 +332,7 @@ public final class InfoFamily {
         // every shard holds every pattern
         field(out, "pubsub_patterns", shards[0].pubsub.patternCount());
         field(out, "pubsubshard_channels", shardChannels);
+        field(out, "total_forks", st.totalForks.sum());
         field(out, "migrate_cached_sockets", server.migrateLinks().size());
         long trackedKeys = 0;
         long trackedItems = 0;

@@ -103,7 +103,7 @@ public final class PersistenceFamily {
     static final class Save implements ShardedCommand {
         @Override
         public void before(Call call) {
-            SnapshotFile f = Server.of(call).rdb().claimBackground();
+            SnapshotFile f = Server.of(call).rdb().claimForeground();
             if (f != null) {
                 f.start();
             }

@@ -67,6 +67,22 @@ public final class ShardSnapshot extends SnapshotCapture {
     public static void begin(Shard shard, SnapshotFile file, Limits limits, long keyDelayMicros) {
         ShardSnapshot s = new ShardSnapshot(shard, file, limits, keyDelayMicros);
         shard.runLater(s::step);
+        if (keyDelayMicros > 0) {
+            // a step put off by the delay (seconds, in tests) must not hold a stopped save up
+            file.onStop(() -> shard.runLater(s::resumeNow));
+        }
+    }
+
+    /** The next step of a walk put off by rdb-key-save-delay, or 0 when none is. */
+    private int delayedStep;
+    private int steps;
+
+    /** The save stopped: a step put off by the delay runs now instead (the delayed one then does nothing). */
+    private void resumeNow() {
+        if (delayedStep != 0) {
+            delayedStep = 0;
+            step();
+        }
     }
 
     @Override
@@ -160,7 +176,14 @@ public final class ShardSnapshot extends SnapshotCapture {
             return;
         }
         if (keyDelayMicros > 0 && !file.failed()) {
-            shard.runAfter(walked * keyDelayMicros * 1000, this::step);
+            int token = ++steps;
+            delayedStep = token;
+            shard.runAfter(walked * keyDelayMicros * 1000, () -> {
+                if (delayedStep == token) {
+                    delayedStep = 0;
+                    step();
+                }
+            });
             return;
         }
         // The next step is a scheduled task, never an immediate one: the event loop runs queued

@@ -106,11 +106,23 @@ public final class SnapshotFile {
     private static final int STRIDE = 16;
     private final long startMillis = System.currentTimeMillis();
     private volatile boolean failed;
-    private volatile boolean aborted;
+    /** The signal the save was stopped by (Redis's child killed by it), or 0. */
+    private volatile int signal;
+    /** Walks waiting to be woken when the save stops (one delayed by rdb-key-save-delay must end now). */
+    private final ConcurrentLinkedQueue<Runnable> onStop = new ConcurrentLinkedQueue<>();
     private volatile Thread writer;
 
+    /** A save of {@code target} written at temp-PID-bg.rdb beside it, PID being Ferrite's own. */
     public SnapshotFile(Path target, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
-        this(new FileSink(target, RdbFile.tempFor(target, "-bg")), shards, databases, aux, checksum);
+        this(target, RdbFile.tempFor(target, "-bg"), shards, databases, aux, checksum);
+    }
+
+    /**
+     * A save of {@code target}, written at {@code temp} (named as Redis names it after the
+     * saving process, temp-PID.rdb) and renamed over the target once complete.
+     */
+    public SnapshotFile(Path target, Path temp, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
+        this(new FileSink(target, temp), shards, databases, aux, checksum);
     }
 
     /** A snapshot written to {@code sink} instead of a file. */
@@ -144,7 +156,17 @@ public final class SnapshotFile {
 
     /** Whether the save was given up on purpose (FLUSHALL, SHUTDOWN) rather than failed. */
     public boolean aborted() {
-        return aborted;
+        return signal == GIVEN_UP;
+    }
+
+    /** The signal that stopped the save (its stand-in killed, or {@link #GIVEN_UP}), or 0. */
+    public int signal() {
+        return signal;
+    }
+
+    /** Where the save is written until it is complete (null when it goes to sockets). */
+    public Path temp() {
+        return sink instanceof FileSink f ? f.temp() : null;
     }
 
     /**
@@ -265,13 +287,45 @@ public final class SnapshotFile {
         t.start();
     }
 
+    /**
+     * SIGUSR1: the signal Redis kills its own saving child with (FLUSHALL, SHUTDOWN), which it
+     * does not count as a failed save.
+     */
+    public static final int GIVEN_UP = 10;
+
     /** Stops the save (SHUTDOWN, or the server closing): the temp file goes, the future completes with false. */
     public void abort() {
-        aborted = true;
+        stop(GIVEN_UP);
+    }
+
+    /**
+     * Stops the save because the process standing for it died of {@code signal}: as abort,
+     * except that the save counts as failed (Redis's child killed by a signal other than SIGUSR1).
+     */
+    public void stop(int signal) {
+        if (this.signal == 0) {
+            this.signal = signal;
+        }
         failed = true;
         Thread w = writer;
         if (w != null) {
             LockSupport.unpark(w);
+        }
+        wakeWalks();
+    }
+
+    private void wakeWalks() {
+        Runnable r;
+        while ((r = onStop.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** Runs {@code wake} (from any thread) once the save stops early; at once if it already has. */
+    void onStop(Runnable wake) {
+        onStop.add(wake);
+        if (failed && onStop.remove(wake)) {
+            wake.run();
         }
     }
 
@@ -341,6 +395,7 @@ public final class SnapshotFile {
         if (!ok) {
             failed = true;
             resumeWaiting();
+            wakeWalks();
         }
         // a failed save's walks still mark every entry of the cut (the next save relies on it):
         // the save is over, and another may start, only once they have

@@ -125,8 +125,29 @@ public final class StartupLoad {
                 return null;
             }
             Log.warning(e.getMessage());
+            reportAsCheckRdb(file, e.getMessage());
             throw new IllegalStateException("Terminating server after rdb file reading failure.");
         }
+    }
+
+    /**
+     * Redis's rdbReportError for a file being loaded runs redis-check-rdb on it before exiting, so
+     * the log holds the checker's report of the error too; the part of it Ferrite knows: the file,
+     * and the error with its offset.
+     */
+    private static void reportAsCheckRdb(Path file, String error) {
+        String offset = "0";
+        int at = error.indexOf("offset ");
+        if (at >= 0) {
+            int end = at + 7;
+            while (end < error.length() && Character.isDigit(error.charAt(end))) {
+                end++;
+            }
+            offset = error.substring(at + 7, end);
+        }
+        Log.raw("[offset 0] Checking RDB file " + file.getFileName() + "\n"
+            + "--- RDB ERROR DETECTED ---\n"
+            + "[offset " + offset + "] " + error + "\n");
     }
 
     /**

@@ -23,6 +23,12 @@ public final class HashValue implements CollectionValue {
     private int lpPairs;
     private FieldTable table;
 
+    /**
+     * What a value loaded with sanitize-dump-payload no was found to break, or null: Redis keeps
+     * such a value and trips an assertion when a command reads it; so does {@link #corruption}.
+     */
+    private String corruption;
+
     public HashValue() {
         lp = new byte[0];
     }
@@ -292,5 +298,18 @@ public final class HashValue implements CollectionValue {
     /** The table, for HSCAN over the hashtable encoding; null for a listpack. */
     public FieldTable table() {
         return table;
+    }
+
+    /** Loaded without sanitize-dump-payload and found to break {@code expected}. */
+    public void markCorrupt(String expected) {
+        corruption = expected;
+    }
+
+    /**
+     * What a load without sanitize-dump-payload found broken in it, or null: a command must not
+     * read it (the command layer ends the server first, as Redis's listpack code would).
+     */
+    public String corruption() {
+        return corruption;
     }
 }

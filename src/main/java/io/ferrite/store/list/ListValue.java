@@ -81,6 +81,12 @@ public final class ListValue implements CollectionValue {
     /** Sum over nodes of node overhead plus buffer footprint. */
     private long nodeBytes;
 
+    /**
+     * What a value loaded with sanitize-dump-payload no was found to break, or null: Redis keeps
+     * such a value and trips an assertion when a command reads it; so does {@link #corruption}.
+     */
+    private String corruption;
+
     public ListValue() {
     }
 
@@ -787,5 +793,18 @@ public final class ListValue implements CollectionValue {
         if (total != size || bytes != nodeBytes) {
             throw new IllegalStateException("size " + size + " actual " + total + ", bytes " + nodeBytes + " actual " + bytes);
         }
+    }
+
+    /** Loaded without sanitize-dump-payload and found to break {@code expected}. */
+    public void markCorrupt(String expected) {
+        corruption = expected;
+    }
+
+    /**
+     * What a load without sanitize-dump-payload found broken in it, or null: a command must not
+     * read it (the command layer ends the server first, as Redis's listpack code would).
+     */
+    public String corruption() {
+        return corruption;
     }
 }

@@ -32,6 +32,11 @@ public final class StreamValue implements CollectionValue {
     private StreamId maxDeletedId = StreamId.MIN;
     private long entriesAdded;
     private TreeMap<byte[], ConsumerGroup> groups;
+    /**
+     * What a stream loaded with sanitize-dump-payload no was found to break, or null: Redis keeps
+     * such a stream and trips an assertion when a command reads it; so does {@link #corruption}.
+     */
+    private String corruption;
 
     public long length() {
         return length;
@@ -532,6 +537,19 @@ public final class StreamValue implements CollectionValue {
             }
         }
         return m;
+    }
+
+    /** Loaded without sanitize-dump-payload and found to break {@code expected}. */
+    public void markCorrupt(String expected) {
+        corruption = expected;
+    }
+
+    /**
+     * What a load without sanitize-dump-payload found broken in it, or null: a command must not
+     * read it (the command layer ends the server first, as Redis's listpack code would).
+     */
+    public String corruption() {
+        return corruption;
     }
 
     @Override

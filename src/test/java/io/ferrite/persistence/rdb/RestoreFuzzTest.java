@@ -9,7 +9,9 @@ import io.ferrite.store.stream.ConsumerGroup;
 import io.ferrite.store.stream.StreamId;
 import io.ferrite.store.stream.StreamValue;
 import io.ferrite.store.zset.ZSetValue;
+import io.ferrite.testing.CatchPanics;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * that can be used (walked, copied, dumped and loaded again) or be refused as malformed; none may
  * throw anything else, run away, or allocate more than a bounded multiple of its own size.
  */
+@ExtendWith(CatchPanics.class)
 class RestoreFuzzTest {
     private static final long SEED = 0x5EED_D0_0DL;
     private static final int MUTANTS_PER_SEED = 2_500;
@@ -189,6 +192,36 @@ class RestoreFuzzTest {
             assertThat(refused).isPositive();
             System.out.printf("RestoreFuzzTest: seed %d, %d rounds, %d payloads, %d loaded, %d refused%n",
                 budget.seed(), budget.rounds(), loaded + refused, loaded, refused);
+        });
+    }
+
+    /**
+     * The same mutants under sanitize-dump-payload no: each loads (possibly kept corrupt, to end
+     * the server when read, and then still dumpable), is refused, or ends the server as Redis's
+     * assertion would; nothing else may happen.
+     */
+    @Test
+    void mutatedPayloadsUnsanitizedLoadAreRefusedOrEndTheServer() {
+        Limits trusting = new Limits(-2, 128, 64, 512, 128, 64, true, false);
+        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+            Random rnd = new Random(SEED);
+            int[] outcomes = new int[3];
+            for (byte[] seed : seeds()) {
+                for (int i = 0; i < MUTANTS_PER_SEED / 5; i++) {
+                    byte[] payload = mutate(seed, rnd);
+                    try {
+                        LoadedValue v = DumpPayload.load(payload, trusting);
+                        assertThat(DumpPayload.create(v.type(), v.value(), Limits.DEFAULTS)).isNotEmpty();
+                        outcomes[0]++;
+                    } catch (RdbFormatException e) {
+                        outcomes[1]++;
+                    } catch (CatchPanics.Panicked e) {
+                        outcomes[2]++;
+                    }
+                }
+            }
+            assertThat(outcomes[0]).isPositive();
+            assertThat(outcomes[1]).isPositive();
         });
     }
 
