@@ -130,10 +130,12 @@ public final class ServerConfig implements Settings {
             Percentiles::check, Percentiles::canonical).with(Flag.MULTI_ARG));
         // the rest of Redis 7.0's table, for the names not taken above
         RedisDirectives.inert().forEach(d -> DIRECTIVES.putIfAbsent(d.name, d));
-        // table directives Ferrite acts on (the replica side's, LFU's): no start-up warning that they do nothing
+        // table directives Ferrite acts on (replication's, LFU's): no start-up warning that they do nothing
         for (String live : List.of("replicaof", "masterauth", "masteruser", "replica-read-only", "replica-serve-stale-data",
                 "replica-announced", "replica-announce-ip", "replica-announce-port", "replica-priority", "repl-timeout",
-                "replica-ignore-maxmemory", "repl-diskless-load", "lfu-log-factor", "lfu-decay-time")) {
+                "replica-ignore-maxmemory", "repl-diskless-load", "repl-diskless-sync", "repl-diskless-sync-delay",
+                "repl-diskless-sync-max-replicas", "repl-ping-replica-period", "repl-backlog-size", "repl-backlog-ttl",
+                "min-replicas-to-write", "min-replicas-max-lag", "lfu-log-factor", "lfu-decay-time")) {
             DIRECTIVES.get(live).live();
         }
     }
