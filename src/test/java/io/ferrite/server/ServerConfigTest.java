@@ -162,10 +162,10 @@ class ServerConfigTest {
         assertThat(c.get("save")).isEqualTo("900 1");
         assertThat(c.get("logfile")).isEmpty();
         // each directive without effect yet is reported once, under the name the file used
-        assertThat(c.inertGiven()).contains(
-                "propagation-error-behavior", "repl-diskless-sync-delay", "enable-module-command")
+        assertThat(c.inertGiven()).contains("propagation-error-behavior", "enable-module-command")
             .doesNotContain("port", "loglevel", "pidfile", "dir", "enable-debug-command", "always-show-logo",
-                "rdbcompression", "dbfilename", "appendfsync", "appendonly", "slave-serve-stale-data");
+                "rdbcompression", "dbfilename", "appendfsync", "appendonly", "slave-serve-stale-data",
+                "repl-diskless-sync-delay");
     }
 
     @Test
