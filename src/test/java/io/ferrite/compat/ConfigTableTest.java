@@ -32,9 +32,11 @@ class ConfigTableTest {
 
   /**
    * Defaults Ferrite chooses differently, on purpose (see the README): io-threads 0 means every
-   * shard's thread serves connections, where Redis's 1 is its single thread.
+   * shard's thread serves connections, where Redis's 1 is its single thread; sanitize-dump-payload
+   * yes, so that a hostile RESTORE payload never ends a server left at its defaults.
    */
-  private static final Map<String, String> FERRITE_DEFAULTS = Map.of("io-threads", "0");
+  private static final Map<String, String> FERRITE_DEFAULTS =
+      Map.of("io-threads", "0", "sanitize-dump-payload", "yes");
 
   @TempDir Path tmp;
 
