@@ -1,6 +1,7 @@
 package io.ferrite.compat;
 
 import io.ferrite.server.Server;
+import io.ferrite.testing.Await;
 import io.ferrite.testing.Digests;
 import io.ferrite.testing.FerriteTest;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,23 +46,13 @@ class BackgroundChildTest extends FerriteTest {
         return now.get(0);
     }
 
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 1500; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
     private static boolean infoHas(Jedis j, String field) {
         return j.info("persistence").contains(field + "\r\n");
     }
 
     private static void kill(ProcessHandle p) throws InterruptedException {
         assertThat(p.destroyForcibly()).isTrue();
-        waitUntil(() -> !p.isAlive(), "the stand-in to die");
+        Await.until(() -> !p.isAlive(), "the stand-in to die");
     }
 
     private static List<String> manifest(Path dir) throws Exception {
@@ -88,9 +78,9 @@ class BackgroundChildTest extends FerriteTest {
             ProcessHandle child = newStandIn(before);
             assertThat(forks(j)).isEqualTo(forks + 1);
             Path temp = dir.resolve("temp-" + child.pid() + ".rdb");
-            waitUntil(() -> Files.exists(temp), "the temp file named after the child");
+            Await.until(() -> Files.exists(temp), "the temp file named after the child");
             kill(child);
-            waitUntil(() -> infoHas(j, "rdb_bgsave_in_progress:0"), "the save to end");
+            Await.until(() -> infoHas(j, "rdb_bgsave_in_progress:0"), "the save to end");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:err\r\n");
             assertThat(temp).doesNotExist();
             assertThat(j.get("k1")).isEqualTo("v1");
@@ -99,7 +89,7 @@ class BackgroundChildTest extends FerriteTest {
 
             j.configSet("rdb-key-save-delay", "0");
             j.bgsave();
-            waitUntil(() -> infoHas(j, "rdb_bgsave_in_progress:0"), "the second save");
+            Await.until(() -> infoHas(j, "rdb_bgsave_in_progress:0"), "the second save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n");
             assertThat(j.set("k1", "changed")).isEqualTo("OK");
             assertThat(tempFiles(dir)).isEmpty();
@@ -116,7 +106,7 @@ class BackgroundChildTest extends FerriteTest {
             j.set("b", "2");
             j.bgsave();
             assertThat(newStandIn(before).isAlive()).isTrue();
-            waitUntil(() -> infoHas(j, "rdb_bgsave_in_progress:0"), "the save");
+            Await.until(() -> infoHas(j, "rdb_bgsave_in_progress:0"), "the save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n");
             // the child is reaped before the save is seen to end
             assertThat(standIns()).isEqualTo(before);
@@ -134,7 +124,7 @@ class BackgroundChildTest extends FerriteTest {
             assertThat(newStandIn(before).isAlive()).isTrue();
         }
         s.close();
-        waitUntil(() -> standIns().equals(before), "no stand-in after close");
+        Await.until(() -> standIns().equals(before), "no stand-in after close");
         assertThat(tempFiles(dir)).isEmpty();
     }
 
@@ -151,7 +141,7 @@ class BackgroundChildTest extends FerriteTest {
                 assertThat(j.info("persistence")).contains("aof_rewrite_in_progress:1\r\n");
                 ProcessHandle child = newStandIn(before);
                 kill(child);
-                waitUntil(() -> infoHas(j, "aof_rewrite_in_progress:0"), "the rewrite to end");
+                Await.until(() -> infoHas(j, "aof_rewrite_in_progress:0"), "the rewrite to end");
                 assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:err\r\n",
                     "aof_rewrites_consecutive_failures:" + i + "\r\n");
                 assertThat(dir.resolve("appendonlydir/temp-rewriteaof-bg-" + child.pid() + ".aof")).doesNotExist();
@@ -166,7 +156,7 @@ class BackgroundChildTest extends FerriteTest {
 
             j.configSet("rdb-key-save-delay", "0");
             j.bgrewriteaof();
-            waitUntil(() -> infoHas(j, "aof_rewrite_in_progress:0"), "the third rewrite");
+            Await.until(() -> infoHas(j, "aof_rewrite_in_progress:0"), "the third rewrite");
             assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:ok\r\n",
                 "aof_rewrites_consecutive_failures:0\r\n");
             assertThat(manifest(dir)).containsExactly("file appendonly.aof.2.base.rdb seq 2 type b",
@@ -190,7 +180,7 @@ class BackgroundChildTest extends FerriteTest {
             j.incr("counter");
             kill(first);
             // the failed rewrite's cleanup deletes the temp incr, then the cron starts the next rewrite
-            waitUntil(() -> !first.isAlive() && standIns().size() == before.size() + 1,
+            Await.until(() -> !first.isAlive() && standIns().size() == before.size() + 1,
                 "the next rewrite's child");
             assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:err\r\n");
             assertThat(dir.resolve("appendonlydir/appendonly.aof.manifest")).doesNotExist();
@@ -201,7 +191,7 @@ class BackgroundChildTest extends FerriteTest {
             ProcessHandle second = newStandIn(before);
             kill(second);
             // killed too; the third one runs with no delay and succeeds
-            waitUntil(() -> infoHas(j, "aof_last_bgrewrite_status:ok") && infoHas(j, "aof_rewrite_in_progress:0"),
+            Await.until(() -> infoHas(j, "aof_last_bgrewrite_status:ok") && infoHas(j, "aof_rewrite_in_progress:0"),
                 "a successful rewrite");
             assertThat(manifest(dir)).containsExactly("file appendonly.aof.1.base.rdb seq 1 type b",
                 "file appendonly.aof.1.incr.aof seq 1 type i");

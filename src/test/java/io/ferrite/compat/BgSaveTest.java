@@ -1,6 +1,7 @@
 package io.ferrite.compat;
 
 import io.ferrite.server.Server;
+import io.ferrite.testing.Await;
 import io.ferrite.testing.Digests;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.FerriteTest;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,16 +35,6 @@ class BgSaveTest extends FerriteTest {
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 1000; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     private static boolean bgsaveDone(Jedis j) {
@@ -114,7 +104,7 @@ class BgSaveTest extends FerriteTest {
             String changed = Digests.of(j);
             assertThat(changed).isNotEqualTo(atBgsave);
             j.configSet("rdb-key-save-delay", "0");
-            waitUntil(() -> bgsaveDone(j), "the background save");
+            Await.until(() -> bgsaveDone(j), "the background save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n", "rdb_saves:1\r\n");
             assertThat(Digests.of(j)).isEqualTo(changed);
             assertThat(Files.list(dir).map(f -> f.getFileName().toString())).containsExactly("dump.rdb");
@@ -208,7 +198,7 @@ class BgSaveTest extends FerriteTest {
             }
             assertThat(j.sendCommand(() -> b("RESTORE"), b("s" + WRITES.length), b("0"), dump, b("REPLACE")))
                 .isEqualTo(b("OK"));
-            waitUntil(() -> bgsaveDone(j), "the background save");
+            Await.until(() -> bgsaveDone(j), "the background save");
             // the keys changed before the walk reached them were saved ahead: Redis's copy-on-write
             String info = j.info("persistence");
             long cow = Long.parseLong(info.replaceAll("(?s).*rdb_last_cow_size:(\\d+).*", "$1"));
@@ -260,7 +250,7 @@ class BgSaveTest extends FerriteTest {
                 j.rpush("list" + k, "after");
                 j.hset("hash" + k, "field-1", "changed");
             }
-            waitUntil(() -> bgsaveDone(j), "the background save");
+            Await.until(() -> bgsaveDone(j), "the background save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n");
         } finally {
             s.close();
@@ -297,7 +287,7 @@ class BgSaveTest extends FerriteTest {
             assertThat(raw(s.respPort()).call("BGSAVE", "SCHEDULE")).isEqualTo("-ERR Background save already in progress\r\n");
             assertThat(raw(s.respPort()).call("SAVE")).isEqualTo("-ERR Background save already in progress\r\n");
             assertThat(j.flushAll()).isEqualTo("OK");
-            waitUntil(() -> bgsaveDone(j), "FLUSHALL to end the background save");
+            Await.until(() -> bgsaveDone(j), "FLUSHALL to end the background save");
             String info = j.info("persistence");
             // given up, not failed: the status stays ok and nothing was saved
             assertThat(info).contains("rdb_last_bgsave_status:ok\r\n", "rdb_saves:0\r\n");
@@ -306,7 +296,7 @@ class BgSaveTest extends FerriteTest {
             assertThat(j.set("x", "still writable")).isEqualTo("OK");
             j.configSet("rdb-key-save-delay", "0");
             assertThat(j.bgsave()).isEqualTo("Background saving started");
-            waitUntil(() -> bgsaveDone(j), "the second background save");
+            Await.until(() -> bgsaveDone(j), "the second background save");
             assertThat(j.info("persistence")).contains("rdb_changes_since_last_save:0\r\n", "rdb_saves:1\r\n");
         }
     }
@@ -320,7 +310,7 @@ class BgSaveTest extends FerriteTest {
             assertThat(j.sendCommand(() -> b("RESTORE"), b("idle"), b("0"), dump, b("IDLETIME"), b("5000")))
                 .isEqualTo(b("OK"));
             assertThat(j.bgsave()).isEqualTo("Background saving started");
-            waitUntil(() -> bgsaveDone(j), "the background save");
+            Await.until(() -> bgsaveDone(j), "the background save");
         }
         Path exe = RdbFileTest.redisServer();
         try (RdbFileTest.Redis r = RdbFileTest.Redis.start(exe, dir, "dump.rdb");
@@ -365,8 +355,8 @@ class BgSaveTest extends FerriteTest {
             assertThat(j.bgrewriteaof()).isEqualTo("Background append only file rewriting scheduled");
             assertThat(j.info("persistence")).contains("aof_rewrite_scheduled:1\r\n");
             churn(j);
-            waitUntil(() -> bgsaveDone(j), "the background save");
-            waitUntil(() -> j.info("persistence").contains("aof_rewrites:1\r\n")
+            Await.until(() -> bgsaveDone(j), "the background save");
+            Await.until(() -> j.info("persistence").contains("aof_rewrites:1\r\n")
                 && j.info("persistence").contains("aof_rewrite_in_progress:0\r\n"), "the scheduled rewrite");
             assertThat(j.info("persistence")).contains("aof_last_bgrewrite_status:ok\r\n");
             j.set("after-the-rewrite", "x");
@@ -389,8 +379,8 @@ class BgSaveTest extends FerriteTest {
             j.set("a", "1");
             j.set("b", "2");
             j.configSet("save", "0 2");
-            waitUntil(() -> j.info("persistence").contains("rdb_saves:1\r\n"), "the save point to fire");
-            waitUntil(() -> bgsaveDone(j), "the save to end");
+            Await.until(() -> j.info("persistence").contains("rdb_saves:1\r\n"), "the save point to fire");
+            Await.until(() -> bgsaveDone(j), "the save to end");
             assertThat(Files.exists(dir.resolve("dump.rdb"))).isTrue();
         }
     }
@@ -405,7 +395,7 @@ class BgSaveTest extends FerriteTest {
         try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 30_000)) {
             j.set("x", "x");
             assertThat(j.bgsave()).isEqualTo("Background saving started");
-            waitUntil(() -> bgsaveDone(j), "the failing background save");
+            Await.until(() -> bgsaveDone(j), "the failing background save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:err\r\n");
             String misconf = "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist"
                 + " to disk. Commands that may modify the data set are disabled, because this instance is configured"
@@ -421,7 +411,7 @@ class BgSaveTest extends FerriteTest {
             Files.delete(blocker.resolve("inside"));
             Files.delete(blocker);
             assertThat(j.bgsave()).isEqualTo("Background saving started");
-            waitUntil(() -> bgsaveDone(j), "the background save");
+            Await.until(() -> bgsaveDone(j), "the background save");
             assertThat(j.info("persistence")).contains("rdb_last_bgsave_status:ok\r\n");
             assertThat(j.set("x", "z")).isEqualTo("OK");
         }

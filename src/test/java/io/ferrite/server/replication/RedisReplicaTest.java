@@ -2,6 +2,7 @@ package io.ferrite.server.replication;
 
 import io.ferrite.compat.RedisProcess;
 import io.ferrite.server.Server;
+import io.ferrite.testing.Await;
 import io.ferrite.testing.Digests;
 import io.ferrite.testing.DumpDataset;
 import io.ferrite.testing.TestServers;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,16 +72,6 @@ class RedisReplicaTest {
         return RedisProcess.start(redisServer, "--replicaof", "127.0.0.1", Integer.toString(ferrite.respPort()));
     }
 
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 1500; i++) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting for " + what);
-    }
-
     private static String info(Jedis j, String field) {
         for (String line : j.info("all").split("\r\n")) {
             if (line.startsWith(field + ":")) {
@@ -92,13 +82,13 @@ class RedisReplicaTest {
     }
 
     private void awaitOnline(Jedis r) throws InterruptedException {
-        waitUntil(() -> "up".equals(info(r, "master_link_status")), "the replica's link");
-        waitUntil(() -> String.valueOf(info(master, "slave0")).contains("state=online"), "the replica online");
+        Await.until(() -> "up".equals(info(r, "master_link_status")), "the replica's link");
+        Await.until(() -> String.valueOf(info(master, "slave0")).contains("state=online"), "the replica online");
     }
 
     /** Same digest on both sides once the replica caught up with the master's offset. */
     private void awaitSameData(Jedis r) throws InterruptedException {
-        waitUntil(() -> Digests.of(master).equals(Digests.of(r)), "equal digests");
+        Await.until(() -> Digests.of(master).equals(Digests.of(r)), "equal digests");
         assertThat(Digests.of(r)).isEqualTo(Digests.of(master)).isNotEqualTo("0".repeat(40));
     }
 
@@ -176,12 +166,12 @@ class RedisReplicaTest {
             // the link dies; writes go on meanwhile; the replica comes back and continues
             killReplicaLinks();
             writeLoad(master, 2, 2_000);
-            waitUntil(() -> "1".equals(info(master, "sync_partial_ok")), "a partial resync");
+            Await.until(() -> "1".equals(info(master, "sync_partial_ok")), "a partial resync");
             awaitOnline(r);
             awaitSameData(r);
             assertThat(info(master, "sync_full")).isEqualTo("1");
             assertThat(info(r, "master_replid")).isEqualTo(info(master, "master_replid"));
-            waitUntil(() -> info(r, "master_repl_offset").equals(info(master, "master_repl_offset")), "equal offsets");
+            Await.until(() -> info(r, "master_repl_offset").equals(info(master, "master_repl_offset")), "equal offsets");
 
             // WAIT counts the replica once it acknowledged this client's write
             master.set("waited", "1");
@@ -197,7 +187,7 @@ class RedisReplicaTest {
         syncedPair(shards, Map.of("repl-diskless-sync", "no")).close();
         assertThat(java.nio.file.Files.exists(java.nio.file.Path.of(ferrite.config().get("dir"), "dump.rdb"))).isTrue();
         replica.close();
-        waitUntil(() -> "0".equals(info(master, "connected_slaves")), "the replica gone");
+        Await.until(() -> "0".equals(info(master, "connected_slaves")), "the replica gone");
         writeLoad(master, 3, 5_000);
         replica = startReplica();
         try (Jedis r = new Jedis("127.0.0.1", replica.port)) {
@@ -226,7 +216,7 @@ class RedisReplicaTest {
             } finally {
                 signal("CONT");
             }
-            waitUntil(() -> "2".equals(info(master, "sync_full")), "a second full sync");
+            Await.until(() -> "2".equals(info(master, "sync_full")), "a second full sync");
             assertThat(info(master, "sync_partial_err")).isEqualTo("1");
             awaitOnline(r);
             awaitSameData(r);
@@ -249,7 +239,7 @@ class RedisReplicaTest {
                  Jedis r2 = new Jedis("127.0.0.1", second.port)) {
                 awaitOnline(r1);
                 awaitOnline(r2);
-                waitUntil(() -> String.valueOf(info(master, "slave1")).contains("state=online"), "both online");
+                Await.until(() -> String.valueOf(info(master, "slave1")).contains("state=online"), "both online");
                 writeLoad(master, 5, 3_000);
                 awaitSameData(r1);
                 awaitSameData(r2);
@@ -282,7 +272,7 @@ class RedisReplicaTest {
         replica = startReplica();
         try (Jedis r = new Jedis("127.0.0.1", replica.port)) {
             awaitOnline(r);
-            waitUntil(() -> "1".equals(info(master, "min_slaves_good_slaves")), "a good replica");
+            Await.until(() -> "1".equals(info(master, "min_slaves_good_slaves")), "a good replica");
             assertThat(master.set("a", "1")).isEqualTo("OK");
             List<Object> role = master.role();
             assertThat(String.valueOf(role.get(0))).isEqualTo("master");
