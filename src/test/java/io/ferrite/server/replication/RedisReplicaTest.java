@@ -216,8 +216,9 @@ class RedisReplicaTest {
             } finally {
                 signal("CONT");
             }
-            Await.until(() -> "2".equals(info(master, "sync_full")), "a second full sync");
-            assertThat(info(master, "sync_partial_err")).isEqualTo("1");
+            // at least one more full sync (a loaded machine may time the first attempt out and retry)
+            Await.until(() -> Long.parseLong(info(master, "sync_full")) >= 2, "a second full sync");
+            assertThat(Long.parseLong(info(master, "sync_partial_err"))).isGreaterThanOrEqualTo(1);
             awaitOnline(r);
             awaitSameData(r);
             assertThat(Long.parseLong(info(master, "repl_backlog_histlen"))).isLessThanOrEqualTo(16384 + 16384);
