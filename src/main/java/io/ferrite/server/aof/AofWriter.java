@@ -175,11 +175,13 @@ final class AofWriter implements Runnable {
     /**
      * A thread whose reply waits for entry {@code seq} does the writer's work itself when no one
      * else is doing it (flat combining), as Redis writes its AOF buffer on its own thread before
-     * replying: a reply then waits for no hand-off to this thread and back. True when entry
-     * {@code seq} no longer holds its reply back.
+     * replying: a reply then waits for no hand-off to this thread and back. Not under always (see
+     * below). True when entry {@code seq} no longer holds its reply back.
      */
     boolean help(long seq) {
-        if (stopping || !passLock.tryLock()) {
+        // under always the pass ends in an fsync: on an event loop it would stall that loop's other
+        // clients for the fsync's length, where this thread lets them gather into the next group commit
+        if (stopping || aof.fsyncPolicy() == AofPersistence.Fsync.ALWAYS || !passLock.tryLock()) {
             return false;
         }
         try {
