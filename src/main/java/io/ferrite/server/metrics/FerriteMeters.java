@@ -120,6 +120,7 @@ public final class FerriteMeters implements AutoCloseable {
             CommandLatencyCollector.NAME, "Command execution time on its shard (latency-tracking), by command"));
         registry.getPrometheusRegistry().register(new CommandLatencyCollector(engine, mc.commands(),
             "ferrite_memcached_command_latency_seconds", "memcached command execution time on its shard (latency-tracking), by command"));
+        registry.getPrometheusRegistry().register(new ReplicationCollector(server::replication, server::replica));
     }
 
     /**

@@ -77,9 +77,10 @@ public final class Replication {
 
     /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
     public void statsInfo(StringBuilder out) {
-        field(out, "sync_full", pump.syncFull.sum());
-        field(out, "sync_partial_ok", pump.syncPartialOk.sum());
-        field(out, "sync_partial_err", pump.syncPartialErr.sum());
+        SyncCounts c = syncCounts();
+        field(out, "sync_full", c.full());
+        field(out, "sync_partial_ok", c.partialOk());
+        field(out, "sync_partial_err", c.partialErr());
     }
 
     /** How long a reader waits for the stream to take in the writes before its read. */
@@ -135,6 +136,31 @@ public final class Replication {
         field(out, "repl_backlog_size", f.backlogSize());
         field(out, "repl_backlog_first_byte_offset", f.backlogFirstByte());
         field(out, "repl_backlog_histlen", f.backlogHistlen());
+    }
+
+    /** INFO stats' sync_full, sync_partial_ok and sync_partial_err. */
+    public record SyncCounts(long full, long partialOk, long partialErr) {
+    }
+
+    public SyncCounts syncCounts() {
+        return new SyncCounts(pump.syncFull.sum(), pump.syncPartialOk.sum(), pump.syncPartialErr.sum());
+    }
+
+    /** One attached replica as monitoring sees it: where it is, its state, and how far behind the stream it acknowledged. */
+    public record ReplicaReading(String ip, int port, String state, long ackOffset, long lagBytes, long lagSeconds) {
+    }
+
+    /** The attached replicas, read without waiting for the pump (for /metrics). */
+    public List<ReplicaReading> replicaReadings() {
+        long offset = pump.figures().offset();
+        long now = System.currentTimeMillis();
+        List<ReplicaReading> out = new java.util.ArrayList<>();
+        for (ReplicaLink r : replicas()) {
+            boolean online = r.state == ReplicaLink.State.ONLINE;
+            out.add(new ReplicaReading(r.ip(), r.listeningPort, r.state.info, r.ackOffset,
+                online ? Math.max(0, offset - r.ackOffset) : 0, online ? (now - r.ackMillis) / 1000 : 0));
+        }
+        return out;
     }
 
     private static void field(StringBuilder out, String name, Object value) {
