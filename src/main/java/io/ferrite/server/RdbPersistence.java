@@ -72,6 +72,14 @@ public final class RdbPersistence {
         return !server.config().get("save").isBlank();
     }
 
+    /**
+     * rdb-del-sync-files with every kind of persistence off (Redis's allPersistenceDisabled): an
+     * RDB file that only served a full sync is deleted rather than left around.
+     */
+    public boolean deletesSyncFiles(boolean aofOn) {
+        return server.config().getBool("rdb-del-sync-files") && !savePointsSet() && !aofOn;
+    }
+
     /** Each shard's change counter, read from this thread (an instant's figure, for INFO). */
     public long[] dirtyNow() {
         Shard[] shards = server.engine().shards();

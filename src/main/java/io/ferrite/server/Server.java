@@ -580,7 +580,14 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
 
     @Override
     public RdbLoader.Result loadFromMaster(Path file) throws IOException, RdbLoadException {
-        return rdb.loadFromMaster(file);
+        try {
+            return rdb.loadFromMaster(file);
+        } finally {
+            if (rdb.deletesSyncFiles(aof.enabled())) {
+                Log.notice("Removing the RDB file obtained from the master. This replica has persistence disabled");
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.channel.DefaultFileRegion;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -63,6 +64,8 @@ final class FullSyncs {
     private final Engine engine;
     private ReplicationPump pump;
     private Sync current;
+    /** A disk-based sync wrote dbfilename while rdb-del-sync-files was on (Redis's RDBGeneratedByReplication). */
+    private boolean fileForReplicas;
 
     FullSyncs(ServerConfig config, RdbPersistence rdb, AofPersistence aof, Engine engine) {
         this.config = config;
@@ -112,6 +115,7 @@ final class FullSyncs {
      * none of another purpose runs and, diskless, once the delay passed or enough replicas wait.
      */
     void cron() {
+        removeFileUsedForReplicas();
         if (current != null || busy()) {
             return;
         }
@@ -157,6 +161,7 @@ final class FullSyncs {
             if (f == null) {
                 return;
             }
+            fileForReplicas |= config.getBool("rdb-del-sync-files");
         }
         s.links.addAll(waiting);
         current = s;
@@ -236,6 +241,35 @@ final class FullSyncs {
             }
         }
         cron();
+    }
+
+    /**
+     * Redis's removeRDBUsedToSyncReplicas: an instance with no persistence of its own does not keep
+     * the file it wrote for replicas once none of them still waits for it or reads it.
+     */
+    private void removeFileUsedForReplicas() {
+        if (!config.getBool("rdb-del-sync-files")) {
+            fileForReplicas = false;
+            return;
+        }
+        if (!fileForReplicas || !rdb.deletesSyncFiles(aof.enabled()) || current != null) {
+            return;
+        }
+        for (ReplicaLink l : pump.replicas()) {
+            if (l.state == ReplicaLink.State.WAIT_BGSAVE_START || l.state == ReplicaLink.State.WAIT_BGSAVE_END
+                || l.state == ReplicaLink.State.SEND_BULK) {
+                return;
+            }
+        }
+        if (Files.exists(rdb.file())) {
+            fileForReplicas = false;
+            Log.notice("Removing the RDB file used to feed replicas in a persistence-less instance");
+            try {
+                Files.deleteIfExists(rdb.file());
+            } catch (IOException e) {
+                Log.warning("Can't remove " + rdb.file() + ": " + e.getMessage());
+            }
+        }
     }
 
     private void sendBulk(ReplicaLink link) {
