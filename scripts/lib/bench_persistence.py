@@ -21,14 +21,13 @@ import sys
 import tempfile
 import time
 
-from benchlib import Conn, free_port, resp, stop, wait_ping
+from benchlib import Conn, fill, free_port, stop, wait_ping
 
 JAVA, JAR, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 JVM_FLAGS = sys.argv[4:]
 KEYS = [int(k) for k in os.environ.get("PERSIST_KEYS", "1000000 5000000").split()]
 VALUE = int(os.environ.get("PERSIST_VALUE", "32"))
 HEAP = os.environ.get("PERSIST_HEAP", "6g")
-KEY_FORMAT = "key:%012d"  # redis-benchmark's __rand_int__ form, so the load overwrites these keys
 
 
 def start(server, workdir, log, extra=("--appendonly", "no")):
@@ -44,20 +43,6 @@ def start(server, workdir, log, extra=("--appendonly", "no")):
     return p, port, wait_ping(port, p, 600)
 
 
-def fill(c, n):
-    value = b"v" * VALUE
-    batch = []
-    for i in range(0, n, 100):
-        args = ["MSET"]
-        for k in range(i, min(n, i + 100)):
-            args.append(KEY_FORMAT % k)
-            args.append(value)
-        batch.append(resp(*args))
-        if len(batch) == 200:
-            c.pipeline(batch)
-            batch = []
-    if batch:
-        c.pipeline(batch)
 
 
 def pss_tree(pid):
@@ -92,7 +77,7 @@ def snapshot_under_load(server, n, workdir):
     log = os.path.join(OUT, "persistence-%s.log" % server)
     p, port, c = start(server, workdir, log)
     try:
-        fill(c, n)
+        fill(c, n, VALUE)
         load = subprocess.Popen(["redis-benchmark", "-p", str(port), "-t", "set", "-r", str(n), "-n", "2000000000",
                                  "-c", "20", "-P", "4", "-d", str(VALUE), "-q"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

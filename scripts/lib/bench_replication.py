@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 
-from benchlib import Conn, free_port, resp, stop, wait_ping
+from benchlib import Conn, fill, free_port, stop, wait_ping
 
 JAVA, JAR, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 JVM_FLAGS = sys.argv[4:]
@@ -43,20 +43,6 @@ def start(server, workdir, log):
     return p, port, wait_ping(port, p, 600)
 
 
-def fill(c, n):
-    value = b"v" * VALUE
-    batch = []
-    for i in range(0, n, 100):
-        args = ["MSET"]
-        for k in range(i, min(n, i + 100)):
-            args.append("key:%012d" % k)
-            args.append(value)
-        batch.append(resp(*args))
-        if len(batch) == 200:
-            c.pipeline(batch)
-            batch = []
-    if batch:
-        c.pipeline(batch)
 
 
 def field(c, name):
@@ -83,7 +69,7 @@ def run(server):
     pp, pport, pc = start(server, dirs[0], log)
     rp, rport, rc = start(server, dirs[1], log)
     try:
-        fill(pc, KEYS)
+        fill(pc, KEYS, VALUE)
         t0 = time.time()
         rc.call("REPLICAOF", "127.0.0.1", pport)
         while not (field(rc, "master_link_status") == "up" and int(rc.call("DBSIZE")[1:]) == KEYS):

@@ -66,6 +66,24 @@ class Conn:
         return int(re.search(r"used_memory:(\d+)", text).group(1))
 
 
+def fill(c, n, value_size, key_format="key:%012d"):
+    """n keys of value_size bytes, MSET by 100 and pipelined; key_format is redis-benchmark's __rand_int__ form
+    by default, so a load with -r n overwrites these keys."""
+    value = b"v" * value_size
+    batch = []
+    for i in range(0, n, 100):
+        args = ["MSET"]
+        for k in range(i, min(n, i + 100)):
+            args.append(key_format % k)
+            args.append(value)
+        batch.append(resp(*args))
+        if len(batch) == 200:
+            c.pipeline(batch)
+            batch = []
+    if batch:
+        c.pipeline(batch)
+
+
 def wait_ping(port, proc, timeout=30):
     deadline = time.time() + timeout
     while time.time() < deadline:
