@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * Values a decoder (cjson.decode, cmsgpack.unpack) has read, held in Java until the input proved
- * valid and then pushed into Lua in one go. All their strings cross in a single chunk (see
- * {@link LuaBytes}), which takes the stack slot of the consumed input string, so the Lua stack
- * grows exactly as the C decoders grow it. Tables are filled in the C decoders' order, key by key
+ * valid and then pushed into Lua in one go. Strings of plain ASCII, or a few pieces in all, are
+ * pushed one by one; otherwise they all cross in a single chunk (see {@link LuaBytes}) that takes
+ * the stack slot of the consumed input string. Either way the Lua stack grows as the C decoders
+ * grow it. Tables are filled in the C decoders' order, key by key
  * from an empty table, so Lua lays them out (and {@code next} walks them) as in Redis.
  */
 final class DecodedTree {
@@ -32,15 +33,25 @@ final class DecodedTree {
     }
 
     final List<byte[]> strings = new ArrayList<>();
+    /** Pieces (see {@link LuaBytes#pieces}) beyond one per string, summed up to a cap. */
+    private int extraPieces;
+    private boolean viaTable;
 
     Str string(byte[] b) {
         strings.add(b);
+        if (extraPieces <= LuaBytes.MAX_PIECES) {
+            extraPieces += Math.max(0, LuaBytes.pieces(b, 0, b.length, LuaBytes.MAX_PIECES + 1) - 1);
+        }
         return new Str(strings.size() - 1);
     }
 
-    /** Replaces stack slot {@code inputSlot} (the decoded input, no longer needed) by the strings. */
+    /**
+     * Makes the strings ready to push: when they need a chunk, it replaces stack slot
+     * {@code inputSlot} (the decoded input, no longer needed) by the table of strings.
+     */
     void pushStrings(CallFrame f, int inputSlot) {
-        if (!strings.isEmpty()) {
+        viaTable = extraPieces > LuaBytes.MAX_PIECES;
+        if (viaTable) {
             f.state.bytes.pushTable(f, strings);
             f.c.lua_replace(f.l, inputSlot);
         }
@@ -96,7 +107,11 @@ final class DecodedTree {
     private void pushScalar(CallFrame f, Object v, int stringsSlot) {
         room(f);
         if (v instanceof Str s) {
-            f.c.lua_rawgeti(f.l, stringsSlot, s.index() + 1);
+            if (viaTable) {
+                f.c.lua_rawgeti(f.l, stringsSlot, s.index() + 1);
+            } else {
+                f.pushBytes(strings.get(s.index()));
+            }
         } else if (v instanceof Double d) {
             f.c.lua_pushnumber(f.l, d);
         } else if (v instanceof Boolean b) {

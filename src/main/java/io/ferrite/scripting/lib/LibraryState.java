@@ -28,10 +28,11 @@ final class LibraryState {
         end
         """;
 
-    final LuaBytes bytes = new LuaBytes();
+    final LuaBytes bytes;
     private final int argErrorRef;
 
     LibraryState(Lua lua) {
+        bytes = new LuaBytes(reference(lua, LuaBytes.byteStringsChunk()));
         pushDebugGetinfo(lua);
         try {
             lua.load(ARG_ERROR_HELPER);
@@ -45,6 +46,16 @@ final class LibraryState {
             throw new IllegalStateException("argument-error helper does not run", e);
         }
         argErrorRef = lua.ref();
+    }
+
+    private static int reference(Lua lua, String chunk) {
+        try {
+            lua.load(chunk);
+            lua.pCall(0, 1);
+        } catch (party.iroiro.luajava.LuaException e) {
+            throw new IllegalStateException("library chunk does not run", e);
+        }
+        return lua.ref();
     }
 
     private static void pushDebugGetinfo(Lua lua) {

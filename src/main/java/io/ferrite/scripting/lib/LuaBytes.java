@@ -6,23 +6,48 @@ import java.util.List;
 
 /**
  * Pushes arbitrary bytes as Lua strings. luajava 4.0.2 has no lua_pushlstring: its string push goes
- * through JNI's modified UTF-8 and stops at NUL, which is exact only for bytes 0x01..0x7f. Any
- * other string is pushed by loading a tiny chunk {@code return "..."} whose literal escapes only
- * the four bytes Lua 5.1's lexer treats specially (backslash, quote, CR, LF) and keeps every other
- * byte, NUL included, as is. Decoders push all their strings with one chunk returning a table.
- * One instance per Lua state (a state runs on one thread at a time).
+ * through JNI's modified UTF-8 and stops at NUL, which is exact only for bytes 0x01..0x7f. A string
+ * made of few pieces (runs of such bytes, and single other bytes taken from a table of the 256
+ * one-byte strings) is pushed piece by piece and joined with lua_concat; any other is pushed by
+ * loading a tiny chunk {@code return "..."} whose literal escapes only the four bytes Lua 5.1's
+ * lexer treats specially (backslash, quote, CR, LF) and keeps every other byte, NUL included.
+ * Decoders push many strings with one chunk returning a table. One instance per Lua state (a state
+ * runs on one thread at a time).
  */
 final class LuaBytes {
     /** Lua 5.1 allows 2^18 - 1 constants per function; stay well below it per chunk. */
     private static final int STRINGS_PER_CHUNK = 200_000;
+    /** Above this many pieces, parsing one chunk is cheaper than a JNI call per piece. */
+    static final int MAX_PIECES = 48;
+
+    /** Registry reference of the table t[0..255] of one-byte strings. */
+    private final int byteStrings;
 
     private ByteBuffer chunk = ByteBuffer.allocateDirect(4096);
     private byte[] scratch = new byte[4096];
     private int length;
 
+    LuaBytes(int byteStrings) {
+        this.byteStrings = byteStrings;
+    }
+
+    /** Lua source of the table of the 256 one-byte strings (decimal escapes: the source is ASCII). */
+    static String byteStringsChunk() {
+        StringBuilder sb = new StringBuilder("return {");
+        for (int i = 0; i < 256; i++) {
+            sb.append("[").append(i).append("]=\"\\").append(i).append("\",");
+        }
+        return sb.append("}").toString();
+    }
+
     void push(CallFrame f, byte[] b, int off, int len) {
-        if (isPlainAscii(b, off, len)) {
+        int pieces = pieces(b, off, len, MAX_PIECES + 1);
+        if (pieces == 0 || (pieces == 1 && b[off] > 0)) {
             f.c.luaJ_pushstring(f.l, new String(b, off, len, StandardCharsets.ISO_8859_1));
+            return;
+        }
+        if (pieces <= MAX_PIECES && f.c.lua_checkstack(f.l, pieces + 2) != 0) {
+            pushPieces(f, b, off, len, pieces);
             return;
         }
         length = 0;
@@ -58,13 +83,42 @@ final class LuaBytes {
         run(f);
     }
 
-    private static boolean isPlainAscii(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            if (b[i] <= 0) {
-                return false;
+    /** How many pieces (runs of bytes 0x01..0x7f, single other bytes) make b[off..off+len), up to limit. */
+    static int pieces(byte[] b, int off, int len, int limit) {
+        int n = 0;
+        int i = off;
+        int end = off + len;
+        while (i < end && n < limit) {
+            if (b[i] > 0) {
+                while (i < end && b[i] > 0) {
+                    i++;
+                }
+            } else {
+                i++;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void pushPieces(CallFrame f, byte[] b, int off, int len, int pieces) {
+        f.c.lua_rawgeti(f.l, f.c.getRegistryIndex(), byteStrings);
+        int table = f.c.lua_gettop(f.l);
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            if (b[i] > 0) {
+                int start = i;
+                while (i < end && b[i] > 0) {
+                    i++;
+                }
+                f.c.luaJ_pushstring(f.l, new String(b, start, i - start, StandardCharsets.ISO_8859_1));
+            } else {
+                f.c.lua_rawgeti(f.l, table, b[i++] & 0xff);
             }
         }
-        return true;
+        f.c.lua_concat(f.l, pieces);
+        f.c.lua_remove(f.l, table);
     }
 
     private void append(String ascii) {
