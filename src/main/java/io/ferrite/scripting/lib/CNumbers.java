@@ -3,11 +3,12 @@ package io.ferrite.scripting.lib;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
+import io.ferrite.store.zset.FloatParse;
+
 
 /**
  * The C runtime's number conversions as Redis's libraries see them on x86-64 glibc: printf's
- * {@code %.Ng}, strtod (decimal, hex floats, inf, nan), Lua 5.1's luaO_str2d, and the truncating
+ * {@code %.Ng}, strtod (through {@link FloatParse}), Lua 5.1's luaO_str2d, and the truncating
  * double-to-integer casts (cvttsd2si answers 0x80000000... for NaN and out-of-range values, where
  * Java saturates).
  */
@@ -78,171 +79,46 @@ final class CNumbers {
         return plain;
     }
 
-    static byte[] formatGBytes(double v, int precision) {
-        return formatG(v, precision).getBytes(StandardCharsets.ISO_8859_1);
+    /**
+     * The value of {@link FloatParse#strtod} over s[start..], with the sign glibc gives NaN ("-nan"
+     * is negative); {@code s} holds no NUL (see {@link #cString}).
+     */
+    static double value(byte[] s, int start, FloatParse.Result r) {
+        if (Double.isNaN(r.value())) {
+            int p = start;
+            while (p < r.end() && isSpace(s[p])) {
+                p++;
+            }
+            return s[p] == '-' ? NEGATIVE_NAN : Double.NaN;
+        }
+        return r.value();
     }
 
-    /** The result of {@link #strtod}: the value, and where the number ended (== start: no number). */
-    static final class Parsed {
-        double value;
-        int end;
-    }
-
-    /** glibc strtod over s[start..limit), where a NUL byte or the limit ends the C string. */
-    static void strtod(byte[] s, int start, int limit, Parsed out) {
-        int lim = limit;
-        for (int i = start; i < limit; i++) {
+    /** The bytes of a Lua string as C code sees them: up to the first NUL. */
+    static byte[] cString(byte[] s) {
+        for (int i = 0; i < s.length; i++) {
             if (s[i] == 0) {
-                lim = i;
-                break;
+                return java.util.Arrays.copyOf(s, i);
             }
         }
-        int p = start;
-        while (p < lim && isSpace(s[p])) {
-            p++;
-        }
-        boolean negative = false;
-        if (p < lim && (s[p] == '+' || s[p] == '-')) {
-            negative = s[p] == '-';
-            p++;
-        }
-        if (matches(s, p, lim, "inf")) {
-            int e = p + 3;
-            if (matches(s, e, lim, "inity")) {
-                e += 5;
-            }
-            out.value = negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-            out.end = e;
-            return;
-        }
-        if (matches(s, p, lim, "nan")) {
-            int e = p + 3;
-            if (e < lim && s[e] == '(') {
-                int q = e + 1;
-                while (q < lim && (isAlnum(s[q]) || s[q] == '_')) {
-                    q++;
-                }
-                if (q < lim && s[q] == ')') {
-                    e = q + 1;
-                }
-            }
-            out.value = negative ? NEGATIVE_NAN : Double.NaN;
-            out.end = e;
-            return;
-        }
-        if (p + 1 < lim && s[p] == '0' && (s[p + 1] | 0x20) == 'x' && hexFloat(s, p + 2, lim, negative, out)) {
-            return;
-        }
-        int q = p;
-        int digits = 0;
-        while (q < lim && isDigit(s[q])) {
-            q++;
-            digits++;
-        }
-        boolean plainInteger = true;
-        if (q < lim && s[q] == '.') {
-            plainInteger = false;
-            q++;
-            while (q < lim && isDigit(s[q])) {
-                q++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            out.value = 0;
-            out.end = start;
-            return;
-        }
-        q = exponent(s, q, lim, 'e');
-        if (plainInteger && q - p <= 15 && allDigits(s, p, q)) {
-            long n = 0;
-            for (int i = p; i < q; i++) {
-                n = n * 10 + (s[i] - '0');
-            }
-            out.value = negative ? -(double) n : (double) n;
-        } else {
-            String text = new String(s, p, q - p, StandardCharsets.ISO_8859_1);
-            double d = Double.parseDouble(text);
-            out.value = negative ? -d : d;
-        }
-        out.end = q;
-    }
-
-    private static boolean hexFloat(byte[] s, int from, int lim, boolean negative, Parsed out) {
-        int q = from;
-        StringBuilder mantissa = new StringBuilder();
-        while (q < lim && Character.digit(s[q], 16) >= 0) {
-            mantissa.append((char) s[q++]);
-        }
-        int intDigits = mantissa.length();
-        if (q < lim && s[q] == '.') {
-            int dot = q++;
-            while (q < lim && Character.digit(s[q], 16) >= 0) {
-                mantissa.append((char) s[q++]);
-            }
-            if (mantissa.length() == 0) {
-                return false;
-            }
-            if (mantissa.length() == intDigits) {
-                q = dot + 1;
-            }
-        }
-        if (mantissa.length() == 0) {
-            return false;
-        }
-        int e = exponent(s, q, lim, 'p');
-        long exp = 0;
-        if (e > q) {
-            int i = q + 1;
-            boolean neg = s[i] == '-';
-            if (s[i] == '-' || s[i] == '+') {
-                i++;
-            }
-            for (; i < e; i++) {
-                exp = Math.min(exp * 10 + (s[i] - '0'), 100_000_000L);
-            }
-            exp = neg ? -exp : exp;
-        }
-        // value = 0x<all digits> * 2^(exp - 4 * fraction digits)
-        long binaryExp = exp - 4L * (mantissa.length() - intDigits);
-        String text = "0x" + mantissa + "p" + binaryExp;
-        double d = Double.parseDouble(text);
-        out.value = negative ? -d : d;
-        out.end = e;
-        return true;
-    }
-
-    /** Where an exponent (e/E or p/P, optional sign, at least one digit) starting at q ends, else q. */
-    private static int exponent(byte[] s, int q, int lim, char letter) {
-        if (q < lim && (s[q] | 0x20) == letter) {
-            int r = q + 1;
-            if (r < lim && (s[r] == '+' || s[r] == '-')) {
-                r++;
-            }
-            if (r < lim && isDigit(s[r])) {
-                while (r < lim && isDigit(s[r])) {
-                    r++;
-                }
-                return r;
-            }
-        }
-        return q;
+        return s;
     }
 
     /** luaO_str2d: what Lua 5.1 accepts as a numeric string (lua_isnumber, lua_tonumber). */
-    static boolean str2d(byte[] s, Parsed out) {
-        strtod(s, 0, s.length, out);
-        if (out.end == 0) {
-            return false;
+    static Double str2d(byte[] string) {
+        byte[] s = cString(string);
+        FloatParse.Result r = FloatParse.strtod(s, 0);
+        if (r.end() == 0) {
+            return null;
         }
-        int e = out.end;
+        int e = r.end();
         if (e < s.length && (s[e] | 0x20) == 'x') {
-            return false; // strtoul would stop at the same 'x': "0x" with no digits
+            return null; // strtoul would stop at the same 'x': "0x" with no digits
         }
-        while (e < s.length && s[e] != 0 && isSpace(s[e])) {
+        while (e < s.length && isSpace(s[e])) {
             e++;
         }
-        return e >= s.length || s[e] == 0;
+        return e == s.length ? value(s, 0, r) : null;
     }
 
     /** (int64_t) d as x86-64 computes it: NaN and out-of-range give INT64_MIN. */
@@ -279,28 +155,6 @@ final class CNumbers {
         return b >= '0' && b <= '9';
     }
 
-    private static boolean isAlnum(byte b) {
-        return isDigit(b) || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
-    }
 
-    private static boolean allDigits(byte[] s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!isDigit(s[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    private static boolean matches(byte[] s, int p, int lim, String word) {
-        if (p + word.length() > lim) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
-            if ((s[p + i] | 0x20) != word.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

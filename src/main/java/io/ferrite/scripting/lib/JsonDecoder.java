@@ -1,5 +1,7 @@
 package io.ferrite.scripting.lib;
 
+import io.ferrite.store.zset.FloatParse;
+
 import java.util.ArrayDeque;
 
 /**
@@ -30,7 +32,6 @@ final class JsonDecoder {
     final DecodedTree tree = new DecodedTree();
     private final byte[] s;
     private final CjsonConfig cfg;
-    private final CNumbers.Parsed parsed = new CNumbers.Parsed();
     private final ByteSink text = new ByteSink();
     private int ptr;
     private int depth;
@@ -42,8 +43,12 @@ final class JsonDecoder {
     private String error;
     private Object value;
 
-    JsonDecoder(byte[] s, CjsonConfig cfg) {
-        this.s = s;
+    private final boolean utf16;
+
+    /** The C code reads its input as a C string: nothing after a NUL byte is ever seen. */
+    JsonDecoder(byte[] input, CjsonConfig cfg) {
+        this.utf16 = input.length >= 2 && (input[0] == 0 || input[1] == 0);
+        this.s = CNumbers.cString(input);
         this.cfg = cfg;
     }
 
@@ -53,7 +58,7 @@ final class JsonDecoder {
 
     /** The whole document: one value, then nothing but whitespace. */
     Object decode() {
-        if (s.length >= 2 && (s[0] == 0 || s[1] == 0)) {
+        if (utf16) {
             throw LuaError.located("JSON parser does not support UTF-16 or UTF-32");
         }
         nextToken();
@@ -259,14 +264,14 @@ final class JsonDecoder {
     }
 
     private void numberToken() {
-        CNumbers.strtod(s, ptr, s.length, parsed);
-        if (parsed.end == ptr) {
+        FloatParse.Result r = FloatParse.strtod(s, ptr);
+        if (r.end() == ptr) {
             tokenError("invalid number");
             return;
         }
         type = T_NUMBER;
-        value = parsed.value;
-        ptr = parsed.end;
+        value = CNumbers.value(s, ptr, r);
+        ptr = r.end();
     }
 
     private void stringToken() {

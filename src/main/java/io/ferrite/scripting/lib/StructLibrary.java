@@ -272,8 +272,7 @@ final class StructLibrary {
         if (r instanceof Double d) {
             return d;
         }
-        CNumbers.Parsed p = new CNumbers.Parsed();
-        return CNumbers.str2d((byte[]) r, p) ? p.value : null;
+        return CNumbers.str2d((byte[]) r);
     }
 
     private static int size(CallFrame f) {
