@@ -2,6 +2,9 @@ package io.ferrite.scripting.lib;
 
 import party.iroiro.luajava.Lua;
 
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+
 /**
  * {@code cjson} (Lua CJSON 2.1.0 as patched in Redis, lua_cjson.c): encode and decode plus the
  * setting functions, each returning the setting's value after the change, {@code new()} for a table
@@ -32,21 +35,10 @@ final class CjsonLibrary {
             cfg.sparseSafe = integerOption(f, 3, cfg.sparseSafe, 0, Integer.MAX_VALUE);
             return 3;
         });
-        set(lua, state, "encode_max_depth", f -> {
-            init(f, 1);
-            cfg.encodeMaxDepth = integerOption(f, 1, cfg.encodeMaxDepth, 1, Integer.MAX_VALUE);
-            return 1;
-        });
-        set(lua, state, "decode_max_depth", f -> {
-            init(f, 1);
-            cfg.decodeMaxDepth = integerOption(f, 1, cfg.decodeMaxDepth, 1, Integer.MAX_VALUE);
-            return 1;
-        });
-        set(lua, state, "encode_number_precision", f -> {
-            init(f, 1);
-            cfg.encodeNumberPrecision = integerOption(f, 1, cfg.encodeNumberPrecision, 1, 14);
-            return 1;
-        });
+        integerSetting(lua, state, "encode_max_depth", () -> cfg.encodeMaxDepth, v -> cfg.encodeMaxDepth = v, Integer.MAX_VALUE);
+        integerSetting(lua, state, "decode_max_depth", () -> cfg.decodeMaxDepth, v -> cfg.decodeMaxDepth = v, Integer.MAX_VALUE);
+        integerSetting(lua, state, "encode_number_precision",
+            () -> cfg.encodeNumberPrecision, v -> cfg.encodeNumberPrecision = v, 14);
         set(lua, state, "encode_keep_buffer", f -> {
             init(f, 1);
             cfg.encodeKeepBuffer = enumOption(f, 1, cfg.encodeKeepBuffer ? 1 : 0, ON_OFF) == 1;
@@ -72,6 +64,15 @@ final class CjsonLibrary {
         lua.setField(-2, "_NAME");
         lua.push("2.1.0");
         lua.setField(-2, "_VERSION");
+    }
+
+    /** A setting function taking one optional integer from 1 to {@code max}. */
+    private static void integerSetting(Lua lua, LibraryState state, String name, IntSupplier get, IntConsumer set, int max) {
+        set(lua, state, name, f -> {
+            init(f, 1);
+            set.accept(integerOption(f, 1, get.getAsInt(), 1, max));
+            return 1;
+        });
     }
 
     private static void set(Lua lua, LibraryState state, String name, LibFunction.Body body) {
