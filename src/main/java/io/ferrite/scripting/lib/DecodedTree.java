@@ -33,6 +33,9 @@ final class DecodedTree {
     }
 
     final List<byte[]> strings = new ArrayList<>();
+    /** The Lua stack's top while pushing, and how far it may grow before asking Lua for room. */
+    private int top;
+    private int room;
     /** Pieces (see {@link LuaBytes#pieces}) beyond one per string, summed up to a cap. */
     private int extraPieces;
     private boolean viaTable;
@@ -59,6 +62,8 @@ final class DecodedTree {
 
     /** Pushes one value; tables depth-first without Java recursion. */
     void push(CallFrame f, Object value, int stringsSlot) {
+        top = f.top();
+        room = top; // a C function may always use LUA_MINSTACK slots, but lua_checkstack decides
         if (!(value instanceof Table root)) {
             pushScalar(f, value, stringsSlot);
             return;
@@ -87,7 +92,7 @@ final class DecodedTree {
         }
     }
 
-    private static void open(CallFrame f, Table t, ArrayDeque<Table> tables, ArrayDeque<int[]> cursors) {
+    private void open(CallFrame f, Table t, ArrayDeque<Table> tables, ArrayDeque<int[]> cursors) {
         room(f);
         f.c.lua_createtable(f.l, 0, 0);
         tables.push(t);
@@ -95,12 +100,14 @@ final class DecodedTree {
     }
 
     /** The item at the cursor is on top of the stack: store it (a value) or keep it (a key). */
-    private static void placed(CallFrame f, Table t, int[] cursor) {
+    private void placed(CallFrame f, Table t, int[] cursor) {
         int k = cursor[0]++;
         if (t.sequence) {
             f.c.lua_rawseti(f.l, -2, k + 1);
+            top--;
         } else if ((k & 1) == 1) {
             f.c.lua_rawset(f.l, -3);
+            top -= 2;
         }
     }
 
@@ -123,10 +130,18 @@ final class DecodedTree {
         }
     }
 
-    /** The decoders checked the C stack budget already; this only makes the stack memory exist. */
-    private static void room(CallFrame f) {
-        if (f.c.lua_checkstack(f.l, 1) == 0) {
-            throw LuaError.raw("stack overflow");
+    /**
+     * Makes room for one more value. The decoders checked the C stack budget already; this only
+     * makes the stack memory exist, asking Lua for a few slots at a time, never past the budget.
+     */
+    private void room(CallFrame f) {
+        if (top == room) {
+            int more = Math.min(32, CallFrame.MAX_C_STACK - top);
+            if (more <= 0 || f.c.lua_checkstack(f.l, more) == 0) {
+                throw LuaError.raw("stack overflow");
+            }
+            room = top + more;
         }
+        top++;
     }
 }
