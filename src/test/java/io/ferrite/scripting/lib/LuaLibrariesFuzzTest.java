@@ -79,6 +79,52 @@ class LuaLibrariesFuzzTest {
         }
     }
 
+    @Test
+    void randomStructFormatsAndBitOperandsMatchRedis() throws Exception {
+        Random random = new Random(0xb175);
+        String[] ops = {"tobit", "bnot", "band", "bor", "bxor", "lshift", "rshift", "arshift", "rol", "ror", "bswap", "tohex"};
+        try (LuaDifferential both = LuaDifferential.start()) {
+            for (int i = 0; i < 600; i++) {
+                String expression = switch (i % 3) {
+                    case 0 -> "bit." + ops[random.nextInt(ops.length)] + "(" + number(random) + ", " + number(random) + ")";
+                    case 1 -> "struct.pack(" + quote(format(random)) + ", " + number(random) + ", " + number(random)
+                        + ", 'abcdef', " + number(random) + ")";
+                    default -> "struct.unpack(" + quote(format(random)) + ", ARGV[1], " + (1 + random.nextInt(3)) + ")";
+                };
+                byte[] data = new byte[random.nextInt(24)];
+                random.nextBytes(data);
+                String script = LuaDifferential.expressionScript(expression);
+                String expected = new String(both.redis(script, data), StandardCharsets.ISO_8859_1);
+                String actual = new String(both.ferrite(script, data), StandardCharsets.ISO_8859_1);
+                assertThat(actual).as(expression + " on " + LuaDifferential.luaLiteral(data)).isEqualTo(expected);
+            }
+        }
+    }
+
+    private static String number(Random random) {
+        return switch (random.nextInt(6)) {
+            case 0 -> Integer.toString(random.nextInt());
+            case 1 -> Long.toString(random.nextLong() >> random.nextInt(64));
+            case 2 -> Double.toString(random.nextGaussian() * Math.pow(10, random.nextInt(25)));
+            case 3 -> Integer.toString(random.nextInt(70) - 35);
+            case 4 -> (random.nextBoolean() ? "-" : "") + "2^" + random.nextInt(70);
+            default -> random.nextInt(4) + ".5";
+        };
+    }
+
+    private static String format(Random random) {
+        String options = "<>!bBhHlLTiIfdxcs 0123456789";
+        StringBuilder sb = new StringBuilder();
+        for (int n = random.nextInt(6); n >= 0; n--) {
+            sb.append(options.charAt(random.nextInt(options.length())));
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        return "'" + s + "'";
+    }
+
     private static long usedHeap() {
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
