@@ -101,6 +101,59 @@ class LuaLibrariesFuzzTest {
         }
     }
 
+    @Test
+    void randomTablesEncodeAsInRedis() throws Exception {
+        Random random = new Random(0x7ab1e);
+        try (LuaDifferential both = LuaDifferential.start()) {
+            for (int i = 0; i < 400; i++) {
+                String expression = "(function() local t = " + value(random, 0) + " "
+                    + "local p = {pcall(cmsgpack.pack, t)} "
+                    + "return {pcall(cjson.encode, t)}, p, p[1] and {pcall(cmsgpack.unpack, p[2])} end)()";
+                String script = LuaDifferential.expressionScript(expression);
+                String expected = new String(both.redis(script), StandardCharsets.ISO_8859_1);
+                String actual = new String(both.ferrite(script), StandardCharsets.ISO_8859_1);
+                assertThat(actual).as(expression).isEqualTo(expected);
+            }
+        }
+    }
+
+    /** Lua source of a random value: numbers, byte strings, booleans, cjson.null, arrays, maps, sparse tables. */
+    private static String value(Random random, int depth) {
+        switch (random.nextInt(depth > 3 ? 4 : 7)) {
+            case 0:
+                return "(" + number(random) + ")";
+            case 1: {
+                byte[] b = new byte[random.nextInt(12)];
+                random.nextBytes(b);
+                return random.nextBoolean() ? LuaDifferential.luaLiteral(b) : "'k" + random.nextInt(40) + "'";
+            }
+            case 2:
+                return random.nextBoolean() ? "true" : "false";
+            case 3:
+                return "cjson.null";
+            case 4: {
+                StringBuilder sb = new StringBuilder("{");
+                for (int n = random.nextInt(8); n > 0; n--) {
+                    sb.append(value(random, depth + 1)).append(',');
+                }
+                return sb.append('}').toString();
+            }
+            default: {
+                StringBuilder sb = new StringBuilder("{");
+                for (int n = random.nextInt(8); n > 0; n--) {
+                    String key = switch (random.nextInt(4)) {
+                        case 0 -> "'k" + random.nextInt(40) + "'";
+                        case 1 -> Integer.toString(1 + random.nextInt(random.nextBoolean() ? 12 : 40));
+                        case 2 -> "(" + number(random) + ")";
+                        default -> LuaDifferential.luaLiteral(new byte[] {(byte) random.nextInt(256), (byte) random.nextInt(256)});
+                    };
+                    sb.append('[').append(key).append("]=").append(value(random, depth + 1)).append(',');
+                }
+                return sb.append('}').toString();
+            }
+        }
+    }
+
     private static String number(Random random) {
         return switch (random.nextInt(6)) {
             case 0 -> Integer.toString(random.nextInt());

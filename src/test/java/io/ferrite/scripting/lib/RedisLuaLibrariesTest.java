@@ -69,6 +69,15 @@ class RedisLuaLibrariesTest {
     }
 
     @Test
+    void decodesMoreStringsThanOneChunkHolds() {
+        try (Lua51 lua = LuaDifferential.ferriteState()) {
+            assertThat(run(lua, "local t = cjson.decode('[' .. string.rep('\"\\\\u00e9\\\\u0000\",', 250000) .. '\"end\"]') "
+                + "return #t .. ' ' .. tostring(t[1] == '\\195\\169\\0') .. ' ' .. tostring(t[250000] == t[1]) .. ' ' .. t[250001]"))
+                .isEqualTo("250001 true true end");
+        }
+    }
+
+    @Test
     void everyCjsonTableFromNewHasItsOwnSettings() {
         try (Lua51 lua = LuaDifferential.ferriteState()) {
             assertThat(run(lua, "local a, b = cjson.new(), cjson.new() a.encode_number_precision(2) "
