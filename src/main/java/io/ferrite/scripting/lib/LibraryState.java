@@ -58,6 +58,7 @@ final class LibraryState {
         return lua.ref();
     }
 
+    /** Pushes debug.getinfo, or nil when there is no debug library to be had. */
     private static void pushDebugGetinfo(Lua lua) {
         lua.getGlobal("debug");
         boolean opened = false;
@@ -70,6 +71,10 @@ final class LibraryState {
         if (lua.isTable(-1)) {
             lua.getField(-1, "getinfo");
             lua.remove(-2);
+        }
+        if (!lua.isFunction(-1)) {
+            lua.pop(1);
+            lua.pushNil();
         }
         if (opened) {
             lua.pushNil();
