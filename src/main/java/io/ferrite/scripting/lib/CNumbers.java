@@ -42,7 +42,13 @@ final class CNumbers {
         if (v == Math.rint(v) && Math.abs(v) < POW10[Math.min(p, 18)]) {
             return Long.toString((long) v);
         }
-        BigDecimal rounded = new BigDecimal(v).round(new MathContext(p, RoundingMode.HALF_EVEN));
+        // Java's Double.toString is the shortest decimal that reads back as v; when it has at most
+        // p (<= 15) digits it is also v rounded to p digits, since a normal v lies within half an
+        // ulp (2^-53 relative) of it, far inside half a unit of the p-th digit. Otherwise (and for
+        // subnormals, whose ulp is relatively large) round v's exact expansion.
+        BigDecimal shortest = p <= 15 && Math.abs(v) >= Double.MIN_NORMAL ? new BigDecimal(Double.toString(v)) : null;
+        BigDecimal rounded = shortest != null && shortest.precision() <= p
+            ? shortest : new BigDecimal(v).round(new MathContext(p, RoundingMode.HALF_EVEN));
         int exponent = rounded.precision() - rounded.scale() - 1;
         if (exponent < -4 || exponent >= p) {
             String digits = rounded.unscaledValue().abs().toString();

@@ -117,6 +117,33 @@ class LuaLibrariesFuzzTest {
         }
     }
 
+    @Test
+    void randomDoublesPrintAsInRedisAtEveryPrecision() throws Exception {
+        Random random = new Random(0xd0b1e);
+        try (LuaDifferential both = LuaDifferential.start()) {
+            for (int i = 0; i < 300; i++) {
+                StringBuilder list = new StringBuilder("{");
+                for (int n = 0; n < 20; n++) {
+                    double d;
+                    do {
+                        d = switch (n % 3) {
+                            case 0 -> Double.longBitsToDouble(random.nextLong());
+                            case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
+                            default -> Math.round(random.nextDouble() * 1e6) / Math.pow(10, random.nextInt(8));
+                        };
+                    } while (!Double.isFinite(d));
+                    list.append(String.format(java.util.Locale.ROOT, "%.17g", d)).append(',');
+                }
+                String expression = "(function() local n = cjson.new() n.encode_number_precision(" + (1 + i % 14) + ") "
+                    + "return n.encode(" + list.append('}') + "), cmsgpack.pack(" + list + ") end)()";
+                String script = LuaDifferential.expressionScript(expression);
+                String expected = new String(both.redis(script), StandardCharsets.ISO_8859_1);
+                String actual = new String(both.ferrite(script), StandardCharsets.ISO_8859_1);
+                assertThat(actual).as(expression).isEqualTo(expected);
+            }
+        }
+    }
+
     /** Lua source of a random value: numbers, byte strings, booleans, cjson.null, arrays, maps, sparse tables. */
     private static String value(Random random, int depth) {
         switch (random.nextInt(depth > 3 ? 4 : 7)) {
