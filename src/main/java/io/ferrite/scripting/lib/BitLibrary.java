@@ -68,7 +68,7 @@ final class BitLibrary {
             digits = "0123456789ABCDEF";
         }
         if (n > 8 || n < 0) {
-            n = 8; // -INT_MIN stays negative in C and would read past its buffer; print 8 digits instead
+            n = 8; // -INT_MIN overflows in C; Redis's build then prints 8 digits, as here
         }
         char[] buf = new char[n];
         for (int i = n; --i >= 0; ) {
