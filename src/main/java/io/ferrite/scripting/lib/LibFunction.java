@@ -27,7 +27,11 @@ final class LibFunction implements JFunction {
         try {
             return body.call(frame);
         } catch (LuaError e) {
-            state.pushError(frame, e);
+            try {
+                state.pushError(frame, e);
+            } catch (LuaError stopped) {
+                frame.c.lua_settop(frame.l, 1); // a hook stopped the script while the message was built
+            }
             return -1;
         }
     }

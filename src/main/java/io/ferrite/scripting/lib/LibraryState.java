@@ -84,6 +84,10 @@ final class LibraryState {
 
     /** Leaves the message of {@code e} on top of the (emptied) stack, as lauxlib would have built it. */
     void pushError(CallFrame f, LuaError e) {
+        if (e.kind == LuaError.Kind.PROPAGATED) {
+            f.c.lua_settop(f.l, 1);
+            return;
+        }
         f.c.lua_settop(f.l, 0);
         switch (e.kind) {
             case RAW -> f.pushBytes(e.text);
@@ -92,12 +96,16 @@ final class LibraryState {
                 f.pushBytes(e.text);
                 f.c.lua_concat(f.l, 2);
             }
+            case PROPAGATED -> { }
             case ARGUMENT -> {
                 f.c.luaL_where(f.l, 1);
                 f.c.lua_rawgeti(f.l, f.c.getRegistryIndex(), argErrorRef);
                 f.c.lua_pushinteger(f.l, e.argument);
                 f.pushBytes(e.text);
-                f.c.lua_pcall(f.l, 2, 1, 0);
+                if (f.c.lua_pcall(f.l, 2, 1, 0) != 0) {
+                    f.c.lua_remove(f.l, -2); // a hook stopped the script inside the helper: its error wins
+                    return;
+                }
                 f.c.lua_concat(f.l, 2);
             }
         }

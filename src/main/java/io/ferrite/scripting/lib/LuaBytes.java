@@ -165,8 +165,9 @@ final class LuaBytes {
         chunk.flip();
         f.checkStack(2, "string push");
         if (f.c.luaJ_loadbuffer(f.l, chunk, length, "=bytes") != 0 || f.c.lua_pcall(f.l, 0, 1, 0) != 0) {
-            f.pop(1);
-            throw LuaError.raw("not enough memory");
+            // out of memory, or a debug hook (a script timeout) raised inside the chunk: pass it on
+            f.c.lua_replace(f.l, 1);
+            throw LuaError.propagated();
         }
         if (scratch.length > (1 << 20)) {
             scratch = new byte[4096]; // a huge one-off string must not pin its buffer for the state's life

@@ -7,7 +7,7 @@ package io.ferrite.scripting.lib;
  * nil") carry no prefix. Thrown inside Java and turned into a real Lua error by {@link LibFunction}.
  */
 final class LuaError extends RuntimeException {
-    enum Kind { LOCATED, ARGUMENT, RAW }
+    enum Kind { LOCATED, ARGUMENT, RAW, PROPAGATED }
 
     final Kind kind;
     final int argument;
@@ -41,6 +41,14 @@ final class LuaError extends RuntimeException {
     /** An error raised by the Lua VM inside a C function, which has no position prefix. */
     static LuaError raw(String text) {
         return new LuaError(Kind.RAW, 0, ascii(text));
+    }
+
+    /**
+     * An error raised inside Lua code the library ran (a debug hook stopping the script, say),
+     * whose value the caller left at stack index 1: raised again unchanged.
+     */
+    static LuaError propagated() {
+        return new LuaError(Kind.PROPAGATED, 0, new byte[0]);
     }
 
     static byte[] ascii(String s) {

@@ -68,6 +68,18 @@ class RedisLuaLibrariesTest {
         }
     }
 
+    /** A script stopped by a debug hook while a library runs Lua internally stays stopped, with its error. */
+    @Test
+    void anErrorFromAHookInsideALibraryPassesThrough() {
+        try (Lua51 lua = LuaDifferential.ferriteState()) {
+            assertThat(run(lua, "local s = '' for i = 0, 255 do s = s .. string.char(i) end "
+                + "debug.sethook(function() local i = debug.getinfo(2, 'S') "
+                + "if i and i.source == '=bytes' then debug.sethook() error('stopped by hook', 0) end end, '', 1) "
+                + "local ok, e = pcall(cmsgpack.pack, s) debug.sethook() return tostring(ok) .. ' ' .. tostring(e)"))
+                .isEqualTo("false stopped by hook");
+        }
+    }
+
     @Test
     void decodesMoreStringsThanOneChunkHolds() {
         try (Lua51 lua = LuaDifferential.ferriteState()) {
