@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.fail;
  * Issue 13's failover promise, with Redis's own Sentinel: one Ferrite primary, two Ferrite
  * replicas and three real redis-sentinel 7.0 processes (quorum 2). Writers behind Lettuce's
  * Sentinel-aware master/replica client send SET then {@code WAIT 1}; the primary is killed with
- * SIGKILL, or paused with SIGSTOP (a partition), every other round. Each time Sentinel must
+ * SIGKILL ten times, and paused with SIGSTOP (a partition) in two more rounds. Each time Sentinel must
  * promote a replica, the other replica and the restarted (or resumed) old primary must follow it
  * (Sentinel's reconfiguration transaction, CONFIG REWRITE included), the clients must go on
  * writing, and no write that WAIT acknowledged may be missing.
@@ -49,11 +49,14 @@ import static org.assertj.core.api.Assertions.fail;
  * shortens Sentinel's clocks with SENTINEL DEBUG as Redis's Sentinel suite does) and it has synced;
  * the rest is writing. The next primary may only be killed once that happened (Sentinel could
  * otherwise promote the restarted, empty node), so rounds cannot overlap;
- * {@code -Dferrite.sentinel.rounds} changes their number.
+ * {@code -Dferrite.sentinel.kills} and {@code -Dferrite.sentinel.pauses} change their numbers.
  */
 class SentinelFailoverTest {
     private static final String MASTER_NAME = "mymaster";
-    private static final int ROUNDS = Integer.getInteger("ferrite.sentinel.rounds", 10);
+    /** Rounds that kill the primary (the issue asks for ten in a row) and rounds that pause it. */
+    private static final int KILLS = Integer.getInteger("ferrite.sentinel.kills", 10);
+    private static final int PAUSES = Integer.getInteger("ferrite.sentinel.pauses", 2);
+    private static final int ROUNDS = KILLS + PAUSES;
     /** Acknowledged writes wanted before each kill and again after each failover. */
     private static final int WRITES_PER_PHASE = 100;
     /** Writers, each on its own Sentinel-aware connection, so that writes are in flight at every kill. */
@@ -234,9 +237,9 @@ class SentinelFailoverTest {
             Node master = awaitSettled("before round " + round);
             int before = ackCount.get();
             Await.until(() -> ackCount.get() >= before + WRITES_PER_PHASE, "acknowledged writes before kill " + round);
-            // odd rounds kill the primary; even ones pause it (the issue's partition case, by
-            // process pause) and let it run again once Sentinel has replaced it
-            boolean pause = round % 2 == 0;
+            // most rounds kill the primary; a few, spread out, pause it instead (the issue's
+            // partition case, by process pause) and let it run again once Sentinel replaced it
+            boolean pause = PAUSES > 0 && round % (ROUNDS / PAUSES) == 0;
             if (pause) {
                 master.signal("STOP");
             } else {
