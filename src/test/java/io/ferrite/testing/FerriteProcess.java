@@ -25,12 +25,24 @@ public final class FerriteProcess implements AutoCloseable {
 
     /** Starts one on {@code dir} with {@code directives} (pairs like "--appendonly", "yes") and waits until it answers PING. */
     public static FerriteProcess start(Path dir, Path log, String... directives) throws Exception {
-        int port = TestServers.freePort();
+        return start(TestServers.freePort(), null, dir, log, directives);
+    }
+
+    /**
+     * Starts one on a chosen {@code port} (a restart where clients and Sentinels look for it), reading
+     * {@code configFile} first when it is not null, as redis-server does, so CONFIG REWRITE has a
+     * file to rewrite; the command line's directives still win over the file's.
+     */
+    public static FerriteProcess start(int port, Path configFile, Path dir, Path log, String... directives)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"), "io.ferrite.server.Main",
-            "--port", String.valueOf(port), "--bind", "127.0.0.1", "--memcached-port", "0", "--metrics-port", "0",
-            "--dir", dir.toString()));
+            "-cp", System.getProperty("java.class.path"), "io.ferrite.server.Main"));
+        if (configFile != null) {
+            cmd.add(configFile.toString());
+        }
+        cmd.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--memcached-port", "0",
+            "--metrics-port", "0", "--dir", dir.toString()));
         cmd.addAll(List.of(directives));
         // the output comes through a pipe, copied to the log by this JVM: limits set on the process
         // (a file-size limit standing for a full disk) must not stop its log
