@@ -41,6 +41,20 @@ public final class FeedSubscription implements AutoCloseable {
 
     /** The reading thread while it waits in {@link #take}, for appenders to wake; null otherwise. */
     volatile Thread waiting;
+    /** Set by {@link #wake}: the reader has other work, so a {@link #take} in progress returns. */
+    private volatile boolean woken;
+
+    /**
+     * Makes a {@link #take} in progress (or the next one) return at once, with null if no entry
+     * came: for a reader that also serves work other than the feed's, handed to it from other threads.
+     */
+    public void wake() {
+        woken = true;
+        Thread t = waiting;
+        if (t != null) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        }
+    }
 
     /**
      * The next entry, waiting up to {@code timeout} for one; null if none came. A reader parks
@@ -57,7 +71,8 @@ public final class FeedSubscription implements AutoCloseable {
         try {
             while ((e = poll()) == null) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || woken) {
+                    woken = false;
                     return null;
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(this, left);
