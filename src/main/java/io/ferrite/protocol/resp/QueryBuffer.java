@@ -18,6 +18,8 @@ public final class QueryBuffer {
     static final int RESIZE_THRESHOLD = 32 * 1024;
     /** sds grows by doubling up to this size, then by this much, SDS_MAX_PREALLOC. */
     private static final long MAX_PREALLOC = 1024 * 1024;
+    /** From this size a bulk argument gets a buffer of its own size, PROTO_MBULK_BIG_ARG. */
+    public static final int BIG_ARG = 32 * 1024;
     /** The cron trims only a buffer wasting more than this. */
     private static final long TRIM_WASTE = 4 * 1024;
 
@@ -28,6 +30,8 @@ public final class QueryBuffer {
     private long runningArgs;
     private long alloc;
     private long peak;
+    /** A big bulk argument is arriving: the buffer is sized to it and does not grow. */
+    private boolean bigArg;
 
     private volatile long shownLength;
     private volatile long shownFree;
@@ -71,7 +75,7 @@ public final class QueryBuffer {
      */
     void received(long unparsedNow) {
         long arrived = unparsedNow - unparsed;
-        if (arrived > 0) {
+        if (arrived > 0 && !bigArg) {
             long len = length();
             long want = Math.max(arrived, IOBUF_LEN);
             if (alloc - len < want) {
@@ -85,6 +89,24 @@ public final class QueryBuffer {
         }
         unparsed = unparsedNow;
         peak = Math.max(peak, length());
+    }
+
+    /**
+     * A bulk argument of at least {@link #BIG_ARG} bytes starts and is not all here: Redis drops
+     * what it parsed and sizes the buffer to exactly the argument (sdsMakeRoomForNonGreedy), then
+     * reads only what is missing, so the buffer does not grow past it.
+     */
+    void bigArgument(long bulkLen) {
+        bigArg = true;
+        alloc = bulkLen + 2;
+    }
+
+    /** The big argument is complete: Redis hands its buffer over as the argument and starts a new, empty one. */
+    void bigArgumentDone() {
+        if (bigArg) {
+            bigArg = false;
+            alloc = 0;
+        }
     }
 
     /** The decoder's state: input not yet parsed, and argument bytes of a multibulk still arriving. */
