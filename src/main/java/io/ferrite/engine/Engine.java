@@ -264,6 +264,9 @@ public final class Engine {
     private static final long STARTUP_MEMORY = usedHeap();
 
     private static long usedHeap() {
+        // the live heap, not the garbage start-up leaves behind (class loading, configuration
+        // parsing), which the first collection takes back: measured after one, once per process
+        System.gc();
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
     }

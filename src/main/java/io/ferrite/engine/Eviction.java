@@ -43,7 +43,10 @@ public final class Eviction {
     private final Engine engine;
     private Runnable done;
     private final Shard[] shards;
-    private final long deadlineNanos;
+    /** The time this run may spend evicting before it lets the waiting command go (Long.MAX_VALUE: no limit). */
+    private final long limitNanos;
+    /** Time spent evicting so far, on the shards: hand-offs between shards do not count, as Redis has none. */
+    private long workNanos;
     private int next;
     private boolean freedThisPass;
     /** This run carries on in the background after its time limit (Redis's evictionTimeProc). */
@@ -54,8 +57,7 @@ public final class Eviction {
         this.done = done;
         this.shards = engine.shards();
         long limit = timeLimitMicros(engine.evictionTenacity());
-        long now = System.nanoTime();
-        this.deadlineNanos = limit == Long.MAX_VALUE ? Long.MAX_VALUE : now + limit * 1000;
+        this.limitNanos = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit * 1000;
     }
 
     /**
@@ -104,12 +106,14 @@ public final class Eviction {
                 finish();
                 return;
             }
+            long started = System.nanoTime();
             for (int i = 0; i < PER_VISIT && engine.overMaxMemory(); i++) {
                 if (!evictOne(s)) {
                     break;
                 }
                 freedThisPass = true;
             }
+            workNanos += System.nanoTime() - started;
             next = (next + 1) % shards.length;
             if (next == 0) {
                 if (!freedThisPass || !engine.overMaxMemory()) {
@@ -118,7 +122,7 @@ public final class Eviction {
                 }
                 freedThisPass = false;
             }
-            if (done != null && System.nanoTime() > deadlineNanos && engine.overMaxMemory()) {
+            if (done != null && workNanos > limitNanos && engine.overMaxMemory()) {
                 // out of time: the waiting command goes on, the eviction continues in the background
                 // (or, when another run already does so, that one carries on for both)
                 Runnable d = done;

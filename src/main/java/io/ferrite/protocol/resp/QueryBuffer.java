@@ -30,8 +30,8 @@ public final class QueryBuffer {
     private long runningArgs;
     private long alloc;
     private long peak;
-    /** A big bulk argument is arriving: the buffer is sized to it and does not grow. */
-    private boolean bigArg;
+    /** The size of a big bulk argument arriving (its bytes and CRLF), 0 when none: the buffer is sized to it and does not grow. */
+    private long bigArg;
 
     private volatile long shownLength;
     private volatile long shownFree;
@@ -75,7 +75,10 @@ public final class QueryBuffer {
      */
     void received(long unparsedNow) {
         long arrived = unparsedNow - unparsed;
-        if (arrived > 0 && !bigArg) {
+        if (arrived > 0 && bigArg != 0) {
+            // reading the rest of a big argument makes room for exactly all of it again
+            alloc = Math.max(alloc, bigArg);
+        } else if (arrived > 0) {
             long len = length();
             long want = Math.max(arrived, IOBUF_LEN);
             if (alloc - len < want) {
@@ -97,16 +100,13 @@ public final class QueryBuffer {
      * reads only what is missing, so the buffer does not grow past it.
      */
     void bigArgument(long bulkLen) {
-        bigArg = true;
-        alloc = bulkLen + 2;
+        bigArg = bulkLen + 2;
+        alloc = bigArg;
     }
 
-    /** The big argument is complete: Redis hands its buffer over as the argument and starts a new, empty one. */
+    /** The big argument is complete: Redis hands its buffer over as the argument and starts a new one of the same size. */
     void bigArgumentDone() {
-        if (bigArg) {
-            bigArg = false;
-            alloc = 0;
-        }
+        bigArg = 0;
     }
 
     /** The decoder's state: input not yet parsed, and argument bytes of a multibulk still arriving. */
@@ -193,7 +193,8 @@ public final class QueryBuffer {
             if (idleSeconds > 2) {
                 alloc = len;
             } else if (alloc > RESIZE_THRESHOLD && alloc / 2 > peak) {
-                alloc = Math.max(len, peak);
+                // never below a big argument still arriving, which will soon fill it
+                alloc = Math.max(Math.max(len, peak), bigArg);
             }
         }
         peak = len;
