@@ -153,6 +153,21 @@ class MaxMemoryTest extends FerriteTest {
         admin.call("CONFIG", "SET", "maxmemory", "0");
     }
 
+    /** Redis's shared integers (OBJECT REFCOUNT 2147483647) are not used under maxmemory with an LRU or LFU policy. */
+    @Test
+    void integersAreNotSharedUnderMaxmemoryWithAnLruOrLfuPolicy() {
+        assertThat(r.call("SET", "a", "1")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "REFCOUNT", "a")).isEqualTo(":2147483647\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1gb", "maxmemory-policy", "allkeys-random")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "REFCOUNT", "a")).isEqualTo(":2147483647\r\n");
+        for (String policy : new String[] {"allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu"}) {
+            assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", policy)).isEqualTo(OK);
+            assertThat(r.call("OBJECT", "REFCOUNT", "a")).as(policy).isEqualTo(":1\r\n");
+        }
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "0")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "REFCOUNT", "a")).isEqualTo(":2147483647\r\n");
+    }
+
     /** used_memory of the same server with nothing in it but "x". */
     private long baseline() {
         return baselineUsed;
