@@ -725,6 +725,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void close() {
+        // out of the memory totals at once (CLIENT KILL from another loop), as Redis frees the client then
+        releaseMemory();
         channel.close();
     }
 
