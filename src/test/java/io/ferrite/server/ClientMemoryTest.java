@@ -161,6 +161,27 @@ class ClientMemoryTest extends FerriteTest {
     }
 
     @Test
+    void aKilledClientLeavesTheTotalsAtOnce() throws InterruptedException {
+        halfSent("big", 500_000);
+        Await.until(() -> Long.valueOf(500_000).equals(field("big", "qbuf")), "qbuf to hold the argument");
+        assertThat(info("mem_clients_normal")).isGreaterThan(500_000);
+        // the only other client: the half-sent one
+        assertThat(admin.call("CLIENT", "KILL", "SKIPME", "yes", "USER", "default")).isEqualTo(":1\r\n");
+        assertThat(info("mem_clients_normal")).isLessThan(100_000);
+    }
+
+    @Test
+    void debugReplybufferIsAcceptedAsRedisAcceptsIt() {
+        assertThat(admin.call("DEBUG", "REPLYBUFFER", "RESIZING", "0")).isEqualTo(OK);
+        assertThat(admin.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "never")).isEqualTo(OK);
+        assertThat(admin.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "100")).isEqualTo(OK);
+        assertThat(admin.call("DEBUG", "REPLYBUFFER", "PEAK-RESET-TIME", "abc"))
+            .isEqualTo("-ERR value is not an integer or out of range\r\n");
+        assertThat(admin.call("DEBUG", "REPLYBUFFER", "foo", "bar"))
+            .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'REPLYBUFFER'. Try DEBUG HELP.\r\n");
+    }
+
+    @Test
     void infoShowsClientEvictionFields() {
         String memory = admin.call("INFO", "memory");
         assertThat(memory).contains("\r\nmem_clients_slaves:0\r\n").contains("\r\nmem_clients_normal:")
