@@ -222,6 +222,11 @@ public final class Client {
         return !watched.isEmpty();
     }
 
+    /** How many keys the client WATCHes (its memory, for maxmemory-clients); an instant's figure from other threads. */
+    public int watchedCount() {
+        return watched.size();
+    }
+
     public Shard home() {
         return home;
     }

@@ -103,7 +103,9 @@ public final class Dispatcher {
             Eviction.run(engine, session::wake);
             return false;
         }
-        if (overMemory && refusedOnOom(cmd, client)) {
+        // an eviction past its time limit goes on in the background; meanwhile commands run (Redis's EVICT_RUNNING)
+        if (overMemory && !(engine.evictionPolicy() != Eviction.Policy.NOEVICTION && engine.evictingInBackground())
+                && refusedOnOom(cmd, client)) {
             reject(reply, cmd, client, OOM);
             return true;
         }

@@ -131,7 +131,25 @@ public final class Engine {
      * before any data). Read from any thread: an instant's figure. maxmemory is checked against it.
      */
     public long usedMemory() {
-        return STARTUP_MEMORY + memory();
+        return STARTUP_MEMORY + memory() + clientMemory.getAsLong();
+    }
+
+    private volatile java.util.function.LongSupplier clientMemory = () -> 0;
+    private volatile java.util.function.LongSupplier notCountedMemory = () -> 0;
+
+    /**
+     * The clients' buffers, which count in used_memory, and the part of them maxmemory does not
+     * weigh (Redis's freeMemoryGetNotCountedMemory: replicas' output, so that evicting keys, which
+     * feeds the replicas DELs, cannot chase its own tail); set by the server.
+     */
+    public void clientMemory(java.util.function.LongSupplier all, java.util.function.LongSupplier notCounted) {
+        this.clientMemory = all;
+        this.notCountedMemory = notCounted;
+    }
+
+    /** INFO's mem_not_counted_for_evict. */
+    public long notCountedMemory() {
+        return notCountedMemory.getAsLong();
     }
 
     /** maxmemory in bytes (0, or a value past Long.MAX_VALUE, = no limit); set by the server from its configuration. */
@@ -147,7 +165,7 @@ public final class Engine {
     public boolean overMaxMemory() {
         long max = maxMemory;
         // a replica with replica-ignore-maxmemory leaves memory to its master (Redis's isSafeToPerformEvictions)
-        return max > 0 && !(replica && replicaIgnoresMaxMemory.getAsBoolean()) && usedMemory() > max;
+        return max > 0 && !(replica && replicaIgnoresMaxMemory.getAsBoolean()) && usedMemory() - notCountedMemory() > max;
     }
 
     private volatile java.util.function.BooleanSupplier replicaIgnoresMaxMemory = () -> true;
@@ -160,11 +178,17 @@ public final class Engine {
     private volatile long maxMemory;
     private volatile Eviction.Policy evictionPolicy = Eviction.Policy.NOEVICTION;
     private volatile int evictionSamples = 5;
+    private volatile int evictionTenacity = 10;
 
-    /** maxmemory-policy and maxmemory-samples; set by the server from its configuration. */
-    public void eviction(Eviction.Policy policy, int samples) {
+    /** maxmemory-policy, maxmemory-samples and maxmemory-eviction-tenacity; set by the server from its configuration. */
+    public void eviction(Eviction.Policy policy, int samples, int tenacity) {
         this.evictionPolicy = policy;
         this.evictionSamples = samples;
+        this.evictionTenacity = tenacity;
+    }
+
+    int evictionTenacity() {
+        return evictionTenacity;
     }
 
     private volatile AccessTracking access = AccessTracking.LRU;
@@ -186,6 +210,48 @@ public final class Engine {
         return evictionSamples;
     }
 
+    /** When memory went over maxmemory (System.nanoTime), 0 while under: Redis's stat_last_eviction_exceeded_time. */
+    private final java.util.concurrent.atomic.AtomicLong exceededSince = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong exceededTotalNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean backgroundEviction = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** An eviction run starts over maxmemory: the exceeded time starts if it was not running. */
+    void evictionStarted() {
+        if (overMaxMemory()) {
+            exceededSince.compareAndSet(0, Math.max(1, System.nanoTime()));
+        }
+    }
+
+    /** Memory is back under maxmemory: the exceeded time stops and adds to the total. */
+    void evictionEnded() {
+        long since = exceededSince.getAndSet(0);
+        if (since != 0) {
+            exceededTotalNanos.addAndGet(System.nanoTime() - since);
+        }
+    }
+
+    /** INFO stats' current_eviction_exceeded_time ({@code current}) or total_eviction_exceeded_time, in milliseconds. */
+    public long evictionExceededMillis(boolean current) {
+        long since = exceededSince.get();
+        long now = since == 0 ? 0 : System.nanoTime() - since;
+        return (current ? now : now + exceededTotalNanos.get()) / 1_000_000;
+    }
+
+    /** CONFIG RESETSTAT. */
+    public void resetEvictionStats() {
+        exceededTotalNanos.set(0);
+    }
+
+    /** Marks an eviction run as going on in the background; true if this call started it. */
+    boolean backgroundEviction(boolean on) {
+        return on ? backgroundEviction.compareAndSet(false, true) : backgroundEviction.getAndSet(false);
+    }
+
+    /** An eviction continues past its time limit: commands go on meanwhile instead of being refused (EVICT_RUNNING). */
+    public boolean evictingInBackground() {
+        return backgroundEviction.get();
+    }
+
     /** Whether a command must first evict: over maxmemory with a policy that evicts. */
     public boolean mustEvict() {
         return evictionPolicy != Eviction.Policy.NOEVICTION && overMaxMemory();
@@ -198,6 +264,9 @@ public final class Engine {
     private static final long STARTUP_MEMORY = usedHeap();
 
     private static long usedHeap() {
+        // the live heap, not the garbage start-up leaves behind (class loading, configuration
+        // parsing), which the first collection takes back: measured after one, once per process
+        System.gc();
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
     }

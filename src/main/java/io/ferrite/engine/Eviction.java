@@ -10,8 +10,8 @@ import java.util.Locale;
  * removed by the policy, each as a modification (WATCH, an invalidation for tracking clients) with
  * an "evicted" keyspace event. A run visits the shards in turn, each removing a few keys of its
  * own on its own thread, so the keys removed spread over the shards as over Redis's one keyspace;
- * it ends when memory is under the limit or a whole pass found nothing to remove. LRU and TTL
- * policies sample {@code maxmemory-samples} keys per pick, as Redis does (without its pool).
+ * it ends when memory is under the limit or a whole pass found nothing to remove. LRU, LFU and
+ * TTL policies pick through each shard's {@link EvictionPool}, as Redis does.
  */
 public final class Eviction {
     /** Redis's eight policies. */
@@ -37,46 +37,101 @@ public final class Eviction {
         }
     }
 
-    /** Keys a shard removes per visit before passing the run on. */
+    /** Keys a shard removes per visit before passing the run on (Redis checks its time limit every 16 keys too). */
     private static final int PER_VISIT = 16;
 
     private final Engine engine;
-    private final Runnable done;
+    private Runnable done;
     private final Shard[] shards;
+    /** The time this run may spend evicting before it lets the waiting command go (Long.MAX_VALUE: no limit). */
+    private final long limitNanos;
+    /** Time spent evicting so far, on the shards: hand-offs between shards do not count, as Redis has none. */
+    private long workNanos;
     private int next;
     private boolean freedThisPass;
+    /** This run carries on in the background after its time limit (Redis's evictionTimeProc). */
+    private boolean background;
 
     private Eviction(Engine engine, Runnable done) {
         this.engine = engine;
         this.done = done;
         this.shards = engine.shards();
+        long limit = timeLimitMicros(engine.evictionTenacity());
+        this.limitNanos = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit * 1000;
     }
 
-    /** Evicts until used_memory is under maxmemory or nothing is left to evict; then runs {@code done} (on a shard thread). */
+    /**
+     * Evicts until used_memory is under maxmemory or nothing is left to evict; then runs {@code done}
+     * (on a shard thread). A run that passes maxmemory-eviction-tenacity's time limit releases
+     * {@code done} early and carries on in the background, as Redis's evictionTimeProc does: the
+     * command waiting for it then runs instead of being refused.
+     */
     public static void run(Engine engine, Runnable done) {
+        engine.evictionStarted();
         new Eviction(engine, done).visit();
+    }
+
+    /**
+     * Redis's evictionTimeLimitUs: tenacity 0 to 10 gives 0 to 500 microseconds in steps of 50,
+     * then 15% more per step up to about two minutes at 99; 100 has no limit.
+     */
+    static long timeLimitMicros(int tenacity) {
+        if (tenacity <= 10) {
+            return 50L * tenacity;
+        }
+        if (tenacity < 100) {
+            return (long) (500.0 * Math.pow(1.15, tenacity - 10.0));
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private void finish() {
+        if (!engine.overMaxMemory()) {
+            engine.evictionEnded();
+        }
+        if (background) {
+            engine.backgroundEviction(false);
+        }
+        Runnable d = done;
+        done = null;
+        if (d != null) {
+            d.run();
+        }
     }
 
     private void visit() {
         Shard s = shards[next];
         s.run(() -> {
             if (!engine.overMaxMemory() || engine.evictionPolicy() == Policy.NOEVICTION) {
-                done.run();
+                finish();
                 return;
             }
+            long started = System.nanoTime();
             for (int i = 0; i < PER_VISIT && engine.overMaxMemory(); i++) {
                 if (!evictOne(s)) {
                     break;
                 }
                 freedThisPass = true;
             }
+            workNanos += System.nanoTime() - started;
             next = (next + 1) % shards.length;
             if (next == 0) {
                 if (!freedThisPass || !engine.overMaxMemory()) {
-                    done.run();
+                    finish();
                     return;
                 }
                 freedThisPass = false;
+            }
+            if (done != null && workNanos > limitNanos && engine.overMaxMemory()) {
+                // out of time: the waiting command goes on, the eviction continues in the background
+                // (or, when another run already does so, that one carries on for both)
+                Runnable d = done;
+                done = null;
+                background = engine.backgroundEviction(true);
+                d.run();
+                if (!background) {
+                    return;
+                }
             }
             visit();
         });
@@ -85,47 +140,71 @@ public final class Eviction {
     /** Removes one key of {@code s} by the policy; false when the shard has none it may remove. */
     private boolean evictOne(Shard s) {
         Policy policy = engine.evictionPolicy();
+        if (policy == Policy.ALLKEYS_RANDOM || policy == Policy.VOLATILE_RANDOM) {
+            return evictRandom(s, policy);
+        }
+        EvictionPool pool = s.evictionPool;
+        boolean vol = policy.volatileOnly();
+        // as Redis: refill from every database, then take the best candidate that still exists
+        for (int attempt = 0; attempt < 2 * EvictionPool.SIZE + 1; attempt++) {
+            boolean any = false;
+            for (int db = 0; db < s.databases(); db++) {
+                Db d = s.db(db);
+                if ((vol ? d.expiresCount() : d.size()) > 0) {
+                    any = true;
+                    populate(s, pool, db, d, policy);
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            for (int slot = pool.best(); slot >= 0; slot = pool.best()) {
+                byte[] key = pool.key(slot);
+                int db = pool.db(slot);
+                pool.remove(slot);
+                Entry e = s.db(db).find(key);
+                if (e != null && (!vol || e.hasExpiry())) {
+                    s.view(db).evict(e);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void populate(Shard s, EvictionPool pool, int db, Db d, Policy policy) {
+        boolean vol = policy.volatileOnly();
+        int samples = Math.max(1, engine.evictionSamples());
+        AccessTracking access = engine.access();
+        for (int i = 0; i < samples; i++) {
+            Entry e = vol ? d.randomExpiring(s.random) : d.randomEntry(s.random);
+            if (e == null) {
+                continue;
+            }
+            pool.offer(db, e.key, score(policy, access, e, s.now));
+        }
+    }
+
+    /** How strongly the policy wants {@code e} gone: the sooner expiry (TTL), the longer idle (LRU), the fewer accesses (LFU). */
+    private static long score(Policy policy, AccessTracking access, Entry e, long now) {
+        if (policy == Policy.VOLATILE_TTL) {
+            return Long.MAX_VALUE - e.expireAt();
+        }
+        return access.evictionScore(e.lru(), now);
+    }
+
+    private static boolean evictRandom(Shard s, Policy policy) {
         int dbs = s.databases();
         int start = s.random.nextInt(dbs);
         for (int k = 0; k < dbs; k++) {
             int db = (start + k) % dbs;
             Db d = s.db(db);
-            if ((policy.volatileOnly() ? d.expiresCount() : d.size()) == 0) {
-                continue;
-            }
-            Entry victim = pick(s, d, policy);
+            Entry victim = policy.volatileOnly() ? d.randomExpiring(s.random) : d.randomEntry(s.random);
             if (victim != null) {
                 s.view(db).evict(victim);
                 return true;
             }
         }
         return false;
-    }
-
-    private Entry pick(Shard s, Db d, Policy policy) {
-        boolean vol = policy.volatileOnly();
-        if (policy == Policy.ALLKEYS_RANDOM || policy == Policy.VOLATILE_RANDOM) {
-            return vol ? d.randomExpiring(s.random) : d.randomEntry(s.random);
-        }
-        Entry best = null;
-        int samples = Math.max(1, engine.evictionSamples());
-        for (int i = 0; i < samples; i++) {
-            Entry e = vol ? d.randomExpiring(s.random) : d.randomEntry(s.random);
-            if (e == null) {
-                continue;
-            }
-            if (best == null || better(policy, engine.access(), e, best, s.now)) {
-                best = e;
-            }
-        }
-        return best;
-    }
-
-    /** Whether {@code a} should go before {@code b}: the sooner expiry (TTL), the longer idle (LRU), the fewer accesses (LFU). */
-    private static boolean better(Policy policy, AccessTracking access, Entry a, Entry b, long now) {
-        if (policy == Policy.VOLATILE_TTL) {
-            return a.expireAt() < b.expireAt();
-        }
-        return access.evictionScore(a.lru(), now) > access.evictionScore(b.lru(), now);
     }
 }

@@ -40,6 +40,9 @@ public final class Shard {
     @ShardConfined
     Client writer;
     final SplittableRandom random = new SplittableRandom();
+    /** maxmemory's best candidates here, kept across evictions. */
+    @ShardConfined
+    final EvictionPool evictionPool = new EvictionPool();
     @ShardConfined
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
     @ShardConfined

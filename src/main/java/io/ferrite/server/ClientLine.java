@@ -56,8 +56,10 @@ public final class ClientLine {
             + " rbs=0 rbp=0"
             // replies are gathered per read batch and handed to Netty's outbound buffer: no fixed buffer (obl)
             + " obl=0 oll=" + oll + " omem=" + omem
-            // the parts of a client's memory that are measured: query buffer, arguments, queued MULTI commands, pending replies
-            + " tot-mem=" + (qbuf + qbufFree + argvMem + multiMem + omem)
+            // what maxmemory-clients weighs: buffers, arguments, the MULTI queue, watched keys, subscriptions, prefixes
+            + " tot-mem=" + ClientMemory.usage(qbuf + qbufFree, argvMem, multiMem, omem, cl.watchedCount(),
+                cl.subscriptions.channelCount() + cl.subscriptions.patternCount() + cl.subscriptions.shardChannelCount(),
+                cl.tracking.prefixes.size())
             + " events=r"
             + " cmd=" + cl.lastCommand()
             + " user=default"

@@ -20,9 +20,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One RESP client connection: queues decoded requests, hands them to the dispatcher one at a time
@@ -39,6 +41,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     private static final long QUEUE_HIGH = 256 * 1024;
     /** How often a connection that stopped reading checks whether its command has since blocked. */
     private static final long INPUT_RECHECK_MILLIS = 50;
+    /**
+     * Replies a client leaves unread before it stops being read. Redis reads on, bounded only by
+     * client-output-buffer-limit and maxmemory-clients (which weigh these replies); this is a last
+     * guard for the JVM's direct memory, far above what those limits usually allow.
+     */
+    private static final WriteBufferWaterMark UNREAD_REPLIES = new WriteBufferWaterMark(32 << 20, 64 << 20);
+    /** Writes at least this large recount the client's memory once written, so a drained buffer stops counting soon. */
+    private static final int LARGE_WRITE = 16 * 1024;
 
     private final Server server;
     private final ArrayDeque<byte[][]> requests = new ArrayDeque<>();
@@ -67,6 +77,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        channel.config().setWriteBufferWaterMark(UNREAD_REPLIES);
         ServerStats stats = server.stats();
         stats.totalConnections.increment();
         int n = stats.connectedClients.incrementAndGet();
@@ -88,6 +99,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         server.stats().connectedClients.decrementAndGet();
+        releaseMemory();
         if (!closing || server.isRegistered(this)) {
             server.unregister(this);
         }
@@ -187,6 +199,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         flush();
         pauseInputIfBacklogged();
         query.publish();
+        recountMemory();
     }
 
     private void touch() {
@@ -199,6 +212,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateAutoRead();
+        recountMemory();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -337,13 +351,20 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             if (holdForDisk(this::flush)) {
                 return;
             }
+            if (overOutputLimit()) {
+                return;
+            }
             ByteBuf b = pending;
             pending = null;
             countOut(b);
             // writing to a client is interaction too (Redis's writeToClient): a client just served
             // after a long BLPOP is not idle
             touch();
-            channel.writeAndFlush(b, channel.voidPromise());
+            if (b.readableBytes() >= LARGE_WRITE) {
+                channel.writeAndFlush(b).addListener(f -> recountMemory());
+            } else {
+                channel.writeAndFlush(b, channel.voidPromise());
+            }
         }
     }
 
@@ -388,6 +409,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         if (!inRead) {
             flush();
             maybeMigrate();
+            recountMemory();
         }
     }
 
@@ -536,14 +558,127 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
                 flush();
             }
         }
-        long used = deferredBytes + (pending == null ? 0 : pending.readableBytes()) + outboundBytes();
-        if (outputLimit.exceeded(server.config(), client, used)) {
-            Log.warning("Client " + ClientLine.of(null, null, client, query, channel)
-                + " scheduled to be closed ASAP for overcoming of output buffer limits.");
-            closing = true;
-            deferred.clear();
-            channel.close();
+        recountMemory();
+    }
+
+    /**
+     * Checked before replies go to the socket, as Redis checks as it adds them: a reply over the
+     * client's hard limit closes it even if the kernel would have taken it (replicas and the
+     * master are not limited here).
+     */
+    private boolean overOutputLimit() {
+        return !(client.replica() && !client.monitor()) && !client.master() && closeIfOverOutputLimit();
+    }
+
+    /** Replies not yet written to the socket: messages held back, the reply being gathered, Netty's outbound buffer. */
+    private long outputBytes() {
+        return deferredBytes + (pending == null ? 0 : pending.readableBytes()) + outboundBytes();
+    }
+
+    /** Closes the client when its unread replies pass its class's client-output-buffer-limit; true if it did. */
+    private boolean closeIfOverOutputLimit() {
+        if (!outputLimit.exceeded(server.config(), client, outputBytes())) {
+            return false;
         }
+        Log.warning("Client " + ClientLine.of(null, null, client, query, channel)
+            + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+        closeForMemory();
+        return true;
+    }
+
+    // Memory: what this client adds to used_memory and weighs against maxmemory-clients
+
+    /** The memory last counted for this client in the server's totals; -1 once it no longer counts (closed). */
+    private final AtomicLong counted = new AtomicLong();
+    /** Whether {@link #counted} went to the replicas' total. */
+    private volatile boolean countedAsReplica;
+
+    /** This client's memory now (Redis's getClientMemoryUsage), on its own thread. */
+    private long memoryUsage() {
+        return ClientMemory.usage(query.allocated(), query.argvBytes(), client.multiFigures().memory(), outputBytes(),
+            client.watchedCount(), client.subscriptions.channelCount() + client.subscriptions.patternCount()
+                + client.subscriptions.shardChannelCount(), client.tracking.prefixes.size());
+    }
+
+    /**
+     * Measures the client again (after a read, a reply, a message, a large write), adds the change
+     * to the server's totals, and lets client eviction act if they are now over maxmemory-clients.
+     * A client over its output buffer limit is closed first, as Redis closes it before evicting.
+     */
+    private void recountMemory() {
+        if (closing || counted.get() < 0) {
+            return;
+        }
+        boolean replica = client.replica() && !client.monitor();
+        if (overOutputLimit()) {
+            return;
+        }
+        long now = memoryUsage();
+        long old;
+        do {
+            old = counted.get();
+            if (old < 0) {
+                return;
+            }
+        } while (!counted.compareAndSet(old, now));
+        ClientMemory memory = server.clientMemory();
+        if (replica != countedAsReplica) {
+            memory.add(countedAsReplica, -old);
+            memory.add(replica, now);
+            countedAsReplica = replica;
+        } else if (now != old) {
+            memory.add(replica, now - old);
+        }
+        if (!replica) {
+            memory.evictIfOver(server.clients());
+        }
+    }
+
+    /** Takes this client out of the totals, once; returns what it counted (-1 if already out). */
+    private long releaseMemory() {
+        long old = counted.getAndSet(-1);
+        if (old > 0) {
+            server.clientMemory().add(countedAsReplica, -old);
+        }
+        return old;
+    }
+
+    /** The memory this client counts for in the totals (what client eviction sorts by). */
+    long countedMemory() {
+        return counted.get();
+    }
+
+    /** Whether client eviction may close it: a normal or pub/sub client without CLIENT NO-EVICT, still open. */
+    boolean evictable() {
+        return !client.noEvict() && !(client.replica() && !client.monitor()) && !client.master() && counted.get() >= 0;
+    }
+
+    /** This client's CLIENT LIST line, for a log message. */
+    String describe() {
+        return ClientLine.of(null, null, client, query, channel);
+    }
+
+    /**
+     * Client eviction closes it (from any thread): it leaves the totals and CLIENT LIST at once,
+     * and is closed on its own loop. False if it was already gone.
+     */
+    boolean evictForMemory() {
+        if (releaseMemory() < 0) {
+            return false;
+        }
+        server.unregister(this);
+        channel.eventLoop().execute(this::closeForMemory);
+        return true;
+    }
+
+    /** On this loop: closes without writing anything more (output limit, client eviction). */
+    private void closeForMemory() {
+        releaseMemory();
+        closing = true;
+        requests.clear();
+        deferred.clear();
+        deferredBytes = 0;
+        channel.close();
     }
 
     private void writeDeferred() {
@@ -584,11 +719,14 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             query.cron((nowMillis - client.lastInteraction()) / 1000);
             // Redis samples the query buffer's allocation plus the arguments held
             server.bufferPeaks().sample(nowMillis, query.allocated() + query.argvBytes(), outboundBytes());
+            recountMemory();
         });
     }
 
     @Override
     public void close() {
+        // out of the memory totals at once (CLIENT KILL from another loop), as Redis frees the client then
+        releaseMemory();
         channel.close();
     }
 

@@ -89,6 +89,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
     private final ServerStats stats = new ServerStats();
+    private final ClientMemory clientMemory = new ClientMemory(stats);
     private final List<ExpiryCycle> expiryCycles = new ArrayList<>();
     private final long startMillis = System.currentTimeMillis();
     private final String runId = ReplicationLog.randomId();
@@ -145,6 +146,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
         engine.sessions(id -> clients.get(id));
         engine.trackingLimit().maxKeys(() -> config.getLong("tracking-table-max-keys"));
+        // clients' buffers count in used_memory; replicas' are left out of what maxmemory weighs (freeMemoryGetNotCountedMemory)
+        engine.clientMemory(() -> clientMemory.normal() + clientMemory.replicas(), clientMemory::replicas);
         applyEviction();
         dispatcher = new Dispatcher(this, engine);
         rdb = new RdbPersistence(this, engine.shardCount());
@@ -164,7 +167,15 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         engine.access(policy.lfu()
             ? AccessTracking.lfu(config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"))
             : AccessTracking.LRU);
-        engine.eviction(policy, config.getInt("maxmemory-samples"));
+        engine.eviction(policy, config.getInt("maxmemory-samples"), config.getInt("maxmemory-eviction-tenacity"));
+        clientMemory.configure(config.get("maxmemory-clients"), config.getLong("maxmemory"));
+        // as Redis's CONFIG SET maxmemory-clients: a limit now under the clients' memory evicts at once
+        clientMemory.evictIfOver(clients.values());
+    }
+
+    /** Clients' memory and client eviction (maxmemory-clients). */
+    public ClientMemory clientMemory() {
+        return clientMemory;
     }
 
     /** Connections may move to the loop of the shard they use (only when every shard's loop serves connections). */

@@ -135,7 +135,8 @@ public final class ServerConfig implements Settings {
                 "replica-announced", "replica-announce-ip", "replica-announce-port", "replica-priority", "repl-timeout",
                 "replica-ignore-maxmemory", "repl-diskless-load", "repl-diskless-sync", "repl-diskless-sync-delay",
                 "repl-diskless-sync-max-replicas", "repl-ping-replica-period", "repl-backlog-size", "repl-backlog-ttl",
-                "min-replicas-to-write", "min-replicas-max-lag", "lfu-log-factor", "lfu-decay-time")) {
+                "min-replicas-to-write", "min-replicas-max-lag", "lfu-log-factor", "lfu-decay-time",
+                "maxmemory-clients", "maxmemory-eviction-tenacity")) {
             DIRECTIVES.get(live).live();
         }
     }

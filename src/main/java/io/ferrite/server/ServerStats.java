@@ -16,6 +16,8 @@ public final class ServerStats {
     public final LongAdder totalErrorReplies = new LongAdder();
     /** Background jobs started with a child standing for them (INFO total_forks: Redis forks for each). */
     public final LongAdder totalForks = new LongAdder();
+    /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+    public final LongAdder evictedClients = new LongAdder();
     public final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
 
     /** Counts an error reply under its code (the first word), as INFO errorstats does. */
@@ -33,6 +35,7 @@ public final class ServerStats {
         netOutputBytes.reset();
         totalErrorReplies.reset();
         totalForks.reset();
+        evictedClients.reset();
         errorsByCode.clear();
     }
 }

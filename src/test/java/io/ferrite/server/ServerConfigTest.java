@@ -216,9 +216,9 @@ class ServerConfigTest {
         assertThat(c.get("unixsocketperm")).isEqualTo("700");
         assertThat(c.get("oom-score-adj")).isEqualTo("yes");
         assertThat(c.get("shutdown-on-sigint")).isEqualTo("save now");
-        assertThat(c.inertGiven()).contains("maxmemory-clients", "tls-port", "unixsocketperm");
-        // maxmemory takes effect (noeviction), so start-up does not warn about it
-        assertThat(c.inertGiven()).doesNotContain("maxmemory");
+        assertThat(c.inertGiven()).contains("tls-port", "unixsocketperm");
+        // maxmemory and maxmemory-clients take effect, so start-up does not warn about them
+        assertThat(c.inertGiven()).doesNotContain("maxmemory", "maxmemory-clients");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ferrite.command.family;
 
 import io.ferrite.command.Args;
 import io.ferrite.engine.Client;
+import io.ferrite.engine.Eviction;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Notify;
@@ -488,7 +489,20 @@ public final class KeyFamily {
             c.reply().nil();
             return;
         }
-        c.reply().integer(isSharedInteger(e) ? SHARED_REFCOUNT : 1);
+        c.reply().integer(isSharedInteger(e) && !sharingDisabled(c) ? SHARED_REFCOUNT : 1);
+    }
+
+    /**
+     * Redis stops sharing integers when maxmemory is set with an LRU or LFU policy
+     * (MAXMEMORY_FLAG_NO_SHARED_INTEGERS: each key needs its own access field). Redis decides when
+     * the value is written; Ferrite shares nothing, so it answers by the settings in force now.
+     */
+    private static boolean sharingDisabled(Call c) {
+        if (c.server == null || c.server.engine().maxMemory() == 0) {
+            return false;
+        }
+        Eviction.Policy p = c.server.engine().evictionPolicy();
+        return p.lfu() || p == Eviction.Policy.ALLKEYS_LRU || p == Eviction.Policy.VOLATILE_LRU;
     }
 
     /** Strings Redis stores as one of its shared integer objects (0..9999, "int" encoding). */

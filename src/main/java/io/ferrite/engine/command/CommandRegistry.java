@@ -61,7 +61,9 @@ public final class CommandRegistry {
      */
     public void addAwaiting(String name, CommandHandler handler) {
         register(name, null, handler, null);
-        top.get(name).awaitsOutside = true;
+        int bar = name.indexOf('|');
+        Command c = bar < 0 ? top.get(name) : top.get(name.substring(0, bar)).subcommands().get(name.substring(bar + 1));
+        c.awaitsOutside = true;
     }
 
     /** A command over the whole keyspace, run on every shard. */

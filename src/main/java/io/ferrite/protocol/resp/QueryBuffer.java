@@ -18,6 +18,8 @@ public final class QueryBuffer {
     static final int RESIZE_THRESHOLD = 32 * 1024;
     /** sds grows by doubling up to this size, then by this much, SDS_MAX_PREALLOC. */
     private static final long MAX_PREALLOC = 1024 * 1024;
+    /** From this size a bulk argument gets a buffer of its own size, PROTO_MBULK_BIG_ARG. */
+    public static final int BIG_ARG = 32 * 1024;
     /** The cron trims only a buffer wasting more than this. */
     private static final long TRIM_WASTE = 4 * 1024;
 
@@ -28,6 +30,8 @@ public final class QueryBuffer {
     private long runningArgs;
     private long alloc;
     private long peak;
+    /** The size of a big bulk argument arriving (its bytes and CRLF), 0 when none: the buffer is sized to it and does not grow. */
+    private long bigArg;
 
     private volatile long shownLength;
     private volatile long shownFree;
@@ -71,7 +75,10 @@ public final class QueryBuffer {
      */
     void received(long unparsedNow) {
         long arrived = unparsedNow - unparsed;
-        if (arrived > 0) {
+        if (arrived > 0 && bigArg != 0) {
+            // reading the rest of a big argument makes room for exactly all of it again
+            alloc = Math.max(alloc, bigArg);
+        } else if (arrived > 0) {
             long len = length();
             long want = Math.max(arrived, IOBUF_LEN);
             if (alloc - len < want) {
@@ -85,6 +92,21 @@ public final class QueryBuffer {
         }
         unparsed = unparsedNow;
         peak = Math.max(peak, length());
+    }
+
+    /**
+     * A bulk argument of at least {@link #BIG_ARG} bytes starts and is not all here: Redis drops
+     * what it parsed and sizes the buffer to exactly the argument (sdsMakeRoomForNonGreedy), then
+     * reads only what is missing, so the buffer does not grow past it.
+     */
+    void bigArgument(long bulkLen) {
+        bigArg = bulkLen + 2;
+        alloc = bigArg;
+    }
+
+    /** The big argument is complete: Redis hands its buffer over as the argument and starts a new one of the same size. */
+    void bigArgumentDone() {
+        bigArg = 0;
     }
 
     /** The decoder's state: input not yet parsed, and argument bytes of a multibulk still arriving. */
@@ -171,7 +193,8 @@ public final class QueryBuffer {
             if (idleSeconds > 2) {
                 alloc = len;
             } else if (alloc > RESIZE_THRESHOLD && alloc / 2 > peak) {
-                alloc = Math.max(len, peak);
+                // never below a big argument still arriving, which will soon fill it
+                alloc = Math.max(Math.max(len, peak), bigArg);
             }
         }
         peak = len;

@@ -134,6 +134,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
                     return fail("unauthenticated bulk length");
                 }
                 bulkLen = n;
+                if (n >= QueryBuffer.BIG_ARG && in.readableBytes() < n + 2) {
+                    query.bigArgument(n);
+                }
             }
             // Redis skips the two bytes after the payload without checking they are CRLF.
             if (in.readableBytes() < bulkLen + 2) {
@@ -148,6 +151,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             args[filled++] = arg;
             filledBytes += arg.length;
             bulkLen = -1;
+            query.bigArgumentDone();
         }
         byte[][] done = args;
         args = null;

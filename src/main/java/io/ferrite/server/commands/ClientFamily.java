@@ -92,7 +92,7 @@ public final class ClientFamily {
                 c.reply().bulk(n);
             }
         });
-        r.add("client|list", ClientFamily::list);
+        r.addAwaiting("client|list", ClientFamily::listAfterReads);
         r.add("client|info", c -> c.reply().verbatim(info(c, connectionOf(Server.of(c), c.client)) + "\n"));
         r.add("client|kill", ClientFamily::kill);
         r.add("client|reply", ClientFamily::replyMode);
@@ -158,6 +158,18 @@ public final class ClientFamily {
 
     static RespConnection connectionOf(Server server, Client client) {
         return server.client(client.id);
+    }
+
+    /**
+     * CLIENT LIST once every loop has taken in what had arrived when it was asked (see
+     * {@link ReadBarrier}); inside MULTI or a script, at once.
+     */
+    static void listAfterReads(Call c) {
+        if (c.awaited() == null && c.mayBlock()) {
+            c.awaitOutside(new ReadBarrier(Server.of(c).engine()));
+            return;
+        }
+        list(c);
     }
 
     static void list(Call c) {

@@ -184,6 +184,7 @@ public final class ConfigFamily {
             server.engine().trackingLimit().check();
         }
         if (name.equals("maxmemory") || name.equals("maxmemory-policy") || name.equals("maxmemory-samples")
+                || name.equals("maxmemory-clients") || name.equals("maxmemory-eviction-tenacity")
                 || name.equals("lfu-log-factor") || name.equals("lfu-decay-time")) {
             server.applyEviction();
             // as Redis's updateMaxmemory: a limit now below used memory evicts at once
@@ -199,6 +200,7 @@ public final class ConfigFamily {
         c -> {
             Server.of(c).stats().reset();
             Server.of(c).replication().resetStats();
+            Server.of(c).engine().resetEvictionStats();
         },
         ks -> {
             Shard s = ((ShardKeyspace) ks).shard();

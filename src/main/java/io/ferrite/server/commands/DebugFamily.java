@@ -92,6 +92,12 @@ public final class DebugFamily {
         "    Run a fuzz tester against the stringmatchlen() function.",
         "PAUSE-CRON <0|1>",
         "    Stop periodic cron job processing.",
+        "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+        "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+        "    In case NEVER is provided the last observed peak will never be reset",
+        "    In case RESET is provided the peak reset time will be restored to the default value",
+        "REPLYBUFFER RESIZING <0|1>",
+        "    Enable or disable the reply buffer resize cron job",
         "HELP",
         "    Prints this help.",
     };
@@ -117,6 +123,8 @@ public final class DebugFamily {
         } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
             Server.of(c).pauseCron(CNumbers.atoll(c.argString(2)) != 0);
             c.reply().ok();
+        } else if (c.argIs(1, "replybuffer") && c.argc() == 4) {
+            replyBuffer(c);
         } else if (c.argIs(1, "protocol") && c.argc() == 3) {
             protocol(c);
         } else if (c.argIs(1, "set-skip-checksum-validation") && c.argc() == 3) {
@@ -161,6 +169,30 @@ public final class DebugFamily {
             matches += Glob.match(pat, 0, patlen, str, 0, strlen, false) ? 1 : 0;
         }
         return matches;
+    }
+
+    /**
+     * DEBUG REPLYBUFFER: Redis's per-client reply buffer and its resizing cron. Replies here are
+     * gathered in buffers sized per read batch and handed to Netty, so there is nothing to resize:
+     * the arguments are checked as Redis checks them and the answer is Redis's.
+     */
+    static void replyBuffer(Call c) {
+        if (c.argIs(2, "peak-reset-time")) {
+            if (!c.argIs(3, "never") && !c.argIs(3, "reset")) {
+                try {
+                    Long.parseLong(c.argString(3));
+                } catch (NumberFormatException e) {
+                    c.reply().error("ERR value is not an integer or out of range");
+                    return;
+                }
+            }
+            c.reply().ok();
+        } else if (c.argIs(2, "resizing")) {
+            c.reply().ok();
+        } else {
+            c.reply().error("ERR unknown subcommand or wrong number of arguments for '" + c.argString(1)
+                + "'. Try DEBUG HELP.");
+        }
     }
 
     /** DEBUG QUICKLIST-PACKED-THRESHOLD: the element size from which list elements get a node of their own. */

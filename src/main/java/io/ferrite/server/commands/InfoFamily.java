@@ -175,9 +175,11 @@ public final class InfoFamily {
         field(out, "maxmemory_policy", server.config().get("maxmemory-policy"));
         field(out, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", (double) rss / used));
         field(out, "mem_fragmentation_bytes", rss - used);
-        // the replication buffers are not counted in used_memory, so nothing is left out of the eviction's count
-        field(out, "mem_not_counted_for_evict", 0);
+        // replicas' output buffers count in used_memory but not for maxmemory (Redis's freeMemoryGetNotCountedMemory)
+        field(out, "mem_not_counted_for_evict", server.engine().notCountedMemory());
         server.replication().memoryInfo(out);
+        field(out, "mem_clients_slaves", server.clientMemory().replicas());
+        field(out, "mem_clients_normal", server.clientMemory().normal());
         Runtime rt = Runtime.getRuntime();
         field(out, "jvm_heap_used", rt.totalMemory() - rt.freeMemory());
         field(out, "jvm_heap_max", rt.maxMemory());
@@ -318,8 +320,10 @@ public final class InfoFamily {
         field(out, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", (double) stalePerc / shards.length));
         field(out, "expired_time_cap_reached_count", timeCap);
         field(out, "expire_cycle_cpu_milliseconds", expireCpu);
-        // no maxmemory eviction exists: nothing is ever evicted
         field(out, "evicted_keys", evicted);
+        field(out, "evicted_clients", st.evictedClients.sum());
+        field(out, "total_eviction_exceeded_time", server.engine().evictionExceededMillis(false));
+        field(out, "current_eviction_exceeded_time", server.engine().evictionExceededMillis(true));
         field(out, "keyspace_hits", hits);
         field(out, "keyspace_misses", misses);
         long channels = 0;

@@ -1,6 +1,7 @@
 package io.ferrite.command.family;
 
 import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.MemoryInfo;
 import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.BeforeEach;
 import redis.clients.jedis.Jedis;
@@ -23,12 +24,12 @@ class MaxMemoryTest extends FerriteTest {
     private int port;
 
     @BeforeEach
-    void start() {
-        port = ownServer(Map.of()).respPort();
+    void start() throws InterruptedException {
+        port = ownServer(Map.of("maxmemory-eviction-tenacity", "100")).respPort();
         r = raw(port);
         admin = raw(port);
         r.call("SET", "x", "value");
-        baselineUsed = Long.parseLong(admin.call("INFO", "memory").replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+        baselineUsed = MemoryInfo.settledUsedMemory(admin);
     }
 
     @Test
@@ -127,19 +128,19 @@ class MaxMemoryTest extends FerriteTest {
 
     /** allkeys-lfu evicts the keys used least: the often-read ones survive a limit that removes most keys. */
     @Test
-    void allkeysLfuEvictsTheLeastUsedKeys() {
+    void allkeysLfuEvictsTheLeastUsedKeys() throws InterruptedException {
         assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-log-factor", "0",
             "maxmemory-samples", "10")).isEqualTo(OK);
         for (int i = 0; i < 400; i++) {
-            r.call("SET", "cold:" + i, "x".repeat(100));
+            r.call("SET", "cold:" + i, "x".repeat(1000));
         }
         for (int i = 0; i < 20; i++) {
-            r.call("SET", "hot:" + i, "x".repeat(100));
+            r.call("SET", "hot:" + i, "x".repeat(1000));
             for (int n = 0; n < 30; n++) {
                 r.call("GET", "hot:" + i);
             }
         }
-        long used = Long.parseLong(admin.call("INFO", "memory").replaceAll("(?s).*used_memory:(\\d+).*", "$1"));
+        long used = MemoryInfo.settledUsedMemory(admin);
         // room for about a quarter of the keys
         long limit = used - (used - baseline()) * 3 / 4;
         assertThat(admin.call("CONFIG", "SET", "maxmemory", Long.toString(limit))).isEqualTo(OK);
@@ -150,6 +151,21 @@ class MaxMemoryTest extends FerriteTest {
             assertThat(r.call("EXISTS", "hot:" + i)).as("hot:" + i).isEqualTo(ONE);
         }
         admin.call("CONFIG", "SET", "maxmemory", "0");
+    }
+
+    /** Redis's shared integers (OBJECT REFCOUNT 2147483647) are not used under maxmemory with an LRU or LFU policy. */
+    @Test
+    void integersAreNotSharedUnderMaxmemoryWithAnLruOrLfuPolicy() {
+        assertThat(r.call("SET", "a", "1")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "REFCOUNT", "a")).isEqualTo(":2147483647\r\n");
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "1gb", "maxmemory-policy", "allkeys-random")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "REFCOUNT", "a")).isEqualTo(":2147483647\r\n");
+        for (String policy : new String[] {"allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu"}) {
+            assertThat(admin.call("CONFIG", "SET", "maxmemory-policy", policy)).isEqualTo(OK);
+            assertThat(r.call("OBJECT", "REFCOUNT", "a")).as(policy).isEqualTo(":1\r\n");
+        }
+        assertThat(admin.call("CONFIG", "SET", "maxmemory", "0")).isEqualTo(OK);
+        assertThat(r.call("OBJECT", "REFCOUNT", "a")).isEqualTo(":2147483647\r\n");
     }
 
     /** used_memory of the same server with nothing in it but "x". */

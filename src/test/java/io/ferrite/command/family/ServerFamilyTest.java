@@ -56,7 +56,7 @@ class ServerFamilyTest extends FerriteTest {
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.\r\n");
         assertThat(r.call("DEBUG", "foo"))
             .isEqualTo("-ERR unknown subcommand or wrong number of arguments for 'foo'. Try DEBUG HELP.\r\n");
-        assertThat(r.call("DEBUG", "HELP")).startsWith("*48\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
+        assertThat(r.call("DEBUG", "HELP")).startsWith("*54\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. "
             + "Subcommands are:\r\n").endsWith("+HELP\r\n+    Prints this help.\r\n");
     }
 
