@@ -104,6 +104,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private MetricsEndpoint metricsEndpoint;
     private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
+    private final Shutdown shutdown = new Shutdown(this);
     private volatile Path pidFile;
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
     private final io.netty.channel.ChannelInboundHandler inputCounter = new InputCounter();
@@ -437,9 +438,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         return engine;
     }
 
-    /** INFO's blocked_clients: clients in a blocking command plus those CLIENT PAUSE holds back. */
+    /** INFO's blocked_clients: clients in a blocking command, those a pause holds back, and SHUTDOWNs waiting for replicas. */
     public long blockedClients() {
-        return engine.blockedClients() + dispatcher().clientPause().postponedCount();
+        return engine.blockedClients() + dispatcher().clientPause().postponedCount() + shutdown.blockedClients();
     }
 
     public RdbPersistence rdb() {
@@ -687,6 +688,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             return;
         }
         closed = true;
+        shutdown.stop();
         rdb.abortBackground();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
@@ -711,10 +713,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         this.onShutdown = action;
     }
 
-    /** SHUTDOWN, once saved if asked: closes the server on a thread of its own (never an event loop's). */
-    public void shutdown() {
-        Thread t = new Thread(this::finishShutdown, "ferrite-shutdown");
-        t.start();
+    /** The shutdown sequence SHUTDOWN and the signals start (it waits for lagging replicas, saves, then ends here). */
+    public Shutdown shutdown() {
+        return shutdown;
     }
 
     /**

@@ -274,6 +274,11 @@ public final class ReplicationPump implements Runnable {
         });
     }
 
+    /** REPLCONF GETACK goes to the replicas after the current batch (a shutdown or failover wants their offsets now). */
+    void requestAcks() {
+        submit(() -> ackRequested = true);
+    }
+
     /** A count of replicas online that acknowledged at least {@code offset}, from any thread. */
     int countAcks(long offset) {
         int n = 0;
