@@ -28,6 +28,7 @@ import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.replication.ReplicationLog;
 import io.ferrite.reply.Reply;
+import io.ferrite.server.replication.Failover;
 import io.ferrite.server.replication.Replication;
 import io.ferrite.server.replication.ReplicationHost;
 import io.ferrite.server.metrics.CommandObserver;
@@ -152,6 +153,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         loadProgress = new LoadProgress(rdb.state());
         aof = new AofPersistence(this);
         replication = new Replication(config, engine, rdb, aof);
+        replication.host(this);
         replica = new Replica(this);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
@@ -597,27 +599,19 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
     }
 
-    /** How long a replica's reading of the replication figures waits for the pump to take in what it was given. */
-    private static final long SETTLE_MILLIS = 5_000;
-
     @Override
-    public String replid() {
-        return replication.pump().settled(SETTLE_MILLIS).replid();
-    }
-
-    @Override
-    public long replOffset() {
-        return replication.pump().settled(SETTLE_MILLIS).offset();
+    public void ownHistory(java.util.function.BiConsumer<String, Long> then) {
+        replication.pump().whenSettled(f -> then.accept(f.replid(), f.offset()));
     }
 
     @Override
     public void adopt(String replid, long offset) {
-        replication.pump().adopt(replid, offset).join();
+        replication.pump().adopt(replid, offset);
     }
 
     @Override
     public void replidChanged(String replid) {
-        replication.pump().replidChanged(replid).join();
+        replication.pump().replidChanged(replid);
     }
 
     @Override
@@ -642,12 +636,53 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
 
     @Override
     public void followMaster() {
-        replication.pump().following(true).join();
+        replication.pump().following(true);
     }
 
     @Override
     public void promoted() {
-        replication.pump().promote().join();
+        replication.pump().promote();
+    }
+
+    @Override
+    public boolean failoverInProgress() {
+        return replication.failover().inProgress();
+    }
+
+    @Override
+    public boolean failoverUnderway() {
+        return replication.failover().state() != Failover.State.NO_FAILOVER;
+    }
+
+    @Override
+    public void failoverTargetAccepted() {
+        replication.failover().targetAccepted();
+    }
+
+    @Override
+    public void failoverTargetRejected(String why) {
+        replication.failover().targetRejected(why);
+    }
+
+    @Override
+    public boolean followsMaster() {
+        return replica.isReplica();
+    }
+
+    @Override
+    public void replicaOf(String host, int port) {
+        replica.replicaOf(host, port);
+    }
+
+    @Override
+    public void masterMode() {
+        replica.unsetMaster();
+    }
+
+    @Override
+    public String clientInfo(long clientId) {
+        RespConnection c = clients.get(clientId);
+        return c == null ? "id=" + clientId : ClientLine.of(null, null, c.client(), c.queryBuffer(), c.channel());
     }
 
     @Override

@@ -20,14 +20,26 @@ public final class Replication {
     private final ServerConfig config;
     private final Engine engine;
     private final ReplicationPump pump;
+    private final Failover failover;
     private final ConcurrentHashMap<Long, ReplicaLink> links = new ConcurrentHashMap<>();
 
     public Replication(ServerConfig config, Engine engine, RdbPersistence rdb, AofPersistence aof) {
         this.config = config;
         this.engine = engine;
         FullSyncs fullSyncs = new FullSyncs(config, rdb, aof, engine);
-        this.pump = new ReplicationPump(config, engine, fullSyncs);
+        this.failover = new Failover(engine.clientPause());
+        this.pump = new ReplicationPump(config, engine, fullSyncs, failover);
         fullSyncs.pump(pump);
+    }
+
+    /** The server whose role FAILOVER changes; before {@link #start}. */
+    public void host(ReplicationHost host) {
+        failover.host(host);
+    }
+
+    /** The coordinated failover (FAILOVER), in progress or not. */
+    public Failover failover() {
+        return failover;
     }
 
     public void start() {
@@ -178,7 +190,7 @@ public final class Replication {
                 .append(",state=").append(st.info).append(",offset=").append(r.ackOffset).append(",lag=").append(lag)
                 .append("\r\n");
         }
-        field(out, "master_failover_state", "no-failover");
+        field(out, "master_failover_state", failover.state().info);
         field(out, "master_replid", f.replid());
         field(out, "master_replid2", f.replid2());
         field(out, "master_repl_offset", f.offset());
