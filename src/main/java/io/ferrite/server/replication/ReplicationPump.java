@@ -155,15 +155,20 @@ public final class ReplicationPump implements Runnable {
      */
     public Figures figuresAfter(long seq, long maxMillis) {
         Figures f = figures;
-        if (f.feedSeq() >= seq || !f.backlogActive() || following) {
+        if (current(f, seq)) {
             return f;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         LockSupport.unpark(thread);
-        while ((f = figures).feedSeq() < seq && System.nanoTime() < deadline) {
+        while (!current(f = figures, seq) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }
         return f;
+    }
+
+    /** The figures show entry {@code seq} and every role change asked for (REPLICAOF answered before INFO asks). */
+    private boolean current(Figures f, long seq) {
+        return roleBoundary == Long.MAX_VALUE && (f.feedSeq() >= seq || !f.backlogActive() || following);
     }
 
     /** The attached replicas, in attach order. */
@@ -196,7 +201,7 @@ public final class ReplicationPump implements Runnable {
      * (as {@link #following(boolean) following(true)}).
      */
     public void adopt(String replid, long offset) {
-        submit(() -> {
+        roleChange(() -> {
             disconnectAll();
             log.adopt(replid, offset);
             following = true;
@@ -235,7 +240,7 @@ public final class ReplicationPump implements Runnable {
     }
 
     /**
-     * Submits a change of this server's role (master or replica), to take effect between the feed
+     * Submits a change of this server's role (master or replica) or history (its ids), to take effect between the feed
      * entries made before this call and those made after, as if it had run when it was asked
      * for, without the caller (an event loop, or this thread) waiting: the entries before are
      * pumped under the old role first, and later ones wait until the change ran.
@@ -250,6 +255,8 @@ public final class ReplicationPump implements Runnable {
         submit(() -> {
             catchUpTo(seq);
             change.run();
+            // readers waiting for the change see its figures once it is no longer pending
+            publish();
             synchronized (roleLock) {
                 if (--rolesPending == 0) {
                     roleBoundary = Long.MAX_VALUE;
@@ -288,7 +295,7 @@ public final class ReplicationPump implements Runnable {
      * disconnectSlaves); they continue with PSYNC.
      */
     public void replidChanged(String newReplid) {
-        submit(() -> {
+        roleChange(() -> {
             log.shiftTo(newReplid);
             disconnectAll();
         });
