@@ -339,6 +339,11 @@ public final class InfoFamily {
         field(out, "pubsubshard_channels", shardChannels);
         field(out, "total_forks", st.totalForks.sum());
         field(out, "migrate_cached_sockets", server.migrateLinks().size());
+        long ownExpires = 0;
+        for (Shard s : shards) {
+            ownExpires += s.replicaOwnExpires();
+        }
+        field(out, "slave_expires_tracked_keys", ownExpires);
         long trackedKeys = 0;
         long trackedItems = 0;
         for (Shard s : shards) {
