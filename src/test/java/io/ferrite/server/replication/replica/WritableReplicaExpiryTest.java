@@ -55,7 +55,6 @@ class WritableReplicaExpiryTest {
         Await.until(() -> r.info("replication").contains("master_link_status:up"), "the link");
 
         // the master's key, its time passed while the master's active expiry is off: the replica keeps it
-        m.debug(redis.clients.jedis.params.DebugParams.RELOAD());
         m.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE".getBytes(), "0".getBytes());
         m.select(5);
         m.set("from-master", "v", SetParams.setParams().px(100));
@@ -63,13 +62,13 @@ class WritableReplicaExpiryTest {
         Await.until(() -> r.dbSize() == 1, "the master's key replicated");
 
         r.configSet("replica-read-only", "no");
-        r.set("own1", "1", SetParams.setParams().px(200));
-        r.set("own2", "2", SetParams.setParams().px(200));
+        long expiredBefore = stat(r, "expired_keys");
+        r.set("own1", "1", SetParams.setParams().px(1000));
+        r.set("own2", "2", SetParams.setParams().px(1000));
         r.set("no-ttl", "3");
         r.select(7);
-        r.set("own3", "3", SetParams.setParams().px(200));
+        r.set("own3", "3", SetParams.setParams().px(1000));
         assertThat(stat(r, "slave_expires_tracked_keys")).isEqualTo(3);
-        long expiredBefore = stat(r, "expired_keys");
 
         r.select(5);
         // DBSIZE expires nothing itself: the keys must go by the replica's own cycle
