@@ -273,16 +273,12 @@ public final class ReplicationPump implements Runnable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         try {
             while (offsets.last() < seq && System.nanoTime() < deadline) {
-                FeedEntry e = carried != null ? carried : sub.take(1, TimeUnit.MILLISECONDS);
-                carried = null;
-                if (e == null) {
-                    continue;
-                }
-                if (e.seq() > seq) {
-                    carried = e;
+                FeedEntry e = next(seq, 1);
+                if (e != null) {
+                    pumpEntry(e);
+                } else if (carried != null) {
                     break;
                 }
-                pumpEntry(e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -436,17 +432,12 @@ public final class ReplicationPump implements Runnable {
     }
 
     /** Encodes up to a batch of feed entries; resolves every cut the stream has reached, before the entry after it. */
-    private int pumpFeed() {
+    private int pumpFeed() throws InterruptedException {
         int n = 0;
         while (n < BATCH) {
-            FeedEntry e = carried != null ? carried : sub.poll();
-            carried = null;
+            // an entry written after a role change was asked for goes in under the new role: it waits
+            FeedEntry e = next(roleBoundary, 0);
             if (e == null) {
-                break;
-            }
-            if (e.seq() > roleBoundary) {
-                // written after a role change was asked for: it goes in under the new role
-                carried = e;
                 break;
             }
             pumpEntry(e);
@@ -454,6 +445,20 @@ public final class ReplicationPump implements Runnable {
         }
         resolveCuts();
         return n;
+    }
+
+    /**
+     * The next feed entry numbered up to {@code limit} (waiting up to {@code waitMillis} for one),
+     * or null: none yet, or the next is beyond the limit and is kept ({@link #carried}) for later.
+     */
+    private FeedEntry next(long limit, long waitMillis) throws InterruptedException {
+        FeedEntry e = carried != null ? carried : waitMillis > 0 ? sub.take(waitMillis, TimeUnit.MILLISECONDS) : sub.poll();
+        carried = null;
+        if (e != null && e.seq() > limit) {
+            carried = e;
+            return null;
+        }
+        return e;
     }
 
     private void pumpEntry(FeedEntry e) {

@@ -146,10 +146,11 @@ public final class Replica {
 
     private void setMaster(boolean wasMaster, boolean wasConnected, long gen) {
         MasterLink l = link;
-        link = null;
         if (l != null) {
+            // while it is still the link: what its master client had in flight goes on to this server's replicas
             dropLink(l);
         }
+        link = null;
         if (wasConnected) {
             downSince = System.currentTimeMillis() / 1000;
         }
@@ -223,8 +224,9 @@ public final class Replica {
     private void cacheMasterOf(MasterLink l) {
         MasterClient m = l.master();
         if (m != null && masterReplid != null) {
-            cached = new Cached(masterReplid, m.reploff(), m.db());
+            // stopped first: a command in flight counts into the offset cached
             m.stop();
+            cached = new Cached(masterReplid, m.reploff(), m.db());
         }
     }
 
