@@ -640,6 +640,13 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
+    public void disconnectBlockedClients() {
+        for (RespConnection c : clients.values()) {
+            io.ferrite.engine.Blocking.unblockForRoleChange(c.client());
+        }
+    }
+
+    @Override
     public void promoted() {
         replication.pump().promote();
     }

@@ -138,6 +138,8 @@ public final class Replica {
         state = LinkState.CONNECT;
         this.host.engine().replica(true);
         this.host.followMaster();
+        // replicationSetMaster: a client blocked on a key would otherwise pop what the master sends
+        this.host.disconnectBlockedClients();
         // CONFIG GET and CONFIG REWRITE show the master now followed (Redis's replicaof special config)
         this.host.config().set("replicaof", host + " " + port);
         long gen = ++generation;

@@ -87,6 +87,9 @@ public interface ReplicaHost {
      */
     void followMaster();
 
+    /** disconnectAllBlockedClients: clients blocked while this server was a master are unblocked with an error and closed. */
+    void disconnectBlockedClients();
+
     /** REPLICAOF NO ONE: this server becomes a master; its replication id moves to replid2 and a new one is made. */
     void promoted();
 
