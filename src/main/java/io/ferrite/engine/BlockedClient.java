@@ -22,12 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class BlockedClient {
     /** How a wait ends: data, its timeout, CLIENT UNBLOCK ... TIMEOUT or ERROR, or a disconnect. */
-    enum End { SERVED, TIMEOUT, UNBLOCK_TIMEOUT, UNBLOCK_ERROR, GONE }
+    enum End { SERVED, TIMEOUT, UNBLOCK_TIMEOUT, UNBLOCK_ERROR, ROLE_CHANGE, GONE }
 
     private static final int WAITING = 0;
     private static final int SERVING = 1;
     private static final int DONE = 2;
     static final String UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    static final String ROLE_CHANGED = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 
     private final Engine engine;
     private final Session session;
@@ -214,11 +215,15 @@ final class BlockedClient {
             call.reply(new Reply(out, client.resp, session.reply().listener()));
             if (why == End.UNBLOCK_ERROR) {
                 call.reply().error(UNBLOCKED);
+            } else if (why == End.ROLE_CHANGE) {
+                call.reply().error(ROLE_CHANGED);
+                client.closeAfterReply(true);
             } else {
                 how.timedOut(call);
             }
         }
-        boolean failed = why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || call.reply().errorCount() > 0;
+        boolean failed = why == End.UNBLOCK_TIMEOUT || why == End.UNBLOCK_ERROR || why == End.ROLE_CHANGE
+            || call.reply().errorCount() > 0;
         Shard home = client.home;
         home.loop.execute(() -> Execution.unblocked(call, home, failed));
         ByteBuf reply = out;

@@ -38,6 +38,17 @@ public final class Blocking {
         return w != null && w.end(error ? BlockedClient.End.UNBLOCK_ERROR : BlockedClient.End.UNBLOCK_TIMEOUT);
     }
 
+    /**
+     * Redis's disconnectAllBlockedClients, when a master turns replica: a client blocked in a
+     * blocking command gets "-UNBLOCKED force unblock from blocking operation, instance state
+     * changed (master -> replica?)" and is disconnected, so it never pops what the new master
+     * sends. False if it is not blocked (clients postponed by a pause stay: they are run afresh).
+     */
+    public static boolean unblockForRoleChange(Client target) {
+        BlockedClient w = target.blocked;
+        return w != null && w.end(BlockedClient.End.ROLE_CHANGE);
+    }
+
     /** A disconnected client leaves every waiting list it is in. */
     public static void disconnected(Client client) {
         BlockedClient w = client.blocked;

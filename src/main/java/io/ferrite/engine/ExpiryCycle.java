@@ -59,6 +59,35 @@ public final class ExpiryCycle implements Runnable {
         }, 1000 / Math.max(1, hz.getAsInt()), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Redis's expireSlaveKeys: each key a writable replica's clients gave a TTL is looked at; one
+     * whose time passed is deleted, one gone, persisted or overwritten without a TTL is forgotten.
+     * Bounded by the cycle's time budget (checked every 64 keys, as Redis does).
+     */
+    private void expireOwnKeysOnReplica() {
+        java.util.Set<io.ferrite.store.BytesKey> tracked = shard.ownExpiresOnReplica;
+        if (tracked.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+        long now = System.currentTimeMillis();
+        int seen = 0;
+        for (var it = tracked.iterator(); it.hasNext(); ) {
+            io.ferrite.store.BytesKey k = it.next();
+            Entry e = k.db() < shard.allDatabases() ? shard.db(k.db()).find(k.bytes()) : null;
+            if (e == null || !e.hasExpiry()) {
+                it.remove();
+            } else if (e.expireAt() < now) {
+                shard.view(k.db()).expireUnread(e);
+                it.remove();
+            }
+            if (++seen % 64 == 0 && System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        shard.ownExpiresTracked = tracked.size();
+    }
+
     @Override
     public void run() {
         // keeps the shard's clock fresh between commands (idle connections read it) and anchored
@@ -66,8 +95,13 @@ public final class ExpiryCycle implements Runnable {
         // a held shard's entries may be out with a cross-shard command; try next period
         // nor while clients are paused: Redis keeps the dataset constant then
         // nor on a replica: its keys go only when the master's DEL comes (Redis runs activeExpireCycle only if iAmMaster)
-        if (!enabled || paused || shard.held() || shard.engine.clientPause().active() || shard.engine.loading()
-                || shard.engine.replica()) {
+        if (!enabled || paused || shard.held() || shard.engine.clientPause().active() || shard.engine.loading()) {
+            return;
+        }
+        if (shard.engine.replica()) {
+            // a replica's keys go when the master's DEL comes (Redis runs activeExpireCycle only if
+            // iAmMaster), except those its own clients gave a TTL (expireSlaveKeys)
+            expireOwnKeysOnReplica();
             return;
         }
         long start = System.nanoTime();

@@ -36,6 +36,21 @@ public final class Shard {
     public final PubSubRegistry pubsub;
     /** Keys of this shard that tracking clients read, and a replica of every BCAST prefix. */
     public final TrackingTable tracking;
+    /**
+     * Keys a client other than the master gave a TTL while this server was a writable replica
+     * (Redis's slaveKeysWithExpire): the master knows nothing of them, so no DEL will come, and
+     * the replica expires them itself ({@link ExpiryCycle}); keys the master set are never touched.
+     */
+    @ShardConfined
+    final java.util.Set<io.ferrite.store.BytesKey> ownExpiresOnReplica = new java.util.HashSet<>();
+    /** Its size, for INFO's slave_expires_tracked_keys on any thread. */
+    volatile int ownExpiresTracked;
+
+    /** INFO's slave_expires_tracked_keys: this shard's part. */
+    public int replicaOwnExpires() {
+        return ownExpiresTracked;
+    }
+
     /** The client whose command is changing keys here (NOLOOP), or null (expiry). */
     @ShardConfined
     Client writer;

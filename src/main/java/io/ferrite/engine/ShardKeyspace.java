@@ -241,6 +241,12 @@ public final class ShardKeyspace implements Keyspace {
     public void expire(Entry e, long at) {
         preserve(e);
         db().setExpire(e, at);
+        Client by = shard.writer;
+        if (at != Entry.NO_EXPIRY && shard.engine.replica() && by != null && !by.master()) {
+            // rememberSlaveKeyWithExpire: a writable replica's own TTL, which only it can enforce
+            shard.ownExpiresOnReplica.add(new io.ferrite.store.BytesKey(index, e.key));
+            shard.ownExpiresTracked = shard.ownExpiresOnReplica.size();
+        }
         shard.stats.dirty++;
         touched(e.key);
     }

@@ -28,6 +28,7 @@ import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.replication.ReplicationLog;
 import io.ferrite.reply.Reply;
+import io.ferrite.server.replication.Failover;
 import io.ferrite.server.replication.Replication;
 import io.ferrite.server.replication.ReplicationHost;
 import io.ferrite.server.metrics.CommandObserver;
@@ -105,6 +106,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private MetricsEndpoint metricsEndpoint;
     private volatile int metricsPort;
     private volatile Runnable onShutdown = () -> { };
+    private final Shutdown shutdown = new Shutdown(this);
     private volatile Path pidFile;
     /** Counts the bytes read from clients for INFO's total_net_input_bytes. */
     private final io.netty.channel.ChannelInboundHandler inputCounter = new InputCounter();
@@ -154,6 +156,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         loadProgress = new LoadProgress(rdb.state());
         aof = new AofPersistence(this);
         replication = new Replication(config, engine, rdb, aof);
+        replication.host(this);
         replica = new Replica(this);
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
@@ -448,9 +451,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         return engine;
     }
 
-    /** INFO's blocked_clients: clients in a blocking command plus those CLIENT PAUSE holds back. */
+    /** INFO's blocked_clients: clients in a blocking command, those a pause holds back, and SHUTDOWNs waiting for replicas. */
     public long blockedClients() {
-        return engine.blockedClients() + dispatcher().clientPause().postponedCount();
+        return engine.blockedClients() + dispatcher().clientPause().postponedCount() + shutdown.blockedClients();
     }
 
     public RdbPersistence rdb() {
@@ -614,27 +617,19 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
     }
 
-    /** How long a replica's reading of the replication figures waits for the pump to take in what it was given. */
-    private static final long SETTLE_MILLIS = 5_000;
-
     @Override
-    public String replid() {
-        return replication.pump().settled(SETTLE_MILLIS).replid();
-    }
-
-    @Override
-    public long replOffset() {
-        return replication.pump().settled(SETTLE_MILLIS).offset();
+    public void ownHistory(java.util.function.BiConsumer<String, Long> then) {
+        replication.pump().whenSettled(f -> then.accept(f.replid(), f.offset()));
     }
 
     @Override
     public void adopt(String replid, long offset) {
-        replication.pump().adopt(replid, offset).join();
+        replication.pump().adopt(replid, offset);
     }
 
     @Override
     public void replidChanged(String replid) {
-        replication.pump().replidChanged(replid).join();
+        replication.pump().replidChanged(replid);
     }
 
     @Override
@@ -659,12 +654,60 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
 
     @Override
     public void followMaster() {
-        replication.pump().following(true).join();
+        replication.pump().following(true);
+    }
+
+    @Override
+    public void disconnectBlockedClients() {
+        for (RespConnection c : clients.values()) {
+            io.ferrite.engine.Blocking.unblockForRoleChange(c.client());
+        }
     }
 
     @Override
     public void promoted() {
-        replication.pump().promote().join();
+        replication.pump().promote();
+    }
+
+    @Override
+    public boolean failoverInProgress() {
+        return replication.failover().inProgress();
+    }
+
+    @Override
+    public boolean failoverUnderway() {
+        return replication.failover().state() != Failover.State.NO_FAILOVER;
+    }
+
+    @Override
+    public void failoverTargetAccepted() {
+        replication.failover().targetAccepted();
+    }
+
+    @Override
+    public void failoverTargetRejected(String why) {
+        replication.failover().targetRejected(why);
+    }
+
+    @Override
+    public boolean followsMaster() {
+        return replica.isReplica();
+    }
+
+    @Override
+    public void replicaOf(String host, int port) {
+        replica.replicaOf(host, port);
+    }
+
+    @Override
+    public void masterMode() {
+        replica.unsetMaster();
+    }
+
+    @Override
+    public String clientInfo(long clientId) {
+        RespConnection c = clients.get(clientId);
+        return c == null ? "id=" + clientId : ClientLine.of(null, null, c.client(), c.queryBuffer(), c.channel());
     }
 
     @Override
@@ -705,6 +748,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             return;
         }
         closed = true;
+        shutdown.stop();
         rdb.abortBackground();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();
@@ -729,10 +773,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         this.onShutdown = action;
     }
 
-    /** SHUTDOWN, once saved if asked: closes the server on a thread of its own (never an event loop's). */
-    public void shutdown() {
-        Thread t = new Thread(this::finishShutdown, "ferrite-shutdown");
-        t.start();
+    /** The shutdown sequence SHUTDOWN and the signals start (it waits for lagging replicas, saves, then ends here). */
+    public Shutdown shutdown() {
+        return shutdown;
     }
 
     /**

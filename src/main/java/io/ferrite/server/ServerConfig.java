@@ -67,6 +67,8 @@ public final class ServerConfig implements Settings {
         // what SIGINT and SIGTERM do (save, nosave, now, force), as SHUTDOWN's options
         add(RedisDirectives.shutdownOnSignal("shutdown-on-sigint"));
         add(RedisDirectives.shutdownOnSignal("shutdown-on-sigterm"));
+        // how long SHUTDOWN and the signals wait for lagging replicas (seconds; 0: they do not wait)
+        add(Directive.integer("shutdown-timeout", 10, 0, Integer.MAX_VALUE, true));
         // the multi-part append-only file (server.aof)
         add(Directive.bool("appendonly", false, true));
         add(Directive.string("appendfilename", "appendonly.aof", false,

@@ -45,6 +45,29 @@ class ClientPauseTest extends FerriteTest {
         assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(ONE);
     }
 
+    /** Redis's pause purposes: CLIENT UNPAUSE ends CLIENT PAUSE's, not a shutdown's or a failover's. */
+    @Test
+    void unpauseEndsOnlyTheClientCommandsPause() throws Exception {
+        RawClient admin = raw();
+        RawClient waiting = raw();
+        ClientPause pause = server.engine().clientPause();
+        pause.pause(ClientPause.Purpose.FAILOVER, Long.MAX_VALUE, false);
+        try {
+            assertThat(admin.call("CLIENT", "PAUSE", "20000", "WRITE")).isEqualTo(OK);
+            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> waiting.call("INCR", "purposes"));
+            Thread.sleep(200);
+            assertThat(reply).isNotDone();
+            assertThat(admin.call("CLIENT", "UNPAUSE")).isEqualTo(OK);
+            Thread.sleep(200);
+            assertThat(reply).as("the failover's pause still holds writes").isNotDone();
+            assertThat(admin.call("GET", "purposes")).isEqualTo(NIL);
+            pause.unpause(ClientPause.Purpose.FAILOVER);
+            assertThat(reply.get(5, TimeUnit.SECONDS)).isEqualTo(ONE);
+        } finally {
+            pause.unpause(ClientPause.Purpose.FAILOVER);
+        }
+    }
+
     @Test
     void expiryStandsStillWhilePaused() throws Exception {
         RawClient c = raw();

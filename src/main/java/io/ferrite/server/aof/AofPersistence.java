@@ -491,6 +491,15 @@ public final class AofPersistence {
     }
 
     /**
+     * Whether the rewrite in flight writes the first AOF of an `appendonly yes` just set (Redis's
+     * AOF_WAIT_REWRITE with its child running): a shutdown then would lose the data set, so it
+     * is refused unless FORCE.
+     */
+    public boolean writingInitialFile() {
+        return rewriting && state == State.WAIT_REWRITE;
+    }
+
+    /**
      * The fork-less snapshot taken at the cut is being written ({@code written} completes once it
      * is in place): with the RDB preamble it is the base itself, at {@link #baseTemp}; without, it
      * is an RDB file at {@code snapshot} that is then turned into the commands base, streaming.

@@ -291,7 +291,12 @@ public final class ClientFamily {
             killed++;
         }
         // [repl-replica] the master client is the replica's link, not a connection of the listeners
-        if (type == Type.MASTER && addr == null && laddr == null && id == 0 && Server.of(c).replica().killMasterClient()) {
+        // (by TYPE master, or by its address: the master's ip:port, as Redis shows the master client's addr)
+        var replica = Server.of(c).replica();
+        boolean masterAddr = addr != null && replica.isReplica()
+            && addr.equals(replica.masterHost() + ":" + replica.masterPort());
+        if ((type == null || type == Type.MASTER) && (type != null || masterAddr) && (addr == null || masterAddr)
+                && laddr == null && id == 0 && replica.killMasterClient()) {
             killed++;
         }
         if (c.argc() == 3) {

@@ -127,6 +127,10 @@ public final class InfoFamily {
         field(out, "executable", ProcessHandle.current().info().command().orElse(""));
         field(out, "config_file", server.config().file() == null ? "" : server.config().file().toString());
         field(out, "shards", server.engine().shardCount());
+        long shutdownIn = server.shutdown().millisLeft();
+        if (shutdownIn >= 0) {
+            field(out, "shutdown_in_milliseconds", shutdownIn);
+        }
     }
 
     private static String arch() {
@@ -140,7 +144,8 @@ public final class InfoFamily {
 
     private static void clients(Server server, StringBuilder out) {
         out.append("# Clients\r\n");
-        field(out, "connected_clients", server.stats().connectedClients.get());
+        // listLength(server.clients) - listLength(server.slaves)
+        field(out, "connected_clients", server.stats().connectedClients.get() - server.replication().replicaCount());
         field(out, "cluster_connections", 0);
         field(out, "maxclients", server.config().get("maxclients"));
         field(out, "client_recent_max_input_buffer", server.recentMaxInputBuffer());
@@ -338,6 +343,11 @@ public final class InfoFamily {
         field(out, "pubsubshard_channels", shardChannels);
         field(out, "total_forks", st.totalForks.sum());
         field(out, "migrate_cached_sockets", server.migrateLinks().size());
+        long ownExpires = 0;
+        for (Shard s : shards) {
+            ownExpires += s.replicaOwnExpires();
+        }
+        field(out, "slave_expires_tracked_keys", ownExpires);
         long trackedKeys = 0;
         long trackedItems = 0;
         for (Shard s : shards) {

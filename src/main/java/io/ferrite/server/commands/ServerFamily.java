@@ -1,30 +1,22 @@
 package io.ferrite.server.commands;
 
-import io.ferrite.server.Server;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
-import io.ferrite.common.Log;
-import io.ferrite.engine.Keyspace;
-import io.ferrite.engine.Shard;
-import io.ferrite.engine.ShardKeyspace;
-import io.ferrite.engine.command.ShardedCommand;
-import io.ferrite.server.snapshot.ShardSnapshot;
-import io.ferrite.server.snapshot.SnapshotFile;
-import io.ferrite.store.Bytes;
-
-import java.util.List;
+import io.ferrite.engine.command.OutsideWork;
+import io.ferrite.server.Server;
+import io.ferrite.server.Shutdown;
 
 import java.time.Instant;
 
-/** TIME and SHUTDOWN (saving first when asked to or when save points are set, as Redis). */
+/** TIME and SHUTDOWN (the shutdown sequence itself is {@link Shutdown}'s, shared with SIGTERM and SIGINT). */
 public final class ServerFamily {
     private ServerFamily() {
     }
 
     public static void register(CommandRegistry r) {
         r.add("time", ServerFamily::time);
-        r.add("shutdown", ServerFamily::shutdown, new SavingShutdown());
+        r.addAwaiting("shutdown", ServerFamily::shutdown);
     }
 
     static void time(Call c) {
@@ -36,12 +28,8 @@ public final class ServerFamily {
 
     /** SHUTDOWN's options, once checked. */
     record Options(boolean nosave, boolean save, boolean now, boolean force, boolean abort) {
-        /**
-         * Redis's prepareForShutdown saves with SAVE, or without NOSAVE when save points are set;
-         * never while the data set is loading, which would write a file of part of it.
-         */
-        boolean saves(Server server) {
-            return !server.loading() && (save || !nosave && server.rdb().savePointsSet());
+        Shutdown.Flags flags() {
+            return new Shutdown.Flags(save, nosave, now, force);
         }
     }
 
@@ -74,102 +62,55 @@ public final class ServerFamily {
     }
 
     /**
-     * SHUTDOWN without a save (NOSAVE, ABORT, or no save points): shutting down is immediate, so
-     * ABORT never finds one in progress. The forms that may save run with every shard held
-     * ({@link SavingShutdown}).
+     * shutdownCommand: the client waits, as Redis blocks it (BLOCKED_SHUTDOWN), while the
+     * shutdown waits for lagging replicas and saves; it hears nothing when the server exits, and
+     * Redis's error when the shutdown failed or was aborted. ABORT answers at once.
      */
     static void shutdown(Call c) {
+        Outcome done = c.awaited();
+        if (done != null) {
+            if (done.abort) {
+                if (done.aborted) {
+                    c.reply().ok();
+                } else {
+                    c.reply().error("ERR No shutdown in progress.");
+                }
+            } else {
+                c.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
+            }
+            return;
+        }
         Options o = options(c);
         if (o == null) {
             c.reply().error(Errors.SYNTAX);
             return;
         }
-        if (o.abort()) {
-            // a shutdown waits only for lagging replicas, and there are none: none is ever in progress
-            c.reply().error("ERR No shutdown in progress.");
-            return;
-        }
-        Log.warning("User requested shutdown...");
-        exit(c);
+        c.awaitOutside(new Outcome(Server.of(c).shutdown(), o));
     }
 
-    private static void exit(Call c) {
-        // no reply: the connection closes with the server
-        c.client.closeAfterReply(true);
-        Server.of(c).shutdown();
-    }
+    /** The shutdown's answer to one SHUTDOWN, found on its own thread. */
+    private static final class Outcome implements OutsideWork {
+        private final Shutdown shutdown;
+        private final Options options;
+        final boolean abort;
+        volatile boolean aborted;
 
-    /**
-     * SHUTDOWN [SAVE] [NOW] [FORCE]: with SAVE, or with save points set, every shard held streams
-     * its keys into the file (as SAVE) and the server stops once it is in place; a failed save
-     * keeps the server up unless FORCE, as Redis's prepareForShutdown.
-     */
-    static final class SavingShutdown implements ShardedCommand {
-        @Override
-        public boolean handles(byte[][] args) {
-            for (int i = 1; i < args.length; i++) {
-                if (Bytes.is(args[i], "nosave") || Bytes.is(args[i], "abort")) {
-                    return false;
-                }
-            }
-            return true;
+        Outcome(Shutdown shutdown, Options options) {
+            this.shutdown = shutdown;
+            this.options = options;
+            this.abort = options.abort();
         }
 
         @Override
-        public void before(Call call) {
-            Options o = options(call);
-            if (o != null && o.saves(Server.of(call))) {
-                Log.warning("User requested shutdown...");
-                Log.notice("Saving the final RDB snapshot before exiting.");
-                call.share(Server.of(call).rdb().claimForShutdown());
-            }
-        }
-
-        @Override
-        public Object onShard(Call call, Keyspace ks) {
-            SnapshotFile f = (SnapshotFile) call.shared();
-            if (f == null) {
-                return null;
-            }
-            Shard shard = ((ShardKeyspace) ks).shard();
-            long dirty = shard.stats.dirty();
-            ShardSnapshot.saveNow(shard, f, Server.of(call).rdb().limits());
-            return dirty;
-        }
-
-        @Override
-        public void reply(Call call, List<Object> parts) {
-            Options o = options(call);
-            if (o == null) {
-                call.reply().error(Errors.SYNTAX);
-                return;
-            }
-            if (o.saves(Server.of(call))) {
-                if (!saved(call, parts)) {
-                    if (!o.force()) {
-                        Log.warning("Error trying to save the DB, can't exit.");
-                        Log.warning("Errors trying to shut down the server. Check the logs for more information.");
-                        call.reply().error("ERR Errors trying to SHUTDOWN. Check logs.");
-                        return;
-                    }
-                    Log.warning("Error trying to save the DB. Exit anyway.");
-                }
+        public void start(Runnable done) {
+            if (abort) {
+                shutdown.abort(was -> {
+                    aborted = was;
+                    done.run();
+                });
             } else {
-                Log.warning("User requested shutdown...");
+                shutdown.request(options.flags(), done::run);
             }
-            exit(call);
-        }
-
-        private static boolean saved(Call call, List<Object> parts) {
-            SnapshotFile f = (SnapshotFile) call.shared();
-            if (f == null) {
-                return false;
-            }
-            long[] dirty = new long[parts.size()];
-            for (int i = 0; i < dirty.length; i++) {
-                dirty[i] = (Long) parts.get(i);
-            }
-            return Server.of(call).rdb().savedInForeground(f, dirty);
         }
     }
 }

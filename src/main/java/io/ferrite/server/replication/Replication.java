@@ -1,5 +1,6 @@
 package io.ferrite.server.replication;
 
+import io.ferrite.common.Log;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
 import io.ferrite.server.RdbPersistence;
@@ -19,14 +20,26 @@ public final class Replication {
     private final ServerConfig config;
     private final Engine engine;
     private final ReplicationPump pump;
+    private final Failover failover;
     private final ConcurrentHashMap<Long, ReplicaLink> links = new ConcurrentHashMap<>();
 
     public Replication(ServerConfig config, Engine engine, RdbPersistence rdb, AofPersistence aof) {
         this.config = config;
         this.engine = engine;
         FullSyncs fullSyncs = new FullSyncs(config, rdb, aof, engine);
-        this.pump = new ReplicationPump(config, engine, fullSyncs);
+        this.failover = new Failover(engine.clientPause());
+        this.pump = new ReplicationPump(config, engine, fullSyncs, failover);
         fullSyncs.pump(pump);
+    }
+
+    /** The server whose role FAILOVER changes; before {@link #start}. */
+    public void host(ReplicationHost host) {
+        failover.host(host);
+    }
+
+    /** The coordinated failover (FAILOVER), in progress or not. */
+    public Failover failover() {
+        return failover;
     }
 
     public void start() {
@@ -63,6 +76,11 @@ public final class Replication {
         return pump.replicas();
     }
 
+    /** The replicas attached (server.slaves): INFO's connected_clients leaves them out, as Redis does. */
+    public int replicaCount() {
+        return pump.replicas().size();
+    }
+
     /**
      * Redis's checkGoodReplicasStatus for a write: with min-replicas-to-write and
      * min-replicas-max-lag set, too few replicas acknowledged lately refuse it.
@@ -73,6 +91,52 @@ public final class Replication {
             return null;
         }
         return "NOREPLICAS Not enough good replicas to write.";
+    }
+
+    // ------------------------------------------------------------------ for a shutdown waiting for its replicas
+
+    /**
+     * isReadyToShutdown: every attached replica acknowledged the whole stream (true with none).
+     * May wait for the pump to take in the writes made so far: never call it on an event loop.
+     */
+    public boolean replicasInSync() {
+        List<ReplicaLink> rs = replicas();
+        if (rs.isEmpty()) {
+            return true;
+        }
+        long offset = figuresNow().offset();
+        for (ReplicaLink r : rs) {
+            if (r.ackOffset != offset) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** sendGetackToReplicas: the replicas are asked for an ACK now rather than at their next second. */
+    public void requestAcks() {
+        pump.requestAcks();
+    }
+
+    /** finishShutdown's report: a line per lagging replica, then how many are in sync. */
+    public void reportAtShutdown() {
+        List<ReplicaLink> rs = replicas();
+        if (rs.isEmpty()) {
+            return;
+        }
+        long offset = figuresNow().offset();
+        long now = System.currentTimeMillis() / 1000;
+        int lagging = 0;
+        for (ReplicaLink r : rs) {
+            if (r.ackOffset != offset) {
+                lagging++;
+                ReplicaLink.State st = r.state;
+                long lag = st == ReplicaLink.State.ONLINE ? now - r.ackMillis / 1000 : 0;
+                Log.warning("Lagging replica " + r.name() + " reported offset " + (offset - r.ackOffset)
+                    + " behind master, lag=" + lag + ", state=" + st.info + ".");
+            }
+        }
+        Log.notice((rs.size() - lagging) + " of " + rs.size() + " replicas are in sync when shutting down.");
     }
 
     /** sync_full, sync_partial_ok and sync_partial_err of INFO stats. */
@@ -127,7 +191,7 @@ public final class Replication {
                 .append(",state=").append(st.info).append(",offset=").append(r.ackOffset).append(",lag=").append(lag)
                 .append("\r\n");
         }
-        field(out, "master_failover_state", "no-failover");
+        field(out, "master_failover_state", failover.state().info);
         field(out, "master_replid", f.replid());
         field(out, "master_replid2", f.replid2());
         field(out, "master_repl_offset", f.offset());

@@ -32,6 +32,7 @@ public final class ReplicationCommands {
         r.add("replconf", ReplicationCommands::replconf);
         r.addAwaiting("wait", ReplicationCommands::waitCommand);
         r.add("role", ReplicationCommands::role);
+        r.add("failover", ReplicationCommands::failover);
     }
 
     private static Replication replication(Call c) {
@@ -51,6 +52,25 @@ public final class ReplicationCommands {
         }
         if (((ReplicationHost) c.server).masterLinkDown()) {
             c.reply().error("NOMASTERLINK Can't SYNC while not connected with my master");
+            return;
+        }
+        ReplicationHost host = (ReplicationHost) c.server;
+        if (psync && c.argc() > 3 && c.argIs(3, "failover")) {
+            // the master failing over to this replica (its FAILOVER command): this replica takes over its history
+            Log.warning("Failover request received for replid " + c.argString(1) + ".");
+            if (!host.followsMaster()) {
+                c.reply().error("ERR PSYNC FAILOVER can't be sent to a master.");
+                return;
+            }
+            if (!c.argString(1).equalsIgnoreCase(replication(c).pump().figures().replid())) {
+                c.reply().error("ERR PSYNC FAILOVER replid must match my replid.");
+                return;
+            }
+            host.masterMode();
+            Log.notice("MASTER MODE enabled (failover request from '" + host.clientInfo(c.client.id) + "')");
+        }
+        if (replication(c).failover().state() != Failover.State.NO_FAILOVER) {
+            c.reply().error("NOMASTERLINK Can't SYNC while failing over");
             return;
         }
         long offset = -1;
@@ -76,6 +96,61 @@ public final class ReplicationCommands {
         // what a replica sends from now on (REPLCONF ACK) is answered by nothing: its socket carries the stream
         c.client.replyMode(Client.ReplyMode.OFF);
         replication(c).pump().sync(link, replid, offset, psync);
+    }
+
+    /**
+     * FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms] (failoverCommand): the arguments are
+     * checked here, the rest is {@link Failover#start}'s; the reply is +OK once writes are paused.
+     */
+    private static void failover(Call c) {
+        Failover failover = replication(c).failover();
+        if (c.argc() == 2 && c.argIs(1, "abort")) {
+            if (!failover.abortByUser()) {
+                c.reply().error("ERR No failover in progress.");
+                return;
+            }
+            c.reply().ok();
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        for (int j = 1; j < c.argc(); j++) {
+            if (c.argIs(j, "timeout") && j + 1 < c.argc() && timeout == 0) {
+                Long t = Args.longOrReply(c, j + 1);
+                if (t == null) {
+                    return;
+                }
+                if (t <= 0) {
+                    c.reply().error("ERR FAILOVER timeout must be greater than 0");
+                    return;
+                }
+                timeout = t;
+                j++;
+            } else if (c.argIs(j, "to") && j + 2 < c.argc() && host == null) {
+                Long p = Args.longOrReply(c, j + 2);
+                if (p == null) {
+                    return;
+                }
+                port = p;
+                host = c.argString(j + 1);
+                j += 2;
+            } else if (c.argIs(j, "force") && !force) {
+                force = true;
+            } else {
+                c.reply().error("ERR syntax error");
+                return;
+            }
+        }
+        // a port no replica listens on finds no replica, as Redis's int comparison would
+        int targetPort = port < 0 || port > 65535 ? -1 : (int) port;
+        String error = failover.start(host, targetPort, timeout, force, replication(c).replicas());
+        if (error != null) {
+            c.reply().error(error);
+            return;
+        }
+        c.reply().ok();
     }
 
     /** replconfCommand. */

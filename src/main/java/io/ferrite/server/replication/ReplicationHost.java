@@ -15,4 +15,16 @@ public interface ReplicationHost {
 
     /** Whether this server follows a master and its link to it is not up (SYNC then answers -NOMASTERLINK). */
     boolean masterLinkDown();
+
+    /** Whether this server follows a master (Redis's masterhost is set). */
+    boolean followsMaster();
+
+    /** replicationSetMaster: this server follows {@code host:port} from now on (a failover's last step). */
+    void replicaOf(String host, int port);
+
+    /** replicationUnsetMaster: a master again under a new replication id (a failover given up, or accepted by this replica). */
+    void masterMode();
+
+    /** The CLIENT LIST line of a client, for the log. */
+    String clientInfo(long clientId);
 }

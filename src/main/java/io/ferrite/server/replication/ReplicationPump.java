@@ -49,6 +49,7 @@ public final class ReplicationPump implements Runnable {
     private final ServerConfig config;
     private final Engine engine;
     private final FullSyncs fullSyncs;
+    private final Failover failover;
     private final ReplicationLog log;
     private final StreamEncoder encoder = new StreamEncoder();
     private final ByteBuf scratch = Unpooled.buffer(4096);
@@ -80,6 +81,11 @@ public final class ReplicationPump implements Runnable {
 
     private FeedSubscription sub;
     private FeedEntry carried;
+    /** Role changes submitted and not yet run; guarded by roleLock. */
+    private final Object roleLock = new Object();
+    private int rolesPending;
+    /** The last feed entry before the first pending role change: later entries wait for it (Long.MAX_VALUE: none pending). */
+    private volatile long roleBoundary = Long.MAX_VALUE;
     /** This server replicates from a master: its own feed stays out of the backlog, the master's stream goes in. */
     private volatile boolean following;
     private boolean ackRequested;
@@ -92,10 +98,11 @@ public final class ReplicationPump implements Runnable {
                           long backlogSize, long backlogFirstByte, long backlogHistlen, long backlogMemory, long feedSeq) {
     }
 
-    ReplicationPump(ServerConfig config, Engine engine, FullSyncs fullSyncs) {
+    ReplicationPump(ServerConfig config, Engine engine, FullSyncs fullSyncs, Failover failover) {
         this.config = config;
         this.engine = engine;
         this.fullSyncs = fullSyncs;
+        this.failover = failover;
         this.log = new ReplicationLog(config.getLong("repl-backlog-size"));
         this.thread = new Thread(this, "ferrite-replication");
         this.thread.setDaemon(true);
@@ -148,15 +155,20 @@ public final class ReplicationPump implements Runnable {
      */
     public Figures figuresAfter(long seq, long maxMillis) {
         Figures f = figures;
-        if (f.feedSeq() >= seq || !f.backlogActive() || following) {
+        if (current(f, seq)) {
             return f;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         LockSupport.unpark(thread);
-        while ((f = figures).feedSeq() < seq && System.nanoTime() < deadline) {
+        while (!current(f = figures, seq) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }
         return f;
+    }
+
+    /** The figures show entry {@code seq} and every role change asked for (REPLICAOF answered before INFO asks). */
+    private boolean current(Figures f, long seq) {
+        return roleBoundary == Long.MAX_VALUE && (f.feedSeq() >= seq || !f.backlogActive() || following);
     }
 
     /** The attached replicas, in attach order. */
@@ -188,8 +200,8 @@ public final class ReplicationPump implements Runnable {
      * and resync against the new history), and the local feed stays out of the stream from now on
      * (as {@link #following(boolean) following(true)}).
      */
-    public CompletableFuture<Void> adopt(String replid, long offset) {
-        return call(() -> {
+    public void adopt(String replid, long offset) {
+        roleChange(() -> {
             disconnectAll();
             log.adopt(replid, offset);
             following = true;
@@ -216,8 +228,8 @@ public final class ReplicationPump implements Runnable {
      * byte as the second id, a new id starts, local writes enter the stream again (after a SELECT),
      * and sub-replicas are disconnected so they learn the new id (they continue with PSYNC).
      */
-    public CompletableFuture<Void> promote() {
-        return call(() -> {
+    public void promote() {
+        roleChange(() -> {
             log.promote();
             Log.warning("Setting secondary replication ID to " + log.replid2() + ", valid up to offset: "
                 + log.secondReplidOffset() + ". New replication ID is " + log.replid());
@@ -227,30 +239,82 @@ public final class ReplicationPump implements Runnable {
         });
     }
 
-    /** The master answered +CONTINUE with a new replication id: see {@link ReplicationLog#shiftTo}. */
-    public CompletableFuture<Void> replidChanged(String newReplid) {
-        return call(() -> log.shiftTo(newReplid));
+    /**
+     * Submits a change of this server's role (master or replica) or history (its ids), to take effect between the feed
+     * entries made before this call and those made after, as if it had run when it was asked
+     * for, without the caller (an event loop, or this thread) waiting: the entries before are
+     * pumped under the old role first, and later ones wait until the change ran.
+     */
+    private void roleChange(Runnable change) {
+        long seq = engine.feed().lastSeq();
+        synchronized (roleLock) {
+            if (rolesPending++ == 0) {
+                roleBoundary = seq;
+            }
+        }
+        submit(() -> {
+            catchUpTo(seq);
+            change.run();
+            // readers waiting for the change see its figures once it is no longer pending
+            publish();
+            synchronized (roleLock) {
+                if (--rolesPending == 0) {
+                    roleBoundary = Long.MAX_VALUE;
+                }
+            }
+        });
+    }
+
+    /** Pumps the feed entries up to {@code seq} (appended already, maybe not yet visible here), on this thread. */
+    private void catchUpTo(long seq) {
+        if (sub == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        try {
+            while (offsets.last() < seq && System.nanoTime() < deadline) {
+                FeedEntry e = next(seq, 1);
+                if (e != null) {
+                    pumpEntry(e);
+                } else if (carried != null) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
-     * The figures once every task handed to the pump so far has run (after {@link #adopt} or
-     * {@link #appendRaw} calls not waited for), waiting up to {@code maxMillis}; for a reader that
-     * needs the id and offset exactly, such as a replica caching its master when the link drops.
+     * The master answered +CONTINUE with a new replication id (see {@link ReplicationLog#shiftTo}):
+     * sub-replicas are disconnected so they learn the new id (slaveTryPartialResynchronization's
+     * disconnectSlaves); they continue with PSYNC.
      */
-    public Figures settled(long maxMillis) {
-        try {
-            call(() -> { }).get(maxMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            Log.warning("Replication figures read before the pump caught up: " + e);
-        }
-        return figures;
+    public void replidChanged(String newReplid) {
+        roleChange(() -> {
+            log.shiftTo(newReplid);
+            disconnectAll();
+        });
+    }
+
+    /**
+     * Runs {@code then}, on this thread, with the figures once every task and role change handed
+     * to the pump so far has run and every feed entry made before this call is in: the exact id
+     * and offset of this server's history, for a master turning replica that will PSYNC from
+     * there. The caller does not wait (it may be an event loop).
+     */
+    public void whenSettled(java.util.function.Consumer<Figures> then) {
+        long seq = engine.feed().lastSeq();
+        submit(() -> {
+            catchUpTo(seq);
+            publish();
+            then.accept(figures);
+        });
     }
 
     /** Whether this server follows a master: while it does, its own feed entries are not put in the backlog. */
-    public CompletableFuture<Void> following(boolean on) {
-        return call(() -> following = on);
+    public void following(boolean on) {
+        roleChange(() -> following = on);
     }
 
     // ------------------------------------------------------------------ tasks from connections
@@ -272,6 +336,11 @@ public final class ReplicationPump implements Runnable {
                 ackRequested = true;
             }
         });
+    }
+
+    /** REPLCONF GETACK goes to the replicas after the current batch (a shutdown or failover wants their offsets now). */
+    void requestAcks() {
+        submit(() -> ackRequested = true);
     }
 
     /** A count of replicas online that acknowledged at least {@code offset}, from any thread. */
@@ -308,6 +377,8 @@ public final class ReplicationPump implements Runnable {
             while (!stopping) {
                 runTasks();
                 cron();
+                // updateFailoverStatus, as Redis's beforeSleep: the ACKs that came in may have caught a replica up
+                failover.update(replicas, log.offset(), drained());
                 if (sub == null) {
                     processWaits();
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS));
@@ -324,7 +395,12 @@ public final class ReplicationPump implements Runnable {
                 }
                 afterBatch();
                 if (n == 0 && tasks.isEmpty() && sub != null) {
-                    carried = sub.take(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                    if (carried == null) {
+                        carried = sub.take(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                    } else {
+                        // an entry waits for a role change being submitted
+                        Thread.onSpinWait();
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -356,25 +432,48 @@ public final class ReplicationPump implements Runnable {
     }
 
     /** Encodes up to a batch of feed entries; resolves every cut the stream has reached, before the entry after it. */
-    private int pumpFeed() {
+    private int pumpFeed() throws InterruptedException {
         int n = 0;
         while (n < BATCH) {
-            resolveCuts();
-            FeedEntry e = carried != null ? carried : sub.poll();
-            carried = null;
+            // an entry written after a role change was asked for goes in under the new role: it waits
+            FeedEntry e = next(roleBoundary, 0);
             if (e == null) {
                 break;
             }
-            if (!following) {
-                scratch.clear();
-                encoder.command(e.db(), e.argv(), scratch);
-                log.append(scratch);
-            }
-            offsets.record(e.seq(), log.offset());
+            pumpEntry(e);
             n++;
         }
         resolveCuts();
         return n;
+    }
+
+    /**
+     * The next feed entry numbered up to {@code limit} (waiting up to {@code waitMillis} for one),
+     * or null: none yet, or the next is beyond the limit and is kept ({@link #carried}) for later.
+     */
+    private FeedEntry next(long limit, long waitMillis) throws InterruptedException {
+        FeedEntry e = carried != null ? carried : waitMillis > 0 ? sub.take(waitMillis, TimeUnit.MILLISECONDS) : sub.poll();
+        carried = null;
+        if (e != null && e.seq() > limit) {
+            carried = e;
+            return null;
+        }
+        return e;
+    }
+
+    private void pumpEntry(FeedEntry e) {
+        resolveCuts();
+        if (!following) {
+            scratch.clear();
+            encoder.command(e.db(), e.argv(), scratch);
+            log.append(scratch);
+        }
+        offsets.record(e.seq(), log.offset());
+    }
+
+    /** Whether every feed entry so far is in the stream (a replica that acknowledged the offset has every write). */
+    private boolean drained() {
+        return sub == null || carried == null && offsets.last() >= engine.feed().lastSeq();
     }
 
     private void resolveCuts() {
@@ -641,7 +740,10 @@ public final class ReplicationPump implements Runnable {
         lastCronMillis = now;
         int period = Math.max(1, config.getInt("repl-ping-replica-period"));
         // a replica's stream is its master's, bytes for bytes: it never adds PINGs of its own (replicationFeedSlaves)
-        if (cronLoops % period == 0 && !replicas.isEmpty() && log.backlog() != null && !following) {
+        // nor while a failover waits for a replica to catch up: a PING would move the offset it must reach
+        // (Redis skips them while a failover with a timeout pauses clients)
+        if (cronLoops % period == 0 && !replicas.isEmpty() && log.backlog() != null && !following
+                && failover.state() != Failover.State.WAIT_FOR_SYNC) {
             scratch.clear();
             encoder.ping(scratch);
             log.append(scratch);

@@ -12,6 +12,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * What the replica side drives on the pump, seen through INFO: adopting a master's history after a
  * full sync, proxying its stream into the backlog while local writes stay out, and the id shift of
- * a promotion (the old id valid up to the next byte).
+ * a promotion (the old id valid up to the next byte). None of these calls waits for the pump;
+ * INFO shows each change as soon as it is in.
  */
 class ReplicaSideApiTest {
     private Server server;
@@ -51,7 +53,8 @@ class ReplicaSideApiTest {
     void adoptProxyAndPromote() throws Exception {
         ReplicationPump pump = server.replication().pump();
         String master = ReplicationLog.randomId();
-        pump.adopt(master, 1000).get(5, TimeUnit.SECONDS);
+        // nothing waits for the pump: INFO shows a change once it is in
+        pump.adopt(master, 1000);
         assertThat(info("master_replid")).isEqualTo(master);
         assertThat(info("master_repl_offset")).isEqualTo("1000");
         assertThat(info("repl_backlog_active")).isEqualTo("1");
@@ -62,16 +65,18 @@ class ReplicaSideApiTest {
         pump.appendRaw(Unpooled.wrappedBuffer(ping)).get(5, TimeUnit.SECONDS);
         j.set("local", "write");
         Thread.sleep(100);
-        pump.following(true).get(5, TimeUnit.SECONDS);
+        pump.following(true);
         assertThat(info("master_repl_offset")).isEqualTo("1014");
         assertThat(info("repl_backlog_histlen")).isEqualTo("14");
         assertThatThrownBy(() -> j.waitReplicas(1, 10)).isInstanceOf(JedisDataException.class)
             .hasMessageStartingWith("ERR WAIT cannot be used with replica instances.");
 
-        // appended without waiting: settled() sees it
+        // appended without waiting: whenSettled() sees it
         pump.appendRaw(Unpooled.wrappedBuffer(ping));
-        assertThat(pump.settled(5000).offset()).isEqualTo(1028);
-        pump.promote().get(5, TimeUnit.SECONDS);
+        CompletableFuture<ReplicationPump.Figures> settled = new CompletableFuture<>();
+        pump.whenSettled(settled::complete);
+        assertThat(settled.get(5, TimeUnit.SECONDS).offset()).isEqualTo(1028);
+        pump.promote();
         assertThat(info("master_replid2")).isEqualTo(master);
         assertThat(info("second_repl_offset")).isEqualTo("1029");
         assertThat(info("master_replid")).isNotEqualTo(master).matches("[0-9a-f]{40}");

@@ -106,8 +106,19 @@ final class MasterClient implements Session {
         }
     }
 
-    /** On the home loop: the link is gone; nothing more runs (a command in flight still ends). */
+    /**
+     * On the home loop: the link is gone; nothing more runs. A command already handed to the
+     * dispatcher (on another shard) still runs, so it is counted and passed on now: the offset a
+     * PSYNC continues from must include it, or the master would send it again and it would run
+     * twice (Redis, single-threaded, never frees its master client mid-command).
+     */
     void stop() {
+        if (closed) {
+            return;
+        }
+        if (waiting && current != null) {
+            appliedWithJoined();
+        }
         closed = true;
         for (Pending p : queue) {
             p.raw.release();

@@ -41,6 +41,8 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
     private MasterClient master;
     private boolean parsing;
     private boolean closeRequested;
+    /** The PSYNC sent carried FAILOVER: its reply decides the failover. */
+    private boolean failoverPsync;
     /** The master's replication id and offset from +FULLRESYNC (-1 for the offset: unknown, after SYNC). */
     private String fullSyncReplid;
     private long fullSyncOffset = -1;
@@ -235,7 +237,13 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
             } else {
                 Log.notice("Trying a partial resynchronization (request " + p.replid() + ":" + p.offset() + ").");
             }
-            send("PSYNC", p.replid(), Long.toString(p.offset()));
+            // a master failing over to this one asks it to take over (slaveTryPartialResynchronization)
+            failoverPsync = replica.failoverPsync();
+            if (failoverPsync) {
+                send("PSYNC", p.replid(), Long.toString(p.offset()), "FAILOVER");
+            } else {
+                send("PSYNC", p.replid(), Long.toString(p.offset()));
+            }
             phase = Phase.PSYNC_REPLY;
         }
     }
@@ -244,6 +252,16 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
         if (line.isEmpty()) {
             // newlines keep the link alive while the master prepares its reply
             return;
+        }
+        if (failoverPsync) {
+            // anything but a resync means the target did not take over: this server is a master again
+            failoverPsync = false;
+            boolean accepted = line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE");
+            replica.failoverAnswered(accepted);
+            if (!accepted) {
+                close();
+                return;
+            }
         }
         if (line.startsWith("+FULLRESYNC")) {
             String[] f = line.split(" ");

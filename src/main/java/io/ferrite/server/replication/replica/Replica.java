@@ -45,6 +45,10 @@ public final class Replica {
     private volatile MasterLink link;
     private volatile Cached cached;
     private volatile boolean closing;
+    /** Counts REPLICAOF changes, so an answer meant for an earlier one is dropped; on the home loop, and by REPLICAOF. */
+    private volatile long generation;
+    /** A master turned replica waits for its own history before it connects (the cron must not connect meanwhile). */
+    private volatile boolean awaitingHistory;
     /** The master's replication id while connected. */
     private String masterReplid;
 
@@ -134,41 +138,64 @@ public final class Replica {
         state = LinkState.CONNECT;
         this.host.engine().replica(true);
         this.host.followMaster();
+        // replicationSetMaster: a client blocked on a key would otherwise pop what the master sends
+        this.host.disconnectBlockedClients();
         // CONFIG GET and CONFIG REWRITE show the master now followed (Redis's replicaof special config)
         this.host.config().set("replicaof", host + " " + port);
-        home.loop.execute(() -> setMaster(wasMaster, wasConnected));
+        long gen = ++generation;
+        home.loop.execute(() -> setMaster(wasMaster, wasConnected, gen));
     }
 
-    private void setMaster(boolean wasMaster, boolean wasConnected) {
+    private void setMaster(boolean wasMaster, boolean wasConnected, long gen) {
         MasterLink l = link;
-        link = null;
         if (l != null) {
+            // while it is still the link: what its master client had in flight goes on to this server's replicas
             dropLink(l);
         }
+        link = null;
         if (wasConnected) {
             downSince = System.currentTimeMillis() / 1000;
         }
-        if (wasMaster) {
-            // Redis's replicationCacheMasterUsingMyself: our own history is what we try to continue
-            cached = new Cached(host.replid(), host.replOffset(), 0);
-        }
         state = LinkState.CONNECT;
+        if (wasMaster) {
+            // Redis's replicationCacheMasterUsingMyself: our own history is what we try to continue,
+            // once the primary side has put in it every write made before; the loop does not wait for it
+            awaitingHistory = true;
+            host.ownHistory((replid, offset) -> home.loop.execute(() -> {
+                if (gen != generation || masterHost == null) {
+                    return;
+                }
+                awaitingHistory = false;
+                cached = new Cached(replid, offset, 0);
+                Log.notice("Connecting to MASTER " + masterHost + ":" + masterPort);
+                connect();
+            }));
+            return;
+        }
         Log.notice("Connecting to MASTER " + masterHost + ":" + masterPort);
         connect();
     }
 
     /** REPLICAOF NO ONE (Redis's replicationUnsetMaster): a master again, under a new replication id. */
     public void noOne() {
-        if (masterHost == null) {
-            return;
+        if (unsetMaster()) {
+            Log.notice("MASTER MODE enabled (user request)");
         }
+    }
+
+    /** replicationUnsetMaster; false when this server was no replica. */
+    public boolean unsetMaster() {
+        if (masterHost == null) {
+            return false;
+        }
+        generation++;
+        awaitingHistory = false;
         // as in Redis, the new history starts before REPLICAOF answers: the master client applies
         // nothing from here on (see applying), and the link closes on its loop
         masterHost = null;
         host.engine().replica(false);
         host.config().set("replicaof", "");
         host.promoted();
-        Log.notice("MASTER MODE enabled (user request)");
         home.loop.execute(() -> {
             if (masterHost != null) {
                 return;
@@ -182,6 +209,7 @@ public final class Replica {
             state = LinkState.NONE;
             downSince = 0;
         });
+        return true;
     }
 
     /** Whether the master's commands are still applied: not once REPLICAOF NO ONE or another master was asked for. */
@@ -198,8 +226,9 @@ public final class Replica {
     private void cacheMasterOf(MasterLink l) {
         MasterClient m = l.master();
         if (m != null && masterReplid != null) {
-            cached = new Cached(masterReplid, m.reploff(), m.db());
+            // stopped first: a command in flight counts into the offset cached
             m.stop();
+            cached = new Cached(masterReplid, m.reploff(), m.db());
         }
     }
 
@@ -236,6 +265,20 @@ public final class Replica {
         Log.notice("Non blocking connect for SYNC fired the event.");
         state = LinkState.HANDSHAKE;
         return true;
+    }
+
+    /** Whether this server is failing over to the master it connects to: its PSYNC then carries FAILOVER. */
+    boolean failoverPsync() {
+        return host.failoverInProgress();
+    }
+
+    /** The failover target answered the PSYNC FAILOVER: {@code accepted} with +CONTINUE or +FULLRESYNC. */
+    void failoverAnswered(boolean accepted) {
+        if (accepted) {
+            host.failoverTargetAccepted();
+        } else {
+            host.failoverTargetRejected("Failover target rejected psync request");
+        }
     }
 
     /** PSYNC's arguments: the cached master's id and next offset, or "? -1" with none (a full sync then). */
@@ -478,7 +521,7 @@ public final class Replica {
             l.close();
             return;
         }
-        if (s == LinkState.CONNECT && l == null) {
+        if (s == LinkState.CONNECT && l == null && !awaitingHistory) {
             Log.notice("Connecting to MASTER " + masterHost + ":" + masterPort);
             connect();
         }

@@ -18,7 +18,12 @@ public final class ReplicaCommands {
      * already set answers "+OK Already connected to specified master" and keeps its link.
      */
     static void replicaOf(Call c) {
-        Replica replica = ((ReplicaHost) c.server).replica();
+        ReplicaHost server = (ReplicaHost) c.server;
+        if (server.failoverUnderway()) {
+            c.reply().error("ERR REPLICAOF not allowed while failing over.");
+            return;
+        }
+        Replica replica = server.replica();
         if (c.argIs(1, "no") && c.argIs(2, "one")) {
             replica.noOne();
             c.reply().ok();

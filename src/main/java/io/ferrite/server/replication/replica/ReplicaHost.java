@@ -58,11 +58,12 @@ public interface ReplicaHost {
 
     // ---------------------------------------------------------------- replication state (the primary side's)
 
-    /** This server's current replication id (PSYNC's first argument when turning from master to replica). */
-    String replid();
-
-    /** This server's replication offset (master_repl_offset). */
-    long replOffset();
+    /**
+     * This server's replication id and offset (master_repl_offset), once every change handed to
+     * the primary side so far is in: what a master turning replica asks its new master to
+     * continue. {@code then} runs on another thread; the caller never waits.
+     */
+    void ownHistory(java.util.function.BiConsumer<String, Long> then);
 
     /** After a full sync: the master's replication id and the FULLRESYNC offset become this server's; replid2 is cleared. */
     void adopt(String replid, long offset);
@@ -86,6 +87,23 @@ public interface ReplicaHost {
      */
     void followMaster();
 
+    /** disconnectAllBlockedClients: clients blocked while this server was a master are unblocked with an error and closed. */
+    void disconnectBlockedClients();
+
     /** REPLICAOF NO ONE: this server becomes a master; its replication id moves to replid2 and a new one is made. */
     void promoted();
+
+    // ---------------------------------------------------------------- a failover from this server (FAILOVER)
+
+    /** Whether this server, a master until now, is failing over to the master it connects to (its PSYNC carries FAILOVER). */
+    boolean failoverInProgress();
+
+    /** Whether a failover is under way at all (REPLICAOF is refused meanwhile). */
+    boolean failoverUnderway();
+
+    /** The failover target accepted: the failover is over, the paused writes go on. */
+    void failoverTargetAccepted();
+
+    /** The failover target refused: this server is a master again ({@code why} is logged). */
+    void failoverTargetRejected(String why);
 }
