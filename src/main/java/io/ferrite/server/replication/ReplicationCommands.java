@@ -198,6 +198,7 @@ public final class ReplicationCommands {
                     Long offset = Bytes.parseLongStrict(c.arg(j + 1));
                     if (l != null && c.client.replica() && offset != null) {
                         l.ack(offset, System.currentTimeMillis());
+                        replication(c).pump().wake();
                     }
                     return;
                 }

@@ -80,6 +80,8 @@ public final class ReplicationPump implements Runnable {
     final LongAdder syncPartialErr = new LongAdder();
 
     private FeedSubscription sub;
+    /** {@link #sub}, for other threads to wake the pump waiting on it. */
+    private volatile FeedSubscription wakeable;
     private FeedEntry carried;
     /** Role changes submitted and not yet run; guarded by roleLock. */
     private final Object roleLock = new Object();
@@ -127,7 +129,20 @@ public final class ReplicationPump implements Runnable {
     /** Runs {@code task} on the pump's thread, after the current batch. */
     void submit(Runnable task) {
         tasks.add(task);
+        wake();
+    }
+
+    /**
+     * Gets the thread going now, whether it idles or waits for the feed: a task, or an ACK that
+     * may answer a WAIT or move a failover on (Redis handles both in the same event-loop turn),
+     * must not wait for the idle tick.
+     */
+    void wake() {
         LockSupport.unpark(thread);
+        FeedSubscription s = wakeable;
+        if (s != null) {
+            s.wake();
+        }
     }
 
     private CompletableFuture<Void> call(Runnable task) {
@@ -668,12 +683,14 @@ public final class ReplicationPump implements Runnable {
             return;
         }
         sub = engine.feed().subscribe();
+        wakeable = sub;
         offsets.start(sub.position(), log.offset());
         encoder.forceSelect();
     }
 
     private void unsubscribe() {
         if (sub != null) {
+            wakeable = null;
             sub.close();
             sub = null;
             carried = null;
