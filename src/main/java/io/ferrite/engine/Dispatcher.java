@@ -134,6 +134,11 @@ public final class Dispatcher {
             reject(reply, cmd, client, LOADING);
             return true;
         }
+        String busy = cmd.has(CommandFlag.ALLOW_BUSY) ? null : engine.busyGate().refuse(cmd, client);
+        if (busy != null) {
+            reject(reply, cmd, client, busy);
+            return true;
+        }
         if (client.monitor && touchesKeyspace(cmd)) {
             // Redis treats a MONITOR client as a replica: it may not read or write keys
             reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");

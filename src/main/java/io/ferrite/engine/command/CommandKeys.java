@@ -21,4 +21,12 @@ public interface CommandKeys {
     default boolean undeclared(byte[][] args) {
         return false;
     }
+
+    /**
+     * True for a call that may run for long (a script): the engine runs it on a thread of its own,
+     * with every shard held, so the event loops stay free to answer other clients (-BUSY, SCRIPT KILL).
+     */
+    default boolean runsLong(byte[][] args) {
+        return false;
+    }
 }

@@ -1,0 +1,205 @@
+package io.ferrite.scripting;
+
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandKeys;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.reply.Reply;
+import io.ferrite.store.Bytes;
+import io.netty.buffer.Unpooled;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis 7.0's eval.c and script.c). A script
+ * reaches keys its arguments may not name (job queues compute them), so the engine runs every
+ * script with every shard held, on its script thread ({@link CommandKeys#undeclared},
+ * {@link CommandKeys#runsLong}): atomic against every other client, whatever keys it touches.
+ */
+public final class EvalCommands {
+    static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+    private static final String[] HELP = {
+        "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DEBUG (YES|SYNC|NO)",
+        "    Set the debug mode for subsequent scripts executed.",
+        "EXISTS <sha1> [<sha1> ...]",
+        "    Return information about the existence of the scripts in the script cache.",
+        "FLUSH [ASYNC|SYNC]",
+        "    Flush the Lua scripts cache. Very dangerous on replicas.",
+        "    When called without the optional mode argument, the behavior is determined by the",
+        "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+        "    * ASYNC: Asynchronously flush the scripts cache.",
+        "    * SYNC: Synchronously flush the scripts cache.",
+        "KILL",
+        "    Kill the currently executing Lua script.",
+        "LOAD <script>",
+        "    Load a script into the scripts cache without executing it.",
+        "HELP",
+        "    Prints this help.",
+    };
+
+    private EvalCommands() {
+    }
+
+    public static void register(CommandRegistry r, Scripting s) {
+        r.add("eval", c -> eval(s, c, false, false), KEYS);
+        r.add("eval_ro", c -> eval(s, c, false, true), KEYS);
+        r.add("evalsha", c -> eval(s, c, true, false), KEYS);
+        r.add("evalsha_ro", c -> eval(s, c, true, true), KEYS);
+        r.add("script|load", c -> load(s, c));
+        r.add("script|exists", c -> exists(s, c));
+        r.add("script|flush", c -> flush(s, c));
+        r.add("script|kill", c -> kill(s, c));
+        r.add("script|help", c -> help(c));
+    }
+
+    /** EVAL's keys are numkeys arguments from the fourth on; any other key it reaches is undeclared. */
+    private static final CommandKeys KEYS = new CommandKeys() {
+        @Override
+        public void positions(byte[][] args, Sink sink) {
+            Long n = args.length > 2 ? Bytes.parseLongStrict(args[2]) : null;
+            if (n == null || n < 0 || n > args.length - 3) {
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                sink.key(3 + i, 0);
+            }
+        }
+
+        @Override
+        public boolean undeclared(byte[][] args) {
+            return true;
+        }
+
+        @Override
+        public boolean runsLong(byte[][] args) {
+            return true;
+        }
+    };
+
+    private static void eval(Scripting s, Call call, boolean bySha, boolean ro) {
+        call.preventPropagation();
+        Reply reply = call.reply();
+        if (bySha && call.arg(1).length != 40) {
+            reply.error(NOSCRIPT);
+            return;
+        }
+        Long numkeys = Bytes.parseLongStrict(call.arg(2));
+        if (numkeys == null) {
+            reply.error("ERR value is not an integer or out of range");
+            return;
+        }
+        if (numkeys > call.argc() - 3) {
+            reply.error("ERR Number of keys can't be greater than number of args");
+            return;
+        }
+        if (numkeys < 0) {
+            reply.error("ERR Number of keys can't be negative");
+            return;
+        }
+        Script script;
+        if (bySha) {
+            script = s.cached(Scripting.text(call.arg(1)).toLowerCase(Locale.ROOT));
+            if (script == null) {
+                reply.error(NOSCRIPT);
+                return;
+            }
+        } else {
+            String sha = Sha1.hex(call.arg(1));
+            String error = s.add(sha, call.arg(1));
+            if (error != null) {
+                reply.error(error);
+                return;
+            }
+            script = s.cached(sha);
+        }
+        String refused = ScriptChecks.beforeRun(call, script.flags(), ro);
+        if (refused != null) {
+            reply.error(refused);
+            return;
+        }
+        LuaEnvironment.Compiled fn = s.function(script);
+        if (fn.error() != null) {
+            reply.error("ERR Error compiling script (new function): " + fn.error());
+            return;
+        }
+        ScriptFlags flags = script.flags();
+        boolean readOnly = ro || flags.has(ScriptFlags.Flag.NO_WRITES);
+        ScriptRun run = new ScriptRun(call, readOnly, flags.has(ScriptFlags.Flag.ALLOW_OOM));
+        int n = numkeys.intValue();
+        byte[] keys = LuaEnvironment.pack(call.args, 3, 3 + n);
+        byte[] args = LuaEnvironment.pack(call.args, 3 + n, call.argc());
+        LuaEnvironment.Outcome out;
+        s.running(run);
+        try {
+            out = s.environment().run(fn.ref(), keys, args, reply.protocol(), s.busyThreshold() > 0, script.sha(), run);
+        } finally {
+            s.running(null);
+        }
+        if (out.error() == null) {
+            reply.raw(Unpooled.wrappedBuffer(out.resp()));
+        } else if (out.errorCounted()) {
+            // an error a command in the script already answered: counted once, as Redis does
+            reply.raw(Unpooled.wrappedBuffer(("-" + out.error().replace('\r', ' ').replace('\n', ' ') + "\r\n")
+                .getBytes(StandardCharsets.UTF_8)));
+        } else {
+            reply.error(out.error());
+        }
+    }
+
+    private static void load(Scripting s, Call call) {
+        if (call.argc() != 3) {
+            syntax(call);
+            return;
+        }
+        String sha = Sha1.hex(call.arg(2));
+        String error = s.add(sha, call.arg(2));
+        if (error != null) {
+            call.reply().error(error);
+            return;
+        }
+        call.reply().bulk(sha);
+    }
+
+    private static void exists(Scripting s, Call call) {
+        call.reply().array(call.argc() - 2);
+        for (int i = 2; i < call.argc(); i++) {
+            call.reply().integer(s.cached(Scripting.text(call.arg(i)).toLowerCase(Locale.ROOT)) != null ? 1 : 0);
+        }
+    }
+
+    private static void flush(Scripting s, Call call) {
+        if (call.argc() > 3 || (call.argc() == 3 && !call.argIs(2, "sync") && !call.argIs(2, "async"))) {
+            call.reply().error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+            return;
+        }
+        s.flush();
+        call.reply().ok();
+    }
+
+    private static void kill(Scripting s, Call call) {
+        ScriptRun r = s.running();
+        if (r == null) {
+            call.reply().error("NOTBUSY No scripts in execution right now.");
+        } else if (r.dirty) {
+            call.reply().error("UNKILLABLE Sorry the script already executed write commands against the dataset."
+                + " You can either wait the script termination or kill the server in a hard way using the"
+                + " SHUTDOWN NOSAVE command.");
+        } else {
+            r.killed = true;
+            call.reply().ok();
+        }
+    }
+
+    private static void help(Call call) {
+        call.reply().array(HELP.length);
+        for (String l : HELP) {
+            call.reply().simple(l);
+        }
+    }
+
+    private static void syntax(Call call) {
+        call.reply().error("ERR unknown subcommand or wrong number of arguments for '" + call.argString(1)
+            + "'. Try SCRIPT HELP.");
+    }
+}

@@ -1,0 +1,227 @@
+package io.ferrite.scripting;
+
+import io.ferrite.scripting.lib.RedisLuaLibraries;
+import party.iroiro.luajava.JFunction;
+import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.LuaException;
+import party.iroiro.luajava.lua51.Lua51;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One Lua 5.1 state set up as Redis 7.0's scripting environment (redis-env.lua: the redis table,
+ * the libraries, protected globals, reply conversions), and the two things done with it: compile a
+ * script body into a function, and run one. Used by one thread at a time (scripts run one at a
+ * time, every shard held); what a running script asks of the server goes to {@link Primitives}.
+ */
+final class LuaEnvironment implements AutoCloseable {
+    /** What the environment asks of the run in progress. */
+    interface Primitives {
+        /** redis.call/pcall: runs the command, answers its RESP reply; {@code rejected} tells a refusal by the script checks. */
+        byte[] call(byte[][] argv);
+
+        /** redis.acl_check_cmd: whether the command exists. */
+        boolean known(byte[][] argv);
+
+        void log(int level, String message);
+
+        void setResp(int resp);
+
+        void setRepl(int flags);
+
+        /** The Lua hook's periodic check: true once the script is to be killed. */
+        boolean interrupted();
+    }
+
+    private final Lua lua = new Lua51();
+    private final LuaStrings strings = new LuaStrings();
+    private final Lrand48 random = new Lrand48();
+    private final int compileRef;
+    private final int runRef;
+    private Primitives current;
+
+    LuaEnvironment() {
+        lua.openLibraries();
+        RedisLuaLibraries.install(lua);
+        lua.load(prelude(), "=ferrite");
+        push(this::call);
+        lua.push(l -> {
+            byte[] data = LuaStrings.bytes(l, 1);
+            l.push(Sha1.hex(data));
+            return 1;
+        });
+        lua.push(l -> {
+            current.log((int) l.toInteger(1), new String(LuaStrings.bytes(l, 2), StandardCharsets.UTF_8));
+            return 0;
+        });
+        lua.push(l -> {
+            current.setResp((int) l.toInteger(1));
+            return 0;
+        });
+        lua.push(l -> {
+            current.setRepl((int) l.toInteger(1));
+            return 0;
+        });
+        lua.push(l -> {
+            l.push(random.nextDouble());
+            return 1;
+        });
+        lua.push(l -> {
+            random.seed((int) (long) l.toNumber(1));
+            return 0;
+        });
+        lua.push(l -> {
+            l.push(current != null && current.interrupted());
+            return 1;
+        });
+        lua.push(this::wrap);
+        lua.pCall(9, 3);
+        runRef = lua.ref();
+        compileRef = lua.ref();
+        lua.pop(1);
+    }
+
+    /**
+     * jwrap(f): a C function calling f, which answers (true, results...) or (false, error); the
+     * error is raised from C, as Redis's own C functions raise theirs.
+     */
+    private int wrap(Lua l) {
+        l.pushValue(1);
+        int ref = l.ref();
+        l.push((JFunction) c -> {
+            int n = c.getTop();
+            c.refGet(ref);
+            c.insert(1);
+            try {
+                c.pCall(n, -1);
+            } catch (LuaException e) {
+                c.setTop(0);
+                c.push(e.getMessage());
+                return -1;
+            }
+            boolean ok = c.toBoolean(1);
+            c.remove(1);
+            if (!ok) {
+                c.setTop(1);
+                return -1;
+            }
+            return c.getTop();
+        });
+        return 1;
+    }
+
+    private void push(JFunction f) {
+        lua.push(f);
+    }
+
+    private static ByteBuffer prelude() {
+        try (InputStream in = LuaEnvironment.class.getResourceAsStream("redis-env.lua")) {
+            byte[] b = in.readAllBytes();
+            ByteBuffer buf = ByteBuffer.allocateDirect(b.length);
+            buf.put(b).flip();
+            return buf;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** redis.call(packed, checkOnly): the packed arguments are "len:bytes" pairs. */
+    private int call(Lua l) {
+        byte[][] argv = unpack(LuaStrings.bytes(l, 1));
+        if (l.getTop() >= 2 && l.toBoolean(2)) {
+            l.push(current.known(argv));
+            return 1;
+        }
+        byte[] reply = current.call(argv);
+        strings.push(l, reply);
+        return 1;
+    }
+
+    static byte[][] unpack(byte[] packed) {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        int pos = 0;
+        while (pos < packed.length) {
+            int len = 0;
+            while (packed[pos] != ':') {
+                len = len * 10 + (packed[pos++] - '0');
+            }
+            pos++;
+            out.add(java.util.Arrays.copyOfRange(packed, pos, pos + len));
+            pos += len;
+        }
+        return out.toArray(new byte[0][]);
+    }
+
+    static byte[] pack(byte[][] args, int from, int to) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = from; i < to; i++) {
+            out.writeBytes(Integer.toString(args[i].length).getBytes(StandardCharsets.US_ASCII));
+            out.write(':');
+            out.writeBytes(args[i]);
+        }
+        return out.toByteArray();
+    }
+
+    /** A compiled script: a reference to its function in the Lua registry. */
+    record Compiled(int ref, String error) {
+    }
+
+    /** Compiles {@code body} as Redis names scripts ("@user_script"): the function, or Lua's error message. */
+    Compiled compile(byte[] body, int off, String chunkName) {
+        lua.refGet(compileRef);
+        strings.push(lua, body, off, body.length - off);
+        lua.push(chunkName);
+        lua.pCall(2, 2);
+        if (lua.isFunction(-2)) {
+            lua.pop(1);
+            return new Compiled(lua.ref(), null);
+        }
+        String err = lua.toString(-1);
+        lua.pop(2);
+        return new Compiled(0, err);
+    }
+
+    /** Forgets a compiled function (SCRIPT FLUSH). */
+    void release(int ref) {
+        lua.unref(ref);
+    }
+
+    /** The outcome of a run: a reply in RESP, or an error reply's message (and whether it was already counted). */
+    record Outcome(byte[] resp, String error, boolean errorCounted) {
+    }
+
+    /** Runs a compiled script with KEYS and ARGV (packed), answering for a client speaking {@code callerResp}. */
+    Outcome run(int ref, byte[] keys, byte[] args, int callerResp, boolean hooked, String sha, Primitives run) {
+        current = run;
+        int top = lua.getTop();
+        try {
+            lua.refGet(runRef);
+            lua.refGet(ref);
+            strings.push(lua, keys);
+            strings.push(lua, args);
+            lua.push(callerResp);
+            lua.push(hooked);
+            lua.push(sha);
+            lua.pCall(6, 3);
+            String kind = lua.toString(-3);
+            if ("r".equals(kind)) {
+                return new Outcome(LuaStrings.bytes(lua, -2), null, false);
+            }
+            return new Outcome(null, new String(LuaStrings.bytes(lua, -2), StandardCharsets.UTF_8), lua.toBoolean(-1));
+        } catch (LuaException e) {
+            return new Outcome(null, "ERR Error running script " + sha + ", " + e.getMessage(), false);
+        } finally {
+            lua.setTop(top);
+            current = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        lua.close();
+    }
+}
