@@ -31,6 +31,7 @@ final class ScriptRun implements LuaEnvironment.Primitives {
     volatile boolean dirty;
     /** Set by SCRIPT KILL from a client's thread; the Lua hook reads it. */
     volatile boolean killed;
+    private boolean killLogged;
 
     ScriptRun(Call caller, boolean readOnly, boolean allowOom) {
         this.caller = caller;
@@ -137,10 +138,10 @@ final class ScriptRun implements LuaEnvironment.Primitives {
 
     @Override
     public boolean interrupted() {
-        if (killed) {
+        if (killed && !killLogged) {
+            killLogged = true;
             Log.warning("Lua script killed by user with SCRIPT KILL.");
-            return true;
         }
-        return false;
+        return killed;
     }
 }

@@ -519,6 +519,8 @@ local function split(s)
 end
 
 local function hook()
+    local i = dbg.getinfo(2, 'S')
+    if i and i.source == PRELUDE then return end
     if jinterrupt() then
         -- every line from now on, so a pcall in a loop cannot keep a killed script alive
         dbg.sethook(hook, 'l')
