@@ -49,12 +49,12 @@ public final class EvalCommands {
         r.add("script|load", c -> load(s, c));
         r.add("script|exists", c -> exists(s, c));
         r.add("script|flush", c -> flush(s, c));
-        r.add("script|kill", c -> kill(s, c));
+        r.add("script|kill", c -> kill(s, c, true));
         r.add("script|help", c -> help(c));
     }
 
-    /** EVAL's keys are numkeys arguments from the fourth on; any other key it reaches is undeclared. */
-    private static final CommandKeys KEYS = new CommandKeys() {
+    /** EVAL's (and FCALL's) keys are numkeys arguments from the fourth on; any other key it reaches is undeclared. */
+    static final CommandKeys KEYS = new CommandKeys() {
         @Override
         public void positions(byte[][] args, Sink sink) {
             Long n = args.length > 2 ? Bytes.parseLongStrict(args[2]) : null;
@@ -123,16 +123,24 @@ public final class EvalCommands {
             reply.error("ERR Error compiling script (new function): " + fn.error());
             return;
         }
-        ScriptFlags flags = script.flags();
+        launch(s, call, s.environment(), fn.ref(), script.sha(), false, script.flags(), ro, numkeys.intValue());
+    }
+
+    /**
+     * Runs a script or function, already checked by {@link ScriptChecks}, with KEYS and ARGV from the
+     * call's arguments, and writes its reply (Redis's luaCallFunction).
+     */
+    static void launch(Scripting s, Call call, LuaEnvironment env, int ref, String name, boolean function,
+                       ScriptFlags flags, boolean ro, int numkeys) {
+        Reply reply = call.reply();
         boolean readOnly = ro || flags.has(ScriptFlags.Flag.NO_WRITES);
-        ScriptRun run = new ScriptRun(call, readOnly, flags.has(ScriptFlags.Flag.ALLOW_OOM));
-        int n = numkeys.intValue();
-        byte[] keys = LuaEnvironment.pack(call.args, 3, 3 + n);
-        byte[] args = LuaEnvironment.pack(call.args, 3 + n, call.argc());
+        ScriptRun run = new ScriptRun(call, name, function, readOnly, flags.has(ScriptFlags.Flag.ALLOW_OOM));
+        byte[] keys = LuaEnvironment.pack(call.args, 3, 3 + numkeys);
+        byte[] args = LuaEnvironment.pack(call.args, 3 + numkeys, call.argc());
         LuaEnvironment.Outcome out;
         s.running(run);
         try {
-            out = s.environment().run(fn.ref(), keys, args, reply.protocol(), s.busyThreshold() > 0, script.sha(), run);
+            out = env.run(ref, keys, args, reply.protocol(), s.busyThreshold() > 0, name, function, run);
         } finally {
             s.running(null);
         }
@@ -177,14 +185,19 @@ public final class EvalCommands {
         call.reply().ok();
     }
 
-    private static void kill(Scripting s, Call call) {
+    /** SCRIPT KILL and FUNCTION KILL (Redis's scriptKill): each kills only its own kind of script. */
+    static void kill(Scripting s, Call call, boolean eval) {
         ScriptRun r = s.running();
         if (r == null) {
             call.reply().error("NOTBUSY No scripts in execution right now.");
+        } else if (r.client().master()) {
+            call.reply().error("UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.");
         } else if (r.dirty) {
             call.reply().error("UNKILLABLE Sorry the script already executed write commands against the dataset."
                 + " You can either wait the script termination or kill the server in a hard way using the"
                 + " SHUTDOWN NOSAVE command.");
+        } else if (eval == r.function) {
+            call.reply().error(eval ? Scripting.BUSY_FUNCTION : Scripting.BUSY);
         } else {
             r.killed = true;
             call.reply().ok();

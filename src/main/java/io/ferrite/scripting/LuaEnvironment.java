@@ -42,6 +42,7 @@ final class LuaEnvironment implements AutoCloseable {
     private final Lrand48 random = new Lrand48();
     private final int compileRef;
     private final int runRef;
+    private final int loadRef;
     private Primitives current;
 
     LuaEnvironment() {
@@ -79,7 +80,8 @@ final class LuaEnvironment implements AutoCloseable {
             return 1;
         });
         lua.push(this::wrap);
-        lua.pCall(9, 3);
+        lua.pCall(9, 4);
+        loadRef = lua.ref();
         runRef = lua.ref();
         compileRef = lua.ref();
         lua.pop(1);
@@ -185,6 +187,54 @@ final class LuaEnvironment implements AutoCloseable {
         return new Compiled(0, err);
     }
 
+    /** A function a library registered: its callback is a reference in the Lua registry. */
+    record Registered(String name, String description, java.util.List<String> flags, int ref) {
+    }
+
+    /** What FUNCTION LOAD's run of a library gave: its functions, or Redis's error. */
+    record Library(java.util.List<Registered> functions, String error) {
+    }
+
+    /** Runs a library's code (after its shebang line, whose line feed it starts with), collecting what it registers. */
+    Library loadLibrary(byte[] code, int off) {
+        int top = lua.getTop();
+        try {
+            lua.refGet(loadRef);
+            strings.push(lua, code, off, code.length - off);
+            lua.pCall(1, 2);
+            if (!lua.toBoolean(-2)) {
+                return new Library(null, new String(LuaStrings.bytes(lua, -1), StandardCharsets.UTF_8));
+            }
+            java.util.List<Registered> out = new java.util.ArrayList<>();
+            int n = lua.rawLength(-1);
+            for (int i = 1; i <= n; i++) {
+                lua.rawGetI(-1, i);
+                lua.getField(-1, "name");
+                String name = lua.toString(-1);
+                lua.pop(1);
+                lua.getField(-1, "description");
+                String desc = lua.isNil(-1) ? null : lua.toString(-1);
+                lua.pop(1);
+                java.util.List<String> flags = new java.util.ArrayList<>();
+                lua.getField(-1, "flags");
+                int nf = lua.rawLength(-1);
+                for (int j = 1; j <= nf; j++) {
+                    lua.rawGetI(-1, j);
+                    flags.add(lua.toString(-1));
+                    lua.pop(1);
+                }
+                lua.pop(1);
+                lua.getField(-1, "callback");
+                int ref = lua.ref();
+                lua.pop(1);
+                out.add(new Registered(name, desc, flags, ref));
+            }
+            return new Library(out, null);
+        } finally {
+            lua.setTop(top);
+        }
+    }
+
     /** Forgets a compiled function (SCRIPT FLUSH). */
     void release(int ref) {
         lua.unref(ref);
@@ -196,6 +246,12 @@ final class LuaEnvironment implements AutoCloseable {
 
     /** Runs a compiled script with KEYS and ARGV (packed), answering for a client speaking {@code callerResp}. */
     Outcome run(int ref, byte[] keys, byte[] args, int callerResp, boolean hooked, String sha, Primitives run) {
+        return run(ref, keys, args, callerResp, hooked, sha, false, run);
+    }
+
+    /** As {@link #run}; a function gets KEYS and ARGV as its two arguments instead of as globals. */
+    Outcome run(int ref, byte[] keys, byte[] args, int callerResp, boolean hooked, String sha, boolean function,
+                Primitives run) {
         current = run;
         int top = lua.getTop();
         try {
@@ -206,7 +262,8 @@ final class LuaEnvironment implements AutoCloseable {
             lua.push(callerResp);
             lua.push(hooked);
             lua.push(sha);
-            lua.pCall(6, 3);
+            lua.push(function);
+            lua.pCall(7, 3);
             String kind = lua.toString(-3);
             if ("r".equals(kind)) {
                 return new Outcome(LuaStrings.bytes(lua, -2), null, false);

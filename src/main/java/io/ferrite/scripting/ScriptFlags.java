@@ -18,6 +18,16 @@ record ScriptFlags(boolean compat, Set<Flag> flags, int shebangLength) {
         Flag(String word) {
             this.word = word;
         }
+
+        /** The flag a shebang or register_function names, or null. */
+        static Flag of(String word) {
+            for (Flag f : values()) {
+                if (f.word.equals(word)) {
+                    return f;
+                }
+            }
+            return null;
+        }
     }
 
     static final ScriptFlags COMPAT = new ScriptFlags(true, EnumSet.noneOf(Flag.class), 0);
@@ -55,12 +65,7 @@ record ScriptFlags(boolean compat, Set<Flag> flags, int shebangLength) {
                 continue;
             }
             for (String word : list.split(",", -1)) {
-                Flag found = null;
-                for (Flag f : Flag.values()) {
-                    if (f.word.equals(word)) {
-                        found = f;
-                    }
-                }
+                Flag found = Flag.of(word);
                 if (found == null) {
                     throw new IllegalArgumentException("Unexpected flag in script shebang: " + word);
                 }

@@ -33,8 +33,14 @@ final class ScriptRun implements LuaEnvironment.Primitives {
     volatile boolean killed;
     private boolean killLogged;
 
-    ScriptRun(Call caller, boolean readOnly, boolean allowOom) {
+    /** The running script's name (its SHA1, or the function's name) and whether it is a function (FCALL). */
+    final String name;
+    final boolean function;
+
+    ScriptRun(Call caller, String name, boolean function, boolean readOnly, boolean allowOom) {
         this.caller = caller;
+        this.name = name;
+        this.function = function;
         this.table = caller.server.engine().commands();
         this.readOnly = readOnly;
         this.allowOom = allowOom;
@@ -43,6 +49,16 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         c.db(caller.client.db());
         c.resp(2);
         this.client = c;
+    }
+
+    /** The client that ran the script. */
+    Client client() {
+        return caller.client;
+    }
+
+    /** The caller's arguments (FUNCTION STATS shows the command running). */
+    byte[][] command() {
+        return caller.args;
     }
 
     long elapsedMillis() {

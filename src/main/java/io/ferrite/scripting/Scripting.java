@@ -24,9 +24,11 @@ import java.util.function.LongSupplier;
  */
 public final class Scripting implements BusyGate {
     static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    static final String BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
     private final LongSupplier busyThresholdMillis;
     private final Map<String, Script> cache = new ConcurrentHashMap<>();
+    private final Functions functions = new Functions();
     private volatile int generation;
     /** The run in progress, or null. */
     private volatile ScriptRun running;
@@ -54,7 +56,11 @@ public final class Scripting implements BusyGate {
         if (r == null || threshold <= 0 || r.elapsedMillis() < threshold) {
             return null;
         }
-        return BUSY;
+        return r.function ? BUSY_FUNCTION : BUSY;
+    }
+
+    Functions functions() {
+        return functions;
     }
 
     ScriptRun running() {

@@ -27,6 +27,7 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
 import io.ferrite.scripting.EvalCommands;
+import io.ferrite.scripting.FunctionCommands;
 import io.ferrite.scripting.Scripting;
 import io.ferrite.replication.ReplicationLog;
 import io.ferrite.reply.Reply;
@@ -141,6 +142,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         ServerCommands.registerAll(registry);
         Scripting scripting = new Scripting(() -> config.getLong("busy-reply-threshold"));
         EvalCommands.register(registry, scripting);
+        FunctionCommands.register(registry, scripting);
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table, memcached.commands(table.endId()));
         engine.notifyFlags(config::notifyFlags);

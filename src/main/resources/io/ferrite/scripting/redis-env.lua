@@ -470,9 +470,113 @@ env.load = function(fn, name)
     return f, err
 end
 
+-- ---------------------------------------------------------------- function libraries
+
+-- What a library's code sees while FUNCTION LOAD runs it (function_lua.c's library API): only
+-- redis.register_function, redis.log and the constants; set while a library loads, else nil.
+local loading = nil
+local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 2, ['allow-stale'] = 3, ['no-cluster'] = 4, ['allow-cross-slot-keys'] = 5}
+
+local function validname(name)
+    return #name > 0 and not sfind(name, '[^%w_]')
+end
+
+local function readflags(t)
+    local out = {}
+    local j = 1
+    while true do
+        local f = t[j]
+        if f == nil then break end
+        if type(f) ~= 'string' and type(f) ~= 'number' then return nil end
+        f = string.lower(tostring(f))
+        if not FLAGS[f] then return nil end
+        out[#out + 1] = f
+        j = j + 1
+    end
+    return out
+end
+
+local register = jwrap(function(...)
+    if not loading then
+        return false, errtable('redis.register_function can only be called on FUNCTION LOAD command')
+    end
+    local n = select('#', ...)
+    if n < 1 or n > 2 then return false, errtable('wrong number of arguments to redis.register_function') end
+    local name, cb, flags, desc
+    if n == 1 then
+        local t = ...
+        if type(t) ~= 'table' then
+            return false, errtable('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).')
+        end
+        for k, v in next, t do
+            if type(k) ~= 'string' and type(k) ~= 'number' then
+                return false, errtable('named argument key given to redis.register_function is not a string')
+            end
+            local key = string.lower(tostring(k))
+            if key == 'function_name' then
+                if type(v) ~= 'string' and type(v) ~= 'number' then
+                    return false, errtable('function_name argument given to redis.register_function must be a string')
+                end
+                name = tostring(v)
+            elseif key == 'description' then
+                if type(v) ~= 'string' and type(v) ~= 'number' then
+                    return false, errtable('description argument given to redis.register_function must be a string')
+                end
+                desc = tostring(v)
+            elseif key == 'callback' then
+                if type(v) ~= 'function' then
+                    return false, errtable('callback argument given to redis.register_function must be a function')
+                end
+                cb = v
+            elseif key == 'flags' then
+                if type(v) ~= 'table' then
+                    return false, errtable('flags argument to redis.register_function must be a table representing function flags')
+                end
+                flags = readflags(v)
+                if not flags then return false, errtable('unknown flag given') end
+            else
+                return false, errtable('unknown argument given to redis.register_function')
+            end
+        end
+        if not name then return false, errtable('redis.register_function must get a function name argument') end
+        if not cb then return false, errtable('redis.register_function must get a callback argument') end
+    else
+        name, cb = ...
+        if type(name) ~= 'string' and type(name) ~= 'number' then
+            return false, errtable('first argument to redis.register_function must be a string')
+        end
+        name = tostring(name)
+        if type(cb) ~= 'function' then
+            return false, errtable('second argument to redis.register_function must be a function')
+        end
+    end
+    if not validname(name) then
+        return false, errtable('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long')
+    end
+    if loading.byname[name] then return false, errtable('Function already exists in the library') end
+    loading.byname[name] = true
+    loading.list[#loading.list + 1] = {name = name, callback = cb, flags = flags or {}, description = desc}
+    return true
+end)
+
+local libredis = {
+    register_function = register, log = redis.log,
+    LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+    REDIS_VERSION = '7.0.15', REDIS_VERSION_NUM = 458767,
+}
+local libapi = {
+    redis = readonly(libredis, function(_, k)
+        local v = libredis[k]
+        if v == nil then
+            error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+        end
+        return v
+    end),
+}
+
 local globals = {}
 P = readonly(globals, function(_, k)
-    local v = rawget(env, k)
+    local v = rawget(loading and libapi or env, k)
     if v == nil then
         error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
     end
@@ -536,12 +640,19 @@ local function compile(body, name)
 end
 
 -- Runs f with KEYS and ARGV; answers ('r', RESP) or ('e', message, ignoreStats)
-local function run(f, packedkeys, packedargs, caller, hooked, sha)
+local function run(f, packedkeys, packedargs, caller, hooked, sha, asfunction)
     scriptresp = 2
-    env.KEYS = split(packedkeys)
-    env.ARGV = split(packedargs)
-    if hooked then dbg.sethook(hook, '', 100000) end
-    local ok, res = xpcall(f, handler)
+    local ok, res
+    if asfunction then
+        local keys, args = split(packedkeys), split(packedargs)
+        if hooked then dbg.sethook(hook, '', 100000) end
+        ok, res = xpcall(function() local r = f(keys, args) return r end, handler)
+    else
+        env.KEYS = split(packedkeys)
+        env.ARGV = split(packedargs)
+        if hooked then dbg.sethook(hook, '', 100000) end
+        ok, res = xpcall(f, handler)
+    end
     if hooked then dbg.sethook() end
     env.KEYS, env.ARGV = nil, nil
     if not ok then
@@ -563,5 +674,22 @@ local function run(f, packedkeys, packedargs, caller, hooked, sha)
     return 'r', concat(out)
 end
 
--- what the Java side keeps: the environment, and compile and run
-return env, compile, run
+-- FUNCTION LOAD: runs a library's code; answers (true, registrations) or (false, message)
+local function loadlib(code)
+    local f, err = loadstring(code, '@user_function')
+    if not f then return false, 'ERR Error compiling function: ' .. err end
+    setfenv(f, P)
+    loading = {list = {}, byname = {}}
+    local ok, e = pcall(f)
+    local regs = loading.list
+    loading = nil
+    if not ok then
+        local msg
+        if type(e) == 'table' then msg = e.err else msg = 'ERR ' .. tostring(e) end
+        return false, 'ERR Error registering functions: ' .. tostring(msg)
+    end
+    return true, regs
+end
+
+-- what the Java side keeps
+return env, compile, run, loadlib
