@@ -1,6 +1,7 @@
 package io.ferrite.scripting;
 
 import io.ferrite.scripting.lib.RedisLuaLibraries;
+import io.ferrite.store.zset.ScoreText;
 import party.iroiro.luajava.JFunction;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.LuaException;
@@ -43,6 +44,7 @@ final class LuaEnvironment implements AutoCloseable {
     private final int compileRef;
     private final int runRef;
     private final int loadRef;
+    private final int convertRef;
     private Primitives current;
 
     LuaEnvironment() {
@@ -80,7 +82,10 @@ final class LuaEnvironment implements AutoCloseable {
             return 1;
         });
         lua.push(this::wrap);
-        lua.pCall(9, 4);
+        lua.push(l -> redisCall(l, true));
+        lua.push(l -> redisCall(l, false));
+        lua.pCall(11, 5);
+        convertRef = lua.ref();
         loadRef = lua.ref();
         runRef = lua.ref();
         compileRef = lua.ref();
@@ -114,6 +119,55 @@ final class LuaEnvironment implements AutoCloseable {
             return c.getTop();
         });
         return 1;
+    }
+
+    /**
+     * redis.call ({@code raise}) and redis.pcall (luaRedisGenericCommand): the arguments become the
+     * command's (numbers as C's %.17g), are popped before anything is pushed (a script may pass
+     * thousands), and the reply comes back as Lua's value; an error raises for redis.call.
+     */
+    private int redisCall(Lua l, boolean raise) {
+        int n = l.getTop();
+        if (n == 0) {
+            return error(l, "ERR Please specify at least one argument for this redis lib call", raise);
+        }
+        byte[][] argv = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            Lua.LuaType t = l.type(i + 1);
+            if (t == Lua.LuaType.NUMBER) {
+                argv[i] = g17(l.toNumber(i + 1)).getBytes(StandardCharsets.US_ASCII);
+            } else if (t == Lua.LuaType.STRING) {
+                argv[i] = LuaStrings.bytes(l, i + 1);
+            } else {
+                l.setTop(0);
+                return error(l, "ERR Lua redis lib command arguments must be strings or integers", raise);
+            }
+        }
+        l.setTop(0);
+        byte[] reply = current.call(argv);
+        l.refGet(convertRef);
+        strings.push(l, reply);
+        l.pCall(1, 2);
+        boolean isError = l.toBoolean(-1);
+        l.pop(1);
+        return raise && isError ? -1 : 1;
+    }
+
+    /** luaPushError: an error table {err = message}, raised or returned. */
+    private static int error(Lua l, String message, boolean raise) {
+        l.setTop(0);
+        l.newTable();
+        l.push(message);
+        l.setField(-2, "err");
+        return raise ? -1 : 1;
+    }
+
+    /** C's %.17g of a Lua number, with C's "-nan" for Lua's 0/0. */
+    static String g17(double d) {
+        if (Double.isNaN(d)) {
+            return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
+        }
+        return ScoreText.g17(d);
     }
 
     private void push(JFunction f) {

@@ -78,6 +78,11 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         if (cmd.has(CommandFlag.WRITE)) {
             dirty = true;
         }
+        if (blocksInStreams(cmd, argv)) {
+            // xreadCommand's own refusal for a script client, an error of the command itself
+            return ("-ERR " + cmd.name() + " command is not allowed with BLOCK option from scripts\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        }
         ByteBuf buf = Unpooled.buffer(64);
         try {
             Call inner = new Call(cmd, argv, client, caller.server);
@@ -89,6 +94,18 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         } finally {
             buf.release();
         }
+    }
+
+    private static boolean blocksInStreams(Command cmd, byte[][] argv) {
+        if (!cmd.name().equals("xread") && !cmd.name().equals("xreadgroup")) {
+            return false;
+        }
+        for (int i = 1; i < argv.length && !Bytes.is(argv[i], "streams"); i++) {
+            if (Bytes.is(argv[i], "block")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Command lookup(byte[][] argv) {

@@ -2,7 +2,7 @@
 -- io.ferrite.scripting.LuaEnvironment. Stock Lua 5.1 lacks Redis's read-only-table patch, so
 -- globals and library tables are read-only proxies here; the Java side hands in its primitives
 -- (running a command, SHA1, logging ...) and reads back one RESP string per script run.
-local jcall, jsha1, jlog, jsetresp, jsetrepl, jrandom, jseed, jinterrupt, jwrap = ...
+local jcall, jsha1, jlog, jsetresp, jsetrepl, jrandom, jseed, jinterrupt, jwrap, jrediscall, jredispcall = ...
 -- jwrap(f) makes a C function of f, which answers (true, results...) or (false, error): the error
 -- is raised from C, so error positions and the error handler see what they see in Redis, where
 -- these functions are C functions.
@@ -15,6 +15,18 @@ local sformat, sbyte, ssub, sfind, sgsub = string.format, string.byte, string.su
 local concat, floor = table.concat, math.floor
 local dbg = debug
 local G = _G
+-- this chunk's name: its frames stand for Redis's C functions in error positions
+local PRELUDE = '=ferrite'
+
+-- the Java side never sees a Lua error from f: an error f raises comes back as (false, error)
+local cfunction = jwrap
+jwrap = function(f)
+    return cfunction(function(...)
+        local r = {pcall(f, ...)}
+        if r[1] then return unpack(r, 2, table.maxn(r)) end
+        return false, r[2]
+    end)
+end
 
 -- ---------------------------------------------------------------- read-only tables
 
@@ -147,8 +159,14 @@ local function double(out, d, caller)
 end
 
 -- luaReplyToRedisReply: resp is the script's protocol (redis.setresp), caller the client's
+local MAXDEPTH = 1000
 local encode
-encode = function(out, v, resp, caller)
+encode = function(out, v, resp, caller, depth)
+    depth = (depth or 0) + 1
+    if depth > MAXDEPTH then
+        out[#out + 1] = '-ERR reached lua stack limit\r\n'
+        return
+    end
     local t = type(v)
     if t == 'string' then
         bulk(out, v)
@@ -204,8 +222,8 @@ encode = function(out, v, resp, caller)
             out[header] = ''
             local n = 0
             for k, val in next, f do
-                encode(out, k, resp, caller)
-                encode(out, val, resp, caller)
+                encode(out, k, resp, caller, depth)
+                encode(out, val, resp, caller, depth)
                 n = n + 1
             end
             out[header] = caller == 2 and ('*' .. (2 * n) .. '\r\n') or ('%' .. n .. '\r\n')
@@ -217,7 +235,7 @@ encode = function(out, v, resp, caller)
             out[header] = ''
             local n = 0
             for k in next, f do
-                encode(out, k, resp, caller)
+                encode(out, k, resp, caller, depth)
                 n = n + 1
             end
             out[header] = (caller == 2 and '*' or '~') .. n .. '\r\n'
@@ -229,7 +247,7 @@ encode = function(out, v, resp, caller)
         while true do
             local e = rawget(v, j)
             if e == nil then break end
-            encode(out, e, resp, caller)
+            encode(out, e, resp, caller, depth)
             j = j + 1
         end
         out[header] = '*' .. (j - 1) .. '\r\n'
@@ -260,26 +278,16 @@ local function packargs(...)
     return concat(parts)
 end
 
-local function command(raise, ...)
-    local packed, err = packargs(...)
-    if not packed then
-        if raise then return false, err end
-        return true, err
-    end
-    local reply, rejected = jcall(packed)
+-- redis.call and redis.pcall are C functions of the Java side (like Redis's, they take up to
+-- 8000 arguments); they hand the command's reply here to become a Lua value (and tell an error)
+local function convert(reply)
     local value = parse(reply, 1)
-    if rejected then
-        value.ignore_error_stats_update = true
-    end
-    if raise and type(value) == 'table' and rawget(value, 'err') ~= nil and sbyte(reply, 1) == 45 then
-        return false, value
-    end
-    return true, value
+    return value, sbyte(reply, 1) == 45
 end
 
 local redis = {}
-redis.call = jwrap(function(...) return command(true, ...) end)
-redis.pcall = jwrap(function(...) return command(false, ...) end)
+redis.call = jrediscall
+redis.pcall = jredispcall
 
 redis.sha1hex = jwrap(function(...)
     if select('#', ...) ~= 1 then return false, errtable('wrong number of arguments') end
@@ -361,7 +369,12 @@ end)
 
 -- luaL_error's position: the script line calling the C function (f, then jwrap's C function, then it)
 local function where()
-    local i = dbg.getinfo(4, 'Sl')
+    local level = 3
+    local i = dbg.getinfo(level, 'Sl')
+    while i and (i.source == PRELUDE or i.what == 'C') do
+        level = level + 1
+        i = dbg.getinfo(level, 'Sl')
+    end
     if i and i.currentline > 0 then return i.short_src .. ':' .. i.currentline .. ': ' end
     return ''
 end
@@ -586,7 +599,6 @@ env._G = P
 
 -- ---------------------------------------------------------------- running a script
 
-local PRELUDE = '=ferrite'
 
 -- __redis__err__handler (eval.c), where the frames of this prelude count as Redis's C functions
 local function handler(err)
@@ -624,7 +636,7 @@ end
 
 local function hook()
     local i = dbg.getinfo(2, 'S')
-    if i and i.source == PRELUDE then return end
+    if i and (i.source == PRELUDE or i.what == 'C') then return end
     if jinterrupt() then
         -- every line from now on, so a pcall in a loop cannot keep a killed script alive
         dbg.sethook(hook, 'l')
@@ -692,4 +704,4 @@ local function loadlib(code)
 end
 
 -- what the Java side keeps
-return env, compile, run, loadlib
+return env, compile, run, loadlib, convert
