@@ -634,14 +634,15 @@ local function split(s)
     return t
 end
 
+-- Redis's luaMaskCountHook: once the script is to be killed, every line (so a pcall in a loop
+-- cannot keep it alive) raises, in the script's own lines; a kill seen inside this prelude's or a
+-- C function's frame waits for the next line of the script
 local function hook()
+    if not jinterrupt() then return end
+    dbg.sethook(hook, 'l')
     local i = dbg.getinfo(2, 'S')
     if i and (i.source == PRELUDE or i.what == 'C') then return end
-    if jinterrupt() then
-        -- every line from now on, so a pcall in a loop cannot keep a killed script alive
-        dbg.sethook(hook, 'l')
-        error(errtable('Script killed by user with SCRIPT KILL...'))
-    end
+    error(errtable('Script killed by user with SCRIPT KILL...'))
 end
 
 local function compile(body, name)
