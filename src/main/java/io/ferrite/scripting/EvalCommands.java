@@ -143,6 +143,11 @@ public final class EvalCommands {
             out = env.run(ref, keys, args, reply.protocol(), s.busyThreshold() > 0, name, function, run);
         } finally {
             s.running(null);
+            if (function) {
+                s.functions().measured(env.memory());
+            } else {
+                s.measured(env.memory());
+            }
         }
         if (out.error() == null) {
             reply.raw(Unpooled.wrappedBuffer(out.resp()));

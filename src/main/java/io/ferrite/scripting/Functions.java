@@ -27,6 +27,16 @@ final class Functions {
     }
 
     private volatile State state = new State(Map.of(), Map.of());
+    /** The function state's Lua heap, measured on the script thread after each change or call. */
+    private volatile long memory;
+
+    long memory() {
+        return memory;
+    }
+
+    void measured(long bytes) {
+        memory = bytes;
+    }
     private LuaEnvironment environment;
 
     Map<String, Library> libraries() {

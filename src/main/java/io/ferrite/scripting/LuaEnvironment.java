@@ -6,6 +6,7 @@ import party.iroiro.luajava.JFunction;
 import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.LuaException;
 import party.iroiro.luajava.lua51.Lua51;
+import party.iroiro.luajava.lua51.Lua51Natives;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -329,6 +330,12 @@ final class LuaEnvironment implements AutoCloseable {
             lua.setTop(top);
             current = null;
         }
+    }
+
+    /** Lua's heap in bytes (lua_gc LUA_GCCOUNT / LUA_GCCOUNTB, as Redis's luaMemory). */
+    long memory() {
+        Lua51Natives c = (Lua51Natives) lua.getLuaNatives();
+        return c.lua_gc(lua.getPointer(), 3, 0) * 1024L + c.lua_gc(lua.getPointer(), 4, 0);
     }
 
     @Override

@@ -59,6 +59,62 @@ public final class Scripting implements BusyGate {
         return r.function ? BUSY_FUNCTION : BUSY;
     }
 
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS. */
+    public void disableDenyScript(boolean on) {
+        ScriptRun.denyScriptDisabled = on;
+    }
+
+    /**
+     * The scripting lines of INFO memory, in Redis 7.0's order: Lua's heap as last measured after a
+     * run, the cached scripts and function libraries with their code sizes.
+     */
+    public void memoryInfo(java.util.function.BiConsumer<String, Object> field) {
+        long evalVm = evalMemory;
+        long fnVm = functions.memory();
+        long scripts = 0;
+        for (Script s : cache.values()) {
+            scripts += s.body().length + 40;
+        }
+        long fnCode = 0;
+        for (Functions.Library l : functions.libraries().values()) {
+            fnCode += l.code().length;
+        }
+        field.accept("used_memory_lua", evalVm);
+        field.accept("used_memory_vm_eval", evalVm);
+        field.accept("used_memory_lua_human", human(evalVm));
+        field.accept("used_memory_scripts_eval", scripts);
+        field.accept("number_of_cached_scripts", cache.size());
+        field.accept("number_of_functions", functions.functionCount());
+        field.accept("number_of_libraries", functions.libraries().size());
+        field.accept("used_memory_vm_functions", fnVm);
+        field.accept("used_memory_vm_total", evalVm + fnVm);
+        field.accept("used_memory_vm_total_human", human(evalVm + fnVm));
+        field.accept("used_memory_functions", fnCode);
+        field.accept("used_memory_scripts", scripts + fnCode);
+        field.accept("used_memory_scripts_human", human(scripts + fnCode));
+    }
+
+    private static String human(long n) {
+        if (n < 1024) {
+            return n + "B";
+        }
+        double v = n;
+        String[] units = {"K", "M", "G", "T"};
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.2f%s", v, units[u]);
+    }
+
+    /** Lua's heap in the EVAL state, measured on the script thread after each run. */
+    private volatile long evalMemory;
+
+    void measured(long bytes) {
+        evalMemory = bytes;
+    }
+
     Functions functions() {
         return functions;
     }

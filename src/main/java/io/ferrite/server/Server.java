@@ -82,6 +82,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final int ioThreads;
     private volatile boolean cronPaused;
     private final Engine engine;
+    private final Scripting scripting;
     private final Dispatcher dispatcher;
     private final RdbPersistence rdb;
     private final LoadProgress loadProgress;
@@ -140,7 +141,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         CommandRegistry registry = new CommandRegistry();
         Families.registerAll(registry);
         ServerCommands.registerAll(registry);
-        Scripting scripting = new Scripting(() -> config.getLong("busy-reply-threshold"));
+        scripting = new Scripting(() -> config.getLong("busy-reply-threshold"));
         EvalCommands.register(registry, scripting);
         FunctionCommands.register(registry, scripting);
         CommandTable table = registry.build();
@@ -437,6 +438,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     @Override
     public ServerConfig config() {
         return config;
+    }
+
+    /** EVAL's and FUNCTION's state (DEBUG SET-DISABLE-DENY-SCRIPTS, INFO memory). */
+    public Scripting scripting() {
+        return scripting;
     }
 
     @Override
