@@ -34,10 +34,17 @@ final class NestedRun implements NestedCalls {
             Object[] parts = new Object[all.length];
             for (int i = 0; i < all.length; i++) {
                 parts[i] = Execution.part(inner, all[i], db);
+                // a script sees one clock from start to end (Redis's script time snapshot)
+                all[i].now = now;
             }
             Execution.combined(inner, home, parts);
         } else {
             Execution.callGathered(inner, home);
         }
+    }
+
+    @Override
+    public void rejected(Call inner) {
+        outer.client.home.stats.rejected[inner.command.id()]++;
     }
 }

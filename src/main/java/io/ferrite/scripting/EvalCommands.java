@@ -152,7 +152,9 @@ public final class EvalCommands {
         if (out.error() == null) {
             reply.raw(Unpooled.wrappedBuffer(out.resp()));
         } else if (out.errorCounted()) {
-            // an error a command in the script already answered: counted once, as Redis does
+            // an error a command in the script already answered: in errorstats once, as Redis does,
+            // while the script's own call still counts as failed
+            reply.countForeignError();
             reply.raw(Unpooled.wrappedBuffer(("-" + out.error().replace('\r', ' ').replace('\n', ' ') + "\r\n")
                 .getBytes(StandardCharsets.UTF_8)));
         } else {

@@ -47,9 +47,14 @@ final class LuaEnvironment implements AutoCloseable {
     private final int loadRef;
     private final int convertRef;
     private Primitives current;
+    private long runs;
+    private static final int GC_PERIOD = 50;
 
     LuaEnvironment() {
-        lua.openLibraries();
+        // the libraries Redis 7.0 loads (luaLoadLibraries); the debug library only for the runner's use
+        for (String lib : new String[] {"base", "table", "string", "math", "debug"}) {
+            lua.openLibrary(lib);
+        }
         RedisLuaLibraries.install(lua);
         lua.load(prelude(), "=ferrite");
         push(this::call);
@@ -91,6 +96,7 @@ final class LuaEnvironment implements AutoCloseable {
         runRef = lua.ref();
         compileRef = lua.ref();
         lua.pop(1);
+        natives().lua_gc(lua.getPointer(), 2, 0);
     }
 
     /**
@@ -329,12 +335,21 @@ final class LuaEnvironment implements AutoCloseable {
         } finally {
             lua.setTop(top);
             current = null;
+            // Redis's LUA_GC_CYCLE_PERIOD: a collection step every 50 runs keeps garbage bounded
+            // without a full cycle's latency
+            if (++runs % GC_PERIOD == 0) {
+                natives().lua_gc(lua.getPointer(), 5, GC_PERIOD);
+            }
         }
+    }
+
+    private Lua51Natives natives() {
+        return (Lua51Natives) lua.getLuaNatives();
     }
 
     /** Lua's heap in bytes (lua_gc LUA_GCCOUNT / LUA_GCCOUNTB, as Redis's luaMemory). */
     long memory() {
-        Lua51Natives c = (Lua51Natives) lua.getLuaNatives();
+        Lua51Natives c = natives();
         return c.lua_gc(lua.getPointer(), 3, 0) * 1024L + c.lua_gc(lua.getPointer(), 4, 0);
     }
 

@@ -77,6 +77,9 @@ final class ScriptRun implements LuaEnvironment.Primitives {
             if (caller.reply().listener() != null) {
                 caller.reply().listener().onError(refused);
             }
+            if (cmd != null) {
+                caller.nested().rejected(new Call(cmd, argv, client, caller.server));
+            }
             return ("-" + refused + "\r\n").getBytes(StandardCharsets.UTF_8);
         }
         if (cmd.has(CommandFlag.WRITE)) {

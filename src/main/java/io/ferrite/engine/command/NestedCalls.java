@@ -9,4 +9,7 @@ package io.ferrite.engine.command;
 public interface NestedCalls {
     /** Runs {@code inner} now, on the calling thread; its reply goes to {@code inner.reply()}. */
     void run(Call inner);
+
+    /** {@code inner} was refused before it ran (Redis's scriptCall checks): counted in its rejected_calls. */
+    void rejected(Call inner);
 }
