@@ -244,7 +244,11 @@ public final class FunctionCommands {
 
     private static void flush(Functions f, Call call) {
         call.preventPropagation();
-        if (call.argc() > 3 || (call.argc() == 3 && !call.argIs(2, "sync") && !call.argIs(2, "async"))) {
+        if (call.argc() > 3) {
+            call.reply().error("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.");
+            return;
+        }
+        if (call.argc() == 3 && !call.argIs(2, "sync") && !call.argIs(2, "async")) {
             call.reply().error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             return;
         }

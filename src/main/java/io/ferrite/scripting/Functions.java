@@ -43,8 +43,9 @@ final class Functions {
         return state.libraries;
     }
 
+    /** A function by name; names are case-insensitive, as Redis's functions dictionary. */
     Function function(String name) {
-        return state.functions.get(name);
+        return state.functions.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     int functionCount() {
@@ -100,7 +101,7 @@ final class Functions {
         Map<String, Function> fns = new LinkedHashMap<>();
         for (Library l : libs.values()) {
             for (Function f : l.functions()) {
-                fns.put(f.name(), f);
+                fns.put(f.name().toLowerCase(java.util.Locale.ROOT), f);
             }
         }
         state = new State(Collections.unmodifiableMap(libs), Collections.unmodifiableMap(fns));

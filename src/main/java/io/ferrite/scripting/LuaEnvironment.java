@@ -48,6 +48,9 @@ final class LuaEnvironment implements AutoCloseable {
     private final int convertRef;
     private Primitives current;
     private long runs;
+    /** When the library FUNCTION LOAD is running must have finished (Redis's LOAD_TIMEOUT_MS, 500 ms). */
+    private long loadDeadline;
+    private static final long LOAD_TIMEOUT_NANOS = 500_000_000L;
     private static final int GC_PERIOD = 50;
 
     LuaEnvironment() {
@@ -84,7 +87,8 @@ final class LuaEnvironment implements AutoCloseable {
             return 0;
         });
         lua.push(l -> {
-            l.push(current != null && current.interrupted());
+            // jinterrupt(true): FUNCTION LOAD's deadline has passed; jinterrupt(false): a script is killed
+            l.push(l.toBoolean(1) ? System.nanoTime() > loadDeadline : current != null && current.interrupted());
             return 1;
         });
         lua.push(this::wrap);
@@ -259,6 +263,7 @@ final class LuaEnvironment implements AutoCloseable {
     /** Runs a library's code (after its shebang line, whose line feed it starts with), collecting what it registers. */
     Library loadLibrary(byte[] code, int off) {
         int top = lua.getTop();
+        loadDeadline = System.nanoTime() + LOAD_TIMEOUT_NANOS;
         try {
             lua.refGet(loadRef);
             strings.push(lua, code, off, code.length - off);

@@ -638,7 +638,7 @@ end
 -- cannot keep it alive) raises, in the script's own lines; a kill seen inside this prelude's or a
 -- C function's frame waits for the next line of the script
 local function hook()
-    if not jinterrupt() then return end
+    if not jinterrupt(false) then return end
     dbg.sethook(hook, 'l')
     local i = dbg.getinfo(2, 'S')
     if i and (i.source == PRELUDE or i.what == 'C') then return end
@@ -693,7 +693,18 @@ local function loadlib(code)
     if not f then return false, 'ERR Error compiling function: ' .. err end
     setfenv(f, P)
     loading = {list = {}, byname = {}}
+    -- luaEngineLoadHook: a library's code may run for FUNCTION LOAD's timeout at most
+    local function loadhook()
+        if jinterrupt(true) then
+            dbg.sethook(loadhook, 'l')
+            local i = dbg.getinfo(2, 'S')
+            if i and (i.source == PRELUDE or i.what == 'C') then return end
+            error(errtable('FUNCTION LOAD timeout'))
+        end
+    end
+    dbg.sethook(loadhook, '', 100000)
     local ok, e = pcall(f)
+    dbg.sethook()
     local regs = loading.list
     loading = nil
     if not ok then
