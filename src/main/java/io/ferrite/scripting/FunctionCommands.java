@@ -62,8 +62,6 @@ public final class FunctionCommands {
         "HELP",
         "    Prints this help.",
     };
-    private static final String BAD_NAME = "ERR Library names can only contain letters, numbers, or underscores(_)"
-        + " and must be at least one character long";
 
     private FunctionCommands() {
     }
@@ -76,6 +74,8 @@ public final class FunctionCommands {
         r.addReachingAnyKey("function|delete", c -> delete(f, c), LIBRARY_CHANGE);
         r.addReachingAnyKey("function|flush", c -> flush(f, c), LIBRARY_CHANGE);
         r.add("function|list", c -> list(f, c));
+        r.add("function|dump", c -> c.reply().bulk(FunctionDump.dump(f)));
+        r.addReachingAnyKey("function|restore", c -> FunctionDump.restore(f, c), LIBRARY_CHANGE);
         r.add("function|stats", c -> stats(s, c));
         r.add("function|kill", c -> EvalCommands.kill(s, c, false));
         r.add("function|help", c -> {
@@ -149,83 +149,15 @@ public final class FunctionCommands {
             pos++;
         }
         byte[] code = call.arg(pos);
-        String[] name = new String[1];
-        String error = create(f, code, replace, name);
-        if (error != null) {
+        Object loaded = LibraryLoad.load(f.environment(), code, f.libraries(), replace);
+        if (loaded instanceof String error) {
             reply.error(error);
             return;
         }
+        Functions.Library lib = (Functions.Library) loaded;
+        f.put(lib);
         call.alsoPropagate(call.args);
-        reply.bulk(name[0]);
-    }
-
-    /** Redis's functionsCreateWithLibraryCtx: null when the library was loaded (its name in {@code loadedName}), else the error. */
-    private static String create(Functions f, byte[] code, boolean replace, String[] loadedName) {
-        if (code.length < 2 || code[0] != '#' || code[1] != '!') {
-            return "ERR Missing library metadata";
-        }
-        int end = 0;
-        while (end < code.length && code[end] != '\n') {
-            end++;
-        }
-        if (end == code.length) {
-            return "ERR Invalid library metadata";
-        }
-        String[] parts = new String(code, 0, end, StandardCharsets.UTF_8).trim().split("[ \t\r]+");
-        String engine = parts[0].substring(2);
-        String name = null;
-        for (int i = 1; i < parts.length; i++) {
-            if (parts[i].regionMatches(true, 0, "name=", 0, 5)) {
-                if (name != null) {
-                    return "ERR Invalid metadata value, name argument was given multiple times";
-                }
-                name = parts[i].substring(5);
-                continue;
-            }
-            return "ERR Invalid metadata value given: " + parts[i];
-        }
-        if (name == null) {
-            return "ERR Library name was not given";
-        }
-        if (name.isEmpty() || !name.matches("[A-Za-z0-9_]+")) {
-            return BAD_NAME;
-        }
-        if (!engine.equalsIgnoreCase("lua")) {
-            return "ERR Engine '" + engine + "' not found";
-        }
-        Functions.Library old = f.libraries().get(name);
-        if (old != null && !replace) {
-            return "ERR Library '" + name + "' already exists";
-        }
-        LuaEnvironment env = f.environment();
-        LuaEnvironment.Library loaded = env.loadLibrary(code, end);
-        if (loaded.error() != null) {
-            return loaded.error();
-        }
-        List<Functions.Function> fns = new ArrayList<>();
-        for (LuaEnvironment.Registered r : loaded.functions()) {
-            Set<ScriptFlags.Flag> flags = EnumSet.noneOf(ScriptFlags.Flag.class);
-            for (String w : r.flags()) {
-                flags.add(ScriptFlags.Flag.of(w));
-            }
-            fns.add(new Functions.Function(r.name(), r.description(), flags, r.ref(), name));
-        }
-        String refused = fns.isEmpty() ? "ERR No functions registered" : null;
-        for (Functions.Function fn : fns) {
-            Functions.Function existing = f.function(fn.name());
-            if (refused == null && existing != null && !existing.library().equals(name)) {
-                refused = "ERR Function " + fn.name() + " already exists";
-            }
-        }
-        if (refused != null) {
-            for (Functions.Function fn : fns) {
-                env.release(fn.ref());
-            }
-            return refused;
-        }
-        f.put(new Functions.Library(name, code, fns));
-        loadedName[0] = name;
-        return null;
+        reply.bulk(lib.name());
     }
 
     private static void delete(Functions f, Call call) {

@@ -70,6 +70,14 @@ final class Functions {
         publish(libs);
     }
 
+    /** On the script thread: FUNCTION RESTORE ... FLUSH, the libraries become {@code libs} (their functions already in this state). */
+    void replaceAll(Map<String, Library> libs) {
+        for (Library old : state.libraries.values()) {
+            release(old);
+        }
+        publish(new LinkedHashMap<>(libs));
+    }
+
     /** On the script thread: removes a library; false if there is none of that name. */
     boolean delete(String name) {
         Map<String, Library> libs = new LinkedHashMap<>(state.libraries);

@@ -66,7 +66,7 @@ class LayeringTest {
             .whereLayer("Commands").mayOnlyBeAccessedByLayers("Protocol", "Server")
             .whereLayer("Scripting").mayOnlyBeAccessedByLayers("Server")
             .whereLayer("Engine").mayOnlyBeAccessedByLayers("Commands", "Scripting", "Protocol", "Server")
-            .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Commands", "Server")
+            .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Commands", "Scripting", "Server")
             .check(classes);
     }
 
