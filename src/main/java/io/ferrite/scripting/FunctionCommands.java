@@ -177,7 +177,7 @@ public final class FunctionCommands {
     private static void flush(Functions f, Call call) {
         call.preventPropagation();
         if (call.argc() > 3) {
-            call.reply().error("ERR unknown subcommand or wrong number of arguments for 'flush'. Try FUNCTION HELP.");
+            call.reply().error("ERR unknown subcommand or wrong number of arguments for '" + call.argString(1) + "'. Try FUNCTION HELP.");
             return;
         }
         if (call.argc() == 3 && !call.argIs(2, "sync") && !call.argIs(2, "async")) {

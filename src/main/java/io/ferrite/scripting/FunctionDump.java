@@ -39,7 +39,8 @@ final class FunctionDump {
     static void restore(Functions f, Call call) {
         call.preventPropagation();
         if (call.argc() > 4) {
-            call.reply().error("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+            call.reply().error("ERR unknown subcommand or wrong number of arguments for '" + call.argString(1)
+                + "'. Try FUNCTION HELP.");
             return;
         }
         String policy = call.argc() == 4 ? call.argString(3).toLowerCase(java.util.Locale.ROOT) : "append";

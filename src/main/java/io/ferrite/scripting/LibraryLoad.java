@@ -32,18 +32,21 @@ final class LibraryLoad {
         if (end == code.length) {
             return "ERR Invalid library metadata";
         }
-        String[] parts = new String(code, 0, end, StandardCharsets.UTF_8).trim().split("[ \t\r]+");
-        String engine = parts[0].substring(2);
+        List<String> parts = ShebangWords.split(new String(code, 0, end, StandardCharsets.UTF_8));
+        if (parts == null || parts.isEmpty()) {
+            return "ERR Invalid library metadata";
+        }
+        String engine = parts.get(0).substring(2);
         String name = null;
-        for (int i = 1; i < parts.length; i++) {
-            if (parts[i].regionMatches(true, 0, "name=", 0, 5)) {
+        for (int i = 1; i < parts.size(); i++) {
+            if (parts.get(i).regionMatches(true, 0, "name=", 0, 5)) {
                 if (name != null) {
                     return "ERR Invalid metadata value, name argument was given multiple times";
                 }
-                name = parts[i].substring(5);
+                name = parts.get(i).substring(5);
                 continue;
             }
-            return "ERR Invalid metadata value given: " + parts[i];
+            return "ERR Invalid metadata value given: " + parts.get(i);
         }
         if (name == null) {
             return "ERR Library name was not given";

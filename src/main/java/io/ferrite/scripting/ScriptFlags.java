@@ -48,19 +48,19 @@ record ScriptFlags(boolean compat, Set<Flag> flags, int shebangLength) {
         if (end == body.length) {
             throw new IllegalArgumentException("Invalid script shebang");
         }
-        String[] parts = new String(body, 0, end, StandardCharsets.UTF_8).trim().split("[ \t\r]+");
-        if (parts.length == 0 || parts[0].isEmpty()) {
+        java.util.List<String> parts = ShebangWords.split(new String(body, 0, end, StandardCharsets.UTF_8));
+        if (parts == null || parts.isEmpty()) {
             throw new IllegalArgumentException("Invalid engine in script shebang");
         }
-        if (!parts[0].equals("#!lua")) {
-            throw new IllegalArgumentException("Unexpected engine in script shebang: " + parts[0]);
+        if (!parts.get(0).equals("#!lua")) {
+            throw new IllegalArgumentException("Unexpected engine in script shebang: " + parts.get(0));
         }
         Set<Flag> flags = EnumSet.noneOf(Flag.class);
-        for (int i = 1; i < parts.length; i++) {
-            if (!parts[i].startsWith("flags=")) {
-                throw new IllegalArgumentException("Unknown lua shebang option: " + parts[i]);
+        for (int i = 1; i < parts.size(); i++) {
+            if (!parts.get(i).startsWith("flags=")) {
+                throw new IllegalArgumentException("Unknown lua shebang option: " + parts.get(i));
             }
-            String list = parts[i].substring(6);
+            String list = parts.get(i).substring(6);
             if (list.isEmpty()) {
                 continue;
             }
