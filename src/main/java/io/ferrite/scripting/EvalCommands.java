@@ -78,6 +78,8 @@ public final class EvalCommands {
     };
 
     private static void eval(Scripting s, Call call, boolean bySha, boolean ro) {
+        // as Redis's evalCommand: the script's line comes before the commands it runs
+        call.server.observer().monitor(call);
         call.preventPropagation();
         Reply reply = call.reply();
         if (bySha && call.arg(1).length != 40) {

@@ -104,6 +104,7 @@ public final class FunctionCommands {
     };
 
     private static void fcall(Scripting s, Call call, boolean ro) {
+        call.server.observer().monitor(call);
         call.preventPropagation();
         Reply reply = call.reply();
         Functions.Function fn = s.functions().function(Scripting.text(call.arg(1)));
