@@ -103,21 +103,21 @@ public final class Dispatcher {
             Eviction.run(engine, session::wake);
             return false;
         }
-        if (overMemory && refusedOnOom(cmd, client)) {
+        if (overMemory && refusedOnOom(cmd, args, client)) {
             reject(reply, cmd, client, OOM);
             return true;
         }
         String diskError = client.master ? null : server.writesDeniedBecause();
-        if (diskError != null && (writes(cmd, client) || cmd.fullName().equals("ping"))) {
+        if (diskError != null && (writes(cmd, args, client) || cmd.fullName().equals("ping"))) {
             reject(reply, cmd, client, diskError);
             return true;
         }
         String noReplicas = server.replicasDenyWrites();
-        if (noReplicas != null && !client.master && writes(cmd, client)) {
+        if (noReplicas != null && !client.master && writes(cmd, args, client)) {
             reject(reply, cmd, client, noReplicas);
             return true;
         }
-        if (!client.master && server.readOnlyReplica() && writes(cmd, client)) {
+        if (!client.master && server.readOnlyReplica() && writes(cmd, args, client)) {
             reject(reply, cmd, client, READONLY);
             return true;
         }
@@ -144,7 +144,7 @@ public final class Dispatcher {
             reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        long pause = clientPause.delayFor(cmd, client);
+        long pause = clientPause.delayFor(cmd, args, client);
         if (pause > 0) {
             clientPause.postpone(session);
             session.postpone(args, pause);
@@ -170,8 +170,8 @@ public final class Dispatcher {
     }
 
     /** Redis's is_write_command: a write command, or an EXEC whose queue holds one. */
-    private static boolean writes(Command cmd, Client client) {
-        if (cmd.has(CommandFlag.WRITE)) {
+    private static boolean writes(Command cmd, byte[][] args, Client client) {
+        if (cmd.has(CommandFlag.WRITE, args)) {
             return true;
         }
         if (cmd.fullName().equals("exec")) {
@@ -194,8 +194,8 @@ public final class Dispatcher {
      * refused, and so is anything queued inside MULTI (queueing itself grows memory), except
      * EXEC, DISCARD, QUIT and RESET; EXEC is refused when a queued command may grow memory.
      */
-    private static boolean refusedOnOom(Command cmd, Client client) {
-        if (cmd.has(CommandFlag.DENYOOM)) {
+    private static boolean refusedOnOom(Command cmd, byte[][] args, Client client) {
+        if (cmd.has(CommandFlag.DENYOOM, args)) {
             return true;
         }
         String name = cmd.fullName();

@@ -1,7 +1,6 @@
 package io.ferrite.scripting;
 
 import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.CommandKeys;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
@@ -13,8 +12,7 @@ import java.util.Locale;
 /**
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (Redis 7.0's eval.c and script.c). A script
  * reaches keys its arguments may not name (job queues compute them), so the engine runs every
- * script with every shard held, on its script thread ({@link CommandKeys#undeclared},
- * {@link CommandKeys#runsLong}): atomic against every other client, whatever keys it touches.
+ * script with every shard held, on its script thread ({@link ScriptKeys}): atomic against every other client, whatever keys it touches.
  */
 public final class EvalCommands {
     static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
@@ -42,40 +40,16 @@ public final class EvalCommands {
     }
 
     public static void register(CommandRegistry r, Scripting s) {
-        r.add("eval", c -> eval(s, c, false, false), KEYS);
-        r.add("eval_ro", c -> eval(s, c, false, true), KEYS);
-        r.add("evalsha", c -> eval(s, c, true, false), KEYS);
-        r.add("evalsha_ro", c -> eval(s, c, true, true), KEYS);
+        r.add("eval", c -> eval(s, c, false, false), new ScriptKeys(s, ScriptKeys.Kind.EVAL));
+        r.add("eval_ro", c -> eval(s, c, false, true), new ScriptKeys(s, ScriptKeys.Kind.EVAL));
+        r.add("evalsha", c -> eval(s, c, true, false), new ScriptKeys(s, ScriptKeys.Kind.EVALSHA));
+        r.add("evalsha_ro", c -> eval(s, c, true, true), new ScriptKeys(s, ScriptKeys.Kind.EVALSHA));
         r.add("script|load", c -> load(s, c));
         r.add("script|exists", c -> exists(s, c));
         r.add("script|flush", c -> flush(s, c));
         r.add("script|kill", c -> kill(s, c, true));
         r.add("script|help", c -> help(c));
     }
-
-    /** EVAL's (and FCALL's) keys are numkeys arguments from the fourth on; any other key it reaches is undeclared. */
-    static final CommandKeys KEYS = new CommandKeys() {
-        @Override
-        public void positions(byte[][] args, Sink sink) {
-            Long n = args.length > 2 ? Bytes.parseLongStrict(args[2]) : null;
-            if (n == null || n < 0 || n > args.length - 3) {
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                sink.key(3 + i, 0);
-            }
-        }
-
-        @Override
-        public boolean undeclared(byte[][] args) {
-            return true;
-        }
-
-        @Override
-        public boolean runsLong(byte[][] args) {
-            return true;
-        }
-    };
 
     private static void eval(Scripting s, Call call, boolean bySha, boolean ro) {
         // as Redis's evalCommand: the script's line comes before the commands it runs

@@ -68,8 +68,8 @@ public final class FunctionCommands {
 
     public static void register(CommandRegistry r, Scripting s) {
         Functions f = s.functions();
-        r.add("fcall", c -> fcall(s, c, false), EvalCommands.KEYS);
-        r.add("fcall_ro", c -> fcall(s, c, true), EvalCommands.KEYS);
+        r.add("fcall", c -> fcall(s, c, false), new ScriptKeys(s, ScriptKeys.Kind.FCALL));
+        r.add("fcall_ro", c -> fcall(s, c, true), new ScriptKeys(s, ScriptKeys.Kind.FCALL));
         r.addReachingAnyKey("function|load", c -> load(f, c), LIBRARY_CHANGE);
         r.addReachingAnyKey("function|delete", c -> delete(f, c), LIBRARY_CHANGE);
         r.addReachingAnyKey("function|flush", c -> flush(f, c), LIBRARY_CHANGE);

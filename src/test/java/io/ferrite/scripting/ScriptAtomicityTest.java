@@ -1,6 +1,7 @@
 package io.ferrite.scripting;
 
 import io.ferrite.testing.FerriteTest;
+import io.ferrite.testing.RawClient;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
@@ -72,6 +73,29 @@ class ScriptAtomicityTest extends FerriteTest {
         assertThat(transfers.get()).isGreaterThan(20);
         assertThat(reads.get()).isGreaterThan(10);
         assertThat(setup.eval(SUM)).isEqualTo(TOTAL);
+    }
+
+    /** A script pipelined behind commands of its declared key's shard still runs as a script (never squashed into their batch). */
+    @Test
+    void aPipelinedScriptRunsWithEveryShardHeld() {
+        RawClient c = raw();
+        byte[] pipeline = concat(RawClient.encode("SET", "k", "1"),
+            RawClient.encode("GET", "k"),
+            RawClient.encode("EVAL", "redis.call('set', 'other:' .. ARGV[1], 'x') return redis.call('incr', KEYS[1])", "1", "k", "7"),
+            RawClient.encode("GET", "other:7"));
+        c.send(pipeline);
+        assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        assertThat(c.readReply()).isEqualTo("$1\r\n1\r\n");
+        assertThat(c.readReply()).isEqualTo(":2\r\n");
+        assertThat(c.readReply()).isEqualTo("$1\r\nx\r\n");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     private void transfers(String[] keys, long deadline, AtomicInteger done, boolean declared) {

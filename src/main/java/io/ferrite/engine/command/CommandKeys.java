@@ -29,4 +29,12 @@ public interface CommandKeys {
     default boolean runsLong(byte[][] args) {
         return false;
     }
+
+    /**
+     * The flags this call has, when they depend on its arguments (Redis's getCommandFlags: a
+     * script's shebang flags decide whether EVAL writes); {@code declared} otherwise.
+     */
+    default long flags(byte[][] args, long declared) {
+        return declared;
+    }
 }
