@@ -2,6 +2,8 @@ package io.ferrite.engine;
 
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
+import io.ferrite.engine.command.CommandFlag;
+import io.ferrite.engine.tracking.Tracking;
 import io.ferrite.engine.command.NestedCalls;
 
 /**
@@ -14,6 +16,7 @@ final class NestedRun implements NestedCalls {
     private final Engine engine;
     private final Call outer;
     private final long now;
+    private boolean tracked;
 
     NestedRun(Engine engine, Call outer, long now) {
         this.engine = engine;
@@ -27,8 +30,17 @@ final class NestedRun implements NestedCalls {
         int db = inner.client.db;
         inner.denyBlocking(true);
         inner.effects(outer.effects());
-        inner.ks(new AnyKeyKeyspace(engine, db, now));
-        if (inner.command.kindFor(inner.args) == Command.Kind.ALL_SHARDS) {
+        Command.Kind kind = inner.command.kindFor(inner.args);
+        Shard single = kind == Command.Kind.KEYED ? KeyRouting.singleShard(engine, inner.command, inner.args) : null;
+        // a call of one shard (or none) gets that shard's own keyspace, as it would outside a script;
+        // one over several reaches each key on its owner
+        inner.ks(single != null ? single.view(db) : kind == Command.Kind.LOCAL ? home.view(db)
+            : new AnyKeyKeyspace(engine, db, now));
+        for (Shard s : engine.shards()) {
+            // the script's writes are its caller's (CLIENT TRACKING's NOLOOP)
+            s.writer = outer.client;
+        }
+        if (kind == Command.Kind.ALL_SHARDS) {
             inner.command.sharded().before(inner);
             Shard[] all = engine.shards();
             Object[] parts = new Object[all.length];
@@ -40,6 +52,15 @@ final class NestedRun implements NestedCalls {
             Execution.combined(inner, home, parts);
         } else {
             Execution.callGathered(inner, home);
+        }
+        for (Shard s : engine.shards()) {
+            s.writer = null;
+        }
+        if (!tracked && inner.command.has(CommandFlag.READONLY) && Tracking.tracks(outer.client, inner.command, false)) {
+            // Redis 7.0 (call()): once a script runs a read-only command, its caller tracks the keys the script declared
+            tracked = true;
+            outer.command.keyPositions(outer.args, outer.args.length,
+                pos -> engine.shardOf(outer.args[pos]).tracking.remember(outer.args[pos], outer.client));
         }
     }
 
