@@ -156,9 +156,16 @@ final class LuaEnvironment implements AutoCloseable {
         }
         l.setTop(0);
         byte[] reply = current.call(argv);
-        l.refGet(convertRef);
-        strings.push(l, reply);
-        l.pCall(1, 2);
+        try {
+            l.refGet(convertRef);
+            strings.push(l, reply);
+            l.pCall(1, 2);
+        } catch (LuaException e) {
+            // only a kill can interrupt the conversion: the script's next line raises it
+            l.setTop(0);
+            l.pushNil();
+            return 1;
+        }
         boolean isError = l.toBoolean(-1);
         l.pop(1);
         return raise && isError ? -1 : 1;

@@ -37,7 +37,7 @@ final class LuaStrings {
         b.putInt(0);                      // no nested functions
         b.putInt(0).putInt(0).putInt(0);  // no debug information
         b.flip();
-        lua.load(b, "=bytes");
+        lua.load(b, "=ferrite");
         lua.pCall(0, 1);
     }
 
