@@ -60,17 +60,8 @@ public final class EvalCommands {
             reply.error(NOSCRIPT);
             return;
         }
-        Long numkeys = Bytes.parseLongStrict(call.arg(2));
+        Integer numkeys = numkeys(call, "ERR value is not an integer or out of range");
         if (numkeys == null) {
-            reply.error("ERR value is not an integer or out of range");
-            return;
-        }
-        if (numkeys > call.argc() - 3) {
-            reply.error("ERR Number of keys can't be greater than number of args");
-            return;
-        }
-        if (numkeys < 0) {
-            reply.error("ERR Number of keys can't be negative");
             return;
         }
         Script script;
@@ -99,7 +90,25 @@ public final class EvalCommands {
             reply.error("ERR Error compiling script (new function): " + fn.error());
             return;
         }
-        launch(s, call, s.environment(), fn.ref(), script.sha(), false, script.flags(), ro, numkeys.intValue());
+        launch(s, call, s.environment(), fn.ref(), script.sha(), false, script.flags(), ro, numkeys);
+    }
+
+    /** The numkeys argument, checked as Redis checks it; null when the call was answered an error. */
+    static Integer numkeys(Call call, String notANumber) {
+        Long n = Bytes.parseLongStrict(call.arg(2));
+        if (n == null) {
+            call.reply().error(notANumber);
+            return null;
+        }
+        if (n > call.argc() - 3) {
+            call.reply().error("ERR Number of keys can't be greater than number of args");
+            return null;
+        }
+        if (n < 0) {
+            call.reply().error("ERR Number of keys can't be negative");
+            return null;
+        }
+        return n.intValue();
     }
 
     /**

@@ -1,17 +1,14 @@
 package io.ferrite.scripting;
 
 import io.ferrite.engine.command.Call;
-import io.ferrite.engine.command.CommandKeys;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.reply.Reply;
-import io.ferrite.store.Bytes;
 import io.ferrite.store.Glob;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * FUNCTION LOAD, DELETE, FLUSH, LIST, STATS, KILL, HELP and FCALL, FCALL_RO (Redis 7.0's
@@ -70,12 +67,12 @@ public final class FunctionCommands {
         Functions f = s.functions();
         r.add("fcall", c -> fcall(s, c, false), new ScriptKeys(s, ScriptKeys.Kind.FCALL));
         r.add("fcall_ro", c -> fcall(s, c, true), new ScriptKeys(s, ScriptKeys.Kind.FCALL));
-        r.addReachingAnyKey("function|load", c -> load(f, c), LIBRARY_CHANGE);
-        r.addReachingAnyKey("function|delete", c -> delete(f, c), LIBRARY_CHANGE);
-        r.addReachingAnyKey("function|flush", c -> flush(f, c), LIBRARY_CHANGE);
+        r.addReachingAnyKey("function|load", c -> load(f, c), new ScriptKeys(s, ScriptKeys.Kind.LIBRARY));
+        r.addReachingAnyKey("function|delete", c -> delete(f, c), new ScriptKeys(s, ScriptKeys.Kind.LIBRARY));
+        r.addReachingAnyKey("function|flush", c -> flush(f, c), new ScriptKeys(s, ScriptKeys.Kind.LIBRARY));
         r.add("function|list", c -> list(f, c));
         r.add("function|dump", c -> c.reply().bulk(FunctionDump.dump(f)));
-        r.addReachingAnyKey("function|restore", c -> FunctionDump.restore(f, c), LIBRARY_CHANGE);
+        r.addReachingAnyKey("function|restore", c -> FunctionDump.restore(f, c), new ScriptKeys(s, ScriptKeys.Kind.LIBRARY));
         r.add("function|stats", c -> stats(s, c));
         r.add("function|kill", c -> EvalCommands.kill(s, c, false));
         r.add("function|help", c -> {
@@ -86,23 +83,6 @@ public final class FunctionCommands {
         });
     }
 
-    /** Changes to the libraries run library code: on the script thread, every shard held, like a script. */
-    private static final CommandKeys LIBRARY_CHANGE = new CommandKeys() {
-        @Override
-        public void positions(byte[][] args, Sink sink) {
-        }
-
-        @Override
-        public boolean undeclared(byte[][] args) {
-            return true;
-        }
-
-        @Override
-        public boolean runsLong(byte[][] args) {
-            return true;
-        }
-    };
-
     private static void fcall(Scripting s, Call call, boolean ro) {
         call.server.observer().monitor(call);
         call.preventPropagation();
@@ -112,17 +92,8 @@ public final class FunctionCommands {
             reply.error("ERR Function not found");
             return;
         }
-        Long numkeys = Bytes.parseLongStrict(call.arg(2));
+        Integer numkeys = EvalCommands.numkeys(call, "ERR Bad number of keys provided");
         if (numkeys == null) {
-            reply.error("ERR Bad number of keys provided");
-            return;
-        }
-        if (numkeys > call.argc() - 3) {
-            reply.error("ERR Number of keys can't be greater than number of args");
-            return;
-        }
-        if (numkeys < 0) {
-            reply.error("ERR Number of keys can't be negative");
             return;
         }
         ScriptFlags flags = new ScriptFlags(false, fn.flags().isEmpty() ? EnumSet.noneOf(ScriptFlags.Flag.class)
@@ -132,8 +103,7 @@ public final class FunctionCommands {
             reply.error(refused);
             return;
         }
-        EvalCommands.launch(s, call, s.functions().environment(), fn.ref(), fn.name(), true, flags, ro,
-            numkeys.intValue());
+        EvalCommands.launch(s, call, s.functions().environment(), fn.ref(), fn.name(), true, flags, ro, numkeys);
     }
 
     private static void load(Functions f, Call call) {

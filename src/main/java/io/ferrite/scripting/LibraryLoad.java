@@ -1,5 +1,7 @@
 package io.ferrite.scripting;
 
+import io.ferrite.persistence.aof.AofManifest;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -32,7 +34,7 @@ final class LibraryLoad {
         if (end == code.length) {
             return "ERR Invalid library metadata";
         }
-        List<String> parts = ShebangWords.split(new String(code, 0, end, StandardCharsets.UTF_8));
+        List<String> parts = AofManifest.splitArgs(new String(code, 0, end, StandardCharsets.UTF_8));
         if (parts == null || parts.isEmpty()) {
             return "ERR Invalid library metadata";
         }

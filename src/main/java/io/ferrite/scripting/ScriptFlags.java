@@ -1,5 +1,7 @@
 package io.ferrite.scripting;
 
+import io.ferrite.persistence.aof.AofManifest;
+
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
@@ -48,7 +50,7 @@ record ScriptFlags(boolean compat, Set<Flag> flags, int shebangLength) {
         if (end == body.length) {
             throw new IllegalArgumentException("Invalid script shebang");
         }
-        java.util.List<String> parts = ShebangWords.split(new String(body, 0, end, StandardCharsets.UTF_8));
+        java.util.List<String> parts = AofManifest.splitArgs(new String(body, 0, end, StandardCharsets.UTF_8));
         if (parts == null || parts.isEmpty()) {
             throw new IllegalArgumentException("Invalid engine in script shebang");
         }

@@ -14,7 +14,8 @@ import java.util.Locale;
  * a read-only replica, while one without a shebang keeps EVAL's own flags.
  */
 final class ScriptKeys implements CommandKeys {
-    enum Kind { EVAL, EVALSHA, FCALL }
+    /** EVAL, EVALSHA, FCALL; LIBRARY: FUNCTION LOAD, DELETE, FLUSH, RESTORE, which run library code and name no keys. */
+    enum Kind { EVAL, EVALSHA, FCALL, LIBRARY }
 
     private final Scripting scripting;
     private final Kind kind;
@@ -26,6 +27,9 @@ final class ScriptKeys implements CommandKeys {
 
     @Override
     public void positions(byte[][] args, Sink sink) {
+        if (kind == Kind.LIBRARY) {
+            return;
+        }
         Long n = args.length > 2 ? Bytes.parseLongStrict(args[2]) : null;
         if (n == null || n < 0 || n > args.length - 3) {
             return;
@@ -47,7 +51,7 @@ final class ScriptKeys implements CommandKeys {
 
     @Override
     public long flags(byte[][] args, long declared) {
-        if (args.length < 2) {
+        if (args.length < 2 || kind == Kind.LIBRARY) {
             return declared;
         }
         ScriptFlags flags = scriptFlags(args[1]);
@@ -71,6 +75,9 @@ final class ScriptKeys implements CommandKeys {
     /** The flags of the script or function named, or null when it is not known (its command's flags apply). */
     private ScriptFlags scriptFlags(byte[] name) {
         switch (kind) {
+            case LIBRARY -> {
+                return null;
+            }
             case FCALL -> {
                 Functions.Function fn = scripting.functions().function(Scripting.text(name));
                 return fn == null ? null : new ScriptFlags(false, fn.flags(), 0);
