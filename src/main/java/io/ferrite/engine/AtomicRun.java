@@ -226,6 +226,15 @@ final class AtomicRun extends Execution {
         }
         Shard home = client.home;
         call.ks(new AnyKeyKeyspace(engine, client.db, now));
+        call.nested(new NestedRun(engine, call, now));
+        if (call.command.keys().runsLong(call.args)) {
+            // every shard is held, so the data is the script thread's until it hands back to the client's
+            engine.longRuns().execute(guard(() -> {
+                callGathered(call, home);
+                session.execute(guard(this::step));
+            }));
+            return;
+        }
         callGathered(call, home);
         step();
     }

@@ -71,6 +71,17 @@ public final class Client {
     public boolean master() {
         return master;
     }
+
+    /** A script's own client (Redis's CLIENT_SCRIPT): commands answer a script as Redis answers Lua. */
+    private boolean script;
+
+    public void markScript() {
+        script = true;
+    }
+
+    public boolean script() {
+        return script;
+    }
     volatile long totalInput;
     volatile long totalOutput;
 

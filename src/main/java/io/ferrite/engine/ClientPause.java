@@ -109,7 +109,7 @@ public final class ClientPause {
     }
 
     /** Milliseconds the command must wait, or 0 if it may run now. Replicas are never paused (processCommand). */
-    long delayFor(Command cmd, Client client) {
+    long delayFor(Command cmd, byte[][] args, Client client) {
         long u = until;
         if (u == 0 || client.replica()) {
             return 0;
@@ -121,10 +121,10 @@ public final class ClientPause {
         if (all) {
             return left;
         }
-        boolean writes = cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE);
+        boolean writes = cmd.has(CommandFlag.WRITE, args) || cmd.has(CommandFlag.MAY_REPLICATE, args);
         if (!writes && cmd.fullName().equals("exec")) {
             for (Client.QueuedCommand q : client.queued) {
-                writes |= q.command().has(CommandFlag.WRITE) || q.command().has(CommandFlag.MAY_REPLICATE);
+                writes |= q.command().has(CommandFlag.WRITE, q.args()) || q.command().has(CommandFlag.MAY_REPLICATE, q.args());
             }
         }
         return writes ? left : 0;

@@ -105,21 +105,21 @@ public final class Dispatcher {
         }
         // an eviction past its time limit goes on in the background; meanwhile commands run (Redis's EVICT_RUNNING)
         if (overMemory && !(engine.evictionPolicy() != Eviction.Policy.NOEVICTION && engine.evictingInBackground())
-                && refusedOnOom(cmd, client)) {
+                && refusedOnOom(cmd, args, client)) {
             reject(reply, cmd, client, OOM);
             return true;
         }
         String diskError = client.master ? null : server.writesDeniedBecause();
-        if (diskError != null && (writes(cmd, client) || cmd.fullName().equals("ping"))) {
+        if (diskError != null && (writes(cmd, args, client) || cmd.fullName().equals("ping"))) {
             reject(reply, cmd, client, diskError);
             return true;
         }
         String noReplicas = server.replicasDenyWrites();
-        if (noReplicas != null && !client.master && writes(cmd, client)) {
+        if (noReplicas != null && !client.master && writes(cmd, args, client)) {
             reject(reply, cmd, client, noReplicas);
             return true;
         }
-        if (!client.master && server.readOnlyReplica() && writes(cmd, client)) {
+        if (!client.master && server.readOnlyReplica() && writes(cmd, args, client)) {
             reject(reply, cmd, client, READONLY);
             return true;
         }
@@ -136,12 +136,17 @@ public final class Dispatcher {
             reject(reply, cmd, client, LOADING);
             return true;
         }
+        String busy = cmd.has(CommandFlag.ALLOW_BUSY) ? null : engine.busyGate().refuse(cmd, client);
+        if (busy != null) {
+            reject(reply, cmd, client, busy);
+            return true;
+        }
         if (client.monitor && touchesKeyspace(cmd)) {
             // Redis treats a MONITOR client as a replica: it may not read or write keys
             reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");
             return true;
         }
-        long pause = clientPause.delayFor(cmd, client);
+        long pause = clientPause.delayFor(cmd, args, client);
         if (pause > 0) {
             clientPause.postpone(session);
             session.postpone(args, pause);
@@ -167,8 +172,8 @@ public final class Dispatcher {
     }
 
     /** Redis's is_write_command: a write command, or an EXEC whose queue holds one. */
-    private static boolean writes(Command cmd, Client client) {
-        if (cmd.has(CommandFlag.WRITE)) {
+    private static boolean writes(Command cmd, byte[][] args, Client client) {
+        if (cmd.has(CommandFlag.WRITE, args)) {
             return true;
         }
         if (cmd.fullName().equals("exec")) {
@@ -191,8 +196,8 @@ public final class Dispatcher {
      * refused, and so is anything queued inside MULTI (queueing itself grows memory), except
      * EXEC, DISCARD, QUIT and RESET; EXEC is refused when a queued command may grow memory.
      */
-    private static boolean refusedOnOom(Command cmd, Client client) {
-        if (cmd.has(CommandFlag.DENYOOM)) {
+    private static boolean refusedOnOom(Command cmd, byte[][] args, Client client) {
+        if (cmd.has(CommandFlag.DENYOOM, args)) {
             return true;
         }
         String name = cmd.fullName();

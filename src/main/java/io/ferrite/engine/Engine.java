@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.command.BusyGate;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.tracking.TrackingLimit;
@@ -309,5 +310,27 @@ public final class Engine {
     /** CLIENT PAUSE's state: the dispatcher holds commands back by it, and expiry stands still while it lasts. */
     public ClientPause clientPause() {
         return clientPause;
+    }
+
+    /** The thread long calls (scripts) run on, every shard held, so the event loops keep serving clients. */
+    private final java.util.concurrent.ExecutorService longRuns = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ferrite-scripts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    java.util.concurrent.Executor longRuns() {
+        return longRuns;
+    }
+
+    /** Refuses commands while a long call runs past its limit (-BUSY); set by the scripting layer. */
+    private volatile BusyGate busyGate = (cmd, client) -> null;
+
+    public void busyGate(BusyGate gate) {
+        busyGate = gate;
+    }
+
+    public BusyGate busyGate() {
+        return busyGate;
     }
 }

@@ -90,8 +90,11 @@ public final class ExpiryCycle implements Runnable {
 
     @Override
     public void run() {
-        // keeps the shard's clock fresh between commands (idle connections read it) and anchored
-        shard.syncClock();
+        // keeps the shard's clock fresh between commands (idle connections read it) and anchored;
+        // a held shard's clock is its holder's (a script keeps one clock for its whole run)
+        if (!shard.held()) {
+            shard.syncClock();
+        }
         // a held shard's entries may be out with a cross-shard command; try next period
         // nor while clients are paused: Redis keeps the dataset constant then
         // nor on a replica: its keys go only when the master's DEL comes (Redis runs activeExpireCycle only if iAmMaster)

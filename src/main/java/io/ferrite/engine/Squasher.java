@@ -126,8 +126,8 @@ final class Squasher {
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
-            || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside()
-            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, client) > 0) {
+            || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside() || cmd.touchesUndeclaredKeys(args)
+            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, args, client) > 0) {
             return null;
         }
         return cmd;

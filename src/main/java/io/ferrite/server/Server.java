@@ -26,6 +26,9 @@ import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.commands.ServerCommands;
+import io.ferrite.scripting.EvalCommands;
+import io.ferrite.scripting.FunctionCommands;
+import io.ferrite.scripting.Scripting;
 import io.ferrite.replication.ReplicationLog;
 import io.ferrite.reply.Reply;
 import io.ferrite.server.replication.Failover;
@@ -80,6 +83,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final int ioThreads;
     private volatile boolean cronPaused;
     private final Engine engine;
+    private final Scripting scripting;
     private final Dispatcher dispatcher;
     private final RdbPersistence rdb;
     private final LoadProgress loadProgress;
@@ -140,9 +144,13 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         CommandRegistry registry = new CommandRegistry();
         Families.registerAll(registry);
         ServerCommands.registerAll(registry);
+        scripting = new Scripting(() -> config.getLong("busy-reply-threshold"));
+        EvalCommands.register(registry, scripting);
+        FunctionCommands.register(registry, scripting);
         CommandTable table = registry.build();
         engine = new Engine(shards, config.getInt("databases"), table, memcached.commands(table.endId()));
         engine.notifyFlags(config::notifyFlags);
+        engine.busyGate(scripting);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
         engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
@@ -444,6 +452,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     @Override
     public ServerConfig config() {
         return config;
+    }
+
+    /** EVAL's and FUNCTION's state (DEBUG SET-DISABLE-DENY-SCRIPTS, INFO memory). */
+    public Scripting scripting() {
+        return scripting;
     }
 
     @Override

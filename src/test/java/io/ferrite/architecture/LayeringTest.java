@@ -58,13 +58,15 @@ class LayeringTest {
             .layer("Engine").definedBy("io.ferrite.engine..")
             .layer("Persistence").definedBy("io.ferrite.persistence..")
             .layer("Commands").definedBy("io.ferrite.command..")
+            .layer("Scripting").definedBy("io.ferrite.scripting..")
             .layer("Protocol").definedBy("io.ferrite.protocol..")
             .layer("Server").definedBy("io.ferrite.server..")
             .whereLayer("Server").mayNotBeAccessedByAnyLayer()
             .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Server")
             .whereLayer("Commands").mayOnlyBeAccessedByLayers("Protocol", "Server")
-            .whereLayer("Engine").mayOnlyBeAccessedByLayers("Commands", "Protocol", "Server")
-            .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Commands", "Server")
+            .whereLayer("Scripting").mayOnlyBeAccessedByLayers("Server")
+            .whereLayer("Engine").mayOnlyBeAccessedByLayers("Commands", "Scripting", "Protocol", "Server")
+            .whereLayer("Persistence").mayOnlyBeAccessedByLayers("Commands", "Scripting", "Server")
             .check(classes);
     }
 

@@ -37,8 +37,6 @@ class ExporterParityTest {
         "redis_defrag_key_misses", "redis_defrag_misses", "redis_allocator_active_bytes", "redis_allocator_allocated_bytes",
         "redis_allocator_frag_bytes", "redis_allocator_frag_ratio", "redis_allocator_resident_bytes",
         "redis_allocator_rss_bytes", "redis_allocator_rss_ratio",
-        // scripting (Lua, functions)
-        "redis_memory_used_lua_bytes", "redis_memory_used_scripts_bytes", "redis_number_of_cached_scripts",
         // Redis's I/O threads and its per-read/per-write event counters
         "redis_io_threads_active", "redis_io_threaded_reads_processed",
         "redis_io_threaded_writes_processed", "redis_total_reads_processed", "redis_total_writes_processed",

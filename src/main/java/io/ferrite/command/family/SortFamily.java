@@ -179,8 +179,9 @@ public final class SortFamily {
             return;
         }
         ValueType type = e == null ? ValueType.LIST : e.type();
-        // a set has no order of its own: stored without sorting, it is sorted ALPHA for a stable result
-        if (o.dontSort && type == ValueType.SET && o.store != null) {
+        // a set has no order of its own: stored, or returned to a script, without sorting, it is
+        // sorted ALPHA for a stable result (a script's effects must not depend on hash order)
+        if (o.dontSort && type == ValueType.SET && (o.store != null || c.client.script())) {
             o.dontSort = false;
             o.alpha = true;
             o.by = null;

@@ -91,6 +91,17 @@ public final class Call {
         track = on;
     }
 
+    /** How this call runs commands inside itself (a script); null unless the engine runs it holding every shard. */
+    private NestedCalls nested;
+
+    public NestedCalls nested() {
+        return nested;
+    }
+
+    public void nested(NestedCalls runner) {
+        nested = runner;
+    }
+
     public long now() {
         return ks != null ? ks.now() : System.currentTimeMillis();
     }

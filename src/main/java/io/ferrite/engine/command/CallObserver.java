@@ -13,6 +13,10 @@ public interface CallObserver {
     /** A command the engine answered itself (MULTI, EXEC, WATCH ...). */
     void afterEngineCommand(Call call, ShardStats home);
 
+    /** Shows a call to MONITOR now, whatever its flags (Redis's EVAL and FCALL feed themselves before their commands). */
+    default void monitor(Call call) {
+    }
+
     long slowlogMaxLen();
 
     long slowerThan();

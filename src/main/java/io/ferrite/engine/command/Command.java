@@ -163,6 +163,12 @@ public final class Command {
         return (flags & f.bit()) != 0;
     }
 
+    /** Whether this call has {@code f}: a script's flags come from its shebang ({@link CommandKeys#flags}). */
+    public boolean has(CommandFlag f, byte[][] args) {
+        long fl = keys == null ? flags : keys.flags(args, flags);
+        return (fl & f.bit()) != 0;
+    }
+
     public boolean isWrite() {
         return has(CommandFlag.WRITE);
     }

@@ -21,4 +21,20 @@ public interface CommandKeys {
     default boolean undeclared(byte[][] args) {
         return false;
     }
+
+    /**
+     * True for a call that may run for long (a script): the engine runs it on a thread of its own,
+     * with every shard held, so the event loops stay free to answer other clients (-BUSY, SCRIPT KILL).
+     */
+    default boolean runsLong(byte[][] args) {
+        return false;
+    }
+
+    /**
+     * The flags this call has, when they depend on its arguments (Redis's getCommandFlags: a
+     * script's shebang flags decide whether EVAL writes); {@code declared} otherwise.
+     */
+    default long flags(byte[][] args, long declared) {
+        return declared;
+    }
 }

@@ -52,7 +52,23 @@ public final class CommandRegistry {
     /** A command whose keys are found by code rather than by its key specs (Redis's getkeys_proc). */
     public void add(String name, CommandHandler handler, CommandKeys keys) {
         register(name, null, handler, null);
-        top.get(name).keys = keys;
+        command(name).keys = keys;
+    }
+
+    /**
+     * A command, or subcommand ("function|load"), whose calls always reach keys no argument names
+     * (see {@link CommandKeys#undeclared}): it is routed as a keyed command, so the engine runs it
+     * with every shard held, even when its spec names no keys (FUNCTION LOAD runs library code).
+     */
+    public void addReachingAnyKey(String name, CommandHandler handler, CommandKeys keys) {
+        register(name, Command.Kind.KEYED, handler, null);
+        command(name).keys = keys;
+    }
+
+    private Command command(String name) {
+        String[] parts = name.split("\\|");
+        Command c = top.get(parts[0]);
+        return parts.length == 1 ? c : c.subcommands().get(parts[1]);
     }
 
     /**

@@ -279,7 +279,7 @@ public final class AofManifest {
     }
 
     /** sdssplitargs: words separated by blanks, "double quoted" with C escapes, 'single quoted'; null when unbalanced. */
-    static List<String> splitArgs(String line) {
+    public static List<String> splitArgs(String line) {
         List<String> out = new ArrayList<>();
         int i = 0;
         int n = line.length();

@@ -120,6 +120,9 @@ public final class DebugFamily {
         } else if (c.argIs(1, "stringmatch-test") && c.argc() == 2) {
             stringMatchFuzz();
             c.reply().simple("Apparently Redis did not crash: test passed");
+        } else if (c.argIs(1, "set-disable-deny-scripts") && c.argc() == 3) {
+            Server.of(c).scripting().disableDenyScript(CNumbers.atoll(c.argString(2)) != 0);
+            c.reply().ok();
         } else if (c.argIs(1, "pause-cron") && c.argc() == 3) {
             Server.of(c).pauseCron(CNumbers.atoll(c.argString(2)) != 0);
             c.reply().ok();

@@ -174,6 +174,7 @@ public final class InfoFamily {
         field(out, "used_memory_dataset_perc", percent(data, used - Engine.startupMemory()));
         field(out, "total_system_memory", total);
         field(out, "total_system_memory_human", bytesToHuman(total));
+        server.scripting().memoryInfo((name, value) -> field(out, name, value));
         long max = server.engine().maxMemory();
         field(out, "maxmemory", max);
         field(out, "maxmemory_human", bytesToHuman(max));

@@ -92,6 +92,13 @@ public final class CommandObserver implements CallObserver {
     }
 
     @Override
+    public void monitor(Call call) {
+        if (monitors.active()) {
+            monitors.feed(call);
+        }
+    }
+
+    @Override
     public void afterCall(Call call, ShardStats stats, long nanos) {
         if (tracking) {
             stats.latency(call.command.id()).record(nanos);
