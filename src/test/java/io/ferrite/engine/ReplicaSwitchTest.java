@@ -26,12 +26,14 @@ class ReplicaSwitchTest {
     @MethodSource("io.ferrite.testing.TestServers#shardCounts")
     void expiredKeysStayUntilTheServerIsAMasterAgain(int shards) throws Exception {
         try (Server s = TestServers.start(shards, Map.of("hz", "100")); Jedis j = new Jedis("127.0.0.1", s.respPort())) {
-            s.engine().replica(true);
+            // written while a master (as a master's stream would bring them): a writable replica
+            // expires only the keys its own clients gave a TTL (slaveKeysWithExpire)
             for (int i = 0; i < 20; i++) {
-                j.psetex("gone" + i, 50, "v");
+                j.psetex("gone" + i, 250, "v");
             }
             j.set("stays", "v");
-            Thread.sleep(300);
+            s.engine().replica(true);
+            Thread.sleep(600);
             assertEquals(21, j.dbSize(), "after the active expiry");
             assertNull(j.get("gone0"));
             assertEquals(21, j.dbSize(), "after GET");

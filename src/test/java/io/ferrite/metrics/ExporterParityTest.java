@@ -30,8 +30,6 @@ class ExporterParityTest {
     static final Set<String> ABSENT_FEATURES = Set.of(
         // fork (snapshots are taken without one)
         "redis_latest_fork_seconds",
-        // replication: a replica's expiry tracking (the replica side), replica clients' memory apart from the shared buffer
-        "redis_slave_expires_tracked_keys", "redis_mem_clients_slaves",
         // defragmentation, jemalloc
         "redis_active_defrag_running", "redis_defrag_hits", "redis_defrag_key_hits",
         "redis_defrag_key_misses", "redis_defrag_misses", "redis_allocator_active_bytes", "redis_allocator_allocated_bytes",
@@ -44,8 +42,8 @@ class ExporterParityTest {
         // blocking commands with timeouts, MIGRATE, DUMP/RESTORE, replica/AOF-only error paths
         "redis_clients_in_timeout_table", "redis_dump_payload_sanitizations",
         "redis_unexpected_error_replies",
-        // per-client buffer peaks and memory breakdowns Ferrite does not measure
-        "redis_mem_clients_normal", "redis_memory_used_overhead_bytes");
+        // a memory breakdown Ferrite does not measure
+        "redis_memory_used_overhead_bytes");
 
     @Test
     void sameMetricFamiliesAsRedis() throws Exception {
