@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.store.BytesKey;
 import io.ferrite.store.Db;
 import io.ferrite.store.Entry;
 
@@ -65,7 +66,7 @@ public final class ExpiryCycle implements Runnable {
      * Bounded by the cycle's time budget (checked every 64 keys, as Redis does).
      */
     private void expireOwnKeysOnReplica() {
-        java.util.Set<io.ferrite.store.BytesKey> tracked = shard.ownExpiresOnReplica;
+        java.util.Set<BytesKey> tracked = shard.ownExpiresOnReplica;
         if (tracked.isEmpty()) {
             return;
         }
@@ -73,7 +74,7 @@ public final class ExpiryCycle implements Runnable {
         long now = System.currentTimeMillis();
         int seen = 0;
         for (var it = tracked.iterator(); it.hasNext(); ) {
-            io.ferrite.store.BytesKey k = it.next();
+            BytesKey k = it.next();
             Entry e = k.db() < shard.allDatabases() ? shard.db(k.db()).find(k.bytes()) : null;
             if (e == null || !e.hasExpiry()) {
                 it.remove();

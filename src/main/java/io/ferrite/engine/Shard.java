@@ -42,7 +42,7 @@ public final class Shard {
      * the replica expires them itself ({@link ExpiryCycle}); keys the master set are never touched.
      */
     @ShardConfined
-    final java.util.Set<io.ferrite.store.BytesKey> ownExpiresOnReplica = new java.util.HashSet<>();
+    final java.util.Set<BytesKey> ownExpiresOnReplica = new java.util.HashSet<>();
     /** Its size, for INFO's slave_expires_tracked_keys on any thread. */
     volatile int ownExpiresTracked;
 

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.store.BytesKey;
 import io.ferrite.common.ShardConfined;
 import io.ferrite.engine.feed.EffectFeed;
 import io.ferrite.engine.pubsub.KeyspaceEvents;
@@ -244,7 +245,7 @@ public final class ShardKeyspace implements Keyspace {
         Client by = shard.writer;
         if (at != Entry.NO_EXPIRY && shard.engine.replica() && by != null && !by.master()) {
             // rememberSlaveKeyWithExpire: a writable replica's own TTL, which only it can enforce
-            shard.ownExpiresOnReplica.add(new io.ferrite.store.BytesKey(index, e.key));
+            shard.ownExpiresOnReplica.add(new BytesKey(index, e.key));
             shard.ownExpiresTracked = shard.ownExpiresOnReplica.size();
         }
         shard.stats.dirty++;

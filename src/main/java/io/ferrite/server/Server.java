@@ -1,5 +1,6 @@
 package io.ferrite.server;
 
+import io.ferrite.engine.Blocking;
 import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
@@ -673,7 +674,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     @Override
     public void disconnectBlockedClients() {
         for (RespConnection c : clients.values()) {
-            io.ferrite.engine.Blocking.unblockForRoleChange(c.client());
+            Blocking.unblockForRoleChange(c.client());
         }
     }
 
