@@ -54,6 +54,11 @@ final class AnyKeyKeyspace implements Keyspace {
     }
 
     @Override
+    public Entry stored(byte[] key) {
+        return owner(key).stored(key);
+    }
+
+    @Override
     public Entry write(byte[] key) {
         return owner(key).write(key);
     }

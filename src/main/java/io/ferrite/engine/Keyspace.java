@@ -22,6 +22,14 @@ public interface Keyspace {
     /** Expiry-aware lookup that counts nothing and leaves the LRU clock alone (TYPE, TTL, OBJECT). */
     Entry peek(byte[] key);
 
+    /**
+     * The entry as stored, a logically expired one included, deleting nothing (Redis's dictFind
+     * in DEBUG OBJECT): a view that cannot reach its shard's table answers as {@link #peek} does.
+     */
+    default Entry stored(byte[] key) {
+        return peek(key);
+    }
+
     /** lookupKeyWrite: for a command about to change the key. */
     Entry write(byte[] key);
 

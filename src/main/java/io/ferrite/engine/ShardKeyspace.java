@@ -172,6 +172,11 @@ public final class ShardKeyspace implements Keyspace {
     }
 
     @Override
+    public Entry stored(byte[] key) {
+        return db().find(key);
+    }
+
+    @Override
     public Entry write(byte[] key) {
         Entry e = live(key);
         if (e != null) {

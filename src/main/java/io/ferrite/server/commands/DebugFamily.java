@@ -598,7 +598,8 @@ public final class DebugFamily {
 
     /** DEBUG OBJECT: the key's object header as Redis prints it; the dispatcher runs it on the key's shard. */
     static void object(Call c) {
-        Entry e = c.ks().peek(c.arg(2));
+        // Redis looks the key up in the table itself: a logically expired key is still there
+        Entry e = c.ks().stored(c.arg(2));
         if (e == null) {
             c.reply().error("ERR no such key");
             return;

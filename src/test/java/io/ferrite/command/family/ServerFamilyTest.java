@@ -35,6 +35,23 @@ class ServerFamilyTest extends FerriteTest {
             "-ERR unknown subcommand or wrong number of arguments for 'OBJECT'. Try DEBUG HELP.\r\n");
     }
 
+    /** As Redis's dictFind: DEBUG OBJECT sees a logically expired key that nothing has deleted yet, and deletes nothing. */
+    @Test
+    void debugObjectSeesALogicallyExpiredKey() throws InterruptedException {
+        var r = raw();
+        r.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+        try {
+            r.call("SET", "soon", "value", "PX", "1");
+            Thread.sleep(20);
+            assertThat(r.call("DEBUG", "OBJECT", "soon")).startsWith("+Value at:0x").contains(" serializedlength:6 ");
+            assertThat(r.call("DEBUG", "OBJECT", "soon")).startsWith("+Value at:0x");
+            assertThat(r.call("EXISTS", "soon")).isEqualTo(":0\r\n");
+            assertThat(r.call("DEBUG", "OBJECT", "soon")).isEqualTo(NO_SUCH_KEY);
+        } finally {
+            r.call("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
     @Test
     void time() {
         List<String> t = redis.time();
