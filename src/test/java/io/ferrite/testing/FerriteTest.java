@@ -108,4 +108,21 @@ public abstract class FerriteTest {
         awaitBlocked(admin, id);
         return c;
     }
+
+    /**
+     * INFO's used_memory without the clients' buffers, which follow this connection's requests
+     * and replies: the figure of the data alone, for tests that check memory is given back.
+     */
+    protected long dataMemory() {
+        String info = redis.info("memory");
+        return memoryField(info, "used_memory") - memoryField(info, "mem_clients_normal");
+    }
+
+    private static long memoryField(String info, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + ":(\\d+)").matcher(info);
+        if (!m.find()) {
+            throw new AssertionError(name + " not in INFO memory");
+        }
+        return Long.parseLong(m.group(1));
+    }
 }

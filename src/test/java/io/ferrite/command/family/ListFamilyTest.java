@@ -12,8 +12,6 @@ import redis.clients.jedis.Jedis;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.ferrite.testing.Replies.EMPTY_ARRAY;
 import static io.ferrite.testing.Replies.NIL;
@@ -30,11 +28,6 @@ import static io.ferrite.testing.Replies.integer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ListFamilyTest extends FerriteTest {
-    private long usedMemory() {
-        Matcher m = Pattern.compile("used_memory:(\\d+)").matcher(redis.info("memory"));
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
     @Test
     void pushRangePopThroughLettuce() {
@@ -173,13 +166,13 @@ class ListFamilyTest extends FerriteTest {
 
     @Test
     void memoryReturnsAfterDelete() {
-        long before = usedMemory();
+        long before = dataMemory();
         List<String> values = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             values.add("value-" + i);
         }
         redis.rpush("m", values.toArray(new String[0]));
-        long grown = usedMemory();
+        long grown = dataMemory();
         assertThat(grown - before).isGreaterThan(5000 * 8L).isLessThan(5000 * 40L);
         for (int i = 0; i < 2500; i++) {
             redis.lpop("m");
@@ -188,7 +181,7 @@ class ListFamilyTest extends FerriteTest {
         redis.linsert("m", true, "value-3000", "x");
         redis.copy("m", "m2");
         redis.del("m", "m2");
-        assertThat(usedMemory()).isEqualTo(before);
+        assertThat(dataMemory()).isEqualTo(before);
     }
 
     @Test

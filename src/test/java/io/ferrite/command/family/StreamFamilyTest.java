@@ -24,8 +24,6 @@ import redis.clients.jedis.resps.StreamEntry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.ferrite.testing.Replies.NIL;
 import static io.ferrite.testing.Replies.NIL_ARRAY;
@@ -37,17 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StreamFamilyTest extends FerriteTest {
-    /** used_memory without the clients' buffers (which follow this connection's replies): the data's own figure. */
-    private long usedMemory() {
-        String info = redis.info("memory");
-        return field(info, "used_memory") - field(info, "mem_clients_normal");
-    }
 
-    private static long field(String info, String name) {
-        Matcher m = Pattern.compile("\\b" + name + ":(\\d+)").matcher(info);
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
-    }
 
     @Test
     void addRangeAndTrimThroughLettuce() {
@@ -185,37 +173,37 @@ class StreamFamilyTest extends FerriteTest {
 
     @Test
     void memoryFollowsTheStream() {
-        long base = usedMemory();
+        long base = dataMemory();
         for (int i = 1; i <= 500; i++) {
             redis.xadd("s", new XAddArgs().id(i + "-1"), Map.of("field", "value-" + i));
         }
-        long grown = usedMemory();
+        long grown = dataMemory();
         assertThat(grown - base).isGreaterThan(500 * 10);
         redis.xtrim("s", XTrimArgs.Builder.maxlen(10));
-        long trimmed = usedMemory();
+        long trimmed = dataMemory();
         assertThat(trimmed).isLessThan(grown);
         redis.del("s");
-        assertThat(usedMemory()).isLessThan(trimmed);
+        assertThat(dataMemory()).isLessThan(trimmed);
     }
 
     @Test
     void groupMemoryIsGivenBackExactly() {
-        long base = usedMemory();
+        long base = dataMemory();
         for (int i = 1; i <= 300; i++) {
             redis.xadd("s", new XAddArgs().id(i + "-1"), Map.of("f", "v" + i));
         }
         redis.xgroupCreate(XReadArgs.StreamOffset.from("s", "0"), "g");
         redis.xreadgroup(Consumer.from("g", "alice"), XReadArgs.Builder.count(200), XReadArgs.StreamOffset.lastConsumed("s"));
         redis.xclaim("s", Consumer.from("g", "bob"), XClaimArgs.Builder.minIdleTime(0), "1-1", "2-1");
-        long withGroup = usedMemory();
+        long withGroup = dataMemory();
         for (int i = 1; i <= 100; i++) {
             redis.xack("s", "g", i + "-1");
         }
-        assertThat(usedMemory()).isLessThan(withGroup);
+        assertThat(dataMemory()).isLessThan(withGroup);
         redis.xgroupDelconsumer("s", Consumer.from("g", "alice"));
         redis.xdel("s", "250-1");
         redis.del("s");
-        assertThat(usedMemory()).isEqualTo(base);
+        assertThat(dataMemory()).isEqualTo(base);
     }
 
     @Test
