@@ -42,6 +42,8 @@ final class AtomicRun extends Execution {
     private boolean finished;
     /** An EXEC's effects, appended together (wrapped in MULTI/EXEC) before its shards are released; null when nobody listens. */
     private Effects group;
+    /** Run by {@link AnyKeyQueue} under its hold of every shard, on the script thread, instead of holding shards itself. */
+    private boolean underQueueHold;
 
     AtomicRun(Engine engine, Session session, List<Call> calls, List<KeyRouting> routes, Shard[] held,
               boolean exec, Runnable afterCalls) {
@@ -104,6 +106,20 @@ final class AtomicRun extends Execution {
         }
         afterCalls.run();
         resumeHere();
+    }
+
+    /**
+     * On the script thread, every shard held by {@link AnyKeyQueue}: the whole run, now. Only
+     * calls reaching undeclared keys come this way (see Router), so every step runs right here.
+     */
+    void runUnderHold() {
+        underQueueHold = true;
+        try {
+            begin();
+        } catch (Throwable t) {
+            Log.warning("Internal error in a cross-shard run: " + t);
+            session.execute(this::abort);
+        }
     }
 
     private void begin() {
@@ -227,7 +243,7 @@ final class AtomicRun extends Execution {
         Shard home = client.home;
         call.ks(new AnyKeyKeyspace(engine, client.db, now));
         call.nested(new NestedRun(engine, call, now));
-        if (call.command.keys().runsLong(call.args)) {
+        if (!underQueueHold && call.command.keys().runsLong(call.args)) {
             // every shard is held, so the data is the script thread's until it hands back to the client's
             engine.longRuns().execute(guard(() -> {
                 callGathered(call, home);
@@ -301,6 +317,12 @@ final class AtomicRun extends Execution {
     private void finish() {
         finished = true;
         commitEffects();
+        if (underQueueHold) {
+            // the queue releases the shards after its batch; the session takes the reply on its own thread
+            afterCalls.run();
+            resume();
+            return;
+        }
         List<Shard> ready = new ArrayList<>();
         for (Shard s : held) {
             if (s.blocks.readySince() == 0) {

@@ -323,6 +323,13 @@ public final class Engine {
         return longRuns;
     }
 
+    /** Scripts (calls reaching undeclared keys) of every client, run in turn under shared holds of every shard. */
+    private final AnyKeyQueue anyKeyQueue = new AnyKeyQueue(this);
+
+    AnyKeyQueue anyKeyQueue() {
+        return anyKeyQueue;
+    }
+
     /** Refuses commands while a long call runs past its limit (-BUSY); set by the scripting layer. */
     private volatile BusyGate busyGate = (cmd, client) -> null;
 

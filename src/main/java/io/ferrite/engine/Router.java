@@ -42,7 +42,13 @@ final class Router {
             }
             case KEYED -> {
                 if (cmd.touchesUndeclaredKeys(call.args)) {
-                    holdEveryShard(engine, session, call);
+                    List<Call> calls = new ArrayList<>();
+                    calls.add(call);
+                    squasher.joinReachingAnyKey(session, calls);
+                    List<KeyRouting> routes = new ArrayList<>();
+                    calls.forEach(c -> routes.add(new KeyRouting()));
+                    engine.anyKeyQueue().submit(new AtomicRun(engine, session, calls, routes, engine.shards(), false,
+                        Execution.NOTHING));
                     return false;
                 }
                 Shard only = KeyRouting.singleShard(engine, cmd, call.args);

@@ -104,6 +104,22 @@ final class Squasher {
         }
     }
 
+    /**
+     * Pipelined calls reaching keys they do not name (scripts, SORT BY), queued right behind a
+     * first one, join its hold of every shard: each still runs alone and atomically, in request
+     * order, but the shards are held and released once for all of them.
+     */
+    void joinReachingAnyKey(Session session, List<Call> calls) {
+        while (calls.size() < MAX_BATCH) {
+            byte[][] args = session.peekRequest();
+            Command cmd = joinable(session.client(), args, true);
+            if (cmd == null) {
+                return;
+            }
+            calls.add(take(session, cmd, args));
+        }
+    }
+
     /** The next queued request if it is a plain single-shard keyed command; its shard goes to {@code owner[0]}. */
     private Call batchable(Session session, Shard[] owner) {
         byte[][] args = session.peekRequest();
@@ -121,12 +137,17 @@ final class Squasher {
 
     /** The command of a queued request that may run together with the one before it, or null. */
     private Command joinable(Client client, byte[][] args) {
+        return joinable(client, args, false);
+    }
+
+    /** As {@link #joinable(Client, byte[][])}, for commands that reach undeclared keys ({@code reachingAnyKey}) or for the others. */
+    private Command joinable(Client client, byte[][] args, boolean reachingAnyKey) {
         if (args == null || client.inMulti || client.replyMode != Client.ReplyMode.ON) {
             return null;
         }
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
-            || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside() || cmd.touchesUndeclaredKeys(args)
+            || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside() || cmd.touchesUndeclaredKeys(args) != reachingAnyKey
             || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, args, client) > 0) {
             return null;
         }

@@ -51,7 +51,9 @@ final class LuaStrings {
 
     /** The bytes of the string at {@code index}. */
     static byte[] bytes(Lua lua, int index) {
-        ByteBuffer b = lua.toBuffer(index);
+        // a view of Lua's own string, read at once: toBuffer would first copy it into a freshly
+        // allocated direct buffer (malloc and a Cleaner per string, the costliest part of redis.call)
+        ByteBuffer b = lua.toDirectBuffer(index);
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
