@@ -132,7 +132,14 @@ public final class Engine {
      * before any data). Read from any thread: an instant's figure. maxmemory is checked against it.
      */
     public long usedMemory() {
-        return STARTUP_MEMORY + memory() + clientMemory.getAsLong();
+        return STARTUP_MEMORY + memory() + clientMemory.getAsLong() + otherMemory.getAsLong();
+    }
+
+    /** Memory outside the shards that used_memory counts (cached scripts, function code); set by the server. */
+    private volatile java.util.function.LongSupplier otherMemory = () -> 0;
+
+    public void otherMemory(java.util.function.LongSupplier memory) {
+        this.otherMemory = memory;
     }
 
     private volatile java.util.function.LongSupplier clientMemory = () -> 0;

@@ -71,14 +71,8 @@ public final class Scripting implements BusyGate {
     public void memoryInfo(java.util.function.BiConsumer<String, Object> field) {
         long evalVm = evalMemory;
         long fnVm = functions.memory();
-        long scripts = 0;
-        for (Script s : cache.values()) {
-            scripts += s.body().length + 40;
-        }
-        long fnCode = 0;
-        for (Functions.Library l : functions.libraries().values()) {
-            fnCode += l.code().length;
-        }
+        long scripts = scriptBytes.get();
+        long fnCode = functionCode();
         field.accept("used_memory_lua", evalVm);
         field.accept("used_memory_vm_eval", evalVm);
         field.accept("used_memory_lua_human", human(evalVm));
@@ -93,6 +87,37 @@ public final class Scripting implements BusyGate {
         field.accept("used_memory_scripts", scripts + fnCode);
         field.accept("used_memory_scripts_human", human(scripts + fnCode));
     }
+
+    /**
+     * What scripting adds to used_memory, as Redis 7.0 counts it: the cached scripts and the
+     * function libraries' code (Lua's own heaps are outside used_memory there too). Read on every
+     * command when maxmemory is set, so kept up to date rather than summed.
+     */
+    public long countedMemory() {
+        return scriptBytes.get() + functionCode();
+    }
+
+    private long functionCode() {
+        Map<String, Functions.Library> libs = functions.libraries();
+        FunctionCode known = functionCode;
+        if (known.libraries() != libs) {
+            long n = 0;
+            for (Functions.Library l : libs.values()) {
+                n += l.code().length;
+            }
+            known = new FunctionCode(libs, n);
+            functionCode = known;
+        }
+        return known.bytes();
+    }
+
+    private record FunctionCode(Map<String, Functions.Library> libraries, long bytes) {
+    }
+
+    private volatile FunctionCode functionCode = new FunctionCode(Map.of(), 0);
+    /** The cached scripts' bytes: bodies plus the JVM objects that hold each (record, SHA string, map node). */
+    private final java.util.concurrent.atomic.AtomicLong scriptBytes = new java.util.concurrent.atomic.AtomicLong();
+    private static final int SCRIPT_OVERHEAD = 200;
 
     private static String human(long n) {
         if (n < 1024) {
@@ -156,7 +181,9 @@ public final class Scripting implements BusyGate {
         if (error != null) {
             return "ERR Error compiling script (new function): " + error;
         }
-        cache.put(sha, new Script(sha, body, flags, 0));
+        if (cache.putIfAbsent(sha, new Script(sha, body, flags, 0)) == null) {
+            scriptBytes.addAndGet(body.length + SCRIPT_OVERHEAD);
+        }
         return null;
     }
 
@@ -180,6 +207,7 @@ public final class Scripting implements BusyGate {
     /** SCRIPT FLUSH: the cache empties now, the Lua state is replaced before the next run. */
     void flush() {
         cache.clear();
+        scriptBytes.set(0);
         generation++;
     }
 

@@ -152,6 +152,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         engine = new Engine(shards, config.getInt("databases"), table, memcached.commands(table.endId()));
         engine.notifyFlags(config::notifyFlags);
         engine.busyGate(scripting);
+        engine.otherMemory(scripting::countedMemory);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
         engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
