@@ -156,6 +156,9 @@ final class LuaEnvironment implements AutoCloseable {
         }
         l.setTop(0);
         byte[] reply = current.call(argv);
+        if (pushSimple(l, reply)) {
+            return 1;
+        }
         try {
             l.refGet(convertRef);
             strings.push(l, reply);
@@ -169,6 +172,74 @@ final class LuaEnvironment implements AutoCloseable {
         boolean isError = l.toBoolean(-1);
         l.pop(1);
         return raise && isError ? -1 : 1;
+    }
+
+    /**
+     * The commonest replies made Lua values here, exactly as redis-env.lua's parse makes them, so
+     * that most redis.call replies need no chunk loaded and no Lua-side parsing: a bulk string, a
+     * nil bulk (false), an integer (a number) and a status ({ok = ...}). Only for text that
+     * luajava's string push passes unchanged (bytes 1 to 127, where modified UTF-8 is the bytes
+     * themselves); anything else goes the general way.
+     */
+    private static boolean pushSimple(Lua l, byte[] r) {
+        int lineEnd = lineEnd(r);
+        if (lineEnd < 0) {
+            return false;
+        }
+        switch (r[0]) {
+            case '$' -> {
+                if (r[1] == '-') {
+                    l.push(false);
+                    return true;
+                }
+                int start = lineEnd + 2;
+                int n = r.length - 2 - start;
+                if (n < 0 || !plainText(r, start, n)) {
+                    return false;
+                }
+                l.push(new String(r, start, n, StandardCharsets.ISO_8859_1));
+                return true;
+            }
+            case ':' -> {
+                if (lineEnd != r.length - 2) {
+                    return false;
+                }
+                // tonumber of the integer's text: the nearest double, as this conversion gives
+                l.push((double) Long.parseLong(new String(r, 1, lineEnd - 1, StandardCharsets.US_ASCII)));
+                return true;
+            }
+            case '+' -> {
+                if (lineEnd != r.length - 2 || !plainText(r, 1, lineEnd - 1)) {
+                    return false;
+                }
+                l.newTable();
+                l.push(new String(r, 1, lineEnd - 1, StandardCharsets.ISO_8859_1));
+                l.setField(-2, "ok");
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** Where the reply's first line ends (its CR), or -1. */
+    private static int lineEnd(byte[] r) {
+        for (int i = 1; i + 1 < r.length; i++) {
+            if (r[i] == '\r' && r[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean plainText(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** luaPushError: an error table {err = message}, raised or returned. */
