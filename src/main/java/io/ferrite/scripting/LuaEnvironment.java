@@ -256,6 +256,10 @@ final class LuaEnvironment implements AutoCloseable {
         if (Double.isNaN(d)) {
             return Double.doubleToRawLongBits(d) < 0 ? "-nan" : "nan";
         }
+        // integral and under 1e17, %.17g prints the integer's digits (scripts pass counters and ids)
+        if (d == Math.rint(d) && Math.abs(d) < 1e17 && !(d == 0 && 1 / d < 0)) {
+            return Long.toString((long) d);
+        }
         return ScoreText.g17(d);
     }
 
