@@ -45,7 +45,7 @@ final class Propagation {
         unit.feed().exit(outer);
         byte[][] propagated = call.propagated();
         if (propagated != null && call.ks().dirty() != dirtyBefore) {
-            unit.add(call.ks().index(), propagated);
+            unit.addCalled(call.ks().index(), propagated);
         }
         if (owned) {
             call.effects(null);

@@ -6,6 +6,7 @@ import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
 import io.ferrite.engine.command.CommandTable;
+import io.ferrite.engine.feed.Effects;
 import io.ferrite.reply.Reply;
 import io.ferrite.store.Bytes;
 import io.netty.buffer.ByteBuf;
@@ -173,7 +174,11 @@ final class ScriptRun implements LuaEnvironment.Primitives {
 
     @Override
     public void setRepl(int flags) {
-        // accepted for compatibility: a script's effects always propagate (see the README)
+        // the flags are Redis's PROPAGATE_AOF/PROPAGATE_REPL bits, as the feed's targets are
+        Effects unit = caller.effects();
+        if (unit != null) {
+            unit.callTargets(flags);
+        }
     }
 
     @Override

@@ -56,4 +56,28 @@ class ScriptEffectsTest extends FerriteTest {
                 .doesNotContain("0 incr k");
         }
     }
+
+    private static String targets(FeedEntry e) {
+        return (e.goesTo(FeedEntry.AOF) ? "a" : "") + (e.goesTo(FeedEntry.REPLICAS) ? "r" : "");
+    }
+
+    @Test
+    void setReplSendsTheFollowingCallsWhereItSays() {
+        Server own = ownServer(Map.of());
+        RawClient c = raw(own.respPort());
+        try (FeedSubscription s = own.engine().feed().subscribe()) {
+            c.call("EVAL", "redis.call('set', 'all', '1') redis.set_repl(redis.REPL_NONE) redis.call('set', 'none', '1') "
+                + "redis.set_repl(redis.REPL_AOF) redis.call('set', 'aof', '1') "
+                + "redis.set_repl(redis.REPL_REPLICA) redis.call('set', 'replica', '1') "
+                + "redis.set_repl(redis.REPL_ALL) redis.call('set', 'again', '1')", "0");
+            c.call("EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set', 'hidden', '1') "
+                + "redis.set_repl(redis.REPL_ALL) redis.call('set', 'shown', '1')", "0");
+            List<String> feed = new ArrayList<>();
+            s.drain(e -> feed.add(text(e) + "/" + targets(e)));
+            // Redis 7.0: a command with no target is not propagated at all, so the second script's one write goes alone
+            assertThat(feed).containsExactly("MULTI/ar", "0 set all 1/ar", "0 set aof 1/a", "0 set replica 1/r",
+                "0 set again 1/ar", "EXEC/ar", "0 set shown 1/ar");
+        }
+        assertThat(c.call("MGET", "none", "hidden")).isEqualTo("*2\r\n$1\r\n1\r\n$1\r\n1\r\n");
+    }
 }

@@ -229,7 +229,7 @@ public final class EffectFeed {
 
     /** The entry before the first one: numbered 0, never read. */
     private static FeedEntry origin() {
-        FeedEntry e = new FeedEntry(FeedEntry.Kind.EXEC, 0, new byte[0][]);
+        FeedEntry e = new FeedEntry(FeedEntry.Kind.EXEC, 0, new byte[0][], FeedEntry.ALL);
         e.seq = 0;
         return e;
     }

@@ -15,6 +15,8 @@ public final class Effects {
     private FeedEntry first;
     private FeedEntry last;
     private int count;
+    /** Where the calls' own commands go (redis.set_repl); what commands add besides (alsoPropagate, expiries) goes everywhere, as in Redis 7.0. */
+    private int callTargets = FeedEntry.ALL;
 
     Effects(EffectFeed feed, boolean transaction) {
         this.feed = feed;
@@ -32,10 +34,29 @@ public final class Effects {
 
     /** Adds a command to propagate in database {@code db} (nothing for the memcached namespace). */
     public void add(int db, byte[][] argv) {
+        add(db, argv, FeedEntry.ALL);
+    }
+
+    /**
+     * A script's redis.set_repl: where the commands its calls propagate go from now on (an
+     * {@link FeedEntry#AOF} and {@link FeedEntry#REPLICAS} mask; 0 propagates none of them).
+     */
+    public void callTargets(int targets) {
+        callTargets = targets;
+    }
+
+    /** Adds a call's own command (Redis's call() propagating c->argv), to the targets set by {@link #callTargets}. */
+    public void addCalled(int db, byte[][] argv) {
+        if (callTargets != 0) {
+            add(db, argv, callTargets);
+        }
+    }
+
+    private void add(int db, byte[][] argv, int targets) {
         if (db >= feed.databases()) {
             return;
         }
-        FeedEntry e = FeedEntry.command(db, argv);
+        FeedEntry e = FeedEntry.command(db, argv, targets);
         if (first == null) {
             first = e;
         } else {

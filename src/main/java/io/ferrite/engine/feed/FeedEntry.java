@@ -14,9 +14,15 @@ public final class FeedEntry {
     private static final byte[][] MULTI_ARGV = {{'M', 'U', 'L', 'T', 'I'}};
     private static final byte[][] EXEC_ARGV = {{'E', 'X', 'E', 'C'}};
 
+    /** Redis's propagation targets (PROPAGATE_AOF, PROPAGATE_REPL): a script's redis.set_repl narrows them. */
+    public static final int AOF = 1;
+    public static final int REPLICAS = 2;
+    public static final int ALL = AOF | REPLICAS;
+
     private final Kind kind;
     private final int db;
     private final byte[][] argv;
+    private final int targets;
     /**
      * Set once by the appending thread before the entry is published through its predecessor's
      * {@link #next}; {@link #UNNUMBERED} until then (the next appender waits for it, see EffectFeed#append).
@@ -25,22 +31,32 @@ public final class FeedEntry {
     static final long UNNUMBERED = -1;
     volatile FeedEntry next;
 
-    FeedEntry(Kind kind, int db, byte[][] argv) {
+    FeedEntry(Kind kind, int db, byte[][] argv, int targets) {
         this.kind = kind;
         this.db = db;
         this.argv = argv;
+        this.targets = targets;
     }
 
     static FeedEntry command(int db, byte[][] argv) {
-        return new FeedEntry(Kind.COMMAND, db, argv);
+        return command(db, argv, ALL);
+    }
+
+    static FeedEntry command(int db, byte[][] argv, int targets) {
+        return new FeedEntry(Kind.COMMAND, db, argv, targets);
     }
 
     static FeedEntry multi(int db) {
-        return new FeedEntry(Kind.MULTI, db, MULTI_ARGV);
+        return new FeedEntry(Kind.MULTI, db, MULTI_ARGV, ALL);
     }
 
     static FeedEntry exec(int db) {
-        return new FeedEntry(Kind.EXEC, db, EXEC_ARGV);
+        return new FeedEntry(Kind.EXEC, db, EXEC_ARGV, ALL);
+    }
+
+    /** Whether the entry goes to the AOF ({@link #AOF}) or to replicas ({@link #REPLICAS}). */
+    public boolean goesTo(int target) {
+        return (targets & target) != 0;
     }
 
     public Kind kind() {

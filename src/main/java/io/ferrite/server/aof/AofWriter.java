@@ -201,7 +201,7 @@ final class AofWriter implements Runnable {
                 flush(true);
                 rotate(r);
             }
-            if (e.seq() <= skipAfter || e.seq() > skipUntil) {
+            if ((e.seq() <= skipAfter || e.seq() > skipUntil) && e.goesTo(FeedEntry.AOF)) {
                 buffer.command(e.db(), e.argv(), aof.timestamps() ? System.currentTimeMillis() / 1000 : 0);
             }
             lastSeq = e.seq();

@@ -478,7 +478,7 @@ public final class ReplicationPump implements Runnable {
 
     private void pumpEntry(FeedEntry e) {
         resolveCuts();
-        if (!following) {
+        if (!following && e.goesTo(FeedEntry.REPLICAS)) {
             scratch.clear();
             encoder.command(e.db(), e.argv(), scratch);
             log.append(scratch);
