@@ -10,6 +10,7 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.SaveState;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.scripting.Scripting;
 import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
 
@@ -92,8 +93,10 @@ public final class RdbPersistence {
 
     /** Writes the parts as dir/dbfilename; true when saved. {@code dirty} is each shard's counter at the cut. */
     public boolean write(List<ShardPart> parts, long[] dirty) {
+        SnapshotFile.Head head = headAtCut().take().join();
         byte[] bytes = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
-            server.engine().usedMemory()), parts, server.config().getBool("rdbchecksum"));
+            server.engine().usedMemory()).withReplication(head.replication()), head.libraries(), parts,
+            server.config().getBool("rdbchecksum"));
         try {
             RdbFile.write(file(), bytes);
         } catch (IOException e) {
@@ -141,7 +144,15 @@ public final class RdbPersistence {
     private SnapshotFile newFile(Path temp) {
         return new SnapshotFile(file(), temp, server.engine().shardCount(), server.config().getInt("databases"),
             new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, server.engine().usedMemory()),
-            server.config().getBool("rdbchecksum"));
+            server.config().getBool("rdbchecksum")).headAtCut(headAtCut());
+    }
+
+    /**
+     * What an RDB file holds before its keys, read at its cut (every shard held): the function
+     * libraries (rdbSaveFunctions), and the replication fields of rdbPopulateSaveInfo.
+     */
+    public SnapshotFile.HeadAtCut headAtCut() {
+        return () -> CompletableFuture.completedFuture(new SnapshotFile.Head(null, server.scripting().libraryCodes()));
     }
 
     /**
@@ -309,6 +320,54 @@ public final class RdbPersistence {
             () -> c.getInt("key-load-delay"), c.getLong("loading-process-events-interval-bytes"));
     }
 
+    // ------------------------------------------------------------------ function libraries in the files
+
+    /**
+     * A library of a file being loaded created (rdbFunctionLoad), where no script can run: with
+     * {@code replace} one of its name is replaced (DEBUG RELOAD MERGE), else that fails. A failure
+     * is logged as Redis logs it and stops the load with its words.
+     */
+    public static void createLibrary(Scripting scripting, byte[] code, boolean replace) throws RdbLoadException {
+        String err = scripting.createLibrary(code, replace);
+        if (err != null) {
+            Log.warning("Failed loading library, " + err);
+            throw new RdbLoadException(RdbLoader.SHORT_READ);
+        }
+    }
+
+    /**
+     * For a load on a thread of its own (start-up, an AOF base, a replica's full sync): each library
+     * is created as it comes, with every shard held, since a script may be running (a replica
+     * serves read-only ones) and the function Lua state is for one thread at a time.
+     */
+    RdbLoader.Libraries creatingLibraries() {
+        return code -> {
+            RdbLoadException[] failed = new RdbLoadException[1];
+            holdingAll(() -> {
+                try {
+                    createLibrary(server.scripting(), code, false);
+                } catch (RdbLoadException e) {
+                    failed[0] = e;
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        };
+    }
+
+    /** Runs {@code work} with every shard held, from a thread that is no shard's, and returns once it ran. */
+    private void holdingAll(Runnable work) {
+        Shard[] shards = server.engine().shards();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Cut.take(server.engine(), s -> {
+            if (s.id == shards.length - 1) {
+                work.run();
+            }
+        }, () -> done.complete(null));
+        done.join();
+    }
+
     /**
      * Loads an append-only file's RDB base or preamble into the engine, streaming it from the
      * file as the start-up load does; its result's end is where the RDB part ended in the file.
@@ -317,7 +376,7 @@ public final class RdbPersistence {
     public RdbLoader.Result loadBase(Path file) throws RdbLoadException {
         try {
             return new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
-                .keepingExpired().load(file);
+                .keepingExpired().creatingLibraries(creatingLibraries()).load(file);
         } catch (IOException e) {
             throw new RdbLoadException("Error reading the RDB base: " + e.getMessage());
         } finally {
@@ -339,9 +398,11 @@ public final class RdbPersistence {
     /** As {@link #loadFromMaster}, from a diskless sync's payload; {@code size} 0 when unknown (an EOF-marked one). */
     public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
         try {
+            // a full load replaces the libraries too (readSyncBulkPayload's functionsLibCtxClear)
+            holdingAll(() -> server.scripting().flushLibraries());
             // with no length known, the input is bounded only by what the master sends
             RdbLoader.Result r = new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
-                .keepingExpired().load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
+                .keepingExpired().creatingLibraries(creatingLibraries()).load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
             state.loaded(r, dirtyNow());
             return r;
         } finally {
@@ -425,7 +486,8 @@ public final class RdbPersistence {
         }
         StartupLoad.Settings settings = loadSettings();
         try {
-            RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
+            RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed,
+                creatingLibraries());
             if (r != null) {
                 state.loaded(r, dirtyNow());
                 startupReplication = r.replication();

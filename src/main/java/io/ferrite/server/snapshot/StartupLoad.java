@@ -81,6 +81,13 @@ public final class StartupLoad {
     }
 
     private boolean keepExpired;
+    private RdbLoader.Libraries libraries;
+
+    /** The file's function libraries go to {@code l} as they come (see RdbLoader.Libraries). */
+    public StartupLoad creatingLibraries(RdbLoader.Libraries l) {
+        libraries = l;
+        return this;
+    }
 
     public StartupLoad(Engine engine, Settings settings, LoadProgress progress, BooleanSupplier stopped) {
         this.engine = engine;
@@ -99,13 +106,13 @@ public final class StartupLoad {
      * {@link IllegalStateException}).
      */
     public static RdbLoader.Result fromFile(Path file, Engine engine, Settings settings, LoadProgress progress,
-            BooleanSupplier stopped) {
+            BooleanSupplier stopped, RdbLoader.Libraries libraries) {
         if (!Files.exists(file)) {
             return null;
         }
         long t0 = System.nanoTime();
         try {
-            RdbLoader.Result r = new StartupLoad(engine, settings, progress, stopped).load(file);
+            RdbLoader.Result r = new StartupLoad(engine, settings, progress, stopped).creatingLibraries(libraries).load(file);
             if (r.emptyKeysSkipped() > 0) {
                 Log.warning("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired()
                     + ", empty keys skipped: " + r.emptyKeysSkipped() + ".");
@@ -168,7 +175,7 @@ public final class StartupLoad {
         try {
             // a replica keeps them too, as Redis's rdbLoad skips expired keys only when iAmMaster
             RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
-                engine.shard(0).databases(), false, progress, keepExpired || engine.replica(), (db, key, value, expireAt, idle, freq) -> {
+                engine.shard(0).databases(), false, progress, keepExpired || engine.replica(), libraries, (db, key, value, expireAt, idle, freq) -> {
                     int shard = engine.shardOf(key).id;
                     long at = in.position();
                     open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));
