@@ -152,8 +152,19 @@ public final class RdbPersistence {
      * libraries (rdbSaveFunctions), and the replication fields of rdbPopulateSaveInfo.
      */
     public SnapshotFile.HeadAtCut headAtCut() {
-        return () -> CompletableFuture.completedFuture(new SnapshotFile.Head(null, server.scripting().libraryCodes()));
+        return () -> {
+            List<byte[]> libraries = server.scripting().libraryCodes();
+            CompletableFuture<RdbLoader.ReplicationAux> fields = server.replica().isReplica()
+                ? CompletableFuture.completedFuture(server.replica().saveInfo())
+                : server.replication().fieldsAtCut(server.engine().feed().lastSeq());
+            // the stream reaches a cut within milliseconds; a replication thread gone (the server closing) gives none
+            return fields.completeOnTimeout(null, FIELDS_WAIT_SECONDS, TimeUnit.SECONDS).exceptionally(e -> null)
+                .thenApply(r -> new SnapshotFile.Head(r, libraries));
+        };
     }
+
+    /** How long a file's header waits for the replication stream to reach the cut. */
+    private static final long FIELDS_WAIT_SECONDS = 10;
 
     /**
      * Claims the snapshot marks for {@code f}, a snapshot to another sink (a diskless full sync's
@@ -485,15 +496,42 @@ public final class RdbPersistence {
             return;
         }
         StartupLoad.Settings settings = loadSettings();
+        // a master keeps the names of the keys found expired: their deletions follow its restored history
+        List<StartupLoad.ExpiredKey> expired = server.engine().replica() ? null : new java.util.ArrayList<>();
         try {
             RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed,
-                creatingLibraries());
+                creatingLibraries(), expired);
             if (r != null) {
                 state.loaded(r, dirtyNow());
                 startupReplication = r.replication();
+                if (expired != null && restorable(r.replication())) {
+                    // still -LOADING: no client's write can come between the history and the deletions
+                    continueHistory(r.replication(), expired);
+                }
             }
         } finally {
             server.loadProgress().stop();
+        }
+    }
+
+    /** loadDataFromDisk's test of the fields: an id, an offset, and a stream database (older versions wrote -1). */
+    private static boolean restorable(RdbLoader.ReplicationAux aux) {
+        return aux != null && aux.replId() != null && aux.replOffset() != -1 && aux.streamDb() != -1;
+    }
+
+    /**
+     * A master started from a file holding its replication fields (loadDataFromDisk): its history
+     * goes on from the file's id and offset, so the replicas that followed it continue, and the
+     * keys the load found expired are deleted in the stream, as Redis feeds their DELs to the
+     * backlog while loading (a replica still has them).
+     */
+    private void continueHistory(RdbLoader.ReplicationAux aux, List<StartupLoad.ExpiredKey> expired) {
+        if (aux.replId().length() != io.ferrite.replication.ReplicationLog.ID_LENGTH || aux.replOffset() < 0) {
+            return;
+        }
+        server.replication().pump().restoreHistory(aux.replId(), aux.replOffset()).join();
+        for (StartupLoad.ExpiredKey k : expired) {
+            server.engine().feed().expired(k.db(), k.key());
         }
     }
 }

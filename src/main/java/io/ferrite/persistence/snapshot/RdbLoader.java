@@ -41,6 +41,10 @@ public final class RdbLoader {
      */
     public interface Sink {
         void key(int db, byte[] key, LoadedValue value, long expireAt, long lruIdle, int lfuFreq) throws RdbLoadException;
+
+        /** A key skipped because its time has passed (a master restarting propagates its deletion). */
+        default void expired(int db, byte[] key) {
+        }
     }
 
     /**
@@ -229,6 +233,7 @@ public final class RdbLoader {
                 }
             } else if (expireAt != -1 && expireAt < now && !keepExpired) {
                 expired++;
+                sink.expired(db, key);
             } else {
                 sink.key(db, key, value, expireAt, lruIdle, lfuFreq);
                 loaded++;
