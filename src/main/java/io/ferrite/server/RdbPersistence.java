@@ -10,12 +10,14 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.SaveState;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.replication.ReplicationLog;
 import io.ferrite.scripting.Scripting;
 import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * written and loaded under, writing a set of shard parts as the file, and loading it at start-up.
  */
 public final class RdbPersistence {
+    /** How long a file's header waits for the replication stream to reach the cut. */
+    private static final long FIELDS_WAIT_SECONDS = 10;
+
     private final Server server;
     private final SaveState state;
     /** The background save in progress, or null: claimed before its cut, so only one runs. */
@@ -162,9 +167,6 @@ public final class RdbPersistence {
                 .thenApply(r -> new SnapshotFile.Head(r, libraries));
         };
     }
-
-    /** How long a file's header waits for the replication stream to reach the cut. */
-    private static final long FIELDS_WAIT_SECONDS = 10;
 
     /**
      * Claims the snapshot marks for {@code f}, a snapshot to another sink (a diskless full sync's
@@ -497,7 +499,7 @@ public final class RdbPersistence {
         }
         StartupLoad.Settings settings = loadSettings();
         // a master keeps the names of the keys found expired: their deletions follow its restored history
-        List<StartupLoad.ExpiredKey> expired = server.engine().replica() ? null : new java.util.ArrayList<>();
+        List<StartupLoad.ExpiredKey> expired = server.engine().replica() ? null : new ArrayList<>();
         try {
             RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed,
                 creatingLibraries(), expired);
@@ -526,7 +528,7 @@ public final class RdbPersistence {
      * backlog while loading (a replica still has them).
      */
     private void continueHistory(RdbLoader.ReplicationAux aux, List<StartupLoad.ExpiredKey> expired) {
-        if (aux.replId().length() != io.ferrite.replication.ReplicationLog.ID_LENGTH || aux.replOffset() < 0) {
+        if (aux.replId().length() != ReplicationLog.ID_LENGTH || aux.replOffset() < 0) {
             return;
         }
         server.replication().pump().restoreHistory(aux.replId(), aux.replOffset()).join();

@@ -163,4 +163,22 @@ class FunctionFilesTest extends FerriteTest {
             assertThat(r.call("FUNCTION", "STATS")).contains("libraries_count\r\n:2\r\n");
         }
     }
+
+    @Test
+    void aFullSyncFromARealRedisBringsItsLibraries() throws Exception {
+        Path exe = RdbFileTest.redisServer();
+        try (RedisProcess redis = RedisProcess.start(exe);
+             RawClient m = new RawClient("127.0.0.1", redis.port)) {
+            loadBoth(m);
+            Server replica = ownServer(Map.of("dir", dir.toString()));
+            try (RawClient r = new RawClient("127.0.0.1", replica.respPort())) {
+                assertThat(r.call("REPLICAOF", "127.0.0.1", Integer.toString(redis.port))).isEqualTo("+OK\r\n");
+                for (int i = 0; i < 1000 && !r.call("INFO", "replication").contains("master_link_status:up"); i++) {
+                    Thread.sleep(10);
+                }
+                assertThat(r.call("FCALL_RO", "f2", "0")).isEqualTo("$3\r\ntwo\r\n");
+                assertThat(r.call("FUNCTION", "STATS")).contains("libraries_count\r\n:2\r\n");
+            }
+        }
+    }
 }

@@ -245,8 +245,14 @@ public final class SnapshotFile {
             HeadAtCut h = headAtCut;
             if (h == null) {
                 head.complete(Head.NONE);
-            } else {
+                return;
+            }
+            try {
                 h.take().whenComplete((v, e) -> head.complete(e == null && v != null ? v : Head.NONE));
+            } catch (RuntimeException e) {
+                // the file must still be written: the writer waits for the head
+                Log.warning("Could not read the file's header at the cut: " + e);
+                head.complete(Head.NONE);
             }
         }
     }
