@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loadDataFromDisk): a master saved and restarted takes back its history under a new id, the old
  * one as its second, so its replicas (Ferrite, or a real redis-server 7.0) continue with +CONTINUE;
  * the keys the restart found expired reach them as deletions; a replica saved and restarted
- * continues from the offset it had processed. redis-check-rdb reads the fields.
+ * continues from the offset it had processed (from a Ferrite master or a real Redis one). redis-check-rdb reads the fields.
  */
 class RestartResyncTest {
     private static final int SHARDS = 2;
@@ -183,6 +183,32 @@ class RestartResyncTest {
         awaitUp(r2);
         await("a partial resync", () -> "1".equals(field(m, "stats", "sync_partial_ok")));
         assertThat(field(m, "stats", "sync_full")).isEqualTo(fullBefore);
+        awaitSameOffset(m, r2);
+        assertThat(digest(r2)).isEqualTo(digest(m));
+    }
+
+    @Test
+    void aRestartedReplicaOfARealRedisContinuesFromItsFile() throws Exception {
+        Path exe = RedisProcess.findExecutable();
+        Assumptions.assumeTrue(exe != null, "redis-server not found");
+        RedisProcess redis = RedisProcess.start(exe, "--repl-ping-replica-period", "3600");
+        open.add(redis);
+        RawClient m = client(redis.port);
+        Path rdir = Files.createDirectory(dir.resolve("replica"));
+        int rport = TestServers.freePort();
+        Server replica = server(rdir, rport, "replicaof", "127.0.0.1 " + redis.port);
+        RawClient r = client(rport);
+        awaitUp(r);
+        writes(m, "k", 100);
+        awaitSameOffset(m, r);
+        assertThat(r.call("SAVE")).isEqualTo("+OK\r\n");
+        replica.close();
+        writes(m, "while-down", 30);
+        server(rdir, rport, "replicaof", "127.0.0.1 " + redis.port);
+        RawClient r2 = client(rport);
+        awaitUp(r2);
+        await("a partial resync", () -> "1".equals(field(m, "stats", "sync_partial_ok")));
+        assertThat(field(m, "stats", "sync_full")).isEqualTo("1");
         awaitSameOffset(m, r2);
         assertThat(digest(r2)).isEqualTo(digest(m));
     }
