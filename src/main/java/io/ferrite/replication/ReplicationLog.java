@@ -122,6 +122,23 @@ public final class ReplicationLog implements AutoCloseable {
     }
 
     /**
+     * A master started from an RDB file that recorded its history (loadDataFromDisk): a new id
+     * starts at the file's offset, the file's id stays valid as the second one up to the next
+     * byte, and an empty backlog from there lets the replicas that followed it continue.
+     */
+    public void restore(String savedReplid, long savedOffset) {
+        requireId(savedReplid);
+        if (backlog != null) {
+            backlog.close();
+        }
+        replid = randomId();
+        replid2 = savedReplid;
+        secondReplidOffset = savedOffset + 1;
+        offset = savedOffset;
+        backlog = new Backlog(backlogSize, savedOffset);
+    }
+
+    /**
      * A replica promoted to master (shiftReplicationId): its history so far stays valid under the
      * old id up to the next byte, so replicas of the old master can PSYNC with it; a new id starts.
      */

@@ -3,6 +3,7 @@ package io.ferrite.scripting;
 import io.ferrite.engine.command.Call;
 import io.ferrite.persistence.rdb.Crc64;
 import io.ferrite.persistence.rdb.DumpPayload;
+import io.ferrite.persistence.rdb.FunctionRecord;
 import io.ferrite.persistence.rdb.RdbFormatException;
 import io.ferrite.persistence.rdb.RdbInput;
 import io.ferrite.persistence.rdb.RdbOutput;
@@ -16,9 +17,6 @@ import java.util.Map;
  * Redis 7.0 both ways.
  */
 final class FunctionDump {
-    /** RDB_OPCODE_FUNCTION2 (7.0), and the 7.0 release candidates' RDB_OPCODE_FUNCTION. */
-    private static final int FUNCTION2 = 245;
-    private static final int FUNCTION = 246;
     private static final int RDB_VERSION = 10;
 
     private FunctionDump() {
@@ -27,8 +25,7 @@ final class FunctionDump {
     static byte[] dump(Functions f) {
         RdbOutput out = new RdbOutput(256, false);
         for (Functions.Library l : f.libraries().values()) {
-            out.writeByte(FUNCTION2);
-            out.writeString(l.code());
+            FunctionRecord.write(out, l.code());
         }
         out.writeLittleEndian(RDB_VERSION, 2);
         out.writeLittleEndian(Crc64.of(out.array(), 0, out.length()), 8);
@@ -83,10 +80,10 @@ final class FunctionDump {
         try {
             while (in.remaining() > 0) {
                 int type = in.readByte();
-                if (type != FUNCTION2 && type != FUNCTION) {
+                if (!FunctionRecord.opens(type)) {
                     return "ERR given type is not a function";
                 }
-                Object lib = LibraryLoad.load(env, in.readString(), into, false);
+                Object lib = LibraryLoad.load(env, FunctionRecord.read(in, type), into, false);
                 if (lib instanceof String error) {
                     return error;
                 }

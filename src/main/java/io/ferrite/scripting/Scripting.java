@@ -7,7 +7,9 @@ import party.iroiro.luajava.Lua;
 import party.iroiro.luajava.lua51.Lua51;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -142,6 +144,42 @@ public final class Scripting implements BusyGate {
 
     Functions functions() {
         return functions;
+    }
+
+    // ------------------------------------------------------------------ function libraries in RDB files and AOF bases
+
+    /**
+     * The libraries' code in the order they were loaded (rdbSaveFunctions, rewriteFunctions), from
+     * any thread: the libraries are published whole on each change, so a reader at a snapshot's
+     * cut (every shard held, so no FUNCTION LOAD, DELETE, FLUSH or RESTORE is half-done) gets
+     * exactly the cut's.
+     */
+    public List<byte[]> libraryCodes() {
+        List<byte[]> codes = new ArrayList<>();
+        for (Functions.Library l : functions.libraries().values()) {
+            codes.add(l.code());
+        }
+        return codes;
+    }
+
+    /**
+     * Creates a library an RDB file or AOF base holds (rdbFunctionLoad's functionsCreateWithLibraryCtx):
+     * with {@code replace} (DEBUG RELOAD MERGE) it replaces one of its name, else that is an error.
+     * Null, or the error as Redis words it in its log ("Library 'x' already exists"). Only where no
+     * script can run meanwhile: loading at start-up or a full sync, or with every shard held.
+     */
+    public String createLibrary(byte[] code, boolean replace) {
+        Object loaded = LibraryLoad.load(functions.environment(), code, functions.libraries(), replace);
+        if (loaded instanceof String error) {
+            return error.startsWith("ERR ") ? error.substring(4) : error;
+        }
+        functions.put((Functions.Library) loaded);
+        return null;
+    }
+
+    /** Every library goes, as before a full load (emptyData without EMPTYDB_NOFUNCTIONS); as {@link #createLibrary}, where no script runs. */
+    public void flushLibraries() {
+        functions.flush();
     }
 
     ScriptRun running() {

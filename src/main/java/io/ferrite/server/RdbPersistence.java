@@ -10,11 +10,14 @@ import io.ferrite.persistence.snapshot.RdbLoadException;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.SaveState;
 import io.ferrite.persistence.snapshot.ShardPart;
+import io.ferrite.replication.ReplicationLog;
+import io.ferrite.scripting.Scripting;
 import io.ferrite.server.snapshot.ShardSnapshot;
 import io.ferrite.server.snapshot.SnapshotFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * written and loaded under, writing a set of shard parts as the file, and loading it at start-up.
  */
 public final class RdbPersistence {
+    /** How long a file's header waits for the replication stream to reach the cut. */
+    private static final long FIELDS_WAIT_SECONDS = 10;
+
     private final Server server;
     private final SaveState state;
     /** The background save in progress, or null: claimed before its cut, so only one runs. */
@@ -92,8 +98,10 @@ public final class RdbPersistence {
 
     /** Writes the parts as dir/dbfilename; true when saved. {@code dirty} is each shard's counter at the cut. */
     public boolean write(List<ShardPart> parts, long[] dirty) {
+        SnapshotFile.Head head = headAtCut().take().join();
         byte[] bytes = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
-            server.engine().usedMemory()), parts, server.config().getBool("rdbchecksum"));
+            server.engine().usedMemory()).withReplication(head.replication()), head.libraries(), parts,
+            server.config().getBool("rdbchecksum"));
         try {
             RdbFile.write(file(), bytes);
         } catch (IOException e) {
@@ -141,7 +149,23 @@ public final class RdbPersistence {
     private SnapshotFile newFile(Path temp) {
         return new SnapshotFile(file(), temp, server.engine().shardCount(), server.config().getInt("databases"),
             new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, server.engine().usedMemory()),
-            server.config().getBool("rdbchecksum"));
+            server.config().getBool("rdbchecksum")).headAtCut(headAtCut());
+    }
+
+    /**
+     * What an RDB file holds before its keys, read at its cut (every shard held): the function
+     * libraries (rdbSaveFunctions), and the replication fields of rdbPopulateSaveInfo.
+     */
+    public SnapshotFile.HeadAtCut headAtCut() {
+        return () -> {
+            List<byte[]> libraries = server.scripting().libraryCodes();
+            CompletableFuture<RdbLoader.ReplicationAux> fields = server.replica().isReplica()
+                ? CompletableFuture.completedFuture(server.replica().saveInfo())
+                : server.replication().fieldsAtCut(server.engine().feed().lastSeq());
+            // the stream reaches a cut within milliseconds; a replication thread gone (the server closing) gives none
+            return fields.completeOnTimeout(null, FIELDS_WAIT_SECONDS, TimeUnit.SECONDS).exceptionally(e -> null)
+                .thenApply(r -> new SnapshotFile.Head(r, libraries));
+        };
     }
 
     /**
@@ -309,6 +333,54 @@ public final class RdbPersistence {
             () -> c.getInt("key-load-delay"), c.getLong("loading-process-events-interval-bytes"));
     }
 
+    // ------------------------------------------------------------------ function libraries in the files
+
+    /**
+     * A library of a file being loaded created (rdbFunctionLoad), where no script can run: with
+     * {@code replace} one of its name is replaced (DEBUG RELOAD MERGE), else that fails. A failure
+     * is logged as Redis logs it and stops the load with its words.
+     */
+    public static void createLibrary(Scripting scripting, byte[] code, boolean replace) throws RdbLoadException {
+        String err = scripting.createLibrary(code, replace);
+        if (err != null) {
+            Log.warning("Failed loading library, " + err);
+            throw new RdbLoadException(RdbLoader.SHORT_READ);
+        }
+    }
+
+    /**
+     * For a load on a thread of its own (start-up, an AOF base, a replica's full sync): each library
+     * is created as it comes, with every shard held, since a script may be running (a replica
+     * serves read-only ones) and the function Lua state is for one thread at a time.
+     */
+    RdbLoader.Libraries creatingLibraries() {
+        return code -> {
+            RdbLoadException[] failed = new RdbLoadException[1];
+            holdingAll(() -> {
+                try {
+                    createLibrary(server.scripting(), code, false);
+                } catch (RdbLoadException e) {
+                    failed[0] = e;
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        };
+    }
+
+    /** Runs {@code work} with every shard held, from a thread that is no shard's, and returns once it ran. */
+    private void holdingAll(Runnable work) {
+        Shard[] shards = server.engine().shards();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Cut.take(server.engine(), s -> {
+            if (s.id == shards.length - 1) {
+                work.run();
+            }
+        }, () -> done.complete(null));
+        done.join();
+    }
+
     /**
      * Loads an append-only file's RDB base or preamble into the engine, streaming it from the
      * file as the start-up load does; its result's end is where the RDB part ended in the file.
@@ -317,7 +389,7 @@ public final class RdbPersistence {
     public RdbLoader.Result loadBase(Path file) throws RdbLoadException {
         try {
             return new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
-                .keepingExpired().load(file);
+                .keepingExpired().creatingLibraries(creatingLibraries()).load(file);
         } catch (IOException e) {
             throw new RdbLoadException("Error reading the RDB base: " + e.getMessage());
         } finally {
@@ -339,9 +411,11 @@ public final class RdbPersistence {
     /** As {@link #loadFromMaster}, from a diskless sync's payload; {@code size} 0 when unknown (an EOF-marked one). */
     public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
         try {
+            // a full load replaces the libraries too (readSyncBulkPayload's functionsLibCtxClear)
+            holdingAll(() -> server.scripting().flushLibraries());
             // with no length known, the input is bounded only by what the master sends
             RdbLoader.Result r = new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
-                .keepingExpired().load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
+                .keepingExpired().creatingLibraries(creatingLibraries()).load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
             state.loaded(r, dirtyNow());
             return r;
         } finally {
@@ -424,14 +498,42 @@ public final class RdbPersistence {
             return;
         }
         StartupLoad.Settings settings = loadSettings();
+        // a master keeps the names of the keys found expired: their deletions follow its restored history
+        List<StartupLoad.ExpiredKey> expired = server.engine().replica() ? null : new ArrayList<>();
         try {
-            RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed);
+            RdbLoader.Result r = StartupLoad.fromFile(file(), server.engine(), settings, server.loadProgress(), server::isClosed,
+                creatingLibraries(), expired);
             if (r != null) {
                 state.loaded(r, dirtyNow());
                 startupReplication = r.replication();
+                if (expired != null && restorable(r.replication())) {
+                    // still -LOADING: no client's write can come between the history and the deletions
+                    continueHistory(r.replication(), expired);
+                }
             }
         } finally {
             server.loadProgress().stop();
+        }
+    }
+
+    /** loadDataFromDisk's test of the fields: an id, an offset, and a stream database (older versions wrote -1). */
+    private static boolean restorable(RdbLoader.ReplicationAux aux) {
+        return aux != null && aux.replId() != null && aux.replOffset() != -1 && aux.streamDb() != -1;
+    }
+
+    /**
+     * A master started from a file holding its replication fields (loadDataFromDisk): its history
+     * goes on from the file's id and offset, so the replicas that followed it continue, and the
+     * keys the load found expired are deleted in the stream, as Redis feeds their DELs to the
+     * backlog while loading (a replica still has them).
+     */
+    private void continueHistory(RdbLoader.ReplicationAux aux, List<StartupLoad.ExpiredKey> expired) {
+        if (aux.replId().length() != ReplicationLog.ID_LENGTH || aux.replOffset() < 0) {
+            return;
+        }
+        server.replication().pump().restoreHistory(aux.replId(), aux.replOffset()).join();
+        for (StartupLoad.ExpiredKey k : expired) {
+            server.engine().feed().expired(k.db(), k.key());
         }
     }
 }

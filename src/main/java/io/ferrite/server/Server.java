@@ -564,6 +564,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
+    public List<byte[]> libraryCodes() {
+        return scripting.libraryCodes();
+    }
+
+    @Override
     public RdbLoader.Result loadBase(Path file) throws RdbLoadException {
         return rdb.loadBase(file);
     }

@@ -137,4 +137,24 @@ class ReplicationLogTest {
         assertThat(log.decide(master, 501).partial()).isTrue();
         assertThatThrownBy(() -> log.adopt("short", 1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRestoredMasterContinuesTheFilesHistoryUnderANewId() {
+        ReplicationLog log = new ReplicationLog(1 << 20);
+        String saved = ReplicationLog.randomId();
+        log.restore(saved, 700);
+        // as loadDataFromDisk: a new id, the file's as the second one up to the next byte, an empty backlog there
+        assertThat(log.replid()).isNotEqualTo(saved).hasSize(40);
+        assertThat(log.replid2()).isEqualTo(saved);
+        assertThat(log.secondReplidOffset()).isEqualTo(701);
+        assertThat(log.offset()).isEqualTo(700);
+        assertThat(log.backlog().histlen()).isZero();
+        assertThat(log.backlog().firstByteOffset()).isEqualTo(701);
+        assertThat(log.decide(saved, 701).partial()).isTrue();
+        assertThat(log.decide(saved, 700).partial()).isFalse();
+        append(log, 40);
+        assertThat(log.decide(saved, 701).partial()).isTrue();
+        assertThat(log.decide(saved, 702).partial()).isFalse();
+        assertThatThrownBy(() -> log.restore("short", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

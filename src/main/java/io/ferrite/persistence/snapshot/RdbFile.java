@@ -2,6 +2,7 @@ package io.ferrite.persistence.snapshot;
 
 import io.ferrite.common.Log;
 import io.ferrite.persistence.rdb.Crc64;
+import io.ferrite.persistence.rdb.FunctionRecord;
 import io.ferrite.persistence.rdb.RdbOutput;
 
 import java.io.IOException;
@@ -16,13 +17,11 @@ import java.util.List;
 
 /**
  * A whole RDB file as Redis 7.0's rdbSaveRio lays it out: "REDIS0010", the AUX fields of
- * rdbSaveInfoAuxFields, then for each non-empty database SELECTDB and RESIZEDB followed by every
+ * rdbSaveInfoAuxFields, the function libraries (rdbSaveFunctions), then for each non-empty database SELECTDB and RESIZEDB followed by every
  * shard's keys of that database, EOF and the CRC-64 of all that (zero with {@code rdbchecksum no}).
  * Written as rdbSave does: to a temp file, flushed to disk, renamed over the target.
  */
 public final class RdbFile {
-    static final int OPCODE_FUNCTION = 245;
-    static final int OPCODE_FUNCTION_PRE_GA = 246;
     static final int OPCODE_MODULE_AUX = 247;
     public static final int OPCODE_IDLE = 248;
     public static final int OPCODE_FREQ = 249;
@@ -36,10 +35,23 @@ public final class RdbFile {
     static final byte[] MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 10;
 
-    /** What the AUX fields say about the server that wrote the file; {@code aofBase} for an append-only file's base. */
-    public record Aux(String redisVersion, long ctimeSeconds, long usedMemory, boolean aofBase) {
+    /**
+     * What the AUX fields say about the server that wrote the file; {@code aofBase} for an
+     * append-only file's base; {@code replication} the history the data set is at (null for none:
+     * a master without a backlog, as rdbPopulateSaveInfo gives none).
+     */
+    public record Aux(String redisVersion, long ctimeSeconds, long usedMemory, boolean aofBase,
+                      RdbLoader.ReplicationAux replication) {
         public Aux(String redisVersion, long ctimeSeconds, long usedMemory) {
             this(redisVersion, ctimeSeconds, usedMemory, false);
+        }
+
+        public Aux(String redisVersion, long ctimeSeconds, long usedMemory, boolean aofBase) {
+            this(redisVersion, ctimeSeconds, usedMemory, aofBase, null);
+        }
+
+        public Aux withReplication(RdbLoader.ReplicationAux r) {
+            return new Aux(redisVersion, ctimeSeconds, usedMemory, aofBase, r);
         }
     }
 
@@ -48,8 +60,14 @@ public final class RdbFile {
 
     /** The file's bytes: every shard's part, in shard order, under one SELECTDB per database. */
     public static byte[] assemble(Aux aux, List<ShardPart> parts, boolean checksum) {
+        return assemble(aux, List.of(), parts, checksum);
+    }
+
+    /** As above, with the function libraries' code before the databases. */
+    public static byte[] assemble(Aux aux, List<byte[]> libraries, List<ShardPart> parts, boolean checksum) {
         RdbOutput out = new RdbOutput(4096);
         header(out, aux);
+        libraries(out, libraries);
         int databases = parts.isEmpty() ? 0 : parts.get(0).records().length;
         for (int db = 0; db < databases; db++) {
             long keys = 0;
@@ -83,8 +101,20 @@ public final class RdbFile {
         auxField(out, "redis-bits", "64");
         auxField(out, "ctime", Long.toString(aux.ctimeSeconds()));
         auxField(out, "used-mem", Long.toString(aux.usedMemory()));
-        // a master without replicas writes no repl-* fields (rdbPopulateSaveInfo gives none)
+        RdbLoader.ReplicationAux r = aux.replication();
+        if (r != null) {
+            auxField(out, "repl-stream-db", Integer.toString(r.streamDb()));
+            auxField(out, "repl-id", r.replId());
+            auxField(out, "repl-offset", Long.toString(r.replOffset()));
+        }
         auxField(out, "aof-base", aux.aofBase() ? "1" : "0");
+    }
+
+    /** rdbSaveFunctions: a record per library, in the order they were loaded. */
+    public static void libraries(RdbOutput out, List<byte[]> libraries) {
+        for (byte[] code : libraries) {
+            FunctionRecord.write(out, code);
+        }
     }
 
     /** SELECTDB: the keys that follow are of database {@code db} (it may come more than once per database). */

@@ -1,6 +1,7 @@
 package io.ferrite.persistence.snapshot;
 
 import io.ferrite.common.Log;
+import io.ferrite.persistence.rdb.FunctionRecord;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.rdb.LoadedValue;
 import io.ferrite.persistence.rdb.RdbFormatException;
@@ -8,11 +9,14 @@ import io.ferrite.persistence.rdb.RdbInput;
 import io.ferrite.persistence.rdb.ValueReader;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Reads an RDB file as Redis 7.0's rdbLoadRio does: signature and version (1 to 10), the opcodes
- * (AUX, SELECTDB, RESIZEDB, EXPIRETIME and EXPIRETIME_MS, IDLE and FREQ, EOF), each key and its
+ * (AUX, SELECTDB, RESIZEDB, EXPIRETIME and EXPIRETIME_MS, IDLE and FREQ, FUNCTION2 and the release
+ * candidates' FUNCTION, whose libraries are handed back in the {@link Result}, EOF), each key and its
  * value through {@link ValueReader}, and the CRC-64 after EOF when the file carries one. Keys
  * whose expiry has passed are counted and skipped, as a master skips them. Any fault is an
  * {@link RdbLoadException} carrying Redis's words for it; nothing is partly accepted, since the
@@ -37,14 +41,30 @@ public final class RdbLoader {
      */
     public interface Sink {
         void key(int db, byte[] key, LoadedValue value, long expireAt, long lruIdle, int lfuFreq) throws RdbLoadException;
+
+        /** A key skipped because its time has passed (a master restarting propagates its deletion). */
+        default void expired(int db, byte[] key) {
+        }
     }
+
+    /**
+     * Receives each function library's code as the file gives it, before any key: the caller
+     * creates it (rdbFunctionLoad), and throws to stop the load when that fails.
+     */
+    public interface Libraries {
+        void library(byte[] code) throws RdbLoadException;
+    }
+
+    /** What a load answers when a library could not be created: rdbFunctionLoad's failure goes to Redis's eoferr. */
+    public static final String SHORT_READ = "Short read or OOM loading DB. Unrecoverable error, aborting now.";
 
     /**
      * What was loaded: the figures of Redis's "Done loading RDB" line (empty keys: values holding
      * nothing, skipped), and where the file ended (an old append-only file's commands follow its
      * RDB preamble).
      */
-    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped, long end, ReplicationAux replication) {
+    public record Result(long keysLoaded, long keysExpired, long emptyKeysSkipped, long end, ReplicationAux replication,
+                         List<byte[]> libraries) {
     }
 
     /**
@@ -54,6 +74,9 @@ public final class RdbLoader {
     public record ReplicationAux(int streamDb, String replId, long replOffset) {
     }
 
+    /** The function libraries' code, in file order: the caller creates them (functionsCreateWithLibraryCtx). */
+    private final List<byte[]> libraries = new ArrayList<>();
+    private Libraries librarySink;
     private int replStreamDb = -1;
     private String replId;
     private long replOffset = -1;
@@ -92,13 +115,20 @@ public final class RdbLoader {
      */
     public static Result load(RdbInput in, Limits limits, long now, int databases, boolean quiet, LoadProgress progress,
             boolean keepExpired, Sink sink) throws RdbLoadException {
+        return load(in, limits, now, databases, quiet, progress, keepExpired, null, sink);
+    }
+
+    /** As above, each function library handed to {@code libraries} (may be null) as it comes. */
+    public static Result load(RdbInput in, Limits limits, long now, int databases, boolean quiet, LoadProgress progress,
+            boolean keepExpired, Libraries libraries, Sink sink) throws RdbLoadException {
         RdbLoader l = new RdbLoader(in, quiet, progress);
         l.keepExpired = keepExpired;
+        l.librarySink = libraries;
         try {
             return l.run(limits, now, databases, sink);
         } catch (RdbFormatException e) {
             if ("unexpected end of payload".equals(e.getMessage())) {
-                throw new RdbLoadException("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+                throw new RdbLoadException(SHORT_READ);
             }
             throw corrupt(in, e.getMessage());
         }
@@ -158,7 +188,7 @@ public final class RdbLoader {
                 case RdbFile.OPCODE_EOF -> {
                     checkCrc(version);
                     return new Result(loaded, expired, emptySkipped, in.position(),
-                        new ReplicationAux(replStreamDb, replId, replOffset));
+                        new ReplicationAux(replStreamDb, replId, replOffset), List.copyOf(libraries));
                 }
                 case RdbFile.OPCODE_SELECTDB -> {
                     long id = in.readLen();
@@ -179,8 +209,14 @@ public final class RdbLoader {
                     continue;
                 }
                 case RdbFile.OPCODE_MODULE_AUX -> moduleAux();
-                case RdbFile.OPCODE_FUNCTION_PRE_GA -> throw corrupt(in, "Pre-release function format not supported.");
-                case RdbFile.OPCODE_FUNCTION -> function();
+                case FunctionRecord.OPCODE, FunctionRecord.OPCODE_PRE_GA -> {
+                    byte[] code = FunctionRecord.read(in, type);
+                    libraries.add(code);
+                    if (librarySink != null) {
+                        librarySink.library(code);
+                    }
+                    continue;
+                }
                 default -> {
                 }
             }
@@ -197,6 +233,7 @@ public final class RdbLoader {
                 }
             } else if (expireAt != -1 && expireAt < now && !keepExpired) {
                 expired++;
+                sink.expired(db, key);
             } else {
                 sink.key(db, key, value, expireAt, lruIdle, lfuFreq);
                 loaded++;
@@ -223,27 +260,6 @@ public final class RdbLoader {
         }
         throw new RdbLoadException("The RDB file contains AUX module data I can't load: no matching module '"
             + moduleName(id) + "'");
-    }
-
-    /**
-     * RDB_OPCODE_FUNCTION2: a library's code, whose first line names its engine ("#!lua name=lib").
-     * Ferrite has no function engine, so the library fails as it would in a Redis with none
-     * registered (functionsCreateWithLibraryCtx), and Redis stops the load on that failure.
-     */
-    private void function() throws RdbFormatException, RdbLoadException {
-        String code = new String(in.readString(), StandardCharsets.ISO_8859_1);
-        String why;
-        if (!code.startsWith("#!")) {
-            why = "Missing library metadata";
-        } else {
-            int end = 2;
-            while (end < code.length() && code.charAt(end) != ' ' && code.charAt(end) != '\n') {
-                end++;
-            }
-            why = "Engine '" + code.substring(2, end) + "' not found";
-        }
-        Log.warning("Failed loading library, " + why);
-        throw new RdbFormatException("unexpected end of payload");
     }
 
     /** moduleTypeNameByID: the nine characters of a module type id. */

@@ -9,6 +9,7 @@ import io.ferrite.server.ServerConfig;
 import io.ferrite.server.ServerStats;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** What the append-only file needs of the server that owns it, so the AOF does not depend back on it. */
 public interface AofHost {
@@ -30,6 +31,9 @@ public interface AofHost {
 
     /** The changes made so far no longer count as unsaved (rdb_changes_since_last_save starts from 0). */
     void changesSaved();
+
+    /** The function libraries' code, for a base written now (start-up, before any client). */
+    List<byte[]> libraryCodes();
 
     /** Loads an AOF's RDB base or preamble into the engine, streaming it from {@code file}. */
     RdbLoader.Result loadBase(Path file) throws RdbLoadException;

@@ -683,9 +683,10 @@ public final class AofPersistence {
         byte[] bytes;
         if (config().getBool("aof-use-rdb-preamble")) {
             bytes = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
-                server.engine().usedMemory(), true), parts, config().getBool("rdbchecksum"));
+                server.engine().usedMemory(), true), server.libraryCodes(), parts, config().getBool("rdbchecksum"));
         } else {
-            bytes = AofRewriteCommands.of(parts, server.rdbLimits(), server.engine().shard(0).databases(), timestamps());
+            bytes = AofRewriteCommands.of(server.libraryCodes(), parts, server.rdbLimits(), server.engine().shard(0).databases(),
+                timestamps());
         }
         try (FileChannel ch = AofWriter.open(target, true)) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -757,7 +758,7 @@ public final class AofPersistence {
     }
 
     /**
-     * Redis's emptyData for DEBUG LOADAOF: every database emptied, database by database, so a
+     * Redis's emptyData for DEBUG LOADAOF: every database emptied, database by database (and the function libraries), so a
      * background save in progress goes on (FLUSHALL would give it up, as it kills Redis's child).
      */
     private void emptyData() {
@@ -768,6 +769,8 @@ public final class AofPersistence {
             c.call("FLUSHDB");
         }
         c.call("SELECT", "0");
+        // emptyData without EMPTYDB_NOFUNCTIONS: the libraries go too, and come back from the files
+        c.call("FUNCTION", "FLUSH");
     }
 
     // ------------------------------------------------------------------ CONFIG SET appendonly

@@ -54,6 +54,9 @@ public final class BaseAtCut implements ShardedCommand {
                             new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000,
                                 server.engine().usedMemory(), true),
                             server.config().getBool("rdbchecksum"));
+                        // rewriteAppendOnlyFile saves no replication fields (its rsi is NULL), only the libraries
+                        List<byte[]> libraries = server.scripting().libraryCodes();
+                        snapshot.headAtCut(() -> CompletableFuture.completedFuture(new SnapshotFile.Head(null, libraries)));
                         rewrite.writesBaseWith(snapshot);
                     } catch (IOException e) {
                         // the rewrite has begun: it ends as a failed one (see reply)

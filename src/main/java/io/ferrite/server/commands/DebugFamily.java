@@ -20,6 +20,8 @@ import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.persistence.snapshot.ShardPart;
 import io.ferrite.server.snapshot.FileKeys;
 import io.ferrite.server.snapshot.ShardReload;
+import io.ferrite.server.RdbPersistence;
+import io.ferrite.scripting.Scripting;
 import io.ferrite.server.snapshot.StartupLoad;
 import io.ferrite.server.snapshot.ShardSerializer;
 import io.ferrite.server.Server;
@@ -439,26 +441,55 @@ public final class DebugFamily {
             return args.length >= 2 && Bytes.is(args[1], "reload");
         }
 
-        /** What the shards reloaded, summed across them, for INFO's rdb_last_load_keys_* (as rdbLoad sets them). */
+        /**
+         * What the shards reloaded, summed across them, for INFO's rdb_last_load_keys_* (as rdbLoad
+         * sets them); whether the file's libraries could not be created again (the file is still
+         * written, and the keys stay as they are).
+         */
         static final class Totals {
             final AtomicLong loaded = new AtomicLong();
             final AtomicLong expired = new AtomicLong();
+            boolean librariesRefused;
         }
 
+        /**
+         * Runs with every shard held, before the shards' parts. The function libraries come first
+         * in the file, so they are created first: with the default FLUSH they go beforehand
+         * (emptyData takes them too), without it each already there is an error unless MERGE
+         * replaces it, and the load stops there, before any key.
+         */
         @Override
         public void before(Call call) {
             Options o = options(call.args);
             if (o == null || call.shared() != null) {
                 return;
             }
+            Server server = Server.of(call);
+            Scripting scripting = server.scripting();
             if (o.save()) {
-                call.share(new Totals());
+                Totals t = new Totals();
+                List<byte[]> libraries = scripting.libraryCodes();
+                if (o.flush()) {
+                    scripting.flushLibraries();
+                }
+                try {
+                    for (byte[] code : libraries) {
+                        RdbPersistence.createLibrary(scripting, code, o.merge());
+                    }
+                } catch (RdbLoadException e) {
+                    Log.warning(e.getMessage());
+                    t.librariesRefused = true;
+                }
+                call.share(t);
                 return;
             }
-            Server server = Server.of(call);
+            if (o.flush()) {
+                scripting.flushLibraries();
+            }
             try {
                 call.share(FileKeys.read(server.engine(), server.rdb().file(), server.rdb().limits(),
-                    StartupLoad.lfuPolicy(server.config().get("maxmemory-policy"))));
+                    StartupLoad.lfuPolicy(server.config().get("maxmemory-policy")),
+                    code -> RdbPersistence.createLibrary(scripting, code, o.merge())));
             } catch (RdbLoadException e) {
                 Log.warning(e.getMessage());
                 call.share(LOAD_FAILED);
@@ -476,6 +507,9 @@ public final class DebugFamily {
             try {
                 if (o.save()) {
                     ShardPart part = ShardSerializer.serialise(shard, server.rdb().limits());
+                    if (((Totals) call.shared()).librariesRefused) {
+                        return new PersistenceFamily.Serialised(part, shard.stats.dirty());
+                    }
                     RdbLoader.Result r = ShardReload.reload(shard, part, server.rdb().limits(), o.flush(), o.merge());
                     if (call.shared() instanceof Totals t) {
                         t.loaded.addAndGet(r.keysLoaded());
@@ -508,6 +542,10 @@ public final class DebugFamily {
             if (o.save() && !PersistenceFamily.writeParts(call, parts)) {
                 // rdbSave failed: Redis answers its bare shared.err
                 call.reply().error("ERR");
+                return;
+            }
+            if (call.shared() instanceof Totals t && t.librariesRefused) {
+                call.reply().error(LOAD_FAILED);
                 return;
             }
             var state = Server.of(call).rdb().state();

@@ -152,7 +152,7 @@ final class FullSyncs {
         if (diskless) {
             f = new SnapshotFile(new SocketSink(s, config.getLong("repl-timeout") * 1000), engine.shardCount(), config.getInt("databases"),
                 new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, engine.usedMemory()),
-                config.getBool("rdbchecksum"));
+                config.getBool("rdbchecksum")).headAtCut(rdb.headAtCut());
             if (!rdb.claimBackground(f)) {
                 return;
             }

@@ -3,12 +3,14 @@ package io.ferrite.server.replication;
 import io.ferrite.common.Log;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
+import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.server.RdbPersistence;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.server.aof.AofPersistence;
 import io.netty.channel.Channel;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,6 +55,14 @@ public final class Replication {
     /** The pump: the replica side drives it through adopt, appendRaw, promote and following. */
     public ReplicationPump pump() {
         return pump;
+    }
+
+    /**
+     * From a shard thread while every shard is held: the replication fields of an RDB file whose cut
+     * is at feed entry {@code seq}, once the stream reaches it (null: no backlog, so none).
+     */
+    public CompletableFuture<RdbLoader.ReplicationAux> fieldsAtCut(long seq) {
+        return pump.saveCutTaken(seq);
     }
 
     /** The link of a client's connection, made at its first REPLCONF or SYNC; forgotten when it closes. */

@@ -4,6 +4,7 @@ import io.ferrite.common.Log;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.feed.FeedEntry;
 import io.ferrite.engine.feed.FeedSubscription;
+import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.replication.Backlog;
 import io.ferrite.replication.FeedOffsets;
 import io.ferrite.replication.PsyncDecision;
@@ -55,6 +56,9 @@ public final class ReplicationPump implements Runnable {
     private final ByteBuf scratch = Unpooled.buffer(4096);
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<FullSyncs.CutAt> cuts = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<SaveCut> saveCuts = new ConcurrentLinkedQueue<>();
+    /** The feed entry the stream started after when it last subscribed. */
+    private long subscribedAt = Long.MAX_VALUE;
     /** The attached replicas in attach order (server.slaves); pump only. */
     private final List<ReplicaLink> replicas = new ArrayList<>();
     /** The same list for readers on other threads (INFO, ROLE, WAIT in MULTI). */
@@ -384,6 +388,53 @@ public final class ReplicationPump implements Runnable {
         cuts.add(new FullSyncs.CutAt(seq, sync));
     }
 
+    /** An RDB file's cut at feed entry {@code seq}, waiting for the stream to reach it. */
+    private record SaveCut(long seq, CompletableFuture<RdbLoader.ReplicationAux> fields) {
+    }
+
+    /**
+     * From a shard thread while every shard is held: an RDB file's cut is at feed entry {@code seq}.
+     * Completes with rdbPopulateSaveInfo's fields once the stream holds every entry up to it and
+     * none after (the database the stream last selected, 0 for none yet; the id; the offset), or
+     * with null when this master has no backlog (or got one only after the cut).
+     */
+    CompletableFuture<RdbLoader.ReplicationAux> saveCutTaken(long seq) {
+        CompletableFuture<RdbLoader.ReplicationAux> f = new CompletableFuture<>();
+        saveCuts.add(new SaveCut(seq, f));
+        wake();
+        return f;
+    }
+
+    /** Resolves the save cuts the stream has reached (all of them, as null, while there is no stream). */
+    private void resolveSaveCuts() {
+        SaveCut c;
+        while ((c = saveCuts.peek()) != null && (sub == null || c.seq() <= offsets.last())) {
+            saveCuts.poll();
+            if (sub == null || following || c.seq() < subscribedAt || log.backlog() == null) {
+                c.fields().complete(null);
+            } else {
+                int db = encoder.selectedDb();
+                c.fields().complete(new RdbLoader.ReplicationAux(Math.max(0, db), log.replid(), log.offset()));
+            }
+        }
+    }
+
+    /**
+     * A master started from an RDB file holding its replication fields (loadDataFromDisk): its
+     * history continues from the file's id and offset (see {@link ReplicationLog#restore}), with a
+     * backlog, so its replicas can continue. Completes once in effect, so the deletions of keys the
+     * load found expired, appended after, go into the stream.
+     */
+    public CompletableFuture<Void> restoreHistory(String replid, long offset) {
+        return call(() -> {
+            log.restore(replid, offset);
+            subscribe();
+            noReplicasSince = System.currentTimeMillis();
+            Log.notice("Replication history restored from the RDB file: replication ID '" + log.replid()
+                + "', the file's '" + log.replid2() + "' valid up to offset " + log.secondReplidOffset());
+        });
+    }
+
     // ------------------------------------------------------------------ the loop
 
     @Override
@@ -395,6 +446,7 @@ public final class ReplicationPump implements Runnable {
                 // updateFailoverStatus, as Redis's beforeSleep: the ACKs that came in may have caught a replica up
                 failover.update(replicas, log.offset(), drained());
                 if (sub == null) {
+                    resolveSaveCuts();
                     processWaits();
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS));
                     continue;
@@ -492,6 +544,7 @@ public final class ReplicationPump implements Runnable {
     }
 
     private void resolveCuts() {
+        resolveSaveCuts();
         FullSyncs.CutAt c;
         while ((c = cuts.peek()) != null && c.seq() <= offsets.last()) {
             cuts.poll();
@@ -683,6 +736,7 @@ public final class ReplicationPump implements Runnable {
             return;
         }
         sub = engine.feed().subscribe();
+        subscribedAt = sub.position();
         wakeable = sub;
         offsets.start(sub.position(), log.offset());
         encoder.forceSelect();

@@ -30,7 +30,7 @@ import java.util.List;
 
 /**
  * A base file of commands (aof-use-rdb-preamble no), as Redis's rewriteAppendOnlyFileRio writes
- * one: per non-empty database a SELECT, then per key SET, or RPUSH / SADD / ZADD / HSET with at
+ * one: FUNCTION LOAD per function library (rewriteFunctions), then per non-empty database a SELECT, then per key SET, or RPUSH / SADD / ZADD / HSET with at
  * most AOF_REWRITE_ITEMS_PER_CMD (64) elements each, and PEXPIREAT for a key with a TTL. The data
  * comes from an RDB image of the data set (the fork-less snapshot BGREWRITEAOF takes at its cut),
  * read back as values.
@@ -46,8 +46,9 @@ public final class AofRewriteCommands {
     private static final int FLUSH_BYTES = 1 << 20;
 
     /** The base file's bytes for the shards' parts (the base made at start-up, of a data set just loaded or empty). */
-    public static byte[] of(List<ShardPart> parts, Limits limits, int databases, boolean timestamp) throws IOException {
-        byte[] rdb = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, 0, 0), parts, false);
+    public static byte[] of(List<byte[]> libraries, List<ShardPart> parts, Limits limits, int databases, boolean timestamp)
+            throws IOException {
+        byte[] rdb = RdbFile.assemble(new RdbFile.Aux(Version.REDIS, 0, 0), libraries, parts, false);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         write(new RdbInput(rdb, 0, rdb.length), out, limits, databases, timestamp);
         return out.toByteArray();
@@ -74,7 +75,9 @@ public final class AofRewriteCommands {
         int[] selected = {-1};
         try {
             // every key is kept, including those whose time passed: the base stands for the data set at the cut
+            // the file gives the libraries before any key, so their FUNCTION LOADs come first, as Redis writes them
             RdbLoader.load(in, limits, System.currentTimeMillis(), databases, true, null, true,
+                code -> out.command(new byte[][] {b("FUNCTION"), b("LOAD"), code}),
                 (db, key, value, expireAt, idle, freq) -> {
                     if (db != selected[0]) {
                         out.command(new byte[][] {b("SELECT"), b(Integer.toString(db))});

@@ -25,21 +25,26 @@ public final class FileKeys {
     private final boolean lfu;
     public final RdbLoader.Result result;
 
-    private FileKeys(Engine engine, RdbInput in, Limits limits, boolean lfu) throws RdbLoadException {
+    private FileKeys(Engine engine, RdbInput in, Limits limits, boolean lfu, RdbLoader.Libraries libraries)
+            throws RdbLoadException {
         this.lfu = lfu;
         for (int i = 0; i < engine.shardCount(); i++) {
             perShard.add(new ArrayList<>());
         }
-        result = RdbLoader.load(in, limits, System.currentTimeMillis(), engine.shard(0).databases(), false, null,
-            (db, key, value, expireAt, idle, freq) ->
+        result = RdbLoader.load(in, limits, System.currentTimeMillis(), engine.shard(0).databases(), false, null, false,
+            libraries, (db, key, value, expireAt, idle, freq) ->
                 perShard.get(engine.shardOf(key).id).add(new LoadedKey(db, key, value, expireAt, idle, freq)));
     }
 
-    /** Reads the file; {@code lfu} when an LFU policy is on (the file's FREQ counters are kept, not its IDLE times). */
-    public static FileKeys read(Engine engine, Path file, Limits limits, boolean lfu) throws RdbLoadException {
+    /**
+     * Reads the file; {@code lfu} when an LFU policy is on (the file's FREQ counters are kept, not
+     * its IDLE times); its function libraries go to {@code libraries} as they come.
+     */
+    public static FileKeys read(Engine engine, Path file, Limits limits, boolean lfu, RdbLoader.Libraries libraries)
+            throws RdbLoadException {
         try (InputStream s = Files.newInputStream(file)) {
             RdbInput in = RdbInput.streaming(s, Files.size(file), RdbInput.STREAM_WINDOW);
-            return new FileKeys(engine, in, limits, lfu);
+            return new FileKeys(engine, in, limits, lfu, libraries);
         } catch (IOException e) {
             throw new RdbLoadException("Fatal error loading the DB: " + e.getMessage() + ". Exiting.");
         }

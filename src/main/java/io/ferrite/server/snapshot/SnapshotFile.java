@@ -4,6 +4,7 @@ import io.ferrite.common.Log;
 import io.ferrite.persistence.rdb.Crc64;
 import io.ferrite.persistence.rdb.RdbOutput;
 import io.ferrite.persistence.snapshot.RdbFile;
+import io.ferrite.persistence.snapshot.RdbLoader;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,23 @@ public final class SnapshotFile {
     /** Bytes queued for the writer past which walks wait. */
     static final long LIMIT = 8L * 1024 * 1024;
     private static final int WRITE_BUFFER = 1024 * 1024;
+
+    /**
+     * What the file says before its keys that only the cut decides: the replication fields
+     * (rdbPopulateSaveInfo: the offset the data set is at, null for none) and the function
+     * libraries' code.
+     */
+    public record Head(RdbLoader.ReplicationAux replication, List<byte[]> libraries) {
+        public static final Head NONE = new Head(null, List.of());
+    }
+
+    /**
+     * Reads the {@link Head} at the cut, on the thread of the shard that completes it, every shard
+     * still held; the replication offset may resolve later (the stream reaching the cut).
+     */
+    public interface HeadAtCut {
+        CompletableFuture<Head> take();
+    }
 
     /** A shard's bytes of one database; {@code boundary} false when a key's record goes on in the next. */
     private record Chunk(int db, byte[] bytes, boolean boundary) {
@@ -111,6 +130,8 @@ public final class SnapshotFile {
     /** Walks waiting to be woken when the save stops (one delayed by rdb-key-save-delay must end now). */
     private final ConcurrentLinkedQueue<Runnable> onStop = new ConcurrentLinkedQueue<>();
     private volatile Thread writer;
+    private volatile HeadAtCut headAtCut;
+    private final CompletableFuture<Head> head = new CompletableFuture<>();
 
     /** A save of {@code target} written at temp-PID-bg.rdb beside it, PID being Ferrite's own. */
     public SnapshotFile(Path target, int shards, int databases, RdbFile.Aux aux, boolean checksum) {
@@ -209,9 +230,31 @@ public final class SnapshotFile {
         expiresCut.addAndGet(db, expires);
     }
 
-    /** A shard has taken its cut (every database given to {@link #cut}); the writer waits for all. */
+    /** How the file's {@link Head} is read at the cut; before the cut (without it, the file has none). */
+    public SnapshotFile headAtCut(HeadAtCut h) {
+        headAtCut = h;
+        return this;
+    }
+
+    /**
+     * A shard has taken its cut (every database given to {@link #cut}); the writer waits for all.
+     * The last one reads the head: every shard is held then, so it is the cut's.
+     */
     void cutTaken() {
-        cutsTaken.incrementAndGet();
+        if (cutsTaken.incrementAndGet() == shards) {
+            HeadAtCut h = headAtCut;
+            if (h == null) {
+                head.complete(Head.NONE);
+                return;
+            }
+            try {
+                h.take().whenComplete((v, e) -> head.complete(e == null && v != null ? v : Head.NONE));
+            } catch (RuntimeException e) {
+                // the file must still be written: the writer waits for the head
+                Log.warning("Could not read the file's header at the cut: " + e);
+                head.complete(Head.NONE);
+            }
+        }
     }
 
     /** From a shard's thread that may block (SAVE): returns once the queue has room or the save failed. */
@@ -333,12 +376,17 @@ public final class SnapshotFile {
         boolean ok = false;
         try (WritableByteChannel ch = sink.open()) {
             Writer w = new Writer(ch);
-            RdbOutput head = new RdbOutput(256);
-            RdbFile.header(head, aux);
-            w.put(head);
-            // RESIZEDB gives the sizes at the cut, so the cut must be complete before a key goes out
-            while (cutsTaken.get() < shards && !failed) {
+            // RESIZEDB gives the sizes at the cut, so the cut must be complete before a key goes out;
+            // the header too: its replication offset is the cut's
+            while ((cutsTaken.get() < shards || !head.isDone()) && !failed) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (!failed) {
+                Head h = head.join();
+                RdbOutput out = new RdbOutput(256);
+                RdbFile.header(out, aux.withReplication(h.replication()));
+                RdbFile.libraries(out, h.libraries());
+                w.put(out);
             }
             for (int i = 0; i < keysAtCut.length; i++) {
                 keysAtCut[i] = keysCut.get(i);

@@ -4,6 +4,7 @@ import io.ferrite.common.Log;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
 import io.ferrite.persistence.rdb.Limits;
+import io.ferrite.persistence.rdb.LoadedValue;
 import io.ferrite.persistence.rdb.RdbInput;
 import io.ferrite.persistence.snapshot.LoadProgress;
 import io.ferrite.persistence.snapshot.RdbLoadException;
@@ -81,6 +82,28 @@ public final class StartupLoad {
     }
 
     private boolean keepExpired;
+    private RdbLoader.Libraries libraries;
+
+    /** A key the file held whose time had passed: a master restarting propagates its deletion. */
+    public record ExpiredKey(int db, byte[] key) {
+    }
+
+    private List<ExpiredKey> expiredKeys;
+
+    /**
+     * The keys skipped because their time had passed are kept in {@code into}, for a master whose
+     * history continues from the file to propagate their deletion (rdbLoad with RDBFLAGS_FEED_REPL).
+     */
+    public StartupLoad keepingExpiredNames(List<ExpiredKey> into) {
+        expiredKeys = into;
+        return this;
+    }
+
+    /** The file's function libraries go to {@code l} as they come (see RdbLoader.Libraries). */
+    public StartupLoad creatingLibraries(RdbLoader.Libraries l) {
+        libraries = l;
+        return this;
+    }
 
     public StartupLoad(Engine engine, Settings settings, LoadProgress progress, BooleanSupplier stopped) {
         this.engine = engine;
@@ -99,13 +122,14 @@ public final class StartupLoad {
      * {@link IllegalStateException}).
      */
     public static RdbLoader.Result fromFile(Path file, Engine engine, Settings settings, LoadProgress progress,
-            BooleanSupplier stopped) {
+            BooleanSupplier stopped, RdbLoader.Libraries libraries, List<ExpiredKey> expired) {
         if (!Files.exists(file)) {
             return null;
         }
         long t0 = System.nanoTime();
         try {
-            RdbLoader.Result r = new StartupLoad(engine, settings, progress, stopped).load(file);
+            RdbLoader.Result r = new StartupLoad(engine, settings, progress, stopped).creatingLibraries(libraries)
+                .keepingExpiredNames(expired).load(file);
             if (r.emptyKeysSkipped() > 0) {
                 Log.warning("Done loading RDB, keys loaded: " + r.keysLoaded() + ", keys expired: " + r.keysExpired()
                     + ", empty keys skipped: " + r.emptyKeysSkipped() + ".");
@@ -168,17 +192,28 @@ public final class StartupLoad {
         try {
             // a replica keeps them too, as Redis's rdbLoad skips expired keys only when iAmMaster
             RdbLoader.Result r = RdbLoader.load(in, settings.limits(), System.currentTimeMillis(),
-                engine.shard(0).databases(), false, progress, keepExpired || engine.replica(), (db, key, value, expireAt, idle, freq) -> {
-                    int shard = engine.shardOf(key).id;
-                    long at = in.position();
-                    open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));
-                    openBytes[shard] += at - lastPosition;
-                    lastPosition = at;
-                    if (openBytes[shard] >= BATCH_BYTES || open.get(shard).size() >= BATCH_KEYS) {
-                        send(shard);
+                engine.shard(0).databases(), false, progress, keepExpired || engine.replica(), libraries, new RdbLoader.Sink() {
+                    @Override
+                    public void key(int db, byte[] key, LoadedValue value, long expireAt, long idle, int freq)
+                            throws RdbLoadException {
+                        int shard = engine.shardOf(key).id;
+                        long at = in.position();
+                        open.get(shard).add(new LoadedKey(db, key, value, expireAt, idle, freq));
+                        openBytes[shard] += at - lastPosition;
+                        lastPosition = at;
+                        if (openBytes[shard] >= BATCH_BYTES || open.get(shard).size() >= BATCH_KEYS) {
+                            send(shard);
+                        }
+                        logProgress(at, size);
+                        delay(settings.keyLoadDelay().getAsInt());
                     }
-                    logProgress(at, size);
-                    delay(settings.keyLoadDelay().getAsInt());
+
+                    @Override
+                    public void expired(int db, byte[] key) {
+                        if (expiredKeys != null) {
+                            expiredKeys.add(new ExpiredKey(db, key));
+                        }
+                    }
                 });
             for (int i = 0; i < open.size(); i++) {
                 send(i);

@@ -1,6 +1,8 @@
 package io.ferrite.persistence.snapshot;
 
 import io.ferrite.persistence.rdb.Crc64;
+import io.ferrite.persistence.rdb.FunctionRecord;
+import io.ferrite.persistence.rdb.RdbInput;
 import io.ferrite.persistence.rdb.Limits;
 import io.ferrite.persistence.rdb.RdbOutput;
 import org.junit.jupiter.api.Test;
@@ -14,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The opcodes around keys that rdbLoadRio reads: IDLE and FREQ go with the next key only; module
- * data and function libraries, which no module or engine here can take, stop the load with Redis's
- * words.
+ * data, which no module here can take, stops the load with Redis's words; function libraries,
+ * in 7.0's format and the release candidates', go to the caller before the keys.
  */
 class RdbOpcodesTest {
     private static final String MODULE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -101,17 +103,40 @@ class RdbOpcodesTest {
     }
 
     @Test
-    void functionLibrariesStopTheLoadAsInARedisWithoutTheirEngine() {
+    void functionLibrariesAreHandedBackBeforeTheKeysInBothFormats() throws RdbLoadException {
         RdbOutput out = header();
-        out.writeByte(RdbFile.OPCODE_FUNCTION);
-        out.writeString(b("#!lua name=mylib\nredis.register_function('f', function() return 1 end)"));
+        FunctionRecord.write(out, b("#!lua name=mylib\nredis.register_function('f', function() return 1 end)"));
+        // 7.0-rc1/rc2: name, engine, a description flag and description, then the code without its first line
+        out.writeByte(FunctionRecord.OPCODE_PRE_GA);
+        out.writeString(b("old"));
+        out.writeString(b("LUA"));
+        out.writeLen(1);
+        out.writeString(b("dropped"));
+        out.writeString(b("redis.register_function('g', function() return 2 end)"));
+        key(out, "k");
         byte[] file = finish(out);
-        assertThatThrownBy(() -> load(file)).isInstanceOf(RdbLoadException.class)
+        List<String> seen = new ArrayList<>();
+        RdbLoader.Result r = RdbLoader.load(new RdbInput(file, 0, file.length), Limits.DEFAULTS,
+            System.currentTimeMillis(), 16, true, null, false,
+            code -> seen.add(new String(code, StandardCharsets.US_ASCII)),
+            (db, key, value, expireAt, idle, freq) -> seen.add("key " + new String(key, StandardCharsets.US_ASCII)));
+        assertThat(seen).containsExactly("#!lua name=mylib\nredis.register_function('f', function() return 1 end)",
+            "#!LUA name=old\nredis.register_function('g', function() return 2 end)", "key k");
+        assertThat(r.libraries()).hasSize(2);
+    }
+
+    @Test
+    void aLibraryRefusedStopsTheLoad() {
+        RdbOutput out = header();
+        FunctionRecord.write(out, b("#!lua name=mylib\nredis.register_function('f', function() return 1 end)"));
+        byte[] file = finish(out);
+        assertThatThrownBy(() -> RdbLoader.load(new RdbInput(file, 0, file.length), Limits.DEFAULTS,
+            System.currentTimeMillis(), 16, true, null, false,
+            code -> {
+                throw new RdbLoadException(RdbLoader.SHORT_READ);
+            },
+            (db, key, value, expireAt, idle, freq) -> { }))
+            .isInstanceOf(RdbLoadException.class)
             .hasMessage("Short read or OOM loading DB. Unrecoverable error, aborting now.");
-        RdbOutput pre = header();
-        pre.writeByte(RdbFile.OPCODE_FUNCTION_PRE_GA);
-        byte[] preGa = finish(pre);
-        assertThatThrownBy(() -> load(preGa)).isInstanceOf(RdbLoadException.class)
-            .hasMessageEndingWith("-> Pre-release function format not supported.");
     }
 }

@@ -49,8 +49,8 @@ public final class Replica {
     private volatile long generation;
     /** A master turned replica waits for its own history before it connects (the cron must not connect meanwhile). */
     private volatile boolean awaitingHistory;
-    /** The master's replication id while connected. */
-    private String masterReplid;
+    /** The master's replication id while connected (read by a snapshot's cut on another thread). */
+    private volatile String masterReplid;
 
     public Replica(ReplicaHost host) {
         this.host = host;
@@ -563,6 +563,22 @@ public final class Replica {
             return -1;
         }
         return (int) ((System.currentTimeMillis() - l.lastIoMillis()) / 1000);
+    }
+
+    /**
+     * rdbPopulateSaveInfo for a replica: its master's id, the offset it processed and the database
+     * the stream had selected, from the master client or, with the link down, the cached master;
+     * null with neither. Read at a snapshot's cut (every shard held, so the master client applies
+     * nothing meanwhile).
+     */
+    public RdbLoader.ReplicationAux saveInfo() {
+        MasterLink l = link;
+        String id = masterReplid;
+        if (l != null && l.master() != null && state == LinkState.CONNECTED && id != null) {
+            return new RdbLoader.ReplicationAux(l.master().db(), id, l.master().reploff());
+        }
+        Cached c = cached;
+        return c == null ? null : new RdbLoader.ReplicationAux(c.db(), c.replid(), c.offset());
     }
 
     /** Redis's master->reploff (or the cached master's; 1 with neither, as Redis shows). */
