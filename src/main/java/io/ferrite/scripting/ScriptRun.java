@@ -91,18 +91,27 @@ final class ScriptRun implements LuaEnvironment.Primitives {
             return ("-ERR " + cmd.name() + " command is not allowed with BLOCK option from scripts\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         }
-        ByteBuf buf = Unpooled.buffer(64);
-        try {
-            Call inner = new Call(cmd, argv, client, caller.server);
-            inner.reply(new Reply(buf, client.resp(), caller.reply().listener()));
-            caller.nested().run(inner);
-            byte[] out = new byte[buf.readableBytes()];
-            buf.readBytes(out);
-            return out;
-        } finally {
-            buf.release();
+        // one buffer and writer for every call of the run: each reply is copied out before the next
+        if (replyBuf == null) {
+            replyBuf = Unpooled.buffer(256);
+            replyWriter = new Reply(replyBuf, client.resp(), caller.reply().listener());
         }
+        replyBuf.clear();
+        replyWriter.retarget(replyBuf, client.resp());
+        Call inner = new Call(cmd, argv, client, caller.server);
+        inner.reply(replyWriter);
+        caller.nested().run(inner);
+        byte[] out = new byte[replyBuf.readableBytes()];
+        replyBuf.readBytes(out);
+        if (replyBuf.capacity() > 64 * 1024) {
+            // a large reply's room is not kept for the rest of the run
+            replyBuf = null;
+        }
+        return out;
     }
+
+    private ByteBuf replyBuf;
+    private Reply replyWriter;
 
     private static boolean blocksInStreams(Command cmd, byte[][] argv) {
         if (!cmd.name().equals("xread") && !cmd.name().equals("xreadgroup")) {
