@@ -148,10 +148,15 @@ final class Squasher {
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
             || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside() || cmd.touchesUndeclaredKeys(args) != reachingAnyKey
-            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, args, client) > 0) {
+            || (!client.authenticated && server.authRequired()) || restricted(client) || clientPause.delayFor(cmd, args, client) > 0) {
             return null;
         }
         return cmd;
+    }
+
+    /** A user with ACL limits has each request checked by the dispatcher. */
+    private static boolean restricted(Client client) {
+        return client.user != null && !client.user.rules().allowsEverything();
     }
 
     private Call take(Session session, Command cmd, byte[][] args) {

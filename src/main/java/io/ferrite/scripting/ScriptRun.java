@@ -1,7 +1,10 @@
 package io.ferrite.scripting;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Client;
+import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
@@ -133,6 +136,10 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         }
         if (cmd.has(CommandFlag.NOSCRIPT) && !denyScriptDisabled) {
             return "ERR This Redis command is not allowed from script";
+        }
+        Denial denied = AclGate.refused(caller.server, caller.client, caller.client, cmd, argv, AclLog.Context.LUA);
+        if (denied != null) {
+            return denied.scriptError();
         }
         if (readOnly && (cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE))) {
             return "ERR Write commands are not allowed from read-only scripts.";

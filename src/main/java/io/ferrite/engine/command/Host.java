@@ -1,6 +1,8 @@
 package io.ferrite.engine.command;
 
+import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
+import io.ferrite.engine.acl.Acl;
 import io.ferrite.engine.Session;
 
 import java.util.Collection;
@@ -16,6 +18,14 @@ public interface Host {
     Engine engine();
 
     boolean authRequired();
+
+    /** The ACL users and log. */
+    Acl acl();
+
+    /** A client's CLIENT LIST line, for the ACL log (Redis's catClientInfoString). */
+    default String clientInfo(Client client) {
+        return "";
+    }
 
     CallObserver observer();
 
