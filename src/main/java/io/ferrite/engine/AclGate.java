@@ -1,9 +1,11 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.acl.AclCommands;
 import io.ferrite.engine.acl.AclLog;
 import io.ferrite.engine.acl.AclUser;
 import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.acl.UserRules;
+import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.Host;
 import io.ferrite.store.Bytes;
@@ -38,6 +40,18 @@ public final class AclGate {
             log(server, shown, d.logName(), context, object, user.nameBytes());
         }
         return d;
+    }
+
+    /**
+     * Whether the call's user may read any key (Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess
+     * with CMD_KEY_ACCESS): SORT's BY and GET patterns reach keys no argument names.
+     */
+    public static boolean readsEveryKey(Call call) {
+        AclUser user = call.client.user;
+        if (user == null || user.rules().allowsEverything()) {
+            return true;
+        }
+        return call.server.acl().allowsOnAnyKey(user.rules(), call.command, call.args, AclCommands.READ);
     }
 
     /** Adds an ACL log entry for {@code shown} (a refused command, or a failed AUTH with reason "auth"). */

@@ -55,6 +55,8 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         c.db(caller.client.db());
         c.resp(2);
         c.markScript();
+        // Redis's scriptCall runs each command as the caller's user (SORT's BY and GET ask it)
+        c.user(caller.client.user());
         this.client = c;
     }
 

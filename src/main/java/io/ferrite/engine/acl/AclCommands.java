@@ -38,10 +38,13 @@ public final class AclCommands {
             JsonNode specs = c.spec().path("key_specs");
             if (specs.size() > 0) {
                 int[] perms = new int[specs.size()];
+                boolean keys = false;
                 for (int i = 0; i < perms.length; i++) {
                     perms[i] = permsOf(specs.get(i).path("flags"));
+                    keys |= perms[i] != NOT_KEY;
                 }
-                specPerms[c.id()] = perms;
+                // a spec flagged NOT_KEY (SPUBLISH's channel) names no key an ACL checks
+                specPerms[c.id()] = keys ? perms : null;
             }
         }
     }
@@ -89,12 +92,16 @@ public final class AclCommands {
         if (perms == null) {
             return true;
         }
+        if (cmd.fullName().equals("migrate")) {
+            return migrateKeys(args, perms[0], sink);
+        }
         int variable = variablePerms(cmd, args);
         boolean[] go = {true};
         if (cmd.keys() != null) {
             cmd.keys().positions(args, (pos, spec) -> {
-                if (go[0] && pos < args.length) {
-                    go[0] = sink.accept(pos, variable >= 0 ? variable : perms[Math.min(spec, perms.length - 1)]);
+                int p = variable >= 0 ? variable : perms[Math.min(spec, perms.length - 1)];
+                if (go[0] && pos < args.length && p != NOT_KEY) {
+                    go[0] = sink.accept(pos, p);
                 }
             });
             return go[0];
@@ -102,6 +109,9 @@ public final class AclCommands {
         KeySpec[] specs = cmd.keySpecs();
         for (int i = 0; i < specs.length && go[0]; i++) {
             int p = variable >= 0 ? variable : perms[Math.min(i, perms.length - 1)];
+            if (p == NOT_KEY) {
+                continue;
+            }
             KeySpecAccess.positions(specs[i], args, args.length, pos -> {
                 if (go[0] && pos < args.length) {
                     go[0] = sink.accept(pos, p);
@@ -132,6 +142,37 @@ public final class AclCommands {
         }
         for (int i = 1; i < stop; i++) {
             if (!sink.accept(i, kind)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * MIGRATE's keys (its spec is INCOMPLETE, so Redis asks migrateGetKeys): the key argument, or
+     * with the KEYS option (and an empty key argument) the keys after it; none when both are given.
+     */
+    private static boolean migrateKeys(byte[][] args, int perms, ArgSink sink) {
+        int first = 3;
+        int num = 1;
+        for (int i = 6; i < args.length; i++) {
+            if (Bytes.is(args[i], "keys")) {
+                if (args[3].length > 0) {
+                    num = 0;
+                } else {
+                    first = i + 1;
+                    num = args.length - first;
+                }
+                break;
+            }
+            if (Bytes.is(args[i], "auth")) {
+                i += 1;
+            } else if (Bytes.is(args[i], "auth2")) {
+                i += 2;
+            }
+        }
+        for (int i = first; i < first + num && i < args.length; i++) {
+            if (!sink.accept(i, perms)) {
                 return false;
             }
         }
@@ -180,10 +221,16 @@ public final class AclCommands {
         return -1;
     }
 
+    /** A key spec's perms when it is flagged NOT_KEY: skipped. */
+    private static final int NOT_KEY = -1;
+
     private static int permsOf(JsonNode flags) {
         int p = 0;
         for (JsonNode f : flags) {
             switch (f.asText()) {
+                case "NOT_KEY" -> {
+                    return NOT_KEY;
+                }
                 case "ACCESS" -> p |= READ;
                 case "INSERT", "DELETE", "UPDATE" -> p |= WRITE;
                 default -> { }
