@@ -14,7 +14,7 @@ public final class CommandArgs {
      * The arguments with secrets replaced by "(redacted)", as Redis's redactClientCommandArgument
      * does in AUTH (every argument), HELLO (the AUTH option's user name and password) and MIGRATE
      * (the passwords and user name of AUTH and AUTH2, as far as its option parser reads), and
-     * ACL SETUSER (the user name and every rule).
+     * ACL SETUSER (the user name and every rule), and CONFIG SET (the values of the sensitive directives).
      */
     static byte[][] redacted(Command cmd, byte[][] args) {
         String name = cmd.fullName();
@@ -42,10 +42,25 @@ public final class CommandArgs {
             // the user name and every rule: a rule may hold a password
             return redactedFrom(args, 2);
         }
+        if (name.equals("config|set")) {
+            return configSetRedacted(args);
+        }
         if (name.equals("migrate")) {
             return migrateRedacted(args);
         }
         return args;
+    }
+
+    /** CONFIG SET: the values of Redis's SENSITIVE_CONFIG directives (masteruser, masterauth, requirepass). */
+    private static byte[][] configSetRedacted(byte[][] args) {
+        byte[][] out = null;
+        for (int j = 2; j + 1 < args.length; j += 2) {
+            if (Bytes.is(args[j], "masteruser") || Bytes.is(args[j], "masterauth") || Bytes.is(args[j], "requirepass")) {
+                out = out == null ? args.clone() : out;
+                out[j + 1] = REDACTED;
+            }
+        }
+        return out == null ? args : out;
     }
 
     private static byte[][] redactedFrom(byte[][] args, int first) {
