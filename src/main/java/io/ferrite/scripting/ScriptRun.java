@@ -4,6 +4,7 @@ import io.ferrite.common.Log;
 import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.AclUser;
 import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
@@ -166,8 +167,14 @@ final class ScriptRun implements LuaEnvironment.Primitives {
     }
 
     @Override
-    public boolean known(byte[][] argv) {
-        return lookup(argv) != null;
+    public int aclVerdict(byte[][] argv) {
+        Command cmd = lookup(argv);
+        if (cmd == null) {
+            return -1;
+        }
+        // Redis checks the arguments as given, without the arity check or a log entry
+        AclUser user = caller.client.user();
+        return user == null || caller.server.acl().check(user.rules(), cmd, argv) == null ? 1 : 0;
     }
 
     @Override
