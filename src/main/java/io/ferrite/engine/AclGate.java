@@ -34,7 +34,7 @@ public final class AclGate {
         if (rules.allowsEverything()) {
             return null;
         }
-        Denial d = server.acl().check(rules, cmd, args);
+        Denial d = server.engine().acl().check(rules, cmd, args);
         if (d != null) {
             byte[] object = d.reason() == Denial.Reason.COMMAND ? Bytes.of(cmd.fullName()) : args[d.position()];
             log(server, shown, d.logName(), context, object, user.nameBytes());
@@ -51,12 +51,12 @@ public final class AclGate {
         if (user == null || user.rules().allowsEverything()) {
             return true;
         }
-        return call.server.acl().allowsOnAnyKey(user.rules(), call.command, call.args, AclCommands.READ);
+        return call.server.engine().acl().allowsOnAnyKey(user.rules(), call.command, call.args, AclCommands.READ);
     }
 
     /** Adds an ACL log entry for {@code shown} (a refused command, or a failed AUTH with reason "auth"). */
     public static void log(Host server, Client shown, String reason, AclLog.Context context, byte[] object, byte[] username) {
-        server.acl().log().add(new AclLog.Entry(1, reason, context, object, username, System.currentTimeMillis(),
-            server.clientInfo(shown)), server.config().getLong("acllog-max-len"));
+        server.engine().acl().log().add(new AclLog.Entry(1, reason, context, object, username, System.currentTimeMillis(),
+            server.clientInfo(shown.id)), server.config().getLong("acllog-max-len"));
     }
 }

@@ -174,7 +174,7 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         }
         // Redis checks the arguments as given, without the arity check or a log entry
         AclUser user = caller.client.user();
-        return user == null || caller.server.acl().check(user.rules(), cmd, argv) == null ? 1 : 0;
+        return user == null || caller.server.engine().acl().check(user.rules(), cmd, argv) == null ? 1 : 0;
     }
 
     @Override

@@ -158,6 +158,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         engine.notifyFlags(config::notifyFlags);
         engine.busyGate(scripting);
         engine.otherMemory(scripting::countedMemory);
+        engine.acl(acl);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
         engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
@@ -528,14 +529,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         return acl.authRequired();
     }
 
-    @Override
+    /** The ACL users and log. */
     public Acl acl() {
         return acl;
-    }
-
-    @Override
-    public String clientInfo(Client client) {
-        return clientInfo(client.id);
     }
 
     long nextClientId() {

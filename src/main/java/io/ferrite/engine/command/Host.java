@@ -1,8 +1,6 @@
 package io.ferrite.engine.command;
 
-import io.ferrite.engine.Client;
 import io.ferrite.engine.Engine;
-import io.ferrite.engine.acl.Acl;
 import io.ferrite.engine.Session;
 
 import java.util.Collection;
@@ -19,12 +17,9 @@ public interface Host {
 
     boolean authRequired();
 
-    /** The ACL users and log. */
-    Acl acl();
-
-    /** A client's CLIENT LIST line, for the ACL log (Redis's catClientInfoString). */
-    default String clientInfo(Client client) {
-        return "";
+    /** A client's CLIENT LIST line by its id, for the ACL log (Redis's catClientInfoString). */
+    default String clientInfo(long clientId) {
+        return "id=" + clientId;
     }
 
     CallObserver observer();
