@@ -125,6 +125,17 @@ public final class AclSetup {
         }
     }
 
+    /** The users as config-file lines for CONFIG REWRITE; none when an ACL file keeps them. */
+    public static List<String> userLines(Acl acl, ServerConfig config) {
+        List<String> out = new ArrayList<>();
+        if (config.get("aclfile").isEmpty()) {
+            for (String line : new String(AclFile.format(acl.users(), acl.commands()), StandardCharsets.ISO_8859_1).split("\n")) {
+                out.add(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
     /** A start-up the ACL configuration does not allow: Redis logs the reason and exits. */
     public static final class StartupFailure extends RuntimeException {
         StartupFailure(String message) {

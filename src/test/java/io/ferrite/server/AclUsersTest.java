@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * ACL users on a running server, for what the differential cases cannot compare byte for byte:
@@ -141,10 +142,32 @@ class AclUsersTest extends FerriteTest {
         } finally {
             s.close();
         }
+        ServerConfig both = ServerConfig.defaults();
+        Path bothFile = dir.resolve("both.conf");
+        Files.writeString(bothFile, "aclfile users.acl\nuser u3 on nopass\n");
+        both.load(bothFile);
+        assertThatThrownBy(() -> Server.start(both)).hasMessageContaining("please define either an ACL file or declare users");
+    }
+
+    @Test
+    void userLinesOfTheConfigFileLoadAndConfigRewriteWritesThem() throws Exception {
+        Path dir = Files.createTempDirectory("acl");
+        Path conf = dir.resolve("ferrite.conf");
+        Files.writeString(conf, "port " + TestServers.freePort() + "\nbind 127.0.0.1\nshards " + shards
+            + "\nmemcached-port 0\nmetrics-port 0\nsave \"\"\ndir " + dir + "\nuser u3 on nopass ~k* +get\n");
         ServerConfig cfg = ServerConfig.defaults();
-        Path conf = dir.resolve("both.conf");
-        Files.writeString(conf, "aclfile users.acl\nuser u3 on nopass\n");
         cfg.load(conf);
-        assertThat(cfg.userLines()).hasSize(1);
+        try (Server s = Server.start(cfg); RawClient c = new RawClient("127.0.0.1", s.respPort())) {
+            assertThat(c.call("ACL", "LIST")).isEqualTo("*2\r\n$34\r\nuser default on nopass ~* &* +@all\r\n"
+                + "$46\r\nuser u3 on nopass ~k* resetchannels -@all +get\r\n");
+            c.call("ACL", "SETUSER", "u4", "on", ">pw");
+            assertThat(c.call("CONFIG", "REWRITE")).isEqualTo("+OK\r\n");
+        }
+        String rewritten = Files.readString(conf);
+        assertThat(rewritten).contains("user u3 on nopass ~k* resetchannels -@all +get\n")
+            .contains("user default on nopass ~* &* +@all\n").contains("user u4 on #");
+        ServerConfig again = ServerConfig.defaults();
+        again.load(conf);
+        assertThat(again.userLines()).hasSize(3);
     }
 }

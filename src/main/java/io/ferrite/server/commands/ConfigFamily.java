@@ -220,7 +220,7 @@ public final class ConfigFamily {
             return;
         }
         try {
-            ConfigRewriter.rewrite(Server.of(c).config());
+            ConfigRewriter.rewrite(Server.of(c).config(), AclSetup.userLines(Server.of(c).acl(), Server.of(c).config()));
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             Log.warning("CONFIG REWRITE failed: " + reason);
