@@ -58,6 +58,26 @@ class AclUsersTest extends FerriteTest {
     }
 
     @Test
+    void pipelinedRequestsAreEachChecked() {
+        RawClient admin = raw();
+        admin.call("ACL", "SETUSER", "u1", "on", "nopass", "~a*", "+get", "+set");
+        RawClient u = raw();
+        u.call("AUTH", "u1", "x");
+        StringBuilder pipeline = new StringBuilder();
+        for (String[] cmd : new String[][] {{"SET", "a1", "v"}, {"SET", "b1", "v"}, {"GET", "a1"}, {"DEL", "a1"}, {"GET", "a1"}}) {
+            pipeline.append(new String(RawClient.encode(cmd), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        u.send(pipeline.toString());
+        assertThat(u.readReply()).isEqualTo("+OK\r\n");
+        assertThat(u.readReply()).startsWith("-NOPERM this user has no permissions to access one of the keys");
+        assertThat(u.readReply()).isEqualTo("$1\r\nv\r\n");
+        assertThat(u.readReply()).isEqualTo("-NOPERM this user has no permissions to run the 'del' command\r\n");
+        assertThat(u.readReply()).isEqualTo("$1\r\nv\r\n");
+        assertThat(admin.call("EXISTS", "b1")).isEqualTo(":0\r\n");
+        assertThat(admin.call("ACL", "LOG")).startsWith("*2\r\n");
+    }
+
+    @Test
     void rulesChangedAfterQueueingAreCheckedAtExec() {
         RawClient admin = raw();
         admin.call("ACL", "SETUSER", "u1", "on", "nopass", "~*", "+@all");
