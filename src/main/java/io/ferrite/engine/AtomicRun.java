@@ -1,6 +1,8 @@
 package io.ferrite.engine;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.feed.Effects;
@@ -180,6 +182,15 @@ final class AtomicRun extends Execution {
         KeyRouting route = routes.get(next);
         next++;
         call.reply(reply);
+        if (exec) {
+            // Redis's execCommand checks the rules again: they may have changed since the command was queued
+            Denial denied = AclGate.refused(call.server, client, client, call.command, call.args, AclLog.Context.MULTI);
+            if (denied != null) {
+                reply.error(denied.execError());
+                step();
+                return;
+            }
+        }
         call.denyBlocking(exec);
         call.effects(group);
         Command cmd = call.command;

@@ -1,6 +1,7 @@
 package io.ferrite.engine;
 
 import io.ferrite.common.ConnectionConfined;
+import io.ferrite.engine.acl.AclUser;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.pubsub.Subscriptions;
 import io.ferrite.engine.tracking.ClientTracking;
@@ -31,6 +32,8 @@ public final class Client {
     volatile int db;
     volatile int resp = 2;
     volatile boolean authenticated;
+    /** The ACL user the connection runs as (Redis's c->user); null for the server's own clients, which may run anything. */
+    volatile AclUser user;
     volatile long lastInteraction = System.currentTimeMillis();
     volatile String lastCommand = "NULL";
 
@@ -268,6 +271,14 @@ public final class Client {
 
     public void resp(int value) {
         resp = value;
+    }
+
+    public AclUser user() {
+        return user;
+    }
+
+    public void user(AclUser u) {
+        user = u;
     }
 
     public boolean authenticated() {

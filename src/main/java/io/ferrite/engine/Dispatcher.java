@@ -1,5 +1,7 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
@@ -89,6 +91,12 @@ public final class Dispatcher {
         }
         if (!client.authenticated && !cmd.has(CommandFlag.NO_AUTH) && server.authRequired()) {
             reject(reply, cmd, client, "NOAUTH Authentication required.");
+            return true;
+        }
+        Denial denied = AclGate.refused(server, client, client, cmd, args,
+            client.inMulti ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL);
+        if (denied != null) {
+            reject(reply, cmd, client, denied.error(cmd.fullName()));
             return true;
         }
         // the master's commands are obeyed: a replica ignores maxmemory for them (replica-ignore-maxmemory)

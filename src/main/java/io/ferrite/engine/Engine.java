@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.acl.Acl;
 import io.ferrite.engine.command.BusyGate;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.feed.EffectFeed;
@@ -338,6 +339,17 @@ public final class Engine {
     }
 
     /** Refuses commands while a long call runs past its limit (-BUSY); set by the scripting layer. */
+    private volatile Acl acl;
+
+    /** The ACL users, set once by the server before it listens (it knows how rules split: sdssplitargs). */
+    public void acl(Acl users) {
+        acl = users;
+    }
+
+    public Acl acl() {
+        return acl;
+    }
+
     private volatile BusyGate busyGate = (cmd, client) -> null;
 
     public void busyGate(BusyGate gate) {

@@ -1,5 +1,6 @@
 package io.ferrite.engine;
 
+import io.ferrite.engine.acl.AclUser;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
@@ -148,10 +149,17 @@ final class Squasher {
         Command cmd = table.lookup(args[0]);
         if (cmd == null || cmd.kind() != Command.Kind.KEYED || cmd.hasSubcommands() || !cmd.arityOk(args.length)
             || cmd.has(CommandFlag.BLOCKING) || cmd.awaitsOutside() || cmd.touchesUndeclaredKeys(args) != reachingAnyKey
-            || (!client.authenticated && server.authRequired()) || clientPause.delayFor(cmd, args, client) > 0) {
+            || (!client.authenticated && server.authRequired()) || refused(client, cmd, args) || clientPause.delayFor(cmd, args, client) > 0) {
             return null;
         }
         return cmd;
+    }
+
+    /** A request its user's ACL rules refuse is left to the dispatcher, which answers -NOPERM and logs it. */
+    private boolean refused(Client client, Command cmd, byte[][] args) {
+        AclUser user = client.user;
+        return user != null && !user.rules().allowsEverything()
+            && server.engine().acl().check(user.rules(), cmd, args) != null;
     }
 
     private Call take(Session session, Command cmd, byte[][] args) {

@@ -26,8 +26,8 @@ final class LuaEnvironment implements AutoCloseable {
         /** redis.call/pcall: runs the command, answers its RESP reply; {@code rejected} tells a refusal by the script checks. */
         byte[] call(byte[][] argv);
 
-        /** redis.acl_check_cmd: whether the command exists. */
-        boolean known(byte[][] argv);
+        /** redis.acl_check_cmd: -1 for an unknown command, else 1 when the caller's user may run it, 0 when not. */
+        int aclVerdict(byte[][] argv);
 
         void log(int level, String message);
 
@@ -282,7 +282,7 @@ final class LuaEnvironment implements AutoCloseable {
     private int call(Lua l) {
         byte[][] argv = unpack(LuaStrings.bytes(l, 1));
         if (l.getTop() >= 2 && l.toBoolean(2)) {
-            l.push(current.known(argv));
+            l.push((double) current.aclVerdict(argv));
             return 1;
         }
         byte[] reply = current.call(argv);

@@ -1,7 +1,11 @@
 package io.ferrite.scripting;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Client;
+import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.AclUser;
+import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.CommandFlag;
@@ -53,6 +57,8 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         c.db(caller.client.db());
         c.resp(2);
         c.markScript();
+        // Redis's scriptCall runs each command as the caller's user (SORT's BY and GET ask it)
+        c.user(caller.client.user());
         this.client = c;
     }
 
@@ -144,6 +150,10 @@ final class ScriptRun implements LuaEnvironment.Primitives {
         if (cmd.has(CommandFlag.NOSCRIPT) && !denyScriptDisabled) {
             return "ERR This Redis command is not allowed from script";
         }
+        Denial denied = AclGate.refused(caller.server, caller.client, caller.client, cmd, argv, AclLog.Context.LUA);
+        if (denied != null) {
+            return denied.scriptError();
+        }
         if (readOnly && (cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE))) {
             return "ERR Write commands are not allowed from read-only scripts.";
         }
@@ -167,8 +177,14 @@ final class ScriptRun implements LuaEnvironment.Primitives {
     }
 
     @Override
-    public boolean known(byte[][] argv) {
-        return lookup(argv) != null;
+    public int aclVerdict(byte[][] argv) {
+        Command cmd = lookup(argv);
+        if (cmd == null) {
+            return -1;
+        }
+        // Redis checks the arguments as given, without the arity check or a log entry
+        AclUser user = caller.client.user();
+        return user == null || caller.server.engine().acl().check(user.rules(), cmd, argv) == null ? 1 : 0;
     }
 
     @Override

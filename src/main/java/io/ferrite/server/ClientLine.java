@@ -62,7 +62,7 @@ public final class ClientLine {
                 cl.tracking.prefixes.size())
             + " events=r"
             + " cmd=" + cl.lastCommand()
-            + " user=default"
+            + " user=" + (cl.user() == null ? "default" : cl.user().name())
             + " redir=" + (cl.tracking.on() ? cl.tracking.redirect() : -1)
             + " resp=" + cl.resp();
     }

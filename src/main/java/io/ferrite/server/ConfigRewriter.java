@@ -29,7 +29,16 @@ public final class ConfigRewriter {
 
     /** Rewrites {@code config}'s file; throws IOException with the reason on failure. */
     public static void rewrite(ServerConfig config) throws IOException {
-        rewrite(config, false);
+        rewrite(config, false, null);
+    }
+
+    /**
+     * As {@link #rewrite(ServerConfig)}, with the ACL users as {@code user} lines (Redis's
+     * rewriteConfigUserOption): they replace the file's, which are all dropped when the list is
+     * empty (an ACL file keeps the users).
+     */
+    public static void rewrite(ServerConfig config, List<String> users) throws IOException {
+        rewrite(config, false, users);
     }
 
     /**
@@ -37,6 +46,10 @@ public final class ConfigRewriter {
      * default (what DEBUG CONFIG-REWRITE-FORCE-ALL asks of Redis's rewriteConfig).
      */
     public static void rewrite(ServerConfig config, boolean forceAll) throws IOException {
+        rewrite(config, forceAll, null);
+    }
+
+    private static void rewrite(ServerConfig config, boolean forceAll, List<String> users) throws IOException {
         Path path = config.file();
         List<String> lines = new ArrayList<>();
         try {
@@ -46,13 +59,14 @@ public final class ConfigRewriter {
         } catch (NoSuchFileException e) {
             // a missing file is written from scratch, as Redis does
         }
-        String content = render(config, lines, forceAll);
+        String content = render(config, lines, forceAll, users);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static String render(ServerConfig config, List<String> old, boolean forceAll) {
+    /** {@code users}: the {@code user} lines to write, or null to leave the file's as they are. */
+    static String render(ServerConfig config, List<String> old, boolean forceAll, List<String> users) {
         List<String> lines = new ArrayList<>(old);
         Map<String, ArrayDeque<Integer>> optionLines = new HashMap<>();
         boolean hasTail = false;
@@ -65,9 +79,12 @@ public final class ConfigRewriter {
                 continue;
             }
             // an alias's line (slaveof, hash-max-ziplist-entries) is rewritten under the current name
-            Directive named = ServerConfig.lookup(l.split("\\s+", 2)[0]);
+            String word = l.split("\\s+", 2)[0];
+            Directive named = ServerConfig.lookup(word);
             if (named != null) {
                 optionLines.computeIfAbsent(named.name, k -> new ArrayDeque<>()).add(i);
+            } else if (users != null && word.equalsIgnoreCase("user")) {
+                optionLines.computeIfAbsent("user", k -> new ArrayDeque<>()).add(i);
             }
         }
         for (Directive d : ServerConfig.directives().values()) {
@@ -91,23 +108,11 @@ public final class ConfigRewriter {
             if (at == null && !force) {
                 continue;
             }
-            for (String line : out) {
-                if (at != null && !at.isEmpty()) {
-                    lines.set(at.poll(), line);
-                } else {
-                    if (!hasTail) {
-                        lines.add(SIGNATURE);
-                        hasTail = true;
-                    }
-                    lines.add(line);
-                }
-            }
-            if (at != null) {
-                // orphaned lines of a rewritten option are blanked
-                for (int i : at) {
-                    lines.set(i, "");
-                }
-            }
+            hasTail = place(lines, at, out, hasTail);
+        }
+        if (users != null) {
+            // Redis's rewriteConfigUserOption, after the directives
+            place(lines, optionLines.remove("user"), users, hasTail);
         }
         StringBuilder sb = new StringBuilder();
         boolean wasEmpty = false;
@@ -123,6 +128,31 @@ public final class ConfigRewriter {
             sb.append(l).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * Writes an option's new lines over its old ones ({@code at}, may be null), the rest after the
+     * signature line; its old lines left over are blanked. Returns whether the signature is there.
+     */
+    private static boolean place(List<String> lines, ArrayDeque<Integer> at, List<String> out, boolean hasTail) {
+        for (String line : out) {
+            if (at != null && !at.isEmpty()) {
+                lines.set(at.poll(), line);
+            } else {
+                if (!hasTail) {
+                    lines.add(SIGNATURE);
+                    hasTail = true;
+                }
+                lines.add(line);
+            }
+        }
+        if (at != null) {
+            // orphaned lines of a rewritten option are blanked
+            for (int i : at) {
+                lines.set(i, "");
+            }
+        }
+        return hasTail;
     }
 
     private static String format(Directive d, String value) {

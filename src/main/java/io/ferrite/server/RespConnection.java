@@ -83,6 +83,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         int n = stats.connectedClients.incrementAndGet();
         client = new Client(server.nextClientId(), address(channel.remoteAddress()), address(channel.localAddress()),
             server.engine().shardFor(ctx.channel().eventLoop()), !server.authRequired());
+        client.user(server.acl().defaultUser());
         reply = new Reply(null, 2, server.stats()::error);
         client.session(this);
         if (n > server.config().getLong("maxclients")) {

@@ -8,6 +8,8 @@ import io.ferrite.persistence.snapshot.LoadProgress;
 import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
+import io.ferrite.engine.acl.Acl;
+import io.ferrite.protocol.resp.InlineArgs;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Eviction;
@@ -78,6 +80,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Server implements AutoCloseable, Host, MeterSources, AofHost, ReplicationHost, ReplicaHost {
     private final ServerConfig config;
+    private final Acl acl;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup shards;
     /** Shard loops that serve connections (io-threads); the others only run their shard's work. */
@@ -149,10 +152,13 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         EvalCommands.register(registry, scripting);
         FunctionCommands.register(registry, scripting);
         CommandTable table = registry.build();
+        acl = new Acl(table, InlineArgs::split);
+        AclSetup.atStartup(acl, config);
         engine = new Engine(shards, config.getInt("databases"), table, memcached.commands(table.endId()));
         engine.notifyFlags(config::notifyFlags);
         engine.busyGate(scripting);
         engine.otherMemory(scripting::countedMemory);
+        engine.acl(acl);
         engine.feed().lazyExpire(() -> config.getBool("lazyfree-lazy-expire"));
         engine.feed().lazyEvict(() -> config.getBool("lazyfree-lazy-eviction"));
         engine.replicaIgnoresMaxMemory(() -> config.getBool("replica-ignore-maxmemory"));
@@ -520,7 +526,12 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
 
     @Override
     public boolean authRequired() {
-        return !config.get("requirepass").isEmpty();
+        return acl.authRequired();
+    }
+
+    /** The ACL users and log. */
+    public Acl acl() {
+        return acl;
     }
 
     long nextClientId() {

@@ -138,7 +138,7 @@ public final class ServerConfig implements Settings {
                 "replica-ignore-maxmemory", "repl-diskless-load", "repl-diskless-sync", "repl-diskless-sync-delay",
                 "repl-diskless-sync-max-replicas", "repl-ping-replica-period", "repl-backlog-size", "repl-backlog-ttl",
                 "min-replicas-to-write", "min-replicas-max-lag", "lfu-log-factor", "lfu-decay-time",
-                "maxmemory-clients", "maxmemory-eviction-tenacity")) {
+                "maxmemory-clients", "maxmemory-eviction-tenacity", "aclfile", "acllog-max-len", "acl-pubsub-default")) {
             DIRECTIVES.get(live).live();
         }
     }
@@ -452,12 +452,28 @@ public final class ServerConfig implements Settings {
             }
             return;
         }
-        if (n.equals("rename-command") || n.equals("user") || n.equals("loadmodule") || n.equals("sentinel")
+        if (n.equals("user") && !vals.isEmpty()) {
+            // applied once the command table exists (Redis's ACLAppendUserForLoading, then ACLLoadConfiguredUsers)
+            userLines.add(new UserLine(where, shown, List.copyOf(vals)));
+            return;
+        }
+        if (n.equals("rename-command") || n.equals("loadmodule") || n.equals("sentinel")
             || n.contains(".")) {
-            // these change what the server does (commands, users, modules): refusing is safer than ignoring
+            // these change what the server does (commands, modules): refusing is safer than ignoring
             throw new ConfigError(where, shown, "'" + n + "' is not supported by Ferrite");
         }
         throw new ConfigError(where, shown, "Bad directive or wrong number of arguments");
+    }
+
+    /** A {@code user} line of the config file: where it was, as written, and its words after "user". */
+    public record UserLine(String where, String shown, List<String> words) {
+    }
+
+    private final List<UserLine> userLines = new ArrayList<>();
+
+    /** The {@code user} lines, in file order. */
+    public List<UserLine> userLines() {
+        return List.copyOf(userLines);
     }
 
     static String checkSave(String v) {

@@ -360,9 +360,9 @@ redis.debug = function() end
 redis.acl_check_cmd = jwrap(function(...)
     local packed, err = packargs(...)
     if not packed then return false, err end
-    local known = jcall(packed, true)
-    if not known then return false, errtable('Invalid command passed to redis.acl_check_cmd()') end
-    return true, true
+    local verdict = jcall(packed, true)
+    if verdict < 0 then return false, errtable('Invalid command passed to redis.acl_check_cmd()') end
+    return true, verdict == 1
 end)
 
 -- ---------------------------------------------------------------- math.random as Redis's

@@ -1,6 +1,7 @@
 package io.ferrite.command.family;
 
 import io.ferrite.command.Lookup;
+import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Notify;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandKeys;
@@ -141,8 +142,16 @@ public final class SortFamily {
                     // a BY without '*' is constant: nothing to look up, nothing to sort
                     if (cStringIndexOf(o.by, (byte) '*', 0) < 0) {
                         o.dontSort = true;
+                    } else if (!AclGate.readsEveryKey(c)) {
+                        // the pattern reaches keys the user's key patterns may not allow
+                        c.reply().error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+                        return null;
                     }
                 } else if (c.argIs(j, "get") && left >= 1) {
+                    if (!AclGate.readsEveryKey(c)) {
+                        c.reply().error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                        return null;
+                    }
                     o.gets.add(c.arg(++j));
                 } else {
                     c.reply().error(Errors.SYNTAX);

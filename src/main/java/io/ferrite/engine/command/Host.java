@@ -17,6 +17,11 @@ public interface Host {
 
     boolean authRequired();
 
+    /** A client's CLIENT LIST line by its id, for the ACL log (Redis's catClientInfoString). */
+    default String clientInfo(long clientId) {
+        return "id=" + clientId;
+    }
+
     CallObserver observer();
 
     /** The connected RESP clients. */

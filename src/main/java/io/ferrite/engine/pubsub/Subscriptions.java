@@ -131,6 +131,16 @@ public final class Subscriptions {
         return all;
     }
 
+    /** Whether every name subscribed as {@code kind} passes {@code allowed} (ACL rules changed: may it stay?). */
+    public boolean all(Kind kind, java.util.function.Predicate<byte[]> allowed) {
+        for (BytesKey b : set(kind)) {
+            if (!allowed.test(b.bytes())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public List<Confirmation> planned() {
         return planned;
     }

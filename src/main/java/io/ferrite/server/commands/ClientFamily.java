@@ -2,6 +2,7 @@ package io.ferrite.server.commands;
 
 import io.ferrite.command.family.FamilyUtil;
 import io.ferrite.engine.Client;
+import io.ferrite.engine.acl.AclUser;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
@@ -222,6 +223,7 @@ public final class ClientFamily {
     static void kill(Call c) {
         String addr = null;
         String laddr = null;
+        AclUser user = null;
         Type type = null;
         long id = 0;
         boolean skipme = true;
@@ -249,7 +251,8 @@ public final class ClientFamily {
                 } else if (c.argIs(i, "laddr") && more) {
                     laddr = c.argString(i + 1);
                 } else if (c.argIs(i, "user") && more) {
-                    if (!c.argString(i + 1).equals("default")) {
+                    user = Server.of(c).acl().user(c.arg(i + 1));
+                    if (user == null) {
                         c.reply().error("ERR No such user '" + c.argString(i + 1) + "'");
                         return;
                     }
@@ -279,6 +282,7 @@ public final class ClientFamily {
                 || laddr != null && !cl.laddr.equals(laddr)
                 || type != null && type != classOf(cl)
                 || id != 0 && cl.id != id
+                || user != null && cl.user() != user
                 || cl == c.client && skipme) {
                 continue;
             }
@@ -296,7 +300,7 @@ public final class ClientFamily {
         boolean masterAddr = addr != null && replica.isReplica()
             && addr.equals(replica.masterHost() + ":" + replica.masterPort());
         if ((type == null || type == Type.MASTER) && (type != null || masterAddr) && (addr == null || masterAddr)
-                && laddr == null && id == 0 && replica.killMasterClient()) {
+                && laddr == null && id == 0 && user == null && replica.killMasterClient()) {
             killed++;
         }
         if (c.argc() == 3) {

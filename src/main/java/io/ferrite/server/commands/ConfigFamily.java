@@ -11,6 +11,7 @@ import io.ferrite.engine.Shard;
 import io.ferrite.server.ConfigRewriter;
 import io.ferrite.server.Directive;
 import io.ferrite.common.Log;
+import io.ferrite.server.AclSetup;
 import io.ferrite.server.Server;
 import io.ferrite.server.ServerConfig;
 import io.ferrite.store.Bytes;
@@ -180,6 +181,12 @@ public final class ConfigFamily {
         if (name.equals("aof-disable-auto-gc")) {
             server.aof().autoGcChanged();
         }
+        if (name.equals("requirepass")) {
+            AclSetup.requirePass(server.acl(), server.config());
+        }
+        if (name.equals("acl-pubsub-default")) {
+            AclSetup.pubsubDefault(server.acl(), server.config());
+        }
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
         }
@@ -213,7 +220,7 @@ public final class ConfigFamily {
             return;
         }
         try {
-            ConfigRewriter.rewrite(Server.of(c).config());
+            ConfigRewriter.rewrite(Server.of(c).config(), AclSetup.userLines(Server.of(c).acl(), Server.of(c).config()));
         } catch (IOException | RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             Log.warning("CONFIG REWRITE failed: " + reason);

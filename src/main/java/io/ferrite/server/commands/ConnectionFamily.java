@@ -1,9 +1,13 @@
 package io.ferrite.server.commands;
 
+import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Keyspace;
 import io.ferrite.engine.ShardKeyspace;
+import io.ferrite.engine.acl.Acl;
+import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.AclUser;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 import io.ferrite.engine.command.Errors;
@@ -109,6 +113,8 @@ public final class ConnectionFamily {
         cl.db(0);
         cl.resp(2);
         c.reply().protocol(2);
+        // Redis's clientSetDefaultAuth
+        cl.user(Server.of(c).acl().defaultUser());
         cl.authenticated(!Server.of(c).authRequired());
         cl.name("");
         if (cl.replyMode() != Client.ReplyMode.SKIP) {
@@ -119,13 +125,21 @@ public final class ConnectionFamily {
         c.reply().simple("RESET");
     }
 
-    /** Whether {@code user}/{@code pass} authenticate: only the default user exists; it has no password when requirepass is empty. */
-    static boolean checkPassword(Call c, byte[] user, byte[] pass) {
-        if (!Bytes.str(user).equals("default")) {
-            return false;
+    /**
+     * Redis's ACLAuthenticateUser: on success the connection runs as the user; a failure is in the
+     * ACL log with reason "auth", the command's name as typed and the user name tried.
+     */
+    static boolean authenticate(Call c, byte[] user, byte[] pass) {
+        Acl acl = Server.of(c).acl();
+        AclUser u = acl.authenticate(user, pass);
+        if (u != null) {
+            c.client.authenticated(true);
+            c.client.user(u);
+            return true;
         }
-        String required = Server.of(c).config().get("requirepass");
-        return required.isEmpty() || required.equals(Bytes.str(pass));
+        AclGate.log(c.server, c.client, "auth", c.client.inMulti() ? AclLog.Context.MULTI : AclLog.Context.TOPLEVEL,
+            c.arg(0), user);
+        return false;
     }
 
     static void auth(Call c) {
@@ -136,18 +150,17 @@ public final class ConnectionFamily {
         byte[] user;
         byte[] pass;
         if (c.argc() == 2) {
-            if (!Server.of(c).authRequired()) {
+            if (Server.of(c).acl().defaultUser().rules().nopass()) {
                 c.reply().error(AUTH_NOPASS);
                 return;
             }
-            user = Bytes.of("default");
+            user = Bytes.of(Acl.DEFAULT);
             pass = c.arg(1);
         } else {
             user = c.arg(1);
             pass = c.arg(2);
         }
-        if (checkPassword(c, user, pass)) {
-            c.client.authenticated(true);
+        if (authenticate(c, user, pass)) {
             c.reply().ok();
         } else {
             c.reply().error(WRONGPASS);
@@ -172,11 +185,10 @@ public final class ConnectionFamily {
         for (int j = next; j < c.argc(); j++) {
             int more = c.argc() - 1 - j;
             if (c.argIs(j, "auth") && more >= 2) {
-                if (!checkPassword(c, c.arg(j + 1), c.arg(j + 2))) {
+                if (!authenticate(c, c.arg(j + 1), c.arg(j + 2))) {
                     c.reply().error(WRONGPASS);
                     return;
                 }
-                c.client.authenticated(true);
                 j += 2;
             } else if (c.argIs(j, "setname") && more >= 1) {
                 if (!ClientFamily.setName(c, c.arg(j + 1))) {

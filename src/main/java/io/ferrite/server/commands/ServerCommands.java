@@ -11,6 +11,7 @@ public final class ServerCommands {
 
     public static void registerAll(CommandRegistry r) {
         ConnectionFamily.register(r);
+        AclFamily.register(r);
         ServerFamily.register(r);
         ClientFamily.register(r);
         ConfigFamily.register(r);

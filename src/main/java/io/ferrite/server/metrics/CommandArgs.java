@@ -13,16 +13,13 @@ public final class CommandArgs {
     /**
      * The arguments with secrets replaced by "(redacted)", as Redis's redactClientCommandArgument
      * does in AUTH (every argument), HELLO (the AUTH option's user name and password) and MIGRATE
-     * (the passwords and user name of AUTH and AUTH2, as far as its option parser reads).
+     * (the passwords and user name of AUTH and AUTH2, as far as its option parser reads), and
+     * ACL SETUSER (the user name and every rule), and CONFIG SET (the values of the sensitive directives).
      */
     static byte[][] redacted(Command cmd, byte[][] args) {
         String name = cmd.fullName();
         if (name.equals("auth")) {
-            byte[][] out = args.clone();
-            for (int i = 1; i < out.length; i++) {
-                out[i] = REDACTED;
-            }
-            return out;
+            return redactedFrom(args, 1);
         }
         if (name.equals("hello")) {
             byte[][] out = null;
@@ -41,10 +38,37 @@ public final class CommandArgs {
             }
             return out == null ? args : out;
         }
+        if (name.equals("acl|setuser")) {
+            // the user name and every rule: a rule may hold a password
+            return redactedFrom(args, 2);
+        }
+        if (name.equals("config|set")) {
+            return configSetRedacted(args);
+        }
         if (name.equals("migrate")) {
             return migrateRedacted(args);
         }
         return args;
+    }
+
+    /** CONFIG SET: the values of Redis's SENSITIVE_CONFIG directives (masteruser, masterauth, requirepass). */
+    private static byte[][] configSetRedacted(byte[][] args) {
+        byte[][] out = null;
+        for (int j = 2; j + 1 < args.length; j += 2) {
+            if (Bytes.is(args[j], "masteruser") || Bytes.is(args[j], "masterauth") || Bytes.is(args[j], "requirepass")) {
+                out = out == null ? args.clone() : out;
+                out[j + 1] = REDACTED;
+            }
+        }
+        return out == null ? args : out;
+    }
+
+    private static byte[][] redactedFrom(byte[][] args, int first) {
+        byte[][] out = args.clone();
+        for (int i = first; i < out.length; i++) {
+            out[i] = REDACTED;
+        }
+        return out;
     }
 
     /** migrateCommand's option loop: AUTH's password and AUTH2's user and password go; KEYS or an unknown option ends it. */
