@@ -92,6 +92,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             closing = true;
             return;
         }
+        if (ProtectedMode.denies(server.config(), server.authRequired(), channel.remoteAddress())) {
+            stats.rejectedConnections.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(ProtectedMode.DENIED)).addListener(ChannelFutureListener.CLOSE);
+            closing = true;
+            return;
+        }
         server.register(this);
         ctx.fireChannelActive();
     }

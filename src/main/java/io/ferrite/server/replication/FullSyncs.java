@@ -272,6 +272,25 @@ final class FullSyncs {
         }
     }
 
+    /**
+     * The RDB file as written to a replica: sendfile on a plain link; over TLS (a replica on the
+     * tls-port) the bytes must pass the TLS handler, so the file goes in chunks read as the link drains.
+     */
+    private static Object payload(io.netty.channel.Channel ch, FileChannel file, long size) {
+        if (ch.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+            return new DefaultFileRegion(file, 0, size);
+        }
+        if (ch.pipeline().get(io.netty.handler.stream.ChunkedWriteHandler.class) == null) {
+            ch.pipeline().addAfter(ch.pipeline().context(io.netty.handler.ssl.SslHandler.class).name(), "rdb-chunks",
+                new io.netty.handler.stream.ChunkedWriteHandler());
+        }
+        try {
+            return new io.netty.handler.stream.ChunkedNioFile(file, 0, size, 64 * 1024);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void sendBulk(ReplicaLink link) {
         FileChannel file;
         long size;
@@ -287,7 +306,7 @@ final class FullSyncs {
         var ch = link.channel;
         ch.eventLoop().execute(() -> {
             ch.write(Unpooled.copiedBuffer("$" + size + "\r\n", StandardCharsets.US_ASCII), ch.voidPromise());
-            ch.writeAndFlush(new DefaultFileRegion(file, 0, size)).addListener(done -> {
+            ch.writeAndFlush(payload(ch, file, size)).addListener(done -> {
                 if (done.isSuccess()) {
                     pump.submit(() -> pump.online(link));
                 } else {

@@ -246,7 +246,17 @@ public final class Replica {
             .channel(host.epoll() ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout * 1000L))
             .option(ChannelOption.TCP_NODELAY, true)
-            .handler(l)
+            .handler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                @Override
+                protected void initChannel(io.netty.channel.Channel ch) {
+                    // tls-replication: the handshake runs first; the replication handshake's writes wait for it
+                    var overTls = host.masterTls(ch.alloc(), masterHost, masterPort);
+                    if (overTls != null) {
+                        ch.pipeline().addLast("tls", overTls);
+                    }
+                    ch.pipeline().addLast(l);
+                }
+            })
             .connect(masterHost, masterPort)
             .addListener(f -> {
                 if (!f.isSuccess() && link == l) {
