@@ -3,6 +3,8 @@ package io.ferrite.server.tls;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.internal.tcnative.SSLContext;
 
+import java.lang.reflect.Field;
+
 /**
  * tls-ciphers and tls-ciphersuites handed to OpenSSL as they are written, as Redis's
  * SSL_CTX_set_cipher_list and SSL_CTX_set_ciphersuites take them: an OpenSSL cipher string
@@ -12,14 +14,30 @@ final class OpenSslCiphers {
     private OpenSslCiphers() {
     }
 
-    @SuppressWarnings("deprecation") // sslCtxPointer: the one way to reach the SSL_CTX Netty built
     static void apply(ReferenceCountedOpenSslContext ctx, String ciphers, String ciphersuites) throws TlsSetupException {
-        long ptr = ctx.sslCtxPointer();
+        if (ciphers.isEmpty() && ciphersuites.isEmpty()) {
+            return;
+        }
+        long ptr = nativeContext(ctx);
         if (!ciphers.isEmpty()) {
             set(ptr, ciphers, false, "Failed to configure ciphers: ");
         }
         if (!ciphersuites.isEmpty()) {
             set(ptr, ciphersuites, true, "Failed to configure ciphersuites: ");
+        }
+    }
+
+    /**
+     * netty-tcnative's own context structure, which its SSLContext functions take (not the bare
+     * SSL_CTX that sslCtxPointer returns): Netty keeps it in a protected field.
+     */
+    private static long nativeContext(ReferenceCountedOpenSslContext ctx) throws TlsSetupException {
+        try {
+            Field f = ReferenceCountedOpenSslContext.class.getDeclaredField("ctx");
+            f.setAccessible(true);
+            return f.getLong(ctx);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new TlsSetupException("Failed to configure ciphers: the OpenSSL context is out of reach (" + e + ")", e);
         }
     }
 
