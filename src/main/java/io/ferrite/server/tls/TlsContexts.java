@@ -123,9 +123,10 @@ public final class TlsContexts {
             throws TlsSetupException {
         String cert = server ? s.certFile() : s.outgoingCert();
         String key = server ? s.keyFile() : s.outgoingKey();
-        String pass = server ? s.keyPass() : s.outgoingKeyPass();
         readable(cert, "Failed to load certificate: ");
         readable(key, "Failed to load private key: ");
+        // OpenSSL uses the password only for an encrypted key; Netty would try to decrypt any key with one
+        String pass = encrypted(key) ? (server ? s.keyPass() : s.outgoingKeyPass()) : "";
         SslContextBuilder b;
         try {
             b = server
@@ -179,6 +180,15 @@ public final class TlsContexts {
             Arrays.stream(list.split("[:,\\s]+")).filter(c -> !c.isEmpty()).forEach(out::add);
         }
         return out;
+    }
+
+    private static boolean encrypted(String keyFile) throws TlsSetupException {
+        try {
+            String pem = Files.readString(Path.of(keyFile), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return pem.contains("ENCRYPTED");
+        } catch (java.io.IOException e) {
+            throw new TlsSetupException("Failed to load private key: " + keyFile + ": " + e.getMessage(), e);
+        }
     }
 
     private static void readable(String file, String what) throws TlsSetupException {
