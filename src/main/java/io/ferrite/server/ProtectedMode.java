@@ -1,8 +1,12 @@
 package io.ferrite.server;
 
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Redis's protected mode (clientAcceptHandler): with protected-mode on and no password for the
@@ -34,6 +38,22 @@ final class ProtectedMode {
         + "the server to start accepting connections from the outside.\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private ProtectedMode() {
+    }
+
+    /**
+     * Ends a refused connection so that the client reads the whole -DENIED line: the output is shut
+     * first (the client sees the end of the stream after the line), and the socket closed a moment
+     * later. Closing at once, with the client's first command still unread, would send a reset
+     * that can throw the line away before the client reads it.
+     */
+    static void hangUp(Channel ch) {
+        if (ch instanceof DuplexChannel d && ch.isActive()) {
+            d.shutdownOutput().addListener(f -> ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, 200, TimeUnit.MILLISECONDS));
+        } else {
+            ch.close();
+        }
     }
 
     /** Whether a client from {@code peer} is refused. */

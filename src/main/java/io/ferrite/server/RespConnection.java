@@ -94,7 +94,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         if (ProtectedMode.denies(server.config(), server.authRequired(), channel.remoteAddress())) {
             stats.rejectedConnections.increment();
-            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(ProtectedMode.DENIED)).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(ProtectedMode.DENIED)).addListener(f -> ProtectedMode.hangUp(channel));
             closing = true;
             return;
         }
