@@ -39,13 +39,8 @@ class ProtectedModeTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (ferrite != null) {
-            ferrite.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void stop() throws Exception {
+        TestServers.closeAll(ferrite, redis);
     }
 
     /** Connects from {@code source}, sends PING and returns everything read until the server closes or 2 s pass. */

@@ -1,5 +1,7 @@
 package io.ferrite.server.tls;
 
+import io.ferrite.common.Log;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.internal.tcnative.SSLContext;
 
@@ -23,6 +25,11 @@ final class OpenSslCiphers {
             set(ptr, ciphers, false, "Failed to configure ciphers: ");
         }
         if (!ciphersuites.isEmpty()) {
+            if (OpenSsl.isBoringSSL()) {
+                // BoringSSL fixes its TLSv1.3 suites and ignores a list; say so rather than pretend
+                Log.warning("tls-ciphersuites has no effect with BoringSSL (its TLSv1.3 suites are fixed); "
+                    + "tls-provider jdk applies it");
+            }
             set(ptr, ciphersuites, true, "Failed to configure ciphersuites: ");
         }
     }

@@ -58,13 +58,8 @@ class TlsListenerTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (ferrite != null) {
-            ferrite.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
+    static void stop() throws Exception {
+        TestServers.closeAll(ferrite, redis);
     }
 
     private static int port() {
