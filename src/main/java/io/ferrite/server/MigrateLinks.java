@@ -1,5 +1,6 @@
 package io.ferrite.server;
 
+import io.netty.handler.ssl.SslHandler;
 import io.ferrite.common.CNumbers;
 
 import io.netty.bootstrap.Bootstrap;
@@ -47,7 +48,7 @@ public final class MigrateLinks {
     interface OutgoingTls {
         boolean useTls();
 
-        io.netty.handler.ssl.SslHandler handler(Channel ch, InetSocketAddress target);
+        SslHandler handler(Channel ch, InetSocketAddress target);
     }
 
     MigrateLinks(boolean epoll, OutgoingTls tls) {

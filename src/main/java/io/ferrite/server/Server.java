@@ -1,5 +1,9 @@
 package io.ferrite.server;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
 import io.ferrite.engine.Blocking;
 import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
@@ -113,7 +117,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
 
         @Override
-        public io.netty.handler.ssl.SslHandler handler(Channel ch, InetSocketAddress target) {
+        public SslHandler handler(Channel ch, InetSocketAddress target) {
             return tls.clientHandler(ch.alloc(), target.getHostString(), target.getPort());
         }
     });
@@ -319,7 +323,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     /** The RESP pipeline of an accepted connection, behind a TLS handler on the tls-port. */
-    private java.util.function.Consumer<SocketChannel> respPipeline(boolean overTls) {
+    private Consumer<SocketChannel> respPipeline(boolean overTls) {
         return ch -> {
             if (overTls) {
                 ch.pipeline().addLast("tls", tls.serverHandler(ch.alloc()));
@@ -452,7 +456,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             String host = a.host();
             try {
                 Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-                listeners.computeIfAbsent(what, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(ch);
+                listeners.computeIfAbsent(what, k -> new CopyOnWriteArrayList<>()).add(ch);
                 bound = ((InetSocketAddress) ch.localAddress()).getPort();
             } catch (Exception e) {
                 if (!a.optional()) {
@@ -740,7 +744,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
-    public io.netty.handler.ssl.SslHandler masterTls(io.netty.buffer.ByteBufAllocator alloc, String host, int port) {
+    public SslHandler masterTls(ByteBufAllocator alloc, String host, int port) {
         return config.getBool("tls-replication") ? tls.clientHandler(alloc, host, port) : null;
     }
 

@@ -1,5 +1,8 @@
 package io.ferrite.server.metrics;
 
+import javax.net.ssl.SSLContext;
+import com.sun.net.httpserver.HttpsServer;
+import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ferrite.server.BindAddress;
@@ -40,7 +43,7 @@ public final class MetricsEndpoint implements AutoCloseable {
      * Binds {@code port} on each of the `bind` addresses, over HTTPS when {@code tls} is given
      * (metrics-tls); returns the bound port.
      */
-    public int start(String bind, int port, javax.net.ssl.SSLContext tls) throws IOException {
+    public int start(String bind, int port, SSLContext tls) throws IOException {
         for (BindAddress a : BindAddress.parse(bind)) {
             String host = a.host();
             try {
@@ -49,8 +52,8 @@ public final class MetricsEndpoint implements AutoCloseable {
                 if (tls == null) {
                     http = HttpServer.create(at, 64);
                 } else {
-                    var https = com.sun.net.httpserver.HttpsServer.create(at, 64);
-                    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                    HttpsServer https = HttpsServer.create(at, 64);
+                    https.setHttpsConfigurator(new HttpsConfigurator(tls));
                     http = https;
                 }
                 http.createContext("/", this::handle);

@@ -1,5 +1,10 @@
 package io.ferrite.server.replication;
 
+import java.io.UncheckedIOException;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.channel.Channel;
 import io.ferrite.common.Log;
 import io.ferrite.engine.Cut;
 import io.ferrite.engine.Engine;
@@ -276,18 +281,17 @@ final class FullSyncs {
      * The RDB file as written to a replica: sendfile on a plain link; over TLS (a replica on the
      * tls-port) the bytes must pass the TLS handler, so the file goes in chunks read as the link drains.
      */
-    private static Object payload(io.netty.channel.Channel ch, FileChannel file, long size) {
-        if (ch.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+    private static Object payload(Channel ch, FileChannel file, long size) {
+        if (ch.pipeline().get(SslHandler.class) == null) {
             return new DefaultFileRegion(file, 0, size);
         }
-        if (ch.pipeline().get(io.netty.handler.stream.ChunkedWriteHandler.class) == null) {
-            ch.pipeline().addAfter(ch.pipeline().context(io.netty.handler.ssl.SslHandler.class).name(), "rdb-chunks",
-                new io.netty.handler.stream.ChunkedWriteHandler());
+        if (ch.pipeline().get(ChunkedWriteHandler.class) == null) {
+            ch.pipeline().addAfter(ch.pipeline().context(SslHandler.class).name(), "rdb-chunks", new ChunkedWriteHandler());
         }
         try {
-            return new io.netty.handler.stream.ChunkedNioFile(file, 0, size, 64 * 1024);
+            return new ChunkedNioFile(file, 0, size, 64 * 1024);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

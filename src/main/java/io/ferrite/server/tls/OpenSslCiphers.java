@@ -25,7 +25,7 @@ final class OpenSslCiphers {
             set(ptr, ciphers, false, "Failed to configure ciphers: ");
         }
         if (!ciphersuites.isEmpty()) {
-            if (OpenSsl.isBoringSSL()) {
+            if (OpenSsl.versionString().startsWith("BoringSSL")) {
                 // BoringSSL fixes its TLSv1.3 suites and ignores a list; say so rather than pretend
                 Log.warning("tls-ciphersuites has no effect with BoringSSL (its TLSv1.3 suites are fixed); "
                     + "tls-provider jdk applies it");

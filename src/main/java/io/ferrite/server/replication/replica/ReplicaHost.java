@@ -1,5 +1,7 @@
 package io.ferrite.server.replication.replica;
 
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
 import io.ferrite.persistence.snapshot.RdbLoadException;
@@ -35,7 +37,7 @@ public interface ReplicaHost {
     int replicationPort();
 
     /** The TLS handler for the link to the master (tls-replication), or null for a plain link. */
-    io.netty.handler.ssl.SslHandler masterTls(io.netty.buffer.ByteBufAllocator alloc, String host, int port);
+    SslHandler masterTls(ByteBufAllocator alloc, String host, int port);
 
     /** Whether Netty's epoll transport is in use, for the link's channel. */
     boolean epoll();
