@@ -316,8 +316,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         });
         respPort = listen("RESP", config.getInt("port"), respPipeline(false));
         tlsPort = listen("TLS", config.getInt("tls-port"), respPipeline(true));
-        if (respPort == 0 && tlsPort == 0) {
-            // Redis: "Configured to not listen anywhere, exiting." (a unix socket is not offered)
+        if (respPort == 0 && tlsPort == 0 && memcachedPort == 0) {
+            // Redis: "Configured to not listen anywhere, exiting." (no unix socket here; a memcached-only server is fine)
             throw new IllegalStateException("Configured to not listen anywhere, exiting.");
         }
     }
