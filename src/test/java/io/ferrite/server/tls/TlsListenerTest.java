@@ -131,6 +131,39 @@ class TlsListenerTest {
     }
 
     @Test
+    void aTlsConnectionMovesToTheShardItUsesAndKeepsWorking() {
+        Map<String, String> d = new HashMap<>(TlsClients.serverDirectives());
+        d.put("port", "0");
+        d.put("tls-port", Integer.toString(TestServers.freePort()));
+        Server s = TestServers.start(2, d);
+        SslOptions ssl = SslOptions.builder().jdkSslProvider().trustManager(new File(CERTS.ca()))
+            .keyManager(new File(CERTS.crt("client")), new File(CERTS.key("client")), null).build();
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(s.tlsPort())
+            .withSsl(true).withVerifyPeer(SslVerifyMode.CA).build());
+        client.setOptions(ClientOptions.builder().sslOptions(ssl).build());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            long id = c.sync().clientId();
+            var home = s.client(id).client().home();
+            var other = s.engine().shard(1 - home.id);
+            String there = null;
+            for (int i = 0; there == null; i++) {
+                if (s.engine().shardOf(("there" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)) == other) {
+                    there = "there" + i;
+                }
+            }
+            // the channel is deregistered from one loop and registered on another with its TLS handler
+            for (int i = 0; i < 300; i++) {
+                assertThat(c.sync().incr(there)).isEqualTo(i + 1);
+            }
+            assertThat(s.client(id).client().home()).isSameAs(other);
+            assertThat(c.sync().get(there)).isEqualTo("300");
+        } finally {
+            client.shutdown();
+            s.close();
+        }
+    }
+
+    @Test
     void configSetReloadsTheCertificatesForNewConnections() {
         assertThat(sClient(port(), "QUIT\r\n").out()).contains("CN = Server-only").doesNotContain("CN = Generic-cert");
         assertThat(cli(port(), "CONFIG", "SET", "tls-cert-file", CERTS.crt("redis"), "tls-key-file", CERTS.key("redis"))
