@@ -48,6 +48,7 @@ import io.ferrite.server.replication.replica.LinkState;
 import io.ferrite.server.replication.replica.Replica;
 import io.ferrite.server.replication.replica.ReplicaHost;
 import io.ferrite.server.replication.replica.ReplicaInfo;
+import io.ferrite.server.tls.PlaintextReset;
 import io.ferrite.server.tls.TlsContexts;
 import io.ferrite.server.tls.TlsSetupException;
 import io.netty.buffer.ByteBuf;
@@ -327,6 +328,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         return ch -> {
             if (overTls) {
                 ch.pipeline().addLast("tls", tls.serverHandler(ch.alloc()));
+                ch.pipeline().addLast("tls-plaintext", PlaintextReset.INSTANCE);
             }
             RespConnection conn = new RespConnection(Server.this);
             ch.pipeline().addLast("net-input", inputCounter);

@@ -99,10 +99,10 @@ class TlsListenerTest {
     }
 
     @Test
-    void aPlainClientGetsNoReplyFromTheTlsPort() {
+    void aPlainClientIsResetByTheTlsPortAsByRedis() {
         Tool.Result plain = Tool.run(10, "redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port()), "PING");
-        assertThat(plain.exit()).isEqualTo(1);
-        assertThat(plain.out()).doesNotContain("PONG");
+        assertThat(plain).isEqualTo(Tool.run(10, "redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(redisTls), "PING"));
+        assertThat(plain.out()).isEqualTo("Error: Connection reset by peer\n");
     }
 
     @Test
