@@ -26,6 +26,9 @@ EXPOSE 6379 11211 9121
 # Extra JVM flags, e.g. -Xmx2g.
 ENV FERRITE_JAVA_OPTS=""
 # The shipped config already binds every interface (`bind * -::*`); it is repeated here so that a
-# mounted config meant for a host cannot make the container unreachable. Further directives can
+# mounted config meant for a host cannot make the container unreachable. Protected mode is off, as
+# in Redis's official image: clients come from the bridge network, never from the container's own
+# loopback, and would all be refused without a password (`command: ["--protected-mode", "yes"]`
+# or a requirepass turns it back on). Further directives can
 # be appended as arguments: docker run ferrite --shards 2 (the exec form passes them through).
-ENTRYPOINT ["/bin/sh", "-c", "exec java $FERRITE_JAVA_OPTS -jar /opt/ferrite/ferrite.jar /etc/ferrite/ferrite.conf --bind '* -::*' \"$@\"", "ferrite"]
+ENTRYPOINT ["/bin/sh", "-c", "exec java $FERRITE_JAVA_OPTS -jar /opt/ferrite/ferrite.jar /etc/ferrite/ferrite.conf --bind '* -::*' --protected-mode no \"$@\"", "ferrite"]

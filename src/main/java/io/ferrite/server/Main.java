@@ -165,7 +165,7 @@ public final class Main {
      */
     static void startupBanner(ServerConfig config, Server server) {
         long pid = ProcessHandle.current().pid();
-        String ports = "port=" + server.respPort() + ", memcached-port=" + server.memcachedPort()
+        String ports = "port=" + server.respPort() + ", tls-port=" + server.tlsPort() + ", memcached-port=" + server.memcachedPort()
             + ", metrics-port=" + server.metricsPort() + ", shards=" + server.engine().shardCount()
             + ", transport=" + (server.epoll() ? "epoll" : "nio");
         if (config.getBool("always-show-logo")) {
@@ -174,7 +174,7 @@ public final class Main {
                 "    Ferrite " + Version.FERRITE + " (Redis " + Version.REDIS + " compatible) 64 bit",
                 "",
                 "    Running in standalone mode",
-                "    Port: " + server.respPort(),
+                "    Port: " + (server.respPort() != 0 ? server.respPort() : server.tlsPort()),
                 "    PID: " + pid,
                 ""));
             Log.notice("Running mode=standalone, " + ports);

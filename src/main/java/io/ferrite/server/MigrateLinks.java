@@ -1,5 +1,6 @@
 package io.ferrite.server;
 
+import io.netty.handler.ssl.SslHandler;
 import io.ferrite.common.CNumbers;
 
 import io.netty.bootstrap.Bootstrap;
@@ -40,10 +41,19 @@ public final class MigrateLinks {
     private static final int MAX_LINE = 64 * 1024;
 
     private final boolean epoll;
+    private final OutgoingTls tls;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
 
-    MigrateLinks(boolean epoll) {
+    /** Whether new links speak TLS, and their handler (Redis's MIGRATE uses TLS under tls-cluster). */
+    interface OutgoingTls {
+        boolean useTls();
+
+        SslHandler handler(Channel ch, InetSocketAddress target);
+    }
+
+    MigrateLinks(boolean epoll, OutgoingTls tls) {
         this.epoll = epoll;
+        this.tls = tls;
     }
 
     /** INFO's migrate_cached_sockets. */
@@ -153,6 +163,7 @@ public final class MigrateLinks {
     }
 
     private void connect(InetSocketAddress address, String name, EventLoop loop, long timeoutMillis, Connected done) {
+        boolean overTls = tls.useTls();
         Link[] made = new Link[1];
         ChannelFuture f;
         try {
@@ -163,6 +174,10 @@ public final class MigrateLinks {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (overTls) {
+                            // writes wait in the handler until the handshake is done
+                            ch.pipeline().addLast("tls", tls.handler(ch, address));
+                        }
                         ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE, true, true));
                         ch.pipeline().addLast(new LineHandler(made));
                     }

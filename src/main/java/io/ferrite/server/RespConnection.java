@@ -93,6 +93,12 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             closing = true;
             return;
         }
+        if (ProtectedMode.denies(server.config(), server.authRequired(), channel.remoteAddress())) {
+            stats.rejectedConnections.increment();
+            ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(ProtectedMode.DENIED)).addListener(f -> ProtectedMode.hangUp(channel));
+            closing = true;
+            return;
+        }
         server.register(this);
         ctx.fireChannelActive();
     }

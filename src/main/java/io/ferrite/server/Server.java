@@ -1,5 +1,9 @@
 package io.ferrite.server;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
 import io.ferrite.engine.Blocking;
 import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
@@ -46,6 +50,9 @@ import io.ferrite.server.replication.replica.LinkState;
 import io.ferrite.server.replication.replica.Replica;
 import io.ferrite.server.replication.replica.ReplicaHost;
 import io.ferrite.server.replication.replica.ReplicaInfo;
+import io.ferrite.server.tls.PlaintextReset;
+import io.ferrite.server.tls.TlsContexts;
+import io.ferrite.server.tls.TlsSetupException;
 import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -94,7 +101,10 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final AofPersistence aof;
     private final Replication replication;
     private final Replica replica;
-    private final List<Channel> listeners = new ArrayList<>();
+    /** The listening sockets by what they serve ("RESP", "TLS", "memcached"): `port` and `tls-port` are rebound by CONFIG SET. */
+    private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
+    private final TlsContexts tls = new TlsContexts();
+    private volatile int tlsPort;
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
     private final ServerStats stats = new ServerStats();
@@ -103,7 +113,18 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final long startMillis = System.currentTimeMillis();
     private final String runId = ReplicationLog.randomId();
     private final boolean epoll = Epoll.isAvailable();
-    private final MigrateLinks migrateLinks = new MigrateLinks(epoll);
+    private final MigrateLinks migrateLinks = new MigrateLinks(epoll, new MigrateLinks.OutgoingTls() {
+        @Override
+        public boolean useTls() {
+            // Redis's migrateGetSocket: TLS when tls-cluster is set
+            return config.getBool("tls-cluster") && tls.configured();
+        }
+
+        @Override
+        public SslHandler handler(Channel ch, InetSocketAddress target) {
+            return tls.clientHandler(ch.alloc(), target.getHostString(), target.getPort());
+        }
+    });
     private volatile int respPort;
     private volatile int memcachedPort;
     private final McContext memcached = new McContext(this);
@@ -151,7 +172,13 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         scripting = new Scripting(() -> config.getLong("busy-reply-threshold"));
         EvalCommands.register(registry, scripting);
         FunctionCommands.register(registry, scripting);
-        CommandTable table = registry.build();
+        CommandTable table;
+        try {
+            table = registry.build().renamed(config.renames());
+        } catch (IllegalArgumentException e) {
+            // Redis stops on a bad rename-command line while it reads the config file
+            throw new IllegalStateException("rename-command: " + e.getMessage(), e);
+        }
         acl = new Acl(table, InlineArgs::split);
         AclSetup.atStartup(acl, config);
         engine = new Engine(shards, config.getInt("databases"), table, memcached.commands(table.endId()));
@@ -277,24 +304,137 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
                 instantaneous.tick();
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
+        configureTls();
         replication.start();
         startMetrics();
         replica.start();
         var mcInput = new McDetector.InputCounter(memcached);
         var mcRunner = new CallRunner(engine);
+        boolean mcTls = config.getBool("memcached-tls");
         memcachedPort = listen("memcached", config.getInt("memcached-port"), ch -> {
+            if (mcTls) {
+                // memcached 1.6's -Z: the whole port speaks TLS, with the server's certificates
+                ch.pipeline().addLast("tls", tls.serverHandler(ch.alloc()));
+            }
             // memcached text, meta and binary (told apart by the first byte), on the same shards
             ch.pipeline().addLast("net-input", inputCounter);
             ch.pipeline().addLast("mc-input", mcInput);
             ch.pipeline().addLast("mc-detect", new McDetector(memcached));
             ch.pipeline().addLast("mc-connection", new McConnection(memcached, mcRunner));
         });
-        respPort = listen("RESP", config.getInt("port"), ch -> {
+        respPort = listen("RESP", config.getInt("port"), respPipeline(false));
+        tlsPort = listen("TLS", config.getInt("tls-port"), respPipeline(true));
+        if (respPort == 0 && tlsPort == 0 && memcachedPort == 0) {
+            // Redis: "Configured to not listen anywhere, exiting." (no unix socket here; a memcached-only server is fine)
+            throw new IllegalStateException("Configured to not listen anywhere, exiting.");
+        }
+    }
+
+    /** The RESP pipeline of an accepted connection, behind a TLS handler on the tls-port. */
+    private Consumer<SocketChannel> respPipeline(boolean overTls) {
+        return ch -> {
+            if (overTls) {
+                ch.pipeline().addLast("tls", tls.serverHandler(ch.alloc()));
+                ch.pipeline().addLast("tls-plaintext", PlaintextReset.INSTANCE);
+            }
             RespConnection conn = new RespConnection(Server.this);
             ch.pipeline().addLast("net-input", inputCounter);
             ch.pipeline().addLast("resp-decoder", new RespDecoder(limitsFor(conn), conn.queryBuffer()));
             ch.pipeline().addLast("resp-connection", conn);
-        });
+        };
+    }
+
+    /**
+     * Whether anything needs a TLS context: a TLS listener or outgoing TLS links (Redis configures
+     * TLS when tls-port, tls-replication or tls-cluster is set; memcached-tls and metrics-tls here too).
+     */
+    private boolean tlsWanted() {
+        return config.getInt("tls-port") != 0 || config.getBool("tls-replication") || config.getBool("tls-cluster")
+            || (config.getBool("memcached-tls") && config.getInt("memcached-port") != 0)
+            || (config.getBool("metrics-tls") && config.getInt("metrics-port") != 0);
+    }
+
+    /** Builds the TLS contexts at start-up when {@link #tlsWanted}; a bad configuration stops the server, as in Redis. */
+    private void configureTls() {
+        if (!tlsWanted()) {
+            return;
+        }
+        try {
+            tls.configure(config);
+        } catch (TlsSetupException e) {
+            Log.warning(e.getMessage());
+            throw new IllegalStateException("Failed to configure TLS. Check logs for more info.", e);
+        }
+        tls.logProvider();
+    }
+
+    /**
+     * CONFIG SET of a tls-* directive: the contexts are rebuilt from the new values (certificates
+     * reread), as Redis's applyTlsCfg; returns null, or Redis's error when they do not build.
+     */
+    public String reloadTls() {
+        if (!tlsWanted()) {
+            return null;
+        }
+        try {
+            tls.configure(config);
+            return null;
+        } catch (TlsSetupException e) {
+            Log.warning(e.getMessage());
+            return "Unable to update TLS configuration. Check server logs.";
+        }
+    }
+
+    /**
+     * CONFIG SET port or tls-port: the old listeners close and the new port is bound, as Redis's
+     * changeListenPort; when it cannot be bound the old port is bound again and the error returned.
+     */
+    public String changePort(String directive, int oldPort) {
+        boolean overTls = directive.equals("tls-port");
+        String what = overTls ? "TLS" : "RESP";
+        int port = config.getInt(directive);
+        if (overTls && port != 0 && !tls.configured()) {
+            String err = reloadTls();
+            if (err != null) {
+                return err;
+            }
+        }
+        closeListeners(what);
+        try {
+            int bound = listen(what, port, respPipeline(overTls));
+            setPort(overTls, bound);
+            return null;
+        } catch (IllegalStateException e) {
+            Log.warning(e.getMessage());
+            closeListeners(what);
+            setPort(overTls, listen(what, oldPort, respPipeline(overTls)));
+            return "Unable to listen on this port. Check server logs.";
+        }
+    }
+
+    private void setPort(boolean overTls, int bound) {
+        if (overTls) {
+            tlsPort = bound;
+        } else {
+            respPort = bound;
+        }
+    }
+
+    private void closeListeners(String what) {
+        List<Channel> chs = listeners.remove(what);
+        if (chs != null) {
+            chs.forEach(ch -> ch.close().syncUninterruptibly());
+        }
+    }
+
+    /** The TLS contexts (the replica's and MIGRATE's links to TLS servers use the client one). */
+    public TlsContexts tls() {
+        return tls;
+    }
+
+    /** The bound tls-port, 0 when TLS is not served. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /**
@@ -325,7 +465,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             String host = a.host();
             try {
                 Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-                listeners.add(ch);
+                listeners.computeIfAbsent(what, k -> new CopyOnWriteArrayList<>()).add(ch);
                 bound = ((InetSocketAddress) ch.localAddress()).getPort();
             } catch (Exception e) {
                 if (!a.optional()) {
@@ -349,9 +489,12 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         meters = new FerriteMeters(this);
         metricsEndpoint = new MetricsEndpoint(meters);
         try {
-            metricsPort = metricsEndpoint.start(config.get("bind"), port);
+            metricsPort = metricsEndpoint.start(config.get("bind"), port,
+                config.getBool("metrics-tls") ? tls.jdkServerContext() : null);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        } catch (TlsSetupException e) {
+            throw new IllegalStateException("Failed to configure TLS for the metrics port: " + e.getMessage(), e);
         }
     }
 
@@ -614,6 +757,17 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
+    public int replicationPort() {
+        // Redis's REPLCONF listening-port: the TLS port when replication is over TLS
+        return config.getBool("tls-replication") && tlsPort != 0 ? tlsPort : respPort;
+    }
+
+    @Override
+    public SslHandler masterTls(ByteBufAllocator alloc, String host, int port) {
+        return config.getBool("tls-replication") ? tls.clientHandler(alloc, host, port) : null;
+    }
+
+    @Override
     public long newClientId() {
         return nextClientId();
     }
@@ -787,8 +941,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         if (meters != null) {
             meters.close();
         }
-        for (Channel ch : listeners) {
-            ch.close().syncUninterruptibly();
+        for (List<Channel> chs : listeners.values()) {
+            chs.forEach(ch -> ch.close().syncUninterruptibly());
         }
         migrateLinks.closeAll();
         replica.close();

@@ -27,7 +27,8 @@ public final class ServerConfig implements Settings {
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
 
     static {
-        add(Directive.integer("port", 6379, 0, 65535, false).with(Flag.START_UP_ONLY));
+        // CONFIG SET port and tls-port rebind the listeners, as Redis does (Server.changePort)
+        add(Directive.integer("port", 6379, 0, 65535, true));
         add(Directive.custom("bind", "* -::*", false, v -> v.isBlank() ? "Too many bind addresses specified." : null,
             v -> String.join(" ", v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.START_UP_ONLY));
         add(Directive.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
@@ -109,6 +110,11 @@ public final class ServerConfig implements Settings {
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
+        // Ferrite's own: the memcached port and the metrics endpoint over TLS, with the tls-* certificates
+        add(Directive.bool("memcached-tls", false, false).with(Flag.START_UP_ONLY));
+        add(Directive.bool("metrics-tls", false, false).with(Flag.START_UP_ONLY));
+        // which TLS implementation: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's
+        add(Directive.choice("tls-provider", "auto", true, "auto", "openssl", "jdk"));
         add(Directive.custom("notify-keyspace-events", "", true, NotifyFlags::check,
             NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,
@@ -138,7 +144,11 @@ public final class ServerConfig implements Settings {
                 "replica-ignore-maxmemory", "repl-diskless-load", "repl-diskless-sync", "repl-diskless-sync-delay",
                 "repl-diskless-sync-max-replicas", "repl-ping-replica-period", "repl-backlog-size", "repl-backlog-ttl",
                 "min-replicas-to-write", "min-replicas-max-lag", "lfu-log-factor", "lfu-decay-time",
-                "maxmemory-clients", "maxmemory-eviction-tenacity", "aclfile", "acllog-max-len", "acl-pubsub-default")) {
+                "maxmemory-clients", "maxmemory-eviction-tenacity", "aclfile", "acllog-max-len", "acl-pubsub-default", "protected-mode", "tls-port", "tls-cert-file",
+                "tls-key-file", "tls-key-file-pass", "tls-client-cert-file", "tls-client-key-file",
+                "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
+                "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers", "tls-session-caching",
+                "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster")) {
             DIRECTIVES.get(live).live();
         }
     }
@@ -191,6 +201,9 @@ public final class ServerConfig implements Settings {
     }
 
     private Path file;
+    /** The config file's rename-command lines (old name, new name; "" disables), in order. */
+    private final List<Map.Entry<String, String>> renames = new ArrayList<>();
+
     /** The inert directives the config file or command line named, for the start-up warnings. */
     private final Set<String> inertGiven = new TreeSet<>();
     /** While a config file is read, its first save line replaces the default and the next ones add to it. */
@@ -289,6 +302,11 @@ public final class ServerConfig implements Settings {
         int colon = clientAddr.lastIndexOf(':');
         String ip = colon < 0 ? clientAddr : clientAddr.substring(0, colon);
         return ip.equals("127.0.0.1") || ip.equals("::1") || ip.equals("0:0:0:0:0:0:0:1");
+    }
+
+    /** The rename-command lines read, in order (only a config file or the command line gives them, never CONFIG SET). */
+    public List<Map.Entry<String, String>> renames() {
+        return renames;
     }
 
     public Path file() {
@@ -455,6 +473,11 @@ public final class ServerConfig implements Settings {
         if (n.equals("user") && !vals.isEmpty()) {
             // applied once the command table exists (Redis's ACLAppendUserForLoading, then ACLLoadConfiguredUsers)
             userLines.add(new UserLine(where, shown, List.copyOf(vals)));
+            return;
+        }
+        if (n.equals("rename-command") && vals.size() == 2) {
+            // applied to the command table when the server starts (Server's constructor), in order
+            renames.add(Map.entry(vals.get(0), vals.get(1)));
             return;
         }
         if (n.equals("rename-command") || n.equals("loadmodule") || n.equals("sentinel")

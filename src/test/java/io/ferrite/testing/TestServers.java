@@ -91,6 +91,15 @@ public final class TestServers {
         }
     }
 
+    /** Closes each of the servers a test class started (Ferrite's or a real Redis), skipping those never started. */
+    public static void closeAll(AutoCloseable... servers) throws Exception {
+        for (AutoCloseable s : servers) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);

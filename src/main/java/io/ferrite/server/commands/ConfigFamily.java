@@ -156,6 +156,11 @@ public final class ConfigFamily {
                 return;
             }
         }
+        String failed = applyListeners(Server.of(c), targets, old);
+        if (failed != null) {
+            c.reply().error(failed);
+            return;
+        }
         for (Directive d : targets) {
             apply(Server.of(c), d.name());
         }
@@ -168,6 +173,36 @@ public final class ConfigFamily {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /**
+     * The changes that can fail once the values are in (Redis's apply functions): TLS contexts
+     * rebuilt when a tls-* directive changed, listeners rebound for port and tls-port. On failure
+     * every value is put back and Redis's error returned; null when all went through.
+     */
+    private static String applyListeners(Server server, List<Directive> targets, Map<String, String> old) {
+        ServerConfig cfg = server.config();
+        boolean tls = targets.stream().anyMatch(d -> d.name().startsWith("tls-") && !d.name().equals("tls-port"));
+        String err = null;
+        String arg = null;
+        if (tls) {
+            err = server.reloadTls();
+            arg = targets.stream().filter(d -> d.name().startsWith("tls-")).findFirst().orElseThrow().name();
+        }
+        for (String port : List.of("port", "tls-port")) {
+            if (err == null && old.containsKey(port) && !old.get(port).equals(cfg.get(port))) {
+                err = server.changePort(port, Integer.parseInt(old.get(port)));
+                arg = port;
+            }
+        }
+        if (err == null) {
+            return null;
+        }
+        old.forEach(cfg::set);
+        if (tls) {
+            server.reloadTls();
+        }
+        return "ERR CONFIG SET failed (possibly related to argument '" + arg + "') - " + err;
     }
 
     /** Side effects of a changed directive; the others are read where they are used. */

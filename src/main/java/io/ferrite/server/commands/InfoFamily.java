@@ -116,7 +116,8 @@ public final class InfoFamily {
         field(out, "process_id", ProcessHandle.current().pid());
         field(out, "process_supervised", "no");
         field(out, "run_id", server.runId());
-        field(out, "tcp_port", server.respPort());
+        // as Redis: the TLS port when the plain one is off
+        field(out, "tcp_port", server.respPort() != 0 ? server.respPort() : server.tlsPort());
         java.time.Instant t = java.time.Instant.now();
         field(out, "server_time_usec", t.getEpochSecond() * 1_000_000 + t.getNano() / 1000);
         field(out, "uptime_in_seconds", uptime);

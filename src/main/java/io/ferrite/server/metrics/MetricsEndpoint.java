@@ -1,5 +1,8 @@
 package io.ferrite.server.metrics;
 
+import javax.net.ssl.SSLContext;
+import com.sun.net.httpserver.HttpsServer;
+import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ferrite.server.BindAddress;
@@ -36,12 +39,23 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** Binds {@code port} on each of the `bind` addresses; returns the bound port. */
-    public int start(String bind, int port) throws IOException {
+    /**
+     * Binds {@code port} on each of the `bind` addresses, over HTTPS when {@code tls} is given
+     * (metrics-tls); returns the bound port.
+     */
+    public int start(String bind, int port, SSLContext tls) throws IOException {
         for (BindAddress a : BindAddress.parse(bind)) {
             String host = a.host();
             try {
-                HttpServer http = HttpServer.create(new InetSocketAddress(host, this.port != 0 ? this.port : port), 64);
+                InetSocketAddress at = new InetSocketAddress(host, this.port != 0 ? this.port : port);
+                HttpServer http;
+                if (tls == null) {
+                    http = HttpServer.create(at, 64);
+                } else {
+                    HttpsServer https = HttpsServer.create(at, 64);
+                    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                    http = https;
+                }
                 http.createContext("/", this::handle);
                 http.setExecutor(executor);
                 http.start();

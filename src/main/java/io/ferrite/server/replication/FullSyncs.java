@@ -1,5 +1,10 @@
 package io.ferrite.server.replication;
 
+import java.io.UncheckedIOException;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.channel.Channel;
 import io.ferrite.common.Log;
 import io.ferrite.engine.Cut;
 import io.ferrite.engine.Engine;
@@ -272,6 +277,24 @@ final class FullSyncs {
         }
     }
 
+    /**
+     * The RDB file as written to a replica: sendfile on a plain link; over TLS (a replica on the
+     * tls-port) the bytes must pass the TLS handler, so the file goes in chunks read as the link drains.
+     */
+    private static Object payload(Channel ch, FileChannel file, long size) {
+        if (ch.pipeline().get(SslHandler.class) == null) {
+            return new DefaultFileRegion(file, 0, size);
+        }
+        if (ch.pipeline().get(ChunkedWriteHandler.class) == null) {
+            ch.pipeline().addAfter(ch.pipeline().context(SslHandler.class).name(), "rdb-chunks", new ChunkedWriteHandler());
+        }
+        try {
+            return new ChunkedNioFile(file, 0, size, 64 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void sendBulk(ReplicaLink link) {
         FileChannel file;
         long size;
@@ -287,7 +310,7 @@ final class FullSyncs {
         var ch = link.channel;
         ch.eventLoop().execute(() -> {
             ch.write(Unpooled.copiedBuffer("$" + size + "\r\n", StandardCharsets.US_ASCII), ch.voidPromise());
-            ch.writeAndFlush(new DefaultFileRegion(file, 0, size)).addListener(done -> {
+            ch.writeAndFlush(payload(ch, file, size)).addListener(done -> {
                 if (done.isSuccess()) {
                     pump.submit(() -> pump.online(link));
                 } else {

@@ -207,7 +207,7 @@ final class MasterLink extends ChannelInboundHandlerAdapter implements MasterCli
             awaited.add("auth");
         }
         int port = c.getInt("replica-announce-port");
-        send("REPLCONF", "listening-port", Integer.toString(port != 0 ? port : host.respPort()));
+        send("REPLCONF", "listening-port", Integer.toString(port != 0 ? port : host.replicationPort()));
         awaited.add("listening-port");
         String ip = c.get("replica-announce-ip");
         if (!ip.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.ferrite.server.replication.replica;
 
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.Channel;
 import io.ferrite.common.Log;
 import io.ferrite.persistence.snapshot.RdbLoader;
 import io.ferrite.replication.ReplicationLog;
@@ -246,7 +248,17 @@ public final class Replica {
             .channel(host.epoll() ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout * 1000L))
             .option(ChannelOption.TCP_NODELAY, true)
-            .handler(l)
+            .handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    // tls-replication: the handshake runs first; the replication handshake's writes wait for it
+                    var overTls = host.masterTls(ch.alloc(), masterHost, masterPort);
+                    if (overTls != null) {
+                        ch.pipeline().addLast("tls", overTls);
+                    }
+                    ch.pipeline().addLast(l);
+                }
+            })
             .connect(masterHost, masterPort)
             .addListener(f -> {
                 if (!f.isSuccess() && link == l) {

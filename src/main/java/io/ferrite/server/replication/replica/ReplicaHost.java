@@ -1,5 +1,7 @@
 package io.ferrite.server.replication.replica;
 
+import io.netty.handler.ssl.SslHandler;
+import io.netty.buffer.ByteBufAllocator;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
 import io.ferrite.persistence.snapshot.RdbLoadException;
@@ -28,8 +30,14 @@ public interface ReplicaHost {
     /** This server's replica role (REPLICAOF's state), for the commands and INFO. */
     Replica replica();
 
-    /** The RESP port this server listens on (REPLCONF listening-port unless replica-announce-port is set). */
-    int respPort();
+    /**
+     * The port this server's replicas-to-be should be reached at (REPLCONF listening-port unless
+     * replica-announce-port is set): the tls-port under tls-replication, else the RESP port.
+     */
+    int replicationPort();
+
+    /** The TLS handler for the link to the master (tls-replication), or null for a plain link. */
+    SslHandler masterTls(ByteBufAllocator alloc, String host, int port);
 
     /** Whether Netty's epoll transport is in use, for the link's channel. */
     boolean epoll();
