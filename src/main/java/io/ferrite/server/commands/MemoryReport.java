@@ -140,7 +140,9 @@ final class MemoryReport {
      * fragmentation and RSS checks have no counterpart in a JVM.
      */
     static String doctor(Overhead o) {
-        if (o.total() < EMPTY_BELOW) {
+        // Redis weighs its whole allocation, its start-up part being under 1 MB; a JVM starts with
+        // several MB of heap of its own, so here the part above start-up is weighed
+        if (o.total() - o.startup() < EMPTY_BELOW) {
             return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in"
                 + " these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and"
                 + " I will be back to our programming as soon as I finished rebooting.\n";
