@@ -22,8 +22,9 @@ SCALE = float(os.environ.get("MEM_SCALE", "1.0"))
 
 def start_redis():
     port = free_port()
+    # a directory of its own: no dump.rdb from an earlier run is loaded, none is left behind
     p = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no", "--daemonize", "no"],
+                          "--appendonly", "no", "--daemonize", "no", "--dir", OUT],
                          stdout=open(os.path.join(OUT, "memory-redis.log"), "a"), stderr=subprocess.STDOUT)
     return p, wait_ping(port, p)
 
@@ -31,7 +32,8 @@ def start_redis():
 def start_ferrite():
     port = free_port()
     p = subprocess.Popen([JAVA] + JVM_FLAGS + ["-jar", JAR, "--port", str(port), "--memcached-port", "0",
-                                               "--metrics-port", "0"],
+                                               "--metrics-port", "0", "--save", "", "--appendonly", "no",
+                                               "--dir", OUT],
                          stdout=open(os.path.join(OUT, "memory-ferrite.log"), "a"), stderr=subprocess.STDOUT)
     return p, wait_ping(port, p, 60)
 

@@ -10,7 +10,6 @@ import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.DefaultConnectionFactory;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.InputStream;
@@ -24,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static io.ferrite.testing.Replies.OK;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,15 +37,6 @@ class McEvictionTest {
     private static final String NO_MEMORY = "SERVER_ERROR out of memory storing object\r\n";
     /** Room for about this many items once maxmemory is set. */
     private static final int ROOM = 2_000;
-
-    static Stream<Arguments> modes() {
-        List<Arguments> a = new ArrayList<>();
-        for (int shards : TestServers.shardCounts()) {
-            a.add(Arguments.of(shards, "text"));
-            a.add(Arguments.of(shards, "binary"));
-        }
-        return a.stream();
-    }
 
     private static Server start(int shards, Map<String, String> extra) {
         Map<String, String> d = new HashMap<>(extra);
@@ -80,7 +69,7 @@ class McEvictionTest {
     }
 
     @ParameterizedTest(name = "{0} shards {1}")
-    @MethodSource("modes")
+    @MethodSource("io.ferrite.memcached.SpymemcachedTest#modes")
     void itemsUsedRecentlyOutliveTheRest(int shards, String mode) throws Exception {
         try (Server s = start(shards, Map.of("maxmemory-samples", "10"));
              RawClient admin = new RawClient("127.0.0.1", s.respPort())) {
