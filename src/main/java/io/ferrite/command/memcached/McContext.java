@@ -227,6 +227,7 @@ public final class McContext {
     static final int EVICTED_TIME = 6;
     static final int COUNTERS = 7;
 
+    /** Counts, by slab class, the items the shard's active expiry reclaims and its LRU evicts; called before the shard runs. */
     public void countReclaims(Shard shard) {
         long[][] counts = new long[McSlabs.classes() + 1][COUNTERS];
         classCounts.put(shard.id, counts);
