@@ -117,6 +117,11 @@ public final class Client {
     boolean inMulti;
     /** The request at the head of the queue already had its eviction run (maxmemory): it now runs or is refused. */
     boolean evictedForRequest;
+    /**
+     * That run ended under maxmemory (Redis's performEvictions returning EVICT_OK): the request runs
+     * even if clients' buffers took memory over again meanwhile. Written on a shard before the wake-up.
+     */
+    volatile boolean evictionFreedEnough;
     /** An EXEC is running: its WATCH state is its own until it ends, even if the client disconnects. */
     boolean execRunning;
     boolean multiAborted;

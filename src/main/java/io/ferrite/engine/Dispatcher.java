@@ -103,12 +103,17 @@ public final class Dispatcher {
         boolean overMemory = !client.master && engine.overMaxMemory();
         if (client.evictedForRequest) {
             client.evictedForRequest = false;
+            overMemory &= !client.evictionFreedEnough;
         } else if (overMemory && engine.evictionPolicy() != Eviction.Policy.NOEVICTION) {
             // Redis's performEvictions before the command: the request waits, at the head of the
             // queue, while the shards remove keys, then comes back here to run or be refused
             client.evictedForRequest = true;
+            client.evictionFreedEnough = false;
             session.postpone(args, EVICTION_WAIT_MILLIS);
-            Eviction.run(engine, session::wake);
+            Eviction.run(engine, () -> {
+                client.evictionFreedEnough = !engine.overMaxMemory();
+                session.wake();
+            });
             return false;
         }
         // an eviction past its time limit goes on in the background; meanwhile commands run (Redis's EVICT_RUNNING)

@@ -119,6 +119,19 @@ public final class Engine {
         return n;
     }
 
+    /**
+     * MEMORY STATS's db.N overheads: {main table, expiry index} bytes of database {@code db} over
+     * the shards, read from this thread as an instant's figures.
+     */
+    public long[] tableOverhead(int db) {
+        long[] o = new long[2];
+        for (Shard s : shards) {
+            o[0] += s.db(db).tableOverhead();
+            o[1] += s.db(db).expiresOverhead();
+        }
+        return o;
+    }
+
     public long memory() {
         long m = 0;
         for (Shard s : shards) {
@@ -218,6 +231,9 @@ public final class Engine {
     int evictionSamples() {
         return evictionSamples;
     }
+
+    /** Set while an {@link Eviction#runForItems} run goes on: one at a time. */
+    final java.util.concurrent.atomic.AtomicBoolean itemEvictionRunning = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** When memory went over maxmemory (System.nanoTime), 0 while under: Redis's stat_last_eviction_exceeded_time. */
     private final java.util.concurrent.atomic.AtomicLong exceededSince = new java.util.concurrent.atomic.AtomicLong();

@@ -27,6 +27,10 @@ public final class Eviction {
             }
         }
 
+        boolean allKeys() {
+            return this == ALLKEYS_LRU || this == ALLKEYS_LFU || this == ALLKEYS_RANDOM;
+        }
+
         boolean volatileOnly() {
             return this == VOLATILE_LRU || this == VOLATILE_LFU || this == VOLATILE_RANDOM || this == VOLATILE_TTL;
         }
@@ -48,14 +52,20 @@ public final class Eviction {
     /** Time spent evicting so far, on the shards: hand-offs between shards do not count, as Redis has none. */
     private long workNanos;
     private int next;
+    /** Shards visited so far: a pass ends every shards.length visits. */
+    private int visited;
+    /** A run for a memcached store: memcached items go whatever the policy (memcached always evicts). */
+    private final boolean items;
     private boolean freedThisPass;
     /** This run carries on in the background after its time limit (Redis's evictionTimeProc). */
     private boolean background;
 
-    private Eviction(Engine engine, Runnable done) {
+    private Eviction(Engine engine, Runnable done, boolean items) {
         this.engine = engine;
         this.done = done;
+        this.items = items;
         this.shards = engine.shards();
+        this.next = fullest(shards);
         long limit = timeLimitMicros(engine.evictionTenacity());
         this.limitNanos = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit * 1000;
     }
@@ -68,7 +78,34 @@ public final class Eviction {
      */
     public static void run(Engine engine, Runnable done) {
         engine.evictionStarted();
-        new Eviction(engine, done).visit();
+        new Eviction(engine, done, false).visit();
+    }
+
+    /**
+     * For a memcached store over maxmemory on a shard with nothing of its own left to evict: the
+     * store goes ahead and this run frees memory on the other shards, memcached items first (as
+     * memcached evicts whatever Redis's policy says), then RESP keys by the policy. One at a time.
+     */
+    static void runForItems(Engine engine) {
+        if (engine.itemEvictionRunning.compareAndSet(false, true)) {
+            engine.evictionStarted();
+            new Eviction(engine, () -> engine.itemEvictionRunning.set(false), true).visit();
+        }
+    }
+
+    /**
+     * The shard holding the most data: a run starts there, so that the keys it removes come from
+     * the fullest slices first instead of always draining shard 0 (an instant's figures, read from
+     * other threads, are enough for that).
+     */
+    private static int fullest(Shard[] shards) {
+        int best = 0;
+        for (int i = 1; i < shards.length; i++) {
+            if (shards[i].memory() > shards[best].memory()) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /**
@@ -102,20 +139,20 @@ public final class Eviction {
     private void visit() {
         Shard s = shards[next];
         s.run(() -> {
-            if (!engine.overMaxMemory() || engine.evictionPolicy() == Policy.NOEVICTION) {
+            if (!engine.overMaxMemory() || (!items && engine.evictionPolicy() == Policy.NOEVICTION)) {
                 finish();
                 return;
             }
             long started = System.nanoTime();
             for (int i = 0; i < PER_VISIT && engine.overMaxMemory(); i++) {
-                if (!evictOne(s)) {
+                if (!evictOneHere(s)) {
                     break;
                 }
                 freedThisPass = true;
             }
             workNanos += System.nanoTime() - started;
             next = (next + 1) % shards.length;
-            if (next == 0) {
+            if (++visited % shards.length == 0) {
                 if (!freedThisPass || !engine.overMaxMemory()) {
                     finish();
                     return;
@@ -137,9 +174,28 @@ public final class Eviction {
         });
     }
 
-    /** Removes one key of {@code s} by the policy; false when the shard has none it may remove. */
-    private boolean evictOne(Shard s) {
-        Policy policy = engine.evictionPolicy();
+    /**
+     * One key or item of {@code s}: a RESP key by the policy, then under an allkeys policy a
+     * memcached item; in a run for memcached, items first, then RESP keys by the policy.
+     */
+    private boolean evictOneHere(Shard s) {
+        if (items) {
+            return s.itemEviction().evictOne() || evictHere(s);
+        }
+        return evictHere(s) || (engine.evictionPolicy().allKeys() && s.itemEviction().evictOne());
+    }
+
+    /**
+     * Removes one RESP key of {@code s} by the policy, on its thread; false when the shard has none
+     * it may remove. Under an allkeys policy a run that finds none here takes memcached items
+     * instead (least recently used first), and a memcached store that finds no item to evict comes
+     * here: RESP keys and memcached items share maxmemory, whichever side filled it.
+     */
+    static boolean evictHere(Shard s) {
+        Policy policy = s.engine.evictionPolicy();
+        if (policy == Policy.NOEVICTION) {
+            return false;
+        }
         if (policy == Policy.ALLKEYS_RANDOM || policy == Policy.VOLATILE_RANDOM) {
             return evictRandom(s, policy);
         }
@@ -172,10 +228,10 @@ public final class Eviction {
         return false;
     }
 
-    private void populate(Shard s, EvictionPool pool, int db, Db d, Policy policy) {
+    private static void populate(Shard s, EvictionPool pool, int db, Db d, Policy policy) {
         boolean vol = policy.volatileOnly();
-        int samples = Math.max(1, engine.evictionSamples());
-        AccessTracking access = engine.access();
+        int samples = Math.max(1, s.engine.evictionSamples());
+        AccessTracking access = s.engine.access();
         for (int i = 0; i < samples; i++) {
             Entry e = vol ? d.randomExpiring(s.random) : d.randomEntry(s.random);
             if (e == null) {

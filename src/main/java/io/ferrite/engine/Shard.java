@@ -58,6 +58,9 @@ public final class Shard {
     /** maxmemory's best candidates here, kept across evictions. */
     @ShardConfined
     final EvictionPool evictionPool = new EvictionPool();
+    /** memcached's LRU eviction of this shard's items. */
+    @ShardConfined
+    private final ItemEviction itemEviction = new ItemEviction(this);
     @ShardConfined
     private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
     @ShardConfined
@@ -115,6 +118,11 @@ public final class Shard {
     /** The memcached protocol's items: a keyspace beside the numbered databases, on the same shard and thread. */
     public ShardKeyspace memcached() {
         return views[dbs.length - 1];
+    }
+
+    /** memcached's LRU eviction here: used on this shard's thread only. */
+    public ItemEviction itemEviction() {
+        return itemEviction;
     }
 
     /** Sets who counts the memcached items the active expiry removes; called before the shard runs. */

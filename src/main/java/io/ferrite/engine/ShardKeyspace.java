@@ -114,6 +114,15 @@ public final class ShardKeyspace implements Keyspace {
         notify(Notify.EVICTED, "evicted", e.key);
     }
 
+    /**
+     * Removes a memcached item to make room for another (see {@link ItemEviction}): no event, no
+     * effect, as memcached items are no Redis data.
+     */
+    void reclaim(Entry e) {
+        preserve(e);
+        db().remove(e);
+    }
+
     /** Deletes an entry whose time has come, counting it as Redis counts expired keys. */
     void expireNow(Entry e) {
         preserve(e);

@@ -109,6 +109,8 @@ public final class ServerConfig implements Settings {
         // memcached's -I (largest item) and -c (connection limit) for the memcached listener
         add(Directive.memory("item-size-max", 1024 * 1024, 1024, 1024L * 1024 * 1024, true));
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
+        // memcached's -M: a memcached store over maxmemory fails with its out-of-memory error instead of evicting
+        add(Directive.bool("memcached-no-evict", false, true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
         // Ferrite's own: the memcached port and the metrics endpoint over TLS, with the tls-* certificates
         add(Directive.bool("memcached-tls", false, false).with(Flag.START_UP_ONLY));

@@ -29,6 +29,18 @@ public final class Db {
         return memory;
     }
 
+    /**
+     * MEMORY STATS's overhead.hashtable.main and .expires: what the key table and the expiry index
+     * take beside the keys and values. Read from any thread as an instant's figure.
+     */
+    public long tableOverhead() {
+        return table.overhead();
+    }
+
+    public long expiresOverhead() {
+        return expires.overhead();
+    }
+
     public Entry find(byte[] key) {
         return table.get(key);
     }

@@ -17,6 +17,11 @@ public final class ExpireIndex {
         return size;
     }
 
+    /** The index's own bytes: its slot array (the expiry times live in the entries). */
+    long overhead() {
+        return MemoryEstimate.references(slots.length);
+    }
+
     void add(Entry e) {
         if (e.expireSlot >= 0) {
             return;

@@ -20,6 +20,11 @@ public final class KeyTable {
         return size;
     }
 
+    /** The table's own bytes: its entries' objects and the bucket array (keys and values are the data's). */
+    long overhead() {
+        return size * MemoryEstimate.entryObject() + MemoryEstimate.references(buckets.length);
+    }
+
     /**
      * The last key {@link #get} did not find and its hash: a command adds the key it just looked
      * up (SET, INCR of a new key), so {@link #add} reuses the hash for the same array.

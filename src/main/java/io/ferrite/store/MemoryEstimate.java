@@ -16,6 +16,16 @@ public final class MemoryEstimate {
         return (ARRAY_HEADER + length + 7) & ~7L;
     }
 
+    /** An array of {@code n} compressed references. */
+    static long references(int n) {
+        return (ARRAY_HEADER + 4L * n + 7) & ~7L;
+    }
+
+    /** The Entry object itself, without its key and value. */
+    static long entryObject() {
+        return ENTRY;
+    }
+
     public static long entry(Entry e) {
         return ENTRY + bytes(e.key.length) + value(e.value());
     }

@@ -9,16 +9,20 @@ import io.ferrite.store.MemoryEstimate;
 
 /**
  * MEMORY USAGE, MALLOC-STATS, PURGE, HELP (Redis 7.0 object.c). USAGE reports the same per-entry
- * estimate that sums to used_memory. STATS and DOCTOR are not provided: their figures describe
- * jemalloc's arenas, which a JVM does not have.
+ * estimate that sums to used_memory. STATS and DOCTOR need the server's figures (clients, backlog,
+ * scripts): they live in io.ferrite.server.commands.MemoryReport.
  */
 public final class MemoryFamily {
     private static final String[] HELP = {
         "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "DOCTOR",
+        "    Return memory problems reports.",
         "MALLOC-STATS",
         "    Return internal statistics report from the memory allocator.",
         "PURGE",
         "    Attempt to purge dirty pages for reclamation by the allocator.",
+        "STATS",
+        "    Return information about the memory usage of the server.",
         "USAGE <key> [SAMPLES <count>]",
         "    Return memory in bytes used by <key> and its value. Nested values are",
         "    sampled up to <count> times (default: 5, 0 means sample all).",

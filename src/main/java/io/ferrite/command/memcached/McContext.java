@@ -5,6 +5,7 @@ import io.ferrite.engine.Shard;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.command.Host;
+import io.ferrite.store.Entry;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -209,17 +210,27 @@ public final class McContext {
     }
 
     /**
-     * memcached's "reclaimed" and "expired_unfetched", per shard and slab class: expired items its
-     * LRU maintainer frees, here the items the active expiry removes. Touched only on the shard's thread.
+     * memcached's per slab class item counters, per shard: "reclaimed" and "expired_unfetched" for
+     * the expired items its LRU maintainer frees (here the active expiry), "evicted" and the rest
+     * for the items its allocation pulls off the LRU tail, "outofmemory" for stores it could not
+     * make room for. Touched only on the shard's thread.
      */
-    private final java.util.Map<Integer, long[][]> reclaims = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, long[][]> classCounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     static final int RECLAIMED = 0;
     static final int UNFETCHED = 1;
+    static final int EVICTED = 2;
+    static final int EVICTED_NONZERO = 3;
+    static final int EVICTED_UNFETCHED = 4;
+    static final int OUTOFMEMORY = 5;
+    /** Seconds the last evicted item had gone unused: a figure, not a count. */
+    static final int EVICTED_TIME = 6;
+    static final int COUNTERS = 7;
 
+    /** Counts, by slab class, the items the shard's active expiry reclaims and its LRU evicts; called before the shard runs. */
     public void countReclaims(Shard shard) {
-        long[][] counts = new long[McSlabs.classes() + 1][2];
-        reclaims.put(shard.id, counts);
+        long[][] counts = new long[McSlabs.classes() + 1][COUNTERS];
+        classCounts.put(shard.id, counts);
         shard.onMemcachedReclaimed(e -> {
             McItem it = (McItem) e.value();
             long[] c = counts[McSlabs.classOf(McSlabs.itemSize(e.key.length, it))];
@@ -228,18 +239,47 @@ public final class McContext {
                 c[UNFETCHED]++;
             }
         });
+        shard.itemEviction().onEvicted(e -> countEviction(counts, e));
     }
 
-    /** The shard's reclaim counts by slab class; read on the shard's thread. */
-    long[][] reclaims(Shard shard) {
-        long[][] c = reclaims.get(shard.id);
-        return c != null ? c : new long[McSlabs.classes() + 1][2];
+    /** memcached's counters for an item its LRU evicts (items.c lru_pull_tail). */
+    private static void countEviction(long[][] counts, Entry e) {
+        McItem it = (McItem) e.value();
+        long[] c = counts[McSlabs.classOf(McSlabs.itemSize(e.key.length, it))];
+        c[EVICTED]++;
+        c[EVICTED_TIME] = Math.max(0, System.currentTimeMillis() / 1000 - it.lastAccess);
+        if (e.hasExpiry()) {
+            c[EVICTED_NONZERO]++;
+        }
+        if (!it.fetched) {
+            c[EVICTED_UNFETCHED]++;
+        }
+    }
+
+    /** The shard's counters by slab class; read on the shard's thread. */
+    long[][] classCounts(Shard shard) {
+        long[][] c = classCounts.get(shard.id);
+        if (c == null) {
+            c = new long[McSlabs.classes() + 1][COUNTERS];
+            classCounts.put(shard.id, c);
+        }
+        return c;
+    }
+
+    /** memcached's memory limit (limit_maxbytes, settings maxbytes): maxmemory, which items share with RESP keys. */
+    long maxBytes() {
+        return server.engine().maxMemory();
+    }
+
+    /** memcached-no-evict: memcached's -M, a store over maxmemory is refused instead of evicting. */
+    boolean noEvict() {
+        return server.config().getBool("memcached-no-evict");
     }
 
     void resetStats() {
         for (Shard s : server.engine().shards()) {
             s.run(() -> {
-                for (long[] c : reclaims(s)) {
+                for (long[] c : classCounts(s)) {
                     java.util.Arrays.fill(c, 0);
                 }
             });

@@ -15,7 +15,7 @@ public final class McFailure {
     }
 
     static String message(McRequest r, Throwable t) {
-        if (!(t instanceof OutOfMemoryError)) {
+        if (!(t instanceof OutOfMemoryError) && !(t instanceof McNoMemory)) {
             return "SERVER_ERROR internal error";
         }
         return switch (r.op) {
@@ -27,20 +27,32 @@ public final class McFailure {
 
     /** Writes the error reply for r; text noreply requests stay silent, as memcached's out_string is. */
     public static void write(McContext ctx, ByteBuf out, McRequest r, Throwable t) {
-        Log.warning("memcached " + r.op + " failed: " + t);
+        boolean full = t instanceof McNoMemory;
+        if (!full) {
+            Log.warning("memcached " + r.op + " failed: " + t);
+        }
         r.failed = true;
         String m = message(r, t);
-        if (m.endsWith("storing object")) {
+        // memcached counts store_no_memory in its text and meta stores, not in its binary ones
+        if (m.endsWith("storing object") && !(full && r.proto == McRequest.Proto.BINARY)) {
             ctx.storeNoMemory.increment();
         }
         switch (r.proto) {
             case BINARY -> {
-                byte[] text = McOps.ascii(m.substring("SERVER_ERROR ".length()));
+                byte[] text = McOps.ascii(full ? binaryNoMemory(r) : m.substring("SERVER_ERROR ".length()));
                 McOps.binHeader(out, r.opcode, 0, 0, McOps.ST_ENOMEM, text.length, r.opaque, 0);
                 out.writeBytes(text);
             }
             case META -> McOps.writeAscii(out, m + "\r\n");
             case TEXT -> McOps.text(out, r, m + "\r\n");
         }
+    }
+
+    /** memcached's binary words for an allocation that failed (proto_bin.c's out_of_memory calls). */
+    private static String binaryNoMemory(McRequest r) {
+        return switch (r.op) {
+            case INCR, DECR -> "Out of memory allocating new item";
+            default -> "Out of memory allocating item";
+        };
     }
 }

@@ -391,7 +391,7 @@ public final class McMeta {
         long now = ks.now();
         McItem it = McOps.find(ks, r.key, ctx);
         boolean created = false;
-        if (it == null && f.vivify) {
+        if (it == null && f.vivify && vivifies(ctx, ks, r.key, 0)) {
             it = McOps.newItem(ctx, ks, new byte[0], 0);
             McOps.storeAt(ks, r.key, it, Entry.NO_EXPIRY);
             created = true;
@@ -482,6 +482,16 @@ public final class McMeta {
         }
     }
 
+    /** Whether there is room for an item created on a miss (N flag); memcached's mg then just misses. */
+    private static boolean vivifies(McContext ctx, ShardKeyspace ks, byte[] key, int length) {
+        try {
+            McOps.allocate(ctx, ks, key.length, 0, length);
+            return true;
+        } catch (McNoMemory e) {
+            return false;
+        }
+    }
+
     private static void bump(McItem it, long now) {
         it.fetched = true;
         it.lastAccess = now / 1000;
@@ -508,6 +518,13 @@ public final class McMeta {
         int flags = (int) f.clientFlags;
         long[] newCas = new long[1];
         McOps.Store s;
+        try {
+            McOps.allocate(ctx, ks, r.key.length, flags, r.value.length);
+        } catch (McNoMemory e) {
+            // as for a value too large: whatever the mode, the old item goes with the failed store
+            ks.delete(r.key);
+            throw e;
+        }
         McItem old = McOps.find(ks, r.key, ctx);
         if (f.setStale && op == McRequest.Op.CAS && old != null && f.cas != 0
             && Long.compareUnsigned(f.cas, old.cas) < 0) {
@@ -607,6 +624,10 @@ public final class McMeta {
             case McOps.DELTA_NOT_FOUND -> {
                 if (f.vivify) {
                     number = Long.toUnsignedString(f.initial);
+                    if (!vivifies(ctx, ks, r.key, number.length())) {
+                        w(out, "SERVER_ERROR Out of memory allocating new item\r\n");
+                        return;
+                    }
                     it = McOps.newItem(ctx, ks, McOps.ascii(number), 0);
                     McOps.storeAt(ks, r.key, it, Entry.NO_EXPIRY);
                     ctx.totalItems.increment();

@@ -1,5 +1,7 @@
 package io.ferrite.command.memcached;
 
+import io.ferrite.engine.ItemEviction;
+import io.ferrite.engine.Shard;
 import io.ferrite.engine.ShardKeyspace;
 import io.ferrite.store.Encoding;
 import io.ferrite.store.Entry;
@@ -51,7 +53,40 @@ public final class McOps {
             ks.delete(key);
             return null;
         }
+        ks.shard().itemEviction().accessed(e);
         return it;
+    }
+
+    /**
+     * Room for a new item (memcached's item_alloc, before the store looks at the old item): over
+     * maxmemory, this shard's least recently used items are evicted (see ItemEviction); with
+     * memcached-no-evict (its -M), or with nothing left here to evict, the store fails with
+     * memcached's out-of-memory error ({@link McNoMemory}), counted in the class's outofmemory.
+     */
+    static void allocate(McContext ctx, ShardKeyspace ks, int nkey, int flags, long size) {
+        Shard shard = ks.shard();
+        if (!shard.engine.overMaxMemory()) {
+            return;
+        }
+        if (ctx.noEvict() || shard.itemEviction().makeRoom() == ItemEviction.Room.NONE) {
+            ctx.classCounts(shard)[McSlabs.classOf(McSlabs.itemSize(nkey, flags, size))][McContext.OUTOFMEMORY]++;
+            throw McNoMemory.INSTANCE;
+        }
+    }
+
+    /**
+     * {@link #allocate} for a text or binary storage command; a SET that fails drops the key's old
+     * value, as memcached does so that no stale data outlives it.
+     */
+    static void allocateForStore(McContext ctx, ShardKeyspace ks, McRequest r) {
+        try {
+            allocate(ctx, ks, r.key.length, r.flags, r.value.length);
+        } catch (McNoMemory e) {
+            if (r.op == McRequest.Op.SET) {
+                ks.delete(r.key);
+            }
+            throw e;
+        }
     }
 
     static Entry entry(ShardKeyspace ks, byte[] key) {
@@ -70,6 +105,7 @@ public final class McOps {
         } else {
             ks.replace(e, ValueType.STRING, item, Encoding.RAW);
         }
+        ks.shard().itemEviction().accessed(e);
         if (e.expireAt() != at) {
             ks.expire(e, at);
         }
@@ -191,6 +227,8 @@ public final class McOps {
             java.util.Arrays.fill(data, (byte) ' ');
             System.arraycopy(num, 0, data, 0, num.length);
         } else {
+            // no room in place: memcached allocates a new item for the longer number
+            allocate(ctx, ks, key.length, it.flags, num.length);
             data = num;
         }
         McItem n = new McItem(data, it.flags, ctx.nextCas(), it.time);
@@ -292,6 +330,7 @@ public final class McOps {
             }
             case SET, ADD, REPLACE, APPEND, PREPEND, CAS -> {
                 ctx.prefixStats.recordSet(r.key);
+                allocateForStore(ctx, ks, r);
                 Store s = store(ctx, ks, r.op, r.key, r.value, r.flags, r.exptime, r.cas, null);
                 text(out, r, s.name() + "\r\n");
             }
@@ -431,6 +470,7 @@ public final class McOps {
                 if (r.cas != 0 && (op == McRequest.Op.SET || op == McRequest.Op.ADD || op == McRequest.Op.REPLACE)) {
                     op = McRequest.Op.CAS;
                 }
+                allocateForStore(ctx, ks, r);
                 long[] cas = new long[1];
                 Store s = store(ctx, ks, op, r.key, r.value, r.flags, r.exptime, r.cas, cas);
                 switch (s) {
@@ -485,6 +525,7 @@ public final class McOps {
                     default -> {
                         if ((r.exptime & 0xffffffffL) != 0xffffffffL) {
                             byte[] data = ascii(Long.toUnsignedString(r.initial));
+                            allocate(ctx, ks, r.key.length, 0, data.length);
                             McItem it = newItem(ctx, ks, data, 0);
                             long at = expireAt((int) r.exptime, ks.now());
                             storeAt(ks, r.key, it, at);

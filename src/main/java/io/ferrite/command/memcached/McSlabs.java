@@ -51,7 +51,11 @@ final class McSlabs {
 
     /** memcached's ITEM_ntotal: header, key and its NUL, client flags when not 0, value with CRLF, CAS. */
     static long itemSize(int keyLength, McItem it) {
-        return ITEM_HEADER + keyLength + 1 + (it.flags != 0 ? 4 : 0) + it.data.length + 2 + 8;
+        return itemSize(keyLength, it.flags, it.data.length);
+    }
+
+    static long itemSize(int keyLength, int flags, long valueLength) {
+        return ITEM_HEADER + keyLength + 1 + (flags != 0 ? 4 : 0) + valueLength + 2 + 8;
     }
 
     /** The class holding an item of this size; items over the largest chunk are chunked into the largest. */

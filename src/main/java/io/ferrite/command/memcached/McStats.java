@@ -93,14 +93,15 @@ public final class McStats {
         if (!group.isEmpty()) {
             return classTotals(ctx, ks);
         }
-        long[] v = new long[4];
+        long[] v = new long[2 + McContext.COUNTERS];
         ks.forEachLive(e -> {
             v[0]++;
             v[1] += ((McItem) e.value()).memory() + e.key.length;
         });
-        for (long[] c : ctx.reclaims(ks.shard())) {
-            v[2] += c[McContext.RECLAIMED];
-            v[3] += c[McContext.UNFETCHED];
+        for (long[] c : ctx.classCounts(ks.shard())) {
+            for (int i = 0; i < McContext.COUNTERS; i++) {
+                v[2 + i] += c[i];
+            }
         }
         return v;
     }
@@ -112,29 +113,28 @@ public final class McStats {
             write(out, r, group.equals("items") ? itemsStats(t) : slabsStats(t));
             return;
         }
-        long[] sum = new long[4];
+        long[] sum = new long[2 + McContext.COUNTERS];
         for (Object o : parts) {
             long[] v = (long[]) o;
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += v[i];
             }
         }
-        write(out, r, general(ctx, sum[0], sum[1], sum[2], sum[3]));
+        write(out, r, general(ctx, sum[0], sum[1], java.util.Arrays.copyOfRange(sum, 2, sum.length)));
     }
 
     private static final int COUNT = 0;
     private static final int BYTES = 1;
     private static final int OLDEST = 2;
-    private static final int RECLAIMED = 3;
-    private static final int UNFETCHED = 4;
+    /** Where a class's {@link McContext} counters start in its totals. */
+    private static final int COUNTED = 3;
 
-    /** Per slab class on one shard: items, their memcached sizes, the oldest last access (Unix seconds). */
+    /** Per slab class on one shard: items, their memcached sizes, the oldest last access (Unix seconds), the counters. */
     private static Object classTotals(McContext ctx, ShardKeyspace ks) {
-        long[][] t = new long[McSlabs.classes() + 1][5];
-        long[][] reclaims = ctx.reclaims(ks.shard());
+        long[][] t = new long[McSlabs.classes() + 1][COUNTED + McContext.COUNTERS];
+        long[][] counts = ctx.classCounts(ks.shard());
         for (int c = 1; c < t.length; c++) {
-            t[c][RECLAIMED] = reclaims[c][McContext.RECLAIMED];
-            t[c][UNFETCHED] = reclaims[c][McContext.UNFETCHED];
+            System.arraycopy(counts[c], 0, t[c], COUNTED, McContext.COUNTERS);
         }
         ks.forEachLive(e -> {
             McItem it = (McItem) e.value();
@@ -148,12 +148,14 @@ public final class McStats {
     }
 
     private static long[][] sumClasses(List<Object> results) {
-        long[][] sum = new long[McSlabs.classes() + 1][5];
+        long[][] sum = new long[McSlabs.classes() + 1][COUNTED + McContext.COUNTERS];
         for (Object o : results) {
             long[][] t = (long[][]) o;
             for (int c = 1; c < t.length; c++) {
-                sum[c][RECLAIMED] += t[c][RECLAIMED];
-                sum[c][UNFETCHED] += t[c][UNFETCHED];
+                for (int i = COUNTED; i < t[c].length; i++) {
+                    // the age of the last evicted item is a figure: the shards' largest stands for it
+                    sum[c][i] = i == COUNTED + McContext.EVICTED_TIME ? Math.max(sum[c][i], t[c][i]) : sum[c][i] + t[c][i];
+                }
                 if (t[c][COUNT] > 0) {
                     sum[c][OLDEST] = sum[c][COUNT] == 0 ? t[c][OLDEST] : Math.min(sum[c][OLDEST], t[c][OLDEST]);
                     sum[c][COUNT] += t[c][COUNT];
@@ -165,34 +167,37 @@ public final class McStats {
     }
 
     /**
-     * stats items: the classes holding items, with memcached's first figures. Ferrite has one LRU per
+     * stats items: the classes holding items, or that evicted or refused some (memcached keeps
+     * listing a class once it was used), with memcached's first figures. Ferrite has one LRU per
      * shard, not memcached's hot/warm/cold segments: every item counts as cold.
      */
     private static Map<String, String> itemsStats(long[][] t) {
         Map<String, String> m = new LinkedHashMap<>();
         long now = System.currentTimeMillis() / 1000;
         for (int c = 1; c < t.length; c++) {
-            if (t[c][COUNT] == 0) {
+            long[] k = t[c];
+            if (k[COUNT] == 0 && k[COUNTED + McContext.EVICTED] == 0 && k[COUNTED + McContext.OUTOFMEMORY] == 0) {
                 continue;
             }
             String p = "items:" + c + ":";
-            m.put(p + "number", Long.toString(t[c][COUNT]));
+            m.put(p + "number", Long.toString(k[COUNT]));
             m.put(p + "number_hot", "0");
             m.put(p + "number_warm", "0");
-            m.put(p + "number_cold", Long.toString(t[c][COUNT]));
+            m.put(p + "number_cold", Long.toString(k[COUNT]));
             m.put(p + "age_hot", "0");
             m.put(p + "age_warm", "0");
-            m.put(p + "age", Long.toString(Math.max(0, now - t[c][OLDEST])));
-            m.put(p + "mem_requested", Long.toString(t[c][BYTES]));
-            // no eviction, no LRU tail repairs or crawler: those figures are truly zero here
-            m.put(p + "evicted", "0");
-            m.put(p + "evicted_nonzero", "0");
-            m.put(p + "evicted_time", "0");
-            m.put(p + "outofmemory", "0");
+            m.put(p + "age", Long.toString(k[COUNT] == 0 ? 0 : Math.max(0, now - k[OLDEST])));
+            m.put(p + "mem_requested", Long.toString(k[BYTES]));
+            m.put(p + "evicted", Long.toString(k[COUNTED + McContext.EVICTED]));
+            m.put(p + "evicted_nonzero", Long.toString(k[COUNTED + McContext.EVICTED_NONZERO]));
+            m.put(p + "evicted_time", Long.toString(k[COUNTED + McContext.EVICTED_TIME]));
+            m.put(p + "outofmemory", Long.toString(k[COUNTED + McContext.OUTOFMEMORY]));
+            // no LRU tail repairs or crawler here: those figures are truly zero
             m.put(p + "tailrepairs", "0");
-            m.put(p + "reclaimed", Long.toString(t[c][RECLAIMED]));
-            m.put(p + "expired_unfetched", Long.toString(t[c][UNFETCHED]));
-            m.put(p + "evicted_unfetched", "0");
+            m.put(p + "reclaimed", Long.toString(k[COUNTED + McContext.RECLAIMED]));
+            m.put(p + "expired_unfetched", Long.toString(k[COUNTED + McContext.UNFETCHED]));
+            m.put(p + "evicted_unfetched", Long.toString(k[COUNTED + McContext.EVICTED_UNFETCHED]));
+            // evicted_active counts items memcached's segmented LRU should have moved up: one LRU here
             m.put(p + "evicted_active", "0");
             m.put(p + "crawler_reclaimed", "0");
         }
@@ -275,7 +280,8 @@ public final class McStats {
         out.writeBytes(McOps.END);
     }
 
-    static Map<String, String> general(McContext ctx, long items, long bytes, long reclaimed, long unfetched) {
+    /** The general stats; {@code counts} are the {@link McContext} class counters summed over classes and shards. */
+    static Map<String, String> general(McContext ctx, long items, long bytes, long[] counts) {
         Map<String, String> m = new LinkedHashMap<>();
         long now = System.currentTimeMillis() / 1000;
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -325,7 +331,7 @@ public final class McStats {
         m.put("store_no_memory", Long.toString(ctx.storeNoMemory.sum()));
         m.put("bytes_read", Long.toString(ctx.bytesRead.sum()));
         m.put("bytes_written", Long.toString(ctx.bytesWritten.sum()));
-        m.put("limit_maxbytes", "0");
+        m.put("limit_maxbytes", Long.toString(ctx.maxBytes()));
         // Ferrite never stops accepting connections (memcached does at its connection limit)
         m.put("accepting_conns", "1");
         m.put("listen_disabled_num", "0");
@@ -334,16 +340,17 @@ public final class McStats {
         m.put("bytes", Long.toString(bytes));
         m.put("curr_items", Long.toString(items));
         m.put("total_items", Long.toString(ctx.totalItems.sum()));
-        m.put("expired_unfetched", Long.toString(unfetched));
-        m.put("evicted_unfetched", "0");
-        m.put("evictions", "0");
-        m.put("reclaimed", Long.toString(reclaimed));
+        m.put("expired_unfetched", Long.toString(counts[McContext.UNFETCHED]));
+        m.put("evicted_unfetched", Long.toString(counts[McContext.EVICTED_UNFETCHED]));
+        m.put("evicted_active", "0");
+        m.put("evictions", Long.toString(counts[McContext.EVICTED]));
+        m.put("reclaimed", Long.toString(counts[McContext.RECLAIMED]));
         return m;
     }
 
     static Map<String, String> settings(McContext ctx) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("maxbytes", "0");
+        m.put("maxbytes", Long.toString(ctx.maxBytes()));
         m.put("maxconns", Integer.toString(ctx.maxConnections()));
         m.put("tcpport", Integer.toString(ctx.server.config().getInt("memcached-port")));
         m.put("udpport", "0");
@@ -354,7 +361,7 @@ public final class McStats {
         m.put("slab_automove_ratio", String.format("%.2f", ctx.slabAutomoveRatio));
         m.put("num_threads", Integer.toString(ctx.server.engine().shardCount()));
         m.put("cas_enabled", "yes");
-        m.put("evictions", "off");
+        m.put("evictions", ctx.noEvict() ? "off" : "on");
         m.put("item_size_max", Long.toString(ctx.itemSizeMax()));
         m.put("binding_protocol", "auto-negotiate");
         m.put("flush_enabled", "yes");

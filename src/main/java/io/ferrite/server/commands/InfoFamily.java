@@ -251,7 +251,7 @@ public final class InfoFamily {
     }
 
     /** Resident set size from /proc/self/statm; the JVM's committed heap where that is not available. */
-    private static long rss() {
+    static long rss() {
         try {
             String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
             return Long.parseLong(f[1]) * 4096;

@@ -16,6 +16,7 @@ public final class ServerCommands {
         ClientFamily.register(r);
         ConfigFamily.register(r);
         InfoFamily.register(r);
+        MemoryReport.register(r);
         DebugFamily.register(r);
         MonitorFamily.register(r);
         PersistenceFamily.register(r);

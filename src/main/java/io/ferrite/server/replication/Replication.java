@@ -166,8 +166,13 @@ public final class Replication {
     }
 
     /** mem_replication_backlog and mem_total_replication_buffers of INFO memory: the blocks, shared by the backlog and the replicas. */
+    /** The backlog's bytes (INFO's mem_replication_backlog, MEMORY STATS's replication.backlog). */
+    public long backlogMemory() {
+        return pump.figures().backlogMemory();
+    }
+
     public void memoryInfo(StringBuilder out) {
-        long mem = pump.figures().backlogMemory();
+        long mem = backlogMemory();
         field(out, "mem_replication_backlog", mem);
         field(out, "mem_total_replication_buffers", mem);
     }
