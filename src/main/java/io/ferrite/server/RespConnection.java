@@ -47,6 +47,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
      * guard for the JVM's direct memory, far above what those limits usually allow.
      */
     private static final WriteBufferWaterMark UNREAD_REPLIES = new WriteBufferWaterMark(32 << 20, 64 << 20);
+    /** Replies gathered in one pipeline that go to the socket before the next request runs. */
+    private static final int REPLIES_FLUSHED_AT = 1 << 20;
     /** Writes at least this large recount the client's memory once written, so a drained buffer stops counting soon. */
     private static final int LARGE_WRITE = 16 * 1024;
 
@@ -54,6 +56,8 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
     private final ArrayDeque<byte[][]> requests = new ArrayDeque<>();
     private final QueryBuffer query = new QueryBuffer();
     private boolean inputPaused;
+    /** Requests wait until the client reads: its unread replies passed the write watermark mid-pipeline. */
+    private boolean outputPaused;
     private Channel channel;
     private Client client;
     private Reply reply;
@@ -218,6 +222,11 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (outputPaused && channel.isWritable()) {
+            outputPaused = false;
+            drain();
+            flush();
+        }
         updateAutoRead();
         recountMemory();
         ctx.fireChannelWritabilityChanged();
@@ -242,6 +251,19 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         }
         // QUIT (and CLIENT KILL of itself) end the connection: nothing pipelined after them runs
         while (!waiting && !closing && !client.closeAfterReply()) {
+            if (pending != null && pending.readableBytes() >= REPLIES_FLUSHED_AT && !awaitingDisk) {
+                // a pipeline with large replies: they go to the socket as they are made, and the
+                // rest of it runs only while the client reads them (see channelWritabilityChanged),
+                // so one read of small requests never turns into unbounded replies held here
+                flush();
+                if (closing) {
+                    break;
+                }
+                if (!channel.isWritable()) {
+                    outputPaused = true;
+                    break;
+                }
+            }
             byte[][] args = requests.poll();
             if (args == null) {
                 break;

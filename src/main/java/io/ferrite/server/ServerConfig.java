@@ -337,10 +337,32 @@ public final class ServerConfig implements Settings {
         }
     }
 
+    /** The files being read, outermost first: a file that includes one of them would never end. */
+    private final java.util.ArrayDeque<Path> including = new java.util.ArrayDeque<>();
+    /** Includes deeper than this are refused too (symbolic links can loop under other names). */
+    private static final int INCLUDE_DEPTH_MAX = 32;
+
     private void include(Path path) throws IOException {
-        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
+        Path at = path.toAbsolutePath().normalize();
+        if (including.contains(at) || including.size() >= INCLUDE_DEPTH_MAX) {
+            // Redis recurses here until it runs out of stack; a start-up error names the loop instead
+            throw new ConfigError("Reading the configuration file " + at, "include " + path,
+                "include loop: the file is already being read");
+        }
+        including.push(at);
+        try {
+            includeLines(path);
+        } finally {
+            including.pop();
+        }
+    }
+
+    private void includeLines(Path path) throws IOException {
+        // Redis reads the file as bytes and splits it at '\n' only; bytes that are not UTF-8 are
+        // taken leniently (as U+FFFD) rather than failing the whole file with a decoder error
+        String[] lines = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].trim();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -466,7 +488,8 @@ public final class ServerConfig implements Settings {
         if (n.equals("include") && vals.size() == 1) {
             try {
                 include(resolve(vals.get(0)));
-            } catch (IOException e) {
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                // a name no file can have (a NUL in it) cannot be opened either
                 throw new ConfigError(where, shown, "Fatal error, can't open config file '" + vals.get(0) + "': "
                     + e.getMessage());
             }

@@ -315,4 +315,49 @@ class ServerConfigTest {
         again.load(f);
         assertThat(again.snapshot()).isEqualTo(c.snapshot());
     }
+
+    /** Found by fuzzing (ServerConfigFuzzTest): a byte that is not UTF-8 failed the whole file with MalformedInputException. */
+    @Test
+    void bytesThatAreNotUtf8AreReadNotRefused() throws Exception {
+        Path f = dir.resolve("latin1.conf");
+        Files.write(f, "port 7000\nrequirepass \u00e9t\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ServerConfig c = ServerConfig.defaults();
+        c.load(f);
+        assertThat(c.get("port")).isEqualTo("7000");
+        assertThat(c.get("requirepass")).isEqualTo("\ufffdt\ufffd");
+    }
+
+    /** Found by fuzzing: a file that includes itself overflowed the stack (as it crashes Redis); now a config error names it. */
+    @Test
+    void aFileThatIncludesItselfIsAConfigError() throws Exception {
+        Path f = dir.resolve("self.conf");
+        Path g = dir.resolve("other.conf");
+        Files.writeString(f, "port 7000\ninclude " + g + "\n");
+        Files.writeString(g, "include " + f + "\n");
+        ServerConfig c = ServerConfig.defaults();
+        assertThatThrownBy(() -> c.load(f))
+            .isInstanceOf(ServerConfig.ConfigError.class)
+            .hasMessageContaining(">>> 'include " + f + "'")
+            .hasMessageContaining("include loop");
+    }
+
+    /** Found by fuzzing: a NUL in an include's file name threw InvalidPathException past the config error. */
+    @Test
+    void anIncludeNameNoFileCanHaveIsAConfigError() throws Exception {
+        Path f = dir.resolve("nul.conf");
+        Files.writeString(f, "include /nonexistent/f\u0000ile.conf\n");
+        ServerConfig c = ServerConfig.defaults();
+        assertThatThrownBy(() -> c.load(f))
+            .isInstanceOf(ServerConfig.ConfigError.class)
+            .hasMessageContaining("can't open config file");
+    }
+
+    /** As Redis, lines end at '\n' only: a lone '\r' is a space inside the line. */
+    @Test
+    void aCarriageReturnInsideALineDoesNotEndIt() throws Exception {
+        Path f = dir.resolve("cr.conf");
+        Files.writeString(f, "port 7000\rmaxclients 5\n");
+        ServerConfig c = ServerConfig.defaults();
+        assertThatThrownBy(() -> c.load(f)).hasMessageContaining("wrong number of arguments");
+    }
 }
