@@ -17,9 +17,7 @@ import java.nio.file.Path;
  * {@code mvn test} runs the committed corpus under
  * {@code src/test/resources/io/ferrite/server/ServerConfigFuzzTestInputs/} and a bounded run of
  * mutated inputs.
- *
- * <p>The ACL rule parser (a {@code user} line's rules, ACL SETUSER) gets a target of its own here
- * once it exists: {@code aclRules(byte[])}, with its corpus beside this one.
+
  */
 class ServerConfigFuzzTest {
     /**

@@ -1,0 +1,86 @@
+package io.ferrite.server;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.ferrite.command.family.Families;
+import io.ferrite.engine.acl.Acl;
+import io.ferrite.engine.acl.AclDescription;
+import io.ferrite.engine.acl.AclRules;
+import io.ferrite.engine.acl.UserRules;
+import io.ferrite.engine.command.CommandRegistry;
+import io.ferrite.protocol.resp.InlineArgs;
+import io.ferrite.server.commands.ServerCommands;
+import io.ferrite.testing.DecoderFuzzing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Fuzz target for the ACL rule parser (Jazzer; see scripts/fuzz), over the server's whole command
+ * table: the input is an ACL SETUSER's rules, split at spaces (a selector's parentheses joined as
+ * ACL SETUSER joins them). Applying them either succeeds or is refused ({@link AclRules.Refused},
+ * or an unmatched parenthesis) and never fails otherwise; and rules that apply describe the user
+ * so that applying the description to a new user describes it the same (what ACL SAVE and ACL
+ * LOAD rely on). Plain {@code mvn test} runs the corpus under
+ * {@code src/test/resources/io/ferrite/server/AclRulesFuzzTestInputs/} and a bounded mutated run.
+ */
+class AclRulesFuzzTest {
+    private static final Acl ACL = acl();
+
+    private static Acl acl() {
+        CommandRegistry registry = new CommandRegistry();
+        Families.registerAll(registry);
+        ServerCommands.registerAll(registry);
+        return new Acl(registry.build(), InlineArgs::split);
+    }
+
+    @FuzzTest
+    void aclRules(byte[] data) {
+        check(data);
+    }
+
+    @Test
+    @Timeout(120)
+    void mutatedSeeds() {
+        DecoderFuzzing.mutateSeeds(DecoderFuzzing.seeds(getClass(), "aclRules"), 5_000, 6379, AclRulesFuzzTest::check);
+    }
+
+    static void check(byte[] data) {
+        UserRules rules;
+        try {
+            rules = AclRules.applied(null, split(data), ACL.context());
+        } catch (AclRules.Refused | AclRules.UnmatchedParenthesis expected) {
+            return;
+        }
+        byte[] description = AclDescription.user(rules, ACL.commands());
+        UserRules again;
+        try {
+            // as ACL LOAD reads a saved line: words split at single spaces
+            again = AclRules.applied(null, split(description), ACL.context());
+        } catch (AclRules.Refused | AclRules.UnmatchedParenthesis e) {
+            throw new AssertionError("the description " + DecoderFuzzing.visible(description) + " of "
+                + DecoderFuzzing.visible(data) + " does not apply: " + e.getMessage(), e);
+        }
+        byte[] described = AclDescription.user(again, ACL.commands());
+        if (!Arrays.equals(description, described)) {
+            throw new AssertionError("rules " + DecoderFuzzing.visible(data) + " describe as " + DecoderFuzzing.visible(description)
+                + ", which applied describes as " + DecoderFuzzing.visible(described));
+        }
+    }
+
+    private static List<byte[]> split(byte[] data) {
+        List<byte[]> ops = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= data.length; i++) {
+            if (i == data.length || data[i] == ' ') {
+                if (i > start) {
+                    ops.add(Arrays.copyOfRange(data, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return ops;
+    }
+}
