@@ -17,7 +17,6 @@ import java.nio.file.Path;
  * {@code mvn test} runs the committed corpus under
  * {@code src/test/resources/io/ferrite/server/ServerConfigFuzzTestInputs/} and a bounded run of
  * mutated inputs.
-
  */
 class ServerConfigFuzzTest {
     /**
