@@ -10,7 +10,7 @@ per request, medians over the rounds, and the ratios Ferrite / Redis.
 Usage (from scripts/bench): bench_tls.py JAVA JAR OUT [JVM flags...]
 Environment: ROUNDS (3), PIPELINES ("1 16"), TLS_TESTS ("set,get"), CLIENTS (50), KEYSPACE (100000),
 TLS_REQUESTS (requests per run; default 100000 at -P 1 and 400000 above), FERRITE_JAVA_OPTS
-("-Xms1g -Xmx1g"), FERRITE_ARGS (extra directives, e.g. "--tls-provider jdk").
+("-Xms1g -Xmx1g"), FERRITE_ARGS (extra directives, e.g. "--ssl-provider jdk").
 """
 import os
 import shutil

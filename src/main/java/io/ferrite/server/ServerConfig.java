@@ -116,7 +116,7 @@ public final class ServerConfig implements Settings {
         add(Directive.bool("memcached-tls", false, false).with(Flag.START_UP_ONLY));
         add(Directive.bool("metrics-tls", false, false).with(Flag.START_UP_ONLY));
         // which TLS implementation: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's
-        add(Directive.choice("tls-provider", "auto", true, "auto", "openssl", "jdk"));
+        add(Directive.choice("ssl-provider", "auto", true, "auto", "openssl", "jdk"));
         add(Directive.custom("notify-keyspace-events", "", true, NotifyFlags::check,
             NotifyFlags::canonical));
         add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, OutputBufferLimits::check,

@@ -180,14 +180,19 @@ public final class ConfigFamily {
      * rebuilt when a tls-* directive changed, listeners rebound for port and tls-port. On failure
      * every value is put back and Redis's error returned; null when all went through.
      */
+    /** Whether setting directive {@code name} rebuilds the TLS contexts: every tls-* but the port, and Ferrite's ssl-provider. */
+    private static boolean rebuildsTls(String name) {
+        return name.startsWith("tls-") && !name.equals("tls-port") || name.equals("ssl-provider");
+    }
+
     private static String applyListeners(Server server, List<Directive> targets, Map<String, String> old) {
         ServerConfig cfg = server.config();
-        boolean tls = targets.stream().anyMatch(d -> d.name().startsWith("tls-") && !d.name().equals("tls-port"));
+        boolean tls = targets.stream().anyMatch(d -> rebuildsTls(d.name()));
         String err = null;
         String arg = null;
         if (tls) {
             err = server.reloadTls();
-            arg = targets.stream().filter(d -> d.name().startsWith("tls-")).findFirst().orElseThrow().name();
+            arg = targets.stream().filter(d -> rebuildsTls(d.name())).findFirst().orElseThrow().name();
         }
         for (String port : List.of("port", "tls-port")) {
             if (err == null && old.containsKey(port) && !old.get(port).equals(cfg.get(port))) {

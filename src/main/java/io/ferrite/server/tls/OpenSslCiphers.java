@@ -28,7 +28,7 @@ final class OpenSslCiphers {
             if (OpenSsl.versionString().startsWith("BoringSSL")) {
                 // BoringSSL fixes its TLSv1.3 suites and ignores a list; say so rather than pretend
                 Log.warning("tls-ciphersuites has no effect with BoringSSL (its TLSv1.3 suites are fixed); "
-                    + "tls-provider jdk applies it");
+                    + "ssl-provider jdk applies it");
             }
             set(ptr, ciphersuites, true, "Failed to configure ciphersuites: ");
         }

@@ -33,7 +33,7 @@ record TlsSettings(String certFile, String keyFile, String keyPass, String clien
             protocols(s.get("tls-protocols")), s.get("tls-ciphers"), s.get("tls-ciphersuites"),
             s.getBool("tls-prefer-server-ciphers"), s.getBool("tls-session-caching"),
             s.getLong("tls-session-cache-size"), s.getLong("tls-session-cache-timeout"), s.getBool("tls-replication") || s.getBool("tls-cluster"),
-            s.get("tls-provider"));
+            s.get("ssl-provider"));
     }
 
     static List<String> protocols(String value) throws TlsSetupException {
