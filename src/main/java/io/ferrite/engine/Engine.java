@@ -354,7 +354,6 @@ public final class Engine {
         return anyKeyQueue;
     }
 
-    /** Refuses commands while a long call runs past its limit (-BUSY); set by the scripting layer. */
     private volatile Acl acl;
 
     /** The ACL users, set once by the server before it listens (it knows how rules split: sdssplitargs). */
@@ -366,6 +365,7 @@ public final class Engine {
         return acl;
     }
 
+    /** Refuses commands while a long call runs past its limit (-BUSY); set by the scripting layer. */
     private volatile BusyGate busyGate = (cmd, client) -> null;
 
     public void busyGate(BusyGate gate) {

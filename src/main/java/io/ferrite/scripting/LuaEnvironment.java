@@ -1,6 +1,7 @@
 package io.ferrite.scripting;
 
 import io.ferrite.scripting.lib.RedisLuaLibraries;
+import io.ferrite.store.Bytes;
 import io.ferrite.store.zset.ScoreText;
 import party.iroiro.luajava.JFunction;
 import party.iroiro.luajava.Lua;
@@ -201,11 +202,12 @@ final class LuaEnvironment implements AutoCloseable {
                 return true;
             }
             case ':' -> {
-                if (lineEnd != r.length - 2) {
+                Long n = lineEnd == r.length - 2 ? Bytes.parseLongStrict(r, 1, lineEnd - 1) : null;
+                if (n == null) {
                     return false;
                 }
                 // tonumber of the integer's text: the nearest double, as this conversion gives
-                l.push((double) Long.parseLong(new String(r, 1, lineEnd - 1, StandardCharsets.US_ASCII)));
+                l.push((double) n);
                 return true;
             }
             case '+' -> {
