@@ -2,6 +2,7 @@ package io.ferrite.engine;
 
 import io.ferrite.common.Log;
 import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.Command;
 import io.ferrite.engine.command.OutsideWork;
 import io.ferrite.engine.pubsub.OutOfBand;
 import io.ferrite.reply.Reply;
@@ -37,12 +38,31 @@ final class OutsideWait {
     /** Runs the call on its keys, its reply going to {@code to}. */
     private void step(Session to) {
         Client client = session.client();
+        if (call.command.kindFor(call.args) == Command.Kind.LOCAL) {
+            stepHere(to, client);
+            return;
+        }
         KeyRouting route = KeyRouting.of(engine, call.command, call.args, client.db);
         if (route.keys.isEmpty() || route.single != null) {
             new Hop(engine, to, call, route.single != null ? route.single : client.home).start();
         } else {
             new StagedChain(engine, to, List.of(call), route).start();
         }
+    }
+
+    /**
+     * A keyless call (SHUTDOWN, WAIT, CLIENT LIST) runs on the session's thread as every LOCAL
+     * command does, never queued behind a held shard: SHUTDOWN NOSAVE must end a server whose
+     * shards a runaway script holds.
+     */
+    private void stepHere(Session to, Client client) {
+        Shard home = client.home;
+        ByteBuf out = to.newBuffer();
+        call.reply(new Reply(out, client.resp, to.reply().listener()));
+        call.ks(home.view(client.db));
+        Execution.call(call, home, System.nanoTime());
+        // after the dispatcher has returned, as a shard's reply would come
+        to.execute(() -> to.resume(out));
     }
 
     /** On the session's thread, once the outside work ended: the second step answers the client. */

@@ -186,6 +186,14 @@ public final class Scripting implements BusyGate {
         return running;
     }
 
+    /** The server closes (SHUTDOWN NOSAVE during a busy script): the script in progress stops, written or not. */
+    public void stop() {
+        ScriptRun r = running;
+        if (r != null) {
+            r.killed = true;
+        }
+    }
+
     void running(ScriptRun run) {
         running = run;
     }

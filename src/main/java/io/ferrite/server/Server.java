@@ -934,6 +934,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
         closed = true;
         shutdown.stop();
+        // before the shards stop: a runaway script holds them all
+        scripting.stop();
         rdb.abortBackground();
         if (metricsEndpoint != null) {
             metricsEndpoint.close();

@@ -57,4 +57,17 @@ class ScriptBusyTest extends FerriteTest {
         assertThat(runner.readReply()).startsWith("-ERR Script killed by user with SCRIPT KILL...");
         assertThat(other.call("PING")).isEqualTo("+PONG\r\n");
     }
+
+    @Test
+    void onlyShutdownNosaveEndsAServerWhoseScriptWroteAndLoops() throws Exception {
+        Server own = ownServer(Map.of("busy-reply-threshold", "100"));
+        RawClient runner = raw(own.respPort());
+        RawClient other = raw(own.respPort());
+        runner.send(RawClient.encode("EVAL", "redis.call('set', KEYS[1], 'y') while true do end", "1", "x"));
+        Await.until(() -> other.call("PING").equals(BUSY), "the script to be busy");
+        assertThat(other.call("SHUTDOWN")).isEqualTo(BUSY);
+        assertThat(other.call("SHUTDOWN", "ABORT")).isEqualTo("-ERR No shutdown in progress.\r\n");
+        other.send(RawClient.encode("SHUTDOWN", "NOSAVE"));
+        Await.until(own::isClosed, "SHUTDOWN NOSAVE to close the server");
+    }
 }

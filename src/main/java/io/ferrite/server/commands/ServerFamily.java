@@ -85,6 +85,12 @@ public final class ServerFamily {
             c.reply().error(Errors.SYNTAX);
             return;
         }
+        String busy = o.abort() || o.nosave() ? null : Server.of(c).engine().busyGate().refuse(c.command, c.client);
+        if (busy != null) {
+            // a script past its limit holds unsaved changes: only NOSAVE may end the server then
+            c.reply().error(busy);
+            return;
+        }
         c.awaitOutside(new Outcome(Server.of(c).shutdown(), o));
     }
 
