@@ -45,7 +45,20 @@ public final class InfoFamily {
     }
 
     public static void register(CommandRegistry r) {
-        r.add("info", InfoFamily::info);
+        r.addAwaiting("info", InfoFamily::infoAfterReads);
+    }
+
+    /**
+     * As CLIENT LIST does, INFO first lets every loop deal with what had reached the server before
+     * it (see {@link ReadBarrier}): its client counts (blocked_clients after SHUTDOWNs sent on other
+     * connections just before) are then those Redis, on one thread, would show.
+     */
+    static void infoAfterReads(Call c) {
+        if (c.awaited() == null && c.mayBlock()) {
+            c.awaitOutside(new ReadBarrier(Server.of(c).engine()));
+            return;
+        }
+        info(c);
     }
 
     static void info(Call c) {
