@@ -768,6 +768,12 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     }
 
     @Override
+    public void unexpectedError(String message) {
+        stats.unexpectedErrorReplies.increment();
+        stats.error(message);
+    }
+
+    @Override
     public long newClientId() {
         return nextClientId();
     }

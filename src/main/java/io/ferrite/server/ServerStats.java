@@ -14,6 +14,8 @@ public final class ServerStats {
     public final LongAdder netInputBytes = new LongAdder();
     public final LongAdder netOutputBytes = new LongAdder();
     public final LongAdder totalErrorReplies = new LongAdder();
+    /** Errors no client hears: the master client's on a replica (INFO unexpected_error_replies). */
+    public final LongAdder unexpectedErrorReplies = new LongAdder();
     /** Background jobs started with a child standing for them (INFO total_forks: Redis forks for each). */
     public final LongAdder totalForks = new LongAdder();
     /** Clients closed by maxmemory-clients (INFO evicted_clients). */
@@ -34,6 +36,7 @@ public final class ServerStats {
         netInputBytes.reset();
         netOutputBytes.reset();
         totalErrorReplies.reset();
+        unexpectedErrorReplies.reset();
         totalForks.reset();
         evictedClients.reset();
         errorsByCode.clear();

@@ -45,6 +45,11 @@ public final class Effects {
         callTargets = targets;
     }
 
+    /** DEBUG REPLICATE: a command for the replicas only, never run here nor written to the AOF. */
+    public void addForReplicas(int db, byte[][] argv) {
+        add(db, argv, FeedEntry.REPLICAS);
+    }
+
     /** Adds a call's own command (Redis's call() propagating c->argv), to the targets set by {@link #callTargets}. */
     public void addCalled(int db, byte[][] argv) {
         if (callTargets != 0) {

@@ -143,6 +143,12 @@ public final class DebugFamily {
         } else if (c.argIs(1, "aof-flush-sleep") && c.argc() == 3) {
             Server.of(c).aof().flushSleepMicros(CNumbers.atoll(c.argString(2)));
             c.reply().ok();
+        } else if (c.argIs(1, "replicate") && c.argc() >= 3) {
+            // Redis feeds its replicas the command as is, unchecked: a test's way to make them diverge
+            if (c.effects() != null) {
+                c.effects().addForReplicas(c.ks().index(), java.util.Arrays.copyOfRange(c.args, 2, c.argc()));
+            }
+            c.reply().ok();
         } else if (c.argIs(1, "log") && c.argc() == 3) {
             Log.warning("DEBUG LOG: " + c.argString(2));
             c.reply().ok();

@@ -373,6 +373,7 @@ public final class InfoFamily {
         field(out, "tracking_total_items", trackedItems);
         // every shard holds every BCAST prefix
         field(out, "tracking_total_prefixes", shards[0].tracking.prefixCount());
+        field(out, "unexpected_error_replies", st.unexpectedErrorReplies.sum());
         field(out, "total_error_replies", st.totalErrorReplies.sum());
         field(out, "cross_shard_ops", cross);
     }

@@ -63,15 +63,20 @@ final class MasterClient implements Session {
     /** Redis's reploff: the stream's offset up to the last command applied. */
     private volatile long reploff;
 
-    MasterClient(Dispatcher dispatcher, Shard home, long id, String addr, int db, long reploff, Listener listener) {
-        this.dispatcher = dispatcher;
+    MasterClient(ReplicaHost host, Shard home, long id, String addr, int db, long reploff, Listener listener) {
+        this.dispatcher = host.dispatcher();
         this.home = home;
         this.listener = listener;
         this.reploff = reploff;
         this.client = new Client(id, addr, "", home, true);
         // Redis logs what it would have answered its master with: the data sets may now differ
-        this.reply = new Reply(buf, 2, message -> Log.warning("== CRITICAL == This replica is sending an error to its master: '"
-            + message + "' after processing the command '" + lastCommand + "'"));
+        this.reply = new Reply(buf, 2, message -> {
+            // Redis's afterErrorReply: its own ERR prefix is not part of what it logs
+            Log.warning("== CRITICAL == This replica is sending an error to its master: '"
+                + (message.startsWith("ERR ") ? message.substring(4) : "-" + message)
+                + "' after processing the command '" + lastCommand + "'");
+            host.unexpectedError(message);
+        });
         client.session(this);
         client.markMaster();
         client.db(Math.max(0, db));
@@ -147,7 +152,7 @@ final class MasterClient implements Session {
             }
             buf.clear();
             reply.retarget(buf, 2);
-            lastCommand = new String(p.args[0], java.nio.charset.StandardCharsets.ISO_8859_1);
+            lastCommand = dispatcher.commandName(p.args);
             if (!dispatcher.process(this, p.args)) {
                 waiting = true;
                 return;

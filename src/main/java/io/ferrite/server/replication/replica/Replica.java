@@ -345,7 +345,7 @@ public final class Replica {
     /** Empties the data set (Redis's emptyData before a load) through the dispatcher, then runs {@code next} on this loop. */
     private void emptyThen(Runnable next) {
         Log.notice("MASTER <-> REPLICA sync: Flushing old data");
-        MasterClient flusher = new MasterClient(host.dispatcher(), home, host.newClientId(), "", 0, 0,
+        MasterClient flusher = new MasterClient(host, home, host.newClientId(), "", 0, 0,
             new MasterClient.Listener() {
                 @Override
                 public void applied(io.netty.buffer.ByteBuf raw) {
@@ -474,7 +474,7 @@ public final class Replica {
 
     /** The stream flows: Redis's replicationCreateMasterClient and REPL_STATE_CONNECTED. */
     private void up(MasterLink l, int db, long offset, boolean ackNow) {
-        MasterClient m = new MasterClient(host.dispatcher(), home, host.newClientId(), masterHost + ":" + masterPort,
+        MasterClient m = new MasterClient(host, home, host.newClientId(), masterHost + ":" + masterPort,
             db, offset, l);
         state = LinkState.CONNECTED;
         downSince = 0;

@@ -42,6 +42,9 @@ public interface ReplicaHost {
     /** Whether Netty's epoll transport is in use, for the link's channel. */
     boolean epoll();
 
+    /** An error the master client's command got, which no one hears (INFO unexpected_error_replies and errorstats). */
+    void unexpectedError(String message);
+
     /** A new client id (the master client is a client like any other to CLIENT LIST and INFO). */
     long newClientId();
 
