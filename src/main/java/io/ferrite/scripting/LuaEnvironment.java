@@ -60,7 +60,7 @@ final class LuaEnvironment implements AutoCloseable {
             lua.openLibrary(lib);
         }
         RedisLuaLibraries.install(lua);
-        lua.load(prelude(), "=ferrite");
+        lua.load(prelude(lua), "=ferrite");
         push(this::call);
         lua.push(l -> {
             byte[] data = LuaStrings.bytes(l, 1);
@@ -269,15 +269,26 @@ final class LuaEnvironment implements AutoCloseable {
         lua.push(f);
     }
 
-    private static ByteBuffer prelude() {
-        try (InputStream in = LuaEnvironment.class.getResourceAsStream("redis-env.lua")) {
-            byte[] b = in.readAllBytes();
-            ByteBuffer buf = ByteBuffer.allocateDirect(b.length);
-            buf.put(b).flip();
-            return buf;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The environment's code compiled once, without its debug information (see {@link LuaChunks}). */
+    private static byte[] strippedPrelude;
+
+    private static synchronized ByteBuffer prelude(Lua lua) {
+        if (strippedPrelude == null) {
+            try (InputStream in = LuaEnvironment.class.getResourceAsStream("redis-env.lua")) {
+                lua.load(direct(in.readAllBytes()), "=ferrite");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            strippedPrelude = LuaChunks.stripped(lua.dump());
+            lua.pop(1);
         }
+        return direct(strippedPrelude);
+    }
+
+    private static ByteBuffer direct(byte[] b) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(b.length);
+        buf.put(b).flip();
+        return buf;
     }
 
     /** redis.call(packed, checkOnly): the packed arguments are "len:bytes" pairs. */

@@ -32,7 +32,7 @@ final class LibraryState {
     private final int argErrorRef;
 
     LibraryState(Lua lua) {
-        bytes = new LuaBytes(reference(lua, LuaBytes.byteStringsChunk()));
+        bytes = new LuaBytes();
         pushDebugGetinfo(lua);
         try {
             lua.load(ARG_ERROR_HELPER);
@@ -46,16 +46,6 @@ final class LibraryState {
             throw new IllegalStateException("argument-error helper does not run", e);
         }
         argErrorRef = lua.ref();
-    }
-
-    private static int reference(Lua lua, String chunk) {
-        try {
-            lua.load(chunk);
-            lua.pCall(0, 1);
-        } catch (party.iroiro.luajava.LuaException e) {
-            throw new IllegalStateException("library chunk does not run", e);
-        }
-        return lua.ref();
     }
 
     /** Pushes debug.getinfo, or nil when there is no debug library to be had. */

@@ -20,19 +20,22 @@ final class LuaBytes {
     /** Above this many pieces, parsing one chunk is cheaper than a JNI call per piece. */
     static final int MAX_PIECES = 48;
 
-    /** Registry reference of the table t[0..255] of one-byte strings. */
-    private final int byteStrings;
+    /**
+     * Registry reference of the table t[0..255] of one-byte strings, made on first need: it is a
+     * fifth of a fresh state's heap, which scripts that never push such bytes should not carry.
+     */
+    private int byteStrings = NOT_MADE;
+    private static final int NOT_MADE = -1;
 
     private ByteBuffer chunk = ByteBuffer.allocateDirect(4096);
     private byte[] scratch = new byte[4096];
     private int length;
 
-    LuaBytes(int byteStrings) {
-        this.byteStrings = byteStrings;
+    LuaBytes() {
     }
 
     /** Lua source of the table of the 256 one-byte strings (decimal escapes: the source is ASCII). */
-    static String byteStringsChunk() {
+    private static String byteStringsChunk() {
         StringBuilder sb = new StringBuilder("return {");
         for (int i = 0; i < 256; i++) {
             sb.append("[").append(i).append("]=\"\\").append(i).append("\",");
@@ -102,6 +105,12 @@ final class LuaBytes {
     }
 
     private void pushPieces(CallFrame f, byte[] b, int off, int len, int pieces) {
+        if (byteStrings == NOT_MADE) {
+            length = 0;
+            append(byteStringsChunk());
+            run(f);
+            byteStrings = f.c.luaL_ref(f.l, f.c.getRegistryIndex());
+        }
         f.c.lua_rawgeti(f.l, f.c.getRegistryIndex(), byteStrings);
         int table = f.c.lua_gettop(f.l);
         int i = off;
