@@ -75,6 +75,11 @@ public final class Client {
         return master;
     }
 
+    /** Redis's mustObeyClient: the master's link or the AOF's loader, whose commands were already checked where they first ran. */
+    public boolean mustObey() {
+        return master || loader;
+    }
+
     /** A script's own client (Redis's CLIENT_SCRIPT): commands answer a script as Redis answers Lua. */
     private boolean script;
 

@@ -109,6 +109,27 @@ class AofTest extends FerriteTest {
     }
 
     @Test
+    void anApproximateTrimWithLimitLoadsBackAsItRan() throws Exception {
+        // XADD ... MAXLEN ~ n LIMIT l goes to the file as MAXLEN = <length>, LIMIT kept (as Redis
+        // writes it); the loader must obey it without the LIMIT check a client would get
+        Server s = TestServers.start(shards, aof("stream-node-max-entries", "10"));
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 10_000)) {
+            for (int i = 0; i < 100; i++) {
+                j.sendCommand(() -> b("XADD"), b("st"), b("*"), b("f"), b("v"));
+            }
+            j.sendCommand(() -> b("XADD"), b("st"), b("MAXLEN"), b("~"), b("55"), b("LIMIT"), b("30"), b("*"), b("f"), b("v"));
+            assertThat(j.xlen("st")).isEqualTo(71);
+            j.configSet("stream-node-max-entries", "1");
+            assertThat(j.sendCommand(() -> b("DEBUG"), b("LOADAOF"))).isEqualTo(b("OK"));
+            assertThat(j.xlen("st")).isEqualTo(71);
+            assertThatThrownBy(() -> j.sendCommand(() -> b("XADD"), b("st"), b("MAXLEN"), b("="), b("5"), b("LIMIT"), b("3"),
+                b("*"), b("f"), b("v"))).hasMessageContaining("LIMIT cannot be used without the special ~ option");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void bgrewriteaofWritesANewBaseAndIncrAndDeletesTheHistory() throws Exception {
         for (String preamble : List.of("yes", "no")) {
             Path sub = Files.createDirectories(dir.resolve("p-" + preamble));

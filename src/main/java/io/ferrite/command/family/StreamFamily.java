@@ -198,7 +198,10 @@ public final class StreamFamily {
             c.reply().error("ERR syntax error, XTRIM must be called with a trimming strategy");
             return null;
         }
-        if (limitGiven) {
+        if (c.client.mustObey()) {
+            // the master and the AOF send trims rewritten to exact figures, LIMIT and all: no work bound then
+            a.limit = 0;
+        } else if (limitGiven) {
             if (!a.approx) {
                 c.reply().error("ERR syntax error, LIMIT cannot be used without the special ~ option");
                 return null;
