@@ -19,8 +19,8 @@ public final class ClientLine {
         boolean self = cl == caller;
         // the connection's own thread sees its query buffer as it is; others see the last published figures
         boolean live = ch != null && ch.eventLoop().inEventLoop();
-        long qbuf = qb == null ? 0 : live ? qb.length() : qb.shownLength();
-        long qbufFree = qb == null ? 0 : live ? qb.free() : qb.shownFree();
+        long qbuf = qb == null ? 0 : live ? (self && args != null ? qb.lengthRunning(args) : qb.length()) : qb.shownLength();
+        long qbufFree = qb == null ? 0 : live ? Math.max(0, qb.allocated() - qbuf) : qb.shownFree();
         long argvMem = qb == null ? 0 : live ? qb.argvBytes() : qb.shownArgvBytes();
         if (self && qb == null) {
             for (byte[] a : args) {

@@ -58,6 +58,14 @@ class ClientMemoryTest extends FerriteTest {
     }
 
     @Test
+    void theListingClientSeesItsOwnRequestInItsQueryBufferAsRedisShowsIt() {
+        // *2 $6 CLIENT $4 LIST: 26 bytes, still in the buffer while the command runs, though CLIENT
+        // LIST first waits for the other loops; CLIENT INFO runs at once
+        assertThat(field("admin", "qbuf")).isEqualTo(26);
+        assertThat(admin.call("CLIENT", "INFO")).contains(" qbuf=26 ");
+    }
+
+    @Test
     void aHalfSentBigArgumentCountsAsRedisSizesItsQueryBuffer() throws InterruptedException {
         long before = info("mem_clients_normal");
         halfSent("big", 500_000);

@@ -130,10 +130,9 @@ public final class QueryBuffer {
      * after the command) and its arguments in argv-mem.
      */
     public void started(byte[][] args) {
-        long size = 1 + digits(args.length) + 2;
+        long size = sizeOf(args);
         long argBytes = 0;
         for (byte[] a : args) {
-            size += 1 + digits(a.length) + 2 + a.length + 2;
             argBytes += a.length;
         }
         queued = Math.max(0, queued - size);
@@ -165,6 +164,14 @@ public final class QueryBuffer {
     /** CLIENT LIST's qbuf on the connection's own thread. */
     public long length() {
         return unparsed + queued + running;
+    }
+
+    /**
+     * qbuf as the client running {@code args} sees itself: its request still in the buffer, as in
+     * Redis, even when it had to wait for the other loops first (CLIENT LIST after its read barrier).
+     */
+    public long lengthRunning(byte[][] args) {
+        return running > 0 ? length() : length() + sizeOf(args);
     }
 
     /** CLIENT LIST's qbuf-free on the connection's own thread. */
