@@ -130,6 +130,23 @@ class AofTest extends FerriteTest {
     }
 
     @Test
+    void aConsumerCreatedWithNoackWhenABlockedReadIsServedIsInTheFile() throws Exception {
+        Server s = TestServers.start(shards, aof());
+        try (Jedis j = new Jedis("127.0.0.1", s.respPort(), 10_000);
+             RawClient bob = new RawClient("127.0.0.1", s.respPort())) {
+            j.sendCommand(() -> b("XGROUP"), b("CREATE"), b("st"), b("g"), b("$"), b("MKSTREAM"));
+            bob.send(RawClient.encode("XREADGROUP", "GROUP", "g", "Bob", "BLOCK", "0", "NOACK", "STREAMS", "st", ">"));
+            io.ferrite.testing.Await.until(() -> j.info("clients").contains("blocked_clients:1"), "Bob to block");
+            j.sendCommand(() -> b("XADD"), b("st"), b("*"), b("f"), b("v"));
+            assertThat(bob.readReply()).startsWith("*1\r\n");
+            assertThat(j.sendCommand(() -> b("DEBUG"), b("LOADAOF"))).isEqualTo(b("OK"));
+            assertThat(j.xinfoConsumers("st", "g")).hasSize(1).first().extracting(c -> c.getName()).isEqualTo("Bob");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
     void bgrewriteaofWritesANewBaseAndIncrAndDeletesTheHistory() throws Exception {
         for (String preamble : List.of("yes", "no")) {
             Path sub = Files.createDirectories(dir.resolve("p-" + preamble));

@@ -198,7 +198,7 @@ public final class StreamFamily {
             c.reply().error("ERR syntax error, XTRIM must be called with a trimming strategy");
             return null;
         }
-        if (c.client.mustObey()) {
+        if (c.client != null && c.client.mustObey()) {
             // the master and the AOF send trims rewritten to exact figures, LIMIT and all: no work bound then
             a.limit = 0;
         } else if (limitGiven) {

@@ -238,19 +238,19 @@ final class StreamReads {
             return null;
         }
         long before = s.memory();
-        Consumer consumer = consumer(c, r, key, g, true);
+        Consumer consumer = consumer(c, r, key, g);
         List<StreamIds.Item> items = history ? history(c, r, s, consumer, after) : deliverNew(c, r, key, s, g, consumer);
         StreamFamily.regrouped(c, e, before);
         return items;
     }
 
     /** The reading consumer, created on first use (streamLookupConsumer, streamCreateConsumer). */
-    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g, boolean propagate) {
+    private static Consumer consumer(Call c, ReadRequest r, byte[] key, ConsumerGroup g) {
         Consumer consumer = g.consumer(r.consumerName);
         if (consumer == null) {
             consumer = g.createConsumer(r.consumerName, c.now());
             c.ks().notify(Notify.STREAM, "xgroup-createconsumer", key);
-            if (propagate && r.noAck) {
+            if (r.noAck) {
                 // with NOACK no XCLAIM follows to create it on a replica (Redis 7.0 propagates the creation then only)
                 Propagated.consumerCreated(c, key, r.groupName, r.consumerName);
             }
@@ -357,8 +357,8 @@ final class StreamReads {
                 items = StreamFamily.range(s, after.next(), StreamId.MAX, false, r.count);
             } else {
                 long before = s.memory();
-                // served after blocking, Redis 7.0 propagates no creation, NOACK or not
-                Consumer consumer = consumer(call, r, key, g, false);
+                // served after blocking, a consumer created with NOACK is propagated too (blocked.c)
+                Consumer consumer = consumer(call, r, key, g);
                 items = deliverNew(call, r, key, s, g, consumer);
                 StreamFamily.regrouped(call, e, before);
             }
