@@ -150,7 +150,8 @@ public final class ServerConfig implements Settings {
                 "tls-key-file", "tls-key-file-pass", "tls-client-cert-file", "tls-client-key-file",
                 "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
                 "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers", "tls-session-caching",
-                "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster")) {
+                "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster",
+                "unixsocket", "unixsocketperm", "set-proc-title", "proc-title-template")) {
             DIRECTIVES.get(live).live();
         }
     }

@@ -227,6 +227,10 @@ public final class ConfigFamily {
         if (name.equals("acl-pubsub-default")) {
             AclSetup.pubsubDefault(server.acl(), server.config());
         }
+        if (name.equals("proc-title-template")) {
+            // Redis's updateProcTitleTemplate sets the title whatever set-proc-title says
+            server.updateProcTitle();
+        }
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();
         }
