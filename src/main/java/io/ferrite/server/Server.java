@@ -333,7 +333,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             unixSocket = UnixSocketListener.open(socketPath, Integer.parseInt(config.get("unixsocketperm"), 8),
                 config.getInt("tcp-backlog"), acceptor, shards, epoll, respPipeline(false));
         }
-        if (respPort == 0 && tlsPort == 0 && unixSocket == null && memcachedPort == 0) {
+        if (!listening("RESP") && !listening("TLS") && unixSocket == null && memcachedPort == 0) {
             // Redis: "Configured to not listen anywhere, exiting." (a memcached-only server is fine here)
             throw new IllegalStateException("Configured to not listen anywhere, exiting.");
         }
@@ -452,6 +452,36 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
     }
 
+    /**
+     * CONFIG SET bind: the TCP and TLS listeners close and bind the new addresses, as Redis's
+     * changeBindAddr; null, or Redis's error once they are closed again (the caller puts the old
+     * addresses back and calls this again, as Redis restores its previous settings).
+     */
+    public String changeBind() {
+        closeListeners("RESP");
+        closeListeners("TLS");
+        try {
+            respPort = listen("RESP", config.getInt("port"), respPipeline(false));
+            tlsPort = listen("TLS", config.getInt("tls-port"), respPipeline(true));
+        } catch (IllegalStateException e) {
+            Log.warning(e.getMessage());
+            Log.warning("Failed to bind");
+            closeListeners("RESP");
+            closeListeners("TLS");
+            return "Failed to bind to specified addresses.";
+        }
+        if (config.getBool("set-proc-title")) {
+            updateProcTitle();
+        }
+        return null;
+    }
+
+    /** Whether a TCP listener of this kind ("RESP", "TLS") is bound. */
+    private boolean listening(String what) {
+        List<Channel> chs = listeners.get(what);
+        return chs != null && !chs.isEmpty();
+    }
+
     private void setPort(boolean overTls, int bound) {
         if (overTls) {
             tlsPort = bound;
@@ -480,7 +510,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     /**
      * Binds a listener on every `bind` address (a leading '-' marks one that may fail, as in
      * Redis) whose connections are served by the shard event loops; returns the bound port, or 0
-     * when {@code port} is 0 (disabled).
+     * when {@code port} is 0 (disabled). An empty `bind` binds nothing, as in Redis (only the
+     * unix socket serves then): the port is still the one configured.
      */
     private int listen(String what, int port, Consumer<? super SocketChannel> pipeline) {
         if (port == 0) {
@@ -500,8 +531,12 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
                     pipeline.accept(ch);
                 }
             });
+        List<BindAddress> addresses = BindAddress.parse(config.get("bind"));
+        if (addresses.isEmpty()) {
+            return port;
+        }
         int bound = 0;
-        for (BindAddress a : BindAddress.parse(config.get("bind"))) {
+        for (BindAddress a : addresses) {
             String host = a.host();
             try {
                 Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();

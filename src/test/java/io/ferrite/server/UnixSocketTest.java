@@ -99,6 +99,27 @@ class UnixSocketTest {
     }
 
     @Test
+    void configSetBindMovesTheTcpListenersAndKeepsTheSocket() throws Exception {
+        Path sock = dir.resolve("bind.sock");
+        try (Server s = start(Map.of("unixsocket", sock.toString()));
+             RawClient unix = RawClient.unix(sock)) {
+            int port = s.respPort();
+            // bind "": no TCP listener at all, as Redis; the unix socket still serves
+            assertThat(unix.call("CONFIG", "SET", "bind", "")).isEqualTo("+OK\r\n");
+            assertThat(RawClient.answersPing(port)).isFalse();
+            assertThat(unix.call("CONFIG", "GET", "bind")).isEqualTo("*2\r\n$4\r\nbind\r\n$0\r\n\r\n");
+            // an address that cannot be bound: Redis's error, and the previous setting back
+            assertThat(unix.call("CONFIG", "SET", "bind", "999.999.999.999")).isEqualTo(
+                "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\r\n");
+            assertThat(unix.call("CONFIG", "GET", "bind")).isEqualTo("*2\r\n$4\r\nbind\r\n$0\r\n\r\n");
+            assertThat(unix.call("CONFIG", "SET", "bind", "127.0.0.1 -::1")).isEqualTo("+OK\r\n");
+            assertThat(RawClient.answersPing(port)).isTrue();
+            assertThat(unix.call("CONFIG", "SET", "bind", "999.999.999.999")).startsWith("-ERR CONFIG SET failed");
+            assertThat(RawClient.answersPing(port)).as("the previous addresses bound again").isTrue();
+        }
+    }
+
+    @Test
     void redisCliConnectsWithDashS() throws Exception {
         Path sock = dir.resolve("cli.sock");
         try (Server s = start(Map.of("unixsocket", sock.toString()))) {
