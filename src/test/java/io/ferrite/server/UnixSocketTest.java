@@ -63,6 +63,18 @@ class UnixSocketTest {
     }
 
     @Test
+    void monitorShowsUnixClientsAsRedisDoes() throws Exception {
+        Path sock = dir.resolve("monitor.sock");
+        try (Server s = start(Map.of("unixsocket", sock.toString()));
+             RawClient monitor = new RawClient("127.0.0.1", s.respPort());
+             RawClient unix = RawClient.unix(sock)) {
+            assertThat(monitor.call("MONITOR")).isEqualTo("+OK\r\n");
+            assertThat(unix.call("SET", "a", "b")).isEqualTo("+OK\r\n");
+            assertThat(monitor.readReply()).endsWith(" [0 unix:" + sock + "] \"SET\" \"a\" \"b\"\r\n");
+        }
+    }
+
+    @Test
     void appliesUnixsocketperm() throws Exception {
         Path sock = dir.resolve("perm.sock");
         try (Server s = start(Map.of("unixsocket", sock.toString(), "unixsocketperm", "700"))) {
