@@ -18,8 +18,10 @@ final class ProcTitle {
     static final String INVALID = "template format is invalid or contains unknown variables";
 
     /**
-     * The name the process was started as, Redis's argv[0]: the launcher script passes its own
-     * ($0) in this property, since the JVM's argv[0] is the java binary.
+     * The name the process was started as, Redis's argv[0]: the launcher scripts pass their own
+     * ($0) in this property, since the JVM's argv[0] is the java binary. Without it the title
+     * names what java was asked to run (the jar's path, or the main class), so that ps and
+     * `pkill -f ferrite.jar` still find the process once its arguments are overwritten.
      */
     static final String ARGV0_PROPERTY = "ferrite.argv0";
 
@@ -129,6 +131,11 @@ final class ProcTitle {
         String given = System.getProperty(ARGV0_PROPERTY);
         if (given != null && !given.isEmpty()) {
             return given;
+        }
+        // the launcher's record of `java -jar PATH args` or `java CLASS args`
+        String command = System.getProperty("sun.java.command", "").trim();
+        if (!command.isEmpty()) {
+            return command.split(" ")[0];
         }
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));

@@ -90,11 +90,11 @@ class ProcTitleTest {
         Path sock = dir.resolve("s.sock");
         try (FerriteProcess p = FerriteProcess.start(dir, dir.resolve("log"), "--unixsocket", sock.toString());
              RawClient c = new RawClient("127.0.0.1", p.port())) {
-            // started as `java ...` without the launcher scripts' name: {title} is the JVM's argv[0]
-            String java = new String(Files.readAllBytes(Path.of("/proc/" + p.process().pid() + "/cmdline")),
-                StandardCharsets.UTF_8);
-            String argv0 = ProcessHandle.current().info().command().orElseThrow();
-            assertThat(awaitCmdline(p, argv0 + " 127.0.0.1:" + p.port())).as(java).isTrue();
+            // started as `java ... io.ferrite.server.Main` without the launcher scripts' name: {title} is the main class
+            String argv0 = "io.ferrite.server.Main";
+            assertThat(awaitCmdline(p, argv0 + " 127.0.0.1:" + p.port()))
+                .as(new String(Files.readAllBytes(Path.of("/proc/" + p.process().pid() + "/cmdline")), StandardCharsets.UTF_8))
+                .isTrue();
             assertThat(c.call("CONFIG", "SET", "proc-title-template",
                 "TEST {title} {listen-addr} {port} {tls-port} {unixsocket} {config-file}")).isEqualTo("+OK\r\n");
             byte[] cmdline = Files.readAllBytes(Path.of("/proc/" + p.process().pid() + "/cmdline"));
