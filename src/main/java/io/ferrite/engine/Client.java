@@ -47,6 +47,8 @@ public final class Client {
     /** The running command's reply is pub/sub confirmations: pushes, delivered even under CLIENT REPLY OFF/SKIP (Redis's CLIENT_PUSHING). */
     boolean repliedWithPushes;
     volatile boolean noEvict;
+    /** Connected over the unix socket (flag U); set once, before the client is registered. */
+    private boolean unixSocket;
     volatile boolean killed;
     volatile boolean closeAfterReply;
     /** In MONITOR mode: sees every command the server runs (flag O). */
@@ -233,6 +235,9 @@ public final class Client {
         if (casDirty && !watched.isEmpty()) {
             f.append('d');
         }
+        if (unixSocket) {
+            f.append('U');
+        }
         if (noEvict) {
             f.append('e');
         }
@@ -329,6 +334,15 @@ public final class Client {
 
     public boolean noEvict() {
         return noEvict;
+    }
+
+    /** Marks a client accepted on the unix socket (Redis's CLIENT_UNIX_SOCKET). */
+    public void viaUnixSocket() {
+        unixSocket = true;
+    }
+
+    public boolean unixSocket() {
+        return unixSocket;
     }
 
     public void noEvict(boolean value) {

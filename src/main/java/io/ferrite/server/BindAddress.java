@@ -8,10 +8,13 @@ import java.util.List;
  * bind it is not fatal), and "*" and "::*" stand for every IPv4 and every IPv6 address.
  */
 public record BindAddress(String host, boolean optional) {
-    /** The addresses of a `bind` value, in the order given. */
+    /** The addresses of a `bind` value, in the order given; none for an empty value (bind ""). */
     public static List<BindAddress> parse(String bind) {
         List<BindAddress> out = new ArrayList<>();
-        for (String addr : bind.split("\\s+")) {
+        if (bind.isBlank()) {
+            return out;
+        }
+        for (String addr : bind.trim().split("\\s+")) {
             boolean optional = addr.startsWith("-");
             String host = optional ? addr.substring(1) : addr;
             host = switch (host) {

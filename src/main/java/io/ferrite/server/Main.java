@@ -70,6 +70,11 @@ public final class Main {
         }
         Path pidFile = writePidFile(config);
         server.pidFile(pidFile);
+        ArgvArea argvArea = ArgvArea.ofThisProcess();
+        if (argvArea != null) {
+            // as Redis's setproctitle after initServer: ps and /proc/PID/cmdline show proc-title-template
+            server.procTitle(argvArea::write);
+        }
         server.onShutdown(() -> System.exit(0));
         SignalShutdown.install(server);
         // the fallback for an exit SignalShutdown did not handle (its signals not taken over, SIGHUP)
@@ -113,7 +118,13 @@ public final class Main {
             // SHUTDOWN or a signal during the load: the shutdown ends the process
             return;
         }
-        Log.notice("Ready to accept connections");
+        String unixSocket = server.unixSocketPath();
+        if (server.respPort() != 0 || server.tlsPort() != 0 || unixSocket == null) {
+            Log.notice("Ready to accept connections");
+        }
+        if (unixSocket != null) {
+            Log.notice("The server is now ready to accept connections at " + unixSocket);
+        }
     }
 
     /**

@@ -61,7 +61,7 @@ final class ProtectedMode {
         return config.getBool("protected-mode") && !passwordSet && !local(peer);
     }
 
-    /** Redis's islocalClient: 127.0.0.1 and ::1 only (a unix socket would be local too). */
+    /** Redis's islocalClient for TCP: 127.0.0.1 and ::1 only (unix socket clients are never refused: RespConnection). */
     static boolean local(SocketAddress peer) {
         if (!(peer instanceof InetSocketAddress a) || a.getAddress() == null) {
             return true;

@@ -121,7 +121,7 @@ final class RedisDirectives {
         l.add(Directive.string("bgsave_cpulist", "", false));
         l.add(Directive.string("ignore-warnings", "", true));
         l.add(Directive.string("proc-title-template", "{title} {listen-addr} {server-mode}", true,
-            RedisDirectives::checkProcTitleTemplate));
+            ProcTitle::check));
         l.add(Directive.string("bind-source-addr", "", true));
         l.add(Directive.string("masterauth", "", true));
         // enum
@@ -273,34 +273,6 @@ final class RedisDirectives {
             }
         }
         return null;
-    }
-
-    /** Redis's validateProcTitleTemplate: known {variables} only, balanced braces, not blank once expanded. */
-    private static String checkProcTitleTemplate(String v) {
-        Set<String> known = Set.of("title", "listen-addr", "server-mode", "port", "tls-port", "unixsocket", "config-file");
-        StringBuilder expanded = new StringBuilder();
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '{' && i + 1 < v.length() && v.charAt(i + 1) == '{' || c == '}' && i + 1 < v.length() && v.charAt(i + 1) == '}') {
-                expanded.append(c);
-                i++;
-            } else if (c == '{') {
-                int end = v.indexOf('}', i);
-                if (end < 0 || !known.contains(v.substring(i + 1, end))) {
-                    return "template format is invalid or contains unknown variables";
-                }
-                String var = v.substring(i + 1, end);
-                // the title is empty while validating, as in Redis; the others always expand to something
-                expanded.append(var.equals("title") || var.equals("server-mode") || var.equals("unixsocket")
-                    || var.equals("config-file") ? "" : "x");
-                i = end;
-            } else if (c == '}') {
-                return "template format is invalid or contains unknown variables";
-            } else {
-                expanded.append(c);
-            }
-        }
-        return expanded.toString().trim().isEmpty() ? "template format is invalid or contains unknown variables" : null;
     }
 
     private static String checkOctalPerm(String v) {

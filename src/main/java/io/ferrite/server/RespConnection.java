@@ -85,8 +85,15 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         ServerStats stats = server.stats();
         stats.totalConnections.increment();
         int n = stats.connectedClients.incrementAndGet();
-        client = new Client(server.nextClientId(), address(channel.remoteAddress()), address(channel.localAddress()),
-            server.engine().shardFor(ctx.channel().eventLoop()), !server.authRequired());
+        boolean unix = UnixSocketListener.accepted(channel);
+        // Redis shows a unix socket client as "PATH:0" at both ends (genClientAddrString)
+        String unixAddr = unix ? server.config().get("unixsocket") + ":0" : null;
+        client = new Client(server.nextClientId(), unix ? unixAddr : address(channel.remoteAddress()),
+            unix ? unixAddr : address(channel.localAddress()), server.engine().shardFor(ctx.channel().eventLoop()),
+            !server.authRequired());
+        if (unix) {
+            client.viaUnixSocket();
+        }
         client.user(server.acl().defaultUser());
         reply = new Reply(null, 2, server.stats()::error);
         client.session(this);
@@ -97,7 +104,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
             closing = true;
             return;
         }
-        if (ProtectedMode.denies(server.config(), server.authRequired(), channel.remoteAddress())) {
+        if (!unix && ProtectedMode.denies(server.config(), server.authRequired(), channel.remoteAddress())) {
             stats.rejectedConnections.increment();
             ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(ProtectedMode.DENIED)).addListener(f -> ProtectedMode.hangUp(channel));
             closing = true;

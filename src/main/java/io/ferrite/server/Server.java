@@ -105,6 +105,10 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
     private final TlsContexts tls = new TlsContexts();
     private volatile int tlsPort;
+    /** The `unixsocket` listener, null when none is configured. */
+    private volatile UnixSocketListener unixSocket;
+    /** Where the process title goes (Main writes it into the process's argv); nowhere by default. */
+    private volatile Consumer<String> procTitle = title -> { };
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
     private final AtomicLong clientIds = new AtomicLong();
     private final ServerStats stats = new ServerStats();
@@ -324,14 +328,47 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         });
         respPort = listen("RESP", config.getInt("port"), respPipeline(false));
         tlsPort = listen("TLS", config.getInt("tls-port"), respPipeline(true));
-        if (respPort == 0 && tlsPort == 0 && memcachedPort == 0) {
-            // Redis: "Configured to not listen anywhere, exiting." (no unix socket here; a memcached-only server is fine)
+        String socketPath = config.get("unixsocket");
+        if (!socketPath.isEmpty()) {
+            unixSocket = UnixSocketListener.open(socketPath, Integer.parseInt(config.get("unixsocketperm"), 8),
+                config.getInt("tcp-backlog"), acceptor, shards, epoll, respPipeline(false));
+        }
+        if (!listening("RESP") && !listening("TLS") && unixSocket == null && memcachedPort == 0) {
+            // Redis: "Configured to not listen anywhere, exiting." (a memcached-only server is fine here)
             throw new IllegalStateException("Configured to not listen anywhere, exiting.");
         }
     }
 
+    /** The unix socket's path when one is listening, else null. */
+    public String unixSocketPath() {
+        UnixSocketListener u = unixSocket;
+        return u == null ? null : u.path();
+    }
+
+    /**
+     * Where the process title goes: Main writes it into the process's argv, as Redis's
+     * setproctitle; the title is set at once when `set-proc-title` is on.
+     */
+    public void procTitle(Consumer<String> sink) {
+        this.procTitle = sink;
+        if (config.getBool("set-proc-title")) {
+            updateProcTitle();
+        }
+    }
+
+    /**
+     * Sets the process title from `proc-title-template`, as Redis's redisSetProcTitle: after the
+     * listeners bind or move, and on CONFIG SET proc-title-template (whatever `set-proc-title`).
+     */
+    public void updateProcTitle() {
+        String title = ProcTitle.render(config, ProcTitle.argv0());
+        if (title != null) {
+            procTitle.accept(title);
+        }
+    }
+
     /** The RESP pipeline of an accepted connection, behind a TLS handler on the tls-port. */
-    private Consumer<SocketChannel> respPipeline(boolean overTls) {
+    private Consumer<Channel> respPipeline(boolean overTls) {
         return ch -> {
             if (overTls) {
                 ch.pipeline().addLast("tls", tls.serverHandler(ch.alloc()));
@@ -403,6 +440,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         try {
             int bound = listen(what, port, respPipeline(overTls));
             setPort(overTls, bound);
+            if (config.getBool("set-proc-title")) {
+                updateProcTitle();
+            }
             return null;
         } catch (IllegalStateException e) {
             Log.warning(e.getMessage());
@@ -410,6 +450,36 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             setPort(overTls, listen(what, oldPort, respPipeline(overTls)));
             return "Unable to listen on this port. Check server logs.";
         }
+    }
+
+    /**
+     * CONFIG SET bind: the TCP and TLS listeners close and bind the new addresses, as Redis's
+     * changeBindAddr; null, or Redis's error once they are closed again (the caller puts the old
+     * addresses back and calls this again, as Redis restores its previous settings).
+     */
+    public String changeBind() {
+        closeListeners("RESP");
+        closeListeners("TLS");
+        try {
+            respPort = listen("RESP", config.getInt("port"), respPipeline(false));
+            tlsPort = listen("TLS", config.getInt("tls-port"), respPipeline(true));
+        } catch (IllegalStateException e) {
+            Log.warning(e.getMessage());
+            Log.warning("Failed to bind");
+            closeListeners("RESP");
+            closeListeners("TLS");
+            return "Failed to bind to specified addresses.";
+        }
+        if (config.getBool("set-proc-title")) {
+            updateProcTitle();
+        }
+        return null;
+    }
+
+    /** Whether a TCP listener of this kind ("RESP", "TLS") is bound. */
+    private boolean listening(String what) {
+        List<Channel> chs = listeners.get(what);
+        return chs != null && !chs.isEmpty();
     }
 
     private void setPort(boolean overTls, int bound) {
@@ -440,9 +510,10 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     /**
      * Binds a listener on every `bind` address (a leading '-' marks one that may fail, as in
      * Redis) whose connections are served by the shard event loops; returns the bound port, or 0
-     * when {@code port} is 0 (disabled).
+     * when {@code port} is 0 (disabled). An empty `bind` binds nothing, as in Redis (only the
+     * unix socket serves then): the port is still the one configured.
      */
-    private int listen(String what, int port, java.util.function.Consumer<SocketChannel> pipeline) {
+    private int listen(String what, int port, Consumer<? super SocketChannel> pipeline) {
         if (port == 0) {
             return 0;
         }
@@ -460,8 +531,12 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
                     pipeline.accept(ch);
                 }
             });
+        List<BindAddress> addresses = BindAddress.parse(config.get("bind"));
+        if (addresses.isEmpty()) {
+            return port;
+        }
         int bound = 0;
-        for (BindAddress a : BindAddress.parse(config.get("bind"))) {
+        for (BindAddress a : addresses) {
             String host = a.host();
             try {
                 Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
@@ -951,6 +1026,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
         for (List<Channel> chs : listeners.values()) {
             chs.forEach(ch -> ch.close().syncUninterruptibly());
+        }
+        UnixSocketListener u = unixSocket;
+        if (u != null) {
+            unixSocket = null;
+            u.close();
         }
         migrateLinks.closeAll();
         replica.close();

@@ -25,12 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServerConfig implements Settings {
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
+    /** Redis's CONFIG_BINDADDR_MAX. */
+    private static final int BIND_ADDRESSES_MAX = 16;
 
     static {
         // CONFIG SET port and tls-port rebind the listeners, as Redis does (Server.changePort)
         add(Directive.integer("port", 6379, 0, 65535, true));
-        add(Directive.custom("bind", "* -::*", false, v -> v.isBlank() ? "Too many bind addresses specified." : null,
-            v -> String.join(" ", v.trim().split("\\s+"))).with(Flag.MULTI_ARG, Flag.START_UP_ONLY));
+        // CONFIG SET bind rebinds the TCP and TLS listeners (Server.changeBind); "" binds none (the unix socket serves)
+        add(Directive.custom("bind", "* -::*", true,
+            v -> v.isBlank() || v.trim().split("\\s+").length <= BIND_ADDRESSES_MAX ? null : "Too many bind addresses specified.",
+            v -> v.isBlank() ? "" : String.join(" ", v.trim().split("\\s+"))).with(Flag.MULTI_ARG));
         add(Directive.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
         add(Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true));
         add(Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true));
@@ -150,7 +154,8 @@ public final class ServerConfig implements Settings {
                 "tls-key-file", "tls-key-file-pass", "tls-client-cert-file", "tls-client-key-file",
                 "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
                 "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers", "tls-session-caching",
-                "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster")) {
+                "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster",
+                "unixsocket", "unixsocketperm", "set-proc-title", "proc-title-template", "bind-source-addr")) {
             DIRECTIVES.get(live).live();
         }
     }

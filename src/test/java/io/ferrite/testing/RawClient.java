@@ -10,16 +10,32 @@ import java.nio.charset.StandardCharsets;
 
 /** A blocking RESP client that sends raw bytes and returns exactly one reply's raw bytes. */
 public final class RawClient implements AutoCloseable {
-    private final Socket socket;
+    private final java.io.Closeable socket;
     private final InputStream in;
     private final OutputStream out;
 
     public RawClient(String host, int port) {
         try {
-            socket = new Socket(host, port);
-            socket.setSoTimeout(10_000);
-            in = new java.io.BufferedInputStream(socket.getInputStream());
-            out = socket.getOutputStream();
+            Socket s = new Socket(host, port);
+            s.setSoTimeout(10_000);
+            socket = s;
+            in = new java.io.BufferedInputStream(s.getInputStream());
+            out = s.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private RawClient(java.nio.channels.SocketChannel channel) {
+        socket = channel;
+        in = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(channel));
+        out = java.nio.channels.Channels.newOutputStream(channel);
+    }
+
+    /** A client over the unix socket at {@code path} (reads without a timeout: the test's own bounds it). */
+    public static RawClient unix(java.nio.file.Path path) {
+        try {
+            return new RawClient(java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -194,6 +194,14 @@ public final class ConfigFamily {
             err = server.reloadTls();
             arg = targets.stream().filter(d -> rebuildsTls(d.name())).findFirst().orElseThrow().name();
         }
+        boolean bindChanged = old.containsKey("bind") && !old.get("bind").equals(cfg.get("bind"));
+        if (err == null && bindChanged) {
+            err = server.changeBind();
+            arg = "bind";
+            if (err != null) {
+                Log.warning("Failed applying new configuration. Possibly related to new bind setting. Restoring previous settings.");
+            }
+        }
         for (String port : List.of("port", "tls-port")) {
             if (err == null && old.containsKey(port) && !old.get(port).equals(cfg.get(port))) {
                 err = server.changePort(port, Integer.parseInt(old.get(port)));
@@ -204,6 +212,10 @@ public final class ConfigFamily {
             return null;
         }
         old.forEach(cfg::set);
+        if (bindChanged) {
+            // the previous addresses bound again, as Redis's restoreBackupConfig applies them
+            server.changeBind();
+        }
         if (tls) {
             server.reloadTls();
         }
@@ -226,6 +238,10 @@ public final class ConfigFamily {
         }
         if (name.equals("acl-pubsub-default")) {
             AclSetup.pubsubDefault(server.acl(), server.config());
+        }
+        if (name.equals("proc-title-template")) {
+            // Redis's updateProcTitleTemplate sets the title whatever set-proc-title says
+            server.updateProcTitle();
         }
         if (name.equals("tracking-table-max-keys")) {
             server.engine().trackingLimit().check();

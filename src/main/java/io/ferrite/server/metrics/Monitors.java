@@ -56,7 +56,7 @@ public final class Monitors {
     }
 
     void feed(Call call) {
-        byte[] line = line(call.client.db(), call.client.addr, CommandArgs.redacted(call.command, call.args),
+        byte[] line = line(call.client.db(), origin(call.client), CommandArgs.redacted(call.command, call.args),
             nowMicros());
         for (RespConnection m : monitors.values()) {
             Channel ch = m.channel();
@@ -78,6 +78,12 @@ public final class Monitors {
                 ch.writeAndFlush(Unpooled.wrappedBuffer(line), ch.voidPromise());
             });
         }
+    }
+
+    /** Where a command came from in a feed line: the address, or "unix:PATH" for a unix socket client, as Redis writes it. */
+    static String origin(Client c) {
+        // a unix socket client's addr is "PATH:0" (Redis's genClientAddrString)
+        return c.unixSocket() ? "unix:" + c.addr.substring(0, c.addr.length() - ":0".length()) : c.addr;
     }
 
     static long nowMicros() {

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -243,8 +244,17 @@ public final class Replica {
         MasterLink l = new MasterLink(this, host);
         link = l;
         state = LinkState.CONNECTING;
+        connect(l, host.config().get("bind-source-addr"));
+    }
+
+    /**
+     * Connects link {@code l} to the master from {@code source} (`bind-source-addr`) when it is not
+     * empty; as Redis's best-effort bind (anetTcpNonBlockBestEffortBindConnect), a failure from
+     * there is tried again without a source address.
+     */
+    private void connect(MasterLink l, String source) {
         int timeout = host.config().getInt("repl-timeout");
-        new Bootstrap().group(home.loop)
+        Bootstrap b = new Bootstrap().group(home.loop)
             .channel(host.epoll() ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout * 1000L))
             .option(ChannelOption.TCP_NODELAY, true)
@@ -258,10 +268,16 @@ public final class Replica {
                     }
                     ch.pipeline().addLast(l);
                 }
-            })
-            .connect(masterHost, masterPort)
+            });
+        var master = InetSocketAddress.createUnresolved(masterHost, masterPort);
+        (source.isEmpty() ? b.connect(master) : b.connect(master, new InetSocketAddress(source, 0)))
             .addListener(f -> {
-                if (!f.isSuccess() && link == l) {
+                if (!f.isSuccess() && link == l && !source.isEmpty()) {
+                    // a fresh link: a handler is added to one channel only
+                    MasterLink again = new MasterLink(this, host);
+                    link = again;
+                    connect(again, "");
+                } else if (!f.isSuccess() && link == l) {
                     Log.warning("Error condition on socket for SYNC: " + f.cause().getMessage());
                     link = null;
                     state = LinkState.CONNECT;
