@@ -217,15 +217,26 @@ public final class Eviction {
             for (int slot = pool.best(); slot >= 0; slot = pool.best()) {
                 byte[] key = pool.key(slot);
                 int db = pool.db(slot);
-                pool.remove(slot);
                 Entry e = s.db(db).find(key);
-                if (e != null && (!vol || e.hasExpiry())) {
-                    s.view(db).evict(e);
-                    return true;
+                if (e == null || (vol && !e.hasExpiry())) {
+                    pool.remove(slot);
+                    continue;
                 }
+                // with admission a newcomer may go instead; the victim then stays in the pool
+                if (!newcomerEvictedInstead(s, e, vol)) {
+                    pool.remove(slot);
+                    s.view(db).evict(e);
+                }
+                return true;
             }
         }
         return false;
+    }
+
+    /** maxmemory-admission: the window's oldest newcomer meets the victim and, if less frequent, goes instead. */
+    private static boolean newcomerEvictedInstead(Shard s, Entry victim, boolean volatileOnly) {
+        Admission admission = s.admission();
+        return admission != null && admission.evictedNewcomerInstead(victim, volatileOnly);
     }
 
     private static void populate(Shard s, EvictionPool pool, int db, Db d, Policy policy) {
@@ -257,7 +268,9 @@ public final class Eviction {
             Db d = s.db(db);
             Entry victim = policy.volatileOnly() ? d.randomExpiring(s.random) : d.randomEntry(s.random);
             if (victim != null) {
-                s.view(db).evict(victim);
+                if (!newcomerEvictedInstead(s, victim, policy.volatileOnly())) {
+                    s.view(db).evict(victim);
+                }
                 return true;
             }
         }
