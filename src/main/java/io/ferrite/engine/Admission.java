@@ -22,12 +22,18 @@ import io.ferrite.store.Entry;
  *
  * <p>Newcomers that were removed meanwhile (deleted, expired, evicted as victims) are skipped;
  * under a volatile policy a newcomer without a TTL is not the policy's to evict, and leaves the
- * window unchallenged. While nothing is evicted, the window only keeps its last 2% of adds.
+ * window unchallenged. While nothing is evicted, newcomers pass the window without a contest.
  */
 @ShardConfined
 final class Admission {
     /** The window's share of the shard's keys: Caffeine's default. */
     private static final int WINDOW_PERCENT = 1;
+    /**
+     * Adds past the window's size with no eviction here that mean nothing is being evicted. The
+     * shards of a run take turns, each evicting up to 16 keys a visit, so a shard may add a few
+     * dozen keys between two of its own evictions while the cache is full.
+     */
+    private static final int QUIET_ADDS = 64;
 
     private final Shard shard;
     private final FrequencySketch sketch;
@@ -36,6 +42,8 @@ final class Admission {
     private int[] dbs = new int[16];
     private int head;
     private int size;
+    /** Keys added since the last eviction here: many means nothing is being evicted. */
+    private int addsSinceEviction;
     /** Contests lost by the newcomer (evicted in the victim's place) and won (the victim went). */
     private long rejected;
     private long admitted;
@@ -59,16 +67,22 @@ final class Admission {
     /** A key the shard did not hold was just written in {@code db}: it joins the window. */
     void added(int db, Entry e) {
         int keys = keys();
-        int before = sketch.capacity();
-        sketch.ensureCapacity(keys);
-        if (sketch.capacity() != before) {
+        int target = target(keys);
+        boolean quiet = ++addsSinceEviction > target + QUIET_ADDS;
+        if (quiet && keys > sketch.capacity()) {
+            // grown only while nothing is evicted: a new sketch knows nothing, and under eviction
+            // every victim would then tie with every newcomer (the key count barely moves there anyway)
+            sketch.ensureCapacity(keys);
             shard.admissionMemory = bytes();
         }
         push(db, e);
-        if (size > 2 * target(keys) + 16) {
-            // nothing is being evicted: the oldest newcomers are in without a contest
+        // while nothing is being evicted the window keeps its size and its oldest are in without a
+        // contest, as Caffeine's window overflows into a main space not yet full; under eviction it
+        // may grow a little between two contests
+        while (quiet && size > target || size > 2 * target + QUIET_ADDS) {
             pollOldest();
         }
+        shard.newcomersWaiting = Math.max(0, size - target);
     }
 
     /**
@@ -77,6 +91,7 @@ final class Admission {
      * when the victim is to go, as without admission.
      */
     boolean evictedNewcomerInstead(Entry victim, boolean volatileOnly) {
+        addsSinceEviction = 0;
         int target = target(keys());
         while (size > target) {
             int db = dbs[head];
@@ -91,12 +106,15 @@ final class Admission {
             }
             if (sketch.frequency(Bytes.hash(candidate.key)) > sketch.frequency(Bytes.hash(victim.key))) {
                 admitted++;
+                published();
                 return false;
             }
             rejected++;
             shard.view(db).evict(candidate);
+            published();
             return true;
         }
+        published();
         return false;
     }
 
@@ -132,6 +150,11 @@ final class Admission {
             n += shard.keys(db);
         }
         return n;
+    }
+
+    /** Publishes how many newcomers wait for a contest here, for {@link Eviction} choosing where a run starts. */
+    private void published() {
+        shard.newcomersWaiting = Math.max(0, size - target(keys()));
     }
 
     private void push(int db, Entry e) {

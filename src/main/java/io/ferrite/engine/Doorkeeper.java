@@ -13,15 +13,12 @@ import java.util.Arrays;
 @ShardConfined
 final class Doorkeeper {
     private final long[] words;
-    private final int bitMask;
+    private final long bits;
 
-    /** A filter of {@code bits} bits, a power of two (at least 64). */
+    /** A filter of {@code bits} bits (rounded up to a multiple of 64). */
     Doorkeeper(int bits) {
-        if (bits < 64 || Integer.bitCount(bits) != 1) {
-            throw new IllegalArgumentException("doorkeeper bits must be a power of two >= 64: " + bits);
-        }
-        this.words = new long[bits >>> 6];
-        this.bitMask = bits - 1;
+        this.words = new long[Math.max(1, (bits + 63) >>> 6)];
+        this.bits = 64L * words.length;
     }
 
     /**
@@ -49,12 +46,17 @@ final class Doorkeeper {
     }
 
     private boolean test(long hash) {
-        int bit = (int) hash & bitMask;
+        int bit = bit(hash);
         return (words[bit >>> 6] & 1L << bit) != 0;
     }
 
     private void set(long hash) {
-        int bit = (int) hash & bitMask;
+        int bit = bit(hash);
         words[bit >>> 6] |= 1L << bit;
+    }
+
+    /** The hash's low 32 bits scaled to the filter (Lemire's reduction: no power of two needed). */
+    private int bit(long hash) {
+        return (int) ((hash & 0xFFFF_FFFFL) * bits >>> 32);
     }
 }

@@ -65,7 +65,7 @@ public final class Eviction {
         this.done = done;
         this.items = items;
         this.shards = engine.shards();
-        this.next = fullest(shards);
+        this.next = engine.admission() ? mostNewcomers(shards) : fullest(shards);
         long limit = timeLimitMicros(engine.evictionTenacity());
         this.limitNanos = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit * 1000;
     }
@@ -106,6 +106,23 @@ public final class Eviction {
             }
         }
         return best;
+    }
+
+    /**
+     * With admission, the shard where most newcomers wait for their contest (the fullest when none
+     * waits): a newcomer can only meet a victim of its own shard, and a run usually frees what one
+     * command needs on the shard it starts at.
+     */
+    private static int mostNewcomers(Shard[] shards) {
+        int best = -1;
+        int most = 0;
+        for (int i = 0; i < shards.length; i++) {
+            if (shards[i].newcomersWaiting > most) {
+                most = shards[i].newcomersWaiting;
+                best = i;
+            }
+        }
+        return best >= 0 ? best : fullest(shards);
     }
 
     /**

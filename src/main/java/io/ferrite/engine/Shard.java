@@ -63,6 +63,8 @@ public final class Shard {
     private Admission admission;
     /** What {@link #admission} costs, for {@link #memory} on any thread. */
     volatile long admissionMemory;
+    /** Newcomers past the admission window here, waiting for a contest: an eviction run starts at the shard with most. */
+    volatile int newcomersWaiting;
     /** memcached's LRU eviction of this shard's items. */
     @ShardConfined
     private final ItemEviction itemEviction = new ItemEviction(this);
@@ -168,6 +170,7 @@ public final class Shard {
         } else if (admission != null) {
             admission = null;
             admissionMemory = 0;
+            newcomersWaiting = 0;
         }
         return admission;
     }

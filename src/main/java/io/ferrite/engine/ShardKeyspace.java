@@ -174,12 +174,12 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry read(byte[] key) {
-        recordAccess(key);
         Entry e = liveForRead(key);
         if (e == null) {
             shard.stats.keyspaceMisses++;
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
+            recordAccess(key);
             shard.stats.keyspaceHits++;
             accessed(e);
         }
