@@ -5,10 +5,11 @@ redis-server with allkeys-lru and allkeys-lfu and a Ferrite with allkeys-lru, al
 of those with maxmemory-admission tinylfu, and prints the hit ratio of each.
 
 The cache holds HIT_CACHE (10%) of the HIT_KEYS (200,000) keys. Each server holds keys in its own
-number of bytes, so maxmemory is set per server to what it uses with exactly that many keys loaded
-(measured on the server itself before each run, policy and admission off): every server gets room
-for the same number of keys, and the hit ratios compare the policies, not the bytes per key. What
-admission costs (its sketch, counted in used_memory) comes out of that same budget. The keys each
+number of bytes, so maxmemory starts per server at what it uses with exactly that many keys loaded
+(measured on the server itself before each run) and is corrected during the warm-up by the keys it
+holds: every server holds the same number of keys, and the hit ratios compare the policies, not the
+bytes per key. The admission runs reuse the maxmemory found for their policy, so what admission
+costs (its sketch, counted in used_memory) comes out of that same budget, in keys not held. The keys each
 server held (DBSIZE, the mean of 10 readings while counting) are printed beside the ratios.
 
 Streams (HIT_REQUESTS requests each, one seed, the same bytes for every server):

@@ -11,7 +11,9 @@ import java.util.Locale;
  * an "evicted" keyspace event. A run visits the shards in turn, each removing a few keys of its
  * own on its own thread, so the keys removed spread over the shards as over Redis's one keyspace;
  * it ends when memory is under the limit or a whole pass found nothing to remove. LRU, LFU and
- * TTL policies pick through each shard's {@link EvictionPool}, as Redis does.
+ * TTL policies pick through each shard's {@link EvictionPool}, as Redis does. With
+ * maxmemory-admission tinylfu the victim picked first meets the shard's oldest newcomer
+ * ({@link Admission}), and the less frequent of the two goes.
  */
 public final class Eviction {
     /** Redis's eight policies. */
