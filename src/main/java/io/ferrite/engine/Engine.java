@@ -209,6 +209,20 @@ public final class Engine {
         this.evictionTenacity = tenacity;
     }
 
+    private volatile boolean admission;
+
+    /**
+     * Whether shards apply W-TinyLFU admission ({@link Admission}): maxmemory-admission tinylfu,
+     * while maxmemory is set with a policy that evicts; set by the server from its configuration.
+     */
+    public void admission(boolean on) {
+        this.admission = on;
+    }
+
+    public boolean admission() {
+        return admission;
+    }
+
     int evictionTenacity() {
         return evictionTenacity;
     }

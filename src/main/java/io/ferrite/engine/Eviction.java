@@ -11,7 +11,9 @@ import java.util.Locale;
  * an "evicted" keyspace event. A run visits the shards in turn, each removing a few keys of its
  * own on its own thread, so the keys removed spread over the shards as over Redis's one keyspace;
  * it ends when memory is under the limit or a whole pass found nothing to remove. LRU, LFU and
- * TTL policies pick through each shard's {@link EvictionPool}, as Redis does.
+ * TTL policies pick through each shard's {@link EvictionPool}, as Redis does. With
+ * maxmemory-admission tinylfu the victim picked first meets the shard's oldest newcomer
+ * ({@link Admission}), and the less frequent of the two goes.
  */
 public final class Eviction {
     /** Redis's eight policies. */
@@ -65,7 +67,7 @@ public final class Eviction {
         this.done = done;
         this.items = items;
         this.shards = engine.shards();
-        this.next = fullest(shards);
+        this.next = engine.admission() ? mostNewcomers(shards) : fullest(shards);
         long limit = timeLimitMicros(engine.evictionTenacity());
         this.limitNanos = limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit * 1000;
     }
@@ -106,6 +108,23 @@ public final class Eviction {
             }
         }
         return best;
+    }
+
+    /**
+     * With admission, the shard where most newcomers wait for their contest (the fullest when none
+     * waits): a newcomer can only meet a victim of its own shard, and a run usually frees what one
+     * command needs on the shard it starts at.
+     */
+    private static int mostNewcomers(Shard[] shards) {
+        int best = -1;
+        int most = 0;
+        for (int i = 0; i < shards.length; i++) {
+            if (shards[i].newcomersWaiting > most) {
+                most = shards[i].newcomersWaiting;
+                best = i;
+            }
+        }
+        return best >= 0 ? best : fullest(shards);
     }
 
     /**
@@ -217,15 +236,26 @@ public final class Eviction {
             for (int slot = pool.best(); slot >= 0; slot = pool.best()) {
                 byte[] key = pool.key(slot);
                 int db = pool.db(slot);
-                pool.remove(slot);
                 Entry e = s.db(db).find(key);
-                if (e != null && (!vol || e.hasExpiry())) {
-                    s.view(db).evict(e);
-                    return true;
+                if (e == null || (vol && !e.hasExpiry())) {
+                    pool.remove(slot);
+                    continue;
                 }
+                // with admission a newcomer may go instead; the victim then stays in the pool
+                if (!newcomerEvictedInstead(s, e, vol)) {
+                    pool.remove(slot);
+                    s.view(db).evict(e);
+                }
+                return true;
             }
         }
         return false;
+    }
+
+    /** maxmemory-admission: the window's oldest newcomer meets the victim and, if less frequent, goes instead. */
+    private static boolean newcomerEvictedInstead(Shard s, Entry victim, boolean volatileOnly) {
+        Admission admission = s.admission();
+        return admission != null && admission.evictedNewcomerInstead(victim, volatileOnly);
     }
 
     private static void populate(Shard s, EvictionPool pool, int db, Db d, Policy policy) {
@@ -257,7 +287,9 @@ public final class Eviction {
             Db d = s.db(db);
             Entry victim = policy.volatileOnly() ? d.randomExpiring(s.random) : d.randomEntry(s.random);
             if (victim != null) {
-                s.view(db).evict(victim);
+                if (!newcomerEvictedInstead(s, victim, policy.volatileOnly())) {
+                    s.view(db).evict(victim);
+                }
                 return true;
             }
         }

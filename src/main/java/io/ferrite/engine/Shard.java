@@ -58,6 +58,13 @@ public final class Shard {
     /** maxmemory's best candidates here, kept across evictions. */
     @ShardConfined
     final EvictionPool evictionPool = new EvictionPool();
+    /** maxmemory-admission's sketch and window here, or null while admission is off. */
+    @ShardConfined
+    private Admission admission;
+    /** What {@link #admission} costs, for {@link #memory} on any thread. */
+    volatile long admissionMemory;
+    /** Newcomers past the admission window here, waiting for a contest: an eviction run starts at the shard with most. */
+    volatile int newcomersWaiting;
     /** memcached's LRU eviction of this shard's items. */
     @ShardConfined
     private final ItemEviction itemEviction = new ItemEviction(this);
@@ -151,8 +158,25 @@ public final class Shard {
         return dbs[db].expiresCount();
     }
 
+    /**
+     * This shard's admission (maxmemory-admission tinylfu), created when the engine turns it on and
+     * dropped, with what it learned, when it turns it off; null while off.
+     */
+    Admission admission() {
+        if (engine.admission()) {
+            if (admission == null) {
+                admission = new Admission(this);
+            }
+        } else if (admission != null) {
+            admission = null;
+            admissionMemory = 0;
+            newcomersWaiting = 0;
+        }
+        return admission;
+    }
+
     public long memory() {
-        long m = 0;
+        long m = admissionMemory;
         for (Db d : dbs) {
             m += d.memory();
         }

@@ -162,6 +162,16 @@ public final class ShardKeyspace implements Keyspace {
         e.lru(shard.engine.access().accessed(e.lru(), shard.now, shard.random));
     }
 
+    /** maxmemory-admission: every lookup by a command counts in the shard's frequency sketch, found or not. */
+    private void recordAccess(byte[] key) {
+        if (index < shard.databases()) {
+            Admission a = shard.admission();
+            if (a != null) {
+                a.record(key);
+            }
+        }
+    }
+
     @Override
     public Entry read(byte[] key) {
         Entry e = liveForRead(key);
@@ -169,6 +179,7 @@ public final class ShardKeyspace implements Keyspace {
             shard.stats.keyspaceMisses++;
             notify(Notify.KEY_MISS, "keymiss", key);
         } else {
+            recordAccess(key);
             shard.stats.keyspaceHits++;
             accessed(e);
         }
@@ -187,6 +198,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry write(byte[] key) {
+        recordAccess(key);
         Entry e = live(key);
         if (e != null) {
             preserve(e);
@@ -200,6 +212,12 @@ public final class ShardKeyspace implements Keyspace {
         signalIfBlockable(type, key);
         Entry e = db().add(key, type, value, encoding);
         e.lru(shard.engine.access().created(shard.now));
+        if (index < shard.databases()) {
+            Admission a = shard.admission();
+            if (a != null) {
+                a.added(index, e);
+            }
+        }
         shard.stats.dirty++;
         touched(key);
         notify(Notify.NEW, "new", key);
@@ -217,6 +235,7 @@ public final class ShardKeyspace implements Keyspace {
 
     @Override
     public Entry setString(byte[] key, byte[] value, Encoding encoding, boolean keepTtl) {
+        recordAccess(key);
         Entry e = live(key);
         if (e == null) {
             return add(key, ValueType.STRING, value, encoding);

@@ -210,7 +210,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             engine::usedMemory);
     }
 
-    /** maxmemory, maxmemory-policy, maxmemory-samples and the lfu-* directives, as the engine applies them. */
+    /** maxmemory, maxmemory-policy, maxmemory-samples, maxmemory-admission and the lfu-* directives, as the engine applies them. */
     public void applyEviction() {
         engine.maxMemory(config.getLong("maxmemory"));
         Eviction.Policy policy = Eviction.Policy.of(config.get("maxmemory-policy"));
@@ -218,6 +218,9 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             ? AccessTracking.lfu(config.getInt("lfu-log-factor"), config.getInt("lfu-decay-time"))
             : AccessTracking.LRU);
         engine.eviction(policy, config.getInt("maxmemory-samples"), config.getInt("maxmemory-eviction-tenacity"));
+        // the sketch costs memory and a hash per lookup: kept only while something may be evicted
+        engine.admission(config.get("maxmemory-admission").equals("tinylfu") && config.getLong("maxmemory") != 0
+            && policy != Eviction.Policy.NOEVICTION);
         clientMemory.configure(config.get("maxmemory-clients"), config.getLong("maxmemory"));
         // as Redis's CONFIG SET maxmemory-clients: a limit now under the clients' memory evicts at once
         clientMemory.evictIfOver(clients.values());

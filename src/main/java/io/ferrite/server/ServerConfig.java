@@ -136,6 +136,8 @@ public final class ServerConfig implements Settings {
         add(Directive.choice("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu", "volatile-random",
             "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         add(Directive.integer("maxmemory-samples", 5, 1, Integer.MAX_VALUE, true));
+        // Ferrite's own: W-TinyLFU admission on top of the policy (a cold newcomer is evicted before the victim)
+        add(Directive.choice("maxmemory-admission", "none", true, "none", "tinylfu"));
         // the JVM frees memory on its own threads either way: these pick how deletions propagate (DEL or UNLINK)
         add(Directive.bool("lazyfree-lazy-eviction", false, true));
         add(Directive.bool("lazyfree-lazy-expire", false, true));

@@ -248,7 +248,8 @@ public final class ConfigFamily {
         }
         if (name.equals("maxmemory") || name.equals("maxmemory-policy") || name.equals("maxmemory-samples")
                 || name.equals("maxmemory-clients") || name.equals("maxmemory-eviction-tenacity")
-                || name.equals("lfu-log-factor") || name.equals("lfu-decay-time")) {
+                || name.equals("lfu-log-factor") || name.equals("lfu-decay-time")
+                || name.equals("maxmemory-admission")) {
             server.applyEviction();
             // as Redis's updateMaxmemory: a limit now below used memory evicts at once
             if (server.engine().mustEvict()) {
