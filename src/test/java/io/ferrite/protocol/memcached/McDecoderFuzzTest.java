@@ -58,13 +58,13 @@ class McDecoderFuzzTest {
     static void checkText(byte[] data) {
         // memcached looks at how much of a line has arrived (2048 bytes without '\n'), so cutting
         // a longer input may legitimately change what it decodes to
-        DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McTextDecoder(CONTEXT)},
+        DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McTextDecoder(CONTEXT, new McLogin(CONTEXT, true))},
             McDecoderFuzzTest::render, McTextDecoder.LINE_MAX);
         // text requests after a "quit" are still decoded; the connection drops them unrun as it closes
     }
 
     static void checkBinary(byte[] data) {
-        List<String> out = DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McBinaryDecoder(CONTEXT)},
+        List<String> out = DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McBinaryDecoder(CONTEXT, new McLogin(CONTEXT, true))},
             McDecoderFuzzTest::render, Integer.MAX_VALUE);
         assertNothingAfterClose(out);
     }
