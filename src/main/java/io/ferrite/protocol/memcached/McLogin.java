@@ -34,8 +34,16 @@ final class McLogin {
     private static final byte[] AUTHENTICATED = McOps.ascii("Authenticated");
     private static final String UNAUTHENTICATED = "CLIENT_ERROR unauthenticated\r\n";
 
-    private final McContext ctx;
-    private final Client client;
+    /** Checks credentials against the ACL users and records failures (memcached's auth_cmds, the ACL log). */
+    interface Checker {
+        /** The user named, when the password is theirs; else null, the failure recorded. */
+        AclUser login(byte[] user, byte[] password, String object);
+
+        /** Records a login that failed before any credentials could be checked. */
+        void failed(byte[] user, String object);
+    }
+
+    private final Checker checker;
     /** Who the connection runs as when not logged in (memcached-user), null when it must log in. */
     private final AclUser anonymous;
     /** Who the requests decoded from here on run as. */
@@ -48,18 +56,42 @@ final class McLogin {
     private boolean saslDone;
     /** Text: the data length (with its CRLF) of a login "set" whose line has been read; -1 before. */
     private int textData = -1;
+    /** Text: the login closed the connection; whatever else arrives is dropped. */
+    private boolean closed;
 
     McLogin(McContext ctx, Client client, AclUser anonymous) {
-        this.ctx = ctx;
-        this.client = client;
+        this(new Checker() {
+            @Override
+            public AclUser login(byte[] user, byte[] password, String object) {
+                return ctx.login(client, user, password, object);
+            }
+
+            @Override
+            public void failed(byte[] user, String object) {
+                ctx.loginFailed(client, user, object);
+            }
+        }, anonymous);
+    }
+
+    private McLogin(Checker checker, AclUser anonymous) {
+        this.checker = checker;
         this.anonymous = anonymous;
         this.user = anonymous;
         this.loggedIn = anonymous != null;
     }
 
-    /** For the decoders' fuzz tests: a connection that needs no login, or must log in, with no ACL behind it. */
-    McLogin(McContext ctx, boolean loggedIn) {
-        this(ctx, null, null);
+    /** For the decoders' fuzz tests: a connection that needs no login, or must log in, with no ACL behind it (every login fails). */
+    McLogin(boolean loggedIn) {
+        this(new Checker() {
+            @Override
+            public AclUser login(byte[] user, byte[] password, String object) {
+                return null;
+            }
+
+            @Override
+            public void failed(byte[] user, String object) {
+            }
+        }, null);
         this.loggedIn = loggedIn;
     }
 
@@ -126,7 +158,7 @@ final class McLogin {
             saslDone &= opcode != OP_SASL_AUTH;
             return saslFailed(opcode, opaque, parts == null ? new byte[0] : parts[1], object);
         }
-        AclUser u = ctx.login(client, parts[1], parts[2], object);
+        AclUser u = checker.login(parts[1], parts[2], object);
         if (u == null) {
             return McRequest.login(binary(opcode, opaque, McOps.ST_AUTH_ERROR, McOps.ascii("Auth failure.")), user);
         }
@@ -139,7 +171,7 @@ final class McLogin {
 
     /** A SASL exchange that fails before credentials are checked (counted as memcached counts it). */
     private McRequest saslFailed(int opcode, int opaque, byte[] name, String object) {
-        ctx.loginFailed(client, name, object);
+        checker.failed(name, object);
         return McRequest.login(binary(opcode, opaque, McOps.ST_AUTH_ERROR, McOps.ascii("Auth failure.")), user);
     }
 
@@ -185,6 +217,10 @@ final class McLogin {
      * needs more input (or closed the connection).
      */
     boolean readText(ByteBuf in, List<Object> out) {
+        if (closed) {
+            in.skipBytes(in.readableBytes());
+            return false;
+        }
         if (textData < 0) {
             if (in.readableBytes() < 2) {
                 return false;
@@ -193,6 +229,7 @@ final class McLogin {
             if (lf < 0) {
                 if (in.readableBytes() > McTextDecoder.LINE_MAX) {
                     in.skipBytes(in.readableBytes());
+                    closed = true;
                     out.add(McRequest.close(null));
                 }
                 return false;
@@ -209,6 +246,7 @@ final class McLogin {
             if (size + 2 > TEXT_LOGIN_MAX) {
                 // memcached cannot hold the data in its read buffer and drops the connection
                 in.skipBytes(in.readableBytes());
+                closed = true;
                 out.add(McRequest.close(null));
                 return false;
             }
@@ -229,7 +267,7 @@ final class McLogin {
             out.add(text("CLIENT_ERROR bad authentication token format\r\n"));
             return true;
         }
-        AclUser u = ctx.login(client, tok.get(0), tok.get(1), "set");
+        AclUser u = checker.login(tok.get(0), tok.get(1), "set");
         if (u == null) {
             out.add(text("CLIENT_ERROR authentication failure\r\n"));
             return true;
