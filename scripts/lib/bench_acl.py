@@ -13,7 +13,7 @@ user's figure against the default user's, for each server.
 Usage (from scripts/bench): bench_acl.py JAVA JAR OUT [JVM flags...]
 Environment: ROUNDS (3), PIPELINES ("1 16"), ACL_TESTS ("set,get"), CLIENTS (50), KEYSPACE (100000),
 ACL_REQUESTS (requests per run; default 200000 at -P 1 and 1000000 above), ACL_USERS (100),
-ACL_PATTERNS (50), FERRITE_JAVA_OPTS ("-Xms1g -Xmx1g -XX:+AlwaysPreTouch"), FERRITE_ARGS (extra
+ACL_PATTERNS (50), ACL_PATTERN (the missed patterns' form, "key:*:u%dp%d"), FERRITE_JAVA_OPTS ("-Xms1g -Xmx1g -XX:+AlwaysPreTouch"), FERRITE_ARGS (extra
 directives, e.g. "--shards 1").
 """
 import os
@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import Conn, free_port, stop, wait_ping
+from benchlib import Conn, free_port, measured_benchmark, publish, stop, wait_ping
 
 JAVA, JAR, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 JVM_FLAGS = sys.argv[4:]
@@ -35,9 +35,11 @@ KEYSPACE = os.environ.get("KEYSPACE", "100000")
 REQUESTS = os.environ.get("ACL_REQUESTS", "")
 USERS = int(os.environ.get("ACL_USERS", "100"))
 PATTERNS = int(os.environ.get("ACL_PATTERNS", "50"))
+# the patterns the keys miss, by user and number: a literal tail Ferrite rejects at once by default;
+# "key:*:u%dp%d*" ends with a star, so every pattern is walked through the glob on both servers
+PATTERN_FORM = os.environ.get("ACL_PATTERN", "key:*:u%dp%d")
 HEAP_OPTS = os.environ.get("FERRITE_JAVA_OPTS", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch").split()
 FERRITE_ARGS = os.environ.get("FERRITE_ARGS", "").split()
-TICK = os.sysconf("SC_CLK_TCK")
 # the user the restricted runs log in as: one in the middle of the user table
 BENCH_USER = "user%d" % (USERS // 2)
 PASSWORD = "bench-pass"
@@ -54,27 +56,15 @@ def start(server, work, log):
     p = subprocess.Popen(cmd, stdout=open(log, "a"), stderr=subprocess.STDOUT)
     c = wait_ping(port, p, 60)
     for u in range(USERS):
-        rules = ["~key:*:u%dp%d" % (u, n) for n in range(PATTERNS - 1)] + ["~key:*"]
+        rules = ["~" + PATTERN_FORM % (u, n) for n in range(PATTERNS - 1)] + ["~key:*"]
         c.call("ACL", "SETUSER", "user%d" % u, "reset", "on", ">" + PASSWORD, "+@all", *rules)
     return p, port
 
 
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def bench(port, pid, user, test, pipeline, requests):
     auth = ["--user", BENCH_USER, "-a", PASSWORD] if user == "acl" else []
-    before = cpu_ticks(pid)
-    out = subprocess.run(["redis-benchmark", "-p", str(port), *auth, "-t", test, "-n", str(requests),
-                          "-c", CLIENTS, "-P", str(pipeline), "-r", KEYSPACE, "--csv"],
-                         capture_output=True, text=True, check=True).stdout
-    ticks = cpu_ticks(pid) - before
-    row = [l for l in out.splitlines() if l.startswith('"%s"' % test.upper())][0]
-    ops = float(row.split(",")[1].strip('"'))
-    return ops, ticks * 1e6 / TICK / requests
+    return measured_benchmark(pid, ["-p", str(port), *auth, "-c", CLIENTS, "-P", str(pipeline), "-r", KEYSPACE],
+                              test, requests)
 
 
 def check_denied(port):
@@ -127,14 +117,11 @@ def main():
                     lines.append("| %s | %d | %s | %.0f | %.0f | %+.1f%% | %.2f | %.2f | %+.1f%% |" % (
                         test.upper(), pipeline, "Redis 7.0" if s == "redis" else "Ferrite", do, ao,
                         (do / ao - 1) * 100, dc, ac, (ac / dc - 1) * 100))
-        head = ("ACL check cost: %d users with %d key patterns each, the keys matching only the last; "
+        head = ("ACL check cost: %d users with %d key patterns each (%s ... key:*), the keys matching only the last; "
                 "%s clients, %s random keys, %d rounds (medians). throughput cost = default / ACL user ops/s - 1; "
                 "CPU cost = ACL user / default CPU per request - 1 (server process, all threads)."
-                % (USERS, PATTERNS, CLIENTS, KEYSPACE, ROUNDS))
-        text = head + "\n\n" + "\n".join(lines) + "\n"
-        print(text)
-        with open(os.path.join(OUT, "..", "bench-acl.md"), "w") as f:
-            f.write(text)
+                % (USERS, PATTERNS, PATTERN_FORM.replace("%d", "N"), CLIENTS, KEYSPACE, ROUNDS))
+        publish(OUT, "bench-acl.md", head + "\n\n" + "\n".join(lines) + "\n")
     finally:
         for p, _ in servers.values():
             stop(p)
