@@ -24,6 +24,12 @@ final class KeyPattern {
      * pattern has a class or an escape (a '*' inside "[...]" or after '\' is no star).
      */
     private final int tail;
+    /**
+     * For a pattern of literals and '*' only: the literal runs between its first and last '*',
+     * which a matching key holds in this order between its head and tail (found leftmost, as a
+     * '*' may take any run of bytes); null for other patterns.
+     */
+    private final byte[][] middle;
 
     KeyPattern(byte[] pattern, int perms) {
         this.pattern = pattern;
@@ -34,6 +40,35 @@ final class KeyPattern {
         }
         this.head = h;
         this.tail = literalTail(pattern);
+        this.middle = middle(pattern, h, tail);
+    }
+
+    private static byte[][] middle(byte[] p, int head, int tail) {
+        java.util.List<byte[]> runs = new java.util.ArrayList<>();
+        int start = head;
+        for (int i = head; i < p.length - tail; i++) {
+            if (p[i] == '?' || p[i] == '[' || p[i] == '\\') {
+                return null;
+            }
+            if (p[i] == '*') {
+                if (i > start) {
+                    runs.add(Arrays.copyOfRange(p, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return runs.toArray(new byte[0][]);
+    }
+
+    /** Where {@code run} first occurs in key[from, to), or -1. */
+    private static int indexOf(byte[] key, byte[] run, int from, int to) {
+        byte first = run[0];
+        for (int i = from; i <= to - run.length; i++) {
+            if (key[i] == first && Arrays.equals(key, i, i + run.length, run, 0, run.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean special(byte b) {
@@ -84,6 +119,16 @@ final class KeyPattern {
         for (int i = 0; i < head; i++) {
             if (pattern[i] != key[i]) {
                 return false;
+            }
+        }
+        if (middle != null) {
+            int at = head;
+            for (byte[] run : middle) {
+                at = indexOf(key, run, at, kl - tail);
+                if (at < 0) {
+                    return false;
+                }
+                at += run.length;
             }
         }
         return Glob.match(pattern, key);

@@ -33,6 +33,10 @@ class KeyPatternTest {
         assertThat(matches("a\\*", "ab")).isFalse();
         assertThat(matches("k*ab", "kab")).isTrue();
         assertThat(matches("ab*ab", "ab")).isFalse();
+        assertThat(matches("key:*:u5p3*", "key:000000012345")).isFalse();
+        assertThat(matches("key:*:u5p3*", "key:x:u5p3")).isTrue();
+        assertThat(matches("a*bc*bc*d", "abcbcd")).isTrue();
+        assertThat(matches("a*bc*bc*d", "abcd")).isFalse();
     }
 
     @Test
@@ -41,13 +45,13 @@ class KeyPatternTest {
         byte[] alphabet = b("ab:*?[]^-\\");
         int agreed = 0;
         for (int i = 0; i < 200_000; i++) {
-            byte[] p = new byte[r.nextInt(7)];
+            byte[] p = new byte[r.nextInt(9)];
             for (int j = 0; j < p.length; j++) {
                 p[j] = alphabet[r.nextInt(alphabet.length)];
             }
-            byte[] k = new byte[r.nextInt(7)];
+            byte[] k = new byte[r.nextInt(9)];
             for (int j = 0; j < k.length; j++) {
-                k[j] = alphabet[r.nextInt(4)];
+                k[j] = alphabet[r.nextInt(3)];
             }
             boolean glob = Glob.match(p, k);
             assertThat(new KeyPattern(p, AclCommands.READ).matches(k))
