@@ -54,13 +54,17 @@ class McAuthTest {
         return s;
     }
 
-    /** Sends, then reads until the server has been quiet for a moment (or closed: "<EOF>" appended). */
+    /**
+     * Sends, then reads the reply: waits up to 10 s for its first bytes (a loaded machine), then
+     * until the server has been quiet for a moment (or closed: "<EOF>" appended).
+     */
     private static String exchange(Socket s, byte[] request) throws Exception {
         s.getOutputStream().write(request);
         s.getOutputStream().flush();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         InputStream in = s.getInputStream();
         byte[] buf = new byte[4096];
+        s.setSoTimeout(10_000);
         try {
             while (true) {
                 int n = in.read(buf);
@@ -69,6 +73,7 @@ class McAuthTest {
                     break;
                 }
                 b.write(buf, 0, n);
+                s.setSoTimeout(300);
             }
         } catch (SocketTimeoutException quiet) {
             // the reply is complete
@@ -258,7 +263,7 @@ class McAuthTest {
         try (Server s = ferrite(Map.of("memcached-auth", "acl"), users)) {
             AuthDescriptor ad = new AuthDescriptor(new String[] {"PLAIN"}, new PlainCallbackHandler("writer", "pw"));
             MemcachedClient c = new MemcachedClient(new ConnectionFactoryBuilder()
-                .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).setAuthDescriptor(ad).build(),
+                .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).setAuthDescriptor(ad).setOpTimeout(15_000).build(),
                 AddrUtil.getAddresses("127.0.0.1:" + s.memcachedPort()));
             try {
                 assertThat(c.set("app:1", 0, "v").get(5, TimeUnit.SECONDS)).isTrue();
