@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import Conn, free_port, stop, wait_ping
+from benchlib import Conn, cpu_ticks, free_port, stop, wait_ping
 
 JAVA, JAR, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 JVM_FLAGS = sys.argv[4:]
@@ -51,12 +51,6 @@ def start(server, workdir):
             "--save", "", "--appendonly", "no", "--dir", workdir] + FERRITE_ARGS
     p = subprocess.Popen(cmd, stdout=open(os.path.join(OUT, "scripting-%s.log" % server), "a"), stderr=subprocess.STDOUT)
     return p, port, wait_ping(port, p, 60)
-
-
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def rss_bytes(pid):

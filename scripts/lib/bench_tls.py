@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from benchlib import free_port, stop
+from benchlib import free_port, measured_benchmark, publish, stop
 
 JAVA, JAR, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 JVM_FLAGS = sys.argv[4:]
@@ -32,7 +32,6 @@ KEYSPACE = os.environ.get("KEYSPACE", "100000")
 REQUESTS = os.environ.get("TLS_REQUESTS", "")
 HEAP_OPTS = os.environ.get("FERRITE_JAVA_OPTS", "-Xms1g -Xmx1g").split()
 FERRITE_ARGS = os.environ.get("FERRITE_ARGS", "").split()
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def openssl(d, *args):
@@ -81,22 +80,10 @@ def start(server, d, work, log):
     raise RuntimeError("%s did not answer PING over TLS, see %s" % (server, log))
 
 
-def cpu_ticks(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 def bench(d, port, pid, test, pipeline, requests):
-    before = cpu_ticks(pid)
-    out = subprocess.run(["redis-benchmark", "-p", str(port), "--tls", "--cacert", d + "/ca.crt", "--cert",
-                          d + "/client.crt", "--key", d + "/client.key", "-t", test, "-n", str(requests),
-                          "-c", CLIENTS, "-P", str(pipeline), "-r", KEYSPACE, "--csv"],
-                         capture_output=True, text=True, check=True).stdout
-    ticks = cpu_ticks(pid) - before
-    row = [l for l in out.splitlines() if l.startswith('"%s"' % test.upper())][0]
-    ops = float(row.split(",")[1].strip('"'))
-    return ops, ticks * 1e6 / TICK / requests
+    return measured_benchmark(pid, ["-p", str(port), "--tls", "--cacert", d + "/ca.crt", "--cert", d + "/client.crt",
+                                    "--key", d + "/client.key", "-c", CLIENTS, "-P", str(pipeline), "-r", KEYSPACE],
+                              test, requests)
 
 
 def main():
@@ -139,10 +126,7 @@ def main():
         head = ("TLS (mutual, TLSv1.3), %s clients, %s random keys, %d rounds (medians); Ferrite's TLS through %s. "
                 "ratio = Ferrite / Redis ops/s; CPU ratio = Ferrite / Redis CPU per request (lower is better)."
                 % (CLIENTS, KEYSPACE, ROUNDS, provider))
-        text = head + "\n\n" + "\n".join(lines) + "\n"
-        print(text)
-        with open(os.path.join(OUT, "..", "bench-tls.md"), "w") as f:
-            f.write(text)
+        publish(OUT, "bench-tls.md", head + "\n\n" + "\n".join(lines) + "\n")
     finally:
         for p, _ in servers.values():
             stop(p)

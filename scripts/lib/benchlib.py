@@ -1,4 +1,5 @@
 """Helpers the benchmark scripts share: a minimal RESP client, free ports, starting and stopping servers."""
+import os
 import re
 import socket
 import subprocess
@@ -106,3 +107,30 @@ def stop(p):
     except subprocess.TimeoutExpired:
         p.kill()
         p.wait()
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(pid):
+    """utime+stime of a process, all its threads, in clock ticks (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def measured_benchmark(pid, args, test, requests):
+    """Runs redis-benchmark ARGS --csv for one test; its ops/s and the server's (PID) CPU microseconds per request."""
+    before = cpu_ticks(pid)
+    out = subprocess.run(["redis-benchmark", *args, "-t", test, "-n", str(requests), "--csv"],
+                         capture_output=True, text=True, check=True).stdout
+    ticks = cpu_ticks(pid) - before
+    row = [line for line in out.splitlines() if line.startswith('"%s"' % test.upper())][0]
+    return float(row.split(",")[1].strip('"')), ticks * 1e6 / TICK / requests
+
+
+def publish(out, name, text):
+    """Prints a result table and writes it to target/NAME (OUT is target/bench)."""
+    print(text)
+    with open(os.path.join(out, "..", name), "w") as f:
+        f.write(text)

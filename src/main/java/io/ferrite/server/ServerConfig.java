@@ -115,6 +115,10 @@ public final class ServerConfig implements Settings {
         add(Directive.integer("memcached-max-connections", 1024, 1, Integer.MAX_VALUE, true));
         // memcached's -M: a memcached store over maxmemory fails with its out-of-memory error instead of evicting
         add(Directive.bool("memcached-no-evict", false, true));
+        // Ferrite: who memcached connections run as. none: the ACL user memcached-user names, no password
+        // asked; acl: each logs in as an ACL user first (binary: SASL PLAIN, memcached's -S; text: its -Y "set")
+        add(Directive.choice("memcached-auth", "none", true, "none", "acl"));
+        add(Directive.string("memcached-user", "default", true));
         add(Directive.integer("metrics-port", 9121, 0, 65535, false).with(Flag.START_UP_ONLY));
         // Ferrite's own: the memcached port and the metrics endpoint over TLS, with the tls-* certificates
         add(Directive.bool("memcached-tls", false, false).with(Flag.START_UP_ONLY));

@@ -26,7 +26,7 @@ class ConfigTableTest {
   /** Ferrite's own directives, which Redis does not have. */
   private static final Set<String> FERRITE_ONLY =
       Set.of("shards", "memcached-port", "metrics-port", "item-size-max", "memcached-max-connections", "memcached-no-evict",
-          "memcached-tls", "metrics-tls", "ssl-provider", "maxmemory-admission");
+          "memcached-tls", "metrics-tls", "ssl-provider", "maxmemory-admission", "memcached-auth", "memcached-user");
   /** Set differently on the two sides by the way each server is started here. */
   private static final Set<String> STARTED_DIFFERENTLY =
       Set.of("port", "bind", "dir", "save", "enable-debug-command", "logfile", "client-output-buffer-limit");

@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** A real memcached 1.6 started for a test on a free loopback port; skipped when absent unless CI=true. */
 final class McReference implements AutoCloseable {
@@ -47,12 +50,22 @@ final class McReference implements AutoCloseable {
         return false;
     }
 
-    static McReference start() throws Exception {
+    /** memcached with more options (-S, -Y file) and environment (SASL_CONF_PATH). */
+    static McReference start(String... options) throws Exception {
+        return start(Map.of(), options);
+    }
+
+    static McReference start(Map<String, String> env, String... options) throws Exception {
         assumeAvailable("memcached");
         int port = TestServers.freePort();
-        ProcessBuilder pb = "root".equals(System.getProperty("user.name"))
-            ? new ProcessBuilder(binary(), "-u", "root", "-p", Integer.toString(port), "-U", "0", "-l", "127.0.0.1")
-            : new ProcessBuilder(binary(), "-p", Integer.toString(port), "-U", "0", "-l", "127.0.0.1");
+        List<String> cmd = new ArrayList<>(List.of(binary()));
+        if ("root".equals(System.getProperty("user.name"))) {
+            cmd.addAll(List.of("-u", "root"));
+        }
+        cmd.addAll(List.of("-p", Integer.toString(port), "-U", "0", "-l", "127.0.0.1"));
+        cmd.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         long deadline = System.currentTimeMillis() + 10_000;

@@ -1,7 +1,11 @@
 package io.ferrite.command.memcached;
 
 import io.ferrite.engine.Client;
+import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.acl.AclLog;
+import io.ferrite.engine.acl.AclUser;
+import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandTable;
 import io.ferrite.engine.command.Host;
@@ -47,6 +51,8 @@ public final class McContext {
     final LongAdder cmdMeta = new LongAdder();
     final LongAdder storeTooLarge = new LongAdder();
     final LongAdder storeNoMemory = new LongAdder();
+    final LongAdder authCmds = new LongAdder();
+    final LongAdder authErrors = new LongAdder();
     final AtomicLong connIds = new AtomicLong(100);
     final java.util.Map<Long, McPeer> connections = new java.util.concurrent.ConcurrentHashMap<>();
     volatile int verbosity;
@@ -59,9 +65,11 @@ public final class McContext {
     private volatile java.util.function.Consumer<byte[]> requestHook = k -> { };
 
     private McCommands commands;
+    private final McAccess access;
 
     public McContext(Host server) {
         this.server = server;
+        this.access = new McAccess(server);
     }
 
     /** Builds memcached's command table, its ids from {@code firstId} on (after Redis's); once, before the engine starts. */
@@ -93,6 +101,67 @@ public final class McContext {
     /** The database memcached's items live in: the one past the numbered databases RESP clients see. */
     public int database() {
         return server.engine().shard(0).databases();
+    }
+
+    /**
+     * Who a new connection runs as before it logs in: with {@code memcached-auth none}, the ACL user
+     * {@code memcached-user} names while it exists and is on (no password asked, the operator named
+     * it); otherwise nobody, and the connection must log in (SASL PLAIN, or memcached's text "set").
+     */
+    public AclUser anonymousUser() {
+        if (!server.config().get("memcached-auth").equals("none")) {
+            return null;
+        }
+        AclUser u = server.engine().acl().user(server.config().get("memcached-user"));
+        return u != null && u.rules().enabled() ? u : null;
+    }
+
+    /** Whether a connection must log in before its requests run (memcached's -S and -Y). */
+    public boolean loginRequired() {
+        return anonymousUser() == null;
+    }
+
+    /**
+     * A login with an ACL user's name and password (memcached's auth_cmds): the user, or null after
+     * {@link #loginFailed}.
+     */
+    public AclUser login(Client client, byte[] user, byte[] password, String object) {
+        AclUser u = server.engine().acl().authenticate(user, password);
+        if (u == null) {
+            loginFailed(client, user, object);
+        } else {
+            authCmds.increment();
+        }
+        return u;
+    }
+
+    /**
+     * A failed login: counted (memcached's auth_cmds and auth_errors) and in the ACL log as Redis
+     * logs a failed AUTH (reason "auth"), {@code object} naming how it was tried.
+     */
+    public void loginFailed(Client client, byte[] user, String object) {
+        authCmds.increment();
+        authErrors.increment();
+        AclGate.log(server, client, "auth", AclLog.Context.TOPLEVEL, io.ferrite.store.Bytes.of(object), user);
+    }
+
+    /** Null when the client's ACL user may run r, else the refusal (already in the ACL log). */
+    public Denial refused(McRequest r, Client client) {
+        return access.refused(r, client);
+    }
+
+    /** Writes a refused request's reply. */
+    public static void writeDenied(io.netty.buffer.ByteBuf out, McRequest r) {
+        McAccess.writeDenied(out, r);
+    }
+
+    /** Closes the connections running as one of {@code users} (ACL DELUSER and LOAD, as Redis closes its own). */
+    public void closeUsers(java.util.Collection<AclUser> users) {
+        for (McPeer p : connections.values()) {
+            if (users.contains(p.user())) {
+                p.close();
+            }
+        }
     }
 
     public long nextConnectionId() {
@@ -287,7 +356,7 @@ public final class McContext {
         for (LongAdder a : new LongAdder[] {totalConnections, rejectedConnections, cmdGet, cmdSet, cmdFlush, cmdTouch,
             getHits, getMisses, getExpired, getFlushed, deleteMisses, deleteHits, incrMisses, incrHits, decrMisses,
             decrHits, casMisses, casHits, casBadval, touchHits, touchMisses, bytesRead, bytesWritten, totalItems,
-            storeTooLarge, storeNoMemory}) {
+            storeTooLarge, storeNoMemory, authCmds, authErrors}) {
             a.reset();
         }
         prefixStats.clear();

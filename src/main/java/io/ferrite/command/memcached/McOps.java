@@ -399,6 +399,10 @@ public final class McOps {
     public static final int ST_EINVAL = 4;
     public static final int ST_NOT_STORED = 5;
     public static final int ST_DELTA_BADVAL = 6;
+    /** Not authenticated, a failed login, or (Ferrite) a request the connection's ACL user may not make. */
+    public static final int ST_AUTH_ERROR = 0x20;
+    /** A SASL exchange that needs another step. */
+    public static final int ST_AUTH_CONTINUE = 0x21;
     public static final int ST_UNKNOWN = 0x81;
     public static final int ST_ENOMEM = 0x82;
 
@@ -417,6 +421,7 @@ public final class McOps {
             case ST_TOO_LARGE -> "Too large.";
             case ST_DELTA_BADVAL -> "Non-numeric server-side value for incr or decr";
             case ST_NOT_STORED -> "Not stored.";
+            case ST_AUTH_ERROR -> "Auth failure.";
             default -> "UNHANDLED ERROR";
         };
     }

@@ -1,5 +1,8 @@
 package io.ferrite.command.memcached;
 
+import io.ferrite.engine.acl.AclUser;
+import io.ferrite.engine.acl.Denial;
+
 /** One decoded memcached request, text, meta or binary. */
 public final class McRequest {
     public enum Proto { TEXT, META, BINARY }
@@ -11,7 +14,12 @@ public final class McRequest {
         /** A reply decided by the decoder (errors): {@link #raw} is written as is. */
         RAW,
         /** Close the connection after writing {@link #raw} (may be null). */
-        CLOSE
+        CLOSE,
+        /**
+         * A login decided by the decoder (memcached's SASL or its text "set user pass"): {@link #raw} is
+         * the reply and {@link #user} the ACL user the connection runs as from here on (null: none yet).
+         */
+        LOGIN
     }
 
     /** memcached's KEY_MAX_LENGTH. */
@@ -54,6 +62,18 @@ public final class McRequest {
     public McMeta.Flags meta;
     /** The key as the client sent it (base64 form for meta b). */
     public byte[] wireKey;
+    /** LOGIN: who the connection runs as after it. */
+    public AclUser user;
+    /** The ACL's refusal, when it was checked ahead of its turn (while joining a run of pipelined requests). */
+    public Denial denial;
+
+    public static McRequest login(byte[] reply, AclUser user) {
+        McRequest r = new McRequest();
+        r.op = Op.LOGIN;
+        r.raw = reply;
+        r.user = user;
+        return r;
+    }
 
     public static McRequest raw(String s) {
         McRequest r = new McRequest();

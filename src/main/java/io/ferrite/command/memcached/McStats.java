@@ -329,6 +329,8 @@ public final class McStats {
         m.put("touch_misses", Long.toString(ctx.touchMisses.sum()));
         m.put("store_too_large", Long.toString(ctx.storeTooLarge.sum()));
         m.put("store_no_memory", Long.toString(ctx.storeNoMemory.sum()));
+        m.put("auth_cmds", Long.toString(ctx.authCmds.sum()));
+        m.put("auth_errors", Long.toString(ctx.authErrors.sum()));
         m.put("bytes_read", Long.toString(ctx.bytesRead.sum()));
         m.put("bytes_written", Long.toString(ctx.bytesWritten.sum()));
         m.put("limit_maxbytes", Long.toString(ctx.maxBytes()));
@@ -364,6 +366,10 @@ public final class McStats {
         m.put("evictions", ctx.noEvict() ? "off" : "on");
         m.put("item_size_max", Long.toString(ctx.itemSizeMax()));
         m.put("binding_protocol", "auto-negotiate");
+        // memcached: -S, and -Y's file; here both follow memcached-auth (logins check ACL users)
+        boolean acl = ctx.server.config().get("memcached-auth").equals("acl");
+        m.put("auth_enabled_sasl", acl ? "yes" : "no");
+        m.put("auth_enabled_ascii", acl ? "acl" : "no");
         m.put("flush_enabled", "yes");
         m.put("lru_crawler", "no");
         return m;

@@ -176,7 +176,7 @@ final class Selector {
             return true;
         }
         for (KeyPattern p : keys) {
-            if ((p.perms() & perms) == perms && Glob.match(p.pattern(), key)) {
+            if ((p.perms() & perms) == perms && p.matches(key)) {
                 return true;
             }
         }

@@ -13,12 +13,14 @@ import java.util.List;
 /** memcached's binary protocol: 24-byte request headers, extras, key and value. */
 final class McBinaryDecoder extends ByteToMessageDecoder {
     private final McContext ctx;
+    private final McLogin login;
     private long swallow;
     private McRequest afterSwallow;
     private boolean dead;
 
-    McBinaryDecoder(McContext ctx) {
+    McBinaryDecoder(McContext ctx, McLogin login) {
         this.ctx = ctx;
+        this.login = login;
     }
 
     @Override
@@ -52,6 +54,13 @@ final class McBinaryDecoder extends ByteToMessageDecoder {
                 dead = true;
                 in.skipBytes(in.readableBytes());
                 out.add(McRequest.close(null));
+                return;
+            }
+            if (!login.admitsBinary(opcode)) {
+                // memcached -S: a request before a login is refused and the connection closed
+                dead = true;
+                in.skipBytes(in.readableBytes());
+                out.add(McLogin.binaryRefusal(opcode, opaque));
                 return;
             }
             McRequest r = new McRequest();
@@ -126,6 +135,42 @@ final class McBinaryDecoder extends ByteToMessageDecoder {
                 case 0x10 -> {
                     r.op = McRequest.Op.STATS;
                     ok = extlen == 0 && bodylen == keylen;
+                }
+                case McLogin.OP_SASL_LIST -> {
+                    if (extlen != 0 || keylen != 0 || bodylen != 0) {
+                        protocolError(in, out, r);
+                        return;
+                    }
+                    in.skipBytes(24);
+                    out.add(McLogin.mechanisms(opcode, opaque));
+                    continue;
+                }
+                case McLogin.OP_SASL_AUTH, McLogin.OP_SASL_STEP -> {
+                    if (extlen != 0 || keylen == 0 || bodylen < keylen) {
+                        protocolError(in, out, r);
+                        return;
+                    }
+                    if (!ctx.sizeOk(keylen, bodylen - keylen)) {
+                        // memcached reads the data into an item: too large for one is out of memory
+                        in.skipBytes(24);
+                        ByteBuf b = Unpooled.buffer(40);
+                        McOps.binError(b, opcode, opaque, McOps.ST_ENOMEM);
+                        McRequest e = McRequest.raw(toBytes(b));
+                        e.proto = McRequest.Proto.BINARY;
+                        swallow = bodylen;
+                        afterSwallow = e;
+                        continue;
+                    }
+                    if (in.readableBytes() < 24 + bodylen) {
+                        return;
+                    }
+                    in.skipBytes(24);
+                    byte[] mech = new byte[keylen];
+                    in.readBytes(mech);
+                    byte[] data = new byte[(int) (bodylen - keylen)];
+                    in.readBytes(data);
+                    out.add(login.sasl(opcode, opaque, mech, data));
+                    continue;
                 }
                 default -> {
                     // unknown command: error, then the body is swallowed

@@ -9,6 +9,8 @@ import io.ferrite.command.memcached.McStats;
 import io.ferrite.engine.CallRunner;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Session;
+import io.ferrite.engine.acl.AclUser;
+import io.ferrite.engine.acl.Denial;
 import io.ferrite.engine.command.Call;
 import io.ferrite.reply.Reply;
 import io.netty.buffer.ByteBuf;
@@ -46,6 +48,8 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
     private final McContext ctx;
     private final CallRunner runner;
     private Client client;
+    /** Decides logins as requests are decoded; the connection applies them in request order. */
+    private McLogin login;
     /** Writes into {@link #pending}; memcached's handlers write their raw replies into its buffer. */
     private final Reply reply = new Reply(null, 2, message -> { });
     private final ArrayDeque<McRequest> queue = new ArrayDeque<>();
@@ -72,6 +76,16 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
         return id;
     }
 
+    /** The connection's login, which its decoder drives. */
+    McLogin login() {
+        return login;
+    }
+
+    @Override
+    public AclUser user() {
+        return client == null ? null : client.user();
+    }
+
     @Override
     public String address() {
         return McStats.address(channel.remoteAddress());
@@ -86,6 +100,9 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
     public void channelActive(ChannelHandlerContext c) {
         channel = c.channel();
         client = runner.client(id, address(), listenAddress(), channel.eventLoop(), ctx.database());
+        AclUser anonymous = ctx.anonymousUser();
+        client.user(anonymous);
+        login = new McLogin(ctx, client, anonymous);
         counted = true;
         if (!ctx.opened(this)) {
             closing = true;
@@ -257,6 +274,11 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
                 closeAfter(r.raw);
                 return true;
             }
+            case LOGIN -> {
+                client.user(r.user);
+                pending.writeBytes(r.raw);
+                return true;
+            }
             case QUIT -> {
                 byte[] ok = null;
                 if (!r.quiet) {
@@ -273,6 +295,19 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
         if (!ctx.runs(r)) {
             throw new IllegalStateException("memcached request without a command: " + r.op);
         }
+        if (client.user() == null && r.op != McRequest.Op.VERSION) {
+            // before a login the decoder lets only VERSION through (memcached's authenticated()); should
+            // anything else ever come, it does not run unchecked
+            closeAfter(null);
+            return true;
+        }
+        Denial denied = r.denial != null ? r.denial : ctx.refused(r, client);
+        if (denied != null) {
+            McContext.writeDenied(pending, r);
+            // a multiget's later chunks are dropped: this error ends its reply
+            r.failed = true;
+            return true;
+        }
         Call call = ctx.call(r, client);
         List<Call> calls = null;
         if (r.singleKey() && ctx.keyed(r)) {
@@ -287,6 +322,10 @@ public final class McConnection extends ChannelInboundHandlerAdapter implements 
                     shard = runner.shardOf(r.key);
                 }
                 if (runner.shardOf(next.key) != shard) {
+                    break;
+                }
+                next.denial = ctx.refused(next, client);
+                if (next.denial != null) {
                     break;
                 }
                 queue.poll();

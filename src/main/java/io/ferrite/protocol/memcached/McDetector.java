@@ -20,8 +20,9 @@ public final class McDetector extends ByteToMessageDecoder {
         if (!in.isReadable()) {
             return;
         }
+        McLogin login = c.pipeline().get(McConnection.class).login();
         ByteToMessageDecoder next = (in.getUnsignedByte(in.readerIndex()) == 0x80)
-            ? new McBinaryDecoder(ctx) : new McTextDecoder(ctx);
+            ? new McBinaryDecoder(ctx, login) : new McTextDecoder(ctx, login);
         c.pipeline().replace(this, "mc-decoder", next);
     }
 

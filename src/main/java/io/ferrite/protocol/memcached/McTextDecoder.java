@@ -27,6 +27,7 @@ final class McTextDecoder extends ByteToMessageDecoder {
      */
     static final int GET_CHUNK = 32;
     private final McContext ctx;
+    private final McLogin login;
     /** A get/gets line longer than LINE_MAX, read key by key as it arrives. */
     private GetStream stream;
     /** A storage request waiting for its data block (vlen + 2 bytes). */
@@ -36,8 +37,9 @@ final class McTextDecoder extends ByteToMessageDecoder {
     private long swallow;
     private McRequest afterSwallow;
 
-    McTextDecoder(McContext ctx) {
+    McTextDecoder(McContext ctx, McLogin login) {
         this.ctx = ctx;
+        this.login = login;
     }
 
     @Override
@@ -71,6 +73,13 @@ final class McTextDecoder extends ByteToMessageDecoder {
                 } else {
                     r.value = data;
                     out.add(r);
+                }
+                continue;
+            }
+            if (!login.loggedIn()) {
+                // memcached -Y: lines are read by the login's rules until one logs in
+                if (!login.readText(in, out)) {
+                    return;
                 }
                 continue;
             }

@@ -168,6 +168,8 @@ public final class AclFamily {
             return;
         }
         AclUser fallback = Server.of(c).acl().defaultUser();
+        // memcached connections running as one of them close too (those not logged in are never any user's)
+        Server.of(c).memcached().closeUsers(gone);
         for (RespConnection rc : ClientFamily.connections(Server.of(c))) {
             Client cl = rc.client();
             if (gone.contains(cl.user())) {

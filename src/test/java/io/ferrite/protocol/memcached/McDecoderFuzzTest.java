@@ -53,18 +53,33 @@ class McDecoderFuzzTest {
         DecoderFuzzing.mutateSeeds(text, 20_000, 11211, McDecoderFuzzTest::checkText);
         DecoderFuzzing.mutateSeeds(DecoderFuzzing.seeds(getClass(), "binary"), 20_000, 11211,
             McDecoderFuzzTest::checkBinary);
+        // before a login: memcached's text login lines, and binary SASL with everything else refused
+        DecoderFuzzing.mutateSeeds(text, 5_000, 11212, McDecoderFuzzTest::checkTextLogin);
+        DecoderFuzzing.mutateSeeds(DecoderFuzzing.seeds(getClass(), "binary"), 5_000, 11212,
+            McDecoderFuzzTest::checkBinaryLogin);
     }
 
     static void checkText(byte[] data) {
         // memcached looks at how much of a line has arrived (2048 bytes without '\n'), so cutting
         // a longer input may legitimately change what it decodes to
-        DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McTextDecoder(CONTEXT)},
+        DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McTextDecoder(CONTEXT, new McLogin(true))},
             McDecoderFuzzTest::render, McTextDecoder.LINE_MAX);
         // text requests after a "quit" are still decoded; the connection drops them unrun as it closes
     }
 
+    static void checkTextLogin(byte[] data) {
+        DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McTextDecoder(CONTEXT, new McLogin(false))},
+            McDecoderFuzzTest::render, McTextDecoder.LINE_MAX);
+    }
+
+    static void checkBinaryLogin(byte[] data) {
+        assertNothingAfterClose(DecoderFuzzing.check(data,
+            () -> new ChannelHandler[] {new McBinaryDecoder(CONTEXT, new McLogin(false))},
+            McDecoderFuzzTest::render, Integer.MAX_VALUE));
+    }
+
     static void checkBinary(byte[] data) {
-        List<String> out = DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McBinaryDecoder(CONTEXT)},
+        List<String> out = DecoderFuzzing.check(data, () -> new ChannelHandler[] {new McBinaryDecoder(CONTEXT, new McLogin(true))},
             McDecoderFuzzTest::render, Integer.MAX_VALUE);
         assertNothingAfterClose(out);
     }
