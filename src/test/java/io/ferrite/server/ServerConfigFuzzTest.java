@@ -5,7 +5,14 @@ import io.ferrite.testing.DecoderFuzzing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +51,7 @@ class ServerConfigFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerConfig c = ServerConfig.defaults();
+        ServerConfig c = fresh();
         try {
             c.load(FILE);
         } catch (ServerConfig.ConfigError expected) {
@@ -58,6 +65,61 @@ class ServerConfigFuzzTest {
                 throw new AssertionError(name + " lost its value");
             }
         }
+    }
+
+    /**
+     * {@link ServerConfig#defaults()} without its cost: defaults() parses every directive's default
+     * (four fifths of an input's time when fuzzing, with those parsers instrumented), so the parsed
+     * values are taken once and copied into each input's new config. {@link #freshIsDefaults}
+     * checks that the copy is what defaults() builds, field by field.
+     */
+    static ServerConfig fresh() {
+        ServerConfig c = new ServerConfig();
+        values(c).putAll(DEFAULT_VALUES);
+        return c;
+    }
+
+    private static final Field VALUES = valuesField();
+    private static final Map<String, String> DEFAULT_VALUES = Map.copyOf(values(ServerConfig.defaults()));
+
+    private static Field valuesField() {
+        try {
+            Field f = ServerConfig.class.getDeclaredField("values");
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new AssertionError("ServerConfig keeps its directives' values elsewhere now: update fresh()", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> values(ServerConfig c) {
+        try {
+            return (Map<String, String>) VALUES.get(c);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void freshIsDefaults() throws IllegalAccessException {
+        ServerConfig copy = fresh();
+        ServerConfig made = ServerConfig.defaults();
+        for (Field f : ServerConfig.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            f.setAccessible(true);
+            Object a = f.get(copy);
+            Object b = f.get(made);
+            if (a instanceof Collection<?> ca && b instanceof Collection<?> cb) {
+                // an ArrayDeque has no equals of its own
+                a = new ArrayList<>(ca);
+                b = new ArrayList<>(cb);
+            }
+            assertEquals(b, a, "field " + f.getName());
+        }
+        assertEquals(made.snapshot(), copy.snapshot());
     }
 
     private static Path directory() {

@@ -177,6 +177,8 @@ public final class DecoderFuzzing {
         }
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     /** The bytes as Java would write them in a string literal, for a failure's message. */
     public static String visible(byte[] b) {
         StringBuilder s = new StringBuilder("\"");
@@ -186,7 +188,14 @@ public final class DecoderFuzzing {
                 case '\r' -> s.append("\\r");
                 case '\n' -> s.append("\\n");
                 case '"', '\\' -> s.append('\\').append((char) c);
-                default -> s.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\u%04x", c));
+                default -> {
+                    if (c >= 0x20 && c < 0x7f) {
+                        s.append((char) c);
+                    } else {
+                        // not String.format: this runs for every byte of every message, twice an input
+                        s.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                    }
+                }
             }
         }
         return s.append('"').toString();
