@@ -149,6 +149,10 @@ public final class Dispatcher {
             reject(reply, cmd, client, LOADING);
             return true;
         }
+        if (server.asyncLoading() && !client.loader && deniedWhileAsyncLoading(cmd, client)) {
+            reject(reply, cmd, client, LOADING);
+            return true;
+        }
         String busy = cmd.has(CommandFlag.ALLOW_BUSY) ? null : engine.busyGate().refuse(cmd, client);
         if (busy != null) {
             reject(reply, cmd, client, busy);
@@ -233,6 +237,21 @@ public final class Dispatcher {
      */
     private static boolean deniedWhileLoading(Command cmd, Client client) {
         return lacks(cmd, client, CommandFlag.LOADING);
+    }
+
+    /** Redis's is_deny_async_loading_command: {@code cmd}, or for EXEC a command it queued, is flagged no-async-loading. */
+    private static boolean deniedWhileAsyncLoading(Command cmd, Client client) {
+        if (cmd.has(CommandFlag.NO_ASYNC_LOADING)) {
+            return true;
+        }
+        if (cmd.fullName().equals("exec")) {
+            for (Client.QueuedCommand q : client.queued) {
+                if (q.command().has(CommandFlag.NO_ASYNC_LOADING)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether {@code cmd}, or for EXEC a command it queued, lacks {@code flag} (Redis's cmd_inv_flags). */

@@ -192,6 +192,8 @@ public final class StringFamily {
         byte[] value = c.arg(2);
         c.ks().setString(c.arg(1), value, Encoding.forNewString(value), false);
         c.ks().notify(Notify.STRING, "set", c.arg(1));
+        // getsetCommand rewrites its argv[0]: replicas and the AOF see (and count) a SET
+        Propagated.as(c, Propagated.SET, c.arg(1), value);
     }
 
     static void mget(Call c) {
