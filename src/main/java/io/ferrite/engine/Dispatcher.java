@@ -190,12 +190,14 @@ public final class Dispatcher {
 
     /** Redis's is_write_command: a write command, or an EXEC whose queue holds one. */
     private static boolean writes(Command cmd, byte[][] args, Client client) {
-        if (cmd.has(CommandFlag.WRITE, args)) {
-            return true;
-        }
+        return cmd.has(CommandFlag.WRITE, args) || queues(cmd, client, CommandFlag.WRITE);
+    }
+
+    /** Whether {@code cmd} is an EXEC whose queue holds a command flagged {@code flag} (Redis's mstate.cmd_flags). */
+    private static boolean queues(Command cmd, Client client, CommandFlag flag) {
         if (cmd.fullName().equals("exec")) {
             for (Client.QueuedCommand q : client.queued) {
-                if (q.command().has(CommandFlag.WRITE)) {
+                if (q.command().has(flag)) {
                     return true;
                 }
             }
@@ -241,17 +243,7 @@ public final class Dispatcher {
 
     /** Redis's is_deny_async_loading_command: {@code cmd}, or for EXEC a command it queued, is flagged no-async-loading. */
     private static boolean deniedWhileAsyncLoading(Command cmd, Client client) {
-        if (cmd.has(CommandFlag.NO_ASYNC_LOADING)) {
-            return true;
-        }
-        if (cmd.fullName().equals("exec")) {
-            for (Client.QueuedCommand q : client.queued) {
-                if (q.command().has(CommandFlag.NO_ASYNC_LOADING)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return cmd.has(CommandFlag.NO_ASYNC_LOADING) || queues(cmd, client, CommandFlag.NO_ASYNC_LOADING);
     }
 
     /** Whether {@code cmd}, or for EXEC a command it queued, lacks {@code flag} (Redis's cmd_inv_flags). */

@@ -1,6 +1,7 @@
 package io.ferrite.server.replication;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Cut;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.feed.FeedEntry;
 import io.ferrite.engine.feed.FeedSubscription;
@@ -340,13 +341,14 @@ public final class ReplicationPump implements Runnable {
 
     /** SYNC or PSYNC from {@code link}'s connection (syncCommand). */
     void sync(ReplicaLink link, String replid, long psyncOffset, boolean psync) {
-        // in Redis the PSYNC meets the backlog as every write and CONFIG SET before it left it
-        long seq = engine.feed().lastSeq();
-        submit(() -> {
-            catchUpTo(seq);
+        // in Redis the PSYNC meets the backlog as every write and CONFIG SET before it left it: a cut
+        // lets a command holding shards finish first (an EXEC that killed this replica's old link)
+        long[] seq = new long[1];
+        Cut.take(engine, s -> seq[0] = Math.max(seq[0], engine.feed().lastSeq()), () -> submit(() -> {
+            catchUpTo(seq[0]);
             applyBacklogSize();
             attach(link, replid, psyncOffset, psync);
-        });
+        }));
     }
 
     /** CONFIG SET repl-backlog-size takes effect (resizeReplicationBacklog): the backlog trims to the new size. */

@@ -91,7 +91,7 @@ class FullSyncLifecycleTest {
             // the replica's offset left the 16 KB backlog: a full sync, as in Redis, never a partial one
             Await.until(() -> "2".equals(field(m, "stats", "sync_full")), "a second full sync", Duration.ofSeconds(20));
             assertThat(field(m, "stats", "sync_partial_ok")).isEqualTo("0");
-            assertThat(field(m, "stats", "sync_partial_err")).isEqualTo("1");
+            assertThat(Long.parseLong(field(m, "stats", "sync_partial_err"))).isPositive();
             Await.until(() -> r.info("replication").contains("master_link_status:up"), "the link up again");
             Await.until(() -> r.dbSize() == 10, "the keys on the replica");
         }

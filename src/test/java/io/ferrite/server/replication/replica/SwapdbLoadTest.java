@@ -65,6 +65,24 @@ class SwapdbLoadTest {
         }
     }
 
+    /**
+     * The replica, writable, synced once; then each side gets data and a library of its own, and
+     * a slow full sync in the same history starts: the replica is async_loading when this returns.
+     */
+    private void startAsyncLoad(Jedis m, Jedis r) throws InterruptedException {
+        r.configSet("replica-read-only", "no");
+        r.replicaof("127.0.0.1", master.respPort());
+        Await.until(() -> r.info("replication").contains("master_link_status:up"), "the first sync");
+        r.sendCommand(DEBUG, "POPULATE", "300", "slave", "10");
+        m.sendCommand(DEBUG, "POPULATE", "300", "master", "1000");
+        r.set("mykey", "myvalue");
+        r.functionLoad(HELLO1);
+        m.functionLoad(HELLO2);
+        m.configSet("rdb-key-save-delay", "10000");
+        forceFullSyncInSameHistory();
+        Await.until(() -> "1".equals(persistence(r, "async_loading")), "the replica async_loading", Duration.ofSeconds(20));
+    }
+
     @Test
     void aFailedLoadUnderAnotherIdLeavesTheOldDataSet() throws Exception {
         start();
@@ -93,18 +111,7 @@ class SwapdbLoadTest {
         start();
         try (Jedis m = new Jedis("127.0.0.1", master.respPort()); Jedis r = new Jedis("127.0.0.1", replica.respPort());
              RawClient raw = new RawClient("127.0.0.1", replica.respPort())) {
-            r.configSet("replica-read-only", "no");
-            r.replicaof("127.0.0.1", master.respPort());
-            Await.until(() -> r.info("replication").contains("master_link_status:up"), "the first sync");
-            r.sendCommand(DEBUG, "POPULATE", "300", "slave", "10");
-            m.sendCommand(DEBUG, "POPULATE", "300", "master", "1000");
-            r.set("mykey", "myvalue");
-            r.functionLoad(HELLO1);
-            m.functionLoad(HELLO2);
-            m.configSet("rdb-key-save-delay", "10000");
-            forceFullSyncInSameHistory();
-            Await.until(() -> "1".equals(persistence(r, "async_loading")), "the replica async_loading",
-                Duration.ofSeconds(20));
+            startAsyncLoad(m, r);
             assertThat(persistence(r, "loading")).isEqualTo("0");
             assertThat(r.get("mykey")).isEqualTo("myvalue");
             assertThat(r.fcall("test", java.util.List.of(), java.util.List.of())).isEqualTo("hello1");
@@ -124,18 +131,7 @@ class SwapdbLoadTest {
     void anAsyncLoadGivenUpKeepsTheOldDataSetAndLibraries() throws Exception {
         start();
         try (Jedis m = new Jedis("127.0.0.1", master.respPort()); Jedis r = new Jedis("127.0.0.1", replica.respPort())) {
-            r.configSet("replica-read-only", "no");
-            r.replicaof("127.0.0.1", master.respPort());
-            Await.until(() -> r.info("replication").contains("master_link_status:up"), "the first sync");
-            r.sendCommand(DEBUG, "POPULATE", "300", "slave", "10");
-            m.sendCommand(DEBUG, "POPULATE", "300", "master", "1000");
-            r.set("mykey", "myvalue");
-            r.functionLoad(HELLO1);
-            m.functionLoad(HELLO2);
-            m.configSet("rdb-key-save-delay", "10000");
-            forceFullSyncInSameHistory();
-            Await.until(() -> "1".equals(persistence(r, "async_loading")), "the replica async_loading",
-                Duration.ofSeconds(20));
+            startAsyncLoad(m, r);
             m.configSet("repl-diskless-sync-delay", "5");
             killReplicas(m);
             Await.until(() -> "0".equals(persistence(r, "async_loading")), "the load given up");
