@@ -119,6 +119,9 @@ public final class StringFamily {
             ks.notify(Notify.GENERIC, "expire", key);
             // PXAT given too: Redis 7.0 rewrites whatever the form, dropping NX, XX and GET
             Propagated.asSetPxat(c, key, value, o.expireAt);
+        } else if (o.get) {
+            // setCommand propagates itself without its GET words: a replica has no one to answer
+            Propagated.withoutGet(c);
         }
         if (!o.get) {
             if (integerReply) {
