@@ -158,8 +158,8 @@ public final class Dispatcher {
             reject(reply, cmd, client, busy);
             return true;
         }
-        if (client.monitor && touchesKeyspace(cmd)) {
-            // Redis treats a MONITOR client as a replica: it may not read or write keys
+        if ((client.monitor || client.replica()) && touchesKeyspace(cmd)) {
+            // a replica's link (and MONITOR, which Redis flags as a replica too) may not read or write keys
             reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");
             return true;
         }

@@ -154,6 +154,23 @@ class FullSyncLifecycleTest {
     }
 
     @Test
+    void aReplicaWhoseCommandIsAnsweredIsDisconnected() throws Exception {
+        Server master = start(Map.of("repl-diskless-sync", "no"));
+        for (String command : new String[] {"PING", "GET"}) {
+            try (RawClient replica = new RawClient("127.0.0.1", master.respPort())) {
+                replica.send(RawClient.encode("PSYNC", "replicationid", "-1"));
+                assertThat(replica.readReply()).startsWith("+FULLRESYNC ");
+                // an answer on a replication link would corrupt the replica's stream: Redis drops the link instead
+                replica.send(command.equals("GET") ? RawClient.encode("GET", "foo") : RawClient.encode("PING"));
+                assertThat(replica.closedBeforeTimeout()).isTrue();
+            }
+        }
+        try (Jedis m = new Jedis("127.0.0.1", master.respPort())) {
+            assertThat(m.ping()).isEqualTo("PONG");
+        }
+    }
+
+    @Test
     void getsetReachesReplicasAsSet() throws Exception {
         Server master = start(Map.of("repl-diskless-sync-delay", "0"));
         Server replica = start(Map.of());
