@@ -155,13 +155,17 @@ public final class Dispatcher {
             reject(reply, cmd, client, LOADING);
             return true;
         }
+        if (server.asyncLoading() && !client.loader && deniedWhileAsyncLoading(cmd, client)) {
+            reject(reply, cmd, client, LOADING);
+            return true;
+        }
         String busy = cmd.has(CommandFlag.ALLOW_BUSY) ? null : engine.busyGate().refuse(cmd, client);
         if (busy != null) {
             reject(reply, cmd, client, busy);
             return true;
         }
-        if (client.monitor && touchesKeyspace(cmd)) {
-            // Redis treats a MONITOR client as a replica: it may not read or write keys
+        if ((client.monitor || client.replica()) && touchesKeyspace(cmd)) {
+            // a replica's link (and MONITOR, which Redis flags as a replica too) may not read or write keys
             reject(reply, cmd, client, "ERR Replica can't interact with the keyspace");
             return true;
         }
@@ -192,12 +196,14 @@ public final class Dispatcher {
 
     /** Redis's is_write_command: a write command, or an EXEC whose queue holds one. */
     private static boolean writes(Command cmd, byte[][] args, Client client) {
-        if (cmd.has(CommandFlag.WRITE, args)) {
-            return true;
-        }
+        return cmd.has(CommandFlag.WRITE, args) || queues(cmd, client, CommandFlag.WRITE);
+    }
+
+    /** Whether {@code cmd} is an EXEC whose queue holds a command flagged {@code flag} (Redis's mstate.cmd_flags). */
+    private static boolean queues(Command cmd, Client client, CommandFlag flag) {
         if (cmd.fullName().equals("exec")) {
             for (Client.QueuedCommand q : client.queued) {
-                if (q.command().has(CommandFlag.WRITE)) {
+                if (q.command().has(flag)) {
                     return true;
                 }
             }
@@ -239,6 +245,11 @@ public final class Dispatcher {
      */
     private static boolean deniedWhileLoading(Command cmd, Client client) {
         return lacks(cmd, client, CommandFlag.LOADING);
+    }
+
+    /** Redis's is_deny_async_loading_command: {@code cmd}, or for EXEC a command it queued, is flagged no-async-loading. */
+    private static boolean deniedWhileAsyncLoading(Command cmd, Client client) {
+        return cmd.has(CommandFlag.NO_ASYNC_LOADING) || queues(cmd, client, CommandFlag.NO_ASYNC_LOADING);
     }
 
     /** Whether {@code cmd}, or for EXEC a command it queued, lacks {@code flag} (Redis's cmd_inv_flags). */

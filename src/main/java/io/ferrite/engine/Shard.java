@@ -458,6 +458,58 @@ public final class Shard {
         watches.unwatch(db, key, c);
     }
 
+    /** A replica's swapdb load in progress here, or null. */
+    @ShardConfined
+    private StagedLoad staged;
+
+    /** A swapdb load starts: empty databases beside the live ones (any earlier unfinished one is dropped). */
+    public StagedLoad beginStaged() {
+        assert ownedByCaller();
+        staged = new StagedLoad(this);
+        return staged;
+    }
+
+    /** The swapdb load in progress, or null. */
+    public StagedLoad staged() {
+        return staged;
+    }
+
+    /** A swapdb load failed: its databases go, the live ones stay as they were. */
+    public void dropStaged() {
+        assert ownedByCaller();
+        staged = null;
+    }
+
+    /**
+     * A swapdb load succeeded (swapMainDbWithTempDb): its databases replace the live ones, which go,
+     * as a FLUSHALL and a SWAPDB would treat them (watchers of keys in either touched, waiting
+     * clients looking again, tracked reads invalidated). A snapshot in progress is given up: the
+     * new entries were never part of its cut.
+     */
+    public void swapInStaged() {
+        assert ownedByCaller();
+        StagedLoad s = staged;
+        if (s == null) {
+            return;
+        }
+        staged = null;
+        abortSnapshot();
+        tracking.clearReaders();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < databases(); i++) {
+            if (!watches.isEmpty()) {
+                watches.replaced(i, dbs[i], s.db(i), now);
+            }
+            dbs[i] = s.db(i);
+            blocks.signalDatabase(i);
+            if (i < stats.avgTtl.length) {
+                stats.avgTtl[i] = 0;
+            }
+        }
+        ownExpiresOnReplica.clear();
+        ownExpiresTracked = 0;
+    }
+
     /** Swaps two databases' contents on this shard (SWAPDB), touching watchers of keys present in either. */
     void swap(int a, int b) {
         if (!watches.isEmpty()) {

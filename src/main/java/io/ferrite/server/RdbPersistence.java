@@ -172,13 +172,36 @@ public final class RdbPersistence {
      * Claims the snapshot marks for {@code f}, a snapshot to another sink (a diskless full sync's
      * replicas): false while another save is in progress. It is no save of the data set (LASTSAVE
      * and the change counter stay), so it ends with {@link #releaseBackground}, not {@link #started}.
+     * A child process stands for it as for a BGSAVE (rdbSaveToSlavesSockets forks too): pgrep finds
+     * it, killing it fails the transfer, and it ends with the server.
      */
     public boolean claimBackground(SnapshotFile f) {
-        return background.compareAndSet(null, f);
+        if (background.get() != null) {
+            return false;
+        }
+        ChildStandIn child = ChildStandIn.start(f::stop);
+        if (!background.compareAndSet(null, f)) {
+            if (child != null) {
+                child.end();
+            }
+            return false;
+        }
+        this.child = child;
+        server.stats().totalForks.increment();
+        return true;
     }
 
-    /** The snapshot {@code f} claimed with {@link #claimBackground(SnapshotFile)} has ended. */
+    /** The pid reported for the background job in progress: its stand-in's, or the server's own. */
+    public long childPid() {
+        return ChildStandIn.pidOf(child);
+    }
+
+    /** The snapshot {@code f} claimed with {@link #claimBackground(SnapshotFile)} has ended; its stand-in goes. */
     public void releaseBackground(SnapshotFile f) {
+        ChildStandIn c = child;
+        if (background.get() == f && c != null) {
+            c.end();
+        }
         background.compareAndSet(f, null);
     }
 
@@ -421,6 +444,63 @@ public final class RdbPersistence {
         } finally {
             server.loadProgress().stop();
         }
+    }
+
+    /**
+     * [repl-replica] A diskless full sync under repl-diskless-load swapdb (readSyncBulkPayload
+     * loading into a temp db): the keys go beside the data set, which stays as it is, served to
+     * clients when {@code async} (async_loading) and refused with -LOADING otherwise, until
+     * {@link #swapInLoaded} or {@link #dropLoaded} ends the load. The file's function libraries
+     * come back in the result, created only when swapped in.
+     */
+    public RdbLoader.Result loadAside(java.io.InputStream payload, long size, boolean async)
+            throws IOException, RdbLoadException {
+        onEveryShard(Shard::beginStaged);
+        server.loadProgress().async(async);
+        try {
+            return new StartupLoad(server.engine(), loadSettings(), server.loadProgress(), server::isClosed)
+                .keepingExpired().staged().load(payload, size > 0 ? size : Long.MAX_VALUE / 2);
+        } catch (IOException | RdbLoadException | RuntimeException e) {
+            dropLoaded();
+            throw e;
+        }
+    }
+
+    /**
+     * The load beside the data set succeeded (swapMainDbWithTempDb, functionsLibCtxSwapWithCurrent):
+     * with every shard held, its databases and libraries replace the old ones, which go.
+     */
+    public void swapInLoaded(RdbLoader.Result r) {
+        int last = server.engine().shardCount() - 1;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Cut.take(server.engine(), s -> {
+            s.swapInStaged();
+            if (s.id == last) {
+                server.scripting().flushLibraries();
+                for (byte[] code : r.libraries()) {
+                    try {
+                        createLibrary(server.scripting(), code, false);
+                    } catch (RdbLoadException e) {
+                        // logged by createLibrary; the keys are in place already
+                    }
+                }
+            }
+        }, () -> done.complete(null));
+        done.join();
+        state.loaded(r, dirtyNow());
+        server.loadProgress().stop();
+    }
+
+    /** The load beside the data set failed: what it loaded goes, the old data set stays (disklessLoadDiscardTempDb). */
+    public void dropLoaded() {
+        onEveryShard(Shard::dropStaged);
+        server.loadProgress().stop();
+    }
+
+    private void onEveryShard(java.util.function.Consumer<Shard> work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Cut.take(server.engine(), work, () -> done.complete(null));
+        done.join();
     }
 
     /**

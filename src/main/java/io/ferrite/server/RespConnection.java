@@ -331,6 +331,10 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
      * requested by this command starts (Redis's resetClient).
      */
     private void afterReply(long mark) {
+        if (client.replica() && pending.writerIndex() > mark && !client.repliedWithPushes()) {
+            replicaReplied(mark);
+            return;
+        }
         Client.ReplyMode mode = client.replyMode();
         if ((mode == Client.ReplyMode.OFF || mode == Client.ReplyMode.SKIP) && !client.repliedWithPushes()) {
             pending.writerIndex((int) mark);
@@ -341,6 +345,25 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         } else if (mode == Client.ReplyMode.SKIP_NEXT) {
             client.replyMode(Client.ReplyMode.SKIP);
         }
+    }
+
+    /**
+     * A command on a replication link produced a reply, which would corrupt the replica's stream
+     * (Redis's _addReplyToBufferOrList and afterErrorReply): it is dropped, logged as Redis logs
+     * it, and the replica disconnected.
+     */
+    private void replicaReplied(long mark) {
+        String command = client.lastCommand();
+        if (pending.getByte((int) mark) == '-') {
+            String error = pending.toString((int) mark + 1, pending.writerIndex() - (int) mark - 1,
+                java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
+            Log.warning("== CRITICAL == This master is sending an error to its replica: '" + error
+                + "' after processing the command '" + command + "'");
+        }
+        pending.writerIndex((int) mark);
+        Log.warning("Replica generated a reply to command '" + command + "', disconnecting it: "
+            + server.clientInfo(client.id));
+        client.closeAfterReply(true);
     }
 
     private void ensureBuffer() {

@@ -292,6 +292,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         return loadProgress.loading() || engine.loading();
     }
 
+    @Override
+    public boolean asyncLoading() {
+        return loadProgress.asyncLoading();
+    }
+
     private void bind() {
         for (int i = 0; i < engine.shardCount(); i++) {
             Shard shard = engine.shard(i);
@@ -876,6 +881,27 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     @Override
     public RdbLoader.Result loadFromMasterStream(java.io.InputStream payload, long size) throws IOException, RdbLoadException {
         return rdb.loadFromMasterStream(payload, size);
+    }
+
+    @Override
+    public RdbLoader.Result loadAside(java.io.InputStream payload, long size, boolean async)
+            throws IOException, RdbLoadException {
+        return rdb.loadAside(payload, size, async);
+    }
+
+    @Override
+    public void swapInLoaded(RdbLoader.Result r) {
+        rdb.swapInLoaded(r);
+    }
+
+    @Override
+    public void dropLoaded() {
+        rdb.dropLoaded();
+    }
+
+    @Override
+    public String replid() {
+        return replication.pump().figures().replid();
     }
 
     @Override

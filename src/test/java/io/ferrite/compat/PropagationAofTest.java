@@ -107,6 +107,10 @@ class PropagationAofTest extends FerriteTest {
         s.add(c("getdel", "g2"));
         s.add(c("set", "g2", "v"));
         s.add(c("getdel", "g2"));
+        s.add(c("getset", "g3", "a"));
+        s.add(c("getset", "g3", "b"));
+        s.add(c("set", "g3", "c", "get"));
+        s.add(c("set", "g3", "d", "keepttl", "GET", "xx"));
         s.add(c("incrbyfloat", "f", "1.5"));
         s.add(c("incrbyfloat", "f", "2.0e1"));
         s.add(c("hincrbyfloat", "h", "f", "1.5"));

@@ -100,6 +100,20 @@ final class Propagated {
         }
     }
 
+    /** SET ... GET: the command as given, less every GET from its fourth argument on (setCommand). */
+    static void withoutGet(Call c) {
+        if (!c.propagating()) {
+            return;
+        }
+        java.util.List<byte[]> argv = new java.util.ArrayList<>(c.argc());
+        for (int i = 0; i < c.argc(); i++) {
+            if (i < 3 || !io.ferrite.store.Bytes.is(c.arg(i), "get")) {
+                argv.add(c.arg(i));
+            }
+        }
+        c.propagateAs(argv.toArray(new byte[0][]));
+    }
+
     static void as(Call c, byte[]... argv) {
         if (c.propagating()) {
             c.propagateAs(argv);

@@ -119,6 +119,9 @@ public final class StringFamily {
             ks.notify(Notify.GENERIC, "expire", key);
             // PXAT given too: Redis 7.0 rewrites whatever the form, dropping NX, XX and GET
             Propagated.asSetPxat(c, key, value, o.expireAt);
+        } else if (o.get) {
+            // setCommand propagates itself without its GET words: a replica has no one to answer
+            Propagated.withoutGet(c);
         }
         if (!o.get) {
             if (integerReply) {
@@ -192,6 +195,8 @@ public final class StringFamily {
         byte[] value = c.arg(2);
         c.ks().setString(c.arg(1), value, Encoding.forNewString(value), false);
         c.ks().notify(Notify.STRING, "set", c.arg(1));
+        // getsetCommand rewrites its argv[0]: replicas and the AOF see (and count) a SET
+        Propagated.as(c, Propagated.SET, c.arg(1), value);
     }
 
     static void mget(Call c) {

@@ -67,4 +67,9 @@ public interface Host {
     default boolean loading() {
         return false;
     }
+
+    /** Whether a replica loads a full sync beside the data set it serves (async_loading): commands flagged no-async-loading are refused. */
+    default boolean asyncLoading() {
+        return false;
+    }
 }

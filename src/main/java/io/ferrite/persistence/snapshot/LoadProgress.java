@@ -13,6 +13,8 @@ import java.util.Locale;
 public final class LoadProgress {
     private final SaveState state;
     private volatile boolean loading;
+    /** The load in progress keeps the old data set serving (Redis's async_loading): clients are not refused. */
+    private volatile boolean async;
     private volatile long startSeconds;
     private volatile long totalBytes;
     private volatile long loadedBytes;
@@ -26,8 +28,19 @@ public final class LoadProgress {
         this.state = state;
     }
 
+    /** A load that refuses clients (INFO's loading:1). */
     public boolean loading() {
-        return loading;
+        return loading && !async;
+    }
+
+    /** A load beside the data set clients still use (INFO's async_loading:1). */
+    public boolean asyncLoading() {
+        return loading && async;
+    }
+
+    /** The next load (until {@link #stop}) is an async one: call before it starts. */
+    public void async(boolean on) {
+        async = on;
     }
 
     /** startLoading: a load of {@code totalBytes} begins now; bytes are published every {@code interval}. */
@@ -45,6 +58,7 @@ public final class LoadProgress {
 
     public void stop() {
         loading = false;
+        async = false;
     }
 
     /** A key was read, the input being at {@code position}; the bytes are published on an interval's crossing. */

@@ -27,6 +27,8 @@ import java.util.Set;
 
 /** CONFIG GET, SET, RESETSTAT, REWRITE, HELP with Redis 7.0's replies (config.c). */
 public final class ConfigFamily {
+    /** Redis 7.0's DENY_LOADING_CONFIG directives: CONFIG SET refuses them while a data set loads. */
+    private static final java.util.Set<String> DENIED_WHILE_LOADING = java.util.Set.of("dir", "appendonly");
     private static final String[] HELP = {
         "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "GET <pattern>",
@@ -99,6 +101,8 @@ public final class ConfigFamily {
         String unknown = null;
         String errArg = null;
         String errStr = null;
+        boolean denyLoading = false;
+        boolean loading = Server.of(c).loading() || Server.of(c).asyncLoading();
         // the names as the table spells them (an alias stays an alias: Redis keeps one entry for each)
         List<String> names = new ArrayList<>();
         List<Directive> targets = new ArrayList<>();
@@ -126,6 +130,10 @@ public final class ConfigFamily {
                 errArg = given;
                 continue;
             }
+            if (loading && DENIED_WHILE_LOADING.contains(d.name())) {
+                denyLoading = true;
+                continue;
+            }
             if (names.contains(name)) {
                 errStr = "duplicate parameter";
                 errArg = given;
@@ -134,6 +142,11 @@ public final class ConfigFamily {
             names.add(name);
             targets.add(d);
             values.add(c.argString(i + 1));
+        }
+        // Redis answers its loading error before any other of the arguments' errors
+        if (denyLoading) {
+            c.reply().error("LOADING Redis is loading the dataset in memory");
+            return;
         }
         if (unknown != null) {
             c.reply().error("ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'");

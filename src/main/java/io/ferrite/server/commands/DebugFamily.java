@@ -322,7 +322,8 @@ public final class DebugFamily {
     /**
      * DEBUG SLEEP seconds: Redis's one thread sleeps, so nothing else runs meanwhile (tests use it
      * to make a server stop answering). Here every shard is held while the client's thread sleeps:
-     * commands from other clients wait for it, as they would in Redis.
+     * commands from other clients wait for it, as they would in Redis; the replication thread
+     * sleeps too (no PINGs, newlines or stream to the replicas meanwhile).
      */
     static final class Sleep implements ShardedCommand {
         @Override
@@ -339,6 +340,7 @@ public final class DebugFamily {
         public void reply(Call call, List<Object> parts) {
             // strtod: a bad number sleeps 0
             long micros = (long) (strtod(call.argString(2)) * 1_000_000);
+            Server.of(call).replication().stall(micros);
             if (micros > 0) {
                 try {
                     Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);

@@ -226,7 +226,7 @@ public final class InfoFamily {
     private static void persistence(Server server, StringBuilder out) {
         out.append("# Persistence\r\n");
         field(out, "loading", server.loading() ? 1 : 0);
-        field(out, "async_loading", 0);
+        field(out, "async_loading", server.asyncLoading() ? 1 : 0);
         var rdb = server.rdb();
         var state = rdb.state();
         var bg = rdb.background();

@@ -155,7 +155,7 @@ final class FullSyncs {
         Sync s = new Sync(diskless);
         SnapshotFile f;
         if (diskless) {
-            f = new SnapshotFile(new SocketSink(s, config.getLong("repl-timeout") * 1000), engine.shardCount(), config.getInt("databases"),
+            f = new SnapshotFile(new SocketSink(s, () -> config.getLong("repl-timeout") * 1000), engine.shardCount(), config.getInt("databases"),
                 new RdbFile.Aux(Version.REDIS, System.currentTimeMillis() / 1000, engine.usedMemory()),
                 config.getBool("rdbchecksum")).headAtCut(rdb.headAtCut());
             if (!rdb.claimBackground(f)) {
@@ -181,11 +181,13 @@ final class FullSyncs {
             }
         }, () -> {
             if (diskless) {
-                Log.notice("Background RDB transfer started");
+                Log.notice("Background RDB transfer started by pid " + rdb.childPid());
                 f.done().thenAccept(ok -> {
                     rdb.releaseBackground(f);
                     if (ok) {
                         Log.notice("Background RDB transfer terminated with success");
+                    } else if (f.signal() > 0) {
+                        Log.warning("Background transfer terminated by signal " + f.signal());
                     } else {
                         Log.warning("Background transfer error");
                     }
@@ -197,6 +199,26 @@ final class FullSyncs {
                 f.done().thenAccept(ok -> pump.submit(() -> finished(s, ok)));
             }
         });
+    }
+
+    /**
+     * A replica left (freeClient): if it waited for the disk-based save in progress and no other
+     * replica does, and no save point wants the file either, the save is of no use and is given
+     * up (Redis kills its child), so the next full sync can start at once.
+     */
+    void left(ReplicaLink link, List<ReplicaLink> remaining) {
+        Sync s = current;
+        if (s == null || s.diskless || s.done || link.state != ReplicaLink.State.WAIT_BGSAVE_END) {
+            return;
+        }
+        for (ReplicaLink l : remaining) {
+            if (l.state == ReplicaLink.State.WAIT_BGSAVE_END) {
+                return;
+            }
+        }
+        if (!rdb.savePointsSet()) {
+            rdb.abortBackground();
+        }
     }
 
     /** The pump's stream reached the cut: every replica of the save gets +FULLRESYNC with that offset. */

@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The master side of replication for one server: the pump that makes the stream, the full syncs,
@@ -50,6 +51,23 @@ public final class Replication {
 
     public void close() {
         pump.stop();
+    }
+
+    /**
+     * DEBUG SLEEP: Redis's one thread sleeps, its replicationCron with it, so a replica waiting for
+     * its RDB gets no newlines and the stream stops. The pump sleeps as long, beside the shards the
+     * command holds.
+     */
+    public void stall(long micros) {
+        if (micros > 0) {
+            pump.submit(() -> {
+                try {
+                    TimeUnit.MICROSECONDS.sleep(micros);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
     }
 
     /** The pump: the replica side drives it through adopt, appendRaw, promote and following. */

@@ -1,6 +1,7 @@
 package io.ferrite.server.replication;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.Cut;
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.feed.FeedEntry;
 import io.ferrite.engine.feed.FeedSubscription;
@@ -340,7 +341,22 @@ public final class ReplicationPump implements Runnable {
 
     /** SYNC or PSYNC from {@code link}'s connection (syncCommand). */
     void sync(ReplicaLink link, String replid, long psyncOffset, boolean psync) {
-        submit(() -> attach(link, replid, psyncOffset, psync));
+        // in Redis the PSYNC meets the backlog as every write and CONFIG SET before it left it: a cut
+        // lets a command holding shards finish first (an EXEC that killed this replica's old link)
+        long[] seq = new long[1];
+        Cut.take(engine, s -> seq[0] = Math.max(seq[0], engine.feed().lastSeq()), () -> submit(() -> {
+            catchUpTo(seq[0]);
+            applyBacklogSize();
+            attach(link, replid, psyncOffset, psync);
+        }));
+    }
+
+    /** CONFIG SET repl-backlog-size takes effect (resizeReplicationBacklog): the backlog trims to the new size. */
+    private void applyBacklogSize() {
+        long configured = config.getLong("repl-backlog-size");
+        if (log.backlog() != null && log.backlogSize() != Math.max(configured, Backlog.MIN_SIZE)) {
+            log.resizeBacklog(configured, Long.MAX_VALUE);
+        }
     }
 
     /** The connection closed. */
@@ -715,6 +731,7 @@ public final class ReplicationPump implements Runnable {
         replicas.remove(link);
         view.remove(link);
         Log.notice("Connection with replica " + link.name() + " lost.");
+        fullSyncs.left(link, replicas);
         if (replicas.isEmpty()) {
             noReplicasSince = System.currentTimeMillis();
         }
@@ -846,9 +863,7 @@ public final class ReplicationPump implements Runnable {
             unsubscribe();
             Log.notice("Replication backlog freed after " + ttl + " seconds without connected replicas.");
         }
-        if (log.backlog() != null && log.backlogSize() != Math.max(config.getLong("repl-backlog-size"), Backlog.MIN_SIZE)) {
-            log.resizeBacklog(config.getLong("repl-backlog-size"), Long.MAX_VALUE);
-        }
+        applyBacklogSize();
         fullSyncs.cron();
         cronLoops++;
     }

@@ -36,12 +36,12 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
     }
 
     private final FullSyncs.Sync sync;
-    /** repl-timeout: a replica that takes nothing for this long is dropped, so the others go on. */
-    private final long timeoutMillis;
+    /** repl-timeout, read as it is now (CONFIG SET applies to a transfer under way, as Redis's cron reads it): a replica that takes nothing for this long is dropped, so the others go on. */
+    private final java.util.function.LongSupplier timeoutMillis;
     private final String mark = ReplicationLog.randomId();
     private final List<Target> targets = new ArrayList<>();
 
-    SocketSink(FullSyncs.Sync sync, long timeoutMillis) {
+    SocketSink(FullSyncs.Sync sync, java.util.function.LongSupplier timeoutMillis) {
         this.sync = sync;
         this.timeoutMillis = timeoutMillis;
     }
@@ -76,6 +76,9 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
     @Override
     public void complete(WritableByteChannel out) throws IOException {
         send(Unpooled.copiedBuffer(mark, StandardCharsets.US_ASCII));
+        // rdbPipeReadHandler at the child's EOF: the whole snapshot is handed to the replicas left
+        long up = targets.stream().filter(t -> t.link().channel.isActive()).count();
+        Log.notice("Diskless rdb transfer, done reading from pipe, " + up + " replicas still up.");
     }
 
     @Override
@@ -124,7 +127,7 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
                 if (!t.link().channel.isActive() || t.inFlight().get() <= HIGH) {
                     continue;
                 }
-                if (now - t.progressMillis().get() > timeoutMillis) {
+                if (now - t.progressMillis().get() > timeoutMillis.getAsLong()) {
                     Log.warning("Disconnecting timedout replica (full sync): " + t.link().name());
                     t.link().channel.close();
                     continue;

@@ -41,6 +41,21 @@ final class ShardLoad {
         lastAccess(e, k, lfu, ks.now());
     }
 
+    /** As {@link #add}, into the shard's swapdb load ({@link io.ferrite.engine.StagedLoad}) rather than its live databases. */
+    static void addStaged(Shard shard, LoadedKey k, boolean lfu) throws RdbLoadException {
+        long now = System.currentTimeMillis();
+        io.ferrite.engine.StagedLoad staged = shard.staged();
+        Entry e = staged.add(k.db(), k.key(), k.value().type(), k.value().value(), k.value().encoding(), now);
+        if (e == null) {
+            throw new RdbLoadException("RDB has duplicated key '" + new String(k.key(), StandardCharsets.ISO_8859_1)
+                + "' in DB " + k.db());
+        }
+        if (k.expireAt() != -1) {
+            staged.expire(k.db(), e, k.expireAt());
+        }
+        lastAccess(e, k, lfu, now);
+    }
+
     /**
      * Redis's objectSetLRUOrLFU after rdbLoad adds a key: under an LFU policy the file's counter
      * with the current minute as its decay time; otherwise the LRU clock set back by the idle

@@ -82,6 +82,13 @@ public final class StartupLoad {
     }
 
     private boolean keepExpired;
+    private boolean staged;
+
+    /** The keys go to each shard's swapdb load ({@link Shard#beginStaged}, begun by the caller) rather than its live databases. */
+    public StartupLoad staged() {
+        staged = true;
+        return this;
+    }
     private RdbLoader.Libraries libraries;
 
     /** A key the file held whose time had passed: a master restarting propagates its deletion. */
@@ -247,7 +254,11 @@ public final class StartupLoad {
             shard.run(() -> {
                 try {
                     for (LoadedKey k : batch) {
-                        ShardLoad.add(shard, k, settings.lfu(), false);
+                        if (staged) {
+                            ShardLoad.addStaged(shard, k, settings.lfu());
+                        } else {
+                            ShardLoad.add(shard, k, settings.lfu(), false);
+                        }
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);

@@ -382,17 +382,14 @@ public final class Replica {
     }
 
     private void load(MasterLink l, Path temp, String replid, long offset) {
-        inLoader(l, replid, offset, () -> {
+        inLoader(l, replid, offset, false, () -> {
             Path file = host.rdbFile();
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return host.loadFromMaster(file);
         });
     }
 
-    /**
-     * Redis's useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no key. (swapdb
-     * loads as on-empty-db does here: the old data set is emptied first rather than kept aside.)
-     */
+    /** Redis's useDisklessLoad: repl-diskless-load swapdb, or on-empty-db with no key. */
     boolean disklessLoad() {
         String mode = host.config().get("repl-diskless-load");
         if (mode.equals("swapdb")) {
@@ -419,14 +416,35 @@ public final class Replica {
         }
         cached = null;
         l.loaderRunning(true);
-        emptyThen(() -> inLoader(l, replid, offset, () -> {
+        if (host.config().get("repl-diskless-load").equals("swapdb")) {
+            // the same history as ours (a full sync after all): clients go on using the old data meanwhile
+            boolean async = replid != null && replid.equals(host.replid());
+            inLoader(l, replid, offset, true, () -> {
+                RdbLoader.Result r = host.loadAside(payload.input(), payload.size(), async);
+                try {
+                    payloadEnded(payload);
+                } catch (java.io.IOException e) {
+                    host.dropLoaded();
+                    throw e;
+                }
+                Log.notice("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
+                host.swapInLoaded(r);
+                return r;
+            });
+            return;
+        }
+        emptyThen(() -> inLoader(l, replid, offset, false, () -> {
             RdbLoader.Result r = host.loadFromMasterStream(payload.input(), payload.size());
-            // the payload's end (the EOF mark) comes after the RDB's own end: wait for it
-            if (payload.input().read() != -1) {
-                throw new java.io.IOException("bytes after the RDB in the payload");
-            }
+            payloadEnded(payload);
             return r;
         }));
+    }
+
+    /** The payload's end (the EOF mark) comes after the RDB's own end: waits for it. */
+    private static void payloadEnded(DisklessTransfer payload) throws java.io.IOException {
+        if (payload.input().read() != -1) {
+            throw new java.io.IOException("bytes after the RDB in the payload");
+        }
     }
 
     /** What a load does on its own thread. */
@@ -434,7 +452,7 @@ public final class Replica {
         RdbLoader.Result run() throws Exception;
     }
 
-    private void inLoader(MasterLink l, String replid, long offset, LoadStep step) {
+    private void inLoader(MasterLink l, String replid, long offset, boolean aside, LoadStep step) {
         Log.notice("MASTER <-> REPLICA sync: Loading DB in memory");
         l.loaderRunning(true);
         Thread.ofPlatform().name("ferrite-replica-load").daemon().start(() -> {
@@ -449,18 +467,28 @@ public final class Replica {
             Exception failed = failure;
             home.loop.execute(() -> {
                 l.loaderRunning(false);
-                loaded(l, loaded, failed, replid, offset);
+                loaded(l, loaded, failed, aside, replid, offset);
             });
         });
     }
 
-    private void loaded(MasterLink l, RdbLoader.Result r, Exception failure, String replid, long offset) {
+    private void loaded(MasterLink l, RdbLoader.Result r, Exception failure, boolean aside, String replid, long offset) {
         if (failure != null) {
             boolean diskless = l.transfer() instanceof DisklessTransfer;
+            if (diskless && l.closed()) {
+                // rdbReportError for a short read from the socket: the link, not the file, is at fault
+                Log.warning("Internal error in RDB reading offset " + l.transfer().read()
+                    + " -> Unexpected EOF reading RDB file. Failure loading rdb format from socket,"
+                    + " assuming connection error, resuming operation.");
+            } else {
+                Log.warning(failure.getMessage());
+            }
             Log.warning("Failed trying to load the MASTER synchronization DB from " + (diskless ? "socket" : "disk")
-                + ": " + failure.getMessage());
+                + ", check server logs.");
             l.close();
-            if (diskless) {
+            if (aside) {
+                Log.notice("MASTER <-> REPLICA sync: Discarding temporary DB in background");
+            } else if (diskless) {
                 // what was loaded is a part of a data set: Redis empties it
                 emptyThen(() -> { });
             }

@@ -64,6 +64,22 @@ public interface ReplicaHost {
      */
     RdbLoader.Result loadFromMasterStream(InputStream payload, long size) throws IOException, RdbLoadException;
 
+    /**
+     * repl-diskless-load swapdb: the payload loaded beside the data set, which clients keep using
+     * meanwhile when {@code async} (else they get -LOADING); {@link #swapInLoaded} or
+     * {@link #dropLoaded} ends the load. A failure has dropped what was loaded already.
+     */
+    RdbLoader.Result loadAside(InputStream payload, long size, boolean async) throws IOException, RdbLoadException;
+
+    /** The load beside the data set replaces it, function libraries included. */
+    void swapInLoaded(RdbLoader.Result r);
+
+    /** The load beside the data set is given up; the data set stays as it was. */
+    void dropLoaded();
+
+    /** This server's replication id now (Redis's server.replid). */
+    String replid();
+
     /** A full sync was loaded (Redis restarts the AOF then, so the file holds the new data set). */
     void fullSyncLoaded();
 
