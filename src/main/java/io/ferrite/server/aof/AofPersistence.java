@@ -125,13 +125,15 @@ public final class AofPersistence {
         dir = directory();
         try {
             startLoading();
+            try {
+                openOnStart();
+            } catch (IOException e) {
+                throw new IllegalStateException("Can't open the append-only file: " + e.getMessage());
+            }
         } finally {
+            // clients write only once the AOF takes their writes: one acknowledged in between
+            // (the listeners are up) would be in no file, and lost at the next crash
             server.engine().loading(false);
-        }
-        try {
-            openOnStart();
-        } catch (IOException e) {
-            throw new IllegalStateException("Can't open the append-only file: " + e.getMessage());
         }
     }
 
@@ -143,7 +145,7 @@ public final class AofPersistence {
             AofManifest am = dir.loadManifest();
             am = dir.upgradeIfNeeded(am);
             manifest = am;
-            AofLoader.Result r = load(am);
+            AofLoader.Result r = load(am, true);
             if (r.status() == AofLoader.Status.OK || r.status() == AofLoader.Status.TRUNCATED) {
                 Log.notice(String.format(Locale.ROOT, "DB loaded from append only file: %.3f seconds",
                     (System.nanoTime() - t0) / 1e9));
@@ -161,7 +163,8 @@ public final class AofPersistence {
         }
     }
 
-    private AofLoader.Result load(AofManifest am) throws AofLoadException {
+    /** Loads the files; {@code atStartup}: the caller ends the loading state, once the AOF is open for writing. */
+    private AofLoader.Result load(AofManifest am, boolean atStartup) throws AofLoadException {
         if (am.isEmpty()) {
             return new AofLoader.Result(AofLoader.Status.NOT_EXIST, 0, 0);
         }
@@ -172,7 +175,9 @@ public final class AofPersistence {
             replay.finish();
             return r;
         } finally {
-            server.engine().loading(false);
+            if (!atStartup) {
+                server.engine().loading(false);
+            }
         }
     }
 
@@ -735,7 +740,7 @@ public final class AofPersistence {
                 synchronized (this) {
                     manifest = am;
                 }
-                load(am);
+                load(am, false);
                 // what was just loaded is on disk already (Redis sets server.dirty to 0 here)
                 server.changesSaved();
                 Log.notice("Append Only File loaded by DEBUG LOADAOF");
