@@ -1,14 +1,9 @@
 package io.ferrite.server.replication.replica;
 
-import io.ferrite.server.Server;
 import io.ferrite.testing.Await;
-import io.ferrite.testing.TestServers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.SetParams;
-
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,24 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Redis's slaveKeysWithExpire: the master never hears of them, so no DEL would come. The master's
  * keys stay until the master's DEL, even when their time has passed.
  */
-class WritableReplicaExpiryTest {
-    private Server master;
-    private Server replica;
-    private Jedis m;
-    private Jedis r;
-
-    @AfterEach
-    void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {r, m, replica, master}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // closing anyway
-            }
-        }
-    }
+class WritableReplicaExpiryTest extends ReplicaPair {
 
     private long stat(Jedis j, String field) {
         for (String line : j.info("stats").split("\r\n")) {
@@ -47,12 +25,7 @@ class WritableReplicaExpiryTest {
 
     @Test
     void aWritableReplicaExpiresItsOwnKeysButNotTheMasters() throws Exception {
-        master = TestServers.start(1, Map.of("repl-diskless-sync-delay", "0"));
-        replica = TestServers.start(2, Map.of());
-        m = new Jedis("127.0.0.1", master.respPort());
-        r = new Jedis("127.0.0.1", replica.respPort());
-        r.replicaof("127.0.0.1", master.respPort());
-        Await.until(() -> r.info("replication").contains("master_link_status:up"), "the link");
+        link();
 
         // the master's key, its time passed while the master's active expiry is off: the replica keeps it
         m.sendCommand(() -> "DEBUG".getBytes(), "SET-ACTIVE-EXPIRE".getBytes(), "0".getBytes());
