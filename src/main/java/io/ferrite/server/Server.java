@@ -107,6 +107,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private volatile int tlsPort;
     /** The `unixsocket` listener, null when none is configured. */
     private volatile UnixSocketListener unixSocket;
+    /** Set by {@link #finishShutdown}: the close is a shutdown's, with its log lines. */
+    private volatile boolean shuttingDown;
     /** Where the process title goes (Main writes it into the process's argv); nowhere by default. */
     private volatile Consumer<String> procTitle = title -> { };
     private final Map<Long, RespConnection> clients = new ConcurrentHashMap<>();
@@ -1059,7 +1061,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         UnixSocketListener u = unixSocket;
         if (u != null) {
             unixSocket = null;
-            u.close();
+            u.close(shuttingDown);
         }
         migrateLinks.closeAll();
         replica.close();
@@ -1094,6 +1096,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
                 Log.warning("Unable to remove the pid file " + pid + ": " + e.getMessage());
             }
         }
+        shuttingDown = true;
         close();
         Log.warning("Ferrite is now ready to exit, bye bye...");
         onShutdown.run();

@@ -98,10 +98,16 @@ final class UnixSocketListener {
         return path;
     }
 
-    /** Stops listening and removes the socket file, with Redis's log lines. */
-    void close() {
+    /**
+     * Stops listening and removes the socket file; {@code shutdown}: with Redis's log line, as its
+     * finishShutdown. A server closing for a start-up failure removes it quietly: Redis, exiting
+     * there, logs nothing after the failure (its test suite reads the failure on the last line).
+     */
+    void close(boolean shutdown) {
         channel.close().syncUninterruptibly();
-        Log.notice("Removing the unix socket file.");
+        if (shutdown) {
+            Log.notice("Removing the unix socket file.");
+        }
         try {
             Files.deleteIfExists(Path.of(path));
         } catch (IOException | RuntimeException e) {
