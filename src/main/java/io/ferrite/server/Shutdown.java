@@ -95,14 +95,27 @@ public final class Shutdown {
         return blocked.get();
     }
 
-    /** SHUTDOWN (without ABORT): the client waits, as Redis blocks it, until the server exits or the shutdown fails. */
-    public void request(Flags f, Waiter waiter) {
-        // counted at once, as Redis counts the client blocked when its command ran
+    /**
+     * SHUTDOWN (without ABORT) accepted, on the client's thread while its command runs: the client
+     * counts as blocked, and writes stop, at once, as Redis's SHUTDOWN pauses them within the
+     * command: INFO and a write sent after it see both, whether the shutdown then waits for
+     * replicas or saves (finish pauses too); a cancelled shutdown lifts the pause. Answers whether
+     * writes were paused already (then no GETACK goes to the replicas). {@link #request} follows.
+     */
+    public boolean accept() {
         blocked.incrementAndGet();
+        ClientPause pause = server.engine().clientPause();
+        boolean pausedBefore = pause.active();
+        pause.pause(ClientPause.Purpose.SHUTDOWN, Long.MAX_VALUE, false);
+        return pausedBefore;
+    }
+
+    /** The accepted SHUTDOWN's sequence: the client waits, as Redis blocks it, until the server exits or the shutdown fails. */
+    public void request(Flags f, boolean pausedBefore, Waiter waiter) {
         thread.execute(() -> {
             waiters.add(waiter);
             // a second SHUTDOWN while one is pending only waits with it (prepareForShutdown answers C_ERR)
-            prepare(f);
+            prepare(f, pausedBefore);
         });
     }
 
@@ -112,7 +125,7 @@ public final class Shutdown {
         thread.execute(() -> {
             // SHUTDOWN ABORT may have come first
             if (asap && deadline == 0) {
-                prepare(Flags.parse(server.config().get(directive)));
+                prepare(Flags.parse(server.config().get(directive)), server.engine().clientPause().active());
             }
         });
     }
@@ -142,8 +155,11 @@ public final class Shutdown {
         });
     }
 
-    /** prepareForShutdown: waits for the replicas when they lag, else finishes at once. */
-    private void prepare(Flags f) {
+    /**
+     * prepareForShutdown: waits for the replicas when they lag, else finishes at once;
+     * {@code pausedBefore}: writes were paused already (CLIENT PAUSE), so no GETACK is sent.
+     */
+    private void prepare(Flags f, boolean pausedBefore) {
         if (deadline != 0) {
             return;
         }
@@ -157,7 +173,7 @@ public final class Shutdown {
         if (!f.now() && timeout != 0 && !server.replication().replicasInSync()) {
             deadline = System.currentTimeMillis() + timeout * 1000;
             ClientPause pause = server.engine().clientPause();
-            if (!pause.active()) {
+            if (!pausedBefore) {
                 server.replication().requestAcks();
             }
             pause.pause(ClientPause.Purpose.SHUTDOWN, Long.MAX_VALUE, false);

@@ -91,19 +91,22 @@ public final class ServerFamily {
             c.reply().error(busy);
             return;
         }
-        c.awaitOutside(new Outcome(Server.of(c).shutdown(), o));
+        Shutdown shutdown = Server.of(c).shutdown();
+        c.awaitOutside(new Outcome(shutdown, o, !o.abort() && shutdown.accept()));
     }
 
     /** The shutdown's answer to one SHUTDOWN, found on its own thread. */
     private static final class Outcome implements OutsideWork {
         private final Shutdown shutdown;
         private final Options options;
+        private final boolean pausedBefore;
         final boolean abort;
         volatile boolean aborted;
 
-        Outcome(Shutdown shutdown, Options options) {
+        Outcome(Shutdown shutdown, Options options, boolean pausedBefore) {
             this.shutdown = shutdown;
             this.options = options;
+            this.pausedBefore = pausedBefore;
             this.abort = options.abort();
         }
 
@@ -115,7 +118,7 @@ public final class ServerFamily {
                     done.run();
                 });
             } else {
-                shutdown.request(options.flags(), done::run);
+                shutdown.request(options.flags(), pausedBefore, done::run);
             }
         }
     }
