@@ -1,5 +1,6 @@
 package io.ferrite.architecture;
 
+import io.ferrite.engine.acl.AclUser;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -73,14 +74,16 @@ class LayeringTest {
     /**
      * The protocols hand their requests to the engine through its public entry only (a session, its
      * client, calls of a command table, {@link CallRunner}), never to shards or keyspaces directly:
-     * so every request is timed, counted and run as the engine runs commands.
+     * so every request is timed, counted and run as the engine runs commands. A memcached login
+     * carries the ACL user it logged in as ({@link AclUser}), as a client does.
      */
     @Test
     void protocolsReachTheEngineOnlyThroughItsEntry() {
         noClasses().that().resideInAPackage("io.ferrite.protocol..")
             .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.ferrite.engine..")
                 .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(
-                    Session.class, Client.class, CallRunner.class, Call.class, Command.class, CommandTable.class))))
+                    Session.class, Client.class, CallRunner.class, Call.class, Command.class, CommandTable.class,
+                    AclUser.class))))
             .check(classes);
     }
 

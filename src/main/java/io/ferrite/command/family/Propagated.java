@@ -1,5 +1,6 @@
 package io.ferrite.command.family;
 
+import io.ferrite.store.Bytes;
 import io.ferrite.engine.command.Call;
 import io.ferrite.store.stream.ConsumerGroup;
 import io.ferrite.store.stream.PendingEntry;
@@ -107,7 +108,7 @@ final class Propagated {
         }
         java.util.List<byte[]> argv = new java.util.ArrayList<>(c.argc());
         for (int i = 0; i < c.argc(); i++) {
-            if (i < 3 || !io.ferrite.store.Bytes.is(c.arg(i), "get")) {
+            if (i < 3 || !Bytes.is(c.arg(i), "get")) {
                 argv.add(c.arg(i));
             }
         }

@@ -1,5 +1,6 @@
 package io.ferrite.command.memcached;
 
+import io.ferrite.store.Bytes;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.AclGate;
 import io.ferrite.engine.Shard;
@@ -142,7 +143,7 @@ public final class McContext {
     public void loginFailed(Client client, byte[] user, String object) {
         authCmds.increment();
         authErrors.increment();
-        AclGate.log(server, client, "auth", AclLog.Context.TOPLEVEL, io.ferrite.store.Bytes.of(object), user);
+        AclGate.log(server, client, "auth", AclLog.Context.TOPLEVEL, Bytes.of(object), user);
     }
 
     /** Null when the client's ACL user may run r, else the refusal (already in the ACL log). */

@@ -1,5 +1,6 @@
 package io.ferrite.server.snapshot;
 
+import io.ferrite.engine.StagedLoad;
 import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.LruClock;
 import io.ferrite.engine.Shard;
@@ -44,7 +45,7 @@ final class ShardLoad {
     /** As {@link #add}, into the shard's swapdb load ({@link io.ferrite.engine.StagedLoad}) rather than its live databases. */
     static void addStaged(Shard shard, LoadedKey k, boolean lfu) throws RdbLoadException {
         long now = System.currentTimeMillis();
-        io.ferrite.engine.StagedLoad staged = shard.staged();
+        StagedLoad staged = shard.staged();
         Entry e = staged.add(k.db(), k.key(), k.value().type(), k.value().value(), k.value().encoding(), now);
         if (e == null) {
             throw new RdbLoadException("RDB has duplicated key '" + new String(k.key(), StandardCharsets.ISO_8859_1)
