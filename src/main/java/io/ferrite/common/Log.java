@@ -40,6 +40,16 @@ public final class Log {
         log(Level.NOTICE, msg);
     }
 
+    /**
+     * Redis's afterErrorReply line for an error a replica link swallows (master to replica or back):
+     * what was answered, without the ERR code Redis adds itself, and the command that got it.
+     */
+    public static void errorToPeer(String from, String to, String error, String command) {
+        warning("== CRITICAL == This " + from + " is sending an error to its " + to + ": '"
+            + (error.startsWith("ERR ") ? error.substring(4) : "-" + error)
+            + "' after processing the command '" + command + "'");
+    }
+
     public static void warning(String msg) {
         log(Level.WARNING, msg);
     }

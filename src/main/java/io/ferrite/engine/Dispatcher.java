@@ -46,13 +46,13 @@ public final class Dispatcher {
         clientPause.resumed(session);
     }
 
-    /** Handles one request; returns false when its reply will come through {@link Session#resume}. */
     /** The name Redis's lastcmd would give a request: the command's, or {@code <unknown>}. */
     public String commandName(byte[][] args) {
         Command cmd = table.lookup(args[0]);
         return cmd == null ? "<unknown>" : cmd.fullName();
     }
 
+    /** Handles one request; returns false when its reply will come through {@link Session#resume}. */
     public boolean process(Session session, byte[][] args) {
         Client client = session.client();
         Reply reply = session.reply();

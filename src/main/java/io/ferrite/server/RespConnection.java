@@ -357,8 +357,7 @@ public final class RespConnection extends ChannelInboundHandlerAdapter implement
         if (pending.getByte((int) mark) == '-') {
             String error = pending.toString((int) mark + 1, pending.writerIndex() - (int) mark - 1,
                 java.nio.charset.StandardCharsets.UTF_8).stripTrailing();
-            Log.warning("== CRITICAL == This master is sending an error to its replica: '" + error
-                + "' after processing the command '" + command + "'");
+            Log.errorToPeer("master", "replica", error, command);
         }
         pending.writerIndex((int) mark);
         Log.warning("Replica generated a reply to command '" + command + "', disconnecting it: "

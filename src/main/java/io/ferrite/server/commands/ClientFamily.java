@@ -166,11 +166,7 @@ public final class ClientFamily {
      * {@link ReadBarrier}); inside MULTI or a script, at once.
      */
     static void listAfterReads(Call c) {
-        if (c.awaited() == null && c.mayBlock()) {
-            c.awaitOutside(new ReadBarrier(Server.of(c).engine()));
-            return;
-        }
-        list(c);
+        ReadBarrier.thenRun(c, ClientFamily::list);
     }
 
     static void list(Call c) {

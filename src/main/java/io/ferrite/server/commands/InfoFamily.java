@@ -54,11 +54,7 @@ public final class InfoFamily {
      * connections just before) are then those Redis, on one thread, would show.
      */
     static void infoAfterReads(Call c) {
-        if (c.awaited() == null && c.mayBlock()) {
-            c.awaitOutside(new ReadBarrier(Server.of(c).engine()));
-            return;
-        }
-        info(c);
+        ReadBarrier.thenRun(c, InfoFamily::info);
     }
 
     static void info(Call c) {

@@ -2,7 +2,10 @@ package io.ferrite.server.commands;
 
 import io.ferrite.engine.Engine;
 import io.ferrite.engine.Shard;
+import io.ferrite.engine.command.Call;
+import io.ferrite.engine.command.CommandHandler;
 import io.ferrite.engine.command.OutsideWork;
+import io.ferrite.server.Server;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +25,19 @@ final class ReadBarrier implements OutsideWork {
 
     ReadBarrier(Engine engine) {
         this.engine = engine;
+    }
+
+    /**
+     * Runs {@code then} once the barrier is passed: the handler of an awaiting command, called a
+     * first time to hand the barrier over and a second time to answer. Inside MULTI or a script
+     * (which may not wait) it answers at once.
+     */
+    static void thenRun(Call c, CommandHandler then) {
+        if (c.awaited() == null && c.mayBlock()) {
+            c.awaitOutside(new ReadBarrier(Server.of(c).engine()));
+            return;
+        }
+        then.execute(c);
     }
 
     @Override

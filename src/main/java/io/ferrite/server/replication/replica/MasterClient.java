@@ -55,7 +55,8 @@ final class MasterClient implements Session {
     private final List<ByteBuf> uncounted = new ArrayList<>();
     private Pending current;
     /** The name of the last command run, for the log line of an error it caused. */
-    private volatile String lastCommand = "";
+    /** The request being applied, for the log line of an error it gets. */
+    private byte[][] lastArgs;
     /** Queued commands the dispatcher took to run together with the current one. */
     private final List<Pending> joined = new ArrayList<>();
     private boolean waiting;
@@ -71,10 +72,8 @@ final class MasterClient implements Session {
         this.client = new Client(id, addr, "", home, true);
         // Redis logs what it would have answered its master with: the data sets may now differ
         this.reply = new Reply(buf, 2, message -> {
-            // Redis's afterErrorReply: its own ERR prefix is not part of what it logs
-            Log.warning("== CRITICAL == This replica is sending an error to its master: '"
-                + (message.startsWith("ERR ") ? message.substring(4) : "-" + message)
-                + "' after processing the command '" + lastCommand + "'");
+            // named only now: the stream's commands are not looked up twice
+            Log.errorToPeer("replica", "master", message, dispatcher.commandName(lastArgs));
             host.unexpectedError(message);
         });
         client.session(this);
@@ -152,7 +151,7 @@ final class MasterClient implements Session {
             }
             buf.clear();
             reply.retarget(buf, 2);
-            lastCommand = dispatcher.commandName(p.args);
+            lastArgs = p.args;
             if (!dispatcher.process(this, p.args)) {
                 waiting = true;
                 return;
