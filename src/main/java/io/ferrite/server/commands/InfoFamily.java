@@ -45,16 +45,7 @@ public final class InfoFamily {
     }
 
     public static void register(CommandRegistry r) {
-        r.addAwaiting("info", InfoFamily::infoAfterReads);
-    }
-
-    /**
-     * As CLIENT LIST does, INFO first lets every loop deal with what had reached the server before
-     * it (see {@link ReadBarrier}): its client counts (blocked_clients after SHUTDOWNs sent on other
-     * connections just before) are then those Redis, on one thread, would show.
-     */
-    static void infoAfterReads(Call c) {
-        ReadBarrier.thenRun(c, InfoFamily::info);
+        r.add("info", InfoFamily::info);
     }
 
     static void info(Call c) {

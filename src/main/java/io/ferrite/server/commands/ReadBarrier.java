@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs its tasks after the input epoll reported with them), the second runs the commands that
  * input handed to other shards, the third writes their replies back (output buffer limits, client
  * eviction). Loops run tasks in the order queued, so each round covers what the previous one queued.
- * CLIENT LIST and INFO wait for it, so the clients it shows are as they stand after what was sent before it.
+ * CLIENT LIST waits for it, so the clients it shows are as they stand after what was sent before it.
  */
 final class ReadBarrier implements OutsideWork {
     private static final int ROUNDS = 3;
