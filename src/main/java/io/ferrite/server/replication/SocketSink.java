@@ -40,6 +40,8 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
     private final java.util.function.LongSupplier timeoutMillis;
     private final String mark = ReplicationLog.randomId();
     private final List<Target> targets = new ArrayList<>();
+    /** The snapshot was stopped (its stand-in child killed, or given up): the writer must not wait for a slow replica. */
+    private volatile boolean stopped;
 
     SocketSink(FullSyncs.Sync sync, java.util.function.LongSupplier timeoutMillis) {
         this.sync = sync;
@@ -87,6 +89,11 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
     }
 
     @Override
+    public void stopped() {
+        stopped = true;
+    }
+
+    @Override
     public boolean isOpen() {
         return true;
     }
@@ -119,8 +126,11 @@ final class SocketSink implements SnapshotFile.Sink, WritableByteChannel {
         }
     }
 
-    private void awaitRoom() {
+    private void awaitRoom() throws IOException {
         while (true) {
+            if (stopped) {
+                throw new IOException("the snapshot was stopped");
+            }
             boolean full = false;
             long now = System.currentTimeMillis();
             for (Target t : targets) {

@@ -75,6 +75,10 @@ public final class SnapshotFile {
 
         /** After the output closed: keep it when {@code ok}, else discard it; throws when keeping fails. */
         void close(boolean ok) throws IOException;
+
+        /** The save was stopped (from any thread): a sink that waits for its readers must stop waiting. */
+        default void stopped() {
+        }
     }
 
     /** The file sink: a temp file beside the target, forced to disk and renamed over it. */
@@ -350,6 +354,7 @@ public final class SnapshotFile {
             this.signal = signal;
         }
         failed = true;
+        sink.stopped();
         Thread w = writer;
         if (w != null) {
             LockSupport.unpark(w);

@@ -154,6 +154,25 @@ class FullSyncLifecycleTest {
     }
 
     @Test
+    void aTransferWaitingForASlowReplicaIsCollectedWhenItsChildIsKilled() throws Exception {
+        Server master = start(Map.of("repl-diskless-sync", "yes", "repl-diskless-sync-delay", "0",
+            "rdbcompression", "no"));
+        Server replica = start(Map.of("repl-diskless-load", "swapdb", "key-load-delay", "1000000",
+            "loading-process-events-interval-bytes", "1024"));
+        try (Jedis m = new Jedis("127.0.0.1", master.respPort()); Jedis r = new Jedis("127.0.0.1", replica.respPort())) {
+            // more than the sink lets wait for one replica plus the sockets' buffers: the writer waits
+            m.sendCommand(DEBUG, "POPULATE", "2000", "test", "10000");
+            r.replicaof("127.0.0.1", master.respPort());
+            Await.until(() -> "1".equals(field(m, "persistence", "rdb_bgsave_in_progress")), "the transfer");
+            ProcessHandle child = ProcessHandle.of(master.rdb().childPid()).orElseThrow();
+            Thread.sleep(500);
+            child.destroyForcibly();
+            Await.until(() -> "0".equals(field(m, "persistence", "rdb_bgsave_in_progress")), "the transfer over");
+            r.configSet("key-load-delay", "0");
+        }
+    }
+
+    @Test
     void aReplicaWhoseCommandIsAnsweredIsDisconnected() throws Exception {
         Server master = start(Map.of("repl-diskless-sync", "no"));
         for (String command : new String[] {"PING", "GET"}) {
