@@ -100,6 +100,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final LoadProgress loadProgress;
     private final AofPersistence aof;
     private final Replication replication;
+    /** watchdog-period: reports a shard loop, or a data set's load, that holds up the server longer than the period. */
+    private final io.ferrite.common.Watchdog watchdog;
     private final Replica replica;
     /** The listening sockets by what they serve ("RESP", "TLS", "memcached"): `port` and `tls-port` are rebound by CONFIG SET. */
     private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
@@ -207,6 +209,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         replication = new Replication(config, engine, rdb, aof);
         replication.host(this);
         replica = new Replica(this);
+        watchdog = new io.ferrite.common.Watchdog(() -> config.getLong("watchdog-period"));
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -304,9 +307,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             Shard shard = engine.shard(i);
             ExpiryCycle cycle = new ExpiryCycle(shard, () -> config.getInt("hz"), observer::latencyThreshold);
             expiryCycles.add(cycle);
+            watchdog.watchLoop(shard.loop, () -> config.getInt("hz"));
             memcached.countReclaims(shard);
             shard.loop.execute(cycle::start);
         }
+        watchdog.start();
         engine.shard(0).loop.scheduleAtFixedRate(this::clientsCron, 100, 100, TimeUnit.MILLISECONDS);
         aof.startCron();
         engine.shard(0).loop.scheduleAtFixedRate(() -> {
@@ -837,6 +842,11 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     // ---------------------------------------------------------------- [repl-replica] ReplicaHost
 
     @Override
+    public io.ferrite.common.Watchdog watchdog() {
+        return watchdog;
+    }
+
+    @Override
     public Replica replica() {
         return replica;
     }
@@ -1046,6 +1056,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         }
         closed = true;
         shutdown.stop();
+        watchdog.stop();
         // before the shards stop: a runaway script holds them all
         scripting.stop();
         rdb.abortBackground();

@@ -244,6 +244,10 @@ public final class ServerConfig implements Settings {
             // Redis clamps hz into [1, 500] (CONFIG_MIN_HZ, CONFIG_MAX_HZ)
             v = Long.toString(Math.max(1, Math.min(500, Long.parseLong(v))));
         }
+        if (d.name.equals("watchdog-period") && !v.equals("0")) {
+            // Redis's applyWatchdogPeriod: under two cron periods the watchdog would trip between two beats
+            v = Long.toString(Math.max(2L * (1000 / getInt("hz")), Long.parseLong(v)));
+        }
         if (d.name.equals("client-output-buffer-limit")) {
             // the classes given replace theirs; the others keep their limits
             v = OutputBufferLimits.merge(values.get(d.name), value);

@@ -361,4 +361,16 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         assertThatThrownBy(() -> c.load(f)).hasMessageContaining("wrong number of arguments");
     }
+
+    @Test
+    void aWatchdogPeriodUnderTwoCronPeriodsIsRaisedToThemAsRedisDoes() {
+        ServerConfig c = ServerConfig.defaults();
+        c.set("watchdog-period", "50");
+        assertThat(c.get("watchdog-period")).isEqualTo("200");
+        c.set("hz", "100");
+        c.set("watchdog-period", "5");
+        assertThat(c.get("watchdog-period")).isEqualTo("20");
+        c.set("watchdog-period", "0");
+        assertThat(c.get("watchdog-period")).isEqualTo("0");
+    }
 }

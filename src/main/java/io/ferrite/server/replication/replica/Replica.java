@@ -458,7 +458,7 @@ public final class Replica {
         Thread.ofPlatform().name("ferrite-replica-load").daemon().start(() -> {
             RdbLoader.Result r = null;
             Exception failure = null;
-            try {
+            try (var stretch = host.watchdog().stretch()) {
                 r = step.run();
             } catch (Exception e) {
                 failure = e;

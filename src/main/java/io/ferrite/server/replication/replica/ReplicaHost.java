@@ -48,6 +48,9 @@ public interface ReplicaHost {
     /** A new client id (the master client is a client like any other to CLIENT LIST and INFO). */
     long newClientId();
 
+    /** The server's watchdog: a full sync's load is a stretch it watches, as Redis's loads keep its cron from re-arming the timer. */
+    io.ferrite.common.Watchdog watchdog();
+
     /** Where the RDB file lives (dir/dbfilename): a disk-based full sync lands there, as in Redis. */
     Path rdbFile();
 
