@@ -161,7 +161,8 @@ public final class ServerConfig implements Settings {
                 "tls-client-key-file-pass", "tls-dh-params-file", "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
                 "tls-protocols", "tls-ciphers", "tls-ciphersuites", "tls-prefer-server-ciphers", "tls-session-caching",
                 "tls-session-cache-size", "tls-session-cache-timeout", "tls-replication", "tls-cluster",
-                "unixsocket", "unixsocketperm", "set-proc-title", "proc-title-template", "bind-source-addr")) {
+                "unixsocket", "unixsocketperm", "set-proc-title", "proc-title-template", "bind-source-addr", "watchdog-period",
+                "busy-reply-threshold")) {
             DIRECTIVES.get(live).live();
         }
     }

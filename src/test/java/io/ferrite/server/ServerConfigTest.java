@@ -372,5 +372,8 @@ class ServerConfigTest {
         assertThat(c.get("watchdog-period")).isEqualTo("20");
         c.set("watchdog-period", "0");
         assertThat(c.get("watchdog-period")).isEqualTo("0");
+        // both act: no start-up warning that they do nothing
+        c.applyArgs(List.of("--watchdog-period", "300", "--busy-reply-threshold", "100"));
+        assertThat(c.inertGiven()).doesNotContain("watchdog-period", "busy-reply-threshold");
     }
 }
