@@ -251,14 +251,13 @@ final class AofWriter implements Runnable {
             writtenSeq = Math.max(writtenSeq, lastSeq);
         } else {
             if (policy == AofPersistence.Fsync.EVERYSEC && !force && pendingFsyncs.get() > 0) {
-                // an fsync is still running: postpone the write up to two seconds, as Redis does
+                // an fsync is still running: postpone the write up to two seconds, as Redis does. Redis
+                // answers its clients meanwhile, so a crash then loses writes it acknowledged; here the
+                // replies wait with the write (this thread retries every few milliseconds)
                 if (postponedSince == 0) {
                     postponedSince = nowSecond;
-                    // Redis answers its clients meanwhile: the write waits, the replies do not
-                    feed.durable(lastSeq);
                     return;
                 } else if (nowSecond - postponedSince < 2) {
-                    feed.durable(lastSeq);
                     return;
                 }
                 aof.delayedFsync();
