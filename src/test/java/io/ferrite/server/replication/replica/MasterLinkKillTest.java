@@ -68,15 +68,7 @@ class MasterLinkKillTest {
             }
         });
         try (Jedis m = new Jedis("127.0.0.1", master.respPort()); Jedis r = new Jedis("127.0.0.1", replica.respPort())) {
-            for (int k = 1; k <= 10; k++) {
-                Thread.sleep(100);
-                assertThat(r.clientKill("127.0.0.1:" + master.respPort())).isEqualTo("OK");
-                long resumed = k;
-                Await.until(() -> stat(m, "sync_partial_ok") >= resumed, "partial resync " + k);
-            }
-            stop.set(true);
-            load.get(30, TimeUnit.SECONDS);
-            Await.until(() -> Digests.of(m).equals(Digests.of(r)), "equal digests");
+            killDuring(m, r, 10, 100, stop, load);
             assertThat(stat(m, "sync_partial_ok")).isGreaterThanOrEqualTo(10);
             assertThat(stat(m, "sync_full")).isEqualTo(1);
         }
@@ -90,7 +82,8 @@ class MasterLinkKillTest {
      */
     @Test
     void killingTheMasterClientDuringLongRunsResumesWithoutApplyingTwice() throws Exception {
-        master = TestServers.start(2, Map.of("repl-diskless-sync-delay", "0"));
+        // the backlog holds whatever the replica may be behind by when its link is killed (a partial resync each time)
+        master = TestServers.start(2, Map.of("repl-diskless-sync-delay", "0", "repl-backlog-size", "64mb"));
         replica = TestServers.start(4, Map.of());
         try (Jedis r = new Jedis("127.0.0.1", replica.respPort())) {
             r.replicaof("127.0.0.1", master.respPort());
@@ -109,19 +102,28 @@ class MasterLinkKillTest {
             }
         });
         try (Jedis m = new Jedis("127.0.0.1", master.respPort()); Jedis r = new Jedis("127.0.0.1", replica.respPort())) {
-            for (int k = 1; k <= 8; k++) {
-                Thread.sleep(150);
-                assertThat(r.clientKill("127.0.0.1:" + master.respPort())).isEqualTo("OK");
-                long resumed = k;
-                Await.until(() -> stat(m, "sync_partial_ok") >= resumed, "partial resync " + k);
-            }
-            stop.set(true);
-            load.get(30, TimeUnit.SECONDS);
-            Await.until(() -> Digests.of(m).equals(Digests.of(r)), "equal digests");
+            killDuring(m, r, 8, 150, stop, load);
             assertThat(m.waitReplicas(1, 5000)).isEqualTo(1);
             Await.until(() -> infoField(r, "replication", "slave_repl_offset")
                 == infoField(m, "replication", "master_repl_offset"), "the replica's offset at the master's");
             assertThat(stat(m, "sync_full")).isEqualTo(1);
         }
+    }
+
+    /**
+     * Kills the master client {@code times} times, {@code pauseMillis} apart, each time waiting for
+     * the partial resync; then ends the load and waits for the data sets to be equal.
+     */
+    private void killDuring(Jedis m, Jedis r, int times, long pauseMillis, AtomicBoolean stop, CompletableFuture<Void> load)
+            throws Exception {
+        for (int k = 1; k <= times; k++) {
+            Thread.sleep(pauseMillis);
+            assertThat(r.clientKill("127.0.0.1:" + master.respPort())).isEqualTo("OK");
+            long resumed = k;
+            Await.until(() -> stat(m, "sync_partial_ok") >= resumed, "partial resync " + k);
+        }
+        stop.set(true);
+        load.get(30, TimeUnit.SECONDS);
+        Await.until(() -> Digests.of(m).equals(Digests.of(r)), "equal digests");
     }
 }
