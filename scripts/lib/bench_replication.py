@@ -9,7 +9,8 @@ load with the replica detached (REPLICAOF NO ONE on it): the primary's throughpu
 against without. Both syncs are diskless without delay (Redis 7.0's default, delay 0).
 Usage (from scripts/bench): bench_replication.py JAVA JAR OUT [JVM flags...]
 Environment: REPL_KEYS (default 1000000), REPL_VALUE (bytes, default 32), REPL_HEAP (Ferrite's
--Xmx per process, default 4g), REPL_REQUESTS (SET requests per load, default 2000000).
+-Xmx per process, default 4g), REPL_REQUESTS (SET requests per load, default 2000000), PORT_BASE
+(the servers' ports: PORT_BASE, PORT_BASE+1, ...; default: free ones the kernel picks).
 """
 import os
 import re
@@ -28,11 +29,20 @@ KEYS = int(os.environ.get("REPL_KEYS", "1000000"))
 VALUE = int(os.environ.get("REPL_VALUE", "32"))
 HEAP = os.environ.get("REPL_HEAP", "4g")
 REQUESTS = os.environ.get("REPL_REQUESTS", "2000000")
+PORT_BASE = int(os.environ.get("PORT_BASE", "0") or "0")
+_next_port = [PORT_BASE]
 COMMON = ["--save", "", "--appendonly", "no", "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"]
 
 
+def next_port():
+    if not PORT_BASE:
+        return free_port()
+    _next_port[0] += 1
+    return _next_port[0] - 1
+
+
 def start(server, workdir, log):
-    port = free_port()
+    port = next_port()
     if server == "redis":
         cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--daemonize", "no", "--dir", workdir] + COMMON
     else:

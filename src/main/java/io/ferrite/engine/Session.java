@@ -53,4 +53,17 @@ public interface Session {
     /** Takes the request {@link #peekRequest} returned. */
     default void takeRequest() {
     }
+
+    /**
+     * The most requests one run may squash together (the first and those that join it). A client
+     * waits for a run's replies, so runs stay short; a session nobody waits on (a replica's
+     * master client, whose replies are dropped) may take more, paying a run's hops once for
+     * many requests.
+     */
+    default int squashLimit() {
+        return DEFAULT_SQUASH_LIMIT;
+    }
+
+    /** Dragonfly's pipeline squashing depth for a client connection. */
+    int DEFAULT_SQUASH_LIMIT = 64;
 }

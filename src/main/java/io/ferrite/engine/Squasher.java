@@ -19,7 +19,6 @@ import java.util.List;
  * special handling (errors, MULTI, pauses, reply modes, blocking).
  */
 final class Squasher {
-    static final int MAX_BATCH = 64;
     private static final int MAX_STAGED_KEYS = 1024;
 
     private final Engine engine;
@@ -71,7 +70,7 @@ final class Squasher {
         }
         Batch batch = null;
         Shard[] owner = new Shard[1];
-        for (int n = 0; n < MAX_BATCH; n++) {
+        for (int n = 1, limit = session.squashLimit(); n < limit; n++) {
             Call next = batchable(session, owner);
             if (next == null) {
                 break;
@@ -90,7 +89,7 @@ final class Squasher {
      */
     void joinStaged(Session session, List<Call> calls, KeyRouting route) {
         Client client = session.client();
-        while (calls.size() < MAX_BATCH && route.keys.size() < MAX_STAGED_KEYS) {
+        while (calls.size() < session.squashLimit() && route.keys.size() < MAX_STAGED_KEYS) {
             byte[][] args = session.peekRequest();
             Command cmd = joinable(client, args);
             if (cmd == null || KeyRouting.singleShard(engine, cmd, args) != null) {
@@ -111,7 +110,7 @@ final class Squasher {
      * order, but the shards are held and released once for all of them.
      */
     void joinReachingAnyKey(Session session, List<Call> calls) {
-        while (calls.size() < MAX_BATCH) {
+        while (calls.size() < session.squashLimit()) {
             byte[][] args = session.peekRequest();
             Command cmd = joinable(session.client(), args, true);
             if (cmd == null) {

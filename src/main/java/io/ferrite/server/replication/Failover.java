@@ -4,6 +4,7 @@ import io.ferrite.common.Log;
 import io.ferrite.engine.ClientPause;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * A coordinated failover from this master to one of its replicas (Redis 7.0 replication.c:
@@ -108,9 +109,11 @@ public final class Failover {
     /**
      * updateFailoverStatus, on the pump's thread: at the deadline the failover is forced or given
      * up; otherwise the target (or the first replica) that acknowledged {@code offset}, the whole
-     * stream, is failed over to. {@code drained}: every write made so far is in the stream.
+     * stream, is failed over to. {@code drained}: whether every write made so far is in the
+     * stream, asked only while a failover waits (it reads the feed's tail, which every writing
+     * shard contends for).
      */
-    synchronized void update(List<ReplicaLink> replicas, long offset, boolean drained) {
+    synchronized void update(List<ReplicaLink> replicas, long offset, BooleanSupplier drained) {
         if (state != State.WAIT_FOR_SYNC) {
             return;
         }
@@ -123,7 +126,7 @@ public final class Failover {
             }
             return;
         }
-        if (!drained) {
+        if (!drained.getAsBoolean()) {
             return;
         }
         ReplicaLink replica = null;

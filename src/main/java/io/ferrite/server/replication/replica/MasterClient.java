@@ -53,6 +53,8 @@ final class MasterClient implements Session {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** Bytes run but not counted yet (inside MULTI). */
     private final List<ByteBuf> uncounted = new ArrayList<>();
+    /** Bytes counted in {@link #reploff} and not yet handed to the listener. */
+    private final List<ByteBuf> counted = new ArrayList<>();
     private Pending current;
     /** The name of the last command run, for the log line of an error it caused. */
     /** The request being applied, for the log line of an error it gets. */
@@ -123,6 +125,7 @@ final class MasterClient implements Session {
         if (waiting && current != null) {
             appliedWithJoined();
         }
+        flush();
         closed = true;
         for (Pending p : queue) {
             p.raw.release();
@@ -133,6 +136,14 @@ final class MasterClient implements Session {
     }
 
     private void drain() {
+        try {
+            runQueue();
+        } finally {
+            flush();
+        }
+    }
+
+    private void runQueue() {
         while (!waiting && !closed) {
             if (!listener.applying()) {
                 stop();
@@ -170,6 +181,14 @@ final class MasterClient implements Session {
         joined.clear();
     }
 
+    /** The master's commands wait for no reply: a run takes as many as are queued, up to this. */
+    private static final int SQUASH_LIMIT = 1024;
+
+    @Override
+    public int squashLimit() {
+        return SQUASH_LIMIT;
+    }
+
     @Override
     public byte[][] peekRequest() {
         Pending p = queue.peek();
@@ -185,7 +204,11 @@ final class MasterClient implements Session {
         return args.length >= 2 && Bytes.is(args[0], "replconf") && Bytes.is(args[1], "getack");
     }
 
-    /** Redis's commandProcessed: the offset moves and the bytes go on, unless inside MULTI. */
+    /**
+     * Redis's commandProcessed: the offset moves and the bytes go on, unless inside MULTI. The
+     * bytes are handed to the listener once per run of the queue ({@link #flush}), not per command:
+     * passing them on (to this server's backlog and sub-replicas) is a task for another thread.
+     */
     private void applied(Pending p) {
         if (p == current) {
             current = null;
@@ -198,9 +221,20 @@ final class MasterClient implements Session {
         if (client.inMulti()) {
             return;
         }
-        ByteBuf all = uncounted.size() == 1 ? uncounted.get(0) : Unpooled.wrappedBuffer(uncounted.toArray(new ByteBuf[0]));
+        for (ByteBuf b : uncounted) {
+            reploff += b.readableBytes();
+        }
+        counted.addAll(uncounted);
         uncounted.clear();
-        reploff += all.readableBytes();
+    }
+
+    /** The bytes counted since the last flush go to the listener, in stream order, as one buffer. */
+    private void flush() {
+        if (counted.isEmpty()) {
+            return;
+        }
+        ByteBuf all = counted.size() == 1 ? counted.get(0) : Unpooled.wrappedBuffer(counted.toArray(new ByteBuf[0]));
+        counted.clear();
         listener.applied(all);
     }
 
