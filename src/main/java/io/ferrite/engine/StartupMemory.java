@@ -63,6 +63,12 @@ public final class StartupMemory {
                 live += after.getUsed();
             }
         }
+        if (live == 0) {
+            // no collection to read (explicit collections disabled, or a collector without the
+            // figure): the heap's usage now is the nearest there is
+            Runtime rt = Runtime.getRuntime();
+            live = rt.totalMemory() - rt.freeMemory();
+        }
         return live;
     }
 }
