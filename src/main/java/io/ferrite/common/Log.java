@@ -3,9 +3,10 @@ package io.ferrite.common;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.TimeZone;
 
 /** Redis-style log lines: {@code pid:M 25 Nov 2026 00:07:24.123 * message}, filtered by loglevel. */
 public final class Log {
@@ -17,7 +18,14 @@ public final class Log {
         }
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss.SSS", Locale.ENGLISH);
+    /**
+     * English month abbreviations, as Redis's strftime prints them in the C locale. Written by hand
+     * rather than through a DateTimeFormatter: its month names load the JDK's locale data (a
+     * table of every locale, about 200 KB) and its zone the whole time-zone database, both of
+     * which would then stay in the server's start-up heap for one log line's sake.
+     */
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+        "Nov", "Dec"};
     private static volatile PrintStream out = System.out;
     private static volatile Level level = Level.NOTICE;
 
@@ -70,6 +78,26 @@ public final class Log {
         if (l.ordinal() < level.ordinal()) {
             return;
         }
-        out.println(ProcessHandle.current().pid() + ":M " + TIME.format(ZonedDateTime.now()) + " " + l.mark + " " + msg);
+        out.println(ProcessHandle.current().pid() + ":M " + timestamp(System.currentTimeMillis()) + " " + l.mark + " "
+            + msg);
+    }
+
+    /** {@code dd MMM yyyy HH:mm:ss.SSS} in the local time zone, as Redis's log lines print the time. */
+    static String timestamp(long millis) {
+        long local = millis + TimeZone.getDefault().getOffset(millis);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(local, 1000), 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(24);
+        two(b, t.getDayOfMonth()).append(' ').append(MONTHS[t.getMonthValue() - 1]).append(' ').append(t.getYear())
+            .append(' ');
+        two(b, t.getHour()).append(':');
+        two(b, t.getMinute()).append(':');
+        two(b, t.getSecond()).append('.');
+        int ms = (int) Math.floorMod(local, 1000);
+        return b.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10))
+            .toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 }

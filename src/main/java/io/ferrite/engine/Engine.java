@@ -141,12 +141,13 @@ public final class Engine {
     }
 
     /**
-     * used_memory: the data's estimate ({@link #memory}) plus the JVM heap in use when the first
-     * engine was built, standing for Redis's used_memory_startup (the server's own structures
-     * before any data). Read from any thread: an instant's figure. maxmemory is checked against it.
+     * used_memory: the data's estimate ({@link #memory}) plus the live heap the started server
+     * keeps ({@link StartupMemory}, Redis's used_memory_startup: the server's own structures
+     * before any data), the clients' buffers and scripts. Read from any thread: an instant's
+     * figure. maxmemory is checked against it.
      */
     public long usedMemory() {
-        return STARTUP_MEMORY + memory() + clientMemory.getAsLong() + otherMemory.getAsLong();
+        return StartupMemory.bytes() + memory() + clientMemory.getAsLong() + otherMemory.getAsLong();
     }
 
     /** Memory outside the shards that used_memory counts (cached scripts, function code); set by the server. */
@@ -296,18 +297,9 @@ public final class Engine {
         return evictionPolicy != Eviction.Policy.NOEVICTION && overMaxMemory();
     }
 
+    /** INFO's used_memory_startup ({@link StartupMemory}). */
     public static long startupMemory() {
-        return STARTUP_MEMORY;
-    }
-
-    private static final long STARTUP_MEMORY = usedHeap();
-
-    private static long usedHeap() {
-        // the live heap, not the garbage start-up leaves behind (class loading, configuration
-        // parsing), which the first collection takes back: measured after one, once per process
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
+        return StartupMemory.bytes();
     }
 
     /** Clients blocked by a blocking command (INFO's blocked_clients, with clients postponed by CLIENT PAUSE). */

@@ -8,8 +8,12 @@ package io.ferrite.replication;
  * needed, never less). Not thread-safe: one owner.
  */
 public final class FeedOffsets {
-    private final long[] ring;
-    private final int mask;
+    /**
+     * Allocated when the stream first starts reading the feed: a server without replicas never
+     * needs it, and its half megabyte would otherwise sit in the start-up heap.
+     */
+    private long[] ring;
+    private final int capacity;
     /** The feed entry the stream started after, -1 before it did. */
     private long start = -1;
     private long startOffset;
@@ -20,8 +24,7 @@ public final class FeedOffsets {
         if (capacity <= 0 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two, was " + capacity);
         }
-        ring = new long[capacity];
-        mask = capacity - 1;
+        this.capacity = capacity;
     }
 
     /** The stream reads the feed from after entry {@code seq}, at stream offset {@code offset}. */
@@ -39,7 +42,14 @@ public final class FeedOffsets {
     /** Entry {@code seq}, the next one, ended at stream offset {@code offset}. */
     public void record(long seq, long offset) {
         last = seq;
-        ring[(int) (seq & mask)] = offset;
+        ring()[(int) (seq & (capacity - 1))] = offset;
+    }
+
+    private long[] ring() {
+        if (ring == null) {
+            ring = new long[capacity];
+        }
+        return ring;
     }
 
     /** The last entry recorded (or the start). */
@@ -65,6 +75,6 @@ public final class FeedOffsets {
         if (seq > last) {
             return -1;
         }
-        return seq > last - ring.length ? ring[(int) (seq & mask)] : current;
+        return seq > last - capacity ? ring()[(int) (seq & (capacity - 1))] : current;
     }
 }

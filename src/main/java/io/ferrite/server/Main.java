@@ -1,6 +1,7 @@
 package io.ferrite.server;
 
 import io.ferrite.common.Log;
+import io.ferrite.engine.StartupMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +11,15 @@ import java.util.List;
 
 /** Starts Ferrite like redis-server: {@code ferrite [config-file] [--directive value ...]}. */
 public final class Main {
+    /** Netty's capacity of a shared allocator magazine's queue of recycled buffers (default 1024). */
+    private static final String SHARED_MAGAZINE_QUEUE = "io.netty.allocator.magazineBufferQueueCapacity";
+
     private Main() {
     }
 
     public static void main(String[] argv) {
+        // before anything of the server's: used_memory_startup counts what start-up adds to this
+        StartupMemory.runtimeBaseline();
         List<String> args = Arrays.asList(argv);
         if (args.contains("--version") || args.contains("-v")) {
             System.out.println("Ferrite server v=" + Version.FERRITE + " redis-compat=" + Version.REDIS);
@@ -52,6 +58,13 @@ public final class Main {
             // Netty's default samples one buffer in 128 with a stack trace (about 1.5% of the CPU
             // under load); that is a debugging aid, so a running server leaves it off unless asked
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+        if (System.getProperty(SHARED_MAGAZINE_QUEUE) == null) {
+            // Netty's adaptive allocator gives each shared magazine (one per size class, for heap
+            // and for direct buffers) a queue of 1024 recycled buffer wrappers, allocated up front:
+            // about 400 KB of the start-up heap. The shard loops allocate from magazines of their
+            // own; the shared ones serve the few other threads, for which 128 is plenty.
+            System.setProperty(SHARED_MAGAZINE_QUEUE, "128");
         }
         Server server;
         try {

@@ -16,6 +16,7 @@ import io.ferrite.engine.acl.Acl;
 import io.ferrite.protocol.resp.InlineArgs;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
+import io.ferrite.engine.StartupMemory;
 import io.ferrite.engine.Eviction;
 import io.ferrite.engine.ExpiryCycle;
 import io.ferrite.engine.Shard;
@@ -260,6 +261,8 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
             s.close();
             throw e;
         }
+        // started, no data yet: where Redis takes used_memory_startup (InitServerLast)
+        StartupMemory.measure();
         return s;
     }
 

@@ -3,8 +3,6 @@ package io.ferrite.command.family;
 import io.ferrite.engine.command.Call;
 import io.ferrite.engine.command.CommandRegistry;
 
-import java.util.Iterator;
-
 /**
  * CLUSTER and the cluster connection commands (READONLY, READWRITE, ASKING) as Redis 7.0 answers
  * them with cluster-enabled no, which is the only mode Ferrite runs in: every subcommand exists
@@ -17,8 +15,7 @@ public final class ClusterFamily {
     }
 
     public static void register(CommandRegistry r) {
-        for (Iterator<String> names = CommandRegistry.specs().fieldNames(); names.hasNext(); ) {
-            String name = names.next();
+        for (String name : r.specNames()) {
             if (name.startsWith("cluster ")) {
                 r.add("cluster|" + name.substring("cluster ".length()), ClusterFamily::disabled);
             }

@@ -168,12 +168,12 @@ public final class IntrospectionFamily {
         return new int[] {first, lastKey, 1, movable};
     }
 
-    private static long flagsOf(Command cmd) {
+    private static long flagsOf(JsonNode spec) {
         long f = 0;
-        for (JsonNode flag : cmd.spec().path("command_flags")) {
+        for (JsonNode flag : spec.path("command_flags")) {
             f |= CommandFlag.valueOf(flag.asText()).bit();
         }
-        if (legacyRange(cmd.spec())[3] == 1) {
+        if (legacyRange(spec)[3] == 1) {
             f |= CommandFlag.MOVABLE_KEYS.bit();
         }
         return f;
@@ -197,11 +197,15 @@ public final class IntrospectionFamily {
 
     /** The spec's categories plus Redis's implicit ones (setImplicitACLCategories), in Redis's order. */
     static List<String> categories(Command cmd) {
+        return categories(cmd.spec());
+    }
+
+    private static List<String> categories(JsonNode spec) {
         java.util.Set<String> cats = new java.util.HashSet<>();
-        for (JsonNode a : cmd.spec().path("acl_categories")) {
+        for (JsonNode a : spec.path("acl_categories")) {
             cats.add(a.asText().toLowerCase(Locale.ROOT));
         }
-        long f = flagsOf(cmd);
+        long f = flagsOf(spec);
         if ((f & CommandFlag.WRITE.bit()) != 0) {
             cats.add("write");
         }
@@ -243,13 +247,13 @@ public final class IntrospectionFamily {
         r.array(10);
         r.bulk(cmd.fullName());
         r.integer(cmd.arity());
-        List<String> flags = flagNames(flagsOf(cmd));
+        List<String> flags = flagNames(flagsOf(spec));
         r.set(flags.size());
         flags.forEach(r::simple);
         r.integer(range[0]);
         r.integer(range[1]);
         r.integer(range[2]);
-        List<String> cats = categories(cmd);
+        List<String> cats = categories(spec);
         r.set(cats.size());
         cats.forEach(cat -> r.simple("@" + cat));
         JsonNode tips = spec.path("command_tips");
@@ -491,12 +495,13 @@ public final class IntrospectionFamily {
             c.reply().error("ERR Invalid command specified");
             return;
         }
-        JsonNode specs = cmd.spec().path("key_specs");
+        JsonNode described = cmd.spec();
+        JsonNode specs = described.path("key_specs");
         boolean hasKeys = false;
         for (JsonNode ks : specs) {
             hasKeys |= !hasKeyFlag(ks, "NOT_KEY");
         }
-        if (!hasKeys && !cmd.spec().has("get_keys_function")) {
+        if (!hasKeys && !described.has("get_keys_function")) {
             c.reply().error("ERR The command has no key arguments");
             return;
         }

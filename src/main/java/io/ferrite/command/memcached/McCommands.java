@@ -1,7 +1,7 @@
 package io.ferrite.command.memcached;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ferrite.engine.Client;
 import io.ferrite.engine.Keyspace;
@@ -111,15 +111,13 @@ public final class McCommands {
         return n;
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * A spec in the shape of Redis's: arity, flags and (when {@code lastKey} is not null) one key
      * range from argument 1. memcached calls stay out of Redis's SLOWLOG and MONITOR, as they are
      * not Redis commands.
      */
     private static ObjectNode spec(int arity, Integer lastKey) {
-        ObjectNode s = JSON.createObjectNode();
+        ObjectNode s = JsonNodeFactory.instance.objectNode();
         s.put("arity", arity);
         ArrayNode flags = s.putArray("command_flags");
         flags.add("FAST").add("SKIP_MONITOR").add("SKIP_SLOWLOG");

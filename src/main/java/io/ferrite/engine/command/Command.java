@@ -26,7 +26,8 @@ public final class Command {
 
     private final String name;
     private final Command parent;
-    private final JsonNode spec;
+    /** The spec as compact JSON ({@link SpecJson}): parsed again only to describe the command. */
+    private final byte[] spec;
     private final int arity;
     private final long flags;
     private final KeySpec[] keySpecs;
@@ -53,7 +54,7 @@ public final class Command {
             ShardedCommand sharded) {
         this.name = name;
         this.parent = parent;
-        this.spec = spec;
+        this.spec = SpecJson.bytes(spec);
         this.kind = kind;
         this.handler = handler;
         this.sharded = sharded;
@@ -147,8 +148,13 @@ public final class Command {
         return kind == Kind.LOCAL && sharded != null && sharded.handles(args) ? Kind.ALL_SHARDS : kind;
     }
 
+    /**
+     * The Redis spec (arity, flags, key specs, ACL categories, docs), parsed anew on each call:
+     * callers that read several parts take it once. Only introspection and start-up read it; the
+     * command path uses the fields compiled from it.
+     */
     public JsonNode spec() {
-        return spec;
+        return SpecJson.tree(spec);
     }
 
     public int arity() {

@@ -1,11 +1,7 @@
 package io.ferrite.engine.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,20 +13,26 @@ import java.util.Map;
  * flags and key positions come from the spec and never drift from Redis's.
  */
 public final class CommandRegistry {
-    private static final JsonNode SPECS = loadSpecs();
+    /**
+     * Redis's specs, parsed when the first command is registered and let go with the registry once
+     * the table is built: the table keeps each command's spec in compact form ({@link SpecJson}).
+     */
+    private JsonNode specs;
 
     private final Map<String, Command> top = new LinkedHashMap<>();
 
-    private static JsonNode loadSpecs() {
-        try (InputStream in = CommandRegistry.class.getResourceAsStream("/redis-commands.json")) {
-            return new ObjectMapper().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private JsonNode specs() {
+        if (specs == null) {
+            specs = SpecJson.redisSpecs();
         }
+        return specs;
     }
 
-    public static JsonNode specs() {
-        return SPECS;
+    /** The names of every command and subcommand ("cluster info") Redis's specs describe. */
+    public Iterable<String> specNames() {
+        List<String> names = new ArrayList<>();
+        specs().fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** A command that touches only the keys its spec names, or none. */
@@ -46,7 +48,7 @@ public final class CommandRegistry {
         if (top.containsKey(name)) {
             throw new IllegalArgumentException("command registered twice: " + name);
         }
-        top.put(name, new Command(name, null, SPECS.get(name), SPECS.get(like), Command.Kind.KEYED, handler, null));
+        top.put(name, new Command(name, null, specs().get(name), specs().get(like), Command.Kind.KEYED, handler, null));
     }
 
     /** A command whose keys are found by code rather than by its key specs (Redis's getkeys_proc). */
@@ -102,7 +104,7 @@ public final class CommandRegistry {
 
     private void register(String name, Command.Kind kind, CommandHandler handler, ShardedCommand sharded) {
         String[] parts = name.split("\\|");
-        JsonNode spec = SPECS.get(parts.length == 1 ? parts[0] : parts[0] + " " + parts[1]);
+        JsonNode spec = specs().get(parts.length == 1 ? parts[0] : parts[0] + " " + parts[1]);
         if (spec == null) {
             throw new IllegalArgumentException("no Redis spec for command " + name);
         }
@@ -122,7 +124,7 @@ public final class CommandRegistry {
             return;
         }
         Command parent = top.computeIfAbsent(parts[0],
-            n -> new Command(n, null, SPECS.get(n), Command.Kind.LOCAL, null, null));
+            n -> new Command(n, null, specs().get(n), Command.Kind.LOCAL, null, null));
         parent.addSubcommand(new Command(parts[1], parent, spec, kindOf(kind, spec), handler, sharded));
     }
 

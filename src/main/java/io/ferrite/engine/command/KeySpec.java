@@ -10,7 +10,6 @@ import java.util.function.IntConsumer;
  * step (fixed index or keyword) and a find-keys step (range or key count).
  */
 public final class KeySpec {
-    final JsonNode json;
     private final int index;
     private final byte[] keyword;
     private final int keywordStart;
@@ -23,7 +22,6 @@ public final class KeySpec {
     final boolean unknown;
 
     KeySpec(JsonNode json) {
-        this.json = json;
         JsonNode bs = json.get("begin_search");
         JsonNode fk = json.get("find_keys");
         unknown = bs.has("unknown") || fk.has("unknown");
