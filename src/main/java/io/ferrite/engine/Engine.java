@@ -193,6 +193,15 @@ public final class Engine {
 
     private volatile java.util.function.BooleanSupplier replicaIgnoresMaxMemory = () -> true;
 
+    /**
+     * Whether {@code more} bytes can be taken without passing maxmemory (Redis's
+     * overMaxmemoryAfterAlloc, asked before a key table grows); always without a limit.
+     */
+    public boolean mayTakeMore(long more) {
+        long max = maxMemory;
+        return max <= 0 || usedMemory() - notCountedMemory() + more <= max;
+    }
+
     /** replica-ignore-maxmemory; set by the server from its configuration. */
     public void replicaIgnoresMaxMemory(java.util.function.BooleanSupplier ignores) {
         this.replicaIgnoresMaxMemory = ignores;

@@ -108,7 +108,7 @@ public final class Shard {
         this.dbs = new Db[databases + 1];
         this.views = new ShardKeyspace[databases + 1];
         for (int i = 0; i <= databases; i++) {
-            dbs[i] = new Db();
+            dbs[i] = new Db(engine::mayTakeMore);
             views[i] = new ShardKeyspace(this, i);
         }
     }

@@ -11,11 +11,23 @@ import java.util.random.RandomGenerator;
  */
 @ShardConfined
 public final class Db {
-    private KeyTable table = new KeyTable();
+    private KeyTable table;
+    /** maxmemory's say on the key table's growth (see {@link KeyTable#KeyTable(java.util.function.LongPredicate)}). */
+    private final java.util.function.LongPredicate mayGrowBy;
     private final ExpireIndex expires = new ExpireIndex();
     private long memory;
     /** The snapshot mark new entries get: the current generation's (see {@link Entry#snapshotMark}). */
     private int mark;
+
+    /** A database whose key table grows whenever it is full. */
+    public Db() {
+        this(more -> true);
+    }
+
+    public Db(java.util.function.LongPredicate mayGrowBy) {
+        this.mayGrowBy = mayGrowBy;
+        this.table = new KeyTable(mayGrowBy);
+    }
 
     public int size() {
         return table.size();
@@ -136,7 +148,7 @@ public final class Db {
     }
 
     public void clear() {
-        table = new KeyTable();
+        table = new KeyTable(mayGrowBy);
         expires.clear();
         memory = 0;
     }

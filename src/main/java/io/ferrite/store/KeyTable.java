@@ -3,6 +3,7 @@ package io.ferrite.store;
 import io.ferrite.common.ShardConfined;
 
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * A chained hash table of {@link Entry}s keyed by byte arrays: the per-database dictionary of one
@@ -12,9 +13,35 @@ import java.util.function.Consumer;
 @ShardConfined
 public final class KeyTable {
     private static final int MIN_CAPACITY = 4;
+    /**
+     * Past this many entries per bucket the table grows whatever memory says (Redis's
+     * HASHTABLE_MAX_LOAD_FACTOR in dictExpandAllowed): chains stay short enough.
+     */
+    private static final double MAX_LOAD = 1.618;
 
     private Entry[] buckets = new Entry[MIN_CAPACITY];
     private int size;
+    /** Whether the table may take this many more bytes to grow (maxmemory's say, see {@link #KeyTable(LongPredicate)}). */
+    private final LongPredicate mayGrowBy;
+
+    /** A table that grows whenever it is full. */
+    public KeyTable() {
+        this(more -> true);
+    }
+
+    /**
+     * A table asking {@code mayGrowBy} before it grows while its load is at most {@link #MAX_LOAD}:
+     * as Redis's dictExpandAllowed, a growth that would take memory past maxmemory waits, so adding
+     * a key does not evict others only to make room for a bigger bucket array.
+     */
+    public KeyTable(LongPredicate mayGrowBy) {
+        this.mayGrowBy = mayGrowBy;
+    }
+
+    private boolean mustGrow() {
+        int n = buckets.length;
+        return size >= n && (size >= n * MAX_LOAD || mayGrowBy.test(MemoryEstimate.references(n << 1) - MemoryEstimate.references(n)));
+    }
 
     public int size() {
         return size;
@@ -46,7 +73,7 @@ public final class KeyTable {
 
     /** Adds a new entry for a key known to be absent. */
     public Entry add(byte[] key) {
-        if (size >= buckets.length) {
+        if (mustGrow()) {
             resize(buckets.length << 1);
         }
         int h = key == missedKey ? missedHash : Bytes.hash(key);
@@ -61,7 +88,7 @@ public final class KeyTable {
 
     /** Re-links an entry detached from another table (a cross-shard move) without copying it. */
     public void attach(Entry e) {
-        if (size >= buckets.length) {
+        if (mustGrow()) {
             resize(buckets.length << 1);
         }
         int i = e.hash & (buckets.length - 1);

@@ -174,4 +174,30 @@ class MaxMemoryTest extends FerriteTest {
     }
 
     private long baselineUsed;
+
+    /** Redis's "Don't rehash if used memory exceeds maxmemory after rehash": a key table's growth must not evict. */
+    @Test
+    void aKeyTableDoesNotGrowPastMaxmemory() {
+        io.ferrite.server.Server one = io.ferrite.testing.TestServers.start(1, Map.of("maxmemory-policy", "allkeys-random"));
+        try (RawClient c = raw(one.respPort())) {
+            String[] mset = new String[1 + 2 * 4096];
+            mset[0] = "MSET";
+            for (int i = 0; i < 4096; i++) {
+                mset[1 + 2 * i] = Integer.toString(i);
+                mset[2 + 2 * i] = "x";
+            }
+            assertThat(c.call(mset)).isEqualTo(OK);
+            // the table is full (4096 keys in 4096 buckets): the next key would double it, 16 KB more.
+            // One client throughout, never idle, as the Tcl test: an idle client's query buffer is
+            // given back and taken again by its next command, 16 KB that are not the table's
+            long limit = MemoryInfo.field(c, "used_memory") + 10 * 1024;
+            assertThat(c.call("CONFIG", "SET", "maxmemory", Long.toString(limit))).isEqualTo(OK);
+            assertThat(c.call("SET", "k1", "v1")).isEqualTo(OK);
+            assertThat(c.call("SET", "k2", "v2")).isEqualTo(OK);
+            assertThat(c.call("DBSIZE")).isEqualTo(":4098\r\n");
+            assertThat(MemoryInfo.field(c, "evicted_keys")).isZero();
+        } finally {
+            one.close();
+        }
+    }
 }
