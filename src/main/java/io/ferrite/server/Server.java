@@ -8,6 +8,7 @@ import io.ferrite.engine.Blocking;
 import io.ferrite.command.family.Families;
 import io.ferrite.command.memcached.McContext;
 import io.ferrite.common.Log;
+import io.ferrite.common.Watchdog;
 import io.ferrite.persistence.snapshot.LoadProgress;
 import io.ferrite.engine.AccessTracking;
 import io.ferrite.engine.CallRunner;
@@ -102,7 +103,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     private final AofPersistence aof;
     private final Replication replication;
     /** watchdog-period: reports a shard loop, or a data set's load, that holds up the server longer than the period. */
-    private final io.ferrite.common.Watchdog watchdog;
+    private final Watchdog watchdog;
     private final Replica replica;
     /** The listening sockets by what they serve ("RESP", "TLS", "memcached"): `port` and `tls-port` are rebound by CONFIG SET. */
     private final Map<String, List<Channel>> listeners = new ConcurrentHashMap<>();
@@ -210,7 +211,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
         replication = new Replication(config, engine, rdb, aof);
         replication.host(this);
         replica = new Replica(this);
-        watchdog = new io.ferrite.common.Watchdog(() -> config.getLong("watchdog-period"));
+        watchdog = new Watchdog(() -> config.getLong("watchdog-period"));
         observer = new CommandObserver(config, stats);
         instantaneous = new InstantaneousMetrics(engine, stats,
             engine::usedMemory);
@@ -845,7 +846,7 @@ public final class Server implements AutoCloseable, Host, MeterSources, AofHost,
     // ---------------------------------------------------------------- [repl-replica] ReplicaHost
 
     @Override
-    public io.ferrite.common.Watchdog watchdog() {
+    public Watchdog watchdog() {
         return watchdog;
     }
 

@@ -2,6 +2,7 @@ package io.ferrite.server.replication.replica;
 
 import io.netty.handler.ssl.SslHandler;
 import io.netty.buffer.ByteBufAllocator;
+import io.ferrite.common.Watchdog;
 import io.ferrite.engine.Dispatcher;
 import io.ferrite.engine.Engine;
 import io.ferrite.persistence.snapshot.RdbLoadException;
@@ -49,7 +50,7 @@ public interface ReplicaHost {
     long newClientId();
 
     /** The server's watchdog: a full sync's load is a stretch it watches, as Redis's loads keep its cron from re-arming the timer. */
-    io.ferrite.common.Watchdog watchdog();
+    Watchdog watchdog();
 
     /** Where the RDB file lives (dir/dbfilename): a disk-based full sync lands there, as in Redis. */
     Path rdbFile();
