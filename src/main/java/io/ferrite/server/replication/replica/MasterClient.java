@@ -56,7 +56,6 @@ final class MasterClient implements Session {
     /** Bytes counted in {@link #reploff} and not yet handed to the listener. */
     private final List<ByteBuf> counted = new ArrayList<>();
     private Pending current;
-    /** The name of the last command run, for the log line of an error it caused. */
     /** The request being applied, for the log line of an error it gets. */
     private byte[][] lastArgs;
     /** Queued commands the dispatcher took to run together with the current one. */
